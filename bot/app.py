@@ -1,0 +1,100 @@
+"""The app factory: the Bolt app (Slack listeners) and the HTTP app that serves it.
+
+One HTTP app serves `POST /slack/events` (commands, interactivity and events),
+`GET /healthz`, and in sandbox mode the Slack stand-in and its web page.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.clock import Clock
+from bot.database import Database
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Deps:
+    """What listeners need besides the request; handed to them through the Bolt context."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+
+
+def create_web_client(settings: Settings) -> WebClient:
+    """A Web API client that rides out rate limits, Slack's 5xx and dropped connections."""
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_bolt_app(deps: Deps) -> App:
+    import handlers  # the listeners register themselves
+
+    app = App(
+        client=create_web_client(deps.settings),
+        signing_secret=deps.settings.signing_secret,
+        name="slm-bot",
+        # Listeners finish before Slack gets its answer: a modal's inline errors travel in
+        # that answer, and every replica behaves the same. Each listener is short.
+        process_before_response=True,
+        token_verification_enabled=False,  # auth.test runs on the first request instead of at import
+    )
+    handlers.register(app, deps)
+    return app
+
+
+def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sandbox_page: bool = True) -> Starlette:
+    bolt = bolt_app or create_bolt_app(deps)
+
+    async def slack_events(request: Request):
+        body = await request.body()
+        # Bolt's listeners are synchronous; run them off the event loop so the server keeps answering.
+        bolt_response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(bolt_response)
+
+    async def healthz(_request: Request):
+        try:
+            await run_in_threadpool(deps.db.ping)
+        except Exception as exc:  # the load balancer needs a 503, not a stack trace
+            log.warning("health check failed: %s", exc)
+            return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
+        return JSONResponse({"ok": True, "mode": "sandbox" if deps.settings.sandbox else "slack"})
+
+    routes = [Route("/slack/events", slack_events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])]
+    if sandbox is not None:
+        from bot.sandbox.api import api_routes
+
+        routes += api_routes(sandbox)
+        if sandbox_page:
+            from bot.sandbox.web import web_routes
+
+            routes += web_routes(sandbox, deps.settings)
+    app = Starlette(routes=routes)
+    app.state.bolt = bolt
+    app.state.deps = deps
+    return app

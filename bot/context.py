@@ -1,0 +1,19 @@
+"""Who is acting, in which workspace, and when: what every domain call needs."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Actor:
+    team_id: str
+    user_id: str
+    roles: frozenset[str] = field(default_factory=frozenset)  # workspace roles, see bot.permissions
+    tz: str = "UTC"
+    now: datetime | None = None  # the moment of the request, from the app's clock
+
+    def at(self) -> datetime:
+        if self.now is None:
+            raise RuntimeError("Actor.now was not set")
+        return self.now

@@ -1,0 +1,78 @@
+"""People of a workspace: what Slack told us of them, and the roles granted in the bot."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot import audit
+from bot.context import Actor
+from bot.errors import DomainError, InvalidInput
+from bot.permissions import ADMIN, SERVICE_MANAGER, Capability, require
+from models import Member, RoleGrant
+
+PROFILE_TTL = timedelta(hours=12)  # re-read a person's Slack profile (admin flag, time zone) twice a day
+GRANTABLE = {"service-manager": SERVICE_MANAGER, "service_manager": SERVICE_MANAGER, "sm": SERVICE_MANAGER}
+
+
+def get(session: Session, team_id: str, user_id: str) -> Member | None:
+    return session.exec(select(Member).where(Member.team_id == team_id, Member.user_id == user_id)).first()
+
+
+def is_fresh(member: Member | None, now: datetime) -> bool:
+    return member is not None and now - member.fetched_at < PROFILE_TTL
+
+
+def remember(session: Session, team_id: str, user_id: str, *, name: str, tz: str, is_admin: bool, now: datetime) -> Member:
+    """Store what Slack said of a person (users.info)."""
+    member = get(session, team_id, user_id) or Member(team_id=team_id, user_id=user_id, fetched_at=now)
+    member.name, member.tz, member.is_admin, member.fetched_at = name, tz or "UTC", is_admin, now
+    try:
+        with session.begin_nested():
+            session.add(member)
+    except IntegrityError:  # another replica stored the same person first; theirs is as good as ours
+        member = get(session, team_id, user_id)
+    return member
+
+
+def roles_of(session: Session, team_id: str, user_id: str) -> frozenset[str]:
+    granted = session.exec(select(RoleGrant.role).where(RoleGrant.team_id == team_id, RoleGrant.user_id == user_id)).all()
+    member = get(session, team_id, user_id)
+    return frozenset(granted) | ({ADMIN} if member and member.is_admin else set())
+
+
+def parse_role(text: str) -> str:
+    role = GRANTABLE.get(text.strip().lower())
+    if not role:
+        raise InvalidInput({"role": f"“{text}” is not a role I know. Roles: service-manager."})
+    return role
+
+
+def grant(session: Session, actor: Actor, user_id: str, role: str) -> bool:
+    """Grant a role; False if the person had it already."""
+    require(actor, Capability.GRANT_ROLES)
+    exists = session.exec(select(RoleGrant).where(RoleGrant.team_id == actor.team_id, RoleGrant.user_id == user_id,
+                                                  RoleGrant.role == role)).first()
+    if exists:
+        return False
+    session.add(RoleGrant(team_id=actor.team_id, user_id=user_id, role=role, created_at=actor.at(), created_by=actor.user_id))
+    audit.record(session, actor, "role.grant", "member", None, user_id=user_id, role=role)
+    return True
+
+
+def revoke(session: Session, actor: Actor, user_id: str, role: str) -> bool:
+    require(actor, Capability.GRANT_ROLES)
+    row = session.exec(select(RoleGrant).where(RoleGrant.team_id == actor.team_id, RoleGrant.user_id == user_id,
+                                               RoleGrant.role == role)).first()
+    if not row:
+        return False
+    if row.user_id == actor.user_id and ADMIN not in actor.roles:
+        raise DomainError("You cannot revoke your own service-manager role; ask another service manager or an admin.")
+    session.delete(row)
+    audit.record(session, actor, "role.revoke", "member", None, user_id=user_id, role=role)
+    return True
+
+
+def grants(session: Session, team_id: str) -> list[RoleGrant]:
+    return list(session.exec(select(RoleGrant).where(RoleGrant.team_id == team_id).order_by(RoleGrant.role, RoleGrant.user_id)))

@@ -1,0 +1,43 @@
+"""The one permission table: which workspace roles may do what.
+
+Roles come from two places: Slack itself (workspace admins and owners are
+`admin`) and grants made in the bot (`/slm role grant @someone service-manager`).
+Everyone in the workspace is `member`. Party-scoped roles (a customer's approver)
+are checked by the services that need them, against the party's contacts.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.context import Actor
+from bot.errors import PermissionDenied
+
+ADMIN = "admin"
+MEMBER = "member"
+SERVICE_MANAGER = "service_manager"
+
+
+class Capability(StrEnum):
+    VIEW_MAP = "view the service map"
+    EDIT_MAP = "change the service map"
+    GRANT_ROLES = "grant or revoke roles"
+
+
+PERMISSIONS: dict[Capability, frozenset[str]] = {
+    Capability.VIEW_MAP: frozenset({MEMBER}),
+    Capability.EDIT_MAP: frozenset({ADMIN, SERVICE_MANAGER}),
+    Capability.GRANT_ROLES: frozenset({ADMIN, SERVICE_MANAGER}),
+}
+
+ROLE_LABELS = {ADMIN: "workspace admin", SERVICE_MANAGER: "service manager", MEMBER: "member"}
+
+
+def can(actor: Actor, capability: Capability) -> bool:
+    return bool(PERMISSIONS[capability] & (actor.roles | {MEMBER}))
+
+
+def require(actor: Actor, capability: Capability) -> None:
+    if not can(actor, capability):
+        allowed = " or ".join(sorted(ROLE_LABELS[r] for r in PERMISSIONS[capability]))
+        raise PermissionDenied(f"Only a {allowed} can {capability.value}. "
+                               "Ask one of them, or ask a workspace admin to grant you the role.")

@@ -1,0 +1,60 @@
+"""HTTP routes of the Slack stand-in: the Web API, response_urls and file uploads."""
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+
+from bot.sandbox.workspace import SlackSandbox
+
+
+def _token(request: Request, args: dict) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip()
+    return args.get("token")
+
+
+async def _read_args(request: Request) -> dict:
+    """Slack takes arguments in the query string, a form body or a JSON body; so do we."""
+    args: dict = dict(request.query_params)
+    body = await request.body()
+    ctype = request.headers.get("content-type", "")
+    if body and ctype.startswith("application/json"):
+        args.update(json.loads(body))
+    elif body:
+        args.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    return args
+
+
+def api_routes(sandbox: SlackSandbox) -> list[Route]:
+    async def web_api(request: Request):
+        method = request.path_params["method"]
+        try:
+            args = await _read_args(request)
+        except ValueError:
+            return JSONResponse({"ok": False, "error": "invalid_json"})
+        status, headers, body = sandbox.call(method, args, _token(request, args))
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    async def response_url(request: Request):
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return PlainTextResponse("invalid_payload", status_code=400)
+        sandbox.record_response(request.path_params["token"], body)
+        return PlainTextResponse("ok")
+
+    async def upload(request: Request):
+        form = await request.body()
+        sandbox.store_upload(request.path_params["file_id"], form)
+        return PlainTextResponse("OK - " + str(len(form)))
+
+    return [
+        Route("/sandbox/api/{method}", web_api, methods=["GET", "POST"]),
+        Route("/sandbox/response/{token}", response_url, methods=["POST"]),
+        Route("/sandbox/upload/{file_id}", upload, methods=["POST"]),
+    ]

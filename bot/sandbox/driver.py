@@ -1,0 +1,265 @@
+"""Sends correctly signed Slack requests to the bot, as Slack would.
+
+Slash commands, block actions, view submissions and closes, global and message
+shortcuts, and events: each is built in the shape Slack documents, signed with
+v0 HMAC-SHA256 over the timestamp and body, and POSTed to the bot's real
+`/slack/events`. View submissions are filled from the views the stand-in holds,
+and the bot's `response_action` is applied to the stand-in's modal stack.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from slack_sdk.signature import SignatureVerifier
+
+from bot.sandbox.workspace import APP_ID, SANDBOX_TEAM, Message, OpenView, SlackSandbox
+
+
+@dataclass
+class Outcome:
+    """What the bot answered to one request."""
+
+    status: int
+    body: str
+    json: dict | None = None
+    errors: dict[str, str] = field(default_factory=dict)  # inline modal errors, by block_id
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and not self.errors
+
+
+class SlackDriver:
+    def __init__(self, sandbox: SlackSandbox, events_url: str, signing_secret: str, *, timeout: float = 30.0):
+        self.sandbox = sandbox
+        self.events_url = events_url
+        self.signing_secret = signing_secret
+        self.http = httpx.Client(timeout=timeout)
+
+    # ---- plumbing ---------------------------------------------------------------------
+    def sign(self, body: str, timestamp: int | None = None, secret: str | None = None) -> dict[str, str]:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        verifier = SignatureVerifier(secret or self.signing_secret)
+        return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": verifier.generate_signature(timestamp=ts, body=body)}
+
+    def post(self, body: str, content_type: str, *, headers: dict | None = None, signed: bool = True,
+             timestamp: int | None = None, secret: str | None = None) -> Outcome:
+        all_headers = {"Content-Type": content_type}
+        if signed:
+            all_headers.update(self.sign(body, timestamp, secret))
+        all_headers.update(headers or {})
+        resp = self.http.post(self.events_url, content=body.encode("utf-8"), headers=all_headers)
+        parsed = None
+        if resp.headers.get("content-type", "").startswith("application/json") and resp.text:
+            parsed = resp.json()
+        return Outcome(resp.status_code, resp.text, parsed)
+
+    def _post_form(self, fields: dict[str, Any], **kw) -> Outcome:
+        return self.post(urlencode(fields), "application/x-www-form-urlencoded", **kw)
+
+    def _post_payload(self, payload: dict, **kw) -> Outcome:
+        return self._post_form({"payload": json.dumps(payload)}, **kw)
+
+    def _user(self, user: str, team: str) -> dict:
+        info = self.sandbox.users.get(user, {"name": user})
+        return {"id": user, "username": info["name"], "name": info["name"], "team_id": team}
+
+    def _team(self, team: str) -> dict:
+        return {"id": team, "domain": self.sandbox.teams.get(team, {"domain": team.lower()})["domain"]}
+
+    def _response_url(self, team: str, user: str, channel: str, message_ts: str | None = None) -> str:
+        return f"{self.sandbox.base_url}/sandbox/response/{team}.{user}.{channel}.{message_ts or '-'}"
+
+    # ---- what a person does in Slack ---------------------------------------------------
+    def command(self, text: str = "", *, user: str = "U0ALICE", channel: str = "C0GENERAL",
+                team: str = SANDBOX_TEAM, command: str = "/slm", **kw) -> Outcome:
+        fields = {
+            "token": "deprecated-verification-token", "team_id": team, "team_domain": self._team(team)["domain"],
+            "channel_id": channel, "channel_name": self.sandbox.channels.get(channel, {}).get("name", "unknown"),
+            "user_id": user, "user_name": self._user(user, team)["name"], "command": command, "text": text,
+            "api_app_id": APP_ID, "is_enterprise_install": "false",
+            "response_url": self._response_url(team, user, channel),
+            "trigger_id": self.sandbox.mint_trigger(team, user),
+        }
+        return self._post_form(fields, **kw)
+
+    def shortcut(self, callback_id: str, *, user: str = "U0ALICE", team: str = SANDBOX_TEAM) -> Outcome:
+        payload = {"type": "shortcut", "token": "deprecated", "action_ts": f"{time.time():.6f}",
+                   "team": self._team(team), "user": self._user(user, team), "is_enterprise_install": False,
+                   "enterprise": None, "callback_id": callback_id,
+                   "trigger_id": self.sandbox.mint_trigger(team, user)}
+        return self._post_payload(payload)
+
+    def message_shortcut(self, callback_id: str, message: Message, *, user: str = "U0ALICE",
+                         team: str = SANDBOX_TEAM) -> Outcome:
+        payload = {"type": "message_action", "token": "deprecated", "action_ts": f"{time.time():.6f}",
+                   "team": self._team(team), "user": self._user(user, team), "is_enterprise_install": False,
+                   "enterprise": None, "callback_id": callback_id, "trigger_id": self.sandbox.mint_trigger(team, user),
+                   "channel": {"id": message.channel, "name": self.sandbox.channels.get(message.channel, {}).get("name")},
+                   "message_ts": message.ts, "message": message.as_dict(),
+                   "response_url": self._response_url(team, user, message.channel, message.ts)}
+        return self._post_payload(payload)
+
+    def post_as_user(self, channel: str, text: str, *, user: str = "U0CAROL", thread_ts: str | None = None) -> Message:
+        """A person writes in a channel: recorded in the stand-in (no event is sent)."""
+        msg = Message(channel=channel, ts=self.sandbox._new_ts(), user=user, text=text, blocks=[], thread_ts=thread_ts,
+                      via="person")
+        with self.sandbox._lock:
+            self.sandbox.messages.append(msg)
+        return msg
+
+    def click(self, action_id: str, *, message: Message | None = None, view: OpenView | None = None,
+              value: str | None = None, user: str = "U0ALICE", team: str = SANDBOX_TEAM) -> Outcome:
+        """Press a button (or pick from a select) in a message or a view."""
+        source_blocks = (message.blocks if message else view.view.get("blocks", [])) if (message or view) else []
+        block_id, element = _find_element(source_blocks, action_id)
+        action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "type": element["type"],
+                                  "action_ts": f"{time.time():.6f}"}
+        if element["type"] == "button":
+            action["value"] = element.get("value", "")
+            action["text"] = element.get("text")
+        elif element["type"] in ("static_select", "overflow", "radio_buttons"):
+            action["selected_option"] = _option(element, value)
+        elif element["type"] == "users_select":
+            action["selected_user"] = value
+        payload: dict[str, Any] = {"type": "block_actions", "token": "deprecated", "api_app_id": APP_ID,
+                                   "team": self._team(team), "user": self._user(user, team),
+                                   "is_enterprise_install": False, "enterprise": None,
+                                   "trigger_id": self.sandbox.mint_trigger(team, user), "actions": [action]}
+        if message:
+            ephemeral = message.ephemeral_to is not None
+            payload.update({"container": {"type": "message", "message_ts": message.ts, "channel_id": message.channel,
+                                          "is_ephemeral": ephemeral},
+                            "channel": {"id": message.channel,
+                                        "name": self.sandbox.channels.get(message.channel, {}).get("name")},
+                            "message": message.as_dict(),
+                            "response_url": self._response_url(team, user, message.channel, message.ts)})
+        elif view:
+            payload.update({"container": {"type": "view", "view_id": view.id}, "view": view.as_payload()})
+        return self._post_payload(payload)
+
+    def submit(self, view: OpenView | None = None, values: dict[str, Any] | None = None, *, user: str | None = None,
+               team: str | None = None) -> Outcome:
+        """Fill the input blocks of an open modal (by block_id) and press its submit button."""
+        if view is None:
+            view = self.sandbox.open_modal(team or SANDBOX_TEAM, user or "U0ALICE")
+            if view is None:
+                raise AssertionError("no modal is open to submit")
+        user, team = view.user_id, view.team_id
+        state = view_state(view.view, values or {})
+        payload = {"type": "view_submission", "token": "deprecated", "api_app_id": APP_ID, "team": self._team(team),
+                   "user": self._user(user, team), "is_enterprise_install": False, "enterprise": None,
+                   "trigger_id": self.sandbox.mint_trigger(team, user), "view": view.as_payload(state),
+                   "response_urls": []}
+        outcome = self._post_payload(payload)
+        self._apply_response_action(view, outcome)
+        return outcome
+
+    def close(self, view: OpenView) -> Outcome | None:
+        """The person presses Cancel (or the x); the bot hears of it only if it asked to."""
+        self.sandbox.close_modals(view.team_id, view.user_id, all_views=False)
+        if not view.view.get("notify_on_close"):
+            return None
+        payload = {"type": "view_closed", "token": "deprecated", "api_app_id": APP_ID, "team": self._team(view.team_id),
+                   "user": self._user(view.user_id, view.team_id), "view": view.as_payload(), "is_cleared": False,
+                   "is_enterprise_install": False, "enterprise": None}
+        return self._post_payload(payload)
+
+    def event(self, event: dict, *, team: str = SANDBOX_TEAM) -> Outcome:
+        body = {"token": "deprecated", "team_id": team, "api_app_id": APP_ID, "event": event, "type": "event_callback",
+                "event_id": f"Ev{time.time_ns()}", "event_time": int(time.time()),
+                "authorizations": [{"team_id": team, "user_id": "U0SLMBOT", "is_bot": True, "is_enterprise_install": False}]}
+        return self.post(json.dumps(body), "application/json")
+
+    def open_home(self, *, user: str = "U0ALICE", team: str = SANDBOX_TEAM) -> Outcome:
+        return self.event({"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home",
+                           "event_ts": f"{time.time():.6f}"}, team=team)
+
+    def _apply_response_action(self, view: OpenView, outcome: Outcome) -> None:
+        data = outcome.json or {}
+        action = data.get("response_action")
+        stack = self.sandbox.modal_stacks.get((view.team_id, view.user_id), [])
+        if outcome.status != 200:
+            return
+        if action == "errors":
+            outcome.errors = data.get("errors", {})
+        elif action == "update":
+            self.sandbox._views_update({"view_id": view.id, "view": data["view"]})
+        elif action == "push":
+            new = self.sandbox._new_view(view.team_id, view.user_id, data["view"], root_view_id=stack[0] if stack else None,
+                                         previous_view_id=view.id)
+            stack.append(new.id)
+        elif action == "clear":
+            stack.clear()
+        elif view.id in stack:
+            stack.remove(view.id)
+
+
+def _find_element(blocks: list[dict], action_id: str) -> tuple[str, dict]:
+    for block in blocks:
+        elements = block.get("elements") or ([block["accessory"]] if "accessory" in block else [])
+        if block.get("type") == "input":
+            elements = [block["element"]]
+        for el in elements:
+            if el.get("action_id") == action_id:
+                return block.get("block_id", ""), el
+    raise AssertionError(f"no element with action_id {action_id!r} in these blocks")
+
+
+def _all_options(element: dict) -> list[dict]:
+    opts = list(element.get("options") or [])
+    for group in element.get("option_groups") or []:
+        opts.extend(group.get("options") or [])
+    return opts
+
+
+def _option(element: dict, value: str | None) -> dict | None:
+    if value is None:
+        return None
+    for opt in _all_options(element):
+        if opt.get("value") == value:
+            return opt
+    raise AssertionError(f"{value!r} is not one of the options of {element.get('action_id')!r}: "
+                         f"{[o.get('value') for o in _all_options(element)]}")
+
+
+def view_state(view: dict, values: dict[str, Any]) -> dict:
+    """`view.state.values` as Slack builds it from what the person entered, by block_id."""
+    unknown = set(values) - {b.get("block_id") for b in view.get("blocks", [])}
+    if unknown:
+        raise AssertionError(f"the view has no blocks {sorted(unknown)}")
+    state: dict[str, dict] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        el, bid = block["element"], block.get("block_id", "")
+        given = values.get(bid)
+        typ = el["type"]
+        entry: dict[str, Any] = {"type": typ}
+        if typ in ("plain_text_input", "number_input", "email_text_input", "url_text_input"):
+            entry["value"] = given if given is not None else el.get("initial_value")
+        elif typ in ("static_select", "radio_buttons"):
+            entry["selected_option"] = _option(el, given) if given is not None else el.get("initial_option")
+        elif typ in ("multi_static_select", "checkboxes"):
+            entry["selected_options"] = ([_option(el, v) for v in given] if given is not None
+                                         else el.get("initial_options", []))
+        elif typ == "users_select":
+            entry["selected_user"] = given if given is not None else el.get("initial_user")
+        elif typ == "multi_users_select":
+            entry["selected_users"] = list(given) if given is not None else el.get("initial_users", [])
+        elif typ in ("conversations_select", "channels_select"):
+            key = "selected_conversation" if typ == "conversations_select" else "selected_channel"
+            entry[key] = given if given is not None else el.get("initial_conversation", el.get("initial_channel"))
+        elif typ == "datepicker":
+            entry["selected_date"] = given if given is not None else el.get("initial_date")
+        elif typ == "timepicker":
+            entry["selected_time"] = given if given is not None else el.get("initial_time")
+        else:
+            raise AssertionError(f"the driver cannot fill a {typ} element")
+        state[bid] = {el["action_id"]: entry}
+    return state

@@ -1,0 +1,46 @@
+"""Starting the bot: HTTP (uvicorn) always, Socket Mode too when an app-level token is set."""
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from bot.app import Deps, create_bolt_app, create_http_app
+from bot.clock import Clock
+from bot.database import Database
+from bot.scheduler import create_scheduler
+from bot.settings import Settings
+
+log = logging.getLogger("slm-bot")
+
+
+def serve(settings: Settings, db: Database) -> int:
+    sandbox = None
+    if settings.sandbox:
+        from bot.sandbox.workspace import SlackSandbox
+
+        local = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+        base = f"http://{local}:{settings.port}"
+        sandbox = SlackSandbox(base_url=base)
+        settings = settings.model_copy(update={"slack_api_url": f"{base}/sandbox/api/"})
+    deps = Deps(settings=settings, db=db, clock=Clock())
+    bolt = create_bolt_app(deps)
+    app = create_http_app(deps, bolt_app=bolt, sandbox=sandbox)
+    scheduler = create_scheduler(deps)
+    scheduler.start()
+    socket_mode = None
+    if settings.slack_app_token:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        socket_mode = SocketModeHandler(bolt, settings.slack_app_token)
+        socket_mode.connect()
+        log.info("connected to Slack in Socket Mode")
+    if sandbox is not None:
+        print(f"slm-bot is running in sandbox mode (no SLACK_BOT_TOKEN): open {sandbox.base_url}/sandbox", flush=True)
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    finally:
+        scheduler.shutdown(wait=False)
+        if socket_mode is not None:
+            socket_mode.close()
+    return 0

@@ -1,0 +1,10 @@
+"""Buttons and selects, one module per kind of action."""
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers.actions import home_buttons
+
+
+def register(app: App) -> None:
+    home_buttons.register(app)

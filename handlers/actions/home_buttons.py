@@ -1,0 +1,38 @@
+"""The App Home's buttons: the same modals as `/slm service add`, `/slm party add` and `/slm link`."""
+from __future__ import annotations
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import service_map
+from bot.permissions import Capability, require
+from handlers.views import link_form, party_form, service_form
+from messages.ids import Action
+
+
+def add_service(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    require(context["actor"], Capability.EDIT_MAP)
+    service_form.open(client, body["trigger_id"], channel_id=None)
+
+
+def add_party(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    require(context["actor"], Capability.EDIT_MAP)
+    party_form.open(client, body["trigger_id"], channel_id=None)
+
+
+def add_link(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    actor = context["actor"]
+    require(actor, Capability.EDIT_MAP)
+    with context["deps"].db.session() as session:
+        services = service_map.list_services(session, actor.team_id)
+        parties = service_map.list_parties(session, actor.team_id)
+    link_form.open(client, body["trigger_id"], channel_id=None, services=services, parties=parties)
+
+
+def register(app) -> None:
+    app.action(Action.HOME_ADD_SERVICE)(add_service)
+    app.action(Action.HOME_ADD_PARTY)(add_party)
+    app.action(Action.HOME_ADD_LINK)(add_link)

@@ -1,0 +1,12 @@
+"""The `/slm` slash command and its subcommands (one module each)."""
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers.commands import help, link, map, party, role, service  # noqa: F401  (they register themselves)
+from handlers.commands.router import dispatch
+from messages.ids import COMMAND
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(dispatch)

@@ -1,0 +1,21 @@
+from bot import service_map
+from bot.permissions import Capability, require
+from handlers.commands.router import SlashRequest, subcommand
+from handlers.views import link_form
+from messages import render_message
+
+
+@subcommand("link", "/slm link [service]",
+            "Link a customer, support group or supplier to a service, with the activities between them")
+def add_link(req: SlashRequest) -> None:
+    require(req.actor, Capability.EDIT_MAP)
+    with req.deps.db.session() as session:
+        services = service_map.list_services(session, req.actor.team_id)
+        parties = service_map.list_parties(session, req.actor.team_id)
+        chosen = service_map.find(session, req.actor.team_id, req.args) if req.args else None
+    if not services or not parties:
+        req.respond(**render_message("link_needs_map.yml.j2", has_services=bool(services), has_parties=bool(parties)))
+        return
+    preselect = chosen.id if chosen is not None and chosen in services else None
+    link_form.open(req.client, req.trigger_id, channel_id=req.channel_id, services=services, parties=parties,
+                   service_id=preselect)

@@ -1,0 +1,17 @@
+from bot.permissions import Capability, require
+from handlers.commands.router import SlashRequest, subcommand
+from handlers.views import party_form
+from models import PartyKind
+
+KIND_WORDS = {"customer": PartyKind.CUSTOMER, "supplier": PartyKind.SUPPLIER, "group": PartyKind.SUPPORT_GROUP,
+              "support-group": PartyKind.SUPPORT_GROUP, "team": PartyKind.SUPPORT_GROUP}
+
+
+@subcommand("party add", "/slm party add [customer|supplier|group] [name]",
+            "Add a customer, supplier or internal support group, with its contacts")
+def add_party(req: SlashRequest) -> None:
+    require(req.actor, Capability.EDIT_MAP)
+    first, _, rest = req.args.partition(" ")
+    kind = KIND_WORDS.get(first.lower())
+    name = rest.strip() if kind else req.args
+    party_form.open(req.client, req.trigger_id, channel_id=req.channel_id, kind=kind, name=name)

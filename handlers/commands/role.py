@@ -1,0 +1,38 @@
+import re
+
+from bot import members
+from bot.errors import InvalidInput
+from handlers.commands.router import SlashRequest, subcommand
+from messages import render_message
+
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def _parse(args: str) -> tuple[str, str]:
+    parts = args.split()
+    if len(parts) != 2 or not MENTION.match(parts[0]):
+        raise InvalidInput({"role": "Say who and which role, like `/slm role grant @alex service-manager`."})
+    return MENTION.match(parts[0]).group(1), members.parse_role(parts[1])
+
+
+@subcommand("role grant", "/slm role grant @person service-manager", "Let someone change the service map and agreements")
+def grant(req: SlashRequest) -> None:
+    user_id, role = _parse(req.args)
+    with req.deps.db.session() as session:
+        changed = members.grant(session, req.actor, user_id, role)
+    req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=True, changed=changed))
+
+
+@subcommand("role revoke", "/slm role revoke @person service-manager", "Take a role away")
+def revoke(req: SlashRequest) -> None:
+    user_id, role = _parse(req.args)
+    with req.deps.db.session() as session:
+        changed = members.revoke(session, req.actor, user_id, role)
+    req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=False, changed=changed))
+
+
+@subcommand("roles", "/slm roles", "Who holds which role")
+def list_roles(req: SlashRequest) -> None:
+    with req.deps.db.session() as session:
+        grants = members.grants(session, req.actor.team_id)
+    req.respond(**render_message("roles.yml.j2", grants=grants))

@@ -1,0 +1,76 @@
+"""`/slm <words> [arguments]`: finds the subcommand by its leading words.
+
+Each subcommand module registers its functions with `@subcommand`; `/slm help`
+is built from the same registry, so it can never list a command that is not there.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.context import Actor
+from messages import render_message
+
+
+@dataclass
+class SlashRequest:
+    deps: object
+    actor: Actor
+    args: str  # the text after the subcommand's words
+    client: WebClient
+    respond: Respond
+    trigger_id: str
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    words: tuple[str, ...]
+    usage: str
+    summary: str
+    run: Callable[[SlashRequest], None]
+
+
+SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {}
+
+
+def subcommand(words: str, usage: str, summary: str):
+    def register(fn: Callable[[SlashRequest], None]):
+        key = tuple(words.split())
+        SUBCOMMANDS[key] = Subcommand(key, usage, summary, fn)
+        return fn
+
+    return register
+
+
+def match(text: str) -> tuple[Subcommand | None, str]:
+    """The subcommand whose words start `text` (the longest such), and the rest of the text."""
+    words = text.split()
+    lowered = [w.lower() for w in words]
+    for n in range(min(len(words), 3), 0, -1):
+        found = SUBCOMMANDS.get(tuple(lowered[:n]))
+        if found:
+            rest = text.strip()
+            for w in words[:n]:
+                rest = rest[len(w):].lstrip() if rest.lower().startswith(w.lower()) else rest
+            return found, rest
+    return None, text.strip()
+
+
+def help_message(unknown: str | None = None) -> dict:
+    commands = sorted(SUBCOMMANDS.values(), key=lambda s: s.usage)
+    return render_message("help.yml.j2", commands=commands, unknown=unknown)
+
+
+def dispatch(ack: Ack, command: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
+    ack()
+    text = (command.get("text") or "").strip()
+    found, rest = match(text or "help")
+    if found is None:
+        respond(**help_message(unknown=text))
+        return
+    found.run(SlashRequest(deps=context["deps"], actor=context["actor"], args=rest, client=client, respond=respond,
+                           trigger_id=command["trigger_id"], channel_id=command["channel_id"]))

@@ -1,0 +1,54 @@
+"""The "Link to a service" modal: which party consumes, supports or supplies which service, over which activities."""
+from __future__ import annotations
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import service_map
+from handlers.replies import metadata, read_metadata, tell
+from handlers.views.values import ViewValues, run_form
+from messages import render, render_message
+from messages.ids import Block, Callback
+from models import Party, PartyKind, Service
+
+FIELDS = {"service": Block.LINK_SERVICE, "party": Block.LINK_PARTY, "component": Block.LINK_COMPONENT,
+          "activities": Block.LINK_ACTIVITIES}
+OPTIONS_LIMIT = 100  # Slack's limit for a static select
+
+
+def open(client: WebClient, trigger_id: str, *, channel_id: str | None, services: list[Service], parties: list[Party],
+         service_id: int | None = None) -> None:
+    groups = [(kind, [p for p in parties if p.kind == kind.value]) for kind in PartyKind]
+    view = render("link_form.yml.j2", services=services[:OPTIONS_LIMIT], party_groups=[g for g in groups if g[1]],
+                  service_id=service_id, activities=service_map.STANDARD_ACTIVITIES,
+                  private_metadata=metadata(channel_id=channel_id))
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    activities = service_map.parse_activities(values.options(Block.LINK_ACTIVITIES), values.text(Block.LINK_OTHER_ACTIVITIES))
+
+    def work():
+        with deps.db.session() as session:
+            link = service_map.link(session, actor, service_id=_int(values.option(Block.LINK_SERVICE)),
+                                    party_id=_int(values.option(Block.LINK_PARTY)),
+                                    component=values.text(Block.LINK_COMPONENT), activities=activities)
+            return (link, service_map.get_service(session, actor.team_id, link.service_id),
+                    service_map.get_party(session, actor.team_id, link.party_id))
+
+    done = run_form(ack, FIELDS, work)
+    if done is None:
+        return
+    link, service, party = done
+    ack()
+    tell(client, actor, read_metadata(view).get("channel_id"),
+         render_message("link_added.yml.j2", link=link, service=service, party=party))
+
+
+def register(app) -> None:
+    app.view(Callback.LINK_FORM)(submit)

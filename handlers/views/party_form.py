@@ -1,0 +1,53 @@
+"""The "Add a party" modal: a customer, supplier or support group, with its contacts by role."""
+from __future__ import annotations
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import service_map
+from handlers.replies import metadata, read_metadata, tell
+from handlers.views.values import ViewValues, run_form
+from messages import render, render_message
+from messages.ids import Block, Callback
+from models import ContactRole, PartyKind
+
+FIELDS = {"kind": Block.PARTY_KIND, "name": Block.PARTY_NAME, "description": Block.PARTY_DESCRIPTION}
+CONTACT_BLOCKS = {
+    ContactRole.MANAGERIAL: Block.CONTACTS_MANAGERIAL,
+    ContactRole.OPERATIONAL: Block.CONTACTS_OPERATIONAL,
+    ContactRole.SERVICE_MANAGER: Block.CONTACTS_SERVICE_MANAGER,
+    ContactRole.APPROVER: Block.CONTACTS_APPROVER,
+}
+
+
+def open(client: WebClient, trigger_id: str, *, channel_id: str | None, kind: PartyKind | None = None,
+         name: str = "") -> None:
+    view = render("party_form.yml.j2", kinds=list(PartyKind), kind=kind, name=name, contact_blocks=CONTACT_BLOCKS,
+                  private_metadata=metadata(channel_id=channel_id))
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    data = service_map.PartyInput(
+        kind=values.option(Block.PARTY_KIND),
+        name=values.text(Block.PARTY_NAME),
+        description=values.text(Block.PARTY_DESCRIPTION),
+        channel_id=values.conversation(Block.PARTY_CHANNEL),
+        contacts={role: values.users(block) for role, block in CONTACT_BLOCKS.items()},
+    )
+
+    def work():
+        with deps.db.session() as session:
+            return service_map.add_party(session, actor, data)
+
+    party = run_form(ack, FIELDS, work)
+    if party is None:
+        return
+    ack()
+    tell(client, actor, read_metadata(view).get("channel_id"),
+         render_message("party_added.yml.j2", party=party, contacts=data.contacts))
+
+
+def register(app) -> None:
+    app.view(Callback.PARTY_FORM)(submit)

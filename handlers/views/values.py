@@ -1,0 +1,56 @@
+"""Reading what a person entered in a modal (`view.state.values`), by block_id."""
+from __future__ import annotations
+
+from bot.errors import DomainError, InvalidInput
+from messages.ids import Action, Block
+
+
+class ViewValues:
+    def __init__(self, view: dict):
+        self._values = view.get("state", {}).get("values", {})
+
+    def _entry(self, block: Block) -> dict:
+        return self._values.get(block, {}).get(Action.INPUT, {})
+
+    def text(self, block: Block) -> str:
+        return (self._entry(block).get("value") or "").strip()
+
+    def option(self, block: Block) -> str | None:
+        selected = self._entry(block).get("selected_option")
+        return selected["value"] if selected else None
+
+    def options(self, block: Block) -> list[str]:
+        return [o["value"] for o in self._entry(block).get("selected_options") or []]
+
+    def users(self, block: Block) -> list[str]:
+        return list(self._entry(block).get("selected_users") or [])
+
+    def conversation(self, block: Block) -> str | None:
+        return self._entry(block).get("selected_conversation")
+
+    def number(self, block: Block) -> int | None:
+        raw = self.text(block)
+        return int(raw) if raw.isdigit() else None
+
+
+def block_errors(errors: dict[str, str], blocks: dict[str, Block]) -> dict[str, str]:
+    """Domain field errors keyed by the modal's block_ids, so Slack shows each on its field."""
+    out: dict[str, str] = {}
+    for field, message in errors.items():
+        out[blocks.get(field, next(iter(blocks.values())))] = message[:150]  # Slack cuts longer ones
+    return out
+
+
+def run_form(ack, fields: dict[str, Block], work):
+    """Run a modal's domain work; a domain error is acked as inline errors and `None` returned.
+
+    Field errors go on their fields; an error about the whole form (no permission,
+    the record is gone) goes on the first field, where the person is looking.
+    """
+    try:
+        return work()
+    except InvalidInput as err:
+        ack(response_action="errors", errors=block_errors(err.errors, fields))
+    except DomainError as err:
+        ack(response_action="errors", errors={next(iter(fields.values())): str(err)[:150]})
+    return None

@@ -1,0 +1,72 @@
+"""Jinja2 templates for every message, modal and document the bot sends.
+
+Block Kit templates (`templates/*.yml.j2`) render YAML: lists and loops read
+naturally and need no trailing-comma tricks. Every value from data goes through
+`|q` (a JSON string, which YAML reads back verbatim), and user text shown as
+mrkdwn goes through `|mrkdwn` first (Slack's &, <, > escapes). The environment
+is sandboxed, because organisations supply templates of their own.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import yaml
+from jinja2 import ChoiceLoader, PackageLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from messages import ids
+
+MAX_TEXT = 3000  # a section's text, Slack's limit
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
+
+
+def _q(value: Any) -> str:
+    return json.dumps("" if value is None else value, ensure_ascii=False)
+
+
+def mrkdwn_escape(text: Any) -> str:
+    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _truncate(text: Any, limit: int = MAX_TEXT) -> str:
+    text = str(text or "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _user(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else "someone"
+
+
+def _channel(channel_id: str | None) -> str:
+    return f"<#{channel_id}>" if channel_id else "no channel"
+
+
+def make_environment(loader) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
+                               trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(q=_q, mrkdwn=mrkdwn_escape, truncate_text=_truncate, user=_user, channel=_channel)
+    env.globals.update(ids=ids)
+    return env
+
+
+@lru_cache(maxsize=1)
+def _environment() -> SandboxedEnvironment:
+    return make_environment(ChoiceLoader([PackageLoader("messages", "templates")]))
+
+
+def render(template: str, /, **context: Any) -> dict:
+    """Render a Block Kit template to the dict Slack takes (a message payload or a view)."""
+    source = _environment().get_template(template).render(**context)
+    data = yaml.load(source, Loader=_Loader)  # noqa: S506 (a safe loader)
+    if not isinstance(data, dict):
+        raise ValueError(f"template {template} did not render a mapping")
+    return data
+
+
+def render_message(template: str, /, **context: Any) -> dict:
+    """A message: `text` (the notification and fallback) and `blocks`."""
+    data = render(template, **context)
+    data.setdefault("blocks", [])
+    return data

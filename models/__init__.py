@@ -1,0 +1,7 @@
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata.
+
+Every schema change comes with an Alembic migration in `models/migrations/versions/`;
+`tests/test_migrations.py` fails when the tables and the migrations disagree.
+"""
+from models.service_map import Contact, ContactRole, Party, PartyKind, Service, ServiceLink  # noqa: F401
+from models.workspace import AuditEvent, Member, RoleGrant, WorkspaceRole  # noqa: F401

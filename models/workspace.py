@@ -1,0 +1,54 @@
+"""People of a workspace, their granted roles, and the audit trail (competency 6.6)."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field
+
+from models.base import Stamped, TeamScoped
+from models.types import UTCDateTime
+
+
+class WorkspaceRole(StrEnum):
+    """Roles granted inside the bot, on top of the contact roles each party gives its people."""
+
+    SERVICE_MANAGER = "service_manager"
+
+
+class Member(TeamScoped, table=True):
+    """What we know of a Slack user, cached from users.info."""
+
+    __tablename__ = "member"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_member_team_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=32)
+    name: str = Field(default="", max_length=200)
+    tz: str = Field(default="UTC", max_length=64)
+    is_admin: bool = Field(default=False)
+    fetched_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class RoleGrant(Stamped, table=True):
+    __tablename__ = "role_grant"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", "role", name="uq_role_grant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=32)
+    role: str = Field(max_length=32)
+
+
+class AuditEvent(TeamScoped, table=True):
+    """One line of the audit trail: who did what to which record, and when."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    actor: str = Field(max_length=32)
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    entity_id: int | None = Field(default=None)
+    detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,36 @@
+"""Benchmarks (`make bench`): the service map, rendered alone and answered end to end."""
+from __future__ import annotations
+
+import pytest
+
+from bot import service_map
+from bot.context import Actor
+from messages import render_message
+from models import PartyKind
+from tests.conftest import START
+
+pytestmark = pytest.mark.bench
+
+
+@pytest.fixture
+def big_map(db, team):
+    actor = Actor(team_id=team, user_id="U0ALICE", roles=frozenset({"admin"}), now=START)
+    with db.session() as s:
+        parties = [service_map.add_party(s, actor, service_map.PartyInput(kind=k.value, name=f"{k.value} {i}"))
+                   for i in range(10) for k in PartyKind]
+        for i in range(40):
+            svc = service_map.add_service(s, actor, name=f"Service {i}")
+            for p in parties[i % 10::10]:
+                service_map.link(s, actor, service_id=svc.id, party_id=p.id, activities=["incident handling", "reporting"])
+    return team
+
+
+def test_render_map(benchmark, db, big_map):
+    with db.session() as s:
+        views = service_map.service_views(s, big_map)
+    benchmark(render_message, "map.yml.j2", services=views, focus=None)
+
+
+def test_slm_map_round_trip(benchmark, slack, big_map):
+    outcome = benchmark(slack.command, "map")
+    assert outcome.status == 200

@@ -1,0 +1,50 @@
+"""Small readers for assertions: what a person would see of a message or a view."""
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.sandbox.workspace import Message, OpenView
+
+
+def block_text(blocks: list[dict]) -> str:
+    """All the text in these blocks, one block a line, the way a reader scans it."""
+    out: list[str] = []
+    for b in blocks:
+        parts = []
+        if isinstance(b.get("text"), dict):
+            parts.append(b["text"].get("text", ""))
+        for f in b.get("fields") or []:
+            parts.append(f.get("text", ""))
+        for el in b.get("elements") or []:
+            if isinstance(el, dict):
+                t = el.get("text")
+                parts.append(t.get("text", "") if isinstance(t, dict) else (t or ""))
+        if b.get("type") == "input":
+            parts.append(b["label"]["text"])
+        out.append(" ".join(p for p in parts if p))
+    return "\n".join(out)
+
+
+def text_of(item: Message | OpenView | dict) -> str:
+    if isinstance(item, Message):
+        return item.text + "\n" + block_text(item.blocks)
+    if isinstance(item, OpenView):
+        return block_text(item.view.get("blocks", []))
+    return item.get("text", "") + "\n" + block_text(item.get("blocks", []))
+
+
+def assert_valid_blocks(payload: dict, *, view: bool = False) -> None:
+    """Round-trip through slack_sdk's Block Kit models, as the stand-in does, within Slack's limits."""
+    if view:
+        View(**json.loads(json.dumps(payload))).validate_json()
+        assert len(payload.get("blocks", [])) <= 100
+    else:
+        blocks = payload.get("blocks", [])
+        assert len(blocks) <= 50, f"{len(blocks)} blocks: Slack takes at most 50 in a message"
+        for b in blocks:
+            parsed = Block.parse(b)
+            assert parsed is not None and type(parsed) is not Block, b
+            parsed.validate_json()

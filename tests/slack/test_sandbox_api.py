@@ -1,0 +1,67 @@
+"""The Slack stand-in answers as Slack does: what the bot's client meets when it gets things wrong."""
+from __future__ import annotations
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from tests.conftest import TEST_BOT_TOKEN
+
+
+@pytest.fixture
+def client(harness_clean):
+    return WebClient(token=TEST_BOT_TOKEN, base_url=f"{harness_clean.base_url}/sandbox/api/")
+
+
+def error_of(call) -> dict:
+    with pytest.raises(SlackApiError) as err:
+        call()
+    return err.value.response.data
+
+
+def test_unknown_method(client):
+    assert error_of(lambda: client.api_call("chat.frobnicate"))["error"] == "unknown_method"
+
+
+def test_missing_and_unknown_arguments(client):
+    assert error_of(lambda: client.api_call("chat.postMessage", json={"channel": "C0GENERAL"}))["error"] == "no_text"
+    assert error_of(lambda: client.api_call("chat.postMessage", json={"text": "hi"}))["error"] == "channel_not_found"
+    body = error_of(lambda: client.api_call("chat.postMessage", json={"channel": "C0GENERAL", "text": "x", "colour": "red"}))
+    assert body["error"] == "invalid_arguments"
+    assert body["response_metadata"]["messages"] == ["[ERROR] unknown argument: colour"]
+
+
+def test_bad_token(harness_clean):
+    bad = WebClient(token="xoxp-test-user-token", base_url=f"{harness_clean.base_url}/sandbox/api/")
+    assert error_of(lambda: bad.auth_test())["error"] == "invalid_auth"
+
+
+def test_invalid_blocks_are_refused(client):
+    body = error_of(lambda: client.chat_postMessage(channel="C0GENERAL", text="x",
+                                                    blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "a" * 3001}}]))
+    assert body["error"] == "invalid_blocks"
+    too_many = [{"type": "divider"}] * 51
+    assert error_of(lambda: client.chat_postMessage(channel="C0GENERAL", text="x", blocks=too_many))["error"] == "invalid_blocks"
+
+
+def test_threads_and_updates(client, sandbox):
+    parent = client.chat_postMessage(channel="C0GENERAL", text="parent")
+    client.chat_postMessage(channel="C0GENERAL", text="reply", thread_ts=parent["ts"])
+    client.chat_update(channel="C0GENERAL", ts=parent["ts"], text="parent, edited")
+    replies = client.conversations_replies(channel="C0GENERAL", ts=parent["ts"])["messages"]
+    assert [m["text"] for m in replies] == ["parent, edited", "reply"]
+    assert error_of(lambda: client.chat_postMessage(channel="C0GENERAL", text="x", thread_ts="1.2"))["error"] == "thread_not_found"
+
+
+def test_trigger_ids_are_single_use(client, sandbox):
+    trigger = sandbox.mint_trigger("T0SANDBOX", "U0ALICE")
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "t"}, "blocks": [{"type": "divider"}]}
+    client.views_open(trigger_id=trigger, view=view)
+    assert error_of(lambda: client.views_open(trigger_id=trigger, view=view))["error"] == "invalid_trigger_id"
+
+
+def test_file_upload(client, sandbox):
+    client.files_upload_v2(channel="C0GENERAL", content="# SLA\n", filename="sla.md", title="SLA v1")
+    [msg] = [m for m in sandbox.messages if m.files]
+    assert msg.files[0]["title"] == "SLA v1"
+    assert sandbox.files[msg.files[0]["id"]]["content"] == b"# SLA\n"
