@@ -21,12 +21,17 @@ class Capability(StrEnum):
     VIEW_MAP = "view the service map"
     EDIT_MAP = "change the service map"
     GRANT_ROLES = "grant or revoke roles"
+    RECORD_REQUIREMENT = "record a service requirement"
+    DECIDE_REQUIREMENT = "decline or amend someone else's requirement"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.VIEW_MAP: frozenset({MEMBER}),
     Capability.EDIT_MAP: frozenset({ADMIN, SERVICE_MANAGER}),
     Capability.GRANT_ROLES: frozenset({ADMIN, SERVICE_MANAGER}),
+    # Anyone may record what a customer needs: customers' own people included.
+    Capability.RECORD_REQUIREMENT: frozenset({MEMBER}),
+    Capability.DECIDE_REQUIREMENT: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 ROLE_LABELS = {ADMIN: "workspace admin", SERVICE_MANAGER: "service manager", MEMBER: "member"}

@@ -90,7 +90,7 @@ def harness(database) -> Harness:
                         slack_api_url=f"{base_url}/sandbox/api/", database_url=database.url)
     clock = FrozenClock(START)
     deps = Deps(settings=settings, db=database, clock=clock)
-    app = create_http_app(deps, sandbox=sandbox, sandbox_page=False)  # the page has tests of its own
+    app = create_http_app(deps, sandbox=sandbox)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -231,6 +231,8 @@ def web_routes(sandbox: SlackSandbox, settings) -> list[Route]:
     async def submit(body: dict) -> Response:
         user, _team = user_of(body)
         ov = view_of(body, user)
+        if ov.id not in sandbox.modal_stacks.get((ov.team_id, user), []):
+            raise BadRequest(f"view {ov.id} is not an open modal", "view_id")
         values = body.get("values") or {}
         if not isinstance(values, dict):
             raise BadRequest("field values must be an object keyed by block_id", "values")
