@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -22,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.benchmarks import BenchmarkLibrary, load_benchmarks
 from bot.clock import Clock
 from bot.database import Database
 from bot.settings import Settings
@@ -36,6 +38,12 @@ class Deps:
     settings: Settings
     db: Database
     clock: Clock
+
+    @cached_property
+    def benchmarks(self) -> BenchmarkLibrary:
+        """The shipped benchmark library plus the organisation's own files (BENCHMARKS_DIR)."""
+        extra = [self.settings.benchmarks_dir] if self.settings.benchmarks_dir else []
+        return load_benchmarks(extra)
 
 
 def create_web_client(settings: Settings) -> WebClient:

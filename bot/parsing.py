@@ -961,6 +961,9 @@ _UNIT_ALIASES: dict[str, str] = {
     "kb": "KB", "mb": "MB", "gb": "GB", "tb": "TB", "pb": "PB",
     "kib": "KiB", "mib": "MiB", "gib": "GiB", "tib": "TiB",
     "kbps": "kbps", "mbps": "Mbps", "gbps": "Gbps",
+    # Currency codes (ISO 4217) are written in capitals: "20,000 EUR" for the cost of an outage.
+    **{code: code.upper() for code in ("usd", "eur", "gbp", "jpy", "chf", "cad", "aud", "nzd", "sek", "nok", "dkk",
+                                      "pln", "czk", "huf", "inr", "cny", "hkd", "sgd", "zar", "brl", "mxn", "aed")},
 }
 _QUANTITY_RE = re.compile(
     r"(?P<sign>[-+])?\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)(?P<k>k(?=\s|$))?\s*(?P<unit>.*)"

@@ -109,12 +109,11 @@ def topics_for(role: ContactRole | str) -> list[Topic]:
 
 
 def topic_keys(role: ContactRole | str, chosen: list[str]) -> list[str]:
-    """The chosen topics that belong to the role, in interview order; all of them when none is chosen."""
-    mine = [t.key for t in topics_for(role)]
-    picked = [k for k in mine if k in set(chosen)]
-    if chosen and not picked:
+    """The chosen topics that belong to the role, in interview order."""
+    picked = [t.key for t in topics_for(role) if t.key in set(chosen)]
+    if not picked:
         raise InvalidInput({"topics": "Choose at least one of these to talk about."})
-    return picked or mine
+    return picked
 
 
 @dataclass

@@ -6,6 +6,8 @@ so a newcomer can try it without a workspace.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -30,6 +32,14 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address the HTTP server listens on.")
     port: int = Field(default=3000, ge=1, le=65535, description="Port the HTTP server listens on.")
     log_level: str = Field(default="INFO", description="Python logging level.")
+    benchmarks_dir: Path | None = Field(default=None, description="Folder of the organisation's own benchmark files.")
+
+    @field_validator("benchmarks_dir")
+    @classmethod
+    def _benchmarks_dir_exists(cls, v: Path | None) -> Path | None:
+        if v is not None and not v.exists():
+            raise ValueError(f"{v} does not exist")
+        return v
 
     @field_validator("slack_bot_token")
     @classmethod

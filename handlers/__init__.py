@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, events, middleware, views
+from handlers import actions, commands, errors, events, middleware, shortcuts, views
 
 
 def register(app: App, deps) -> None:
@@ -15,4 +15,5 @@ def register(app: App, deps) -> None:
     views.register(app)
     actions.register(app)
     events.register(app)
+    shortcuts.register(app)
     app.error(errors.on_error)

@@ -16,6 +16,14 @@ class Callback(StrEnum):
     SERVICE_FORM = "service_form"
     PARTY_FORM = "party_form"
     LINK_FORM = "link_form"
+    REQ_WHO = "req_who"              # step 1 of recording a requirement: which service, which customer, who
+    REQ_TOPICS = "req_topics"        # interview step 2: what the person wants to talk about
+    REQ_DETAILS = "req_details"      # interview step 3: the questions for those topics
+    REQ_QUOTE = "req_quote"          # a quoted message, step 2: what kind of requirement, and its target
+    REQ_CORRECT = "req_correct"
+    REQ_DECLINE = "req_decline"
+    SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
+    SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
 
 
 class Block(StrEnum):
@@ -36,6 +44,44 @@ class Block(StrEnum):
     LINK_COMPONENT = "link_component"
     LINK_ACTIVITIES = "link_activities"
     LINK_OTHER_ACTIVITIES = "link_other_activities"
+    # Requirement forms: the block_id is "req_" + the field name the domain uses (bot.requirements).
+    REQ_SERVICE = "req_service"
+    REQ_CUSTOMER = "req_customer"
+    REQ_ROLE = "req_role"
+    REQ_TOPICS = "req_topics"
+    REQ_PRIORITY = "req_priority"
+    REQ_CATEGORY = "req_category"
+    REQ_STATEMENT = "req_statement"
+    REQ_TARGET = "req_target"
+    REQ_LEVEL = "req_level"
+    REQ_PERIOD = "req_period"
+    REQ_SERVICE_HOURS = "req_service_hours"
+    REQ_REASON = "req_reason"
+    REQ_OUTCOME = "req_outcome"
+    REQ_CRITICALITY = "req_criticality"
+    REQ_HOURS_NEEDED = "req_hours_needed"
+    REQ_OUTAGE_COST = "req_outage_cost"
+    REQ_GOOD = "req_good"
+    REQ_AVAILABILITY = "req_availability"
+    REQ_AVAILABILITY_PERIOD = "req_availability_period"
+    REQ_VOLUMES = "req_volumes"
+    REQ_PEAKS = "req_peaks"
+    REQ_P1_RESPONSE = "req_p1_response"
+    REQ_P1_RESOLUTION = "req_p1_resolution"
+    REQ_P2_RESPONSE = "req_p2_response"
+    REQ_P2_RESOLUTION = "req_p2_resolution"
+    REQ_P3_RESPONSE = "req_p3_response"
+    REQ_P3_RESOLUTION = "req_p3_resolution"
+    REQ_P4_RESPONSE = "req_p4_response"
+    REQ_P4_RESOLUTION = "req_p4_resolution"
+    REQ_SUPPORT_HOURS = "req_support_hours"
+    REQ_MAINTENANCE = "req_maintenance"
+    REQ_REPORTING = "req_reporting"
+    REQ_REPORTING_FREQUENCY = "req_reporting_frequency"
+
+    @classmethod
+    def for_requirement_field(cls, field: str) -> "Block":
+        return cls("req_" + field)
 
 
 class Action(StrEnum):
@@ -45,7 +91,14 @@ class Action(StrEnum):
     HOME_ADD_SERVICE = "home_add_service"
     HOME_ADD_PARTY = "home_add_party"
     HOME_ADD_LINK = "home_add_link"
+    REQ_ASK_REQUESTER = "req_ask_requester"   # send the requester the recorded wording to confirm
+    REQ_CONFIRM = "req_confirm"               # the requester: "yes, that is what I need"
+    REQ_CORRECT = "req_correct"               # the requester: "not quite" (opens the correction modal)
+    REQ_MENU = "req_menu"                     # the overflow beside each requirement in a listing
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").
-SHORTCUTS: tuple[tuple[str, str, str], ...] = ()
+SHORTCUTS: tuple[tuple[str, str, str], ...] = (
+    (Callback.SHORTCUT_RECORD_REQUIREMENT, "Record a service requirement", "global"),
+    (Callback.SHORTCUT_REQUIREMENT_FROM_MESSAGE, "Record as requirement", "message"),
+)

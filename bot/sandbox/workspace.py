@@ -207,7 +207,7 @@ class SlackSandbox:
 
     def dms(self, user: str) -> list[Message]:
         channel = self.dm_channel(user)["id"]
-        return [m for m in self.messages if m.channel == channel]
+        return [m for m in self.messages if m.channel == channel and m.ephemeral_to in (None, user)]
 
     def open_modal(self, team_id: str, user_id: str) -> OpenView | None:
         stack = self.modal_stacks.get((team_id, user_id)) or []

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import home_buttons
+from handlers.actions import home_buttons, requirement_buttons
 
 
 def register(app: App) -> None:
     home_buttons.register(app)
+    requirement_buttons.register(app)

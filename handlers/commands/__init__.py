@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import help, link, map, party, role, service  # noqa: F401  (they register themselves)
+from handlers.commands import (  # noqa: F401  (they register themselves)
+    benchmark,
+    help,
+    link,
+    map,
+    party,
+    require,
+    requirements,
+    role,
+    service,
+)
 from handlers.commands.router import dispatch
 from messages.ids import COMMAND
 

@@ -3,9 +3,20 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.views import link_form, party_form, service_form
+from handlers.views import (
+    link_form,
+    party_form,
+    requirement_correct,
+    requirement_decline,
+    requirement_details,
+    requirement_quote,
+    requirement_topics,
+    requirement_who,
+    service_form,
+)
 
-MODALS = (service_form, party_form, link_form)
+MODALS = (service_form, party_form, link_form, requirement_who, requirement_topics, requirement_details,
+          requirement_quote, requirement_correct, requirement_decline)
 
 
 def register(app: App) -> None:

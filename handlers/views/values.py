@@ -28,6 +28,16 @@ class ViewValues:
     def conversation(self, block: Block) -> str | None:
         return self._entry(block).get("selected_conversation")
 
+    def answers(self, prefix: str) -> dict[str, str | None]:
+        """Every text or single choice in the view whose block_id starts with `prefix`, by the rest of its id."""
+        out: dict[str, str | None] = {}
+        for block_id, entries in self._values.items():
+            if block_id.startswith(prefix):
+                entry = entries.get(Action.INPUT, {})
+                selected = entry.get("selected_option")
+                out[block_id[len(prefix):]] = selected["value"] if selected else entry.get("value")
+        return out
+
     def number(self, block: Block) -> int | None:
         raw = self.text(block)
         return int(raw) if raw.isdigit() else None
@@ -37,7 +47,7 @@ def block_errors(errors: dict[str, str], blocks: dict[str, Block]) -> dict[str, 
     """Domain field errors keyed by the modal's block_ids, so Slack shows each on its field."""
     out: dict[str, str] = {}
     for field, message in errors.items():
-        out[blocks.get(field, next(iter(blocks.values())))] = message[:150]  # Slack cuts longer ones
+        out[blocks.get(field, next(iter(blocks.values())))] = message[:300]  # keep them readable under a field
     return out
 
 
@@ -52,5 +62,5 @@ def run_form(ack, fields: dict[str, Block], work):
     except InvalidInput as err:
         ack(response_action="errors", errors=block_errors(err.errors, fields))
     except DomainError as err:
-        ack(response_action="errors", errors={next(iter(fields.values())): str(err)[:150]})
+        ack(response_action="errors", errors={next(iter(fields.values())): str(err)[:300]})
     return None

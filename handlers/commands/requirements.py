@@ -1,0 +1,18 @@
+from bot import requirements, service_map
+from bot.errors import InvalidInput
+from handlers.commands.router import SlashRequest, subcommand
+from messages import render_message
+
+
+@subcommand("requirements", "/slm requirements <service or customer>",
+            "What customers asked for, grouped by kind, with who said what and conflicting asks side by side")
+def list_requirements(req: SlashRequest) -> None:
+    team = req.actor.team_id
+    if not req.args:
+        raise InvalidInput({"subject": "Name a service or a customer, like `/slm requirements Payroll`."})
+    with req.deps.db.session() as session:
+        found = service_map.find(session, team, req.args)
+        if found is None:
+            req.respond(**render_message("map_unknown.yml.j2", asked=req.args, known=service_map.known_names(session, team)))
+            return
+        req.respond(**render_message("req_list.yml.j2", listing=requirements.listing(session, team, found)))

@@ -1,0 +1,44 @@
+""""Record a service requirement" (anywhere) and "Record as requirement" (on a message)."""
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.permissions import Capability, require
+from handlers.views.requirement_flow import QUOTE_LIMIT, Flow, needs_map_message, open_who
+
+log = logging.getLogger(__name__)
+
+
+def _open_or_explain(client: WebClient, body: dict, context: BoltContext, flow: Flow) -> None:
+    actor = context["actor"]
+    with context["deps"].db.session() as session:
+        if open_who(client, body["trigger_id"], session, actor, flow):
+            return
+        message = needs_map_message(session, actor.team_id)
+    client.chat_postMessage(channel=actor.user_id, **message)
+
+
+def from_anywhere(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    require(context["actor"], Capability.RECORD_REQUIREMENT)
+    _open_or_explain(client, body, context, Flow(kind="interview", said_by=context["actor"].user_id))
+
+
+def from_message(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    actor = context["actor"]
+    require(actor, Capability.RECORD_REQUIREMENT)
+    message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id")
+    permalink = None
+    try:
+        permalink = client.chat_getPermalink(channel=channel, message_ts=body["message_ts"])["permalink"]
+    except SlackApiError as err:  # a message we cannot link to is still worth recording
+        log.info("no permalink for %s/%s: %s", channel, body.get("message_ts"), err.response.get("error"))
+    text = (message.get("text") or "").strip()
+    flow = Flow(kind="quote", said_by=message.get("user") or actor.user_id, channel_id=channel,
+                quote=text[:QUOTE_LIMIT], permalink=permalink)
+    _open_or_explain(client, body, context, flow)

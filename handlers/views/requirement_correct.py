@@ -1,0 +1,46 @@
+"""The requester corrects a recorded requirement (from the confirmation DM)."""
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import requirements
+from handlers.requirement_dm import refresh_confirmation_dm
+from handlers.views.requirement_flow import fields_for
+from handlers.views.values import ViewValues, run_form
+from messages import render
+from messages.ids import Block, Callback
+from models import Category
+
+FIELDS = fields_for("statement", "target")
+TARGET_HINTS = {"percent": "A percentage, e.g. 99.9%", "duration": "e.g. 15 min, 4h, 4 business hours",
+                "hours": "e.g. Mon-Fri 08:00-18:00 Europe/London, or 24x7", "quantity": "e.g. 2 s, 1,200 tickets/month"}
+
+
+def open(client: WebClient, trigger_id: str, req, *, numbers: str, channel: str, ts: str) -> None:
+    metric = requirements.METRICS.get(req.metric or requirements.CATEGORY_METRIC.get(Category(req.category), ""))
+    client.views_open(trigger_id=trigger_id, view=render(
+        "req_correct.yml.j2", requirement=req, target_hint=TARGET_HINTS[metric.kind] if metric else "",
+        private_metadata=json.dumps({"number": req.number, "numbers": numbers, "channel": channel, "ts": ts})))
+
+
+def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    meta = json.loads(view["private_metadata"])
+
+    def work():
+        with deps.db.session() as session:
+            return requirements.correct(session, actor, meta["number"], statement=values.text(Block.REQ_STATEMENT),
+                                        target=values.text(Block.REQ_TARGET), default_tz=actor.tz)
+
+    if run_form(ack, FIELDS, work) is None:
+        return
+    ack()
+    refresh_confirmation_dm(client, deps, actor, meta["numbers"], meta["channel"], meta["ts"], changed=meta["number"],
+                            verb="corrected")
+
+
+def register(app) -> None:
+    app.view(Callback.REQ_CORRECT)(submit)

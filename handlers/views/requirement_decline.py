@@ -1,0 +1,44 @@
+"""A service manager declines a requirement, with the reason the customer will read."""
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import requirements
+from handlers.replies import tell
+from handlers.views.requirement_flow import fields_for
+from handlers.views.values import ViewValues, run_form
+from messages import render, render_message
+from messages.ids import Block, Callback
+
+
+def open(client: WebClient, trigger_id: str, req, *, channel_id: str | None) -> None:
+    client.views_open(trigger_id=trigger_id, view=render(
+        "req_decline.yml.j2", requirement=req,
+        private_metadata=json.dumps({"number": req.number, "channel_id": channel_id})))
+
+
+def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    meta = json.loads(view["private_metadata"])
+
+    def work():
+        with deps.db.session() as session:
+            return requirements.decline(session, actor, meta["number"], values.text(Block.REQ_REASON))
+
+    req = run_form(ack, fields_for("reason"), work)
+    if req is None:
+        return
+    ack()
+    sentence = f"Declined requirement #{req.number}: {req.status_reason}"
+    tell(client, actor, meta.get("channel_id"), render_message("req_status.yml.j2", sentence=sentence))
+    if req.said_by != actor.user_id:
+        client.chat_postMessage(channel=req.said_by, **render_message(
+            "req_status.yml.j2", sentence=f"<@{actor.user_id}> declined your requirement #{req.number} "
+                                          f"(“{req.statement[:200]}”): {req.status_reason}"))
+
+
+def register(app) -> None:
+    app.view(Callback.REQ_DECLINE)(submit)

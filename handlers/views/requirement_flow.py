@@ -1,0 +1,70 @@
+"""The state a requirement form carries from step to step, in the modal's private_metadata.
+
+Steps: who (service, customer, the requester's role) -> for an interview, topics ->
+questions; for a quoted message, one step that classifies it and reads its target.
+Slack allows three views on the stack, which is exactly the interview's depth.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from slack_sdk import WebClient
+
+from bot import requirements, service_map
+from bot.context import Actor
+from messages import render, render_message
+from messages.ids import Block
+from models import PartyKind
+
+QUOTE_LIMIT = 1500  # private_metadata holds 3000 characters in all
+
+
+@dataclass
+class Flow:
+    kind: str                      # "interview" or "quote"
+    said_by: str                   # who asked: the respondent, or the quoted message's author
+    channel_id: str | None = None  # where to confirm; None: by DM
+    service_id: int | None = None
+    customer_id: int | None = None
+    role: str | None = None
+    topics: list[str] = field(default_factory=list)
+    quote: str = ""                # the quoted message, as its author wrote it
+    statement: str = ""            # the wording being edited in the form, when it differs from the quote
+    permalink: str | None = None
+
+    def dump(self) -> str:
+        return json.dumps({k: v for k, v in asdict(self).items() if v not in (None, "", [])})
+
+    @classmethod
+    def load(cls, view: dict) -> "Flow":
+        return cls(**json.loads(view.get("private_metadata") or "{}"))
+
+
+def fields_for(*names: str) -> dict[str, Block]:
+    return {name: Block.for_requirement_field(name) for name in names}
+
+
+def needs_map_message(session, team_id: str) -> dict:
+    """What to add to the map before a requirement can be recorded."""
+    return render_message("req_needs_map.yml.j2",
+                          has_services=bool(service_map.list_services(session, team_id)),
+                          has_customers=bool(service_map.list_parties(session, team_id, PartyKind.CUSTOMER)))
+
+
+def open_who(client: WebClient, trigger_id: str, session, actor: Actor, flow: Flow) -> bool:
+    """Open step 1; False when the map lacks a service or a customer (the caller says what to add)."""
+    services = service_map.list_services(session, actor.team_id)
+    customers = service_map.list_parties(session, actor.team_id, PartyKind.CUSTOMER)
+    if not services or not customers:
+        return False
+    theirs = requirements.customers_of(session, actor.team_id, flow.said_by)
+    if flow.customer_id is None and len(theirs) == 1:
+        flow.customer_id = theirs[0].id
+    known_roles = requirements.respondent_roles(session, actor.team_id, flow.said_by)
+    view = render("req_who.yml.j2", private_metadata=flow.dump(),
+                  services=[(s.id, s.name) for s in services[:100]], customers=[(c.id, c.name) for c in customers[:100]],
+                  service_id=flow.service_id, customer_id=flow.customer_id, ask_role=len(known_roles) != 1,
+                  quote=flow.quote, quote_author=flow.said_by)
+    client.views_open(trigger_id=trigger_id, view=view)
+    return True

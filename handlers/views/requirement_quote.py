@@ -1,0 +1,91 @@
+"""A quoted message, step 2: what kind of requirement it is, and the target it names, if any.
+
+Changing the kind redraws the form (dispatch_action on the select), so the
+questions follow the answer.
+"""
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import requirements, service_map
+from handlers.replies import tell
+from handlers.views.requirement_flow import Flow, fields_for
+from handlers.views.requirement_recorded import recorded_message
+from handlers.views.values import ViewValues, run_form
+from messages import render
+from messages.ids import Action, Block, Callback
+from models import Category, ContactRole, Source
+
+FIELDS = fields_for("category", "statement", "target", "level", "period", "service_hours", "priority")
+# A first guess at the kind of requirement from the words of the message; the person can change it.
+GUESSES = (
+    (Category.RESOLUTION_TIME, r"\b(resolv|fix|restor|solv)"),
+    (Category.RESPONSE_TIME, r"\b(respon|acknowledg|answer|pick(ed)? up)"),
+    (Category.AVAILABILITY, r"\b(uptime|availab|down ?time|outage|(be|stay|is) up\b|\d+(\.\d+)? ?%)"),
+    (Category.SUPPORT_HOURS, r"\b(support hours|24x7|24/7|out of hours|weekend)"),
+    (Category.CAPACITY, r"\b(slow|fast|latency|load|concurrent|volume|peak|seconds|ms\b)"),
+    (Category.REPORTING, r"\b(report|dashboard)"),
+    (Category.SECURITY, r"\b(secur|gdpr|complian|audit|encrypt|privacy)"),
+)
+
+
+def guess_category(text: str) -> Category:
+    lowered = text.lower()
+    for category, pattern in GUESSES:
+        if re.search(pattern, lowered):
+            return category
+    return Category.OTHER
+
+
+def slack_unescape(text: str) -> str:
+    """Message text arrives with Slack's three escapes; a text field shows what the person typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def quote_view(flow: Flow, service: str, customer: str, *, category: str | None, tz: str) -> dict:
+    chosen = category or guess_category(flow.quote).value
+    return render("req_quote.yml.j2", private_metadata=flow.dump(), service=service, customer=customer,
+                  author=flow.said_by, role=flow.role, statement=flow.statement or slack_unescape(flow.quote), category=chosen, tz=tz,
+                  categories=[(c.value, c.label) for c in Category])
+
+
+def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    values, actor, deps, flow = ViewValues(view), context["actor"], context["deps"], Flow.load(view)
+    answers = values.answers("req_")
+
+    def work():
+        draft = requirements.quote_draft(answers.get("category"), answers.get("statement"), answers,
+                                         default_tz=actor.tz)
+        said = requirements.Said(user_id=flow.said_by, role=ContactRole(flow.role), source=Source.MESSAGE,
+                                 permalink=flow.permalink, quote=flow.quote)
+        with deps.db.session() as session:
+            stored = requirements.record(session, actor, flow.service_id, flow.customer_id, said, [draft])
+            return recorded_message(session, deps, actor, stored)
+
+    message = run_form(ack, FIELDS, work)
+    if message is None:
+        return
+    ack(response_action="clear")
+    tell(client, actor, flow.channel_id, message)
+
+
+def category_changed(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    view, actor, deps = body["view"], context["actor"], context["deps"]
+    flow = Flow.load(view)
+    chosen = body["actions"][0]["selected_option"]["value"]
+    with deps.db.session() as session:
+        service = service_map.get_service(session, actor.team_id, flow.service_id)
+        customer = service_map.get_party(session, actor.team_id, flow.customer_id)
+    # The statement may have been edited: carry what is typed now into the redrawn form.
+    flow.statement = ViewValues(view).text(Block.REQ_STATEMENT)
+    client.views_update(view_id=view["id"], hash=view["hash"],
+                        view=quote_view(flow, service.name, customer.name, category=chosen, tz=actor.tz))
+
+
+def register(app) -> None:
+    app.view(Callback.REQ_QUOTE)(submit)
+    app.action({"block_id": Block.REQ_CATEGORY, "action_id": Action.INPUT})(category_changed)
