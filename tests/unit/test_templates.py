@@ -83,3 +83,65 @@ def test_user_text_cannot_forge_mentions_or_links():
     msg = render_message("service_added.yml.j2", service=service())
     text = msg["blocks"][0]["text"]["text"]
     assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+# ---- requirements ----------------------------------------------------------------------------
+from bot import requirements as reqs  # noqa: E402
+from bot.benchmarks import load_benchmarks  # noqa: E402
+from models import Requirement  # noqa: E402
+
+
+def requirement(n, **kw):
+    base = dict(id=n, team_id="T", number=n, service_id=1, customer_id=1, said_by="U1", said_role="managerial",
+                source="message", source_permalink="https://x.slack.com/archives/C1/p1", source_quote=EVIL,
+                category="resolution_time", statement=EVIL * 10, metric="resolution_time", level="P1",
+                target="4 business hours", period="monthly", service_hours="Mon-Fri 08:00-18:00 Europe/London",
+                priority="must", status="declined", status_reason=EVIL, confirmed_by="U2", created_at=NOW,
+                created_by="U3")
+    base.update(kw)
+    return Requirement(**base)
+
+
+def test_requirement_forms():
+    for tz in ("Europe/London", "America/Argentina/ComodRivadavia"):
+        assert_valid_blocks(render("req_details.yml.j2", private_metadata="{}", service=EVIL, customer=EVIL, tz=tz,
+                                   topics=[k for k in reqs.TOPIC_FIELDS]), view=True)
+    assert_valid_blocks(render("req_who.yml.j2", private_metadata="{}", services=[(i, EVIL) for i in range(100)],
+                               customers=[(i, EVIL) for i in range(100)], service_id=3, customer_id=4, ask_role=True,
+                               quote=EVIL * 20, quote_author="U1"), view=True)
+    for role in ("managerial", "operational"):
+        assert_valid_blocks(render("req_topics.yml.j2", private_metadata="{}", service=EVIL, customer=EVIL, role=role,
+                                   topics=reqs.topics_for(role)), view=True)
+    for cat in ("availability", "response_time", "support_hours", "capacity", "reporting", "security", "other"):
+        assert_valid_blocks(render("req_quote.yml.j2", private_metadata="{}", service=EVIL, customer=EVIL, author="U1",
+                                   role="operational", statement=EVIL * 10, category=cat, tz="UTC",
+                                   categories=[(c.value, c.label) for c in reqs.Category]), view=True)
+    r = requirement(1)
+    assert_valid_blocks(render("req_correct.yml.j2", requirement=r, target_hint="x", private_metadata="{}"), view=True)
+    assert_valid_blocks(render("req_decline.yml.j2", requirement=r, private_metadata="{}"), view=True)
+
+
+def test_requirement_messages_stay_within_limits():
+    many = [requirement(n, category=c.value) for n, c in zip(range(1, 80), list(reqs.Category) * 10)]
+    listing = reqs.Listing(title=EVIL, by_category=[(c, [r for r in many if r.category == c.value]) for c in reqs.Category],
+                           conflicts=[reqs.Conflict("P1 resolution time", many[:30])] * 5,
+                           services={1: EVIL}, customers={1: EVIL})
+    assert_valid_blocks(render_message("req_list.yml.j2", listing=listing))
+    comparison = reqs.Comparison(asked="99.9%", low="99.5%", typical="99.9%", high="99.99%", count=12, metric="availability")
+    assert_valid_blocks(render_message("req_recorded.yml.j2", requirements=many[:17], service=service(), customer=party(),
+                                       said_by="U1", role="operational", comparisons={1: comparison},
+                                       ask_requester=True, numbers=",".join(str(n) for n in range(1, 18))))
+    assert_valid_blocks(render_message("req_confirm_request.yml.j2", requirements=many[:17], recorder="U3",
+                                       numbers="1,2", service=service(), customer=party()))
+
+
+def test_benchmark_message():
+    from handlers.commands.benchmark import _formatter
+
+    library = load_benchmarks()
+    for metric in library.metrics():
+        groups = library.find(metric)
+        assert_valid_blocks(render_message("benchmark.yml.j2", metric=metric, priority=None, groups=groups,
+                                           fmt=_formatter(groups[0].unit), asked=metric, metrics=library.metrics()))
+    assert_valid_blocks(render_message("benchmark.yml.j2", metric=None, priority=None, groups=[], fmt=None, asked=EVIL,
+                                       metrics=library.metrics()))
