@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.agreements import DocSettings
 from bot.benchmarks import BenchmarkLibrary, load_benchmarks
 from bot.clock import Clock
 from bot.database import Database
@@ -44,6 +45,10 @@ class Deps:
         """The shipped benchmark library plus the organisation's own files (BENCHMARKS_DIR)."""
         extra = [self.settings.benchmarks_dir] if self.settings.benchmarks_dir else []
         return load_benchmarks(extra)
+
+    @property
+    def docs(self) -> DocSettings:
+        return DocSettings(provider_name=self.settings.provider_name, templates_dir=self.settings.templates_dir)
 
 
 def create_web_client(settings: Settings) -> WebClient:

@@ -23,6 +23,7 @@ class Capability(StrEnum):
     GRANT_ROLES = "grant or revoke roles"
     RECORD_REQUIREMENT = "record a service requirement"
     DECIDE_REQUIREMENT = "decline or amend someone else's requirement"
+    DRAFT_AGREEMENT = "draft agreements and keep calendars"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -32,7 +33,31 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     # Anyone may record what a customer needs: customers' own people included.
     Capability.RECORD_REQUIREMENT: frozenset({MEMBER}),
     Capability.DECIDE_REQUIREMENT: frozenset({ADMIN, SERVICE_MANAGER}),
+    Capability.DRAFT_AGREEMENT: frozenset({ADMIN, SERVICE_MANAGER}),
 }
+
+# Agreements have two sides. Who acts for each, by workspace role (provider) or by the
+# contact role the counterparty's party gives them (customer, support group, supplier).
+PROVIDER, COUNTERPARTY = "provider", "counterparty"
+ANY_CONTACT = "any contact"
+AGREEMENT_SIDES: dict[str, dict[str, frozenset[str]]] = {
+    # Proposing a change: the provider's service managers (and admins), or anyone who speaks for the counterparty.
+    "propose": {PROVIDER: frozenset({ADMIN, SERVICE_MANAGER}), COUNTERPARTY: frozenset({ANY_CONTACT})},
+    # Agreeing to a version: a service manager for the provider, an approver for the counterparty.
+    "agree": {PROVIDER: frozenset({SERVICE_MANAGER}), COUNTERPARTY: frozenset({"approver"})},
+}
+
+
+def sides(actor: Actor, act: str, counterparty_roles: set[str]) -> set[str]:
+    """The sides of an agreement this person may `act` for ("propose" or "agree")."""
+    rule = AGREEMENT_SIDES[act]
+    out = set()
+    if rule[PROVIDER] & actor.roles:
+        out.add(PROVIDER)
+    allowed = rule[COUNTERPARTY]
+    if counterparty_roles and (ANY_CONTACT in allowed or allowed & counterparty_roles):
+        out.add(COUNTERPARTY)
+    return out
 
 ROLE_LABELS = {ADMIN: "workspace admin", SERVICE_MANAGER: "service manager", MEMBER: "member"}
 

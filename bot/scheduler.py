@@ -34,7 +34,12 @@ def job(id: str, trigger: BaseTrigger):
     return register
 
 
+def _load_jobs() -> None:
+    import bot.scheduled  # noqa: F401  (the jobs register themselves)
+
+
 def create_scheduler(deps) -> BackgroundScheduler:
+    _load_jobs()
     scheduler = BackgroundScheduler(
         timezone="UTC",
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -46,6 +51,7 @@ def create_scheduler(deps) -> BackgroundScheduler:
 
 def run_all_once(deps) -> None:
     """Run every job now, in order: what `slm-bot tick` and the tests with a moved clock use."""
+    _load_jobs()
     for j in JOBS:
         log.info("running %s", j.id)
         j.func(deps)

@@ -33,8 +33,10 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, description="Port the HTTP server listens on.")
     log_level: str = Field(default="INFO", description="Python logging level.")
     benchmarks_dir: Path | None = Field(default=None, description="Folder of the organisation's own benchmark files.")
+    templates_dir: Path | None = Field(default=None, description="Folder of the organisation's own document templates.")
+    provider_name: str = Field(default="IT Services", description="The provider's name, as agreements print it.")
 
-    @field_validator("benchmarks_dir")
+    @field_validator("benchmarks_dir", "templates_dir")
     @classmethod
     def _benchmarks_dir_exists(cls, v: Path | None) -> Path | None:
         if v is not None and not v.exists():

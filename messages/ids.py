@@ -22,6 +22,9 @@ class Callback(StrEnum):
     REQ_QUOTE = "req_quote"          # a quoted message, step 2: what kind of requirement, and its target
     REQ_CORRECT = "req_correct"
     REQ_DECLINE = "req_decline"
+    AGREEMENT_DRAFT = "agreement_draft"
+    AGREEMENT_PROPOSE = "agreement_propose"
+    CALENDAR_FORM = "calendar_form"
     SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
     SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
 
@@ -79,9 +82,48 @@ class Block(StrEnum):
     REQ_REPORTING = "req_reporting"
     REQ_REPORTING_FREQUENCY = "req_reporting_frequency"
 
+    # Agreement drafts: "agr_" + the field name in bot.agreements.DraftInput.
+    AGR_NAME = "agr_name"
+    AGR_COUNTERPARTY = "agr_counterparty"
+    AGR_SERVICES = "agr_services"
+    AGR_START = "agr_start"
+    AGR_END = "agr_end"
+    AGR_REVIEW_MONTH = "agr_review_month"
+    AGR_CHANNEL = "agr_channel"
+    AGR_CONTRACT_REF = "agr_contract_ref"
+    AGR_NOTICE_DAYS = "agr_notice_days"
+    AGR_RENEWAL_DATE = "agr_renewal_date"
+    # Proposals: "prop_" + the field name in bot.targets' changes.
+    PROP_CHANGE = "prop_change"
+    PROP_KIND = "prop_kind"
+    PROP_LEVEL = "prop_level"
+    PROP_DURATION = "prop_duration"
+    PROP_GOAL = "prop_goal"
+    PROP_PERIOD = "prop_period"
+    PROP_METRIC_NAME = "prop_metric_name"
+    PROP_THRESHOLD = "prop_threshold"
+    PROP_CALENDAR = "prop_calendar"
+    PROP_WARNING_PERCENT = "prop_warning_percent"
+    PROP_SERVICE_CREDIT = "prop_service_credit"
+    PROP_CLAUSE_TEXT = "prop_clause_text"
+    PROP_START = "prop_start"
+    PROP_END = "prop_end"
+    PROP_REVIEW_MONTH = "prop_review_month"
+    PROP_REASON = "prop_reason"
+    # Calendars: "cal_" + the field name in bot.calendar_records.add.
+    CAL_NAME = "cal_name"
+    CAL_HOURS = "cal_hours"
+    CAL_HOLIDAYS_COUNTRY = "cal_holidays_country"
+    CAL_HOLIDAYS_SUBDIV = "cal_holidays_subdiv"
+    CAL_CLOSURES = "cal_closures"
+
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":
         return cls("req_" + field)
+
+    @classmethod
+    def for_field(cls, prefix: str, field: str) -> "Block":
+        return cls(f"{prefix}_{field}")
 
 
 class Action(StrEnum):
@@ -95,6 +137,9 @@ class Action(StrEnum):
     REQ_CONFIRM = "req_confirm"               # the requester: "yes, that is what I need"
     REQ_CORRECT = "req_correct"               # the requester: "not quite" (opens the correction modal)
     REQ_MENU = "req_menu"                     # the overflow beside each requirement in a listing
+    AGREEMENT_PROPOSE = "agreement_propose"   # on the headline: open the proposal modal
+    AGREEMENT_AGREE = "agreement_agree"       # on the headline: "Agree to version N"
+    AGREEMENT_SHOW = "agreement_show"         # on the headline: the document, to the one who asks
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").

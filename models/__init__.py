@@ -6,3 +6,15 @@ Every schema change comes with an Alembic migration in `models/migrations/versio
 from models.service_map import Contact, ContactRole, Party, PartyKind, Service, ServiceLink  # noqa: F401
 from models.workspace import AuditEvent, Member, RoleGrant, WorkspaceRole  # noqa: F401
 from models.requirements import Category, Priority, Requirement, Source, Status  # noqa: F401
+from models.agreements import (  # noqa: F401
+    Agreement,
+    AgreementKind,
+    AgreementService,
+    AgreementStatus,
+    AgreementVersion,
+    Calendar,
+    DocumentTemplate,
+    Signoff,
+    Target,
+    TargetKind,
+)

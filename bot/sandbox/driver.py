@@ -114,10 +114,11 @@ class SlackDriver:
         return msg
 
     def click(self, action_id: str, *, message: Message | None = None, view: OpenView | None = None,
-              value: str | None = None, user: str = "U0ALICE", team: str = SANDBOX_TEAM) -> Outcome:
-        """Press a button (or pick from a select) in a message or a view."""
+              value: str | None = None, block_id: str | None = None, user: str = "U0ALICE",
+              team: str = SANDBOX_TEAM) -> Outcome:
+        """Press a button (or pick from a select) in a message or a view; `block_id` picks among same-named elements."""
         source_blocks = (message.blocks if message else view.view.get("blocks", [])) if (message or view) else []
-        block_id, element = _find_element(source_blocks, action_id)
+        block_id, element = _find_element(source_blocks, action_id, block_id)
         action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "type": element["type"],
                                   "action_ts": f"{time.time():.6f}"}
         if element["type"] == "button":
@@ -140,7 +141,10 @@ class SlackDriver:
                             "message": message.as_dict(),
                             "response_url": self._response_url(team, user, message.channel, message.ts)})
         elif view:
-            payload.update({"container": {"type": "view", "view_id": view.id}, "view": view.as_payload()})
+            # As in Slack, the view arrives with what is entered in it now, the new choice included.
+            current = {block_id: value} if element["type"] != "button" and block_id else {}
+            payload.update({"container": {"type": "view", "view_id": view.id},
+                            "view": view.as_payload(view_state(view.view, current))})
         return self._post_payload(payload)
 
     def submit(self, view: OpenView | None = None, values: dict[str, Any] | None = None, *, user: str | None = None,
@@ -200,8 +204,10 @@ class SlackDriver:
             stack.remove(view.id)
 
 
-def _find_element(blocks: list[dict], action_id: str) -> tuple[str, dict]:
+def _find_element(blocks: list[dict], action_id: str, block_id: str | None = None) -> tuple[str, dict]:
     for block in blocks:
+        if block_id is not None and block.get("block_id") != block_id:
+            continue
         elements = block.get("elements") or ([block["accessory"]] if "accessory" in block else [])
         if block.get("type") == "input":
             elements = [block["element"]]

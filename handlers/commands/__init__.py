@@ -4,6 +4,8 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.commands import (  # noqa: F401  (they register themselves)
+    agreements,
+    calendar,
     benchmark,
     help,
     link,

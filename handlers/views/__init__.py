@@ -4,6 +4,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.views import (
+    agreement_draft,
+    agreement_propose,
+    calendar_form,
     link_form,
     party_form,
     requirement_correct,
@@ -16,7 +19,8 @@ from handlers.views import (
 )
 
 MODALS = (service_form, party_form, link_form, requirement_who, requirement_topics, requirement_details,
-          requirement_quote, requirement_correct, requirement_decline)
+          requirement_quote, requirement_correct, requirement_decline, agreement_draft, agreement_propose,
+          calendar_form)
 
 
 def register(app: App) -> None:

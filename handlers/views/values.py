@@ -28,6 +28,9 @@ class ViewValues:
     def conversation(self, block: Block) -> str | None:
         return self._entry(block).get("selected_conversation")
 
+    def date(self, block: Block) -> str | None:
+        return self._entry(block).get("selected_date")
+
     def answers(self, prefix: str) -> dict[str, str | None]:
         """Every text or single choice in the view whose block_id starts with `prefix`, by the rest of its id."""
         out: dict[str, str | None] = {}

@@ -207,11 +207,11 @@ def test_changing_the_kind_redraws_the_questions(slack, sandbox, team, acme):
     slack.submit(who, {Block.REQ_SERVICE: str(acme["service"])})
     quote = sandbox.open_modal(team, ALICE)
     assert Block.REQ_TARGET in block_ids(quote)  # availability: a target percentage
-    slack.click(Action.INPUT, view=quote, value="security")
+    slack.click(Action.INPUT, view=quote, value="security", block_id=Block.REQ_CATEGORY)
     redrawn = sandbox.open_modal(team, ALICE)
     assert redrawn.id == quote.id
     assert Block.REQ_TARGET not in block_ids(redrawn) and Block.REQ_PERIOD not in block_ids(redrawn)
-    slack.click(Action.INPUT, view=redrawn, value="response_time")
+    slack.click(Action.INPUT, view=redrawn, value="response_time", block_id=Block.REQ_CATEGORY)
     assert Block.REQ_LEVEL in block_ids(sandbox.open_modal(team, ALICE))
 
 

@@ -1,0 +1,451 @@
+"""Agreements (competency 6.3): drafted from requirements, negotiated version by version, agreed by both sides.
+
+The working state (term, targets, clauses) is the latest version. Each proposal
+makes a new immutable version with its difference from the previous one in words,
+its rendered document and the document's hash; agreement is recorded per side
+against that hash. The version agreed by both sides is the one in force until a
+newer one is agreed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from bot import audit, calendar_records, documents, service_map, targets
+from bot.context import Actor
+from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from bot.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
+from models import (
+    Agreement,
+    AgreementKind,
+    AgreementService,
+    AgreementStatus,
+    AgreementVersion,
+    Member,
+    Party,
+    PartyKind,
+    Requirement,
+    Signoff,
+    Status,
+    Target,
+)
+from models.base import name_key
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+COUNTERPARTY_KIND = {AgreementKind.SLA: PartyKind.CUSTOMER, AgreementKind.OLA: PartyKind.SUPPORT_GROUP,
+                     AgreementKind.UC: PartyKind.SUPPLIER}
+COUNTERPARTY_LABEL = {AgreementKind.SLA: "Customer", AgreementKind.OLA: "Support group", AgreementKind.UC: "Supplier"}
+CLAUSES: dict[str, tuple[str, str]] = {
+    # key: (heading, the default wording the in-house template starts from)
+    "scope": ("Scope", "The services named above, as described in the service catalogue, for the customer's users."),
+    "reporting": ("Measurement and reporting", "Each target is measured in its service hours and reported for every "
+                  "period, with every breach and the action taken; the report is shared before each service review."),
+    "reviews": ("Service reviews", "Provider and customer meet after each reporting period to review achievement, "
+                "breaches and open actions, and to preview the coming period."),
+    "provider_responsibilities": ("The provider's responsibilities", "run and support the services to the targets of "
+                                  "this agreement, tell the customer promptly of any breach, and agree remedial actions."),
+    "customer_responsibilities": ("The customer's responsibilities", "report incidents through the agreed channels "
+                                  "with the information needed, name contacts, and take part in service reviews."),
+    "remedies": ("Remedies", "Where a target is missed, the provider agrees a remedial action with an owner and a "
+                 "date; where a service credit is stated for a target, it is applied to the next invoice."),
+}
+
+
+@dataclass
+class DocSettings:
+    """What rendering a document needs from the deployment."""
+
+    provider_name: str
+    templates_dir: Path | None
+
+
+# ---- reading ----------------------------------------------------------------------------------
+def get(session: Session, team_id: str, agreement_id: int) -> Agreement:
+    row = session.get(Agreement, agreement_id)
+    if row is None or row.team_id != team_id:
+        raise NotFound("That agreement no longer exists.")
+    return row
+
+
+def by_name(session: Session, team_id: str, name: str, kind: AgreementKind | None = None) -> Agreement:
+    q = select(Agreement).where(Agreement.team_id == team_id, Agreement.name_key == name_key(name))
+    row = session.exec(q).first()
+    if row is None or (kind and row.kind != kind.value):
+        what = kind.label if kind else "agreement"
+        known = ", ".join(a.name for a in list_agreements(session, team_id, kind)[:20]) or "none yet"
+        raise NotFound(f"There is no {what} called “{name}”. Known: {known}.")
+    return row
+
+
+def list_agreements(session: Session, team_id: str, kind: AgreementKind | None = None) -> list[Agreement]:
+    q = select(Agreement).where(Agreement.team_id == team_id)
+    if kind:
+        q = q.where(Agreement.kind == kind.value)
+    return list(session.exec(q.order_by(Agreement.name_key)))
+
+
+def version(session: Session, agreement: Agreement, number: int | None = None) -> AgreementVersion:
+    number = number or agreement.latest_version
+    row = session.exec(select(AgreementVersion).where(AgreementVersion.agreement_id == agreement.id,
+                                                      AgreementVersion.number == number)).first()
+    if row is None:
+        raise NotFound(f"{agreement.name} has no version {number}; its versions run from 1 to {agreement.latest_version}.")
+    return row
+
+
+def services_of(session: Session, agreement: Agreement) -> list:
+    from models import Service
+
+    q = (select(Service).join(AgreementService, AgreementService.service_id == Service.id)
+         .where(AgreementService.agreement_id == agreement.id).order_by(Service.name_key))
+    return list(session.exec(q))
+
+
+def targets_of(session: Session, agreement: Agreement, *, include_retired: bool = False) -> list[Target]:
+    q = select(Target).where(Target.agreement_id == agreement.id)
+    if not include_retired:
+        q = q.where(Target.retired == False)  # noqa: E712  (SQL comparison)
+    return sorted(session.exec(q), key=lambda t: int(t.key[1:]))
+
+
+def signoffs(session: Session, agreement: Agreement, number: int | None = None) -> list[Signoff]:
+    q = select(Signoff).where(Signoff.agreement_id == agreement.id)
+    if number is not None:
+        q = q.where(Signoff.version == number)
+    return list(session.exec(q.order_by(Signoff.created_at, Signoff.id)))
+
+
+def counterparty_roles(session: Session, actor: Actor, agreement: Agreement) -> set[str]:
+    contacts = service_map.contacts_of(session, actor.team_id, agreement.counterparty_id)
+    return {role.value for role, users in contacts.items() if actor.user_id in users}
+
+
+def next_review(agreement: Agreement, today: date) -> date:
+    """The first day of the review month on or after today, or the end of the term if that comes first."""
+    candidate = date(today.year, agreement.review_month, 1)
+    if candidate < today:
+        candidate = date(today.year + 1, agreement.review_month, 1)
+    return min(candidate, agreement.end_date)
+
+
+# ---- the snapshot a version keeps, and the document it renders to ---------------------------------------
+def snapshot(session: Session, agreement: Agreement) -> dict:
+    party = session.get(Party, agreement.counterparty_id)
+    rows = targets_of(session, agreement)
+    cal_ids = {t.calendar_id for t in rows if t.calendar_id}
+    calendars = {cid: calendar_records.get(session, agreement.team_id, cid) for cid in cal_ids}
+    req_numbers = {r.id: r.number for r in session.exec(select(Requirement).where(
+        Requirement.id.in_([t.requirement_id for t in rows if t.requirement_id] or [-1])))}
+    names = {m.user_id: m.name for m in session.exec(select(Member).where(Member.team_id == agreement.team_id))}
+    contacts = service_map.contacts_of(session, agreement.team_id, agreement.counterparty_id)
+    return {
+        "kind": agreement.kind, "name": agreement.name, "counterparty": party.name,
+        "services": [s.name for s in services_of(session, agreement)],
+        "start": agreement.start_date.isoformat(), "end": agreement.end_date.isoformat(),
+        "review_month": MONTHS[agreement.review_month - 1],
+        "contacts": {role.label.capitalize(): [names.get(u) or u for u in users] for role, users in contacts.items() if users},
+        "calendars": [calendar_records.describe(c) for c in sorted(calendars.values(), key=lambda c: c.name_key)],
+        "targets": [targets.as_dict(t, calendars.get(t.calendar_id), req_numbers.get(t.requirement_id)) for t in rows],
+        "clauses": {key: agreement.clauses.get(key, default) for key, (_h, default) in CLAUSES.items()},
+        "contract_ref": agreement.contract_ref, "notice_days": agreement.notice_days,
+        "renewal_date": agreement.renewal_date.isoformat() if agreement.renewal_date else None,
+    }
+
+
+def document_context(content: dict, number: int, provider: str) -> dict:
+    kind = AgreementKind(content["kind"])
+    return {**content, "version": number, "status": "", "provider": provider, "kind_label": kind.label,
+            "counterparty_role": COUNTERPARTY_LABEL[kind], "answered": any(t["requirement"] for t in content["targets"])}
+
+
+def diff(before: dict, after: dict) -> list[str]:
+    """The difference between two versions, in words: "T1 P1 resolution: 4h → 6h"."""
+    out: list[str] = []
+    for key, label in (("start", "Start"), ("end", "End"), ("review_month", "Review month"), ("name", "Name")):
+        if before.get(key) != after.get(key):
+            out.append(f"{label}: {before.get(key)} → {after.get(key)}")
+    if before.get("services") != after.get("services"):
+        out.append(f"Services: {', '.join(before.get('services', []))} → {', '.join(after.get('services', []))}")
+    old = {t["key"]: t for t in before.get("targets", [])}
+    new = {t["key"]: t for t in after.get("targets", [])}
+    for key in sorted(set(old) | set(new), key=lambda k: int(k[1:])):
+        if key not in old:
+            out.append(f"{key} added: {new[key]['description']}")
+        elif key not in new:
+            out.append(f"{key} removed: {old[key]['description']}")
+        else:
+            out.extend(targets.differences(old[key], new[key]))
+    for key, (heading, _default) in CLAUSES.items():
+        if before.get("clauses", {}).get(key) != after.get("clauses", {}).get(key):
+            out.append(f"Clause “{heading}” reworded")
+    return out
+
+
+@dataclass
+class NewVersion:
+    version: AgreementVersion
+    warning: str | None  # a broken organisation template, in words
+
+
+def _new_version(session: Session, actor: Actor, agreement: Agreement, reason: str, docs: DocSettings,
+                 previous: dict | None) -> NewVersion:
+    content = snapshot(session, agreement)
+    changes = diff(previous, content) if previous is not None else []
+    if previous is not None and not changes:
+        raise InvalidInput({"change": f"That changes nothing in version {agreement.latest_version}."})
+    number = agreement.latest_version + 1
+    rendered = documents.render_agreement(session, actor.team_id, document_context(content, number, docs.provider_name),
+                                          kind=agreement.kind, templates_dir=docs.templates_dir, now=actor.at())
+    row = AgreementVersion(team_id=actor.team_id, agreement_id=agreement.id, number=number, reason=reason,
+                           changes=changes, content=content, document=rendered.text,
+                           document_sha256=rendered.sha256, created_at=actor.at(), created_by=actor.user_id)
+    session.add(row)
+    agreement.latest_version = number
+    session.add(agreement)
+    session.flush()
+    audit.record(session, actor, "agreement.version", "agreement", agreement.id, version=number, changes=changes,
+                 reason=reason, sha256=rendered.sha256)
+    return NewVersion(row, rendered.warning)
+
+
+# ---- drafting --------------------------------------------------------------------------------------
+@dataclass
+class DraftInput:
+    kind: AgreementKind
+    name: str | None
+    counterparty_id: int | None
+    service_ids: list[int]
+    start: date | None
+    end: date | None
+    review_month: int | None
+    channel_id: str | None
+    contract_ref: str | None = None
+    notice_days: int | None = None
+    renewal_date: date | None = None
+
+
+@dataclass
+class Drafted:
+    agreement: Agreement
+    version: AgreementVersion
+    unanswered: list[Requirement] = field(default_factory=list)
+    warning: str | None = None
+
+
+def _check_draft(session: Session, actor: Actor, data: DraftInput) -> tuple[str, Party, list]:
+    errors: dict[str, str] = {}
+    clean = " ".join((data.name or "").split())
+    if not clean:
+        errors["name"] = "Give the agreement a name, e.g. “Acme Retail: Payroll”."
+    elif len(clean) > 120:
+        errors["name"] = "Keep the name under 120 characters."
+    elif session.exec(select(Agreement.id).where(Agreement.team_id == actor.team_id,
+                                                 Agreement.name_key == name_key(clean))).first():
+        errors["name"] = f"There is already an agreement called “{clean}”."
+    party = None
+    wanted = COUNTERPARTY_KIND[data.kind]
+    if data.counterparty_id is None:
+        errors["counterparty"] = f"Choose the {wanted.label.lower()}."
+    else:
+        try:
+            party = service_map.get_party(session, actor.team_id, data.counterparty_id)
+            if party.party_kind is not wanted:
+                errors["counterparty"] = f"{party.name} is not a {wanted.label.lower()}."
+        except NotFound as err:
+            errors["counterparty"] = str(err)
+    services = []
+    for sid in data.service_ids:
+        try:
+            services.append(service_map.get_service(session, actor.team_id, sid))
+        except NotFound as err:
+            errors["services"] = str(err)
+    if not data.service_ids:
+        errors["services"] = "Choose at least one service."
+    if data.start is None:
+        errors["start"] = "Choose the date it starts."
+    if data.end is None:
+        errors["end"] = "Choose the date it ends."
+    elif data.start and data.end <= data.start:
+        errors["end"] = "It must end after it starts."
+    if data.review_month is not None and not 1 <= data.review_month <= 12:
+        errors["review_month"] = "Choose a month."
+    if not data.channel_id:
+        errors["channel"] = "Choose the channel or group DM where it is negotiated."
+    if data.notice_days is not None and data.notice_days < 0:
+        errors["notice_days"] = "A notice period is a number of days, 0 or more."
+    if errors:
+        raise InvalidInput(errors)
+    return clean, party, services
+
+
+def draft(session: Session, actor: Actor, data: DraftInput, docs: DocSettings) -> Drafted:
+    """A new agreement at version 1. An SLA's targets come from its customer's requirements for its services."""
+    require(actor, Capability.DRAFT_AGREEMENT)
+    clean, party, services = _check_draft(session, actor, data)
+    agreement = Agreement(team_id=actor.team_id, kind=data.kind.value, name=clean, name_key=name_key(clean),
+                          counterparty_id=party.id, start_date=data.start, end_date=data.end,
+                          review_month=data.review_month or 4, status=AgreementStatus.DRAFT.value,
+                          channel_id=data.channel_id, clauses={k: v for k, (_h, v) in CLAUSES.items()},
+                          contract_ref=(data.contract_ref or "").strip() or None, notice_days=data.notice_days,
+                          renewal_date=data.renewal_date, created_at=actor.at(), created_by=actor.user_id)
+    session.add(agreement)
+    session.flush()
+    for s in services:
+        session.add(AgreementService(team_id=actor.team_id, agreement_id=agreement.id, service_id=s.id,
+                                     created_at=actor.at(), created_by=actor.user_id))
+    unanswered: list[Requirement] = []
+    if data.kind is AgreementKind.SLA:
+        unanswered = targets.from_requirements(session, actor, agreement, [s.id for s in services])
+    session.flush()
+    made = _new_version(session, actor, agreement, "First draft", docs, previous=None)
+    audit.record(session, actor, "agreement.draft", "agreement", agreement.id, name=clean, kind=data.kind.value)
+    return Drafted(agreement, made.version, unanswered, made.warning)
+
+
+def mark_posted(session: Session, agreement: Agreement, channel_id: str, thread_ts: str) -> None:
+    agreement.channel_id, agreement.thread_ts = channel_id, thread_ts
+    if agreement.status == AgreementStatus.DRAFT.value:
+        agreement.status = AgreementStatus.NEGOTIATING.value
+    session.add(agreement)
+
+
+def record_version_post(session: Session, row: AgreementVersion, message_ts: str) -> None:
+    row.message_ts = message_ts
+    session.add(row)
+
+
+# ---- negotiating ------------------------------------------------------------------------------------
+def proposing_side(session: Session, actor: Actor, agreement: Agreement) -> str:
+    found = sides(actor, "propose", counterparty_roles(session, actor, agreement))
+    if not found:
+        party = session.get(Party, agreement.counterparty_id)
+        raise PermissionDenied(f"Only a service manager or a contact of {party.name} can propose a change to "
+                               f"{agreement.name}.")
+    return PROVIDER if PROVIDER in found else COUNTERPARTY
+
+
+def propose(session: Session, actor: Actor, agreement: Agreement, change: "targets.Change", reason: str | None,
+            docs: DocSettings) -> NewVersion:
+    """Apply one change to the working state and make it the next version."""
+    side = proposing_side(session, actor, agreement)
+    if agreement.status in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value):
+        raise DomainError(f"{agreement.name} is {agreement.status}; draft a new agreement instead.")
+    why = " ".join((reason or "").split())
+    errors = {} if why else {"reason": "Say why; the other side will read it in the thread."}
+    previous = version(session, agreement).content
+    try:
+        change.apply(session, actor, agreement, CLAUSES)
+    except InvalidInput as err:
+        errors.update(err.errors)
+    if errors:  # every problem at once; the session is rolled back by the caller's unit of work
+        raise InvalidInput(errors)
+    session.flush()
+    made = _new_version(session, actor, agreement, why, docs, previous)
+    if agreement.status == AgreementStatus.DRAFT.value:
+        agreement.status = AgreementStatus.NEGOTIATING.value
+    audit.record(session, actor, "agreement.propose", "agreement", agreement.id, version=made.version.number, side=side)
+    return made
+
+
+@dataclass
+class AgreeResult:
+    signoff: Signoff
+    side: str
+    now_agreed: bool
+    waiting_for: str | None  # the side still to agree, in words
+
+
+def agree(session: Session, actor: Actor, agreement: Agreement, number: int, *,
+          gate=None) -> AgreeResult:
+    """Record one side's agreement to version `number`; both sides on the same version make it the one in force.
+
+    `gate`, when given, is called before anything is recorded and raises to refuse (the back-to-back check).
+    """
+    party = session.get(Party, agreement.counterparty_id)
+    if agreement.status in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value):
+        raise DomainError(f"{agreement.name} is {agreement.status}.")
+    if number != agreement.latest_version:
+        raise DomainError(f"Version {agreement.latest_version} of {agreement.name} has been proposed since version "
+                          f"{number}; read it in the thread, then agree to it or propose a change.")
+    if agreement.agreed_version == number:
+        raise DomainError(f"Version {number} of {agreement.name} is already agreed by both sides.")
+    mine = sides(actor, "agree", counterparty_roles(session, actor, agreement))
+    if not mine:
+        raise PermissionDenied(f"Only an approver of {party.name} or the provider's service manager can agree to "
+                               f"{agreement.name}.")
+    done = {s.side: s for s in signoffs(session, agreement, number)}
+    if any(s.user_id == actor.user_id for s in done.values()):
+        raise DomainError(f"You have already agreed to version {number}; the other side must be agreed by someone else.")
+    open_sides = [s for s in (PROVIDER, COUNTERPARTY) if s in mine and s not in done]
+    if not open_sides:
+        who = next(iter(done.values()))
+        raise DomainError(f"Your side already agreed to version {number} (<@{who.user_id}>).")
+    if gate is not None:
+        gate(session, actor, agreement)
+    side = open_sides[0]
+    row = version(session, agreement, number)
+    signoff = Signoff(team_id=actor.team_id, agreement_id=agreement.id, version=number, side=side,
+                      user_id=actor.user_id, document_sha256=row.document_sha256, created_at=actor.at(),
+                      created_by=actor.user_id)
+    session.add(signoff)
+    done[side] = signoff
+    audit.record(session, actor, "agreement.agree", "agreement", agreement.id, version=number, side=side,
+                 sha256=row.document_sha256)
+    now_agreed = PROVIDER in done and COUNTERPARTY in done
+    if now_agreed:
+        agreement.agreed_version = number
+        today = actor.at().date()
+        agreement.status = (AgreementStatus.ACTIVE if agreement.start_date <= today else AgreementStatus.AGREED).value
+        session.add(agreement)
+        _accept_answered_requirements(session, agreement)
+    waiting = None if now_agreed else ("an approver of " + party.name if side == PROVIDER else "a service manager")
+    return AgreeResult(signoff, side, now_agreed, waiting)
+
+
+def _accept_answered_requirements(session: Session, agreement: Agreement) -> None:
+    ids = [t.requirement_id for t in targets_of(session, agreement) if t.requirement_id]
+    for req in session.exec(select(Requirement).where(Requirement.id.in_(ids or [-1]))):
+        if req.status in (Status.CAPTURED.value, Status.CLARIFIED.value):
+            req.status = Status.ACCEPTED.value
+            session.add(req)
+
+
+# ---- time passing ----------------------------------------------------------------------------------
+def roll_statuses(session: Session, today: date) -> list[tuple[Agreement, str]]:
+    """Agreed agreements become active on their start date, and expire after their end date."""
+    changed: list[tuple[Agreement, str]] = []
+    rows = session.exec(select(Agreement).where(Agreement.status.in_(
+        [AgreementStatus.AGREED.value, AgreementStatus.ACTIVE.value])))
+    for row in rows:
+        new = row.status
+        if row.end_date < today:
+            new = AgreementStatus.EXPIRED.value
+        elif row.status == AgreementStatus.AGREED.value and row.start_date <= today:
+            new = AgreementStatus.ACTIVE.value
+        if new != row.status:
+            changed.append((row, row.status))
+            row.status = new
+            session.add(row)
+    return changed
+
+
+def default_term(today: date) -> tuple[date, date]:
+    """From the first of next month, for a year."""
+    start = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    end = start.replace(year=start.year + 1) - timedelta(days=1)
+    return start, end
+
+
+def status_line(agreement: Agreement) -> str:
+    text = agreement.status
+    if agreement.agreed_version and agreement.latest_version > agreement.agreed_version:
+        text += f" (v{agreement.agreed_version} in force; v{agreement.latest_version} under negotiation)"
+    elif agreement.agreed_version:
+        text += f" (v{agreement.agreed_version})"
+    else:
+        text += f" (v{agreement.latest_version})"
+    return text

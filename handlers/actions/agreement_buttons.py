@@ -1,0 +1,51 @@
+"""The buttons on an agreement's headline: Propose change, Agree to version N, Show document."""
+from __future__ import annotations
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import agreements
+from handlers import agreement_thread
+from handlers.views import agreement_propose
+from messages import render_message
+from messages.ids import Action
+from messages.markdown import chunks
+
+
+def propose(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    agreement_propose.open(client, body["trigger_id"], context["deps"], context["actor"], int(body["actions"][0]["value"]))
+
+
+def agree(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    actor, deps = context["actor"], context["deps"]
+    agreement_id, _, number = body["actions"][0]["value"].partition(":")
+    with deps.db.session() as session:
+        agreement = agreements.get(session, actor.team_id, int(agreement_id))
+        result = agreements.agree(session, actor, agreement, int(number))
+        who = ", ".join(f"<@{s.user_id}>" for s in agreements.signoffs(session, agreement, int(number)))
+        news = render_message("agreement_agreed.yml.j2", now_agreed=result.now_agreed, number=int(number), who=who,
+                              active=agreement.status == "active", start=agreement.start_date.isoformat(),
+                              user=actor.user_id, side_label="provider" if result.side == "provider" else "other side",
+                              waiting_for=result.waiting_for or "", sha=result.signoff.document_sha256)
+    client.chat_postMessage(channel=agreement.channel_id, thread_ts=agreement.thread_ts, **news)
+    agreement_thread.refresh_headline(client, deps, actor, agreement.id)
+
+
+def show(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
+    ack()
+    actor = context["actor"]
+    with context["deps"].db.session() as session:
+        agreement = agreements.get(session, actor.team_id, int(body["actions"][0]["value"]))
+        row = agreements.version(session, agreement)
+    respond(replace_original=False, response_type="ephemeral", **render_message(
+        "agreement_show.yml.j2", name=agreement.name, number=row.number, author=row.created_by, sha=row.document_sha256,
+        reason=row.reason if row.number > 1 else "", in_force=agreement.agreed_version == row.number,
+        chunks=chunks(row.document)))
+
+
+def register(app) -> None:
+    app.action(Action.AGREEMENT_PROPOSE)(propose)
+    app.action(Action.AGREEMENT_AGREE)(agree)
+    app.action(Action.AGREEMENT_SHOW)(show)

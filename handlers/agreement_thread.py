@@ -1,0 +1,75 @@
+"""The negotiation thread of an agreement: one headline message, kept up to date in place; the detail below it.
+
+Every version is posted in the thread with its changes in words and its document
+attached; every agreement to a version is posted there too.
+"""
+from __future__ import annotations
+
+import re
+
+from slack_sdk import WebClient
+
+from bot import agreements, service_map
+from bot.context import Actor
+from messages import render_message
+from models import Agreement, AgreementKind, AgreementStatus, AgreementVersion, Requirement
+
+
+def headline(session, agreement: Agreement) -> dict:
+    kind = AgreementKind(agreement.kind)
+    party = service_map.get_party(session, agreement.team_id, agreement.counterparty_id)
+    signed = {s.side: s.user_id for s in agreements.signoffs(session, agreement, agreement.latest_version)}
+    return render_message(
+        "agreement_headline.yml.j2", agreement=agreement, kind_label=kind.label,
+        counterparty_label=agreements.COUNTERPARTY_LABEL[kind], counterparty=party.name,
+        services=[s.name for s in agreements.services_of(session, agreement)], status_line=agreements.status_line(agreement),
+        review_month=agreements.MONTHS[agreement.review_month - 1], targets=agreements.targets_of(session, agreement),
+        signatures=signed,
+        open=agreement.status not in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value))
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "agreement"
+
+
+def post_version(client: WebClient, deps, agreement: Agreement, row: AgreementVersion, *,
+                 unanswered: list[Requirement] = (), warning: str | None = None) -> str:
+    """The version in the thread, then its document as a file beside it. Returns the post's ts."""
+    posted = client.chat_postMessage(channel=agreement.channel_id, thread_ts=agreement.thread_ts, **render_message(
+        "agreement_version.yml.j2", version=row, name=agreement.name, unanswered=list(unanswered), warning=warning))
+    client.files_upload_v2(channel=agreement.channel_id, thread_ts=agreement.thread_ts, content=row.document,
+                           filename=f"{_slug(agreement.name)}-v{row.number}.md",
+                           title=f"{agreement.name}, version {row.number}")
+    with deps.db.session() as session:
+        agreements.record_version_post(session, session.merge(row), posted["ts"])
+    return posted["ts"]
+
+
+def start_thread(client: WebClient, deps, actor: Actor, agreement_id: int, *, unanswered, warning) -> Agreement:
+    """Post the headline of a new draft, then version 1 under it."""
+    with deps.db.session() as session:
+        agreement = agreements.get(session, actor.team_id, agreement_id)
+        message = headline(session, agreement)
+    posted = client.chat_postMessage(channel=agreement.channel_id, **message)
+    with deps.db.session() as session:
+        agreement = agreements.get(session, actor.team_id, agreement_id)
+        agreements.mark_posted(session, agreement, posted["channel"], posted["ts"])
+        first = agreements.version(session, agreement, 1)
+    post_version(client, deps, agreement, first, unanswered=unanswered, warning=warning)
+    refresh_headline(client, deps, actor, agreement_id)
+    return agreement
+
+
+def refresh_headline(client: WebClient, deps, actor: Actor, agreement_id: int) -> None:
+    with deps.db.session() as session:
+        agreement = agreements.get(session, actor.team_id, agreement_id)
+        if not agreement.thread_ts:
+            return
+        message = headline(session, agreement)
+    client.chat_update(channel=agreement.channel_id, ts=agreement.thread_ts, **message)
+
+
+def permalink(client: WebClient, agreement: Agreement) -> str | None:
+    if not (agreement.channel_id and agreement.thread_ts):
+        return None
+    return client.chat_getPermalink(channel=agreement.channel_id, message_ts=agreement.thread_ts)["permalink"]

@@ -1,0 +1,91 @@
+"""`/slm sla|ola|uc new|list|show|diff`: one set of commands for every kind of agreement."""
+from __future__ import annotations
+
+import re
+
+from bot import agreements, service_map
+from bot.errors import InvalidInput
+from bot.permissions import Capability, require
+from handlers.agreement_thread import permalink
+from handlers.commands.router import SlashRequest, subcommand
+from handlers.views import agreement_draft
+from messages import render_message
+from messages.markdown import chunks
+from models import AgreementKind
+
+VERSION = re.compile(r"^v?(\d+)$", re.IGNORECASE)
+
+
+def new(kind: AgreementKind):
+    def run(req: SlashRequest) -> None:
+        require(req.actor, Capability.DRAFT_AGREEMENT)
+        with req.deps.db.session() as session:
+            party = service_map.find(session, req.actor.team_id, req.args) if req.args else None
+            party = party if party is not None and getattr(party, "kind", None) == agreements.COUNTERPARTY_KIND[kind] else None
+            if agreement_draft.open(req.client, req.trigger_id, session, req.actor, kind=kind, channel_id=req.channel_id,
+                                    counterparty=party):
+                return
+        wanted = agreements.COUNTERPARTY_KIND[kind].label.lower()
+        req.respond(**render_message("req_status.yml.j2", sentence=f"An {kind.label} needs a {wanted} and a service on the "
+                                     f"map first: `/slm party add` and `/slm service add`."))
+    return run
+
+
+def listing(kind: AgreementKind):
+    def run(req: SlashRequest) -> None:
+        today = req.actor.at().date()
+        with req.deps.db.session() as session:
+            rows = []
+            for a in agreements.list_agreements(session, req.actor.team_id, kind):
+                rows.append({"name": a.name, "status": agreements.status_line(a),
+                             "counterparty": service_map.get_party(session, a.team_id, a.counterparty_id).name,
+                             "next_review": agreements.next_review(a, today).isoformat(),
+                             "thread": permalink(req.client, a)})
+        req.respond(**render_message("agreement_list.yml.j2", rows=rows, kind=kind.value, kind_label=kind.label))
+    return run
+
+
+def _name_and_versions(args: str) -> tuple[str, list[int]]:
+    words = args.split()
+    numbers: list[int] = []
+    while words and VERSION.match(words[-1]):
+        numbers.insert(0, int(VERSION.match(words[-1]).group(1)))
+        words.pop()
+    return " ".join(words), numbers
+
+
+def show(kind: AgreementKind):
+    def run(req: SlashRequest) -> None:
+        name, numbers = _name_and_versions(req.args)
+        if not name:
+            raise InvalidInput({"name": f"Name the {kind.label}, like `/slm {kind.value} show Acme Payroll v2`."})
+        with req.deps.db.session() as session:
+            agreement = agreements.by_name(session, req.actor.team_id, name, kind)
+            row = agreements.version(session, agreement, numbers[-1] if numbers else None)
+        req.respond(**render_message("agreement_show.yml.j2", name=agreement.name, number=row.number, author=row.created_by,
+                                     sha=row.document_sha256, reason=row.reason if row.number > 1 else "",
+                                     in_force=agreement.agreed_version == row.number, chunks=chunks(row.document)))
+    return run
+
+
+def diff(kind: AgreementKind):
+    def run(req: SlashRequest) -> None:
+        name, numbers = _name_and_versions(req.args)
+        if not name or len(numbers) != 2:
+            raise InvalidInput({"versions": f"Name the {kind.label} and two versions, like "
+                                            f"`/slm {kind.value} diff Acme Payroll v2 v3`."})
+        with req.deps.db.session() as session:
+            agreement = agreements.by_name(session, req.actor.team_id, name, kind)
+            a, b = (agreements.version(session, agreement, n) for n in numbers)
+            changes = agreements.diff(a.content, b.content)
+        req.respond(**render_message("agreement_diff.yml.j2", name=agreement.name, a=a.number, b=b.number, changes=changes))
+    return run
+
+
+for _kind, _party in ((AgreementKind.SLA, "customer"), (AgreementKind.OLA, "support group"),
+                      (AgreementKind.UC, "supplier")):
+    k = _kind.value
+    subcommand(f"{k} new", f"/slm {k} new [{_party}]", f"Draft an {_kind.label} and post it for negotiation")(new(_kind))
+    subcommand(f"{k} list", f"/slm {k} list", f"Every {_kind.label} with its status and next review")(listing(_kind))
+    subcommand(f"{k} show", f"/slm {k} show <name> [version]", f"An {_kind.label}'s document, any version")(show(_kind))
+    subcommand(f"{k} diff", f"/slm {k} diff <name> v2 v3", "What changed between two versions, in words")(diff(_kind))

@@ -1,0 +1,20 @@
+import json
+
+from bot import calendar_records
+from bot.permissions import Capability, require
+from handlers.commands.router import SlashRequest, subcommand
+from messages import render, render_message
+
+
+@subcommand("calendar add", "/slm calendar add", "Add service hours: working hours, public holidays and closures")
+def add_calendar(req: SlashRequest) -> None:
+    require(req.actor, Capability.DRAFT_AGREEMENT)
+    req.client.views_open(trigger_id=req.trigger_id, view=render(
+        "calendar_form.yml.j2", tz=req.actor.tz, private_metadata=json.dumps({"channel_id": req.channel_id})))
+
+
+@subcommand("calendar list", "/slm calendar list", "The calendars targets can be measured in")
+def list_calendars(req: SlashRequest) -> None:
+    with req.deps.db.session() as session:
+        rows = calendar_records.all_of(session, req.actor.team_id)
+    req.respond(**render_message("calendar_list.yml.j2", calendars=rows))

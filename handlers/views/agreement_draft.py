@@ -1,0 +1,84 @@
+"""The "New SLA / OLA / underpinning contract" modal, and posting the draft for negotiation."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import agreements, service_map
+from handlers import agreement_thread
+from handlers.replies import tell
+from handlers.views.values import ViewValues, run_form
+from messages import render, render_message
+from messages.ids import Block, Callback
+from models import AgreementKind
+
+FIELDS = {f: Block.for_field("agr", f) for f in ("name", "counterparty", "services", "start", "end", "review_month",
+                                                  "channel", "contract_ref", "notice_days", "renewal_date")}
+
+
+def open(client: WebClient, trigger_id: str, session, actor, *, kind: AgreementKind, channel_id: str | None,
+         counterparty=None) -> bool:
+    """Open the modal; False when the map lacks a counterparty of this kind or a service."""
+    parties = service_map.list_parties(session, actor.team_id, agreements.COUNTERPARTY_KIND[kind])
+    services = service_map.list_services(session, actor.team_id)
+    if not parties or not services:
+        return False
+    start, end = agreements.default_term(actor.at().date())
+    name = ""
+    if counterparty is not None:
+        name = f"{counterparty.name}: {kind.label}"
+    view = render("agreement_draft.yml.j2", kind=kind.value, kind_label=kind.label, name=name,
+                  counterparty_label=agreements.COUNTERPARTY_LABEL[kind],
+                  parties=[(p.id, p.name) for p in parties[:100]], counterparty_id=counterparty.id if counterparty else None,
+                  services=[(s.id, s.name) for s in services[:100]], start=start.isoformat(), end=end.isoformat(),
+                  months=[(str(i + 1), m) for i, m in enumerate(agreements.MONTHS)], review_month="4",
+                  channel_id=(counterparty.channel_id if counterparty else None) or channel_id,
+                  private_metadata=json.dumps({"kind": kind.value, "channel_id": channel_id}))
+    client.views_open(trigger_id=trigger_id, view=view)
+    return True
+
+
+def _date(raw: str | None) -> date | None:
+    return date.fromisoformat(raw) if raw else None
+
+
+def _int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    meta = json.loads(view["private_metadata"])
+    kind = AgreementKind(meta["kind"])
+    notice = values.text(Block.AGR_NOTICE_DAYS)
+    data = agreements.DraftInput(
+        kind=kind, name=values.text(Block.AGR_NAME), counterparty_id=_int(values.option(Block.AGR_COUNTERPARTY)),
+        service_ids=[int(v) for v in values.options(Block.AGR_SERVICES)], start=_date(values.date(Block.AGR_START)),
+        end=_date(values.date(Block.AGR_END)), review_month=_int(values.option(Block.AGR_REVIEW_MONTH)),
+        channel_id=values.conversation(Block.AGR_CHANNEL), contract_ref=values.text(Block.AGR_CONTRACT_REF),
+        notice_days=_int(notice), renewal_date=_date(values.date(Block.AGR_RENEWAL_DATE)))
+    if notice and data.notice_days is None:
+        ack(response_action="errors", errors={Block.AGR_NOTICE_DAYS: "A notice period is a number of days, e.g. 90."})
+        return
+
+    def work():
+        with deps.db.session() as session:
+            return agreements.draft(session, actor, data, deps.docs)
+
+    drafted = run_form(ack, FIELDS, work)
+    if drafted is None:
+        return
+    ack()
+    agreement = agreement_thread.start_thread(client, deps, actor, drafted.agreement.id, unanswered=drafted.unanswered,
+                                              warning=drafted.warning)
+    tell(client, actor, meta.get("channel_id"), render_message(
+        "req_status.yml.j2", sentence=f"Drafted *{agreement.name}* (version 1) and posted it in <#{agreement.channel_id}> "
+                                      "for negotiation." + (f"\n:warning: {drafted.warning}" if drafted.warning else "")))
+
+
+def register(app) -> None:
+    app.view(Callback.AGREEMENT_DRAFT)(submit)

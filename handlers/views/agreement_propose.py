@@ -1,0 +1,117 @@
+"""The "Propose a change" modal: one change to a target, a clause or the term becomes the next version.
+
+The choice of what to change (and, for a new target, its kind) redraws the form,
+so the questions follow the answer.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import agreements, calendar_records, targets
+from handlers import agreement_thread
+from handlers.views.values import ViewValues, run_form
+from messages import render
+from messages.ids import Action, Block, Callback
+from models import Agreement
+
+FIELDS = {f: Block.for_field("prop", f) for f in (
+    "change", "kind", "level", "duration", "goal", "period", "metric_name", "threshold", "calendar",
+    "warning_percent", "service_credit", "clause_text", "start", "end", "review_month", "reason")}
+
+
+def _choices(session, agreement: Agreement) -> list[tuple[str, str]]:
+    rows = agreements.targets_of(session, agreement)
+    out = [(f"target:{t.key}", f"{t.key}: {targets.describe(t.kind, t.level, t.duration, t.goal, t.metric_name, t.threshold)}")
+           for t in rows]
+    out.append(("target:new", "Add a target"))
+    out += [(f"remove:{t.key}", f"Remove {t.key}") for t in rows]
+    out += [(f"clause:{key}", f"Clause: {heading}") for key, (heading, _d) in agreements.CLAUSES.items()]
+    out.append(("term", "Dates and review month"))
+    return out
+
+
+def view_for(session, actor, agreement: Agreement, change: str | None, kind: str | None = None) -> dict:
+    rows = {t.key: t for t in agreements.targets_of(session, agreement)}
+    change = change or (f"target:{next(iter(rows))}" if rows else "target:new")
+    target = rows.get(change.partition(":")[2]) if change.startswith("target:") else None
+    kind = target.kind if target else kind
+    clause = change.partition(":")[2] if change.startswith("clause:") else None
+    return render("agreement_propose.yml.j2", agreement=agreement, choices=_choices(session, agreement), change=change,
+                  target=target, kind=kind if change.startswith("target:") else None,
+                  calendars=[(c.id, c.name) for c in calendar_records.all_of(session, actor.team_id)[:100]],
+                  months=[(str(i + 1), m) for i, m in enumerate(agreements.MONTHS)],
+                  clause_heading=agreements.CLAUSES[clause][0] if clause else "",
+                  clause_text=agreement.clauses.get(clause, agreements.CLAUSES[clause][1]) if clause else "",
+                  private_metadata=json.dumps({"agreement_id": agreement.id, "change": change, "kind": kind}))
+
+
+def open(client: WebClient, trigger_id: str, deps, actor, agreement_id: int) -> None:
+    with deps.db.session() as session:
+        agreement = agreements.get(session, actor.team_id, agreement_id)
+        agreements.proposing_side(session, actor, agreement)  # refuse before the form is filled, not after
+        view = view_for(session, actor, agreement, None)
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def redraw(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    """The person picked another thing to change, or the kind of a new target: ask the questions that fit."""
+    ack()
+    view, actor = body["view"], context["actor"]
+    meta, values = json.loads(view["private_metadata"]), ViewValues(view)
+    change = values.option(Block.PROP_CHANGE) or meta["change"]
+    kind = values.option(Block.PROP_KIND) if change == "target:new" else None
+    with context["deps"].db.session() as session:
+        agreement = agreements.get(session, actor.team_id, meta["agreement_id"])
+        new_view = view_for(session, actor, agreement, change, kind)
+    client.views_update(view_id=view["id"], hash=view["hash"], view=new_view)
+
+
+def _change(values: ViewValues, change: str):
+    what, _, key = change.partition(":")
+    if what == "remove":
+        return targets.TargetChange(key=key, remove=True)
+    if what == "clause":
+        return targets.ClauseChange(key, values.text(Block.PROP_CLAUSE_TEXT))
+    if what == "term":
+        start, end = values.date(Block.PROP_START), values.date(Block.PROP_END)
+        month = values.option(Block.PROP_REVIEW_MONTH)
+        return targets.TermChange(date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None,
+                                  int(month) if month else None)
+    calendar = values.option(Block.PROP_CALENDAR)
+    return targets.TargetChange(
+        key=None if key == "new" else key, kind=values.option(Block.PROP_KIND), level=values.option(Block.PROP_LEVEL),
+        duration=values.text(Block.PROP_DURATION), goal=values.text(Block.PROP_GOAL), period=values.option(Block.PROP_PERIOD),
+        metric_name=values.text(Block.PROP_METRIC_NAME), threshold=values.text(Block.PROP_THRESHOLD),
+        calendar_id=int(calendar) if calendar else None, warning_percent=values.text(Block.PROP_WARNING_PERCENT),
+        service_credit=values.text(Block.PROP_SERVICE_CREDIT))
+
+
+def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    meta = json.loads(view["private_metadata"])
+    change = values.option(Block.PROP_CHANGE) or meta["change"]
+
+    def work():
+        with deps.db.session() as session:
+            agreement = agreements.get(session, actor.team_id, meta["agreement_id"])
+            made = agreements.propose(session, actor, agreement, _change(values, change),
+                                      values.text(Block.PROP_REASON), deps.docs)
+            return agreement, made
+
+    done = run_form(ack, FIELDS, work)
+    if done is None:
+        return
+    ack()
+    agreement, made = done
+    agreement_thread.post_version(client, deps, agreement, made.version, warning=made.warning)
+    agreement_thread.refresh_headline(client, deps, actor, agreement.id)
+
+
+def register(app) -> None:
+    app.view(Callback.AGREEMENT_PROPOSE)(submit)
+    app.action({"block_id": Block.PROP_CHANGE, "action_id": Action.INPUT})(redraw)
+    app.action({"block_id": Block.PROP_KIND, "action_id": Action.INPUT})(redraw)

@@ -1,0 +1,34 @@
+"""The "Add a calendar" modal."""
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import calendar_records
+from handlers.replies import tell
+from handlers.views.values import ViewValues, run_form
+from messages import render_message
+from messages.ids import Block, Callback
+
+FIELDS = {f: Block.for_field("cal", f) for f in ("name", "hours", "holidays_country", "holidays_subdiv", "closures")}
+
+
+def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+
+    def work():
+        with deps.db.session() as session:
+            return calendar_records.add(session, actor, **{f: values.text(b) for f, b in FIELDS.items()})
+
+    row = run_form(ack, FIELDS, work)
+    if row is None:
+        return
+    ack()
+    tell(client, actor, json.loads(view["private_metadata"]).get("channel_id"),
+         render_message("calendar_list.yml.j2", calendars=[row]))
+
+
+def register(app) -> None:
+    app.view(Callback.CALENDAR_FORM)(submit)

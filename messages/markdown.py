@@ -1,0 +1,54 @@
+"""Showing a Markdown document inside Slack messages, which speak mrkdwn and cap a section at 3000 characters."""
+from __future__ import annotations
+
+import re
+
+from messages import mrkdwn_escape
+
+LIMIT = 2900
+
+
+def to_mrkdwn(markdown: str) -> str:
+    out: list[str] = []
+    table: list[str] = []
+
+    def flush_table() -> None:
+        if table:
+            out.append("```\n" + "\n".join(table) + "\n```")
+            table.clear()
+
+    for line in markdown.splitlines():
+        if line.startswith("|"):
+            if not re.fullmatch(r"\|[-| :]+\|", line.strip()):
+                table.append(line)
+            continue
+        flush_table()
+        heading = re.match(r"#{1,6}\s+(.*)", line)
+        text = mrkdwn_escape(heading.group(1) if heading else line)
+        text = re.sub(r"\*\*(.+?)\*\*", r"*\1*", text)
+        out.append(f"*{text}*" if heading else text)
+    flush_table()
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+def chunks(markdown: str, limit: int = LIMIT) -> list[str]:
+    """The document as mrkdwn pieces that each fit a section, split between paragraphs where possible."""
+    pieces: list[str] = []
+    current = ""
+    for para in to_mrkdwn(markdown).split("\n\n"):
+        while len(para) > limit:  # a paragraph longer than a section: cut it, keeping code fences whole
+            cut = para[:limit]
+            if cut.count("```") % 2:
+                cut += "\n```"
+                para = "```\n" + para[limit:]
+            else:
+                para = para[limit:]
+            pieces.append(cut)
+        if len(current) + len(para) + 2 > limit:
+            pieces.append(current)
+            current = para
+        else:
+            current = f"{current}\n\n{para}" if current else para
+    if current:
+        pieces.append(current)
+    return pieces
