@@ -20,18 +20,20 @@ redundant). The rules:
   renewal date may fall inside it;
 * history: each leg's own recent achievement against its own goal.
 
-Pure domain logic: standard library, ``bot.calendars`` and ``bot.parsing``.
+Pure domain logic: standard library, ``zoneinfo``, ``bot.backtoback_calc``, ``bot.calendars``
+and ``bot.parsing`` only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from decimal import ROUND_DOWN, Decimal, localcontext
+from datetime import date, datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.backtoback_calc import chain_finish, combined_availability, sample_starts, unit_basis
 from bot.calendars import CALENDAR_24X7_UTC, Calendar, Uncovered, uncovered
 from bot.parsing import Duration, Quantity, format_duration, format_percentage, format_quantity, format_service_hours
 
@@ -45,10 +47,10 @@ __all__ = [
     "Check",
     "check_target",
     "combined_availability",
+    "worst",
     "HISTORY_PERIODS",
 ]
 
-UTC = timezone.utc
 TICKET_KINDS = ("response", "resolution")
 KINDS = (*TICKET_KINDS, "availability", "metric")
 AGREEMENTS = ("OLA", "UC")
@@ -276,47 +278,38 @@ def _time_findings(sla: TargetSpec, term: Term, legs: list[Leg], ignored: list[L
                         f"none of the targets beneath it is a {sla.what} target, so nothing carries its clock.{note}")]
     assert sla.duration is not None
     stages = _stages(legs)
-    margin = timedelta(minutes=policy.handoff.minutes)
-    samples = _sample_starts(sla.calendar, term, [leg.target.calendar for leg in legs], policy)
+    clocks = [[(leg.target.calendar, leg.target.duration) for leg in stage] for stage in stages]
+    samples = sample_starts(sla.calendar, term.start, term.end, [leg.target.calendar for leg in legs],
+                            policy.sample_weeks, timedelta(minutes=policy.sample_step.minutes))
     tightest = None
     for start in samples:
         due = sla.calendar.deadline(start, sla.duration)
-        finish, slowest = _chain_finish(start, stages, sla.calendar, policy.handoff)
+        finish, slowest = chain_finish(start, clocks, policy.handoff, sla.calendar)  # type: ignore[arg-type]
+        # Strictly less: of equally tight tickets, the earliest is named.
         if tightest is None or due - finish < tightest[0]:
             tightest = (due - finish, start, due, finish, slowest)
-    assert tightest is not None  # the term has at least one day, so at least one sample
+    assert tightest is not None  # a term has at least one day, so at least one sample
     spare, start, due, finish, slowest = tightest
 
-    tz = ZoneInfo(sla.calendar.tz)
+    zone = ZoneInfo(sla.calendar.tz)
     ticket = f"a {sla.level}" if sla.level else "a ticket"
-    raised = f"{ticket} raised {_when(start, tz, year=True)} {sla.calendar.tz}"
-    chain = " then ".join(_stage_text(stage, slow) for stage, slow in zip(stages, slowest))
-    need = "need" if len(legs) > 1 else "needs"
+    chain = " then ".join(_stage_text(stage, stage[i]) for stage, i in zip(stages, slowest))
     handoffs = f", counting {format_duration(policy.handoff)} for each hand-off" if len(stages) > 1 else ""
-    case = f"{raised} is due to the customer {_when(due, tz)}, but {chain} {need} until {_when(finish, tz)}{handoffs}"
+
+    def case(joint: str) -> str:
+        return (f"{ticket} raised {_when(start, zone, year=True)} {sla.calendar.tz} is due to the customer "
+                f"{_when(due, zone)}, {joint} {chain} {'need' if len(legs) > 1 else 'needs'} until "
+                f"{_when(finish, zone)}{handoffs}")
+
     if spare < timedelta(0):
-        return [Finding("time", Verdict.NOT_COVERED, f"{case} ({_span(-spare)} late).{note}")]
-    case = case.replace(", but ", " and ", 1)
-    if spare < margin:
+        return [Finding("time", Verdict.NOT_COVERED, f"{case('but')} ({_span(-spare)} late).{note}")]
+    if spare < timedelta(minutes=policy.handoff.minutes):
         return [Finding("time", Verdict.AT_RISK,
                         f"it fits with only {_span(spare)} to spare, less than the {format_duration(policy.handoff)} "
-                        f"hand-off allowance: {case}.{note}")]
+                        f"hand-off allowance: {case('and')}.{note}")]
     return [Finding("time", Verdict.COVERED,
                     f"every one of {len(samples)} sampled tickets finishes in time; the tightest leaves "
-                    f"{_span(spare)} to spare: {case}.{note}")]
-
-
-def _chain_finish(start: datetime, stages: list[list[Leg]], sla_calendar: Calendar,
-                  handoff: Duration) -> tuple[datetime, list[Leg]]:
-    """When the last stage finishes for a ticket raised at ``start``, and each stage's slowest leg."""
-    now, slowest = start, []
-    for i, stage in enumerate(stages):
-        if i:
-            now = sla_calendar.deadline(now, handoff)  # a clock hand-off is plain minutes
-        ends = [(leg.target.calendar.deadline(now, leg.target.duration), leg) for leg in stage]  # type: ignore[arg-type]
-        now, slow = max(ends, key=lambda e: e[0])
-        slowest.append(slow)
-    return now, slowest
+                    f"{_span(spare)} to spare: {case('and')}.{note}")]
 
 
 def _stage_text(stage: list[Leg], slowest: Leg) -> str:
@@ -325,82 +318,9 @@ def _stage_text(stage: list[Leg], slowest: Leg) -> str:
     return f"{_and([leg.owner for leg in stage])} side by side ({slowest.owner} the slowest)"
 
 
-def _sample_starts(sla_calendar: Calendar, term: Term, calendars: list[Calendar], policy: Policy) -> list[datetime]:
-    """Start instants to simulate (UTC, sorted); see check_target for which."""
-    involved = list(dict.fromkeys([sla_calendar, *calendars]))
-    windows: list[tuple[date, date]] = []
-    if policy.sample_weeks:
-        windows.append((term.start, term.start + timedelta(days=7 * policy.sample_weeks - 1)))
-    special = {day for cal in involved for day, _ in cal.closed_days(term.start, term.end)}
-    special |= {day for zone in {cal.tz for cal in involved} for day in _clock_changes(zone, term)}
-    # The week before a special day matters as much as the day itself: a
-    # ticket raised on the Thursday before Good Friday runs into it.
-    windows += [(day - timedelta(days=6), day) for day in special]
-    windows = _merge_dates([(max(a, term.start), min(b, term.end)) for a, b in windows if b >= term.start])
-
-    zone = ZoneInfo(sla_calendar.tz)
-    step = timedelta(minutes=policy.sample_step.minutes)
-    one_minute = timedelta(minutes=1)
-    samples: set[datetime] = set()
-    for first, last in windows:
-        begin = datetime.combine(first, time(), tzinfo=zone).astimezone(UTC)
-        end = datetime.combine(last + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
-        t = begin
-        while t < end:
-            samples.add(t)
-            t += step
-        # The worst cases sit at the edges of service hours (a ticket at 16:59).
-        for cal in involved:
-            for a, b in cal.open_intervals(begin, end):
-                samples.update(x for x in (a - one_minute, a, b - one_minute, b) if begin <= x < end)
-    return sorted(samples)
-
-
-def _clock_changes(zone_name: str, term: Term) -> list[date]:
-    """Local dates inside the term on which the zone's UTC offset changes."""
-    zone = ZoneInfo(zone_name)
-    out = []
-    day = term.start
-    offset = datetime.combine(day, time(12), tzinfo=zone).utcoffset()
-    while day < term.end:
-        day += timedelta(days=1)
-        new = datetime.combine(day, time(12), tzinfo=zone).utcoffset()
-        if new != offset:
-            out.append(day)
-            offset = new
-    return out
-
-
-def _merge_dates(windows: list[tuple[date, date]]) -> list[tuple[date, date]]:
-    out: list[tuple[date, date]] = []
-    for a, b in sorted(w for w in windows if w[0] <= w[1]):
-        if out and a <= out[-1][1] + timedelta(days=1):
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
-
-
 # --------------------------------------------------------------------------
 # Availability
 # --------------------------------------------------------------------------
-
-
-def combined_availability(stages: Sequence[Sequence[Decimal]]) -> Decimal:
-    """Availability (percent) of stages in series, each stage's legs redundant.
-
-    Series stages multiply; a stage of redundant legs is down only when all
-    of them are, so it is 1 - Π(1 - a). Exact Decimal arithmetic.
-    """
-    with localcontext() as ctx:
-        ctx.prec = 60  # plenty for a few products of 4-decimal percentages: no rounding at all
-        total = Decimal(1)
-        for stage in stages:
-            down = Decimal(1)
-            for percent in stage:
-                down *= 1 - percent / 100
-            total *= 1 - down
-        return total * 100
 
 
 def _availability_findings(sla: TargetSpec, legs: list[Leg], ignored: list[Leg]) -> list[Finding]:
@@ -410,15 +330,15 @@ def _availability_findings(sla: TargetSpec, legs: list[Leg], ignored: list[Leg])
                         f"none of the targets beneath it is an availability target.{note}")]
     assert sla.percent is not None
     stages = _stages(legs)
-    figures = [[leg.target.percent for leg in stage] for stage in stages]
-    total = combined_availability(figures)  # type: ignore[arg-type]
+    figures: list[list[Decimal]] = [[leg.target.percent for leg in stage] for stage in stages]  # type: ignore[misc]
+    total = combined_availability(figures)
     parts = []
     for stage, values in zip(stages, figures):
-        each = [f"{leg.owner} {_pct(leg.target.percent)}" for leg in stage]  # type: ignore[arg-type]
+        each = [f"{leg.owner} {_pct(value)}" for leg, value in zip(stage, values)]
         if len(stage) == 1:
             parts.append(each[0])
         else:
-            parts.append(f"({' or '.join(each)}, redundant: {_pct(combined_availability([values]))})")  # type: ignore[list-item]
+            parts.append(f"({' or '.join(each)}, redundant: {_pct(combined_availability([values]))})")
     arithmetic = f"{' × '.join(parts)} = {_pct(total)}"
     if total >= sla.percent:
         return [Finding("availability", Verdict.COVERED,
@@ -427,96 +347,68 @@ def _availability_findings(sla: TargetSpec, legs: list[Leg], ignored: list[Leg])
                     f"{arithmetic}, below the {_pct(sla.percent)} goal.{note}")]
 
 
-def _pct(value: Decimal) -> str:
-    # Rounded down, so a figure just under the goal never prints as the goal.
-    return format_percentage(value.quantize(Decimal("0.0001"), rounding=ROUND_DOWN))
-
-
 # --------------------------------------------------------------------------
 # Metric thresholds
 # --------------------------------------------------------------------------
-
-# Units that convert into one another: (dimension, factor to the base unit).
-# Other units compare only with themselves ("tickets/month", "%").
-_UNITS: dict[str, tuple[str, Decimal]] = {
-    "ms": ("time", Decimal("0.001")), "s": ("time", Decimal(1)),
-    "min": ("time", Decimal(60)), "h": ("time", Decimal(3600)),
-    "KB": ("bytes", Decimal(10) ** 3), "MB": ("bytes", Decimal(10) ** 6),
-    "GB": ("bytes", Decimal(10) ** 9), "TB": ("bytes", Decimal(10) ** 12), "PB": ("bytes", Decimal(10) ** 15),
-    "KiB": ("bytes", Decimal(2) ** 10), "MiB": ("bytes", Decimal(2) ** 20),
-    "GiB": ("bytes", Decimal(2) ** 30), "TiB": ("bytes", Decimal(2) ** 40),
-    "kbps": ("bits/s", Decimal(10) ** 3), "Mbps": ("bits/s", Decimal(10) ** 6), "Gbps": ("bits/s", Decimal(10) ** 9),
-}
-
-
-def _unit(unit: str) -> tuple[tuple[str, ...], Decimal]:
-    """A unit's dimensions and its factor to base units: "requests/min" -> (("requests", "time"), 1/60)."""
-    dims, factor = [], Decimal(1)
-    for i, part in enumerate(unit.split("/")):
-        dim, f = _UNITS.get(part, (part, Decimal(1)))
-        dims.append(dim)
-        factor = factor * f if i == 0 else factor / f
-    return tuple(dims), factor
 
 
 def _metric_findings(sla: TargetSpec, legs: list[Leg], ignored: list[Leg]) -> list[Finding]:
     note = _not_counted(ignored)
     if not legs:
-        return [Finding("metric", Verdict.NOT_COVERED,
-                        f"none of the targets beneath it is a metric target.{note}")]
-    assert sla.threshold is not None
-    sla_dims, sla_factor = _unit(sla.threshold.unit)
-    goal = sla.threshold.value * sla_factor
+        return [Finding("metric", Verdict.NOT_COVERED, f"none of the targets beneath it is a metric target.{note}")]
+    wanted = sla.threshold
+    assert wanted is not None
+    dims, sla_factor = unit_basis(wanted.unit)
+    goal = wanted.value * sla_factor
     out: list[Finding] = []
-    usable: list[tuple[Leg, Decimal]] = []
+    usable: list[tuple[Leg, Decimal]] = []  # legs with their threshold in base units
     for leg in legs:
         q = leg.target.threshold
         assert q is not None
-        dims, factor = _unit(q.unit)
+        leg_dims, factor = unit_basis(q.unit)
         if leg.target.higher_is_better != sla.higher_is_better:
+            way = "higher" if leg.target.higher_is_better else "lower"
             out.append(Finding("metric", Verdict.AT_RISK,
-                               f"{leg.name}'s threshold {format_quantity(q)} counts the other way round "
-                               f"({'higher' if leg.target.higher_is_better else 'lower'} is better), so it "
-                               f"can't be compared with the SLA's {format_quantity(sla.threshold)}"))
-        elif dims != sla_dims:
+                               f"{leg.name}'s threshold {format_quantity(q)} counts the other way round ({way} is "
+                               f"better), so it can't be compared with the SLA's {format_quantity(wanted)}"))
+        elif leg_dims != dims:
             out.append(Finding("metric", Verdict.AT_RISK,
                                f"{leg.name}'s threshold {format_quantity(q)} is in units that can't be compared "
-                               f"with the SLA's {format_quantity(sla.threshold)}"))
+                               f"with the SLA's {format_quantity(wanted)}"))
         else:
             usable.append((leg, q.value * factor))
     if not usable:
         return out
 
     def shown(base: Decimal) -> str:  # a base-unit value in the SLA's unit
-        return format_quantity(Quantity(base / sla_factor, sla.threshold.unit))  # type: ignore[union-attr]
+        return format_quantity(Quantity(base / sla_factor, wanted.unit))
 
-    if sla_dims == ("time",) and not sla.higher_is_better:
+    if dims == ("time",) and not sla.higher_is_better:
         # Time-like thresholds add up along the chain; side by side, the slowest counts.
+        value = {id(leg): v for leg, v in usable}
         stages = _stages([leg for leg, _ in usable])
-        values = {id(leg): value for leg, value in usable}
-        total = sum((max(values[id(leg)] for leg in stage) for stage in stages), Decimal(0))
-        parts = " then ".join(
+        total = sum((max(value[id(leg)] for leg in stage) for stage in stages), Decimal(0))
+        words = [
             " and ".join(f"{leg.owner} {format_quantity(leg.target.threshold)}" for leg in stage)  # type: ignore[arg-type]
+            + (" side by side" if len(stage) > 1 else "")
             for stage in stages
-        )
-        summed = f"{parts} add up to {shown(total)}" if len(stages) > 1 else f"{parts} allows up to {shown(total)}"
-        if total <= goal:
-            out.append(Finding("metric", Verdict.COVERED,
-                               f"{summed}, within the SLA's {format_quantity(sla.threshold)}.{note}"))
-        else:
-            out.append(Finding("metric", Verdict.NOT_COVERED,
-                               f"{summed}, over the SLA's {format_quantity(sla.threshold)}.{note}"))
+        ]
+        summed = (f"{' then '.join(words)} add up to {shown(total)}" if len(stages) > 1
+                  else f"{words[0]} allow{'s' if len(stages[0]) == 1 else ''} up to {shown(total)}")
+        within = total <= goal
+        out.append(Finding("metric", Verdict.COVERED if within else Verdict.NOT_COVERED,
+                           f"{summed}, {'within' if within else 'over'} the SLA's {format_quantity(wanted)}.{note}"))
         return out
 
     looser = [(leg, v) for leg, v in usable if (v < goal if sla.higher_is_better else v > goal)]
-    for leg, value in looser:
+    for leg, v in looser:
         out.append(Finding("metric", Verdict.NOT_COVERED,
                            f"{leg.name} promises {format_quantity(leg.target.threshold)} "  # type: ignore[arg-type]
-                           f"({shown(value)}), looser than the SLA's {format_quantity(sla.threshold)}.{note}"))
+                           f"({shown(v)}), looser than the SLA's {format_quantity(wanted)}.{note}"))
     if not looser:
-        names = _and([leg.name for leg, _ in usable])
         out.append(Finding("metric", Verdict.COVERED,
-                           f"{names} each promise at least the SLA's {format_quantity(sla.threshold)}.{note}"))
+                           f"{_and([leg.name for leg, _ in usable])} each promise at least the SLA's "
+                           f"{format_quantity(wanted)}.{note}"))
     return out
 
 
@@ -602,6 +494,11 @@ def _history_findings(legs: list[Leg]) -> list[Finding]:
 def _and(items: Sequence[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _pct(value: Decimal) -> str:
+    # Rounded down, so a figure just under a goal never prints as the goal.
+    return format_percentage(value.quantize(Decimal("0.0001"), rounding=ROUND_DOWN))
 
 
 def _day(d: date) -> str:

@@ -36,6 +36,9 @@ def chunks(markdown: str, limit: int = LIMIT) -> list[str]:
     pieces: list[str] = []
     current = ""
     for para in to_mrkdwn(markdown).split("\n\n"):
+        if len(para) > limit and current:  # keep the order: what came before goes out first
+            pieces.append(current)
+            current = ""
         while len(para) > limit:  # a paragraph longer than a section: cut it, keeping code fences whole
             cut = para[:limit]
             if cut.count("```") % 2:

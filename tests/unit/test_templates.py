@@ -145,3 +145,61 @@ def test_benchmark_message():
                                            fmt=_formatter(groups[0].unit), asked=metric, metrics=library.metrics()))
     assert_valid_blocks(render_message("benchmark.yml.j2", metric=None, priority=None, groups=[], fmt=None, asked=EVIL,
                                        metrics=library.metrics()))
+
+
+# ---- agreements ---------------------------------------------------------------------------------
+from datetime import date  # noqa: E402
+
+from bot import agreements as agr  # noqa: E402
+from messages.markdown import chunks  # noqa: E402
+from models import Agreement, AgreementVersion  # noqa: E402
+
+
+def agreement_row(**kw):
+    base = dict(id=1, team_id="T", kind="sla", name=EVIL[:100], name_key="x", counterparty_id=1,
+                start_date=date(2026, 4, 1), end_date=date(2027, 3, 31), review_month=4, status="negotiating",
+                latest_version=7, agreed_version=5, channel_id="C1", thread_ts="1.1", clauses={}, created_at=NOW,
+                created_by="U1")
+    base.update(kw)
+    return Agreement(**base)
+
+
+def test_agreement_messages_and_forms():
+    a = agreement_row()
+    assert_valid_blocks(render_message("agreement_headline.yml.j2", agreement=a, kind_label="SLA",
+                                       counterparty_label="Customer", counterparty=EVIL, services=[EVIL] * 30,
+                                       status_line="negotiating (v7)", review_month="April", targets=[1] * 40,
+                                       signatures={"provider": "U1"}, open=True))
+    content = {"targets": [{"key": f"T{i}", "description": EVIL, "period": "monthly", "calendar": EVIL,
+                            "requirement": i} for i in range(60)]}
+    version = AgreementVersion(id=1, team_id="T", agreement_id=1, number=1, reason=EVIL, changes=[EVIL] * 80,
+                               content=content, document="x", document_sha256="a" * 64, created_at=NOW, created_by="U1")
+    assert_valid_blocks(render_message("agreement_version.yml.j2", version=version, name=EVIL,
+                                       unanswered=[requirement(n) for n in range(1, 40)], warning=EVIL * 30))
+    assert_valid_blocks(render_message("agreement_agreed.yml.j2", now_agreed=False, number=3, who="<@U1>", active=False,
+                                       start="2026-04-01", user="U1", side_label="provider", waiting_for=EVIL, sha="a" * 64))
+    doc = (EVIL + "\n\n| a | b |\n|---|---|\n| " + EVIL + " | x |\n") * 200
+    assert_valid_blocks(render_message("agreement_show.yml.j2", name=EVIL, number=3, author="U1", sha="a" * 64,
+                                       reason=EVIL, in_force=True, chunks=chunks(doc)))
+    assert_valid_blocks(render_message("agreement_diff.yml.j2", name=EVIL, a=1, b=2, changes=[EVIL] * 100))
+    rows = [{"name": EVIL, "status": "agreed", "counterparty": EVIL, "next_review": "2026-04-01", "thread": "https://x/y"}] * 80
+    assert_valid_blocks(render_message("agreement_list.yml.j2", rows=rows, kind="sla", kind_label="SLA"))
+    for kind in ("sla", "uc"):
+        assert_valid_blocks(render("agreement_draft.yml.j2", kind=kind, kind_label="Underpinning contract", name=EVIL[:100],
+                                   counterparty_label="Customer", parties=[(i, EVIL) for i in range(100)], counterparty_id=3,
+                                   services=[(i, EVIL) for i in range(100)], start="2026-04-01", end="2027-03-31",
+                                   months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)], review_month="4",
+                                   channel_id="C1", private_metadata="{}"), view=True)
+    for change, kind in (("target:T1", "resolution"), ("target:new", "metric"), ("target:new", None), ("clause:scope", None),
+                         ("term", None), ("remove:T1", None), ("target:T2", "availability")):
+        assert_valid_blocks(render("agreement_propose.yml.j2", agreement=a, choices=[("target:T1", EVIL)] * 99 + [(change, "x")],
+                                   change=change, target=None, kind=kind, calendars=[(i, EVIL) for i in range(100)],
+                                   months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)], clause_heading="Scope",
+                                   clause_text=EVIL * 10, private_metadata="{}"), view=True)
+
+
+def test_markdown_chunks_fit_sections():
+    doc = "# Title\n\n" + ("word " * 2000) + "\n\n| a | b |\n|---|---|\n" + ("| x | y |\n" * 500)
+    pieces = chunks(doc)
+    assert all(len(p) <= 3000 for p in pieces) and pieces[0].startswith("*Title*")
+    assert all(p.count("```") % 2 == 0 for p in pieces)

@@ -1,0 +1,174 @@
+"""The calculations behind the back-to-back rules in :mod:`bot.backtoback`.
+
+Kept apart from the rules and their wording so each can be read on its own:
+which ticket start instants to simulate, when a chain of legs finishes, the
+availability of legs in series and in parallel, and which metric units
+convert into one another. Plain values in, plain values out.
+
+Pure domain logic: standard library, ``zoneinfo``, ``bot.calendars`` and
+``bot.parsing`` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal, localcontext
+from zoneinfo import ZoneInfo
+
+from bot.calendars import Calendar
+from bot.parsing import Duration
+
+__all__ = ["sample_starts", "chain_finish", "combined_availability", "unit_basis"]
+
+UTC = timezone.utc
+_ONE_DAY = timedelta(days=1)
+_ONE_MINUTE = timedelta(minutes=1)
+
+
+# --------------------------------------------------------------------------
+# Ticket clocks
+# --------------------------------------------------------------------------
+
+
+def sample_starts(
+    sla_calendar: Calendar, first: date, last: date, calendars: Sequence[Calendar], weeks: int, step: timedelta
+) -> list[datetime]:
+    """Start instants (UTC, sorted) at which to simulate a ticket over the term [first, last].
+
+    Every ``step`` over the first ``weeks`` weeks of the term and over the
+    seven days up to and including each holiday or closure of any calendar
+    and each clock change of any of their zones inside the term; plus one
+    minute either side of every opening and closing in those days, where
+    the worst cases sit (a ticket raised at 16:59). Days are the SLA
+    calendar's local dates.
+    """
+    involved = list(dict.fromkeys([sla_calendar, *calendars]))
+    windows: list[tuple[date, date]] = []
+    if weeks:
+        windows.append((first, first + timedelta(days=7 * weeks - 1)))
+    special = {day for cal in involved for day, _ in cal.closed_days(first, last)}
+    special |= {day for zone in {cal.tz for cal in involved} for day in _clock_changes(zone, first, last)}
+    # The week before a special day matters as much as the day itself: a
+    # ticket raised on the Thursday before Good Friday runs into it.
+    windows += [(day - timedelta(days=6), day) for day in special]
+    windows = _merge_dates([(max(a, first), min(b, last)) for a, b in windows])
+
+    zone = ZoneInfo(sla_calendar.tz)
+    samples: set[datetime] = set()
+    for a, b in windows:
+        begin = datetime.combine(a, time(), tzinfo=zone).astimezone(UTC)
+        end = datetime.combine(b + _ONE_DAY, time(), tzinfo=zone).astimezone(UTC)
+        t = begin
+        while t < end:
+            samples.add(t)
+            t += step
+        for cal in involved:
+            for opens, closes in cal.open_intervals(begin, end):
+                edges = (opens - _ONE_MINUTE, opens, closes - _ONE_MINUTE, closes)
+                samples.update(x for x in edges if begin <= x < end)
+    return sorted(samples)
+
+
+def _clock_changes(zone_name: str, first: date, last: date) -> list[date]:
+    """Local dates in [first, last] on which the zone's UTC offset differs from the day before."""
+    zone = ZoneInfo(zone_name)
+    out = []
+    day = first
+    offset = datetime.combine(day, time(12), tzinfo=zone).utcoffset()
+    while day < last:
+        day += _ONE_DAY
+        new = datetime.combine(day, time(12), tzinfo=zone).utcoffset()
+        if new != offset:
+            out.append(day)
+            offset = new
+    return out
+
+
+def _merge_dates(windows: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Union of inclusive date ranges; empty ranges dropped, adjacent ones joined."""
+    out: list[tuple[date, date]] = []
+    for a, b in sorted(w for w in windows if w[0] <= w[1]):
+        if out and a <= out[-1][1] + _ONE_DAY:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def chain_finish(
+    start: datetime,
+    stages: Sequence[Sequence[tuple[Calendar, Duration]]],
+    handoff: Duration,
+    handoff_calendar: Calendar,
+) -> tuple[datetime, list[int]]:
+    """When a ticket raised at ``start`` leaves the last stage, and the slowest leg of each stage.
+
+    Stages run one after another with ``handoff`` between consecutive
+    stages (counted in ``handoff_calendar``: plain minutes for a clock
+    hand-off); the legs of a stage, each a (calendar, duration), start
+    together and the stage ends when the slowest one does.
+    """
+    now, slowest = start, []
+    for i, stage in enumerate(stages):
+        if i:
+            now = handoff_calendar.deadline(now, handoff)
+        ends = [cal.deadline(now, duration) for cal, duration in stage]
+        now = max(ends)
+        slowest.append(ends.index(now))
+    return now, slowest
+
+
+# --------------------------------------------------------------------------
+# Availability
+# --------------------------------------------------------------------------
+
+
+def combined_availability(stages: Sequence[Sequence[Decimal]]) -> Decimal:
+    """Availability (percent) of stages in series, each stage's legs redundant.
+
+    Series stages multiply; a stage of redundant legs is down only when all
+    of them are, so it is 1 - Π(1 - a). Exact Decimal arithmetic.
+    """
+    with localcontext() as ctx:
+        ctx.prec = 60  # plenty for products of a few 4-decimal percentages: nothing is rounded
+        total = Decimal(1)
+        for stage in stages:
+            down = Decimal(1)
+            for percent in stage:
+                down *= 1 - percent / 100
+            total *= 1 - down
+        return total * 100
+
+
+# --------------------------------------------------------------------------
+# Metric units
+# --------------------------------------------------------------------------
+
+# Units that convert into one another: (dimension, factor to the base unit).
+# The spellings are parse_quantity's canonical ones; any other unit
+# ("tickets", "%") compares only with itself.
+_UNITS: dict[str, tuple[str, Decimal]] = {
+    "ms": ("time", Decimal("0.001")), "s": ("time", Decimal(1)),
+    "min": ("time", Decimal(60)), "h": ("time", Decimal(3600)),
+    "KB": ("bytes", Decimal(10) ** 3), "MB": ("bytes", Decimal(10) ** 6),
+    "GB": ("bytes", Decimal(10) ** 9), "TB": ("bytes", Decimal(10) ** 12), "PB": ("bytes", Decimal(10) ** 15),
+    "KiB": ("bytes", Decimal(2) ** 10), "MiB": ("bytes", Decimal(2) ** 20),
+    "GiB": ("bytes", Decimal(2) ** 30), "TiB": ("bytes", Decimal(2) ** 40),
+    "kbps": ("bits/s", Decimal(10) ** 3), "Mbps": ("bits/s", Decimal(10) ** 6), "Gbps": ("bits/s", Decimal(10) ** 9),
+}
+
+
+def unit_basis(unit: str) -> tuple[tuple[str, ...], Decimal]:
+    """A unit's dimensions and its factor to base units.
+
+    "1500 ms" and "2 s" share the dimensions ("time",) with factors 0.001
+    and 1; "requests/min" is (("requests", "time"), 1/60), so it compares
+    with "requests/s". Values compare after multiplying by the factor.
+    """
+    dims, factor = [], Decimal(1)
+    for i, part in enumerate(unit.split("/")):
+        dim, f = _UNITS.get(part, (part, Decimal(1)))
+        dims.append(dim)
+        factor = factor * f if i == 0 else factor / f
+    return tuple(dims), factor
