@@ -359,12 +359,13 @@ class AgreeResult:
     waiting_for: str | None  # the side still to agree, in words
 
 
-def agree(session: Session, actor: Actor, agreement: Agreement, number: int, *,
-          gate=None) -> AgreeResult:
+def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> AgreeResult:
     """Record one side's agreement to version `number`; both sides on the same version make it the one in force.
 
-    `gate`, when given, is called before anything is recorded and raises to refuse (the back-to-back check).
+    An SLA is refused while a target is not covered by what underpins it (bot.coverage.gate), unless waived.
     """
+    from bot import coverage  # coverage reads agreements; the gate is the one place agreements reads coverage
+
     party = session.get(Party, agreement.counterparty_id)
     if agreement.status in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value):
         raise DomainError(f"{agreement.name} is {agreement.status}.")
@@ -384,8 +385,7 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int, *,
     if not open_sides:
         who = next(iter(done.values()))
         raise DomainError(f"Your side already agreed to version {number} (<@{who.user_id}>).")
-    if gate is not None:
-        gate(session, actor, agreement)
+    coverage.gate(session, actor, agreement)
     side = open_sides[0]
     row = version(session, agreement, number)
     signoff = Signoff(team_id=actor.team_id, agreement_id=agreement.id, version=number, side=side,

@@ -46,6 +46,11 @@ class Deps:
         extra = [self.settings.benchmarks_dir] if self.settings.benchmarks_dir else []
         return load_benchmarks(extra)
 
+    @cached_property
+    def client(self) -> WebClient:
+        """The Web API client for what the bot sends on its own (scheduled jobs)."""
+        return create_web_client(self.settings)
+
     @property
     def docs(self) -> DocSettings:
         return DocSettings(provider_name=self.settings.provider_name, templates_dir=self.settings.templates_dir)

@@ -11,14 +11,16 @@ redundant). The rules:
 
 * ownership: some support group (an OLA leg) must own the target;
 * time (response/resolution): the chain of legs must finish before the SLA
-  clock runs out, checked by simulating tickets raised at many instants;
+  clock runs out, checked by simulating tickets raised at many instants,
+  with at least the hand-off allowance to spare (else "at risk");
 * availability: series legs multiply, redundant legs combine as 1 - Π(1 - a);
 * metric: thresholds in compatible units, adding up along the chain for
   time-like units;
 * hours: each leg's calendar must cover the SLA's service hours;
 * dates: each leg's term must cover the SLA's term, and no UC notice or
   renewal date may fall inside it;
-* history: each leg's own recent achievement against its own goal.
+* history: each leg's own recent achievement against its own goal ("at
+  risk" when any of the last three periods fell below it).
 
 Pure domain logic: standard library, ``zoneinfo``, ``bot.backtoback_calc``, ``bot.calendars``
 and ``bot.parsing`` only.
@@ -59,6 +61,8 @@ HISTORY_PERIODS = 3
 
 
 class Verdict(StrEnum):
+    """How well the legs carry an SLA target (the text is what users see)."""
+
     COVERED = "covered"
     AT_RISK = "at risk"
     NOT_COVERED = "not covered"
@@ -149,12 +153,12 @@ class Leg:
 
     @property
     def name(self) -> str:
-        """"Carrier X (UC)"."""
+        """Owner and agreement, e.g. "Carrier X (UC)"."""
         return f"{self.owner} ({self.agreement})"
 
     @property
     def agreement_name(self) -> str:
-        """"Carrier X's UC"."""
+        """The owner's agreement, e.g. "Carrier X's UC"."""
         return f"{self.owner}'s {self.agreement}"
 
 
@@ -177,12 +181,14 @@ class Policy:
             raise ValueError("the hand-off allowance must be in minutes or hours, not business days")
         if self.sample_step.business or not self.sample_step.minutes:
             raise ValueError("the sample step must be a clock duration of at least one minute")
-        if self.sample_weeks < 0:
-            raise ValueError("sample_weeks can't be negative")
+        if self.sample_weeks < 1:
+            raise ValueError("sample_weeks must be at least 1")
 
 
 @dataclass
 class Finding:
+    """One rule's conclusion, with its reason in words."""
+
     rule: str  # "ownership", "time", "availability", "metric", "hours", "dates", "history"
     verdict: Verdict
     reason: str
@@ -190,6 +196,8 @@ class Finding:
 
 @dataclass
 class Check:
+    """The outcome for one SLA target: its verdict and every finding behind it."""
+
     target: TargetSpec
     verdict: Verdict  # the worst finding
     findings: list[Finding] = field(default_factory=list)
@@ -218,7 +226,7 @@ def check_target(sla: TargetSpec, sla_term: Term, legs: list[Leg], policy: Polic
     findings = _ownership_findings(legs)
     if legs:
         matching = [leg for leg in legs if _matches(sla, leg.target)]
-        ignored = [leg for leg in legs if leg not in matching]
+        ignored = [leg for leg in legs if not _matches(sla, leg.target)]
         if sla.kind in TICKET_KINDS:
             findings += _time_findings(sla, sla_term, matching, ignored, policy)
         elif sla.kind == "availability":
@@ -288,7 +296,7 @@ def _time_findings(sla: TargetSpec, term: Term, legs: list[Leg], ignored: list[L
         # Strictly less: of equally tight tickets, the earliest is named.
         if tightest is None or due - finish < tightest[0]:
             tightest = (due - finish, start, due, finish, slowest)
-    assert tightest is not None  # a term has at least one day, so at least one sample
+    assert tightest is not None  # sample_weeks >= 1, so the term's first day is always sampled
     spare, start, due, finish, slowest = tightest
 
     zone = ZoneInfo(sla.calendar.tz)

@@ -36,17 +36,15 @@ def sample_starts(
 ) -> list[datetime]:
     """Start instants (UTC, sorted) at which to simulate a ticket over the term [first, last].
 
-    Every ``step`` over the first ``weeks`` weeks of the term and over the
-    seven days up to and including each holiday or closure of any calendar
-    and each clock change of any of their zones inside the term; plus one
-    minute either side of every opening and closing in those days, where
-    the worst cases sit (a ticket raised at 16:59). Days are the SLA
-    calendar's local dates.
+    Every ``step`` over the first ``weeks`` weeks of the term (at least one)
+    and over the seven days up to and including each holiday or closure of
+    any calendar and each clock change of any of their zones inside the
+    term; plus one minute either side of every opening and closing in those
+    days, where the worst cases sit (a ticket raised at 16:59). Days are
+    the SLA calendar's local dates.
     """
     involved = list(dict.fromkeys([sla_calendar, *calendars]))
-    windows: list[tuple[date, date]] = []
-    if weeks:
-        windows.append((first, first + timedelta(days=7 * weeks - 1)))
+    windows = [(first, first + timedelta(days=7 * max(weeks, 1) - 1))]
     special = {day for cal in involved for day, _ in cal.closed_days(first, last)}
     special |= {day for zone in {cal.tz for cal in involved} for day in _clock_changes(zone, first, last)}
     # The week before a special day matters as much as the day itself: a

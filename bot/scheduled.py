@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import agreements
+from bot import agreements, coverage, delivery
 from bot.scheduler import job
 
 log = logging.getLogger(__name__)
@@ -19,3 +20,17 @@ def roll_agreement_statuses(deps) -> None:
     with deps.db.session() as session:
         for agreement, before in agreements.roll_statuses(session, deps.clock.now().date()):
             log.info("%s: %s -> %s", agreement.name, before, agreement.status)
+
+
+@job("coverage.lapse_notices", CronTrigger(minute=15, timezone="UTC"))
+def lapse_notices(deps) -> None:
+    """Tell the service managers, once, of an OLA or contract ending (or due notice) within the warning window."""
+    now = deps.clock.now()
+    with deps.db.session() as session:
+        coverage.lapse_notices(session, now.date(), now)
+
+
+@job("outbox.deliver", IntervalTrigger(seconds=30))
+def deliver(deps) -> None:
+    """Send what is queued: the last job, so what the others queued goes out in the same run."""
+    delivery.deliver_pending(deps, deps.client)

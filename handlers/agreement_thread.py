@@ -9,7 +9,7 @@ import re
 
 from slack_sdk import WebClient
 
-from bot import agreements, service_map
+from bot import agreements, coverage, delivery, service_map
 from bot.context import Actor
 from messages import render_message
 from models import Agreement, AgreementKind, AgreementStatus, AgreementVersion, Requirement
@@ -67,6 +67,18 @@ def refresh_headline(client: WebClient, deps, actor: Actor, agreement_id: int) -
             return
         message = headline(session, agreement)
     client.chat_update(channel=agreement.channel_id, ts=agreement.thread_ts, **message)
+
+
+def underpinning_changed(client: WebClient, deps, actor: Actor, agreement_id: int, why: str) -> None:
+    """An OLA or UC changed: check the SLAs above it again; the service managers hear of any cover lost."""
+    with deps.db.session() as session:
+        agreement = agreements.get(session, actor.team_id, agreement_id)
+        if agreement.kind == AgreementKind.SLA.value:
+            coverage.recheck(session, agreement, actor.at())  # remember where this SLA stands now
+            return
+        queued = coverage.after_underpinning_change(session, agreement, actor.at(), why)
+    if queued:
+        delivery.deliver_pending(deps, client)
 
 
 def permalink(client: WebClient, agreement: Agreement) -> str | None:

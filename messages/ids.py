@@ -25,6 +25,9 @@ class Callback(StrEnum):
     AGREEMENT_DRAFT = "agreement_draft"
     AGREEMENT_PROPOSE = "agreement_propose"
     CALENDAR_FORM = "calendar_form"
+    UNDERPIN_FORM = "underpin_form"
+    WAIVE_FORM = "waive_form"
+    ACTION_FORM = "action_form"
     SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
     SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
 
@@ -116,6 +119,15 @@ class Block(StrEnum):
     CAL_HOLIDAYS_COUNTRY = "cal_holidays_country"
     CAL_HOLIDAYS_SUBDIV = "cal_holidays_subdiv"
     CAL_CLOSURES = "cal_closures"
+    # Back-to-back: "cov_" + the field name in bot.coverage.
+    COV_SLA_TARGET = "cov_sla_target"
+    COV_LEG_TARGET = "cov_leg_target"
+    COV_STAGE = "cov_stage"
+    COV_REASON = "cov_reason"
+    COV_TITLE = "cov_title"
+    COV_OWNER_PARTY = "cov_owner_party"
+    COV_OWNER_USER = "cov_owner_user"
+    COV_DUE = "cov_due"
 
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":
@@ -140,6 +152,9 @@ class Action(StrEnum):
     AGREEMENT_PROPOSE = "agreement_propose"   # on the headline: open the proposal modal
     AGREEMENT_AGREE = "agreement_agree"       # on the headline: "Agree to version N"
     AGREEMENT_SHOW = "agreement_show"         # on the headline: the document, to the one who asks
+    COVER_WAIVE = "cover_waive"               # beside a gap in cover: waive it, with a reason
+    COVER_UPGRADE = "cover_upgrade"           # beside a gap in cover: turn it into an upgrade action
+    ACTION_DONE = "action_done"               # beside an open action
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").

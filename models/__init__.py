@@ -18,3 +18,5 @@ from models.agreements import (  # noqa: F401
     Target,
     TargetKind,
 )
+from models.coverage import Action, ActionKind, ActionStatus, CoverageState, TargetLink, Waiver  # noqa: F401
+from models.outbox import Outbox, OutboxStatus  # noqa: F401

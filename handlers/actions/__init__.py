@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import agreement_buttons, home_buttons, requirement_buttons
+from handlers.actions import agreement_buttons, coverage_buttons, home_buttons, requirement_buttons
 
 
 def register(app: App) -> None:
     home_buttons.register(app)
     requirement_buttons.register(app)
     agreement_buttons.register(app)
+    coverage_buttons.register(app)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import agreements
+from bot import agreements, coverage
 from handlers import agreement_thread
+from handlers.coverage_views import HELPERS
 from handlers.views import agreement_propose
 from messages import render_message
 from messages.ids import Action
@@ -17,13 +18,19 @@ def propose(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> No
     agreement_propose.open(client, body["trigger_id"], context["deps"], context["actor"], int(body["actions"][0]["value"]))
 
 
-def agree(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     actor, deps = context["actor"], context["deps"]
     agreement_id, _, number = body["actions"][0]["value"].partition(":")
     with deps.db.session() as session:
         agreement = agreements.get(session, actor.team_id, int(agreement_id))
-        result = agreements.agree(session, actor, agreement, int(number))
+        try:
+            result = agreements.agree(session, actor, agreement, int(number))
+        except coverage.AgreementRefused as refused:  # nothing was recorded; say every gap, with what can be done
+            refusal = render_message("coverage_gaps.yml.j2", headline=str(refused), checks=refused.checks,
+                                     name=agreement.name, **HELPERS)
+            respond(replace_original=False, response_type="ephemeral", **refusal)
+            return
         who = ", ".join(f"<@{s.user_id}>" for s in agreements.signoffs(session, agreement, int(number)))
         news = render_message("agreement_agreed.yml.j2", now_agreed=result.now_agreed, number=int(number), who=who,
                               active=agreement.status == "active", start=agreement.start_date.isoformat(),
@@ -31,6 +38,8 @@ def agree(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None
                               waiting_for=result.waiting_for or "", sha=result.signoff.document_sha256)
     client.chat_postMessage(channel=agreement.channel_id, thread_ts=agreement.thread_ts, **news)
     agreement_thread.refresh_headline(client, deps, actor, agreement.id)
+    if result.now_agreed:
+        agreement_thread.underpinning_changed(client, deps, actor, agreement.id, f"was agreed at version {number}")
 
 
 def show(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:

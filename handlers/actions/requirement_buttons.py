@@ -4,8 +4,9 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import requirements
+from bot import coverage, requirements
 from bot.permissions import Capability, require
+from handlers.coverage_views import HELPERS
 from handlers.requirement_dm import refresh_confirmation_dm, send_confirmation_dm
 from handlers.views import requirement_correct, requirement_decline
 from messages import render_message
@@ -57,6 +58,10 @@ def menu(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bol
         requester = send_confirmation_dm(client, deps, actor, number)
         respond(replace_original=False, **render_message(
             "req_status.yml.j2", sentence=f"Asked <@{requester}> to confirm requirement #{number}."))
+    elif what == "check":
+        with deps.db.session() as session:
+            result = coverage.check_requirement(session, actor.team_id, int(number))
+            respond(replace_original=False, **render_message("capability_check.yml.j2", result=result, **HELPERS))
     elif what == "decline":
         require(actor, Capability.DECIDE_REQUIREMENT)
         requirement_decline.open(client, body["trigger_id"], req, channel_id=(body.get("channel") or {}).get("id"))

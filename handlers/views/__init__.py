@@ -4,6 +4,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.views import (
+    action_form,
+    underpin_form,
+    waive_form,
     agreement_draft,
     agreement_propose,
     calendar_form,
@@ -20,7 +23,7 @@ from handlers.views import (
 
 MODALS = (service_form, party_form, link_form, requirement_who, requirement_topics, requirement_details,
           requirement_quote, requirement_correct, requirement_decline, agreement_draft, agreement_propose,
-          calendar_form)
+          calendar_form, underpin_form, waive_form, action_form)
 
 
 def register(app: App) -> None:

@@ -109,6 +109,8 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     agreement, made = done
     agreement_thread.post_version(client, deps, agreement, made.version, warning=made.warning)
     agreement_thread.refresh_headline(client, deps, actor, agreement.id)
+    agreement_thread.underpinning_changed(client, deps, actor, agreement.id,
+                                          f"changed in version {made.version.number} ({'; '.join(made.version.changes)})")
 
 
 def register(app) -> None:

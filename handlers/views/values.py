@@ -25,6 +25,9 @@ class ViewValues:
     def users(self, block: Block) -> list[str]:
         return list(self._entry(block).get("selected_users") or [])
 
+    def user(self, block: Block) -> str | None:
+        return self._entry(block).get("selected_user")
+
     def conversation(self, block: Block) -> str | None:
         return self._entry(block).get("selected_conversation")
 

@@ -1,0 +1,467 @@
+"""Back-to-back cover (competencies 6.2, 6.4): the stored agreements, checked by the rules in `bot.backtoback`.
+
+This module turns rows (targets, their links, calendars, agreements) into the
+check's terms, runs it, and keeps what follows from it: the gate before an SLA
+is agreed, waivers, upgrade actions, and notices when cover is lost.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot import agreements, audit, outbox, parsing, service_map, targets
+from bot.backtoback import Check, Finding, Leg, TargetSpec, Term, Verdict, check_target
+from bot.calendars import CALENDAR_24X7_UTC
+from bot.calendars import Calendar as ClockCalendar
+from bot.context import Actor
+from bot.errors import DomainError, InvalidInput, NotFound
+from bot.permissions import SERVICE_MANAGER, Capability, require
+from models import (
+    Action,
+    ActionKind,
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Calendar,
+    CoverageState,
+    Party,
+    Requirement,
+    RoleGrant,
+    Target,
+    TargetLink,
+    Waiver,
+)
+
+LAPSE_WARNING_DAYS = 30  # how far ahead the service manager hears of an underpinning agreement ending
+
+
+# ---- rows into the check's terms ------------------------------------------------------------------
+def clock_calendar(row: Calendar | None) -> ClockCalendar:
+    if row is None:
+        return CALENDAR_24X7_UTC
+    return ClockCalendar(hours=parsing.parse_service_hours(row.hours), holidays_country=row.holidays_country,
+                         holidays_subdiv=row.holidays_subdiv,
+                         closures=frozenset(date.fromisoformat(d) for d in row.closures), name=row.name)
+
+
+def spec(session: Session, target: Target, agreement: Agreement, party: Party) -> TargetSpec:
+    calendar = session.get(Calendar, target.calendar_id) if target.calendar_id else None
+    what = targets.describe(target.kind, target.level, target.duration, target.goal, target.metric_name, target.threshold)
+    return TargetSpec(
+        label=f"{what} ({AgreementKind(agreement.kind).label}, {party.name})", kind=target.kind, level=target.level,
+        duration=parsing.parse_duration(target.duration) if target.duration else None,
+        percent=parsing.parse_percentage(target.goal) if target.kind == "availability" and target.goal else None,
+        threshold=parsing.parse_quantity(target.threshold) if target.threshold else None,
+        calendar=clock_calendar(calendar))
+
+
+def term(agreement: Agreement) -> Term:
+    return Term(agreement.start_date, agreement.end_date)
+
+
+def notice_date(agreement: Agreement) -> date | None:
+    """The last day to give notice on an underpinning contract."""
+    if agreement.notice_days is None:
+        return None
+    return agreement.end_date - timedelta(days=agreement.notice_days)
+
+
+def _leg(session: Session, link: TargetLink) -> Leg:
+    leg_target = session.get(Target, link.leg_target_id)
+    agreement = session.get(Agreement, leg_target.agreement_id)
+    party = session.get(Party, agreement.counterparty_id)
+    return Leg(target=spec(session, leg_target, agreement, party), owner=party.name,
+               agreement="UC" if agreement.kind == AgreementKind.UC else "OLA", stage=link.stage, term=term(agreement),
+               notice_date=notice_date(agreement) if agreement.kind == AgreementKind.UC else None,
+               renewal_date=agreement.renewal_date,
+               achievement_goal=parsing.parse_percentage(leg_target.goal) if leg_target.goal else None)
+
+
+def links_under(session: Session, sla_target: Target) -> list[TargetLink]:
+    return list(session.exec(select(TargetLink).where(TargetLink.sla_target_id == sla_target.id)
+                             .order_by(TargetLink.stage, TargetLink.id)))
+
+
+def _live_links(session: Session, sla_target: Target) -> list[TargetLink]:
+    """Links whose leg is still part of its agreement (a removed target carries nothing)."""
+    return [ln for ln in links_under(session, sla_target) if not session.get(Target, ln.leg_target_id).retired]
+
+
+@dataclass
+class TargetCheck:
+    target: Target
+    check: Check
+    waived: dict[str, Waiver]
+
+    @property
+    def gaps(self) -> list[Finding]:
+        """What stops agreement: "not covered" findings nobody waived."""
+        return [f for f in self.check.problems() if f.verdict == Verdict.NOT_COVERED and f.rule not in self.waived]
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.check.verdict
+
+
+def check_agreement(session: Session, agreement: Agreement) -> list[TargetCheck]:
+    party = session.get(Party, agreement.counterparty_id)
+    out = []
+    for target in agreements.targets_of(session, agreement):
+        legs = [_leg(session, ln) for ln in _live_links(session, target)]
+        result = check_target(spec(session, target, agreement, party), term(agreement), legs)
+        waived = {w.rule: w for w in session.exec(select(Waiver).where(Waiver.target_id == target.id))}
+        out.append(TargetCheck(target, result, waived))
+    return out
+
+
+# ---- the gate -------------------------------------------------------------------------------------
+class AgreementRefused(DomainError):
+    """The SLA cannot be agreed: these targets are not covered, and nobody waived the gap."""
+
+    def __init__(self, agreement: Agreement, checks: list[TargetCheck]):
+        self.agreement, self.checks = agreement, checks
+        count = sum(len(c.gaps) for c in checks)
+        super().__init__(f"{agreement.name} cannot be agreed yet: {count} gap{'s' if count != 1 else ''} in what "
+                         "underpins it. Close them (upgrade the OLAs and contracts), or a service manager can waive "
+                         "each with a reason.")
+
+
+def gate(session: Session, actor: Actor, agreement: Agreement) -> None:
+    """Refuse agreement to an SLA while any target is not covered and not waived."""
+    if agreement.kind != AgreementKind.SLA:
+        return
+    blocked = [c for c in check_agreement(session, agreement) if c.gaps]
+    if blocked:
+        raise AgreementRefused(agreement, blocked)
+
+
+def sla_target(session: Session, team_id: str, target_id: int) -> tuple[Target, Agreement]:
+    target = session.get(Target, target_id)
+    if target is None or target.team_id != team_id:
+        raise NotFound("That target no longer exists.")
+    return target, session.get(Agreement, target.agreement_id)
+
+
+def waive(session: Session, actor: Actor, target_id: int, rule: str, reason: str | None) -> Waiver:
+    """A service manager accepts a gap, with a written reason; the waiver is shown on the SLA and counted."""
+    if SERVICE_MANAGER not in actor.roles:
+        raise DomainError("Only a service manager can waive a gap in cover.")
+    why = " ".join((reason or "").split())
+    if not why:
+        raise InvalidInput({"reason": "Say why this gap is acceptable; it is kept with the SLA."})
+    target, agreement = sla_target(session, actor.team_id, target_id)
+    found = next((c for c in check_agreement(session, agreement) if c.target.id == target.id), None)
+    gap = next((f for f in (found.check.problems() if found else []) if f.rule == rule), None)
+    if gap is None:
+        raise DomainError(f"{target.key} has no {rule} gap to waive any more.")
+    try:
+        with session.begin_nested():
+            row = Waiver(team_id=actor.team_id, target_id=target.id, rule=rule, gap=gap.reason[:2000], reason=why[:2000],
+                         created_at=actor.at(), created_by=actor.user_id)
+            session.add(row)
+    except IntegrityError:
+        raise DomainError(f"The {rule} gap of {target.key} is already waived.") from None
+    audit.record(session, actor, "coverage.waive", "target", target.id, rule=rule, gap=gap.reason, reason=why)
+    return row
+
+
+def waivers_of(session: Session, agreement: Agreement) -> list[tuple[Target, Waiver]]:
+    rows = session.exec(select(Target, Waiver).join(Waiver, Waiver.target_id == Target.id)
+                        .where(Target.agreement_id == agreement.id).order_by(Target.id, Waiver.id))
+    return list(rows)
+
+
+# ---- upgrade actions -------------------------------------------------------------------------------
+def _next_action_number(session: Session, team_id: str) -> int:
+    top = session.exec(select(func.max(Action.number)).where(Action.team_id == team_id)).one()
+    return (top or 0) + 1
+
+
+def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str | None, owner_party_id: int | None,
+               owner_user_id: str | None, due: date | None, agreement_id: int | None = None,
+               target_id: int | None = None, detail: str = "") -> Action:
+    require(actor, Capability.DRAFT_AGREEMENT)
+    errors: dict[str, str] = {}
+    text = " ".join((title or "").split())
+    if not text:
+        errors["title"] = "Say what is to be done."
+    if due is None:
+        errors["due"] = "Choose the date it is due."
+    elif due < actor.at().date():
+        errors["due"] = "The due date has passed; choose today or later."
+    if owner_party_id is not None:
+        try:
+            service_map.get_party(session, actor.team_id, owner_party_id)
+        except NotFound as err:
+            errors["owner_party"] = str(err)
+    if owner_party_id is None and not owner_user_id:
+        errors["owner_user"] = "Name who owns it: a person, a support group or a supplier."
+    if errors:
+        raise InvalidInput(errors)
+    for _ in range(5):
+        row = Action(team_id=actor.team_id, number=_next_action_number(session, actor.team_id), kind=kind.value,
+                     title=text[:500], owner_party_id=owner_party_id, owner_user_id=owner_user_id or None, due=due,
+                     agreement_id=agreement_id, target_id=target_id, detail=detail[:2000], created_at=actor.at(),
+                     created_by=actor.user_id)
+        try:
+            with session.begin_nested():
+                session.add(row)
+            break
+        except IntegrityError:  # another replica took the number; take the next
+            continue
+    else:
+        raise DomainError("Too many actions are being recorded at once; please try again.")
+    audit.record(session, actor, "action.add", "action", row.id, number=row.number, kind=kind.value, title=text)
+    return row
+
+
+def upgrade_suggestion(session: Session, team_id: str, target_id: int, rule: str) -> tuple[str, int | None, date]:
+    """A first wording for the upgrade action of a gap: its title, the owner, the date (the SLA's start)."""
+    target, agreement = sla_target(session, team_id, target_id)
+    check = next(c for c in check_agreement(session, agreement) if c.target.id == target.id)
+    finding = next((f for f in check.check.problems() if f.rule == rule), None)
+    legs = [session.get(Target, ln.leg_target_id) for ln in _live_links(session, target)]
+    owner = None
+    if legs:
+        owner = session.get(Agreement, legs[-1].agreement_id).counterparty_id
+    party = session.get(Party, agreement.counterparty_id)
+    what = targets.short(target.kind, target.level, target.metric_name)
+    title = f"Upgrade what underpins {what} of {agreement.name} before {party.name}'s SLA starts"
+    if finding:
+        title += f" ({finding.rule}: {finding.reason[:300]})"
+    return title[:500], owner, max(agreement.start_date, date.today())
+
+
+def actions(session: Session, team_id: str, *, open_only: bool = True) -> list[Action]:
+    q = select(Action).where(Action.team_id == team_id)
+    if open_only:
+        q = q.where(Action.status == "open")
+    return list(session.exec(q.order_by(Action.due, Action.number)))
+
+
+def close_action(session: Session, actor: Actor, number: int) -> Action:
+    row = session.exec(select(Action).where(Action.team_id == actor.team_id, Action.number == number)).first()
+    if row is None:
+        raise NotFound(f"There is no action #{number}.")
+    if row.owner_user_id != actor.user_id:
+        require(actor, Capability.DRAFT_AGREEMENT)
+    row.status, row.done_at = "done", actor.at()
+    session.add(row)
+    audit.record(session, actor, "action.done", "action", row.id, number=number)
+    return row
+
+
+# ---- building the tree -------------------------------------------------------------------------------
+def link(session: Session, actor: Actor, *, sla_target_id: int | None, leg_target_id: int | None,
+         stage: int | None) -> TargetLink:
+    require(actor, Capability.DRAFT_AGREEMENT)
+    errors: dict[str, str] = {}
+    sla_target = session.get(Target, sla_target_id) if sla_target_id else None
+    leg_target = session.get(Target, leg_target_id) if leg_target_id else None
+    if sla_target is None or sla_target.team_id != actor.team_id:
+        errors["sla_target"] = "Choose the SLA target."
+    elif session.get(Agreement, sla_target.agreement_id).kind != AgreementKind.SLA:
+        errors["sla_target"] = "That is not an SLA target."
+    if leg_target is None or leg_target.team_id != actor.team_id:
+        errors["leg_target"] = "Choose the OLA or contract target beneath it."
+    elif session.get(Agreement, leg_target.agreement_id).kind == AgreementKind.SLA:
+        errors["leg_target"] = "Beneath an SLA target go OLA and underpinning contract targets, not another SLA's."
+    if stage is None or not 1 <= stage <= 9:
+        errors["stage"] = "Choose the stage: 1 for the first to handle it, 2 for whom they hand over to, and so on."
+    if not errors and session.exec(select(TargetLink.id).where(TargetLink.sla_target_id == sla_target.id,
+                                                               TargetLink.leg_target_id == leg_target.id)).first():
+        errors["leg_target"] = "That target already sits beneath this one."
+    if errors:
+        raise InvalidInput(errors)
+    row = TargetLink(team_id=actor.team_id, sla_target_id=sla_target.id, leg_target_id=leg_target.id, stage=stage,
+                     created_at=actor.at(), created_by=actor.user_id)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "coverage.link", "target", sla_target.id, leg=leg_target.id, stage=stage)
+    return row
+
+
+@dataclass
+class TreeLeg:
+    stage: int
+    agreement: Agreement
+    owner: Party
+    target: Target
+
+
+@dataclass
+class TreeNode:
+    target: Target
+    check: TargetCheck
+    legs: list[TreeLeg]
+
+
+def tree(session: Session, agreement: Agreement) -> list[TreeNode]:
+    checks = {c.target.id: c for c in check_agreement(session, agreement)}
+    nodes = []
+    for target in agreements.targets_of(session, agreement):
+        legs = []
+        for ln in _live_links(session, target):
+            leg_target = session.get(Target, ln.leg_target_id)
+            leg_agreement = session.get(Agreement, leg_target.agreement_id)
+            legs.append(TreeLeg(ln.stage, leg_agreement, session.get(Party, leg_agreement.counterparty_id), leg_target))
+        nodes.append(TreeNode(target, checks[target.id], legs))
+    return nodes
+
+
+def leg_choices(session: Session, team_id: str) -> list[tuple[Agreement, Party, list[Target]]]:
+    out = []
+    for kind in (AgreementKind.OLA, AgreementKind.UC):
+        for a in agreements.list_agreements(session, team_id, kind):
+            if a.status in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value):
+                continue
+            out.append((a, session.get(Party, a.counterparty_id), agreements.targets_of(session, a)))
+    return out
+
+
+# ---- a requirement, before any SLA --------------------------------------------------------------------
+REQUIREMENT_KINDS = {"response_time": "response", "resolution_time": "resolution", "availability": "availability"}
+
+
+@dataclass
+class CapabilityCheck:
+    requirement: Requirement
+    check: Check | None           # None: nothing measurable to check
+    legs: list[tuple[Agreement, Party, Target]]
+
+
+def check_requirement(session: Session, team_id: str, number: int) -> CapabilityCheck:
+    """Which existing OLAs and UCs would underpin a requirement, and whether they can meet it.
+
+    The OLA targets of the same kind for the service form stage 1 (the support groups handle it first);
+    the contracts' targets form stage 2 (the suppliers behind them).
+    """
+    from bot import requirements as reqs
+
+    req = reqs.get(session, team_id, number)
+    kind = REQUIREMENT_KINDS.get(req.metric or "")
+    if kind is None or not req.target:
+        return CapabilityCheck(req, None, [])
+    calendar = clock_calendar(None)
+    if req.service_hours:
+        calendar = ClockCalendar(hours=parsing.parse_service_hours(req.service_hours), name=req.service_hours)
+    wanted = TargetSpec(label=f"requirement #{req.number}", kind=kind, level=req.level,
+                        duration=parsing.parse_duration(req.target) if kind != "availability" else None,
+                        percent=parsing.parse_percentage(req.target) if kind == "availability" else None,
+                        calendar=calendar)
+    candidates: list[tuple[Agreement, Party, Target]] = []
+    legs: list[Leg] = []
+    for agreement_row, party, rows in leg_choices(session, team_id):
+        if req.service_id not in {s.id for s in agreements.services_of(session, agreement_row)}:
+            continue
+        for t in rows:
+            if t.kind == kind and (t.level == req.level or kind == "availability"):
+                candidates.append((agreement_row, party, t))
+                leg = _leg(session, TargetLink(sla_target_id=0, leg_target_id=t.id,
+                                               stage=1 if agreement_row.kind == AgreementKind.OLA else 2))
+                legs.append(leg)
+    today = date.today()
+    result = check_target(wanted, Term(today, today.replace(year=today.year + 1) - timedelta(days=1)), legs)
+    return CapabilityCheck(req, result, candidates)
+
+
+# ---- cover lost: when what underpins an SLA changes, or is about to lapse ---------------------------------
+def _slas_above(session: Session, underpinning: Agreement) -> list[Agreement]:
+    leg_ids = [t.id for t in agreements.targets_of(session, underpinning, include_retired=True)]
+    sla_target_ids = session.exec(select(TargetLink.sla_target_id).where(TargetLink.leg_target_id.in_(leg_ids or [-1]))).all()
+    agreement_ids = {session.get(Target, tid).agreement_id for tid in sla_target_ids}
+    return [session.get(Agreement, aid) for aid in sorted(agreement_ids)]
+
+
+@dataclass
+class LostCover:
+    sla: Agreement
+    target: Target
+    before: str
+    after: str
+    reasons: list[str]
+
+
+def recheck(session: Session, sla: Agreement, now: datetime) -> list[LostCover]:
+    """Check an SLA again and remember the verdicts; return the targets whose cover got worse."""
+    lost = []
+    for c in check_agreement(session, sla):
+        state = session.exec(select(CoverageState).where(CoverageState.target_id == c.target.id)).first()
+        before = Verdict(state.verdict) if state else Verdict.COVERED
+        reasons = [f.reason for f in c.check.problems()]
+        if c.verdict.rank > before.rank:
+            lost.append(LostCover(sla, c.target, before.value, c.verdict.value, reasons))
+        state = state or CoverageState(team_id=sla.team_id, target_id=c.target.id, verdict=c.verdict.value,
+                                       checked_at=now)
+        state.verdict, state.reasons, state.checked_at = c.verdict.value, reasons, now
+        session.add(state)
+    return lost
+
+
+def service_managers(session: Session, team_id: str) -> list[str]:
+    return list(session.exec(select(RoleGrant.user_id).where(RoleGrant.team_id == team_id,
+                                                             RoleGrant.role == SERVICE_MANAGER).order_by(RoleGrant.user_id)))
+
+
+def _tell_managers(session: Session, team_id: str, key: str, template: str, context: dict, now: datetime) -> int:
+    queued = 0
+    for user_id in service_managers(session, team_id):
+        queued += outbox.enqueue(session, team_id, f"{key}:{user_id}", user_id, template, context, now)
+    return queued
+
+
+def after_underpinning_change(session: Session, underpinning: Agreement, now: datetime, why: str) -> int:
+    """An OLA or UC changed: check every SLA above it again, and queue a notice of any cover lost."""
+    queued = 0
+    for sla in _slas_above(session, underpinning):
+        lost = recheck(session, sla, now)
+        if lost:
+            context = {"sla": sla.name, "underpinning": underpinning.name, "why": why,
+                       "targets": [{"key": x.target.key, "what": targets.short(x.target.kind, x.target.level,
+                                                                               x.target.metric_name),
+                                    "before": x.before, "after": x.after, "reasons": x.reasons[:3]} for x in lost]}
+            key = f"cover:{sla.id}:{underpinning.id}:{underpinning.latest_version}:{now.date().isoformat()}"
+            queued += _tell_managers(session, sla.team_id, key, "notice_cover_lost.yml.j2", context, now)
+    return queued
+
+
+def lapse_notices(session: Session, today: date, now: datetime) -> int:
+    """Queue a notice, once, for each OLA or UC that ends (or whose notice date falls) within the warning window,
+    naming the SLA targets above it that would lose cover."""
+    horizon = today + timedelta(days=LAPSE_WARNING_DAYS)
+    queued = 0
+    rows = session.exec(select(Agreement).where(Agreement.kind.in_([AgreementKind.OLA.value, AgreementKind.UC.value]),
+                                                Agreement.status.notin_([AgreementStatus.RETIRED.value])))
+    for a in rows:
+        events = [("ends", a.end_date)]
+        if notice_date(a):
+            events.append(("notice", notice_date(a)))
+        for event, day in events:
+            if not (today <= day <= horizon):
+                continue
+            slas = [s for s in _slas_above(session, a) if s.end_date > (a.end_date if event == "ends" else day)]
+            if not slas:
+                continue
+            affected = []
+            for sla in slas:
+                for node in tree(session, sla):
+                    if any(leg.agreement.id == a.id for leg in node.legs):
+                        affected.append({"sla": sla.name, "key": node.target.key,
+                                         "what": targets.short(node.target.kind, node.target.level, node.target.metric_name)})
+            party = session.get(Party, a.counterparty_id)
+            context = {"agreement": a.name, "kind": AgreementKind(a.kind).label, "owner": party.name, "event": event,
+                       "day": day.isoformat(), "days_left": (day - today).days, "targets": affected}
+            queued += _tell_managers(session, a.team_id, f"lapse:{a.id}:{event}:{day.isoformat()}",
+                                     "notice_lapse.yml.j2", context, now)
+            recheck_all = [recheck(session, sla, now) for sla in slas]  # keep the remembered verdicts current
+            del recheck_all
+    return queued
+
+
+def percent(value: str | None) -> Decimal | None:
+    return parsing.parse_percentage(value) if value else None

@@ -1,0 +1,65 @@
+"""Queueing what the bot sends on its own (reminders, notices, alerts), so each is sent once.
+
+`enqueue` is idempotent on the key; `claim` hands a row to exactly one sender,
+even with several replicas, with a conditional UPDATE that both SQLite and
+PostgreSQL make atomic. A claim that was never finished (a replica died
+mid-send) is taken over after CLAIM_TIMEOUT.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from models import Outbox, OutboxStatus
+
+CLAIM_TIMEOUT = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+
+
+def enqueue(session: Session, team_id: str, key: str, channel: str, template: str, context: dict, now: datetime) -> bool:
+    """Queue a message unless one with this key was queued before; True if this call queued it."""
+    try:
+        with session.begin_nested():
+            session.add(Outbox(team_id=team_id, key=key[:200], channel=channel, template=template, context=context,
+                               created_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def due(session: Session, now: datetime, limit: int = 50) -> list[int]:
+    stale = now - CLAIM_TIMEOUT
+    q = (select(Outbox.id).where(or_(Outbox.status == OutboxStatus.PENDING.value,
+                                     (Outbox.status == OutboxStatus.SENDING.value) & (Outbox.claimed_at < stale)))
+         .order_by(Outbox.id).limit(limit))
+    return list(session.exec(q))
+
+
+def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
+    """Take one row for sending; None if another sender has it."""
+    stale = now - CLAIM_TIMEOUT
+    result = session.exec(
+        update(Outbox)
+        .where(Outbox.id == row_id,
+               or_(Outbox.status == OutboxStatus.PENDING.value,
+                   (Outbox.status == OutboxStatus.SENDING.value) & (Outbox.claimed_at < stale)))
+        .values(status=OutboxStatus.SENDING.value, claimed_at=now, attempts=Outbox.attempts + 1)
+    )
+    if result.rowcount != 1:
+        return None
+    return session.get(Outbox, row_id, populate_existing=True)
+
+
+def sent(session: Session, row: Outbox, now: datetime, message_ts: str | None) -> None:
+    row.status, row.sent_at, row.message_ts = OutboxStatus.SENT.value, now, message_ts
+    session.add(row)
+
+
+def failed(session: Session, row: Outbox, error: str) -> None:
+    """Try again on the next round, until MAX_ATTEMPTS; then keep it, marked failed, for a person to look at."""
+    row.last_error = error[:500]
+    row.status = (OutboxStatus.FAILED if row.attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING).value
+    session.add(row)

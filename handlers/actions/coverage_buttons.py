@@ -1,0 +1,58 @@
+"""Buttons beside gaps in cover (Waive…, Upgrade action…) and beside open actions (Done)."""
+from __future__ import annotations
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import coverage
+from bot.errors import DomainError
+from bot.permissions import SERVICE_MANAGER
+from handlers.coverage_views import describe
+from handlers.views import action_form, waive_form
+from messages import render_message
+from messages.ids import Action
+
+
+def _target_and_rule(body: dict) -> tuple[int, str]:
+    target_id, _, rule = body["actions"][0]["value"].partition(":")
+    return int(target_id), rule
+
+
+def _channel(body: dict) -> str | None:
+    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+
+
+def waive(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    actor = context["actor"]
+    if SERVICE_MANAGER not in actor.roles:
+        raise DomainError("Only a service manager can waive a gap in cover.")
+    target_id, rule = _target_and_rule(body)
+    with context["deps"].db.session() as session:
+        target, agreement = coverage.sla_target(session, actor.team_id, target_id)
+        check = next(c for c in coverage.check_agreement(session, agreement) if c.target.id == target.id)
+        gap = next((f.reason for f in check.check.problems() if f.rule == rule), "")
+    waive_form.open(client, body["trigger_id"], target_id=target_id, rule=rule, label=f"{target.key} {describe(target)}",
+                    gap=gap, channel_id=_channel(body))
+
+
+def upgrade(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    target_id, rule = _target_and_rule(body)
+    with context["deps"].db.session() as session:
+        action_form.open(client, body["trigger_id"], session, context["actor"], target_id=target_id, rule=rule,
+                         channel_id=_channel(body))
+
+
+def done(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
+    ack()
+    with context["deps"].db.session() as session:
+        row = coverage.close_action(session, context["actor"], int(body["actions"][0]["value"]))
+    respond(replace_original=False, **render_message("req_status.yml.j2",
+                                                     sentence=f"Action #{row.number} is done: {row.title}"))
+
+
+def register(app) -> None:
+    app.action(Action.COVER_WAIVE)(waive)
+    app.action(Action.COVER_UPGRADE)(upgrade)
+    app.action(Action.ACTION_DONE)(done)

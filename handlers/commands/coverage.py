@@ -1,0 +1,71 @@
+"""`/slm underpin`, `/slm tree`, `/slm check`, `/slm actions`: what sits beneath each SLA target."""
+from __future__ import annotations
+
+import json
+import re
+
+from bot import agreements, coverage, service_map
+from bot.errors import InvalidInput
+from bot.permissions import Capability, require
+from handlers.commands.router import SlashRequest, subcommand
+from handlers.coverage_views import HELPERS, describe
+from messages import render, render_message
+from models import AgreementKind
+
+NUMBER = re.compile(r"^#?(\d+)$")
+
+
+def _sla(req: SlashRequest, session, usage: str):
+    if not req.args:
+        raise InvalidInput({"name": f"Name the SLA, like `{usage}`."})
+    return agreements.by_name(session, req.actor.team_id, req.args, AgreementKind.SLA)
+
+
+@subcommand("underpin", "/slm underpin <sla>", "Put OLA and contract targets beneath an SLA's targets")
+def underpin(req: SlashRequest) -> None:
+    require(req.actor, Capability.DRAFT_AGREEMENT)
+    with req.deps.db.session() as session:
+        sla = _sla(req, session, "/slm underpin Acme Retail: Payroll")
+        sla_targets = [(t.id, f"{t.key} {describe(t)}") for t in agreements.targets_of(session, sla)]
+        groups = [(f"{agreement.name} ({party.name}, {AgreementKind(agreement.kind).label})"[:75],
+                   [(t.id, f"{t.key} {describe(t)}") for t in rows])
+                  for agreement, party, rows in coverage.leg_choices(session, req.actor.team_id) if rows]
+    if not sla_targets or not groups:
+        req.respond(**render_message("req_status.yml.j2", sentence=(
+            f"{sla.name} has no targets yet." if not sla_targets else
+            "There are no OLA or contract targets to put beneath it yet: draft them with `/slm ola new` and `/slm uc new`.")))
+        return
+    req.client.views_open(trigger_id=req.trigger_id, view=render(
+        "underpin_form.yml.j2", agreement=sla, sla_targets=sla_targets[:100], leg_groups=groups[:100],
+        private_metadata=json.dumps({"agreement_id": sla.id, "channel_id": req.channel_id})))
+
+
+@subcommand("tree", "/slm tree <sla>", "The whole tree under an SLA: each target's legs, owners and cover")
+def show_tree(req: SlashRequest) -> None:
+    with req.deps.db.session() as session:
+        sla = _sla(req, session, "/slm tree Acme Retail: Payroll")
+        nodes = coverage.tree(session, sla)
+        waivers = coverage.waivers_of(session, sla)
+        req.respond(**render_message("coverage_tree.yml.j2", agreement=sla, nodes=nodes, waivers=waivers, **HELPERS))
+
+
+@subcommand("check", "/slm check <#requirement>",
+            "Could the existing OLAs and contracts meet a requirement, and what would need upgrading")
+def check_requirement(req: SlashRequest) -> None:
+    found = NUMBER.match(req.args.strip())
+    if not found:
+        raise InvalidInput({"number": "Name the requirement by its number, like `/slm check #12`."})
+    with req.deps.db.session() as session:
+        result = coverage.check_requirement(session, req.actor.team_id, int(found.group(1)))
+        req.respond(**render_message("capability_check.yml.j2", result=result, **HELPERS))
+
+
+@subcommand("actions", "/slm actions", "Open actions: upgrades, remedies and improvements, with owners and due dates")
+def list_actions(req: SlashRequest) -> None:
+    with req.deps.db.session() as session:
+        rows = coverage.actions(session, req.actor.team_id)
+        owners = {}
+        for a in rows:
+            party = service_map.get_party(session, a.team_id, a.owner_party_id).name if a.owner_party_id else None
+            owners[a.number] = " and ".join(x for x in (party, f"<@{a.owner_user_id}>" if a.owner_user_id else None) if x)
+    req.respond(**render_message("actions_list.yml.j2", rows=rows, owners=owners, today=req.actor.at().date()))

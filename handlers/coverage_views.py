@@ -1,0 +1,20 @@
+"""What the back-to-back messages need to say of targets and agreements (passed to their templates)."""
+from __future__ import annotations
+
+from bot import targets
+from models import AgreementKind
+
+
+def describe(t) -> str:
+    return targets.describe(t.kind, t.level, t.duration, t.goal, t.metric_name, t.threshold)
+
+
+def what(t) -> str:
+    return targets.short(t.kind, t.level, t.metric_name)
+
+
+def kind_label(agreement) -> str:
+    return AgreementKind(agreement.kind).label
+
+
+HELPERS = {"describe": describe, "what": what, "kind_label": kind_label}

@@ -1,0 +1,57 @@
+"""The "Upgrade action" modal: a gap in cover becomes an action with an owner and a due date."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import coverage, service_map
+from handlers.replies import tell
+from handlers.views.values import ViewValues, run_form
+from messages import render, render_message
+from messages.ids import Block, Callback
+from models import ActionKind, PartyKind
+
+FIELDS = {"title": Block.COV_TITLE, "owner_party": Block.COV_OWNER_PARTY, "owner_user": Block.COV_OWNER_USER,
+          "due": Block.COV_DUE}
+
+
+def open(client: WebClient, trigger_id: str, session, actor, *, target_id: int, rule: str,
+         channel_id: str | None) -> None:
+    title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, rule)
+    parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
+               for p in service_map.list_parties(session, actor.team_id, kind)]
+    client.views_open(trigger_id=trigger_id, view=render(
+        "action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.at().date()).isoformat(),
+        parties=[(p.id, p.name) for p in parties[:100]],
+        private_metadata=json.dumps({"target_id": target_id, "rule": rule, "channel_id": channel_id})))
+
+
+def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    meta = json.loads(view["private_metadata"])
+    owner = values.option(Block.COV_OWNER_PARTY)
+    due = values.date(Block.COV_DUE)
+
+    def work():
+        with deps.db.session() as session:
+            target = coverage.sla_target(session, actor.team_id, meta["target_id"])[0]
+            return coverage.add_action(session, actor, kind=ActionKind.UPGRADE, title=values.text(Block.COV_TITLE),
+                                       owner_party_id=int(owner) if owner else None,
+                                       owner_user_id=values.user(Block.COV_OWNER_USER),
+                                       due=date.fromisoformat(due) if due else None, agreement_id=target.agreement_id,
+                                       target_id=target.id, detail=f"gap: {meta['rule']}")
+
+    action = run_form(ack, FIELDS, work)
+    if action is None:
+        return
+    ack()
+    tell(client, actor, meta.get("channel_id"), render_message(
+        "req_status.yml.j2", sentence=f"Recorded upgrade action #{action.number}, due {action.due.isoformat()}: "
+                                      f"{action.title}. See `/slm actions`."))
+
+
+def register(app) -> None:
+    app.view(Callback.ACTION_FORM)(submit)

@@ -1,0 +1,45 @@
+"""The "Underpin a target" modal: an OLA or contract target beneath an SLA target, at a stage."""
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import agreements, coverage
+from handlers.coverage_views import HELPERS
+from handlers.replies import tell
+from handlers.views.values import ViewValues, run_form
+from messages import render_message
+from messages.ids import Block, Callback
+
+FIELDS = {"sla_target": Block.COV_SLA_TARGET, "leg_target": Block.COV_LEG_TARGET, "stage": Block.COV_STAGE}
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    meta = json.loads(view["private_metadata"])
+
+    def work():
+        with deps.db.session() as session:
+            coverage.link(session, actor, sla_target_id=_int(values.option(Block.COV_SLA_TARGET)),
+                          leg_target_id=_int(values.option(Block.COV_LEG_TARGET)),
+                          stage=_int(values.option(Block.COV_STAGE)))
+            sla = agreements.get(session, actor.team_id, meta["agreement_id"])
+            coverage.recheck(session, sla, actor.at())
+            return render_message("coverage_tree.yml.j2", agreement=sla, nodes=coverage.tree(session, sla),
+                                  waivers=coverage.waivers_of(session, sla), **HELPERS)
+
+    message = run_form(ack, FIELDS, work)
+    if message is None:
+        return
+    ack()
+    tell(client, actor, meta.get("channel_id"), message)
+
+
+def register(app) -> None:
+    app.view(Callback.UNDERPIN_FORM)(submit)

@@ -1,0 +1,40 @@
+"""The "Waive a gap" modal: a service manager accepts a gap in cover, with a reason kept on the SLA."""
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import coverage
+from handlers.replies import tell
+from handlers.views.values import ViewValues, run_form
+from messages import render, render_message
+from messages.ids import Block, Callback
+
+
+def open(client: WebClient, trigger_id: str, *, target_id: int, rule: str, label: str, gap: str,
+         channel_id: str | None) -> None:
+    client.views_open(trigger_id=trigger_id, view=render(
+        "waive_form.yml.j2", label=label, rule=rule, gap=gap,
+        private_metadata=json.dumps({"target_id": target_id, "rule": rule, "channel_id": channel_id})))
+
+
+def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    meta = json.loads(view["private_metadata"])
+
+    def work():
+        with deps.db.session() as session:
+            return coverage.waive(session, actor, meta["target_id"], meta["rule"], values.text(Block.COV_REASON))
+
+    waiver = run_form(ack, {"reason": Block.COV_REASON}, work)
+    if waiver is None:
+        return
+    ack()
+    tell(client, actor, meta.get("channel_id"), render_message(
+        "req_status.yml.j2", sentence=f"Waived the {waiver.rule} gap: {waiver.reason}"))
+
+
+def register(app) -> None:
+    app.view(Callback.WAIVE_FORM)(submit)

@@ -1,0 +1,81 @@
+"""Back-to-back (competency 6.4): what sits beneath each SLA target, the gaps waived, the actions agreed."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field
+
+from models.base import Stamped, TeamScoped
+from models.types import UTCDateTime
+
+
+class TargetLink(Stamped, table=True):
+    """An OLA or UC target (a leg) beneath an SLA target. Legs run in stages: stage 1 hands over to stage 2;
+    legs of the same stage run side by side."""
+
+    __tablename__ = "target_link"
+    __table_args__ = (UniqueConstraint("sla_target_id", "leg_target_id", name="uq_target_link"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sla_target_id: int = Field(sa_column=Column(Integer, ForeignKey("target.id", ondelete="CASCADE"), nullable=False, index=True))
+    leg_target_id: int = Field(sa_column=Column(Integer, ForeignKey("target.id", ondelete="CASCADE"), nullable=False, index=True))
+    stage: int = Field(default=1)
+
+
+class Waiver(Stamped, table=True):
+    """A service manager accepted a gap, with a written reason, so the SLA can be agreed despite it."""
+
+    __tablename__ = "waiver"
+    __table_args__ = (UniqueConstraint("target_id", "rule", name="uq_waiver_target_rule"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(sa_column=Column(Integer, ForeignKey("target.id", ondelete="CASCADE"), nullable=False, index=True))
+    rule: str = Field(max_length=16)      # which check: time, availability, hours, dates, ownership, ...
+    gap: str = Field(max_length=2000)     # the gap as it was when waived, in words
+    reason: str = Field(max_length=2000)
+
+
+class ActionKind(StrEnum):
+    UPGRADE = "upgrade"          # raise an underpinning target before an SLA depends on it
+    REMEDIAL = "remedial"        # a missed target met again
+    IMPROVEMENT = "improvement"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Action(Stamped, table=True):
+    """Something someone agreed to do, with an owner and a date, followed up until done."""
+
+    __tablename__ = "action"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_action_team_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int
+    kind: str = Field(max_length=16)
+    title: str = Field(max_length=500)
+    owner_party_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("party.id", ondelete="SET NULL"), nullable=True))
+    owner_user_id: str | None = Field(default=None, max_length=32)
+    due: date
+    status: str = Field(default=ActionStatus.OPEN.value, max_length=16)
+    agreement_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("agreement.id", ondelete="SET NULL"), nullable=True))
+    target_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("target.id", ondelete="SET NULL"), nullable=True))
+    detail: str = Field(default="", max_length=2000)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CoverageState(TeamScoped, table=True):
+    """The last verdict of the back-to-back check on an SLA target, so that a loss of cover is noticed."""
+
+    __tablename__ = "coverage_state"
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(sa_column=Column(Integer, ForeignKey("target.id", ondelete="CASCADE"), nullable=False, unique=True))
+    verdict: str = Field(max_length=16)
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    checked_at: datetime = Field(sa_type=UTCDateTime)
