@@ -380,25 +380,38 @@ def _slas_above(session: Session, underpinning: Agreement) -> list[Agreement]:
 
 @dataclass
 class LostCover:
+    """A target whose cover got worse under one or more rules: (rule, before, after, reason)."""
+
     sla: Agreement
     target: Target
-    before: str
-    after: str
-    reasons: list[str]
+    changes: list[tuple[str, str, str, str]]
+
+
+def _by_rule(check: Check) -> dict[str, tuple[Verdict, str]]:
+    out: dict[str, tuple[Verdict, str]] = {}
+    for f in check.findings:
+        if f.rule not in out or f.verdict.rank > out[f.rule][0].rank:
+            out[f.rule] = (f.verdict, f.reason)
+    return out
 
 
 def recheck(session: Session, sla: Agreement, now: datetime) -> list[LostCover]:
-    """Check an SLA again and remember the verdicts; return the targets whose cover got worse."""
+    """Check an SLA again and remember the verdicts, rule by rule; return the targets that lost cover under any rule."""
     lost = []
     for c in check_agreement(session, sla):
         state = session.exec(select(CoverageState).where(CoverageState.target_id == c.target.id)).first()
-        before = Verdict(state.verdict) if state else Verdict.COVERED
-        reasons = [f.reason for f in c.check.problems()]
-        if c.verdict.rank > before.rank:
-            lost.append(LostCover(sla, c.target, before.value, c.verdict.value, reasons))
+        before = dict(state.rules) if state else {}
+        now_rules = _by_rule(c.check)
+        changes = [(rule, before.get(rule, Verdict.COVERED.value), verdict.value, reason)
+                   for rule, (verdict, reason) in now_rules.items()
+                   if verdict.rank > Verdict(before.get(rule, Verdict.COVERED.value)).rank]
+        if changes and state is not None:  # the first check of a target is where it starts, not a loss
+            lost.append(LostCover(sla, c.target, changes))
         state = state or CoverageState(team_id=sla.team_id, target_id=c.target.id, verdict=c.verdict.value,
                                        checked_at=now)
-        state.verdict, state.reasons, state.checked_at = c.verdict.value, reasons, now
+        state.verdict, state.checked_at = c.verdict.value, now
+        state.rules = {rule: verdict.value for rule, (verdict, _r) in now_rules.items()}
+        state.reasons = [f.reason for f in c.check.problems()]
         session.add(state)
     return lost
 
@@ -422,9 +435,10 @@ def after_underpinning_change(session: Session, underpinning: Agreement, now: da
         lost = recheck(session, sla, now)
         if lost:
             context = {"sla": sla.name, "underpinning": underpinning.name, "why": why,
-                       "targets": [{"key": x.target.key, "what": targets.short(x.target.kind, x.target.level,
-                                                                               x.target.metric_name),
-                                    "before": x.before, "after": x.after, "reasons": x.reasons[:3]} for x in lost]}
+                       "targets": [{"key": x.target.key,
+                                    "what": targets.short(x.target.kind, x.target.level, x.target.metric_name),
+                                    "changes": [{"rule": r, "before": b, "after": a, "reason": why_[:400]}
+                                                for r, b, a, why_ in x.changes]} for x in lost]}
             key = f"cover:{sla.id}:{underpinning.id}:{underpinning.latest_version}:{now.date().isoformat()}"
             queued += _tell_managers(session, sla.team_id, key, "notice_cover_lost.yml.j2", context, now)
     return queued

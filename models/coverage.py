@@ -77,5 +77,6 @@ class CoverageState(TeamScoped, table=True):
     id: int | None = Field(default=None, primary_key=True)
     target_id: int = Field(sa_column=Column(Integer, ForeignKey("target.id", ondelete="CASCADE"), nullable=False, unique=True))
     verdict: str = Field(max_length=16)
+    rules: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # rule -> verdict
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     checked_at: datetime = Field(sa_type=UTCDateTime)

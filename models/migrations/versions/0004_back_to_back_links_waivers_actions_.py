@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-26 11:37:07.741288
+Create Date: 2026-11-26 11:41:03.495912
 """
 from alembic import op
 import sqlalchemy as sa
@@ -69,6 +69,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=False),
     sa.Column('verdict', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('rules', sa.JSON(), nullable=False),
     sa.Column('reasons', sa.JSON(), nullable=False),
     sa.Column('checked_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['target_id'], ['target.id'], ondelete='CASCADE'),

@@ -1,0 +1,237 @@
+"""Back-to-back (6.2, 6.4) through signed Slack requests: the tree, the gate, waivers, upgrade actions, notices."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlmodel import Session, select
+
+from bot import agreements, members, requirements, service_map, targets
+from bot.context import Actor
+from bot.scheduler import run_all_once
+from messages.ids import Action, Block, Callback
+from models import Action as ActionRow
+from models import Agreement, ContactRole, Outbox, Source, Target, TargetLink, Waiver
+from tests.conftest import START
+from tests.helpers import text_of
+
+ALICE, BOB, CAROL, DAVE = "U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"
+DOCS = agreements.DocSettings(provider_name="IT Services", templates_dir=None)
+TERM = (date(2026, 4, 1), date(2027, 3, 31))
+
+
+def make(s, sm, kind, name, party, service, changes, **extra):
+    drafted = agreements.draft(s, sm, agreements.DraftInput(
+        kind=kind, name=name, counterparty_id=party.id, service_ids=[service.id], start=extra.pop("start", TERM[0]),
+        end=extra.pop("end", TERM[1]), review_month=4, channel_id="C0ACMESLA", **extra), DOCS)
+    for change in changes:
+        agreements.propose(s, sm, drafted.agreement, change, "setup", DOCS)
+    return drafted.agreement
+
+
+@pytest.fixture
+def world(db, team, harness_clean):
+    """An SLA for Acme Retail, an OLA with the Network group and a contract with Carrier X, nothing linked yet."""
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START, tz="Europe/London")
+    with db.session() as s:
+        members.grant(s, sm, ALICE, "service_manager")
+        payroll = service_map.add_service(s, sm, name="Payroll")
+        acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Acme Retail", channel_id="C0ACMESLA",
+                                                                   contacts={ContactRole.APPROVER: [CAROL]}))
+        network = service_map.add_party(s, sm, service_map.PartyInput(kind="support_group", name="Network group",
+                                                                      contacts={ContactRole.APPROVER: [BOB]}))
+        carrier = service_map.add_party(s, sm, service_map.PartyInput(kind="supplier", name="Carrier X",
+                                                                      contacts={ContactRole.APPROVER: [DAVE]}))
+        from bot import calendar_records
+
+        office = calendar_records.add(s, sm, name="Carrier office", hours="Mon-Fri 09:00-17:00 Europe/London")
+        T = targets.TargetChange
+        sla = make(s, sm, agreements.AgreementKind.SLA, "Acme Payroll", acme, payroll, [
+            T(key=None, kind="resolution", level="P1", duration="4h"), T(key=None, kind="availability", goal="99.9%")])
+        ola = make(s, sm, agreements.AgreementKind.OLA, "Network OLA", network, payroll, [
+            T(key=None, kind="resolution", level="P1", duration="1h"), T(key=None, kind="availability", goal="99.95%")])
+        uc = make(s, sm, agreements.AgreementKind.UC, "Carrier X contract", carrier, payroll, [
+            T(key=None, kind="resolution", level="P1", duration="2h", calendar_id=office.id),
+            T(key=None, kind="availability", goal="99.9%")], contract_ref="CX-114", notice_days=90)
+        ids = {(a.name, t.key): t.id for a in (sla, ola, uc) for t in agreements.targets_of(s, a)}
+        posted = [a.id for a in (sla, ola, uc)]
+    from handlers.agreement_thread import start_thread
+
+    for agreement_id in posted:  # each with its headline and thread, as a draft made in Slack has
+        start_thread(harness_clean.deps.client, harness_clean.deps, sm, agreement_id, unanswered=[], warning=None)
+    return ids
+
+
+def option_values(view, block_id):
+    block = next(b for b in view.view["blocks"] if b.get("block_id") == block_id)
+    el = block["element"]
+    opts = el.get("options") or [o for g in el.get("option_groups", []) for o in g["options"]]
+    return {o["text"]["text"].split(" ")[0] + ("@" + g["label"]["text"].split(" (")[0] if "option_groups" in el else ""): o["value"]
+            for g in (el.get("option_groups") or [{"options": opts, "label": {"text": ""}}]) for o in g["options"]}
+
+
+def underpin(slack, sandbox, team, sla_key, leg_name, leg_key, stage):
+    slack.command("underpin Acme Payroll")
+    modal = sandbox.open_modal(team, ALICE)
+    assert modal.callback_id == Callback.UNDERPIN_FORM
+    legs = option_values(modal, Block.COV_LEG_TARGET)
+    slas = option_values(modal, Block.COV_SLA_TARGET)
+    return slack.submit(modal, {Block.COV_SLA_TARGET: slas[sla_key], Block.COV_LEG_TARGET: legs[f"{leg_key}@{leg_name}"],
+                                Block.COV_STAGE: str(stage)})
+
+
+def build_tree(slack, sandbox, team):
+    for sla_key, leg, key, stage in (("T1", "Network OLA", "T1", 1), ("T1", "Carrier X contract", "T1", 2),
+                                     ("T2", "Network OLA", "T2", 1), ("T2", "Carrier X contract", "T2", 2)):
+        outcome = underpin(slack, sandbox, team, sla_key, leg, key, stage)
+        assert outcome.ok, outcome.errors
+
+
+def sla_headline(db):
+    with Session(db.engine) as s:
+        return s.exec(select(Agreement).where(Agreement.name == "Acme Payroll")).one()
+
+
+def headline_of(sandbox, db, name):
+    with Session(db.engine) as s:
+        row = s.exec(select(Agreement).where(Agreement.name == name)).one()
+    return next(m for m in sandbox.messages if m.ts == row.thread_ts)
+
+
+def agree_button(sandbox, db, slack, user):
+    """Press "Agree to version N" on the SLA's headline, as it stands."""
+    return slack.click(Action.AGREEMENT_AGREE, message=headline_of(sandbox, db, "Acme Payroll"), user=user)
+
+
+def test_building_a_tree_and_reading_it(slack, sandbox, db, team, world):
+    build_tree(slack, sandbox, team)
+    with Session(db.engine) as s:
+        assert len(s.exec(select(TargetLink)).all()) == 4
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "What underpins Acme Payroll" in shown
+    assert "↳ stage 1: T1 P1 resolution within 1h, 95% of tickets (OLA “Network OLA”, owner *Network group*)" in shown
+    assert "↳ stage 2: T1 P1 resolution within 2h, 95% of tickets (Underpinning contract “Carrier X contract”, owner *Carrier X*)" in shown
+    # Carrier X works office hours under a 24x7 SLA; the series availability is short of the goal.
+    assert "not covered (hours)" in shown and "Sat-Sun" in shown
+    assert "not covered (availability)" in shown and "99.85" in shown
+    assert "at risk (dates)" in shown  # the contract's notice date falls inside the SLA's term
+
+    outcome = underpin(slack, sandbox, team, "T1", "Network OLA", "T1", 1)
+    assert outcome.errors == {Block.COV_LEG_TARGET: "That target already sits beneath this one."}
+
+
+def test_the_gate_refuses_agreement_with_every_gap_and_waivers_need_the_role(slack, sandbox, db, team, world):
+    build_tree(slack, sandbox, team)
+    agree_button(sandbox, db, slack, CAROL)
+    refusal = sandbox.last_ephemeral(CAROL)
+    shown = text_of(refusal)
+    assert "Acme Payroll cannot be agreed yet: 2 gaps in what underpins it." in shown
+    assert "*T1 P1 resolution* (hours)" in shown and "*T2 Availability* (availability)" in shown
+    with Session(db.engine) as s:
+        from models import Signoff
+
+        assert s.exec(select(Signoff)).all() == []  # nothing recorded
+
+    # Carol, the customer's approver, cannot waive; Alice, a service manager, can, with a reason.
+    slack.click(Action.COVER_WAIVE, message=refusal, user=CAROL)
+    assert "Only a service manager can waive a gap in cover." in text_of(sandbox.last_ephemeral(CAROL))
+    slack.click(Action.COVER_WAIVE, message=refusal, user=ALICE)
+    modal = sandbox.open_modal(team, ALICE)
+    assert slack.submit(modal, {Block.COV_REASON: ""}).errors == {
+        Block.COV_REASON: "Say why this gap is acceptable; it is kept with the SLA."}
+    assert slack.submit(modal, {Block.COV_REASON: "Weekend P1s are handled by the on-call engineer"}).ok
+    with Session(db.engine) as s:
+        [waiver] = s.exec(select(Waiver)).all()
+    assert (waiver.rule, waiver.created_by, waiver.reason) == ("hours", ALICE, "Weekend P1s are handled by the on-call engineer")
+
+    # The availability gap still stands; it becomes an upgrade action, owned and dated.
+    agree_button(sandbox, db, slack, CAROL)
+    refusal = sandbox.last_ephemeral(CAROL)
+    assert "1 gap in what underpins it" in text_of(refusal) and "(availability)" in text_of(refusal)
+    slack.click(Action.COVER_UPGRADE, message=refusal, user=ALICE)
+    modal = sandbox.open_modal(team, ALICE)
+    title = next(b for b in modal.view["blocks"] if b.get("block_id") == Block.COV_TITLE)["element"]["initial_value"]
+    assert title.startswith("Upgrade what underpins Availability of Acme Payroll before Acme Retail's SLA starts")
+    assert slack.submit(modal, {Block.COV_DUE: "2026-03-01"}).errors == {Block.COV_DUE: "The due date has passed; choose today or later."}
+    assert slack.submit(modal, {Block.COV_DUE: "2026-03-20", Block.COV_TITLE: "Raise Carrier X availability to 99.99%"}).ok
+    with Session(db.engine) as s:
+        [action] = s.exec(select(ActionRow)).all()
+    assert (action.number, action.kind, action.due.isoformat(), action.status) == (1, "upgrade", "2026-03-20", "open")
+    slack.command("actions")
+    assert "*#1* Raise Carrier X availability to 99.99%" in text_of(sandbox.last_ephemeral(ALICE))
+    assert "owner Carrier X" in text_of(sandbox.last_ephemeral(ALICE))
+
+    # Upgrading the contract closes the gap; now both sides can agree.
+    with db.session() as s:
+        uc = s.exec(select(Agreement).where(Agreement.name == "Carrier X contract")).one()
+        sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START)
+        agreements.propose(s, sm, uc, targets.TargetChange(key="T2", goal="99.99%"), "Upgrade agreed", DOCS)
+    agree_button(sandbox, db, slack, CAROL)
+    agree_button(sandbox, db, slack, ALICE)
+    assert sla_headline(db).agreed_version == 3
+
+
+def test_a_weaker_contract_tells_the_service_managers_which_targets_lost_cover(slack, sandbox, db, team, world):
+    build_tree(slack, sandbox, team)
+    # The supplier's contact proposes a weaker fix time on the contract's own headline.
+    slack.click(Action.AGREEMENT_PROPOSE, message=headline_of(sandbox, db, "Carrier X contract"), user=DAVE)
+    modal = sandbox.open_modal(team, DAVE)
+    assert slack.submit(modal, {Block.PROP_DURATION: "5h", Block.PROP_REASON: "Fewer engineers"}).ok
+    [notice] = sandbox.dms(ALICE)
+    shown = text_of(notice)
+    assert "*Acme Payroll* lost cover after Carrier X contract changed in version 4 (T1 P1 resolution: 2h → 5h)" in shown
+    assert "• *T1 P1 resolution*\n    time: covered → *not covered*:" in shown
+    assert "T2" not in shown  # only what got worse is said
+    with Session(db.engine) as s:
+        assert len(s.exec(select(Outbox)).all()) == 1
+
+
+def test_a_lapsing_contract_is_announced_once(slack, sandbox, db, team, world, clock, harness_clean):
+    build_tree(slack, sandbox, team)
+    clock.set(datetime(2026, 12, 10, 9, 0, tzinfo=timezone.utc))  # notice on the contract is due 31 December
+    run_all_once(harness_clean.deps)
+    run_all_once(harness_clean.deps)  # a second replica, or the next hour: nothing new
+    [notice] = sandbox.dms(ALICE)
+    shown = text_of(notice)
+    assert "Carrier X's Underpinning contract *Carrier X contract* must be given notice by 2026-12-31 (21 days)" in shown
+    assert "• *Acme Payroll* T1 P1 resolution" in shown and "• *Acme Payroll* T2 Availability" in shown
+
+
+def test_capability_check_of_a_requirement(slack, sandbox, db, team, world):
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START, tz="Europe/London")
+    with db.session() as s:
+        payroll = service_map.find(s, team, "Payroll")
+        acme = service_map.find(s, team, "Acme Retail")
+        said = requirements.Said(user_id=CAROL, role=ContactRole.MANAGERIAL, source=Source.FORM)
+        requirements.record(s, sm, payroll.id, acme.id, said, requirements.interview_drafts(
+            "operational", ["incidents"], {"p1_resolution": "2h"}, default_tz="UTC"))
+    slack.command("check #1")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "*Can we meet requirement #1?*" in shown and "not covered" in shown
+    assert "Network group's OLA (T1 P1 resolution within 1h" in shown and "Carrier X's Underpinning contract" in shown
+    assert "• time:" in shown  # 1h + hand-off + 2h does not fit in 2h
+    slack.command("check 99")
+    assert "There is no requirement #99." in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_ola_and_uc_use_the_same_modals_and_threads(slack, sandbox, db, team, world):
+    slack.command("uc new Carrier X")
+    modal = sandbox.open_modal(team, ALICE)
+    ids = [b.get("block_id") for b in modal.view["blocks"]]
+    assert Block.AGR_CONTRACT_REF in ids and Block.AGR_NOTICE_DAYS in ids and Block.AGR_RENEWAL_DATE in ids
+    with Session(db.engine) as s:
+        payroll_id = service_map.find(s, team, "Payroll").id
+    outcome = slack.submit(modal, {Block.AGR_NAME: "Carrier X 2027", Block.AGR_SERVICES: [str(payroll_id)],
+                                   Block.AGR_NOTICE_DAYS: "ninety"})
+    assert outcome.errors == {Block.AGR_NOTICE_DAYS: "A notice period is a number of days, e.g. 90."}
+    assert slack.submit(modal, {Block.AGR_NAME: "Carrier X 2027", Block.AGR_SERVICES: [str(payroll_id)],
+                                Block.AGR_CONTRACT_REF: "CX-200", Block.AGR_NOTICE_DAYS: "60",
+                                Block.AGR_RENEWAL_DATE: "2027-01-01"}).ok
+    with Session(db.engine) as s:
+        row = s.exec(select(Agreement).where(Agreement.name == "Carrier X 2027")).one()
+    assert (row.kind, row.contract_ref, row.notice_days, row.renewal_date.isoformat(), row.status) == (
+        "uc", "CX-200", 60, "2027-01-01", "negotiating")
+    slack.command("uc list")
+    assert "*Carrier X 2027* with Carrier X: negotiating (v1)" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("ola new Acme Retail")  # not a support group: the modal opens without a preselection
+    assert sandbox.open_modal(team, ALICE).callback_id == Callback.AGREEMENT_DRAFT
