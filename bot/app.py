@@ -6,6 +6,7 @@ One HTTP app serves `POST /slack/events` (commands, interactivity and events),
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -70,23 +71,28 @@ def create_web_client(settings: Settings) -> WebClient:
     )
 
 
-def create_bolt_app(deps: Deps) -> App:
+def create_bolt_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
     import handlers  # the listeners register themselves
 
+    secret = deps.settings.signing_secret
     app = App(
         client=create_web_client(deps.settings),
-        signing_secret=deps.settings.signing_secret,
+        signing_secret=secret,
+        # Socket Mode without a signing secret: requests come over the socket, and /slack/events is not served.
+        request_verification_enabled=secret is not None,
         name="slm-bot",
-        # Listeners finish before Slack gets its answer: a modal's inline errors travel in
-        # that answer, and every replica behaves the same. Each listener is short.
-        process_before_response=True,
+        # Slack wants an answer within three seconds: each listener acks first (a modal's inline errors travel
+        # in that answer), and its slower work (posting threads, uploading documents) finishes in the executor.
+        process_before_response=False,
+        listener_executor=listener_executor,
         token_verification_enabled=False,  # auth.test runs on the first request instead of at import
     )
     handlers.register(app, deps)
     return app
 
 
-def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sandbox_page: bool = True) -> Starlette:
+def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sandbox_page: bool = True,
+                    wait_idle=None) -> Starlette:
     bolt = bolt_app or create_bolt_app(deps)
 
     async def slack_events(request: Request):
@@ -103,7 +109,9 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
             return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
         return JSONResponse({"ok": True, "mode": "sandbox" if deps.settings.sandbox else "slack"})
 
-    routes = [Route("/slack/events", slack_events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])]
+    routes = [Route("/healthz", healthz, methods=["GET"])]
+    if deps.settings.signing_secret is not None:  # without one, nothing could prove a request came from Slack
+        routes.append(Route("/slack/events", slack_events, methods=["POST"]))
     if sandbox is not None:
         from bot.sandbox.api import api_routes
 
@@ -111,7 +119,7 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
         if sandbox_page:
             from bot.sandbox.web import web_routes
 
-            routes += web_routes(sandbox, deps.settings)
+            routes += web_routes(sandbox, deps.settings, wait_idle=wait_idle)
     app = Starlette(routes=routes)
     app.state.bolt = bolt
     app.state.deps = deps

@@ -24,8 +24,13 @@ def serve(settings: Settings, db: Database) -> int:
         sandbox = SlackSandbox(base_url=base)
         settings = settings.model_copy(update={"slack_api_url": f"{base}/sandbox/api/"})
     deps = Deps(settings=settings, db=db, clock=Clock())
-    bolt = create_bolt_app(deps)
-    app = create_http_app(deps, bolt_app=bolt, sandbox=sandbox)
+    executor = None
+    if sandbox is not None:
+        from bot.sandbox.executor import TrackedExecutor
+
+        executor = TrackedExecutor()  # the sandbox page shows what a click led to once the listener is done
+    bolt = create_bolt_app(deps, listener_executor=executor)
+    app = create_http_app(deps, bolt_app=bolt, sandbox=sandbox, wait_idle=executor.wait_idle if executor else None)
     scheduler = create_scheduler(deps)
     scheduler.start()
     socket_mode = None

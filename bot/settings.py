@@ -89,8 +89,11 @@ class Settings(BaseSettings):
         return self.slack_bot_token or SANDBOX_BOT_TOKEN
 
     @property
-    def signing_secret(self) -> str:
-        return self.slack_signing_secret or SANDBOX_SIGNING_SECRET
+    def signing_secret(self) -> str | None:
+        """The secret requests are verified with; the embedded one only ever in sandbox mode."""
+        if self.sandbox:
+            return SANDBOX_SIGNING_SECRET
+        return self.slack_signing_secret
 
 
 def load_settings(**overrides) -> Settings:

@@ -7,13 +7,15 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import actions, commands, errors, events, middleware, shortcuts, views
+from handlers.guard import GuardedApp
 
 
 def register(app: App, deps) -> None:
     middleware.register(app, deps)
-    commands.register(app)
-    views.register(app)
-    actions.register(app)
-    events.register(app)
-    shortcuts.register(app)
+    guarded = GuardedApp(app)  # every listener: failures logged and told to the person (handlers/guard.py)
+    commands.register(guarded)
+    views.register(guarded)
+    actions.register(guarded)
+    events.register(guarded)
+    shortcuts.register(guarded)
     app.error(errors.on_error)

@@ -1,7 +1,8 @@
-"""The last resort for a listener that failed: log it whole, and tell the person plainly.
+"""Telling a person that what they asked for failed: in their words, where they are.
 
-A domain error (bad input, no permission) is the person's to fix and is shown as
-it is; anything else is ours, and the person learns that nothing was saved.
+A domain error (bad input, no permission) is theirs to fix and is shown as it
+is; anything else is ours: it is logged with its traceback, and the person learns
+that what they asked was not done.
 """
 from __future__ import annotations
 
@@ -14,22 +15,50 @@ from bot.errors import DomainError
 from messages import render_message
 
 log = logging.getLogger(__name__)
+OURS = ("Something went wrong on our side, and what you asked for was not done. Please try again; "
+        "if it keeps happening, tell your slm-bot admin.")
 
 
-def on_error(error: Exception, body: dict, logger: logging.Logger) -> BoltResponse:
+def _message(error: Exception) -> dict:
     if isinstance(error, DomainError):
-        message = render_message("error.yml.j2", text=str(error), ours=False)
-    else:
-        logger.exception("listener failed: %s", error)
-        message = render_message("error.yml.j2", text="Something went wrong on our side, and nothing was saved. "
-                                                      "Please try again; if it keeps happening, tell your slm-bot admin.",
-                                 ours=True)
-    response_url = body.get("response_url") or next(iter(body.get("response_urls") or []), {}).get("response_url")
-    if response_url:
+        return render_message("error.yml.j2", text=str(error), ours=False)
+    log.error("listener failed", exc_info=error)
+    return render_message("error.yml.j2", text=OURS, ours=True)
+
+
+def _response_url(body: dict) -> str | None:
+    return body.get("response_url") or next(iter(body.get("response_urls") or []), {}).get("response_url")
+
+
+def report(error: Exception, body: dict, client, context, ack) -> None:
+    """A guarded listener failed: ack if it had not, then tell the person."""
+    message = _message(error)
+    if ack is not None and ack.response is None:
+        if body.get("type") == "view_submission" and body.get("view", {}).get("blocks"):
+            first = next((b.get("block_id") for b in body["view"]["blocks"] if b.get("type") == "input"), None)
+            if first:  # keep the modal open with the reason on it: nothing typed is lost
+                ack(response_action="errors", errors={first: message["text"][:300]})
+                return
+        ack()
+    try:
+        url = _response_url(body)
+        if url:
+            WebhookClient(url).send(response_type="ephemeral", replace_original=False, **message)
+        elif context is not None and context.user_id:
+            client.chat_postMessage(channel=context.user_id, **message)
+    except Exception:  # the report of a failure must not fail louder than the failure
+        log.exception("could not tell the user about the error")
+
+
+def on_error(error: Exception, body: dict, response: BoltResponse | None, logger: logging.Logger) -> BoltResponse | None:
+    """Bolt's last resort, for failures outside listeners (middleware)."""
+    message = _message(error)
+    url = _response_url(body)
+    if url:
         try:
-            WebhookClient(response_url).send(response_type="ephemeral", replace_original=False, **message)
-        except Exception:  # the report of a failure must not fail louder than the failure
+            WebhookClient(url).send(response_type="ephemeral", replace_original=False, **message)
+        except Exception:
             logger.exception("could not tell the user about the error")
-    if isinstance(error, DomainError):
-        return BoltResponse(status=200, body="")
-    return BoltResponse(status=500, body="")
+    if response is None:
+        return None
+    return BoltResponse(status=200 if isinstance(error, DomainError) else 500, body="")

@@ -21,10 +21,11 @@ import pytest
 import uvicorn
 from sqlalchemy import text
 
-from bot.app import Deps, create_http_app
+from bot.app import Deps, create_bolt_app, create_http_app
 from bot.clock import FrozenClock
 from bot.database import Database
 from bot.sandbox.driver import SlackDriver
+from bot.sandbox.executor import TrackedExecutor
 from bot.sandbox.workspace import SANDBOX_TEAM, SlackSandbox
 from bot.settings import Settings
 
@@ -77,6 +78,7 @@ class Harness:
     deps: Deps
     base_url: str
     clock: FrozenClock
+    wait_idle: object
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +92,9 @@ def harness(database) -> Harness:
                         slack_api_url=f"{base_url}/sandbox/api/", database_url=database.url)
     clock = FrozenClock(START)
     deps = Deps(settings=settings, db=database, clock=clock)
-    app = create_http_app(deps, sandbox=sandbox)
+    executor = TrackedExecutor()
+    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=executor), sandbox=sandbox,
+                          wait_idle=executor.wait_idle)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -99,7 +103,7 @@ def harness(database) -> Harness:
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.01)
-    yield Harness(sandbox=sandbox, deps=deps, base_url=base_url, clock=clock)
+    yield Harness(sandbox=sandbox, deps=deps, base_url=base_url, clock=clock, wait_idle=executor.wait_idle)
     server.should_exit = True
     thread.join(timeout=5)
 
@@ -129,7 +133,8 @@ def db(harness_clean: Harness) -> Database:
 
 @pytest.fixture
 def slack(harness_clean: Harness) -> SlackDriver:
-    driver = SlackDriver(harness_clean.sandbox, f"{harness_clean.base_url}/slack/events", TEST_SIGNING_SECRET)
+    driver = SlackDriver(harness_clean.sandbox, f"{harness_clean.base_url}/slack/events", TEST_SIGNING_SECRET,
+                         wait_idle=harness_clean.wait_idle)
     yield driver
     driver.http.close()
 

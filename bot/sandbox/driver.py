@@ -35,11 +35,15 @@ class Outcome:
 
 
 class SlackDriver:
-    def __init__(self, sandbox: SlackSandbox, events_url: str, signing_secret: str, *, timeout: float = 30.0):
+    def __init__(self, sandbox: SlackSandbox, events_url: str, signing_secret: str, *, timeout: float = 30.0,
+                 wait_idle=None):
         self.sandbox = sandbox
         self.events_url = events_url
         self.signing_secret = signing_secret
         self.http = httpx.Client(timeout=timeout)
+        # The bot answers Slack first and finishes in the background; this waits for that, so that what is
+        # read from the stand-in afterwards is complete (None: do not wait).
+        self.wait_idle = wait_idle
 
     # ---- plumbing ---------------------------------------------------------------------
     def sign(self, body: str, timestamp: int | None = None, secret: str | None = None) -> dict[str, str]:
@@ -54,6 +58,8 @@ class SlackDriver:
             all_headers.update(self.sign(body, timestamp, secret))
         all_headers.update(headers or {})
         resp = self.http.post(self.events_url, content=body.encode("utf-8"), headers=all_headers)
+        if self.wait_idle is not None:
+            self.wait_idle()
         parsed = None
         if resp.headers.get("content-type", "").startswith("application/json") and resp.text:
             parsed = resp.json()

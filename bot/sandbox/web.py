@@ -161,8 +161,9 @@ def _outcome(o: Outcome | None, **extra: Any) -> JSONResponse:
     return JSONResponse(body)
 
 
-def web_routes(sandbox: SlackSandbox, settings) -> list[Route]:
-    driver = SlackDriver(sandbox, events_url=f"{sandbox.base_url}/slack/events", signing_secret=settings.signing_secret)
+def web_routes(sandbox: SlackSandbox, settings, *, wait_idle=None) -> list[Route]:
+    driver = SlackDriver(sandbox, events_url=f"{sandbox.base_url}/slack/events", signing_secret=settings.signing_secret,
+                         wait_idle=wait_idle)
 
     def user_of(body: dict) -> tuple[str, str]:
         user = _field(body, "user")
