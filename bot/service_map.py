@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit
+from bot import audit, text
 from bot.context import Actor
 from bot.errors import InvalidInput, NotFound
 from bot.permissions import Capability, require
@@ -27,7 +27,7 @@ TEXT_MAX = 3000
 
 
 def _clean_name(value: str | None, field_name: str, what: str) -> str:
-    name = " ".join((value or "").split())
+    name = text.line(value)
     if not name:
         raise InvalidInput({field_name: f"Give the {what} a name."})
     if len(name) > NAME_MAX:
@@ -36,10 +36,10 @@ def _clean_name(value: str | None, field_name: str, what: str) -> str:
 
 
 def _clean_text(value: str | None, field_name: str) -> str:
-    text = (value or "").strip()
-    if len(text) > TEXT_MAX:
-        raise InvalidInput({field_name: f"Keep this under {TEXT_MAX} characters (it has {len(text)})."})
-    return text
+    cleaned = text.block(value)
+    if len(cleaned) > TEXT_MAX:
+        raise InvalidInput({field_name: f"Keep this under {TEXT_MAX} characters (it has {len(cleaned)})."})
+    return cleaned
 
 
 def _name_taken(session: Session, team_id: str, key: str) -> str | None:
@@ -147,7 +147,7 @@ def parse_activities(chosen: list[str] | None, other: str | None) -> list[str]:
     """The standard activities picked, then the person's own, comma or newline separated, without repeats."""
     words = list(chosen or [])
     for part in (other or "").replace("\n", ",").split(","):
-        part = " ".join(part.split())
+        part = text.line(part)
         if part:
             words.append(part)
     seen: dict[str, str] = {}
@@ -175,7 +175,7 @@ def link(session: Session, actor: Actor, *, service_id: int | None, party_id: in
             party = get_party(session, actor.team_id, party_id)
         except NotFound as err:
             errors["party"] = str(err)
-    comp = " ".join((component or "").split())
+    comp = text.line(component)
     if len(comp) > NAME_MAX:
         errors["component"] = f"Keep the component under {NAME_MAX} characters."
     if comp and party is not None and party.party_kind is not PartyKind.SUPPLIER:

@@ -9,6 +9,7 @@ is sandboxed, because organisations supply templates of their own.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -22,8 +23,17 @@ MAX_TEXT = 3000  # a section's text, Slack's limit
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
 
 
+# Characters YAML will not take literally inside a double-quoted scalar (DEL, C1 controls and NEL, lone
+# surrogates, non-characters); they travel as \uXXXX escapes, which YAML reads back exactly.
+_NOT_YAML = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _q(value: Any) -> str:
-    return json.dumps("" if value is None else value, ensure_ascii=False)
+    """A value as a YAML double-quoted scalar: JSON's escapes, plus the few characters YAML refuses."""
+    quoted = json.dumps("" if value is None else value, ensure_ascii=False)
+    quoted = _SURROGATE.sub("\ufffd", quoted)  # a lone surrogate is no character at all: show the replacement mark
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def mrkdwn_escape(text: Any) -> str:

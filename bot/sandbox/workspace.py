@@ -148,11 +148,11 @@ class SlackSandbox:
             return user
 
     def add_channel(self, name: str, *, team_id: str = SANDBOX_TEAM, members: list[str] | None = None,
-                    channel_id: str | None = None) -> dict:
+                    channel_id: str | None = None, private: bool = False) -> dict:
         with self._lock:
-            cid = channel_id or f"C0{name.upper().replace('-', '')[:9]}"
-            self.channels[cid] = {"id": cid, "name": name, "team_id": team_id, "is_im": False, "is_channel": True,
-                                  "is_private": False, "members": list(members or []), "user": None}
+            cid = channel_id or f"{'G' if private else 'C'}0{name.upper().replace('-', '')[:9]}"
+            self.channels[cid] = {"id": cid, "name": name, "team_id": team_id, "is_im": False, "is_channel": not private,
+                                  "is_private": private, "members": list(members or []), "user": None}
             return self.channels[cid]
 
     def channel_by_name(self, name: str) -> dict:
@@ -336,6 +336,8 @@ class SlackSandbox:
 
     def _chat_postMessage(self, args: dict) -> dict:
         channel = self._resolve_channel(args["channel"])
+        if channel["is_private"] and not channel["is_im"] and BOT_USER not in channel["members"]:
+            raise ApiError("channel_not_found")  # chat:write.public reaches public channels only
         blocks = self._blocks(args)
         thread_ts = args.get("thread_ts")
         if thread_ts and not any(m.ts == thread_ts and m.channel == channel["id"] for m in self.messages):

@@ -6,7 +6,7 @@ import re
 from bot import agreements, service_map
 from bot.errors import InvalidInput
 from bot.permissions import Capability, require
-from handlers.agreement_thread import permalink
+from handlers.agreement_thread import permalink, start_thread
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.views import agreement_draft
 from messages import render_message
@@ -82,6 +82,21 @@ def diff(kind: AgreementKind):
     return run
 
 
+def post(kind: AgreementKind):
+    def run(req: SlashRequest) -> None:
+        require(req.actor, Capability.DRAFT_AGREEMENT)
+        with req.deps.db.session() as session:
+            agreement = agreements.by_name(session, req.actor.team_id, req.args, kind)
+        if agreement.thread_ts:
+            req.respond(**render_message("agreement_posted.yml.j2", name=agreement.name, channel_id=agreement.channel_id,
+                                         warning=None))
+            return
+        posted = start_thread(req.client, req.deps, req.actor, agreement.id, unanswered=[], warning=None)
+        req.respond(**render_message("agreement_posted.yml.j2", name=posted.name, channel_id=posted.channel_id,
+                                     warning=None))
+    return run
+
+
 for _kind, _party in ((AgreementKind.SLA, "customer"), (AgreementKind.OLA, "support group"),
                       (AgreementKind.UC, "supplier")):
     k = _kind.value
@@ -89,3 +104,4 @@ for _kind, _party in ((AgreementKind.SLA, "customer"), (AgreementKind.OLA, "supp
     subcommand(f"{k} list", f"/slm {k} list", f"Every {_kind.label} with its status and next review")(listing(_kind))
     subcommand(f"{k} show", f"/slm {k} show <name> [version]", f"An {_kind.label}'s document, any version")(show(_kind))
     subcommand(f"{k} diff", f"/slm {k} diff <name> v2 v3", "What changed between two versions, in words")(diff(_kind))
+    subcommand(f"{k} post", f"/slm {k} post <name>", "Post a draft that could not be posted for negotiation")(post(_kind))

@@ -6,6 +6,7 @@ from datetime import date
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import agreements, service_map
 from handlers import agreement_thread
@@ -73,11 +74,16 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if drafted is None:
         return
     ack()
-    agreement = agreement_thread.start_thread(client, deps, actor, drafted.agreement.id, unanswered=drafted.unanswered,
-                                              warning=drafted.warning)
+    try:
+        agreement = agreement_thread.start_thread(client, deps, actor, drafted.agreement.id,
+                                                  unanswered=drafted.unanswered, warning=drafted.warning)
+    except SlackApiError as err:  # the draft is kept; it is posted once the bot may post there
+        tell(client, actor, meta.get("channel_id"), render_message(
+            "agreement_not_posted.yml.j2", name=drafted.agreement.name, kind=kind.value,
+            channel_id=drafted.agreement.channel_id, error=err.response.get("error", "")))
+        return
     tell(client, actor, meta.get("channel_id"), render_message(
-        "req_status.yml.j2", sentence=f"Drafted *{agreement.name}* (version 1) and posted it in <#{agreement.channel_id}> "
-                                      "for negotiation." + (f"\n:warning: {drafted.warning}" if drafted.warning else "")))
+        "agreement_posted.yml.j2", name=agreement.name, channel_id=agreement.channel_id, warning=drafted.warning))
 
 
 def register(app) -> None:

@@ -280,3 +280,16 @@ def test_calendars(slack, sandbox, db, team, acme):
     slack.command("calendar list")
     assert "*UK office*: Mon-Fri 09:00-17:00 Europe/London; public holidays of GB-ENG; closed 2026-12-24, 2026-12-31" in \
         text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_a_draft_the_bot_cannot_post_is_kept_and_posted_later(slack, sandbox, db, team, acme):
+    secret = sandbox.add_channel("acme-private", members=[ALICE, CAROL], private=True)
+    slack.command("sla new Acme Retail")
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.AGR_NAME: NAME, Block.AGR_SERVICES: [str(acme["service"])],
+                                                          Block.AGR_CHANNEL: secret["id"]}).ok
+    assert "could not post it in <#G0ACMEPRIVA> (Slack said `channel_not_found`)" in text_of(sandbox.last_ephemeral(ALICE))
+    assert (agreement(db).status, agreement(db).thread_ts) == ("draft", None)
+    secret["members"].append("U0SLMBOT")  # someone ran /invite @slm-bot
+    slack.command(f"sla post {NAME}")
+    assert "posted it in <#G0ACMEPRIVA>" in text_of(sandbox.last_ephemeral(ALICE))
+    assert agreement(db).status == "negotiating" and agreement(db).thread_ts

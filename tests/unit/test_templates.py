@@ -203,3 +203,13 @@ def test_markdown_chunks_fit_sections():
     pieces = chunks(doc)
     assert all(len(p) <= 3000 for p in pieces) and pieces[0].startswith("*Title*")
     assert all(p.count("```") % 2 == 0 for p in pieces)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
+def test_any_text_survives_a_template_exactly(s):
+    assert render_message("req_status.yml.j2", sentence=s)["text"] == s
