@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit, calendar_records, documents, service_map, targets
@@ -130,6 +131,16 @@ def next_review(agreement: Agreement, today: date) -> date:
     if candidate < today:
         candidate = date(today.year + 1, agreement.review_month, 1)
     return min(candidate, agreement.end_date)
+
+
+def lock(session: Session, agreement: Agreement) -> Agreement:
+    """Hold the agreement's row until the unit of work ends, and read it afresh.
+
+    Two replicas agreeing or proposing at the same moment then take turns: version numbers, target keys
+    and the two sides' sign-offs never race (PostgreSQL row lock; SQLite has one writer at a time anyway).
+    """
+    return session.exec(select(Agreement).where(Agreement.id == agreement.id).with_for_update()
+                        .execution_options(populate_existing=True)).one()
 
 
 # ---- the snapshot a version keeps, and the document it renders to ---------------------------------------
@@ -331,6 +342,7 @@ def proposing_side(session: Session, actor: Actor, agreement: Agreement) -> str:
 def propose(session: Session, actor: Actor, agreement: Agreement, change: "targets.Change", reason: str | None,
             docs: DocSettings) -> NewVersion:
     """Apply one change to the working state and make it the next version."""
+    agreement = lock(session, agreement)
     side = proposing_side(session, actor, agreement)
     if agreement.status in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value):
         raise DomainError(f"{agreement.name} is {agreement.status}; draft a new agreement instead.")
@@ -366,6 +378,7 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> 
     """
     from bot import coverage  # coverage reads agreements; the gate is the one place agreements reads coverage
 
+    agreement = lock(session, agreement)
     party = session.get(Party, agreement.counterparty_id)
     if agreement.status in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value):
         raise DomainError(f"{agreement.name} is {agreement.status}.")
@@ -391,14 +404,18 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> 
     signoff = Signoff(team_id=actor.team_id, agreement_id=agreement.id, version=number, side=side,
                       user_id=actor.user_id, document_sha256=row.document_sha256, created_at=actor.at(),
                       created_by=actor.user_id)
-    session.add(signoff)
+    try:
+        with session.begin_nested():
+            session.add(signoff)
+    except IntegrityError:  # a second click that raced the first
+        raise DomainError(f"Your side already agreed to version {number}.") from None
     done[side] = signoff
     audit.record(session, actor, "agreement.agree", "agreement", agreement.id, version=number, side=side,
                  sha256=row.document_sha256)
     now_agreed = PROVIDER in done and COUNTERPARTY in done
     if now_agreed:
         agreement.agreed_version = number
-        today = actor.at().date()
+        today = actor.today()
         agreement.status = (AgreementStatus.ACTIVE if agreement.start_date <= today else AgreementStatus.AGREED).value
         session.add(agreement)
         _accept_answered_requirements(session, agreement)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
 from functools import cached_property
 
 from slack_bolt import App
@@ -51,6 +53,10 @@ class Deps:
     def client(self) -> WebClient:
         """The Web API client for what the bot sends on its own (scheduled jobs)."""
         return create_web_client(self.settings)
+
+    def today(self) -> date:
+        """Today in the organisation's time zone."""
+        return self.clock.now().astimezone(ZoneInfo(self.settings.timezone)).date()
 
     @property
     def docs(self) -> DocSettings:

@@ -192,7 +192,7 @@ def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str |
         errors["title"] = "Say what is to be done."
     if due is None:
         errors["due"] = "Choose the date it is due."
-    elif due < actor.at().date():
+    elif due < actor.today():
         errors["due"] = "The due date has passed; choose today or later."
     if owner_party_id is not None:
         try:
@@ -234,7 +234,7 @@ def upgrade_suggestion(session: Session, team_id: str, target_id: int, rule: str
     title = f"Upgrade what underpins {what} of {agreement.name} before {party.name}'s SLA starts"
     if finding:
         title += f" ({finding.rule}: {finding.reason[:300]})"
-    return title[:500], owner, max(agreement.start_date, date.today())
+    return title[:500], owner, agreement.start_date
 
 
 def actions(session: Session, team_id: str, *, open_only: bool = True) -> list[Action]:
@@ -365,7 +365,7 @@ def check_requirement(session: Session, team_id: str, number: int) -> Capability
                 leg = _leg(session, TargetLink(sla_target_id=0, leg_target_id=t.id,
                                                stage=1 if agreement_row.kind == AgreementKind.OLA else 2))
                 legs.append(leg)
-    today = date.today()
+    today = date.today()  # the requirement has no term yet: a year from now stands for the SLA it would join
     result = check_target(wanted, Term(today, today.replace(year=today.year + 1) - timedelta(days=1)), legs)
     return CapabilityCheck(req, result, candidates)
 

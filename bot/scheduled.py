@@ -18,7 +18,7 @@ def roll_agreement_statuses(deps) -> None:
     """Agreed agreements become active on their start date and expire after their end date (hourly, so a
     replica that was down at midnight catches up within the hour)."""
     with deps.db.session() as session:
-        for agreement, before in agreements.roll_statuses(session, deps.clock.now().date()):
+        for agreement, before in agreements.roll_statuses(session, deps.today()):
             log.info("%s: %s -> %s", agreement.name, before, agreement.status)
 
 
@@ -27,7 +27,7 @@ def lapse_notices(deps) -> None:
     """Tell the service managers, once, of an OLA or contract ending (or due notice) within the warning window."""
     now = deps.clock.now()
     with deps.db.session() as session:
-        coverage.lapse_notices(session, now.date(), now)
+        coverage.lapse_notices(session, deps.today(), now)
 
 
 @job("outbox.deliver", IntervalTrigger(seconds=30))

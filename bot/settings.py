@@ -35,6 +35,18 @@ class Settings(BaseSettings):
     benchmarks_dir: Path | None = Field(default=None, description="Folder of the organisation's own benchmark files.")
     templates_dir: Path | None = Field(default=None, description="Folder of the organisation's own document templates.")
     provider_name: str = Field(default="IT Services", description="The provider's name, as agreements print it.")
+    timezone: str = Field(default="UTC", description="The organisation's time zone: the day agreements start and end.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as Europe/London") from None
+        return v
 
     @field_validator("benchmarks_dir", "templates_dir")
     @classmethod

@@ -31,7 +31,7 @@ def resolve_actor(deps, client: WebClient, team_id: str, user_id: str) -> Actor:
                 log.warning("users.info failed for %s: %s", user_id, err.response.get("error"))
         roles = members.roles_of(session, team_id, user_id)
         tz = member.tz if member else "UTC"
-    return Actor(team_id=team_id, user_id=user_id, roles=roles, tz=tz, now=now)
+    return Actor(team_id=team_id, user_id=user_id, roles=roles, tz=tz, now=now, org_tz=deps.settings.timezone)
 
 
 def register(app: App, deps) -> None:

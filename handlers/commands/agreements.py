@@ -33,7 +33,7 @@ def new(kind: AgreementKind):
 
 def listing(kind: AgreementKind):
     def run(req: SlashRequest) -> None:
-        today = req.actor.at().date()
+        today = req.actor.today()
         with req.deps.db.session() as session:
             rows = []
             for a in agreements.list_agreements(session, req.actor.team_id, kind):

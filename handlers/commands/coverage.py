@@ -68,4 +68,4 @@ def list_actions(req: SlashRequest) -> None:
         for a in rows:
             party = service_map.get_party(session, a.team_id, a.owner_party_id).name if a.owner_party_id else None
             owners[a.number] = " and ".join(x for x in (party, f"<@{a.owner_user_id}>" if a.owner_user_id else None) if x)
-    req.respond(**render_message("actions_list.yml.j2", rows=rows, owners=owners, today=req.actor.at().date()))
+    req.respond(**render_message("actions_list.yml.j2", rows=rows, owners=owners, today=req.actor.today()))

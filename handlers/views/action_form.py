@@ -24,7 +24,7 @@ def open(client: WebClient, trigger_id: str, session, actor, *, target_id: int, 
     parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
                for p in service_map.list_parties(session, actor.team_id, kind)]
     client.views_open(trigger_id=trigger_id, view=render(
-        "action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.at().date()).isoformat(),
+        "action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.today()).isoformat(),
         parties=[(p.id, p.name) for p in parties[:100]],
         private_metadata=json.dumps({"target_id": target_id, "rule": rule, "channel_id": channel_id})))
 

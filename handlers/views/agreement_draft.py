@@ -27,7 +27,7 @@ def open(client: WebClient, trigger_id: str, session, actor, *, kind: AgreementK
     services = service_map.list_services(session, actor.team_id)
     if not parties or not services:
         return False
-    start, end = agreements.default_term(actor.at().date())
+    start, end = agreements.default_term(actor.today())
     name = ""
     if counterparty is not None:
         name = f"{counterparty.name}: {kind.label}"

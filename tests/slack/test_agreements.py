@@ -293,3 +293,18 @@ def test_a_draft_the_bot_cannot_post_is_kept_and_posted_later(slack, sandbox, db
     slack.command(f"sla post {NAME}")
     assert "posted it in <#G0ACMEPRIVA>" in text_of(sandbox.last_ephemeral(ALICE))
     assert agreement(db).status == "negotiating" and agreement(db).thread_ts
+
+
+def test_the_start_date_is_the_organisations_day(slack, sandbox, db, team, acme, clock, harness_clean, monkeypatch):
+    settings = harness_clean.deps.settings
+    monkeypatch.setattr(harness_clean.deps, "settings", settings.model_copy(update={"timezone": "Australia/Sydney"}))
+    headline, _ = draft(slack, sandbox, team, acme)
+    waive_every_gap(db, team)
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=CAROL)
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=ALICE)
+    clock.set(START.replace(month=3, day=31, hour=12, minute=59))  # 23:59 on 31 March in Sydney
+    run_all_once(harness_clean.deps)
+    assert agreement(db).status == "agreed"
+    clock.set(START.replace(month=3, day=31, hour=13, minute=1))  # 00:01 on 1 April in Sydney; still 31 March in UTC
+    run_all_once(harness_clean.deps)
+    assert agreement(db).status == "active"

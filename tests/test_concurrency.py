@@ -1,0 +1,62 @@
+"""Two replicas at the same moment: both sides agreeing at once still make the agreement agreed (PostgreSQL)."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlmodel import select
+
+from bot import agreements, coverage, members, service_map
+from bot.context import Actor
+from models import Agreement, ContactRole, Signoff
+from tests.conftest import START
+
+DOCS = agreements.DocSettings(provider_name="IT", templates_dir=None)
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_both_sides_agreeing_at_once(db, team, attempt):
+    if db.is_sqlite:
+        pytest.skip("SQLite has one writer at a time; the race needs PostgreSQL's concurrent transactions")
+    sm = Actor(team_id=team, user_id="U0ALICE", roles=frozenset({"admin", "service_manager"}), now=START)
+    carol = Actor(team_id=team, user_id="U0CAROL", roles=frozenset(), now=START)
+    with db.session() as s:
+        members.grant(s, sm, "U0ALICE", "service_manager")
+        svc = service_map.add_service(s, sm, name="Payroll")
+        acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Acme",
+                                                                   contacts={ContactRole.APPROVER: ["U0CAROL"]}))
+        drafted = agreements.draft(s, sm, agreements.DraftInput(
+            kind=agreements.AgreementKind.SLA, name="Acme SLA", counterparty_id=acme.id, service_ids=[svc.id],
+            start=START.date(), end=START.date().replace(year=2027), review_month=4, channel_id="C1"), DOCS)
+        agreement_id = drafted.agreement.id
+    with db.session() as s:
+        propose = agreements.propose
+        from bot import targets
+
+        propose(s, sm, drafted.agreement, targets.TargetChange(key=None, kind="availability", goal="99%"), "a target", DOCS)
+        for c in coverage.check_agreement(s, drafted.agreement):
+            for gap in c.gaps:
+                coverage.waive(s, sm, c.target.id, gap.rule, "nothing underpins it in this test")
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def sign(actor):
+        try:
+            with db.session() as s:
+                row = agreements.get(s, team, agreement_id)
+                s.exec(select(Agreement.id)).all()  # a read before the race, as a request does
+                barrier.wait()
+                agreements.agree(s, actor, row, 2)
+        except Exception as err:  # noqa: BLE001
+            errors.append(err)
+
+    threads = [threading.Thread(target=sign, args=(a,)) for a in (sm, carol)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    with db.session() as s:
+        row = agreements.get(s, team, agreement_id)
+        assert (row.agreed_version, row.status) == (2, "active")
+        assert len(s.exec(select(Signoff)).all()) == 2
