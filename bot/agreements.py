@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit, calendar_records, documents, service_map, targets
+from bot import audit, calendar_records, documents, service_map, targets, text
 from bot.context import Actor
 from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from bot.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
@@ -249,7 +249,7 @@ class Drafted:
 
 def _check_draft(session: Session, actor: Actor, data: DraftInput) -> tuple[str, Party, list]:
     errors: dict[str, str] = {}
-    clean = " ".join((data.name or "").split())
+    clean = text.line(data.name)
     if not clean:
         errors["name"] = "Give the agreement a name, e.g. “Acme Retail: Payroll”."
     elif len(clean) > 120:
@@ -286,8 +286,10 @@ def _check_draft(session: Session, actor: Actor, data: DraftInput) -> tuple[str,
         errors["review_month"] = "Choose a month."
     if not data.channel_id:
         errors["channel"] = "Choose the channel or group DM where it is negotiated."
-    if data.notice_days is not None and data.notice_days < 0:
-        errors["notice_days"] = "A notice period is a number of days, 0 or more."
+    if data.notice_days is not None and not 0 <= data.notice_days <= 3650:
+        errors["notice_days"] = "A notice period is a number of days, from 0 to 3650."
+    if len(text.line(data.contract_ref)) > 120:
+        errors["contract_ref"] = "Keep the contract reference under 120 characters."
     if errors:
         raise InvalidInput(errors)
     return clean, party, services
@@ -301,7 +303,7 @@ def draft(session: Session, actor: Actor, data: DraftInput, docs: DocSettings) -
                           counterparty_id=party.id, start_date=data.start, end_date=data.end,
                           review_month=data.review_month or 4, status=AgreementStatus.DRAFT.value,
                           channel_id=data.channel_id, clauses={k: v for k, (_h, v) in CLAUSES.items()},
-                          contract_ref=(data.contract_ref or "").strip() or None, notice_days=data.notice_days,
+                          contract_ref=text.line(data.contract_ref) or None, notice_days=data.notice_days,
                           renewal_date=data.renewal_date, created_at=actor.at(), created_by=actor.user_id)
     session.add(agreement)
     session.flush()
@@ -346,8 +348,10 @@ def propose(session: Session, actor: Actor, agreement: Agreement, change: "targe
     side = proposing_side(session, actor, agreement)
     if agreement.status in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value):
         raise DomainError(f"{agreement.name} is {agreement.status}; draft a new agreement instead.")
-    why = " ".join((reason or "").split())
+    why = text.line(reason)
     errors = {} if why else {"reason": "Say why; the other side will read it in the thread."}
+    if len(why) > 2000:
+        errors["reason"] = f"Keep the reason under 2000 characters (it has {len(why)})."
     previous = version(session, agreement).content
     try:
         change.apply(session, actor, agreement, CLAUSES)

@@ -6,7 +6,7 @@ from datetime import date
 import holidays
 from sqlmodel import Session, select
 
-from bot import audit, parsing
+from bot import audit, parsing, text
 from bot.context import Actor
 from bot.errors import InvalidInput, NotFound
 from bot.permissions import Capability, require
@@ -45,9 +45,11 @@ def add(session: Session, actor: Actor, *, name: str | None, hours: str | None, 
         holidays_subdiv: str | None = None, closures: str | None = None) -> Calendar:
     require(actor, Capability.DRAFT_AGREEMENT)
     errors: dict[str, str] = {}
-    clean = " ".join((name or "").split())
+    clean = text.line(name)
     if not clean:
         errors["name"] = "Give the calendar a name, e.g. “UK office hours”."
+    elif len(clean) > 120:
+        errors["name"] = "Keep the name under 120 characters."
     elif by_name(session, actor.team_id, clean):
         errors["name"] = f"There is already a calendar called “{clean}”."
     canonical = None
@@ -80,7 +82,7 @@ def for_hours(session: Session, actor: Actor, hours: str) -> Calendar:
                                                 Calendar.holidays_country.is_(None))).first()
     if found:
         return found
-    name = hours if not by_name(session, actor.team_id, hours) else f"{hours} (from requirements)"
+    name = hours[:100] if not by_name(session, actor.team_id, hours[:100]) else f"{hours[:90]} (from requirements)"
     row = Calendar(team_id=actor.team_id, name=name, name_key=name_key(name), hours=hours, closures=[],
                    created_at=actor.at(), created_by=actor.user_id)
     session.add(row)

@@ -7,6 +7,7 @@ source. Typed values are read by `bot.parsing` and kept in canonical form.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
@@ -15,7 +16,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit, parsing, service_map
+from bot import audit, parsing, service_map, text
 from bot.benchmarks import BenchmarkLibrary
 from bot.context import Actor
 from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied
@@ -130,6 +131,11 @@ class Draft:
     priority: Priority = Priority.MUST
 
 
+def _fit(statement: str) -> str:
+    """A statement within what is stored (the interview adds words to what people typed)."""
+    return statement if len(statement) <= STATEMENT_MAX else statement[: STATEMENT_MAX - 1] + "…"
+
+
 class _Reader:
     """Reads typed answers, collecting one error per field so the person sees them all at once."""
 
@@ -137,7 +143,7 @@ class _Reader:
         self.answers, self.tz, self.errors = answers, default_tz, {}
 
     def text(self, key: str) -> str:
-        value = " ".join((self.answers.get(key) or "").split()) if key != "outcome" else (self.answers.get(key) or "").strip()
+        value = text.line(self.answers.get(key)) if key != "outcome" else text.block(self.answers.get(key))
         if len(value) > STATEMENT_MAX:
             self.errors[key] = f"Keep this under {STATEMENT_MAX} characters."
         return value
@@ -171,8 +177,8 @@ def interview_drafts(role: ContactRole | str, topics: list[str], answers: dict[s
     hours_needed = r.value("hours_needed", "service_hours") if "hours_needed" in keys else None
     support_hours = r.value("support_hours", "support_hours") if "support_hours" in keys else None
 
-    if "outcome" in keys and (text := r.text("outcome")):
-        add(Draft(Category.OTHER, f"Business outcome at stake: {text}", priority=prio))
+    if "outcome" in keys and (answer := r.text("outcome")):
+        add(Draft(Category.OTHER, f"Business outcome at stake: {answer}", priority=prio))
     if "criticality" in keys and (level := r.choice("criticality", CRITICALITY)):
         add(Draft(Category.OTHER, f"The service is {level} to the business.", priority=prio))
     if hours_needed:
@@ -211,12 +217,14 @@ def interview_drafts(role: ContactRole | str, topics: list[str], answers: dict[s
         add(Draft(Category.AVAILABILITY, f"Maintenance only {window}.", metric="maintenance_window", target=window,
                   priority=prio))
     if "reporting" in keys:
-        text = r.text("reporting")
+        answer = r.text("reporting")
         frequency = r.choice("reporting_frequency", PERIODS, "monthly")
-        if text:
-            add(Draft(Category.REPORTING, text, period=frequency, priority=prio))
+        if answer:
+            add(Draft(Category.REPORTING, answer, period=frequency, priority=prio))
     if r.errors:
         raise InvalidInput(r.errors)
+    for d in drafts:
+        d.statement = _fit(d.statement)
     if not drafts:
         first = TOPIC_FIELDS[keys[0]][0]
         raise InvalidInput({first: "Answer at least one question, or cancel."})
@@ -231,14 +239,14 @@ def quote_draft(category: str | None, statement: str | None, answers: dict[str, 
         cat = Category(category or "")
     except ValueError:
         raise InvalidInput({"category": "Choose what kind of requirement this is."}) from None
-    text = " ".join((statement or "").split())
-    if not text:
+    said = text.line(statement)
+    if not said:
         r.errors["statement"] = "Say what was asked for, in the requester's words."
-    elif len(text) > STATEMENT_MAX:
+    elif len(said) > STATEMENT_MAX:
         r.errors["statement"] = f"Keep this under {STATEMENT_MAX} characters."
     prio = Priority(r.choice("priority", tuple(p.value for p in Priority), priority or "must") or "must")
     metric = CATEGORY_METRIC.get(cat)
-    draft = Draft(cat, text, priority=prio)
+    draft = Draft(cat, said, priority=prio)
     if metric:
         draft.target = r.value("target", metric)
         draft.metric = metric if draft.target else None
@@ -254,6 +262,26 @@ def quote_draft(category: str | None, statement: str | None, answers: dict[str, 
     if r.errors:
         raise InvalidInput(r.errors)
     return draft
+
+
+# A first guess at the kind of a quoted requirement from its words; the person can change it.
+GUESSES = (
+    (Category.RESOLUTION_TIME, r"\b(resolv|fix|restor|solv)"),
+    (Category.RESPONSE_TIME, r"\b(respon|acknowledg|answer|pick(ed)? up)"),
+    (Category.AVAILABILITY, r"\b(uptime|availab|down ?time|outage|(be|stay|is) up\b|\d+(\.\d+)? ?%)"),
+    (Category.SUPPORT_HOURS, r"\b(support hours|24x7|24/7|out of hours|weekend)"),
+    (Category.CAPACITY, r"\b(slow|fast|latency|load|concurrent|volume|peak|seconds|ms\b)"),
+    (Category.REPORTING, r"\b(report|dashboard)"),
+    (Category.SECURITY, r"\b(secur|gdpr|complian|audit|encrypt|privacy)"),
+)
+
+
+def guess_category(text: str) -> Category:
+    lowered = text.lower()
+    for category, pattern in GUESSES:
+        if re.search(pattern, lowered):
+            return category
+    return Category.OTHER
 
 
 # ---- who is asking ------------------------------------------------------------------------------
@@ -381,10 +409,16 @@ def correct(session: Session, actor: Actor, number: int, *, statement: str | Non
     req = get(session, actor.team_id, number)
     if actor.user_id != req.said_by:
         require(actor, Capability.DECIDE_REQUIREMENT)
+    if req.status in (Status.ACCEPTED.value, Status.DECLINED.value):
+        raise DomainError(f"Requirement #{number} is already {req.status}; "
+                          + ("change the SLA that answers it instead." if req.status == Status.ACCEPTED.value
+                             else "record it again if it still stands."))
     errors: dict[str, str] = {}
-    text = " ".join((statement or "").split())
-    if not text:
+    said = text.line(statement)
+    if not said:
         errors["statement"] = "Say what is needed, in your words."
+    elif len(said) > STATEMENT_MAX:
+        errors["statement"] = f"Keep this under {STATEMENT_MAX} characters."
     new_target = req.target
     metric = METRICS.get(req.metric or CATEGORY_METRIC.get(Category(req.category), ""))
     if metric and (target or "").strip():
@@ -397,11 +431,13 @@ def correct(session: Session, actor: Actor, number: int, *, statement: str | Non
     if errors:
         raise InvalidInput(errors)
     before = {"statement": req.statement, "target": req.target}
-    req.statement, req.target = text, new_target
+    req.statement, req.target = said, new_target
     req.metric = metric.name if metric and new_target else None
-    if req.status in (Status.CAPTURED.value, Status.CLARIFIED.value):
+    if actor.user_id == req.said_by:  # the requester's own words: that is confirmation
         req.status = Status.CLARIFIED.value
-    req.confirmed_by, req.confirmed_at = actor.user_id, actor.at()
+        req.confirmed_by, req.confirmed_at = actor.user_id, actor.at()
+    else:  # someone else reworded it: the requester has yet to confirm the new wording
+        req.confirmed_by, req.confirmed_at = None, None
     session.add(req)
     audit.record(session, actor, "requirement.correct", "requirement", req.id, number=number, before=before,
                  after={"statement": req.statement, "target": req.target})
@@ -411,7 +447,7 @@ def correct(session: Session, actor: Actor, number: int, *, statement: str | Non
 def decline(session: Session, actor: Actor, number: int, reason: str | None) -> Requirement:
     require(actor, Capability.DECIDE_REQUIREMENT)
     req = get(session, actor.team_id, number)
-    why = " ".join((reason or "").split())
+    why = text.line(reason, 1000)
     if not why:
         raise InvalidInput({"reason": "Say why it is declined; the customer will read this."})
     if req.status == Status.ACCEPTED.value:

@@ -20,7 +20,7 @@ def to_mrkdwn(markdown: str) -> str:
     for line in markdown.splitlines():
         if line.startswith("|"):
             if not re.fullmatch(r"\|[-| :]+\|", line.strip()):
-                table.append(line)
+                table.append(mrkdwn_escape(line))
             continue
         flush_table()
         heading = re.match(r"#{1,6}\s+(.*)", line)

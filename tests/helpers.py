@@ -36,8 +36,29 @@ def text_of(item: Message | OpenView | dict) -> str:
     return item.get("text", "") + "\n" + block_text(item.get("blocks", []))
 
 
+FORGED = ("<!channel>", "<!here>", "<https://evil.example|")
+
+
+def _mrkdwn_texts(node, top: bool = True):
+    """Every text Slack reads as mrkdwn: mrkdwn objects, and a message's top-level text."""
+    if isinstance(node, dict):
+        if top and isinstance(node.get("text"), str) and "blocks" in node and node.get("type") not in ("modal", "home"):
+            yield node["text"]
+        if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+            yield node["text"]
+        for value in node.values():
+            yield from _mrkdwn_texts(value, top=False)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _mrkdwn_texts(value, top=False)
+
+
 def assert_valid_blocks(payload: dict, *, view: bool = False) -> None:
-    """Round-trip through slack_sdk's Block Kit models, as the stand-in does, within Slack's limits."""
+    """Round-trip through slack_sdk's Block Kit models, as the stand-in does, within Slack's limits;
+    and nothing a person typed became a ping or a link."""
+    for text in _mrkdwn_texts(payload):
+        for token in FORGED:
+            assert token not in text, f"user text reached Slack mrkdwn unescaped: {token} in {text[:200]!r}"
     if view:
         View(**json.loads(json.dumps(payload))).validate_json()
         assert len(payload.get("blocks", [])) <= 100

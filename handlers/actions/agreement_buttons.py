@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import agreements, coverage
+from models import AgreementStatus
 from handlers import agreement_thread
 from handlers.coverage_views import HELPERS
 from handlers.views import agreement_propose
@@ -33,7 +34,7 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
             return
         who = ", ".join(f"<@{s.user_id}>" for s in agreements.signoffs(session, agreement, int(number)))
         news = render_message("agreement_agreed.yml.j2", now_agreed=result.now_agreed, number=int(number), who=who,
-                              active=agreement.status == "active", start=agreement.start_date.isoformat(),
+                              active=agreement.status == AgreementStatus.ACTIVE, start=agreement.start_date.isoformat(),
                               user=actor.user_id, side_label="provider" if result.side == "provider" else "other side",
                               waiting_for=result.waiting_for or "", sha=result.signoff.document_sha256)
     client.chat_postMessage(channel=agreement.channel_id, thread_ts=agreement.thread_ts, **news)

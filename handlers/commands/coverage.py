@@ -31,9 +31,9 @@ def underpin(req: SlashRequest) -> None:
                    [(t.id, f"{t.key} {describe(t)}") for t in rows])
                   for agreement, party, rows in coverage.leg_choices(session, req.actor.team_id) if rows]
     if not sla_targets or not groups:
-        req.respond(**render_message("req_status.yml.j2", sentence=(
-            f"{sla.name} has no targets yet." if not sla_targets else
-            "There are no OLA or contract targets to put beneath it yet: draft them with `/slm ola new` and `/slm uc new`.")))
+        req.respond(**render_message("req_status.yml.j2", subject=sla.name, sentence=(
+            "has no targets yet." if not sla_targets else
+            "has nothing to put beneath it yet: draft OLAs and contracts with `/slm ola new` and `/slm uc new`.")))
         return
     req.client.views_open(trigger_id=req.trigger_id, view=render(
         "underpin_form.yml.j2", agreement=sla, sla_targets=sla_targets[:100], leg_groups=groups[:100],

@@ -67,7 +67,8 @@ def help_message(unknown: str | None = None) -> dict:
 
 def dispatch(ack: Ack, command: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
-    text = (command.get("text") or "").strip()
+    # Slack escapes &, < and > in what people type (mentions arrive as <@U…>, untouched by this).
+    text = (command.get("text") or "").strip().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     found, rest = match(text or "help")
     if found is None:
         respond(**help_message(unknown=text))

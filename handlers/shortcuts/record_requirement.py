@@ -7,6 +7,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.errors import DomainError
 from bot.permissions import Capability, require
 from handlers.views.requirement_flow import QUOTE_LIMIT, Flow, needs_map_message, open_who
 
@@ -33,12 +34,16 @@ def from_message(ack: Ack, body: dict, client: WebClient, context: BoltContext) 
     actor = context["actor"]
     require(actor, Capability.RECORD_REQUIREMENT)
     message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id")
+    text = (message.get("text") or "").strip()
+    if message.get("bot_id") or message.get("subtype") == "bot_message" or not message.get("user"):
+        raise DomainError("That message was posted by an app, not a person; record what a person asked for.")
+    if not text:
+        raise DomainError("That message has no text to record; use the *Record a service requirement* shortcut.")
     permalink = None
     try:
         permalink = client.chat_getPermalink(channel=channel, message_ts=body["message_ts"])["permalink"]
     except SlackApiError as err:  # a message we cannot link to is still worth recording
         log.info("no permalink for %s/%s: %s", channel, body.get("message_ts"), err.response.get("error"))
-    text = (message.get("text") or "").strip()
-    flow = Flow(kind="quote", said_by=message.get("user") or actor.user_id, channel_id=channel,
+    flow = Flow(kind="quote", said_by=message["user"], channel_id=channel,
                 quote=text[:QUOTE_LIMIT], permalink=permalink)
     _open_or_explain(client, body, context, flow)

@@ -44,13 +44,13 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
                                        due=date.fromisoformat(due) if due else None, agreement_id=target.agreement_id,
                                        target_id=target.id, detail=f"gap: {meta['rule']}")
 
-    action = run_form(ack, FIELDS, work)
+    action = run_form(ack, FIELDS, work, view)
     if action is None:
         return
     ack()
     tell(client, actor, meta.get("channel_id"), render_message(
-        "req_status.yml.j2", sentence=f"Recorded upgrade action #{action.number}, due {action.due.isoformat()}: "
-                                      f"{action.title}. See `/slm actions`."))
+        "req_status.yml.j2", sentence=f"Recorded upgrade action #{action.number}, due {action.due.isoformat()} "
+                                      "(see `/slm actions`):", detail=action.title))
 
 
 def register(app) -> None:

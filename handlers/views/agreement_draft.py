@@ -70,7 +70,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         with deps.db.session() as session:
             return agreements.draft(session, actor, data, deps.docs)
 
-    drafted = run_form(ack, FIELDS, work)
+    drafted = run_form(ack, FIELDS, work, view)
     if drafted is None:
         return
     ack()

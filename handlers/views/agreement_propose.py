@@ -31,7 +31,7 @@ def _choices(session, agreement: Agreement) -> list[tuple[str, str]]:
     out += [(f"remove:{t.key}", f"Remove {t.key}") for t in rows]
     out += [(f"clause:{key}", f"Clause: {heading}") for key, (heading, _d) in agreements.CLAUSES.items()]
     out.append(("term", "Dates and review month"))
-    return out
+    return out[:100]  # a select holds 100 options
 
 
 def view_for(session, actor, agreement: Agreement, change: str | None, kind: str | None = None) -> dict:
@@ -102,7 +102,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
                                       values.text(Block.PROP_REASON), deps.docs)
             return agreement, made
 
-    done = run_form(ack, FIELDS, work)
+    done = run_form(ack, FIELDS, work, view)
     if done is None:
         return
     ack()

@@ -22,7 +22,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         with deps.db.session() as session:
             return calendar_records.add(session, actor, **{f: values.text(b) for f, b in FIELDS.items()})
 
-    row = run_form(ack, FIELDS, work)
+    row = run_form(ack, FIELDS, work, view)
     if row is None:
         return
     ack()

@@ -18,7 +18,9 @@ OPTIONS_LIMIT = 100  # Slack's limit for a static select
 
 def open(client: WebClient, trigger_id: str, *, channel_id: str | None, services: list[Service], parties: list[Party],
          service_id: int | None = None) -> None:
-    groups = [(kind, [p for p in parties if p.kind == kind.value]) for kind in PartyKind]
+    # A select holds 100 options in all, so each kind gets a third; beyond that a searching external_select
+    # would be needed (not built: see README, limits).
+    groups = [(kind, [p for p in parties if p.kind == kind.value][: OPTIONS_LIMIT // 3]) for kind in PartyKind]
     view = render("link_form.yml.j2", services=services[:OPTIONS_LIMIT], party_groups=[g for g in groups if g[1]],
                   service_id=service_id, activities=service_map.STANDARD_ACTIVITIES,
                   private_metadata=metadata(channel_id=channel_id))
@@ -41,7 +43,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
             return (link, service_map.get_service(session, actor.team_id, link.service_id),
                     service_map.get_party(session, actor.team_id, link.party_id))
 
-    done = run_form(ack, FIELDS, work)
+    done = run_form(ack, FIELDS, work, view)
     if done is None:
         return
     link, service, party = done

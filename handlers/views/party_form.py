@@ -41,7 +41,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         with deps.db.session() as session:
             return service_map.add_party(session, actor, data)
 
-    party = run_form(ack, FIELDS, work)
+    party = run_form(ack, FIELDS, work, view)
     if party is None:
         return
     ack()

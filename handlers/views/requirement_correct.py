@@ -35,7 +35,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
             return requirements.correct(session, actor, meta["number"], statement=values.text(Block.REQ_STATEMENT),
                                         target=values.text(Block.REQ_TARGET), default_tz=actor.tz)
 
-    if run_form(ack, FIELDS, work) is None:
+    if run_form(ack, FIELDS, work, view) is None:
         return
     ack()
     refresh_confirmation_dm(client, deps, actor, meta["numbers"], meta["channel"], meta["ts"], changed=meta["number"],

@@ -28,16 +28,16 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         with deps.db.session() as session:
             return requirements.decline(session, actor, meta["number"], values.text(Block.REQ_REASON))
 
-    req = run_form(ack, fields_for("reason"), work)
+    req = run_form(ack, fields_for("reason"), work, view)
     if req is None:
         return
     ack()
-    sentence = f"Declined requirement #{req.number}: {req.status_reason}"
-    tell(client, actor, meta.get("channel_id"), render_message("req_status.yml.j2", sentence=sentence))
+    tell(client, actor, meta.get("channel_id"), render_message(
+        "req_status.yml.j2", sentence=f"Declined requirement #{req.number}. The reason:", detail=req.status_reason))
     if req.said_by != actor.user_id:
         client.chat_postMessage(channel=req.said_by, **render_message(
-            "req_status.yml.j2", sentence=f"<@{actor.user_id}> declined your requirement #{req.number} "
-                                          f"(“{req.statement[:200]}”): {req.status_reason}"))
+            "req_status.yml.j2", sentence=f"<@{actor.user_id}> declined your requirement #{req.number}. The reason:",
+            detail=f"{req.status_reason} (you asked: {req.statement[:200]})"))
 
 
 def register(app) -> None:

@@ -26,7 +26,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
             stored = requirements.record(session, actor, flow.service_id, flow.customer_id, said, drafts)
             return recorded_message(session, deps, actor, stored)
 
-    message = run_form(ack, FIELDS, work)
+    message = run_form(ack, FIELDS, work, view)
     if message is None:
         return
     ack(response_action="clear")

@@ -17,7 +17,8 @@ from messages import render, render_message
 from messages.ids import Block
 from models import PartyKind
 
-QUOTE_LIMIT = 1500  # private_metadata holds 3000 characters in all
+QUOTE_LIMIT = 1200      # characters of the quoted message carried from step to step
+METADATA_LIMIT = 3000   # Slack's limit for private_metadata
 
 
 @dataclass
@@ -34,7 +35,12 @@ class Flow:
     permalink: str | None = None
 
     def dump(self) -> str:
-        return json.dumps({k: v for k, v in asdict(self).items() if v not in (None, "", [])})
+        """The flow as private_metadata: within Slack's 3000 characters, shortening the texts if it must."""
+        data = {k: v for k, v in asdict(self).items() if v not in (None, "", [])}
+        for key in ("statement", "quote"):
+            while key in data and len(json.dumps(data, ensure_ascii=False)) > METADATA_LIMIT:
+                data[key] = data[key][: max(0, len(data[key]) - 200)]
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def load(cls, view: dict) -> "Flow":

@@ -5,8 +5,6 @@ questions follow the answer.
 """
 from __future__ import annotations
 
-import re
-
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
@@ -20,33 +18,13 @@ from messages.ids import Action, Block, Callback
 from models import Category, ContactRole, Source
 
 FIELDS = fields_for("category", "statement", "target", "level", "period", "service_hours", "priority")
-# A first guess at the kind of requirement from the words of the message; the person can change it.
-GUESSES = (
-    (Category.RESOLUTION_TIME, r"\b(resolv|fix|restor|solv)"),
-    (Category.RESPONSE_TIME, r"\b(respon|acknowledg|answer|pick(ed)? up)"),
-    (Category.AVAILABILITY, r"\b(uptime|availab|down ?time|outage|(be|stay|is) up\b|\d+(\.\d+)? ?%)"),
-    (Category.SUPPORT_HOURS, r"\b(support hours|24x7|24/7|out of hours|weekend)"),
-    (Category.CAPACITY, r"\b(slow|fast|latency|load|concurrent|volume|peak|seconds|ms\b)"),
-    (Category.REPORTING, r"\b(report|dashboard)"),
-    (Category.SECURITY, r"\b(secur|gdpr|complian|audit|encrypt|privacy)"),
-)
-
-
-def guess_category(text: str) -> Category:
-    lowered = text.lower()
-    for category, pattern in GUESSES:
-        if re.search(pattern, lowered):
-            return category
-    return Category.OTHER
-
-
 def slack_unescape(text: str) -> str:
     """Message text arrives with Slack's three escapes; a text field shows what the person typed."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def quote_view(flow: Flow, service: str, customer: str, *, category: str | None, tz: str) -> dict:
-    chosen = category or guess_category(flow.quote).value
+    chosen = category or requirements.guess_category(flow.quote).value
     return render("req_quote.yml.j2", private_metadata=flow.dump(), service=service, customer=customer,
                   author=flow.said_by, role=flow.role, statement=flow.statement or slack_unescape(flow.quote), category=chosen, tz=tz,
                   categories=[(c.value, c.label) for c in Category])
@@ -65,7 +43,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
             stored = requirements.record(session, actor, flow.service_id, flow.customer_id, said, [draft])
             return recorded_message(session, deps, actor, stored)
 
-    message = run_form(ack, FIELDS, work)
+    message = run_form(ack, FIELDS, work, view)
     if message is None:
         return
     ack(response_action="clear")

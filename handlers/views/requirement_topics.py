@@ -20,7 +20,7 @@ def submit(ack: Ack, view: dict, context: BoltContext) -> None:
             customer = service_map.get_party(session, actor.team_id, flow.customer_id)
         return keys, service, customer
 
-    done = run_form(ack, fields_for("topics"), work)
+    done = run_form(ack, fields_for("topics"), work, view)
     if done is None:
         return
     flow.topics, service, customer = done

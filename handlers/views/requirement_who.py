@@ -27,7 +27,7 @@ def submit(ack: Ack, view: dict, context: BoltContext) -> None:
                                              values.option(Block.REQ_ROLE))
             return service, customer, role
 
-    done = run_form(ack, FIELDS, work)
+    done = run_form(ack, FIELDS, work, view)
     if done is None:
         return
     service, customer, role = done

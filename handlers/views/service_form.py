@@ -26,7 +26,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
             return service_map.add_service(session, actor, name=values.text(Block.SERVICE_NAME),
                                            description=values.text(Block.SERVICE_DESCRIPTION))
 
-    service = run_form(ack, FIELDS, work)
+    service = run_form(ack, FIELDS, work, view)
     if service is None:
         return
     ack()

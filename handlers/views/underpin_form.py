@@ -34,7 +34,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
             return render_message("coverage_tree.yml.j2", agreement=sla, nodes=coverage.tree(session, sla),
                                   waivers=coverage.waivers_of(session, sla), **HELPERS)
 
-    message = run_form(ack, FIELDS, work)
+    message = run_form(ack, FIELDS, work, view)
     if message is None:
         return
     ack()

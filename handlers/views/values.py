@@ -49,24 +49,28 @@ class ViewValues:
         return int(raw) if raw.isdigit() else None
 
 
-def block_errors(errors: dict[str, str], blocks: dict[str, Block]) -> dict[str, str]:
-    """Domain field errors keyed by the modal's block_ids, so Slack shows each on its field."""
+def block_errors(errors: dict[str, str], blocks: dict[str, Block], present: list[str]) -> dict[str, str]:
+    """Domain field errors keyed by the modal's block_ids, so Slack shows each on its field.
+
+    An error for a field this view does not show (or about the whole form) goes on its first input,
+    where the person is looking: Slack refuses errors on blocks a view lacks.
+    """
     out: dict[str, str] = {}
     for field, message in errors.items():
-        out[blocks.get(field, next(iter(blocks.values())))] = message[:300]  # keep them readable under a field
+        block = blocks.get(field)
+        target = block if block in present else present[0]
+        out[target] = (out[target] + " " if target in out else "") + message[:300]
     return out
 
 
-def run_form(ack, fields: dict[str, Block], work):
-    """Run a modal's domain work; a domain error is acked as inline errors and `None` returned.
-
-    Field errors go on their fields; an error about the whole form (no permission,
-    the record is gone) goes on the first field, where the person is looking.
-    """
+def run_form(ack, fields: dict[str, Block], work, view: dict):
+    """Run a modal's domain work; a domain error is acked as inline errors and `None` returned."""
+    present = [b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input" and b.get("block_id")]
+    present = present or list(fields.values())
     try:
         return work()
     except InvalidInput as err:
-        ack(response_action="errors", errors=block_errors(err.errors, fields))
+        ack(response_action="errors", errors=block_errors(err.errors, fields, present))
     except DomainError as err:
-        ack(response_action="errors", errors={next(iter(fields.values())): str(err)[:300]})
+        ack(response_action="errors", errors={present[0]: str(err)[:300]})
     return None

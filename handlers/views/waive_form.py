@@ -28,12 +28,12 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         with deps.db.session() as session:
             return coverage.waive(session, actor, meta["target_id"], meta["rule"], values.text(Block.COV_REASON))
 
-    waiver = run_form(ack, {"reason": Block.COV_REASON}, work)
+    waiver = run_form(ack, {"reason": Block.COV_REASON}, work, view)
     if waiver is None:
         return
     ack()
     tell(client, actor, meta.get("channel_id"), render_message(
-        "req_status.yml.j2", sentence=f"Waived the {waiver.rule} gap: {waiver.reason}"))
+        "req_status.yml.j2", sentence=f"Waived the {waiver.rule} gap. The reason:", detail=waiver.reason))
 
 
 def register(app) -> None:

@@ -308,3 +308,15 @@ def test_the_start_date_is_the_organisations_day(slack, sandbox, db, team, acme,
     clock.set(START.replace(month=3, day=31, hour=13, minute=1))  # 00:01 on 1 April in Sydney; still 31 March in UTC
     run_all_once(harness_clean.deps)
     assert agreement(db).status == "active"
+
+
+def test_another_workspace_cannot_act_on_this_ones_agreement(slack, sandbox, db, team, acme):
+    headline, _ = draft(slack, sandbox, team, acme)
+    sandbox.add_team("T0OTHER", "Other Org")
+    sandbox.add_user("U0OLGA", "Olga Other", team_id="T0OTHER", is_admin=True)
+    for action in (Action.AGREEMENT_AGREE, Action.AGREEMENT_PROPOSE, Action.AGREEMENT_SHOW):
+        slack.click(action, message=headline, user="U0OLGA", team="T0OTHER")
+        assert "That agreement no longer exists." in text_of(sandbox.last_ephemeral("U0OLGA"))
+    assert sandbox.open_modal("T0OTHER", "U0OLGA") is None
+    with Session(db.engine) as s:
+        assert s.exec(select(Signoff)).all() == []

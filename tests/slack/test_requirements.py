@@ -243,7 +243,7 @@ def test_the_requester_confirms_and_corrects_in_a_dm(slack, sandbox, db, team, a
     [dm] = sandbox.dms(CAROL)
     assert dm.edits == 1 and ":white_check_mark: Confirmed by <@U0CAROL>" in text_of(dm)
     notice = sandbox.dms(ALICE)[-1]
-    assert "<@U0CAROL> corrected requirement #1: “Available 99.95% of each month” (99.95%)" in text_of(notice)
+    assert "<@U0CAROL> corrected requirement #1: “Available 99.95% of each month (99.95%)”" in text_of(notice)
 
 
 def test_confirm_marks_it_clarified(slack, sandbox, db, team, acme):

@@ -8,12 +8,13 @@ import pytest
 
 from bot.service_map import LinkView, PartyView, ServiceView
 from handlers.commands.router import SUBCOMMANDS, help_message
-from messages import render, render_message
+from messages import mrkdwn_escape, render, render_message
 from models import ContactRole, Party, PartyKind, Service, ServiceLink
 from tests.helpers import assert_valid_blocks
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
-EVIL = 'Acme <script> & "quotes" *bold* `tick` \n new: line {{ x }} ' + "x" * 200
+EVIL = ('Acme <script> & "quotes" *bold* `tick` <!channel> <https://evil.example|click> \x85\x7f\n new: line {{ x }} '
+        + "x" * 200)
 
 
 def party(i=1, kind=PartyKind.CUSTOMER, name=EVIL):
@@ -108,7 +109,7 @@ def test_requirement_forms():
                                    topics=[k for k in reqs.TOPIC_FIELDS]), view=True)
     assert_valid_blocks(render("req_who.yml.j2", private_metadata="{}", services=[(i, EVIL) for i in range(100)],
                                customers=[(i, EVIL) for i in range(100)], service_id=3, customer_id=4, ask_role=True,
-                               quote=EVIL * 20, quote_author="U1"), view=True)
+                               quote=mrkdwn_escape(EVIL) * 20 + " <!here>", quote_author="U1"), view=True)
     for role in ("managerial", "operational"):
         assert_valid_blocks(render("req_topics.yml.j2", private_metadata="{}", service=EVIL, customer=EVIL, role=role,
                                    topics=reqs.topics_for(role)), view=True)
