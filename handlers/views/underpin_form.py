@@ -26,18 +26,18 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
 
     def work():
         with deps.db.session() as session:
-            coverage.link(session, actor, sla_target_id=_int(values.option(Block.COV_SLA_TARGET)),
-                          leg_target_id=_int(values.option(Block.COV_LEG_TARGET)),
-                          stage=_int(values.option(Block.COV_STAGE)))
-            sla = agreements.get(session, actor.team_id, meta["agreement_id"])
-            coverage.recheck(session, sla, actor.at())
-            return render_message("coverage_tree.yml.j2", agreement=sla, nodes=coverage.tree(session, sla),
-                                  waivers=coverage.waivers_of(session, sla), **HELPERS)
+            return coverage.link(session, actor, sla_target_id=_int(values.option(Block.COV_SLA_TARGET)),
+                                 leg_target_id=_int(values.option(Block.COV_LEG_TARGET)),
+                                 stage=_int(values.option(Block.COV_STAGE)))
 
-    message = run_form(ack, FIELDS, work, view)
-    if message is None:
+    if run_form(ack, FIELDS, work, view) is None:
         return
-    ack()
+    ack()  # the check takes a moment (it simulates tickets in every calendar): after Slack has its answer
+    with deps.db.session() as session:
+        sla = agreements.get(session, actor.team_id, meta["agreement_id"])
+        coverage.recheck(session, sla, actor.at())
+        message = render_message("coverage_tree.yml.j2", agreement=sla, nodes=coverage.tree(session, sla),
+                                 waivers=coverage.waivers_of(session, sla), **HELPERS)
     tell(client, actor, meta.get("channel_id"), message)
 
 
