@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
 
-from bot.parsing import Duration, ServiceHours
+from bot.parsing import Duration, ServiceHours, format_days
 
 __all__ = ["Calendar", "CALENDAR_24X7_UTC", "Uncovered", "uncovered"]
 
@@ -556,13 +556,7 @@ def _hhmm(minute: int) -> str:
 
 def _days_text(days: list[int]) -> str:
     """Sorted weekdays as runs: [0, 1, 2, 4] -> "Mon-Wed, Fri"."""
-    runs: list[list[int]] = []
-    for d in days:
-        if runs and d == runs[-1][-1] + 1:
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    return ", ".join(_WEEKDAYS[r[0]] if len(r) == 1 else f"{_WEEKDAYS[r[0]]}-{_WEEKDAYS[r[-1]]}" for r in runs)
+    return format_days(days)
 
 
 def _date_text(day: date) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -472,10 +471,6 @@ def lapse_notices(session: Session, today: date, now: datetime) -> int:
                        "day": day.isoformat(), "days_left": (day - today).days, "targets": affected}
             queued += _tell_managers(session, a.team_id, f"lapse:{a.id}:{event}:{day.isoformat()}",
                                      "notice_lapse.yml.j2", context, now)
-            recheck_all = [recheck(session, sla, now) for sla in slas]  # keep the remembered verdicts current
-            del recheck_all
+            for sla in slas:  # keep the remembered verdicts current, so a later change is measured from here
+                recheck(session, sla, now)
     return queued
-
-
-def percent(value: str | None) -> Decimal | None:
-    return parsing.parse_percentage(value) if value else None

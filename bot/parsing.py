@@ -915,11 +915,11 @@ def _format_windows(spans: list[tuple[int, int, int]]) -> str:
     parts = []
     for w, days in groups.items():
         hours = " and ".join(f"{_fmt_time(s)}-{_fmt_time(e)}" for s, e in w)
-        parts.append(f"{_format_days(days)} {hours}")
+        parts.append(f"{format_days(days)} {hours}")
     return ", ".join(parts)
 
 
-def _format_days(days: list[int]) -> str:
+def format_days(days: list[int]) -> str:
     """Sorted weekdays as runs: [0,1,2,4] -> "Mon-Wed, Fri"."""
     runs: list[list[int]] = []
     for d in days:

@@ -9,10 +9,9 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import requirements, service_map
-from handlers.replies import tell
 from handlers.views.requirement_flow import Flow, fields_for
-from handlers.views.requirement_recorded import recorded_message
-from handlers.views.values import ViewValues, run_form
+from handlers.views.requirement_recorded import record_and_confirm
+from handlers.views.values import ViewValues
 from messages import render
 from messages.ids import Action, Block, Callback
 from models import Category, ContactRole, Source
@@ -34,20 +33,13 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     values, actor, deps, flow = ViewValues(view), context["actor"], context["deps"], Flow.load(view)
     answers = values.answers("req_")
 
-    def work():
+    def make():
         draft = requirements.quote_draft(answers.get("category"), answers.get("statement"), answers,
                                          default_tz=actor.tz)
-        said = requirements.Said(user_id=flow.said_by, role=ContactRole(flow.role), source=Source.MESSAGE,
-                                 permalink=flow.permalink, quote=flow.quote)
-        with deps.db.session() as session:
-            stored = requirements.record(session, actor, flow.service_id, flow.customer_id, said, [draft])
-            return recorded_message(session, deps, actor, stored)
+        return requirements.Said(user_id=flow.said_by, role=ContactRole(flow.role), source=Source.MESSAGE,
+                                 permalink=flow.permalink, quote=flow.quote), [draft]
 
-    message = run_form(ack, FIELDS, work, view)
-    if message is None:
-        return
-    ack(response_action="clear")
-    tell(client, actor, flow.channel_id, message)
+    record_and_confirm(ack, view, client, deps, actor, flow, FIELDS, make)
 
 
 def category_changed(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:

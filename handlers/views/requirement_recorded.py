@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from bot import requirements, service_map
 from bot.context import Actor
+from handlers.replies import tell
+from handlers.views.values import run_form
 from messages import render_message
 from models import Requirement
 
@@ -16,3 +18,20 @@ def recorded_message(session, deps, actor: Actor, stored: list[Requirement]) -> 
                           said_by=first.said_by, role=first.said_role, comparisons=comparisons,
                           ask_requester=first.said_by != actor.user_id,
                           numbers=",".join(str(r.number) for r in stored))
+
+
+def record_and_confirm(ack, view: dict, client, deps, actor, flow, fields, make) -> None:
+    """The last step of either form: `make()` reads the answers into (said, drafts); all of them are stored,
+    or none (the errors go on their fields); then every view closes and the recorder sees what was kept."""
+
+    def work():
+        said, drafts = make()
+        with deps.db.session() as session:
+            stored = requirements.record(session, actor, flow.service_id, flow.customer_id, said, drafts)
+            return recorded_message(session, deps, actor, stored)
+
+    message = run_form(ack, fields, work, view)
+    if message is None:
+        return
+    ack(response_action="clear")
+    tell(client, actor, flow.channel_id, message)

@@ -11,7 +11,7 @@ from bot.context import Actor
 from bot.scheduler import run_all_once
 from messages.ids import Action, Block, Callback
 from models import Action as ActionRow
-from models import Agreement, ContactRole, Outbox, Source, Target, TargetLink, Waiver
+from models import Agreement, ContactRole, Outbox, Source, TargetLink, Waiver
 from tests.conftest import START
 from tests.helpers import text_of
 

@@ -5,7 +5,6 @@ import time
 
 from sqlmodel import Session, select
 
-from messages.ids import Block
 from models import Member, Service
 from tests.helpers import text_of
 
