@@ -284,8 +284,10 @@ def _check_draft(session: Session, actor: Actor, data: DraftInput) -> tuple[str,
         errors["end"] = "It must end after it starts."
     if data.review_month is not None and not 1 <= data.review_month <= 12:
         errors["review_month"] = "Choose a month."
-    if not data.channel_id:
-        errors["channel"] = "Choose the channel or group DM where it is negotiated."
+    if not data.channel_id and party is not None and not any(
+            service_map.contacts_of(session, actor.team_id, party.id).values()):
+        errors["channel"] = (f"Choose where to negotiate: {party.name} has no contacts yet for me to open a group "
+                             "DM with (add them with /slm party add, or pick a channel).")
     if data.notice_days is not None and not 0 <= data.notice_days <= 3650:
         errors["notice_days"] = "A notice period is a number of days, from 0 to 3650."
     if len(text.line(data.contract_ref)) > 120:
@@ -317,6 +319,25 @@ def draft(session: Session, actor: Actor, data: DraftInput, docs: DocSettings) -
     made = _new_version(session, actor, agreement, "First draft", docs, previous=None)
     audit.record(session, actor, "agreement.draft", "agreement", agreement.id, name=clean, kind=data.kind.value)
     return Drafted(agreement, made.version, unanswered, made.warning)
+
+
+def negotiators(session: Session, agreement: Agreement) -> list[str]:
+    """Who a group DM for the negotiation brings together: whoever drafted it, and the counterparty's contacts."""
+    contacts = service_map.contacts_of(session, agreement.team_id, agreement.counterparty_id)
+    people = [agreement.created_by] + [u for users in contacts.values() for u in users]
+    return list(dict.fromkeys(people))[:8]  # Slack's group DMs hold at most 8 people besides the bot
+
+
+def retire(session: Session, actor: Actor, agreement: Agreement) -> Agreement:
+    require(actor, Capability.DRAFT_AGREEMENT)
+    agreement = lock(session, agreement)
+    if agreement.status == AgreementStatus.RETIRED.value:
+        raise DomainError(f"{agreement.name} is already retired.")
+    before = agreement.status
+    agreement.status = AgreementStatus.RETIRED.value
+    session.add(agreement)
+    audit.record(session, actor, "agreement.retire", "agreement", agreement.id, before=before)
+    return agreement
 
 
 def mark_posted(session: Session, agreement: Agreement, channel_id: str, thread_ts: str) -> None:

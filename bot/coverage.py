@@ -13,8 +13,8 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import agreements, audit, outbox, parsing, service_map, targets
-from bot.backtoback import Check, Finding, Leg, TargetSpec, Term, Verdict, check_target
+from bot import agreements, audit, outbox, parsing, service_map, targets, workspace_settings
+from bot.backtoback import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target
 from bot.calendars import CALENDAR_24X7_UTC
 from bot.calendars import Calendar as ClockCalendar
 from bot.context import Actor
@@ -107,12 +107,18 @@ class TargetCheck:
         return self.check.verdict
 
 
+def policy(session: Session, team_id: str) -> Policy:
+    """How strict the check is, as the organisation set it (`/slm settings handoff 15m`)."""
+    return Policy(handoff=parsing.parse_duration(workspace_settings.get(session, team_id, "handoff")))
+
+
 def check_agreement(session: Session, agreement: Agreement) -> list[TargetCheck]:
     party = session.get(Party, agreement.counterparty_id)
+    rules = policy(session, agreement.team_id)
     out = []
     for target in agreements.targets_of(session, agreement):
         legs = [_leg(session, ln) for ln in _live_links(session, target)]
-        result = check_target(spec(session, target, agreement, party), term(agreement), legs)
+        result = check_target(spec(session, target, agreement, party), term(agreement), legs, rules)
         waived = {w.rule: w for w in session.exec(select(Waiver).where(Waiver.target_id == target.id))}
         out.append(TargetCheck(target, result, waived))
     return out
@@ -365,7 +371,8 @@ def check_requirement(session: Session, team_id: str, number: int) -> Capability
                                                stage=1 if agreement_row.kind == AgreementKind.OLA else 2))
                 legs.append(leg)
     today = date.today()  # the requirement has no term yet: a year from now stands for the SLA it would join
-    result = check_target(wanted, Term(today, today.replace(year=today.year + 1) - timedelta(days=1)), legs)
+    result = check_target(wanted, Term(today, today.replace(year=today.year + 1) - timedelta(days=1)), legs,
+                          policy(session, team_id))
     return CapabilityCheck(req, result, candidates)
 
 

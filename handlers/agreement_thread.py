@@ -24,7 +24,7 @@ def headline(session, agreement: Agreement) -> dict:
         counterparty_label=agreements.COUNTERPARTY_LABEL[kind], counterparty=party.name,
         services=[s.name for s in agreements.services_of(session, agreement)], status_line=agreements.status_line(agreement),
         review_month=agreements.MONTHS[agreement.review_month - 1], targets=agreements.targets_of(session, agreement),
-        signatures=signed,
+        signatures=signed, waived=len(coverage.waivers_of(session, agreement)),
         open=agreement.status not in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value))
 
 
@@ -50,7 +50,11 @@ def start_thread(client: WebClient, deps, actor: Actor, agreement_id: int, *, un
     with deps.db.session() as session:
         agreement = agreements.get(session, actor.team_id, agreement_id)
         message = headline(session, agreement)
-    posted = client.chat_postMessage(channel=agreement.channel_id, **message)
+        people = agreements.negotiators(session, agreement)
+    channel = agreement.channel_id
+    if not channel:  # no channel chosen: a group DM of whoever drafted it and the other side's contacts
+        channel = client.conversations_open(users=",".join(people))["channel"]["id"]
+    posted = client.chat_postMessage(channel=channel, **message)
     with deps.db.session() as session:
         agreement = agreements.get(session, actor.team_id, agreement_id)
         agreements.mark_posted(session, agreement, posted["channel"], posted["ts"])

@@ -52,3 +52,16 @@ class AuditEvent(TeamScoped, table=True):
     entity: str = Field(max_length=32)
     entity_id: int | None = Field(default=None)
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class WorkspaceSetting(TeamScoped, table=True):
+    """A choice the organisation makes in Slack (`/slm settings`), per workspace."""
+
+    __tablename__ = "workspace_setting"
+    __table_args__ = (UniqueConstraint("team_id", "key", name="uq_workspace_setting"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64)
+    value: str = Field(max_length=500)
+    updated_by: str = Field(max_length=32)
+    updated_at: datetime = Field(sa_type=UTCDateTime)

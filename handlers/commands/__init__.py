@@ -16,6 +16,7 @@ from handlers.commands import (  # noqa: F401  (they register themselves)
     requirements,
     role,
     service,
+    settings,
 )
 from handlers.commands.router import dispatch
 from messages.ids import COMMAND

@@ -6,7 +6,7 @@ import re
 from bot import agreements, service_map
 from bot.errors import InvalidInput
 from bot.permissions import Capability, require
-from handlers.agreement_thread import permalink, start_thread
+from handlers.agreement_thread import permalink, refresh_headline, start_thread, underpinning_changed
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.views import agreement_draft
 from messages import render_message
@@ -97,6 +97,17 @@ def post(kind: AgreementKind):
     return run
 
 
+def retire(kind: AgreementKind):
+    def run(req: SlashRequest) -> None:
+        with req.deps.db.session() as session:
+            agreement = agreements.by_name(session, req.actor.team_id, req.args, kind)
+            agreements.retire(session, req.actor, agreement)
+        refresh_headline(req.client, req.deps, req.actor, agreement.id)
+        underpinning_changed(req.client, req.deps, req.actor, agreement.id, "was retired")
+        req.respond(**render_message("req_status.yml.j2", subject=agreement.name, sentence="is retired."))
+    return run
+
+
 for _kind, _party in ((AgreementKind.SLA, "customer"), (AgreementKind.OLA, "support group"),
                       (AgreementKind.UC, "supplier")):
     k = _kind.value
@@ -105,3 +116,4 @@ for _kind, _party in ((AgreementKind.SLA, "customer"), (AgreementKind.OLA, "supp
     subcommand(f"{k} show", f"/slm {k} show <name> [version]", f"An {_kind.label}'s document, any version")(show(_kind))
     subcommand(f"{k} diff", f"/slm {k} diff <name> v2 v3", "What changed between two versions, in words")(diff(_kind))
     subcommand(f"{k} post", f"/slm {k} post <name>", "Post a draft that could not be posted for negotiation")(post(_kind))
+    subcommand(f"{k} retire", f"/slm {k} retire <name>", f"Retire an {_kind.label}: it is no longer in force")(retire(_kind))

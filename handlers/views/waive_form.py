@@ -7,6 +7,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import coverage
+from handlers.agreement_thread import refresh_headline
 from handlers.replies import tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
@@ -32,6 +33,9 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if waiver is None:
         return
     ack()
+    with deps.db.session() as session:
+        agreement_id = coverage.sla_target(session, actor.team_id, waiver.target_id)[1].id
+    refresh_headline(client, deps, actor, agreement_id)  # the headline counts the gaps waived
     tell(client, actor, meta.get("channel_id"), render_message(
         "req_status.yml.j2", sentence=f"Waived the {waiver.rule} gap. The reason:", detail=waiver.reason))
 

@@ -118,7 +118,7 @@ def test_draft_errors_are_inline_and_nothing_is_stored(slack, sandbox, db, team,
     modal = sandbox.open_modal(team, ALICE)
     outcome = slack.submit(modal, {Block.AGR_NAME: "", Block.AGR_SERVICES: [], Block.AGR_START: "2027-01-01",
                                    Block.AGR_END: "2026-01-01", Block.AGR_CHANNEL: ""})
-    assert set(outcome.errors) == {Block.AGR_NAME, Block.AGR_COUNTERPARTY, Block.AGR_SERVICES, Block.AGR_END, Block.AGR_CHANNEL}
+    assert set(outcome.errors) == {Block.AGR_NAME, Block.AGR_COUNTERPARTY, Block.AGR_SERVICES, Block.AGR_END}
     assert outcome.errors[Block.AGR_END] == "It must end after it starts."
     with Session(db.engine) as s:
         assert s.exec(select(Agreement)).all() == [] and s.exec(select(Target)).all() == []
@@ -320,3 +320,26 @@ def test_another_workspace_cannot_act_on_this_ones_agreement(slack, sandbox, db,
     assert sandbox.open_modal("T0OTHER", "U0OLGA") is None
     with Session(db.engine) as s:
         assert s.exec(select(Signoff)).all() == []
+
+
+def test_without_a_channel_the_negotiation_is_a_group_dm(slack, sandbox, db, team, acme):
+    slack.command("sla new")
+    assert slack.submit(sandbox.open_modal(team, ALICE), {
+        Block.AGR_NAME: NAME, Block.AGR_COUNTERPARTY: str(acme["customer"]), Block.AGR_SERVICES: [str(acme["service"])],
+        Block.AGR_CHANNEL: ""}).ok
+    row = agreement(db)
+    group = sandbox.channels[row.channel_id]
+    assert group["is_mpim"] and sorted(group["members"]) == [ALICE, "U0CAROL", "U0SLMBOT"]
+    assert [m for m in sandbox.messages if m.channel == row.channel_id and m.ts == row.thread_ts]
+
+
+def test_retiring(slack, sandbox, db, team, acme):
+    draft(slack, sandbox, team, acme)
+    slack.command(f"sla retire {NAME}", user=BOB)
+    assert "Only a service manager or workspace admin can draft agreements" in text_of(sandbox.last_ephemeral(BOB))
+    slack.command(f"sla retire {NAME}")
+    assert agreement(db).status == "retired"
+    headline, _ = thread(sandbox)
+    assert "retired" in text_of(headline) and "Propose change" not in text_of(headline)
+    slack.command(f"sla retire {NAME}")
+    assert "is already retired" in text_of(sandbox.last_ephemeral(ALICE))

@@ -143,6 +143,9 @@ def test_the_gate_refuses_agreement_with_every_gap_and_waivers_need_the_role(sla
     with Session(db.engine) as s:
         [waiver] = s.exec(select(Waiver)).all()
     assert (waiver.rule, waiver.created_by, waiver.reason) == ("hours", ALICE, "Weekend P1s are handled by the on-call engineer")
+    assert "1 gap in cover waived" in text_of(headline_of(sandbox, db, "Acme Payroll"))  # the waiver shows on the SLA
+    slack.command("tree Acme Payroll")
+    assert "_(waived by <@U0ALICE>: Weekend P1s are handled by the on-call engineer)_" in text_of(sandbox.last_ephemeral(ALICE))
 
     # The availability gap still stands; it becomes an upgrade action, owned and dated.
     agree_button(sandbox, db, slack, CAROL)
@@ -235,3 +238,17 @@ def test_ola_and_uc_use_the_same_modals_and_threads(slack, sandbox, db, team, wo
     assert "*Carrier X 2027* with Carrier X: negotiating (v1)" in text_of(sandbox.last_ephemeral(ALICE))
     slack.command("ola new Acme Retail")  # not a support group: the modal opens without a preselection
     assert sandbox.open_modal(team, ALICE).callback_id == Callback.AGREEMENT_DRAFT
+
+
+def test_the_organisation_sets_the_hand_off_allowance(slack, sandbox, db, team, world):
+    build_tree(slack, sandbox, team)
+    slack.command("tree Acme Payroll")
+    assert "not covered (time)" not in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("settings handoff 2 business days")
+    assert "not business days" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("settings handoff 90 min", user=BOB)
+    assert "Only a service manager or workspace admin" in text_of(sandbox.last_ephemeral(BOB))
+    slack.command("settings handoff 90 min")
+    assert "`handoff` 1h 30m" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("tree Acme Payroll")
+    assert "not covered (time)" in text_of(sandbox.last_ephemeral(ALICE))  # 1h + 1h 30m + 2h is over 4h

@@ -170,7 +170,7 @@ def test_agreement_messages_and_forms():
     assert_valid_blocks(render_message("agreement_headline.yml.j2", agreement=a, kind_label="SLA",
                                        counterparty_label="Customer", counterparty=EVIL, services=[EVIL] * 30,
                                        status_line="negotiating (v7)", review_month="April", targets=[1] * 40,
-                                       signatures={"provider": "U1"}, open=True))
+                                       signatures={"provider": "U1"}, open=True, waived=3))
     content = {"targets": [{"key": f"T{i}", "description": EVIL, "period": "monthly", "calendar": EVIL,
                             "requirement": i} for i in range(60)]}
     version = AgreementVersion(id=1, team_id="T", agreement_id=1, number=1, reason=EVIL, changes=[EVIL] * 80,

@@ -1,0 +1,68 @@
+"""Choices an organisation makes for its workspace, in Slack: `/slm settings`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot import audit, parsing
+from bot.context import Actor
+from bot.errors import InvalidInput
+from bot.permissions import Capability, require
+from models import WorkspaceSetting
+
+
+def _handoff(text: str) -> str:
+    duration = parsing.parse_duration(text)
+    if duration.business_days:
+        raise parsing.ParseError("A hand-off allowance is minutes or hours, not business days.", example="15m")
+    return parsing.format_duration(duration)
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: str
+    default: str
+    read: Callable[[str], str]  # what was typed -> the canonical value; raises parsing.ParseError
+
+
+CHOICES = {c.key: c for c in (
+    Choice("handoff", "Hand-off allowance between the stages beneath an SLA target", "15m", _handoff),
+)}
+
+
+def get(session: Session, team_id: str, key: str) -> str:
+    row = session.exec(select(WorkspaceSetting).where(WorkspaceSetting.team_id == team_id,
+                                                      WorkspaceSetting.key == key)).first()
+    return row.value if row else CHOICES[key].default
+
+
+def all_of(session: Session, team_id: str) -> list[tuple[Choice, str]]:
+    return [(c, get(session, team_id, c.key)) for c in CHOICES.values()]
+
+
+def set_value(session: Session, actor: Actor, key: str, typed: str) -> str:
+    require(actor, Capability.DRAFT_AGREEMENT)
+    choice = CHOICES.get(key)
+    if choice is None:
+        raise InvalidInput({"key": f"“{key}” is not a setting. Settings: {', '.join(CHOICES)}."})
+    try:
+        value = choice.read(typed)
+    except parsing.ParseError as err:
+        raise InvalidInput({key: str(err)}) from None
+    row = session.exec(select(WorkspaceSetting).where(WorkspaceSetting.team_id == actor.team_id,
+                                                      WorkspaceSetting.key == key)).first()
+    before = row.value if row else choice.default
+    row = row or WorkspaceSetting(team_id=actor.team_id, key=key, value=value, updated_by=actor.user_id,
+                                  updated_at=actor.at())
+    row.value, row.updated_by, row.updated_at = value, actor.user_id, actor.at()
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # set at the same moment elsewhere: the later write wins on the next try
+        raise InvalidInput({key: "Changed at the same moment by someone else; try again."}) from None
+    audit.record(session, actor, "setting.set", "workspace", None, key=key, before=before, after=value)
+    return value

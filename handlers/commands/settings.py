@@ -1,0 +1,14 @@
+from bot import workspace_settings
+from handlers.commands.router import SlashRequest, subcommand
+from messages import render_message
+
+
+@subcommand("settings", "/slm settings [name value]",
+            "The organisation's choices, e.g. `/slm settings handoff 20m` (the hand-off allowance between stages)")
+def settings(req: SlashRequest) -> None:
+    key, _, value = req.args.partition(" ")
+    with req.deps.db.session() as session:
+        if key:
+            workspace_settings.set_value(session, req.actor, key.lower(), value)
+        rows = workspace_settings.all_of(session, req.actor.team_id)
+    req.respond(**render_message("settings.yml.j2", rows=rows, changed=key.lower() if key else None))
