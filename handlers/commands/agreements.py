@@ -111,9 +111,10 @@ def retire(kind: AgreementKind):
 for _kind, _party in ((AgreementKind.SLA, "customer"), (AgreementKind.OLA, "support group"),
                       (AgreementKind.UC, "supplier")):
     k = _kind.value
-    subcommand(f"{k} new", f"/slm {k} new [{_party}]", f"Draft an {_kind.label} and post it for negotiation")(new(_kind))
-    subcommand(f"{k} list", f"/slm {k} list", f"Every {_kind.label} with its status and next review")(listing(_kind))
-    subcommand(f"{k} show", f"/slm {k} show <name> [version]", f"An {_kind.label}'s document, any version")(show(_kind))
-    subcommand(f"{k} diff", f"/slm {k} diff <name> v2 v3", "What changed between two versions, in words")(diff(_kind))
-    subcommand(f"{k} post", f"/slm {k} post <name>", "Post a draft that could not be posted for negotiation")(post(_kind))
-    subcommand(f"{k} retire", f"/slm {k} retire <name>", f"Retire an {_kind.label}: it is no longer in force")(retire(_kind))
+    listed = _kind is AgreementKind.SLA  # /slm help says once that ola and uc take the same words
+    subcommand(f"{k} new", f"/slm {k} new [{_party}]", f"Draft an {_kind.label} and post it for negotiation", listed=listed)(new(_kind))
+    subcommand(f"{k} list", f"/slm {k} list", f"Every {_kind.label} with its status and next review", listed=listed)(listing(_kind))
+    subcommand(f"{k} show", f"/slm {k} show <name> [version]", f"An {_kind.label}'s document, any version", listed=listed)(show(_kind))
+    subcommand(f"{k} diff", f"/slm {k} diff <name> v2 v3", "What changed between two versions, in words", listed=listed)(diff(_kind))
+    subcommand(f"{k} post", f"/slm {k} post <name>", "Post a draft that could not be posted for negotiation", listed=listed)(post(_kind))
+    subcommand(f"{k} retire", f"/slm {k} retire <name>", f"Retire an {_kind.label}: it is no longer in force", listed=listed)(retire(_kind))

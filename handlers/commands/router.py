@@ -32,15 +32,16 @@ class Subcommand:
     usage: str
     summary: str
     run: Callable[[SlashRequest], None]
+    listed: bool = True  # in /slm help (the OLA and UC twins of the SLA commands are summed up in one line)
 
 
 SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {}
 
 
-def subcommand(words: str, usage: str, summary: str):
+def subcommand(words: str, usage: str, summary: str, *, listed: bool = True):
     def register(fn: Callable[[SlashRequest], None]):
         key = tuple(words.split())
-        SUBCOMMANDS[key] = Subcommand(key, usage, summary, fn)
+        SUBCOMMANDS[key] = Subcommand(key, usage, summary, fn, listed)
         return fn
 
     return register
@@ -61,7 +62,7 @@ def match(text: str) -> tuple[Subcommand | None, str]:
 
 
 def help_message(unknown: str | None = None) -> dict:
-    commands = sorted(SUBCOMMANDS.values(), key=lambda s: s.usage)
+    commands = sorted((s for s in SUBCOMMANDS.values() if s.listed), key=lambda s: s.usage)
     return render_message("help.yml.j2", commands=commands, unknown=unknown)
 
 
