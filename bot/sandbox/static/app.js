@@ -5,8 +5,11 @@
 const $ = (id) => document.getElementById(id);
 const ui = {
   state: null,
-  me: localStorage.getItem("slm-sandbox-user") || "",
-  view: JSON.parse(localStorage.getItem("slm-sandbox-view") || "null") || { kind: "channel", id: null }, // channel | dm | home
+  // ?user=U…&channel=C… opens the page as that person in that channel (a link to share); else the last choice.
+  me: new URLSearchParams(location.search).get("user") || localStorage.getItem("slm-sandbox-user") || "",
+  view: (new URLSearchParams(location.search).get("channel") &&
+         { kind: "channel", id: new URLSearchParams(location.search).get("channel") }) ||
+        JSON.parse(localStorage.getItem("slm-sandbox-view") || "null") || { kind: "channel", id: null }, // channel | dm | home
   openThreads: new Set(),
   keys: {}, // what each part was last rendered from, so polling only redraws what changed
   modalKey: null,
