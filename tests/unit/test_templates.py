@@ -214,3 +214,26 @@ from hypothesis import strategies as st  # noqa: E402
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
 def test_any_text_survives_a_template_exactly(s):
     assert render_message("req_status.yml.j2", sentence=s)["text"] == s
+
+
+def test_many_parties_still_make_a_valid_link_form():
+    from handlers.views.link_form import OPTIONS_LIMIT
+
+    parties = [party(i, kind) for i, kind in enumerate(list(PartyKind) * 80)]
+    groups = [(k, [p for p in parties if p.kind == k.value][: OPTIONS_LIMIT // 3]) for k in PartyKind]
+    view = render("link_form.yml.j2", services=[service(i) for i in range(100)], party_groups=groups, service_id=None,
+                  activities=["a"], private_metadata="{}")
+    assert_valid_blocks(view, view=True)
+    options = sum(len(g["options"]) for b in view["blocks"] if b.get("block_id") == "link_party"
+                  for g in b["element"]["option_groups"])
+    assert options <= 100
+
+
+def test_a_long_quote_in_any_script_fits_private_metadata():
+    from handlers.views.requirement_flow import METADATA_LIMIT, QUOTE_LIMIT, Flow
+
+    for letter in ("я", "字", "a", "😀"):
+        flow = Flow(kind="quote", said_by="U1", channel_id="C1", service_id=1, customer_id=2, role="managerial",
+                    quote=(letter * 5000)[:QUOTE_LIMIT], statement=letter * 3000, permalink="https://x/" + "p" * 200)
+        assert len(flow.dump()) <= METADATA_LIMIT
+        assert Flow(**__import__("json").loads(flow.dump())).quote.startswith(letter)
