@@ -153,11 +153,13 @@ def snapshot(session: Session, agreement: Agreement) -> dict:
         Requirement.id.in_([t.requirement_id for t in rows if t.requirement_id] or [-1])))}
     names = {m.user_id: m.name for m in session.exec(select(Member).where(Member.team_id == agreement.team_id))}
     contacts = service_map.contacts_of(session, agreement.team_id, agreement.counterparty_id)
+    term = agreement.pending_term or {"start": agreement.start_date.isoformat(), "end": agreement.end_date.isoformat(),
+                                      "review_month": agreement.review_month}
     return {
         "kind": agreement.kind, "name": agreement.name, "counterparty": party.name,
         "services": [s.name for s in services_of(session, agreement)],
-        "start": agreement.start_date.isoformat(), "end": agreement.end_date.isoformat(),
-        "review_month": MONTHS[agreement.review_month - 1],
+        "start": term["start"], "end": term["end"],
+        "review_month": MONTHS[term["review_month"] - 1],
         "contacts": {role.label.capitalize(): [names.get(u) or u for u in users] for role, users in contacts.items() if users},
         "calendars": [calendar_records.describe(c) for c in sorted(calendars.values(), key=lambda c: c.name_key)],
         "targets": [targets.as_dict(t, calendars.get(t.calendar_id), req_numbers.get(t.requirement_id)) for t in rows],
@@ -412,6 +414,10 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> 
                           f"{number}; read it in the thread, then agree to it or propose a change.")
     if agreement.agreed_version == number:
         raise DomainError(f"Version {number} of {agreement.name} is already agreed by both sides.")
+    ends = date.fromisoformat((agreement.pending_term or {}).get("end", agreement.end_date.isoformat()))
+    if ends < actor.today():
+        raise DomainError(f"Version {number} of {agreement.name} ends on {ends.isoformat()}, which has passed; "
+                          "propose a new term first.")
     mine = sides(actor, "agree", counterparty_roles(session, actor, agreement))
     if not mine:
         raise PermissionDenied(f"Only an approver of {party.name} or the provider's service manager can agree to "
@@ -440,6 +446,10 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> 
     now_agreed = PROVIDER in done and COUNTERPARTY in done
     if now_agreed:
         agreement.agreed_version = number
+        if agreement.pending_term:  # the term agreed now comes into force
+            term = agreement.pending_term
+            agreement.start_date, agreement.end_date = date.fromisoformat(term["start"]), date.fromisoformat(term["end"])
+            agreement.review_month, agreement.pending_term = term["review_month"], None
         today = actor.today()
         agreement.status = (AgreementStatus.ACTIVE if agreement.start_date <= today else AgreementStatus.AGREED).value
         session.add(agreement)

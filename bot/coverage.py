@@ -13,8 +13,8 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import agreements, audit, outbox, parsing, service_map, targets, workspace_settings
-from bot.backtoback import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target
+from bot import agreements, audit, outbox, parsing, service_map, targets, text, workspace_settings
+from bot.backtoback import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target, worst
 from bot.calendars import CALENDAR_24X7_UTC
 from bot.calendars import Calendar as ClockCalendar
 from bot.context import Actor
@@ -29,6 +29,7 @@ from models import (
     Calendar,
     CoverageState,
     Party,
+    Member,
     Requirement,
     RoleGrant,
     Target,
@@ -70,15 +71,73 @@ def notice_date(agreement: Agreement) -> date | None:
     return agreement.end_date - timedelta(days=agreement.notice_days)
 
 
-def _leg(session: Session, link: TargetLink) -> Leg:
+IN_FORCE_OR_COMING = (AgreementStatus.DRAFT.value, AgreementStatus.NEGOTIATING.value, AgreementStatus.AGREED.value,
+                      AgreementStatus.ACTIVE.value)
+
+
+def _content_calendar(content: dict, name: str | None) -> ClockCalendar:
+    """A calendar as a version recorded it (the version's snapshot, not today's row)."""
+    found = next((c for c in content.get("calendars", []) if c["name"] == name), None) if name else None
+    if found is None:
+        return CALENDAR_24X7_UTC
+    country, _, subdiv = (found.get("holidays") or "").partition("-")
+    return ClockCalendar(hours=parsing.parse_service_hours(found["hours"]), holidays_country=country or None,
+                         holidays_subdiv=subdiv or None,
+                         closures=frozenset(date.fromisoformat(d) for d in found.get("closures", [])), name=name)
+
+
+def _spec_from_content(t: dict, content: dict, label: str) -> TargetSpec:
+    return TargetSpec(label=f"{t['description']} ({label})", kind=t["kind"], level=t["level"],
+                      duration=parsing.parse_duration(t["duration"]) if t.get("duration") else None,
+                      percent=parsing.parse_percentage(t["goal"]) if t["kind"] == "availability" and t.get("goal") else None,
+                      threshold=parsing.parse_quantity(t["threshold"]) if t.get("threshold") else None,
+                      calendar=_content_calendar(content, t.get("calendar")))
+
+
+@dataclass
+class LegState:
+    """A leg as the check counts it, or why it is not counted."""
+
+    leg: Leg | None
+    agreement: Agreement
+    note: Finding | None = None  # "not agreed yet" and the like
+
+
+def _leg(session: Session, link: TargetLink) -> LegState:
+    """The leg as it is in force: the agreed version of its OLA or contract.
+
+    A leg whose agreement was never agreed counts as negotiated so far, "at risk"; one retired or expired
+    counts for nothing; a target added since the agreed version is not in force yet.
+    """
     leg_target = session.get(Target, link.leg_target_id)
     agreement = session.get(Agreement, leg_target.agreement_id)
     party = session.get(Party, agreement.counterparty_id)
-    return Leg(target=spec(session, leg_target, agreement, party), owner=party.name,
-               agreement="UC" if agreement.kind == AgreementKind.UC else "OLA", stage=link.stage, term=term(agreement),
-               notice_date=notice_date(agreement) if agreement.kind == AgreementKind.UC else None,
-               renewal_date=agreement.renewal_date,
-               achievement_goal=parsing.parse_percentage(leg_target.goal) if leg_target.goal else None)
+    kind = "UC" if agreement.kind == AgreementKind.UC else "OLA"
+    name = f"{party.name}'s {AgreementKind(agreement.kind).label} “{agreement.name}”"
+    if agreement.status not in IN_FORCE_OR_COMING:
+        return LegState(None, agreement, Finding("agreement", Verdict.NOT_COVERED,
+                                                 f"{name} is {agreement.status}: {leg_target.key} beneath it counts "
+                                                 "for nothing."))
+    if agreement.agreed_version is None:
+        spec_ = spec(session, leg_target, agreement, party)
+        start, end, notice_days = agreement.start_date, agreement.end_date, agreement.notice_days
+        note = Finding("agreement", Verdict.AT_RISK, f"{name} is not agreed yet: {leg_target.key} counts as "
+                                                     "negotiated so far.")
+    else:
+        content = agreements.version(session, agreement, agreement.agreed_version).content
+        found = next((t for t in content["targets"] if t["key"] == leg_target.key), None)
+        if found is None:
+            return LegState(None, agreement, Finding("agreement", Verdict.NOT_COVERED,
+                                                     f"{leg_target.key} of {name} is not in its agreed version "
+                                                     f"({agreement.agreed_version}) yet."))
+        spec_ = _spec_from_content(found, content, f"{AgreementKind(agreement.kind).label}, {party.name}")
+        start, end = date.fromisoformat(content["start"]), date.fromisoformat(content["end"])
+        notice_days, note = content.get("notice_days"), None
+    notice = end - timedelta(days=notice_days) if kind == "UC" and notice_days is not None else None
+    leg = Leg(target=spec_, owner=party.name, agreement=kind, stage=link.stage, term=Term(start, end),
+              notice_date=notice, renewal_date=agreement.renewal_date,
+              achievement_goal=parsing.parse_percentage(leg_target.goal) if leg_target.goal else None)
+    return LegState(leg, agreement, note)
 
 
 def links_under(session: Session, sla_target: Target) -> list[TargetLink]:
@@ -97,10 +156,21 @@ class TargetCheck:
     check: Check
     waived: dict[str, Waiver]
 
+    def waiver_for(self, finding: Finding) -> Waiver | None:
+        """The waiver that still covers this finding: one given for this very gap. A gap that changed
+        (a weaker leg, a tighter target) needs waiving again."""
+        waiver = self.waived.get(finding.rule)
+        return waiver if waiver is not None and waiver.gap == finding.reason[:2000] else None
+
     @property
     def gaps(self) -> list[Finding]:
-        """What stops agreement: "not covered" findings nobody waived."""
-        return [f for f in self.check.problems() if f.verdict == Verdict.NOT_COVERED and f.rule not in self.waived]
+        """What stops agreement: "not covered" findings with no waiver for that very gap."""
+        return [f for f in self.check.problems() if f.verdict == Verdict.NOT_COVERED and self.waiver_for(f) is None]
+
+    @property
+    def lapsed_waivers(self) -> list[Waiver]:
+        current = {f.rule: f for f in self.check.problems()}
+        return [w for rule, w in self.waived.items() if rule in current and self.waiver_for(current[rule]) is None]
 
     @property
     def verdict(self) -> Verdict:
@@ -112,16 +182,26 @@ def policy(session: Session, team_id: str) -> Policy:
     return Policy(handoff=parsing.parse_duration(workspace_settings.get(session, team_id, "handoff")))
 
 
+def check_one(session: Session, target: Target, agreement: Agreement | None = None, rules: Policy | None = None,
+              party: Party | None = None) -> TargetCheck:
+    """One SLA target against what is beneath it, as it is in force."""
+    agreement = agreement or session.get(Agreement, target.agreement_id)
+    party = party or session.get(Party, agreement.counterparty_id)
+    states = [_leg(session, ln) for ln in _live_links(session, target)]
+    result = check_target(spec(session, target, agreement, party), term(agreement),
+                          [s.leg for s in states if s.leg is not None], rules or policy(session, agreement.team_id))
+    notes = [s.note for s in states if s.note is not None]
+    if notes:
+        findings = result.findings + notes
+        result = Check(result.target, worst(f.verdict for f in findings), findings)
+    waived = {w.rule: w for w in session.exec(select(Waiver).where(Waiver.target_id == target.id))}
+    return TargetCheck(target, result, waived)
+
+
 def check_agreement(session: Session, agreement: Agreement) -> list[TargetCheck]:
     party = session.get(Party, agreement.counterparty_id)
     rules = policy(session, agreement.team_id)
-    out = []
-    for target in agreements.targets_of(session, agreement):
-        legs = [_leg(session, ln) for ln in _live_links(session, target)]
-        result = check_target(spec(session, target, agreement, party), term(agreement), legs, rules)
-        waived = {w.rule: w for w in session.exec(select(Waiver).where(Waiver.target_id == target.id))}
-        out.append(TargetCheck(target, result, waived))
-    return out
+    return [check_one(session, t, agreement, rules, party) for t in agreements.targets_of(session, agreement)]
 
 
 # ---- the gate -------------------------------------------------------------------------------------
@@ -154,23 +234,27 @@ def sla_target(session: Session, team_id: str, target_id: int) -> tuple[Target, 
 
 def waive(session: Session, actor: Actor, target_id: int, rule: str, reason: str | None) -> Waiver:
     """A service manager accepts a gap, with a written reason; the waiver is shown on the SLA and counted."""
-    if SERVICE_MANAGER not in actor.roles:
-        raise DomainError("Only a service manager can waive a gap in cover.")
-    why = " ".join((reason or "").split())
+    require(actor, Capability.WAIVE_GAP)
+    why = text.line(reason, 2000)
     if not why:
         raise InvalidInput({"reason": "Say why this gap is acceptable; it is kept with the SLA."})
     target, agreement = sla_target(session, actor.team_id, target_id)
-    found = next((c for c in check_agreement(session, agreement) if c.target.id == target.id), None)
-    gap = next((f for f in (found.check.problems() if found else []) if f.rule == rule), None)
+    found = check_one(session, target, agreement)
+    gap = next((f for f in found.check.problems() if f.rule == rule), None)
     if gap is None:
         raise DomainError(f"{target.key} has no {rule} gap to waive any more.")
+    if found.waiver_for(gap) is not None:
+        raise DomainError(f"The {rule} gap of {target.key} is already waived.")
+    row = found.waived.get(rule)  # a waiver of an earlier form of this gap is renewed, with the new reason
+    if row is None:
+        row = Waiver(team_id=actor.team_id, target_id=target.id, rule=rule, gap="", reason="", created_at=actor.at(),
+                     created_by=actor.user_id)
+    row.gap, row.reason, row.created_at, row.created_by = gap.reason[:2000], why, actor.at(), actor.user_id
     try:
         with session.begin_nested():
-            row = Waiver(team_id=actor.team_id, target_id=target.id, rule=rule, gap=gap.reason[:2000], reason=why[:2000],
-                         created_at=actor.at(), created_by=actor.user_id)
             session.add(row)
     except IntegrityError:
-        raise DomainError(f"The {rule} gap of {target.key} is already waived.") from None
+        raise DomainError(f"The {rule} gap of {target.key} was waived at the same moment by someone else.") from None
     audit.record(session, actor, "coverage.waive", "target", target.id, rule=rule, gap=gap.reason, reason=why)
     return row
 
@@ -228,8 +312,7 @@ def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str |
 def upgrade_suggestion(session: Session, team_id: str, target_id: int, rule: str) -> tuple[str, int | None, date]:
     """A first wording for the upgrade action of a gap: its title, the owner, the date (the SLA's start)."""
     target, agreement = sla_target(session, team_id, target_id)
-    check = next(c for c in check_agreement(session, agreement) if c.target.id == target.id)
-    finding = next((f for f in check.check.problems() if f.rule == rule), None)
+    finding = next((f for f in check_one(session, target, agreement).check.problems() if f.rule == rule), None)
     legs = [session.get(Target, ln.leg_target_id) for ln in _live_links(session, target)]
     owner = None
     if legs:
@@ -330,9 +413,6 @@ def leg_choices(session: Session, team_id: str) -> list[tuple[Agreement, Party, 
 
 
 # ---- a requirement, before any SLA --------------------------------------------------------------------
-REQUIREMENT_KINDS = {"response_time": "response", "resolution_time": "resolution", "availability": "availability"}
-
-
 @dataclass
 class CapabilityCheck:
     requirement: Requirement
@@ -340,7 +420,7 @@ class CapabilityCheck:
     legs: list[tuple[Agreement, Party, Target]]
 
 
-def check_requirement(session: Session, team_id: str, number: int) -> CapabilityCheck:
+def check_requirement(session: Session, team_id: str, number: int, today: date) -> CapabilityCheck:
     """Which existing OLAs and UCs would underpin a requirement, and whether they can meet it.
 
     The OLA targets of the same kind for the service form stage 1 (the support groups handle it first);
@@ -349,15 +429,17 @@ def check_requirement(session: Session, team_id: str, number: int) -> Capability
     from bot import requirements as reqs
 
     req = reqs.get(session, team_id, number)
-    kind = REQUIREMENT_KINDS.get(req.metric or "")
+    kind = targets.REQUIREMENT_KINDS.get(req.metric or "")
     if kind is None or not req.target:
         return CapabilityCheck(req, None, [])
+    kind = kind.value
     calendar = clock_calendar(None)
     if req.service_hours:
         calendar = ClockCalendar(hours=parsing.parse_service_hours(req.service_hours), name=req.service_hours)
     wanted = TargetSpec(label=f"requirement #{req.number}", kind=kind, level=req.level,
-                        duration=parsing.parse_duration(req.target) if kind != "availability" else None,
+                        duration=parsing.parse_duration(req.target) if kind in ("response", "resolution") else None,
                         percent=parsing.parse_percentage(req.target) if kind == "availability" else None,
+                        threshold=parsing.parse_quantity(req.target) if kind == "metric" else None,
                         calendar=calendar)
     candidates: list[tuple[Agreement, Party, Target]] = []
     legs: list[Leg] = []
@@ -365,12 +447,13 @@ def check_requirement(session: Session, team_id: str, number: int) -> Capability
         if req.service_id not in {s.id for s in agreements.services_of(session, agreement_row)}:
             continue
         for t in rows:
-            if t.kind == kind and (t.level == req.level or kind == "availability"):
-                candidates.append((agreement_row, party, t))
-                leg = _leg(session, TargetLink(sla_target_id=0, leg_target_id=t.id,
-                                               stage=1 if agreement_row.kind == AgreementKind.OLA else 2))
-                legs.append(leg)
-    today = date.today()  # the requirement has no term yet: a year from now stands for the SLA it would join
+            if t.kind == kind and (t.level == req.level or kind not in ("response", "resolution")):
+                state = _leg(session, TargetLink(sla_target_id=0, leg_target_id=t.id,
+                                                 stage=1 if agreement_row.kind == AgreementKind.OLA else 2))
+                if state.leg is not None:
+                    candidates.append((agreement_row, party, t))
+                    legs.append(state.leg)
+    # The requirement has no term yet: a year from today stands for the SLA it would join.
     result = check_target(wanted, Term(today, today.replace(year=today.year + 1) - timedelta(days=1)), legs,
                           policy(session, team_id))
     return CapabilityCheck(req, result, candidates)
@@ -381,7 +464,8 @@ def _slas_above(session: Session, underpinning: Agreement) -> list[Agreement]:
     leg_ids = [t.id for t in agreements.targets_of(session, underpinning, include_retired=True)]
     sla_target_ids = session.exec(select(TargetLink.sla_target_id).where(TargetLink.leg_target_id.in_(leg_ids or [-1]))).all()
     agreement_ids = {session.get(Target, tid).agreement_id for tid in sla_target_ids}
-    return [session.get(Agreement, aid) for aid in sorted(agreement_ids)]
+    slas = [session.get(Agreement, aid) for aid in sorted(agreement_ids)]
+    return [a for a in slas if a.status in IN_FORCE_OR_COMING]
 
 
 @dataclass
@@ -413,40 +497,70 @@ def recheck(session: Session, sla: Agreement, now: datetime) -> list[LostCover]:
                    if verdict.rank > Verdict(before.get(rule, Verdict.COVERED.value)).rank]
         if changes and state is not None:  # the first check of a target is where it starts, not a loss
             lost.append(LostCover(sla, c.target, changes))
+        fresh = state is None
         state = state or CoverageState(team_id=sla.team_id, target_id=c.target.id, verdict=c.verdict.value,
                                        checked_at=now)
         state.verdict, state.checked_at = c.verdict.value, now
         state.rules = {rule: verdict.value for rule, (verdict, _r) in now_rules.items()}
         state.reasons = [f.reason for f in c.check.problems()]
-        session.add(state)
+        try:
+            with session.begin_nested():
+                session.add(state)
+        except IntegrityError:  # another replica remembered this target first, the same moment: theirs stands
+            if fresh:
+                continue
+            raise
     return lost
 
 
-def service_managers(session: Session, team_id: str) -> list[str]:
-    return list(session.exec(select(RoleGrant.user_id).where(RoleGrant.team_id == team_id,
-                                                             RoleGrant.role == SERVICE_MANAGER).order_by(RoleGrant.user_id)))
+def recipients(session: Session, team_id: str) -> list[str]:
+    """Who hears of cover lost: the service managers; where none is granted yet, the workspace admins."""
+    managers = list(session.exec(select(RoleGrant.user_id).where(RoleGrant.team_id == team_id,
+                                                                 RoleGrant.role == SERVICE_MANAGER)
+                                 .order_by(RoleGrant.user_id)))
+    if managers:
+        return managers
+    return list(session.exec(select(Member.user_id).where(Member.team_id == team_id, Member.is_admin == True)  # noqa: E712
+                             .order_by(Member.user_id)))
 
 
-def _tell_managers(session: Session, team_id: str, key: str, template: str, context: dict, now: datetime) -> int:
-    queued = 0
-    for user_id in service_managers(session, team_id):
-        queued += outbox.enqueue(session, team_id, f"{key}:{user_id}", user_id, template, context, now)
-    return queued
+def _tell(session: Session, team_id: str, key: str, template: str, context: dict, now: datetime) -> int:
+    return sum(outbox.enqueue(session, team_id, f"{key}:{user_id}", user_id, template, context, now)
+               for user_id in recipients(session, team_id))
+
+
+def _queue_lost(session: Session, sla: Agreement, lost: list[LostCover], why: str, key: str, now: datetime) -> int:
+    if not lost:
+        return 0
+    context = {"sla": sla.name, "why": why,
+               "targets": [{"key": x.target.key, "what": targets.short(x.target.kind, x.target.level, x.target.metric_name),
+                            "changes": [{"rule": r, "before": b, "after": a, "reason": reason[:400]}
+                                        for r, b, a, reason in x.changes]} for x in lost]}
+    return _tell(session, sla.team_id, key, "notice_cover_lost.yml.j2", context, now)
 
 
 def after_underpinning_change(session: Session, underpinning: Agreement, now: datetime, why: str) -> int:
     """An OLA or UC changed: check every SLA above it again, and queue a notice of any cover lost."""
     queued = 0
     for sla in _slas_above(session, underpinning):
+        key = f"cover:{sla.id}:{underpinning.id}:{underpinning.latest_version}:{now.isoformat()}"
+        queued += _queue_lost(session, sla, recheck(session, sla, now), f"after {underpinning.name} {why}", key, now)
+    return queued
+
+
+def recheck_all(session: Session, now: datetime, team_id: str | None = None) -> int:
+    """Check every SLA that has something beneath it; queue a notice of any cover lost since the last check.
+
+    The scheduler runs this as a backstop: whatever changed (a setting, a calendar, a change made while a
+    replica was down), nobody misses a loss of cover.
+    """
+    q = select(Agreement).where(Agreement.kind == AgreementKind.SLA.value, Agreement.status.in_(IN_FORCE_OR_COMING))
+    if team_id:
+        q = q.where(Agreement.team_id == team_id)
+    queued = 0
+    for sla in session.exec(q):
         lost = recheck(session, sla, now)
-        if lost:
-            context = {"sla": sla.name, "underpinning": underpinning.name, "why": why,
-                       "targets": [{"key": x.target.key,
-                                    "what": targets.short(x.target.kind, x.target.level, x.target.metric_name),
-                                    "changes": [{"rule": r, "before": b, "after": a, "reason": why_[:400]}
-                                                for r, b, a, why_ in x.changes]} for x in lost]}
-            key = f"cover:{sla.id}:{underpinning.id}:{underpinning.latest_version}:{now.date().isoformat()}"
-            queued += _tell_managers(session, sla.team_id, key, "notice_cover_lost.yml.j2", context, now)
+        queued += _queue_lost(session, sla, lost, "on the latest check", f"cover:{sla.id}:check:{now.isoformat()}", now)
     return queued
 
 
@@ -456,7 +570,7 @@ def lapse_notices(session: Session, today: date, now: datetime) -> int:
     horizon = today + timedelta(days=LAPSE_WARNING_DAYS)
     queued = 0
     rows = session.exec(select(Agreement).where(Agreement.kind.in_([AgreementKind.OLA.value, AgreementKind.UC.value]),
-                                                Agreement.status.notin_([AgreementStatus.RETIRED.value])))
+                                                Agreement.status.in_(IN_FORCE_OR_COMING)))
     for a in rows:
         events = [("ends", a.end_date)]
         if notice_date(a):
@@ -465,19 +579,17 @@ def lapse_notices(session: Session, today: date, now: datetime) -> int:
             if not (today <= day <= horizon):
                 continue
             slas = [s for s in _slas_above(session, a) if s.end_date > (a.end_date if event == "ends" else day)]
-            if not slas:
-                continue
             affected = []
             for sla in slas:
                 for node in tree(session, sla):
                     if any(leg.agreement.id == a.id for leg in node.legs):
                         affected.append({"sla": sla.name, "key": node.target.key,
                                          "what": targets.short(node.target.kind, node.target.level, node.target.metric_name)})
+            if not affected:
+                continue
             party = session.get(Party, a.counterparty_id)
             context = {"agreement": a.name, "kind": AgreementKind(a.kind).label, "owner": party.name, "event": event,
                        "day": day.isoformat(), "days_left": (day - today).days, "targets": affected}
-            queued += _tell_managers(session, a.team_id, f"lapse:{a.id}:{event}:{day.isoformat()}",
-                                     "notice_lapse.yml.j2", context, now)
-            for sla in slas:  # keep the remembered verdicts current, so a later change is measured from here
-                recheck(session, sla, now)
+            queued += _tell(session, a.team_id, f"lapse:{a.id}:{event}:{day.isoformat()}", "notice_lapse.yml.j2",
+                            context, now)
     return queued

@@ -32,8 +32,14 @@ def enqueue(session: Session, team_id: str, key: str, channel: str, template: st
 
 def due(session: Session, now: datetime, limit: int = 50) -> list[int]:
     stale = now - CLAIM_TIMEOUT
+    # A claim never finished (a replica died mid-send, or the send timed out after Slack took it) is tried
+    # again; MAX_ATTEMPTS bounds how often, so a message Slack keeps refusing is not sent for ever.
+    session.exec(update(Outbox).where(Outbox.status == OutboxStatus.SENDING.value, Outbox.claimed_at < stale,
+                                      Outbox.attempts >= MAX_ATTEMPTS)
+                 .values(status=OutboxStatus.FAILED.value, last_error="no answer from Slack, attempt after attempt"))
     q = (select(Outbox.id).where(or_(Outbox.status == OutboxStatus.PENDING.value,
-                                     (Outbox.status == OutboxStatus.SENDING.value) & (Outbox.claimed_at < stale)))
+                                     (Outbox.status == OutboxStatus.SENDING.value) & (Outbox.claimed_at < stale)),
+                                 Outbox.attempts < MAX_ATTEMPTS)
          .order_by(Outbox.id).limit(limit))
     return list(session.exec(q))
 
@@ -43,7 +49,7 @@ def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
     stale = now - CLAIM_TIMEOUT
     result = session.exec(
         update(Outbox)
-        .where(Outbox.id == row_id,
+        .where(Outbox.id == row_id, Outbox.attempts < MAX_ATTEMPTS,
                or_(Outbox.status == OutboxStatus.PENDING.value,
                    (Outbox.status == OutboxStatus.SENDING.value) & (Outbox.claimed_at < stale)))
         .values(status=OutboxStatus.SENDING.value, claimed_at=now, attempts=Outbox.attempts + 1)

@@ -24,6 +24,7 @@ class Capability(StrEnum):
     RECORD_REQUIREMENT = "record a service requirement"
     DECIDE_REQUIREMENT = "decline or amend someone else's requirement"
     DRAFT_AGREEMENT = "draft agreements and keep calendars"
+    WAIVE_GAP = "waive a gap in cover"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -34,6 +35,8 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.RECORD_REQUIREMENT: frozenset({MEMBER}),
     Capability.DECIDE_REQUIREMENT: frozenset({ADMIN, SERVICE_MANAGER}),
     Capability.DRAFT_AGREEMENT: frozenset({ADMIN, SERVICE_MANAGER}),
+    # Accepting a gap is the service manager's judgement; being a workspace admin is not enough.
+    Capability.WAIVE_GAP: frozenset({SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

@@ -30,6 +30,14 @@ def lapse_notices(deps) -> None:
         coverage.lapse_notices(session, deps.today(), now)
 
 
+@job("coverage.recheck", IntervalTrigger(minutes=15))
+def recheck_cover(deps) -> None:
+    """The backstop: any loss of cover not announced when it happened (a setting changed, a calendar's holidays,
+    a replica down mid-change) is announced within a quarter of an hour."""
+    with deps.db.session() as session:
+        coverage.recheck_all(session, deps.clock.now())
+
+
 @job("outbox.deliver", IntervalTrigger(seconds=30))
 def deliver(deps) -> None:
     """Send what is queued: the last job, so what the others queued goes out in the same run."""

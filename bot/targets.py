@@ -218,10 +218,14 @@ class TermChange:
     review_month: int | None
 
     def apply(self, session: Session, actor: Actor, agreement: Agreement, _clauses) -> None:
-        start, end = self.start or agreement.start_date, self.end or agreement.end_date
+        current = agreement.pending_term or {}
+        start = self.start or date.fromisoformat(current.get("start", agreement.start_date.isoformat()))
+        end = self.end or date.fromisoformat(current.get("end", agreement.end_date.isoformat()))
+        month = self.review_month or current.get("review_month", agreement.review_month)
         if end <= start:
             raise InvalidInput({"end": "It must end after it starts."})
-        agreement.start_date, agreement.end_date = start, end
-        if self.review_month:
-            agreement.review_month = self.review_month
+        if agreement.agreed_version is None:  # nothing is in force yet: the draft simply changes
+            agreement.start_date, agreement.end_date, agreement.review_month = start, end, month
+        else:  # the term in force stays until both sides agree to this one
+            agreement.pending_term = {"start": start.isoformat(), "end": end.isoformat(), "review_month": month}
         session.add(agreement)

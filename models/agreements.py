@@ -75,6 +75,10 @@ class Agreement(Stamped, table=True):
     latest_version: int = Field(default=0)
     channel_id: str | None = Field(default=None, max_length=32)   # where it is negotiated
     thread_ts: str | None = Field(default=None, max_length=32)    # the headline message; the thread below is the negotiation
+    permalink: str | None = Field(default=None, max_length=500)   # a link to the headline, kept when it is posted
+    # Start, end and review month are those in force; a change of term proposed after agreement waits here
+    # (and in its version) until both sides agree to it.
+    pending_term: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     clauses: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Underpinning contracts only: the supplier's contract reference, notice period and renewal date.
     contract_ref: str | None = Field(default=None, max_length=120)

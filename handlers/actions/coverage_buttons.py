@@ -5,8 +5,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import coverage
-from bot.errors import DomainError
-from bot.permissions import SERVICE_MANAGER
+from bot.permissions import Capability, require
 from handlers.coverage_views import describe
 from handlers.views import action_form, waive_form
 from messages import render_message
@@ -25,13 +24,12 @@ def _channel(body: dict) -> str | None:
 def waive(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     actor = context["actor"]
-    if SERVICE_MANAGER not in actor.roles:
-        raise DomainError("Only a service manager can waive a gap in cover.")
+    require(actor, Capability.WAIVE_GAP)  # before the form is filled, not after
     target_id, rule = _target_and_rule(body)
     with context["deps"].db.session() as session:
         target, agreement = coverage.sla_target(session, actor.team_id, target_id)
-        check = next(c for c in coverage.check_agreement(session, agreement) if c.target.id == target.id)
-        gap = next((f.reason for f in check.check.problems() if f.rule == rule), "")
+        gap = next((f.reason for f in coverage.check_one(session, target, agreement).check.problems()
+                    if f.rule == rule), "")
     waive_form.open(client, body["trigger_id"], target_id=target_id, rule=rule, label=f"{target.key} {describe(target)}",
                     gap=gap, channel_id=_channel(body))
 

@@ -60,7 +60,7 @@ def menu(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bol
             "req_status.yml.j2", sentence=f"Asked <@{requester}> to confirm requirement #{number}."))
     elif what == "check":
         with deps.db.session() as session:
-            result = coverage.check_requirement(session, actor.team_id, int(number))
+            result = coverage.check_requirement(session, actor.team_id, int(number), actor.today())
             respond(replace_original=False, **render_message("capability_check.yml.j2", result=result, **HELPERS))
     elif what == "decline":
         require(actor, Capability.DECIDE_REQUIREMENT)

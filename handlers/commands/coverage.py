@@ -56,7 +56,7 @@ def check_requirement(req: SlashRequest) -> None:
     if not found:
         raise InvalidInput({"number": "Name the requirement by its number, like `/slm check #12`."})
     with req.deps.db.session() as session:
-        result = coverage.check_requirement(session, req.actor.team_id, int(found.group(1)))
+        result = coverage.check_requirement(session, req.actor.team_id, int(found.group(1)), req.actor.today())
         req.respond(**render_message("capability_check.yml.j2", result=result, **HELPERS))
 
 

@@ -1,8 +1,8 @@
-"""agreements, targets, versions, calendars
+"""agreements (targets, versions, sign-offs, calendars), back-to-back (links, waivers, actions, coverage), outbox, workspace settings
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-26 11:29:29.352019
+Create Date: 2026-11-26 12:04:02.651739
 """
 from alembic import op
 import sqlalchemy as sa
@@ -50,6 +50,40 @@ def upgrade() -> None:
     with op.batch_alter_table('document_template', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_template_team_id'), ['team_id'], unique=False)
 
+    op.create_table('outbox',
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('template', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('context', sa.JSON(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('message_ts', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'key', name='uq_outbox_team_key')
+    )
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_team_id'), ['team_id'], unique=False)
+
+    op.create_table('workspace_setting',
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('updated_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'key', name='uq_workspace_setting')
+    )
+    with op.batch_alter_table('workspace_setting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_workspace_setting_team_id'), ['team_id'], unique=False)
+
     op.create_table('agreement',
     sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
@@ -67,6 +101,8 @@ def upgrade() -> None:
     sa.Column('latest_version', sa.Integer(), nullable=False),
     sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('thread_ts', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('permalink', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    sa.Column('pending_term', sa.JSON(), nullable=True),
     sa.Column('clauses', sa.JSON(), nullable=False),
     sa.Column('contract_ref', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
     sa.Column('notice_days', sa.Integer(), nullable=True),
@@ -164,11 +200,105 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_target_agreement_id'), ['agreement_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_target_team_id'), ['team_id'], unique=False)
 
+    op.create_table('action',
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('owner_party_id', sa.Integer(), nullable=True),
+    sa.Column('owner_user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('due', sa.Date(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('agreement_id', sa.Integer(), nullable=True),
+    sa.Column('target_id', sa.Integer(), nullable=True),
+    sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('done_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['agreement_id'], ['agreement.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['owner_party_id'], ['party.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['target_id'], ['target.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'number', name='uq_action_team_number')
+    )
+    with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_team_id'), ['team_id'], unique=False)
+
+    op.create_table('coverage_state',
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('verdict', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('rules', sa.JSON(), nullable=False),
+    sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('checked_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['target_id'], ['target.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('target_id')
+    )
+    with op.batch_alter_table('coverage_state', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_coverage_state_team_id'), ['team_id'], unique=False)
+
+    op.create_table('target_link',
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sla_target_id', sa.Integer(), nullable=False),
+    sa.Column('leg_target_id', sa.Integer(), nullable=False),
+    sa.Column('stage', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['leg_target_id'], ['target.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sla_target_id'], ['target.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('sla_target_id', 'leg_target_id', name='uq_target_link')
+    )
+    with op.batch_alter_table('target_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_target_link_leg_target_id'), ['leg_target_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_target_link_sla_target_id'), ['sla_target_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_target_link_team_id'), ['team_id'], unique=False)
+
+    op.create_table('waiver',
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('rule', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('gap', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.ForeignKeyConstraint(['target_id'], ['target.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('target_id', 'rule', name='uq_waiver_target_rule')
+    )
+    with op.batch_alter_table('waiver', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_waiver_target_id'), ['target_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_waiver_team_id'), ['team_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('waiver', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_waiver_team_id'))
+        batch_op.drop_index(batch_op.f('ix_waiver_target_id'))
+
+    op.drop_table('waiver')
+    with op.batch_alter_table('target_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_target_link_team_id'))
+        batch_op.drop_index(batch_op.f('ix_target_link_sla_target_id'))
+        batch_op.drop_index(batch_op.f('ix_target_link_leg_target_id'))
+
+    op.drop_table('target_link')
+    with op.batch_alter_table('coverage_state', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_coverage_state_team_id'))
+
+    op.drop_table('coverage_state')
+    with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_team_id'))
+
+    op.drop_table('action')
     with op.batch_alter_table('target', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_target_team_id'))
         batch_op.drop_index(batch_op.f('ix_target_agreement_id'))
@@ -195,6 +325,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_agreement_counterparty_id'))
 
     op.drop_table('agreement')
+    with op.batch_alter_table('workspace_setting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workspace_setting_team_id'))
+
+    op.drop_table('workspace_setting')
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_team_id'))
+        batch_op.drop_index(batch_op.f('ix_outbox_status'))
+
+    op.drop_table('outbox')
     with op.batch_alter_table('document_template', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_template_team_id'))
 
