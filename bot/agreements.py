@@ -35,6 +35,7 @@ from models import (
 )
 from models.base import name_key
 
+GROUP_DM_LIMIT = 8  # people in a Slack group DM, besides the bot
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 COUNTERPARTY_KIND = {AgreementKind.SLA: PartyKind.CUSTOMER, AgreementKind.OLA: PartyKind.SUPPORT_GROUP,
@@ -286,10 +287,14 @@ def _check_draft(session: Session, actor: Actor, data: DraftInput) -> tuple[str,
         errors["end"] = "It must end after it starts."
     if data.review_month is not None and not 1 <= data.review_month <= 12:
         errors["review_month"] = "Choose a month."
-    if not data.channel_id and party is not None and not any(
-            service_map.contacts_of(session, actor.team_id, party.id).values()):
-        errors["channel"] = (f"Choose where to negotiate: {party.name} has no contacts yet for me to open a group "
-                             "DM with (add them with /slm party add, or pick a channel).")
+    if not data.channel_id and party is not None:
+        people = {u for users in service_map.contacts_of(session, actor.team_id, party.id).values() for u in users}
+        if not people:
+            errors["channel"] = (f"Choose where to negotiate: {party.name} has no contacts yet for me to open a group "
+                                 "DM with (add them with /slm party add, or pick a channel).")
+        elif len(people | {actor.user_id}) > GROUP_DM_LIMIT:
+            errors["channel"] = (f"{party.name} has more contacts than a group DM holds ({GROUP_DM_LIMIT} people): "
+                                 "choose a channel to negotiate in.")
     if data.notice_days is not None and not 0 <= data.notice_days <= 3650:
         errors["notice_days"] = "A notice period is a number of days, from 0 to 3650."
     if len(text.line(data.contract_ref)) > 120:
@@ -327,7 +332,7 @@ def negotiators(session: Session, agreement: Agreement) -> list[str]:
     """Who a group DM for the negotiation brings together: whoever drafted it, and the counterparty's contacts."""
     contacts = service_map.contacts_of(session, agreement.team_id, agreement.counterparty_id)
     people = [agreement.created_by] + [u for users in contacts.values() for u in users]
-    return list(dict.fromkeys(people))[:8]  # Slack's group DMs hold at most 8 people besides the bot
+    return list(dict.fromkeys(people))
 
 
 def retire(session: Session, actor: Actor, agreement: Agreement) -> Agreement:
@@ -342,11 +347,18 @@ def retire(session: Session, actor: Actor, agreement: Agreement) -> Agreement:
     return agreement
 
 
-def mark_posted(session: Session, agreement: Agreement, channel_id: str, thread_ts: str) -> None:
-    agreement.channel_id, agreement.thread_ts = channel_id, thread_ts
+def mark_posted(session: Session, agreement: Agreement, channel_id: str, thread_ts: str,
+                permalink: str | None = None) -> None:
+    agreement.channel_id, agreement.thread_ts, agreement.permalink = channel_id, thread_ts, permalink
     if agreement.status == AgreementStatus.DRAFT.value:
         agreement.status = AgreementStatus.NEGOTIATING.value
     session.add(agreement)
+
+
+def unposted_versions(session: Session, agreement: Agreement) -> list[AgreementVersion]:
+    return list(session.exec(select(AgreementVersion).where(AgreementVersion.agreement_id == agreement.id,
+                                                            AgreementVersion.message_ts.is_(None))
+                             .order_by(AgreementVersion.number)))
 
 
 def record_version_post(session: Session, row: AgreementVersion, message_ts: str) -> None:

@@ -50,6 +50,12 @@ class Deps:
         return load_benchmarks(extra)
 
     @cached_property
+    def profile_client(self) -> WebClient:
+        """For reading a person's profile before the ack: no retries, a short timeout (Slack's 3 seconds)."""
+        return WebClient(token=self.settings.bot_token, base_url=self.settings.slack_api_url, timeout=2,
+                         retry_handlers=[])
+
+    @cached_property
     def client(self) -> WebClient:
         """The Web API client for what the bot sends on its own (scheduled jobs)."""
         return create_web_client(self.settings)

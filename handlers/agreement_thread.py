@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot import agreements, coverage, delivery, service_map
 from bot.context import Actor
 from messages import render_message
+from messages.markdown import chunks
 from models import Agreement, AgreementKind, AgreementStatus, AgreementVersion, Requirement
 
 
@@ -37,11 +38,11 @@ def post_version(client: WebClient, deps, agreement: Agreement, row: AgreementVe
     """The version in the thread, then its document as a file beside it. Returns the post's ts."""
     posted = client.chat_postMessage(channel=agreement.channel_id, thread_ts=agreement.thread_ts, **render_message(
         "agreement_version.yml.j2", version=row, name=agreement.name, unanswered=list(unanswered), warning=warning))
+    with deps.db.session() as session:  # posted: never post it twice, whatever happens to the file below
+        agreements.record_version_post(session, session.merge(row), posted["ts"])
     client.files_upload_v2(channel=agreement.channel_id, thread_ts=agreement.thread_ts, content=row.document,
                            filename=f"{_slug(agreement.name)}-v{row.number}.md",
                            title=f"{agreement.name}, version {row.number}")
-    with deps.db.session() as session:
-        agreements.record_version_post(session, session.merge(row), posted["ts"])
     return posted["ts"]
 
 
@@ -55,9 +56,10 @@ def start_thread(client: WebClient, deps, actor: Actor, agreement_id: int, *, un
     if not channel:  # no channel chosen: a group DM of whoever drafted it and the other side's contacts
         channel = client.conversations_open(users=",".join(people))["channel"]["id"]
     posted = client.chat_postMessage(channel=channel, **message)
+    link = client.chat_getPermalink(channel=posted["channel"], message_ts=posted["ts"])["permalink"]
     with deps.db.session() as session:
         agreement = agreements.get(session, actor.team_id, agreement_id)
-        agreements.mark_posted(session, agreement, posted["channel"], posted["ts"])
+        agreements.mark_posted(session, agreement, posted["channel"], posted["ts"], link)
         first = agreements.version(session, agreement, 1)
     post_version(client, deps, agreement, first, unanswered=unanswered, warning=warning)
     refresh_headline(client, deps, actor, agreement_id)
@@ -73,6 +75,13 @@ def refresh_headline(client: WebClient, deps, actor: Actor, agreement_id: int) -
     client.chat_update(channel=agreement.channel_id, ts=agreement.thread_ts, **message)
 
 
+def document_message(agreement: Agreement, row: AgreementVersion) -> dict:
+    """A version's document, for the person who asked to see it."""
+    return render_message("agreement_show.yml.j2", name=agreement.name, number=row.number, author=row.created_by,
+                          sha=row.document_sha256, reason=row.reason if row.number > 1 else "",
+                          in_force=agreement.agreed_version == row.number, chunks=chunks(row.document))
+
+
 def underpinning_changed(client: WebClient, deps, actor: Actor, agreement_id: int, why: str) -> None:
     """An OLA or UC changed: check the SLAs above it again; the service managers hear of any cover lost."""
     with deps.db.session() as session:
@@ -83,9 +92,3 @@ def underpinning_changed(client: WebClient, deps, actor: Actor, agreement_id: in
         queued = coverage.after_underpinning_change(session, agreement, actor.at(), why)
     if queued:
         delivery.deliver_pending(deps, client)
-
-
-def permalink(client: WebClient, agreement: Agreement) -> str | None:
-    if not (agreement.channel_id and agreement.thread_ts):
-        return None
-    return client.chat_getPermalink(channel=agreement.channel_id, message_ts=agreement.thread_ts)["permalink"]

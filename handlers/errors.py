@@ -31,8 +31,18 @@ def _response_url(body: dict) -> str | None:
 
 
 def report(error: Exception, body: dict, client, context, ack) -> None:
-    """A guarded listener failed: ack if it had not, then tell the person."""
-    message = _message(error)
+    """A guarded listener failed: ack if it had not, then tell the person.
+
+    When the listener had already done what was asked (it says so in context["done"]) and only telling
+    Slack about it failed, the person is told that, so they do not do it again.
+    """
+    done = context.get("done") if context is not None else None
+    if done and not isinstance(error, DomainError):
+        log.error("listener failed after its work was done", exc_info=error)
+        message = render_message("error.yml.j2", text=f"{done}; but showing it in Slack failed, so some messages may "
+                                                       "be missing. Nothing needs doing again.", ours=True)
+    else:
+        message = _message(error)
     if ack is not None and ack.response is None:
         if body.get("type") == "view_submission" and body.get("view", {}).get("blocks"):
             first = next((b.get("block_id") for b in body["view"]["blocks"] if b.get("type") == "input"), None)

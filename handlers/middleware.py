@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import members
@@ -17,27 +16,32 @@ from bot.context import Actor
 log = logging.getLogger(__name__)
 
 
-def resolve_actor(deps, client: WebClient, team_id: str, user_id: str) -> Actor:
+def resolve_actor(deps, team_id: str, user_id: str) -> Actor:
     now = deps.clock.now()
     with deps.db.session() as session:
         member = members.get(session, team_id, user_id)
-        if not members.is_fresh(member, now):
-            try:
-                user = client.users_info(user=user_id)["user"]
-                member = members.remember(session, team_id, user_id, name=user.get("real_name") or user.get("name", ""),
-                                          tz=user.get("tz") or "UTC",
-                                          is_admin=bool(user.get("is_admin") or user.get("is_owner")), now=now)
-            except SlackApiError as err:  # act with what we know; try again on the next request
-                log.warning("users.info failed for %s: %s", user_id, err.response.get("error"))
+        fresh = members.is_fresh(member, now)
+    if not fresh:
+        # Before the ack: a quick call with no retries; on any trouble act with what we know, try again next time.
+        try:
+            user = deps.profile_client.users_info(user=user_id)["user"]
+            with deps.db.session() as session:
+                members.remember(session, team_id, user_id, name=user.get("real_name") or user.get("name", ""),
+                                 tz=user.get("tz") or "UTC", is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+                                 now=now)
+        except (SlackApiError, OSError) as err:
+            log.warning("users.info failed for %s: %s", user_id, getattr(err, "response", {}) or err)
+    with deps.db.session() as session:
+        member = members.get(session, team_id, user_id)
         roles = members.roles_of(session, team_id, user_id)
-        tz = member.tz if member else "UTC"
-    return Actor(team_id=team_id, user_id=user_id, roles=roles, tz=tz, now=now, org_tz=deps.settings.timezone)
+    return Actor(team_id=team_id, user_id=user_id, roles=roles, tz=member.tz if member else "UTC", now=now,
+                 org_tz=deps.settings.timezone)
 
 
 def register(app: App, deps) -> None:
     @app.middleware
-    def attach_actor(context: BoltContext, client: WebClient, next):
+    def attach_actor(context: BoltContext, next):
         context["deps"] = deps
         if context.team_id and context.user_id:
-            context["actor"] = resolve_actor(deps, client, context.team_id, context.user_id)
+            context["actor"] = resolve_actor(deps, context.team_id, context.user_id)
         next()

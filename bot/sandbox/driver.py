@@ -58,8 +58,8 @@ class SlackDriver:
             all_headers.update(self.sign(body, timestamp, secret))
         all_headers.update(headers or {})
         resp = self.http.post(self.events_url, content=body.encode("utf-8"), headers=all_headers)
-        if self.wait_idle is not None:
-            self.wait_idle()
+        if self.wait_idle is not None and not self.wait_idle():
+            raise AssertionError("the bot's listeners were still running 30 s after the request")
         parsed = None
         if resp.headers.get("content-type", "").startswith("application/json") and resp.text:
             parsed = resp.json()

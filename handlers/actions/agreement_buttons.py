@@ -11,7 +11,6 @@ from handlers.coverage_views import HELPERS
 from handlers.views import agreement_propose
 from messages import render_message
 from messages.ids import Action
-from messages.markdown import chunks
 
 
 def propose(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
@@ -37,6 +36,7 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
                               active=agreement.status == AgreementStatus.ACTIVE, start=agreement.start_date.isoformat(),
                               user=actor.user_id, side_label="provider" if result.side == "provider" else "other side",
                               waiting_for=result.waiting_for or "", sha=result.signoff.document_sha256)
+    context["done"] = f"Your agreement to version {number} of {agreement.name} is recorded"
     client.chat_postMessage(channel=agreement.channel_id, thread_ts=agreement.thread_ts, **news)
     agreement_thread.refresh_headline(client, deps, actor, agreement.id)
     if result.now_agreed:
@@ -49,10 +49,7 @@ def show(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
     with context["deps"].db.session() as session:
         agreement = agreements.get(session, actor.team_id, int(body["actions"][0]["value"]))
         row = agreements.version(session, agreement)
-    respond(replace_original=False, response_type="ephemeral", **render_message(
-        "agreement_show.yml.j2", name=agreement.name, number=row.number, author=row.created_by, sha=row.document_sha256,
-        reason=row.reason if row.number > 1 else "", in_force=agreement.agreed_version == row.number,
-        chunks=chunks(row.document)))
+    respond(replace_original=False, response_type="ephemeral", **agreement_thread.document_message(agreement, row))
 
 
 def register(app) -> None:

@@ -6,11 +6,10 @@ import re
 from bot import agreements, service_map
 from bot.errors import InvalidInput
 from bot.permissions import Capability, require
-from handlers.agreement_thread import permalink, refresh_headline, start_thread, underpinning_changed
+from handlers.agreement_thread import document_message, post_version, refresh_headline, start_thread, underpinning_changed
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.views import agreement_draft
 from messages import render_message
-from messages.markdown import chunks
 from models import AgreementKind
 
 VERSION = re.compile(r"^v?(\d+)$", re.IGNORECASE)
@@ -40,7 +39,7 @@ def listing(kind: AgreementKind):
                 rows.append({"name": a.name, "status": agreements.status_line(a),
                              "counterparty": service_map.get_party(session, a.team_id, a.counterparty_id).name,
                              "next_review": agreements.next_review(a, today).isoformat(),
-                             "thread": permalink(req.client, a)})
+                             "thread": a.permalink})
         req.respond(**render_message("agreement_list.yml.j2", rows=rows, kind=kind.value, kind_label=kind.label))
     return run
 
@@ -62,9 +61,7 @@ def show(kind: AgreementKind):
         with req.deps.db.session() as session:
             agreement = agreements.by_name(session, req.actor.team_id, name, kind)
             row = agreements.version(session, agreement, numbers[-1] if numbers else None)
-        req.respond(**render_message("agreement_show.yml.j2", name=agreement.name, number=row.number, author=row.created_by,
-                                     sha=row.document_sha256, reason=row.reason if row.number > 1 else "",
-                                     in_force=agreement.agreed_version == row.number, chunks=chunks(row.document)))
+        req.respond(**document_message(agreement, row))
     return run
 
 
@@ -87,12 +84,14 @@ def post(kind: AgreementKind):
         require(req.actor, Capability.DRAFT_AGREEMENT)
         with req.deps.db.session() as session:
             agreement = agreements.by_name(session, req.actor.team_id, req.args, kind)
-        if agreement.thread_ts:
-            req.respond(**render_message("agreement_posted.yml.j2", name=agreement.name, channel_id=agreement.channel_id,
-                                         warning=None))
-            return
-        posted = start_thread(req.client, req.deps, req.actor, agreement.id, unanswered=[], warning=None)
-        req.respond(**render_message("agreement_posted.yml.j2", name=posted.name, channel_id=posted.channel_id,
+            unposted = agreements.unposted_versions(session, agreement)
+        if not agreement.thread_ts:
+            agreement = start_thread(req.client, req.deps, req.actor, agreement.id, unanswered=[], warning=None)
+            unposted = unposted[1:]  # start_thread posts version 1
+        for row in unposted:  # whatever a failure left unposted, in order
+            post_version(req.client, req.deps, agreement, row)
+        refresh_headline(req.client, req.deps, req.actor, agreement.id)
+        req.respond(**render_message("agreement_posted.yml.j2", name=agreement.name, channel_id=agreement.channel_id,
                                      warning=None))
     return run
 

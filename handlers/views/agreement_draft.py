@@ -74,6 +74,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if drafted is None:
         return
     ack()
+    context["done"] = f"{drafted.agreement.name} is drafted (`/slm {kind.value} post {drafted.agreement.name}` posts it)"
     try:
         agreement = agreement_thread.start_thread(client, deps, actor, drafted.agreement.id,
                                                   unanswered=drafted.unanswered, warning=drafted.warning)

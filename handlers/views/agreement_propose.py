@@ -107,6 +107,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         return
     ack()
     agreement, made = done
+    context["done"] = f"Version {made.version.number} of {agreement.name} is recorded"
     agreement_thread.post_version(client, deps, agreement, made.version, warning=made.warning)
     agreement_thread.refresh_headline(client, deps, actor, agreement.id)
     agreement_thread.underpinning_changed(client, deps, actor, agreement.id,

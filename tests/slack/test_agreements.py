@@ -343,3 +343,13 @@ def test_retiring(slack, sandbox, db, team, acme):
     assert "retired" in text_of(headline) and "Propose change" not in text_of(headline)
     slack.command(f"sla retire {NAME}")
     assert "is already retired" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_when_slack_fails_after_a_proposal_is_recorded_the_person_is_told_it_is_recorded(slack, sandbox, db, team, acme):
+    draft(slack, sandbox, team, acme)
+    sandbox.fail_next("files.getUploadURLExternal", 500, times=3)  # past the client's retries
+    assert propose(slack, sandbox, team, CAROL, {Block.PROP_DURATION: "6h", Block.PROP_REASON: "thin night shift"}).ok
+    assert [v.number for v in versions(db)] == [1, 2]
+    told = text_of(sandbox.dms(CAROL)[-1])
+    assert "Version 2 of Acme Retail: Payroll is recorded; but showing it in Slack failed" in told
+    assert "Nothing needs doing again." in told

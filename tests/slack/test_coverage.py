@@ -252,3 +252,60 @@ def test_the_organisation_sets_the_hand_off_allowance(slack, sandbox, db, team, 
     assert "`handoff` 1h 30m" in text_of(sandbox.last_ephemeral(ALICE))
     slack.command("tree Acme Payroll")
     assert "not covered (time)" in text_of(sandbox.last_ephemeral(ALICE))  # 1h + 1h 30m + 2h is over 4h
+
+
+def sm_actor(team):
+    return Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START, tz="Europe/London")
+
+
+def test_a_waiver_lapses_when_the_gap_changes(slack, sandbox, db, team, world):
+    build_tree(slack, sandbox, team)
+    with db.session() as s:
+        sla = s.exec(select(Agreement).where(Agreement.name == "Acme Payroll")).one()
+        from bot import coverage
+
+        for c in coverage.check_agreement(s, sla):
+            for gap in c.gaps:
+                coverage.waive(s, sm_actor(team), c.target.id, gap.rule, "accepted for now")
+        assert not any(c.gaps for c in coverage.check_agreement(s, sla))
+        # The contract's availability weakens: the availability gap is another gap now, and counts again.
+        uc = s.exec(select(Agreement).where(Agreement.name == "Carrier X contract")).one()
+        agreements.propose(s, sm_actor(team), uc, targets.TargetChange(key="T2", goal="99.5%"), "cheaper", DOCS)
+        gaps = [g.rule for c in coverage.check_agreement(s, sla) for g in c.gaps]
+    assert gaps == ["availability"]
+    slack.command("tree Acme Payroll")
+    assert "_(the waiver of this gap lapsed: the gap changed since)_" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_retiring_an_ola_takes_its_cover_away_and_says_so(slack, sandbox, db, team, world):
+    build_tree(slack, sandbox, team)
+    slack.command("ola retire Network OLA")
+    [notice] = sandbox.dms(ALICE)
+    shown = text_of(notice)
+    assert "*Acme Payroll* lost cover after Network OLA was retired" in shown
+    assert "ownership: covered → *not covered*" in shown
+    slack.command("tree Acme Payroll")
+    assert "Network group's OLA “Network OLA” is retired" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_an_agreed_contract_counts_as_agreed_until_a_change_is_agreed(slack, sandbox, db, team, world):
+    from bot import coverage
+
+    build_tree(slack, sandbox, team)
+    with db.session() as s:
+        uc = s.exec(select(Agreement).where(Agreement.name == "Carrier X contract")).one()
+        dave = Actor(team_id=team, user_id=DAVE, roles=frozenset(), now=START)
+        agreements.agree(s, dave, uc, uc.latest_version)
+        agreements.agree(s, sm_actor(team), uc, uc.latest_version)
+        assert uc.agreed_version == uc.latest_version
+        # A proposed cut to the contract's term does not shorten the term in force.
+        agreements.propose(s, dave, uc, targets.TargetChange(key="T2", goal="99.99%"), "an offer", DOCS)
+        agreements.propose(s, dave, uc, targets.TermChange(start=None, end=date(2026, 9, 30), review_month=None),
+                           "we want out early", DOCS)
+        assert uc.end_date == date(2027, 3, 31) and uc.pending_term["end"] == "2026-09-30"
+        sla_row = s.exec(select(Agreement).where(Agreement.name == "Acme Payroll")).one()
+        checks = {c.target.key: c for c in coverage.check_agreement(s, sla_row)}
+        # The offer of 99.99% is not agreed, so the availability gap stands (99.95% x 99.9% in force).
+        assert "availability" in [g.rule for g in checks["T2"].gaps]
+        assert not any(f.rule == "dates" and "2026" in f.reason and "September" in f.reason
+                       for f in checks["T1"].check.findings)
