@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
 
-from bot.parsing import Duration, ServiceHours, format_days
+from bot.parsing import Duration, ServiceHours, format_days, merge_spans
 
 __all__ = ["Calendar", "CALENDAR_24X7_UTC", "Uncovered", "uncovered"]
 
@@ -442,7 +442,7 @@ def uncovered(need: Calendar, have: Calendar, start: date, end: date) -> Uncover
     while day <= end:
         usual = [g for a, b in plain_need._day_intervals(day) for g in plain_open.gaps(a, b)]
         if usual:
-            weekly[day.weekday()] = _merge(weekly.get(day.weekday(), []) + _wall_spans(need, day, usual))
+            weekly[day.weekday()] = merge_spans(weekly.get(day.weekday(), []) + _wall_spans(need, day, usual))
         real = [g for a, b in need._day_intervals(day) for g in have_open.gaps(a, b)]
         if real:
             day_gaps.append((day, real, usual))
@@ -520,18 +520,7 @@ def _wall_spans(cal: Calendar, day: date, intervals: list[Interval]) -> Spans:
             e = min(s + max(int((b - a).total_seconds()) // 60, 1), _FULL_DAY)
         if s < e:
             spans.append((s, e))
-    return _merge(spans)
-
-
-def _merge(spans: Spans) -> Spans:
-    """Union of minute spans; touching spans join."""
-    out: Spans = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
+    return merge_spans(spans)
 
 
 def _minus(spans: Spans, cover: Spans) -> Spans:

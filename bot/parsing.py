@@ -617,7 +617,7 @@ class ServiceHours:
             raise ValueError("ServiceHours needs at least one window")
         normalised: list[tuple[int, time, time | None]] = []
         for day in sorted(per_day):
-            for s, e in _merge(per_day[day]):
+            for s, e in merge_spans(per_day[day]):
                 normalised.append((day, time(s // 60, s % 60), _from_minutes(e)))
         object.__setattr__(self, "tz", zone)
         object.__setattr__(self, "windows", tuple(normalised))
@@ -645,7 +645,7 @@ class ServiceHours:
         return format_service_hours(self)
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Union of minute spans; touching spans (12:00-13:00, 13:00-14:00) join."""
     out: list[tuple[int, int]] = []
     for s, e in sorted(spans):
@@ -904,7 +904,7 @@ def _format_windows(spans: list[tuple[int, int, int]]) -> str:
     for d, s, e in spans:
         by_day.setdefault(d, []).append((s, e))
     for d in sorted(by_day):
-        per_day[d] = tuple(_merge(by_day[d]))
+        per_day[d] = tuple(merge_spans(by_day[d]))
     if len(per_day) == 7 and all(w == ((0, _FULL_DAY),) for w in per_day.values()):
         return "24x7"
     # Days with identical hours share one group ("Mon-Fri", "Mon, Wed, Fri");
