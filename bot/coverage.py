@@ -6,6 +6,7 @@ is agreed, waivers, upgrade actions, and notices when cover is lost.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -150,27 +151,35 @@ def _live_links(session: Session, sla_target: Target) -> list[TargetLink]:
     return [ln for ln in links_under(session, sla_target) if not session.get(Target, ln.leg_target_id).retired]
 
 
+def gap_key(finding: Finding) -> str:
+    """A gap's fingerprint: the same rule saying the same thing. Buttons carry it; waivers are kept by it."""
+    return hashlib.sha256(f"{finding.rule}\n{finding.reason[:2000]}".encode()).hexdigest()[:16]
+
+
 @dataclass
 class TargetCheck:
     target: Target
     check: Check
-    waived: dict[str, Waiver]
+    waived: list[Waiver]
 
     def waiver_for(self, finding: Finding) -> Waiver | None:
-        """The waiver that still covers this finding: one given for this very gap. A gap that changed
-        (a weaker leg, a tighter target) needs waiving again."""
-        waiver = self.waived.get(finding.rule)
-        return waiver if waiver is not None and waiver.gap == finding.reason[:2000] else None
+        """The waiver given for this very gap, if any. A gap that changed (a weaker leg, a tighter target)
+        is another gap, and needs waiving again."""
+        key = gap_key(finding)
+        return next((w for w in self.waived if w.gap_key == key), None)
+
+    def finding(self, key: str) -> Finding | None:
+        return next((f for f in self.check.problems() if gap_key(f) == key), None)
 
     @property
     def gaps(self) -> list[Finding]:
         """What stops agreement: "not covered" findings with no waiver for that very gap."""
         return [f for f in self.check.problems() if f.verdict == Verdict.NOT_COVERED and self.waiver_for(f) is None]
 
-    @property
-    def lapsed_waivers(self) -> list[Waiver]:
-        current = {f.rule: f for f in self.check.problems()}
-        return [w for rule, w in self.waived.items() if rule in current and self.waiver_for(current[rule]) is None]
+    def lapsed(self, rule: str) -> bool:
+        """A waiver of this rule whose gap is no longer there as it was."""
+        current = {gap_key(f) for f in self.check.problems()}
+        return any(w.rule == rule and w.gap_key not in current for w in self.waived)
 
     @property
     def verdict(self) -> Verdict:
@@ -194,7 +203,7 @@ def check_one(session: Session, target: Target, agreement: Agreement | None = No
     if notes:
         findings = result.findings + notes
         result = Check(result.target, worst(f.verdict for f in findings), findings)
-    waived = {w.rule: w for w in session.exec(select(Waiver).where(Waiver.target_id == target.id))}
+    waived = list(session.exec(select(Waiver).where(Waiver.target_id == target.id)))
     return TargetCheck(target, result, waived)
 
 
@@ -232,30 +241,28 @@ def sla_target(session: Session, team_id: str, target_id: int) -> tuple[Target, 
     return target, session.get(Agreement, target.agreement_id)
 
 
-def waive(session: Session, actor: Actor, target_id: int, rule: str, reason: str | None) -> Waiver:
-    """A service manager accepts a gap, with a written reason; the waiver is shown on the SLA and counted."""
+def waive(session: Session, actor: Actor, target_id: int, key: str, reason: str | None) -> Waiver:
+    """A service manager accepts one gap, with a written reason; the waiver is shown on the SLA and counted."""
     require(actor, Capability.WAIVE_GAP)
     why = text.line(reason, 2000)
     if not why:
         raise InvalidInput({"reason": "Say why this gap is acceptable; it is kept with the SLA."})
     target, agreement = sla_target(session, actor.team_id, target_id)
     found = check_one(session, target, agreement)
-    gap = next((f for f in found.check.problems() if f.rule == rule), None)
+    gap = found.finding(key)
     if gap is None:
-        raise DomainError(f"{target.key} has no {rule} gap to waive any more.")
+        raise DomainError(f"That gap of {target.key} is not there any more: it changed or closed. "
+                          f"See `/slm tree {agreement.name}`.")
     if found.waiver_for(gap) is not None:
-        raise DomainError(f"The {rule} gap of {target.key} is already waived.")
-    row = found.waived.get(rule)  # a waiver of an earlier form of this gap is renewed, with the new reason
-    if row is None:
-        row = Waiver(team_id=actor.team_id, target_id=target.id, rule=rule, gap="", reason="", created_at=actor.at(),
-                     created_by=actor.user_id)
-    row.gap, row.reason, row.created_at, row.created_by = gap.reason[:2000], why, actor.at(), actor.user_id
+        raise DomainError(f"That {gap.rule} gap of {target.key} is already waived.")
+    row = Waiver(team_id=actor.team_id, target_id=target.id, rule=gap.rule, gap_key=key, gap=gap.reason[:2000],
+                 reason=why, created_at=actor.at(), created_by=actor.user_id)
     try:
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
-        raise DomainError(f"The {rule} gap of {target.key} was waived at the same moment by someone else.") from None
-    audit.record(session, actor, "coverage.waive", "target", target.id, rule=rule, gap=gap.reason, reason=why)
+        raise DomainError(f"That {gap.rule} gap of {target.key} was waived at the same moment by someone else.") from None
+    audit.record(session, actor, "coverage.waive", "target", target.id, rule=gap.rule, gap=gap.reason, reason=why)
     return row
 
 
@@ -309,10 +316,10 @@ def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str |
     return row
 
 
-def upgrade_suggestion(session: Session, team_id: str, target_id: int, rule: str) -> tuple[str, int | None, date]:
+def upgrade_suggestion(session: Session, team_id: str, target_id: int, key: str) -> tuple[str, int | None, date]:
     """A first wording for the upgrade action of a gap: its title, the owner, the date (the SLA's start)."""
     target, agreement = sla_target(session, team_id, target_id)
-    finding = next((f for f in check_one(session, target, agreement).check.problems() if f.rule == rule), None)
+    finding = check_one(session, target, agreement).finding(key)
     legs = [session.get(Target, ln.leg_target_id) for ln in _live_links(session, target)]
     owner = None
     if legs:

@@ -1,7 +1,7 @@
 """What the back-to-back messages need to say of targets and agreements (passed to their templates)."""
 from __future__ import annotations
 
-from bot import targets
+from bot import coverage, targets
 from models import AgreementKind
 
 
@@ -17,4 +17,4 @@ def kind_label(agreement) -> str:
     return AgreementKind(agreement.kind).label
 
 
-HELPERS = {"describe": describe, "what": what, "kind_label": kind_label}
+HELPERS = {"describe": describe, "what": what, "kind_label": kind_label, "gap_key": coverage.gap_key}

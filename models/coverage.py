@@ -25,14 +25,19 @@ class TargetLink(Stamped, table=True):
 
 
 class Waiver(Stamped, table=True):
-    """A service manager accepted a gap, with a written reason, so the SLA can be agreed despite it."""
+    """A service manager accepted one gap, with a written reason, so the SLA can be agreed despite it.
+
+    It holds for that gap as worded when waived (`gap_key` is its fingerprint): when the gap changes, a
+    weaker leg or a tighter target, the waiver lapses and the gap counts again.
+    """
 
     __tablename__ = "waiver"
-    __table_args__ = (UniqueConstraint("target_id", "rule", name="uq_waiver_target_rule"),)
+    __table_args__ = (UniqueConstraint("target_id", "gap_key", name="uq_waiver_target_gap"),)
 
     id: int | None = Field(default=None, primary_key=True)
     target_id: int = Field(sa_column=Column(Integer, ForeignKey("target.id", ondelete="CASCADE"), nullable=False, index=True))
     rule: str = Field(max_length=16)      # which check: time, availability, hours, dates, ownership, ...
+    gap_key: str = Field(max_length=16)
     gap: str = Field(max_length=2000)     # the gap as it was when waived, in words
     reason: str = Field(max_length=2000)
 

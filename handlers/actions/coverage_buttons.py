@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import coverage
+from bot.errors import DomainError
 from bot.permissions import Capability, require
 from handlers.coverage_views import describe
 from handlers.views import action_form, waive_form
@@ -12,9 +13,9 @@ from messages import render_message
 from messages.ids import Action
 
 
-def _target_and_rule(body: dict) -> tuple[int, str]:
-    target_id, _, rule = body["actions"][0]["value"].partition(":")
-    return int(target_id), rule
+def _target_and_gap(body: dict) -> tuple[int, str]:
+    target_id, _, key = body["actions"][0]["value"].partition(":")
+    return int(target_id), key
 
 
 def _channel(body: dict) -> str | None:
@@ -25,20 +26,21 @@ def waive(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None
     ack()
     actor = context["actor"]
     require(actor, Capability.WAIVE_GAP)  # before the form is filled, not after
-    target_id, rule = _target_and_rule(body)
+    target_id, key = _target_and_gap(body)
     with context["deps"].db.session() as session:
         target, agreement = coverage.sla_target(session, actor.team_id, target_id)
-        gap = next((f.reason for f in coverage.check_one(session, target, agreement).check.problems()
-                    if f.rule == rule), "")
-    waive_form.open(client, body["trigger_id"], target_id=target_id, rule=rule, label=f"{target.key} {describe(target)}",
-                    gap=gap, channel_id=_channel(body))
+        gap = coverage.check_one(session, target, agreement).finding(key)
+    if gap is None:
+        raise DomainError(f"That gap of {target.key} is not there any more: see `/slm tree {agreement.name}`.")
+    waive_form.open(client, body["trigger_id"], target_id=target_id, key=key, rule=gap.rule,
+                    label=f"{target.key} {describe(target)}", gap=gap.reason, channel_id=_channel(body))
 
 
 def upgrade(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
-    target_id, rule = _target_and_rule(body)
+    target_id, key = _target_and_gap(body)
     with context["deps"].db.session() as session:
-        action_form.open(client, body["trigger_id"], session, context["actor"], target_id=target_id, rule=rule,
+        action_form.open(client, body["trigger_id"], session, context["actor"], target_id=target_id, key=key,
                          channel_id=_channel(body))
 
 

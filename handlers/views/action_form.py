@@ -18,15 +18,15 @@ FIELDS = {"title": Block.COV_TITLE, "owner_party": Block.COV_OWNER_PARTY, "owner
           "due": Block.COV_DUE}
 
 
-def open(client: WebClient, trigger_id: str, session, actor, *, target_id: int, rule: str,
+def open(client: WebClient, trigger_id: str, session, actor, *, target_id: int, key: str,
          channel_id: str | None) -> None:
-    title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, rule)
+    title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, key)
     parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
                for p in service_map.list_parties(session, actor.team_id, kind)]
     client.views_open(trigger_id=trigger_id, view=render(
         "action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.today()).isoformat(),
         parties=[(p.id, p.name) for p in parties[:100]],
-        private_metadata=json.dumps({"target_id": target_id, "rule": rule, "channel_id": channel_id})))
+        private_metadata=json.dumps({"target_id": target_id, "key": key, "channel_id": channel_id})))
 
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
@@ -42,7 +42,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
                                        owner_party_id=int(owner) if owner else None,
                                        owner_user_id=values.user(Block.COV_OWNER_USER),
                                        due=date.fromisoformat(due) if due else None, agreement_id=target.agreement_id,
-                                       target_id=target.id, detail=f"gap: {meta['rule']}")
+                                       target_id=target.id, detail=f"gap {meta['key']}")
 
     action = run_form(ack, FIELDS, work, view)
     if action is None:

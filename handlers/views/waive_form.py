@@ -14,11 +14,11 @@ from messages import render, render_message
 from messages.ids import Block, Callback
 
 
-def open(client: WebClient, trigger_id: str, *, target_id: int, rule: str, label: str, gap: str,
+def open(client: WebClient, trigger_id: str, *, target_id: int, key: str, rule: str, label: str, gap: str,
          channel_id: str | None) -> None:
     client.views_open(trigger_id=trigger_id, view=render(
         "waive_form.yml.j2", label=label, rule=rule, gap=gap,
-        private_metadata=json.dumps({"target_id": target_id, "rule": rule, "channel_id": channel_id})))
+        private_metadata=json.dumps({"target_id": target_id, "key": key, "channel_id": channel_id})))
 
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
@@ -27,7 +27,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
 
     def work():
         with deps.db.session() as session:
-            return coverage.waive(session, actor, meta["target_id"], meta["rule"], values.text(Block.COV_REASON))
+            return coverage.waive(session, actor, meta["target_id"], meta["key"], values.text(Block.COV_REASON))
 
     waiver = run_form(ack, {"reason": Block.COV_REASON}, work, view)
     if waiver is None:

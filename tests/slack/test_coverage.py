@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import copy
+
 import pytest
 from sqlmodel import Session, select
 
@@ -266,7 +268,7 @@ def test_a_waiver_lapses_when_the_gap_changes(slack, sandbox, db, team, world):
 
         for c in coverage.check_agreement(s, sla):
             for gap in c.gaps:
-                coverage.waive(s, sm_actor(team), c.target.id, gap.rule, "accepted for now")
+                coverage.waive(s, sm_actor(team), c.target.id, coverage.gap_key(gap), "accepted for now")
         assert not any(c.gaps for c in coverage.check_agreement(s, sla))
         # The contract's availability weakens: the availability gap is another gap now, and counts again.
         uc = s.exec(select(Agreement).where(Agreement.name == "Carrier X contract")).one()
@@ -309,3 +311,28 @@ def test_an_agreed_contract_counts_as_agreed_until_a_change_is_agreed(slack, san
         assert "availability" in [g.rule for g in checks["T2"].gaps]
         assert not any(f.rule == "dates" and "2026" in f.reason and "September" in f.reason
                        for f in checks["T1"].check.findings)
+
+
+def test_two_gaps_of_one_kind_are_waived_one_by_one(slack, sandbox, db, team, world):
+    with db.session() as s:
+        for name, end in (("Network OLA", date(2027, 1, 31)), ("Carrier X contract", date(2027, 2, 28))):
+            row = s.exec(select(Agreement).where(Agreement.name == name)).one()
+            agreements.propose(s, sm_actor(team), row, targets.TermChange(start=None, end=end, review_month=None),
+                               "shorter", DOCS)
+    build_tree(slack, sandbox, team)
+    agree_button(sandbox, db, slack, CAROL)
+    refusal = sandbox.last_ephemeral(CAROL)
+    dates = [b for b in refusal.blocks if b["type"] == "section" and "*T1 P1 resolution* (dates)" in b["text"]["text"]]
+    assert len(dates) == 2  # the OLA ends in January, the contract in February: two gaps, each its own button
+    waive_buttons = [b["elements"][0] for b in refusal.blocks if b["type"] == "actions"]
+    t1_dates = [btn for btn, sec in zip(waive_buttons, [b for b in refusal.blocks if b["type"] == "section"][1:])
+                if "(dates)" in sec["text"]["text"] and "T1" in sec["text"]["text"]]
+    for button in t1_dates:
+        message = copy.deepcopy(refusal)
+        message.blocks = [{"type": "actions", "elements": [button]}]
+        slack.click(Action.COVER_WAIVE, message=message, user=ALICE)
+        assert slack.submit(sandbox.open_modal(team, ALICE), {Block.COV_REASON: "a renewal is on its way"}).ok
+    with Session(db.engine) as s:
+        assert len([w for w in s.exec(select(Waiver)) if w.rule == "dates"]) == 2
+    agree_button(sandbox, db, slack, CAROL)
+    assert "(dates)" not in text_of(sandbox.last_ephemeral(CAROL)).split("T1 P1 resolution", 1)[-1].split("T2")[0]

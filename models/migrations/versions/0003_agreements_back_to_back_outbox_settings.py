@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-26 12:04:02.651739
+Create Date: 2026-11-26 12:17:12.613954
 """
 from alembic import op
 import sqlalchemy as sa
@@ -265,11 +265,12 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=False),
     sa.Column('rule', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('gap_key', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('gap', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.ForeignKeyConstraint(['target_id'], ['target.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('target_id', 'rule', name='uq_waiver_target_rule')
+    sa.UniqueConstraint('target_id', 'gap_key', name='uq_waiver_target_gap')
     )
     with op.batch_alter_table('waiver', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_waiver_target_id'), ['target_id'], unique=False)
