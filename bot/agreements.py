@@ -126,6 +126,13 @@ def counterparty_roles(session: Session, actor: Actor, agreement: Agreement) -> 
     return {role.value for role, users in contacts.items() if actor.user_id in users}
 
 
+def working_term(agreement: Agreement) -> tuple[date, date]:
+    """The term as negotiated now: a change of term not agreed yet, else the term in force."""
+    pending = agreement.pending_term or {}
+    return (date.fromisoformat(pending["start"]) if "start" in pending else agreement.start_date,
+            date.fromisoformat(pending["end"]) if "end" in pending else agreement.end_date)
+
+
 def next_review(agreement: Agreement, today: date) -> date:
     """The first day of the review month on or after today, or the end of the term if that comes first."""
     candidate = date(today.year, agreement.review_month, 1)

@@ -62,7 +62,9 @@ def spec(session: Session, target: Target, agreement: Agreement, party: Party) -
 
 
 def term(agreement: Agreement) -> Term:
-    return Term(agreement.start_date, agreement.end_date)
+    """The term being agreed: a change of term under negotiation, else the term in force."""
+    start, end = agreements.working_term(agreement)
+    return Term(start, end)
 
 
 def notice_date(agreement: Agreement) -> date | None:
@@ -120,6 +122,8 @@ def _leg(session: Session, link: TargetLink) -> LegState:
                                                  f"{name} is {agreement.status}: {leg_target.key} beneath it counts "
                                                  "for nothing."))
     if agreement.agreed_version is None:
+        if leg_target.retired:  # removed from a draft: nothing was ever in force
+            return LegState(None, agreement, None)
         spec_ = spec(session, leg_target, agreement, party)
         start, end, notice_days = agreement.start_date, agreement.end_date, agreement.notice_days
         note = Finding("agreement", Verdict.AT_RISK, f"{name} is not agreed yet: {leg_target.key} counts as "
@@ -127,10 +131,10 @@ def _leg(session: Session, link: TargetLink) -> LegState:
     else:
         content = agreements.version(session, agreement, agreement.agreed_version).content
         found = next((t for t in content["targets"] if t["key"] == leg_target.key), None)
-        if found is None:
-            return LegState(None, agreement, Finding("agreement", Verdict.NOT_COVERED,
-                                                     f"{leg_target.key} of {name} is not in its agreed version "
-                                                     f"({agreement.agreed_version}) yet."))
+        if found is None:  # proposed since the agreed version: it carries nothing until agreed
+            return LegState(None, agreement, Finding("agreement", Verdict.AT_RISK,
+                                                     f"{leg_target.key} of {name} is proposed, not agreed yet: it "
+                                                     "carries nothing until it is."))
         spec_ = _spec_from_content(found, content, f"{AgreementKind(agreement.kind).label}, {party.name}")
         start, end = date.fromisoformat(content["start"]), date.fromisoformat(content["end"])
         notice_days, note = content.get("notice_days"), None
@@ -147,8 +151,15 @@ def links_under(session: Session, sla_target: Target) -> list[TargetLink]:
 
 
 def _live_links(session: Session, sla_target: Target) -> list[TargetLink]:
-    """Links whose leg is still part of its agreement (a removed target carries nothing)."""
-    return [ln for ln in links_under(session, sla_target) if not session.get(Target, ln.leg_target_id).retired]
+    """Links whose leg is part of its agreement as it stands in force: a target removed from a draft is gone,
+    one whose removal is only proposed still carries what its agreed version says."""
+    out = []
+    for ln in links_under(session, sla_target):
+        leg = session.get(Target, ln.leg_target_id)
+        if leg.retired and session.get(Agreement, leg.agreement_id).agreed_version is None:
+            continue
+        out.append(ln)
+    return out
 
 
 def gap_key(finding: Finding) -> str:

@@ -25,7 +25,7 @@ def headline(session, agreement: Agreement) -> dict:
         counterparty_label=agreements.COUNTERPARTY_LABEL[kind], counterparty=party.name,
         services=[s.name for s in agreements.services_of(session, agreement)], status_line=agreements.status_line(agreement),
         review_month=agreements.MONTHS[agreement.review_month - 1], targets=agreements.targets_of(session, agreement),
-        signatures=signed, waived=len(coverage.waivers_of(session, agreement)),
+        signatures=signed, waived=len(coverage.waivers_of(session, agreement)), pending=agreement.pending_term,
         open=agreement.status not in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value))
 
 

@@ -22,6 +22,7 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
     ack()
     actor, deps = context["actor"], context["deps"]
     agreement_id, _, number = body["actions"][0]["value"].partition(":")
+    refusal = None
     with deps.db.session() as session:
         agreement = agreements.get(session, actor.team_id, int(agreement_id))
         try:
@@ -29,8 +30,10 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
         except coverage.AgreementRefused as refused:  # nothing was recorded; say every gap, with what can be done
             refusal = render_message("coverage_gaps.yml.j2", headline=str(refused), checks=refused.checks,
                                      name=agreement.name, **HELPERS)
-            respond(replace_original=False, response_type="ephemeral", **refusal)
-            return
+    if refusal is not None:  # answered once the row lock is let go: nobody waits on Slack for it
+        respond(replace_original=False, response_type="ephemeral", **refusal)
+        return
+    with deps.db.session() as session:
         who = ", ".join(f"<@{s.user_id}>" for s in agreements.signoffs(session, agreement, int(number)))
         news = render_message("agreement_agreed.yml.j2", now_agreed=result.now_agreed, number=int(number), who=who,
                               active=agreement.status == AgreementStatus.ACTIVE, start=agreement.start_date.isoformat(),

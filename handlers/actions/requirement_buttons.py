@@ -61,7 +61,8 @@ def menu(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bol
     elif what == "check":
         with deps.db.session() as session:
             result = coverage.check_requirement(session, actor.team_id, int(number), actor.today())
-            respond(replace_original=False, **render_message("capability_check.yml.j2", result=result, **HELPERS))
+            message = render_message("capability_check.yml.j2", result=result, **HELPERS)
+        respond(replace_original=False, **message)
     elif what == "decline":
         require(actor, Capability.DECIDE_REQUIREMENT)
         requirement_decline.open(client, body["trigger_id"], req, channel_id=(body.get("channel") or {}).get("id"))

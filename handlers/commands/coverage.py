@@ -44,9 +44,9 @@ def underpin(req: SlashRequest) -> None:
 def show_tree(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         sla = _sla(req, session, "/slm tree Acme Retail: Payroll")
-        nodes = coverage.tree(session, sla)
-        waivers = coverage.waivers_of(session, sla)
-        req.respond(**render_message("coverage_tree.yml.j2", agreement=sla, nodes=nodes, waivers=waivers, **HELPERS))
+        message = render_message("coverage_tree.yml.j2", agreement=sla, nodes=coverage.tree(session, sla),
+                                 waivers=coverage.waivers_of(session, sla), **HELPERS)
+    req.respond(**message)
 
 
 @subcommand("check", "/slm check <#requirement>",
@@ -57,7 +57,8 @@ def check_requirement(req: SlashRequest) -> None:
         raise InvalidInput({"number": "Name the requirement by its number, like `/slm check #12`."})
     with req.deps.db.session() as session:
         result = coverage.check_requirement(session, req.actor.team_id, int(found.group(1)), req.actor.today())
-        req.respond(**render_message("capability_check.yml.j2", result=result, **HELPERS))
+        message = render_message("capability_check.yml.j2", result=result, **HELPERS)
+    req.respond(**message)
 
 
 @subcommand("actions", "/slm actions", "Open actions: upgrades, remedies and improvements, with owners and due dates")

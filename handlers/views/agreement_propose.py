@@ -40,7 +40,9 @@ def view_for(session, actor, agreement: Agreement, change: str | None, kind: str
     target = rows.get(change.partition(":")[2]) if change.startswith("target:") else None
     kind = target.kind if target else kind
     clause = change.partition(":")[2] if change.startswith("clause:") else None
-    return render("agreement_propose.yml.j2", agreement=agreement, choices=_choices(session, agreement), change=change,
+    start, end = agreements.working_term(agreement)  # the term as negotiated so far
+    return render("agreement_propose.yml.j2", agreement=agreement, term_start=start.isoformat(), term_end=end.isoformat(),
+                  term_month=(agreement.pending_term or {}).get("review_month", agreement.review_month), choices=_choices(session, agreement), change=change,
                   target=target, kind=kind if change.startswith("target:") else None,
                   calendars=[(c.id, c.name) for c in calendar_records.all_of(session, actor.team_id)[:100]],
                   months=[(str(i + 1), m) for i, m in enumerate(agreements.MONTHS)],
