@@ -170,7 +170,8 @@ def test_agreement_messages_and_forms():
     assert_valid_blocks(render_message("agreement_headline.yml.j2", agreement=a, kind_label="SLA",
                                        counterparty_label="Customer", counterparty=EVIL, services=[EVIL] * 30,
                                        status_line="negotiating (v7)", review_month="April", targets=[1] * 40,
-                                       signatures={"provider": "U1"}, open=True, waived=3))
+                                       signatures={"provider": "U1"}, open=True, waived=3,
+                                       pending={"start": "2027-04-01", "end": "2028-03-31", "review_month": 4}))
     content = {"targets": [{"key": f"T{i}", "description": EVIL, "period": "monthly", "calendar": EVIL,
                             "requirement": i} for i in range(60)]}
     version = AgreementVersion(id=1, team_id="T", agreement_id=1, number=1, reason=EVIL, changes=[EVIL] * 80,
@@ -196,7 +197,8 @@ def test_agreement_messages_and_forms():
         assert_valid_blocks(render("agreement_propose.yml.j2", agreement=a, choices=[("target:T1", EVIL)] * 99 + [(change, "x")],
                                    change=change, target=None, kind=kind, calendars=[(i, EVIL) for i in range(100)],
                                    months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)], clause_heading="Scope",
-                                   clause_text=EVIL * 10, private_metadata="{}"), view=True)
+                                   clause_text=EVIL * 10, term_start="2026-04-01", term_end="2027-03-31", term_month=4,
+                                   private_metadata="{}"), view=True)
 
 
 def test_markdown_chunks_fit_sections():
