@@ -388,8 +388,8 @@ def propose(session: Session, actor: Actor, agreement: Agreement, change: "targe
     """Apply one change to the working state and make it the next version."""
     agreement = lock(session, agreement)
     side = proposing_side(session, actor, agreement)
-    if agreement.status in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value):
-        raise DomainError(f"{agreement.name} is {agreement.status}; draft a new agreement instead.")
+    if agreement.status == AgreementStatus.RETIRED.value:  # an expired one may still be renewed
+        raise DomainError(f"{agreement.name} is retired; draft a new agreement instead.")
     why = text.line(reason)
     errors = {} if why else {"reason": "Say why; the other side will read it in the thread."}
     if len(why) > 2000:
@@ -426,8 +426,8 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> 
 
     agreement = lock(session, agreement)
     party = session.get(Party, agreement.counterparty_id)
-    if agreement.status in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value):
-        raise DomainError(f"{agreement.name} is {agreement.status}.")
+    if agreement.status == AgreementStatus.RETIRED.value:
+        raise DomainError(f"{agreement.name} is retired.")
     if number != agreement.latest_version:
         raise DomainError(f"Version {agreement.latest_version} of {agreement.name} has been proposed since version "
                           f"{number}; read it in the thread, then agree to it or propose a change.")
@@ -464,12 +464,16 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> 
                  sha256=row.document_sha256)
     now_agreed = PROVIDER in done and COUNTERPARTY in done
     if now_agreed:
+        was_in_force = agreement.agreed_version is not None
         agreement.agreed_version = number
+        today = actor.today()
         if agreement.pending_term:  # the term agreed now comes into force
             term = agreement.pending_term
-            agreement.start_date, agreement.end_date = date.fromisoformat(term["start"]), date.fromisoformat(term["end"])
+            start, end = date.fromisoformat(term["start"]), date.fromisoformat(term["end"])
+            if was_in_force and agreement.start_date <= today <= agreement.end_date and start > today:
+                start = agreement.start_date  # a renewal of a term running now extends it: nothing lapses between
+            agreement.start_date, agreement.end_date = start, end
             agreement.review_month, agreement.pending_term = term["review_month"], None
-        today = actor.today()
         agreement.status = (AgreementStatus.ACTIVE if agreement.start_date <= today else AgreementStatus.AGREED).value
         session.add(agreement)
         _accept_answered_requirements(session, agreement)

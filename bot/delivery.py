@@ -43,4 +43,4 @@ def deliver_pending(deps, client: WebClient) -> int:
 def _failed(deps, row_id: int, error: str) -> None:
     log.warning("outbox %s: %s", row_id, error)
     with deps.db.session() as session:
-        outbox.failed(session, session.get(Outbox, row_id), error)
+        outbox.failed(session, session.get(Outbox, row_id), error, deps.clock.now())

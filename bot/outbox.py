@@ -16,7 +16,9 @@ from sqlmodel import Session, select
 from models import Outbox, OutboxStatus
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 6
+# Waits after each failure: a Slack outage of a few hours delays a notice, it does not lose it.
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=20), timedelta(hours=1), timedelta(hours=3))
 
 
 def enqueue(session: Session, team_id: str, key: str, channel: str, template: str, context: dict, now: datetime) -> bool:
@@ -39,7 +41,8 @@ def due(session: Session, now: datetime, limit: int = 50) -> list[int]:
                  .values(status=OutboxStatus.FAILED.value, last_error="no answer from Slack, attempt after attempt"))
     q = (select(Outbox.id).where(or_(Outbox.status == OutboxStatus.PENDING.value,
                                      (Outbox.status == OutboxStatus.SENDING.value) & (Outbox.claimed_at < stale)),
-                                 Outbox.attempts < MAX_ATTEMPTS)
+                                 Outbox.attempts < MAX_ATTEMPTS,
+                                 or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
          .order_by(Outbox.id).limit(limit))
     return list(session.exec(q))
 
@@ -64,8 +67,9 @@ def sent(session: Session, row: Outbox, now: datetime, message_ts: str | None) -
     session.add(row)
 
 
-def failed(session: Session, row: Outbox, error: str) -> None:
-    """Try again on the next round, until MAX_ATTEMPTS; then keep it, marked failed, for a person to look at."""
+def failed(session: Session, row: Outbox, error: str, now: datetime) -> None:
+    """Try again after a growing wait, until MAX_ATTEMPTS; then keep it, marked failed, for a person to look at."""
     row.last_error = error[:500]
     row.status = (OutboxStatus.FAILED if row.attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING).value
+    row.next_attempt_at = now + BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
     session.add(row)

@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import re
 
+import logging
+
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import agreements, coverage, delivery, service_map
 from bot.context import Actor
 from messages import render_message
 from messages.markdown import chunks
 from models import Agreement, AgreementKind, AgreementStatus, AgreementVersion, Requirement
+
+
+log = logging.getLogger(__name__)
 
 
 def headline(session, agreement: Agreement) -> dict:
@@ -26,7 +32,7 @@ def headline(session, agreement: Agreement) -> dict:
         services=[s.name for s in agreements.services_of(session, agreement)], status_line=agreements.status_line(agreement),
         review_month=agreements.MONTHS[agreement.review_month - 1], targets=agreements.targets_of(session, agreement),
         signatures=signed, waived=len(coverage.waivers_of(session, agreement)), pending=agreement.pending_term,
-        open=agreement.status not in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value))
+        open=agreement.status != AgreementStatus.RETIRED.value)  # an expired one may still be renewed
 
 
 def _slug(name: str) -> str:
@@ -56,11 +62,16 @@ def start_thread(client: WebClient, deps, actor: Actor, agreement_id: int, *, un
     if not channel:  # no channel chosen: a group DM of whoever drafted it and the other side's contacts
         channel = client.conversations_open(users=",".join(people))["channel"]["id"]
     posted = client.chat_postMessage(channel=channel, **message)
-    link = client.chat_getPermalink(channel=posted["channel"], message_ts=posted["ts"])["permalink"]
-    with deps.db.session() as session:
+    with deps.db.session() as session:  # posted: whatever happens next, never post a second headline
         agreement = agreements.get(session, actor.team_id, agreement_id)
-        agreements.mark_posted(session, agreement, posted["channel"], posted["ts"], link)
+        agreements.mark_posted(session, agreement, posted["channel"], posted["ts"])
         first = agreements.version(session, agreement, 1)
+    try:  # a link for listings; without one they just show no link
+        link = client.chat_getPermalink(channel=posted["channel"], message_ts=posted["ts"])["permalink"]
+        with deps.db.session() as session:
+            agreements.get(session, actor.team_id, agreement_id).permalink = link
+    except SlackApiError as err:
+        log.info("no permalink for %s: %s", agreement.name, err.response.get("error"))
     post_version(client, deps, agreement, first, unanswered=unanswered, warning=warning)
     refresh_headline(client, deps, actor, agreement_id)
     return agreement

@@ -37,5 +37,6 @@ class Outbox(TeamScoped, table=True):
     last_error: str = Field(default="", max_length=500)
     created_at: datetime = Field(sa_type=UTCDateTime)
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # after a failure: not before this
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     message_ts: str | None = Field(default=None, max_length=32)

@@ -30,14 +30,28 @@ def test_the_same_key_is_queued_once_and_sent_once(db, team, sandbox, harness_cl
     assert (row.status, row.attempts, row.message_ts) == ("sent", 1, dm.ts)
 
 
-def test_a_refusal_is_retried_then_given_up(db, team, sandbox, harness_clean):
+def test_a_refusal_is_retried_later_and_later_then_given_up(db, team, sandbox, harness_clean, clock):
     queue(db, team)
-    sandbox.fail_next("chat.postMessage", 500, times=20)
-    for _ in range(outbox.MAX_ATTEMPTS + 2):
+    sandbox.fail_next("chat.postMessage", 500, times=100)
+    deliver_pending(harness_clean.deps, harness_clean.deps.client)
+    deliver_pending(harness_clean.deps, harness_clean.deps.client)  # too soon: not tried again
+    assert rows(db)[0].attempts == 1
+    for wait in outbox.BACKOFF:
+        clock.advance(seconds=wait.total_seconds())
         deliver_pending(harness_clean.deps, harness_clean.deps.client)
     [row] = rows(db)
     assert (row.status, row.attempts) == ("failed", outbox.MAX_ATTEMPTS)
     assert sandbox.dms("U0ALICE") == []
+
+
+def test_an_outage_delays_a_message_without_losing_it(db, team, sandbox, harness_clean, clock):
+    queue(db, team)
+    sandbox.fail_next("chat.postMessage", 503, times=9)  # three rounds of the client's own three tries
+    for wait in outbox.BACKOFF[:3]:
+        deliver_pending(harness_clean.deps, harness_clean.deps.client)
+        clock.advance(seconds=wait.total_seconds())
+    assert deliver_pending(harness_clean.deps, harness_clean.deps.client) == 1
+    assert rows(db)[0].status == "sent"
 
 
 def test_a_broken_message_does_not_hold_up_the_others(db, team, sandbox, harness_clean):

@@ -101,6 +101,7 @@ def retire(kind: AgreementKind):
         with req.deps.db.session() as session:
             agreement = agreements.by_name(session, req.actor.team_id, req.args, kind)
             agreements.retire(session, req.actor, agreement)
+        req.context["done"] = f"{agreement.name} is retired"
         refresh_headline(req.client, req.deps, req.actor, agreement.id)
         underpinning_changed(req.client, req.deps, req.actor, agreement.id, "was retired")
         req.respond(**render_message("req_status.yml.j2", subject=agreement.name, sentence="is retired."))

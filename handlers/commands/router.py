@@ -24,6 +24,7 @@ class SlashRequest:
     respond: Respond
     trigger_id: str
     channel_id: str
+    context: BoltContext | None = None  # a command that has done its work says so here (context["done"])
 
 
 @dataclass(frozen=True)
@@ -75,4 +76,4 @@ def dispatch(ack: Ack, command: dict, client: WebClient, respond: Respond, conte
         respond(**help_message(unknown=text))
         return
     found.run(SlashRequest(deps=context["deps"], actor=context["actor"], args=rest, client=client, respond=respond,
-                           trigger_id=command["trigger_id"], channel_id=command["channel_id"]))
+                           trigger_id=command["trigger_id"], channel_id=command["channel_id"], context=context))

@@ -33,6 +33,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if waiver is None:
         return
     ack()
+    context["done"] = f"The {waiver.rule} gap is waived"
     with deps.db.session() as session:
         agreement_id = coverage.sla_target(session, actor.team_id, waiver.target_id)[1].id
     refresh_headline(client, deps, actor, agreement_id)  # the headline counts the gaps waived

@@ -353,3 +353,46 @@ def test_when_slack_fails_after_a_proposal_is_recorded_the_person_is_told_it_is_
     told = text_of(sandbox.dms(CAROL)[-1])
     assert "Version 2 of Acme Retail: Payroll is recorded; but showing it in Slack failed" in told
     assert "Nothing needs doing again." in told
+
+
+def test_a_renewal_extends_the_term_in_force_and_survives_expiry(slack, sandbox, db, team, acme, clock, harness_clean):
+    headline, _ = draft(slack, sandbox, team, acme)
+    waive_every_gap(db, team)
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=CAROL)
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=ALICE)
+    clock.set(START.replace(year=2027, month=3, day=1))
+    run_all_once(harness_clean.deps)
+    assert agreement(db).status == "active"
+    # The renewal for next year is proposed while this year's term runs, and agreed after it ended.
+    assert propose(slack, sandbox, team, ALICE, {Block.PROP_START: "2027-04-01", Block.PROP_END: "2028-03-31",
+                                                 Block.PROP_REASON: "Renewal for next year"}, change="term").ok
+    row = agreement(db)
+    assert (row.end_date.isoformat(), row.pending_term["end"]) == ("2027-03-31", "2028-03-31")  # in force: unchanged
+    headline, _ = thread(sandbox)
+    assert "(proposed: 2027-04-01 to 2028-03-31)" in text_of(headline)
+    clock.set(START.replace(year=2027, month=4, day=2))
+    run_all_once(harness_clean.deps)
+    assert agreement(db).status == "expired"
+    waive_every_gap(db, team)
+    headline, _ = thread(sandbox)
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=CAROL)
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=ALICE)
+    row = agreement(db)
+    assert (row.status, row.start_date.isoformat(), row.end_date.isoformat(), row.pending_term) == (
+        "active", "2027-04-01", "2028-03-31", None)
+
+
+def test_a_renewal_agreed_while_the_term_runs_extends_it(slack, sandbox, db, team, acme, clock):
+    headline, _ = draft(slack, sandbox, team, acme)
+    waive_every_gap(db, team)
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=CAROL)
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=ALICE)
+    clock.set(START.replace(year=2026, month=6, day=1))
+    assert propose(slack, sandbox, team, ALICE, {Block.PROP_START: "2027-04-01", Block.PROP_END: "2028-03-31",
+                                                 Block.PROP_REASON: "Renewal"}, change="term").ok
+    waive_every_gap(db, team)
+    headline, _ = thread(sandbox)
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=CAROL)
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=ALICE)
+    row = agreement(db)
+    assert (row.start_date.isoformat(), row.end_date.isoformat()) == ("2026-04-01", "2028-03-31")  # nothing lapses

@@ -145,7 +145,7 @@ def test_the_gate_refuses_agreement_with_every_gap_and_waivers_need_the_role(sla
     with Session(db.engine) as s:
         [waiver] = s.exec(select(Waiver)).all()
     assert (waiver.rule, waiver.created_by, waiver.reason) == ("hours", ALICE, "Weekend P1s are handled by the on-call engineer")
-    assert "1 gap in cover waived" in text_of(headline_of(sandbox, db, "Acme Payroll"))  # the waiver shows on the SLA
+    assert "1 waiver of gaps in cover" in text_of(headline_of(sandbox, db, "Acme Payroll"))  # the waiver shows on the SLA
     slack.command("tree Acme Payroll")
     assert "_(waived by <@U0ALICE>: Weekend P1s are handled by the on-call engineer)_" in text_of(sandbox.last_ephemeral(ALICE))
 

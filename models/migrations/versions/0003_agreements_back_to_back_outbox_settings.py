@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-26 12:17:12.613954
+Create Date: 2026-11-26 12:21:30.065539
 """
 from alembic import op
 import sqlalchemy as sa
@@ -62,6 +62,7 @@ def upgrade() -> None:
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('claimed_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('sent_at', models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('message_ts', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.PrimaryKeyConstraint('id'),
