@@ -336,3 +336,10 @@ def test_two_gaps_of_one_kind_are_waived_one_by_one(slack, sandbox, db, team, wo
         assert len([w for w in s.exec(select(Waiver)) if w.rule == "dates"]) == 2
     agree_button(sandbox, db, slack, CAROL)
     assert "(dates)" not in text_of(sandbox.last_ephemeral(CAROL)).split("T1 P1 resolution", 1)[-1].split("T2")[0]
+
+
+def test_app_home_shows_the_agreements_and_the_open_actions(slack, sandbox, db, team, world):
+    slack.open_home()
+    shown = text_of(sandbox.home(team, ALICE))
+    assert "• SLA <https://sandbox.slack.local/archives/C0ACMESLA/p" in shown and "|Acme Payroll>: negotiating" in shown
+    assert "• Underpinning contract <" in shown and "*Open actions*: 0" in shown

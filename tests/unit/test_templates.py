@@ -41,7 +41,10 @@ def big_map(n):
 def test_map_and_home(n):
     views = big_map(n)
     assert_valid_blocks(render_message("map.yml.j2", services=views, focus=None))
-    assert_valid_blocks(render("home.yml.j2", services=views, parties=[party()], can_edit=True, actor=None), view=True)
+    rows = [{"kind": "SLA", "name": EVIL, "status": "agreed (v3)", "link": "https://x.slack.com/archives/C1/p1"}] * 40
+    actions = [SimpleNamespace(due=NOW.date(), title=EVIL)] * 5
+    assert_valid_blocks(render("home.yml.j2", services=views, parties=[party()], agreements=rows, open_actions=actions,
+                               today=NOW.date(), can_edit=True, actor=None), view=True)
 
 
 def test_party_view():
