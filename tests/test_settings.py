@@ -62,3 +62,15 @@ def test_check_migrates_and_reports(tmp_path):
                           cwd=str(__import__("pathlib").Path(__file__).parents[1]), timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "settings are valid" in proc.stdout and "mode: sandbox" in proc.stdout
+
+
+def test_socket_mode_without_a_secret_serves_no_events_endpoint():
+    from bot.app import Deps, create_http_app
+    from bot.clock import Clock
+    from bot.database import Database
+
+    settings = load_settings(slack_bot_token="xoxb-test-1", slack_app_token="xapp-test-1", slack_signing_secret=None)
+    assert settings.signing_secret is None  # the sandbox's embedded secret is never used outside sandbox mode
+    app = create_http_app(Deps(settings=settings, db=Database("sqlite://"), clock=Clock()))
+    paths = {route.path for route in app.routes}
+    assert "/healthz" in paths and "/slack/events" not in paths
