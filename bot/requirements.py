@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -571,5 +570,3 @@ def compare(library: BenchmarkLibrary, req: Requirement) -> Comparison | None:
     return Comparison(asked=asked, low=fmt(values[0]), typical=fmt(typical), high=fmt(values[-1]), count=len(values),
                       metric=req.metric)
 
-
-Lookup = Callable[[Requirement], Comparison | None]

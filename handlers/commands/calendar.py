@@ -1,8 +1,7 @@
-import json
-
 from bot import calendar_records
 from bot.permissions import Capability, require
 from handlers.commands.router import SlashRequest, subcommand
+from handlers.replies import metadata
 from messages import render, render_message
 
 
@@ -10,7 +9,7 @@ from messages import render, render_message
 def add_calendar(req: SlashRequest) -> None:
     require(req.actor, Capability.DRAFT_AGREEMENT)
     req.client.views_open(trigger_id=req.trigger_id, view=render(
-        "calendar_form.yml.j2", tz=req.actor.tz, private_metadata=json.dumps({"channel_id": req.channel_id})))
+        "calendar_form.yml.j2", tz=req.actor.tz, private_metadata=metadata(channel_id=req.channel_id)))
 
 
 @subcommand("calendar list", "/slm calendar list", "The calendars targets can be measured in")

@@ -1,7 +1,6 @@
 """`/slm underpin`, `/slm tree`, `/slm check`, `/slm actions`: what sits beneath each SLA target."""
 from __future__ import annotations
 
-import json
 import re
 
 from bot import agreements, coverage, service_map
@@ -9,6 +8,7 @@ from bot.errors import InvalidInput
 from bot.permissions import Capability, require
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.coverage_views import HELPERS, describe
+from handlers.replies import metadata
 from messages import render, render_message
 from models import AgreementKind
 
@@ -37,7 +37,7 @@ def underpin(req: SlashRequest) -> None:
         return
     req.client.views_open(trigger_id=req.trigger_id, view=render(
         "underpin_form.yml.j2", agreement=sla, sla_targets=sla_targets[:100], leg_groups=groups[:100],
-        private_metadata=json.dumps({"agreement_id": sla.id, "channel_id": req.channel_id})))
+        private_metadata=metadata(agreement_id=sla.id, channel_id=req.channel_id)))
 
 
 @subcommand("tree", "/slm tree <sla>", "The whole tree under an SLA: each target's legs, owners and cover")

@@ -5,8 +5,6 @@ from slack_bolt import App
 
 from handlers.views import (
     action_form,
-    underpin_form,
-    waive_form,
     agreement_draft,
     agreement_propose,
     calendar_form,
@@ -19,6 +17,8 @@ from handlers.views import (
     requirement_topics,
     requirement_who,
     service_form,
+    underpin_form,
+    waive_form,
 )
 
 MODALS = (service_form, party_form, link_form, requirement_who, requirement_topics, requirement_details,

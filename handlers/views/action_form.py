@@ -1,14 +1,11 @@
 """The "Upgrade action" modal: a gap in cover becomes an action with an owner and a due date."""
 from __future__ import annotations
 
-import json
-from datetime import date
-
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import coverage, service_map
-from handlers.replies import tell
+from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
 from messages.ids import Block, Callback
@@ -26,22 +23,20 @@ def open(client: WebClient, trigger_id: str, session, actor, *, target_id: int, 
     client.views_open(trigger_id=trigger_id, view=render(
         "action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.today()).isoformat(),
         parties=[(p.id, p.name) for p in parties[:100]],
-        private_metadata=json.dumps({"target_id": target_id, "key": key, "channel_id": channel_id})))
+        private_metadata=metadata(target_id=target_id, key=key, channel_id=channel_id)))
 
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
-    meta = json.loads(view["private_metadata"])
-    owner = values.option(Block.COV_OWNER_PARTY)
-    due = values.date(Block.COV_DUE)
+    meta = read_metadata(view)
 
     def work():
         with deps.db.session() as session:
             target = coverage.sla_target(session, actor.team_id, meta["target_id"])[0]
             return coverage.add_action(session, actor, kind=ActionKind.UPGRADE, title=values.text(Block.COV_TITLE),
-                                       owner_party_id=int(owner) if owner else None,
+                                       owner_party_id=values.option_id(Block.COV_OWNER_PARTY),
                                        owner_user_id=values.user(Block.COV_OWNER_USER),
-                                       due=date.fromisoformat(due) if due else None, agreement_id=target.agreement_id,
+                                       due=values.date(Block.COV_DUE), agreement_id=target.agreement_id,
                                        target_id=target.id, detail=f"gap {meta['key']}")
 
     action = run_form(ack, FIELDS, work, view)

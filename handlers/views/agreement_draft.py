@@ -1,16 +1,13 @@
 """The "New SLA / OLA / underpinning contract" modal, and posting the draft for negotiation."""
 from __future__ import annotations
 
-import json
-from datetime import date
-
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import agreements, service_map
 from handlers import agreement_thread
-from handlers.replies import tell
+from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
 from messages.ids import Block, Callback
@@ -37,31 +34,22 @@ def open(client: WebClient, trigger_id: str, session, actor, *, kind: AgreementK
                   services=[(s.id, s.name) for s in services[:100]], start=start.isoformat(), end=end.isoformat(),
                   months=[(str(i + 1), m) for i, m in enumerate(agreements.MONTHS)], review_month="4",
                   channel_id=(counterparty.channel_id if counterparty else None) or channel_id,
-                  private_metadata=json.dumps({"kind": kind.value, "channel_id": channel_id}))
+                  private_metadata=metadata(kind=kind.value, channel_id=channel_id))
     client.views_open(trigger_id=trigger_id, view=view)
     return True
 
 
-def _date(raw: str | None) -> date | None:
-    return date.fromisoformat(raw) if raw else None
-
-
-def _int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
-
-
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
-    meta = json.loads(view["private_metadata"])
+    meta = read_metadata(view)
     kind = AgreementKind(meta["kind"])
     notice = values.text(Block.AGR_NOTICE_DAYS)
     data = agreements.DraftInput(
-        kind=kind, name=values.text(Block.AGR_NAME), counterparty_id=_int(values.option(Block.AGR_COUNTERPARTY)),
-        service_ids=[int(v) for v in values.options(Block.AGR_SERVICES)], start=_date(values.date(Block.AGR_START)),
-        end=_date(values.date(Block.AGR_END)), review_month=_int(values.option(Block.AGR_REVIEW_MONTH)),
+        kind=kind, name=values.text(Block.AGR_NAME), counterparty_id=values.option_id(Block.AGR_COUNTERPARTY),
+        service_ids=[int(v) for v in values.options(Block.AGR_SERVICES)], start=values.date(Block.AGR_START),
+        end=values.date(Block.AGR_END), review_month=values.option_id(Block.AGR_REVIEW_MONTH),
         channel_id=values.conversation(Block.AGR_CHANNEL), contract_ref=values.text(Block.AGR_CONTRACT_REF),
-        notice_days=_int(notice), renewal_date=_date(values.date(Block.AGR_RENEWAL_DATE)))
+        notice_days=values.number(Block.AGR_NOTICE_DAYS), renewal_date=values.date(Block.AGR_RENEWAL_DATE))
     if notice and data.notice_days is None:
         ack(response_action="errors", errors={Block.AGR_NOTICE_DAYS: "A notice period is a number of days, e.g. 90."})
         return

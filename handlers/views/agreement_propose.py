@@ -5,14 +5,12 @@ so the questions follow the answer.
 """
 from __future__ import annotations
 
-import json
-from datetime import date
-
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import agreements, calendar_records, targets
 from handlers import agreement_thread
+from handlers.replies import metadata, read_metadata
 from handlers.views.values import ViewValues, run_form
 from messages import render
 from messages.ids import Action, Block, Callback
@@ -48,7 +46,7 @@ def view_for(session, actor, agreement: Agreement, change: str | None, kind: str
                   months=[(str(i + 1), m) for i, m in enumerate(agreements.MONTHS)],
                   clause_heading=agreements.CLAUSES[clause][0] if clause else "",
                   clause_text=agreement.clauses.get(clause, agreements.CLAUSES[clause][1]) if clause else "",
-                  private_metadata=json.dumps({"agreement_id": agreement.id, "change": change, "kind": kind}))
+                  private_metadata=metadata(agreement_id=agreement.id, change=change, kind=kind))
 
 
 def open(client: WebClient, trigger_id: str, deps, actor, agreement_id: int) -> None:
@@ -63,7 +61,7 @@ def redraw(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> Non
     """The person picked another thing to change, or the kind of a new target: ask the questions that fit."""
     ack()
     view, actor = body["view"], context["actor"]
-    meta, values = json.loads(view["private_metadata"]), ViewValues(view)
+    meta, values = read_metadata(view), ViewValues(view)
     change = values.option(Block.PROP_CHANGE) or meta["change"]
     kind = values.option(Block.PROP_KIND) if change == "target:new" else None
     with context["deps"].db.session() as session:
@@ -79,22 +77,19 @@ def _change(values: ViewValues, change: str):
     if what == "clause":
         return targets.ClauseChange(key, values.text(Block.PROP_CLAUSE_TEXT))
     if what == "term":
-        start, end = values.date(Block.PROP_START), values.date(Block.PROP_END)
-        month = values.option(Block.PROP_REVIEW_MONTH)
-        return targets.TermChange(date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None,
-                                  int(month) if month else None)
-    calendar = values.option(Block.PROP_CALENDAR)
+        return targets.TermChange(values.date(Block.PROP_START), values.date(Block.PROP_END),
+                                  values.option_id(Block.PROP_REVIEW_MONTH))
     return targets.TargetChange(
         key=None if key == "new" else key, kind=values.option(Block.PROP_KIND), level=values.option(Block.PROP_LEVEL),
         duration=values.text(Block.PROP_DURATION), goal=values.text(Block.PROP_GOAL), period=values.option(Block.PROP_PERIOD),
         metric_name=values.text(Block.PROP_METRIC_NAME), threshold=values.text(Block.PROP_THRESHOLD),
-        calendar_id=int(calendar) if calendar else None, warning_percent=values.text(Block.PROP_WARNING_PERCENT),
+        calendar_id=values.option_id(Block.PROP_CALENDAR), warning_percent=values.text(Block.PROP_WARNING_PERCENT),
         service_credit=values.text(Block.PROP_SERVICE_CREDIT))
 
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
-    meta = json.loads(view["private_metadata"])
+    meta = read_metadata(view)
     change = values.option(Block.PROP_CHANGE) or meta["change"]
 
     def work():

@@ -1,13 +1,11 @@
 """The "Add a calendar" modal."""
 from __future__ import annotations
 
-import json
-
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import calendar_records
-from handlers.replies import tell
+from handlers.replies import read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render_message
 from messages.ids import Block, Callback
@@ -26,7 +24,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if row is None:
         return
     ack()
-    tell(client, actor, json.loads(view["private_metadata"]).get("channel_id"),
+    tell(client, actor, read_metadata(view).get("channel_id"),
          render_message("calendar_list.yml.j2", calendars=[row]))
 
 

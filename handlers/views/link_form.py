@@ -27,9 +27,6 @@ def open(client: WebClient, trigger_id: str, *, channel_id: str | None, services
     client.views_open(trigger_id=trigger_id, view=view)
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
@@ -37,8 +34,8 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
 
     def work():
         with deps.db.session() as session:
-            link = service_map.link(session, actor, service_id=_int(values.option(Block.LINK_SERVICE)),
-                                    party_id=_int(values.option(Block.LINK_PARTY)),
+            link = service_map.link(session, actor, service_id=values.option_id(Block.LINK_SERVICE),
+                                    party_id=values.option_id(Block.LINK_PARTY),
                                     component=values.text(Block.LINK_COMPONENT), activities=activities)
             return (link, service_map.get_service(session, actor.team_id, link.service_id),
                     service_map.get_party(session, actor.team_id, link.party_id))

@@ -1,12 +1,11 @@
 """The requester corrects a recorded requirement (from the confirmation DM)."""
 from __future__ import annotations
 
-import json
-
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import requirements
+from handlers.replies import metadata, read_metadata
 from handlers.requirement_dm import refresh_confirmation_dm
 from handlers.views.requirement_flow import fields_for
 from handlers.views.values import ViewValues, run_form
@@ -23,12 +22,12 @@ def open(client: WebClient, trigger_id: str, req, *, numbers: str, channel: str,
     metric = requirements.METRICS.get(req.metric or requirements.CATEGORY_METRIC.get(Category(req.category), ""))
     client.views_open(trigger_id=trigger_id, view=render(
         "req_correct.yml.j2", requirement=req, target_hint=TARGET_HINTS[metric.kind] if metric else "",
-        private_metadata=json.dumps({"number": req.number, "numbers": numbers, "channel": channel, "ts": ts})))
+        private_metadata=metadata(number=req.number, numbers=numbers, channel=channel, ts=ts)))
 
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
-    meta = json.loads(view["private_metadata"])
+    meta = read_metadata(view)
 
     def work():
         with deps.db.session() as session:

@@ -1,13 +1,11 @@
 """A service manager declines a requirement, with the reason the customer will read."""
 from __future__ import annotations
 
-import json
-
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import requirements
-from handlers.replies import tell
+from handlers.replies import metadata, read_metadata, tell
 from handlers.views.requirement_flow import fields_for
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
@@ -17,12 +15,12 @@ from messages.ids import Block, Callback
 def open(client: WebClient, trigger_id: str, req, *, channel_id: str | None) -> None:
     client.views_open(trigger_id=trigger_id, view=render(
         "req_decline.yml.j2", requirement=req,
-        private_metadata=json.dumps({"number": req.number, "channel_id": channel_id})))
+        private_metadata=metadata(number=req.number, channel_id=channel_id)))
 
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
-    meta = json.loads(view["private_metadata"])
+    meta = read_metadata(view)
 
     def work():
         with deps.db.session() as session:

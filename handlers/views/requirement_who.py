@@ -12,17 +12,14 @@ from messages.ids import Block, Callback
 FIELDS = fields_for("service", "customer", "role")
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
 
 def submit(ack: Ack, view: dict, context: BoltContext) -> None:
     values, actor, deps, flow = ViewValues(view), context["actor"], context["deps"], Flow.load(view)
 
     def work():
         with deps.db.session() as session:
-            service, customer = requirements.check_subject(session, actor.team_id, _int(values.option(Block.REQ_SERVICE)),
-                                                           _int(values.option(Block.REQ_CUSTOMER)))
+            service, customer = requirements.check_subject(session, actor.team_id, values.option_id(Block.REQ_SERVICE),
+                                                           values.option_id(Block.REQ_CUSTOMER))
             role = requirements.resolve_role(session, actor.team_id, flow.said_by, customer.id,
                                              values.option(Block.REQ_ROLE))
             return service, customer, role

@@ -1,14 +1,12 @@
 """The "Underpin a target" modal: an OLA or contract target beneath an SLA target, at a stage."""
 from __future__ import annotations
 
-import json
-
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import agreements, coverage
 from handlers.coverage_views import HELPERS
-from handlers.replies import tell
+from handlers.replies import read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render_message
 from messages.ids import Block, Callback
@@ -16,19 +14,16 @@ from messages.ids import Block, Callback
 FIELDS = {"sla_target": Block.COV_SLA_TARGET, "leg_target": Block.COV_LEG_TARGET, "stage": Block.COV_STAGE}
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
-    meta = json.loads(view["private_metadata"])
+    meta = read_metadata(view)
 
     def work():
         with deps.db.session() as session:
-            return coverage.link(session, actor, sla_target_id=_int(values.option(Block.COV_SLA_TARGET)),
-                                 leg_target_id=_int(values.option(Block.COV_LEG_TARGET)),
-                                 stage=_int(values.option(Block.COV_STAGE)))
+            return coverage.link(session, actor, sla_target_id=values.option_id(Block.COV_SLA_TARGET),
+                                 leg_target_id=values.option_id(Block.COV_LEG_TARGET),
+                                 stage=values.option_id(Block.COV_STAGE))
 
     if run_form(ack, FIELDS, work, view) is None:
         return

@@ -1,6 +1,8 @@
 """Reading what a person entered in a modal (`view.state.values`), by block_id."""
 from __future__ import annotations
 
+from datetime import date
+
 from bot.errors import DomainError, InvalidInput
 from messages.ids import Action, Block
 
@@ -19,6 +21,11 @@ class ViewValues:
         selected = self._entry(block).get("selected_option")
         return selected["value"] if selected else None
 
+    def option_id(self, block: Block) -> int | None:
+        """A chosen option whose value is a record's id (services, parties, targets, months)."""
+        value = self.option(block)
+        return int(value) if value and value.isdigit() else None
+
     def options(self, block: Block) -> list[str]:
         return [o["value"] for o in self._entry(block).get("selected_options") or []]
 
@@ -31,8 +38,10 @@ class ViewValues:
     def conversation(self, block: Block) -> str | None:
         return self._entry(block).get("selected_conversation")
 
-    def date(self, block: Block) -> str | None:
-        return self._entry(block).get("selected_date")
+    def date(self, block: Block) -> date | None:
+        """A datepicker's day (Slack sends YYYY-MM-DD)."""
+        raw = self._entry(block).get("selected_date")
+        return date.fromisoformat(raw) if raw else None
 
     def answers(self, prefix: str) -> dict[str, str | None]:
         """Every text or single choice in the view whose block_id starts with `prefix`, by the rest of its id."""

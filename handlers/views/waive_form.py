@@ -1,14 +1,12 @@
 """The "Waive a gap" modal: a service manager accepts a gap in cover, with a reason kept on the SLA."""
 from __future__ import annotations
 
-import json
-
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import coverage
 from handlers.agreement_thread import refresh_headline
-from handlers.replies import tell
+from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
 from messages.ids import Block, Callback
@@ -18,12 +16,12 @@ def open(client: WebClient, trigger_id: str, *, target_id: int, key: str, rule: 
          channel_id: str | None) -> None:
     client.views_open(trigger_id=trigger_id, view=render(
         "waive_form.yml.j2", label=label, rule=rule, gap=gap,
-        private_metadata=json.dumps({"target_id": target_id, "key": key, "channel_id": channel_id})))
+        private_metadata=metadata(target_id=target_id, key=key, channel_id=channel_id)))
 
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
-    meta = json.loads(view["private_metadata"])
+    meta = read_metadata(view)
 
     def work():
         with deps.db.session() as session:
