@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import agreements, audit, outbox, parsing, service_map, targets, text, workspace_settings
+from bot import agreements, audit, calendar_records, outbox, parsing, service_map, targets, text, workspace_settings
 from bot.backtoback import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target, worst
 from bot.calendars import CALENDAR_24X7_UTC
 from bot.calendars import Calendar as ClockCalendar
@@ -42,23 +42,12 @@ LAPSE_WARNING_DAYS = 30  # how far ahead the service manager hears of an underpi
 
 
 # ---- rows into the check's terms ------------------------------------------------------------------
-def clock_calendar(row: Calendar | None) -> ClockCalendar:
-    if row is None:
-        return CALENDAR_24X7_UTC
-    return ClockCalendar(hours=parsing.parse_service_hours(row.hours), holidays_country=row.holidays_country,
-                         holidays_subdiv=row.holidays_subdiv,
-                         closures=frozenset(date.fromisoformat(d) for d in row.closures), name=row.name)
-
-
 def spec(session: Session, target: Target, agreement: Agreement, party: Party) -> TargetSpec:
+    """A target as it stands now, read the same way as a version's snapshot of it."""
     calendar = session.get(Calendar, target.calendar_id) if target.calendar_id else None
-    what = targets.describe(target.kind, target.level, target.duration, target.goal, target.metric_name, target.threshold)
-    return TargetSpec(
-        label=f"{what} ({AgreementKind(agreement.kind).label}, {party.name})", kind=target.kind, level=target.level,
-        duration=parsing.parse_duration(target.duration) if target.duration else None,
-        percent=parsing.parse_percentage(target.goal) if target.kind == "availability" and target.goal else None,
-        threshold=parsing.parse_quantity(target.threshold) if target.threshold else None,
-        calendar=clock_calendar(calendar))
+    snapshot = {"calendars": [calendar_records.describe(calendar)] if calendar else []}
+    return _spec_from_content(targets.as_dict(target, calendar, None), snapshot,
+                              f"{AgreementKind(agreement.kind).label}, {party.name}")
 
 
 def term(agreement: Agreement) -> Term:
@@ -451,7 +440,7 @@ def check_requirement(session: Session, team_id: str, number: int, today: date) 
     if kind is None or not req.target:
         return CapabilityCheck(req, None, [])
     kind = kind.value
-    calendar = clock_calendar(None)
+    calendar = CALENDAR_24X7_UTC
     if req.service_hours:
         calendar = ClockCalendar(hours=parsing.parse_service_hours(req.service_hours), name=req.service_hours)
     wanted = TargetSpec(label=f"requirement #{req.number}", kind=kind, level=req.level,
