@@ -390,6 +390,11 @@ def get_many(session: Session, team_id: str, numbers: list[int]) -> list[Require
     return [get(session, team_id, n) for n in numbers]
 
 
+def metric_of(req: Requirement) -> Metric | None:
+    """What a requirement's target measures: its own metric, or the one its category takes."""
+    return METRICS.get(req.metric or CATEGORY_METRIC.get(Category(req.category), ""))
+
+
 def confirm(session: Session, actor: Actor, number: int) -> Requirement:
     req = get(session, actor.team_id, number)
     if actor.user_id != req.said_by:
@@ -419,7 +424,7 @@ def correct(session: Session, actor: Actor, number: int, *, statement: str | Non
     elif len(said) > STATEMENT_MAX:
         errors["statement"] = f"Keep this under {STATEMENT_MAX} characters."
     new_target = req.target
-    metric = METRICS.get(req.metric or CATEGORY_METRIC.get(Category(req.category), ""))
+    metric = metric_of(req)
     if metric and (target or "").strip():
         try:
             new_target = metric.read(target, actor.tz)

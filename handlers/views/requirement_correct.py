@@ -11,7 +11,6 @@ from handlers.views.requirement_flow import fields_for
 from handlers.views.values import ViewValues, run_form
 from messages import render
 from messages.ids import Block, Callback
-from models import Category
 
 FIELDS = fields_for("statement", "target")
 TARGET_HINTS = {"percent": "A percentage, e.g. 99.9%", "duration": "e.g. 15 min, 4h, 4 business hours",
@@ -19,7 +18,7 @@ TARGET_HINTS = {"percent": "A percentage, e.g. 99.9%", "duration": "e.g. 15 min,
 
 
 def open(client: WebClient, trigger_id: str, req, *, numbers: str, channel: str, ts: str) -> None:
-    metric = requirements.METRICS.get(req.metric or requirements.CATEGORY_METRIC.get(Category(req.category), ""))
+    metric = requirements.metric_of(req)
     client.views_open(trigger_id=trigger_id, view=render(
         "req_correct.yml.j2", requirement=req, target_hint=TARGET_HINTS[metric.kind] if metric else "",
         private_metadata=metadata(number=req.number, numbers=numbers, channel=channel, ts=ts)))
