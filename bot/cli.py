@@ -29,6 +29,24 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _shown(url: str) -> str:
+    """A database URL as people wrote it: no password, no driver name."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    return u.set(drivername=u.get_backend_name()).render_as_string(hide_password=True)
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own words, last clause of its first line ('Connection refused', 'database "x" does not exist')."""
+    from sqlalchemy.exc import DBAPIError
+
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    reason = first.rsplit(": ", 1)[-1].strip()
+    return reason or type(cause).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -36,24 +54,36 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as err:
         print(f"slm-bot: {err}", file=sys.stderr)
         return 2
+    if settings.ignored_database_url:
+        print(f"slm-bot: sandbox mode keeps its own database at {_shown(settings.effective_database_url)}; "
+              "DATABASE_URL is ignored (set SLACK_BOT_TOKEN for Slack mode, or SANDBOX_DATABASE_URL)", file=sys.stderr)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if settings.log_level.upper() != "DEBUG":  # every run of every job is noise at INFO
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # seven lines at import, every start
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.database import Database
 
-    db = Database(settings.database_url)
+    db = Database(settings.effective_database_url)
     command = args.command or "run"
     try:
-        if command == "migrate":
-            db.migrate()
-            print("slm-bot: database is up to date")
-            return 0
         if command == "makemigration":
             from alembic import command as alembic
 
             alembic.revision(db.alembic_config(), message=args.message, autogenerate=True)
             return 0
-        db.migrate()
+        try:  # a database that is down at start is one line, not a traceback
+            step = "could not connect"
+            db.ping()
+            step = "could not bring the schema up to date"
+            db.migrate()
+        except (SQLAlchemyError, OSError) as exc:
+            print(f"slm-bot: database {_shown(db.url)}: {step} ({_reason(exc)})", file=sys.stderr)
+            return 1
+        if command == "migrate":
+            print("slm-bot: database is up to date")
+            return 0
         if command == "check":
             print(f"slm-bot: settings are valid; database at {db.engine.url.render_as_string(hide_password=True)} "
                   f"is reachable and up to date; mode: {'sandbox' if settings.sandbox else 'Slack'}")
@@ -63,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.clock import Clock
             from bot.scheduler import run_all_once
 
+            if settings.sandbox:  # what the scheduler sends goes to the running sandbox, never to Slack
+                settings = settings.model_copy(update={"slack_api_url": f"{settings.sandbox_base_url}/sandbox/api/"})
             run_all_once(Deps(settings=settings, db=db, clock=Clock()))
             return 0
         from bot.server import serve
