@@ -32,8 +32,12 @@ def _parser() -> argparse.ArgumentParser:
 def _shown(url: str) -> str:
     """A database URL as people wrote it: no password, no driver name."""
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    u = make_url(url)
+    try:
+        u = make_url(url)
+    except ArgumentError:  # not a URL at all: show only its scheme
+        return url.split(":", 1)[0] + ":..."
     return u.set(drivername=u.get_backend_name()).render_as_string(hide_password=True)
 
 
@@ -42,9 +46,31 @@ def _reason(exc: BaseException) -> str:
     from sqlalchemy.exc import DBAPIError
 
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    if isinstance(cause, OSError) and cause.strerror:  # e.g. the SQLite file's folder cannot be made
+        return cause.strerror
     first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
     reason = first.rsplit(": ", 1)[-1].strip()
     return reason or type(cause).__name__
+
+
+def _open_database(url: str, *, migrate: bool):
+    """The database, reachable and (with `migrate`) up to date; None once one line has said what failed."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.database import Database
+
+    step = "could not connect"
+    try:
+        db = Database(url)
+        if not migrate:  # makemigration compares the models with the schema as it is
+            return db
+        db.ping()
+        step = "could not bring the schema up to date"
+        db.migrate()
+    except (SQLAlchemyError, OSError) as exc:  # a database that is down at start is one line, not a traceback
+        print(f"slm-bot: database {_shown(url)}: {step} ({_reason(exc)})", file=sys.stderr)
+        return None
+    return db
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,31 +87,21 @@ def main(argv: list[str] | None = None) -> int:
     if settings.log_level.upper() != "DEBUG":  # every run of every job is noise at INFO
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # seven lines at import, every start
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.database import Database
-
-    db = Database(settings.effective_database_url)
     command = args.command or "run"
+    db = _open_database(settings.effective_database_url, migrate=command != "makemigration")
+    if db is None:
+        return 1
     try:
         if command == "makemigration":
             from alembic import command as alembic
 
             alembic.revision(db.alembic_config(), message=args.message, autogenerate=True)
             return 0
-        try:  # a database that is down at start is one line, not a traceback
-            step = "could not connect"
-            db.ping()
-            step = "could not bring the schema up to date"
-            db.migrate()
-        except (SQLAlchemyError, OSError) as exc:
-            print(f"slm-bot: database {_shown(db.url)}: {step} ({_reason(exc)})", file=sys.stderr)
-            return 1
         if command == "migrate":
             print("slm-bot: database is up to date")
             return 0
         if command == "check":
-            print(f"slm-bot: settings are valid; database at {db.engine.url.render_as_string(hide_password=True)} "
+            print(f"slm-bot: settings are valid; database at {_shown(db.url)} "
                   f"is reachable and up to date; mode: {'sandbox' if settings.sandbox else 'Slack'}")
             return 0
         if command == "tick":
