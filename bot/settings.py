@@ -140,7 +140,7 @@ class Settings(BaseSettings):
 
     @property
     def effective_database_url(self) -> str:
-        """Where this run keeps its data: the sandbox never touches DATABASE_URL unless told to."""
+        """Where this run keeps its data: the sandbox has its own, never DATABASE_URL (a real deployment's)."""
         if self.sandbox:
             return self.sandbox_database_url or DEFAULT_SANDBOX_DATABASE_URL
         return self.database_url
