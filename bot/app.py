@@ -103,8 +103,10 @@ def create_bolt_app(deps: Deps, *, listener_executor: Executor | None = None) ->
     return app
 
 
-def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sandbox_page: bool = True,
+def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sandbox_page: bool | None = None,
                     wait_idle=None) -> Starlette:
+    """`sandbox`: the Slack stand-in to serve. Its page (which acts as anyone) comes with it in sandbox mode only,
+    unless `sandbox_page` says otherwise (the test harness, a Slack-mode app wired to the stand-in)."""
     bolt = bolt_app or create_bolt_app(deps)
 
     async def slack_events(request: Request):
@@ -128,11 +130,15 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
         from bot.sandbox.api import api_routes
 
         routes += api_routes(sandbox)
-        if sandbox_page:
+        if deps.settings.sandbox if sandbox_page is None else sandbox_page:
             from bot.sandbox.web import web_routes
 
             routes += web_routes(sandbox, deps.settings, wait_idle=wait_idle)
     app = Starlette(routes=routes)
+    if sandbox is not None:  # the stand-in answers only its own address and page
+        from bot.sandbox.guard import SandboxGuard
+
+        app.add_middleware(SandboxGuard, base_url=sandbox.base_url)
     app.state.bolt = bolt
     app.state.deps = deps
     return app

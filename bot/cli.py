@@ -29,6 +29,50 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _shown(url: str) -> str:
+    """A database URL as people wrote it: no password, no driver name."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        u = make_url(url)
+    except ArgumentError:  # not a URL at all: show only its scheme
+        return url.split(":", 1)[0] + ":..."
+    return u.set(drivername=u.get_backend_name()).render_as_string(hide_password=True)
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own words, last clause of its first line ('Connection refused', 'database "x" does not exist')."""
+    from sqlalchemy.exc import DBAPIError
+
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    if isinstance(cause, OSError) and cause.strerror:  # e.g. the SQLite file's folder cannot be made
+        return cause.strerror
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    reason = first.rsplit(": ", 1)[-1].strip()
+    return reason or type(cause).__name__
+
+
+def _open_database(url: str, *, migrate: bool):
+    """The database, reachable and (with `migrate`) up to date; None once one line has said what failed."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.database import Database
+
+    step = "could not connect"
+    try:
+        db = Database(url)
+        if not migrate:  # makemigration compares the models with the schema as it is
+            return db
+        db.ping()
+        step = "could not bring the schema up to date"
+        db.migrate()
+    except (SQLAlchemyError, OSError) as exc:  # a database that is down at start is one line, not a traceback
+        print(f"slm-bot: database {_shown(url)}: {step} ({_reason(exc)})", file=sys.stderr)
+        return None
+    return db
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -36,26 +80,28 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as err:
         print(f"slm-bot: {err}", file=sys.stderr)
         return 2
+    if settings.ignored_database_url:
+        print(f"slm-bot: sandbox mode keeps its own database at {_shown(settings.effective_database_url)}; "
+              "DATABASE_URL is ignored (set SLACK_BOT_TOKEN for Slack mode, or SANDBOX_DATABASE_URL)", file=sys.stderr)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if settings.log_level.upper() != "DEBUG":  # every run of every job is noise at INFO
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    from bot.database import Database
-
-    db = Database(settings.database_url)
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # seven lines at import, every start
     command = args.command or "run"
+    db = _open_database(settings.effective_database_url, migrate=command != "makemigration")
+    if db is None:
+        return 1
     try:
-        if command == "migrate":
-            db.migrate()
-            print("slm-bot: database is up to date")
-            return 0
         if command == "makemigration":
             from alembic import command as alembic
 
             alembic.revision(db.alembic_config(), message=args.message, autogenerate=True)
             return 0
-        db.migrate()
+        if command == "migrate":
+            print("slm-bot: database is up to date")
+            return 0
         if command == "check":
-            print(f"slm-bot: settings are valid; database at {db.engine.url.render_as_string(hide_password=True)} "
+            print(f"slm-bot: settings are valid; database at {_shown(db.url)} "
                   f"is reachable and up to date; mode: {'sandbox' if settings.sandbox else 'Slack'}")
             return 0
         if command == "tick":
@@ -63,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.clock import Clock
             from bot.scheduler import run_all_once
 
+            if settings.sandbox:  # what the scheduler sends goes to the running sandbox, never to Slack
+                settings = settings.model_copy(update={"slack_api_url": f"{settings.sandbox_base_url}/sandbox/api/"})
             run_all_once(Deps(settings=settings, db=db, clock=Clock()))
             return 0
         from bot.server import serve

@@ -19,8 +19,7 @@ def serve(settings: Settings, db: Database) -> int:
     if settings.sandbox:
         from bot.sandbox.workspace import SlackSandbox
 
-        local = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
-        base = f"http://{local}:{settings.port}"
+        base = settings.sandbox_base_url
         sandbox = SlackSandbox(base_url=base)
         settings = settings.model_copy(update={"slack_api_url": f"{base}/sandbox/api/"})
     deps = Deps(settings=settings, db=db, clock=Clock())
@@ -42,6 +41,11 @@ def serve(settings: Settings, db: Database) -> int:
         log.info("connected to Slack in Socket Mode")
     if sandbox is not None:
         print(f"slm-bot is running in sandbox mode (no SLACK_BOT_TOKEN): open {sandbox.base_url}/sandbox", flush=True)
+    if sandbox is not None and settings.sandbox_exposed:  # SANDBOX=1: the settings refuse this otherwise
+        warning = (f"SANDBOX=1: the sandbox listens on {settings.host}, beyond this machine; anyone who can reach "
+                   f"port {settings.port} acts as any sandbox user, with no login. Never give it real data.")
+        log.warning(warning)
+        print(f"\n{'!' * 72}\n{warning}\n{'!' * 72}\n", flush=True)
     try:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
     finally:

@@ -2,19 +2,36 @@
 
 With no `SLACK_BOT_TOKEN` the bot runs in sandbox mode: it talks to the built-in
 stand-in for Slack (see `bot/sandbox/`) with embedded, obviously fake credentials,
-so a newcomer can try it without a workspace.
+so a newcomer can try it without a workspace. Because anyone who can reach a sandbox
+acts as any of its users, sandbox mode listens only on a loopback address (unless
+`SANDBOX=1` says a shared demo host is meant) and keeps its own database: a deployment
+that forgot its token refuses to start rather than open the real data to everyone.
 """
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Embedded sandbox credentials. They only ever authenticate against the local stand-in.
 SANDBOX_BOT_TOKEN = "xoxb-sandbox-not-a-real-token"
 SANDBOX_SIGNING_SECRET = "sandbox-signing-secret-not-a-real-secret"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_SANDBOX_DATABASE_URL = "sqlite:///var/sandbox.sqlite3"
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: reachable from this machine only."""
+    host = host.strip().removeprefix("[").removesuffix("]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # any other name may resolve to anything
+        return False
 
 
 class SettingsError(Exception):
@@ -22,13 +39,17 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False,
+                                      populate_by_name=True)
 
     slack_bot_token: str | None = Field(default=None, description="Bot token (xoxb-...). Unset: sandbox mode.")
     slack_signing_secret: str | None = Field(default=None, description="Signing secret, for HTTP mode.")
     slack_app_token: str | None = Field(default=None, description="App-level token (xapp-...): Socket Mode.")
     slack_api_url: str = Field(default=DEFAULT_SLACK_API_URL, description="Base URL of the Slack Web API.")
     database_url: str = Field(default="sqlite:///var/slm-bot.sqlite3", description="SQLAlchemy URL.")
+    sandbox_opt_in: bool = Field(default=False, validation_alias="sandbox",
+                                 description="SANDBOX=1: run sandbox mode on a non-loopback address (a shared demo host).")
+    sandbox_database_url: str | None = Field(default=None, description="The sandbox's own database (sandbox mode only).")
     host: str = Field(default="127.0.0.1", description="Address the HTTP server listens on.")
     port: int = Field(default=3000, ge=1, le=65535, description="Port the HTTP server listens on.")
     log_level: str = Field(default="INFO", description="Python logging level.")
@@ -73,9 +94,11 @@ class Settings(BaseSettings):
             raise ValueError("must be an app-level token starting with xapp-")
         return v
 
-    @field_validator("database_url")
+    @field_validator("database_url", "sandbox_database_url")
     @classmethod
-    def _database_url_shape(cls, v: str) -> str:
+    def _database_url_shape(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if not v and info.field_name == "sandbox_database_url":
+            return None
         if v.startswith("postgres://"):  # Heroku-style URLs; SQLAlchemy wants the dialect named
             v = "postgresql://" + v[len("postgres://"):]
         if v.startswith("postgresql://"):
@@ -90,11 +113,42 @@ class Settings(BaseSettings):
             raise ValueError("SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)")
         if self.slack_app_token and not self.slack_bot_token:
             raise ValueError("SLACK_BOT_TOKEN is required when SLACK_APP_TOKEN is set")
+        if self.sandbox_opt_in and self.slack_bot_token:
+            raise ValueError("setting SANDBOX: SANDBOX=1 runs the built-in stand-in for Slack, which a bot token "
+                             "contradicts; unset SANDBOX for Slack mode, or SLACK_BOT_TOKEN for the sandbox")
+        if self.sandbox and not self.sandbox_opt_in and not is_loopback(self.host):
+            raise ValueError(f"setting SLACK_BOT_TOKEN: required to listen on {self.host} (sandbox mode only listens "
+                             "on 127.0.0.1; set SANDBOX=1 to run the sandbox on a shared demo host)")
         return self
 
     @property
     def sandbox(self) -> bool:
         return self.slack_bot_token is None
+
+    @property
+    def sandbox_exposed(self) -> bool:
+        """A sandbox others can reach: only ever with SANDBOX=1."""
+        return self.sandbox and not is_loopback(self.host)
+
+    @property
+    def sandbox_base_url(self) -> str:
+        """Where the sandbox's own server answers, as the bot and the page reach it."""
+        host = "127.0.0.1" if self.host in WILDCARD_HOSTS else self.host
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def effective_database_url(self) -> str:
+        """Where this run keeps its data: the sandbox has its own, never DATABASE_URL (a real deployment's)."""
+        if self.sandbox:
+            return self.sandbox_database_url or DEFAULT_SANDBOX_DATABASE_URL
+        return self.database_url
+
+    @property
+    def ignored_database_url(self) -> bool:
+        """DATABASE_URL was set, but this is sandbox mode and it is not used."""
+        return self.sandbox and "database_url" in self.model_fields_set
 
     @property
     def bot_token(self) -> str:

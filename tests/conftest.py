@@ -94,7 +94,7 @@ def harness(database) -> Harness:
     deps = Deps(settings=settings, db=database, clock=clock)
     executor = TrackedExecutor()
     app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=executor), sandbox=sandbox,
-                          wait_idle=executor.wait_idle)
+                          sandbox_page=True, wait_idle=executor.wait_idle)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

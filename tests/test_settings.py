@@ -11,7 +11,8 @@ from bot.settings import SANDBOX_BOT_TOKEN, SettingsError, load_settings
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch, tmp_path):
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL", "PORT", "SLACK_API_URL"):
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL", "PORT", "SLACK_API_URL",
+                 "HOST", "SANDBOX", "SANDBOX_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no .env from the developer's checkout
 
@@ -57,11 +58,12 @@ def test_the_command_stops_with_one_line(monkeypatch):
 
 
 def test_check_migrates_and_reports(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "check"], capture_output=True, text=True, env=env,
                           cwd=str(__import__("pathlib").Path(__file__).parents[1]), timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "settings are valid" in proc.stdout and "mode: sandbox" in proc.stdout
+    assert f"{tmp_path}/x.sqlite3" in proc.stdout
 
 
 def test_socket_mode_without_a_secret_serves_no_events_endpoint():

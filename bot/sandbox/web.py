@@ -131,6 +131,9 @@ def read_state(sandbox: SlackSandbox, user: str | None, channel: str | None) -> 
 
 # ---- request bodies --------------------------------------------------------------------
 async def _body(request: Request) -> dict:
+    # JSON only: a cross-site <form> or text/plain post cannot send it without a CORS preflight (see guard.py)
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise BadRequest("the request body must be application/json", status=415)
     raw = await request.body()
     try:
         body = json.loads(raw or b"{}")
