@@ -39,9 +39,8 @@ def waive(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None
 def upgrade(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     target_id, key = _target_and_gap(body)
-    with context["deps"].db.session() as session:
-        action_form.open(client, body["trigger_id"], session, context["actor"], target_id=target_id, key=key,
-                         channel_id=_channel(body))
+    action_form.open(client, body["trigger_id"], context["deps"], context["actor"], target_id=target_id, key=key,
+                     channel_id=_channel(body))
 
 
 def done(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:

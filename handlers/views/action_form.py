@@ -15,11 +15,12 @@ FIELDS = {"title": Block.COV_TITLE, "owner_party": Block.COV_OWNER_PARTY, "owner
           "due": Block.COV_DUE}
 
 
-def open(client: WebClient, trigger_id: str, session, actor, *, target_id: int, key: str,
+def open(client: WebClient, trigger_id: str, deps, actor, *, target_id: int, key: str,
          channel_id: str | None) -> None:
-    title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, key)
-    parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
-               for p in service_map.list_parties(session, actor.team_id, kind)]
+    with deps.db.session() as session:  # closed before Slack is called
+        title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, key)
+        parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
+                   for p in service_map.list_parties(session, actor.team_id, kind)]
     client.views_open(trigger_id=trigger_id, view=render(
         "action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.today()).isoformat(),
         parties=[(p.id, p.name) for p in parties[:100]],
