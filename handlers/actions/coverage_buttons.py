@@ -47,6 +47,7 @@ def done(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
     ack()
     with context["deps"].db.session() as session:
         row = coverage.close_action(session, context["actor"], int(body["actions"][0]["value"]))
+    context["done"] = f"Action #{row.number} is done"
     respond(replace_original=False, **render_message("req_status.yml.j2", sentence=f"Action #{row.number} is done:",
                                                      detail=row.title))
 

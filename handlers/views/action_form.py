@@ -44,6 +44,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if action is None:
         return
     ack()
+    context["done"] = f"Upgrade action #{action.number} is recorded (`/slm actions` lists it)"
     tell(client, actor, meta.get("channel_id"), render_message(
         "req_status.yml.j2", sentence=f"Recorded upgrade action #{action.number}, due {action.due.isoformat()} "
                                       "(see `/slm actions`):", detail=action.title))
