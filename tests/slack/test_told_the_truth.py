@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from bot import service_map, slack_retries
 from bot.context import Actor
 from messages.ids import Block, Callback
-from models import ContactRole, Requirement, Service
+from models import Calendar, ContactRole, Party, Requirement, Service
 from tests.conftest import START
 from tests.helpers import text_of
 
@@ -74,6 +74,20 @@ def test_a_quoted_requirement_recorded_but_not_shown_is_said_to_be_recorded(slac
     assert "Nothing needs doing again." in told and NOT_DONE not in told
     [req] = rows(db, Requirement)
     assert (req.number, req.source, req.target) == (1, "message", "4h")
+
+
+@pytest.mark.parametrize("command, values, said, model", [
+    ("party add customer Acme Retail", {Block.PARTY_CHANNEL: "C0ACMESLA"}, "The customer Acme Retail is added", Party),
+    ("calendar add", {Block.CAL_NAME: "UK office", Block.CAL_HOURS: "Mon-Fri 9-5"}, "The calendar UK office is added",
+     Calendar),
+])
+def test_other_forms_stored_but_not_shown_say_what_is_stored(slack, sandbox, db, waits, command, values, said, model):
+    slack.command(command)
+    fail_every_reply(sandbox)
+    assert slack.submit(values=values).ok
+    told = text_of(sandbox.dms(ALICE)[-1])
+    assert f"{said}; but showing it in Slack failed" in told and NOT_DONE not in told
+    assert len(rows(db, model)) == 1
 
 
 def test_a_form_slack_will_not_open_in_time_is_said_to_be_slack_being_busy(slack, sandbox, team, waits):
