@@ -31,6 +31,7 @@ from bot.benchmarks import BenchmarkLibrary, load_benchmarks
 from bot.clock import Clock
 from bot.database import Database
 from bot.settings import Settings
+from bot.slack_retries import within_trigger_life
 
 log = logging.getLogger(__name__)
 
@@ -70,16 +71,17 @@ class Deps:
 
 
 def create_web_client(settings: Settings) -> WebClient:
-    """A Web API client that rides out rate limits, Slack's 5xx and dropped connections."""
+    """A Web API client that rides out rate limits, Slack's 5xx and dropped connections (views.open only
+    while its trigger lives)."""
     return WebClient(
         token=settings.bot_token,
         base_url=settings.slack_api_url,
         timeout=15,
-        retry_handlers=[
+        retry_handlers=within_trigger_life([
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),
             ServerErrorRetryHandler(max_retry_count=2),
-        ],
+        ]),
     )
 
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 import logging
 
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.errors import DomainError
+from bot.slack_retries import spends_trigger
 from messages import render_message
 
 log = logging.getLogger(__name__)
 OURS = ("Something went wrong on our side, and what you asked for was not done. Please try again; "
         "if it keeps happening, tell your slm-bot admin.")
+SLACK_BUSY = "Slack is busy right now, so the form could not open. Please try again in a moment."
 
 
 def _message(error: Exception) -> dict:
@@ -24,6 +27,12 @@ def _message(error: Exception) -> dict:
         return render_message("error.yml.j2", text=str(error), ours=False)
     log.error("listener failed", exc_info=error)
     return render_message("error.yml.j2", text=OURS, ours=True)
+
+
+def _form_refused_as_busy(error: Exception) -> bool:
+    """Slack rate-limited opening a form for longer than its trigger lives (bot/slack_retries.py gave up)."""
+    response = getattr(error, "response", None) if isinstance(error, SlackApiError) else None
+    return response is not None and response.status_code == 429 and spends_trigger(response.api_url or "")
 
 
 def _response_url(body: dict) -> str | None:
@@ -41,6 +50,9 @@ def report(error: Exception, body: dict, client, context, ack) -> None:
         log.error("listener failed after its work was done", exc_info=error)
         message = render_message("error.yml.j2", text=f"{done}; but showing it in Slack failed, so some messages may "
                                                        "be missing. Nothing needs doing again.", ours=True)
+    elif _form_refused_as_busy(error):  # nothing was done, and it is not ours to fix: say so, and to try again
+        log.warning("Slack rate-limited opening a form: %s", error)
+        message = render_message("error.yml.j2", text=SLACK_BUSY, ours=True)
     else:
         message = _message(error)
     if ack is not None and ack.response is None:

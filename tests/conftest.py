@@ -28,6 +28,7 @@ from bot.sandbox.driver import SlackDriver
 from bot.sandbox.executor import TrackedExecutor
 from bot.sandbox.workspace import SANDBOX_TEAM, SlackSandbox
 from bot.settings import Settings
+from tests.session_guard import GUARD
 
 TEST_BOT_TOKEN = "xoxb-test-not-a-real-token"
 TEST_SIGNING_SECRET = "test-signing-secret"
@@ -51,6 +52,24 @@ def reset_schema(db: Database) -> None:
         with db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_guard_installed():
+    GUARD.install()
+    yield
+    GUARD.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def no_slack_call_holds_a_connection(_session_guard_installed):
+    """Fail the test if any Slack call was made while its thread held a database connection."""
+    GUARD.violations.clear()
+    yield GUARD
+    found = GUARD.report()
+    GUARD.violations.clear()
+    if found:
+        pytest.fail(found, pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -33,13 +33,13 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
     if refusal is not None:  # answered once the row lock is let go: nobody waits on Slack for it
         respond(replace_original=False, response_type="ephemeral", **refusal)
         return
+    context["done"] = f"Your agreement to version {number} of {agreement.name} is recorded"  # committed above
     with deps.db.session() as session:
         who = ", ".join(f"<@{s.user_id}>" for s in agreements.signoffs(session, agreement, int(number)))
         news = render_message("agreement_agreed.yml.j2", now_agreed=result.now_agreed, number=int(number), who=who,
                               active=agreement.status == AgreementStatus.ACTIVE, start=agreement.start_date.isoformat(),
                               user=actor.user_id, side_label="provider" if result.side == "provider" else "other side",
                               waiting_for=result.waiting_for or "", sha=result.signoff.document_sha256)
-    context["done"] = f"Your agreement to version {number} of {agreement.name} is recorded"
     client.chat_postMessage(channel=agreement.channel_id, thread_ts=agreement.thread_ts, **news)
     agreement_thread.refresh_headline(client, deps, actor, agreement.id)
     if result.now_agreed:

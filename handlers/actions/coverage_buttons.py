@@ -39,15 +39,15 @@ def waive(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None
 def upgrade(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     target_id, key = _target_and_gap(body)
-    with context["deps"].db.session() as session:
-        action_form.open(client, body["trigger_id"], session, context["actor"], target_id=target_id, key=key,
-                         channel_id=_channel(body))
+    action_form.open(client, body["trigger_id"], context["deps"], context["actor"], target_id=target_id, key=key,
+                     channel_id=_channel(body))
 
 
 def done(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
     ack()
     with context["deps"].db.session() as session:
         row = coverage.close_action(session, context["actor"], int(body["actions"][0]["value"]))
+    context["done"] = f"Action #{row.number} is done"
     respond(replace_original=False, **render_message("req_status.yml.j2", sentence=f"Action #{row.number} is done:",
                                                      detail=row.title))
 

@@ -32,6 +32,7 @@ def confirm(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> No
     number, numbers = _split(body["actions"][0]["value"])
     with deps.db.session() as session:
         requirements.confirm(session, actor, number)
+    context["done"] = f"Requirement #{number} is confirmed"
     container = body["container"]
     refresh_confirmation_dm(client, deps, actor, numbers, container["channel_id"], container["message_ts"],
                             changed=number, verb="confirmed")

@@ -18,12 +18,9 @@ VERSION = re.compile(r"^v?(\d+)$", re.IGNORECASE)
 def new(kind: AgreementKind):
     def run(req: SlashRequest) -> None:
         require(req.actor, Capability.DRAFT_AGREEMENT)
-        with req.deps.db.session() as session:
-            party = service_map.find(session, req.actor.team_id, req.args) if req.args else None
-            party = party if party is not None and getattr(party, "kind", None) == agreements.COUNTERPARTY_KIND[kind] else None
-            if agreement_draft.open(req.client, req.trigger_id, session, req.actor, kind=kind, channel_id=req.channel_id,
-                                    counterparty=party):
-                return
+        if agreement_draft.open(req.client, req.trigger_id, req.deps, req.actor, kind=kind, channel_id=req.channel_id,
+                                asked=req.args):
+            return
         wanted = agreements.COUNTERPARTY_KIND[kind].label.lower()
         req.respond(**render_message("req_status.yml.j2", sentence=f"An {kind.label} needs a {wanted} and a service on the "
                                      f"map first: `/slm party add` and `/slm service add`."))

@@ -10,16 +10,17 @@ from models import Service
 def show_map(req: SlashRequest) -> None:
     require(req.actor, Capability.VIEW_MAP)
     team = req.actor.team_id
-    with req.deps.db.session() as session:
-        if not req.args:
-            req.respond(**render_message("map.yml.j2", services=service_map.service_views(session, team), focus=None))
-            return
-        found = service_map.find(session, team, req.args)
-        if found is None:
-            req.respond(**render_message("map_unknown.yml.j2", asked=req.args,
-                                         known=service_map.known_names(session, team)))
-        elif isinstance(found, Service):
-            req.respond(**render_message("map.yml.j2", services=service_map.service_views(session, team, found.id),
-                                         focus=found))
-        else:
-            req.respond(**render_message("party.yml.j2", view=service_map.party_view(session, team, found.id)))
+    with req.deps.db.session() as session:  # read, then close, then answer: no connection waits on Slack
+        message = _map_message(session, team, req.args)
+    req.respond(**message)
+
+
+def _map_message(session, team: str, asked: str) -> dict:
+    if not asked:
+        return render_message("map.yml.j2", services=service_map.service_views(session, team), focus=None)
+    found = service_map.find(session, team, asked)
+    if found is None:
+        return render_message("map_unknown.yml.j2", asked=asked, known=service_map.known_names(session, team))
+    if isinstance(found, Service):
+        return render_message("map.yml.j2", services=service_map.service_views(session, team, found.id), focus=found)
+    return render_message("party.yml.j2", view=service_map.party_view(session, team, found.id))

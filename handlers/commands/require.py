@@ -1,7 +1,7 @@
 from bot import service_map
 from bot.permissions import Capability, require
 from handlers.commands.router import SlashRequest, subcommand
-from handlers.views.requirement_flow import Flow, needs_map_message, open_who
+from handlers.views.requirement_flow import Flow, open_who
 from models import PartyKind, Service
 
 
@@ -10,12 +10,13 @@ from models import PartyKind, Service
 def record_requirement(req: SlashRequest) -> None:
     require(req.actor, Capability.RECORD_REQUIREMENT)
     team = req.actor.team_id
-    with req.deps.db.session() as session:
-        found = service_map.find(session, team, req.args) if req.args else None
-        flow = Flow(kind="interview", said_by=req.actor.user_id, channel_id=req.channel_id,
-                    service_id=found.id if isinstance(found, Service) else None,
-                    customer_id=found.id if found is not None and getattr(found, "kind", None) == PartyKind.CUSTOMER else None)
-        if open_who(req.client, req.trigger_id, session, req.actor, flow):
-            return
-        message = needs_map_message(session, team)
-    req.respond(**message)
+    found = None
+    if req.args:
+        with req.deps.db.session() as session:
+            found = service_map.find(session, team, req.args)
+    flow = Flow(kind="interview", said_by=req.actor.user_id, channel_id=req.channel_id,
+                service_id=found.id if isinstance(found, Service) else None,
+                customer_id=found.id if found is not None and getattr(found, "kind", None) == PartyKind.CUSTOMER else None)
+    missing = open_who(req.client, req.trigger_id, req.deps, req.actor, flow)
+    if missing is not None:
+        req.respond(**missing)

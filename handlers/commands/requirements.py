@@ -10,9 +10,10 @@ def list_requirements(req: SlashRequest) -> None:
     team = req.actor.team_id
     if not req.args:
         raise InvalidInput({"subject": "Name a service or a customer, like `/slm requirements Payroll`."})
-    with req.deps.db.session() as session:
+    with req.deps.db.session() as session:  # read, then close, then answer: no connection waits on Slack
         found = service_map.find(session, team, req.args)
         if found is None:
-            req.respond(**render_message("map_unknown.yml.j2", asked=req.args, known=service_map.known_names(session, team)))
-            return
-        req.respond(**render_message("req_list.yml.j2", listing=requirements.listing(session, team, found)))
+            message = render_message("map_unknown.yml.j2", asked=req.args, known=service_map.known_names(session, team))
+        else:
+            message = render_message("req_list.yml.j2", listing=requirements.listing(session, team, found))
+    req.respond(**message)

@@ -20,6 +20,7 @@ def grant(req: SlashRequest) -> None:
     user_id, role = _parse(req.args)
     with req.deps.db.session() as session:
         changed = members.grant(session, req.actor, user_id, role)
+    req.context["done"] = f"<@{user_id}> holds the {role.replace('_', ' ')} role"
     req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=True, changed=changed))
 
 
@@ -28,6 +29,7 @@ def revoke(req: SlashRequest) -> None:
     user_id, role = _parse(req.args)
     with req.deps.db.session() as session:
         changed = members.revoke(session, req.actor, user_id, role)
+    req.context["done"] = f"<@{user_id}> no longer holds the {role.replace('_', ' ')} role"
     req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=False, changed=changed))
 
 

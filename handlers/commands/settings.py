@@ -11,6 +11,8 @@ def settings(req: SlashRequest) -> None:
         if key:
             workspace_settings.set_value(session, req.actor, key.lower(), value)
         rows = workspace_settings.all_of(session, req.actor.team_id)
+    if key:
+        req.context["done"] = f"The setting {key.lower()} is changed"
     req.respond(**render_message("settings.yml.j2", rows=rows, changed=key.lower() if key else None))
     if key:  # a stricter allowance can take cover away: say so now, not at the next scheduled check
         with req.deps.db.session() as session:

@@ -9,18 +9,16 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import DomainError
 from bot.permissions import Capability, require
-from handlers.views.requirement_flow import QUOTE_LIMIT, Flow, needs_map_message, open_who
+from handlers.views.requirement_flow import QUOTE_LIMIT, Flow, open_who
 
 log = logging.getLogger(__name__)
 
 
 def _open_or_explain(client: WebClient, body: dict, context: BoltContext, flow: Flow) -> None:
     actor = context["actor"]
-    with context["deps"].db.session() as session:
-        if open_who(client, body["trigger_id"], session, actor, flow):
-            return
-        message = needs_map_message(session, actor.team_id)
-    client.chat_postMessage(channel=actor.user_id, **message)
+    missing = open_who(client, body["trigger_id"], context["deps"], actor, flow)
+    if missing is not None:
+        client.chat_postMessage(channel=actor.user_id, **missing)
 
 
 def from_anywhere(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:

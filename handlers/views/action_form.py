@@ -15,11 +15,12 @@ FIELDS = {"title": Block.COV_TITLE, "owner_party": Block.COV_OWNER_PARTY, "owner
           "due": Block.COV_DUE}
 
 
-def open(client: WebClient, trigger_id: str, session, actor, *, target_id: int, key: str,
+def open(client: WebClient, trigger_id: str, deps, actor, *, target_id: int, key: str,
          channel_id: str | None) -> None:
-    title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, key)
-    parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
-               for p in service_map.list_parties(session, actor.team_id, kind)]
+    with deps.db.session() as session:  # closed before Slack is called
+        title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, key)
+        parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
+                   for p in service_map.list_parties(session, actor.team_id, kind)]
     client.views_open(trigger_id=trigger_id, view=render(
         "action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.today()).isoformat(),
         parties=[(p.id, p.name) for p in parties[:100]],
@@ -43,6 +44,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if action is None:
         return
     ack()
+    context["done"] = f"Upgrade action #{action.number} is recorded (`/slm actions` lists it)"
     tell(client, actor, meta.get("channel_id"), render_message(
         "req_status.yml.j2", sentence=f"Recorded upgrade action #{action.number}, due {action.due.isoformat()} "
                                       "(see `/slm actions`):", detail=action.title))

@@ -17,26 +17,37 @@ FIELDS = {f: Block.for_field("agr", f) for f in ("name", "counterparty", "servic
                                                   "channel", "contract_ref", "notice_days", "renewal_date")}
 
 
-def open(client: WebClient, trigger_id: str, session, actor, *, kind: AgreementKind, channel_id: str | None,
-         counterparty=None) -> bool:
-    """Open the modal; False when the map lacks a counterparty of this kind or a service."""
-    parties = service_map.list_parties(session, actor.team_id, agreements.COUNTERPARTY_KIND[kind])
+def open(client: WebClient, trigger_id: str, deps, actor, *, kind: AgreementKind, channel_id: str | None,
+         asked: str = "") -> bool:
+    """Open the modal (for the counterparty named in `asked`, if it is one); False when the map lacks a
+    counterparty of this kind or a service. The map is read in a session closed before Slack is called."""
+    with deps.db.session() as session:
+        view = _draft_view(session, actor, kind=kind, channel_id=channel_id, asked=asked)
+    if view is None:
+        return False
+    client.views_open(trigger_id=trigger_id, view=view)
+    return True
+
+
+def _draft_view(session, actor, *, kind: AgreementKind, channel_id: str | None, asked: str) -> dict | None:
+    wanted = agreements.COUNTERPARTY_KIND[kind]
+    parties = service_map.list_parties(session, actor.team_id, wanted)
     services = service_map.list_services(session, actor.team_id)
     if not parties or not services:
-        return False
+        return None
+    counterparty = service_map.find(session, actor.team_id, asked) if asked else None
+    counterparty = counterparty if counterparty is not None and getattr(counterparty, "kind", None) == wanted else None
     start, end = agreements.default_term(actor.today())
     name = ""
     if counterparty is not None:
         name = f"{counterparty.name}: {kind.label}"
-    view = render("agreement_draft.yml.j2", kind=kind.value, kind_label=kind.label, name=name,
+    return render("agreement_draft.yml.j2", kind=kind.value, kind_label=kind.label, name=name,
                   counterparty_label=agreements.COUNTERPARTY_LABEL[kind],
                   parties=[(p.id, p.name) for p in parties[:100]], counterparty_id=counterparty.id if counterparty else None,
                   services=[(s.id, s.name) for s in services[:100]], start=start.isoformat(), end=end.isoformat(),
                   months=[(str(i + 1), m) for i, m in enumerate(agreements.MONTHS)], review_month="4",
                   channel_id=(counterparty.channel_id if counterparty else None) or channel_id,
                   private_metadata=metadata(kind=kind.value, channel_id=channel_id))
-    client.views_open(trigger_id=trigger_id, view=view)
-    return True
 
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:

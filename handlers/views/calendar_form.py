@@ -24,6 +24,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if row is None:
         return
     ack()
+    context["done"] = f"The calendar {row.name} is added"
     tell(client, actor, read_metadata(view).get("channel_id"),
          render_message("calendar_list.yml.j2", calendars=[row]))
 

@@ -45,6 +45,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         return
     link, service, party = done
     ack()
+    context["done"] = f"{party.name} is linked to {service.name}"
     tell(client, actor, read_metadata(view).get("channel_id"),
          render_message("link_added.yml.j2", link=link, service=service, party=party))
 

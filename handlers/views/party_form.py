@@ -45,6 +45,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if party is None:
         return
     ack()
+    context["done"] = f"The {party.party_kind.label.lower()} {party.name} is added"
     tell(client, actor, read_metadata(view).get("channel_id"),
          render_message("party_added.yml.j2", party=party, contacts=data.contacts))
 

@@ -36,6 +36,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if run_form(ack, FIELDS, work, view) is None:
         return
     ack()
+    context["done"] = f"Requirement #{meta['number']} is corrected"
     refresh_confirmation_dm(client, deps, actor, meta["numbers"], meta["channel"], meta["ts"], changed=meta["number"],
                             verb="corrected")
 

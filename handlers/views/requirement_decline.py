@@ -30,6 +30,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if req is None:
         return
     ack()
+    context["done"] = f"Requirement #{req.number} is declined"
     tell(client, actor, meta.get("channel_id"), render_message(
         "req_status.yml.j2", sentence=f"Declined requirement #{req.number}. The reason:", detail=req.status_reason))
     if req.said_by != actor.user_id:

@@ -15,14 +15,14 @@ FIELDS = fields_for(*[f for fields in requirements.TOPIC_FIELDS.values() for f i
 
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    values, actor, deps, flow = ViewValues(view), context["actor"], context["deps"], Flow.load(view)
+    values, actor, flow = ViewValues(view), context["actor"], Flow.load(view)
     answers = values.answers("req_")
 
     def make():
         drafts = requirements.interview_drafts(flow.role, flow.topics, answers, default_tz=actor.tz)
         return requirements.Said(user_id=flow.said_by, role=ContactRole(flow.role)), drafts
 
-    record_and_confirm(ack, view, client, deps, actor, flow, FIELDS, make)
+    record_and_confirm(ack, view, client, context, flow, FIELDS, make)
 
 
 def register(app) -> None:

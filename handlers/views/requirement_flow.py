@@ -58,19 +58,27 @@ def needs_map_message(session, team_id: str) -> dict:
                           has_customers=bool(service_map.list_parties(session, team_id, PartyKind.CUSTOMER)))
 
 
-def open_who(client: WebClient, trigger_id: str, session, actor: Actor, flow: Flow) -> bool:
-    """Open step 1; False when the map lacks a service or a customer (the caller says what to add)."""
+def open_who(client: WebClient, trigger_id: str, deps, actor: Actor, flow: Flow) -> dict | None:
+    """Open step 1 and return None; or, when the map lacks a service or a customer, return the message saying
+    what to add (the caller shows it where the person is). The session is closed before Slack is called."""
+    with deps.db.session() as session:
+        view = _who_view(session, actor, flow)
+        missing = needs_map_message(session, actor.team_id) if view is None else None
+    if view is not None:
+        client.views_open(trigger_id=trigger_id, view=view)
+    return missing
+
+
+def _who_view(session, actor: Actor, flow: Flow) -> dict | None:
     services = service_map.list_services(session, actor.team_id)
     customers = service_map.list_parties(session, actor.team_id, PartyKind.CUSTOMER)
     if not services or not customers:
-        return False
+        return None
     theirs = requirements.customers_of(session, actor.team_id, flow.said_by)
     if flow.customer_id is None and len(theirs) == 1:
         flow.customer_id = theirs[0].id
     known_roles = requirements.respondent_roles(session, actor.team_id, flow.said_by)
-    view = render("req_who.yml.j2", private_metadata=flow.dump(),
+    return render("req_who.yml.j2", private_metadata=flow.dump(),
                   services=[(s.id, s.name) for s in services[:100]], customers=[(c.id, c.name) for c in customers[:100]],
                   service_id=flow.service_id, customer_id=flow.customer_id, ask_role=len(known_roles) != 1,
                   quote=flow.quote, quote_author=flow.said_by)
-    client.views_open(trigger_id=trigger_id, view=view)
-    return True

@@ -30,7 +30,7 @@ def quote_view(flow: Flow, service: str, customer: str, *, category: str | None,
 
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    values, actor, deps, flow = ViewValues(view), context["actor"], context["deps"], Flow.load(view)
+    values, actor, flow = ViewValues(view), context["actor"], Flow.load(view)
     answers = values.answers("req_")
 
     def make():
@@ -39,7 +39,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         return requirements.Said(user_id=flow.said_by, role=ContactRole(flow.role), source=Source.MESSAGE,
                                  permalink=flow.permalink, quote=flow.quote), [draft]
 
-    record_and_confirm(ack, view, client, deps, actor, flow, FIELDS, make)
+    record_and_confirm(ack, view, client, context, flow, FIELDS, make)
 
 
 def category_changed(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:

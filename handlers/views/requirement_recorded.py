@@ -20,18 +20,22 @@ def recorded_message(session, deps, actor: Actor, stored: list[Requirement]) -> 
                           numbers=",".join(str(r.number) for r in stored))
 
 
-def record_and_confirm(ack, view: dict, client, deps, actor, flow, fields, make) -> None:
+def record_and_confirm(ack, view: dict, client, context, flow, fields, make) -> None:
     """The last step of either form: `make()` reads the answers into (said, drafts); all of them are stored,
     or none (the errors go on their fields); then every view closes and the recorder sees what was kept."""
+    deps, actor = context["deps"], context["actor"]
 
     def work():
         said, drafts = make()
         with deps.db.session() as session:
             stored = requirements.record(session, actor, flow.service_id, flow.customer_id, said, drafts)
-            return recorded_message(session, deps, actor, stored)
+            return [r.number for r in stored], recorded_message(session, deps, actor, stored)
 
-    message = run_form(ack, fields, work, view)
-    if message is None:
+    done = run_form(ack, fields, work, view)
+    if done is None:
         return
+    numbers, message = done
     ack(response_action="clear")
+    context["done"] = (f"Requirement #{numbers[0]} is recorded" if len(numbers) == 1 else
+                       "Requirements " + ", ".join(f"#{n}" for n in numbers) + " are recorded")
     tell(client, actor, flow.channel_id, message)

@@ -30,6 +30,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     if service is None:
         return
     ack()
+    context["done"] = f"The service {service.name} is added"  # stored: a failure from here on must not ask for a retry
     tell(client, actor, read_metadata(view).get("channel_id"), render_message("service_added.yml.j2", service=service))
 
 

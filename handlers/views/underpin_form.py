@@ -27,6 +27,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
 
     if run_form(ack, FIELDS, work, view) is None:
         return
+    context["done"] = "The target is put beneath the SLA target (`/slm tree` shows it)"
     ack()  # the check takes a moment (it simulates tickets in every calendar): after Slack has its answer
     with deps.db.session() as session:
         sla = agreements.get(session, actor.team_id, meta["agreement_id"])
