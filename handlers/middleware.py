@@ -1,4 +1,8 @@
-"""Resolves who is acting before any listener runs: the workspace, the person, their roles.
+"""Before any listener runs: what was typed is made storable, and who is acting is resolved.
+
+Every string Slack sends (slash-command text, modal values, a quoted message, a
+select's value) loses its control characters here, once: this is the one door typed
+text comes in by, so no listener, form reader or model needs to remember to do it.
 
 The person's Slack profile (admin flag, time zone) is read with users.info once
 and kept for a while, so most requests make no extra Slack call.
@@ -10,7 +14,7 @@ import logging
 from slack_bolt import App, BoltContext
 from slack_sdk.errors import SlackApiError
 
-from bot import members
+from bot import members, text
 from bot.context import Actor
 
 log = logging.getLogger(__name__)
@@ -38,7 +42,22 @@ def resolve_actor(deps, team_id: str, user_id: str) -> Actor:
                  org_tz=deps.settings.timezone)
 
 
+def make_storable(node) -> None:
+    """Drop control characters from every string in a Slack payload, in place (keys are ours, not typed)."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        if isinstance(value, str):
+            node[key] = text.storable(value)
+        else:
+            make_storable(value)
+
+
 def register(app: App, deps) -> None:
+    @app.middleware
+    def clean_typed_text(body: dict, next):
+        make_storable(body)
+        next()
+
     @app.middleware
     def attach_actor(context: BoltContext, next):
         context["deps"] = deps
