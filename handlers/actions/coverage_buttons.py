@@ -38,10 +38,12 @@ def waive(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None
 
 def upgrade(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
+    actor = context["actor"]
+    require(actor, Capability.DRAFT_AGREEMENT)  # who may record the action: told before the form, not after
     target_id, key = _target_and_gap(body)
     with context["deps"].db.session() as session:
-        action_form.open(client, body["trigger_id"], session, context["actor"], target_id=target_id, key=key,
-                         channel_id=_channel(body))
+        view = action_form.view_for(session, actor, target_id=target_id, key=key, channel_id=_channel(body))
+    action_form.open(client, body["trigger_id"], view)  # no session held while Slack answers
 
 
 def done(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:

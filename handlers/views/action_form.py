@@ -15,15 +15,18 @@ FIELDS = {"title": Block.COV_TITLE, "owner_party": Block.COV_OWNER_PARTY, "owner
           "due": Block.COV_DUE}
 
 
-def open(client: WebClient, trigger_id: str, session, actor, *, target_id: int, key: str,
-         channel_id: str | None) -> None:
+def view_for(session, actor, *, target_id: int, key: str, channel_id: str | None) -> dict:
+    """The form, filled with a suggestion: read from the database, shown with no session held (see `open`)."""
     title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, key)
     parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
                for p in service_map.list_parties(session, actor.team_id, kind)]
-    client.views_open(trigger_id=trigger_id, view=render(
-        "action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.today()).isoformat(),
-        parties=[(p.id, p.name) for p in parties[:100]],
-        private_metadata=metadata(target_id=target_id, key=key, channel_id=channel_id)))
+    return render("action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.today()).isoformat(),
+                  parties=[(p.id, p.name) for p in parties[:100]],
+                  private_metadata=metadata(target_id=target_id, key=key, channel_id=channel_id))
+
+
+def open(client: WebClient, trigger_id: str, view: dict) -> None:
+    client.views_open(trigger_id=trigger_id, view=view)
 
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
