@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import requirement_asks, requirements, service_map
 from bot.context import Actor
@@ -30,7 +31,7 @@ def ask_requester(client: WebClient, deps, actor: Actor, numbers: str) -> str:
         requester, message = confirmation_dm(session, actor, numbers)
     try:
         client.chat_postMessage(channel=requester, **message)
-    except Exception:
+    except SlackApiError:  # Slack said no: nobody was asked. (A timeout may have delivered it: that ask stands.)
         with deps.db.session() as session:
             requirement_asks.withdraw_ask(session, actor.team_id, asked)
         raise

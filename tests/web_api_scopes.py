@@ -60,6 +60,7 @@ def _is_client_method(name: str) -> bool:
     return not name.startswith("_") and callable(vars(WebClient).get(name))
 
 
+@cache
 def methods_called() -> dict[str, set[str]]:
     """Every Web API method the bot's code calls, with the files that call it (bot/ and handlers/)."""
     out: dict[str, set[str]] = {}
