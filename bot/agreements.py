@@ -9,13 +9,13 @@ newer one is agreed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit, calendar_records, documents, service_map, targets, text
+from bot import audit, calendar_records, dates, documents, service_map, targets, text
 from bot.context import Actor
 from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from bot.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
@@ -510,9 +510,7 @@ def roll_statuses(session: Session, today: date) -> list[tuple[Agreement, str]]:
 
 def default_term(today: date) -> tuple[date, date]:
     """From the first of next month, for a year."""
-    start = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-    end = start.replace(year=start.year + 1) - timedelta(days=1)
-    return start, end
+    return dates.a_year_from(dates.first_of_next_month(today))
 
 
 def status_line(agreement: Agreement) -> str:

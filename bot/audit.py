@@ -9,9 +9,11 @@ from bot.context import Actor
 from models import AuditEvent
 
 
-def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None, **detail: Any) -> None:
-    session.add(AuditEvent(team_id=actor.team_id, at=actor.at(), actor=actor.user_id, action=action,
-                           entity=entity, entity_id=entity_id, detail=detail))
+def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None, **detail: Any) -> AuditEvent:
+    event = AuditEvent(team_id=actor.team_id, at=actor.at(), actor=actor.user_id, action=action,
+                       entity=entity, entity_id=entity_id, detail=detail)
+    session.add(event)
+    return event
 
 
 def trail(session: Session, team_id: str, entity: str | None = None, entity_id: int | None = None) -> list[AuditEvent]:

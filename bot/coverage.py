@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import agreements, audit, calendar_records, outbox, parsing, service_map, targets, text, workspace_settings
+from bot import agreements, audit, calendar_records, dates, outbox, parsing, service_map, targets, text, workspace_settings
 from bot.backtoback import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target, worst
 from bot.calendars import CALENDAR_24X7_UTC
 from bot.calendars import Calendar as ClockCalendar
@@ -461,7 +461,7 @@ def check_requirement(session: Session, team_id: str, number: int, today: date) 
                     candidates.append((agreement_row, party, t))
                     legs.append(state.leg)
     # The requirement has no term yet: a year from today stands for the SLA it would join.
-    result = check_target(wanted, Term(today, today.replace(year=today.year + 1) - timedelta(days=1)), legs,
+    result = check_target(wanted, Term(*dates.a_year_from(today)), legs,
                           policy(session, team_id))
     return CapabilityCheck(req, result, candidates)
 

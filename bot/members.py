@@ -12,7 +12,9 @@ from bot.errors import DomainError, InvalidInput
 from bot.permissions import ADMIN, SERVICE_MANAGER, Capability, require
 from models import Member, RoleGrant
 
-PROFILE_TTL = timedelta(hours=12)  # re-read a person's Slack profile (admin flag, time zone) twice a day
+# Re-read a person's Slack profile (admin flag, time zone) this often: a demoted admin keeps their rights
+# no longer than this (and not at all for a role grant or revoke, which reads the profile afresh).
+PROFILE_TTL = timedelta(minutes=10)
 GRANTABLE = {"service-manager": SERVICE_MANAGER, "service_manager": SERVICE_MANAGER, "sm": SERVICE_MANAGER}
 
 
@@ -22,6 +24,18 @@ def get(session: Session, team_id: str, user_id: str) -> Member | None:
 
 def is_fresh(member: Member | None, now: datetime) -> bool:
     return member is not None and now - member.fetched_at < PROFILE_TTL
+
+
+def admin_here(profile: dict, team_id: str) -> bool:
+    """Whether a users.info profile makes this person an admin of the workspace `team_id`.
+
+    Slack's `is_admin` and `is_owner` speak of the user's own workspace (`team_id` in the profile):
+    a person from another organisation in a shared channel, or from another workspace of an
+    Enterprise Grid, may be an admin there and is a plain member here. Guests never are admins.
+    """
+    if profile.get("team_id") != team_id or profile.get("is_restricted") or profile.get("is_stranger"):
+        return False
+    return bool(profile.get("is_admin") or profile.get("is_owner"))
 
 
 def remember(session: Session, team_id: str, user_id: str, *, name: str, tz: str, is_admin: bool, now: datetime) -> Member:

@@ -407,16 +407,21 @@ def confirm(session: Session, actor: Actor, number: int) -> Requirement:
     return req
 
 
+def check_correctable(actor: Actor, req: Requirement) -> None:
+    """Refuse, before the form is filled, a correction this person may not make."""
+    if actor.user_id != req.said_by:
+        require(actor, Capability.DECIDE_REQUIREMENT)
+    if req.status in (Status.ACCEPTED.value, Status.DECLINED.value):
+        raise DomainError(f"Requirement #{req.number} is already {req.status}; "
+                          + ("change the SLA that answers it instead." if req.status == Status.ACCEPTED.value
+                             else "record it again if it still stands."))
+
+
 def correct(session: Session, actor: Actor, number: int, *, statement: str | None, target: str | None,
             default_tz: str) -> Requirement:
     """The requester (or a service manager) rewords a requirement or changes its target."""
     req = get(session, actor.team_id, number)
-    if actor.user_id != req.said_by:
-        require(actor, Capability.DECIDE_REQUIREMENT)
-    if req.status in (Status.ACCEPTED.value, Status.DECLINED.value):
-        raise DomainError(f"Requirement #{number} is already {req.status}; "
-                          + ("change the SLA that answers it instead." if req.status == Status.ACCEPTED.value
-                             else "record it again if it still stands."))
+    check_correctable(actor, req)
     errors: dict[str, str] = {}
     said = text.line(statement)
     if not said:

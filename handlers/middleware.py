@@ -1,7 +1,12 @@
-"""Resolves who is acting before any listener runs: the workspace, the person, their roles.
+"""Before any listener runs: what was typed is made storable, and who is acting is resolved.
 
-The person's Slack profile (admin flag, time zone) is read with users.info once
-and kept for a while, so most requests make no extra Slack call.
+Every string Slack sends (slash-command text, modal values, a quoted message, a
+select's value) loses its control characters here, once: this is the one door typed
+text comes in by, so no listener, form reader or model needs to remember to do it.
+
+The person's Slack profile (admin flag, time zone) is read with users.info and kept
+for ten minutes (bot/members.py), so most requests make no extra Slack call; admin
+rights count only for the workspace whose admin Slack says the person is.
 """
 from __future__ import annotations
 
@@ -10,27 +15,36 @@ import logging
 from slack_bolt import App, BoltContext
 from slack_sdk.errors import SlackApiError
 
-from bot import members
+from bot import members, text
 from bot.context import Actor
+from bot.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 
-def resolve_actor(deps, team_id: str, user_id: str) -> Actor:
+class RightsUnconfirmed(DomainError):
+    """Slack did not answer when asked who someone is, and what they asked for needs to know."""
+
+
+def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False) -> Actor:
+    """Who is acting. `reread` asks Slack afresh (not the cache), as a role grant or revoke must."""
     now = deps.clock.now()
-    with deps.db.session() as session:
-        member = members.get(session, team_id, user_id)
-        fresh = members.is_fresh(member, now)
+    fresh = False
+    if not reread:
+        with deps.db.session() as session:
+            fresh = members.is_fresh(members.get(session, team_id, user_id), now)
     if not fresh:
         # Before the ack: a quick call with no retries; on any trouble act with what we know, try again next time.
         try:
             user = deps.profile_client.users_info(user=user_id)["user"]
             with deps.db.session() as session:
                 members.remember(session, team_id, user_id, name=user.get("real_name") or user.get("name", ""),
-                                 tz=user.get("tz") or "UTC", is_admin=bool(user.get("is_admin") or user.get("is_owner")),
-                                 now=now)
+                                 tz=user.get("tz") or "UTC", is_admin=members.admin_here(user, team_id), now=now)
         except (SlackApiError, OSError) as err:
             log.warning("users.info failed for %s: %s", user_id, getattr(err, "response", {}) or err)
+            if reread:
+                raise RightsUnconfirmed("I could not check your rights with Slack just now, so nothing was changed. "
+                                        "Please try again in a minute.") from None
     with deps.db.session() as session:
         member = members.get(session, team_id, user_id)
         roles = members.roles_of(session, team_id, user_id)
@@ -38,7 +52,22 @@ def resolve_actor(deps, team_id: str, user_id: str) -> Actor:
                  org_tz=deps.settings.timezone)
 
 
+def make_storable(node) -> None:
+    """Drop control characters from every string in a Slack payload, in place (keys are ours, not typed)."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        if isinstance(value, str):
+            node[key] = text.storable(value)
+        else:
+            make_storable(value)
+
+
 def register(app: App, deps) -> None:
+    @app.middleware
+    def clean_typed_text(body: dict, next):
+        make_storable(body)
+        next()
+
     @app.middleware
     def attach_actor(context: BoltContext, next):
         context["deps"] = deps

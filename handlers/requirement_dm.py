@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot import requirements, service_map
+from bot import requirement_asks, requirements, service_map
 from bot.context import Actor
 from messages import render_message
 
@@ -23,10 +24,17 @@ def confirmation_dm(session, actor: Actor, numbers: str) -> tuple[str, dict]:
     return first.said_by, message
 
 
-def send_confirmation_dm(client: WebClient, deps, actor: Actor, numbers: str) -> str:
+def ask_requester(client: WebClient, deps, actor: Actor, numbers: str) -> str:
+    """DM the requester the recorded wording to confirm: refused for others than the recorder, once a day at most."""
     with deps.db.session() as session:
+        asked = requirement_asks.record_ask(session, actor, parse_numbers(numbers))
         requester, message = confirmation_dm(session, actor, numbers)
-    client.chat_postMessage(channel=requester, **message)
+    try:
+        client.chat_postMessage(channel=requester, **message)
+    except SlackApiError:  # Slack said no: nobody was asked. (A timeout may have delivered it: that ask stands.)
+        with deps.db.session() as session:
+            requirement_asks.withdraw_ask(session, actor.team_id, asked)
+        raise
     return requester
 
 

@@ -7,7 +7,8 @@ from slack_sdk import WebClient
 from bot import coverage, requirements
 from bot.permissions import Capability, require
 from handlers.coverage_views import HELPERS
-from handlers.requirement_dm import refresh_confirmation_dm, send_confirmation_dm
+from handlers import requirement_dm
+from handlers.requirement_dm import refresh_confirmation_dm
 from handlers.views import requirement_correct, requirement_decline
 from messages import render_message
 from messages.ids import Action
@@ -16,7 +17,7 @@ from messages.ids import Action
 def ask_requester(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     numbers = body["actions"][0]["value"]
-    requester = send_confirmation_dm(client, context["deps"], context["actor"], numbers)
+    requester = requirement_dm.ask_requester(client, context["deps"], context["actor"], numbers)
     respond(replace_original=False, **render_message(
         "req_status.yml.j2", sentence=f"Asked <@{requester}> to confirm requirement(s) #{numbers.replace(',', ', #')}."))
 
@@ -44,6 +45,7 @@ def correct(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> No
     number, numbers = _split(body["actions"][0]["value"])
     with context["deps"].db.session() as session:
         req = requirements.get(session, actor.team_id, number)
+    requirements.check_correctable(actor, req)  # before the form is filled, not after
     container = body["container"]
     requirement_correct.open(client, body["trigger_id"], req, numbers=numbers, channel=container["channel_id"],
                              ts=container["message_ts"])
@@ -56,7 +58,7 @@ def menu(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bol
     with deps.db.session() as session:
         req = requirements.get(session, actor.team_id, int(number))
     if what == "ask":
-        requester = send_confirmation_dm(client, deps, actor, number)
+        requester = requirement_dm.ask_requester(client, deps, actor, number)
         respond(replace_original=False, **render_message(
             "req_status.yml.j2", sentence=f"Asked <@{requester}> to confirm requirement #{number}."))
     elif what == "check":

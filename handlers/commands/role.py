@@ -3,6 +3,7 @@ import re
 from bot import members
 from bot.errors import InvalidInput
 from handlers.commands.router import SlashRequest, subcommand
+from handlers.middleware import resolve_actor
 from messages import render_message
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -15,11 +16,17 @@ def _parse(args: str) -> tuple[str, str]:
     return MENTION.match(parts[0]).group(1), members.parse_role(parts[1])
 
 
+def _as_slack_says_now(req: SlashRequest):
+    """Roles are granted on admin rights read from Slack just now, never from the cache: a demoted admin grants nothing."""
+    return resolve_actor(req.deps, req.actor.team_id, req.actor.user_id, reread=True)
+
+
 @subcommand("role grant", "/slm role grant @person service-manager", "Let someone change the service map and agreements")
 def grant(req: SlashRequest) -> None:
     user_id, role = _parse(req.args)
+    actor = _as_slack_says_now(req)
     with req.deps.db.session() as session:
-        changed = members.grant(session, req.actor, user_id, role)
+        changed = members.grant(session, actor, user_id, role)
     req.context["done"] = f"<@{user_id}> holds the {role.replace('_', ' ')} role"
     req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=True, changed=changed))
 
@@ -27,8 +34,9 @@ def grant(req: SlashRequest) -> None:
 @subcommand("role revoke", "/slm role revoke @person service-manager", "Take a role away")
 def revoke(req: SlashRequest) -> None:
     user_id, role = _parse(req.args)
+    actor = _as_slack_says_now(req)
     with req.deps.db.session() as session:
-        changed = members.revoke(session, req.actor, user_id, role)
+        changed = members.revoke(session, actor, user_id, role)
     req.context["done"] = f"<@{user_id}> no longer holds the {role.replace('_', ' ')} role"
     req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=False, changed=changed))
 

@@ -1,0 +1,66 @@
+"""Asking a requester to confirm what was recorded: who may ask, and how often.
+
+Each ask DMs a person who may not work with the bot at all, so it is the recorder's
+(or a service manager's) to make, and once a day per requirement is enough. Asks are
+kept in the audit trail ("requirement.ask"), which also says when the last one was.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from bot import audit
+from bot.context import Actor
+from bot.errors import DomainError, NotFound, PermissionDenied
+from bot.permissions import Capability, can
+from models import AuditEvent, Requirement
+
+ASK_AGAIN_AFTER = timedelta(days=1)
+ASKED = "requirement.ask"
+
+
+def _when(moment: datetime, tz: str) -> str:
+    local = moment.astimezone(ZoneInfo(tz))
+    return f"{local:%H:%M} on {local:%a} {local.day} {local:%b} ({tz})"
+
+
+def last_asked(session: Session, team_id: str, requirement_ids: list[int]) -> AuditEvent | None:
+    return session.exec(select(AuditEvent).where(
+        AuditEvent.team_id == team_id, AuditEvent.action == ASKED, AuditEvent.entity == "requirement",
+        col(AuditEvent.entity_id).in_(requirement_ids or [-1])).order_by(col(AuditEvent.at).desc())).first()
+
+
+def record_ask(session: Session, actor: Actor, numbers: list[int]) -> list[int]:
+    """Record that the requester of these requirements is being asked now; the ids of the audit lines.
+
+    Refused for someone who neither recorded them nor decides requirements, and while the last ask
+    of any of them is less than a day old (saying when that was). The requirements' rows are held
+    until the unit of work ends, so two asks at the same moment do not both go out.
+    """
+    reqs = list(session.exec(select(Requirement).where(
+        Requirement.team_id == actor.team_id, col(Requirement.number).in_(numbers or [-1])).with_for_update()))
+    if not reqs or len(reqs) != len(set(numbers)):
+        raise NotFound("That requirement is not there any more: see `/slm requirements`.")
+    label = ", ".join(f"#{r.number}" for r in sorted(reqs, key=lambda r: r.number))
+    if not can(actor, Capability.DECIDE_REQUIREMENT) and any(r.created_by != actor.user_id for r in reqs):
+        raise PermissionDenied(f"Only whoever recorded requirement {label}, or a service manager, can ask "
+                               f"<@{reqs[0].said_by}> to confirm it.")
+    last = last_asked(session, actor.team_id, [r.id for r in reqs])
+    if last is not None and actor.at() - last.at < ASK_AGAIN_AFTER:
+        number = next(r.number for r in reqs if r.id == last.entity_id)
+        raise DomainError(f"<@{reqs[0].said_by}> was asked to confirm requirement #{number} at "
+                          f"{_when(last.at, actor.tz)} by <@{last.actor}>; once a day is enough. "
+                          f"You can ask again after {_when(last.at + ASK_AGAIN_AFTER, actor.tz)}.")
+    events = [audit.record(session, actor, ASKED, "requirement", r.id, number=r.number, requester=r.said_by)
+              for r in reqs]
+    session.flush()
+    return [e.id for e in events]
+
+
+def withdraw_ask(session: Session, team_id: str, audit_ids: list[int]) -> None:
+    """The DM could not be sent: the ask did not happen, so it does not count against the next one."""
+    for row in session.exec(select(AuditEvent).where(AuditEvent.team_id == team_id,
+                                                     col(AuditEvent.id).in_(audit_ids or [-1]))):
+        session.delete(row)

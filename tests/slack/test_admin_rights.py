@@ -1,0 +1,81 @@
+"""Admin rights count only for the workspace that granted them, and only while Slack still says so."""
+from __future__ import annotations
+
+
+from sqlmodel import Session, select
+
+from messages.ids import Callback
+from models import RoleGrant
+from tests.helpers import text_of
+
+ALICE, BOB = "U0ALICE", "U0BOB"
+MALLORY = "U0MALLORY"  # an admin of another organisation, in a channel shared with this one
+
+
+def grants(db) -> list[tuple[str, str]]:
+    with Session(db.engine) as s:
+        return [(g.user_id, g.role) for g in s.exec(select(RoleGrant))]
+
+
+def test_an_admin_of_another_workspace_is_a_plain_member_here(slack, sandbox, db, team):
+    sandbox.add_user(MALLORY, "Mallory Elsewhere", team_id="T0OTHERORG", is_admin=True)
+    sandbox.channels["C0GENERAL"]["members"].append(MALLORY)
+    slack.command(f"role grant <@{MALLORY}> service-manager", user=MALLORY)
+    assert "Only a service manager or workspace admin can grant or revoke roles" in text_of(sandbox.last_ephemeral(MALLORY))
+    assert grants(db) == []
+    slack.command("service add Payroll", user=MALLORY)
+    assert sandbox.open_modal(team, MALLORY) is None
+    assert "can change the service map" in text_of(sandbox.last_ephemeral(MALLORY))
+
+
+def test_an_owner_of_another_workspace_is_a_plain_member_here(slack, sandbox, db, team):
+    user = sandbox.add_user(MALLORY, "Mallory Elsewhere", team_id="T0OTHERORG")
+    user["is_owner"] = True
+    sandbox.channels["C0GENERAL"]["members"].append(MALLORY)
+    slack.command(f"role grant <@{MALLORY}> service-manager", user=MALLORY)
+    assert grants(db) == []
+
+
+def test_a_demoted_admin_cannot_grant_even_while_the_profile_is_cached(slack, sandbox, db, team):
+    slack.command("roles")  # Alice's profile is read (admin) and kept for a few minutes
+    sandbox.users[ALICE]["is_admin"] = False  # a workspace owner demotes her in Slack
+    slack.command(f"role grant <@{BOB}> service-manager")
+    assert "Only a service manager or workspace admin can grant or revoke roles" in text_of(sandbox.last_ephemeral(ALICE))
+    assert grants(db) == []
+
+
+def test_a_demoted_admin_cannot_revoke(slack, sandbox, db, team):
+    slack.command(f"role grant <@{BOB}> service-manager")
+    assert grants(db) == [(BOB, "service_manager")]
+    sandbox.users[ALICE]["is_admin"] = False
+    slack.command(f"role revoke <@{BOB}> service-manager")
+    assert grants(db) == [(BOB, "service_manager")]
+
+
+def test_a_grant_asks_slack_afresh(slack, sandbox, db, team):
+    slack.command("roles")
+    before = len(sandbox.calls_of("users.info"))
+    slack.command(f"role grant <@{BOB}> service-manager")
+    assert len(sandbox.calls_of("users.info")) == before + 1  # not the cached flag
+    assert grants(db) == [(BOB, "service_manager")]
+
+
+def test_when_slack_cannot_confirm_the_rights_nothing_is_granted(slack, sandbox, db, team):
+    slack.command("roles")
+    sandbox.fail_next("users.info", 500, times=5)
+    slack.command(f"role grant <@{BOB}> service-manager")
+    assert "could not check your rights with Slack" in text_of(sandbox.last_ephemeral(ALICE))
+    assert grants(db) == []
+
+
+def test_admin_rights_are_read_again_within_minutes(slack, sandbox, team, clock):
+    slack.command("roles")
+    sandbox.users[ALICE]["is_admin"] = False
+    clock.advance(minutes=11)
+    slack.command("service add Payroll")
+    assert sandbox.open_modal(team, ALICE) is None
+    assert "can change the service map" in text_of(sandbox.last_ephemeral(ALICE))
+    sandbox.users[ALICE]["is_admin"] = True  # promoted again: rights return as soon as the profile is read
+    clock.advance(minutes=11)
+    slack.command("service add Payroll")
+    assert sandbox.open_modal(team, ALICE).callback_id == Callback.SERVICE_FORM
