@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot.map_changes import Removal
 from bot.service_map import LinkView, PartyView, ServiceView
 from handlers.commands.router import SUBCOMMANDS, help_message
 from messages import mrkdwn_escape, render, render_message
@@ -79,6 +80,10 @@ def test_confirmations():
     assert_valid_blocks(render_message("link_added.yml.j2", link=link, service=s, party=p))
     assert_valid_blocks(render_message("party_added.yml.j2", party=p, contacts={ContactRole.APPROVER: ["U1"]}))
     assert_valid_blocks(render_message("service_added.yml.j2", service=s))
+    for kind in ("service", "party", "calendar", "link"):
+        assert_valid_blocks(render_message("map_remove_confirm.yml.j2", removal=Removal(kind, "1", EVIL[:120])))
+        assert_valid_blocks(render_message("map_removed.yml.j2", kind=kind, name=EVIL[:120], removed=kind == "link"))
+        assert_valid_blocks(render_message("map_renamed.yml.j2", kind=kind, old=EVIL[:120], new=EVIL[:120]))
     grants = [SimpleNamespace(user_id=f"U{i}", role="service_manager") for i in range(300)]
     assert_valid_blocks(render_message("roles.yml.j2", grants=grants))
 
