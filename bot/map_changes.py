@@ -78,33 +78,40 @@ def uses(session: Session, team_id: str, kind: str, row_id: int, party_id: int |
     """What uses this service, party or calendar (or, for a link, the service `row_id` with `party_id`)."""
     if kind == "service":
         agreements = session.exec(select(Agreement).join(AgreementService, AgreementService.agreement_id == Agreement.id)
-                                  .where(AgreementService.service_id == row_id).order_by(Agreement.name_key)).all()
-        reqs = session.exec(select(Requirement.number).where(Requirement.service_id == row_id)).all()
+                                  .where(Agreement.team_id == team_id, AgreementService.service_id == row_id)
+                                  .order_by(Agreement.name_key)).all()
+        reqs = session.exec(select(Requirement.number).where(Requirement.team_id == team_id,
+                                                             Requirement.service_id == row_id)).all()
         links = session.exec(select(Party.name).join(ServiceLink, ServiceLink.party_id == Party.id)
-                             .where(ServiceLink.service_id == row_id).order_by(Party.name_key)).all()
+                             .where(ServiceLink.team_id == team_id, ServiceLink.service_id == row_id)
+                             .order_by(Party.name_key)).all()
         return ([_agreement_label(a) for a in agreements] + _numbers("requirement", list(reqs))
                 + [f"the link with {name}" for name in dict.fromkeys(links)])
     if kind == "party":
-        agreements = session.exec(select(Agreement).where(Agreement.counterparty_id == row_id)
+        agreements = session.exec(select(Agreement).where(Agreement.team_id == team_id, Agreement.counterparty_id == row_id)
                                   .order_by(Agreement.name_key)).all()
-        reqs = session.exec(select(Requirement.number).where(Requirement.customer_id == row_id)).all()
+        reqs = session.exec(select(Requirement.number).where(Requirement.team_id == team_id,
+                                                             Requirement.customer_id == row_id)).all()
         links = session.exec(select(Service.name).join(ServiceLink, ServiceLink.service_id == Service.id)
-                             .where(ServiceLink.party_id == row_id).order_by(Service.name_key)).all()
-        actions = session.exec(select(Action.number).where(Action.owner_party_id == row_id)).all()
+                             .where(ServiceLink.team_id == team_id, ServiceLink.party_id == row_id)
+                             .order_by(Service.name_key)).all()
+        actions = session.exec(select(Action.number).where(Action.team_id == team_id, Action.owner_party_id == row_id)).all()
         return ([_agreement_label(a) for a in agreements] + _numbers("requirement", list(reqs))
                 + [f"the link with {name}" for name in dict.fromkeys(links)] + _numbers("action", list(actions)))
     if kind == "calendar":
         rows = session.exec(select(Agreement, Target.key).join(Target, Target.agreement_id == Agreement.id)
-                            .where(Target.calendar_id == row_id).order_by(Agreement.name_key, Target.key)).all()
+                            .where(Agreement.team_id == team_id, Target.calendar_id == row_id)
+                            .order_by(Agreement.name_key, Target.key)).all()
         keys: dict[int, tuple[Agreement, list[str]]] = {}
         for agreement, key in rows:
             keys.setdefault(agreement.id, (agreement, []))[1].append(key)
         return [f"{_agreement_label(a)} ({', '.join(k)})" for a, k in keys.values()]
     # A link: what the customer asked of this service, and the agreements between the two.
-    reqs = session.exec(select(Requirement.number).where(Requirement.service_id == row_id,
+    reqs = session.exec(select(Requirement.number).where(Requirement.team_id == team_id, Requirement.service_id == row_id,
                                                          Requirement.customer_id == party_id)).all()
     agreements = session.exec(select(Agreement).join(AgreementService, AgreementService.agreement_id == Agreement.id)
-                              .where(AgreementService.service_id == row_id, Agreement.counterparty_id == party_id)
+                              .where(Agreement.team_id == team_id, AgreementService.service_id == row_id,
+                                     Agreement.counterparty_id == party_id)
                               .order_by(Agreement.name_key)).all()
     return [_agreement_label(a) for a in agreements] + _numbers("requirement", list(reqs))
 
@@ -167,7 +174,7 @@ def check_removal(session: Session, actor: Actor, kind: str, name: str, party: s
 def remove(session: Session, actor: Actor, value: str) -> Removal:
     """Remove what a confirmed "Remove …" button names (checked again: things may have changed since it was shown)."""
     kind, _, key = value.partition(":")
-    if kind not in KINDS:
+    if kind not in KINDS or not all(part.isdigit() for part in key.split(".")) or key.count(".") != (kind == "link"):
         raise DomainError("I don't know what that button removes; nothing was removed.")
     require(actor, _CAPABILITY[kind])
     gone = NotFound("That is already gone; nothing was removed.")

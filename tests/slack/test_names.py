@@ -125,6 +125,10 @@ def test_removal_asks_first_and_cancel_keeps_it(slack, sandbox, db, team):
     assert trail(db, team, "service")[-1] == ("service.remove", {"name": "Payroll"})
     slack.click(Action.REMOVE_CONFIRM, message=stale)  # pressed again: nothing more happens
     assert "already gone; nothing was removed" in reply(sandbox)
+    forged = copy.deepcopy(stale)
+    forged.blocks[-1]["elements"][0]["value"] = "service:1; drop"
+    slack.click(Action.REMOVE_CONFIRM, message=forged)
+    assert "I don't know what that button removes; nothing was removed." in reply(sandbox)
 
 
 def test_what_is_in_use_is_not_removed_and_what_uses_it_is_named(slack, sandbox, db, team):
