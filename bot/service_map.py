@@ -42,7 +42,7 @@ def _clean_text(value: str | None, field_name: str) -> str:
     return cleaned
 
 
-def _name_taken(session: Session, team_id: str, key: str) -> str | None:
+def name_taken(session: Session, team_id: str, key: str) -> str | None:
     """A service and a party may not share a name, so `/slm map <name>` is never ambiguous."""
     if session.exec(select(Service.id).where(Service.team_id == team_id, Service.name_key == key)).first():
         return "service"
@@ -56,7 +56,7 @@ def add_service(session: Session, actor: Actor, *, name: str | None, description
     require(actor, Capability.EDIT_MAP)
     clean = _clean_name(name, "name", "service")
     desc = _clean_text(description, "description")
-    taken = _name_taken(session, actor.team_id, name_key(clean))
+    taken = name_taken(session, actor.team_id, name_key(clean))
     if taken:
         raise InvalidInput({"name": f"There is already a {taken} called “{clean}”."})
     service = Service(team_id=actor.team_id, name=clean, name_key=name_key(clean), description=desc,
@@ -96,7 +96,7 @@ def add_party(session: Session, actor: Actor, data: PartyInput) -> Party:
         errors["kind"] = "Choose whether this is a customer, a supplier or an internal support group."
     try:
         clean = _clean_name(data.name, "name", "party")
-        taken = _name_taken(session, actor.team_id, name_key(clean))
+        taken = name_taken(session, actor.team_id, name_key(clean))
         if taken:
             errors["name"] = f"There is already a {taken} called “{clean}”."
     except InvalidInput as err:

@@ -3,7 +3,8 @@
 Block Kit templates (`templates/*.yml.j2`) render YAML: lists and loops read
 naturally and need no trailing-comma tricks. Every value from data goes through
 `|q` (a JSON string, which YAML reads back verbatim), and user text shown as
-mrkdwn goes through `|mrkdwn` first (Slack's &, <, > escapes). The environment
+mrkdwn goes through `|mrkdwn` first (Slack's &, <, > escapes, and look-alikes for `*_~` and backticks;
+`|mrkdwn_code` inside a code span of ours). The environment
 is sandboxed, because organisations supply templates of their own.
 """
 from __future__ import annotations
@@ -36,20 +37,44 @@ def _q(value: Any) -> str:
     return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
-def mrkdwn_escape(text: Any) -> str:
+def mrkdwn_entities(text: Any) -> str:
+    """Slack's own escapes (&, <, >): nothing typed becomes a link, a mention or a channel-wide ping."""
     return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# mrkdwn has no escape for its formatting characters, so each becomes a look-alike that Slack does not read as
+# markup (the choice jsx-slack makes): a name typed as "*Bold* _Pay_ ~roll~" shows as typed, never formatted.
+# An underscore inside a word (snake_case) never makes italics in Slack, so it stays, and copies back as typed.
+_FORMATTING = str.maketrans({"*": "\u2217", "~": "\u223c", "`": "\u02cb"})
+_EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+
+
+def mrkdwn_escape(text: Any) -> str:
+    """What a person typed, shown as typed in mrkdwn: no link, ping or formatting can come of it."""
+    return _EDGE_UNDERSCORE.sub("\u02cd", mrkdwn_entities(text).translate(_FORMATTING))
+
+
+def mrkdwn_code(text: Any) -> str:
+    """What a person typed, inside a code span of ours (`/slm map <name>`): code shows `*_~` as they are, so
+    they stay as typed and a copied command finds the name; only what would end the span (a backtick, a line
+    break) is swapped."""
+    return " ".join(mrkdwn_entities(text).replace("`", "\u02cb").splitlines())
+
+
 _MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
+_OUR_COMMAND = re.compile(r"`(/slm [^`\n]*)`")
 
 
 def mrkdwn_with_mentions(text: Any) -> str:
-    """Escaped like `mrkdwn_escape`, but a plain user mention (<@U…>) stays a mention.
+    """Escaped like `mrkdwn_escape`, but a plain user mention (<@U…>) stays a mention, and a command we
+    suggest (`/slm …`) stays code.
 
     For sentences of ours that name people and quote what people typed: the quotes
     cannot become links, channel-wide pings or formatting; the people named stay named.
     """
-    return _MENTION.sub(r"<@\1>", mrkdwn_escape(text))
+    parts = _OUR_COMMAND.split(str(text or ""))  # even: prose; odd: the inside of a `/slm …` span
+    return "".join(f"`{mrkdwn_code(part)}`" if i % 2 else _MENTION.sub(r"<@\1>", mrkdwn_escape(part))
+                   for i, part in enumerate(parts))
 
 
 def _truncate(text: Any, limit: int = MAX_TEXT) -> str:
@@ -68,7 +93,7 @@ def _channel(channel_id: str | None) -> str:
 def make_environment(loader) -> SandboxedEnvironment:
     env = SandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
                                trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(q=_q, mrkdwn=mrkdwn_escape, mrkdwn_mentions=mrkdwn_with_mentions, truncate_text=_truncate, user=_user, channel=_channel)
+    env.filters.update(q=_q, mrkdwn=mrkdwn_escape, mrkdwn_code=mrkdwn_code, mrkdwn_mentions=mrkdwn_with_mentions, truncate_text=_truncate, user=_user, channel=_channel)
     env.globals.update(ids=ids)
     return env
 

@@ -155,6 +155,8 @@ class Action(StrEnum):
     COVER_WAIVE = "cover_waive"               # beside a gap in cover: waive it, with a reason
     COVER_UPGRADE = "cover_upgrade"           # beside a gap in cover: turn it into an upgrade action
     ACTION_DONE = "action_done"               # beside an open action
+    REMOVE_CONFIRM = "remove_confirm"         # "Remove Payroll": what `/slm … remove` asked for, once confirmed
+    REMOVE_CANCEL = "remove_cancel"           # beside it: keep it
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").

@@ -3,9 +3,15 @@ from __future__ import annotations
 
 import re
 
-from messages import mrkdwn_escape
+from messages import mrkdwn_code, mrkdwn_escape
 
 LIMIT = 2900
+
+
+def _bold_only(line: str) -> str:
+    """A line of the document: its **bold** stays bold; every other `*_~` (names people typed) shows as typed."""
+    parts = re.split(r"\*\*(.+?)\*\*", line)  # even: plain; odd: the inside of **…**
+    return "".join(f"*{mrkdwn_escape(part)}*" if i % 2 else mrkdwn_escape(part) for i, part in enumerate(parts))
 
 
 def to_mrkdwn(markdown: str) -> str:
@@ -20,12 +26,11 @@ def to_mrkdwn(markdown: str) -> str:
     for line in markdown.splitlines():
         if line.startswith("|"):
             if not re.fullmatch(r"\|[-| :]+\|", line.strip()):
-                table.append(mrkdwn_escape(line))
+                table.append(mrkdwn_code(line))  # a table is shown as code: literal
             continue
         flush_table()
         heading = re.match(r"#{1,6}\s+(.*)", line)
-        text = mrkdwn_escape(heading.group(1) if heading else line)
-        text = re.sub(r"\*\*(.+?)\*\*", r"*\1*", text)
+        text = _bold_only(heading.group(1) if heading else line)
         out.append(f"*{text}*" if heading else text)
     flush_table()
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()

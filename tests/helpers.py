@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
@@ -37,6 +38,18 @@ def text_of(item: Message | OpenView | dict) -> str:
 
 
 FORGED = ("<!channel>", "<!here>", "<https://evil.example|")
+# Names the tests type, which must show as typed: never bold, italic, struck through or code.
+TYPED_MARKUP = ("*bold*", "_pay_", "~roll~")
+TYPED_CODE = "`tick`"
+_CODE_SPAN = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+
+
+def assert_no_typed_markup(text: str) -> None:
+    """No name typed with `*`, `_`, `~` or backticks formats the text (inside a code span of ours it is literal)."""
+    assert TYPED_CODE not in text, f"a typed backtick made code: {text[:200]!r}"
+    prose = _CODE_SPAN.sub("", text)
+    for token in TYPED_MARKUP:
+        assert token not in prose, f"user text formats Slack mrkdwn: {token} in {text[:200]!r}"
 
 
 def _mrkdwn_texts(node, top: bool = True):
@@ -55,10 +68,11 @@ def _mrkdwn_texts(node, top: bool = True):
 
 def assert_valid_blocks(payload: dict, *, view: bool = False) -> None:
     """Round-trip through slack_sdk's Block Kit models, as the stand-in does, within Slack's limits;
-    and nothing a person typed became a ping or a link."""
+    and nothing a person typed became a ping, a link or formatting."""
     for text in _mrkdwn_texts(payload):
         for token in FORGED:
             assert token not in text, f"user text reached Slack mrkdwn unescaped: {token} in {text[:200]!r}"
+        assert_no_typed_markup(text)
     if view:
         View(**json.loads(json.dumps(payload))).validate_json()
         assert len(payload.get("blocks", [])) <= 100

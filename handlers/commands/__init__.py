@@ -11,6 +11,7 @@ from handlers.commands import (  # noqa: F401  (they register themselves)
     help,
     link,
     map,
+    map_changes,
     party,
     require,
     requirements,

@@ -36,7 +36,7 @@ def from_message(ack: Ack, body: dict, client: WebClient, context: BoltContext) 
     if message.get("bot_id") or message.get("subtype") == "bot_message" or not message.get("user"):
         raise DomainError("That message was posted by an app, not a person; record what a person asked for.")
     if not text:
-        raise DomainError("That message has no text to record; use the *Record a service requirement* shortcut.")
+        raise DomainError("That message has no text to record; use the “Record a service requirement” shortcut.")
     permalink = None
     try:
         permalink = client.chat_getPermalink(channel=channel, message_ts=body["message_ts"])["permalink"]

@@ -335,3 +335,12 @@ def test_benchmark_shows_published_ranges_with_sources(slack, sandbox):
     assert "Comparable targets: Response time P1" in shown and "P1 · " in shown
     slack.command("benchmark happiness")
     assert "I have no comparable data for “happiness”" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_resolution_time_benchmarks_answer_with_their_sources(slack, sandbox):
+    slack.command("benchmark resolution time P1")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "no comparable data" not in shown
+    assert "Comparable targets: Resolution time P1" in shown and "https://kb.secureco.co/support-priority-definitions" in shown
+    slack.command("benchmark resolution time P2")
+    assert "Comparable targets: Resolution time P2" in text_of(sandbox.last_ephemeral(ALICE))

@@ -157,7 +157,7 @@ def test_extra_org_file_adds_points_and_a_new_group(tmp_path, library):
     assert after.low == Decimal(30)
     assert after.points[-1].origin == str(org)
 
-    [new] = merged.find("fix time", priority="P3")
+    [new] = merged.find("fix time", priority="P3", tier="Internal IT")
     assert new.metric == "resolution_time" and new.tier == "Internal IT, desktop support"
     assert new.typical == Decimal(2400)
     assert "resolution_time" in merged.metrics()

@@ -6,14 +6,15 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot.map_changes import Removal
 from bot.service_map import LinkView, PartyView, ServiceView
 from handlers.commands.router import SUBCOMMANDS, help_message
 from messages import mrkdwn_escape, render, render_message
 from models import ContactRole, Party, PartyKind, Service, ServiceLink
-from tests.helpers import assert_valid_blocks
+from tests.helpers import assert_no_typed_markup, assert_valid_blocks
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
-EVIL = ('Acme <script> & "quotes" *bold* `tick` <!channel> <https://evil.example|click> \x85\x7f\n new: line {{ x }} '
+EVIL = ('Acme <script> & "quotes" *bold* _pay_ ~roll~ `tick` <!channel> <https://evil.example|click> \x85\x7f\n new: line {{ x }} '
         + "x" * 200)
 
 
@@ -79,6 +80,10 @@ def test_confirmations():
     assert_valid_blocks(render_message("link_added.yml.j2", link=link, service=s, party=p))
     assert_valid_blocks(render_message("party_added.yml.j2", party=p, contacts={ContactRole.APPROVER: ["U1"]}))
     assert_valid_blocks(render_message("service_added.yml.j2", service=s))
+    for kind in ("service", "party", "calendar", "link"):
+        assert_valid_blocks(render_message("map_remove_confirm.yml.j2", removal=Removal(kind, "1", EVIL[:120])))
+        assert_valid_blocks(render_message("map_removed.yml.j2", kind=kind, name=EVIL[:120], removed=kind == "link"))
+        assert_valid_blocks(render_message("map_renamed.yml.j2", kind=kind, old=EVIL[:120], new=EVIL[:120]))
     grants = [SimpleNamespace(user_id=f"U{i}", role="service_manager") for i in range(300)]
     assert_valid_blocks(render_message("roles.yml.j2", grants=grants))
 
@@ -202,6 +207,12 @@ def test_agreement_messages_and_forms():
                                    months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)], clause_heading="Scope",
                                    clause_text=EVIL * 10, term_start="2026-04-01", term_end="2027-03-31", term_month=4,
                                    private_metadata="{}"), view=True)
+
+
+def test_a_document_keeps_its_bold_but_not_the_markup_of_names_in_it():
+    [piece] = chunks("# SLA: *bold* _pay_ ~roll~\n\n- **Customer:** `tick` Acme\n\n| T1 | *bold* `tick` |\n|---|---|\n")
+    assert piece.startswith("*SLA: ∗bold∗ ˍpayˍ ∼roll∼*") and "*Customer:*" in piece
+    assert_no_typed_markup(piece)
 
 
 def test_markdown_chunks_fit_sections():
