@@ -37,8 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"slm-bot: {err}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if settings.log_level.upper() != "DEBUG":  # every run of every job is noise at INFO
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if settings.log_level.upper() != "DEBUG":  # every run of every job, every migration step is noise at INFO
+        for noisy in ("apscheduler", "alembic"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     from bot.database import Database
 
     db = Database(settings.database_url)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,18 @@ class BadRequest(Exception):
         if self.field:
             body["field"] = self.field
         return JSONResponse(body, status_code=self.status)
+
+
+class QuietPolls(logging.Filter):
+    """Each open page asks for `/sandbox/ui/state` once a second: uvicorn's access log keeps those at DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if len(args) >= 3 and str(args[2]).startswith("/sandbox/ui/state"):  # (client, method, path, ...)
+            if not logging.getLogger("slm-bot").isEnabledFor(logging.DEBUG):
+                return False
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
 
 
 # ---- reading the stand-in -------------------------------------------------------------
