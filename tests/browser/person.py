@@ -65,12 +65,17 @@ class Person:
         else:
             select.select_option(label=list(options) if len(options) > 1 else options[0])
 
-    def choose_containing(self, label: str, text: str, *, group: str | None = None) -> None:
+    def choose_containing(self, label: str, text: str, *, group: str | None = None, redraws: bool = False) -> None:
         """Pick the option whose text contains `text` (within the option group `group`)."""
         select = self.field(label).locator("select")
-        scope = select.locator("optgroup", has_text="") if group is None else select.locator(f'optgroup[label^="{group}"]')
-        value = (scope if group else select).locator("option", has_text=text).first.get_attribute("value")
-        select.select_option(value)
+        scope = select.locator(f'optgroup[label^="{group}"]') if group else select
+        value = scope.locator("option", has_text=text).first.get_attribute("value")
+        if redraws:
+            with self._acting("click") as resp:
+                select.select_option(value)
+            assert resp.value.json().get("ok"), resp.value.json()
+        else:
+            select.select_option(value)
 
     def tick(self, label: str, *choices: str) -> None:
         for choice in choices:
