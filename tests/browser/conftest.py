@@ -82,14 +82,16 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, request):
-    """`slm-bot run` with no Slack token: sandbox mode, its own SQLite database, a free loopback port."""
+    """`slm-bot run` with no Slack token: sandbox mode, its own SQLite database (whatever the suite runs on),
+    a free loopback port; started in an empty folder, so no developer's .env is read."""
     if NO_BROWSER:
         pytest.skip(f"browser tests skipped: {NO_BROWSER}")
     folder = tmp_path_factory.mktemp("sandbox")
     port = _free_port()
     url = f"sqlite:///{folder / 'sandbox.sqlite3'}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env.update(DATABASE_URL=url, HOST="127.0.0.1", PORT=str(port), PYTHONUNBUFFERED="1")
+    # Sandbox mode keeps a database of its own (SANDBOX_DATABASE_URL); DATABASE_URL too, for the same one.
+    env.update(DATABASE_URL=url, SANDBOX_DATABASE_URL=url, HOST="127.0.0.1", PORT=str(port), PYTHONUNBUFFERED="1")
     log = SCREENSHOTS / request.module.__name__.rsplit(".", 1)[-1] / "server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
