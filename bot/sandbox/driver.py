@@ -135,19 +135,20 @@ class SlackDriver:
                                    "team": self._team(team), "user": self._user(user, team),
                                    "is_enterprise_install": False, "enterprise": None,
                                    "trigger_id": self.sandbox.mint_trigger(team, user), "actions": [action]}
+        current = dict(values or {})
+        if element["type"] not in _STATELESS and block_id:
+            current[block_id] = value
         if message:
             ephemeral = message.ephemeral_to is not None
             payload.update({"container": {"type": "message", "message_ts": message.ts, "channel_id": message.channel,
                                           "is_ephemeral": ephemeral},
                             "channel": {"id": message.channel,
                                         "name": self.sandbox.channels.get(message.channel, {}).get("name")},
-                            "message": message.as_dict(), "state": {"values": {}},
+                            "message": message.as_dict(),
+                            "state": {"values": view_state({"blocks": message.blocks}, current)},
                             "response_url": self._response_url(team, user, message.channel, message.ts)})
         elif view:
             # As in Slack, the view arrives with what is entered in it now, the new choice included.
-            current = dict(values or {})
-            if element["type"] not in ("button", "overflow") and block_id:
-                current[block_id] = value
             payload.update({"container": {"type": "view", "view_id": view.id},
                             "view": view.as_payload(view_state(view.view, current))})
         return self._post_payload(payload)

@@ -77,9 +77,13 @@ class Person:
         else:
             select.select_option(value)
 
-    def tick(self, label: str, *choices: str) -> None:
-        for choice in choices:
-            self.field(label).locator("label.choice", has_text=choice).locator("input").check()
+    def menu(self, where, option: str) -> dict:
+        """Open the ⋯ (overflow) menu of this line and pick an option."""
+        with self._acting("click") as resp:
+            where.locator("select.overflow").select_option(label=option)
+        data = resp.value.json()
+        assert data.get("ok"), data
+        return data
 
     def submit(self, *, ok: bool = True) -> dict:
         with self._acting("submit") as resp:

@@ -213,10 +213,12 @@ function richText(e) {
 
 // What Slack sends when an element is used: block_actions with the element's action_id and block_id (same-named
 // buttons and menus are told apart by their block), the option, date... chosen and, in a modal, its fields now.
-function sendAction(e, ctx, value) {
+function sendAction(e, ctx, value, label) {
   const inModal = ctx.view_id && ctx.view_id === ui.state?.modal?.id;
+  const picked = [e.options, ...(e.option_groups || []).map((g) => g.options)].flat()
+    .find((o) => o && o.value === value);
   return act("click", { ...ctx, action_id: e.action_id, value, values: inModal ? modalValues() : undefined },
-    `Clicked ${plain(e.text) || e.action_id}`);
+    label || (e.type === "button" ? `Clicked “${plain(e.text)}”` : `Chose “${picked ? plain(picked.text) : value}”`));
 }
 
 // An interactive element outside an input block: using it sends a block_actions click.
@@ -303,7 +305,7 @@ function field(b, ctx = {}) {
   // dispatch_action: Slack sends block_actions as the choice is made (text: on Enter, unless configured otherwise),
   // so the bot can redraw the form around the answer.
   if (b.dispatch_action) {
-    const send = () => sendAction(e, { ...ctx, block_id: b.block_id }, readField(f));
+    const send = () => sendAction(e, { ...ctx, block_id: b.block_id }, readField(f), `Answered “${plain(b.label)}”`);
     if (/^(plain_text_input|number_input|email_text_input|url_text_input)$/.test(e.type)) {
       const on = e.dispatch_action_config?.trigger_actions_on || ["on_enter_pressed"];
       const ctl = f.querySelector("input, textarea");
