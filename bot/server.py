@@ -47,8 +47,11 @@ def serve(settings: Settings, db: Database) -> int:
         logging.getLogger("uvicorn.access").addFilter(QuietPolls())
         banner = f"slm-bot is running in sandbox mode (no SLACK_BOT_TOKEN): open {sandbox.base_url}/sandbox"
     try:
-        _Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()),
-                banner).run()
+        server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port,
+                                        log_level=settings.log_level.lower()), banner)
+        server.run()
+        if not server.started:  # e.g. the port is taken: uvicorn has said why; exit as uvicorn.run would
+            return 3
     finally:
         scheduler.shutdown(wait=False)
         if socket_mode is not None:
