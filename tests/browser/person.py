@@ -21,7 +21,8 @@ class Person:
         """Pick who they are in the sidebar ("Bob Ops")."""
         picker = self.page.locator("#user-picker")
         value = picker.locator("option", has_text=name).first.get_attribute("value")
-        picker.select_option(value)
+        with self.page.expect_response(lambda r: "/sandbox/ui/state" in r.url and f"user={value}" in r.url):
+            picker.select_option(value)
         expect(picker).to_have_value(value)
 
     def go(self, channel: str) -> None:

@@ -139,6 +139,7 @@ function currentChannel() {
 
 async function load() {
   for (let attempt = 0; attempt < 3; attempt++) {
+    const asked = ui.me;
     const q = new URLSearchParams();
     if (ui.me) q.set("user", ui.me);
     if (currentChannel()) q.set("channel", currentChannel());
@@ -148,6 +149,7 @@ async function load() {
       if (data.field === "user" && ui.me) { ui.me = ""; continue; }
       throw new Error(data.error);
     }
+    if (ui.me !== asked) continue; // someone else was picked while this answer was on its way: it is stale
     ui.state = data;
     ui.me = data.user;
     if (ui.view.kind === "channel" && !data.channels.some((c) => c.id === ui.view.id && !c.is_im)) {
