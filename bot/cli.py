@@ -84,9 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"slm-bot: sandbox mode keeps its own database at {_shown(settings.effective_database_url)}; "
               "DATABASE_URL is ignored (set SLACK_BOT_TOKEN for Slack mode, or SANDBOX_DATABASE_URL)", file=sys.stderr)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if settings.log_level.upper() != "DEBUG":  # every run of every job is noise at INFO
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # seven lines at import, every start
+    if settings.log_level.upper() != "DEBUG":  # every run of every job, every migration step is noise at INFO
+        for noisy in ("apscheduler", "alembic"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     command = args.command or "run"
     db = _open_database(settings.effective_database_url, migrate=command != "makemigration")
     if db is None:

@@ -39,17 +39,38 @@ def serve(settings: Settings, db: Database) -> int:
         socket_mode = SocketModeHandler(bolt, settings.slack_app_token)
         socket_mode.connect()
         log.info("connected to Slack in Socket Mode")
+    banner = None
     if sandbox is not None:
-        print(f"slm-bot is running in sandbox mode (no SLACK_BOT_TOKEN): open {sandbox.base_url}/sandbox", flush=True)
+        from bot.sandbox.web import QuietPolls
+
+        logging.getLogger("uvicorn.access").addFilter(QuietPolls())
+        banner = f"slm-bot is running in sandbox mode (no SLACK_BOT_TOKEN): open {sandbox.base_url}/sandbox"
     if sandbox is not None and settings.sandbox_exposed:  # SANDBOX=1: the settings refuse this otherwise
         warning = (f"SANDBOX=1: the sandbox listens on {settings.host}, beyond this machine; anyone who can reach "
                    f"port {settings.port} acts as any sandbox user, with no login. Never give it real data.")
         log.warning(warning)
         print(f"\n{'!' * 72}\n{warning}\n{'!' * 72}\n", flush=True)
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+        server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port,
+                                        log_level=settings.log_level.lower()), banner)
+        server.run()
+        if not server.started:  # e.g. the port is taken: uvicorn has said why; exit as uvicorn.run would
+            return 3
     finally:
         scheduler.shutdown(wait=False)
         if socket_mode is not None:
             socket_mode.close()
     return 0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, with the sandbox page's address as the start's last line, where a person looks for it."""
+
+    def __init__(self, config: uvicorn.Config, banner: str | None):
+        super().__init__(config)
+        self.banner = banner
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        if self.started and self.banner:
+            print(self.banner, flush=True)

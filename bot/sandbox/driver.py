@@ -120,24 +120,24 @@ class SlackDriver:
         return msg
 
     def click(self, action_id: str, *, message: Message | None = None, view: OpenView | None = None,
-              value: str | None = None, block_id: str | None = None, user: str = "U0ALICE",
-              team: str = SANDBOX_TEAM) -> Outcome:
-        """Press a button (or pick from a select) in a message or a view; `block_id` picks among same-named elements."""
+              value: Any = None, block_id: str | None = None, values: dict[str, Any] | None = None,
+              user: str = "U0ALICE", team: str = SANDBOX_TEAM) -> Outcome:
+        """Press a button, or pick from a select, overflow menu or date picker, in a message or a view.
+
+        `block_id` picks among same-named elements (Slack tells them apart by their block); `value` is the
+        option, date, user... chosen; `values` what the view's other fields hold now (by block_id, as `submit`
+        takes them): Slack sends the view's whole state with every action in it.
+        """
         source_blocks = (message.blocks if message else view.view.get("blocks", [])) if (message or view) else []
         block_id, element = _find_element(source_blocks, action_id, block_id)
-        action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "type": element["type"],
-                                  "action_ts": f"{time.time():.6f}"}
-        if element["type"] == "button":
-            action["value"] = element.get("value", "")
-            action["text"] = element.get("text")
-        elif element["type"] in ("static_select", "overflow", "radio_buttons"):
-            action["selected_option"] = _option(element, value)
-        elif element["type"] == "users_select":
-            action["selected_user"] = value
+        action = _action(element, block_id, value)
         payload: dict[str, Any] = {"type": "block_actions", "token": "deprecated", "api_app_id": APP_ID,
                                    "team": self._team(team), "user": self._user(user, team),
                                    "is_enterprise_install": False, "enterprise": None,
                                    "trigger_id": self.sandbox.mint_trigger(team, user), "actions": [action]}
+        current = dict(values or {})
+        if element["type"] not in _STATELESS and block_id:
+            current[block_id] = value
         if message:
             ephemeral = message.ephemeral_to is not None
             payload.update({"container": {"type": "message", "message_ts": message.ts, "channel_id": message.channel,
@@ -145,10 +145,10 @@ class SlackDriver:
                             "channel": {"id": message.channel,
                                         "name": self.sandbox.channels.get(message.channel, {}).get("name")},
                             "message": message.as_dict(),
+                            "state": {"values": view_state({"blocks": message.blocks}, current)},
                             "response_url": self._response_url(team, user, message.channel, message.ts)})
         elif view:
             # As in Slack, the view arrives with what is entered in it now, the new choice included.
-            current = {block_id: value} if element["type"] != "button" and block_id else {}
             payload.update({"container": {"type": "view", "view_id": view.id},
                             "view": view.as_payload(view_state(view.view, current))})
         return self._post_payload(payload)
@@ -201,7 +201,7 @@ class SlackDriver:
         elif action == "update":
             self.sandbox._views_update({"view_id": view.id, "view": data["view"]})
         elif action == "push":
-            new = self.sandbox._new_view(view.team_id, view.user_id, data["view"], root_view_id=stack[0] if stack else None,
+            new = self.sandbox._new_view(view.team_id, view.user_id, self.sandbox._view({"view": data["view"]}), root_view_id=stack[0] if stack else None,
                                          previous_view_id=view.id)
             stack.append(new.id)
         elif action == "clear":
@@ -223,6 +223,34 @@ def _find_element(blocks: list[dict], action_id: str, block_id: str | None = Non
     raise AssertionError(f"no element with action_id {action_id!r} in these blocks")
 
 
+def _action(element: dict, block_id: str, value: Any) -> dict[str, Any]:
+    """One entry of a block_actions payload's `actions`, as Slack sends it for this element."""
+    typ = element["type"]
+    action: dict[str, Any] = {"type": typ, "action_id": element["action_id"], "block_id": block_id,
+                              "action_ts": f"{time.time():.6f}"}
+    if typ == "button":
+        action.update(text=element.get("text"), value=element.get("value", ""))
+        if element.get("style"):
+            action["style"] = element["style"]
+    elif typ in ("static_select", "overflow", "radio_buttons"):
+        action["selected_option"] = _option(element, value)
+    elif typ in ("multi_static_select", "checkboxes"):
+        action["selected_options"] = [_option(element, v) for v in (value or [])]
+    elif typ in ("users_select", "conversations_select", "channels_select"):
+        action["selected_" + typ.removesuffix("s_select")] = value
+    elif typ == "multi_users_select":
+        action["selected_users"] = list(value or [])
+    elif typ == "datepicker":
+        action["selected_date"] = value
+    elif typ == "timepicker":
+        action["selected_time"] = value
+    elif typ in ("plain_text_input", "number_input"):
+        action["value"] = value
+    else:
+        raise AssertionError(f"the driver cannot act on a {typ} element")
+    return action
+
+
 def _all_options(element: dict) -> list[dict]:
     opts = list(element.get("options") or [])
     for group in element.get("option_groups") or []:
@@ -241,37 +269,66 @@ def _option(element: dict, value: str | None) -> dict | None:
 
 
 def view_state(view: dict, values: dict[str, Any]) -> dict:
-    """`view.state.values` as Slack builds it from what the person entered, by block_id."""
-    unknown = set(values) - {b.get("block_id") for b in view.get("blocks", [])}
-    if unknown:
-        raise AssertionError(f"the view has no blocks {sorted(unknown)}")
+    """`view.state.values` as Slack builds it from what the person entered, by block_id.
+
+    Since 2020 Slack sends every stateful element, inputs and the selects or date pickers of actions blocks
+    and section accessories alike; a given value for a non-input block goes to its one stateful element.
+    """
+    values = _by_block_id(view, values)
     state: dict[str, dict] = {}
     for block in view.get("blocks", []):
-        if block.get("type") != "input":
-            continue
-        el, bid = block["element"], block.get("block_id", "")
-        given = values.get(bid)
-        typ = el["type"]
-        entry: dict[str, Any] = {"type": typ}
-        if typ in ("plain_text_input", "number_input", "email_text_input", "url_text_input"):
-            entry["value"] = given if given is not None else el.get("initial_value")
-        elif typ in ("static_select", "radio_buttons"):
-            entry["selected_option"] = _option(el, given) if given is not None else el.get("initial_option")
-        elif typ in ("multi_static_select", "checkboxes"):
-            entry["selected_options"] = ([_option(el, v) for v in given] if given is not None
-                                         else el.get("initial_options", []))
-        elif typ == "users_select":
-            entry["selected_user"] = given if given is not None else el.get("initial_user")
-        elif typ == "multi_users_select":
-            entry["selected_users"] = list(given) if given is not None else el.get("initial_users", [])
-        elif typ in ("conversations_select", "channels_select"):
-            key = "selected_conversation" if typ == "conversations_select" else "selected_channel"
-            entry[key] = given if given is not None else el.get("initial_conversation", el.get("initial_channel"))
-        elif typ == "datepicker":
-            entry["selected_date"] = given if given is not None else el.get("initial_date")
-        elif typ == "timepicker":
-            entry["selected_time"] = given if given is not None else el.get("initial_time")
+        bid = block.get("block_id", "")
+        if block.get("type") == "input":
+            elements = [block["element"]]
         else:
-            raise AssertionError(f"the driver cannot fill a {typ} element")
-        state[bid] = {el["action_id"]: entry}
+            elements = [e for e in (block.get("elements") if block.get("type") == "actions" else
+                                    [block["accessory"]] if "accessory" in block else []) or []
+                        if e.get("type") not in _STATELESS]
+            if not elements:
+                continue
+        for el in elements:
+            given = values.get(bid) if len(elements) == 1 else None
+            state.setdefault(bid, {})[el["action_id"]] = _state_entry(el, given)
     return state
+
+
+def _by_block_id(view: dict, values: dict[str, Any]) -> dict[str, Any]:
+    """Values by the view's block_ids. A test may name a field a redraw gave a variant id (`prop_goal.T3`) by
+    its base (`prop_goal`) when the view has one such field; the payload carries the real id, as Slack's does."""
+    ids = [b.get("block_id") for b in view.get("blocks", []) if b.get("block_id")]
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        found = [key] if key in ids else [i for i in ids if i.partition(".")[0] == key]
+        if len(found) != 1:
+            raise AssertionError(f"the view has no block {key!r} (its blocks: {ids})")
+        out[found[0]] = value
+    return out
+
+
+_STATELESS = {"button", "overflow", "image", "workflow_button"}
+
+
+def _state_entry(el: dict, given: Any) -> dict:
+    typ = el["type"]
+    entry: dict[str, Any] = {"type": typ}
+    if typ in ("plain_text_input", "number_input", "email_text_input", "url_text_input"):
+        entry["value"] = given if given is not None else el.get("initial_value")
+    elif typ in ("static_select", "radio_buttons"):
+        entry["selected_option"] = _option(el, given) if given is not None else el.get("initial_option")
+    elif typ in ("multi_static_select", "checkboxes"):
+        entry["selected_options"] = ([_option(el, v) for v in given] if given is not None
+                                     else el.get("initial_options", []))
+    elif typ == "users_select":
+        entry["selected_user"] = given if given is not None else el.get("initial_user")
+    elif typ == "multi_users_select":
+        entry["selected_users"] = list(given) if given is not None else el.get("initial_users", [])
+    elif typ in ("conversations_select", "channels_select"):
+        key = "selected_conversation" if typ == "conversations_select" else "selected_channel"
+        entry[key] = given if given is not None else el.get("initial_conversation", el.get("initial_channel"))
+    elif typ == "datepicker":
+        entry["selected_date"] = given if given is not None else el.get("initial_date")
+    elif typ == "timepicker":
+        entry["selected_time"] = given if given is not None else el.get("initial_time")
+    else:
+        raise AssertionError(f"the driver cannot fill a {typ} element")
+    return entry

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,18 @@ class BadRequest(Exception):
         if self.field:
             body["field"] = self.field
         return JSONResponse(body, status_code=self.status)
+
+
+class QuietPolls(logging.Filter):
+    """Each open page asks for `/sandbox/ui/state` once a second: uvicorn's access log keeps those at DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if len(args) >= 3 and str(args[2]).startswith("/sandbox/ui/state"):  # (client, method, path, ...)
+            if not logging.getLogger("slm-bot").isEnabledFor(logging.DEBUG):
+                return False
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
 
 
 # ---- reading the stand-in -------------------------------------------------------------
@@ -155,6 +168,13 @@ def _field(body: dict, name: str, *, required: bool = True, empty_ok: bool = Fal
     return value
 
 
+def _values(body: dict) -> dict:
+    values = body.get("values") or {}
+    if not isinstance(values, dict):
+        raise BadRequest("field values must be an object keyed by block_id", "values")
+    return values
+
+
 def _outcome(o: Outcome | None, **extra: Any) -> JSONResponse:
     if o is None:  # nothing was sent to the bot (e.g. a modal closed without notify_on_close)
         return JSONResponse({"ok": True, "status": None, "errors": {}, **extra})
@@ -220,16 +240,23 @@ def web_routes(sandbox: SlackSandbox, settings, *, wait_idle=None) -> list[Route
         return _outcome(await run_in_threadpool(driver.command, text, user=user, channel=channel, team=team))
 
     async def click(body: dict) -> Response:
+        """What Slack sends for the element pressed: found by its block_id and action_id, with the option, date...
+        chosen and, in a modal, what its fields hold now."""
         user, team = user_of(body)
         action_id = _field(body, "action_id")
-        value = _field(body, "value", required=False, empty_ok=True)
+        block_id = _field(body, "block_id", required=False)
+        value = body.get("value")
+        if value is not None and not isinstance(value, (str, list)):
+            raise BadRequest("field value must be a string or a list", "value")
+        values = _values(body)
         if body.get("view_id"):
             ov = view_of(body, user)
-            return _outcome(await run_in_threadpool(driver.click, action_id, view=ov, value=value, user=user, team=team))
+            return _outcome(await run_in_threadpool(driver.click, action_id, view=ov, value=value, block_id=block_id,
+                                                    values=values, user=user, team=team))
         if body.get("message_ts"):
             m = message_of(body, user)
-            return _outcome(await run_in_threadpool(driver.click, action_id, message=m, value=value, user=user,
-                                                    team=team))
+            return _outcome(await run_in_threadpool(driver.click, action_id, message=m, value=value,
+                                                    block_id=block_id, user=user, team=team))
         raise BadRequest("missing field: message_ts or view_id", "message_ts")
 
     async def submit(body: dict) -> Response:
@@ -237,10 +264,7 @@ def web_routes(sandbox: SlackSandbox, settings, *, wait_idle=None) -> list[Route
         ov = view_of(body, user)
         if ov.id not in sandbox.modal_stacks.get((ov.team_id, user), []):
             raise BadRequest(f"view {ov.id} is not an open modal", "view_id")
-        values = body.get("values") or {}
-        if not isinstance(values, dict):
-            raise BadRequest("field values must be an object keyed by block_id", "values")
-        return _outcome(await run_in_threadpool(driver.submit, ov, values))
+        return _outcome(await run_in_threadpool(driver.submit, ov, _values(body)))
 
     async def close(body: dict) -> Response:
         user, team = user_of(body)

@@ -107,6 +107,7 @@ class SlackSandbox:
         with self._lock:
             self._ids = itertools.count(1)
             self._ts = itertools.count(1)
+            self._block_ids = itertools.count(1)
             self.teams: dict[str, dict] = {}
             self.users: dict[str, dict] = {}
             self.channels: dict[str, dict] = {}
@@ -233,7 +234,7 @@ class SlackSandbox:
         with self._lock:
             team_id, user_id, channel, message_ts = token.split(".", 3)
             self.responses.append({"token": token, **body})
-            text, blocks = body.get("text", ""), body.get("blocks") or []
+            text, blocks = body.get("text", ""), self._name_blocks(body.get("blocks") or [])
             if body.get("delete_original"):
                 self.messages = [m for m in self.messages if m.ts != message_ts]
                 return
@@ -332,6 +333,14 @@ class SlackSandbox:
             except ValueError:
                 raise ApiError("invalid_blocks_format") from None
         validate_blocks(blocks, limit)
+        return self._name_blocks(blocks)
+
+    def _name_blocks(self, blocks: list[dict]) -> list[dict]:
+        """As Slack does, give every block sent without a block_id one of its own (new on each post or update),
+        so that two same-named buttons in one message are told apart by their block."""
+        for block in blocks:
+            if isinstance(block, dict) and not block.get("block_id"):
+                block["block_id"] = f"sb{next(self._block_ids)}"
         return blocks
 
     def _chat_postMessage(self, args: dict) -> dict:
@@ -386,7 +395,7 @@ class SlackSandbox:
         channel = self._resolve_channel(args["channel"])
         ts = args["message_ts"]
         self._find_message(channel["id"], ts)
-        return {"channel": channel["id"], "permalink": permalink(channel["id"], ts)}
+        return {"channel": channel["id"], "permalink": permalink(channel["id"], ts, self.base_url)}
 
     def _conversations_open(self, args: dict) -> dict:
         users = [u for u in str(args.get("users") or "").split(",") if u]
@@ -446,6 +455,7 @@ class SlackSandbox:
             except ValueError:
                 raise ApiError("invalid_arguments", ["[ERROR] failed to parse view JSON"]) from None
         validate_view(view)
+        self._name_blocks(view.get("blocks", []))
         return view
 
     def _use_trigger(self, trigger_id: str) -> tuple[str, str]:
@@ -555,8 +565,9 @@ def _maybe_json(value: Any) -> Any:
     return value
 
 
-def permalink(channel: str, ts: str) -> str:
-    return f"https://sandbox.slack.local/archives/{channel}/p{ts.replace('.', '')}"
+def permalink(channel: str, ts: str, base_url: str) -> str:
+    """A link to a message: the sandbox page itself, opened in its channel at that message."""
+    return f"{base_url}/sandbox?channel={channel}#p{ts}"
 
 
 def validate_blocks(blocks: list, limit: int) -> None:

@@ -7,12 +7,21 @@ from bot.errors import DomainError, InvalidInput
 from messages.ids import Action, Block
 
 
+def base_block(block_id: str) -> str:
+    """The field a block_id is for. A form redrawn so that a field means something else gives it a variant id
+    (`prop_goal.T3`, `req_target.availability`): Slack carries a typed value over only to the same block_id."""
+    return block_id.partition(".")[0]
+
+
 class ViewValues:
     def __init__(self, view: dict):
         self._values = view.get("state", {}).get("values", {})
 
     def _entry(self, block: Block) -> dict:
-        return self._values.get(block, {}).get(Action.INPUT, {})
+        entries = self._values.get(block)
+        if entries is None:
+            entries = next((e for bid, e in self._values.items() if base_block(bid) == block), {})
+        return entries.get(Action.INPUT, {})
 
     def text(self, block: Block) -> str:
         return (self._entry(block).get("value") or "").strip()
@@ -50,7 +59,7 @@ class ViewValues:
             if block_id.startswith(prefix):
                 entry = entries.get(Action.INPUT, {})
                 selected = entry.get("selected_option")
-                out[block_id[len(prefix):]] = selected["value"] if selected else entry.get("value")
+                out[base_block(block_id)[len(prefix):]] = selected["value"] if selected else entry.get("value")
         return out
 
     def number(self, block: Block) -> int | None:
@@ -67,7 +76,8 @@ def block_errors(errors: dict[str, str], blocks: dict[str, Block], present: list
     out: dict[str, str] = {}
     for field, message in errors.items():
         block = blocks.get(field)
-        target = block if block in present else present[0]
+        target = next((p for p in present if p == block), None) or next(
+            (p for p in present if base_block(p) == block), present[0])
         out[target] = (out[target] + " " if target in out else "") + message[:300]
     return out
 

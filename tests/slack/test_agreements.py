@@ -212,7 +212,7 @@ def test_status_moves_to_active_on_the_start_date(slack, sandbox, db, team, acme
 def test_proposals_are_checked(slack, sandbox, db, team, acme):
     draft(slack, sandbox, team, acme)
     outcome = propose(slack, sandbox, team, CAROL, {Block.PROP_DURATION: "soonish", Block.PROP_REASON: ""})
-    assert "as a duration" in outcome.errors[Block.PROP_DURATION]
+    assert "as a duration" in outcome.errors[f"{Block.PROP_DURATION}.T1"]  # T1's own field
     outcome = propose(slack, sandbox, team, CAROL, {Block.PROP_DURATION: "4h", Block.PROP_REASON: "same"})
     assert outcome.errors == {Block.PROP_CHANGE: "That changes nothing in version 1."}
     headline, _ = thread(sandbox)
@@ -230,7 +230,7 @@ def test_a_new_target_follows_its_kind(slack, sandbox, db, team, acme):
     modal = sandbox.open_modal(team, ALICE)
     slack.click(Action.INPUT, view=modal, value="metric", block_id=Block.PROP_KIND)  # the kind select, now on the form
     modal = sandbox.open_modal(team, ALICE)
-    assert Block.PROP_THRESHOLD in [b.get("block_id") for b in modal.view["blocks"]]
+    assert f"{Block.PROP_THRESHOLD}.new-metric" in [b.get("block_id") for b in modal.view["blocks"]]
     outcome = slack.submit(modal, {Block.PROP_KIND: "metric", Block.PROP_METRIC_NAME: "p95 page load",
                                    Block.PROP_THRESHOLD: "2 sec", Block.PROP_REASON: "Pages were slow last year"})
     assert outcome.ok, outcome.errors

@@ -341,5 +341,5 @@ def test_two_gaps_of_one_kind_are_waived_one_by_one(slack, sandbox, db, team, wo
 def test_app_home_shows_the_agreements_and_the_open_actions(slack, sandbox, db, team, world):
     slack.open_home()
     shown = text_of(sandbox.home(team, ALICE))
-    assert "• SLA <https://sandbox.slack.local/archives/C0ACMESLA/p" in shown and "|Acme Payroll>: negotiating" in shown
+    assert f"• SLA <{sandbox.base_url}/sandbox?channel=C0ACMESLA#p" in shown  # a link to the page itself and "|Acme Payroll>: negotiating" in shown
     assert "• Underpinning contract <" in shown and "*Open actions*: 0" in shown

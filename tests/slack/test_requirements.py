@@ -193,7 +193,7 @@ def test_a_quoted_message_becomes_a_requirement_with_its_source(slack, sandbox, 
 
     [req] = stored(db)
     assert (req.said_by, req.said_role, req.created_by, req.source) == (CAROL, "managerial", ALICE, "message")
-    assert req.source_permalink == f"https://sandbox.slack.local/archives/C0ACMESLA/p{message.ts.replace('.', '')}"
+    assert req.source_permalink == f"{sandbox.base_url}/sandbox?channel=C0ACMESLA#p{message.ts}"  # the page, at it
     assert req.source_quote.startswith("We need P1 incidents fixed")
     assert (req.category, req.metric, req.level, req.target, req.period) == (
         "resolution_time", "resolution_time", "P1", "4h", "monthly")
@@ -206,13 +206,15 @@ def test_changing_the_kind_redraws_the_questions(slack, sandbox, team, acme):
     _, who = quote_and_open(slack, sandbox, team, "It must be up during office hours")
     slack.submit(who, {Block.REQ_SERVICE: str(acme["service"])})
     quote = sandbox.open_modal(team, ALICE)
-    assert Block.REQ_TARGET in block_ids(quote)  # availability: a target percentage
+    assert f"{Block.REQ_TARGET}.availability" in block_ids(quote)  # availability: a target percentage
     slack.click(Action.INPUT, view=quote, value="security", block_id=Block.REQ_CATEGORY)
     redrawn = sandbox.open_modal(team, ALICE)
     assert redrawn.id == quote.id
-    assert Block.REQ_TARGET not in block_ids(redrawn) and Block.REQ_PERIOD not in block_ids(redrawn)
+    assert not any(b.startswith(Block.REQ_TARGET) for b in block_ids(redrawn) if b)
+    assert Block.REQ_PERIOD not in block_ids(redrawn)
     slack.click(Action.INPUT, view=redrawn, value="response_time", block_id=Block.REQ_CATEGORY)
     assert Block.REQ_LEVEL in block_ids(sandbox.open_modal(team, ALICE))
+    assert f"{Block.REQ_TARGET}.response_time" in block_ids(sandbox.open_modal(team, ALICE))  # a time now: a new field
 
 
 def test_the_requester_confirms_and_corrects_in_a_dm(slack, sandbox, db, team, acme):

@@ -1,10 +1,13 @@
 """The sandbox web page and its JSON endpoints, served by the same server as the bot."""
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
 from bot.sandbox.workspace import BOT_USER, Message
+from tests.slack.test_agreements import acme  # noqa: F401  (a fixture: Payroll, Acme Retail, its requirements)
 
 
 @pytest.fixture
@@ -128,3 +131,34 @@ def test_posting_as_a_person_needs_no_bot(client, sandbox):
     assert reply.status_code == 200
     state = client.get("/sandbox/ui/state", params={"user": "U0CAROL", "channel": "C0GENERAL"}).json()
     assert state["messages"][-1]["replies"][0]["text"] == "hi"
+
+
+def test_a_click_acts_on_the_element_in_the_block_it_names(client, slack, sandbox, acme):
+    """Three requirements, each with a ⋯ menu of the same action_id: the page names the block, the stand-in
+    tells the blocks apart (Slack gives a block_id to every block sent without one), the right one opens."""
+    from messages.ids import Action
+
+    slack.command("requirements Payroll", user="U0ALICE", channel="C0ACMESLA")
+    listing = sandbox.last_ephemeral("U0ALICE")
+    menus = [b for b in listing.blocks if b.get("accessory", {}).get("action_id") == Action.REQ_MENU]
+    assert len(menus) >= 3 and len({b["block_id"] for b in listing.blocks}) == len(listing.blocks)
+    third = menus[2]
+    value = next(o["value"] for o in third["accessory"]["options"] if o["value"].startswith("decline:"))
+    resp = client.post("/sandbox/ui/click", json={"user": "U0ALICE", "channel": "C0ACMESLA", "message_ts": listing.ts,
+                                                  "action_id": Action.REQ_MENU, "block_id": third["block_id"],
+                                                  "value": value})
+    assert resp.status_code == 200 and resp.json()["ok"], resp.json()
+    modal = sandbox.open_modal("T0SANDBOX", "U0ALICE")
+    assert modal is not None and modal.view["title"]["text"] == f"Decline #{value.split(':')[1]}"
+
+
+def test_every_emoji_the_bot_sends_is_drawn_by_the_page():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    script = (root / "bot" / "sandbox" / "static" / "app.js").read_text()
+    table = script[script.index("const EMOJI = {"):script.index("};", script.index("const EMOJI = {"))]
+    drawn = set(re.findall(r'"?([a-z0-9_+-]+)"?: "', table))
+    used = {name for path in (root / "messages").rglob("*.j2")
+            for name in re.findall(r":([a-z][a-z_]+):", path.read_text())}
+    assert used and used <= drawn, sorted(used - drawn)

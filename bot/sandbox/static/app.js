@@ -41,6 +41,15 @@ const EMOJI = {
   information_source: "ℹ️", rotating_light: "🚨", hourglass: "⌛", lock: "🔒", mag: "🔍", pushpin: "📌",
   thumbsup: "👍", "+1": "👍", page_facing_up: "📄", busts_in_silhouette: "👥", gear: "⚙️", red_circle: "🔴",
   large_green_circle: "🟢", large_yellow_circle: "🟡", chart_with_upwards_trend: "📈", clipboard: "📋",
+  no_entry: "⛔", handshake: "🤝", hourglass_flowing_sand: "⏳", check: "✔️", heavy_multiplication_x: "✖️",
+  white_circle: "⚪", large_blue_circle: "🔵", large_orange_circle: "🟠", black_circle: "⚫", star: "⭐",
+  thumbsdown: "👎", "-1": "👎", point_right: "👉", arrow_right: "➡️", arrows_counterclockwise: "🔄",
+  hammer_and_wrench: "🛠️", wrench: "🔧", shield: "🛡️", scroll: "📜", bookmark_tabs: "📑", inbox_tray: "📥",
+  outbox_tray: "📤", email: "📧", envelope: "✉️", speech_balloon: "💬", bulb: "💡", zap: "⚡", fire: "🔥",
+  stopwatch: "⏱️", alarm_clock: "⏰", date: "📅", spiral_calendar_pad: "🗓️", chart_with_downwards_trend: "📉",
+  bar_chart: "📊", heavy_plus_sign: "➕", heavy_minus_sign: "➖", sparkles: "✨", construction: "🚧",
+  sos: "🆘", new: "🆕", ok: "🆗", unlock: "🔓", key: "🔑", moneybag: "💰", scales: "⚖️", package: "📦",
+  office: "🏢", factory: "🏭", busts: "👥", bust_in_silhouette: "👤", raised_hand: "✋", ballot_box_with_check: "☑️",
 };
 function emoji(s) { return String(s).replace(/:([a-z0-9_+-]+):/g, (m, n) => EMOJI[n] || m); }
 
@@ -60,6 +69,9 @@ function token(inner) {
   if (target.startsWith("#")) return `<b class="mention">#${esc(label || channelName(target.slice(1)))}</b>`;
   if (target.startsWith("!subteam^") || target.startsWith("!date^")) return esc(label || target);
   if (target.startsWith("!")) return `<b class="mention">@${esc(target.slice(1))}</b>`;
+  if (unslack(target).startsWith(location.origin + "/sandbox")) { // a permalink: this page, at that message
+    return `<a href="${esc(unslack(target))}">${esc(label || unslack(target))}</a>`;
+  }
   if (/^(https?:|mailto:)/i.test(target)) {
     return `<a href="${esc(unslack(target))}" target="_blank" rel="noopener noreferrer">${esc(label || unslack(target))}</a>`;
   }
@@ -127,6 +139,7 @@ function currentChannel() {
 
 async function load() {
   for (let attempt = 0; attempt < 3; attempt++) {
+    const asked = ui.me;
     const q = new URLSearchParams();
     if (ui.me) q.set("user", ui.me);
     if (currentChannel()) q.set("channel", currentChannel());
@@ -136,6 +149,7 @@ async function load() {
       if (data.field === "user" && ui.me) { ui.me = ""; continue; }
       throw new Error(data.error);
     }
+    if (ui.me !== asked) continue; // someone else was picked while this answer was on its way: it is stale
     ui.state = data;
     ui.me = data.user;
     if (ui.view.kind === "channel" && !data.channels.some((c) => c.id === ui.view.id && !c.is_im)) {
@@ -175,12 +189,12 @@ function renderBlock(b, ctx) {
         h("div", {},
           b.text ? h("div", { class: "mrkdwn", html: textHtml(b.text) }) : null,
           b.fields ? h("div", { class: "fields" }, b.fields.map((f) => h("div", { class: "mrkdwn", html: textHtml(f) }))) : null),
-        b.accessory ? element(b.accessory, ctx) : null);
+        b.accessory ? element(b.accessory, { ...ctx, block_id: b.block_id }) : null);
     case "context":
       return h("div", { class: "context" }, (b.elements || []).map((e) => e.type === "image"
         ? h("span", {}, `[${e.alt_text || "image"}]`) : h("span", { class: "mrkdwn", html: textHtml(e) })));
-    case "actions": return h("div", { class: "actions" }, (b.elements || []).map((e) => element(e, ctx)));
-    case "input": return field(b);
+    case "actions": return h("div", { class: "actions" }, (b.elements || []).map((e) => element(e, { ...ctx, block_id: b.block_id })));
+    case "input": return field(b, ctx);
     case "rich_text": return h("div", { class: "mrkdwn" }, richText(b));
     case "image": return h("div", { class: "unsupported" }, `[image: ${b.alt_text || ""} (images are not loaded here)]`);
     default: return h("div", { class: "unsupported" }, `[${b.type} block: not shown in the sandbox]`);
@@ -199,26 +213,52 @@ function richText(e) {
   }
 }
 
+// What Slack sends when an element is used: block_actions with the element's action_id and block_id (same-named
+// buttons and menus are told apart by their block), the option, date... chosen and, in a modal, its fields now.
+function sendAction(e, ctx, value, label) {
+  const inModal = ctx.view_id && ctx.view_id === ui.state?.modal?.id;
+  const picked = [e.options, ...(e.option_groups || []).map((g) => g.options)].flat()
+    .find((o) => o && o.value === value);
+  return act("click", { ...ctx, action_id: e.action_id, value, values: inModal ? modalValues() : undefined },
+    label || (e.type === "button" ? `Clicked “${plain(e.text)}”` : `Chose “${picked ? plain(picked.text) : value}”`));
+}
+
 // An interactive element outside an input block: using it sends a block_actions click.
 function element(e, ctx) {
-  const click = (value) => act("click", { ...ctx, action_id: e.action_id, value }, `Clicked ${e.action_id}`);
+  const click = (value) => sendAction(e, ctx, value);
   switch (e.type) {
     case "button":
       return h("button", {
-        type: "button", class: "btn " + (e.style || ""), html: textHtml(e.text),
+        type: "button", class: "btn " + (e.style || ""), html: textHtml(e.text), "data-action-id": e.action_id,
+        "data-block-id": ctx.block_id, "data-value": e.value,
         onclick: () => {
           if (e.confirm && !window.confirm(`${plain(e.confirm.title)}\n\n${unslack(e.confirm.text?.text)}`)) return;
           click(null);
         },
       });
-    case "static_select": case "overflow": case "users_select": {
+    case "static_select": case "overflow": case "users_select": case "conversations_select": case "channels_select": {
       const sel = selectFor(e);
+      sel.dataset.actionId = e.action_id;
+      sel.dataset.blockId = ctx.block_id || "";
+      if (e.type === "overflow") sel.classList.add("overflow");
       sel.addEventListener("change", () => sel.value && click(sel.value));
       return sel;
     }
-    case "radio_buttons": {
-      const box = choices(e, "r-" + Math.random());
-      box.addEventListener("change", (ev) => click(ev.target.value));
+    case "multi_static_select": case "multi_users_select": {
+      const sel = selectFor(e, true);
+      sel.addEventListener("change", () => click([...sel.selectedOptions].map((o) => o.value)));
+      return sel;
+    }
+    case "datepicker": case "timepicker": {
+      const input = h("input", { type: e.type === "datepicker" ? "date" : "time", value: e.initial_date || e.initial_time,
+        "data-action-id": e.action_id, "data-block-id": ctx.block_id });
+      input.addEventListener("change", () => input.value && click(input.value));
+      return input;
+    }
+    case "radio_buttons": case "checkboxes": {
+      const box = choices(e, "a-" + (ctx.block_id || "") + "-" + e.action_id);
+      box.addEventListener("change", () => click(e.type === "checkboxes"
+        ? [...box.querySelectorAll("input:checked")].map((i) => i.value) : box.querySelector("input:checked")?.value));
       return box;
     }
     case "image": return h("span", { class: "unsupported" }, `[${e.alt_text || "image"}]`);
@@ -256,14 +296,30 @@ function choices(e, name) {
 }
 
 // ---- modals ---------------------------------------------------------------------------
-function field(b) {
+function field(b, ctx = {}) {
   const e = b.element || {};
   const attrs = { class: "field", "data-block-id": b.block_id || "", "data-type": e.type, "data-had-initial": e.initial_value != null };
-  return h("div", attrs,
+  const f = h("div", attrs,
     h("label", {}, plain(b.label), b.optional ? h("span", { class: "optional" }, " (optional)") : null),
     control(e, b.block_id),
     b.hint ? h("div", { class: "hint" }, plain(b.hint)) : null,
     h("div", { class: "error" }));
+  // dispatch_action: Slack sends block_actions as the choice is made (text: on Enter, unless configured otherwise),
+  // so the bot can redraw the form around the answer.
+  if (b.dispatch_action) {
+    const send = () => sendAction(e, { ...ctx, block_id: b.block_id }, readField(f), `Answered “${plain(b.label)}”`);
+    if (/^(plain_text_input|number_input|email_text_input|url_text_input)$/.test(e.type)) {
+      const on = e.dispatch_action_config?.trigger_actions_on || ["on_enter_pressed"];
+      const ctl = f.querySelector("input, textarea");
+      if (on.includes("on_enter_pressed")) ctl.addEventListener("keydown", (ev) => {
+        if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); send(); }
+      });
+      if (on.includes("on_character_entered")) ctl.addEventListener("input", send);
+    } else {
+      f.addEventListener("change", () => { const v = readField(f); if (v != null) send(); });
+    }
+  }
+  return f;
 }
 
 function control(e, blockId) {
@@ -371,7 +427,8 @@ async function submitModal() {
 
 // ---- messages ---------------------------------------------------------------------------
 function messageEl(m, top) {
-  const el = h("div", { class: "msg" + (m.ephemeral ? " ephemeral" : "") },
+  const el = h("div", { class: "msg" + (m.ephemeral ? " ephemeral" : "") + (location.hash === "#p" + m.ts ? " linked" : ""),
+    id: "p" + m.ts },
     h("div", { class: "meta" }, h("b", {}, userName(m.user)), m.from_bot ? h("span", { class: "tag" }, "APP") : null,
       m.ephemeral ? h("span", { class: "tag" }, "Only visible to you") : null,
       m.edits ? h("span", { class: "tag" }, "(edited)") : null),
@@ -413,7 +470,9 @@ function renderMessages(s) {
     i.value = drafts[i.dataset.thread] || "";
     if (i.dataset.thread === focused) i.focus();
   }
-  if (atBottom) box.scrollTop = box.scrollHeight;
+  const linked = box.querySelector(".msg.linked");
+  if (linked && !ui.shownLink) { ui.shownLink = true; linked.scrollIntoView({ block: "center" }); } // opened from a link
+  else if (atBottom) box.scrollTop = box.scrollHeight;
 }
 
 function renderHome(s) {
