@@ -16,7 +16,7 @@ from enum import StrEnum
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import outbox
+from bot import agreements, outbox  # noqa: F401  (agreements: its hooks record a thread's posts when sent)
 from messages import render_message
 from models import OutboxKind, OutboxStatus
 
@@ -43,6 +43,7 @@ class Result:
     outcome: Outcome
     message_ts: str | None = None
     error: str = ""
+    maybe_sent: bool = False  # not heard back: Slack may have it (the next attempt looks before posting)
 
     @property
     def done(self) -> bool:
@@ -101,7 +102,10 @@ def send(deps, client: WebClient, row_id: int) -> Result:
     except SlackApiError as err:
         status, error = err.response.status_code, err.response.get("error") or ""
         # Still unknown: a look that failed leaves the earlier attempt unknown; a 5xx may come after Slack took it.
-        unknown = stage == "looking" or (stage == "posting" and status >= 500)
+        # A document is in the thread only once files.completeUploadExternal took it; a failure before is certain.
+        before_complete = (held.kind == OutboxKind.FILE.value
+                           and not str(err.response.api_url).endswith("files.completeUploadExternal"))
+        unknown = stage == "looking" or (stage == "posting" and status >= 500 and not before_complete)
         if status == 429:  # not taken; Slack says when to come back, and nobody waits for it here
             wait = _retry_after(err.response.headers)
             return _failed(deps, held, f"Slack: rate limited for {wait}s", maybe_sent=unknown, retry_after=wait)
@@ -109,7 +113,8 @@ def send(deps, client: WebClient, row_id: int) -> Result:
     except Exception as err:  # noqa: BLE001  (a timeout or a dropped connection: Slack may have it; logged, retried)
         log.warning("outbox %s: %s: %s", held.key, type(err).__name__, err)
         unknown = stage == "posting" or (stage == "looking" and held.look_first)
-        return _failed(deps, held, f"{type(err).__name__}: {err}", maybe_sent=unknown)
+        said = "no answer from Slack" if stage != "rendering" else f"{type(err).__name__}: {err}"
+        return _failed(deps, held, said, maybe_sent=unknown)
     return _sent(deps, held, ts, Outcome.SENT)
 
 
@@ -189,7 +194,7 @@ def _failed(deps, held: outbox.Claim, error: str, *, maybe_sent: bool, retry_aft
     if not settled:
         return Result(Outcome.BUSY, error=error)
     return Result(Outcome.GAVE_UP if held.attempts >= outbox.MAX_ATTEMPTS and retry_after is None else Outcome.WAITING,
-                  error=error)
+                  error=error, maybe_sent=maybe_sent)
 
 
 def _state(deps, row_id: int) -> Result:

@@ -54,7 +54,7 @@ class Claim:
     first_tried_at: datetime
 
 
-# Called in the transaction that marks a row sent, for keys with the prefix: (session, claim, message_ts).
+# Called in the transaction that marks a row sent, for keys with the prefix: (session, claim, message_ts, now).
 _ON_SENT: list[tuple[str, Callable]] = []
 
 
@@ -166,7 +166,7 @@ def sent(session: Session, held: Claim, now: datetime, message_ts: str | None) -
         return False
     for prefix, hook in _ON_SENT:
         if held.key.startswith(prefix):
-            hook(session, held, message_ts)
+            hook(session, held, message_ts, now)
     return True
 
 

@@ -1,0 +1,64 @@
+"""An agreement's thread goes through the once-only delivery path: a post Slack took whose answer was lost is
+found in Slack, not posted again, and `/slm sla post` resumes whatever was left and says what it did."""
+from __future__ import annotations
+
+from messages.ids import Block, Callback
+from tests.helpers import text_of
+from tests.slack.test_agreements import ALICE, CAROL, CHANNEL, NAME, acme, agreement, propose, thread, versions  # noqa: F401
+
+
+def keys(messages) -> list[str]:
+    return [m.metadata["event_payload"]["key"] for m in messages if m.metadata]
+
+
+def files(replies) -> list[str]:
+    return [f["name"] for m in replies for f in m.files]
+
+
+def test_everything_in_the_thread_is_tagged_with_its_key(slack, sandbox, db, team, acme):
+    slack.command("sla new Acme Retail")
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.AGR_NAME: NAME, Block.AGR_SERVICES: [str(acme["service"])]}).ok
+    headline, replies = thread(sandbox)
+    [v1] = versions(db)
+    assert keys([headline]) == [f"agreement:{agreement(db).id}:headline"]
+    assert keys(replies) == [f"version:{v1.id}"] and files(replies) == ["acme-retail-payroll-v1.md"]
+    assert v1.document_posted_at is not None
+
+
+def test_a_headline_slack_took_but_never_answered_is_found_not_posted_twice(slack, sandbox, db, team, acme):
+    sandbox.lose_answer_next("chat.postMessage", "drop")  # the headline reaches Slack; its answer does not come back
+    slack.command("sla new Acme Retail")
+    modal = sandbox.open_modal(team, ALICE)
+    assert modal.callback_id == Callback.AGREEMENT_DRAFT
+    assert slack.submit(modal, {Block.AGR_NAME: NAME, Block.AGR_SERVICES: [str(acme["service"])]}).ok
+    told = text_of(sandbox.last_ephemeral(ALICE))
+    assert "is drafted, but posting it in <#C0ACMESLA> got no answer from Slack (it may be there already" in told
+    assert agreement(db).thread_ts is None
+
+    slack.command(f"sla post {NAME}")
+    headlines = [m for m in sandbox.channel_messages(CHANNEL) if m.metadata]
+    assert keys(headlines) == [f"agreement:{agreement(db).id}:headline"]  # the first one, not a second
+    [headline] = headlines
+    assert agreement(db).thread_ts == headline.ts and agreement(db).status == "negotiating"
+    assert headline.edits >= 1 and "Agree to version 1" in text_of(headline)  # kept up to date, buttons live
+    replies = sandbox.channel_messages(CHANNEL, thread_ts=headline.ts)
+    assert len(keys(replies)) == 1 and files(replies) == ["acme-retail-payroll-v1.md"]
+    assert "Posted *Acme Retail: Payroll* in <#C0ACMESLA> for negotiation: the headline, version 1, the document of " \
+           "version 1." in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_a_version_slack_took_but_never_answered_appears_once(slack, sandbox, db, team, acme):
+    slack.command("sla new Acme Retail")
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.AGR_NAME: NAME, Block.AGR_SERVICES: [str(acme["service"])]}).ok
+    sandbox.lose_answer_next("chat.postMessage", "5xx")  # Slack posted version 2, then answered 503
+    assert propose(slack, sandbox, team, CAROL, {Block.PROP_DURATION: "6h", Block.PROP_REASON: "thin night shift"}).ok
+    assert "Version 2 of *Acme Retail: Payroll* is recorded, but could not be posted" in text_of(
+        sandbox.last_ephemeral(CAROL))
+    slack.command(f"sla post {NAME}")
+    _, replies = thread(sandbox)
+    v1, v2 = versions(db)
+    assert keys(replies) == [f"version:{v1.id}", f"version:{v2.id}"]  # "Version 2" once
+    assert files(replies) == ["acme-retail-payroll-v1.md", "acme-retail-payroll-v2.md"]
+    assert v2.message_ts == next(m.ts for m in replies if keys([m]) == [f"version:{v2.id}"])
+    assert "Posted in the thread of *Acme Retail: Payroll* in <#C0ACMESLA>: version 2, the document of version 2." in \
+        text_of(sandbox.last_ephemeral(ALICE))
