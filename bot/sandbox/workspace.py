@@ -202,6 +202,11 @@ class SlackSandbox:
         with self._lock:
             self._tripwires.setdefault(method, []).append((after, action))
 
+    def disarm(self) -> None:
+        """Forget every tripwire not yet tripped."""
+        with self._lock:
+            self._tripwires.clear()
+
     def _trip(self, method: str, after: bool) -> None:
         wires = self._tripwires.get(method) or []
         for i, (when, action) in enumerate(wires):

@@ -2,9 +2,11 @@
 found in Slack, not posted again, and `/slm sla post` resumes whatever was left and says what it did."""
 from __future__ import annotations
 
-from messages.ids import Block, Callback
+from bot.scheduler import run_all_once
+from messages.ids import Action, Block, Callback
 from tests.helpers import text_of
-from tests.slack.test_agreements import ALICE, CAROL, CHANNEL, NAME, acme, agreement, propose, thread, versions  # noqa: F401
+from tests.slack.test_agreements import (  # noqa: F401
+    ALICE, CAROL, CHANNEL, NAME, acme, agreement, draft, propose, thread, versions, waive_every_gap)
 
 
 def keys(messages) -> list[str]:
@@ -62,3 +64,17 @@ def test_a_version_slack_took_but_never_answered_appears_once(slack, sandbox, db
     assert v2.message_ts == next(m.ts for m in replies if keys([m]) == [f"version:{v2.id}"])
     assert "Posted in the thread of *Acme Retail: Payroll* in <#C0ACMESLA>: version 2, the document of version 2." in \
         text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_the_news_of_a_sign_off_is_tagged_and_posted_once_though_its_answer_was_lost(slack, sandbox, db, team, acme,
+                                                                                    clock, harness_clean):
+    headline, _ = draft(slack, sandbox, team, acme)
+    waive_every_gap(db, team)
+    sandbox.lose_answer_next("chat.postMessage", "drop")
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=CAROL)
+    clock.advance(minutes=1)
+    run_all_once(harness_clean.deps)  # the scheduler's next round looks before it posts again
+    _, replies = thread(sandbox)
+    news = [k for k in keys(replies) if k.startswith("signoff:")]
+    assert len(news) == 1
+    assert "agreed to version 1" in text_of(next(m for m in replies if keys([m]) == news))
