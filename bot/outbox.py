@@ -131,8 +131,8 @@ def due(session: Session, now: datetime, lease_now: datetime, limit: int = 50) -
 
 def claim(session: Session, row_id: int, now: datetime, lease_now: datetime) -> Claim | None:
     """Take one row for one attempt; None if it is not due, or another sender has it."""
-    row = session.exec(select(Outbox).where(Outbox.id == row_id, Outbox.attempts < MAX_ATTEMPTS,
-                                            or_(Outbox.status == OutboxStatus.PENDING.value, _stale(session, lease_now)),
+    claimable = or_(Outbox.status == OutboxStatus.PENDING.value, _stale(session, lease_now))
+    row = session.exec(select(Outbox).where(Outbox.id == row_id, Outbox.attempts < MAX_ATTEMPTS, claimable,
                                             or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
                        .execution_options(populate_existing=True)).first()
     if row is None:
@@ -142,12 +142,13 @@ def claim(session: Session, row_id: int, now: datetime, lease_now: datetime) -> 
                  thread_ts=row.thread_ts, template=row.template, context=dict(row.context), message=row.message,
                  attempts=row.attempts + 1, token=uuid.uuid4().hex, look_first=row.maybe_sent,
                  first_tried_at=row.first_tried_at or lease_now)
-    same_token = Outbox.attempt_token.is_(None) if row.attempt_token is None else Outbox.attempt_token == row.attempt_token
+    same_token = (Outbox.attempt_token.is_(None) if row.attempt_token is None
+                  else Outbox.attempt_token == row.attempt_token)
     result = session.exec(  # compare-and-set: nobody claimed or settled it since we read it
         update(Outbox)
         .where(Outbox.id == row_id, Outbox.attempts == held.attempts - 1, Outbox.status == row.status, same_token)
-        .values(status=OutboxStatus.SENDING.value, claimed_at=lease_now, claimed_by=sender_id(), attempt_token=held.token,
-                attempts=Outbox.attempts + 1, maybe_sent=True,
+        .values(status=OutboxStatus.SENDING.value, claimed_at=lease_now, claimed_by=sender_id(),
+                attempt_token=held.token, attempts=Outbox.attempts + 1, maybe_sent=True,
                 first_tried_at=func.coalesce(Outbox.first_tried_at, lease_now))
     )
     return held if result.rowcount == 1 else None

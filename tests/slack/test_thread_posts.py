@@ -18,9 +18,7 @@ def files(replies) -> list[str]:
 
 
 def test_everything_in_the_thread_is_tagged_with_its_key(slack, sandbox, db, team, acme):
-    slack.command("sla new Acme Retail")
-    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.AGR_NAME: NAME, Block.AGR_SERVICES: [str(acme["service"])]}).ok
-    headline, replies = thread(sandbox)
+    headline, replies = draft(slack, sandbox, team, acme)
     [v1] = versions(db)
     assert keys([headline]) == [f"agreement:{agreement(db).id}:headline"]
     assert keys(replies) == [f"version:{v1.id}"] and files(replies) == ["acme-retail-payroll-v1.md"]
@@ -50,8 +48,7 @@ def test_a_headline_slack_took_but_never_answered_is_found_not_posted_twice(slac
 
 
 def test_a_version_slack_took_but_never_answered_appears_once(slack, sandbox, db, team, acme):
-    slack.command("sla new Acme Retail")
-    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.AGR_NAME: NAME, Block.AGR_SERVICES: [str(acme["service"])]}).ok
+    draft(slack, sandbox, team, acme)
     sandbox.lose_answer_next("chat.postMessage", "5xx")  # Slack posted version 2, then answered 503
     assert propose(slack, sandbox, team, CAROL, {Block.PROP_DURATION: "6h", Block.PROP_REASON: "thin night shift"}).ok
     assert "Version 2 of *Acme Retail: Payroll* is recorded, but could not be posted" in text_of(
@@ -66,8 +63,8 @@ def test_a_version_slack_took_but_never_answered_appears_once(slack, sandbox, db
         text_of(sandbox.last_ephemeral(ALICE))
 
 
-def test_the_news_of_a_sign_off_is_tagged_and_posted_once_though_its_answer_was_lost(slack, sandbox, db, team, acme,
-                                                                                    clock, harness_clean):
+def test_the_news_of_a_sign_off_is_tagged_and_posted_once_though_its_answer_was_lost(
+        slack, sandbox, db, team, acme, clock, harness_clean):
     headline, _ = draft(slack, sandbox, team, acme)
     waive_every_gap(db, team)
     sandbox.lose_answer_next("chat.postMessage", "drop")
