@@ -187,3 +187,13 @@ def test_a_claim_never_finished_is_taken_over_when_it_is_stale_by_the_database_c
     database_clock.advance(minutes=6)
     assert deliver_pending(deps, deps.client) == 1
     assert rows(db)[0].attempts == 2 and len(tagged(sandbox)) == 1
+
+
+def test_claims_are_timed_by_the_database_clock(harness_clean):
+    from datetime import datetime, timezone
+
+    from bot.clock import DatabaseClock
+
+    deps = dataclasses.replace(harness_clean.deps)  # no claim clock given: the database's own
+    assert isinstance(deps.claims_clock, DatabaseClock)
+    assert abs(deps.claims_clock.now() - datetime.now(timezone.utc)) < timedelta(minutes=1)
