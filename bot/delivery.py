@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import agreements, outbox  # noqa: F401  (agreements: its hooks record a thread's posts when sent)
 from messages import render_message
-from models import OutboxKind, OutboxStatus
+from models import Outbox, OutboxKind, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class Outcome(StrEnum):
     FOUND = "found"        # Slack had it from an earlier attempt: marked sent, not posted again
     ALREADY = "already"    # sent before this call
     WAITING = "waiting"    # not sent this time; due again later (last_error says why)
-    BUSY = "busy"          # another sender holds it, or it is not due yet
+    BUSY = "busy"          # another sender holds it
     GAVE_UP = "failed"     # refused too often; kept for a person to look at
     MISSING = "missing"    # nothing queued under that key
 
@@ -127,8 +127,7 @@ def _retry_after(headers: dict) -> int:
 def _request(held: outbox.Claim) -> dict:
     if held.kind == OutboxKind.FILE.value:
         return dict(held.message or {})
-    message = dict(held.message) if held.message is not None else render_message(held.template, **held.context)
-    return message
+    return dict(held.message) if held.message is not None else render_message(held.template, **held.context)
 
 
 def _post(client: WebClient, held: outbox.Claim, request: dict) -> str | None:
@@ -198,8 +197,7 @@ def _failed(deps, held: outbox.Claim, error: str, *, maybe_sent: bool, retry_aft
 
 
 def _state(deps, row_id: int) -> Result:
-    from models import Outbox
-
+    """Where a row stands that this sender could not claim."""
     with deps.db.session() as session:
         row = session.get(Outbox, row_id)
         if row is None:
@@ -208,4 +206,6 @@ def _state(deps, row_id: int) -> Result:
             return Result(Outcome.ALREADY, row.message_ts)
         if row.status == OutboxStatus.FAILED.value:
             return Result(Outcome.GAVE_UP, error=row.last_error)
+        if row.status == OutboxStatus.PENDING.value:  # not due yet (a wait after a failure)
+            return Result(Outcome.WAITING, error=row.last_error, maybe_sent=row.maybe_sent)
         return Result(Outcome.BUSY, error=row.last_error)

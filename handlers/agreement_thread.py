@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
@@ -21,6 +22,8 @@ from models import Agreement, AgreementKind, AgreementStatus, AgreementVersion, 
 
 
 log = logging.getLogger(__name__)
+
+BUSY_WAIT_SECONDS = 20  # longer than one send (the Web API client's 15 s timeout)
 
 
 def headline(session, agreement: Agreement) -> dict:
@@ -79,7 +82,14 @@ def _deliver(client: WebClient, deps, team_id: str, key: str, retry: bool) -> de
     if retry:  # a person asked: what waits for its next try (or gave up) is tried now
         with deps.db.session() as session:
             outbox.retry_now(session, team_id, key)
-    return delivery.deliver(deps, client, team_id, key)
+    result = delivery.deliver(deps, client, team_id, key)
+    # Another sender has it (the scheduler resuming after a restart): it settles within one send; then go on
+    # from there, since the next post of the thread waits for this one.
+    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+    while result.outcome is delivery.Outcome.BUSY and time.monotonic() < deadline:
+        time.sleep(0.1)
+        result = delivery.deliver(deps, client, team_id, key)
+    return result
 
 
 def _why(result: delivery.Result) -> str:
@@ -113,13 +123,15 @@ def publish(client: WebClient, deps, team_id: str, agreement_id: int, *, unanswe
                            message=headline(session, agreement))
     progress.channel_id = channel or progress.channel_id
     with deps.db.session() as session:
-        posted = agreements.get(session, team_id, agreement_id).thread_ts
+        agreement = agreements.get(session, team_id, agreement_id)
+        posted, linked = agreement.thread_ts, agreement.permalink
     if not posted:
         result = _deliver(client, deps, team_id, key, retry)
         if not result.done:
             progress.stopped_at, progress.reason, progress.unsure = "headline", _why(result), result.maybe_sent
             return progress
         progress.headline = result.outcome is not delivery.Outcome.ALREADY
+    if not posted or not linked:  # also when the scheduler posted the headline of a pass cut short
         _keep_permalink(client, deps, team_id, agreement_id)
     _post_versions(client, deps, team_id, agreement_id, progress, list(unanswered), warning, retry)
     return progress

@@ -219,7 +219,7 @@ def test_killed_at_random_points_and_restarted_every_message_arrives_exactly_onc
             tick = None if notice_sent(db, n) else bot.tick()
             bot.start()
             slack.command(f"sla post {name}")
-            assert _wait(lambda: finished(db, name, n) and not (tick and alive(tick)), 15), \
+            assert _wait(lambda: finished(db, name, n) and not (tick and alive(tick)), 30), \
                 f"round {n} (killed {how}) did not finish after the restart: see {bot.log}"
             expected.update(expected_keys(db, name, n))
             seen = tagged(sandbox)

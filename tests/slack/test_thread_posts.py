@@ -2,6 +2,10 @@
 found in Slack, not posted again, and `/slm sla post` resumes whatever was left and says what it did."""
 from __future__ import annotations
 
+import threading
+import time
+
+from bot.delivery import deliver_pending
 from bot.scheduler import run_all_once
 from messages.ids import Action, Block, Callback
 from tests.helpers import text_of
@@ -75,3 +79,33 @@ def test_the_news_of_a_sign_off_is_tagged_and_posted_once_though_its_answer_was_
     news = [k for k in keys(replies) if k.startswith("signoff:")]
     assert len(news) == 1
     assert "agreed to version 1" in text_of(next(m for m in replies if keys([m]) == news))
+
+
+def test_post_waits_for_the_scheduler_that_holds_a_version_then_attaches_its_document(
+        slack, sandbox, db, team, acme, clock, harness_clean):
+    draft(slack, sandbox, team, acme)
+    sandbox.fail_next("chat.postMessage", 502)  # version 2 waits for the scheduler's next round
+    assert propose(slack, sandbox, team, CAROL, {Block.PROP_DURATION: "6h", Block.PROP_REASON: "thin night shift"}).ok
+    clock.advance(minutes=1)
+    sandbox.lose_answer_next("chat.postMessage", "hang", seconds=1.0)  # the scheduler's send takes a while
+    before = len(sandbox.calls)
+    scheduler = threading.Thread(target=deliver_pending, args=(harness_clean.deps, harness_clean.deps.client))
+    scheduler.start()
+    assert _until(lambda: any(c["method"] == "chat.postMessage" for c in sandbox.calls[before:]))
+    slack.command(f"sla post {NAME}")  # while the scheduler holds version 2
+    scheduler.join(10)
+    _, replies = thread(sandbox)
+    v1, v2 = versions(db)
+    assert keys(replies) == [f"version:{v1.id}", f"version:{v2.id}"]
+    assert files(replies) == ["acme-retail-payroll-v1.md", "acme-retail-payroll-v2.md"]
+    assert "Posted in the thread of *Acme Retail: Payroll* in <#C0ACMESLA>: version 2, the document of version 2." \
+        in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def _until(predicate, seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
