@@ -9,13 +9,13 @@ newer one is agreed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit, calendar_records, dates, documents, service_map, targets, text
+from bot import audit, calendar_records, dates, documents, outbox, service_map, targets, text
 from bot.context import Actor
 from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from bot.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
@@ -362,15 +362,50 @@ def mark_posted(session: Session, agreement: Agreement, channel_id: str, thread_
     session.add(agreement)
 
 
-def unposted_versions(session: Session, agreement: Agreement) -> list[AgreementVersion]:
-    return list(session.exec(select(AgreementVersion).where(AgreementVersion.agreement_id == agreement.id,
-                                                            AgreementVersion.message_ts.is_(None))
-                             .order_by(AgreementVersion.number)))
+def unfinished_versions(session: Session, agreement: Agreement) -> list[AgreementVersion]:
+    """Versions not yet in the thread, or whose document is not yet attached below them, in order."""
+    return list(session.exec(select(AgreementVersion).where(
+        AgreementVersion.agreement_id == agreement.id,
+        (AgreementVersion.message_ts.is_(None)) | (AgreementVersion.document_posted_at.is_(None)))
+        .order_by(AgreementVersion.number)))
 
 
 def record_version_post(session: Session, row: AgreementVersion, message_ts: str) -> None:
     row.message_ts = message_ts
     session.add(row)
+
+
+# ---- the thread's posts, through the once-only delivery path (bot.outbox) ------------------------------
+# Each post is queued under one of these keys, which also travel with it to Slack as message metadata.
+def headline_key(agreement_id: int) -> str:
+    return f"agreement:{agreement_id}:headline"
+
+
+def version_key(version_id: int) -> str:
+    return f"version:{version_id}"
+
+
+def document_key(version_id: int) -> str:
+    return f"version:{version_id}:document"
+
+
+@outbox.on_sent("agreement:")
+def _headline_sent(session: Session, held: outbox.Claim, message_ts: str | None, now: datetime) -> None:
+    agreement = session.get(Agreement, int(held.key.split(":")[1]))
+    if agreement is not None and not agreement.thread_ts:  # recorded in the transaction that marks it sent
+        mark_posted(session, agreement, held.channel, message_ts)
+
+
+@outbox.on_sent("version:")
+def _version_sent(session: Session, held: outbox.Claim, message_ts: str | None, now: datetime) -> None:
+    row = session.get(AgreementVersion, int(held.key.split(":")[1]))
+    if row is None:
+        return
+    if held.key.endswith(":document"):
+        row.document_posted_at = now
+        session.add(row)
+    elif not row.message_ts:
+        record_version_post(session, row, message_ts)
 
 
 # ---- negotiating ------------------------------------------------------------------------------------

@@ -43,6 +43,13 @@ class Deps:
     settings: Settings
     db: Database
     clock: Clock
+    claim_clock: Clock | None = None  # what outbox claims are timed by; unset: the database's clock
+
+    @cached_property
+    def claims_clock(self) -> Clock:
+        from bot.clock import DatabaseClock
+
+        return self.claim_clock or DatabaseClock(self.db)
 
     @cached_property
     def benchmarks(self) -> BenchmarkLibrary:

@@ -28,3 +28,19 @@ class FrozenClock(Clock):
     def advance(self, **kwargs) -> datetime:
         self._at += timedelta(**kwargs)
         return self._at
+
+
+class DatabaseClock(Clock):
+    """The database's clock: one clock for every replica, so that skew between the replicas' own clocks cannot
+    make a live claim look stale. SQLite is a file on this machine, so its clock is this machine's."""
+
+    def __init__(self, db):
+        self._db = db
+
+    def now(self) -> datetime:
+        if self._db.is_sqlite:
+            return datetime.now(timezone.utc)
+        from sqlalchemy import text
+
+        with self._db.engine.connect() as conn:
+            return conn.execute(text("SELECT now()")).scalar_one().astimezone(timezone.utc)

@@ -1,46 +1,211 @@
-"""Sending what the outbox holds: the one path for everything the bot sends on its own."""
+"""Sending what the outbox holds: the one path for everything the bot posts on its own.
+
+Every message goes out tagged with Slack message metadata carrying its outbox key. When an earlier attempt's
+outcome is unknown (no answer heard, a 5xx, a sender that died mid-send), the channel's recent history, or the
+thread's replies, is searched for that tag first, and a message Slack already has is marked sent, not posted
+again. A document is found by its file name in the thread. Nothing waits inside a claim: the client used here
+has no retry handlers, and a rate limit or an error makes the row due again later (see bot.outbox).
+"""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import outbox
+from bot import agreements, outbox  # noqa: F401  (agreements: its hooks record a thread's posts when sent)
 from messages import render_message
-from models import Outbox
+from models import Outbox, OutboxKind, OutboxStatus
 
 log = logging.getLogger(__name__)
 
+METADATA_EVENT = "slm_bot_post"
+LOOKBACK = timedelta(minutes=15)  # Slack's clock and the database's may disagree a little
+PAGE_SIZE = 200
+MAX_PAGES = 5  # "recent history": a channel that busy since the first try gets the message again
+
+
+class Outcome(StrEnum):
+    SENT = "sent"          # posted now
+    FOUND = "found"        # Slack had it from an earlier attempt: marked sent, not posted again
+    ALREADY = "already"    # sent before this call
+    WAITING = "waiting"    # not sent this time; due again later (last_error says why)
+    BUSY = "busy"          # another sender holds it
+    GAVE_UP = "failed"     # refused too often; kept for a person to look at
+    MISSING = "missing"    # nothing queued under that key
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    message_ts: str | None = None
+    error: str = ""
+    maybe_sent: bool = False  # not heard back: Slack may have it (the next attempt looks before posting)
+
+    @property
+    def done(self) -> bool:
+        return self.outcome in (Outcome.SENT, Outcome.FOUND, Outcome.ALREADY)
+
+
+def tag(key: str) -> dict:
+    """The message metadata that says which outbox key a message was sent for."""
+    return {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+
+
+def _once_only(client: WebClient) -> WebClient:
+    """The same credentials without retry handlers: a retry inside a claim could post twice, or wait it out."""
+    return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[])
+
 
 def deliver_pending(deps, client: WebClient) -> int:
-    """Send every queued message once; returns how many were sent. One bad message never holds up the rest."""
+    """Send every queued message that is due; returns how many went out. One bad message never holds up the rest."""
     with deps.db.session() as session:
-        ids = outbox.due(session, deps.clock.now())
-    count = 0
-    for row_id in ids:
-        with deps.db.session() as session:
-            row = outbox.claim(session, row_id, deps.clock.now())
-            if row is None:
-                continue  # another replica has it
-            channel, template, context = row.channel, row.template, dict(row.context)
-        try:
-            message = render_message(template, **context)
-            posted = client.chat_postMessage(channel=channel, **message)
-        except SlackApiError as err:  # Slack said no: try again next round, up to outbox.MAX_ATTEMPTS
-            _failed(deps, row_id, f"Slack: {err.response.get('error')}")
-            continue
-        except Exception as err:  # noqa: BLE001  (a template or network failure: logged, kept, retried)
-            log.exception("outbox %s could not be sent", row_id)
-            _failed(deps, row_id, f"{type(err).__name__}: {err}")
-            continue
-        with deps.db.session() as session:
-            outbox.sent(session, session.get(Outbox, row_id), deps.clock.now(), posted.get("ts"))
-        count += 1
-    return count
+        ids = outbox.due(session, deps.clock.now(), deps.claims_clock.now())
+    sender = _once_only(client)
+    return sum(send(deps, sender, row_id).done for row_id in ids)
 
 
-def _failed(deps, row_id: int, error: str) -> None:
-    log.warning("outbox %s: %s", row_id, error)
+def deliver(deps, client: WebClient, team_id: str, key: str) -> Result:
+    """Send one queued message now, if it is due: what a person is waiting for is not left to the next round."""
     with deps.db.session() as session:
-        outbox.failed(session, session.get(Outbox, row_id), error, deps.clock.now())
+        row = outbox.get(session, team_id, key)
+        if row is None:
+            return Result(Outcome.MISSING)
+        row_id, status, ts, error = row.id, row.status, row.message_ts, row.last_error
+    if status == OutboxStatus.SENT.value:
+        return Result(Outcome.ALREADY, ts)
+    if status == OutboxStatus.FAILED.value:
+        return Result(Outcome.GAVE_UP, error=error)
+    return send(deps, _once_only(client), row_id)
+
+
+def send(deps, client: WebClient, row_id: int) -> Result:
+    """One attempt at one row: claim it, look for an earlier copy if need be, post, settle."""
+    with deps.db.session() as session:
+        held = outbox.claim(session, row_id, deps.clock.now(), deps.claims_clock.now())
+    if held is None:
+        return _state(deps, row_id)
+    stage = "looking"  # then "rendering", then "posting": what a failure means depends on where it came
+    try:
+        if held.look_first:
+            found = _find_earlier(client, held)
+            if found:
+                log.info("outbox %s: Slack already had it (%s); not sent again", held.key, found)
+                return _sent(deps, held, found, Outcome.FOUND)
+        stage = "rendering"
+        request = _request(held)  # a template that does not render is our fault, and certainly not sent
+        stage = "posting"
+        ts = _post(client, held, request)
+    except SlackApiError as err:
+        status, error = err.response.status_code, err.response.get("error") or ""
+        # Still unknown: a look that failed leaves the earlier attempt unknown; a 5xx may come after Slack took it.
+        # A document is in the thread only once files.completeUploadExternal took it; a failure before is certain.
+        before_complete = (held.kind == OutboxKind.FILE.value
+                           and not str(err.response.api_url).endswith("files.completeUploadExternal"))
+        unknown = stage == "looking" or (stage == "posting" and status >= 500 and not before_complete)
+        if status == 429:  # not taken; Slack says when to come back, and nobody waits for it here
+            wait = _retry_after(err.response.headers)
+            return _failed(deps, held, f"Slack: rate limited for {wait}s", maybe_sent=unknown, retry_after=wait)
+        return _failed(deps, held, f"Slack: {error or status}", maybe_sent=unknown)
+    except Exception as err:  # noqa: BLE001  (a timeout or a dropped connection: Slack may have it; logged, retried)
+        log.warning("outbox %s: %s: %s", held.key, type(err).__name__, err)
+        unknown = stage == "posting" or (stage == "looking" and held.look_first)
+        said = "no answer from Slack" if stage != "rendering" else f"{type(err).__name__}: {err}"
+        return _failed(deps, held, said, maybe_sent=unknown)
+    return _sent(deps, held, ts, Outcome.SENT)
+
+
+def _retry_after(headers: dict) -> int:
+    value = next((v for k, v in (headers or {}).items() if k.lower() == "retry-after"), None)
+    value = value[0] if isinstance(value, list) else value
+    return int(value) if str(value or "").isdigit() else 60
+
+
+def _request(held: outbox.Claim) -> dict:
+    if held.kind == OutboxKind.FILE.value:
+        return dict(held.message or {})
+    return dict(held.message) if held.message is not None else render_message(held.template, **held.context)
+
+
+def _post(client: WebClient, held: outbox.Claim, request: dict) -> str | None:
+    if held.kind == OutboxKind.FILE.value:
+        client.files_upload_v2(channel=held.channel, thread_ts=held.thread_ts, content=request["content"],
+                               filename=request["filename"], title=request["title"])
+        return None  # a file share has no message of ours to point at
+    posted = client.chat_postMessage(channel=held.channel, thread_ts=held.thread_ts, metadata=tag(held.key), **request)
+    return posted.get("ts")
+
+
+def _find_earlier(client: WebClient, held: outbox.Claim) -> str | None:
+    """The ts of the copy Slack already has, or None. A rate limit, 5xx or timeout here propagates (the row waits:
+    it may still be there); a refusal to look (not_in_channel, missing_scope) is logged and the message posted."""
+    oldest = f"{(held.first_tried_at - LOOKBACK).timestamp():.6f}"
+    try:
+        channel = held.channel
+        if channel[:1] in ("U", "W"):  # a DM is addressed by user; its history lives in the DM's channel
+            channel = client.conversations_open(users=channel)["channel"]["id"]
+        cursor = None
+        for _ in range(MAX_PAGES):
+            args = dict(channel=channel, oldest=oldest, limit=PAGE_SIZE, cursor=cursor)
+            if held.kind == OutboxKind.MESSAGE.value:
+                args["include_all_metadata"] = True
+            page = (client.conversations_replies(ts=held.thread_ts, **args) if held.thread_ts
+                    else client.conversations_history(**args))
+            for message in page.get("messages", []):
+                if _is_ours(held, message):
+                    return message["ts"]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+    except SlackApiError as err:
+        if err.response.status_code == 429 or err.response.status_code >= 500:
+            raise
+        log.warning("outbox %s: could not look for an earlier copy (Slack: %s); sending it", held.key,
+                    err.response.get("error"))
+    return None
+
+
+def _is_ours(held: outbox.Claim, message: dict) -> bool:
+    if held.kind == OutboxKind.FILE.value:
+        name = (held.message or {}).get("filename")
+        return any(f.get("name") == name for f in message.get("files") or [])
+    meta = message.get("metadata") or {}
+    return meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == held.key
+
+
+def _sent(deps, held: outbox.Claim, ts: str | None, outcome: Outcome) -> Result:
+    with deps.db.session() as session:
+        if not outbox.sent(session, held, deps.clock.now(), ts):
+            log.warning("outbox %s: the claim was taken over; this late answer is ignored", held.key)
+            return Result(Outcome.BUSY, ts)
+    return Result(outcome, ts)
+
+
+def _failed(deps, held: outbox.Claim, error: str, *, maybe_sent: bool, retry_after: int | None = None) -> Result:
+    log.warning("outbox %s: %s", held.key, error)
+    now = deps.clock.now()
+    with deps.db.session() as session:
+        settled = outbox.failed(session, held, error, now, maybe_sent=maybe_sent, counts=retry_after is None,
+                                retry_at=now + timedelta(seconds=retry_after) if retry_after is not None else None)
+    if not settled:
+        return Result(Outcome.BUSY, error=error)
+    return Result(Outcome.GAVE_UP if held.attempts >= outbox.MAX_ATTEMPTS and retry_after is None else Outcome.WAITING,
+                  error=error, maybe_sent=maybe_sent)
+
+
+def _state(deps, row_id: int) -> Result:
+    """Where a row stands that this sender could not claim."""
+    with deps.db.session() as session:
+        row = session.get(Outbox, row_id)
+        if row is None:
+            return Result(Outcome.MISSING)
+        if row.status == OutboxStatus.SENT.value:
+            return Result(Outcome.ALREADY, row.message_ts)
+        if row.status == OutboxStatus.FAILED.value:
+            return Result(Outcome.GAVE_UP, error=row.last_error)
+        if row.status == OutboxStatus.PENDING.value:  # not due yet (a wait after a failure)
+            return Result(Outcome.WAITING, error=row.last_error, maybe_sent=row.maybe_sent)
+        return Result(Outcome.BUSY, error=row.last_error)

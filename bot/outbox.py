@@ -1,75 +1,191 @@
-"""Queueing what the bot sends on its own (reminders, notices, alerts), so each is sent once.
+"""Queueing what the bot posts on its own (notices, agreement headlines, version posts, documents), so each is
+posted once.
 
-`enqueue` is idempotent on the key; `claim` hands a row to exactly one sender,
-even with several replicas, with a conditional UPDATE that both SQLite and
-PostgreSQL make atomic. A claim that was never finished (a replica died
-mid-send) is taken over after CLAIM_TIMEOUT.
+`enqueue` is idempotent on the key. `claim` hands a row to exactly one sender, even with several replicas: a
+compare-and-set on the row, fenced by a fresh attempt token, so that only the claim's holder can settle it
+(`sent`, `failed`), and a sender whose claim was taken over is ignored when its late answer comes. Claims are
+timed by the database's clock, so replicas whose own clocks disagree agree on when a claim is stale. A claim
+is taken over when it is older than CLAIM_TIMEOUT, or at once when its sender is known to be dead (a process
+of this host that is gone, or an earlier run of this very process id: a restarted container).
+
+Nothing waits inside a claim: a rate limit or a Slack error makes the row pending again, due after Slack's
+Retry-After or a growing wait. An attempt whose outcome was never heard (a timeout, a dropped connection, a
+5xx, a sender that died) leaves `maybe_sent`, and the next sender looks in Slack before posting again.
 """
 from __future__ import annotations
 
+import os
+import socket
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Callable
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from models import Outbox, OutboxStatus
+from models import Outbox, OutboxKind, OutboxStatus
 
+# A send is one Slack call of at most 15 s (a document: three), with no retries or waits inside the claim,
+# so five minutes is twenty times the longest one.
 CLAIM_TIMEOUT = timedelta(minutes=5)
 MAX_ATTEMPTS = 6
 # Waits after each failure: a Slack outage of a few hours delays a notice, it does not lose it.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=20), timedelta(hours=1), timedelta(hours=3))
 
 
-def enqueue(session: Session, team_id: str, key: str, channel: str, template: str, context: dict, now: datetime) -> bool:
+@dataclass(frozen=True)
+class Claim:
+    """One attempt at one row, as its sender holds it: what to send, and the token that settles it."""
+
+    id: int
+    team_id: str
+    key: str
+    kind: str
+    channel: str
+    thread_ts: str | None
+    template: str
+    context: dict
+    message: dict | None
+    attempts: int
+    token: str
+    look_first: bool  # an earlier attempt may have reached Slack
+    first_tried_at: datetime
+
+
+# Called in the transaction that marks a row sent, for keys with the prefix: (session, claim, message_ts, now).
+_ON_SENT: list[tuple[str, Callable]] = []
+
+
+def on_sent(prefix: str):
+    def register(func_):
+        _ON_SENT.append((prefix, func_))
+        return func_
+    return register
+
+
+_run = (None, "")
+
+
+def sender_id() -> str:
+    """This process: host, pid and a mark of this run (a restarted container has the same host and pid)."""
+    global _run
+    if _run[0] != os.getpid():
+        _run = (os.getpid(), uuid.uuid4().hex[:8])
+    return f"{socket.gethostname()}:{_run[0]}:{_run[1]}"
+
+
+def _sender_is_dead(claimant: str) -> bool:
+    parts = claimant.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit() or claimant == sender_id():
+        return False  # another host's sender, or this run: only the claim's age can tell
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return True  # this pid, an earlier run
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, ValueError):
+        return False
+    return False  # alive (or its pid was reused: then the claim's age decides)
+
+
+def _stale(session: Session, lease_now: datetime):
+    """Claims nobody is finishing: too old by the database's clock, or held by a sender that died."""
+    claimants = session.exec(select(Outbox.claimed_by).where(Outbox.status == OutboxStatus.SENDING.value).distinct())
+    dead = [c for c in claimants if c and _sender_is_dead(c)]
+    stale = Outbox.claimed_at < lease_now - CLAIM_TIMEOUT
+    return (Outbox.status == OutboxStatus.SENDING.value) & (or_(stale, Outbox.claimed_by.in_(dead)) if dead else stale)
+
+
+def enqueue(session: Session, team_id: str, key: str, channel: str, template: str, context: dict, now: datetime, *,
+            thread_ts: str | None = None, message: dict | None = None, kind: OutboxKind = OutboxKind.MESSAGE) -> bool:
     """Queue a message unless one with this key was queued before; True if this call queued it."""
     try:
         with session.begin_nested():
             session.add(Outbox(team_id=team_id, key=key[:200], channel=channel, template=template, context=context,
-                               created_at=now))
+                               created_at=now, thread_ts=thread_ts, message=message, kind=kind.value))
     except IntegrityError:
         return False
     return True
 
 
-def due(session: Session, now: datetime, limit: int = 50) -> list[int]:
-    stale = now - CLAIM_TIMEOUT
-    # A claim never finished (a replica died mid-send, or the send timed out after Slack took it) is tried
-    # again; MAX_ATTEMPTS bounds how often, so a message Slack keeps refusing is not sent for ever.
-    session.exec(update(Outbox).where(Outbox.status == OutboxStatus.SENDING.value, Outbox.claimed_at < stale,
-                                      Outbox.attempts >= MAX_ATTEMPTS)
+def get(session: Session, team_id: str, key: str) -> Outbox | None:
+    return session.exec(select(Outbox).where(Outbox.team_id == team_id, Outbox.key == key[:200])).first()
+
+
+def due(session: Session, now: datetime, lease_now: datetime, limit: int = 50) -> list[int]:
+    stale = _stale(session, lease_now)
+    # A claim never finished (a sender died, or never heard Slack's answer) is tried again; MAX_ATTEMPTS bounds
+    # how often, so a message Slack keeps refusing is not sent for ever.
+    session.exec(update(Outbox).where(stale, Outbox.attempts >= MAX_ATTEMPTS)
                  .values(status=OutboxStatus.FAILED.value, last_error="no answer from Slack, attempt after attempt"))
-    q = (select(Outbox.id).where(or_(Outbox.status == OutboxStatus.PENDING.value,
-                                     (Outbox.status == OutboxStatus.SENDING.value) & (Outbox.claimed_at < stale)),
+    q = (select(Outbox.id).where(or_(Outbox.status == OutboxStatus.PENDING.value, stale),
                                  Outbox.attempts < MAX_ATTEMPTS,
                                  or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
          .order_by(Outbox.id).limit(limit))
     return list(session.exec(q))
 
 
-def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
-    """Take one row for sending; None if another sender has it."""
-    stale = now - CLAIM_TIMEOUT
-    result = session.exec(
-        update(Outbox)
-        .where(Outbox.id == row_id, Outbox.attempts < MAX_ATTEMPTS,
-               or_(Outbox.status == OutboxStatus.PENDING.value,
-                   (Outbox.status == OutboxStatus.SENDING.value) & (Outbox.claimed_at < stale)))
-        .values(status=OutboxStatus.SENDING.value, claimed_at=now, attempts=Outbox.attempts + 1)
-    )
-    if result.rowcount != 1:
+def claim(session: Session, row_id: int, now: datetime, lease_now: datetime) -> Claim | None:
+    """Take one row for one attempt; None if it is not due, or another sender has it."""
+    claimable = or_(Outbox.status == OutboxStatus.PENDING.value, _stale(session, lease_now))
+    row = session.exec(select(Outbox).where(Outbox.id == row_id, Outbox.attempts < MAX_ATTEMPTS, claimable,
+                                            or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
+                       .execution_options(populate_existing=True)).first()
+    if row is None:
         return None
-    return session.get(Outbox, row_id, populate_existing=True)
+    # What it was before this claim (the UPDATE below also refreshes `row` in the session).
+    held = Claim(id=row.id, team_id=row.team_id, key=row.key, kind=row.kind, channel=row.channel,
+                 thread_ts=row.thread_ts, template=row.template, context=dict(row.context), message=row.message,
+                 attempts=row.attempts + 1, token=uuid.uuid4().hex, look_first=row.maybe_sent,
+                 first_tried_at=row.first_tried_at or lease_now)
+    same_token = (Outbox.attempt_token.is_(None) if row.attempt_token is None
+                  else Outbox.attempt_token == row.attempt_token)
+    result = session.exec(  # compare-and-set: nobody claimed or settled it since we read it
+        update(Outbox)
+        .where(Outbox.id == row_id, Outbox.attempts == held.attempts - 1, Outbox.status == row.status, same_token)
+        .values(status=OutboxStatus.SENDING.value, claimed_at=lease_now, claimed_by=sender_id(),
+                attempt_token=held.token, attempts=Outbox.attempts + 1, maybe_sent=True,
+                first_tried_at=func.coalesce(Outbox.first_tried_at, lease_now))
+    )
+    return held if result.rowcount == 1 else None
 
 
-def sent(session: Session, row: Outbox, now: datetime, message_ts: str | None) -> None:
-    row.status, row.sent_at, row.message_ts = OutboxStatus.SENT.value, now, message_ts
-    session.add(row)
+def _settle(session: Session, held: Claim, **values) -> bool:
+    result = session.exec(update(Outbox).where(Outbox.id == held.id, Outbox.attempt_token == held.token)
+                          .values(**values))
+    return result.rowcount == 1
 
 
-def failed(session: Session, row: Outbox, error: str, now: datetime) -> None:
-    """Try again after a growing wait, until MAX_ATTEMPTS; then keep it, marked failed, for a person to look at."""
-    row.last_error = error[:500]
-    row.status = (OutboxStatus.FAILED if row.attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING).value
-    row.next_attempt_at = now + BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
-    session.add(row)
+def sent(session: Session, held: Claim, now: datetime, message_ts: str | None) -> bool:
+    """Mark it sent, if this claim still holds it (False: it was taken over, and its new holder settles it)."""
+    if not _settle(session, held, status=OutboxStatus.SENT.value, sent_at=now, message_ts=message_ts,
+                   maybe_sent=False, last_error=""):
+        return False
+    for prefix, hook in _ON_SENT:
+        if held.key.startswith(prefix):
+            hook(session, held, message_ts, now)
+    return True
+
+
+def failed(session: Session, held: Claim, error: str, now: datetime, *, maybe_sent: bool,
+           retry_at: datetime | None = None, counts: bool = True) -> bool:
+    """Try again later: at `retry_at` (Slack's Retry-After), else after a growing wait, until MAX_ATTEMPTS; then keep
+    it, marked failed, for a person to look at. A rate limit does not count as an attempt (`counts=False`)."""
+    attempts = held.attempts if counts else held.attempts - 1
+    gave_up = attempts >= MAX_ATTEMPTS
+    return _settle(session, held, last_error=error[:500], attempts=attempts, maybe_sent=maybe_sent,
+                   status=(OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING).value,
+                   next_attempt_at=retry_at or now + BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1])
+
+
+def retry_now(session: Session, team_id: str, key: str) -> None:
+    """A person asked for it again (`/slm sla post`): a waiting or given-up row is due now, with one more try."""
+    row = get(session, team_id, key)
+    if row is not None and row.status in (OutboxStatus.PENDING.value, OutboxStatus.FAILED.value):
+        row.status, row.next_attempt_at = OutboxStatus.PENDING.value, None
+        row.attempts = min(row.attempts, MAX_ATTEMPTS - 1)
+        session.add(row)

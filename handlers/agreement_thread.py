@@ -1,25 +1,29 @@
 """The negotiation thread of an agreement: one headline message, kept up to date in place; the detail below it.
 
 Every version is posted in the thread with its changes in words and its document
-attached; every agreement to a version is posted there too.
+attached; every agreement to a version is posted there too. The headline, each
+version post and each document go through the once-only delivery path (bot.delivery).
 """
 from __future__ import annotations
 
-import re
-
 import logging
+import re
+import time
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import agreements, coverage, delivery, service_map
+from bot import agreements, coverage, delivery, outbox, service_map
 from bot.context import Actor
 from messages import render_message
 from messages.markdown import chunks
-from models import Agreement, AgreementKind, AgreementStatus, AgreementVersion, Requirement
+from models import Agreement, AgreementKind, AgreementStatus, AgreementVersion, OutboxKind
 
 
 log = logging.getLogger(__name__)
+
+BUSY_WAIT_SECONDS = 20  # longer than one send (the Web API client's 15 s timeout)
 
 
 def headline(session, agreement: Agreement) -> dict:
@@ -39,42 +43,163 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "agreement"
 
 
-def post_version(client: WebClient, deps, agreement: Agreement, row: AgreementVersion, *,
-                 unanswered: list[Requirement] = (), warning: str | None = None) -> str:
-    """The version in the thread, then its document as a file beside it. Returns the post's ts."""
-    posted = client.chat_postMessage(channel=agreement.channel_id, thread_ts=agreement.thread_ts, **render_message(
-        "agreement_version.yml.j2", version=row, name=agreement.name, unanswered=list(unanswered), warning=warning))
-    with deps.db.session() as session:  # posted: never post it twice, whatever happens to the file below
-        agreements.record_version_post(session, session.merge(row), posted["ts"])
-    client.files_upload_v2(channel=agreement.channel_id, thread_ts=agreement.thread_ts, content=row.document,
-                           filename=f"{_slug(agreement.name)}-v{row.number}.md",
-                           title=f"{agreement.name}, version {row.number}")
-    return posted["ts"]
+@dataclass
+class Progress:
+    """What one pass over the thread did, and where it stopped if it did not finish."""
+
+    name: str
+    kind: str
+    channel_id: str | None = None
+    headline: bool = False                                # the headline was posted now
+    versions: list[int] = field(default_factory=list)     # versions posted now
+    documents: list[int] = field(default_factory=list)    # versions whose document was attached now
+    stopped_at: str | None = None                         # "headline", "version" or "document"
+    number: int | None = None                             # the version it stopped at
+    reason: str = ""
+    unsure: bool = False                                  # Slack did not answer: it may be there already
+
+    @property
+    def finished(self) -> bool:
+        return self.stopped_at is None
+
+    def message(self, warning: str | None = None) -> dict:
+        """What to tell the person who asked: what was done, or what could not be, in their words."""
+        if self.stopped_at == "headline" and not self.unsure:
+            return render_message("agreement_not_posted.yml.j2", name=self.name, kind=self.kind,
+                                  channel_id=self.channel_id, error=self.reason)
+        return render_message("agreement_post_result.yml.j2", progress=self, warning=warning)
 
 
-def start_thread(client: WebClient, deps, actor: Actor, agreement_id: int, *, unanswered, warning) -> Agreement:
-    """Post the headline of a new draft, then version 1 under it."""
-    with deps.db.session() as session:
-        agreement = agreements.get(session, actor.team_id, agreement_id)
-        message = headline(session, agreement)
-        people = agreements.negotiators(session, agreement)
-    channel = agreement.channel_id
-    if not channel:  # no channel chosen: a group DM of whoever drafted it and the other side's contacts
-        channel = client.conversations_open(users=",".join(people))["channel"]["id"]
-    posted = client.chat_postMessage(channel=channel, **message)
-    with deps.db.session() as session:  # posted: whatever happens next, never post a second headline
-        agreement = agreements.get(session, actor.team_id, agreement_id)
-        agreements.mark_posted(session, agreement, posted["channel"], posted["ts"])
-        first = agreements.version(session, agreement, 1)
-    try:  # a link for listings; without one they just show no link
-        link = client.chat_getPermalink(channel=posted["channel"], message_ts=posted["ts"])["permalink"]
+class ThreadIncomplete(Exception):
+    """The thread could not be brought up to date; `progress` says how far it got and why it stopped."""
+
+    def __init__(self, progress: Progress):
+        super().__init__(progress.reason)
+        self.progress = progress
+
+
+def _deliver(client: WebClient, deps, team_id: str, key: str, retry: bool) -> delivery.Result:
+    if retry:  # a person asked: what waits for its next try (or gave up) is tried now
         with deps.db.session() as session:
-            agreements.get(session, actor.team_id, agreement_id).permalink = link
+            outbox.retry_now(session, team_id, key)
+    result = delivery.deliver(deps, client, team_id, key)
+    # Another sender has it (the scheduler resuming after a restart): it settles within one send; then go on
+    # from there, since the next post of the thread waits for this one.
+    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+    while result.outcome is delivery.Outcome.BUSY and time.monotonic() < deadline:
+        time.sleep(0.1)
+        result = delivery.deliver(deps, client, team_id, key)
+    return result
+
+
+def _why(result: delivery.Result) -> str:
+    if result.outcome is delivery.Outcome.BUSY:
+        return "it is being posted right now"
+    return result.error.removeprefix("Slack: ") or result.outcome.value
+
+
+def publish(client: WebClient, deps, team_id: str, agreement_id: int, *, unanswered=(), warning: str | None = None,
+            retry: bool = False) -> Progress:
+    """Bring an agreement's thread up to date: its headline, then each version in order, each with its document
+    below it. Every post is one outbox row under its own key (queued once, tagged, looked up in Slack before a
+    resend), so a pass cut short by a failure or a restart resumes where it stopped and never posts twice."""
+    with deps.db.session() as session:
+        agreement = agreements.get(session, team_id, agreement_id)
+        progress = Progress(name=agreement.name, kind=agreement.kind, channel_id=agreement.channel_id)
+        key = agreements.headline_key(agreement.id)
+        queued = outbox.get(session, team_id, key)
+        channel = queued.channel if queued else agreement.channel_id
+        people = None if channel or agreement.thread_ts else agreements.negotiators(session, agreement)
+    if people:  # no channel chosen: a group DM of whoever drafted it and the other side's contacts (Slack
+        try:    # answers with the same one every time, so a resumed pass finds it again)
+            channel = client.conversations_open(users=",".join(people))["channel"]["id"]
+        except SlackApiError as err:
+            progress.stopped_at, progress.reason = "headline", err.response.get("error") or "no answer"
+            return progress
+    with deps.db.session() as session:
+        agreement = agreements.get(session, team_id, agreement_id)
+        if not agreement.thread_ts:
+            outbox.enqueue(session, team_id, key, channel, "agreement_headline.yml.j2", {}, deps.clock.now(),
+                           message=headline(session, agreement))
+    progress.channel_id = channel or progress.channel_id
+    with deps.db.session() as session:
+        agreement = agreements.get(session, team_id, agreement_id)
+        posted, linked = agreement.thread_ts, agreement.permalink
+    if not posted:
+        result = _deliver(client, deps, team_id, key, retry)
+        if not result.done:
+            progress.stopped_at, progress.reason, progress.unsure = "headline", _why(result), result.maybe_sent
+            return progress
+        progress.headline = result.outcome is not delivery.Outcome.ALREADY
+    if not posted or not linked:  # also when the scheduler posted the headline of a pass cut short
+        _keep_permalink(client, deps, team_id, agreement_id)
+    _post_versions(client, deps, team_id, agreement_id, progress, list(unanswered), warning, retry)
+    return progress
+
+
+def _keep_permalink(client: WebClient, deps, team_id: str, agreement_id: int) -> None:
+    with deps.db.session() as session:
+        agreement = agreements.get(session, team_id, agreement_id)
+        channel, ts = agreement.channel_id, agreement.thread_ts
+    try:  # a link for listings; without one they just show no link
+        link = client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
     except SlackApiError as err:
-        log.info("no permalink for %s: %s", agreement.name, err.response.get("error"))
-    post_version(client, deps, agreement, first, unanswered=unanswered, warning=warning)
+        log.info("no permalink for agreement %s: %s", agreement_id, err.response.get("error"))
+        return
+    with deps.db.session() as session:
+        agreements.get(session, team_id, agreement_id).permalink = link
+
+
+def _post_versions(client, deps, team_id, agreement_id, progress: Progress, unanswered, warning, retry) -> None:
+    with deps.db.session() as session:
+        agreement = agreements.get(session, team_id, agreement_id)
+        todo = [(v.id, v.number, v.message_ts is None) for v in agreements.unfinished_versions(session, agreement)]
+    latest = todo[-1][1] if todo else None
+    for version_id, number, unposted in todo:
+        if unposted:
+            key = agreements.version_key(version_id)
+            with deps.db.session() as session:  # the words that came with it go with the version they came with
+                agreement = agreements.get(session, team_id, agreement_id)
+                row = session.get(AgreementVersion, version_id)
+                extra = dict(unanswered=unanswered, warning=warning) if number == latest else {}
+                outbox.enqueue(session, team_id, key, agreement.channel_id, "agreement_version.yml.j2", {},
+                               deps.clock.now(), thread_ts=agreement.thread_ts,
+                               message=render_message("agreement_version.yml.j2", version=row, name=agreement.name,
+                                                      **{"unanswered": [], "warning": None, **extra}))
+            result = _deliver(client, deps, team_id, key, retry)
+            if not result.done:
+                progress.stopped_at, progress.number, progress.reason = "version", number, _why(result)
+                progress.unsure = result.maybe_sent
+                return
+            progress.versions.append(number)
+        key = agreements.document_key(version_id)
+        with deps.db.session() as session:
+            agreement = agreements.get(session, team_id, agreement_id)
+            row = session.get(AgreementVersion, version_id)
+            outbox.enqueue(session, team_id, key, agreement.channel_id, "", {}, deps.clock.now(),
+                           thread_ts=agreement.thread_ts, kind=OutboxKind.FILE,
+                           message={"content": row.document, "filename": f"{_slug(agreement.name)}-v{number}.md",
+                                    "title": f"{agreement.name}, version {number}"})
+        result = _deliver(client, deps, team_id, key, retry)
+        if not result.done:
+            progress.stopped_at, progress.number, progress.reason = "document", number, _why(result)
+            progress.unsure = result.maybe_sent
+            return
+        progress.documents.append(number)
+
+
+def start_thread(client: WebClient, deps, actor: Actor, agreement_id: int, *, unanswered, warning) -> Progress:
+    """Post the headline of a new draft, then version 1 under it with its document."""
+    progress = publish(client, deps, actor.team_id, agreement_id, unanswered=unanswered, warning=warning)
     refresh_headline(client, deps, actor, agreement_id)
-    return agreement
+    if not progress.finished:
+        raise ThreadIncomplete(progress)
+    return progress
+
+
+def post_version(client: WebClient, deps, actor: Actor, agreement_id: int, *, warning: str | None = None) -> Progress:
+    """A new version: into the thread with its document (and anything an earlier failure left behind)."""
+    return start_thread(client, deps, actor, agreement_id, unanswered=(), warning=warning)
 
 
 def refresh_headline(client: WebClient, deps, actor: Actor, agreement_id: int) -> None:

@@ -19,4 +19,4 @@ from models.agreements import (  # noqa: F401
     TargetKind,
 )
 from models.coverage import Action, ActionKind, ActionStatus, CoverageState, TargetLink, Waiver  # noqa: F401
-from models.outbox import Outbox, OutboxStatus  # noqa: F401
+from models.outbox import Outbox, OutboxKind, OutboxStatus  # noqa: F401

@@ -133,6 +133,7 @@ class AgreementVersion(Stamped, table=True):
     document: str = Field(sa_column=Column(Text, nullable=False))
     document_sha256: str = Field(max_length=64)
     message_ts: str | None = Field(default=None, max_length=32)  # its post in the negotiation thread
+    document_posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # its document, attached below it
 
 
 class Signoff(Stamped, table=True):

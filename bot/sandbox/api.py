@@ -1,6 +1,7 @@
 """HTTP routes of the Slack stand-in: the Web API, response_urls and file uploads."""
 from __future__ import annotations
 
+import asyncio
 import json
 from urllib.parse import parse_qsl
 
@@ -30,6 +31,16 @@ async def _read_args(request: Request) -> dict:
     return args
 
 
+class _DroppedConnection:
+    """An answer cut off after its headers: the caller sees the connection close mid-answer."""
+
+    async def __call__(self, scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
+        await send({"type": "http.response.body", "body": b'{"ok": tr', "more_body": True})
+        raise ConnectionAbortedError("the Slack stand-in dropped this answer on purpose (lose_answer_next)")
+
+
 def api_routes(sandbox: SlackSandbox) -> list[Route]:
     async def web_api(request: Request):
         method = request.path_params["method"]
@@ -37,7 +48,15 @@ def api_routes(sandbox: SlackSandbox) -> list[Route]:
             args = await _read_args(request)
         except ValueError:
             return JSONResponse({"ok": False, "error": "invalid_json"})
+        lost = sandbox.take_lost_answer(method)
         status, headers, body = sandbox.call(method, args, _token(request, args))
+        if lost is not None:  # the call was taken; its answer never reaches the caller in time
+            how, seconds = lost
+            if how == "drop":
+                return _DroppedConnection()
+            if how == "5xx":
+                return JSONResponse({"ok": False, "error": "fatal_error"}, status_code=503)
+            await asyncio.sleep(seconds)
         return JSONResponse(body, status_code=status, headers=headers)
 
     async def response_url(request: Request):

@@ -3,8 +3,9 @@
 `SlackSandbox` answers the Web API methods the bot calls the way Slack does
 (`{"ok": false, "error": ...}` for unknown methods, unknown or missing arguments,
 invalid blocks), records every call, and can be told to fail the next call of a
-method with a 429 (with Retry-After) or a 5xx. Tests and the sandbox web page read
-the same state.
+method with a 429 (with Retry-After) or a 5xx, or to take a call and then lose its
+answer (the connection dropped, a 5xx, or an answer that comes too late). Tests and
+the sandbox web page read the same state.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
@@ -58,7 +59,7 @@ class Message:
     files: list[dict] = field(default_factory=list)
     edits: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self, *, with_metadata: bool = True) -> dict:
         d = {"type": "message", "channel": self.channel, "ts": self.ts, "user": self.user, "text": self.text,
              "blocks": self.blocks, "edits": self.edits, "via": self.via}
         if self.thread_ts:
@@ -67,7 +68,7 @@ class Message:
             d["ephemeral_to"] = self.ephemeral_to
         if self.files:
             d["files"] = self.files
-        if self.metadata:
+        if self.metadata and with_metadata:
             d["metadata"] = self.metadata
         return d
 
@@ -120,6 +121,9 @@ class SlackSandbox:
             self.responses: list[dict] = []
             self.files: dict[str, dict] = {}
             self._failures: dict[str, list[tuple[int, dict, dict]]] = {}
+            self._lost: dict[str, list[tuple[str, float]]] = {}
+            self._tripwires: dict[str, list[tuple[bool, Callable[[], None]]]] = {}
+            self._last_ts = 0
             self.add_team(SANDBOX_TEAM, "Sandbox Co")
             self.add_user("U0ALICE", "Alice Admin", is_admin=True, tz="Europe/London")
             self.add_user("U0BOB", "Bob Ops", tz="Europe/Paris")
@@ -179,6 +183,38 @@ class SlackSandbox:
         default = {"ok": False, "error": "ratelimited"} if status == 429 else {"ok": False, "error": "fatal_error"}
         with self._lock:
             self._failures.setdefault(method, []).extend([(status, headers, body or default)] * times)
+
+    def lose_answer_next(self, method: str, how: str = "drop", *, seconds: float = 0.0, times: int = 1) -> None:
+        """Take the next `times` calls of `method` (a message is posted) and then lose the answer, as a network
+        or Slack's edge does: "drop" the connection, answer "5xx", or "hang" `seconds` before answering."""
+        if how not in ("drop", "5xx", "hang"):
+            raise ValueError(how)
+        with self._lock:
+            self._lost.setdefault(method, []).extend([(how, seconds)] * times)
+
+    def take_lost_answer(self, method: str) -> tuple[str, float] | None:
+        with self._lock:
+            pending = self._lost.get(method)
+            return pending.pop(0) if pending else None
+
+    def trip_next(self, method: str, action: Callable[[], None], *, after: bool = False) -> None:
+        """Run `action` on the next call of `method`: before the stand-in takes it, or `after` it took it and
+        before it answers (a fault test kills the bot there)."""
+        with self._lock:
+            self._tripwires.setdefault(method, []).append((after, action))
+
+    def disarm(self) -> None:
+        """Forget every tripwire not yet tripped."""
+        with self._lock:
+            self._tripwires.clear()
+
+    def _trip(self, method: str, after: bool) -> None:
+        wires = self._tripwires.get(method) or []
+        for i, (when, action) in enumerate(wires):
+            if when == after:
+                wires.pop(i)
+                action()
+                return
 
     def mint_trigger(self, team_id: str, user_id: str) -> str:
         with self._lock:
@@ -249,7 +285,10 @@ class SlackSandbox:
                                          thread_ts=body.get("thread_ts")))
 
     def _new_ts(self) -> str:
-        return f"{1700000000 + next(self._ts)}.000100"
+        """Slack's message ts: the time it was posted, to the microsecond, unique within the workspace."""
+        with self._lock:
+            self._last_ts = max(int(time.time() * 1_000_000), self._last_ts + 1)
+            return f"{self._last_ts // 1_000_000}.{self._last_ts % 1_000_000:06d}"
 
     # ---- the Web API ---------------------------------------------------------------
     def call(self, method: str, args: dict, token: str | None) -> tuple[int, dict, dict]:
@@ -257,6 +296,7 @@ class SlackSandbox:
         with self._lock:
             record = {"method": method, "args": copy.deepcopy(args), "at": time.time()}
             self.calls.append(record)
+            self._trip(method, after=False)
             failures = self._failures.get(method)
             if failures:
                 status, headers, body = failures.pop(0)
@@ -269,6 +309,7 @@ class SlackSandbox:
             except ApiError as err:
                 body, status, headers = err.body(), err.status, err.headers
             record["response"] = body
+            self._trip(method, after=True)
             return status, headers, body
 
     def _dispatch(self, method: str, args: dict, token: str | None) -> dict:
@@ -432,15 +473,20 @@ class SlackSandbox:
         return {"channel": copy.deepcopy(channel)}
 
     def _conversations_history(self, args: dict) -> dict:
+        """Newest first, as Slack pages it; metadata only with include_all_metadata."""
         channel = self._resolve_channel(args["channel"])
-        msgs = [m.as_dict() for m in reversed(self.channel_messages(channel["id"], include_ephemeral=False))]
-        return {"messages": msgs, "has_more": False}
+        msgs = list(reversed(self.channel_messages(channel["id"], include_ephemeral=False)))
+        return _page(msgs, args)
 
     def _conversations_replies(self, args: dict) -> dict:
+        """The parent first, then the replies oldest first, as Slack pages a thread."""
         channel = self._resolve_channel(args["channel"])
-        parent = self._find_message(channel["id"], args["ts"])
+        try:
+            parent = self._find_message(channel["id"], args["ts"])
+        except ApiError:
+            raise ApiError("thread_not_found") from None
         replies = self.channel_messages(channel["id"], thread_ts=parent.ts, include_ephemeral=False)
-        return {"messages": [parent.as_dict()] + [m.as_dict() for m in replies], "has_more": False}
+        return _page([parent] + replies, args)
 
     def _reactions_add(self, args: dict) -> dict:
         self._find_message(self._resolve_channel(args["channel"])["id"], args["timestamp"])
@@ -554,6 +600,30 @@ class SlackSandbox:
                                          text=args.get("initial_comment") or "", blocks=[], files=out,
                                          thread_ts=args.get("thread_ts"), via="files.completeUploadExternal"))
         return {"files": out}
+
+
+def _flag(value: Any) -> bool:
+    return str(value).lower() in ("1", "true")
+
+
+def _page(messages: list[Message], args: dict) -> dict:
+    """One page of messages between `oldest` and `latest`, `limit` at a time, with a cursor to the next."""
+    def ts(value: Any, default: float) -> float:
+        try:
+            return float(value) if value not in (None, "") else default
+        except ValueError:
+            raise ApiError("invalid_ts_oldest") from None
+    oldest, latest = ts(args.get("oldest"), 0.0), ts(args.get("latest"), float("inf"))
+    inclusive = _flag(args.get("inclusive"))
+    within = [m for m in messages
+              if (oldest <= float(m.ts) if inclusive else oldest < float(m.ts))
+              and (float(m.ts) <= latest if inclusive else float(m.ts) < latest)]
+    start = int(args.get("cursor") or 0) if str(args.get("cursor") or "0").isdigit() else 0
+    limit = min(max(int(args.get("limit") or 100), 1), 999)
+    page = within[start:start + limit]
+    more = start + limit < len(within)
+    return {"messages": [m.as_dict(with_metadata=_flag(args.get("include_all_metadata"))) for m in page],
+            "has_more": more, "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
 
 def _maybe_json(value: Any) -> Any:

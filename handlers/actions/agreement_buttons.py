@@ -4,7 +4,7 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import agreements, coverage
+from bot import agreements, coverage, delivery, outbox
 from models import AgreementStatus
 from handlers import agreement_thread
 from handlers.coverage_views import HELPERS
@@ -30,17 +30,22 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
         except coverage.AgreementRefused as refused:  # nothing was recorded; say every gap, with what can be done
             refusal = render_message("coverage_gaps.yml.j2", headline=str(refused), checks=refused.checks,
                                      name=agreement.name, **HELPERS)
+        else:  # the news for the thread is queued with the sign-off itself: posted once, even after a restart
+            who = ", ".join(f"<@{s.user_id}>" for s in agreements.signoffs(session, agreement, int(number)))
+            news = render_message(
+                "agreement_agreed.yml.j2", now_agreed=result.now_agreed, number=int(number), who=who,
+                active=agreement.status == AgreementStatus.ACTIVE, start=agreement.start_date.isoformat(),
+                user=actor.user_id, side_label="provider" if result.side == "provider" else "other side",
+                waiting_for=result.waiting_for or "", sha=result.signoff.document_sha256)
+            session.flush()
+            news_key = f"signoff:{result.signoff.id}"
+            outbox.enqueue(session, actor.team_id, news_key, agreement.channel_id, "agreement_agreed.yml.j2", {},
+                           deps.clock.now(), thread_ts=agreement.thread_ts, message=news)
     if refusal is not None:  # answered once the row lock is let go: nobody waits on Slack for it
         respond(replace_original=False, response_type="ephemeral", **refusal)
         return
-    context["done"] = f"Your agreement to version {number} of {agreement.name} is recorded"  # committed above
-    with deps.db.session() as session:
-        who = ", ".join(f"<@{s.user_id}>" for s in agreements.signoffs(session, agreement, int(number)))
-        news = render_message("agreement_agreed.yml.j2", now_agreed=result.now_agreed, number=int(number), who=who,
-                              active=agreement.status == AgreementStatus.ACTIVE, start=agreement.start_date.isoformat(),
-                              user=actor.user_id, side_label="provider" if result.side == "provider" else "other side",
-                              waiting_for=result.waiting_for or "", sha=result.signoff.document_sha256)
-    client.chat_postMessage(channel=agreement.channel_id, thread_ts=agreement.thread_ts, **news)
+    context["done"] = f"Your agreement to version {number} of {agreement.name} is recorded"
+    delivery.deliver(deps, client, actor.team_id, news_key)  # what does not go now, the scheduler sends later
     agreement_thread.refresh_headline(client, deps, actor, agreement.id)
     if result.now_agreed:
         agreement_thread.underpinning_changed(client, deps, actor, agreement.id, f"was agreed at version {number}")

@@ -6,7 +6,7 @@ import re
 from bot import agreements, service_map
 from bot.errors import InvalidInput
 from bot.permissions import Capability, require
-from handlers.agreement_thread import document_message, post_version, refresh_headline, start_thread, underpinning_changed
+from handlers.agreement_thread import document_message, publish, refresh_headline, underpinning_changed
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.views import agreement_draft
 from messages import render_message
@@ -81,15 +81,10 @@ def post(kind: AgreementKind):
         require(req.actor, Capability.DRAFT_AGREEMENT)
         with req.deps.db.session() as session:
             agreement = agreements.by_name(session, req.actor.team_id, req.args, kind)
-            unposted = agreements.unposted_versions(session, agreement)
-        if not agreement.thread_ts:
-            agreement = start_thread(req.client, req.deps, req.actor, agreement.id, unanswered=[], warning=None)
-            unposted = unposted[1:]  # start_thread posts version 1
-        for row in unposted:  # whatever a failure left unposted, in order
-            post_version(req.client, req.deps, agreement, row)
+        # Whatever a failure or a restart left undone, in order: the headline, each version, each document.
+        progress = publish(req.client, req.deps, req.actor.team_id, agreement.id, retry=True)
         refresh_headline(req.client, req.deps, req.actor, agreement.id)
-        req.respond(**render_message("agreement_posted.yml.j2", name=agreement.name, channel_id=agreement.channel_id,
-                                     warning=None))
+        req.respond(**progress.message())
     return run
 
 

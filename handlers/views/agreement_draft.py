@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import agreements, service_map
 from handlers import agreement_thread
@@ -75,15 +74,13 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     ack()
     context["done"] = f"{drafted.agreement.name} is drafted (`/slm {kind.value} post {drafted.agreement.name}` posts it)"
     try:
-        agreement = agreement_thread.start_thread(client, deps, actor, drafted.agreement.id,
-                                                  unanswered=drafted.unanswered, warning=drafted.warning)
-    except SlackApiError as err:  # the draft is kept; it is posted once the bot may post there
-        tell(client, actor, meta.get("channel_id"), render_message(
-            "agreement_not_posted.yml.j2", name=drafted.agreement.name, kind=kind.value,
-            channel_id=drafted.agreement.channel_id, error=err.response.get("error", "")))
+        posted = agreement_thread.start_thread(client, deps, actor, drafted.agreement.id,
+                                               unanswered=drafted.unanswered, warning=drafted.warning)
+    except agreement_thread.ThreadIncomplete as stopped:  # the draft is kept; `post` finishes what is left
+        tell(client, actor, meta.get("channel_id"), stopped.progress.message(drafted.warning))
         return
     tell(client, actor, meta.get("channel_id"), render_message(
-        "agreement_posted.yml.j2", name=agreement.name, channel_id=agreement.channel_id, warning=drafted.warning))
+        "agreement_posted.yml.j2", name=posted.name, channel_id=posted.channel_id, warning=drafted.warning))
 
 
 def register(app) -> None:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot import agreements, calendar_records, targets
 from handlers import agreement_thread
-from handlers.replies import metadata, read_metadata
+from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render
 from messages.ids import Action, Block, Callback
@@ -105,8 +105,10 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     ack()
     agreement, made = done
     context["done"] = f"Version {made.version.number} of {agreement.name} is recorded"
-    agreement_thread.post_version(client, deps, agreement, made.version, warning=made.warning)
-    agreement_thread.refresh_headline(client, deps, actor, agreement.id)
+    try:
+        agreement_thread.post_version(client, deps, actor, agreement.id, warning=made.warning)
+    except agreement_thread.ThreadIncomplete as stopped:  # recorded; `post` finishes what is left
+        tell(client, actor, agreement.channel_id, stopped.progress.message(made.warning))
     agreement_thread.underpinning_changed(client, deps, actor, agreement.id,
                                           f"changed in version {made.version.number} ({'; '.join(made.version.changes)})")
 

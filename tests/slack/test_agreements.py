@@ -291,8 +291,12 @@ def test_a_draft_the_bot_cannot_post_is_kept_and_posted_later(slack, sandbox, db
     assert (agreement(db).status, agreement(db).thread_ts) == ("draft", None)
     secret["members"].append("U0SLMBOT")  # someone ran /invite @slm-bot
     slack.command(f"sla post {NAME}")
-    assert "posted it in <#G0ACMEPRIVA>" in text_of(sandbox.last_ephemeral(ALICE))
+    assert ("Posted *Acme Retail: Payroll* in <#G0ACMEPRIVA> for negotiation: the headline, version 1, the document "
+            "of version 1.") in text_of(sandbox.last_ephemeral(ALICE))
     assert agreement(db).status == "negotiating" and agreement(db).thread_ts
+    slack.command(f"sla post {NAME}")  # says what it did: nothing, this time
+    assert "is already posted in <#G0ACMEPRIVA>, every version with its document: nothing to do" in text_of(
+        sandbox.last_ephemeral(ALICE))
 
 
 def test_the_start_date_is_the_organisations_day(slack, sandbox, db, team, acme, clock, harness_clean, monkeypatch):
@@ -345,14 +349,21 @@ def test_retiring(slack, sandbox, db, team, acme):
     assert "is already retired" in text_of(sandbox.last_ephemeral(ALICE))
 
 
-def test_when_slack_fails_after_a_proposal_is_recorded_the_person_is_told_it_is_recorded(slack, sandbox, db, team, acme):
+def test_a_document_that_could_not_be_attached_is_reported_as_that_and_attached_by_post(slack, sandbox, db, team, acme):
     draft(slack, sandbox, team, acme)
-    sandbox.fail_next("files.getUploadURLExternal", 500, times=3)  # past the client's retries
+    sandbox.fail_next("files.getUploadURLExternal", 500)
     assert propose(slack, sandbox, team, CAROL, {Block.PROP_DURATION: "6h", Block.PROP_REASON: "thin night shift"}).ok
     assert [v.number for v in versions(db)] == [1, 2]
-    told = text_of(sandbox.dms(CAROL)[-1])
-    assert "Version 2 of Acme Retail: Payroll is recorded; but showing it in Slack failed" in told
-    assert "Nothing needs doing again." in told
+    assert ("Version 2 of *Acme Retail: Payroll* is posted, but its document could not be attached: fatal_error. "
+            "`/slm sla post Acme Retail: Payroll` attaches it.") in text_of(sandbox.last_ephemeral(CAROL))
+    _, replies = thread(sandbox)
+    assert [m.files[0]["name"] for m in replies if m.files] == ["acme-retail-payroll-v1.md"]
+    slack.command(f"sla post {NAME}")
+    assert "Attached in the thread of *Acme Retail: Payroll*: the document of version 2." in text_of(
+        sandbox.last_ephemeral(ALICE))
+    _, replies = thread(sandbox)
+    assert [m.files[0]["name"] for m in replies if m.files] == ["acme-retail-payroll-v1.md", "acme-retail-payroll-v2.md"]
+    assert sum("*v2* proposed" in text_of(m) for m in replies) == 1
 
 
 def test_a_renewal_extends_the_term_in_force_and_survives_expiry(slack, sandbox, db, team, acme, clock, harness_clean):

@@ -65,3 +65,34 @@ def test_file_upload(client, sandbox):
     [msg] = [m for m in sandbox.messages if m.files]
     assert msg.files[0]["title"] == "SLA v1"
     assert sandbox.files[msg.files[0]["id"]]["content"] == b"# SLA\n"
+
+
+def test_history_keeps_metadata_and_returns_it_only_when_asked(client):
+    tag = {"event_type": "slm_bot_post", "event_payload": {"key": "notice:1"}}
+    first = client.chat_postMessage(channel="C0GENERAL", text="tagged", metadata=tag)
+    client.chat_postMessage(channel="C0GENERAL", text="reply", thread_ts=first["ts"], metadata=tag)
+    later = client.chat_postMessage(channel="C0GENERAL", text="later")
+    plain = client.conversations_history(channel="C0GENERAL")["messages"]
+    assert [m["text"] for m in plain] == ["later", "tagged"] and not any("metadata" in m for m in plain)
+    asked = client.conversations_history(channel="C0GENERAL", include_all_metadata=True)["messages"]
+    assert asked[1]["metadata"] == tag
+    replies = client.conversations_replies(channel="C0GENERAL", ts=first["ts"], include_all_metadata=True)["messages"]
+    assert [m.get("metadata") for m in replies] == [tag, tag]
+    since = client.conversations_history(channel="C0GENERAL", oldest=first["ts"])["messages"]
+    assert [m["ts"] for m in since] == [later["ts"]]  # oldest is exclusive unless inclusive
+
+
+def test_history_pages_newest_first(client):
+    for i in range(5):
+        client.chat_postMessage(channel="C0GENERAL", text=f"m{i}")
+    page = client.conversations_history(channel="C0GENERAL", limit=2)
+    assert [m["text"] for m in page["messages"]] == ["m4", "m3"] and page["has_more"]
+    rest = client.conversations_history(channel="C0GENERAL", limit=10, cursor=page["response_metadata"]["next_cursor"])
+    assert [m["text"] for m in rest["messages"]] == ["m2", "m1", "m0"] and not rest["has_more"]
+
+
+def test_a_call_taken_whose_answer_is_lost(client, sandbox):
+    sandbox.lose_answer_next("chat.postMessage", "drop")
+    with pytest.raises(Exception):
+        client.chat_postMessage(channel="C0GENERAL", text="did it arrive?")
+    assert [m.text for m in sandbox.channel_messages("C0GENERAL")] == ["did it arrive?"]  # Slack has it

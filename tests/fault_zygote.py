@@ -1,0 +1,58 @@
+"""Starts bot processes for the SIGKILL fault test, quickly: `slm-bot run` and `slm-bot tick` in forked children.
+
+Importing the bot takes seconds; a fault test that restarts it thirty times cannot pay that each time. This
+process imports it once, then forks a child per start, and the child runs `slm-bot` exactly as the command line
+does (bot.cli.main) in a process of its own, which the test kills with SIGKILL. Children are reaped at once
+(SIGCHLD ignored), so a killed bot's pid is gone, as it is when a real process dies.
+
+Protocol, a line each way: "run" or "tick" -> the child's pid; "quit" -> exit.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import bot.cli  # noqa: F401  (the imports a child would otherwise pay for)
+import bot.scheduled  # noqa: F401
+import bot.server  # noqa: F401
+import handlers  # noqa: F401
+
+
+def _child(command: str, log_path: str) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    try:
+        code = bot.cli.main([command])
+    except BaseException:  # noqa: BLE001
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+
+def main() -> None:
+    log_path = sys.argv[1]
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    for line in sys.stdin:
+        command = line.strip()
+        if command == "quit":
+            return
+        if command not in ("run", "tick"):
+            print("?", flush=True)
+            continue
+        pid = os.fork()
+        if pid == 0:
+            _child(command, log_path)
+        print(pid, flush=True)
+
+
+if __name__ == "__main__":
+    main()
