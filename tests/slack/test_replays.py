@@ -54,9 +54,10 @@ def services(db) -> list[Service]:
         return list(s.exec(select(Service)))
 
 
-def no_trouble_told(sandbox, user):
-    return [m for m in sandbox.messages if m.ephemeral_to == user or m.channel == sandbox.dm_channel(user)["id"]
-            if "went wrong" in text_of(m) or "not done" in text_of(m)] == []
+def no_trouble_told(sandbox, user) -> bool:
+    """Nothing told this person that something failed, where they are or in a DM."""
+    seen_by = [m for m in sandbox.messages if m.ephemeral_to == user or m.channel == sandbox.dm_channel(user)["id"]]
+    return not any("went wrong" in text_of(m) or "not done" in text_of(m) for m in seen_by)
 
 
 def test_a_message_shortcut_sent_again_records_one_requirement(slack, sandbox, db, team, acme, replay):  # noqa: F811
