@@ -7,7 +7,7 @@ import logging
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import agreements, coverage, delivery
+from bot import agreements, coverage, delivery, replays
 from bot.scheduler import job
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,18 @@ def recheck_cover(deps) -> None:
     a replica down mid-change) is announced within a quarter of an hour."""
     with deps.db.session() as session:
         coverage.recheck_all(session, deps.clock.now())
+
+
+@job("replays.purge", IntervalTrigger(minutes=10))
+def purge_replay_claims(deps) -> None:
+    """Forget interactions handled more than an hour ago (Slack's signatures expire after five minutes), a batch
+    per transaction, so the table stays small and no purge holds a long lock."""
+    now = deps.clock.now()
+    while True:
+        with deps.db.session() as session:
+            deleted = replays.purge_batch(session, now)
+        if deleted < replays.PURGE_BATCH:
+            return
 
 
 @job("outbox.deliver", IntervalTrigger(seconds=30))

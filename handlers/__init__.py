@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, events, middleware, shortcuts, views
+from handlers import actions, commands, errors, events, middleware, replay_guard, shortcuts, views
 from handlers.guard import GuardedApp
 
 
 def register(app: App, deps) -> None:
     middleware.register(app, deps)
+    replay_guard.register(app, deps)  # after the actor, before every listener: a request sent again does nothing
     guarded = GuardedApp(app)  # every listener: failures logged and told to the person (handlers/guard.py)
     commands.register(guarded)
     views.register(guarded)

@@ -20,3 +20,4 @@ from models.agreements import (  # noqa: F401
 )
 from models.coverage import Action, ActionKind, ActionStatus, CoverageState, TargetLink, Waiver  # noqa: F401
 from models.outbox import Outbox, OutboxKind, OutboxStatus  # noqa: F401
+from models.replays import InteractionSeen  # noqa: F401

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -218,7 +219,8 @@ class SlackSandbox:
 
     def mint_trigger(self, team_id: str, user_id: str) -> str:
         with self._lock:
-            trigger = f"{next(self._ids)}.{team_id}.sandboxtrigger"
+            # Unique across restarts too, as Slack's are: the bot takes a trigger_id it saw before for a replay.
+            trigger = f"{next(self._ids)}.{secrets.token_hex(6)}.{team_id}.sandboxtrigger"
             self.triggers[trigger] = (team_id, user_id, time.monotonic())
             return trigger
 
