@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from bot import audit, calendar_records, documents, service_map, targets, text
 from bot.context import Actor
-from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied, Person
 from bot.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
 from models import (
     Agreement,
@@ -447,7 +447,7 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> 
     open_sides = [s for s in (PROVIDER, COUNTERPARTY) if s in mine and s not in done]
     if not open_sides:
         who = next(iter(done.values()))
-        raise DomainError(f"Your side already agreed to version {number} (<@{who.user_id}>).")
+        raise DomainError(f"Your side already agreed to version {number} (", Person(who.user_id), ").")
     coverage.gate(session, actor, agreement)
     side = open_sides[0]
     row = version(session, agreement, number)

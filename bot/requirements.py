@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from bot import audit, parsing, service_map, text
 from bot.benchmarks import BenchmarkLibrary
 from bot.context import Actor
-from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied, Person
 from bot.permissions import Capability, require
 from models import Category, ContactRole, Party, PartyKind, Priority, Requirement, Service, Source, Status
 from models.service_map import Contact
@@ -398,7 +398,7 @@ def metric_of(req: Requirement) -> Metric | None:
 def confirm(session: Session, actor: Actor, number: int) -> Requirement:
     req = get(session, actor.team_id, number)
     if actor.user_id != req.said_by:
-        raise PermissionDenied(f"Only <@{req.said_by}>, who asked for it, can confirm requirement #{number}.")
+        raise PermissionDenied("Only ", Person(req.said_by), f", who asked for it, can confirm requirement #{number}.")
     if req.status in (Status.CAPTURED.value, Status.CLARIFIED.value):
         req.status = Status.CLARIFIED.value
     req.confirmed_by, req.confirmed_at = actor.user_id, actor.at()

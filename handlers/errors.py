@@ -21,9 +21,9 @@ OURS = ("Something went wrong on our side, and what you asked for was not done. 
 
 def _message(error: Exception) -> dict:
     if isinstance(error, DomainError):
-        return render_message("error.yml.j2", text=str(error), ours=False)
+        return render_message("error.yml.j2", parts=error.parts, ours=False)
     log.error("listener failed", exc_info=error)
-    return render_message("error.yml.j2", text=OURS, ours=True)
+    return render_message("error.yml.j2", parts=[OURS], ours=True)
 
 
 def _response_url(body: dict) -> str | None:
@@ -39,8 +39,8 @@ def report(error: Exception, body: dict, client, context, ack) -> None:
     done = context.get("done") if context is not None else None
     if done and not isinstance(error, DomainError):
         log.error("listener failed after its work was done", exc_info=error)
-        message = render_message("error.yml.j2", text=f"{done}; but showing it in Slack failed, so some messages may "
-                                                       "be missing. Nothing needs doing again.", ours=True)
+        message = render_message("error.yml.j2", parts=[f"{done}; but showing it in Slack failed, so some messages may "
+                                                        "be missing. Nothing needs doing again."], ours=True)
     else:
         message = _message(error)
     if ack is not None and ack.response is None:

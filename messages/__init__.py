@@ -40,18 +40,6 @@ def mrkdwn_escape(text: Any) -> str:
     return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
-
-
-def mrkdwn_with_mentions(text: Any) -> str:
-    """Escaped like `mrkdwn_escape`, but a plain user mention (<@U…>) stays a mention.
-
-    For sentences of ours that name people and quote what people typed: the quotes
-    cannot become links, channel-wide pings or formatting; the people named stay named.
-    """
-    return _MENTION.sub(r"<@\1>", mrkdwn_escape(text))
-
-
 def _truncate(text: Any, limit: int = MAX_TEXT) -> str:
     text = str(text or "")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -68,7 +56,7 @@ def _channel(channel_id: str | None) -> str:
 def make_environment(loader) -> SandboxedEnvironment:
     env = SandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
                                trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(q=_q, mrkdwn=mrkdwn_escape, mrkdwn_mentions=mrkdwn_with_mentions, truncate_text=_truncate, user=_user, channel=_channel)
+    env.filters.update(q=_q, mrkdwn=mrkdwn_escape, truncate_text=_truncate, user=_user, channel=_channel)
     env.globals.update(ids=ids)
     return env
 

@@ -34,7 +34,7 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
         respond(replace_original=False, response_type="ephemeral", **refusal)
         return
     with deps.db.session() as session:
-        who = ", ".join(f"<@{s.user_id}>" for s in agreements.signoffs(session, agreement, int(number)))
+        who = [s.user_id for s in agreements.signoffs(session, agreement, int(number))]
         news = render_message("agreement_agreed.yml.j2", now_agreed=result.now_agreed, number=int(number), who=who,
                               active=agreement.status == AgreementStatus.ACTIVE, start=agreement.start_date.isoformat(),
                               user=actor.user_id, side_label="provider" if result.side == "provider" else "other side",

@@ -57,7 +57,7 @@ def test_party_view():
 def test_help_and_errors():
     assert len(SUBCOMMANDS) >= 5
     assert_valid_blocks(help_message(unknown=EVIL))
-    assert_valid_blocks(render_message("error.yml.j2", text=EVIL * 30, ours=True))
+    assert_valid_blocks(render_message("error.yml.j2", parts=[EVIL * 30], ours=True))
     assert_valid_blocks(render_message("map_unknown.yml.j2", asked=EVIL, known=[EVIL] * 40))
 
 
@@ -181,7 +181,7 @@ def test_agreement_messages_and_forms():
                                content=content, document="x", document_sha256="a" * 64, created_at=NOW, created_by="U1")
     assert_valid_blocks(render_message("agreement_version.yml.j2", version=version, name=EVIL,
                                        unanswered=[requirement(n) for n in range(1, 40)], warning=EVIL * 30))
-    assert_valid_blocks(render_message("agreement_agreed.yml.j2", now_agreed=False, number=3, who="<@U1>", active=False,
+    assert_valid_blocks(render_message("agreement_agreed.yml.j2", now_agreed=False, number=3, who=["U1"], active=False,
                                        start="2026-04-01", user="U1", side_label="provider", waiting_for=EVIL, sha="a" * 64))
     doc = (EVIL + "\n\n| a | b |\n|---|---|\n| " + EVIL + " | x |\n") * 200
     assert_valid_blocks(render_message("agreement_show.yml.j2", name=EVIL, number=3, author="U1", sha="a" * 64,
