@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit, calendar_records, documents, service_map, targets, text
+from bot import answers, audit, calendar_records, documents, service_map, targets, text
 from bot.context import Actor
 from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied, Person
 from bot.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
@@ -30,7 +30,6 @@ from models import (
     PartyKind,
     Requirement,
     Signoff,
-    Status,
     Target,
 )
 from models.base import name_key
@@ -476,17 +475,9 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> 
             agreement.review_month, agreement.pending_term = term["review_month"], None
         agreement.status = (AgreementStatus.ACTIVE if agreement.start_date <= today else AgreementStatus.AGREED).value
         session.add(agreement)
-        _accept_answered_requirements(session, agreement)
+        answers.settle(session, agreement, targets_of(session, agreement), number)
     waiting = None if now_agreed else ("an approver of " + party.name if side == PROVIDER else "a service manager")
     return AgreeResult(signoff, side, now_agreed, waiting)
-
-
-def _accept_answered_requirements(session: Session, agreement: Agreement) -> None:
-    ids = [t.requirement_id for t in targets_of(session, agreement) if t.requirement_id]
-    for req in session.exec(select(Requirement).where(Requirement.id.in_(ids or [-1]))):
-        if req.status in (Status.CAPTURED.value, Status.CLARIFIED.value):
-            req.status = Status.ACCEPTED.value
-            session.add(req)
 
 
 # ---- time passing ----------------------------------------------------------------------------------

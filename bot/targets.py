@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from bot import calendar_records, parsing
+from bot import answers, calendar_records, parsing
 from bot.context import Actor
 from bot.errors import InvalidInput, NotFound
-from models import Agreement, Calendar, Requirement, Status, Target, TargetKind
+from models import Agreement, AgreementKind, Calendar, Requirement, Status, Target, TargetKind
 
 PERIODS = ("weekly", "monthly", "quarterly", "yearly")
 LEVELS = ("P1", "P2", "P3", "P4")
@@ -63,8 +63,7 @@ def next_key(session: Session, agreement: Agreement) -> str:
 
 
 # ---- from requirements ----------------------------------------------------------------------------
-REQUIREMENT_KINDS = {"response_time": TargetKind.RESPONSE, "resolution_time": TargetKind.RESOLUTION,
-                     "availability": TargetKind.AVAILABILITY, "performance": TargetKind.METRIC}
+REQUIREMENT_KINDS = answers.REQUIREMENT_KINDS
 
 
 def from_requirements(session: Session, actor: Actor, agreement: Agreement, service_ids: list[int]) -> list[Requirement]:
@@ -179,6 +178,8 @@ class TargetChange:
         for name, value in values.items():
             setattr(target, name, value)
         session.add(target)
+        if agreement.kind == AgreementKind.SLA:  # the requirement it answers follows the value it now promises
+            answers.follow(session, agreement, target)
 
 
 def _read(errors: dict, field: str, text: str | None, parse, fmt, *, required: bool = False) -> str | None:
