@@ -128,6 +128,7 @@ class Block(StrEnum):
     COV_OWNER_PARTY = "cov_owner_party"
     COV_OWNER_USER = "cov_owner_user"
     COV_DUE = "cov_due"
+    COV_PLAN = "cov_plan"
 
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":
@@ -155,6 +156,7 @@ class Action(StrEnum):
     COVER_WAIVE = "cover_waive"               # beside a gap in cover: waive it, with a reason
     COVER_UPGRADE = "cover_upgrade"           # beside a gap in cover: turn it into an upgrade action
     ACTION_DONE = "action_done"               # beside an open action
+    ACTION_ACCEPT_PLAN = "action_accept_plan"  # beside an open upgrade: a service manager accepts it as the plan
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").

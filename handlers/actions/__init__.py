@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import agreement_buttons, coverage_buttons, home_buttons, requirement_buttons
+from handlers.actions import agreement_buttons, coverage_buttons, home_buttons, requirement_buttons, upgrade_plan
 
 
 def register(app: App) -> None:
@@ -11,3 +11,4 @@ def register(app: App) -> None:
     requirement_buttons.register(app)
     agreement_buttons.register(app)
     coverage_buttons.register(app)
+    upgrade_plan.register(app)

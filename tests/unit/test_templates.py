@@ -170,7 +170,7 @@ def agreement_row(**kw):
 
 def test_agreement_messages_and_forms():
     a = agreement_row()
-    assert_valid_blocks(render_message("agreement_headline.yml.j2", agreement=a, kind_label="SLA",
+    assert_valid_blocks(render_message("agreement_headline.yml.j2", agreement=a, kind_label="SLA", upgrades=[],
                                        counterparty_label="Customer", counterparty=EVIL, services=[EVIL] * 30,
                                        status_line="negotiating (v7)", review_month="April", targets=[1] * 40,
                                        signatures={"provider": "U1"}, open=True, waived=3,
