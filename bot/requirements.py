@@ -185,16 +185,15 @@ def interview_drafts(role: ContactRole | str, topics: list[str], answers: dict[s
                   target=hours_needed, priority=prio))
     if "outage_cost" in keys and (cost := r.value("outage_cost", "outage_cost")):
         add(Draft(Category.OTHER, f"An outage costs {cost} per hour.", metric="outage_cost", target=cost, priority=prio))
-    if "good" in keys:
-        good = r.text("good")
+    if "good" in keys:  # two questions, two requirements: each answer in its own words
+        if good := r.text("good"):
+            add(Draft(Category.OTHER, f"What good looks like: {good}", priority=prio))
         availability = r.value("availability", "availability")
         period = r.choice("availability_period", PERIODS, "monthly")
         if availability:
-            add(Draft(Category.AVAILABILITY, good or f"Available {availability} of the time, {period}.",
+            add(Draft(Category.AVAILABILITY, f"Available {availability} of the time, {period}.",
                       metric="availability", target=availability, period=period, service_hours=hours_needed,
                       priority=prio))
-        elif good:
-            add(Draft(Category.OTHER, f"What good looks like: {good}", priority=prio))
     if "volumes" in keys:
         volume = r.value("volumes", "volume")
         peaks = r.text("peaks")
