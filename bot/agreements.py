@@ -252,7 +252,7 @@ class DraftInput:
 class Drafted:
     agreement: Agreement
     version: AgreementVersion
-    unanswered: list[Requirement] = field(default_factory=list)
+    unanswered: list[targets.Unanswered] = field(default_factory=list)
     warning: str | None = None
 
 
@@ -325,7 +325,7 @@ def draft(session: Session, actor: Actor, data: DraftInput, docs: DocSettings) -
     for s in services:
         session.add(AgreementService(team_id=actor.team_id, agreement_id=agreement.id, service_id=s.id,
                                      created_at=actor.at(), created_by=actor.user_id))
-    unanswered: list[Requirement] = []
+    unanswered: list[targets.Unanswered] = []
     if data.kind is AgreementKind.SLA:
         unanswered = targets.from_requirements(session, actor, agreement, [s.id for s in services])
     session.flush()

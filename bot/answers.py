@@ -34,6 +34,20 @@ def _duration_within(promised: parsing.Duration, asked: parsing.Duration) -> boo
     return False if promised.minutes > asked.minutes else None  # business time is never shorter than clock time
 
 
+def response_after_resolution(level: str, response: str | None, resolution: str | None) -> str | None:
+    """Why a response time longer than the resolution time of the same priority is refused; None when in order."""
+    if not response or not resolution:
+        return None
+    try:
+        in_order = _duration_within(parsing.parse_duration(response), parsing.parse_duration(resolution))
+    except parsing.ParseError:
+        return None
+    if in_order is False:
+        return (f"A {level} response of {response} would come after the {level} resolution of {resolution}: "
+                "a ticket is responded to before it is resolved.")
+    return None
+
+
 def meets(kind: str, promised: str | None, asked: str | None) -> bool | None:
     """Whether a target's value meets a requirement's ask; None when they cannot be compared."""
     if not promised or not asked:

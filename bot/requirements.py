@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit, parsing, service_map, text
+from bot.answers import response_after_resolution
 from bot.benchmarks import BenchmarkLibrary
 from bot.context import Actor
 from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied, Person
@@ -203,11 +204,15 @@ def interview_drafts(role: ContactRole | str, topics: list[str], answers: dict[s
                       priority=prio))
     if "incidents" in keys:
         for lvl in LEVELS:
+            asked = {}
             for kind, metric in (("response", "response_time"), ("resolution", "resolution_time")):
                 key = f"{lvl.lower()}_{kind}"
                 if value := r.value(key, metric):
+                    asked[kind] = value
                     add(Draft(METRICS[metric].category, f"{lvl} incidents: {kind} within {value}.", metric=metric,
                               level=lvl, target=value, period="monthly", service_hours=support_hours, priority=prio))
+            if why := response_after_resolution(lvl, asked.get("response"), asked.get("resolution")):
+                r.errors[f"{lvl.lower()}_response"] = why
     if support_hours:
         add(Draft(Category.SUPPORT_HOURS, f"Support is needed {support_hours}.", metric="support_hours",
                   target=support_hours, priority=prio))

@@ -52,3 +52,13 @@ def test_what_good_looks_like_and_availability_are_two_requirements(slack, sandb
         ("availability", "availability", "99.9%", "Available 99.9% of the time, monthly."),
     ]
     assert "Recorded 2 requirements" in text_of(sandbox.last_ephemeral(CAROL))
+
+
+def test_a_response_after_its_resolution_is_refused_in_the_interview(slack, sandbox, db, team, acme):
+    details = questions(slack, sandbox, team, BOB, ["incidents"])
+    outcome = slack.submit(details, {Block.REQ_P1_RESPONSE: "8h", Block.REQ_P1_RESOLUTION: "1h",
+                                     Block.REQ_P2_RESPONSE: "30 min", Block.REQ_P2_RESOLUTION: "8h"})
+    assert outcome.errors == {Block.REQ_P1_RESPONSE: "A P1 response of 8h would come after the P1 resolution of 1h: "
+                                                     "a ticket is responded to before it is resolved."}
+    assert stored(db) == []
+    assert slack.submit(details, {Block.REQ_P1_RESPONSE: "15 min", Block.REQ_P1_RESOLUTION: "1h"}).ok
