@@ -36,7 +36,7 @@ class Metric:
     name: str
     label: str
     category: Category
-    kind: str  # percent | duration | hours | quantity
+    kind: str  # percent | duration | hours | quantity | money
 
     def read(self, text: str, default_tz: str) -> str:
         """The canonical form of a typed value; raises parsing.ParseError with an example."""
@@ -46,6 +46,8 @@ class Metric:
             return parsing.format_duration(parsing.parse_duration(text))
         if self.kind == "hours":
             return parsing.format_service_hours(parsing.parse_service_hours(text, default_tz))
+        if self.kind == "money":
+            return parsing.format_money(parsing.parse_money(text))
         return parsing.format_quantity(parsing.parse_quantity(text))
 
 
@@ -58,7 +60,7 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     Metric("support_hours", "Support hours", Category.SUPPORT_HOURS, "hours"),
     Metric("volume", "Volume", Category.CAPACITY, "quantity"),
     Metric("performance", "Performance threshold", Category.CAPACITY, "quantity"),
-    Metric("outage_cost", "Cost of an outage per hour", Category.OTHER, "quantity"),
+    Metric("outage_cost", "Cost of an outage", Category.OTHER, "money"),
 )}
 
 # For a quoted message: the measurable target each category takes, if any.
@@ -185,7 +187,7 @@ def interview_drafts(role: ContactRole | str, topics: list[str], answers: dict[s
         add(Draft(Category.AVAILABILITY, f"The service is needed {hours_needed}.", metric="service_hours",
                   target=hours_needed, priority=prio))
     if "outage_cost" in keys and (cost := r.value("outage_cost", "outage_cost")):
-        add(Draft(Category.OTHER, f"An outage costs {cost} per hour.", metric="outage_cost", target=cost, priority=prio))
+        add(Draft(Category.OTHER, f"An outage costs {cost}.", metric="outage_cost", target=cost, priority=prio))
     if "good" in keys:  # two questions, two requirements: each answer in its own words
         if good := r.text("good"):
             add(Draft(Category.OTHER, f"What good looks like: {good}", priority=prio))
@@ -500,6 +502,8 @@ def _comparable(req: Requirement):
         return parsing.parse_duration(req.target)
     if metric.kind == "percent":
         return parsing.parse_percentage(req.target)
+    if metric.kind == "money":
+        return parsing.parse_money(req.target)
     return parsing.parse_quantity(req.target)
 
 

@@ -62,3 +62,28 @@ def test_a_response_after_its_resolution_is_refused_in_the_interview(slack, sand
                                                      "a ticket is responded to before it is resolved."}
     assert stored(db) == []
     assert slack.submit(details, {Block.REQ_P1_RESPONSE: "15 min", Block.REQ_P1_RESOLUTION: "1h"}).ok
+
+
+@pytest.mark.parametrize("field,typed,said,not_said", [
+    (Block.REQ_P1_RESPONSE, "0", "a duration must be longer than zero", "0 min or 0h"),
+    (Block.REQ_SUPPORT_HOURS, "weekdays mostly", 'I don\'t understand "mostly"', "time zone"),
+])
+def test_errors_say_what_is_wrong_with_what_was_typed(slack, sandbox, db, team, acme, field, typed, said, not_said):
+    details = questions(slack, sandbox, team, BOB)
+    error = slack.submit(details, {field: typed}).errors[field]
+    assert said in error and not_said not in error
+    assert stored(db) == []
+
+
+def test_the_cost_of_an_outage_is_money_in_a_currency(slack, sandbox, db, team, acme):
+    details = questions(slack, sandbox, team, CAROL, ["outage_cost"])
+    error = slack.submit(details, {Block.REQ_OUTAGE_COST: "lots"}).errors[Block.REQ_OUTAGE_COST]
+    assert "as a cost per hour" in error and "£20,000 an hour" in error and "tickets/month" not in error
+    error = slack.submit(details, {Block.REQ_OUTAGE_COST: "20,000"}).errors[Block.REQ_OUTAGE_COST]
+    assert "say which currency" in error
+    assert slack.submit(details, {Block.REQ_OUTAGE_COST: "£20k an hour"}).ok
+    [req] = stored(db)
+    assert (req.metric, req.target, req.statement) == ("outage_cost", "20,000 GBP an hour",
+                                                       "An outage costs 20,000 GBP an hour.")
+    slack.command("requirements Payroll", user=CAROL)
+    assert "An outage costs 20,000 GBP an hour." in text_of(sandbox.last_ephemeral(CAROL))

@@ -78,7 +78,7 @@ def test_managerial_interview_follows_the_role_and_the_chosen_topics(slack, sand
     assert [(r.category, r.metric, r.target) for r in reqs] == [
         ("other", None, None),
         ("availability", "service_hours", "Mon-Fri 08:00-18:00 Europe/London"),
-        ("other", "outage_cost", "20,000 EUR"),
+        ("other", "outage_cost", "20,000 EUR an hour"),
         ("other", None, None),
         ("availability", "availability", "99.95%"),
     ]
