@@ -301,6 +301,12 @@ def _check_draft(session: Session, actor: Actor, data: DraftInput) -> tuple[str,
         elif len(people | {actor.user_id}) > GROUP_DM_LIMIT:
             errors["channel"] = (f"{party.name} has more contacts than a group DM holds ({GROUP_DM_LIMIT} people): "
                                  "choose a channel to negotiate in.")
+    if data.renewal_date is not None:
+        if data.start and data.renewal_date < data.start:
+            errors["renewal_date"] = (f"The renewal date comes before the contract starts ({data.start.isoformat()}); "
+                                      "choose a date on or after it.")
+        elif data.renewal_date < actor.today():
+            errors["renewal_date"] = "The renewal date has passed; choose today or later."
     if data.notice_days is not None and not 0 <= data.notice_days <= 3650:
         errors["notice_days"] = "A notice period is a number of days, from 0 to 3650."
     if len(text.line(data.contract_ref)) > 120:

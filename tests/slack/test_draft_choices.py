@@ -60,3 +60,20 @@ def test_a_proposal_keeps_response_before_resolution(slack, sandbox, db, team, a
     assert outcome.errors == {Block.PROP_DURATION: "A P1 response of 15m would come after the P1 resolution of 10m: a "
                                                    "ticket is responded to before it is resolved. (T1 says 15m.)"}
     assert [v.number for v in versions(db)] == [1]
+
+
+def test_a_contract_renewal_date_before_its_start_or_in_the_past_is_refused(slack, sandbox, db, team, acme):
+    with db.session() as s:
+        sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin"}), now=START)
+        service_map.add_party(s, sm, service_map.PartyInput(kind="supplier", name="Carrier X"))
+    slack.command("uc new Carrier X")
+    modal = sandbox.open_modal(team, ALICE)
+    values = {Block.AGR_NAME: "Carrier X 2026", Block.AGR_SERVICES: [str(acme["service"])],
+              Block.AGR_START: "2026-04-01", Block.AGR_END: "2027-03-31"}
+    outcome = slack.submit(modal, {**values, Block.AGR_RENEWAL_DATE: "2026-03-15"})
+    assert outcome.errors == {Block.AGR_RENEWAL_DATE: "The renewal date comes before the contract starts (2026-04-01); "
+                                                      "choose a date on or after it."}
+    outcome = slack.submit(modal, {**values, Block.AGR_START: "2026-01-01", Block.AGR_RENEWAL_DATE: "2026-02-01"})
+    assert outcome.errors == {Block.AGR_RENEWAL_DATE: "The renewal date has passed; choose today or later."}
+    assert versions(db) == []
+    assert slack.submit(modal, {**values, Block.AGR_RENEWAL_DATE: "2027-01-01"}).ok
