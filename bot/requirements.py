@@ -160,6 +160,14 @@ class _Reader:
             self.errors[key] = str(err)
             return None
 
+    def firmness(self, given: str | None) -> Priority:
+        """Must, should or could: as chosen on the form (a blank is refused, never taken for "must"), else as given."""
+        if "priority" in self.answers and not self.answers["priority"]:
+            self.errors["priority"] = "Choose how firm this is: must, should or could have."
+            return Priority.MUST
+        return Priority(self.choice("priority", tuple(p.value for p in Priority), given or Priority.MUST.value)
+                        or Priority.MUST.value)
+
     def choice(self, key: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
         value = self.answers.get(key) or default
         if value is not None and value not in allowed:
@@ -172,7 +180,7 @@ def interview_drafts(role: ContactRole | str, topics: list[str], answers: dict[s
                      default_tz: str, priority: str | None = None) -> list[Draft]:
     """Turn one person's interview answers into requirements. Nothing is kept if any answer is unreadable."""
     r = _Reader(answers, default_tz)
-    prio = Priority(r.choice("priority", tuple(p.value for p in Priority), priority or Priority.MUST.value) or "must")
+    prio = r.firmness(priority)
     keys = topic_keys(role, topics)
     drafts: list[Draft] = []
     add = drafts.append
@@ -249,7 +257,7 @@ def quote_draft(category: str | None, statement: str | None, answers: dict[str, 
         r.errors["statement"] = "Say what was asked for, in the requester's words."
     elif len(said) > STATEMENT_MAX:
         r.errors["statement"] = f"Keep this under {STATEMENT_MAX} characters."
-    prio = Priority(r.choice("priority", tuple(p.value for p in Priority), priority or "must") or "must")
+    prio = r.firmness(priority)
     metric = CATEGORY_METRIC.get(cat)
     draft = Draft(cat, said, priority=prio)
     if metric:

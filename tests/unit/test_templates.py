@@ -66,7 +66,7 @@ def test_forms():
     parties = [party(i, kind) for i, kind in enumerate(list(PartyKind) * 30)]
     groups = [(k, [p for p in parties if p.kind == k.value]) for k in PartyKind]
     assert_valid_blocks(render("link_form.yml.j2", services=services, party_groups=groups, service_id=3,
-                               activities=["a", "b"], private_metadata="{}"), view=True)
+                               activities=["a", "b"], other="other", private_metadata="{}"), view=True)
     assert_valid_blocks(render("service_form.yml.j2", name=EVIL[:100], private_metadata="{}"), view=True)
     assert_valid_blocks(render("party_form.yml.j2", kinds=list(PartyKind), kind=PartyKind.SUPPLIER, name=EVIL[:100],
                                contact_blocks={r: f"b{r}" for r in ContactRole}, private_metadata="{}"), view=True)
@@ -227,7 +227,7 @@ def test_many_parties_still_make_a_valid_link_form():
     parties = [party(i, kind) for i, kind in enumerate(list(PartyKind) * 80)]
     groups = [(k, [p for p in parties if p.kind == k.value][: OPTIONS_LIMIT // 3]) for k in PartyKind]
     view = render("link_form.yml.j2", services=[service(i) for i in range(100)], party_groups=groups, service_id=None,
-                  activities=["a"], private_metadata="{}")
+                  activities=["a"], other="other", private_metadata="{}")
     assert_valid_blocks(view, view=True)
     options = sum(len(g["options"]) for b in view["blocks"] if b.get("block_id") == "link_party"
                   for g in b["element"]["option_groups"])
