@@ -20,6 +20,9 @@ from models import Action, ActionKind
 def refuse_second(session: Session, actor: Actor, target_id: int, key: str) -> None:
     """Refuse a second upgrade action for a gap that has one open."""
     target, agreement = coverage.sla_target(session, actor.team_id, target_id)
+    if not session.exec(select(Action.id).where(Action.target_id == target.id, Action.status == "open",
+                                                Action.kind == ActionKind.UPGRADE.value)).first():
+        return  # no upgrade open on this target at all: no need to run the check to know the gap's rule
     found = coverage.check_one(session, target, agreement, today=actor.today())
     gap = found.finding(key)
     if gap is not None and (existing := found.upgrade_for(gap)) is not None:
