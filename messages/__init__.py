@@ -40,6 +40,20 @@ def mrkdwn_escape(text: Any) -> str:
     return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# A person as Slack writes them in a message's text: <@U123> or <@U123|name>.
+_SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^<>]*)?>")
+
+
+def mrkdwn_said(text: Any) -> str:
+    """What a person said (a quoted message keeps Slack's markup): escaped, and each person it names
+    made a mention again from their user id, found in the text before it was escaped."""
+    raw, out, at = str(text or ""), [], 0
+    for m in _SLACK_MENTION.finditer(raw):
+        out.append(mrkdwn_escape(raw[at:m.start()]) + f"<@{m.group(1)}>")
+        at = m.end()
+    return "".join(out) + mrkdwn_escape(raw[at:])
+
+
 def _truncate(text: Any, limit: int = MAX_TEXT) -> str:
     text = str(text or "")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -56,7 +70,7 @@ def _channel(channel_id: str | None) -> str:
 def make_environment(loader) -> SandboxedEnvironment:
     env = SandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
                                trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(q=_q, mrkdwn=mrkdwn_escape, truncate_text=_truncate, user=_user, channel=_channel)
+    env.filters.update(q=_q, mrkdwn=mrkdwn_escape, said=mrkdwn_said, truncate_text=_truncate, user=_user, channel=_channel)
     env.globals.update(ids=ids)
     return env
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from bot import coverage, members, requirements, service_map
 from bot.context import Actor
-from messages.ids import Action, Block
+from messages.ids import Action, Block, Callback
 from models import ActionKind, ContactRole, Source
 from tests.conftest import START
 from tests.helpers import text_of
@@ -25,6 +25,7 @@ def test_owners_requesters_and_refusals_name_people_as_mentions(slack, sandbox, 
     with db.session() as s:
         members.grant(s, sm, ALICE, "service_manager")
         payroll = service_map.add_service(s, sm, name="Payroll")
+        payroll_id = payroll.id
         acme = service_map.add_party(s, sm, service_map.PartyInput(
             kind="customer", name="Acme Retail", channel_id="C0ACMESLA", contacts={ContactRole.MANAGERIAL: [CAROL]}))
         ops = service_map.add_party(s, sm, service_map.PartyInput(kind="support_group", name="R&D <Ops>"))
@@ -49,6 +50,14 @@ def test_owners_requesters_and_refusals_name_people_as_mentions(slack, sandbox, 
     slack.click(Action.REQ_MENU, message=menu_message, value="decline:1")
     assert slack.submit(sandbox.open_modal(team, ALICE), {Block.REQ_REASON: "Not <this> year"}).ok
     assert "<@U0ALICE> declined your requirement #1. The reason:" in text_of(sandbox.dms(CAROL)[-1])
+
+    # A quoted message keeps the people it names: shown as mentions, not as escaped markup.
+    message = slack.post_as_user("C0ACMESLA", "Payslips by the 25th & <@U0BOB> agrees", user=CAROL)
+    slack.message_shortcut(Callback.SHORTCUT_REQUIREMENT_FROM_MESSAGE, message, user=ALICE)
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.REQ_SERVICE: str(payroll_id)}).ok
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.REQ_CATEGORY: "other"}).ok
+    slack.command("requirements Payroll")
+    assert "*#2* Payslips by the 25th &amp; <@U0BOB> agrees" in text_of(sandbox.last_ephemeral(ALICE))
 
     sent = everything_sent(sandbox)
     assert "<@U0BOB>" in sent and "<@U0CAROL>" in sent
