@@ -268,7 +268,7 @@ class AgreementRefused(DomainError):
         count = sum(len(c.gaps) for c in checks)
         super().__init__(f"{agreement.name} cannot be agreed yet: {count} gap{'s' if count != 1 else ''} in what "
                          "underpins it. Close them (upgrade the OLAs and contracts), or a service manager can waive "
-                         "each with a reason.")
+                         "each with a reason, or accept an upgrade action as the plan for it.")
 
 
 def gate(session: Session, actor: Actor, agreement: Agreement) -> None:
