@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit, calendar_records, dates, documents, outbox, service_map, targets, text
+from bot import answers, audit, calendar_records, dates, documents, outbox, service_map, targets, text
 from bot.context import Actor
-from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied, Person
 from bot.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
 from models import (
     Agreement,
@@ -30,7 +30,6 @@ from models import (
     PartyKind,
     Requirement,
     Signoff,
-    Status,
     Target,
 )
 from models.base import name_key
@@ -253,7 +252,7 @@ class DraftInput:
 class Drafted:
     agreement: Agreement
     version: AgreementVersion
-    unanswered: list[Requirement] = field(default_factory=list)
+    unanswered: list[targets.Unanswered] = field(default_factory=list)
     warning: str | None = None
 
 
@@ -302,6 +301,12 @@ def _check_draft(session: Session, actor: Actor, data: DraftInput) -> tuple[str,
         elif len(people | {actor.user_id}) > GROUP_DM_LIMIT:
             errors["channel"] = (f"{party.name} has more contacts than a group DM holds ({GROUP_DM_LIMIT} people): "
                                  "choose a channel to negotiate in.")
+    if data.renewal_date is not None:
+        if data.start and data.renewal_date < data.start:
+            errors["renewal_date"] = (f"The renewal date comes before the contract starts ({data.start.isoformat()}); "
+                                      "choose a date on or after it.")
+        elif data.renewal_date < actor.today():
+            errors["renewal_date"] = "The renewal date has passed; choose today or later."
     if data.notice_days is not None and not 0 <= data.notice_days <= 3650:
         errors["notice_days"] = "A notice period is a number of days, from 0 to 3650."
     if len(text.line(data.contract_ref)) > 120:
@@ -326,7 +331,7 @@ def draft(session: Session, actor: Actor, data: DraftInput, docs: DocSettings) -
     for s in services:
         session.add(AgreementService(team_id=actor.team_id, agreement_id=agreement.id, service_id=s.id,
                                      created_at=actor.at(), created_by=actor.user_id))
-    unanswered: list[Requirement] = []
+    unanswered: list[targets.Unanswered] = []
     if data.kind is AgreementKind.SLA:
         unanswered = targets.from_requirements(session, actor, agreement, [s.id for s in services])
     session.flush()
@@ -482,7 +487,7 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> 
     open_sides = [s for s in (PROVIDER, COUNTERPARTY) if s in mine and s not in done]
     if not open_sides:
         who = next(iter(done.values()))
-        raise DomainError(f"Your side already agreed to version {number} (<@{who.user_id}>).")
+        raise DomainError(f"Your side already agreed to version {number} (", Person(who.user_id), ").")
     coverage.gate(session, actor, agreement)
     side = open_sides[0]
     row = version(session, agreement, number)
@@ -511,17 +516,9 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> 
             agreement.review_month, agreement.pending_term = term["review_month"], None
         agreement.status = (AgreementStatus.ACTIVE if agreement.start_date <= today else AgreementStatus.AGREED).value
         session.add(agreement)
-        _accept_answered_requirements(session, agreement)
+        answers.settle(session, agreement, targets_of(session, agreement), number)
     waiting = None if now_agreed else ("an approver of " + party.name if side == PROVIDER else "a service manager")
     return AgreeResult(signoff, side, now_agreed, waiting)
-
-
-def _accept_answered_requirements(session: Session, agreement: Agreement) -> None:
-    ids = [t.requirement_id for t in targets_of(session, agreement) if t.requirement_id]
-    for req in session.exec(select(Requirement).where(Requirement.id.in_(ids or [-1]))):
-        if req.status in (Status.CAPTURED.value, Status.CLARIFIED.value):
-            req.status = Status.ACCEPTED.value
-            session.add(req)
 
 
 # ---- time passing ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ is agreed, waivers, upgrade actions, and notices when cover is lost.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
@@ -157,10 +157,40 @@ def gap_key(finding: Finding) -> str:
 
 
 @dataclass
+class Upgrade:
+    """An open upgrade action for one gap of a target, with its owning party's name."""
+
+    action: Action
+    owner_party: str | None
+    target_key: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.action.plan_accepted_by is not None
+
+    def holds(self, today: date | None) -> bool:
+        """Accepted as the plan, and its due date not passed (None: judged as still in time)."""
+        return self.accepted and (today is None or today <= self.action.due)
+
+
+@dataclass
 class TargetCheck:
     target: Target
     check: Check
     waived: list[Waiver]
+    upgrades: list[Upgrade] = field(default_factory=list)
+    today: date | None = None  # the day open upgrade plans are judged on
+
+    def upgrade_for(self, finding: Finding) -> Upgrade | None:
+        """The open upgrade action made for this gap (by its rule: an upgrade under way may change the gap's words)."""
+        key = gap_key(finding)
+        return next((u for u in self.upgrades if u.action.gap_rule == finding.rule
+                     or (u.action.gap_rule is None and u.action.detail == f"gap {key}")), None)
+
+    def plan_lapsed(self, finding: Finding) -> Upgrade | None:
+        """An upgrade accepted as the plan whose due date passed with the gap still there: the gap is open again."""
+        found = self.upgrade_for(finding)
+        return found if found and found.accepted and not found.holds(self.today) else None
 
     def waiver_for(self, finding: Finding) -> Waiver | None:
         """The waiver given for this very gap, if any. A gap that changed (a weaker leg, a tighter target)
@@ -173,8 +203,10 @@ class TargetCheck:
 
     @property
     def gaps(self) -> list[Finding]:
-        """What stops agreement: "not covered" findings with no waiver for that very gap."""
-        return [f for f in self.check.problems() if f.verdict == Verdict.NOT_COVERED and self.waiver_for(f) is None]
+        """What stops agreement: "not covered" findings with no waiver for that very gap, and no upgrade
+        accepted as the plan that is still within its due date."""
+        return [f for f in self.check.problems() if f.verdict == Verdict.NOT_COVERED and self.waiver_for(f) is None
+                and not ((u := self.upgrade_for(f)) and u.holds(self.today))]
 
     def lapsed(self, rule: str) -> bool:
         """A waiver of this rule whose gap is no longer there as it was."""
@@ -192,7 +224,7 @@ def policy(session: Session, team_id: str) -> Policy:
 
 
 def check_one(session: Session, target: Target, agreement: Agreement | None = None, rules: Policy | None = None,
-              party: Party | None = None) -> TargetCheck:
+              party: Party | None = None, today: date | None = None) -> TargetCheck:
     """One SLA target against what is beneath it, as it is in force."""
     agreement = agreement or session.get(Agreement, target.agreement_id)
     party = party or session.get(Party, agreement.counterparty_id)
@@ -204,13 +236,27 @@ def check_one(session: Session, target: Target, agreement: Agreement | None = No
         findings = result.findings + notes
         result = Check(result.target, worst(f.verdict for f in findings), findings)
     waived = list(session.exec(select(Waiver).where(Waiver.target_id == target.id)))
-    return TargetCheck(target, result, waived)
+    return TargetCheck(target, result, waived, _open_upgrades(session, [target]), today)
 
 
-def check_agreement(session: Session, agreement: Agreement) -> list[TargetCheck]:
+def check_agreement(session: Session, agreement: Agreement, today: date | None = None) -> list[TargetCheck]:
     party = session.get(Party, agreement.counterparty_id)
     rules = policy(session, agreement.team_id)
-    return [check_one(session, t, agreement, rules, party) for t in agreements.targets_of(session, agreement)]
+    return [check_one(session, t, agreement, rules, party, today) for t in agreements.targets_of(session, agreement)]
+
+
+def _open_upgrades(session: Session, target_rows: list[Target]) -> list[Upgrade]:
+    keys = {t.id: t.key for t in target_rows}
+    rows = session.exec(select(Action).where(Action.target_id.in_(list(keys) or [-1]),
+                                             Action.kind == ActionKind.UPGRADE.value, Action.status == "open")
+                        .order_by(Action.number))
+    return [Upgrade(a, session.get(Party, a.owner_party_id).name if a.owner_party_id else None, keys[a.target_id])
+            for a in rows]
+
+
+def open_upgrades(session: Session, agreement: Agreement) -> list[Upgrade]:
+    """The open upgrade actions for gaps beneath an SLA's targets (its headline names them)."""
+    return _open_upgrades(session, agreements.targets_of(session, agreement))
 
 
 # ---- the gate -------------------------------------------------------------------------------------
@@ -222,14 +268,14 @@ class AgreementRefused(DomainError):
         count = sum(len(c.gaps) for c in checks)
         super().__init__(f"{agreement.name} cannot be agreed yet: {count} gap{'s' if count != 1 else ''} in what "
                          "underpins it. Close them (upgrade the OLAs and contracts), or a service manager can waive "
-                         "each with a reason.")
+                         "each with a reason, or accept an upgrade action as the plan for it.")
 
 
 def gate(session: Session, actor: Actor, agreement: Agreement) -> None:
     """Refuse agreement to an SLA while any target is not covered and not waived."""
     if agreement.kind != AgreementKind.SLA:
         return
-    blocked = [c for c in check_agreement(session, agreement) if c.gaps]
+    blocked = [c for c in check_agreement(session, agreement, actor.today()) if c.gaps]
     if blocked:
         raise AgreementRefused(agreement, blocked)
 
@@ -280,7 +326,8 @@ def _next_action_number(session: Session, team_id: str) -> int:
 
 def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str | None, owner_party_id: int | None,
                owner_user_id: str | None, due: date | None, agreement_id: int | None = None,
-               target_id: int | None = None, detail: str = "") -> Action:
+               target_id: int | None = None, detail: str = "", gap_rule: str | None = None,
+               plan_accepted: bool = False) -> Action:
     require(actor, Capability.DRAFT_AGREEMENT)
     errors: dict[str, str] = {}
     text = " ".join((title or "").split())
@@ -302,7 +349,9 @@ def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str |
     for _ in range(5):
         row = Action(team_id=actor.team_id, number=_next_action_number(session, actor.team_id), kind=kind.value,
                      title=text[:500], owner_party_id=owner_party_id, owner_user_id=owner_user_id or None, due=due,
-                     agreement_id=agreement_id, target_id=target_id, detail=detail[:2000], created_at=actor.at(),
+                     agreement_id=agreement_id, target_id=target_id, detail=detail[:2000], gap_rule=gap_rule,
+                     plan_accepted_by=actor.user_id if plan_accepted else None,
+                     plan_accepted_at=actor.at() if plan_accepted else None, created_at=actor.at(),
                      created_by=actor.user_id)
         try:
             with session.begin_nested():
@@ -396,8 +445,8 @@ class TreeNode:
     legs: list[TreeLeg]
 
 
-def tree(session: Session, agreement: Agreement) -> list[TreeNode]:
-    checks = {c.target.id: c for c in check_agreement(session, agreement)}
+def tree(session: Session, agreement: Agreement, today: date | None = None) -> list[TreeNode]:
+    checks = {c.target.id: c for c in check_agreement(session, agreement, today)}
     nodes = []
     for target in agreements.targets_of(session, agreement):
         legs = []
@@ -492,10 +541,17 @@ def _by_rule(check: Check) -> dict[str, tuple[Verdict, str]]:
     return out
 
 
-def recheck(session: Session, sla: Agreement, now: datetime) -> list[LostCover]:
-    """Check an SLA again and remember the verdicts, rule by rule; return the targets that lost cover under any rule."""
+def recheck(session: Session, sla: Agreement, now: datetime, today: date | None = None,
+            lapsed: list[tuple[TargetCheck, Finding, Upgrade]] | None = None) -> list[LostCover]:
+    """Check an SLA again and remember the verdicts, rule by rule; return the targets that lost cover under any rule.
+
+    Gaps whose upgrade plan ran past its due date are added to `lapsed`, when given: they are open again.
+    """
     lost = []
-    for c in check_agreement(session, sla):
+    for c in check_agreement(session, sla, today):
+        if lapsed is not None:
+            lapsed.extend((c, f, u) for f in c.check.problems()
+                          if f.verdict == Verdict.NOT_COVERED and (u := c.plan_lapsed(f)))
         state = session.exec(select(CoverageState).where(CoverageState.target_id == c.target.id)).first()
         before = dict(state.rules) if state else {}
         now_rules = _by_rule(c.check)
@@ -555,7 +611,7 @@ def after_underpinning_change(session: Session, underpinning: Agreement, now: da
     return queued
 
 
-def recheck_all(session: Session, now: datetime, team_id: str | None = None) -> int:
+def recheck_all(session: Session, now: datetime, team_id: str | None = None, today: date | None = None) -> int:
     """Check every SLA that has something beneath it; queue a notice of any cover lost since the last check.
 
     The scheduler runs this as a backstop: whatever changed (a setting, a calendar, a change made while a
@@ -566,8 +622,14 @@ def recheck_all(session: Session, now: datetime, team_id: str | None = None) -> 
         q = q.where(Agreement.team_id == team_id)
     queued = 0
     for sla in session.exec(q):
-        lost = recheck(session, sla, now)
+        lapsed: list[tuple[TargetCheck, Finding, Upgrade]] = []
+        lost = recheck(session, sla, now, today or now.date(), lapsed)
         queued += _queue_lost(session, sla, lost, "on the latest check", f"cover:{sla.id}:check:{now.isoformat()}", now)
+        for c, gap, u in lapsed:  # once per action: its due date passed and the gap is open again
+            context = {"sla": sla.name, "key": c.target.key, "rule": gap.rule, "reason": gap.reason[:400],
+                       "number": u.action.number, "due": u.action.due.isoformat(),
+                       "what": targets.short(c.target.kind, c.target.level, c.target.metric_name)}
+            queued += _tell(session, sla.team_id, f"plan-lapsed:{u.action.id}", "notice_plan_lapsed.yml.j2", context, now)
     return queued
 
 
@@ -588,7 +650,7 @@ def lapse_notices(session: Session, today: date, now: datetime) -> int:
             slas = [s for s in _slas_above(session, a) if s.end_date > (a.end_date if event == "ends" else day)]
             affected = []
             for sla in slas:
-                for node in tree(session, sla):
+                for node in tree(session, sla, today):
                     if any(leg.agreement.id == a.id for leg in node.legs):
                         affected.append({"sla": sla.name, "key": node.target.key,
                                          "what": targets.short(node.target.kind, node.target.level, node.target.metric_name)})

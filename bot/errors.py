@@ -1,9 +1,29 @@
 """Errors the domain raises, in the user's words. Handlers decide where to show them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone an error names. The domain builds no Slack markup: the message layer shows them as a mention."""
+
+    user_id: str
+
+    def __str__(self) -> str:  # where only plain text can go (a modal's field error)
+        return f"@{self.user_id}"
+
 
 class DomainError(Exception):
-    """Something the user asked for cannot be done; str(err) says why, to the user."""
+    """Something the user asked for cannot be done; str(err) says why, to the user.
+
+    The sentence is given in parts: text, and `Person`s where it names someone, so that the
+    message layer escapes the text and makes each person a mention from their id.
+    """
+
+    def __init__(self, *parts: str | Person):
+        self.parts: tuple[str | Person, ...] = parts
+        super().__init__("".join(str(p) for p in parts))
 
 
 class InvalidInput(DomainError):

@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit, parsing, service_map, text
+from bot.answers import response_after_resolution
 from bot.benchmarks import BenchmarkLibrary
 from bot.context import Actor
-from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied, Person
 from bot.permissions import Capability, require
 from models import Category, ContactRole, Party, PartyKind, Priority, Requirement, Service, Source, Status
 from models.service_map import Contact
@@ -35,7 +36,7 @@ class Metric:
     name: str
     label: str
     category: Category
-    kind: str  # percent | duration | hours | quantity
+    kind: str  # percent | duration | hours | quantity | money
 
     def read(self, text: str, default_tz: str) -> str:
         """The canonical form of a typed value; raises parsing.ParseError with an example."""
@@ -45,6 +46,8 @@ class Metric:
             return parsing.format_duration(parsing.parse_duration(text))
         if self.kind == "hours":
             return parsing.format_service_hours(parsing.parse_service_hours(text, default_tz))
+        if self.kind == "money":
+            return parsing.format_money(parsing.parse_money(text))
         return parsing.format_quantity(parsing.parse_quantity(text))
 
 
@@ -57,7 +60,7 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     Metric("support_hours", "Support hours", Category.SUPPORT_HOURS, "hours"),
     Metric("volume", "Volume", Category.CAPACITY, "quantity"),
     Metric("performance", "Performance threshold", Category.CAPACITY, "quantity"),
-    Metric("outage_cost", "Cost of an outage per hour", Category.OTHER, "quantity"),
+    Metric("outage_cost", "Cost of an outage", Category.OTHER, "money"),
 )}
 
 # For a quoted message: the measurable target each category takes, if any.
@@ -157,6 +160,14 @@ class _Reader:
             self.errors[key] = str(err)
             return None
 
+    def firmness(self, given: str | None) -> Priority:
+        """Must, should or could: as chosen on the form (a blank is refused, never taken for "must"), else as given."""
+        if "priority" in self.answers and not self.answers["priority"]:
+            self.errors["priority"] = "Choose how firm this is: must, should or could have."
+            return Priority.MUST
+        return Priority(self.choice("priority", tuple(p.value for p in Priority), given or Priority.MUST.value)
+                        or Priority.MUST.value)
+
     def choice(self, key: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
         value = self.answers.get(key) or default
         if value is not None and value not in allowed:
@@ -169,7 +180,7 @@ def interview_drafts(role: ContactRole | str, topics: list[str], answers: dict[s
                      default_tz: str, priority: str | None = None) -> list[Draft]:
     """Turn one person's interview answers into requirements. Nothing is kept if any answer is unreadable."""
     r = _Reader(answers, default_tz)
-    prio = Priority(r.choice("priority", tuple(p.value for p in Priority), priority or Priority.MUST.value) or "must")
+    prio = r.firmness(priority)
     keys = topic_keys(role, topics)
     drafts: list[Draft] = []
     add = drafts.append
@@ -184,17 +195,16 @@ def interview_drafts(role: ContactRole | str, topics: list[str], answers: dict[s
         add(Draft(Category.AVAILABILITY, f"The service is needed {hours_needed}.", metric="service_hours",
                   target=hours_needed, priority=prio))
     if "outage_cost" in keys and (cost := r.value("outage_cost", "outage_cost")):
-        add(Draft(Category.OTHER, f"An outage costs {cost} per hour.", metric="outage_cost", target=cost, priority=prio))
-    if "good" in keys:
-        good = r.text("good")
+        add(Draft(Category.OTHER, f"An outage costs {cost}.", metric="outage_cost", target=cost, priority=prio))
+    if "good" in keys:  # two questions, two requirements: each answer in its own words
+        if good := r.text("good"):
+            add(Draft(Category.OTHER, f"What good looks like: {good}", priority=prio))
         availability = r.value("availability", "availability")
         period = r.choice("availability_period", PERIODS, "monthly")
         if availability:
-            add(Draft(Category.AVAILABILITY, good or f"Available {availability} of the time, {period}.",
+            add(Draft(Category.AVAILABILITY, f"Available {availability} of the time, {period}.",
                       metric="availability", target=availability, period=period, service_hours=hours_needed,
                       priority=prio))
-        elif good:
-            add(Draft(Category.OTHER, f"What good looks like: {good}", priority=prio))
     if "volumes" in keys:
         volume = r.value("volumes", "volume")
         peaks = r.text("peaks")
@@ -204,11 +214,15 @@ def interview_drafts(role: ContactRole | str, topics: list[str], answers: dict[s
                       priority=prio))
     if "incidents" in keys:
         for lvl in LEVELS:
+            asked = {}
             for kind, metric in (("response", "response_time"), ("resolution", "resolution_time")):
                 key = f"{lvl.lower()}_{kind}"
                 if value := r.value(key, metric):
+                    asked[kind] = value
                     add(Draft(METRICS[metric].category, f"{lvl} incidents: {kind} within {value}.", metric=metric,
                               level=lvl, target=value, period="monthly", service_hours=support_hours, priority=prio))
+            if why := response_after_resolution(lvl, asked.get("response"), asked.get("resolution")):
+                r.errors[f"{lvl.lower()}_response"] = why
     if support_hours:
         add(Draft(Category.SUPPORT_HOURS, f"Support is needed {support_hours}.", metric="support_hours",
                   target=support_hours, priority=prio))
@@ -243,7 +257,7 @@ def quote_draft(category: str | None, statement: str | None, answers: dict[str, 
         r.errors["statement"] = "Say what was asked for, in the requester's words."
     elif len(said) > STATEMENT_MAX:
         r.errors["statement"] = f"Keep this under {STATEMENT_MAX} characters."
-    prio = Priority(r.choice("priority", tuple(p.value for p in Priority), priority or "must") or "must")
+    prio = r.firmness(priority)
     metric = CATEGORY_METRIC.get(cat)
     draft = Draft(cat, said, priority=prio)
     if metric:
@@ -398,7 +412,7 @@ def metric_of(req: Requirement) -> Metric | None:
 def confirm(session: Session, actor: Actor, number: int) -> Requirement:
     req = get(session, actor.team_id, number)
     if actor.user_id != req.said_by:
-        raise PermissionDenied(f"Only <@{req.said_by}>, who asked for it, can confirm requirement #{number}.")
+        raise PermissionDenied("Only ", Person(req.said_by), f", who asked for it, can confirm requirement #{number}.")
     if req.status in (Status.CAPTURED.value, Status.CLARIFIED.value):
         req.status = Status.CLARIFIED.value
     req.confirmed_by, req.confirmed_at = actor.user_id, actor.at()
@@ -501,6 +515,8 @@ def _comparable(req: Requirement):
         return parsing.parse_duration(req.target)
     if metric.kind == "percent":
         return parsing.parse_percentage(req.target)
+    if metric.kind == "money":
+        return parsing.parse_money(req.target)
     return parsing.parse_quantity(req.target)
 
 

@@ -35,7 +35,7 @@ def recheck_cover(deps) -> None:
     """The backstop: any loss of cover not announced when it happened (a setting changed, a calendar's holidays,
     a replica down mid-change) is announced within a quarter of an hour."""
     with deps.db.session() as session:
-        coverage.recheck_all(session, deps.clock.now())
+        coverage.recheck_all(session, deps.clock.now(), today=deps.today())
 
 
 @job("replays.purge", IntervalTrigger(minutes=10))

@@ -143,13 +143,16 @@ def contacts_of(session: Session, team_id: str, party_id: int) -> dict[ContactRo
 
 
 # ---- links ----------------------------------------------------------------------------------
+OTHER_ACTIVITIES = "other"  # the choice "Other (name them below)" in the list of standard activities
+
+
 def parse_activities(chosen: list[str] | None, other: str | None) -> list[str]:
     """The standard activities picked, then the person's own, comma or newline separated, without repeats."""
-    words = list(chosen or [])
-    for part in (other or "").replace("\n", ",").split(","):
-        part = text.line(part)
-        if part:
-            words.append(part)
+    words = [w for w in chosen or [] if w != OTHER_ACTIVITIES]
+    own = [part for part in (text.line(p) for p in (other or "").replace("\n", ",").split(",")) if part]
+    if OTHER_ACTIVITIES in (chosen or []) and not own:
+        raise InvalidInput({"other_activities": "You picked “Other”: name those activities here, separated by commas."})
+    words += own
     seen: dict[str, str] = {}
     for w in words:
         seen.setdefault(w.casefold(), w)

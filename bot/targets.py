@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from bot import calendar_records, parsing
+from bot import answers, calendar_records, parsing
 from bot.context import Actor
 from bot.errors import InvalidInput, NotFound
-from models import Agreement, Calendar, Requirement, Status, Target, TargetKind
+from models import Agreement, AgreementKind, Calendar, Requirement, Status, Target, TargetKind
 
 PERIODS = ("weekly", "monthly", "quarterly", "yearly")
 LEVELS = ("P1", "P2", "P3", "P4")
@@ -63,30 +63,39 @@ def next_key(session: Session, agreement: Agreement) -> str:
 
 
 # ---- from requirements ----------------------------------------------------------------------------
-REQUIREMENT_KINDS = {"response_time": TargetKind.RESPONSE, "resolution_time": TargetKind.RESOLUTION,
-                     "availability": TargetKind.AVAILABILITY, "performance": TargetKind.METRIC}
+REQUIREMENT_KINDS = answers.REQUIREMENT_KINDS
 
 
-def from_requirements(session: Session, actor: Actor, agreement: Agreement, service_ids: list[int]) -> list[Requirement]:
+@dataclass
+class Unanswered:
+    """A requirement a draft has no target for; `note` says why, when another ask for the same thing was taken."""
+
+    number: int
+    statement: str
+    note: str = ""
+
+
+def from_requirements(session: Session, actor: Actor, agreement: Agreement, service_ids: list[int]) -> list[Unanswered]:
     """Targets for the customer's measurable requirements; returns the requirements left unanswered.
 
-    Declined requirements are left out. Each target keeps the requirement it answers.
+    Declined requirements are left out. Each target keeps the requirement it answers. Where several ask for the
+    same thing, the target takes one ("must" over "should", the stricter of two "must"s) and says so.
     """
     reqs = session.exec(select(Requirement).where(
         Requirement.team_id == actor.team_id, Requirement.customer_id == agreement.counterparty_id,
         Requirement.service_id.in_(service_ids or [-1]), Requirement.status != Status.DECLINED.value,
     ).order_by(Requirement.number)).all()
-    unanswered: list[Requirement] = []
-    seen: set[tuple] = set()
+    unanswered: list[Unanswered] = []
+    asks: dict[tuple, list[Requirement]] = {}
     for req in reqs:
         kind = REQUIREMENT_KINDS.get(req.metric or "")
-        key = (kind, req.level, req.metric)
-        if kind is None or not req.target or key in seen:
-            # No measurable target of a kind an SLA carries, or a second ask for a target already drafted
-            # (the negotiation settles which).
-            unanswered.append(req)
+        if kind is None or not req.target:  # nothing measurable of a kind an SLA carries
+            unanswered.append(Unanswered(req.number, req.statement))
             continue
-        seen.add(key)
+        asks.setdefault((kind, req.level, req.metric), []).append(req)
+    for (kind, _level, _metric), same in asks.items():
+        choice = answers.choose(kind, same)
+        req = choice.chosen
         calendar = calendar_records.for_hours(session, actor, req.service_hours) if req.service_hours else None
         target = Target(team_id=actor.team_id, agreement_id=agreement.id, key=next_key(session, agreement), kind=kind.value,
                         level=req.level, period=req.period or "monthly", calendar_id=calendar.id if calendar else None,
@@ -99,7 +108,10 @@ def from_requirements(session: Session, actor: Actor, agreement: Agreement, serv
             target.metric_name, target.threshold = req.statement[:120], req.target
         session.add(target)
         session.flush()
-    return unanswered
+        unanswered += [Unanswered(r.number, r.statement, f"{target.key} takes #{req.number}'s {req.target} "
+                                                         f"({req.priority}) instead of {r.target} ({r.priority}): "
+                                                         f"{choice.why}") for r in choice.others]
+    return sorted(unanswered, key=lambda u: u.number)
 
 
 # ---- changes a proposal makes ------------------------------------------------------------------
@@ -148,6 +160,9 @@ class TargetChange:
                                        required=True)
             values["goal"] = _read(errors, "goal", self.goal, parsing.parse_percentage, parsing.format_percentage) \
                 or DEFAULT_COMPLIANCE_GOAL
+            if values["duration"] and values["level"] in LEVELS:
+                _response_before_resolution(session, agreement, target, kind, values["level"], values["duration"],
+                                            errors)
         elif kind == TargetKind.AVAILABILITY:
             values["goal"] = _read(errors, "goal", self.goal, parsing.parse_percentage, parsing.format_percentage,
                                    required=True)
@@ -179,6 +194,21 @@ class TargetChange:
         for name, value in values.items():
             setattr(target, name, value)
         session.add(target)
+        if agreement.kind == AgreementKind.SLA:  # the requirement it answers follows the value it now promises
+            answers.follow(session, agreement, target)
+
+
+def _response_before_resolution(session: Session, agreement: Agreement, target: Target | None, kind: str, level: str,
+                                duration: str, errors: dict) -> None:
+    """A response time is no longer than the resolution time of the same priority in the same agreement."""
+    other_kind = TargetKind.RESOLUTION if kind == TargetKind.RESPONSE else TargetKind.RESPONSE
+    other = session.exec(select(Target).where(Target.agreement_id == agreement.id, Target.kind == other_kind.value,
+                                              Target.level == level, Target.retired == False)).first()  # noqa: E712
+    if other is None or (target is not None and other.id == target.id):
+        return
+    response, resolution = (duration, other.duration) if kind == TargetKind.RESPONSE else (other.duration, duration)
+    if why := answers.response_after_resolution(level, response, resolution):
+        errors["duration"] = f"{why} ({other.key} says {other.duration}.)"
 
 
 def _read(errors: dict, field: str, text: str | None, parse, fmt, *, required: bool = False) -> str | None:

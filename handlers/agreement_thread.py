@@ -36,6 +36,7 @@ def headline(session, agreement: Agreement) -> dict:
         services=[s.name for s in agreements.services_of(session, agreement)], status_line=agreements.status_line(agreement),
         review_month=agreements.MONTHS[agreement.review_month - 1], targets=agreements.targets_of(session, agreement),
         signatures=signed, waived=len(coverage.waivers_of(session, agreement)), pending=agreement.pending_term,
+        upgrades=coverage.open_upgrades(session, agreement),
         open=agreement.status != AgreementStatus.RETIRED.value)  # an expired one may still be renewed
 
 

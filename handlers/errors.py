@@ -24,9 +24,9 @@ SLACK_BUSY = "Slack is busy right now, so the form could not open. Please try ag
 
 def _message(error: Exception) -> dict:
     if isinstance(error, DomainError):
-        return render_message("error.yml.j2", text=str(error), ours=False)
+        return render_message("error.yml.j2", parts=error.parts, ours=False)
     log.error("listener failed", exc_info=error)
-    return render_message("error.yml.j2", text=OURS, ours=True)
+    return render_message("error.yml.j2", parts=[OURS], ours=True)
 
 
 def _form_refused_as_busy(error: Exception) -> bool:
@@ -48,11 +48,12 @@ def report(error: Exception, body: dict, client, context, ack) -> None:
     done = context.get("done") if context is not None else None
     if done and not isinstance(error, DomainError):
         log.error("listener failed after its work was done", exc_info=error)
-        message = render_message("error.yml.j2", text=f"{done}; but showing it in Slack failed, so some messages may "
-                                                       "be missing. Nothing needs doing again.", ours=True)
+        said = list(done) if isinstance(done, (list, tuple)) else [done]  # text, or parts naming people
+        message = render_message("error.yml.j2", parts=[*said, "; but showing it in Slack failed, so some messages may "
+                                                        "be missing. Nothing needs doing again."], ours=True)
     elif _form_refused_as_busy(error):  # nothing was done, and it is not ours to fix: say so, and to try again
         log.warning("Slack rate-limited opening a form: %s", error)
-        message = render_message("error.yml.j2", text=SLACK_BUSY, ours=True)
+        message = render_message("error.yml.j2", parts=[SLACK_BUSY], ours=True)
     else:
         message = _message(error)
     if ack is not None and ack.response is None:

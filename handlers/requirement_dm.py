@@ -6,6 +6,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import requirement_asks, requirements, service_map
 from bot.context import Actor
+from bot.errors import Person
 from messages import render_message
 
 
@@ -47,5 +48,5 @@ def refresh_confirmation_dm(client: WebClient, deps, actor: Actor, numbers: str,
     client.chat_update(channel=channel, ts=ts, **message)
     if req.created_by != actor.user_id:
         client.chat_postMessage(channel=req.created_by, **render_message(
-            "req_status.yml.j2", sentence=f"<@{actor.user_id}> {verb} requirement #{req.number}:",
+            "req_status.yml.j2", sentence=[Person(actor.user_id), f" {verb} requirement #{req.number}:"],
             detail=req.statement[:500] + (f" ({req.target})" if req.target else "")))

@@ -77,6 +77,20 @@ def mrkdwn_with_mentions(text: Any) -> str:
                    for i, part in enumerate(parts))
 
 
+# A person as Slack writes them in a message's text: <@U123> or <@U123|name>.
+_SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^<>]*)?>")
+
+
+def mrkdwn_said(text: Any) -> str:
+    """What a person said (a quoted message keeps Slack's markup): escaped, and each person it names
+    made a mention again from their user id, found in the text before it was escaped."""
+    raw, out, at = str(text or ""), [], 0
+    for m in _SLACK_MENTION.finditer(raw):
+        out.append(mrkdwn_escape(raw[at:m.start()]) + f"<@{m.group(1)}>")
+        at = m.end()
+    return "".join(out) + mrkdwn_escape(raw[at:])
+
+
 def _truncate(text: Any, limit: int = MAX_TEXT) -> str:
     text = str(text or "")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -93,7 +107,8 @@ def _channel(channel_id: str | None) -> str:
 def make_environment(loader) -> SandboxedEnvironment:
     env = SandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
                                trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(q=_q, mrkdwn=mrkdwn_escape, mrkdwn_code=mrkdwn_code, mrkdwn_mentions=mrkdwn_with_mentions, truncate_text=_truncate, user=_user, channel=_channel)
+    env.filters.update(q=_q, mrkdwn=mrkdwn_escape, mrkdwn_code=mrkdwn_code, mrkdwn_mentions=mrkdwn_with_mentions,
+                       said=mrkdwn_said, truncate_text=_truncate, user=_user, channel=_channel)
     env.globals.update(ids=ids)
     return env
 

@@ -128,6 +128,7 @@ class Block(StrEnum):
     COV_OWNER_PARTY = "cov_owner_party"
     COV_OWNER_USER = "cov_owner_user"
     COV_DUE = "cov_due"
+    COV_PLAN = "cov_plan"
 
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":
@@ -157,6 +158,7 @@ class Action(StrEnum):
     ACTION_DONE = "action_done"               # beside an open action
     REMOVE_CONFIRM = "remove_confirm"         # "Remove Payroll": what `/slm … remove` asked for, once confirmed
     REMOVE_CANCEL = "remove_cancel"           # beside it: keep it
+    ACTION_ACCEPT_PLAN = "action_accept_plan"  # beside an open upgrade: a service manager accepts it as the plan
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").

@@ -72,6 +72,11 @@ class Action(Stamped, table=True):
     target_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("target.id", ondelete="SET NULL"), nullable=True))
     detail: str = Field(default="", max_length=2000)
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # An upgrade is for one gap: the rule of the target's check it closes (time, availability, hours, ...).
+    gap_rule: str | None = Field(default=None, max_length=16)
+    # A service manager accepted the upgrade as the plan: the SLA may be agreed on it until `due`.
+    plan_accepted_by: str | None = Field(default=None, max_length=32)
+    plan_accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class CoverageState(TeamScoped, table=True):

@@ -39,6 +39,7 @@ class Status(StrEnum):
     CLARIFIED = "clarified"      # the requester confirmed or corrected the wording
     ACCEPTED = "accepted"        # answered by a target of an SLA
     DECLINED = "declined"        # with the reason in status_reason
+    NOT_MET = "not met"          # the agreed target promises less than was asked: both values in status_reason
 
 
 class Source(StrEnum):

@@ -23,6 +23,7 @@ Slack, database or project imports, so it can be used (and tested) anywhere.
 
 from bot.parsing._common import ParseError
 from bot.parsing.durations import Duration, format_duration, parse_duration
+from bot.parsing.money import Money, format_money, parse_money
 from bot.parsing.hours import ServiceHours, format_days, format_service_hours, merge_spans, parse_service_hours
 from bot.parsing.percentages import format_percentage, parse_percentage
 from bot.parsing.quantities import Quantity, format_quantity, parse_quantity
@@ -39,6 +40,9 @@ __all__ = [
     "format_service_hours",
     "format_days",
     "merge_spans",
+    "Money",
+    "parse_money",
+    "format_money",
     "Quantity",
     "parse_quantity",
     "format_quantity",

@@ -128,6 +128,8 @@ def parse_duration(text: str) -> Duration:
                         f'"{num} {m.group("qual").strip(" -")}" needs a unit: hours or days',
                         f"{num} business hours or {num} business days",
                     )
+                if value == 0:  # "0 min" would be refused too: say what is wrong with it
+                    raise fail("a duration must be longer than zero")
                 raise fail("a number on its own is ambiguous, so please add a unit", f"{num} min or {num}h")
             if unit in _SECOND_UNITS:
                 raise fail("seconds are too fine-grained for service levels, so please use minutes", "1 min or 30 min")

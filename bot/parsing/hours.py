@@ -296,13 +296,13 @@ def parse_service_hours(text: str, default_tz: str | None = None) -> ServiceHour
         if _lookup_zone(zone_word):
             raise fail("it needs days and hours before the time zone")
         schedule, zone_word = norm, ""
-    if zone_word and _looks_like_zone(zone_word):
+    typed_last = " ".join(text.split()).rpartition(" ")[2].strip("()[]")  # as typed, not lower-cased
+    if zone_word and _looks_like_zone(zone_word, typed_last):
         zone = _lookup_zone(zone_word)
         if zone is None:
             hint = _zone_hint(zone_word)
-            typed_zone = " ".join(text.split()).rpartition(" ")[2].strip("()[]")  # as typed, not lower-cased
             raise fail(
-                f'I don\'t know the time zone "{_shown(typed_zone)}"; use an IANA name such as {hint}',
+                f'I don\'t know the time zone "{_shown(typed_last)}"; use an IANA name such as {hint}',
                 f"{_canonical_schedule_text(schedule) or 'Mon-Fri 08:00-18:00'} {hint}",
             )
     else:
@@ -330,7 +330,7 @@ def parse_service_hours(text: str, default_tz: str | None = None) -> ServiceHour
     return ServiceHours(zone, tuple((d, time(s // 60, s % 60), _from_minutes(e)) for d, s, e in spans))
 
 
-def _looks_like_zone(word: str) -> bool:
+def _looks_like_zone(word: str, typed: str = "") -> bool:
     """Whether the last word is meant as a time zone rather than part of the schedule."""
     if _24X7_RE.fullmatch(word):
         return False
@@ -342,7 +342,10 @@ def _looks_like_zone(word: str) -> bool:
     parts = [p for p in re.split(r"[-,;&]", word) if p]
     if parts and all(p.rstrip("s") in _DAY_WORDS or p in _DAY_WORDS or p in _DAY_GROUPS for p in parts):
         return False
-    return True
+    # A plain word is a zone if it is one ("UTC"), nearly one, or an abbreviation typed in capitals ("BST");
+    # "mostly" is just a word the schedule does not understand, and is better told so than called a zone.
+    return (_lookup_zone(word) is not None or (typed.isupper() and 2 <= len(typed) <= 5)
+            or bool(difflib.get_close_matches(word, list(_zone_names()), n=1, cutoff=0.75)))
 
 
 def _scan_schedule(schedule: str, fail) -> list[tuple[int, int, int]]:

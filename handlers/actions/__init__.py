@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import agreement_buttons, coverage_buttons, home_buttons, remove_buttons, requirement_buttons
+from handlers.actions import (agreement_buttons, coverage_buttons, home_buttons, remove_buttons, requirement_buttons,
+                              upgrade_plan)
 
 
 def register(app: App) -> None:
@@ -12,3 +13,4 @@ def register(app: App) -> None:
     agreement_buttons.register(app)
     coverage_buttons.register(app)
     remove_buttons.register(app)
+    upgrade_plan.register(app)

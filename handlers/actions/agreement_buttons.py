@@ -31,7 +31,7 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
             refusal = render_message("coverage_gaps.yml.j2", headline=str(refused), checks=refused.checks,
                                      name=agreement.name, **HELPERS)
         else:  # the news for the thread is queued with the sign-off itself: posted once, even after a restart
-            who = ", ".join(f"<@{s.user_id}>" for s in agreements.signoffs(session, agreement, int(number)))
+            who = [s.user_id for s in agreements.signoffs(session, agreement, int(number))]
             news = render_message(
                 "agreement_agreed.yml.j2", now_agreed=result.now_agreed, number=int(number), who=who,
                 active=agreement.status == AgreementStatus.ACTIVE, start=agreement.start_date.isoformat(),

@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import coverage, requirements
+from bot.errors import Person
 from bot.permissions import Capability, require
 from handlers.coverage_views import HELPERS
 from handlers import requirement_dm
@@ -19,7 +20,7 @@ def ask_requester(ack: Ack, body: dict, client: WebClient, respond: Respond, con
     numbers = body["actions"][0]["value"]
     requester = requirement_dm.ask_requester(client, context["deps"], context["actor"], numbers)
     respond(replace_original=False, **render_message(
-        "req_status.yml.j2", sentence=f"Asked <@{requester}> to confirm requirement(s) #{numbers.replace(',', ', #')}."))
+        "req_status.yml.j2", sentence=["Asked ", Person(requester), f" to confirm requirement(s) #{numbers.replace(',', ', #')}."]))
 
 
 def _split(value: str) -> tuple[int, str]:
@@ -60,7 +61,7 @@ def menu(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bol
     if what == "ask":
         requester = requirement_dm.ask_requester(client, deps, actor, number)
         respond(replace_original=False, **render_message(
-            "req_status.yml.j2", sentence=f"Asked <@{requester}> to confirm requirement #{number}."))
+            "req_status.yml.j2", sentence=["Asked ", Person(requester), f" to confirm requirement #{number}."]))
     elif what == "check":
         with deps.db.session() as session:
             result = coverage.check_requirement(session, actor.team_id, int(number), actor.today())

@@ -44,7 +44,7 @@ def underpin(req: SlashRequest) -> None:
 def show_tree(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         sla = _sla(req, session, "/slm tree Acme Retail: Payroll")
-        message = render_message("coverage_tree.yml.j2", agreement=sla, nodes=coverage.tree(session, sla),
+        message = render_message("coverage_tree.yml.j2", agreement=sla, nodes=coverage.tree(session, sla, req.actor.today()),
                                  waivers=coverage.waivers_of(session, sla), **HELPERS)
     req.respond(**message)
 
@@ -65,8 +65,6 @@ def check_requirement(req: SlashRequest) -> None:
 def list_actions(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         rows = coverage.actions(session, req.actor.team_id)
-        owners = {}
-        for a in rows:
-            party = service_map.get_party(session, a.team_id, a.owner_party_id).name if a.owner_party_id else None
-            owners[a.number] = " and ".join(x for x in (party, f"<@{a.owner_user_id}>" if a.owner_user_id else None) if x)
-    req.respond(**render_message("actions_list.yml.j2", rows=rows, owners=owners, today=req.actor.today()))
+        owner_parties = {a.number: service_map.get_party(session, a.team_id, a.owner_party_id).name
+                         for a in rows if a.owner_party_id}
+    req.respond(**render_message("actions_list.yml.j2", rows=rows, owner_parties=owner_parties, today=req.actor.today()))

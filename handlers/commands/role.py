@@ -1,7 +1,7 @@
 import re
 
 from bot import members
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, Person
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.middleware import resolve_actor
 from messages import render_message
@@ -27,7 +27,7 @@ def grant(req: SlashRequest) -> None:
     actor = _as_slack_says_now(req)
     with req.deps.db.session() as session:
         changed = members.grant(session, actor, user_id, role)
-    req.context["done"] = f"<@{user_id}> holds the {role.replace('_', ' ')} role"
+    req.context["done"] = [Person(user_id), f" holds the {role.replace('_', ' ')} role"]
     req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=True, changed=changed))
 
 
@@ -37,7 +37,7 @@ def revoke(req: SlashRequest) -> None:
     actor = _as_slack_says_now(req)
     with req.deps.db.session() as session:
         changed = members.revoke(session, actor, user_id, role)
-    req.context["done"] = f"<@{user_id}> no longer holds the {role.replace('_', ' ')} role"
+    req.context["done"] = [Person(user_id), f" no longer holds the {role.replace('_', ' ')} role"]
     req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=False, changed=changed))
 
 

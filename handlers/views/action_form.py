@@ -4,26 +4,29 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot import coverage, service_map
+from bot import coverage, service_map, upgrades
+from bot.permissions import Capability, can
+from handlers import agreement_thread
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
 from messages.ids import Block, Callback
-from models import ActionKind, PartyKind
+from models import PartyKind
 
 FIELDS = {"title": Block.COV_TITLE, "owner_party": Block.COV_OWNER_PARTY, "owner_user": Block.COV_OWNER_USER,
-          "due": Block.COV_DUE}
+          "due": Block.COV_DUE, "plan": Block.COV_PLAN}
 
 
 def open(client: WebClient, trigger_id: str, deps, actor, *, target_id: int, key: str,
          channel_id: str | None) -> None:
     with deps.db.session() as session:  # closed before Slack is called
+        upgrades.refuse_second(session, actor, target_id, key)  # before the form opens: one upgrade per gap
         title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, key)
         parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
                    for p in service_map.list_parties(session, actor.team_id, kind)]
     client.views_open(trigger_id=trigger_id, view=render(
         "action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.today()).isoformat(),
-        parties=[(p.id, p.name) for p in parties[:100]],
+        parties=[(p.id, p.name) for p in parties[:100]], may_accept=can(actor, Capability.WAIVE_GAP),
         private_metadata=metadata(target_id=target_id, key=key, channel_id=channel_id)))
 
 
@@ -33,12 +36,12 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
 
     def work():
         with deps.db.session() as session:
-            target = coverage.sla_target(session, actor.team_id, meta["target_id"])[0]
-            return coverage.add_action(session, actor, kind=ActionKind.UPGRADE, title=values.text(Block.COV_TITLE),
-                                       owner_party_id=values.option_id(Block.COV_OWNER_PARTY),
-                                       owner_user_id=values.user(Block.COV_OWNER_USER),
-                                       due=values.date(Block.COV_DUE), agreement_id=target.agreement_id,
-                                       target_id=target.id, detail=f"gap {meta['key']}")
+            return upgrades.add_upgrade(session, actor, target_id=meta["target_id"], key=meta["key"],
+                                        title=values.text(Block.COV_TITLE),
+                                        owner_party_id=values.option_id(Block.COV_OWNER_PARTY),
+                                        owner_user_id=values.user(Block.COV_OWNER_USER),
+                                        due=values.date(Block.COV_DUE),
+                                        accept_plan="accept" in values.options(Block.COV_PLAN))
 
     action = run_form(ack, FIELDS, work, view)
     if action is None:
@@ -46,8 +49,10 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     ack()
     context["done"] = f"Upgrade action #{action.number} is recorded (`/slm actions` lists it)"
     tell(client, actor, meta.get("channel_id"), render_message(
-        "req_status.yml.j2", sentence=f"Recorded upgrade action #{action.number}, due {action.due.isoformat()} "
-                                      "(see `/slm actions`):", detail=action.title))
+        "req_status.yml.j2", sentence=f"Recorded upgrade action #{action.number}, due {action.due.isoformat()}"
+                                      + (", accepted as the plan" if action.plan_accepted_by else "")
+                                      + " (see `/slm actions`):", detail=action.title))
+    agreement_thread.refresh_headline(client, deps, actor, action.agreement_id)  # the SLA's headline names it
 
 
 def register(app) -> None:

@@ -12,7 +12,7 @@ from messages.ids import Block, Callback
 from models import Party, PartyKind, Service
 
 FIELDS = {"service": Block.LINK_SERVICE, "party": Block.LINK_PARTY, "component": Block.LINK_COMPONENT,
-          "activities": Block.LINK_ACTIVITIES}
+          "activities": Block.LINK_ACTIVITIES, "other_activities": Block.LINK_OTHER_ACTIVITIES}
 OPTIONS_LIMIT = 100  # Slack's limit for a static select
 
 
@@ -22,7 +22,7 @@ def open(client: WebClient, trigger_id: str, *, channel_id: str | None, services
     # would be needed (not built: see README, limits).
     groups = [(kind, [p for p in parties if p.kind == kind.value][: OPTIONS_LIMIT // 3]) for kind in PartyKind]
     view = render("link_form.yml.j2", services=services[:OPTIONS_LIMIT], party_groups=[g for g in groups if g[1]],
-                  service_id=service_id, activities=service_map.STANDARD_ACTIVITIES,
+                  service_id=service_id, activities=service_map.STANDARD_ACTIVITIES, other=service_map.OTHER_ACTIVITIES,
                   private_metadata=metadata(channel_id=channel_id))
     client.views_open(trigger_id=trigger_id, view=view)
 
@@ -30,9 +30,10 @@ def open(client: WebClient, trigger_id: str, *, channel_id: str | None, services
 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
-    activities = service_map.parse_activities(values.options(Block.LINK_ACTIVITIES), values.text(Block.LINK_OTHER_ACTIVITIES))
 
     def work():
+        activities = service_map.parse_activities(values.options(Block.LINK_ACTIVITIES),
+                                                  values.text(Block.LINK_OTHER_ACTIVITIES))
         with deps.db.session() as session:
             link = service_map.link(session, actor, service_id=values.option_id(Block.LINK_SERVICE),
                                     party_id=values.option_id(Block.LINK_PARTY),

@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import requirements
+from bot.errors import Person
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.requirement_flow import fields_for
 from handlers.views.values import ViewValues, run_form
@@ -35,7 +36,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         "req_status.yml.j2", sentence=f"Declined requirement #{req.number}. The reason:", detail=req.status_reason))
     if req.said_by != actor.user_id:
         client.chat_postMessage(channel=req.said_by, **render_message(
-            "req_status.yml.j2", sentence=f"<@{actor.user_id}> declined your requirement #{req.number}. The reason:",
+            "req_status.yml.j2", sentence=[Person(actor.user_id), f" declined your requirement #{req.number}. The reason:"],
             detail=f"{req.status_reason} (you asked: {req.statement[:200]})"))
 
 

@@ -155,9 +155,10 @@ def test_the_gate_refuses_agreement_with_every_gap_and_waivers_need_the_role(sla
     assert "1 gap in what underpins it" in text_of(refusal) and "(availability)" in text_of(refusal)
     slack.click(Action.COVER_UPGRADE, message=refusal, user=ALICE)
     modal = sandbox.open_modal(team, ALICE)
-    title = next(b for b in modal.view["blocks"] if b.get("block_id") == Block.COV_TITLE)["element"]["initial_value"]
-    assert title.startswith("Upgrade what underpins Availability of Acme Payroll before Acme Retail's SLA starts")
-    assert slack.submit(modal, {Block.COV_DUE: "2026-03-01"}).errors == {Block.COV_DUE: "The due date has passed; choose today or later."}
+    title = next(b for b in modal.view["blocks"] if b.get("block_id") == Block.COV_TITLE)["hint"]["text"]
+    assert title.startswith("For example: Upgrade what underpins Availability of Acme Payroll before Acme Retail's SLA")
+    assert slack.submit(modal, {Block.COV_DUE: "2026-03-01", Block.COV_TITLE: "Raise it"}).errors == {
+        Block.COV_DUE: "The due date has passed; choose today or later."}
     assert slack.submit(modal, {Block.COV_DUE: "2026-03-20", Block.COV_TITLE: "Raise Carrier X availability to 99.99%"}).ok
     with Session(db.engine) as s:
         [action] = s.exec(select(ActionRow)).all()

@@ -78,18 +78,20 @@ def test_managerial_interview_follows_the_role_and_the_chosen_topics(slack, sand
     assert [(r.category, r.metric, r.target) for r in reqs] == [
         ("other", None, None),
         ("availability", "service_hours", "Mon-Fri 08:00-18:00 Europe/London"),
-        ("other", "outage_cost", "20,000 EUR"),
+        ("other", "outage_cost", "20,000 EUR an hour"),
+        ("other", None, None),
         ("availability", "availability", "99.95%"),
     ]
-    availability = reqs[3]
-    assert availability.statement == "Payslips out on time, every time"
+    assert reqs[3].statement == "What good looks like: Payslips out on time, every time"
+    availability = reqs[4]
+    assert availability.statement == "Available 99.95% of the time, monthly."
     assert (availability.period, availability.service_hours) == ("monthly", "Mon-Fri 08:00-18:00 Europe/London")
     assert {(r.said_by, r.said_role, r.created_by, r.source, r.status) for r in reqs} == {
         (CAROL, "managerial", CAROL, "form", "captured")}
-    assert [r.number for r in reqs] == [1, 2, 3, 4]
+    assert [r.number for r in reqs] == [1, 2, 3, 4, 5]
 
     confirmation = text_of(sandbox.last_ephemeral(CAROL))
-    assert "Recorded 4 requirements for Payroll (Acme Retail)" in confirmation
+    assert "Recorded 5 requirements for Payroll (Acme Retail)" in confirmation
     assert "Published comparables for `99.95%`:" in confirmation and "/slm benchmark availability" in confirmation
     assert "Confirm with requester" not in confirmation  # she is the requester
 

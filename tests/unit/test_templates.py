@@ -58,7 +58,7 @@ def test_party_view():
 def test_help_and_errors():
     assert len(SUBCOMMANDS) >= 5
     assert_valid_blocks(help_message(unknown=EVIL))
-    assert_valid_blocks(render_message("error.yml.j2", text=EVIL * 30, ours=True))
+    assert_valid_blocks(render_message("error.yml.j2", parts=[EVIL * 30], ours=True))
     assert_valid_blocks(render_message("map_unknown.yml.j2", asked=EVIL, known=[EVIL] * 40))
 
 
@@ -67,7 +67,7 @@ def test_forms():
     parties = [party(i, kind) for i, kind in enumerate(list(PartyKind) * 30)]
     groups = [(k, [p for p in parties if p.kind == k.value]) for k in PartyKind]
     assert_valid_blocks(render("link_form.yml.j2", services=services, party_groups=groups, service_id=3,
-                               activities=["a", "b"], private_metadata="{}"), view=True)
+                               activities=["a", "b"], other="other", private_metadata="{}"), view=True)
     assert_valid_blocks(render("service_form.yml.j2", name=EVIL[:100], private_metadata="{}"), view=True)
     assert_valid_blocks(render("party_form.yml.j2", kinds=list(PartyKind), kind=PartyKind.SUPPLIER, name=EVIL[:100],
                                contact_blocks={r: f"b{r}" for r in ContactRole}, private_metadata="{}"), view=True)
@@ -175,7 +175,7 @@ def agreement_row(**kw):
 
 def test_agreement_messages_and_forms():
     a = agreement_row()
-    assert_valid_blocks(render_message("agreement_headline.yml.j2", agreement=a, kind_label="SLA",
+    assert_valid_blocks(render_message("agreement_headline.yml.j2", agreement=a, kind_label="SLA", upgrades=[],
                                        counterparty_label="Customer", counterparty=EVIL, services=[EVIL] * 30,
                                        status_line="negotiating (v7)", review_month="April", targets=[1] * 40,
                                        signatures={"provider": "U1"}, open=True, waived=3,
@@ -186,7 +186,7 @@ def test_agreement_messages_and_forms():
                                content=content, document="x", document_sha256="a" * 64, created_at=NOW, created_by="U1")
     assert_valid_blocks(render_message("agreement_version.yml.j2", version=version, name=EVIL,
                                        unanswered=[requirement(n) for n in range(1, 40)], warning=EVIL * 30))
-    assert_valid_blocks(render_message("agreement_agreed.yml.j2", now_agreed=False, number=3, who="<@U1>", active=False,
+    assert_valid_blocks(render_message("agreement_agreed.yml.j2", now_agreed=False, number=3, who=["U1"], active=False,
                                        start="2026-04-01", user="U1", side_label="provider", waiting_for=EVIL, sha="a" * 64))
     doc = (EVIL + "\n\n| a | b |\n|---|---|\n| " + EVIL + " | x |\n") * 200
     assert_valid_blocks(render_message("agreement_show.yml.j2", name=EVIL, number=3, author="U1", sha="a" * 64,
@@ -238,7 +238,7 @@ def test_many_parties_still_make_a_valid_link_form():
     parties = [party(i, kind) for i, kind in enumerate(list(PartyKind) * 80)]
     groups = [(k, [p for p in parties if p.kind == k.value][: OPTIONS_LIMIT // 3]) for k in PartyKind]
     view = render("link_form.yml.j2", services=[service(i) for i in range(100)], party_groups=groups, service_id=None,
-                  activities=["a"], private_metadata="{}")
+                  activities=["a"], other="other", private_metadata="{}")
     assert_valid_blocks(view, view=True)
     options = sum(len(g["options"]) for b in view["blocks"] if b.get("block_id") == "link_party"
                   for g in b["element"]["option_groups"])
