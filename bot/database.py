@@ -33,15 +33,7 @@ class Database:
         if db_path and db_path != ":memory:":
             Path(db_path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
+        _sqlite_transactions(engine)
         return engine
 
     @contextmanager
@@ -78,3 +70,26 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """SQLAlchemy's documented recipe for pysqlite ("Transactions with SQLite and the sqlite3 driver").
+
+    Left to itself, pysqlite begins a transaction only before an INSERT, UPDATE or DELETE: reads run outside
+    any transaction (so a row read to be locked is not locked), and a SAVEPOINT that is the first write
+    commits on release, out of reach of the outer rollback. Here pysqlite's own transaction handling is
+    off and every unit of work starts with BEGIN IMMEDIATE: it takes the write lock at once, so two units
+    of work that read and then write one after the other instead of both reading stale rows.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # pysqlite emits no BEGIN (nor COMMIT before DDL) of its own
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
