@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 from slack_sdk.webhook import WebhookClient
 
@@ -60,8 +61,23 @@ def report(error: Exception, body: dict, client, context, ack) -> None:
         log.exception("could not tell the user about the error")
 
 
+def _listener_key(body: dict) -> str:
+    """The ids a listener would be registered under; never anything a person typed."""
+    view = body.get("view") if isinstance(body.get("view"), dict) else {}
+    actions = body.get("actions") if isinstance(body.get("actions"), list) else []
+    first = actions[0] if actions and isinstance(actions[0], dict) else {}
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    key = body.get("callback_id") or view.get("callback_id") or first.get("action_id") or body.get("action_id") \
+        or event.get("type")
+    return str(key)[:100]
+
+
 def on_error(error: Exception, body: dict, response: BoltResponse | None, logger: logging.Logger) -> BoltResponse | None:
-    """Bolt's last resort, for failures outside listeners (middleware)."""
+    """Bolt's last resort, for failures outside listeners (middleware), and for requests no listener takes."""
+    if isinstance(error, BoltUnhandledRequestError):  # logged by what it was, never with its body
+        log.info("no listener for a %s request (%s)", body.get("type") or body.get("command") or "Slack",
+                 _listener_key(body))
+        return error.current_response
     message = _message(error)
     url = _response_url(body)
     if url:
