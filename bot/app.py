@@ -31,6 +31,7 @@ from bot.agreements import DocSettings
 from bot.benchmarks import BenchmarkLibrary, load_benchmarks
 from bot.clock import Clock
 from bot.database import Database
+from bot.health import HealthCheck
 from bot.settings import Settings
 from bot.slack_requests import Refused, bolt_request, is_ssl_check, read_body, verified_text
 
@@ -139,11 +140,10 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
         bolt_response = await run_in_threadpool(bolt.dispatch, slack_request)
         return to_starlette_response(bolt_response)
 
+    health = HealthCheck(deps.db.ping)
+
     async def healthz(_request: Request):
-        try:
-            await run_in_threadpool(deps.db.ping)
-        except Exception as exc:  # the load balancer needs a 503, not a stack trace
-            log.warning("health check failed: %s", exc)
+        if not await health.database_answers():
             return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
         return JSONResponse({"ok": True, "mode": "sandbox" if deps.settings.sandbox else "slack"})
 
