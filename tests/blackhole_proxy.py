@@ -29,16 +29,22 @@ class BlackholeProxy:
     def forward(self) -> None:
         self._forwarding.set()
 
+    def drop_connections(self) -> None:
+        """Cut every connection made so far, as a database restart does; new ones are forwarded as before."""
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            except OSError:
+                pass
+
     def close(self) -> None:
         self._closed.set()
         self._forwarding.set()
         self._listener.close()
-        with self._lock:
-            for sock in self._sockets:
-                try:
-                    sock.close()
-                except OSError:
-                    pass
+        self.drop_connections()
 
     def _track(self, sock: socket.socket) -> socket.socket:
         with self._lock:

@@ -126,6 +126,11 @@ def test_a_silent_postgres_is_told_in_time_and_recovers(harness_clean, sandbox, 
         assert slack.command("map").ok
         assert DATABASE not in text_of(sandbox.last_ephemeral(ALICE))
 
+        proxy.drop_connections()  # the database restarted: every pooled connection is broken, and replaced unseen
+        sandbox.reset()
+        assert slack.command("map").ok
+        assert DATABASE not in text_of(sandbox.last_ephemeral(ALICE))
+
 
 def test_a_postgres_silent_from_the_start_is_told_in_time(harness_clean, sandbox, postgres):
     proxy, url = postgres
