@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.app import Deps, create_bolt_app, create_http_app
 from bot import database as database_module
@@ -39,7 +40,7 @@ NO_TLS = ssl.create_default_context()  # plain HTTP here; one context shared spa
 
 @contextmanager
 def bot_on(harness, url: str):
-    """The bot on its own port and its own Database at `url`; yields (driver, base_url)."""
+    """The bot on its own port and its own Database at `url`; yields (driver, base_url, database)."""
     db = Database(url)
     executor = TrackedExecutor()
     deps = Deps(settings=harness.deps.settings, db=db, clock=harness.clock)
@@ -48,7 +49,7 @@ def bot_on(harness, url: str):
         with serving(app) as base_url:
             driver = SlackDriver(harness.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET,
                                  wait_idle=executor.wait_idle)
-            yield driver, base_url
+            yield driver, base_url, db
             driver.http.close()
     finally:
         db.dispose()
@@ -107,7 +108,7 @@ def postgres(database):
 
 def test_a_silent_postgres_is_told_in_time_and_recovers(harness_clean, sandbox, postgres):
     proxy, url = postgres
-    with bot_on(harness_clean, url) as (slack, base_url):
+    with bot_on(harness_clean, url) as (slack, base_url, _db):
         assert slack.command("map").ok  # the pool now holds connections made while the database answered
         slack.command("service add Payroll")
         assert httpx.get(f"{base_url}/healthz", verify=NO_TLS).status_code == 200
@@ -135,7 +136,7 @@ def test_a_silent_postgres_is_told_in_time_and_recovers(harness_clean, sandbox, 
 def test_a_postgres_silent_from_the_start_is_told_in_time(harness_clean, sandbox, postgres):
     proxy, url = postgres
     proxy.go_silent()  # not one connection has been made: each attempt waits out the connect timeout
-    with bot_on(harness_clean, url) as (slack, base_url):
+    with bot_on(harness_clean, url) as (slack, base_url, _db):
         assert_told_in_time(slack, sandbox, "map")
         answers = healthz_at_once(base_url, callers=10)
         assert {status for status, _ in answers} == {503}
@@ -169,10 +170,27 @@ def test_a_statement_never_outlives_its_deadline(postgres, monkeypatch):
         db.dispose()
 
 
+def test_an_exhausted_pool_is_told_in_time(harness_clean, sandbox, database):
+    """Every connection is in use (a slow unit of work in each): the next person waits only the pool timeout."""
+    with bot_on(harness_clean, database.url) as (slack, _base_url, db):
+        held = []
+        try:
+            while True:
+                held.append(db.engine.raw_connection())
+        except PoolTimeout:
+            pass
+        try:
+            assert_told_in_time(slack, sandbox, "map")
+        finally:
+            for conn in held:
+                conn.close()
+        assert slack.command("map").ok
+
+
 def test_a_locked_sqlite_database_is_told_in_time_and_recovers(harness_clean, sandbox, database):
     if not database.is_sqlite:
         pytest.skip("SQLite's write lock; PostgreSQL is tested through the proxy above")
-    with bot_on(harness_clean, database.url) as (slack, base_url):
+    with bot_on(harness_clean, database.url) as (slack, base_url, _db):
         assert slack.command("map").ok
         holder = sqlite3.connect(make_url(database.url).database, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock, and keeps it
