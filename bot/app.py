@@ -13,25 +13,28 @@ from zoneinfo import ZoneInfo
 from functools import cached_property
 
 from slack_bolt import App
-from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.agreements import DocSettings
 from bot.benchmarks import BenchmarkLibrary, load_benchmarks
 from bot.clock import Clock
 from bot.database import Database
+from bot.health import HealthCheck
 from bot.settings import Settings
 from bot.slack_retries import within_trigger_life
+from bot.slack_requests import Refused, bolt_request, is_ssl_check, read_body, verified_text
 
 log = logging.getLogger(__name__)
 
@@ -92,15 +95,31 @@ def create_web_client(settings: Settings) -> WebClient:
     )
 
 
+def slack_library_logger() -> logging.Logger:
+    """The logger Bolt writes to, and Slack's SDK held at INFO or above whatever LOG_LEVEL says.
+
+    At DEBUG both write out whole requests and answers (what a person typed in a command or a modal, what
+    the bot posted back); nothing a person typed belongs in the log.
+    """
+    floor = max(logging.INFO, logging.getLogger().getEffectiveLevel())
+    logging.getLogger("slack_sdk").setLevel(floor)
+    logger = logging.getLogger("slm-bot.slack")
+    logger.setLevel(floor)
+    return logger
+
+
 def create_bolt_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
     import handlers  # the listeners register themselves
 
-    secret = deps.settings.signing_secret
     app = App(
         client=create_web_client(deps.settings),
-        signing_secret=secret,
-        # Socket Mode without a signing secret: requests come over the socket, and /slack/events is not served.
-        request_verification_enabled=secret is not None,
+        signing_secret=deps.settings.signing_secret,
+        # /slack/events checks each request's signature on its raw bytes before Bolt sees it (bot/slack_requests.py);
+        # requests over Socket Mode come through the app-level token's own connection.
+        request_verification_enabled=False,
+        # An unhandled request goes to handlers/errors.on_error, which logs what it was without its body.
+        raise_error_for_unhandled_request=True,
+        logger=slack_library_logger(),
         name="slm-bot",
         # Slack wants an answer within three seconds: each listener acks first (a modal's inline errors travel
         # in that answer), and its slower work (posting threads, uploading documents) finishes in the executor.
@@ -117,18 +136,25 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
     """`sandbox`: the Slack stand-in to serve. Its page (which acts as anyone) comes with it in sandbox mode only,
     unless `sandbox_page` says otherwise (the test harness, a Slack-mode app wired to the stand-in)."""
     bolt = bolt_app or create_bolt_app(deps)
+    verifier = SignatureVerifier(deps.settings.signing_secret) if deps.settings.signing_secret else None
 
     async def slack_events(request: Request):
-        body = await request.body()
+        try:
+            raw = await read_body(request)
+            if is_ssl_check(raw):
+                return Response(status_code=200)
+            slack_request = bolt_request(verified_text(raw, request, verifier), request)
+        except Refused as refused:
+            log.info("refused a request to /slack/events: %s", refused.reason)
+            return JSONResponse({"error": refused.reason}, status_code=refused.status)
         # Bolt's listeners are synchronous; run them off the event loop so the server keeps answering.
-        bolt_response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        bolt_response = await run_in_threadpool(bolt.dispatch, slack_request)
         return to_starlette_response(bolt_response)
 
+    health = HealthCheck(deps.db.ping)
+
     async def healthz(_request: Request):
-        try:
-            await run_in_threadpool(deps.db.ping)
-        except Exception as exc:  # the load balancer needs a 503, not a stack trace
-            log.warning("health check failed: %s", exc)
+        if not await health.database_answers():
             return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
         return JSONResponse({"ok": True, "mode": "sandbox" if deps.settings.sandbox else "slack"})
 

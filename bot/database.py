@@ -2,22 +2,61 @@
 
 SQLite (the default) runs in WAL mode with foreign keys on; PostgreSQL is reached
 through psycopg 3. Every table carries `team_id`, and every query filters on it.
+
+A database that stops answering must not hang the bot: Slack wants every answer within three seconds, and
+a person is better told "try again in a minute" than left waiting. So no wait on the database is open-ended:
+a connection is made within CONNECT_TIMEOUT, a pooled one must answer a ping within PING_TIMEOUT before it is
+lent out, no statement runs past STATEMENT_TIMEOUT, a free connection is waited for at most POOL_TIMEOUT, and
+on SQLite a lock held by another writer is waited for at most SQLITE_BUSY_TIMEOUT. Any of these failing raises
+an error that `unavailable()` recognises. Migrations have no statement timeout: a large table may take longer.
 """
 from __future__ import annotations
 
+import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from bot.db_deadlines import CallDeadlines
 
 MIGRATIONS_DIR = Path(models.__file__).parent / "migrations"
+
+CONNECT_TIMEOUT = 2  # seconds; libpq's smallest
+PING_TIMEOUT = 1.0  # a pooled connection's "SELECT 1" before it is lent out
+STATEMENT_TIMEOUT = 5.0  # the server cancels a statement after this; we give up on its answer a second later
+POOL_TIMEOUT = 1.0  # waiting for a free connection when all are in use
+SQLITE_BUSY_TIMEOUT = 2.0  # waiting for another writer's lock on SQLite
+POOL_SIZE, MAX_OVERFLOW = 5, 5
+SQLITE_UNAVAILABLE = ("database is locked", "database table is locked", "unable to open database", "disk I/O error")
+
+_deadlines = CallDeadlines()
+
+
+class DatabaseUnavailable(Exception):
+    """The database did not answer in time."""
+
+
+def unavailable(error: BaseException | None) -> bool:
+    """Whether `error` (or what caused it) says the database cannot be reached or did not answer in time."""
+    for _ in range(5):
+        if error is None:
+            return False
+        if isinstance(error, (exc.TimeoutError, DatabaseUnavailable)):
+            return True
+        if isinstance(error, exc.OperationalError):
+            if isinstance(error.orig, sqlite3.OperationalError):  # also "no such table" and other mistakes of ours
+                return any(reason in str(error.orig) for reason in SQLITE_UNAVAILABLE)
+            return True  # psycopg: the connection failed or broke, or a statement was cancelled
+        error = error.__cause__ or error.__context__
+    return False
 
 
 class Database:
@@ -26,22 +65,20 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self.engine = self._create_engine(url)
 
-    def _create_engine(self, url: str) -> Engine:
+    def _create_engine(self, url: str, *, for_migrations: bool = False) -> Engine:
+        # hide_parameters: a failed statement's error (and so the log) never carries the values a person typed.
         if not self.is_sqlite:
-            return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+            engine = create_engine(url, hide_parameters=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW,
+                                   pool_timeout=POOL_TIMEOUT, connect_args=_postgres_connect_args(url, for_migrations))
+            _postgres_deadlines(engine, statements=not for_migrations)
+            return engine
         db_path = make_url(url).database
-        if db_path and db_path != ":memory:":
+        on_disk = bool(db_path) and db_path != ":memory:"
+        if on_disk:
             Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
+        engine = create_engine(url, hide_parameters=True, **({"pool_timeout": POOL_TIMEOUT} if on_disk else {}),
+                               connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT})
+        _sqlite_transactions(engine)
         return engine
 
     @contextmanager
@@ -55,18 +92,32 @@ class Database:
                 session.rollback()
                 raise
 
-    def alembic_config(self) -> Config:
+    def alembic_config(self, engine: Engine | None = None) -> Config:
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
-        cfg.attributes["engine"] = self.engine
+        cfg.attributes["engine"] = engine or self.engine
         return cfg
 
+    @contextmanager
+    def _migration_engine(self) -> Iterator[Engine]:
+        """PostgreSQL: an engine without the statement timeout. SQLite: the one engine (an in-memory one is per engine)."""
+        if self.is_sqlite:
+            yield self.engine
+            return
+        engine = self._create_engine(self.url, for_migrations=True)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
     def migrate(self, revision: str = "head") -> None:
-        command.upgrade(self.alembic_config(), revision)
+        with self._migration_engine() as engine:
+            command.upgrade(self.alembic_config(engine), revision)
 
     def downgrade(self, revision: str = "base") -> None:
-        command.downgrade(self.alembic_config(), revision)
+        with self._migration_engine() as engine:
+            command.downgrade(self.alembic_config(engine), revision)
 
     def table_names(self) -> list[str]:
         return [t.name for t in SQLModel.metadata.sorted_tables]
@@ -78,3 +129,103 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """SQLAlchemy's documented recipe for pysqlite ("Transactions with SQLite and the sqlite3 driver").
+
+    Left to itself, pysqlite begins a transaction only before an INSERT, UPDATE or DELETE: reads run outside
+    any transaction (so a row read to be locked is not locked), and a SAVEPOINT that is the first write
+    commits on release, out of reach of the outer rollback. Here pysqlite's own transaction handling is
+    off and every unit of work starts with BEGIN IMMEDIATE: it takes the write lock at once, so two units
+    of work that read and then write one after the other instead of both reading stale rows.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # pysqlite emits no BEGIN (nor COMMIT before DDL) of its own
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _postgres_connect_args(url: str, for_migrations: bool) -> dict:
+    """libpq's own limits: on connecting, on a dead peer (keepalives, unacknowledged sends), on each statement.
+
+    A value given in DATABASE_URL's query string wins; the statement timeout is added to its `options`.
+    """
+    given = make_url(url).query
+    args = {"connect_timeout": CONNECT_TIMEOUT, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3,
+            "keepalives_count": 3, "tcp_user_timeout": int((STATEMENT_TIMEOUT + 1) * 1000)}
+    args = {name: value for name, value in args.items() if name not in given}
+    if not for_migrations:
+        options = given.get("options", "")
+        options = " ".join(options) if isinstance(options, tuple) else options
+        args["options"] = f"{options} -c statement_timeout={int(STATEMENT_TIMEOUT * 1000)}".strip()
+    return args
+
+
+def _postgres_deadlines(engine: Engine, *, statements: bool) -> None:
+    """Every wait on PostgreSQL gets a deadline of our own (bot/db_deadlines.py), and a pooled connection is pinged
+    before it is lent out: one that does not answer in PING_TIMEOUT fails the checkout at once (rather than
+    trying a new connection, which would wait CONNECT_TIMEOUT more); one that is merely broken (the server
+    restarted) is replaced, as SQLAlchemy's pool_pre_ping would.
+    """
+    statement_deadline = STATEMENT_TIMEOUT + 1
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect, _record, cargs, cparams):
+        conn = dialect.connect(*cargs, **cparams)  # psycopg's own connect_timeout bounds this
+        _deadlines.arm(conn, statement_deadline)  # SQLAlchemy's first queries on a new connection
+        return conn
+
+    @event.listens_for(engine, "connect")
+    def _connected(dbapi_conn, record):
+        _deadlines.disarm(dbapi_conn)
+        record.info["unpinged"] = True  # just made: no need to ping it
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn, record, _proxy):
+        if record.info.pop("unpinged", False):
+            return
+        started = time.monotonic()
+        _deadlines.arm(dbapi_conn, PING_TIMEOUT)
+        try:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        except engine.dialect.loaded_dbapi.Error as err:
+            if time.monotonic() - started >= PING_TIMEOUT:
+                raise DatabaseUnavailable(f"the database did not answer within {PING_TIMEOUT:g} s") from err
+            raise exc.InvalidatePoolError() from err  # broken: SQLAlchemy connects afresh, once
+        finally:
+            _deadlines.disarm(dbapi_conn)
+
+    def _dbapi(conn):  # an invalidated Connection would reconnect if asked for its DBAPI connection
+        return None if conn.closed or conn.invalidated else conn.connection.dbapi_connection
+
+    def _arm(conn, *_args):
+        if (dbapi_conn := _dbapi(conn)) is not None:
+            _deadlines.arm(dbapi_conn, statement_deadline)
+
+    def _disarm(conn, *_args):
+        _deadlines.disarm(_dbapi(conn))
+
+    if statements:
+        event.listen(engine, "before_cursor_execute", _arm)
+        event.listen(engine, "after_cursor_execute", _disarm)
+        event.listen(engine, "commit", _arm)  # until the connection is back in the pool
+        event.listen(engine, "rollback", _arm)
+    event.listen(engine, "reset", lambda dbapi_conn, *_: _deadlines.arm(dbapi_conn, statement_deadline))
+    for done in ("checkin", "invalidate", "close", "close_detached"):
+        event.listen(engine, done, lambda dbapi_conn, *_: dbapi_conn is not None and _deadlines.disarm(dbapi_conn))
+
+    @event.listens_for(engine, "handle_error")
+    def _failed(context):
+        if context.connection is not None:
+            _disarm(context.connection)

@@ -1,4 +1,4 @@
-"""Two replicas at the same moment: both sides agreeing at once still make the agreement agreed (PostgreSQL)."""
+"""Transactions: two replicas agreeing at once still make the agreement agreed; a failed unit of work leaves nothing."""
 from __future__ import annotations
 
 import threading
@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot import agreements, coverage, members, service_map
 from bot.context import Actor
-from models import Agreement, ContactRole, Signoff
+from models import Agreement, ContactRole, Service, Signoff
 from tests.conftest import START
 
 DOCS = agreements.DocSettings(provider_name="IT", templates_dir=None)
@@ -16,8 +16,6 @@ DOCS = agreements.DocSettings(provider_name="IT", templates_dir=None)
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_both_sides_agreeing_at_once(db, team, attempt):
-    if db.is_sqlite:
-        pytest.skip("SQLite has one writer at a time; the race needs PostgreSQL's concurrent transactions")
     sm = Actor(team_id=team, user_id="U0ALICE", roles=frozenset({"admin", "service_manager"}), now=START)
     carol = Actor(team_id=team, user_id="U0CAROL", roles=frozenset(), now=START)
     with db.session() as s:
@@ -45,7 +43,10 @@ def test_both_sides_agreeing_at_once(db, team, attempt):
             with db.session() as s:
                 row = agreements.get(s, team, agreement_id)
                 s.exec(select(Agreement.id)).all()  # a read before the race, as a request does
-                barrier.wait()
+                try:
+                    barrier.wait(timeout=0.5)  # both have read: the race is on
+                except threading.BrokenBarrierError:
+                    pass  # SQLite: the other waits in BEGIN IMMEDIATE until this unit of work commits
                 agreements.agree(s, actor, row, 2)
         except Exception as err:  # noqa: BLE001
             errors.append(err)
@@ -60,3 +61,22 @@ def test_both_sides_agreeing_at_once(db, team, attempt):
         row = agreements.get(s, team, agreement_id)
         assert (row.agreed_version, row.status) == (2, "active")
         assert len(s.exec(select(Signoff)).all()) == 2
+
+
+def test_a_savepoint_then_an_error_leaves_nothing(db, team):
+    """A savepoint that is the first write of a unit of work belongs to it: the unit's rollback undoes it."""
+    sm = Actor(team_id=team, user_id="U0ALICE", roles=frozenset({"admin"}), now=START)
+    with pytest.raises(RuntimeError):
+        with db.session() as s:
+            service_map.add_service(s, sm, name="Payroll")  # its insert runs in a savepoint
+            raise RuntimeError("the rest of the unit of work failed")
+    with db.session() as s:
+        assert s.exec(select(Service)).all() == []
+
+
+def test_sqlite_keeps_wal_and_foreign_keys(db):
+    if not db.is_sqlite:
+        pytest.skip("SQLite pragmas")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
