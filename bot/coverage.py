@@ -6,6 +6,7 @@ is agreed, waivers, upgrade actions, and notices when cover is lost.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -72,10 +73,17 @@ def _content_calendar(content: dict, name: str | None) -> ClockCalendar:
     found = next((c for c in content.get("calendars", []) if c["name"] == name), None) if name else None
     if found is None:
         return CALENDAR_24X7_UTC
-    country, _, subdiv = (found.get("holidays") or "").partition("-")
-    return ClockCalendar(hours=parsing.parse_service_hours(found["hours"]), holidays_country=country or None,
-                         holidays_subdiv=subdiv or None,
-                         closures=frozenset(date.fromisoformat(d) for d in found.get("closures", [])), name=name)
+    return _clock_calendar(name, found["hours"], found.get("holidays") or "", frozenset(found.get("closures", [])))
+
+
+@functools.lru_cache(maxsize=64)
+def _clock_calendar(name: str, hours: str, holidays: str, closures: frozenset[str]) -> ClockCalendar:
+    """One calendar object for equal descriptions, so the days and timeline it has worked out are reused by every
+    target and every check that runs in it (a calendar is an immutable value)."""
+    country, _, subdiv = holidays.partition("-")
+    return ClockCalendar(hours=parsing.parse_service_hours(hours), holidays_country=country or None,
+                         holidays_subdiv=subdiv or None, closures=frozenset(date.fromisoformat(d) for d in closures),
+                         name=name)
 
 
 def _spec_from_content(t: dict, content: dict, label: str) -> TargetSpec:
