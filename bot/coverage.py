@@ -271,12 +271,19 @@ def sla_target(session: Session, team_id: str, target_id: int) -> tuple[Target, 
     return target, session.get(Agreement, target.agreement_id)
 
 
-def waive(session: Session, actor: Actor, target_id: int, key: str, reason: str | None) -> Waiver:
-    """A service manager accepts one gap, with a written reason; the waiver is shown on the SLA and counted."""
+def waiver_reason(actor: Actor, reason: str | None) -> str:
+    """What the waive form itself can be told, before any cover is checked: who may waive, and that a reason is
+    given."""
     require(actor, Capability.WAIVE_GAP)
     why = text.line(reason, 2000)
     if not why:
         raise InvalidInput({"reason": "Say why this gap is acceptable; it is kept with the SLA."})
+    return why
+
+
+def waive(session: Session, actor: Actor, target_id: int, key: str, reason: str | None) -> Waiver:
+    """A service manager accepts one gap, with a written reason; the waiver is shown on the SLA and counted."""
+    why = waiver_reason(actor, reason)
     target, agreement = sla_target(session, actor.team_id, target_id)
     found = check_one(session, target, agreement, at=actor.at())
     gap = found.finding(key)

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from bot import agreements, targets, workspace_settings
 from bot.scheduler import run_all_once
-from messages.ids import Action, Callback
-from models import Agreement, Calendar, CoverageState, Target, TargetLink
+from messages.ids import Action, Block, Callback
+from models import Agreement, Calendar, CoverageState, Target, TargetLink, Waiver
 from tests.conftest import START
 from tests.helpers import text_of
 from tests.slack.test_coverage import ALICE, CAROL, DOCS, agree_button, build_tree, make, sm_actor, world  # noqa: F401
@@ -121,3 +121,19 @@ def test_a_stored_result_is_used_until_an_input_changes(slack, sandbox, db, team
     shown = _tree(slack, sandbox)
     assert shown.count(MARKER) == still_stored
     assert "T1 P1 resolution" in shown and "(hours): Carrier X (UC) works Mon-Fri 09:00-17:00" in shown
+
+
+def test_the_waive_form_is_answered_before_the_gap_is_checked_again(slack, sandbox, db, team, world):
+    build_tree(slack, sandbox, team)
+    agree_button(sandbox, db, slack, CAROL)
+    slack.click(Action.COVER_WAIVE, message=sandbox.last_ephemeral(CAROL), user=ALICE)  # the hours gap of T1
+    modal = sandbox.open_modal(team, ALICE)
+    assert slack.submit(modal, {Block.COV_REASON: ""}).errors == {  # what the form can say, it says inline
+        Block.COV_REASON: "Say why this gap is acceptable; it is kept with the SLA."}
+    _closure_added(db, team, None)  # the gap's words change: another day nobody covers
+    outcome = slack.submit(modal, {Block.COV_REASON: "On-call covers it"})
+    assert outcome.ok and not outcome.errors  # the form closed at once; the check came after
+    told = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Nothing was waived" in told and "not there any more" in told
+    with Session(db.engine) as s:
+        assert s.exec(select(Waiver)).all() == []
