@@ -457,10 +457,12 @@ class AgreeResult:
     waiting_for: str | None  # the side still to agree, in words
 
 
-def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> AgreeResult:
+def agree(session: Session, actor: Actor, agreement: Agreement, number: int, checked: list | None = None) -> AgreeResult:
     """Record one side's agreement to version `number`; both sides on the same version make it the one in force.
 
     An SLA is refused while a target is not covered by what underpins it (bot.coverage.gate), unless waived.
+    ``checked``: its cover checked a moment ago in another unit of work, before the row lock (see the handler);
+    under the lock the gate uses each result only if its inputs, read afresh, are still the same.
     """
     from bot import coverage  # coverage reads agreements; the gate is the one place agreements reads coverage
 
@@ -488,7 +490,7 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int) -> 
     if not open_sides:
         who = next(iter(done.values()))
         raise DomainError(f"Your side already agreed to version {number} (", Person(who.user_id), ").")
-    coverage.gate(session, actor, agreement)
+    coverage.gate(session, actor, agreement, checked)
     side = open_sides[0]
     row = version(session, agreement, number)
     signoff = Signoff(team_id=actor.team_id, agreement_id=agreement.id, version=number, side=side,

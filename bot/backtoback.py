@@ -35,7 +35,7 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.backtoback_calc import chain_finish, combined_availability, sample_starts, unit_basis
+from bot.backtoback_calc import combined_availability, sample_starts, tightest_ticket, unit_basis
 from bot.calendars import CALENDAR_24X7_UTC, Calendar, Uncovered, uncovered
 from bot.parsing import Duration, Quantity, format_duration, format_percentage, format_quantity, format_service_hours
 
@@ -289,15 +289,9 @@ def _time_findings(sla: TargetSpec, term: Term, legs: list[Leg], ignored: list[L
     clocks = [[(leg.target.calendar, leg.target.duration) for leg in stage] for stage in stages]
     samples = sample_starts(sla.calendar, term.start, term.end, [leg.target.calendar for leg in legs],
                             policy.sample_weeks, timedelta(minutes=policy.sample_step.minutes))
-    tightest = None
-    for start in samples:
-        due = sla.calendar.deadline(start, sla.duration)
-        finish, slowest = chain_finish(start, clocks, policy.handoff, sla.calendar)  # type: ignore[arg-type]
-        # Strictly less: of equally tight tickets, the earliest is named.
-        if tightest is None or due - finish < tightest[0]:
-            tightest = (due - finish, start, due, finish, slowest)
-    assert tightest is not None  # sample_weeks >= 1, so the term's first day is always sampled
-    spare, start, due, finish, slowest = tightest
+    # sample_weeks >= 1, so the term's first day is always sampled
+    spare, start, due, finish, slowest = tightest_ticket(samples, sla.calendar, sla.duration, clocks,  # type: ignore[arg-type]
+                                                         policy.handoff)
 
     zone = ZoneInfo(sla.calendar.tz)
     ticket = f"a {sla.level}" if sla.level else "a ticket"

@@ -11,6 +11,7 @@ Pure domain logic: standard library, ``zoneinfo``, ``bot.calendars`` and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, localcontext
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.calendars import Calendar
 from bot.parsing import Duration
 
-__all__ = ["sample_starts", "chain_finish", "combined_availability", "unit_basis"]
+__all__ = ["sample_starts", "chain_finish", "tightest_ticket", "combined_availability", "unit_basis"]
 
 UTC = timezone.utc
 _ONE_DAY = timedelta(days=1)
@@ -34,6 +35,18 @@ _ONE_MINUTE = timedelta(minutes=1)
 def sample_starts(
     sla_calendar: Calendar, first: date, last: date, calendars: Sequence[Calendar], weeks: int, step: timedelta
 ) -> list[datetime]:
+    """Start instants (UTC, sorted) at which to simulate a ticket over the term [first, last]: see _sample_starts.
+
+    Remembered for the last few sets of calendars, since every target of an SLA whose legs share calendars
+    samples the same instants (calendars are immutable values, so equal ones give equal samples).
+    """
+    return list(_sample_starts(sla_calendar, first, last, tuple(calendars), weeks, step))
+
+
+@functools.lru_cache(maxsize=64)
+def _sample_starts(
+    sla_calendar: Calendar, first: date, last: date, calendars: tuple[Calendar, ...], weeks: int, step: timedelta
+) -> tuple[datetime, ...]:
     """Start instants (UTC, sorted) at which to simulate a ticket over the term [first, last].
 
     Every ``step`` over the first ``weeks`` weeks of the term (at least one)
@@ -65,7 +78,7 @@ def sample_starts(
             for opens, closes in cal.open_intervals(begin, end):
                 edges = (opens - _ONE_MINUTE, opens, closes - _ONE_MINUTE, closes)
                 samples.update(x for x in edges if begin <= x < end)
-    return sorted(samples)
+    return tuple(sorted(samples))
 
 
 def _clock_changes(zone_name: str, first: date, last: date) -> list[date]:
@@ -115,6 +128,61 @@ def chain_finish(
         now = max(ends)
         slowest.append(ends.index(now))
     return now, slowest
+
+
+def tightest_ticket(
+    samples: Sequence[datetime],
+    sla_calendar: Calendar,
+    sla_duration: Duration,
+    stages: Sequence[Sequence[tuple[Calendar, Duration]]],
+    handoff: Duration,
+) -> tuple[timedelta, datetime, datetime, datetime, list[int]]:
+    """Of tickets raised at ``samples`` (sorted), the one with least time to spare: (spare, start, due, finish,
+    slowest leg of each stage); of equally tight ones, the earliest. As if every sample were simulated.
+
+    Not every sample is simulated. Between two samples whose every step (the SLA's deadline, each leg's, each
+    hand-off) lies on the same piece of its calendar's map (``Calendar.deadline_piece``) and with the same
+    slowest leg in each stage, the due time and the finish each move with the start or stay put, so the time
+    to spare is a straight line there: its least is at one end. Runs are halved until their ends agree.
+    """
+    memo: dict[int, tuple[datetime, datetime, list[int], tuple]] = {}
+
+    def simulate(k: int) -> tuple[datetime, datetime, list[int], tuple]:
+        if k not in memo:
+            start = samples[k]
+            due, due_piece = sla_calendar.deadline_piece(start, sla_duration)
+            now, pieces, slowest = start, [due_piece], []
+            for i, stage in enumerate(stages):
+                if i:
+                    now, piece = sla_calendar.deadline_piece(now, handoff)
+                    pieces.append(piece)
+                ends = []
+                for cal, duration in stage:
+                    end, piece = cal.deadline_piece(now, duration)
+                    ends.append(end)
+                    pieces.append(piece)
+                now = max(ends)
+                slowest.append(ends.index(now))
+            memo[k] = (due, now, slowest, (tuple(pieces), tuple(slowest)))
+        return memo[k]
+
+    ends_kept: set[int] = set()
+    runs = [(0, len(samples) - 1)]
+    while runs:
+        lo, hi = runs.pop()
+        if hi - lo <= 1 or simulate(lo)[3] == simulate(hi)[3]:
+            ends_kept.update((lo, hi))
+        else:
+            mid = (lo + hi) // 2
+            runs += [(lo, mid), (mid, hi)]
+    tightest = None
+    for k in sorted(ends_kept):
+        due, finish, slowest, _ = simulate(k)
+        # Strictly less: of equally tight tickets, the earliest is named.
+        if tightest is None or due - finish < tightest[0]:
+            tightest = (due - finish, samples[k], due, finish, slowest)
+    assert tightest is not None, "no samples"
+    return tightest
 
 
 # --------------------------------------------------------------------------

@@ -22,7 +22,9 @@ Conventions:
   skipped hour is taken as the moment the clocks jump; on the fall-back day a
   window edge in the repeated hour is taken at its first occurrence.
 * Work is done day by day (never minute by minute), with each calendar
-  remembering the open intervals of the days it has already worked out.
+  remembering the open intervals of the days it has already worked out,
+  and laying them out end to end with their running total of open time
+  for business-minute deadlines, which are then two binary searches.
 
 Pure domain logic: standard library, ``zoneinfo``, ``holidays`` and
 ``bot.parsing`` only.
@@ -55,12 +57,18 @@ _MAX_CLOSED_RUN = 400
 # Per-calendar memory of worked-out days; cleared when full, which keeps a
 # long-running bot's memory bounded while back-to-back checks stay fast.
 _DAY_CACHE_LIMIT = 4096
+# Business-minute deadlines are answered from a timeline of open intervals laid out this many days at a time,
+# started afresh (bounding memory) when it grows past the limit or a question comes from before its first day.
+_TIMELINE_CHUNK_DAYS = 120
+_TIMELINE_MAX_DAYS = 3 * 366
 
 Interval = tuple[datetime, datetime]
 
 
 def _utc(dt: datetime, what: str = "datetime") -> datetime:
     """``dt`` as UTC, refusing naive datetimes (they name no single instant)."""
+    if type(dt) is datetime and dt.tzinfo is UTC:  # already UTC (what the check passes, many thousand times)
+        return dt
     if not isinstance(dt, datetime):
         raise TypeError(f"{what} must be a datetime, got {type(dt).__name__}")
     if dt.tzinfo is None or dt.utcoffset() is None:
@@ -157,6 +165,7 @@ class Calendar:
         object.__setattr__(self, "_zone", ZoneInfo(self.hours.tz))
         object.__setattr__(self, "_spans", tuple(tuple(s) for s in spans))
         object.__setattr__(self, "_day_cache", {})
+        object.__setattr__(self, "_timeline", None)
 
     @property
     def tz(self) -> str:
@@ -319,13 +328,74 @@ class Calendar:
             # Add in UTC: aware arithmetic in a local zone is wall-clock
             # arithmetic and would be an hour off across a DST change.
             return s + timedelta(minutes=duration.minutes)
-        remaining = timedelta(minutes=duration.minutes)
-        for a, b in self._intervals_from(s):
-            a = max(a, s)
-            if remaining <= b - a:
-                return a + remaining
-            remaining -= b - a
-        raise AssertionError("unreachable: _intervals_from never ends")  # pragma: no cover
+        return self._business_deadline(s, timedelta(minutes=duration.minutes))[0]
+
+    def deadline_piece(self, start: datetime, duration: Duration) -> tuple[datetime, object]:
+        """:meth:`deadline`, and which piece of its map from start to deadline ``start`` lies on.
+
+        Two starts whose pieces are equal, and every start between them, map alike: all by one shift (a clock
+        duration; business minutes started open in one interval and due in one interval) or all to one instant
+        (business minutes started while closed, before one opening). A business-days deadline makes no such
+        promise: its piece is the start itself. The back-to-back check uses this to skip the tickets between two
+        that map alike (see bot.backtoback_calc.tightest_ticket).
+        """
+        s = _utc(start, "start")
+        if duration.business and not duration.business_days:
+            return self._business_deadline(s, timedelta(minutes=duration.minutes))
+        return self.deadline(s, duration), ("clock" if not duration.business else s)
+
+    def _business_deadline(self, start: datetime, remaining: timedelta) -> tuple[datetime, object]:
+        """The instant by which ``remaining`` open time has passed since ``start`` (UTC), by two binary searches,
+        and its piece (see :meth:`deadline_piece`).
+
+        The back-to-back check asks this tens of thousands of times over the same few months, so the open
+        intervals are laid out once in a :class:`_Timeline` with their running total of open time, rather than
+        walked day by day on every call. The answer is the one walking the intervals gives.
+        """
+        line = self._timeline_for(start)
+        i = bisect.bisect_right(line.ends, start)  # the first interval still open after start
+        while i >= len(line.ends):
+            line = self._extend_timeline(line)
+            i = bisect.bisect_right(line.ends, start, lo=i)
+        a = max(line.starts[i], start)
+        target = line.before[i] + (a - line.starts[i]) + remaining  # open time from the timeline's first day
+        # The first interval whose end reaches the target; one ending exactly on it wins (a deadline on a
+        # closing time is that closing time).
+        j = bisect.bisect_left(line.before, target, lo=i + 1)
+        while j >= len(line.before):
+            line = self._extend_timeline(line)
+            j = bisect.bisect_left(line.before, target, lo=i + 1)
+        piece = (line.starts[i], start >= line.starts[i], line.starts[j - 1])  # started in, open or not, due in
+        return line.starts[j - 1] + (target - line.before[j - 1]), piece
+
+    def _timeline_for(self, instant: datetime) -> _Timeline:
+        line: _Timeline | None = self._timeline  # type: ignore[attr-defined]
+        if line is None or instant < line.begins or line.days > _TIMELINE_MAX_DAYS:
+            day = self._local_date(instant)
+            line = self._extend_timeline(_Timeline(day, self._local_minute(day, 0)))
+        return line
+
+    def _extend_timeline(self, line: _Timeline) -> _Timeline:
+        """``line`` with more local days laid out, made this calendar's; stops with the same error as a walk would
+        when the calendar never opens again. A new timeline, never changed once made: threads share calendars."""
+        longer = _Timeline(line.first, line.begins, line.next_day, list(line.starts), list(line.ends),
+                           list(line.before), line.closed_run)
+        for _ in range(_TIMELINE_CHUNK_DAYS):
+            intervals = self._day_intervals(longer.next_day)
+            if intervals:
+                longer.closed_run = 0
+            else:
+                longer.closed_run += 1
+                if longer.closed_run > _MAX_CLOSED_RUN:
+                    raise ValueError(f"calendar {self} has no open time for over a year after "
+                                     f"{longer.next_day - longer.closed_run * _DAY}")
+            for a, b in intervals:
+                longer.starts.append(a)
+                longer.ends.append(b)
+                longer.before.append(longer.before[-1] + (b - a))
+            longer.next_day += _DAY
+        object.__setattr__(self, "_timeline", longer)
+        return longer
 
     def _add_business_days(self, start: datetime, days: int) -> datetime:
         first = self.next_open(start)
@@ -350,6 +420,31 @@ class Calendar:
             if b <= target:
                 latest = b
         return latest
+
+
+@dataclass
+class _Timeline:
+    """A calendar's open intervals (UTC) from one local day on, each with the open time before it.
+
+    ``before`` has one more entry than the intervals: ``before[k]`` is the open time from ``first`` up to the
+    start of interval ``k``, and its last entry the total, so a deadline is found by bisecting it.
+    """
+
+    first: date
+    begins: datetime  # the first day's local midnight: nothing open before it is laid out
+    next_day: date = None  # type: ignore[assignment]  # the first local day not laid out yet
+    starts: list[datetime] = dataclasses.field(default_factory=list)
+    ends: list[datetime] = dataclasses.field(default_factory=list)
+    before: list[timedelta] = dataclasses.field(default_factory=lambda: [timedelta(0)])
+    closed_run: int = 0  # closed days in a row at the end
+
+    def __post_init__(self) -> None:
+        if self.next_day is None:
+            self.next_day = self.first
+
+    @property
+    def days(self) -> int:
+        return (self.next_day - self.first).days
 
 
 CALENDAR_24X7_UTC = Calendar(ServiceHours("UTC", tuple((d, time(0, 0), None) for d in range(7))), name="24x7 UTC")
@@ -416,6 +511,7 @@ class Uncovered:
         return self.describe()
 
 
+@functools.lru_cache(maxsize=64)
 def uncovered(need: Calendar, have: Calendar, start: date, end: date) -> Uncovered:
     """The times inside ``need``'s open hours, on its local dates [start, end], when ``have`` is closed.
 
@@ -427,6 +523,9 @@ def uncovered(need: Calendar, have: Calendar, start: date, end: date) -> Uncover
     whose real gaps go beyond the pattern (a supplier holiday, a closure)
     are listed with ``have``'s reason, prefixed by its name when it has one
     ("Carrier X's public holiday: Diwali").
+
+    Remembered (calendars are immutable values): the legs of an SLA's targets mostly share a few calendars,
+    and the answer for a year's term costs a walk over every day of it.
     """
     if end < start:
         raise ValueError(f"end {end} is before start {start}")

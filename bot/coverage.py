@@ -6,6 +6,7 @@ is agreed, waivers, upgrade actions, and notices when cover is lost.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -14,7 +15,8 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import agreements, audit, calendar_records, dates, outbox, parsing, service_map, targets, text, workspace_settings
+from bot import (agreements, audit, calendar_records, coverage_cache, dates, outbox, parsing, service_map, targets, text,
+                 workspace_settings)
 from bot.backtoback import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target, worst
 from bot.calendars import CALENDAR_24X7_UTC
 from bot.calendars import Calendar as ClockCalendar
@@ -72,10 +74,17 @@ def _content_calendar(content: dict, name: str | None) -> ClockCalendar:
     found = next((c for c in content.get("calendars", []) if c["name"] == name), None) if name else None
     if found is None:
         return CALENDAR_24X7_UTC
-    country, _, subdiv = (found.get("holidays") or "").partition("-")
-    return ClockCalendar(hours=parsing.parse_service_hours(found["hours"]), holidays_country=country or None,
-                         holidays_subdiv=subdiv or None,
-                         closures=frozenset(date.fromisoformat(d) for d in found.get("closures", [])), name=name)
+    return _clock_calendar(name, found["hours"], found.get("holidays") or "", frozenset(found.get("closures", [])))
+
+
+@functools.lru_cache(maxsize=64)
+def _clock_calendar(name: str, hours: str, holidays: str, closures: frozenset[str]) -> ClockCalendar:
+    """One calendar object for equal descriptions, so the days and timeline it has worked out are reused by every
+    target and every check that runs in it (a calendar is an immutable value)."""
+    country, _, subdiv = holidays.partition("-")
+    return ClockCalendar(hours=parsing.parse_service_hours(hours), holidays_country=country or None,
+                         holidays_subdiv=subdiv or None, closures=frozenset(date.fromisoformat(d) for d in closures),
+                         name=name)
 
 
 def _spec_from_content(t: dict, content: dict, label: str) -> TargetSpec:
@@ -191,6 +200,7 @@ class TargetCheck:
         """An upgrade accepted as the plan whose due date passed with the gap still there: the gap is open again."""
         found = self.upgrade_for(finding)
         return found if found and found.accepted and not found.holds(self.today) else None
+    inputs: str | None = None  # the key of what it was computed from (bot.coverage_cache), when keyed
 
     def waiver_for(self, finding: Finding) -> Waiver | None:
         """The waiver given for this very gap, if any. A gap that changed (a weaker leg, a tighter target)
@@ -224,25 +234,42 @@ def policy(session: Session, team_id: str) -> Policy:
 
 
 def check_one(session: Session, target: Target, agreement: Agreement | None = None, rules: Policy | None = None,
-              party: Party | None = None, today: date | None = None) -> TargetCheck:
-    """One SLA target against what is beneath it, as it is in force."""
+              party: Party | None = None, today: date | None = None, *, at: datetime | None = None,
+              known: dict[int, TargetCheck] | None = None) -> TargetCheck:
+    """One SLA target against what is beneath it, as it is in force; open upgrade plans judged on ``today``.
+
+    With ``at`` (now), the result is keyed on its inputs and that day (bot.coverage_cache): a result stored under
+    the same key, or one in ``known`` (computed a moment ago from the same inputs), is used instead of checking
+    again. Without it, the check always runs.
+    """
     agreement = agreement or session.get(Agreement, target.agreement_id)
     party = party or session.get(Party, agreement.counterparty_id)
     states = [_leg(session, ln) for ln in _live_links(session, target)]
-    result = check_target(spec(session, target, agreement, party), term(agreement),
-                          [s.leg for s in states if s.leg is not None], rules or policy(session, agreement.team_id))
+    sla, sla_term, rules = spec(session, target, agreement, party), term(agreement), rules or policy(session, agreement.team_id)
+    legs = [s.leg for s in states if s.leg is not None]
     notes = [s.note for s in states if s.note is not None]
-    if notes:
-        findings = result.findings + notes
-        result = Check(result.target, worst(f.verdict for f in findings), findings)
+    key = coverage_cache.inputs_key(sla, sla_term, legs, notes, rules, at) if at is not None else None
+    result = None
+    if key is not None:
+        earlier = (known or {}).get(target.id)
+        result = earlier.check if earlier is not None and earlier.inputs == key else coverage_cache.stored(
+            session.exec(select(CoverageState).where(CoverageState.target_id == target.id)).first(), key, sla)
+    if result is None:
+        result = check_target(sla, sla_term, legs, rules)
+        if notes:
+            findings = result.findings + notes
+            result = Check(result.target, worst(f.verdict for f in findings), findings)
     waived = list(session.exec(select(Waiver).where(Waiver.target_id == target.id)))
-    return TargetCheck(target, result, waived, _open_upgrades(session, [target]), today)
+    return TargetCheck(target, result, waived, _open_upgrades(session, [target]), today, key)
 
 
-def check_agreement(session: Session, agreement: Agreement, today: date | None = None) -> list[TargetCheck]:
+def check_agreement(session: Session, agreement: Agreement, today: date | None = None, *, at: datetime | None = None,
+                    known: list[TargetCheck] | None = None) -> list[TargetCheck]:
     party = session.get(Party, agreement.counterparty_id)
     rules = policy(session, agreement.team_id)
-    return [check_one(session, t, agreement, rules, party, today) for t in agreements.targets_of(session, agreement)]
+    earlier = {c.target.id: c for c in known or []}
+    return [check_one(session, t, agreement, rules, party, today, at=at, known=earlier)
+            for t in agreements.targets_of(session, agreement)]
 
 
 def _open_upgrades(session: Session, target_rows: list[Target]) -> list[Upgrade]:
@@ -271,11 +298,15 @@ class AgreementRefused(DomainError):
                          "each with a reason, or accept an upgrade action as the plan for it.")
 
 
-def gate(session: Session, actor: Actor, agreement: Agreement) -> None:
-    """Refuse agreement to an SLA while any target is not covered and not waived."""
+def gate(session: Session, actor: Actor, agreement: Agreement, known: list[TargetCheck] | None = None) -> None:
+    """Refuse agreement to an SLA while any target is not covered and not waived.
+
+    ``known``: checks made a moment ago (before the row lock was taken); each is used only where its inputs are
+    still the same, so the decision is always the one on the state being agreed.
+    """
     if agreement.kind != AgreementKind.SLA:
         return
-    blocked = [c for c in check_agreement(session, agreement, actor.today()) if c.gaps]
+    blocked = [c for c in check_agreement(session, agreement, actor.today(), at=actor.at(), known=known) if c.gaps]
     if blocked:
         raise AgreementRefused(agreement, blocked)
 
@@ -287,14 +318,21 @@ def sla_target(session: Session, team_id: str, target_id: int) -> tuple[Target, 
     return target, session.get(Agreement, target.agreement_id)
 
 
-def waive(session: Session, actor: Actor, target_id: int, key: str, reason: str | None) -> Waiver:
-    """A service manager accepts one gap, with a written reason; the waiver is shown on the SLA and counted."""
+def waiver_reason(actor: Actor, reason: str | None) -> str:
+    """What the waive form itself can be told, before any cover is checked: who may waive, and that a reason is
+    given."""
     require(actor, Capability.WAIVE_GAP)
     why = text.line(reason, 2000)
     if not why:
         raise InvalidInput({"reason": "Say why this gap is acceptable; it is kept with the SLA."})
+    return why
+
+
+def waive(session: Session, actor: Actor, target_id: int, key: str, reason: str | None) -> Waiver:
+    """A service manager accepts one gap, with a written reason; the waiver is shown on the SLA and counted."""
+    why = waiver_reason(actor, reason)
     target, agreement = sla_target(session, actor.team_id, target_id)
-    found = check_one(session, target, agreement)
+    found = check_one(session, target, agreement, at=actor.at())
     gap = found.finding(key)
     if gap is None:
         raise DomainError(f"That gap of {target.key} is not there any more: it changed or closed. "
@@ -365,10 +403,11 @@ def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str |
     return row
 
 
-def upgrade_suggestion(session: Session, team_id: str, target_id: int, key: str) -> tuple[str, int | None, date]:
+def upgrade_suggestion(session: Session, team_id: str, target_id: int, key: str,
+                       at: datetime | None = None) -> tuple[str, int | None, date]:
     """A first wording for the upgrade action of a gap: its title, the owner, the date (the SLA's start)."""
     target, agreement = sla_target(session, team_id, target_id)
-    finding = check_one(session, target, agreement).finding(key)
+    finding = check_one(session, target, agreement, at=at).finding(key)
     legs = [session.get(Target, ln.leg_target_id) for ln in _live_links(session, target)]
     owner = None
     if legs:
@@ -445,8 +484,8 @@ class TreeNode:
     legs: list[TreeLeg]
 
 
-def tree(session: Session, agreement: Agreement, today: date | None = None) -> list[TreeNode]:
-    checks = {c.target.id: c for c in check_agreement(session, agreement, today)}
+def tree(session: Session, agreement: Agreement, today: date | None = None, at: datetime | None = None) -> list[TreeNode]:
+    checks = {c.target.id: c for c in check_agreement(session, agreement, today, at=at)}
     nodes = []
     for target in agreements.targets_of(session, agreement):
         legs = []
@@ -543,16 +582,19 @@ def _by_rule(check: Check) -> dict[str, tuple[Verdict, str]]:
 
 def recheck(session: Session, sla: Agreement, now: datetime, today: date | None = None,
             lapsed: list[tuple[TargetCheck, Finding, Upgrade]] | None = None) -> list[LostCover]:
-    """Check an SLA again and remember the verdicts, rule by rule; return the targets that lost cover under any rule.
+    """Check an SLA again and remember the verdicts, rule by rule, and the results under the key of their inputs;
+    return the targets that lost cover under any rule. A target whose inputs did not change is not checked again.
 
     Gaps whose upgrade plan ran past its due date are added to `lapsed`, when given: they are open again.
     """
     lost = []
-    for c in check_agreement(session, sla, today):
+    for c in check_agreement(session, sla, today, at=now):
         if lapsed is not None:
             lapsed.extend((c, f, u) for f in c.check.problems()
                           if f.verdict == Verdict.NOT_COVERED and (u := c.plan_lapsed(f)))
         state = session.exec(select(CoverageState).where(CoverageState.target_id == c.target.id)).first()
+        if state is not None and coverage_cache.key_of(state) == c.inputs:
+            continue  # the same inputs as last time: the same verdicts, nothing lost
         before = dict(state.rules) if state else {}
         now_rules = _by_rule(c.check)
         changes = [(rule, before.get(rule, Verdict.COVERED.value), verdict.value, reason)
@@ -565,7 +607,7 @@ def recheck(session: Session, sla: Agreement, now: datetime, today: date | None 
                                        checked_at=now)
         state.verdict, state.checked_at = c.verdict.value, now
         state.rules = {rule: verdict.value for rule, (verdict, _r) in now_rules.items()}
-        state.reasons = [f.reason for f in c.check.problems()]
+        coverage_cache.remember(state, c.inputs, c.check)
         try:
             with session.begin_nested():
                 session.add(state)
@@ -611,25 +653,30 @@ def after_underpinning_change(session: Session, underpinning: Agreement, now: da
     return queued
 
 
-def recheck_all(session: Session, now: datetime, team_id: str | None = None, today: date | None = None) -> int:
-    """Check every SLA that has something beneath it; queue a notice of any cover lost since the last check.
-
-    The scheduler runs this as a backstop: whatever changed (a setting, a calendar, a change made while a
-    replica was down), nobody misses a loss of cover.
-    """
-    q = select(Agreement).where(Agreement.kind == AgreementKind.SLA.value, Agreement.status.in_(IN_FORCE_OR_COMING))
+def slas_to_recheck(session: Session, team_id: str | None = None) -> list[int]:
+    """The SLAs the backstop checks again: every one in force or coming (of one workspace, or of all)."""
+    q = select(Agreement.id).where(Agreement.kind == AgreementKind.SLA.value, Agreement.status.in_(IN_FORCE_OR_COMING))
     if team_id:
         q = q.where(Agreement.team_id == team_id)
-    queued = 0
-    for sla in session.exec(q):
-        lapsed: list[tuple[TargetCheck, Finding, Upgrade]] = []
-        lost = recheck(session, sla, now, today or now.date(), lapsed)
-        queued += _queue_lost(session, sla, lost, "on the latest check", f"cover:{sla.id}:check:{now.isoformat()}", now)
-        for c, gap, u in lapsed:  # once per action: its due date passed and the gap is open again
-            context = {"sla": sla.name, "key": c.target.key, "rule": gap.rule, "reason": gap.reason[:400],
-                       "number": u.action.number, "due": u.action.due.isoformat(),
-                       "what": targets.short(c.target.kind, c.target.level, c.target.metric_name)}
-            queued += _tell(session, sla.team_id, f"plan-lapsed:{u.action.id}", "notice_plan_lapsed.yml.j2", context, now)
+    return list(session.exec(q.order_by(Agreement.id)))
+
+
+def recheck_sla(session: Session, sla_id: int, now: datetime, today: date | None = None) -> int:
+    """Check one SLA again; queue a notice of any cover lost since the last check, and of any upgrade plan whose
+    due date passed with its gap still open. One transaction per SLA (the caller's): whatever changed (a setting,
+    a calendar, a change made while a replica was down), nobody misses a loss of cover, and one SLA that cannot
+    be checked holds up no other."""
+    sla = session.get(Agreement, sla_id)
+    if sla is None or sla.status not in IN_FORCE_OR_COMING:
+        return 0
+    lapsed: list[tuple[TargetCheck, Finding, Upgrade]] = []
+    lost = recheck(session, sla, now, today or now.date(), lapsed)
+    queued = _queue_lost(session, sla, lost, "on the latest check", f"cover:{sla.id}:check:{now.isoformat()}", now)
+    for c, gap, u in lapsed:  # once per action: its due date passed and the gap is open again
+        context = {"sla": sla.name, "key": c.target.key, "rule": gap.rule, "reason": gap.reason[:400],
+                   "number": u.action.number, "due": u.action.due.isoformat(),
+                   "what": targets.short(c.target.kind, c.target.level, c.target.metric_name)}
+        queued += _tell(session, sla.team_id, f"plan-lapsed:{u.action.id}", "notice_plan_lapsed.yml.j2", context, now)
     return queued
 
 
@@ -650,7 +697,7 @@ def lapse_notices(session: Session, today: date, now: datetime) -> int:
             slas = [s for s in _slas_above(session, a) if s.end_date > (a.end_date if event == "ends" else day)]
             affected = []
             for sla in slas:
-                for node in tree(session, sla, today):
+                for node in tree(session, sla, today, at=now):
                     if any(leg.agreement.id == a.id for leg in node.legs):
                         affected.append({"sla": sla.name, "key": node.target.key,
                                          "what": targets.short(node.target.kind, node.target.level, node.target.metric_name)})

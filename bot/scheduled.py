@@ -34,8 +34,23 @@ def lapse_notices(deps) -> None:
 def recheck_cover(deps) -> None:
     """The backstop: any loss of cover not announced when it happened (a setting changed, a calendar's holidays,
     a replica down mid-change) is announced within a quarter of an hour."""
+    recheck_each_sla(deps)
+
+
+def recheck_each_sla(deps, team_id: str | None = None) -> int:
+    """Check every SLA again (of one workspace, or of all), each in its own transaction: a long run holds no lock
+    for long, and an SLA that cannot be checked is logged and rolls back nothing of the others."""
+    now, today = deps.clock.now(), deps.today()
     with deps.db.session() as session:
-        coverage.recheck_all(session, deps.clock.now(), today=deps.today())
+        sla_ids = coverage.slas_to_recheck(session, team_id)
+    queued = 0
+    for sla_id in sla_ids:
+        try:
+            with deps.db.session() as session:
+                queued += coverage.recheck_sla(session, sla_id, now, today)
+        except Exception:  # noqa: BLE001 - one SLA's failure is logged; the others are still checked
+            log.exception("the cover recheck of SLA %s failed; the others go on", sla_id)
+    return queued
 
 
 @job("replays.purge", IntervalTrigger(minutes=10))

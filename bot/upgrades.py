@@ -2,7 +2,7 @@
 
 The rule: an open upgrade lets the SLA be agreed when a service manager accepts it as
 the plan; its due date is the date by which cover must exist. The first check after
-that date with the gap still there re-opens the gap (`bot.coverage.recheck_all` says so).
+that date with the gap still there re-opens the gap (`bot.coverage.recheck_sla` says so).
 """
 from __future__ import annotations
 

@@ -80,7 +80,8 @@ class Action(Stamped, table=True):
 
 
 class CoverageState(TeamScoped, table=True):
-    """The last verdict of the back-to-back check on an SLA target, so that a loss of cover is noticed."""
+    """The last verdict of the back-to-back check on an SLA target, so that a loss of cover is noticed, and the
+    result itself under the key of its inputs, so that an unchanged tree is not checked again (bot.coverage_cache)."""
 
     __tablename__ = "coverage_state"
 
@@ -88,5 +89,6 @@ class CoverageState(TeamScoped, table=True):
     target_id: int = Field(sa_column=Column(Integer, ForeignKey("target.id", ondelete="CASCADE"), nullable=False, unique=True))
     verdict: str = Field(max_length=16)
     rules: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # rule -> verdict
-    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # {"inputs": key, "findings": [[rule, verdict, reason], ...]}; a list of reasons in rows from before the key
+    reasons: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     checked_at: datetime = Field(sa_type=UTCDateTime)

@@ -5,7 +5,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import agreements, coverage, delivery, outbox
-from models import AgreementStatus
+from models import AgreementKind, AgreementStatus
 from handlers import agreement_thread
 from handlers.coverage_views import HELPERS
 from handlers.views import agreement_propose
@@ -23,10 +23,13 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
     actor, deps = context["actor"], context["deps"]
     agreement_id, _, number = body["actions"][0]["value"].partition(":")
     refusal = None
+    with deps.db.session() as session:  # the cover check, before the row lock: nobody waits on it (see agree)
+        agreement = agreements.get(session, actor.team_id, int(agreement_id))
+        checked = coverage.check_agreement(session, agreement, actor.today(), at=actor.at()) if agreement.kind == AgreementKind.SLA else None
     with deps.db.session() as session:
         agreement = agreements.get(session, actor.team_id, int(agreement_id))
         try:
-            result = agreements.agree(session, actor, agreement, int(number))
+            result = agreements.agree(session, actor, agreement, int(number), checked)
         except coverage.AgreementRefused as refused:  # nothing was recorded; say every gap, with what can be done
             refusal = render_message("coverage_gaps.yml.j2", headline=str(refused), checks=refused.checks,
                                      name=agreement.name, **HELPERS)

@@ -29,7 +29,7 @@ def waive(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None
     target_id, key = _target_and_gap(body)
     with context["deps"].db.session() as session:
         target, agreement = coverage.sla_target(session, actor.team_id, target_id)
-        gap = coverage.check_one(session, target, agreement).finding(key)
+        gap = coverage.check_one(session, target, agreement, at=actor.at()).finding(key)
     if gap is None:
         raise DomainError(f"That gap of {target.key} is not there any more: see `/slm tree {agreement.name}`.")
     waive_form.open(client, body["trigger_id"], target_id=target_id, key=key, rule=gap.rule,

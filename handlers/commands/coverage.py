@@ -44,7 +44,8 @@ def underpin(req: SlashRequest) -> None:
 def show_tree(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         sla = _sla(req, session, "/slm tree Acme Retail: Payroll")
-        message = render_message("coverage_tree.yml.j2", agreement=sla, nodes=coverage.tree(session, sla, req.actor.today()),
+        message = render_message("coverage_tree.yml.j2", agreement=sla,
+                                 nodes=coverage.tree(session, sla, req.actor.today(), at=req.actor.at()),
                                  waivers=coverage.waivers_of(session, sla), **HELPERS)
     req.respond(**message)
 

@@ -1,4 +1,4 @@
-from bot import coverage, delivery, workspace_settings
+from bot import delivery, scheduled, workspace_settings
 from handlers.commands.router import SlashRequest, subcommand
 from messages import render_message
 
@@ -15,7 +15,6 @@ def settings(req: SlashRequest) -> None:
         req.context["done"] = f"The setting {key.lower()} is changed"
     req.respond(**render_message("settings.yml.j2", rows=rows, changed=key.lower() if key else None))
     if key:  # a stricter allowance can take cover away: say so now, not at the next scheduled check
-        with req.deps.db.session() as session:
-            queued = coverage.recheck_all(session, req.actor.at(), req.actor.team_id)
+        queued = scheduled.recheck_each_sla(req.deps, req.actor.team_id)
         if queued:
             delivery.deliver_pending(req.deps, req.client)

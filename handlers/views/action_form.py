@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import coverage, service_map, upgrades
+from bot.errors import DomainError
 from bot.permissions import Capability, can
 from handlers import agreement_thread
 from handlers.replies import metadata, read_metadata, tell
@@ -13,18 +14,27 @@ from messages import render, render_message
 from messages.ids import Block, Callback
 from models import PartyKind
 
+TITLE = "Upgrade action"  # the modal's title while the cover is checked, as the form's
 FIELDS = {"title": Block.COV_TITLE, "owner_party": Block.COV_OWNER_PARTY, "owner_user": Block.COV_OWNER_USER,
           "due": Block.COV_DUE, "plan": Block.COV_PLAN}
 
 
 def open(client: WebClient, trigger_id: str, deps, actor, *, target_id: int, key: str,
          channel_id: str | None) -> None:
-    with deps.db.session() as session:  # closed before Slack is called
+    """Open the modal at once (its trigger lasts three seconds), then check the gap and put the form in it."""
+    with deps.db.session() as session:  # a quick read, closed before Slack is called
         upgrades.refuse_second(session, actor, target_id, key)  # before the form opens: one upgrade per gap
-        title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, key)
-        parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
-                   for p in service_map.list_parties(session, actor.team_id, kind)]
-    client.views_open(trigger_id=trigger_id, view=render(
+    view = client.views_open(trigger_id=trigger_id, view=render("cover_checking.yml.j2", title=TITLE, message=None))["view"]
+    try:
+        with deps.db.session() as session:  # closed before Slack is called
+            title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, key, at=actor.at())
+            parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
+                       for p in service_map.list_parties(session, actor.team_id, kind)]
+    except DomainError as err:  # said where the person is looking: in the modal they opened
+        client.views_update(view_id=view["id"], hash=view["hash"],
+                            view=render("cover_checking.yml.j2", title=TITLE, message=str(err)))
+        return
+    client.views_update(view_id=view["id"], hash=view["hash"], view=render(
         "action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.today()).isoformat(),
         parties=[(p.id, p.name) for p in parties[:100]], may_accept=can(actor, Capability.WAIVE_GAP),
         private_metadata=metadata(target_id=target_id, key=key, channel_id=channel_id)))

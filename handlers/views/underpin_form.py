@@ -32,7 +32,8 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     with deps.db.session() as session:
         sla = agreements.get(session, actor.team_id, meta["agreement_id"])
         coverage.recheck(session, sla, actor.at())
-        message = render_message("coverage_tree.yml.j2", agreement=sla, nodes=coverage.tree(session, sla, actor.today()),
+        message = render_message("coverage_tree.yml.j2", agreement=sla,
+                                 nodes=coverage.tree(session, sla, actor.today(), at=actor.at()),
                                  waivers=coverage.waivers_of(session, sla), **HELPERS)
     tell(client, actor, meta.get("channel_id"), message)
 

@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import coverage
+from bot.errors import DomainError
 from handlers.agreement_thread import refresh_headline
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
@@ -23,14 +24,17 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
     meta = read_metadata(view)
 
-    def work():
-        with deps.db.session() as session:
-            return coverage.waive(session, actor, meta["target_id"], meta["key"], values.text(Block.COV_REASON))
-
-    waiver = run_form(ack, {"reason": Block.COV_REASON}, work, view)
-    if waiver is None:
+    reason = values.text(Block.COV_REASON)
+    if run_form(ack, {"reason": Block.COV_REASON}, lambda: coverage.waiver_reason(actor, reason), view) is None:
         return
-    ack()
+    ack()  # whether the gap is still there takes a check of cover: after Slack has its answer
+    try:
+        with deps.db.session() as session:
+            waiver = coverage.waive(session, actor, meta["target_id"], meta["key"], reason)
+    except DomainError as err:  # the gap changed or closed since the form opened: nothing is recorded
+        tell(client, actor, meta.get("channel_id"), render_message("req_status.yml.j2", sentence="Nothing was waived:",
+                                                                  detail=str(err)))
+        return
     context["done"] = f"The {waiver.rule} gap is waived"
     with deps.db.session() as session:
         agreement_id = coverage.sla_target(session, actor.team_id, waiver.target_id)[1].id
