@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot import audit
 from bot.context import Actor
-from bot.errors import DomainError, NotFound, PermissionDenied
+from bot.errors import DomainError, NotFound, PermissionDenied, Person
 from bot.permissions import Capability, can
 from models import AuditEvent, Requirement
 
@@ -45,13 +45,13 @@ def record_ask(session: Session, actor: Actor, numbers: list[int]) -> list[int]:
         raise NotFound("That requirement is not there any more: see `/slm requirements`.")
     label = ", ".join(f"#{r.number}" for r in sorted(reqs, key=lambda r: r.number))
     if not can(actor, Capability.DECIDE_REQUIREMENT) and any(r.created_by != actor.user_id for r in reqs):
-        raise PermissionDenied(f"Only whoever recorded requirement {label}, or a service manager, can ask "
-                               f"<@{reqs[0].said_by}> to confirm it.")
+        raise PermissionDenied(f"Only whoever recorded requirement {label}, or a service manager, can ask ",
+                               Person(reqs[0].said_by), " to confirm it.")
     last = last_asked(session, actor.team_id, [r.id for r in reqs])
     if last is not None and actor.at() - last.at < ASK_AGAIN_AFTER:
         number = next(r.number for r in reqs if r.id == last.entity_id)
-        raise DomainError(f"<@{reqs[0].said_by}> was asked to confirm requirement #{number} at "
-                          f"{_when(last.at, actor.tz)} by <@{last.actor}>; once a day is enough. "
+        raise DomainError(Person(reqs[0].said_by), f" was asked to confirm requirement #{number} at "
+                          f"{_when(last.at, actor.tz)} by ", Person(last.actor), "; once a day is enough. "
                           f"You can ask again after {_when(last.at + ASK_AGAIN_AFTER, actor.tz)}.")
     events = [audit.record(session, actor, ASKED, "requirement", r.id, number=r.number, requester=r.said_by)
               for r in reqs]

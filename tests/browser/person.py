@@ -71,6 +71,8 @@ class Person:
         select = self.field(label).locator("select")
         scope = select.locator(f'optgroup[label^="{group}"]') if group else select
         value = scope.locator("option", has_text=text).first.get_attribute("value")
+        if select.input_value() == value:  # already chosen: a browser sends nothing, and nothing redraws
+            return
         if redraws:
             with self._acting("click") as resp:
                 select.select_option(value)

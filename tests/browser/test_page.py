@@ -107,7 +107,8 @@ def test_same_named_buttons_act_on_their_own_record(page, world):
     for key, level in (("T2", "P2"), ("T3", "P3")):
         me.press(_buttons_under(tree, f"{key} P"), "Upgrade action…")
         me.expect_modal("Upgrade action")
-        expect(me.field("What is to be done").locator("textarea")).to_have_value(re.compile(f"{level} resolution"))
+        expect(me.field("What is to be done")).to_contain_text(re.compile(f"{level} resolution"))  # the hint
+        me.fill("What is to be done", f"Upgrade the OLA's {level} resolution")
         me.choose("Owner (a person)", "Bob Ops")
         me.submit()
         expect(page.locator("#modal-overlay")).to_be_hidden()

@@ -131,7 +131,7 @@ def test_the_whole_job_through_the_page(page, app):
     # -- propose: T1 from 4h to 6h, on the SLA's headline
     me.press(me.message("SLA: Acme Payroll"), "Propose change")
     me.expect_modal("Propose a change")
-    me.choose_containing("What do you want to change?", "T1")
+    me.choose_containing("What do you want to change?", "T1", redraws=True)  # wait for the redraw before typing
     me.fill("Within", "6h")
     me.fill("Why", "Our night shift is thin")
     me.shot("propose")

@@ -53,12 +53,12 @@ def test_the_draft_says_which_ask_it_took_and_why(slack, sandbox, db, team, acme
 def test_a_proposal_keeps_response_before_resolution(slack, sandbox, db, team, acme):
     draft(slack, sandbox, team, acme)
     outcome = propose(slack, sandbox, team, ALICE, {Block.PROP_DURATION: "8h", Block.PROP_REASON: "Fewer staff"})
-    assert outcome.errors == {Block.PROP_DURATION: "A P1 response of 8h would come after the P1 resolution of 4h: a "
-                                                   "ticket is responded to before it is resolved. (T2 says 4h.)"}
+    assert outcome.errors == {f"{Block.PROP_DURATION}.T1": "A P1 response of 8h would come after the P1 resolution of 4h: a "
+                                                          "ticket is responded to before it is resolved. (T2 says 4h.)"}
     outcome = propose(slack, sandbox, team, ALICE, {Block.PROP_DURATION: "10 min", Block.PROP_REASON: "Tighter"},
                       change="target:T2")
-    assert outcome.errors == {Block.PROP_DURATION: "A P1 response of 15m would come after the P1 resolution of 10m: a "
-                                                   "ticket is responded to before it is resolved. (T1 says 15m.)"}
+    assert outcome.errors == {f"{Block.PROP_DURATION}.T2": "A P1 response of 15m would come after the P1 resolution of 10m: a "
+                                                          "ticket is responded to before it is resolved. (T1 says 15m.)"}
     assert [v.number for v in versions(db)] == [1]
 
 

@@ -88,7 +88,8 @@ def test_an_upgrade_action_sent_again_is_created_once(slack, sandbox, db, team, 
     build_tree(slack, sandbox, team)
     slack.command("tree Acme Payroll")
     slack.click(Action.COVER_UPGRADE, message=sandbox.last_ephemeral(ALICE), user=ALICE)
-    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.COV_DUE: "2026-03-20"}).ok
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.COV_TITLE: "Upgrade the OLA's P1 resolution",
+                                                          Block.COV_DUE: "2026-03-20"}).ok
     answers = replay()
     assert count(db, ActionRow) == 1
     assert answers == [EMPTY, EMPTY]
