@@ -375,6 +375,17 @@ def unfinished_versions(session: Session, agreement: Agreement) -> list[Agreemen
         .order_by(AgreementVersion.number)))
 
 
+def unfinished_threads(session: Session, limit: int = 50) -> list[tuple[str, int]]:
+    """(team, agreement) of threads whose headline is posted but a version or a document below it is not: a pass
+    cut short by a restart or an outage, for the scheduler to carry on. Oldest first, `limit` a round."""
+    unfinished = select(AgreementVersion.agreement_id).where(
+        (AgreementVersion.message_ts.is_(None)) | (AgreementVersion.document_posted_at.is_(None)))
+    rows = session.exec(select(Agreement.team_id, Agreement.id).where(
+        Agreement.thread_ts.is_not(None), Agreement.status != AgreementStatus.RETIRED.value,
+        Agreement.id.in_(unfinished)).order_by(Agreement.id).limit(limit))
+    return [(team_id, agreement_id) for team_id, agreement_id in rows]
+
+
 def record_version_post(session: Session, row: AgreementVersion, message_ts: str) -> None:
     row.message_ts = message_ts
     session.add(row)

@@ -142,29 +142,43 @@ def _post(client: WebClient, held: outbox.Claim, request: dict) -> str | None:
 def _find_earlier(client: WebClient, held: outbox.Claim) -> str | None:
     """The ts of the copy Slack already has, or None. A rate limit, 5xx or timeout here propagates (the row waits:
     it may still be there); a refusal to look (not_in_channel, missing_scope) is logged and the message posted."""
-    oldest = f"{(held.first_tried_at - LOOKBACK).timestamp():.6f}"
     try:
         channel = held.channel
         if channel[:1] in ("U", "W"):  # a DM is addressed by user; its history lives in the DM's channel
             channel = client.conversations_open(users=channel)["channel"]["id"]
-        cursor = None
-        for _ in range(MAX_PAGES):
-            args = dict(channel=channel, oldest=oldest, limit=PAGE_SIZE, cursor=cursor)
-            if held.kind == OutboxKind.MESSAGE.value:
-                args["include_all_metadata"] = True
-            page = (client.conversations_replies(ts=held.thread_ts, **args) if held.thread_ts
-                    else client.conversations_history(**args))
-            for message in page.get("messages", []):
-                if _is_ours(held, message):
-                    return message["ts"]
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not page.get("has_more") or not cursor:
-                return None
+        try:
+            return _look(client, held, channel)
+        except SlackApiError as err:
+            if err.response.get("error") != "not_in_channel":
+                raise
+        # A public channel the bot posts in without being a member (chat:write.public) cannot be read until it
+        # joins: join, then look. (A private one it is not in could not have taken the first post either.)
+        client.conversations_join(channel=channel)
+        return _look(client, held, channel)
     except SlackApiError as err:
         if err.response.status_code == 429 or err.response.status_code >= 500:
             raise
         log.warning("outbox %s: could not look for an earlier copy (Slack: %s); sending it", held.key,
                     err.response.get("error"))
+    return None
+
+
+def _look(client: WebClient, held: outbox.Claim, channel: str) -> str | None:
+    """Page back through the channel (or the thread) from just before the first try, for the message's tag."""
+    oldest = f"{(held.first_tried_at - LOOKBACK).timestamp():.6f}"
+    cursor = None
+    for _ in range(MAX_PAGES):
+        args = dict(channel=channel, oldest=oldest, limit=PAGE_SIZE, cursor=cursor)
+        if held.kind == OutboxKind.MESSAGE.value:
+            args["include_all_metadata"] = True
+        page = (client.conversations_replies(ts=held.thread_ts, **args) if held.thread_ts
+                else client.conversations_history(**args))
+        for message in page.get("messages", []):
+            if _is_ours(held, message):
+                return message["ts"]
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not page.get("has_more") or not cursor:
+            return None
     return None
 
 

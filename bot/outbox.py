@@ -68,21 +68,35 @@ def on_sent(prefix: str):
 _run = (None, "")
 
 
+def _pid_namespace() -> str:
+    """Which set of process ids this process lives in: two containers on one host name each have a pid 1."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:  # no /proc: nothing here can prove another sender dead
+        return "?"
+
+
 def sender_id() -> str:
-    """This process: host, pid and a mark of this run (a restarted container has the same host and pid)."""
+    """This process: host, pid namespace, pid and a mark of this run (a restarted container has the same host
+    and pid)."""
     global _run
     if _run[0] != os.getpid():
         _run = (os.getpid(), uuid.uuid4().hex[:8])
-    return f"{socket.gethostname()}:{_run[0]}:{_run[1]}"
+    return f"{socket.gethostname()}:{_pid_namespace()}:{_run[0]}:{_run[1]}"
 
 
 def _sender_is_dead(claimant: str) -> bool:
-    parts = claimant.rsplit(":", 2)
-    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit() or claimant == sender_id():
-        return False  # another host's sender, or this run: only the claim's age can tell
-    pid = int(parts[1])
+    """True only when this process can prove the claimant is gone: the same host AND the same pid namespace (so the
+    pid means the same process), and that pid is this process (an earlier run) or no process at all. Anything
+    else (another host, another container sharing the host name, an older claim's form) waits out the claim."""
+    parts = claimant.rsplit(":", 3)
+    if len(parts) != 4 or claimant == sender_id() or not parts[2].isdigit():
+        return False
+    host, namespace, pid = parts[0], parts[1], int(parts[2])
+    if host != socket.gethostname() or namespace == "?" or namespace != _pid_namespace():
+        return False
     if pid == os.getpid():
-        return True  # this pid, an earlier run
+        return True  # this pid in this namespace, an earlier run
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

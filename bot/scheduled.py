@@ -65,6 +65,15 @@ def purge_replay_claims(deps) -> None:
             return
 
 
+@job("agreements.resume_threads", IntervalTrigger(minutes=1))
+def resume_threads(deps) -> None:
+    """Threads left unfinished by a restart or an outage are carried on without anyone asking (`/slm sla post`
+    does the same at once). The thread's order of posts lives with its Slack listeners, hence the late import."""
+    from handlers.agreement_thread import resume_unfinished
+
+    resume_unfinished(deps, deps.client)
+
+
 @job("outbox.deliver", IntervalTrigger(seconds=30))
 def deliver(deps) -> None:
     """Send what is queued: the last job, so what the others queued goes out in the same run."""

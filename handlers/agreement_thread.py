@@ -189,6 +189,21 @@ def _post_versions(client, deps, team_id, agreement_id, progress: Progress, unan
         progress.documents.append(number)
 
 
+def resume_unfinished(deps, client: WebClient) -> int:
+    """Carry on every thread a pass left unfinished (the bot restarted, or Slack failed, between its posts): each
+    post is queued only once the one above it is in the thread, so the outbox alone cannot finish it. Returns how
+    many threads were brought up to date. What still waits (a backoff, a refusal) is left for a later round."""
+    with deps.db.session() as session:
+        todo = agreements.unfinished_threads(session)
+    finished = 0
+    for team_id, agreement_id in todo:
+        try:
+            finished += publish(client, deps, team_id, agreement_id).finished
+        except Exception:  # noqa: BLE001 - one thread's trouble is logged; the others still go on
+            log.exception("could not carry on the thread of agreement %s", agreement_id)
+    return finished
+
+
 def start_thread(client: WebClient, deps, actor: Actor, agreement_id: int, *, unanswered, warning) -> Progress:
     """Post the headline of a new draft, then version 1 under it with its document."""
     progress = publish(client, deps, actor.team_id, agreement_id, unanswered=unanswered, warning=warning)

@@ -109,6 +109,33 @@ def test_a_post_slack_took_but_whose_answer_was_lost_is_not_sent_again(db, team,
     assert look["args"]["include_all_metadata"] in (True, "1", "true") and float(look["args"]["oldest"]) > 0
 
 
+def test_a_lost_answer_in_a_public_channel_the_bot_never_joined_is_found_after_joining(
+        db, team, sandbox, harness_clean, clock):
+    with db.session() as s:  # chat:write.public: posted where the bot is no member, so it must join to read back
+        outbox.enqueue(s, team, "k", "C0GENERAL", "req_status.yml.j2", {"sentence": "Hello"}, START)
+    sandbox.fail_next("chat.postMessage", 503)
+    sandbox.lose_answer_next("chat.postMessage", "drop")
+    deliver_pending(harness_clean.deps, harness_clean.deps.client)  # 503: Slack may have it
+    clock.advance(minutes=1)
+    deliver_pending(harness_clean.deps, harness_clean.deps.client)  # not there yet: posted, the answer lost
+    clock.advance(minutes=5)
+    deliver_pending(harness_clean.deps, harness_clean.deps.client)  # there: found, not posted again
+    assert len(tagged(sandbox)) == 1 and rows(db)[0].status == "sent"
+    assert sandbox.calls_of("conversations.join")  # it joined to look, rather than post blind
+
+
+def test_only_a_sender_provably_gone_loses_its_claim_at_once(monkeypatch):
+    me = outbox.sender_id()
+    host, namespace, pid, run = me.rsplit(":", 3)
+    assert not outbox._sender_is_dead(me)
+    assert outbox._sender_is_dead(f"{host}:{namespace}:{pid}:earlier")  # this pid, an earlier run: restarted
+    assert outbox._sender_is_dead(f"{host}:{namespace}:{2**22 + 7}:x")  # no such process here
+    assert not outbox._sender_is_dead(f"{host}:other-namespace:{pid}:x")  # a container sharing the host name
+    assert not outbox._sender_is_dead(f"{host}:other-namespace:{2**22 + 7}:x")
+    assert not outbox._sender_is_dead(f"another-host:{namespace}:{pid}:x")
+    assert not outbox._sender_is_dead(f"{host}:{pid}:x")  # a claim in the older form: its age decides
+
+
 def test_a_lost_answer_for_a_post_slack_never_took_is_sent_after_looking(db, team, sandbox, harness_clean, clock):
     queue(db, team)
     sandbox.fail_next("chat.postMessage", 502)  # a 5xx: did Slack take it? Only its history can tell

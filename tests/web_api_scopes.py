@@ -31,6 +31,7 @@ SCOPES: dict[str, frozenset[str]] = {
     "conversations.info": frozenset({"channels:read", "groups:read", "im:read", "mpim:read"}),
     "conversations.history": HISTORY,
     "conversations.replies": HISTORY,
+    "conversations.join": frozenset({"channels:join"}),  # a public channel posted in unjoined, to read it back
     "users.info": frozenset({"users:read"}),
     "views.open": frozenset(),
     "views.push": frozenset(),

@@ -474,15 +474,23 @@ class SlackSandbox:
             channel["members"].append(BOT_USER)
         return {"channel": copy.deepcopy(channel)}
 
+    def _readable(self, channel_id: str) -> dict:
+        """A bot token reads a channel only as a member (Slack: not_in_channel), though chat:write.public lets it
+        post in a public one it never joined."""
+        channel = self._resolve_channel(channel_id)
+        if not channel.get("is_im") and not channel.get("is_mpim") and BOT_USER not in channel["members"]:
+            raise ApiError("not_in_channel")
+        return channel
+
     def _conversations_history(self, args: dict) -> dict:
         """Newest first, as Slack pages it; metadata only with include_all_metadata."""
-        channel = self._resolve_channel(args["channel"])
+        channel = self._readable(args["channel"])
         msgs = list(reversed(self.channel_messages(channel["id"], include_ephemeral=False)))
         return _page(msgs, args)
 
     def _conversations_replies(self, args: dict) -> dict:
         """The parent first, then the replies oldest first, as Slack pages a thread."""
-        channel = self._resolve_channel(args["channel"])
+        channel = self._readable(args["channel"])
         try:
             parent = self._find_message(channel["id"], args["ts"])
         except ApiError:

@@ -48,6 +48,7 @@ def test_threads_and_updates(client, sandbox):
     parent = client.chat_postMessage(channel="C0GENERAL", text="parent")
     client.chat_postMessage(channel="C0GENERAL", text="reply", thread_ts=parent["ts"])
     client.chat_update(channel="C0GENERAL", ts=parent["ts"], text="parent, edited")
+    client.conversations_join(channel="C0GENERAL")  # a bot reads only where it is a member
     replies = client.conversations_replies(channel="C0GENERAL", ts=parent["ts"])["messages"]
     assert [m["text"] for m in replies] == ["parent, edited", "reply"]
     assert error_of(lambda: client.chat_postMessage(channel="C0GENERAL", text="x", thread_ts="1.2"))["error"] == "thread_not_found"
@@ -72,6 +73,7 @@ def test_history_keeps_metadata_and_returns_it_only_when_asked(client):
     first = client.chat_postMessage(channel="C0GENERAL", text="tagged", metadata=tag)
     client.chat_postMessage(channel="C0GENERAL", text="reply", thread_ts=first["ts"], metadata=tag)
     later = client.chat_postMessage(channel="C0GENERAL", text="later")
+    client.conversations_join(channel="C0GENERAL")
     plain = client.conversations_history(channel="C0GENERAL")["messages"]
     assert [m["text"] for m in plain] == ["later", "tagged"] and not any("metadata" in m for m in plain)
     asked = client.conversations_history(channel="C0GENERAL", include_all_metadata=True)["messages"]
@@ -82,9 +84,19 @@ def test_history_keeps_metadata_and_returns_it_only_when_asked(client):
     assert [m["ts"] for m in since] == [later["ts"]]  # oldest is exclusive unless inclusive
 
 
+def test_a_bot_reads_back_only_a_channel_it_is_in(client):
+    posted = client.chat_postMessage(channel="C0GENERAL", text="posted unjoined")  # chat:write.public
+    assert error_of(lambda: client.conversations_history(channel="C0GENERAL"))["error"] == "not_in_channel"
+    assert error_of(lambda: client.conversations_replies(channel="C0GENERAL", ts=posted["ts"]))["error"] == \
+        "not_in_channel"
+    client.conversations_join(channel="C0GENERAL")
+    assert [m["text"] for m in client.conversations_history(channel="C0GENERAL")["messages"]] == ["posted unjoined"]
+
+
 def test_history_pages_newest_first(client):
     for i in range(5):
         client.chat_postMessage(channel="C0GENERAL", text=f"m{i}")
+    client.conversations_join(channel="C0GENERAL")
     page = client.conversations_history(channel="C0GENERAL", limit=2)
     assert [m["text"] for m in page["messages"]] == ["m4", "m3"] and page["has_more"]
     rest = client.conversations_history(channel="C0GENERAL", limit=10, cursor=page["response_metadata"]["next_cursor"])

@@ -109,3 +109,22 @@ def _until(predicate, seconds: float = 5) -> bool:
             return False
         time.sleep(0.01)
     return True
+
+
+def test_a_thread_cut_short_after_its_headline_is_carried_on_by_the_scheduler(
+        slack, sandbox, db, team, acme, clock, harness_clean):
+    sandbox.lose_answer_next("chat.postMessage", "drop")  # the headline reaches Slack; the pass stops there
+    slack.command("sla new Acme Retail")
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.AGR_NAME: NAME,
+                                                          Block.AGR_SERVICES: [str(acme["service"])]}).ok
+    assert agreement(db).thread_ts is None
+    for _ in range(2):  # nobody runs `/slm sla post`: the scheduler finds the headline, then carries on below it
+        clock.advance(minutes=10)
+        run_all_once(harness_clean.deps)
+    headline, replies = thread(sandbox)
+    [v1] = versions(db)
+    assert keys([headline]) == [f"agreement:{agreement(db).id}:headline"]
+    assert keys(replies) == [f"version:{v1.id}"] and files(replies) == ["acme-retail-payroll-v1.md"]
+    clock.advance(minutes=10)
+    run_all_once(harness_clean.deps)  # a finished thread is left alone
+    assert len(thread(sandbox)[1]) == len(replies)
