@@ -14,7 +14,7 @@ from bot import audit, coverage
 from bot.context import Actor
 from bot.errors import DomainError, NotFound
 from bot.permissions import Capability, require
-from models import Action, ActionKind
+from models import Action, ActionKind, Target
 
 
 def refuse_second(session: Session, actor: Actor, target_id: int, key: str) -> None:
@@ -23,7 +23,7 @@ def refuse_second(session: Session, actor: Actor, target_id: int, key: str) -> N
     if not session.exec(select(Action.id).where(Action.target_id == target.id, Action.status == "open",
                                                 Action.kind == ActionKind.UPGRADE.value)).first():
         return  # no upgrade open on this target at all: no need to run the check to know the gap's rule
-    found = coverage.check_one(session, target, agreement, today=actor.today())
+    found = coverage.check_one(session, target, agreement, today=actor.today(), at=actor.at())  # stored if unchanged
     gap = found.finding(key)
     if gap is not None and (existing := found.upgrade_for(gap)) is not None:
         raise DomainError(f"Upgrade #{existing.action.number} is already open for the {gap.rule} gap of {target.key} "
@@ -37,7 +37,9 @@ def add_upgrade(session: Session, actor: Actor, *, target_id: int, key: str, tit
     if accept_plan:
         require(actor, Capability.WAIVE_GAP)  # accepting a gap for now is the service manager's judgement
     target, agreement = coverage.sla_target(session, actor.team_id, target_id)
-    found = coverage.check_one(session, target, agreement, today=actor.today())
+    # Held until the unit of work ends: two submissions at once cannot both find no upgrade open for the gap.
+    session.exec(select(Target.id).where(Target.id == target.id).with_for_update()).first()
+    found = coverage.check_one(session, target, agreement, today=actor.today(), at=actor.at())  # stored if unchanged
     gap = found.finding(key)
     if gap is None:
         raise DomainError(f"That gap of {target.key} is not there any more: it changed or closed. "

@@ -88,7 +88,7 @@ def _deliver(client: WebClient, deps, team_id: str, key: str, retry: bool) -> de
     # from there, since the next post of the thread waits for this one.
     deadline = time.monotonic() + BUSY_WAIT_SECONDS
     while result.outcome is delivery.Outcome.BUSY and time.monotonic() < deadline:
-        time.sleep(0.1)
+        time.sleep(0.5)  # each look costs a few queries: no need to ask more often than a send settles
         result = delivery.deliver(deps, client, team_id, key)
     return result
 
