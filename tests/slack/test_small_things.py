@@ -1,0 +1,47 @@
+"""Issue 9, item 11: the small things a new user met, each through signed Slack requests."""
+from __future__ import annotations
+
+import pytest
+
+from bot import agreements, members, service_map, targets
+from bot.context import Actor
+from tests.conftest import START
+from tests.helpers import text_of
+from tests.slack.test_coverage import ALICE, make, world  # noqa: F401  (world: an SLA, an OLA and a contract)
+
+
+@pytest.mark.parametrize("quoted", ['"Acme Payroll"', "“Acme Payroll”"])
+def test_a_quoted_name_is_taken_wherever_a_name_is(slack, sandbox, team, world, quoted):  # noqa: F811
+    slack.command(f"sla diff {quoted} v1 v2")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Acme Payroll" in shown and "v1" in shown and "There is no" not in shown
+    slack.command(f"sla show {quoted} v2")
+    assert "There is no" not in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command(f"tree {quoted}")
+    assert "What underpins Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command('map "Payroll"')
+    assert "There is no" not in text_of(sandbox.last_ephemeral(ALICE))
+    assert "Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("requirements “Acme Retail”")
+    assert "Requirements: Acme Retail" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+@pytest.fixture
+def ola_without_targets(db, team):
+    """An SLA with a target, and an OLA with the Network group that has none yet."""
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START, tz="Europe/London")
+    with db.session() as s:
+        members.grant(s, sm, ALICE, "service_manager")
+        payroll = service_map.add_service(s, sm, name="Payroll")
+        acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Acme Retail"))
+        network = service_map.add_party(s, sm, service_map.PartyInput(kind="support_group", name="Network group"))
+        make(s, sm, agreements.AgreementKind.SLA, "Acme Payroll", acme, payroll,
+             [targets.TargetChange(key=None, kind="resolution", level="P1", duration="4h")])
+        make(s, sm, agreements.AgreementKind.OLA, "Network OLA", network, payroll, [])
+
+
+def test_underpin_says_the_olas_have_no_targets_and_how_to_add_one(slack, sandbox, ola_without_targets):
+    slack.command("underpin Acme Payroll")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "OLA “Network OLA” has no targets" in shown, shown
+    assert "Add a target" in shown and "/slm ola new" not in shown
