@@ -45,3 +45,9 @@ def test_underpin_says_the_olas_have_no_targets_and_how_to_add_one(slack, sandbo
     shown = text_of(sandbox.last_ephemeral(ALICE))
     assert "OLA “Network OLA” has no targets" in shown, shown
     assert "Add a target" in shown and "/slm ola new" not in shown
+
+
+def test_the_contract_form_has_a_whole_title(slack, sandbox, team, world):  # noqa: F811
+    slack.command("uc new Carrier X")
+    modal = sandbox.open_modal(team, ALICE)
+    assert modal.view["title"]["text"] == "New contract"
