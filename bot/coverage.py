@@ -38,6 +38,7 @@ from models import (
     Waiver,
 )
 
+WAIVED = "waived"  # how a gap a service manager accepted is shown, instead of its "not covered"
 LAPSE_WARNING_DAYS = 30  # how far ahead the service manager hears of an underpinning agreement ending
 
 
@@ -184,6 +185,19 @@ class TargetCheck:
     @property
     def verdict(self) -> Verdict:
         return self.check.verdict
+
+    def shown(self, finding: Finding) -> str:
+        """A finding as people read it: a gap someone waived is "waived", not "not covered"."""
+        return WAIVED if self.waiver_for(finding) is not None else finding.verdict.value
+
+    @property
+    def standing(self) -> str:
+        """The target as people read it: the worst finding nobody waived, or "waived" when only waived gaps
+        stand between it and "covered"."""
+        open_ = [f.verdict for f in self.check.problems() if self.waiver_for(f) is None]
+        if not open_ and any(self.waiver_for(f) for f in self.check.problems()):
+            return WAIVED
+        return worst(open_).value if open_ else Verdict.COVERED.value
 
 
 def policy(session: Session, team_id: str) -> Policy:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
-from bot import agreements, members, service_map, targets
+from bot import agreements, coverage, members, service_map, targets
 from bot.context import Actor
 from tests.conftest import START
 from tests.helpers import text_of
-from tests.slack.test_coverage import ALICE, make, world  # noqa: F401  (world: an SLA, an OLA and a contract)
+from models import Agreement
+from tests.slack.test_coverage import ALICE, build_tree, make, world  # noqa: F401  (world: an SLA, an OLA and a contract)
 
 
 @pytest.mark.parametrize("quoted", ['"Acme Payroll"', "“Acme Payroll”"])
@@ -51,3 +53,18 @@ def test_the_contract_form_has_a_whole_title(slack, sandbox, team, world):  # no
     slack.command("uc new Carrier X")
     modal = sandbox.open_modal(team, ALICE)
     assert modal.view["title"]["text"] == "New contract"
+
+
+def test_a_waived_gap_shows_as_waived_not_as_not_covered(slack, sandbox, db, team, world):  # noqa: F811
+    build_tree(slack, sandbox, team)
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START)
+    with db.session() as s:
+        sla = s.exec(select(Agreement).where(Agreement.name == "Acme Payroll")).one()
+        for c in coverage.check_agreement(s, sla):
+            for finding in c.check.problems():  # every finding of every target: nothing is left but waivers
+                coverage.waive(s, sm, c.target.id, coverage.gap_key(finding), "Accepted by the board")
+    slack.command("tree Acme Payroll")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert ":red_circle:" not in shown and "not covered" not in shown, shown
+    assert ":white_circle: *T1 P1 resolution within 4h, 95% of tickets*: waived" in shown
+    assert "• waived (hours): " in shown and "_(waived by <@U0ALICE>: Accepted by the board)_" in shown
