@@ -8,6 +8,7 @@ from bot import agreements, coverage, members, service_map, targets
 from bot.context import Actor
 from tests.conftest import START
 from tests.helpers import text_of
+from messages.ids import Block
 from models import Agreement
 from tests.slack.test_coverage import ALICE, build_tree, make, world  # noqa: F401  (world: an SLA, an OLA and a contract)
 
@@ -68,3 +69,23 @@ def test_a_waived_gap_shows_as_waived_not_as_not_covered(slack, sandbox, db, tea
     assert ":red_circle:" not in shown and "not covered" not in shown, shown
     assert ":white_circle: *T1 P1 resolution within 4h, 95% of tickets*: waived" in shown
     assert "• waived (hours): " in shown and "_(waived by <@U0ALICE>: Accepted by the board)_" in shown
+
+
+@pytest.fixture
+def acme_on_payroll(db, team):
+    """Two services on the map; Acme Retail consumes only Payroll."""
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START)
+    with db.session() as s:
+        payroll = service_map.add_service(s, sm, name="Payroll")
+        service_map.add_service(s, sm, name="HR portal")
+        acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Acme Retail"))
+        service_map.link(s, sm, service_id=payroll.id, party_id=acme.id, activities=["Incident handling"])
+    return payroll.id
+
+
+def test_the_sla_form_chooses_the_customers_only_service(slack, sandbox, team, acme_on_payroll):
+    slack.command("sla new Acme Retail")
+    modal = sandbox.open_modal(team, ALICE)
+    services = next(b for b in modal.view["blocks"] if b.get("block_id") == Block.AGR_SERVICES)["element"]
+    assert [o["value"] for o in services.get("initial_options", [])] == [str(acme_on_payroll)]
+    assert [o["text"]["text"] for o in services["options"]] == ["HR portal", "Payroll"]  # the other stays offered

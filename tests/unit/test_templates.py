@@ -197,9 +197,9 @@ def test_agreement_messages_and_forms():
     for kind in ("sla", "uc"):
         assert_valid_blocks(render("agreement_draft.yml.j2", kind=kind, kind_label="Underpinning contract", name=EVIL[:100],
                                    counterparty_label="Customer", parties=[(i, EVIL) for i in range(100)], counterparty_id=3,
-                                   services=[(i, EVIL) for i in range(100)], start="2026-04-01", end="2027-03-31",
-                                   months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)], review_month="4",
-                                   channel_id="C1", private_metadata="{}"), view=True)
+                                   services=[(i, EVIL) for i in range(100)], service_ids=[3], start="2026-04-01",
+                                   end="2027-03-31", months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)],
+                                   review_month="4", channel_id="C1", private_metadata="{}"), view=True)
     for change, kind in (("target:T1", "resolution"), ("target:new", "metric"), ("target:new", None), ("clause:scope", None),
                          ("term", None), ("remove:T1", None), ("target:T2", "availability")):
         assert_valid_blocks(render("agreement_propose.yml.j2", agreement=a, choices=[("target:T1", EVIL)] * 99 + [(change, "x")],
