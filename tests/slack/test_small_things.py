@@ -89,3 +89,24 @@ def test_the_sla_form_chooses_the_customers_only_service(slack, sandbox, team, a
     services = next(b for b in modal.view["blocks"] if b.get("block_id") == Block.AGR_SERVICES)["element"]
     assert [o["value"] for o in services.get("initial_options", [])] == [str(acme_on_payroll)]
     assert [o["text"]["text"] for o in services["options"]] == ["HR portal", "Payroll"]  # the other stays offered
+
+
+def hint_of(view, block_id) -> str:
+    return next(b for b in view.view["blocks"] if b.get("block_id") == block_id)["hint"]["text"]
+
+
+def test_the_forms_say_which_time_zone_hours_are_read_in(slack, sandbox, team, acme_on_payroll):
+    bob = "U0BOB"  # his Slack profile says Europe/Paris
+    slack.command("require Payroll", user=bob)
+    who = sandbox.open_modal(team, bob)
+    [acme] = [o["value"] for b in who.view["blocks"] if b.get("block_id") == Block.REQ_CUSTOMER
+              for o in b["element"]["options"]]
+    assert slack.submit(who, {Block.REQ_CUSTOMER: acme, Block.REQ_ROLE: "operational"}).ok
+    assert slack.submit(sandbox.open_modal(team, bob)).ok  # every topic, as offered
+    details = sandbox.open_modal(team, bob)
+    said = "Times are in Europe/Paris, your Slack time zone, unless you name another."
+    for field in (Block.REQ_SUPPORT_HOURS, Block.REQ_MAINTENANCE):
+        assert said in hint_of(details, field)
+    slack.command("calendar add")  # Alice: Europe/London
+    calendar = sandbox.open_modal(team, ALICE)
+    assert "Times are in Europe/London, your Slack time zone" in hint_of(calendar, Block.CAL_HOURS)
