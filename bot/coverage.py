@@ -20,7 +20,7 @@ from bot.calendars import CALENDAR_24X7_UTC
 from bot.calendars import Calendar as ClockCalendar
 from bot.context import Actor
 from bot.errors import DomainError, InvalidInput, NotFound
-from bot.permissions import SERVICE_MANAGER, Capability, require
+from bot.permissions import SERVICE_MANAGER, Capability, can, require
 from models import (
     Action,
     ActionKind,
@@ -353,11 +353,16 @@ def actions(session: Session, team_id: str, *, open_only: bool = True) -> list[A
     return list(session.exec(q.order_by(Action.due, Action.number)))
 
 
+def may_close(actor: Actor, row: Action) -> bool:
+    """Its owner closes an action, or whoever may record actions (a *Done* button is shown to them only)."""
+    return row.owner_user_id == actor.user_id or can(actor, Capability.DRAFT_AGREEMENT)
+
+
 def close_action(session: Session, actor: Actor, number: int) -> Action:
     row = session.exec(select(Action).where(Action.team_id == actor.team_id, Action.number == number)).first()
     if row is None:
         raise NotFound(f"There is no action #{number}.")
-    if row.owner_user_id != actor.user_id:
+    if not may_close(actor, row):
         require(actor, Capability.DRAFT_AGREEMENT)
     row.status, row.done_at = "done", actor.at()
     session.add(row)

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from bot import agreements, coverage
 from models import AgreementStatus
 from handlers import agreement_thread
-from handlers.coverage_views import HELPERS
+from handlers.coverage_views import HELPERS, buttons_for
 from handlers.views import agreement_propose
 from messages import render_message
 from messages.ids import Action
@@ -29,7 +29,7 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
             result = agreements.agree(session, actor, agreement, int(number))
         except coverage.AgreementRefused as refused:  # nothing was recorded; say every gap, with what can be done
             refusal = render_message("coverage_gaps.yml.j2", headline=str(refused), checks=refused.checks,
-                                     name=agreement.name, **HELPERS)
+                                     name=agreement.name, **buttons_for(actor), **HELPERS)
     if refusal is not None:  # answered once the row lock is let go: nobody waits on Slack for it
         respond(replace_original=False, response_type="ephemeral", **refusal)
         return

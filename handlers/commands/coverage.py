@@ -8,7 +8,7 @@ from bot.errors import InvalidInput
 from bot.permissions import Capability, require
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
-from handlers.coverage_views import HELPERS, describe
+from handlers.coverage_views import HELPERS, buttons_for, describe
 from handlers.replies import metadata
 from messages import render, render_message
 from models import AgreementKind
@@ -47,7 +47,7 @@ def show_tree(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         sla = _sla(req, session, "/slm tree Acme Retail: Payroll")
         message = render_message("coverage_tree.yml.j2", agreement=sla, nodes=coverage.tree(session, sla),
-                                 waivers=coverage.waivers_of(session, sla), **HELPERS)
+                                 waivers=coverage.waivers_of(session, sla), **buttons_for(req.actor), **HELPERS)
     req.respond(**message)
 
 
@@ -71,4 +71,6 @@ def list_actions(req: SlashRequest) -> None:
         for a in rows:
             party = service_map.get_party(session, a.team_id, a.owner_party_id).name if a.owner_party_id else None
             owners[a.number] = " and ".join(x for x in (party, f"<@{a.owner_user_id}>" if a.owner_user_id else None) if x)
-    req.respond(**render_message("actions_list.yml.j2", rows=rows, owners=owners, today=req.actor.today()))
+    closable = {a.number for a in rows if coverage.may_close(req.actor, a)}  # Done only for those who may press it
+    req.respond(**render_message("actions_list.yml.j2", rows=rows, owners=owners, closable=closable,
+                                 today=req.actor.today()))

@@ -9,8 +9,8 @@ from bot.context import Actor
 from tests.conftest import START
 from tests.helpers import text_of
 from messages.ids import Block
-from models import Agreement
-from tests.slack.test_coverage import ALICE, build_tree, make, world  # noqa: F401  (world: an SLA, an OLA and a contract)
+from models import ActionKind, Agreement
+from tests.slack.test_coverage import ALICE, agree_button, build_tree, make, world  # noqa: F401  (world: an SLA, an OLA and a contract)
 
 
 @pytest.mark.parametrize("quoted", ['"Acme Payroll"', "“Acme Payroll”"])
@@ -110,3 +110,41 @@ def test_the_forms_say_which_time_zone_hours_are_read_in(slack, sandbox, team, a
     slack.command("calendar add")  # Alice: Europe/London
     calendar = sandbox.open_modal(team, ALICE)
     assert "Times are in Europe/London, your Slack time zone" in hint_of(calendar, Block.CAL_HOURS)
+
+
+def buttons(message) -> list[str]:
+    return [el["text"]["text"] for b in message.blocks if b["type"] == "actions" for el in b["elements"]]
+
+
+def test_the_customers_approver_is_offered_only_what_they_may_press(slack, sandbox, db, team, world):  # noqa: F811
+    build_tree(slack, sandbox, team)
+    carol = "U0CAROL"  # Acme Retail's approver: she may agree, not waive or plan upgrades
+    agree_button(sandbox, db, slack, carol)
+    refusal = sandbox.last_ephemeral(carol)
+    assert "cannot be agreed yet" in text_of(refusal) and buttons(refusal) == []
+    assert "The provider's service manager can waive each gap or make it an upgrade action." in text_of(refusal)
+    slack.command("tree Acme Payroll", user=carol)
+    tree = sandbox.last_ephemeral(carol)
+    assert buttons(tree) == [] and "A service manager can waive a gap or make it an upgrade action." in text_of(tree)
+    # Alice, a service manager, gets both, beside each gap.
+    agree_button(sandbox, db, slack, ALICE)
+    assert set(buttons(sandbox.last_ephemeral(ALICE))) == {"Waive…", "Upgrade action…"}
+    slack.command("tree Acme Payroll")
+    assert "Upgrade action…" in buttons(sandbox.last_ephemeral(ALICE))
+
+
+def add_actions(db, team, n, owner="U0DAVE"):
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START)
+    with db.session() as s:
+        for i in range(n):
+            coverage.add_action(s, sm, kind=ActionKind.UPGRADE, title=f"Upgrade the contract, step {i + 1}",
+                                owner_party_id=None, owner_user_id=owner, due=START.date())
+
+
+def test_done_is_offered_only_to_whoever_may_close_the_action(slack, sandbox, db, team, world):  # noqa: F811
+    add_actions(db, team, 1)
+    for user, offered in (("U0BOB", []), ("U0DAVE", ["Done"]), (ALICE, ["Done"])):
+        slack.command("actions", user=user)
+        listing = sandbox.last_ephemeral(user)
+        assert "Upgrade the contract, step 1" in text_of(listing)
+        assert [b["accessory"]["text"]["text"] for b in listing.blocks if "accessory" in b] == offered, user
