@@ -346,4 +346,4 @@ def test_app_home_shows_the_agreements_and_the_open_actions(slack, sandbox, db, 
     slack.open_home()
     shown = text_of(sandbox.home(team, ALICE))
     assert "• SLA <https://sandbox.slack.local/archives/C0ACMESLA/p" in shown and "|Acme Payroll>: negotiating" in shown
-    assert "• Underpinning contract <" in shown and "*Open actions*: 0" in shown
+    assert "• Underpinning contract <" in shown and "*Open actions*\nNone open." in shown

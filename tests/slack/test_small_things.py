@@ -1,14 +1,17 @@
 """Issue 9, item 11: the small things a new user met, each through signed Slack requests."""
 from __future__ import annotations
 
+import json
+
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot import agreements, coverage, members, service_map, targets
 from bot.context import Actor
 from tests.conftest import START
-from tests.helpers import text_of
-from messages.ids import Block
+from tests.helpers import assert_valid_blocks, text_of
+from messages.ids import Action, Block
+from models import Action as ActionRow
 from models import ActionKind, Agreement
 from tests.slack.test_coverage import ALICE, agree_button, build_tree, make, world  # noqa: F401  (world: an SLA, an OLA and a contract)
 
@@ -148,3 +151,24 @@ def test_done_is_offered_only_to_whoever_may_close_the_action(slack, sandbox, db
         listing = sandbox.last_ephemeral(user)
         assert "Upgrade the contract, step 1" in text_of(listing)
         assert [b["accessory"]["text"]["text"] for b in listing.blocks if "accessory" in b] == offered, user
+
+
+def test_app_home_lists_the_open_actions_with_their_done_buttons(slack, sandbox, db, team, world):  # noqa: F811
+    add_actions(db, team, 12)
+    slack.open_home()
+    home = sandbox.home(team, ALICE)
+    assert_valid_blocks(home.view, view=True)
+    shown = text_of(home)
+    assert "*#1* Upgrade the contract, step 1" in shown and "owner <@U0DAVE>" in shown
+    assert "*#10* Upgrade the contract, step 10" in shown and "…and 2 more: `/slm actions` lists them all." in shown
+    dones = [b["accessory"]["value"] for b in home.view["blocks"] if b.get("accessory", {}).get("text", {}).get("text") == "Done"]
+    assert dones == [str(n) for n in range(1, 11)]
+    slack.open_home(user="U0BOB")  # no role, owns none of them: the list, without buttons
+    bob = sandbox.home(team, "U0BOB")
+    assert "*#1* Upgrade the contract, step 1" in text_of(bob) and "Done" not in json.dumps(bob.view)
+    # Done on the tab closes the action and draws the tab again without it.
+    assert slack.click(Action.ACTION_DONE, view=home).ok  # the first Done: action #1's
+    with Session(db.engine) as s:
+        assert s.exec(select(ActionRow).where(ActionRow.number == 1)).one().status == "done"
+    shown = text_of(sandbox.home(team, ALICE))
+    assert "*#1* " not in shown and "*#11* Upgrade the contract, step 11" in shown

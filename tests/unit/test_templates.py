@@ -44,8 +44,11 @@ def test_map_and_home(n):
     assert_valid_blocks(render_message("map.yml.j2", services=views, focus=None))
     rows = [{"kind": "SLA", "name": EVIL, "status": "agreed (v3)", "link": "https://x.slack.com/archives/C1/p1"}] * 40
     actions = [SimpleNamespace(due=NOW.date(), title=EVIL)] * 5
+    actions = [SimpleNamespace(due=NOW.date(), title=EVIL, number=i, kind="upgrade", owner_user_id="U1")
+               for i in range(40)]
     assert_valid_blocks(render("home.yml.j2", services=views, parties=[party()], agreements=rows, open_actions=actions,
-                               today=NOW.date(), can_edit=True, actor=None), view=True)
+                               listed=actions[:10], owner_parties={1: EVIL}, closable={1, 2}, today=NOW.date(),
+                               can_edit=True, actor=None), view=True)
 
 
 def test_party_view():
