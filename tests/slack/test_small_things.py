@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from bot import agreements, coverage, members, service_map, targets
 from bot.context import Actor
+from handlers.commands.router import SUBCOMMANDS
 from tests.conftest import START
 from tests.helpers import assert_valid_blocks, text_of
 from messages.ids import Action, Block
@@ -172,3 +173,18 @@ def test_app_home_lists_the_open_actions_with_their_done_buttons(slack, sandbox,
         assert s.exec(select(ActionRow).where(ActionRow.number == 1)).one().status == "done"
     shown = text_of(sandbox.home(team, ALICE))
     assert "*#1* " not in shown and "*#11* Upgrade the contract, step 11" in shown
+
+
+def test_help_starts_with_three_steps_and_groups_the_rest_by_the_job(slack, sandbox):
+    slack.command("help")
+    sections = [b["text"]["text"] for b in sandbox.last_ephemeral(ALICE).blocks if b["type"] == "section"]
+    start = next(i for i, s in enumerate(sections) if s.startswith("*Start here*"))
+    assert [line[:3] for line in sections[start].splitlines()[1:]] == ["1. ", "2. ", "3. "]
+    groups = [s.splitlines()[0] for s in sections[start + 1:]]
+    assert groups == ["*The service map*", "*Requirements*", "*Agreements*", "*Cover beneath each SLA*", "*Actions*",
+                      "*Roles and settings*"]
+    assert all(len(s) < 3000 for s in sections)
+    listed = [s.usage for s in SUBCOMMANDS.values() if s.listed]
+    shown = "\n".join(sections[start + 1:])
+    assert all(shown.count(f"`{usage}`") == 1 for usage in listed)  # each command once, in its group
+    assert "`/slm underpin <sla>`" in sections[start + 4] and "`/slm actions`" in sections[start + 5]
