@@ -194,10 +194,11 @@ class TargetCheck:
     def standing(self) -> str:
         """The target as people read it: the worst finding nobody waived, or "waived" when only waived gaps
         stand between it and "covered"."""
-        open_ = [f.verdict for f in self.check.problems() if self.waiver_for(f) is None]
-        if not open_ and any(self.waiver_for(f) for f in self.check.problems()):
-            return WAIVED
-        return worst(open_).value if open_ else Verdict.COVERED.value
+        problems = self.check.problems()
+        unwaived = [f.verdict for f in problems if self.waiver_for(f) is None]
+        if unwaived:
+            return worst(unwaived).value
+        return WAIVED if problems else Verdict.COVERED.value
 
 
 def policy(session: Session, team_id: str) -> Policy:
