@@ -22,7 +22,7 @@ from bot.calendars import CALENDAR_24X7_UTC
 from bot.calendars import Calendar as ClockCalendar
 from bot.context import Actor
 from bot.errors import DomainError, InvalidInput, NotFound
-from bot.permissions import SERVICE_MANAGER, Capability, require
+from bot.permissions import SERVICE_MANAGER, Capability, can, require
 from models import (
     Action,
     ActionKind,
@@ -40,6 +40,7 @@ from models import (
     Waiver,
 )
 
+WAIVED = "waived"  # how a gap a service manager accepted is shown, instead of its "not covered"
 LAPSE_WARNING_DAYS = 30  # how far ahead the service manager hears of an underpinning agreement ending
 
 
@@ -226,6 +227,20 @@ class TargetCheck:
     @property
     def verdict(self) -> Verdict:
         return self.check.verdict
+
+    def shown(self, finding: Finding) -> str:
+        """A finding as people read it: a gap someone waived is "waived", not "not covered"."""
+        return WAIVED if self.waiver_for(finding) is not None else finding.verdict.value
+
+    @property
+    def standing(self) -> str:
+        """The target as people read it: the worst finding nobody waived, or "waived" when only waived gaps
+        stand between it and "covered"."""
+        problems = self.check.problems()
+        unwaived = [f.verdict for f in problems if self.waiver_for(f) is None]
+        if unwaived:
+            return worst(unwaived).value
+        return WAIVED if problems else Verdict.COVERED.value
 
 
 def policy(session: Session, team_id: str) -> Policy:
@@ -427,11 +442,16 @@ def actions(session: Session, team_id: str, *, open_only: bool = True) -> list[A
     return list(session.exec(q.order_by(Action.due, Action.number)))
 
 
+def may_close(actor: Actor, row: Action) -> bool:
+    """Its owner closes an action, or whoever may record actions (a *Done* button is shown to them only)."""
+    return row.owner_user_id == actor.user_id or can(actor, Capability.DRAFT_AGREEMENT)
+
+
 def close_action(session: Session, actor: Actor, number: int) -> Action:
     row = session.exec(select(Action).where(Action.team_id == actor.team_id, Action.number == number)).first()
     if row is None:
         raise NotFound(f"There is no action #{number}.")
-    if row.owner_user_id != actor.user_id:
+    if not may_close(actor, row):
         require(actor, Capability.DRAFT_AGREEMENT)
     row.status, row.done_at = "done", actor.at()
     session.add(row)

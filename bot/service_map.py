@@ -273,6 +273,14 @@ def party_view(session: Session, team_id: str, party_id: int) -> PartyView:
                      links=_links(session, team_id, party_id=party_id))
 
 
+def services_of_party(session: Session, team_id: str, party_id: int) -> list[Service]:
+    """The services a party is linked to (consumes, supports or supplies), each once."""
+    found: dict[int, Service] = {}
+    for lv in _links(session, team_id, party_id=party_id):
+        found.setdefault(lv.service.id, lv.service)
+    return list(found.values())
+
+
 def find(session: Session, team_id: str, text: str) -> Service | Party | None:
     """A service or party by its name, ignoring case and spacing."""
     key = name_key(text)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot import coverage, targets
+from bot.permissions import Capability, can
 from models import AgreementKind
 
 
@@ -15,6 +16,11 @@ def what(t) -> str:
 
 def kind_label(agreement) -> str:
     return AgreementKind(agreement.kind).label
+
+
+def buttons_for(actor) -> dict:
+    """Which gap buttons this person may press: these messages go to one person (ephemeral), so they get only those."""
+    return {"can_waive": can(actor, Capability.WAIVE_GAP), "can_upgrade": can(actor, Capability.DRAFT_AGREEMENT)}
 
 
 HELPERS = {"describe": describe, "what": what, "kind_label": kind_label, "gap_key": coverage.gap_key}

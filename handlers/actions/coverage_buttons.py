@@ -8,6 +8,7 @@ from bot import coverage
 from bot.errors import DomainError
 from bot.permissions import Capability, require
 from handlers.coverage_views import describe
+from handlers.events import app_home_opened
 from handlers.views import action_form, waive_form
 from messages import render_message
 from messages.ids import Action
@@ -45,11 +46,14 @@ def upgrade(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> No
                      channel_id=_channel(body))
 
 
-def done(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
+def done(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     with context["deps"].db.session() as session:
         row = coverage.close_action(session, context["actor"], int(body["actions"][0]["value"]))
     context["done"] = f"Action #{row.number} is done"
+    if (body.get("container") or {}).get("type") == "view":  # pressed on App Home: the tab is drawn again without it
+        app_home_opened.publish(client, context["deps"], context["actor"])
+        return
     respond(replace_original=False, **render_message("req_status.yml.j2", sentence=f"Action #{row.number} is done:",
                                                      detail=row.title))
 

@@ -49,7 +49,7 @@ def correct(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> No
     requirements.check_correctable(actor, req)  # before the form is filled, not after
     container = body["container"]
     requirement_correct.open(client, body["trigger_id"], req, numbers=numbers, channel=container["channel_id"],
-                             ts=container["message_ts"])
+                             ts=container["message_ts"], tz=actor.tz)
 
 
 def menu(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:

@@ -7,6 +7,7 @@ from bot import agreements, service_map
 from bot.errors import InvalidInput
 from bot.permissions import Capability, require
 from handlers.agreement_thread import document_message, publish, refresh_headline, underpinning_changed
+from handlers.commands.arguments import name_and_trailing, one_name
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.views import agreement_draft
 from messages import render_message
@@ -19,7 +20,7 @@ def new(kind: AgreementKind):
     def run(req: SlashRequest) -> None:
         require(req.actor, Capability.DRAFT_AGREEMENT)
         if agreement_draft.open(req.client, req.trigger_id, req.deps, req.actor, kind=kind, channel_id=req.channel_id,
-                                asked=req.args):
+                                asked=one_name(req.args)):
             return
         wanted = agreements.COUNTERPARTY_KIND[kind].label.lower()
         req.respond(**render_message("req_status.yml.j2", sentence=f"An {kind.label} needs a {wanted} and a service on the "
@@ -42,12 +43,8 @@ def listing(kind: AgreementKind):
 
 
 def _name_and_versions(args: str) -> tuple[str, list[int]]:
-    words = args.split()
-    numbers: list[int] = []
-    while words and VERSION.match(words[-1]):
-        numbers.insert(0, int(VERSION.match(words[-1]).group(1)))
-        words.pop()
-    return " ".join(words), numbers
+    name, versions = name_and_trailing(args, lambda word: VERSION.match(word) is not None)
+    return name, [int(VERSION.match(v).group(1)) for v in versions if VERSION.match(v)]
 
 
 def show(kind: AgreementKind):
@@ -80,7 +77,7 @@ def post(kind: AgreementKind):
     def run(req: SlashRequest) -> None:
         require(req.actor, Capability.DRAFT_AGREEMENT)
         with req.deps.db.session() as session:
-            agreement = agreements.by_name(session, req.actor.team_id, req.args, kind)
+            agreement = agreements.by_name(session, req.actor.team_id, one_name(req.args), kind)
         # Whatever a failure or a restart left undone, in order: the headline, each version, each document.
         progress = publish(req.client, req.deps, req.actor.team_id, agreement.id, retry=True)
         refresh_headline(req.client, req.deps, req.actor, agreement.id)
@@ -91,7 +88,7 @@ def post(kind: AgreementKind):
 def retire(kind: AgreementKind):
     def run(req: SlashRequest) -> None:
         with req.deps.db.session() as session:
-            agreement = agreements.by_name(session, req.actor.team_id, req.args, kind)
+            agreement = agreements.by_name(session, req.actor.team_id, one_name(req.args), kind)
             agreements.retire(session, req.actor, agreement)
         req.context["done"] = f"{agreement.name} is retired"
         refresh_headline(req.client, req.deps, req.actor, agreement.id)

@@ -16,6 +16,21 @@ def one_name(args: str) -> str:
     return args
 
 
+def name_and_trailing(args: str, is_trailing: Callable[[str], bool]) -> tuple[str, list[str]]:
+    """A name followed by words of another sort (`"Acme Payroll SLA" v1 v2`). Quoted, the quotes end the name;
+    unquoted, the trailing words that `is_trailing` knows are split off the end."""
+    args = args.strip()
+    quoted = _leading_quoted(args)
+    if quoted is not None:
+        name, rest = quoted
+        return name, rest.split()
+    words = args.split()
+    trailing: list[str] = []
+    while words and is_trailing(words[-1]):
+        trailing.insert(0, words.pop())
+    return one_name(" ".join(words)), trailing
+
+
 def _leading_quoted(args: str) -> tuple[str, str] | None:
     if not args or args[0] not in QUOTES:
         return None

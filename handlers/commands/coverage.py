@@ -6,8 +6,9 @@ import re
 from bot import agreements, coverage, service_map
 from bot.errors import InvalidInput
 from bot.permissions import Capability, require
+from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
-from handlers.coverage_views import HELPERS, describe
+from handlers.coverage_views import HELPERS, buttons_for, describe
 from handlers.replies import metadata
 from messages import render, render_message
 from models import AgreementKind
@@ -18,7 +19,7 @@ NUMBER = re.compile(r"^#?(\d+)$")
 def _sla(req: SlashRequest, session, usage: str):
     if not req.args:
         raise InvalidInput({"name": f"Name the SLA, like `{usage}`."})
-    return agreements.by_name(session, req.actor.team_id, req.args, AgreementKind.SLA)
+    return agreements.by_name(session, req.actor.team_id, one_name(req.args), AgreementKind.SLA)
 
 
 @subcommand("underpin", "/slm underpin <sla>", "Put OLA and contract targets beneath an SLA's targets")
@@ -27,13 +28,14 @@ def underpin(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         sla = _sla(req, session, "/slm underpin Acme Retail: Payroll")
         sla_targets = [(t.id, f"{t.key} {describe(t)}") for t in agreements.targets_of(session, sla)]
+        choices = coverage.leg_choices(session, req.actor.team_id)
         groups = [(f"{agreement.name} ({party.name}, {AgreementKind(agreement.kind).label})"[:75],
                    [(t.id, f"{t.key} {describe(t)}") for t in rows])
-                  for agreement, party, rows in coverage.leg_choices(session, req.actor.team_id) if rows]
-    if not sla_targets or not groups:
-        req.respond(**render_message("req_status.yml.j2", subject=sla.name, sentence=(
-            "has no targets yet." if not sla_targets else
-            "has nothing to put beneath it yet: draft OLAs and contracts with `/slm ola new` and `/slm uc new`.")))
+                  for agreement, party, rows in choices if rows]
+        empty = [(AgreementKind(agreement.kind).label, agreement.name) for agreement, _p, rows in choices if not rows]
+    if not sla_targets or not groups:  # say what is missing: the SLA's targets, the OLAs and contracts, or theirs
+        req.respond(**render_message("underpin_nothing.yml.j2", name=sla.name, has_targets=bool(sla_targets),
+                                     empty=empty))
         return
     req.client.views_open(trigger_id=req.trigger_id, view=render(
         "underpin_form.yml.j2", agreement=sla, sla_targets=sla_targets[:100], leg_groups=groups[:100],
@@ -46,7 +48,7 @@ def show_tree(req: SlashRequest) -> None:
         sla = _sla(req, session, "/slm tree Acme Retail: Payroll")
         message = render_message("coverage_tree.yml.j2", agreement=sla,
                                  nodes=coverage.tree(session, sla, req.actor.today(), at=req.actor.at()),
-                                 waivers=coverage.waivers_of(session, sla), **HELPERS)
+                                 waivers=coverage.waivers_of(session, sla), **buttons_for(req.actor), **HELPERS)
     req.respond(**message)
 
 
@@ -68,4 +70,6 @@ def list_actions(req: SlashRequest) -> None:
         rows = coverage.actions(session, req.actor.team_id)
         owner_parties = {a.number: service_map.get_party(session, a.team_id, a.owner_party_id).name
                          for a in rows if a.owner_party_id}
-    req.respond(**render_message("actions_list.yml.j2", rows=rows, owner_parties=owner_parties, today=req.actor.today()))
+    closable = {a.number for a in rows if coverage.may_close(req.actor, a)}  # Done only for those who may press it
+    req.respond(**render_message("actions_list.yml.j2", rows=rows, owner_parties=owner_parties, closable=closable,
+                                 today=req.actor.today()))

@@ -1,5 +1,6 @@
 from bot import service_map
 from bot.permissions import Capability, require
+from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.views import link_form
 from messages import render_message
@@ -12,7 +13,7 @@ def add_link(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         services = service_map.list_services(session, req.actor.team_id)
         parties = service_map.list_parties(session, req.actor.team_id)
-        chosen = service_map.find(session, req.actor.team_id, req.args) if req.args else None
+        chosen = service_map.find(session, req.actor.team_id, one_name(req.args)) if req.args else None
     if not services or not parties:
         req.respond(**render_message("link_needs_map.yml.j2", has_services=bool(services), has_parties=bool(parties)))
         return

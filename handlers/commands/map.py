@@ -1,5 +1,6 @@
 from bot import service_map
 from bot.permissions import Capability, require
+from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
 from messages import render_message
 from models import Service
@@ -11,7 +12,7 @@ def show_map(req: SlashRequest) -> None:
     require(req.actor, Capability.VIEW_MAP)
     team = req.actor.team_id
     with req.deps.db.session() as session:  # read, then close, then answer: no connection waits on Slack
-        message = _map_message(session, team, req.args)
+        message = _map_message(session, team, one_name(req.args))
     req.respond(**message)
 
 

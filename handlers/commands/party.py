@@ -1,4 +1,5 @@
 from bot.permissions import Capability, require
+from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.views import party_form
 from models import PartyKind
@@ -13,5 +14,5 @@ def add_party(req: SlashRequest) -> None:
     require(req.actor, Capability.EDIT_MAP)
     first, _, rest = req.args.partition(" ")
     kind = KIND_WORDS.get(first.lower())
-    name = rest.strip() if kind else req.args
+    name = one_name(rest if kind else req.args)
     party_form.open(req.client, req.trigger_id, channel_id=req.channel_id, kind=kind, name=name)

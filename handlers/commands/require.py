@@ -1,5 +1,6 @@
 from bot import service_map
 from bot.permissions import Capability, require
+from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.views.requirement_flow import Flow, open_who
 from models import PartyKind, Service
@@ -13,7 +14,7 @@ def record_requirement(req: SlashRequest) -> None:
     found = None
     if req.args:
         with req.deps.db.session() as session:
-            found = service_map.find(session, team, req.args)
+            found = service_map.find(session, team, one_name(req.args))
     flow = Flow(kind="interview", said_by=req.actor.user_id, channel_id=req.channel_id,
                 service_id=found.id if isinstance(found, Service) else None,
                 customer_id=found.id if found is not None and getattr(found, "kind", None) == PartyKind.CUSTOMER else None)

@@ -1,5 +1,6 @@
 from bot import requirements, service_map
 from bot.errors import InvalidInput
+from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
 from messages import render_message
 
@@ -8,12 +9,13 @@ from messages import render_message
             "What customers asked for, grouped by kind, with who said what and conflicting asks side by side")
 def list_requirements(req: SlashRequest) -> None:
     team = req.actor.team_id
-    if not req.args:
+    asked = one_name(req.args)
+    if not asked:
         raise InvalidInput({"subject": "Name a service or a customer, like `/slm requirements Payroll`."})
     with req.deps.db.session() as session:  # read, then close, then answer: no connection waits on Slack
-        found = service_map.find(session, team, req.args)
+        found = service_map.find(session, team, asked)
         if found is None:
-            message = render_message("map_unknown.yml.j2", asked=req.args, known=service_map.known_names(session, team))
+            message = render_message("map_unknown.yml.j2", asked=asked, known=service_map.known_names(session, team))
         else:
             message = render_message("req_list.yml.j2", listing=requirements.listing(session, team, found))
     req.respond(**message)

@@ -62,9 +62,34 @@ def match(text: str) -> tuple[Subcommand | None, str]:
     return None, text.strip()
 
 
+# /slm help groups the commands by the job they are part of, in the order the job goes; a command's first word
+# places it. A word missing here still shows, under the last group, so help never loses a command.
+HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
+    ("The service map", ("service", "party", "link", "map")),
+    ("Requirements", ("require", "requirements", "benchmark")),
+    ("Agreements", ("sla", "calendar")),
+    ("Cover beneath each SLA", ("underpin", "tree", "check")),
+    ("Actions", ("actions",)),
+    ("Roles and settings", ("role", "roles", "settings", "help")),
+]
+VERB_ORDER = ("add", "new", "grant", "list", "show", "diff", "post", "rename", "remove", "revoke", "retire")
+
+
+def help_groups() -> list[tuple[str, list[Subcommand]]]:
+    listed = [s for s in SUBCOMMANDS.values() if s.listed]
+    placed = {word: (g, i) for g, (_t, words) in enumerate(HELP_GROUPS) for i, word in enumerate(words)}
+    last = len(HELP_GROUPS) - 1
+    where = {s.words: placed.get(s.words[0], (last, len(placed))) for s in listed}
+    def order(s: Subcommand) -> tuple[int, int]:  # by the job's order, then making before changing or removing
+        verb = s.words[1] if len(s.words) > 1 else ""
+        return where[s.words][1], VERB_ORDER.index(verb) if verb in VERB_ORDER else -1
+
+    return [(title, sorted((s for s in listed if where[s.words][0] == g), key=order))
+            for g, (title, _w) in enumerate(HELP_GROUPS)]
+
+
 def help_message(unknown: str | None = None) -> dict:
-    commands = sorted((s for s in SUBCOMMANDS.values() if s.listed), key=lambda s: s.usage)
-    return render_message("help.yml.j2", commands=commands, unknown=unknown)
+    return render_message("help.yml.j2", groups=help_groups(), unknown=unknown)
 
 
 def dispatch(ack: Ack, command: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:

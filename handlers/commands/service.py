@@ -1,4 +1,5 @@
 from bot.permissions import Capability, require
+from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.views import service_form
 
@@ -6,4 +7,4 @@ from handlers.views import service_form
 @subcommand("service add", "/slm service add [name]", "Add a service to the service map")
 def add_service(req: SlashRequest) -> None:
     require(req.actor, Capability.EDIT_MAP)
-    service_form.open(req.client, req.trigger_id, channel_id=req.channel_id, name=req.args)
+    service_form.open(req.client, req.trigger_id, channel_id=req.channel_id, name=one_name(req.args))

@@ -1,25 +1,37 @@
-"""The App Home tab: the person's roles, the map at a glance, and buttons to change it."""
+"""The App Home tab: the person's roles, the map at a glance, their open actions, and buttons to change it."""
 from __future__ import annotations
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot import agreements, coverage, service_map
+from bot.context import Actor
 from bot.permissions import Capability, can
 from messages import render
 from models import AgreementKind
+
+HOME_ACTIONS = 10  # open actions listed on the tab, each a block with its Done; the rest are counted (100 blocks)
 
 
 def publish_home(event: dict, client: WebClient, context: BoltContext) -> None:
     if event.get("tab") != "home":
         return
-    actor = context["actor"]
-    with context["deps"].db.session() as session:
+    publish(client, context["deps"], context["actor"])
+
+
+def publish(client: WebClient, deps, actor: Actor) -> None:
+    """Draw the tab for this person (also after they close an action from it)."""
+    with deps.db.session() as session:
         services = service_map.service_views(session, actor.team_id)
         parties = service_map.list_parties(session, actor.team_id)
         rows = [{"kind": AgreementKind(a.kind).label, "name": a.name, "status": agreements.status_line(a),
                  "link": a.permalink} for a in agreements.list_agreements(session, actor.team_id)]
         open_actions = coverage.actions(session, actor.team_id)
+        listed = open_actions[:HOME_ACTIONS]
+        owner_parties = {a.number: service_map.get_party(session, a.team_id, a.owner_party_id).name
+                         for a in listed if a.owner_party_id}
+        closable = {a.number for a in listed if coverage.may_close(actor, a)}
     client.views_publish(user_id=actor.user_id, view=render(
         "home.yml.j2", services=services, parties=parties, agreements=rows, open_actions=open_actions,
+        listed=listed, owner_parties=owner_parties, closable=closable,
         today=actor.today(), can_edit=can(actor, Capability.EDIT_MAP), actor=actor))

@@ -40,10 +40,13 @@ def _draft_view(session, actor, *, kind: AgreementKind, channel_id: str | None, 
     name = ""
     if counterparty is not None:
         name = f"{counterparty.name}: {kind.label}"
+    # The one service it can be about is chosen already: the map's only service, or the counterparty's only one.
+    theirs = service_map.services_of_party(session, actor.team_id, counterparty.id) if counterparty else []
+    only = services if len(services) == 1 else theirs if len(theirs) == 1 else []
     return render("agreement_draft.yml.j2", kind=kind.value, kind_label=kind.label, name=name,
                   counterparty_label=agreements.COUNTERPARTY_LABEL[kind],
                   parties=[(p.id, p.name) for p in parties[:100]], counterparty_id=counterparty.id if counterparty else None,
-                  services=[(s.id, s.name) for s in services[:100]], start=start.isoformat(), end=end.isoformat(),
+                  services=[(s.id, s.name) for s in services[:100]], service_ids=[s.id for s in only], start=start.isoformat(), end=end.isoformat(),
                   months=[(str(i + 1), m) for i, m in enumerate(agreements.MONTHS)], review_month="4",
                   channel_id=(counterparty.channel_id if counterparty else None) or channel_id,
                   private_metadata=metadata(kind=kind.value, channel_id=channel_id))

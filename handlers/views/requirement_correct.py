@@ -14,13 +14,13 @@ from messages.ids import Block, Callback
 
 FIELDS = fields_for("statement", "target")
 TARGET_HINTS = {"percent": "A percentage, e.g. 99.9%", "duration": "e.g. 15 min, 4h, 4 business hours",
-                "hours": "e.g. Mon-Fri 08:00-18:00 Europe/London, or 24x7", "quantity": "e.g. 2 s, 1,200 tickets/month"}
+                "hours": "Times are in {tz}, your Slack time zone, unless you name another. e.g. Mon-Fri 08:00-18:00, or 24x7", "quantity": "e.g. 2 s, 1,200 tickets/month"}
 
 
-def open(client: WebClient, trigger_id: str, req, *, numbers: str, channel: str, ts: str) -> None:
+def open(client: WebClient, trigger_id: str, req, *, numbers: str, channel: str, ts: str, tz: str) -> None:
     metric = requirements.metric_of(req)
     client.views_open(trigger_id=trigger_id, view=render(
-        "req_correct.yml.j2", requirement=req, target_hint=TARGET_HINTS[metric.kind] if metric else "",
+        "req_correct.yml.j2", requirement=req, target_hint=TARGET_HINTS[metric.kind].format(tz=tz) if metric else "",
         private_metadata=metadata(number=req.number, numbers=numbers, channel=channel, ts=ts)))
 
 

@@ -5,7 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import agreements, coverage
-from handlers.coverage_views import HELPERS
+from handlers.coverage_views import HELPERS, buttons_for
 from handlers.replies import read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render_message
@@ -34,7 +34,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         coverage.recheck(session, sla, actor.at())
         message = render_message("coverage_tree.yml.j2", agreement=sla,
                                  nodes=coverage.tree(session, sla, actor.today(), at=actor.at()),
-                                 waivers=coverage.waivers_of(session, sla), **HELPERS)
+                                 waivers=coverage.waivers_of(session, sla), **buttons_for(actor), **HELPERS)
     tell(client, actor, meta.get("channel_id"), message)
 
 

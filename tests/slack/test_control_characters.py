@@ -49,8 +49,8 @@ def test_nul_in_a_metric_name_is_dropped(slack, sandbox, db, team, acme):
 def test_nul_in_an_action_title_is_dropped(slack, sandbox, db, team, acme):
     draft(slack, sandbox, team, acme)
     headline, _ = thread(sandbox)
-    slack.click(Action.AGREEMENT_AGREE, message=headline, user=CAROL)  # nothing underpins it: refused, with buttons
-    refusal = sandbox.last_ephemeral(CAROL)
+    slack.click(Action.AGREEMENT_AGREE, message=headline, user=ALICE)  # nothing underpins it: refused, with buttons
+    refusal = sandbox.last_ephemeral(ALICE)
     slack.click(Action.COVER_UPGRADE, message=refusal, user=ALICE)
     modal = sandbox.open_modal(team, ALICE)
     assert modal.callback_id == Callback.ACTION_FORM

@@ -134,7 +134,10 @@ def test_the_gate_refuses_agreement_with_every_gap_and_waivers_need_the_role(sla
 
         assert s.exec(select(Signoff)).all() == []  # nothing recorded
 
-    # Carol, the customer's approver, cannot waive; Alice, a service manager, can, with a reason.
+    # Carol, the customer's approver, cannot waive (she is offered no button; a click anyway is refused);
+    # Alice, a service manager, can, with a reason.
+    agree_button(sandbox, db, slack, ALICE)
+    refusal = sandbox.last_ephemeral(ALICE)
     slack.click(Action.COVER_WAIVE, message=refusal, user=CAROL)
     assert "Only a service manager can waive a gap in cover." in text_of(sandbox.last_ephemeral(CAROL))
     slack.click(Action.COVER_WAIVE, message=refusal, user=ALICE)
@@ -153,7 +156,8 @@ def test_the_gate_refuses_agreement_with_every_gap_and_waivers_need_the_role(sla
     agree_button(sandbox, db, slack, CAROL)
     refusal = sandbox.last_ephemeral(CAROL)
     assert "1 gap in what underpins it" in text_of(refusal) and "(availability)" in text_of(refusal)
-    slack.click(Action.COVER_UPGRADE, message=refusal, user=ALICE)
+    agree_button(sandbox, db, slack, ALICE)
+    slack.click(Action.COVER_UPGRADE, message=sandbox.last_ephemeral(ALICE), user=ALICE)
     modal = sandbox.open_modal(team, ALICE)
     title = next(b for b in modal.view["blocks"] if b.get("block_id") == Block.COV_TITLE)["hint"]["text"]
     assert title.startswith("For example: Upgrade what underpins Availability of Acme Payroll before Acme Retail's SLA")
@@ -321,8 +325,8 @@ def test_two_gaps_of_one_kind_are_waived_one_by_one(slack, sandbox, db, team, wo
             agreements.propose(s, sm_actor(team), row, targets.TermChange(start=None, end=end, review_month=None),
                                "shorter", DOCS)
     build_tree(slack, sandbox, team)
-    agree_button(sandbox, db, slack, CAROL)
-    refusal = sandbox.last_ephemeral(CAROL)
+    agree_button(sandbox, db, slack, ALICE)  # the service manager's refusal: it has her Waive… buttons
+    refusal = sandbox.last_ephemeral(ALICE)
     dates = [b for b in refusal.blocks if b["type"] == "section" and "*T1 P1 resolution* (dates)" in b["text"]["text"]]
     assert len(dates) == 2  # the OLA ends in January, the contract in February: two gaps, each its own button
     waive_buttons = [b["elements"][0] for b in refusal.blocks if b["type"] == "actions"]
@@ -343,4 +347,4 @@ def test_app_home_shows_the_agreements_and_the_open_actions(slack, sandbox, db, 
     slack.open_home()
     shown = text_of(sandbox.home(team, ALICE))
     assert f"• SLA <{sandbox.base_url}/sandbox?channel=C0ACMESLA#p" in shown  # a link to the page itself and "|Acme Payroll>: negotiating" in shown
-    assert "• Underpinning contract <" in shown and "*Open actions*: 0" in shown
+    assert "• Underpinning contract <" in shown and "*Open actions*\nNone open." in shown

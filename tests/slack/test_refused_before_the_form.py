@@ -44,8 +44,8 @@ def connections_held(monkeypatch, sandbox, db):
 
 def test_a_plain_member_is_refused_the_upgrade_action_form(slack, sandbox, db, team, acme):
     draft(slack, sandbox, team, acme)
-    slack.command(f"tree {NAME}", user=BOB)  # anyone may read the tree, with its buttons
-    tree = sandbox.last_ephemeral(BOB)
+    slack.command(f"tree {NAME}")  # Bob is shown no buttons; pressed anyway (a forged or stale click), it is refused
+    tree = sandbox.last_ephemeral(ALICE)
     slack.click(Action.COVER_UPGRADE, message=tree, user=BOB)
     assert sandbox.open_modal(team, BOB) is None
     assert "can draft agreements and keep calendars" in text_of(sandbox.last_ephemeral(BOB))

@@ -231,7 +231,7 @@ def test_app_home_shows_the_map_and_its_buttons_open_the_modals(slack, sandbox, 
     slack.open_home()
     home = sandbox.home(team, ALICE)
     assert "*1* services" in text_of(home) and "*Payroll*" in text_of(home)
-    assert "*Agreements*" in text_of(home) and "*Open actions*: 0" in text_of(home)
+    assert "*Agreements*" in text_of(home) and "*Open actions*\nNone open." in text_of(home)
     slack.click("home_add_party", view=home)
     assert sandbox.open_modal(team, ALICE).callback_id == Callback.PARTY_FORM
     slack.open_home(user=BOB)

@@ -44,8 +44,11 @@ def test_map_and_home(n):
     assert_valid_blocks(render_message("map.yml.j2", services=views, focus=None))
     rows = [{"kind": "SLA", "name": EVIL, "status": "agreed (v3)", "link": "https://x.slack.com/archives/C1/p1"}] * 40
     actions = [SimpleNamespace(due=NOW.date(), title=EVIL)] * 5
+    actions = [SimpleNamespace(due=NOW.date(), title=EVIL, number=i, kind="upgrade", owner_user_id="U1")
+               for i in range(40)]
     assert_valid_blocks(render("home.yml.j2", services=views, parties=[party()], agreements=rows, open_actions=actions,
-                               today=NOW.date(), can_edit=True, actor=None), view=True)
+                               listed=actions[:10], owner_parties={1: EVIL}, closable={1, 2}, today=NOW.date(),
+                               can_edit=True, actor=None), view=True)
 
 
 def test_party_view():
@@ -197,9 +200,9 @@ def test_agreement_messages_and_forms():
     for kind in ("sla", "uc"):
         assert_valid_blocks(render("agreement_draft.yml.j2", kind=kind, kind_label="Underpinning contract", name=EVIL[:100],
                                    counterparty_label="Customer", parties=[(i, EVIL) for i in range(100)], counterparty_id=3,
-                                   services=[(i, EVIL) for i in range(100)], start="2026-04-01", end="2027-03-31",
-                                   months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)], review_month="4",
-                                   channel_id="C1", private_metadata="{}"), view=True)
+                                   services=[(i, EVIL) for i in range(100)], service_ids=[3], start="2026-04-01",
+                                   end="2027-03-31", months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)],
+                                   review_month="4", channel_id="C1", private_metadata="{}"), view=True)
     for change, kind in (("target:T1", "resolution"), ("target:new", "metric"), ("target:new", None), ("clause:scope", None),
                          ("term", None), ("remove:T1", None), ("target:T2", "availability")):
         assert_valid_blocks(render("agreement_propose.yml.j2", agreement=a, choices=[("target:T1", EVIL)] * 99 + [(change, "x")],
