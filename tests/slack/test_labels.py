@@ -57,8 +57,8 @@ def test_activities_are_required_and_other_ones_are_named(slack, sandbox, db, te
 
 def test_what_is_to_be_done_is_the_persons_words(slack, sandbox, db, team, world):  # noqa: F811
     build_tree(slack, sandbox, team)
-    agree_button(sandbox, db, slack, CAROL)
-    slack.click(Action.COVER_UPGRADE, message=sandbox.last_ephemeral(CAROL), user=ALICE)
+    agree_button(sandbox, db, slack, ALICE)  # the buttons are the service manager's own
+    slack.click(Action.COVER_UPGRADE, message=sandbox.last_ephemeral(ALICE), user=ALICE)
     modal = sandbox.open_modal(team, ALICE)
     title = block(modal, Block.COV_TITLE)
     assert title["optional"] is False and "initial_value" not in title["element"]  # nothing invented in the field

@@ -44,7 +44,9 @@ def test_an_upgrade_marks_its_gap_and_accepted_as_the_plan_lets_the_sla_be_agree
     build_tree(slack, sandbox, team)
     waive_all_but(db, team, "availability")
     agree_button(sandbox, db, slack, CAROL)
-    gap = only_gap(sandbox.last_ephemeral(CAROL), "availability")
+    assert Action.COVER_UPGRADE not in action_ids(only_gap(sandbox.last_ephemeral(CAROL), "availability"))  # not hers
+    agree_button(sandbox, db, slack, ALICE)
+    gap = only_gap(sandbox.last_ephemeral(ALICE), "availability")
     assert Action.COVER_UPGRADE in action_ids(gap)
 
     slack.click(Action.COVER_UPGRADE, message=gap, user=ALICE)
@@ -57,8 +59,9 @@ def test_an_upgrade_marks_its_gap_and_accepted_as_the_plan_lets_the_sla_be_agree
     mark = "upgrade #1 open (Carrier X and <@U0BOB>, due 2026-03-20), not accepted as the plan yet"
     agree_button(sandbox, db, slack, CAROL)
     refusal = sandbox.last_ephemeral(CAROL)
-    assert mark in text_of(refusal)
-    gap_now = only_gap(refusal, "availability")
+    assert mark in text_of(refusal) and action_ids(only_gap(refusal, "availability")) == []  # none are hers to press
+    agree_button(sandbox, db, slack, ALICE)
+    gap_now = only_gap(sandbox.last_ephemeral(ALICE), "availability")
     assert action_ids(gap_now) == [Action.COVER_WAIVE, Action.ACTION_ACCEPT_PLAN]
     slack.command("tree Acme Payroll")
     tree = sandbox.last_ephemeral(ALICE)

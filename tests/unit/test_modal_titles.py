@@ -43,10 +43,11 @@ def _contexts():
             clause_heading="Scope", clause_text="Payroll runs.", term_start="2026-04-01", term_end="2027-03-31",
             term_month=4, private_metadata="{}")
     yield "action_form.yml.j2", dict(title="Upgrade what underpins P1 resolution of Acme Payroll", owner_party_id=2,
-                                     due="2026-04-01", parties=PARTIES, private_metadata="{}")
+                                     due="2026-04-01", parties=PARTIES, may_accept=True, private_metadata="{}")
+    yield "cover_checking.yml.j2", dict(title="Upgrade action", message=None)
     yield "calendar_form.yml.j2", dict(tz="America/Argentina/ComodRivadavia", private_metadata="{}")
     yield "link_form.yml.j2", dict(services=[], party_groups=[], service_id=None, activities=["Incident handling"],
-                                   private_metadata="{}")
+                                   other="other", private_metadata="{}")
     yield "party_form.yml.j2", dict(kinds=list(PartyKind), kind=PartyKind.SUPPLIER, name="Carrier X",
                                     contact_blocks={r: f"b{r}" for r in ContactRole}, private_metadata="{}")
     yield "service_form.yml.j2", dict(name="Payroll", private_metadata="{}")
