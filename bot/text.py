@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and new line, DEL, C1 controls; and lone UTF-16 surrogates, which no
-# database encoding can hold (a JSON "\ud800" escape decodes to one).
-_UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 controls except tab and new line, DEL, C1 controls; lone UTF-16 surrogates, which no database
+# encoding can hold (a JSON "\ud800" escape decodes to one); and the invisible characters that change how a
+# name reads without being seen: bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069,
+# which can show "Payroll" backwards on every screen that names it), zero-width space, word joiner and a
+# stray byte-order mark. The zero-width joiners that some scripts and emoji need are kept.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 def storable(text: str) -> str:

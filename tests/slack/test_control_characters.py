@@ -80,3 +80,9 @@ def test_nul_in_command_text_is_dropped(slack, sandbox, team, acme):
     slack.command(f"map Pay{JUNK}roll")
     shown = text_of(sandbox.last_ephemeral(ALICE))
     assert "*Payroll*" in shown and "Consumed by" in shown, shown
+
+
+def test_a_direction_override_in_a_name_is_dropped(slack, sandbox, team, acme):
+    slack.command("map Pay\u202eroll\u200b")  # would show the rest of the line backwards, or not match
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "*Payroll*" in shown and "\u202e" not in shown, shown

@@ -15,6 +15,11 @@ def test_storable_text_has_no_control_characters_and_encodes(typed):
     assert text.storable(kept) == kept
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"))))
+def test_invisible_direction_and_width_characters_are_dropped():
+    assert text.storable("Net\u202eroC krowteN\u200b\u2066x\u2069\ufeff") == "NetroC krowteNx"
+    assert text.storable("\u200d\u200c") == "\u200d\u200c"  # joiners some scripts and emoji need
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cf"))))
 def test_storable_keeps_ordinary_text(typed):
     assert text.storable(typed) == typed

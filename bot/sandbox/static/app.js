@@ -41,7 +41,7 @@ const EMOJI = {
   information_source: "ℹ️", rotating_light: "🚨", hourglass: "⌛", lock: "🔒", mag: "🔍", pushpin: "📌",
   thumbsup: "👍", "+1": "👍", page_facing_up: "📄", busts_in_silhouette: "👥", gear: "⚙️", red_circle: "🔴",
   large_green_circle: "🟢", large_yellow_circle: "🟡", chart_with_upwards_trend: "📈", clipboard: "📋",
-  no_entry: "⛔", wastebasket: "🗑️", handshake: "🤝", hourglass_flowing_sand: "⏳", check: "✔️", heavy_multiplication_x: "✖️",
+  no_entry: "⛔", pencil2: "✏️", wastebasket: "🗑️", handshake: "🤝", hourglass_flowing_sand: "⏳", check: "✔️", heavy_multiplication_x: "✖️",
   white_circle: "⚪", large_blue_circle: "🔵", large_orange_circle: "🟠", black_circle: "⚫", star: "⭐",
   thumbsdown: "👎", "-1": "👎", point_right: "👉", arrow_right: "➡️", arrows_counterclockwise: "🔄",
   hammer_and_wrench: "🛠️", wrench: "🔧", shield: "🛡️", scroll: "📜", bookmark_tabs: "📑", inbox_tray: "📥",
