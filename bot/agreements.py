@@ -73,6 +73,10 @@ def get(session: Session, team_id: str, agreement_id: int) -> Agreement:
 
 
 def by_name(session: Session, team_id: str, name: str, kind: AgreementKind | None = None) -> Agreement:
+    if not name.strip():
+        what = kind.label if kind else "agreement"
+        known = ", ".join(a.name for a in list_agreements(session, team_id, kind)[:20]) or "none yet"
+        raise InvalidInput({"name": f"Name the {what} after the command. Known: {known}."})
     q = select(Agreement).where(Agreement.team_id == team_id, Agreement.name_key == name_key(name))
     row = session.exec(q).first()
     if row is None or (kind and row.kind != kind.value):

@@ -72,5 +72,8 @@ def can(actor: Actor, capability: Capability) -> bool:
 def require(actor: Actor, capability: Capability) -> None:
     if not can(actor, capability):
         allowed = " or ".join(sorted(ROLE_LABELS[r] for r in PERMISSIONS[capability]))
+        if ADMIN in actor.roles:  # an admin may grant the role, to others and to themselves
+            raise PermissionDenied(f"Only a {allowed} can {capability.value}. As a workspace admin you can grant "
+                                   "the role, yourself included: `/slm role grant @you service-manager`.")
         raise PermissionDenied(f"Only a {allowed} can {capability.value}. "
                                "Ask one of them, or ask a workspace admin to grant you the role.")

@@ -65,6 +65,13 @@ _MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
 _OUR_COMMAND = re.compile(r"`(/slm [^`\n]*)`")
 
 
+def mrkdwn_ours(text: Any) -> str:
+    """A sentence of ours that may quote what people typed: escaped like `mrkdwn_escape`, except that a command we
+    suggest (`/slm …`) stays code, so it reads as a command and copies as typed."""
+    parts = _OUR_COMMAND.split(str(text or ""))  # even: prose; odd: the inside of a `/slm …` span
+    return "".join(f"`{mrkdwn_code(part)}`" if i % 2 else mrkdwn_escape(part) for i, part in enumerate(parts))
+
+
 def mrkdwn_with_mentions(text: Any) -> str:
     """Escaped like `mrkdwn_escape`, but a plain user mention (<@U…>) stays a mention, and a command we
     suggest (`/slm …`) stays code.
@@ -107,7 +114,7 @@ def _channel(channel_id: str | None) -> str:
 def make_environment(loader) -> SandboxedEnvironment:
     env = SandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
                                trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(q=_q, mrkdwn=mrkdwn_escape, mrkdwn_code=mrkdwn_code, mrkdwn_mentions=mrkdwn_with_mentions,
+    env.filters.update(q=_q, mrkdwn=mrkdwn_escape, mrkdwn_code=mrkdwn_code, mrkdwn_mentions=mrkdwn_with_mentions, mrkdwn_ours=mrkdwn_ours,
                        said=mrkdwn_said, truncate_text=_truncate, user=_user, channel=_channel)
     env.globals.update(ids=ids)
     return env

@@ -1,0 +1,36 @@
+"""What a new user met on a walk through the sandbox page, after the first fixes: each a sentence they read."""
+from __future__ import annotations
+
+from messages.ids import Action
+from tests.helpers import text_of
+from tests.slack.test_coverage import ALICE, agree_button, build_tree, world  # noqa: F401  (world: fixture)
+
+
+def test_a_command_we_suggest_in_an_error_reads_as_code_not_look_alikes(slack, sandbox, team, world):  # noqa: F811
+    slack.command("tree")
+    told = sandbox.last_ephemeral(ALICE)
+    shown = text_of(told)
+    assert "`/slm tree Acme Retail: Payroll`" in shown and "\u02cb" not in shown, shown
+
+
+def test_a_typed_name_in_an_error_stays_escaped(slack, sandbox, team, world):  # noqa: F811
+    slack.command("tree *Bold* `x`")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "*Bold*" not in shown and "`x`" not in shown, shown  # look-alikes: a name never formats our sentence
+
+
+def test_without_a_name_post_asks_for_one(slack, sandbox, team, world):  # noqa: F811
+    slack.command("sla post")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Name the SLA after the command. Known: Acme Payroll" in shown and "called “”" not in shown, shown
+
+
+def test_an_admin_refused_a_service_managers_button_is_told_they_can_grant_it(slack, sandbox, db, team, world):  # noqa: F811
+    build_tree(slack, sandbox, team)
+    slack.command("tree Acme Payroll")
+    tree = sandbox.last_ephemeral(ALICE)  # drawn while Alice is a service manager: it has Waive
+    slack.command("role revoke <@U0ALICE> service-manager")  # still a workspace admin
+    slack.click(Action.COVER_WAIVE, message=tree, user=ALICE)
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Only a service manager can" in shown and "As a workspace admin you can grant the role" in shown, shown
+    assert "`/slm role grant @you service-manager`" in shown
