@@ -82,7 +82,7 @@ def test_the_whole_job_through_the_page(page, app):
 
     # -- an OLA and a contract, each given a target through "Propose change" -> "Add a target"
     for kind, party, title, channel, within in (("ola", "Network group", "New OLA", "#network-team", "1h"),
-                                                 ("uc", "Carrier X", "New Underpinning", "#network-team", "2h")):
+                                                 ("uc", "Carrier X", "New contract", "#network-team", "2h")):
         me.type(f"/slm {kind} new {party}")
         me.expect_modal(title)
         me.fill("Name", f"{party} {kind.upper()}")
