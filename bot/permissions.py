@@ -22,7 +22,7 @@ class Capability(StrEnum):
     EDIT_MAP = "change the service map"
     GRANT_ROLES = "grant or revoke roles"
     RECORD_REQUIREMENT = "record a service requirement"
-    DECIDE_REQUIREMENT = "decline or amend someone else's requirement"
+    DECIDE_REQUIREMENT = "decline a requirement, or amend someone else's"
     DRAFT_AGREEMENT = "draft agreements and keep calendars"
     WAIVE_GAP = "waive a gap in cover"
 

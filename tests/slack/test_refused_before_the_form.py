@@ -106,6 +106,6 @@ def test_only_the_requester_or_a_service_manager_opens_the_correction_form(slack
     [dm] = sandbox.dms(CAROL)
     slack.click(Action.REQ_CORRECT, message=dm, user=BOB)
     assert sandbox.open_modal(team, BOB) is None
-    assert "can decline or amend someone else's requirement" in text_of(sandbox.last_ephemeral(BOB))
+    assert "can decline a requirement, or amend someone else's" in text_of(sandbox.last_ephemeral(BOB))
     slack.click(Action.REQ_CORRECT, message=dm, user=CAROL)
     assert sandbox.open_modal(team, CAROL).callback_id == Callback.REQ_CORRECT

@@ -34,3 +34,11 @@ def test_an_admin_refused_a_service_managers_button_is_told_they_can_grant_it(sl
     shown = text_of(sandbox.last_ephemeral(ALICE))
     assert "Only a service manager can" in shown and "As a workspace admin you can grant the role" in shown, shown
     assert "`/slm role grant @you service-manager`" in shown
+
+
+def test_a_party_with_no_channel_is_said_to_have_none(slack, sandbox, team):
+    from tests.slack.test_service_map import add_party
+
+    assert add_party(slack, "supplier", "Carrier X", channel=None).ok
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "It has no channel for notices yet." in shown and "no channel." not in shown, shown
