@@ -5,7 +5,12 @@ whatever Retry-After says (plus up to a second of jitter) and tries again; for
 `views.open` that means opening with a trigger that expired meanwhile. So a call
 that spends a trigger waits at most TRIGGER_WAIT_BUDGET seconds in all, across
 its retries, and gives up at once when Slack asks it to wait longer: the person
-is then told that Slack is busy (handlers/errors.py). Every other call keeps
+is then told that Slack is busy (handlers/errors.py).
+
+A post that other people see (chat.postMessage) is not tried again after a 5xx or a dropped
+connection: Slack may have taken it, and a second try would post it twice. (The outbox sends
+with no retries at all, and looks in Slack before it sends again; a listener tells the person
+instead.) A 429 means Slack took nothing, so it is always waited out. Every other call keeps
 slack_sdk's behaviour unchanged.
 """
 from __future__ import annotations
@@ -19,12 +24,17 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 TRIGGER_METHODS = frozenset({"views.open", "views.push"})
+SEEN_BY_OTHERS = frozenset({"chat.postMessage"})  # not repeatable once Slack may have taken it
 TRIGGER_WAIT_BUDGET = 2.0  # seconds of waiting in all: the trigger lives 3 s, and the calls themselves take time
 _sleep = time.sleep  # a seam: tests record the waits instead of sleeping them
 
 
+def _method(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+
+
 def spends_trigger(url: str) -> bool:
-    return url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] in TRIGGER_METHODS
+    return _method(url) in TRIGGER_METHODS
 
 
 def _retry_after(response: HttpResponse) -> float:
@@ -55,6 +65,9 @@ class WithinTriggerLife(RetryHandler):
                   error: Optional[Exception] = None) -> bool:
         if not self.inner.can_retry(state=state, request=request, response=response, error=error):
             return False
+        rate_limited = response is not None and response.status_code == 429
+        if _method(request.url) in SEEN_BY_OTHERS and not rate_limited:
+            return False  # Slack may have posted it already: once is better than twice
         if not spends_trigger(request.url):
             return True
         values = state.custom_values if state.custom_values is not None else {}

@@ -109,3 +109,11 @@ def test_only_the_requester_or_a_service_manager_opens_the_correction_form(slack
     assert "can decline a requirement, or amend someone else's" in text_of(sandbox.last_ephemeral(BOB))
     slack.click(Action.REQ_CORRECT, message=dm, user=CAROL)
     assert sandbox.open_modal(team, CAROL).callback_id == Callback.REQ_CORRECT
+
+
+def test_an_ask_slack_took_but_answered_5xx_is_not_sent_twice(slack, sandbox, db, team, acme):
+    slack.command("requirements Payroll")
+    listing = sandbox.last_ephemeral(ALICE)
+    sandbox.lose_answer_next("chat.postMessage", "5xx")  # Slack delivered the DM, then answered 503
+    slack.click(Action.REQ_MENU, message=listing, value=first_ask(listing))
+    assert len(sandbox.dms(CAROL)) == 1  # the client does not post it again on a 5xx: once, not twice
