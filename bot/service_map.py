@@ -42,13 +42,20 @@ def _clean_text(value: str | None, field_name: str) -> str:
     return cleaned
 
 
-def name_taken(session: Session, team_id: str, key: str) -> str | None:
-    """A service and a party may not share a name, so `/slm map <name>` is never ambiguous."""
-    if session.exec(select(Service.id).where(Service.team_id == team_id, Service.name_key == key)).first():
-        return "service"
-    if session.exec(select(Party.id).where(Party.team_id == team_id, Party.name_key == key)).first():
-        return "party"
+def taken_by(session: Session, team_id: str, key: str) -> tuple[str, str] | None:
+    """The service or party that already has this name, as (kind, its name as stored): a service and a party may
+    not share a name, so `/slm map <name>` is never ambiguous."""
+    for kind, model in (("service", Service), ("party", Party)):
+        found = session.exec(select(model.name).where(model.team_id == team_id, model.name_key == key)).first()
+        if found:
+            return kind, found
     return None
+
+
+def name_taken(session: Session, team_id: str, key: str) -> str | None:
+    """The kind of thing that already has this name, if any."""
+    taken = taken_by(session, team_id, key)
+    return taken[0] if taken else None
 
 
 # ---- services ---------------------------------------------------------------------------
@@ -56,9 +63,9 @@ def add_service(session: Session, actor: Actor, *, name: str | None, description
     require(actor, Capability.EDIT_MAP)
     clean = _clean_name(name, "name", "service")
     desc = _clean_text(description, "description")
-    taken = name_taken(session, actor.team_id, name_key(clean))
-    if taken:
-        raise InvalidInput({"name": f"There is already a {taken} called “{clean}”."})
+    taken = taken_by(session, actor.team_id, name_key(clean))
+    if taken:  # named as it is stored ("Payroll"), whatever the case it was typed in
+        raise InvalidInput({"name": f"There is already a {taken[0]} called “{taken[1]}”."})
     service = Service(team_id=actor.team_id, name=clean, name_key=name_key(clean), description=desc,
                       created_at=actor.at(), created_by=actor.user_id)
     _insert(session, service, {"name": f"There is already a service called “{clean}”."})
@@ -96,9 +103,9 @@ def add_party(session: Session, actor: Actor, data: PartyInput) -> Party:
         errors["kind"] = "Choose whether this is a customer, a supplier or an internal support group."
     try:
         clean = _clean_name(data.name, "name", "party")
-        taken = name_taken(session, actor.team_id, name_key(clean))
+        taken = taken_by(session, actor.team_id, name_key(clean))
         if taken:
-            errors["name"] = f"There is already a {taken} called “{clean}”."
+            errors["name"] = f"There is already a {taken[0]} called “{taken[1]}”."
     except InvalidInput as err:
         errors.update(err.errors)
     try:

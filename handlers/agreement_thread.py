@@ -229,9 +229,14 @@ def refresh_headline(client: WebClient, deps, actor: Actor, agreement_id: int) -
 
 def document_message(agreement: Agreement, row: AgreementVersion) -> dict:
     """A version's document, for the person who asked to see it."""
+    standing = ""
+    if agreement.agreed_version == row.number:  # agreed is not yet in force: that waits for the start date
+        standing = ("in force" if agreement.status == AgreementStatus.ACTIVE.value
+                    else f"agreed, in force from {agreement.start_date.isoformat()}"
+                    if agreement.status == AgreementStatus.AGREED.value else f"agreed ({agreement.status})")
     return render_message("agreement_show.yml.j2", name=agreement.name, number=row.number, author=row.created_by,
                           sha=row.document_sha256, reason=row.reason if row.number > 1 else "",
-                          in_force=agreement.agreed_version == row.number, chunks=chunks(row.document))
+                          standing=standing, chunks=chunks(row.document))
 
 
 def underpinning_changed(client: WebClient, deps, actor: Actor, agreement_id: int, why: str) -> None:

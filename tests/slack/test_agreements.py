@@ -198,12 +198,17 @@ def test_status_moves_to_active_on_the_start_date(slack, sandbox, db, team, acme
     slack.click(Action.AGREEMENT_AGREE, message=headline, user=CAROL)
     slack.click(Action.AGREEMENT_AGREE, message=headline, user=ALICE)
     assert agreement(db).status == "agreed"
+    slack.command(f"sla show {NAME}")
+    assert "agreed, in force from 2026-04-01" in text_of(sandbox.last_ephemeral(ALICE))  # not "in force" before it is
     clock.set(START.replace(month=3, day=31, hour=23))
     run_all_once(harness_clean.deps)
     assert agreement(db).status == "agreed"
     clock.advance(hours=2)  # 1 April, 01:00 UTC
     run_all_once(harness_clean.deps)
     assert agreement(db).status == "active"
+    slack.command(f"sla show {NAME}")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "· in force" in shown and "agreed, in force from" not in shown
     clock.set(START.replace(year=2027, month=4, day=1))
     run_all_once(harness_clean.deps)
     assert agreement(db).status == "expired"

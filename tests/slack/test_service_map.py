@@ -89,7 +89,7 @@ def test_service_name_errors_show_inline_and_store_nothing(slack, sandbox, db, t
 
     assert add_service(slack, "Payroll").ok
     outcome = add_service(slack, "  payroll ")
-    assert outcome.errors == {Block.SERVICE_NAME: "There is already a service called “payroll”."}
+    assert outcome.errors == {Block.SERVICE_NAME: "There is already a service called “Payroll”."}
     assert len(rows(db, Service)) == 1
 
 
@@ -119,7 +119,7 @@ def test_party_needs_a_kind_and_a_name_and_stores_nothing_without(slack, sandbox
 def test_a_party_may_not_take_a_service_name(slack):
     add_service(slack, "Email")
     outcome = add_party(slack, "supplier", "email")
-    assert outcome.errors == {Block.PARTY_NAME: "There is already a service called “email”."}
+    assert outcome.errors == {Block.PARTY_NAME: "There is already a service called “Email”."}
 
 
 def test_link_and_map(slack, sandbox, db, team):

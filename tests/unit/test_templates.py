@@ -193,7 +193,7 @@ def test_agreement_messages_and_forms():
                                        start="2026-04-01", user="U1", side_label="provider", waiting_for=EVIL, sha="a" * 64))
     doc = (EVIL + "\n\n| a | b |\n|---|---|\n| " + EVIL + " | x |\n") * 200
     assert_valid_blocks(render_message("agreement_show.yml.j2", name=EVIL, number=3, author="U1", sha="a" * 64,
-                                       reason=EVIL, in_force=True, chunks=chunks(doc)))
+                                       reason=EVIL, standing="in force", chunks=chunks(doc)))
     assert_valid_blocks(render_message("agreement_diff.yml.j2", name=EVIL, a=1, b=2, changes=[EVIL] * 100))
     rows = [{"name": EVIL, "status": "agreed", "counterparty": EVIL, "next_review": "2026-04-01", "thread": "https://x/y"}] * 80
     assert_valid_blocks(render_message("agreement_list.yml.j2", rows=rows, kind="sla", kind_label="SLA"))
