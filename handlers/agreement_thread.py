@@ -59,6 +59,10 @@ class Progress:
     reason: str = ""
     unsure: bool = False                                  # Slack did not answer: it may be there already
 
+    def stop(self, where: str, result: "delivery.Result", number: int | None = None) -> None:
+        """The pass stops here: a post did not go (yet), for the reason the delivery gave."""
+        self.stopped_at, self.number, self.reason, self.unsure = where, number, _why(result), result.maybe_sent
+
     @property
     def finished(self) -> bool:
         return self.stopped_at is None
@@ -129,7 +133,7 @@ def publish(client: WebClient, deps, team_id: str, agreement_id: int, *, unanswe
     if not posted:
         result = _deliver(client, deps, team_id, key, retry)
         if not result.done:
-            progress.stopped_at, progress.reason, progress.unsure = "headline", _why(result), result.maybe_sent
+            progress.stop("headline", result)
             return progress
         progress.headline = result.outcome is not delivery.Outcome.ALREADY
     if not posted or not linked:  # also when the scheduler posted the headline of a pass cut short
@@ -169,8 +173,7 @@ def _post_versions(client, deps, team_id, agreement_id, progress: Progress, unan
                                                       **{"unanswered": [], "warning": None, **extra}))
             result = _deliver(client, deps, team_id, key, retry)
             if not result.done:
-                progress.stopped_at, progress.number, progress.reason = "version", number, _why(result)
-                progress.unsure = result.maybe_sent
+                progress.stop("version", result, number)
                 return
             progress.versions.append(number)
         key = agreements.document_key(version_id)
@@ -183,8 +186,7 @@ def _post_versions(client, deps, team_id, agreement_id, progress: Progress, unan
                                     "title": f"{agreement.name}, version {number}"})
         result = _deliver(client, deps, team_id, key, retry)
         if not result.done:
-            progress.stopped_at, progress.number, progress.reason = "document", number, _why(result)
-            progress.unsure = result.maybe_sent
+            progress.stop("document", result, number)
             return
         progress.documents.append(number)
 

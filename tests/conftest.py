@@ -11,14 +11,10 @@ TEST_DATABASE_URL is set (CI runs the suite both ways).
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pytest
-import uvicorn
 from sqlalchemy import text
 
 from bot.app import Deps, create_bolt_app, create_http_app
@@ -28,6 +24,7 @@ from bot.sandbox.driver import SlackDriver
 from bot.sandbox.executor import TrackedExecutor
 from bot.sandbox.workspace import SANDBOX_TEAM, SlackSandbox
 from bot.settings import Settings
+from tests.servers import base_url_of, free_socket, serving
 from tests.session_guard import GUARD
 
 TEST_BOT_TOKEN = "xoxb-test-not-a-real-token"
@@ -102,10 +99,8 @@ class Harness:
 
 @pytest.fixture(scope="session")
 def harness(database) -> Harness:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock = free_socket()  # the stand-in needs its own address before the app is built
+    base_url = base_url_of(sock)
     sandbox = SlackSandbox(base_url=base_url)
     settings = Settings(_env_file=None, slack_bot_token=TEST_BOT_TOKEN, slack_signing_secret=TEST_SIGNING_SECRET,
                         slack_api_url=f"{base_url}/sandbox/api/", database_url=database.url)
@@ -114,17 +109,8 @@ def harness(database) -> Harness:
     executor = TrackedExecutor()
     app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=executor), sandbox=sandbox,
                           sandbox_page=True, wait_idle=executor.wait_idle)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    yield Harness(sandbox=sandbox, deps=deps, base_url=base_url, clock=clock, wait_idle=executor.wait_idle)
-    server.should_exit = True
-    thread.join(timeout=5)
+    with serving(app, sock):
+        yield Harness(sandbox=sandbox, deps=deps, base_url=base_url, clock=clock, wait_idle=executor.wait_idle)
 
 
 @pytest.fixture

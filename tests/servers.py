@@ -12,12 +12,22 @@ import uvicorn
 from starlette.applications import Starlette
 
 
-@contextmanager
-def serving(app: Starlette) -> Iterator[str]:
-    """Serve `app` on 127.0.0.1 while the block runs; yields its base URL."""
+def free_socket() -> socket.socket:
+    """A socket bound to a free loopback port: its address is known before the app that will serve it is built."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def base_url_of(sock: socket.socket) -> str:
+    return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@contextmanager
+def serving(app: Starlette, sock: socket.socket | None = None) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 (on `sock`, or a free port) while the block runs; yields its base URL."""
+    sock = sock or free_socket()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -27,7 +37,7 @@ def serving(app: Starlette) -> Iterator[str]:
             raise RuntimeError("the test server did not start")
         time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        yield base_url_of(sock)
     finally:
         server.should_exit = True
         thread.join(timeout=5)
