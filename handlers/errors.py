@@ -73,11 +73,10 @@ def report(error: Exception, body: dict, client, context, ack) -> None:
     else:
         message = _message(error)
     if ack is not None and ack.response is None:
-        if body.get("type") == "view_submission" and body.get("view", {}).get("blocks"):
-            first = next((b.get("block_id") for b in body["view"]["blocks"] if b.get("type") == "input"), None)
-            if first:  # keep the modal open with the reason on it: nothing typed is lost
-                ack(response_action="errors", errors={first: message["text"][:300]})
-                return
+        errors = _modal_errors(body, message["text"])
+        if errors:  # keep the modal open with the reason on it: nothing typed is lost
+            ack(response_action="errors", errors=errors)
+            return
         ack()
     try:
         url = _response_url(body)
