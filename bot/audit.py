@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from models import AuditEvent
 
 

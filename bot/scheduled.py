@@ -7,7 +7,8 @@ import logging
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import agreements, coverage, delivery, replays
+from bot import agreements, delivery, replays
+from bot import cover as coverage
 from bot.scheduler import job
 
 log = logging.getLogger(__name__)

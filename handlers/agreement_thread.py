@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import agreements, coverage, delivery, outbox, service_map
-from bot.context import Actor
+from bot import agreements, delivery, outbox, service_map
+from bot import cover as coverage
+from bot.workspace.actor import Actor
 from messages import render_message
 from messages.markdown import chunks
 from models import Agreement, AgreementKind, AgreementStatus, AgreementVersion, OutboxKind

@@ -1,8 +1,9 @@
 """What the back-to-back messages need to say of targets and agreements (passed to their templates)."""
 from __future__ import annotations
 
-from bot import coverage, targets
-from bot.permissions import Capability, can
+from bot import cover as coverage
+from bot.agreements import targets
+from bot.workspace.permissions import Capability, can
 from models import AgreementKind
 
 

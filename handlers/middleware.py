@@ -5,7 +5,7 @@ select's value) loses its control characters here, once: this is the one door ty
 text comes in by, so no listener, form reader or model needs to remember to do it.
 
 The person's Slack profile (admin flag, time zone) is read with users.info and kept
-for ten minutes (bot/members.py), so most requests make no extra Slack call; admin
+for ten minutes (bot/workspace/roles.py), so most requests make no extra Slack call; admin
 rights count only for the workspace whose admin Slack says the person is.
 """
 from __future__ import annotations
@@ -15,8 +15,9 @@ import logging
 from slack_bolt import App, BoltContext
 from slack_sdk.errors import SlackApiError
 
-from bot import members, text
-from bot.context import Actor
+from bot import text
+from bot.workspace import roles as members
+from bot.workspace.actor import Actor
 from bot.errors import DomainError
 
 log = logging.getLogger(__name__)

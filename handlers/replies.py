@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.context import Actor
+from bot.workspace.actor import Actor
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import requirement_asks, requirements, service_map
-from bot.context import Actor
+from bot import requirements, service_map
+from bot.requirements import asks as requirement_asks
+from bot.workspace.actor import Actor
 from bot.errors import Person
 from messages import render_message
 

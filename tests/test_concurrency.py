@@ -6,8 +6,10 @@ import threading
 import pytest
 from sqlmodel import select
 
-from bot import agreements, coverage, members, service_map
-from bot.context import Actor
+from bot import agreements, service_map
+from bot import cover as coverage
+from bot.workspace import roles as members
+from bot.workspace.actor import Actor
 from models import Agreement, ContactRole, Service, Signoff
 from tests.conftest import START
 
@@ -29,7 +31,7 @@ def test_both_sides_agreeing_at_once(db, team, attempt):
         agreement_id = drafted.agreement.id
     with db.session() as s:
         propose = agreements.propose
-        from bot import targets
+        from bot.agreements import targets
 
         propose(s, sm, drafted.agreement, targets.TargetChange(key=None, kind="availability", goal="99%"), "a target", DOCS)
         for c in coverage.check_agreement(s, drafted.agreement):

@@ -24,8 +24,9 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session, select
 
-from bot import agreements, outbox, targets
-from bot.context import Actor
+from bot import agreements, outbox
+from bot.agreements import targets
+from bot.workspace.actor import Actor
 from bot.sandbox.driver import SlackDriver
 from models import Agreement, AgreementKind, AgreementVersion, Outbox
 from tests.conftest import START, TEST_BOT_TOKEN, TEST_SIGNING_SECRET

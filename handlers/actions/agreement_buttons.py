@@ -4,7 +4,8 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import agreements, coverage, delivery, outbox
+from bot import agreements, delivery, outbox
+from bot import cover as coverage
 from models import AgreementKind, AgreementStatus
 from handlers import agreement_thread
 from handlers.coverage_views import HELPERS, buttons_for

@@ -4,9 +4,9 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import coverage
+from bot import cover as coverage
 from bot.errors import DomainError
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from handlers.coverage_views import describe
 from handlers.events import app_home_opened
 from handlers.views import action_form, waive_form

@@ -5,7 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import service_map
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from handlers.views import link_form, party_form, service_form
 from messages.ids import Action
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot import map_changes
+from bot.service_map import changes as map_changes
 from messages import render_message
 from messages.ids import Action
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import coverage, requirements
+from bot import requirements
+from bot import cover as coverage
 from bot.errors import Person
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from handlers.coverage_views import HELPERS
 from handlers import requirement_dm
 from handlers.requirement_dm import refresh_confirmation_dm

@@ -4,7 +4,7 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import upgrades
+from bot.actions import upgrades
 from handlers import agreement_thread
 from messages import render_message
 from messages.ids import Action

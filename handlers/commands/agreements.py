@@ -5,7 +5,7 @@ import re
 
 from bot import agreements, service_map
 from bot.errors import InvalidInput
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from handlers.agreement_thread import document_message, publish, refresh_headline, underpinning_changed
 from handlers.commands.arguments import name_and_trailing, one_name
 from handlers.commands.router import SlashRequest, subcommand

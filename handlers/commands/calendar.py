@@ -1,5 +1,5 @@
-from bot import calendar_records
-from bot.permissions import Capability, require
+from bot.calendars import records as calendar_records
+from bot.workspace.permissions import Capability, require
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.replies import metadata
 from messages import render, render_message

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from bot import agreements, coverage, service_map
+from bot import agreements, service_map
+from bot import cover as coverage
 from bot.errors import InvalidInput
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.coverage_views import HELPERS, buttons_for, describe

@@ -1,5 +1,5 @@
 from bot import service_map
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.views import link_form

@@ -5,7 +5,7 @@ button and Cancel (handlers/actions/remove_buttons.py does the removing).
 """
 from __future__ import annotations
 
-from bot import map_changes
+from bot.service_map import changes as map_changes
 from handlers.commands.arguments import one_name, two_names
 from handlers.commands.router import SlashRequest, subcommand
 from messages import render_message

@@ -1,6 +1,6 @@
 import re
 
-from bot import members
+from bot.workspace import roles as members
 from bot.errors import InvalidInput, Person
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.middleware import resolve_actor

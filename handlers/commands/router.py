@@ -11,7 +11,7 @@ from typing import Callable
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from messages import render_message
 
 

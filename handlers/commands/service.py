@@ -1,4 +1,4 @@
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
 from handlers.views import service_form

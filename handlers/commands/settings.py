@@ -1,4 +1,5 @@
-from bot import delivery, scheduled, workspace_settings
+from bot import delivery, scheduled
+from bot.workspace import settings as workspace_settings
 from handlers.commands.router import SlashRequest, subcommand
 from messages import render_message
 

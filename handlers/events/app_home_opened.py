@@ -4,9 +4,10 @@ from __future__ import annotations
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot import agreements, coverage, service_map
-from bot.context import Actor
-from bot.permissions import Capability, can
+from bot import agreements, service_map
+from bot import cover as coverage
+from bot.workspace.actor import Actor
+from bot.workspace.permissions import Capability, can
 from messages import render
 from models import AgreementKind
 

@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import DomainError
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from handlers.views.requirement_flow import QUOTE_LIMIT, Flow, open_who
 
 log = logging.getLogger(__name__)

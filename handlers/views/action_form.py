@@ -4,9 +4,11 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot import coverage, service_map, upgrades
+from bot import service_map
+from bot import cover as coverage
+from bot.actions import upgrades
 from bot.errors import DomainError
-from bot.permissions import Capability, can
+from bot.workspace.permissions import Capability, can
 from handlers import agreement_thread
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form

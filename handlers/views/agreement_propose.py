@@ -8,7 +8,9 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot import agreements, calendar_records, targets
+from bot import agreements
+from bot.calendars import records as calendar_records
+from bot.agreements import targets
 from handlers import agreement_thread
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form

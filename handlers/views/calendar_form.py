@@ -4,7 +4,7 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot import calendar_records
+from bot.calendars import records as calendar_records
 from handlers.replies import read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render_message

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from slack_sdk import WebClient
 
 from bot import requirements, service_map
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from messages import render, render_message
 from messages.ids import Block
 from models import PartyKind

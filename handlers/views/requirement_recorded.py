@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot import requirements, service_map
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from handlers.replies import tell
 from handlers.views.values import run_form
 from messages import render_message

@@ -4,7 +4,8 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot import agreements, coverage
+from bot import agreements
+from bot import cover as coverage
 from handlers.coverage_views import HELPERS, buttons_for
 from handlers.replies import read_metadata, tell
 from handlers.views.values import ViewValues, run_form

@@ -4,7 +4,7 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot import coverage
+from bot import cover as coverage
 from bot.errors import DomainError
 from handlers.agreement_thread import refresh_headline
 from handlers.replies import metadata, read_metadata, tell

@@ -5,8 +5,13 @@ from datetime import date
 
 import pytest
 
-from bot import agreements, backtoback_calc, calendar_records, calendars, coverage, members, service_map, targets
-from bot.context import Actor
+from bot import agreements, calendars, service_map
+from bot.cover import arithmetic as backtoback_calc
+from bot.calendars import records as calendar_records
+from bot import cover as coverage
+from bot.workspace import roles as members
+from bot.agreements import targets
+from bot.workspace.actor import Actor
 from models import AgreementKind, TargetLink
 from tests.conftest import START
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot import service_map
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from messages import render_message
 from models import PartyKind
 from tests.conftest import START

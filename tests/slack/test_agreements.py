@@ -6,8 +6,10 @@ import copy
 import pytest
 from sqlmodel import Session, select
 
-from bot import coverage, members, requirements, service_map
-from bot.context import Actor
+from bot import requirements, service_map
+from bot import cover as coverage
+from bot.workspace import roles as members
+from bot.workspace.actor import Actor
 from bot.scheduler import run_all_once
 from messages.ids import Action, Block, Callback
 from models import Agreement, AgreementVersion, ContactRole, Requirement, Signoff, Source, Target

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from bot import agreements, targets, workspace_settings
+from bot import agreements
+from bot.agreements import targets
+from bot.workspace import settings as workspace_settings
 from bot.scheduler import run_all_once
 from messages.ids import Action, Block, Callback
 from models import Agreement, Calendar, CoverageState, Target, TargetLink, Waiver

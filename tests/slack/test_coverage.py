@@ -8,8 +8,10 @@ import copy
 import pytest
 from sqlmodel import Session, select
 
-from bot import agreements, members, requirements, service_map, targets
-from bot.context import Actor
+from bot import agreements, requirements, service_map
+from bot.workspace import roles as members
+from bot.agreements import targets
+from bot.workspace.actor import Actor
 from bot.scheduler import run_all_once
 from messages.ids import Action, Block, Callback
 from models import Action as ActionRow
@@ -44,7 +46,7 @@ def world(db, team, harness_clean):
                                                                       contacts={ContactRole.APPROVER: [BOB]}))
         carrier = service_map.add_party(s, sm, service_map.PartyInput(kind="supplier", name="Carrier X",
                                                                       contacts={ContactRole.APPROVER: [DAVE]}))
-        from bot import calendar_records
+        from bot.calendars import records as calendar_records
 
         office = calendar_records.add(s, sm, name="Carrier office", hours="Mon-Fri 09:00-17:00 Europe/London")
         T = targets.TargetChange
@@ -269,7 +271,7 @@ def test_a_waiver_lapses_when_the_gap_changes(slack, sandbox, db, team, world):
     build_tree(slack, sandbox, team)
     with db.session() as s:
         sla = s.exec(select(Agreement).where(Agreement.name == "Acme Payroll")).one()
-        from bot import coverage
+        from bot import cover as coverage
 
         for c in coverage.check_agreement(s, sla):
             for gap in c.gaps:
@@ -296,7 +298,7 @@ def test_retiring_an_ola_takes_its_cover_away_and_says_so(slack, sandbox, db, te
 
 
 def test_an_agreed_contract_counts_as_agreed_until_a_change_is_agreed(slack, sandbox, db, team, world):
-    from bot import coverage
+    from bot import cover as coverage
 
     build_tree(slack, sandbox, team)
     with db.session() as s:

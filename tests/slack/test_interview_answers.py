@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot import service_map
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from messages.ids import Block, Callback
 from models import ContactRole, Requirement
 from tests.conftest import START

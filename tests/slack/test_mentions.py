@@ -4,8 +4,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from bot import coverage, members, requirements, service_map
-from bot.context import Actor
+from bot import requirements, service_map
+from bot import cover as coverage
+from bot.workspace import roles as members
+from bot.workspace.actor import Actor
 from messages.ids import Action, Block, Callback
 from models import ActionKind, ContactRole, Source
 from tests.conftest import START

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from bot import members, requirements, service_map
-from bot.context import Actor
+from bot import requirements, service_map
+from bot.workspace import roles as members
+from bot.workspace.actor import Actor
 from messages.ids import Action, Block
 from models import ContactRole, Requirement, Source, Target
 from tests.conftest import START

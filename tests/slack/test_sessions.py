@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot import service_map
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from messages.ids import Callback
 from models import ContactRole
 from tests.conftest import START

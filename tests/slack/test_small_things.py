@@ -6,8 +6,11 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from bot import agreements, coverage, members, service_map, targets
-from bot.context import Actor
+from bot import agreements, service_map
+from bot import cover as coverage
+from bot.workspace import roles as members
+from bot.agreements import targets
+from bot.workspace.actor import Actor
 from handlers.commands.router import SUBCOMMANDS
 from tests.conftest import START
 from tests.helpers import assert_valid_blocks, text_of

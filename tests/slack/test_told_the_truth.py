@@ -11,7 +11,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 from sqlmodel import Session, select
 
 from bot import service_map, slack_retries
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from messages.ids import Block, Callback
 from models import Calendar, ContactRole, Party, Requirement, Service
 from tests.conftest import START

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from sqlmodel import Session, select
 
-from bot import coverage
+from bot import cover as coverage
 from bot.scheduler import run_all_once
 from messages.ids import Action, Block
 from models import Action as ActionRow

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.backtoback import (
+from bot.cover.rules import (
     Check,
     Leg,
     Policy,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.backtoback_calc import chain_finish, sample_starts, tightest_ticket
+from bot.cover.arithmetic import chain_finish, sample_starts, tightest_ticket
 from bot.calendars import Calendar
 from bot.parsing import parse_duration, parse_service_hours
 

@@ -1,4 +1,4 @@
-"""Tests for the sourced benchmark library (bot/benchmarks.py, bot/data/benchmarks.yml)."""
+"""Tests for the sourced benchmark library (bot/benchmarks/, bot/data/benchmarks.yml)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import agreements, documents
+from bot import agreements
+from bot.agreements import documents
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example-sla.md"
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.map_changes import Removal
+from bot.service_map.changes import Removal
 from bot.service_map import LinkView, PartyView, ServiceView
 from handlers.commands.router import SUBCOMMANDS, help_message
 from messages import mrkdwn_escape, render, render_message

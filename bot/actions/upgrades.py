@@ -10,10 +10,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from bot import audit, coverage
-from bot.context import Actor
+from bot import audit
+from bot import cover as coverage
+from bot.workspace.actor import Actor
 from bot.errors import DomainError, NotFound
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from models import Action, ActionKind, Target
 
 

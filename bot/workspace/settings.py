@@ -8,9 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit, parsing
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from bot.errors import InvalidInput
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from models import WorkspaceSetting
 
 

@@ -18,7 +18,7 @@ import json
 from datetime import date, datetime, timezone
 from importlib.metadata import version
 
-from bot.backtoback import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, worst
+from bot.cover.rules import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, worst
 from models import CoverageState
 
 # Change this whenever the rules or their words change, so that no result of the old rules is used again.

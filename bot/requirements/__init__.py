@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit, parsing, service_map, text
-from bot.answers import response_after_resolution
+from bot.agreements.answers import response_after_resolution
 from bot.benchmarks import BenchmarkLibrary
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied, Person
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from models import Category, ContactRole, Party, PartyKind, Priority, Requirement, Service, Source, Status
 from models.service_map import Contact
 

@@ -7,9 +7,9 @@ import holidays
 from sqlmodel import Session, select
 
 from bot import audit, parsing, text
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from bot.errors import InvalidInput, NotFound
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from models import Calendar
 from models.base import name_key
 

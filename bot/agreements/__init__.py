@@ -15,10 +15,14 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import answers, audit, calendar_records, dates, documents, outbox, service_map, targets, text
-from bot.context import Actor
+from bot import audit, dates, outbox, service_map, text
+from bot.agreements import answers
+from bot.calendars import records as calendar_records
+from bot.agreements import documents
+from bot.agreements import targets
+from bot.workspace.actor import Actor
 from bot.errors import DomainError, InvalidInput, NotFound, PermissionDenied, Person
-from bot.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
+from bot.workspace.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
 from models import (
     Agreement,
     AgreementKind,
@@ -479,7 +483,7 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int, che
     ``checked``: its cover checked a moment ago in another unit of work, before the row lock (see the handler);
     under the lock the gate uses each result only if its inputs, read afresh, are still the same.
     """
-    from bot import coverage  # coverage reads agreements; the gate is the one place agreements reads coverage
+    from bot import cover as coverage  # coverage reads agreements; the gate is the one place agreements reads coverage
 
     agreement = lock(session, agreement)
     party = session.get(Party, agreement.counterparty_id)

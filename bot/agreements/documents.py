@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from models import DocumentTemplate
 
-SHIPPED = Path(__file__).resolve().parents[1] / "messages" / "documents" / "agreement.md.j2"
+SHIPPED = Path(__file__).resolve().parents[2] / "messages" / "documents" / "agreement.md.j2"
 
 
 @dataclass

@@ -6,8 +6,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from bot import answers, calendar_records, parsing
-from bot.context import Actor
+from bot import parsing
+from bot.agreements import answers
+from bot.calendars import records as calendar_records
+from bot.workspace.actor import Actor
 from bot.errors import InvalidInput, NotFound
 from models import Agreement, AgreementKind, Calendar, Requirement, Status, Target, TargetKind
 

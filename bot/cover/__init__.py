@@ -15,14 +15,17 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import (agreements, audit, calendar_records, coverage_cache, dates, outbox, parsing, service_map, targets, text,
-                 workspace_settings)
-from bot.backtoback import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target, worst
+from bot import agreements, audit, dates, outbox, parsing, service_map, text
+from bot.calendars import records as calendar_records
+from bot.cover import cache as coverage_cache
+from bot.agreements import targets
+from bot.workspace import settings as workspace_settings
+from bot.cover.rules import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target, worst
 from bot.calendars import CALENDAR_24X7_UTC
 from bot.calendars import Calendar as ClockCalendar
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from bot.errors import DomainError, InvalidInput, NotFound
-from bot.permissions import SERVICE_MANAGER, Capability, can, require
+from bot.workspace.permissions import SERVICE_MANAGER, Capability, can, require
 from models import (
     Action,
     ActionKind,

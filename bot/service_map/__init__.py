@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit, text
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from bot.errors import InvalidInput, NotFound
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from models import Contact, ContactRole, Party, PartyKind, Service, ServiceLink
 from models.base import name_key
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from bot import audit, text
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from bot.errors import DomainError, InvalidInput, NotFound
-from bot.permissions import Capability, require
+from bot.workspace.permissions import Capability, require
 from bot.service_map import NAME_MAX, name_taken
 from models import (
     Action,

@@ -35,7 +35,7 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.backtoback_calc import combined_availability, sample_starts, tightest_ticket, unit_basis
+from bot.cover.arithmetic import combined_availability, sample_starts, tightest_ticket, unit_basis
 from bot.calendars import CALENDAR_24X7_UTC, Calendar, Uncovered, uncovered
 from bot.parsing import Duration, Quantity, format_duration, format_percentage, format_quantity, format_service_hours
 

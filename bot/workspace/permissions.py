@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from bot.errors import PermissionDenied
 
 ADMIN = "admin"

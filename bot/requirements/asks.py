@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot import audit
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from bot.errors import DomainError, NotFound, PermissionDenied, Person
-from bot.permissions import Capability, can
+from bot.workspace.permissions import Capability, can
 from models import AuditEvent, Requirement
 
 ASK_AGAIN_AFTER = timedelta(days=1)

@@ -330,7 +330,7 @@ def shipped_benchmarks_path() -> Path:
             return path
     except (ModuleNotFoundError, TypeError):  # pragma: no cover - unusual packaging
         pass
-    return Path(__file__).resolve().parent / "data" / "benchmarks.yml"
+    return Path(__file__).resolve().parents[1] / "data" / "benchmarks.yml"
 
 
 def _expand(paths: Iterable[Path | str]) -> list[Path]:

@@ -7,9 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit
-from bot.context import Actor
+from bot.workspace.actor import Actor
 from bot.errors import DomainError, InvalidInput
-from bot.permissions import ADMIN, SERVICE_MANAGER, Capability, require
+from bot.workspace.permissions import ADMIN, SERVICE_MANAGER, Capability, require
 from models import Member, RoleGrant
 
 # Re-read a person's Slack profile (admin flag, time zone) this often: a demoted admin keeps their rights

@@ -1,0 +1,1 @@
+"""Actions: upgrades and remedial or improvement work, followed until done."""

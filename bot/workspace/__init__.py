@@ -1,0 +1,1 @@
+"""Who is who in a workspace (the acting person, roles, the permission table) and the organisation's choices."""
