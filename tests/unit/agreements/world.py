@@ -31,6 +31,7 @@ def person(user_id: str, *roles: str, now=START) -> Actor:
 
 
 SM = person(ALICE, "admin", "service_manager")  # the provider's service manager
+PARTIES = (("customer", "Acme Retail", CAROL), ("support_group", "Network group", BOB), ("supplier", "Carrier X", DAVE))
 
 
 @dataclass
@@ -74,18 +75,19 @@ def world(unit_db) -> World:
     with unit_db.session() as s:
         members.grant(s, SM, ALICE, "service_manager")
         payroll = service_map.add_service(s, SM, name="Payroll")
-        acme = service_map.add_party(s, SM, service_map.PartyInput(kind="customer", name="Acme Retail",
-                                                                   contacts={ContactRole.APPROVER: [CAROL]}))
-        network = service_map.add_party(s, SM, service_map.PartyInput(kind="support_group", name="Network group",
-                                                                      contacts={ContactRole.APPROVER: [BOB]}))
-        carrier = service_map.add_party(s, SM, service_map.PartyInput(kind="supplier", name="Carrier X",
-                                                                      contacts={ContactRole.APPROVER: [DAVE]}))
+        acme, network, carrier = (
+            service_map.add_party(s, SM, service_map.PartyInput(kind=kind, name=name,
+                                                                contacts={ContactRole.APPROVER: [approver]})).id
+            for kind, name, approver in PARTIES)
         office = calendar_records.add(s, SM, name="Carrier office", hours="Mon-Fri 09:00-17:00 Europe/London")
-        sla = make(s, SM, agreements.AgreementKind.SLA, "Acme Payroll", acme.id, payroll.id, [
-            T(key=None, kind="resolution", level="P1", duration="4h"), T(key=None, kind="availability", goal="99.9%")])
-        ola = make(s, SM, agreements.AgreementKind.OLA, "Network OLA", network.id, payroll.id, [
-            T(key=None, kind="resolution", level="P1", duration="1h"), T(key=None, kind="availability", goal="99.95%")])
-        uc = make(s, SM, agreements.AgreementKind.UC, "Carrier X contract", carrier.id, payroll.id, [
-            T(key=None, kind="resolution", level="P1", duration="2h", calendar_id=office.id),
-            T(key=None, kind="availability", goal="99.9%")], contract_ref="CX-114", notice_days=90)
-        return World(unit_db, payroll.id, acme.id, network.id, carrier.id, sla.id, ola.id, uc.id)
+        made = []
+        for kind, name, party, (t1, t2), extra in (
+                (agreements.AgreementKind.SLA, "Acme Payroll", acme, ("4h", "99.9%"), {}),
+                (agreements.AgreementKind.OLA, "Network OLA", network, ("1h", "99.95%"), {}),
+                (agreements.AgreementKind.UC, "Carrier X contract", carrier, ("2h", "99.9%"),
+                 {"contract_ref": "CX-114", "notice_days": 90})):
+            calendar_id = office.id if kind is agreements.AgreementKind.UC else None
+            made.append(make(s, SM, kind, name, party, payroll.id, [
+                T(key=None, kind="resolution", level="P1", duration=t1, calendar_id=calendar_id),
+                T(key=None, kind="availability", goal=t2)], **extra).id)
+        return World(unit_db, payroll.id, acme, network, carrier, *made)
