@@ -169,7 +169,7 @@ class TargetCheck:
         """An upgrade accepted as the plan whose due date passed with the gap still there: the gap is open again."""
         found = self.upgrade_for(finding)
         return found if found and found.accepted and not found.holds(self.today) else None
-    inputs: str | None = None  # the key of what it was computed from (bot.coverage_cache), when keyed
+    inputs: str | None = None  # the key of what it was computed from (bot.cover.cache), when keyed
 
     def waiver_for(self, finding: Finding) -> Waiver | None:
         """The waiver given for this very gap, if any. A gap that changed (a weaker leg, a tighter target)
@@ -221,7 +221,7 @@ def check_one(session: Session, target: Target, agreement: Agreement | None = No
               known: dict[int, TargetCheck] | None = None) -> TargetCheck:
     """One SLA target against what is beneath it, as it is in force; open upgrade plans judged on ``today``.
 
-    With ``at`` (now), the result is keyed on its inputs and that day (bot.coverage_cache): a result stored under
+    With ``at`` (now), the result is keyed on its inputs and that day (bot.cover.cache): a result stored under
     the same key, or one in ``known`` (computed a moment ago from the same inputs), is used instead of checking
     again. Without it, the check always runs.
     """
