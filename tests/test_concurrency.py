@@ -49,7 +49,7 @@ def test_both_sides_agreeing_at_once(db, team, attempt):
                     barrier.wait(timeout=0.5)  # both have read: the race is on
                 except threading.BrokenBarrierError:
                     pass  # SQLite: the other waits in BEGIN IMMEDIATE until this unit of work commits
-                agreements.agree(s, actor, row, 2)
+                agreements.agree(s, actor, row, 2, gate=coverage.gate)
         except Exception as err:  # noqa: BLE001
             errors.append(err)
 

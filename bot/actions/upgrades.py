@@ -2,53 +2,56 @@
 
 The rule: an open upgrade lets the SLA be agreed when a service manager accepts it as
 the plan; its due date is the date by which cover must exist. The first check after
-that date with the gap still there re-opens the gap (`bot.coverage.recheck_sla` says so).
+that date with the gap still there re-opens the gap (`bot.cover.recheck_sla` says so).
+
+This module knows the actions only; which gap an upgrade is for is cover's to say (bot.cover reads actions,
+never the other way): recording one for a gap is `bot.cover.add_upgrade`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, select
 
 from bot import audit
-from bot import cover as coverage
-from bot.workspace.actor import Actor
 from bot.errors import DomainError, NotFound
+from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
-from models import Action, ActionKind, Target
+from models import Action, ActionKind, Party, Target
 
 
-def refuse_second(session: Session, actor: Actor, target_id: int, key: str) -> None:
-    """Refuse a second upgrade action for a gap that has one open."""
-    target, agreement = coverage.sla_target(session, actor.team_id, target_id)
-    if not session.exec(select(Action.id).where(Action.target_id == target.id, Action.status == "open",
-                                                Action.kind == ActionKind.UPGRADE.value)).first():
-        return  # no upgrade open on this target at all: no need to run the check to know the gap's rule
-    found = coverage.check_one(session, target, agreement, today=actor.today(), at=actor.at())  # stored if unchanged
-    gap = found.finding(key)
-    if gap is not None and (existing := found.upgrade_for(gap)) is not None:
-        raise DomainError(f"Upgrade #{existing.action.number} is already open for the {gap.rule} gap of {target.key} "
-                          f"(due {existing.action.due.isoformat()}); see `/slm actions`.")
+@dataclass
+class Upgrade:
+    """An open upgrade action for one gap of a target, with its owning party's name."""
+
+    action: Action
+    owner_party: str | None
+    target_key: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.action.plan_accepted_by is not None
+
+    def holds(self, today: date | None) -> bool:
+        """Accepted as the plan, and its due date not passed (None: judged as still in time)."""
+        return self.accepted and (today is None or today <= self.action.due)
 
 
-def add_upgrade(session: Session, actor: Actor, *, target_id: int, key: str, title: str | None,
-                owner_party_id: int | None, owner_user_id: str | None, due: date | None,
-                accept_plan: bool) -> Action:
-    """An upgrade action for one gap of an SLA target; refused when one is already open for that gap."""
-    if accept_plan:
-        require(actor, Capability.WAIVE_GAP)  # accepting a gap for now is the service manager's judgement
-    target, agreement = coverage.sla_target(session, actor.team_id, target_id)
-    # Held until the unit of work ends: two submissions at once cannot both find no upgrade open for the gap.
-    session.exec(select(Target.id).where(Target.id == target.id).with_for_update()).first()
-    found = coverage.check_one(session, target, agreement, today=actor.today(), at=actor.at())  # stored if unchanged
-    gap = found.finding(key)
-    if gap is None:
-        raise DomainError(f"That gap of {target.key} is not there any more: it changed or closed. "
-                          f"See `/slm tree {agreement.name}`.")
-    refuse_second(session, actor, target_id, key)
-    return coverage.add_action(session, actor, kind=ActionKind.UPGRADE, title=title, owner_party_id=owner_party_id,
-                               owner_user_id=owner_user_id, due=due, agreement_id=agreement.id, target_id=target.id,
-                               detail=f"gap {key}", gap_rule=gap.rule, plan_accepted=accept_plan)
+def open_upgrades_on(session: Session, target_rows: list[Target]) -> list[Upgrade]:
+    """The open upgrade actions for gaps of these targets, by number."""
+    keys = {t.id: t.key for t in target_rows}
+    rows = session.exec(select(Action).where(Action.target_id.in_(list(keys) or [-1]),
+                                             Action.kind == ActionKind.UPGRADE.value, Action.status == "open")
+                        .order_by(Action.number))
+    return [Upgrade(a, session.get(Party, a.owner_party_id).name if a.owner_party_id else None, keys[a.target_id])
+            for a in rows]
+
+
+def any_open_on(session: Session, target_id: int) -> bool:
+    """Whether any upgrade action is open on this target (for any of its gaps)."""
+    return session.exec(select(Action.id).where(Action.target_id == target_id, Action.status == "open",
+                                                Action.kind == ActionKind.UPGRADE.value)).first() is not None
 
 
 def accept_plan(session: Session, actor: Actor, number: int) -> Action:

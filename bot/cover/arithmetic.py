@@ -1,4 +1,4 @@
-"""The calculations behind the back-to-back rules in :mod:`bot.backtoback`.
+"""The calculations behind the back-to-back rules in :mod:`bot.cover.rules`.
 
 Kept apart from the rules and their wording so each can be read on its own:
 which ticket start instants to simulate, when a chain of legs finishes, the

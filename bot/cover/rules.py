@@ -22,7 +22,7 @@ redundant). The rules:
 * history: each leg's own recent achievement against its own goal ("at
   risk" when any of the last three periods fell below it).
 
-Pure domain logic: standard library, ``zoneinfo``, ``bot.backtoback_calc``, ``bot.calendars``
+Pure domain logic: standard library, ``zoneinfo``, ``bot.cover.arithmetic``, ``bot.calendars``
 and ``bot.parsing`` only.
 """
 

@@ -1,6 +1,8 @@
 """The buttons on an agreement's headline: Propose change, Agree to version N, Show document."""
 from __future__ import annotations
 
+from functools import partial
+
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
@@ -30,7 +32,7 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
     with deps.db.session() as session:
         agreement = agreements.get(session, actor.team_id, int(agreement_id))
         try:
-            result = agreements.agree(session, actor, agreement, int(number), checked)
+            result = agreements.agree(session, actor, agreement, int(number), gate=partial(coverage.gate, known=checked))
         except coverage.AgreementRefused as refused:  # nothing was recorded; say every gap, with what can be done
             refusal = render_message("coverage_gaps.yml.j2", headline=str(refused), checks=refused.checks,
                                      name=agreement.name, **buttons_for(actor), **HELPERS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot import actions
 from bot import cover as coverage
 from bot.errors import DomainError
 from bot.workspace.permissions import Capability, require
@@ -49,7 +50,7 @@ def upgrade(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> No
 def done(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     with context["deps"].db.session() as session:
-        row = coverage.close_action(session, context["actor"], int(body["actions"][0]["value"]))
+        row = actions.close_action(session, context["actor"], int(body["actions"][0]["value"]))
     context["done"] = f"Action #{row.number} is done"
     if (body.get("container") or {}).get("type") == "view":  # pressed on App Home: the tab is drawn again without it
         app_home_opened.publish(client, context["deps"], context["actor"])

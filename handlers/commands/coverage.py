@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from bot import agreements, service_map
+from bot import actions, agreements, service_map
 from bot import cover as coverage
 from bot.errors import InvalidInput
 from bot.workspace.permissions import Capability, require
@@ -68,9 +68,9 @@ def check_requirement(req: SlashRequest) -> None:
 @subcommand("actions", "/slm actions", "Open actions: upgrades, remedies and improvements, with owners and due dates")
 def list_actions(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
-        rows = coverage.actions(session, req.actor.team_id)
+        rows = actions.list_actions(session, req.actor.team_id)
         owner_parties = {a.number: service_map.get_party(session, a.team_id, a.owner_party_id).name
                          for a in rows if a.owner_party_id}
-    closable = {a.number for a in rows if coverage.may_close(req.actor, a)}  # Done only for those who may press it
+    closable = {a.number for a in rows if actions.may_close(req.actor, a)}  # Done only for those who may press it
     req.respond(**render_message("actions_list.yml.j2", rows=rows, owner_parties=owner_parties, closable=closable,
                                  today=req.actor.today()))

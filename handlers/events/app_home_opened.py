@@ -4,8 +4,7 @@ from __future__ import annotations
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot import agreements, service_map
-from bot import cover as coverage
+from bot import actions, agreements, service_map
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can
 from messages import render
@@ -27,11 +26,11 @@ def publish(client: WebClient, deps, actor: Actor) -> None:
         parties = service_map.list_parties(session, actor.team_id)
         rows = [{"kind": AgreementKind(a.kind).label, "name": a.name, "status": agreements.status_line(a),
                  "link": a.permalink} for a in agreements.list_agreements(session, actor.team_id)]
-        open_actions = coverage.actions(session, actor.team_id)
+        open_actions = actions.list_actions(session, actor.team_id)
         listed = open_actions[:HOME_ACTIONS]
         owner_parties = {a.number: service_map.get_party(session, a.team_id, a.owner_party_id).name
                          for a in listed if a.owner_party_id}
-        closable = {a.number for a in listed if coverage.may_close(actor, a)}
+        closable = {a.number for a in listed if actions.may_close(actor, a)}
     client.views_publish(user_id=actor.user_id, view=render(
         "home.yml.j2", services=services, parties=parties, agreements=rows, open_actions=open_actions,
         listed=listed, owner_parties=owner_parties, closable=closable,

@@ -6,7 +6,6 @@ from slack_sdk import WebClient
 
 from bot import service_map
 from bot import cover as coverage
-from bot.actions import upgrades
 from bot.errors import DomainError
 from bot.workspace.permissions import Capability, can
 from handlers import agreement_thread
@@ -25,7 +24,7 @@ def open(client: WebClient, trigger_id: str, deps, actor, *, target_id: int, key
          channel_id: str | None) -> None:
     """Open the modal at once (its trigger lasts three seconds), then check the gap and put the form in it."""
     with deps.db.session() as session:  # a quick read, closed before Slack is called
-        upgrades.refuse_second(session, actor, target_id, key)  # before the form opens: one upgrade per gap
+        coverage.refuse_second_upgrade(session, actor, target_id, key)  # before the form opens: one upgrade per gap
     view = client.views_open(trigger_id=trigger_id, view=render("cover_checking.yml.j2", title=TITLE, message=None))["view"]
     try:
         with deps.db.session() as session:  # closed before Slack is called
@@ -48,7 +47,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
 
     def work():
         with deps.db.session() as session:
-            return upgrades.add_upgrade(session, actor, target_id=meta["target_id"], key=meta["key"],
+            return coverage.add_upgrade(session, actor, target_id=meta["target_id"], key=meta["key"],
                                         title=values.text(Block.COV_TITLE),
                                         owner_party_id=values.option_id(Block.COV_OWNER_PARTY),
                                         owner_user_id=values.user(Block.COV_OWNER_USER),

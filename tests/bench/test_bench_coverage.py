@@ -9,6 +9,7 @@ from bot import agreements, calendars, service_map
 from bot.cover import arithmetic as backtoback_calc
 from bot.calendars import records as calendar_records
 from bot import cover as coverage
+from bot.cover import assessment
 from bot.workspace import roles as members
 from bot.agreements import targets
 from bot.workspace.actor import Actor
@@ -53,7 +54,7 @@ def sla(db, team):
 
 def _forget_worked_out_calendars() -> None:
     """Each round starts as a fresh process would: no calendar, sample or uncovered-hours answer remembered."""
-    coverage._clock_calendar.cache_clear()
+    assessment._clock_calendar.cache_clear()
     backtoback_calc._sample_starts.cache_clear()
     calendars.uncovered.cache_clear()
 

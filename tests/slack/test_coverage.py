@@ -304,8 +304,8 @@ def test_an_agreed_contract_counts_as_agreed_until_a_change_is_agreed(slack, san
     with db.session() as s:
         uc = s.exec(select(Agreement).where(Agreement.name == "Carrier X contract")).one()
         dave = Actor(team_id=team, user_id=DAVE, roles=frozenset(), now=START)
-        agreements.agree(s, dave, uc, uc.latest_version)
-        agreements.agree(s, sm_actor(team), uc, uc.latest_version)
+        agreements.agree(s, dave, uc, uc.latest_version, gate=coverage.gate)
+        agreements.agree(s, sm_actor(team), uc, uc.latest_version, gate=coverage.gate)
         assert uc.agreed_version == uc.latest_version
         # A proposed cut to the contract's term does not shorten the term in force.
         agreements.propose(s, dave, uc, targets.TargetChange(key="T2", goal="99.99%"), "an offer", DOCS)

@@ -4,8 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from bot import requirements, service_map
-from bot import cover as coverage
+from bot import actions, requirements, service_map
 from bot.workspace import roles as members
 from bot.workspace.actor import Actor
 from messages.ids import Action, Block, Callback
@@ -34,7 +33,7 @@ def test_owners_requesters_and_refusals_name_people_as_mentions(slack, sandbox, 
         requirements.record(s, sm, payroll.id, acme.id, requirements.Said(CAROL, ContactRole.MANAGERIAL, Source.FORM),
                             requirements.interview_drafts("operational", ["incidents"], {"p1_resolution": "4h"},
                                                           default_tz="UTC"))
-        coverage.add_action(s, sm, kind=ActionKind.UPGRADE, title="Raise <P1> cover & test it", owner_party_id=ops.id,
+        actions.add_action(s, sm, kind=ActionKind.UPGRADE, title="Raise <P1> cover & test it", owner_party_id=ops.id,
                             owner_user_id=BOB, due=date(2026, 3, 20))
 
     slack.command("actions")

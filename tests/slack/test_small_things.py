@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from bot import agreements, service_map
+from bot import actions, agreements, service_map
 from bot import cover as coverage
 from bot.workspace import roles as members
 from bot.agreements import targets
@@ -144,7 +144,7 @@ def add_actions(db, team, n, owner="U0DAVE"):
     sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START)
     with db.session() as s:
         for i in range(n):
-            coverage.add_action(s, sm, kind=ActionKind.UPGRADE, title=f"Upgrade the contract, step {i + 1}",
+            actions.add_action(s, sm, kind=ActionKind.UPGRADE, title=f"Upgrade the contract, step {i + 1}",
                                 owner_party_id=None, owner_user_id=owner, due=START.date())
 
 

@@ -1,0 +1,78 @@
+"""Cover lost and lapsing: checked again, remembered rule by rule, and told once to whoever is told."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from sqlmodel import select
+
+from bot import agreements
+from bot import cover as coverage
+from bot.workspace import roles as members
+from models import CoverageState, Outbox, RoleGrant
+from tests.conftest import START
+from tests.unit.agreements.world import ALICE, SM, TEAM
+from tests.unit.cover.tree_helpers import link_tree
+
+
+def queued(world, prefix=""):
+    with world.db.session() as s:
+        return [(o.key, o.channel, o.template, o.context) for o in
+                s.exec(select(Outbox).where(Outbox.key.startswith(prefix)).order_by(Outbox.id))]
+
+
+def test_the_first_check_is_where_cover_starts_and_the_same_inputs_are_not_checked_again(world):
+    link_tree(world)
+    with world.db.session() as s:
+        assert coverage.recheck(s, world.get(s, world.sla), START) == []
+        states = {st.target_id: dict(st.rules) for st in s.exec(select(CoverageState))}
+        assert [r["hours"] for r in states.values()] == ["not covered", "covered"]
+        assert coverage.recheck(s, world.get(s, world.sla), START + timedelta(minutes=15)) == []
+    assert queued(world) == []
+
+
+def test_an_underpinning_agreement_retired_tells_the_service_managers_what_was_lost(world):
+    link_tree(world)
+    with world.db.session() as s:
+        coverage.recheck(s, world.get(s, world.sla), START)
+        ola = agreements.retire(s, SM, world.get(s, world.ola))
+        assert coverage.after_underpinning_change(s, ola, START, "was retired") == 1
+    [(key, channel, template, context)] = queued(world, "cover:")
+    assert (channel, template) == (ALICE, "notice_cover_lost.yml.j2")
+    assert context["sla"] == "Acme Payroll" and context["why"] == "after Network OLA was retired"
+    lost = {t["key"]: {c["rule"]: (c["before"], c["after"]) for c in t["changes"]} for t in context["targets"]}
+    assert lost["T1"]["ownership"] == ("covered", "not covered") and lost["T2"]["ownership"] == ("covered", "not covered")
+
+
+def test_without_a_service_manager_the_workspace_admins_are_told(world):
+    with world.db.session() as s:
+        assert coverage.recipients(s, TEAM) == [ALICE]
+        for grant in s.exec(select(RoleGrant)):
+            s.delete(grant)
+        members.remember(s, TEAM, "U0ADMIN", name="Admin", tz="UTC", is_admin=True, now=START)
+        members.remember(s, TEAM, "U0PLAIN", name="Plain", tz="UTC", is_admin=False, now=START)
+        s.flush()
+        assert coverage.recipients(s, TEAM) == ["U0ADMIN"]
+
+
+def test_a_contract_whose_notice_date_comes_is_told_once_with_the_targets_above_it(world):
+    link_tree(world)
+    notice = date(2026, 12, 31)  # the contract ends on 31 March 2027 with 90 days' notice
+    with world.db.session() as s:
+        assert coverage.notice_date(world.get(s, world.uc)) == notice
+        assert coverage.lapse_notices(s, notice - timedelta(days=31), START) == 0  # not within the window yet
+        now = datetime(2026, 12, 10, 9, tzinfo=timezone.utc)
+        assert coverage.lapse_notices(s, date(2026, 12, 10), now) == 1
+        assert coverage.lapse_notices(s, date(2026, 12, 11), now + timedelta(days=1)) == 0  # once
+    [(key, channel, template, context)] = queued(world, "lapse:")
+    assert (key, channel, template) == (f"lapse:{world.uc}:notice:2026-12-31:{ALICE}", ALICE, "notice_lapse.yml.j2")
+    assert (context["agreement"], context["owner"], context["event"], context["days_left"]) == (
+        "Carrier X contract", "Carrier X", "notice", 21)
+    assert [(t["sla"], t["key"]) for t in context["targets"]] == [("Acme Payroll", "T1"), ("Acme Payroll", "T2")]
+
+
+def test_the_backstop_checks_every_sla_in_force_or_coming(world):
+    with world.db.session() as s:
+        assert coverage.slas_to_recheck(s) == [world.sla] == coverage.slas_to_recheck(s, TEAM)
+        assert coverage.slas_to_recheck(s, "T0OTHER") == []
+        agreements.retire(s, SM, world.get(s, world.sla))
+        assert coverage.slas_to_recheck(s) == []
