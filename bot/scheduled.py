@@ -70,7 +70,7 @@ def purge_replay_claims(deps) -> None:
 def resume_threads(deps) -> None:
     """Threads left unfinished by a restart or an outage are carried on without anyone asking (`/slm sla post`
     does the same at once). The thread's order of posts lives with its Slack listeners, hence the late import."""
-    from handlers.agreement_thread import resume_unfinished
+    from handlers.flows.agreement_thread import resume_unfinished
 
     resume_unfinished(deps, deps.client)
 

@@ -1,11 +1,12 @@
 from bot import delivery, scheduled
 from bot.workspace import settings as workspace_settings
-from handlers.commands.router import SlashRequest, subcommand
+from handlers import registry
+from handlers.commands.router import SlashRequest
 from messages import render_message
 
 
-@subcommand("settings", "/slm settings [name value]",
-            "The organisation's choices, e.g. `/slm settings handoff 20m` (the hand-off allowance between stages)")
+@registry.command("settings", "/slm settings [name value]",
+                  "The organisation's choices, e.g. `/slm settings handoff 20m` (the hand-off allowance between stages)")
 def settings(req: SlashRequest) -> None:
     key, _, value = req.args.partition(" ")
     with req.deps.db.session() as session:
