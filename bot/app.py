@@ -31,6 +31,7 @@ from bot.health import HealthCheck
 from bot.settings import Settings
 from bot.slack_retries import retry_handlers
 from bot.slack_requests import Refused, bolt_request, is_ssl_check, read_body, verified_text
+import handlers  # the Slack listeners: handlers.register walks their table into the Bolt app
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +104,6 @@ def slack_library_logger() -> logging.Logger:
 
 
 def create_bolt_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
-    import handlers  # the listeners register themselves
-
     app = App(
         client=create_web_client(deps.settings, deps.slack_retry_handlers),
         signing_secret=deps.settings.signing_secret,
