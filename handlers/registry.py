@@ -45,6 +45,7 @@ class Listener:
 
 
 LISTENERS: list[Listener] = []
+_loaded = False  # load() looks through the packages once; /slm reads the table on every command
 
 
 def _record(listener: Listener) -> None:
@@ -87,10 +88,13 @@ def command(words: str, usage: str, summary: str, *, listed: bool = True):
 
 def load() -> list[Listener]:
     """Import every listener module (each records itself), and return the table."""
-    for package_name in LISTENER_PACKAGES:
-        package = importlib.import_module(package_name)
-        for module in pkgutil.iter_modules(package.__path__):
-            importlib.import_module(f"{package_name}.{module.name}")
+    global _loaded
+    if not _loaded:
+        for package_name in LISTENER_PACKAGES:
+            package = importlib.import_module(package_name)
+            for module in pkgutil.iter_modules(package.__path__):
+                importlib.import_module(f"{package_name}.{module.name}")
+        _loaded = True
     return LISTENERS
 
 
