@@ -15,11 +15,7 @@ from functools import cached_property
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -33,8 +29,9 @@ from bot.clock import Clock
 from bot.database import Database
 from bot.health import HealthCheck
 from bot.settings import Settings
-from bot.slack_retries import within_trigger_life
+from bot.slack_retries import retry_handlers
 from bot.slack_requests import Refused, bolt_request, is_ssl_check, read_body, verified_text
+import handlers  # the Slack listeners: handlers.register walks their table into the Bolt app
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +44,8 @@ class Deps:
     db: Database
     clock: Clock
     claim_clock: Clock | None = None  # what outbox claims are timed by; unset: the database's clock
+    # The Web API client's retries; unset: bot.slack_retries.retry_handlers(). Tests pass ones that wait nothing.
+    slack_retry_handlers: list[RetryHandler] | None = None
 
     @cached_property
     def claims_clock(self) -> Clock:
@@ -69,7 +68,7 @@ class Deps:
     @cached_property
     def client(self) -> WebClient:
         """The Web API client for what the bot sends on its own (scheduled jobs)."""
-        return create_web_client(self.settings)
+        return create_web_client(self.settings, self.slack_retry_handlers)
 
     def today(self) -> date:
         """Today in the organisation's time zone."""
@@ -80,18 +79,14 @@ class Deps:
         return DocSettings(provider_name=self.settings.provider_name, templates_dir=self.settings.templates_dir)
 
 
-def create_web_client(settings: Settings) -> WebClient:
+def create_web_client(settings: Settings, handlers: list[RetryHandler] | None = None) -> WebClient:
     """A Web API client that rides out rate limits, Slack's 5xx and dropped connections (views.open only
     while its trigger lives)."""
     return WebClient(
         token=settings.bot_token,
         base_url=settings.slack_api_url,
         timeout=15,
-        retry_handlers=within_trigger_life([
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ]),
+        retry_handlers=retry_handlers() if handlers is None else handlers,
     )
 
 
@@ -109,10 +104,8 @@ def slack_library_logger() -> logging.Logger:
 
 
 def create_bolt_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
-    import handlers  # the listeners register themselves
-
     app = App(
-        client=create_web_client(deps.settings),
+        client=create_web_client(deps.settings, deps.slack_retry_handlers),
         signing_secret=deps.settings.signing_secret,
         # /slack/events checks each request's signature on its raw bytes before Bolt sees it (bot/slack_requests.py);
         # requests over Socket Mode come through the app-level token's own connection.

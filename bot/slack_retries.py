@@ -18,7 +18,13 @@ from __future__ import annotations
 import time
 from typing import Optional
 
-from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler, default_interval_calculator
+from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -92,3 +98,13 @@ class WithinTriggerLife(RetryHandler):
 
 def within_trigger_life(handlers: list[RetryHandler]) -> list[RetryHandler]:
     return [WithinTriggerLife(h) for h in handlers]
+
+
+def retry_handlers(interval_calculator: RetryIntervalCalculator = default_interval_calculator) -> list[RetryHandler]:
+    """The Web API client's retries: a dropped connection or a 5xx tried twice more, a 429 three times, each
+    waiting as `interval_calculator` says (slack_sdk's backoff with jitter; a 429 waits its Retry-After)."""
+    return within_trigger_life([
+        ConnectionErrorRetryHandler(max_retry_count=2, interval_calculator=interval_calculator),
+        RateLimitErrorRetryHandler(max_retry_count=3, interval_calculator=interval_calculator),
+        ServerErrorRetryHandler(max_retry_count=2, interval_calculator=interval_calculator),
+    ])

@@ -1,12 +1,13 @@
 """Slack listeners only. Each is thin: parse the request, call a domain service, render a message.
 
-Every surface registers itself here; one listener per file, named for what it answers.
+Every listener records itself in the one table (handlers/registry.py) with a decorator; `register` walks it.
+Multi-step conversations that several listeners share live in handlers/flows/.
 """
 from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, events, middleware, replay_guard, shortcuts, views
+from handlers import errors, middleware, registry, replay_guard
 from handlers.guard import GuardedApp
 
 
@@ -14,9 +15,7 @@ def register(app: App, deps) -> None:
     middleware.register(app, deps)
     replay_guard.register(app, deps)  # after the actor, before every listener: a request sent again does nothing
     guarded = GuardedApp(app)  # every listener: failures logged and told to the person (handlers/guard.py)
-    commands.register(guarded)
-    views.register(guarded)
-    actions.register(guarded)
-    events.register(guarded)
-    shortcuts.register(guarded)
+    for listener in registry.load():
+        if listener.surface in registry.BOLT_SURFACES:  # a subcommand is found by the router, not by Bolt
+            getattr(guarded, listener.surface)(listener.key)(listener.fn)
     app.error(errors.on_error)

@@ -42,7 +42,7 @@ def guarded(fn):
 
 
 class GuardedApp:
-    """The Bolt app as handler modules see it: every listener they register is guarded."""
+    """The Bolt app as handlers.register sees it: every listener registered through it is guarded."""
 
     def __init__(self, app: App):
         self._app = app

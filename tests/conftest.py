@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pytest
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from sqlalchemy import text
 
 from bot.app import Deps, create_bolt_app, create_http_app
@@ -24,12 +25,16 @@ from bot.sandbox.driver import SlackDriver
 from bot.sandbox.executor import TrackedExecutor
 from bot.sandbox.workspace import SANDBOX_TEAM, SlackSandbox
 from bot.settings import Settings
+from bot.slack_retries import retry_handlers
 from tests.servers import base_url_of, free_socket, serving
 from tests.session_guard import GUARD
 
 TEST_BOT_TOKEN = "xoxb-test-not-a-real-token"
 TEST_SIGNING_SECRET = "test-signing-secret"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday morning
+# The app's client retries as it does in production, but waits nothing between tries: no test sleeps in backoff.
+# (A rate-limited form waits through bot/slack_retries._sleep, which test_told_the_truth records instead.)
+NO_WAIT_RETRIES = retry_handlers(FixedValueRetryIntervalCalculator(0))
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -105,7 +110,7 @@ def harness(database) -> Harness:
     settings = Settings(_env_file=None, slack_bot_token=TEST_BOT_TOKEN, slack_signing_secret=TEST_SIGNING_SECRET,
                         slack_api_url=f"{base_url}/sandbox/api/", database_url=database.url)
     clock = FrozenClock(START)
-    deps = Deps(settings=settings, db=database, clock=clock)
+    deps = Deps(settings=settings, db=database, clock=clock, slack_retry_handlers=NO_WAIT_RETRIES)
     executor = TrackedExecutor()
     app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=executor), sandbox=sandbox,
                           sandbox_page=True, wait_idle=executor.wait_idle)

@@ -14,7 +14,7 @@ import signal
 import sys
 
 import bot.cli  # noqa: F401  (the imports a child would otherwise pay for)
-import bot.scheduled  # noqa: F401
+import bot.jobs  # noqa: F401
 import bot.server  # noqa: F401
 import handlers  # noqa: F401
 

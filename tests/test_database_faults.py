@@ -43,7 +43,8 @@ def bot_on(harness, url: str):
     """The bot on its own port and its own Database at `url`; yields (driver, base_url, database)."""
     db = Database(url)
     executor = TrackedExecutor()
-    deps = Deps(settings=harness.deps.settings, db=db, clock=harness.clock)
+    deps = Deps(settings=harness.deps.settings, db=db, clock=harness.clock,
+                slack_retry_handlers=harness.deps.slack_retry_handlers)
     app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=executor))
     try:
         with serving(app) as base_url:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from handlers.events import EVENTS
+from handlers import registry
 from messages.ids import COMMAND, SHORTCUTS
 from tests.web_api_scopes import CALLED_BY_BOLT, SCOPES, methods_called
 
@@ -16,10 +16,12 @@ def test_command_and_shortcuts_match_the_code():
     assert [c["command"] for c in MANIFEST["features"]["slash_commands"]] == [COMMAND]
     declared = {(s["callback_id"], s["name"], s["type"]) for s in MANIFEST["features"].get("shortcuts", [])}
     assert declared == set(SHORTCUTS)
+    assert [listener.key for listener in registry.of("command")] == [COMMAND]
+    assert {listener.key for listener in registry.of("shortcut")} == {callback for callback, _n, _t in SHORTCUTS}
 
 
 def test_every_event_listened_for_is_subscribed():
-    assert set(EVENTS) == set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    assert {listener.key for listener in registry.of("event")} == set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
 
 
 def test_every_web_api_method_the_bot_calls_has_its_scopes():

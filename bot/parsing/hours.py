@@ -1,4 +1,8 @@
-"""Service hours: "Mon-Fri 08:00-18:00 Europe/London", "24x7", read into weekly windows in a zone."""
+"""Service hours: "Mon-Fri 08:00-18:00 Europe/London", "24x7", read into weekly windows in a zone.
+
+One cohesive algorithm: the parser of one small grammar (days, spans, a zone) and the formatter that writes
+it back; split, its pieces would only call each other.
+"""
 from __future__ import annotations
 
 import difflib

@@ -8,19 +8,22 @@ from slack_sdk import WebClient
 
 from bot import agreements, delivery, outbox
 from bot import cover as coverage
+from handlers import registry
 from models import AgreementKind, AgreementStatus
-from handlers import agreement_thread
+from handlers.flows import agreement_thread
 from handlers.coverage_views import HELPERS, buttons_for
 from handlers.views import agreement_propose
 from messages import render_message
 from messages.ids import Action
 
 
+@registry.action(Action.AGREEMENT_PROPOSE)
 def propose(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     agreement_propose.open(client, body["trigger_id"], context["deps"], context["actor"], int(body["actions"][0]["value"]))
 
 
+@registry.action(Action.AGREEMENT_AGREE)
 def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     actor, deps = context["actor"], context["deps"]
@@ -57,6 +60,7 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
         agreement_thread.underpinning_changed(client, deps, actor, agreement.id, f"was agreed at version {number}")
 
 
+@registry.action(Action.AGREEMENT_SHOW)
 def show(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
     ack()
     actor = context["actor"]
@@ -64,9 +68,3 @@ def show(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
         agreement = agreements.get(session, actor.team_id, int(body["actions"][0]["value"]))
         row = agreements.version(session, agreement)
     respond(replace_original=False, response_type="ephemeral", **agreement_thread.document_message(agreement, row))
-
-
-def register(app) -> None:
-    app.action(Action.AGREEMENT_PROPOSE)(propose)
-    app.action(Action.AGREEMENT_AGREE)(agree)
-    app.action(Action.AGREEMENT_SHOW)(show)

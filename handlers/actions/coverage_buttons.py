@@ -8,6 +8,7 @@ from bot import actions
 from bot import cover as coverage
 from bot.errors import DomainError
 from bot.workspace.permissions import Capability, require
+from handlers import registry
 from handlers.coverage_views import describe
 from handlers.events import app_home_opened
 from handlers.views import action_form, waive_form
@@ -24,6 +25,7 @@ def _channel(body: dict) -> str | None:
     return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
 
 
+@registry.action(Action.COVER_WAIVE)
 def waive(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     actor = context["actor"]
@@ -38,6 +40,7 @@ def waive(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None
                     label=f"{target.key} {describe(target)}", gap=gap.reason, channel_id=_channel(body))
 
 
+@registry.action(Action.COVER_UPGRADE)
 def upgrade(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     actor = context["actor"]
@@ -47,6 +50,7 @@ def upgrade(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> No
                      channel_id=_channel(body))
 
 
+@registry.action(Action.ACTION_DONE)
 def done(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     with context["deps"].db.session() as session:
@@ -57,9 +61,3 @@ def done(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bol
         return
     respond(replace_original=False, **render_message("req_status.yml.j2", sentence=f"Action #{row.number} is done:",
                                                      detail=row.title))
-
-
-def register(app) -> None:
-    app.action(Action.COVER_WAIVE)(waive)
-    app.action(Action.COVER_UPGRADE)(upgrade)
-    app.action(Action.ACTION_DONE)(done)

@@ -6,22 +6,26 @@ from slack_sdk import WebClient
 
 from bot import service_map
 from bot.workspace.permissions import Capability, require
+from handlers import registry
 from handlers.views import link_form, party_form, service_form
 from messages.ids import Action
 
 
+@registry.action(Action.HOME_ADD_SERVICE)
 def add_service(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     require(context["actor"], Capability.EDIT_MAP)
     service_form.open(client, body["trigger_id"], channel_id=None)
 
 
+@registry.action(Action.HOME_ADD_PARTY)
 def add_party(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     require(context["actor"], Capability.EDIT_MAP)
     party_form.open(client, body["trigger_id"], channel_id=None)
 
 
+@registry.action(Action.HOME_ADD_LINK)
 def add_link(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     actor = context["actor"]
@@ -30,9 +34,3 @@ def add_link(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> N
         services = service_map.list_services(session, actor.team_id)
         parties = service_map.list_parties(session, actor.team_id)
     link_form.open(client, body["trigger_id"], channel_id=None, services=services, parties=parties)
-
-
-def register(app) -> None:
-    app.action(Action.HOME_ADD_SERVICE)(add_service)
-    app.action(Action.HOME_ADD_PARTY)(add_party)
-    app.action(Action.HOME_ADD_LINK)(add_link)

@@ -8,14 +8,16 @@ from bot import requirements
 from bot import cover as coverage
 from bot.errors import Person
 from bot.workspace.permissions import Capability, require
+from handlers import registry
 from handlers.coverage_views import HELPERS
-from handlers import requirement_dm
-from handlers.requirement_dm import refresh_confirmation_dm
+from handlers.flows import requirement_dm
+from handlers.flows.requirement_dm import refresh_confirmation_dm
 from handlers.views import requirement_correct, requirement_decline
 from messages import render_message
 from messages.ids import Action
 
 
+@registry.action(Action.REQ_ASK_REQUESTER)
 def ask_requester(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     numbers = body["actions"][0]["value"]
@@ -29,6 +31,7 @@ def _split(value: str) -> tuple[int, str]:
     return int(number), numbers
 
 
+@registry.action(Action.REQ_CONFIRM)
 def confirm(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     actor, deps = context["actor"], context["deps"]
@@ -41,6 +44,7 @@ def confirm(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> No
                             changed=number, verb="confirmed")
 
 
+@registry.action(Action.REQ_CORRECT)
 def correct(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     actor = context["actor"]
@@ -53,6 +57,7 @@ def correct(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> No
                              ts=container["message_ts"], tz=actor.tz)
 
 
+@registry.action(Action.REQ_MENU)
 def menu(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     actor, deps = context["actor"], context["deps"]
@@ -71,10 +76,3 @@ def menu(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bol
     elif what == "decline":
         require(actor, Capability.DECIDE_REQUIREMENT)
         requirement_decline.open(client, body["trigger_id"], req, channel_id=(body.get("channel") or {}).get("id"))
-
-
-def register(app) -> None:
-    app.action(Action.REQ_ASK_REQUESTER)(ask_requester)
-    app.action(Action.REQ_CONFIRM)(confirm)
-    app.action(Action.REQ_CORRECT)(correct)
-    app.action(Action.REQ_MENU)(menu)

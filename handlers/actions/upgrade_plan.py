@@ -5,11 +5,13 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.actions import upgrades
-from handlers import agreement_thread
+from handlers.flows import agreement_thread
+from handlers import registry
 from messages import render_message
 from messages.ids import Action
 
 
+@registry.action(Action.ACTION_ACCEPT_PLAN)
 def accept(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     actor, deps = context["actor"], context["deps"]
@@ -22,7 +24,3 @@ def accept(ack: Ack, body: dict, client: WebClient, respond: Respond, context: B
                                       f"and cover must exist by {due}."))
     if agreement_id:
         agreement_thread.refresh_headline(client, deps, actor, agreement_id)
-
-
-def register(app) -> None:
-    app.action(Action.ACTION_ACCEPT_PLAN)(accept)

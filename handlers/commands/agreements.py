@@ -6,9 +6,10 @@ import re
 from bot import agreements, service_map
 from bot.errors import InvalidInput
 from bot.workspace.permissions import Capability, require
-from handlers.agreement_thread import document_message, publish, refresh_headline, underpinning_changed
+from handlers import registry
+from handlers.flows.agreement_thread import document_message, publish, refresh_headline, underpinning_changed
 from handlers.commands.arguments import name_and_trailing, one_name
-from handlers.commands.router import SlashRequest, subcommand
+from handlers.commands.router import SlashRequest
 from handlers.views import agreement_draft
 from messages import render_message
 from models import AgreementKind
@@ -101,9 +102,9 @@ for _kind, _party in ((AgreementKind.SLA, "customer"), (AgreementKind.OLA, "supp
                       (AgreementKind.UC, "supplier")):
     k = _kind.value
     listed = _kind is AgreementKind.SLA  # /slm help says once that ola and uc take the same words
-    subcommand(f"{k} new", f"/slm {k} new [{_party}]", f"Draft an {_kind.label} and post it for negotiation", listed=listed)(new(_kind))
-    subcommand(f"{k} list", f"/slm {k} list", f"Every {_kind.label} with its status and next review", listed=listed)(listing(_kind))
-    subcommand(f"{k} show", f"/slm {k} show <name> [version]", f"An {_kind.label}'s document, any version", listed=listed)(show(_kind))
-    subcommand(f"{k} diff", f"/slm {k} diff <name> v2 v3", "What changed between two versions, in words", listed=listed)(diff(_kind))
-    subcommand(f"{k} post", f"/slm {k} post <name>", "Post a draft that could not be posted for negotiation", listed=listed)(post(_kind))
-    subcommand(f"{k} retire", f"/slm {k} retire <name>", f"Retire an {_kind.label}: it is no longer in force", listed=listed)(retire(_kind))
+    registry.command(f"{k} new", f"/slm {k} new [{_party}]", f"Draft an {_kind.label} and post it for negotiation", listed=listed)(new(_kind))
+    registry.command(f"{k} list", f"/slm {k} list", f"Every {_kind.label} with its status and next review", listed=listed)(listing(_kind))
+    registry.command(f"{k} show", f"/slm {k} show <name> [version]", f"An {_kind.label}'s document, any version", listed=listed)(show(_kind))
+    registry.command(f"{k} diff", f"/slm {k} diff <name> v2 v3", "What changed between two versions, in words", listed=listed)(diff(_kind))
+    registry.command(f"{k} post", f"/slm {k} post <name>", "Post a draft that could not be posted for negotiation", listed=listed)(post(_kind))
+    registry.command(f"{k} retire", f"/slm {k} retire <name>", f"Retire an {_kind.label}: it is no longer in force", listed=listed)(retire(_kind))

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from bot import parsing
 from bot.benchmarks import resolve_metric
-from handlers.commands.router import SlashRequest, subcommand
+from handlers import registry
+from handlers.commands.router import SlashRequest
 from messages import render_message
 
 LEVEL = re.compile(r"\bp([1-4])\b", re.IGNORECASE)
@@ -17,8 +18,8 @@ def _formatter(unit: str):
     return lambda v: f"{Decimal(v).normalize():f}h a week"
 
 
-@subcommand("benchmark", "/slm benchmark <metric> [P1-P4]",
-            "Comparable published targets (availability, response time, resolution time, support hours), with sources")
+@registry.command("benchmark", "/slm benchmark <metric> [P1-P4]",
+                  "Comparable published targets (availability, response time, resolution time, support hours), with sources")
 def show_benchmark(req: SlashRequest) -> None:
     library = req.deps.benchmarks
     level = LEVEL.search(req.args)

@@ -7,8 +7,9 @@ from bot import actions, agreements, service_map
 from bot import cover as coverage
 from bot.errors import InvalidInput
 from bot.workspace.permissions import Capability, require
+from handlers import registry
 from handlers.commands.arguments import one_name
-from handlers.commands.router import SlashRequest, subcommand
+from handlers.commands.router import SlashRequest
 from handlers.coverage_views import HELPERS, buttons_for, describe
 from handlers.replies import metadata
 from messages import render, render_message
@@ -23,7 +24,7 @@ def _sla(req: SlashRequest, session, usage: str):
     return agreements.by_name(session, req.actor.team_id, one_name(req.args), AgreementKind.SLA)
 
 
-@subcommand("underpin", "/slm underpin <sla>", "Put OLA and contract targets beneath an SLA's targets")
+@registry.command("underpin", "/slm underpin <sla>", "Put OLA and contract targets beneath an SLA's targets")
 def underpin(req: SlashRequest) -> None:
     require(req.actor, Capability.DRAFT_AGREEMENT)
     with req.deps.db.session() as session:
@@ -43,7 +44,7 @@ def underpin(req: SlashRequest) -> None:
         private_metadata=metadata(agreement_id=sla.id, channel_id=req.channel_id)))
 
 
-@subcommand("tree", "/slm tree <sla>", "The whole tree under an SLA: each target's legs, owners and cover")
+@registry.command("tree", "/slm tree <sla>", "The whole tree under an SLA: each target's legs, owners and cover")
 def show_tree(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         sla = _sla(req, session, "/slm tree Acme Retail: Payroll")
@@ -53,8 +54,8 @@ def show_tree(req: SlashRequest) -> None:
     req.respond(**message)
 
 
-@subcommand("check", "/slm check <#requirement>",
-            "Could the existing OLAs and contracts meet a requirement, and what would need upgrading")
+@registry.command("check", "/slm check <#requirement>",
+                  "Could the existing OLAs and contracts meet a requirement, and what would need upgrading")
 def check_requirement(req: SlashRequest) -> None:
     found = NUMBER.match(req.args.strip())
     if not found:
@@ -65,7 +66,7 @@ def check_requirement(req: SlashRequest) -> None:
     req.respond(**message)
 
 
-@subcommand("actions", "/slm actions", "Open actions: upgrades, remedies and improvements, with owners and due dates")
+@registry.command("actions", "/slm actions", "Open actions: upgrades, remedies and improvements, with owners and due dates")
 def list_actions(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         rows = actions.list_actions(session, req.actor.team_id)

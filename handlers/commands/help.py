@@ -1,6 +1,7 @@
-from handlers.commands.router import SlashRequest, help_message, subcommand
+from handlers import registry
+from handlers.commands.router import SlashRequest, help_message
 
 
-@subcommand("help", "/slm help", "What I can do, and how to ask")
+@registry.command("help", "/slm help", "What I can do, and how to ask")
 def show_help(req: SlashRequest) -> None:
     req.respond(**help_message())

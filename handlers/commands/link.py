@@ -1,13 +1,14 @@
 from bot import service_map
 from bot.workspace.permissions import Capability, require
+from handlers import registry
 from handlers.commands.arguments import one_name
-from handlers.commands.router import SlashRequest, subcommand
+from handlers.commands.router import SlashRequest
 from handlers.views import link_form
 from messages import render_message
 
 
-@subcommand("link", "/slm link [service]",
-            "Link a customer, support group or supplier to a service, with the activities between them")
+@registry.command("link", "/slm link [service]",
+                  "Link a customer, support group or supplier to a service, with the activities between them")
 def add_link(req: SlashRequest) -> None:
     require(req.actor, Capability.EDIT_MAP)
     with req.deps.db.session() as session:

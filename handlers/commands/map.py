@@ -1,13 +1,14 @@
 from bot import service_map
 from bot.workspace.permissions import Capability, require
+from handlers import registry
 from handlers.commands.arguments import one_name
-from handlers.commands.router import SlashRequest, subcommand
+from handlers.commands.router import SlashRequest
 from messages import render_message
 from models import Service
 
 
-@subcommand("map", "/slm map [service or party]",
-            "Who consumes, supports and supplies what, and over which activities")
+@registry.command("map", "/slm map [service or party]",
+                  "Who consumes, supports and supplies what, and over which activities")
 def show_map(req: SlashRequest) -> None:
     require(req.actor, Capability.VIEW_MAP)
     team = req.actor.team_id

@@ -6,8 +6,9 @@ button and Cancel (handlers/actions/remove_buttons.py does the removing).
 from __future__ import annotations
 
 from bot.service_map import changes as map_changes
+from handlers import registry
 from handlers.commands.arguments import one_name, two_names
-from handlers.commands.router import SlashRequest, subcommand
+from handlers.commands.router import SlashRequest
 from messages import render_message
 
 WHAT = {"service": "service", "party": "party", "calendar": "calendar"}
@@ -36,36 +37,36 @@ def _ask_to_remove(req: SlashRequest, kind: str) -> None:
     req.respond(**render_message("map_remove_confirm.yml.j2", removal=removal))
 
 
-@subcommand("service rename", "/slm service rename <old> <new>", "Correct a service's name (the audit trail keeps the old one)")
+@registry.command("service rename", "/slm service rename <old> <new>", "Correct a service's name (the audit trail keeps the old one)")
 def rename_service(req: SlashRequest) -> None:
     _rename(req, "service")
 
 
-@subcommand("service remove", "/slm service remove <name>", "Remove a service nothing uses any more (asks first)")
+@registry.command("service remove", "/slm service remove <name>", "Remove a service nothing uses any more (asks first)")
 def remove_service(req: SlashRequest) -> None:
     _ask_to_remove(req, "service")
 
 
-@subcommand("party rename", "/slm party rename <old> <new>", "Correct a customer's, supplier's or support group's name")
+@registry.command("party rename", "/slm party rename <old> <new>", "Correct a customer's, supplier's or support group's name")
 def rename_party(req: SlashRequest) -> None:
     _rename(req, "party")
 
 
-@subcommand("party remove", "/slm party remove <name>", "Remove a customer, supplier or support group nothing uses (asks first)")
+@registry.command("party remove", "/slm party remove <name>", "Remove a customer, supplier or support group nothing uses (asks first)")
 def remove_party(req: SlashRequest) -> None:
     _ask_to_remove(req, "party")
 
 
-@subcommand("link remove", "/slm link remove <service> <party>", "Remove the link between a service and a party (asks first)")
+@registry.command("link remove", "/slm link remove <service> <party>", "Remove the link between a service and a party (asks first)")
 def remove_link(req: SlashRequest) -> None:
     _ask_to_remove(req, "link")
 
 
-@subcommand("calendar rename", "/slm calendar rename <old> <new>", "Correct a calendar's name")
+@registry.command("calendar rename", "/slm calendar rename <old> <new>", "Correct a calendar's name")
 def rename_calendar(req: SlashRequest) -> None:
     _rename(req, "calendar")
 
 
-@subcommand("calendar remove", "/slm calendar remove <name>", "Remove a calendar no target is measured in (asks first)")
+@registry.command("calendar remove", "/slm calendar remove <name>", "Remove a calendar no target is measured in (asks first)")
 def remove_calendar(req: SlashRequest) -> None:
     _ask_to_remove(req, "calendar")

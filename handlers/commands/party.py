@@ -1,6 +1,7 @@
 from bot.workspace.permissions import Capability, require
+from handlers import registry
 from handlers.commands.arguments import one_name
-from handlers.commands.router import SlashRequest, subcommand
+from handlers.commands.router import SlashRequest
 from handlers.views import party_form
 from models import PartyKind
 
@@ -8,8 +9,8 @@ KIND_WORDS = {"customer": PartyKind.CUSTOMER, "supplier": PartyKind.SUPPLIER, "g
               "support-group": PartyKind.SUPPORT_GROUP, "team": PartyKind.SUPPORT_GROUP}
 
 
-@subcommand("party add", "/slm party add [customer|supplier|group] [name]",
-            "Add a customer, supplier or internal support group, with its contacts")
+@registry.command("party add", "/slm party add [customer|supplier|group] [name]",
+                  "Add a customer, supplier or internal support group, with its contacts")
 def add_party(req: SlashRequest) -> None:
     require(req.actor, Capability.EDIT_MAP)
     first, _, rest = req.args.partition(" ")

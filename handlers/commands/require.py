@@ -1,13 +1,14 @@
 from bot import service_map
 from bot.workspace.permissions import Capability, require
+from handlers import registry
 from handlers.commands.arguments import one_name
-from handlers.commands.router import SlashRequest, subcommand
+from handlers.commands.router import SlashRequest
 from handlers.views.requirement_flow import Flow, open_who
 from models import PartyKind, Service
 
 
-@subcommand("require", "/slm require [service]",
-            "Record what a customer needs from a service: a short interview that follows your answers")
+@registry.command("require", "/slm require [service]",
+                  "Record what a customer needs from a service: a short interview that follows your answers")
 def record_requirement(req: SlashRequest) -> None:
     require(req.actor, Capability.RECORD_REQUIREMENT)
     team = req.actor.team_id

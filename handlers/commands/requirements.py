@@ -1,12 +1,13 @@
 from bot import requirements, service_map
 from bot.errors import InvalidInput
+from handlers import registry
 from handlers.commands.arguments import one_name
-from handlers.commands.router import SlashRequest, subcommand
+from handlers.commands.router import SlashRequest
 from messages import render_message
 
 
-@subcommand("requirements", "/slm requirements <service or customer>",
-            "What customers asked for, grouped by kind, with who said what and conflicting asks side by side")
+@registry.command("requirements", "/slm requirements <service or customer>",
+                  "What customers asked for, grouped by kind, with who said what and conflicting asks side by side")
 def list_requirements(req: SlashRequest) -> None:
     team = req.actor.team_id
     asked = one_name(req.args)

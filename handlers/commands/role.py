@@ -2,7 +2,8 @@ import re
 
 from bot.workspace import roles as members
 from bot.errors import InvalidInput, Person
-from handlers.commands.router import SlashRequest, subcommand
+from handlers import registry
+from handlers.commands.router import SlashRequest
 from handlers.middleware import resolve_actor
 from messages import render_message
 
@@ -21,7 +22,7 @@ def _as_slack_says_now(req: SlashRequest):
     return resolve_actor(req.deps, req.actor.team_id, req.actor.user_id, reread=True)
 
 
-@subcommand("role grant", "/slm role grant @person service-manager", "Let someone change the service map and agreements")
+@registry.command("role grant", "/slm role grant @person service-manager", "Let someone change the service map and agreements")
 def grant(req: SlashRequest) -> None:
     user_id, role = _parse(req.args)
     actor = _as_slack_says_now(req)
@@ -31,7 +32,7 @@ def grant(req: SlashRequest) -> None:
     req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=True, changed=changed))
 
 
-@subcommand("role revoke", "/slm role revoke @person service-manager", "Take a role away")
+@registry.command("role revoke", "/slm role revoke @person service-manager", "Take a role away")
 def revoke(req: SlashRequest) -> None:
     user_id, role = _parse(req.args)
     actor = _as_slack_says_now(req)
@@ -41,7 +42,7 @@ def revoke(req: SlashRequest) -> None:
     req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=False, changed=changed))
 
 
-@subcommand("roles", "/slm roles", "Who holds which role")
+@registry.command("roles", "/slm roles", "Who holds which role")
 def list_roles(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         grants = members.grants(session, req.actor.team_id)

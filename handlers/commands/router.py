@@ -1,18 +1,19 @@
 """`/slm <words> [arguments]`: finds the subcommand by its leading words.
 
-Each subcommand module registers its functions with `@subcommand`; `/slm help`
-is built from the same registry, so it can never list a command that is not there.
+Each subcommand module records its functions with `@command` (handlers/registry.py); `/slm help`
+is built from the same table, so it can never list a command that is not there.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.workspace.actor import Actor
+from handlers.registry import Listener, slash_command, subcommands
 from messages import render_message
+from messages.ids import COMMAND
 
 
 @dataclass
@@ -27,33 +28,13 @@ class SlashRequest:
     context: BoltContext | None = None  # a command that has done its work says so here (context["done"])
 
 
-@dataclass(frozen=True)
-class Subcommand:
-    words: tuple[str, ...]
-    usage: str
-    summary: str
-    run: Callable[[SlashRequest], None]
-    listed: bool = True  # in /slm help (the OLA and UC twins of the SLA commands are summed up in one line)
-
-
-SUBCOMMANDS: dict[tuple[str, ...], Subcommand] = {}
-
-
-def subcommand(words: str, usage: str, summary: str, *, listed: bool = True):
-    def register(fn: Callable[[SlashRequest], None]):
-        key = tuple(words.split())
-        SUBCOMMANDS[key] = Subcommand(key, usage, summary, fn, listed)
-        return fn
-
-    return register
-
-
-def match(text: str) -> tuple[Subcommand | None, str]:
+def match(text: str) -> tuple[Listener | None, str]:
     """The subcommand whose words start `text` (the longest such), and the rest of the text."""
     words = text.split()
     lowered = [w.lower() for w in words]
+    known = subcommands()
     for n in range(min(len(words), 3), 0, -1):
-        found = SUBCOMMANDS.get(tuple(lowered[:n]))
+        found = known.get(tuple(lowered[:n]))
         if found:
             rest = text.strip()
             for w in words[:n]:
@@ -75,12 +56,12 @@ HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
 VERB_ORDER = ("add", "new", "grant", "list", "show", "diff", "post", "rename", "remove", "revoke", "retire")
 
 
-def help_groups() -> list[tuple[str, list[Subcommand]]]:
-    listed = [s for s in SUBCOMMANDS.values() if s.listed]
+def help_groups() -> list[tuple[str, list[Listener]]]:
+    listed = [s for s in subcommands().values() if s.listed]
     placed = {word: (g, i) for g, (_t, words) in enumerate(HELP_GROUPS) for i, word in enumerate(words)}
     last = len(HELP_GROUPS) - 1
     where = {s.words: placed.get(s.words[0], (last, len(placed))) for s in listed}
-    def order(s: Subcommand) -> tuple[int, int]:  # by the job's order, then making before changing or removing
+    def order(s: Listener) -> tuple[int, int]:  # by the job's order, then making before changing or removing
         verb = s.words[1] if len(s.words) > 1 else ""
         return where[s.words][1], VERB_ORDER.index(verb) if verb in VERB_ORDER else -1
 
@@ -92,6 +73,7 @@ def help_message(unknown: str | None = None) -> dict:
     return render_message("help.yml.j2", groups=help_groups(), unknown=unknown)
 
 
+@slash_command(COMMAND)
 def dispatch(ack: Ack, command: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     # Slack escapes &, < and > in what people type (mentions arrive as <@U…>, untouched by this).
@@ -100,5 +82,5 @@ def dispatch(ack: Ack, command: dict, client: WebClient, respond: Respond, conte
     if found is None:
         respond(**help_message(unknown=text))
         return
-    found.run(SlashRequest(deps=context["deps"], actor=context["actor"], args=rest, client=client, respond=respond,
+    found.fn(SlashRequest(deps=context["deps"], actor=context["actor"], args=rest, client=client, respond=respond,
                            trigger_id=command["trigger_id"], channel_id=command["channel_id"], context=context))

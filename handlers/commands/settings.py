@@ -1,11 +1,12 @@
-from bot import delivery, scheduled
+from bot import delivery, jobs
 from bot.workspace import settings as workspace_settings
-from handlers.commands.router import SlashRequest, subcommand
+from handlers import registry
+from handlers.commands.router import SlashRequest
 from messages import render_message
 
 
-@subcommand("settings", "/slm settings [name value]",
-            "The organisation's choices, e.g. `/slm settings handoff 20m` (the hand-off allowance between stages)")
+@registry.command("settings", "/slm settings [name value]",
+                  "The organisation's choices, e.g. `/slm settings handoff 20m` (the hand-off allowance between stages)")
 def settings(req: SlashRequest) -> None:
     key, _, value = req.args.partition(" ")
     with req.deps.db.session() as session:
@@ -16,6 +17,6 @@ def settings(req: SlashRequest) -> None:
         req.context["done"] = f"The setting {key.lower()} is changed"
     req.respond(**render_message("settings.yml.j2", rows=rows, changed=key.lower() if key else None))
     if key:  # a stricter allowance can take cover away: say so now, not at the next scheduled check
-        queued = scheduled.recheck_each_sla(req.deps, req.actor.team_id)
+        queued = jobs.recheck_each_sla(req.deps, req.actor.team_id)
         if queued:
             delivery.deliver_pending(req.deps, req.client)

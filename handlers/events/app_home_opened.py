@@ -7,12 +7,14 @@ from slack_sdk import WebClient
 from bot import actions, agreements, service_map
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can
+from handlers import registry
 from messages import render
 from models import AgreementKind
 
 HOME_ACTIONS = 10  # open actions listed on the tab, each a block with its Done; the rest are counted (100 blocks)
 
 
+@registry.event("app_home_opened")
 def publish_home(event: dict, client: WebClient, context: BoltContext) -> None:
     if event.get("tab") != "home":
         return

@@ -9,7 +9,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import DomainError
 from bot.workspace.permissions import Capability, require
+from handlers import registry
 from handlers.views.requirement_flow import QUOTE_LIMIT, Flow, open_who
+from messages.ids import Callback
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +23,14 @@ def _open_or_explain(client: WebClient, body: dict, context: BoltContext, flow: 
         client.chat_postMessage(channel=actor.user_id, **missing)
 
 
+@registry.shortcut(Callback.SHORTCUT_RECORD_REQUIREMENT)
 def from_anywhere(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     require(context["actor"], Capability.RECORD_REQUIREMENT)
     _open_or_explain(client, body, context, Flow(kind="interview", said_by=context["actor"].user_id))
 
 
+@registry.shortcut(Callback.SHORTCUT_REQUIREMENT_FROM_MESSAGE)
 def from_message(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     actor = context["actor"]

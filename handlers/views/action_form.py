@@ -8,7 +8,8 @@ from bot import service_map
 from bot import cover as coverage
 from bot.errors import DomainError
 from bot.workspace.permissions import Capability, can
-from handlers import agreement_thread
+from handlers.flows import agreement_thread
+from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
@@ -41,6 +42,7 @@ def open(client: WebClient, trigger_id: str, deps, actor, *, target_id: int, key
         private_metadata=metadata(target_id=target_id, key=key, channel_id=channel_id)))
 
 
+@registry.view(Callback.ACTION_FORM)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
     meta = read_metadata(view)
@@ -64,7 +66,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
                                       + (", accepted as the plan" if action.plan_accepted_by else "")
                                       + " (see `/slm actions`):", detail=action.title))
     agreement_thread.refresh_headline(client, deps, actor, action.agreement_id)  # the SLA's headline names it
-
-
-def register(app) -> None:
-    app.view(Callback.ACTION_FORM)(submit)

@@ -5,7 +5,8 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import agreements, service_map
-from handlers import agreement_thread
+from handlers.flows import agreement_thread
+from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
@@ -52,6 +53,7 @@ def _draft_view(session, actor, *, kind: AgreementKind, channel_id: str | None, 
                   private_metadata=metadata(kind=kind.value, channel_id=channel_id))
 
 
+@registry.view(Callback.AGREEMENT_DRAFT)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
     meta = read_metadata(view)
@@ -84,7 +86,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         return
     tell(client, actor, meta.get("channel_id"), render_message(
         "agreement_posted.yml.j2", name=posted.name, channel_id=posted.channel_id, warning=drafted.warning))
-
-
-def register(app) -> None:
-    app.view(Callback.AGREEMENT_DRAFT)(submit)

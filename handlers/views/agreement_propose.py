@@ -11,7 +11,8 @@ from slack_sdk import WebClient
 from bot import agreements
 from bot.calendars import records as calendar_records
 from bot.agreements import targets
-from handlers import agreement_thread
+from handlers.flows import agreement_thread
+from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render
@@ -59,6 +60,8 @@ def open(client: WebClient, trigger_id: str, deps, actor, agreement_id: int) -> 
     client.views_open(trigger_id=trigger_id, view=view)
 
 
+@registry.action({"block_id": Block.PROP_CHANGE, "action_id": Action.INPUT})
+@registry.action({"block_id": Block.PROP_KIND, "action_id": Action.INPUT})
 def redraw(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     """The person picked another thing to change, or the kind of a new target: ask the questions that fit."""
     ack()
@@ -89,6 +92,7 @@ def _change(values: ViewValues, change: str):
         service_credit=values.text(Block.PROP_SERVICE_CREDIT))
 
 
+@registry.view(Callback.AGREEMENT_PROPOSE)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
     meta = read_metadata(view)
@@ -113,9 +117,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         tell(client, actor, agreement.channel_id, stopped.progress.message(made.warning))
     agreement_thread.underpinning_changed(client, deps, actor, agreement.id,
                                           f"changed in version {made.version.number} ({'; '.join(made.version.changes)})")
-
-
-def register(app) -> None:
-    app.view(Callback.AGREEMENT_PROPOSE)(submit)
-    app.action({"block_id": Block.PROP_CHANGE, "action_id": Action.INPUT})(redraw)
-    app.action({"block_id": Block.PROP_KIND, "action_id": Action.INPUT})(redraw)

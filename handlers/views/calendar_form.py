@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.calendars import records as calendar_records
+from handlers import registry
 from handlers.replies import read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render_message
@@ -13,6 +14,7 @@ from messages.ids import Block, Callback
 FIELDS = {f: Block.for_field("cal", f) for f in ("name", "hours", "holidays_country", "holidays_subdiv", "closures")}
 
 
+@registry.view(Callback.CALENDAR_FORM)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
 
@@ -27,7 +29,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     context["done"] = f"The calendar {row.name} is added"
     tell(client, actor, read_metadata(view).get("channel_id"),
          render_message("calendar_list.yml.j2", calendars=[row]))
-
-
-def register(app) -> None:
-    app.view(Callback.CALENDAR_FORM)(submit)

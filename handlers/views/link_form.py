@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import service_map
+from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
@@ -28,6 +29,7 @@ def open(client: WebClient, trigger_id: str, *, channel_id: str | None, services
 
 
 
+@registry.view(Callback.LINK_FORM)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
 
@@ -49,7 +51,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     context["done"] = f"{party.name} is linked to {service.name}"
     tell(client, actor, read_metadata(view).get("channel_id"),
          render_message("link_added.yml.j2", link=link, service=service, party=party))
-
-
-def register(app) -> None:
-    app.view(Callback.LINK_FORM)(submit)

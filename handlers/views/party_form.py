@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import service_map
+from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
@@ -27,6 +28,7 @@ def open(client: WebClient, trigger_id: str, *, channel_id: str | None, kind: Pa
     client.views_open(trigger_id=trigger_id, view=view)
 
 
+@registry.view(Callback.PARTY_FORM)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
     data = service_map.PartyInput(
@@ -48,7 +50,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     context["done"] = f"The {party.party_kind.label.lower()} {party.name} is added"
     tell(client, actor, read_metadata(view).get("channel_id"),
          render_message("party_added.yml.j2", party=party, contacts=data.contacts))
-
-
-def register(app) -> None:
-    app.view(Callback.PARTY_FORM)(submit)

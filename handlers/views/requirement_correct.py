@@ -5,8 +5,9 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import requirements
+from handlers import registry
 from handlers.replies import metadata, read_metadata
-from handlers.requirement_dm import refresh_confirmation_dm
+from handlers.flows.requirement_dm import refresh_confirmation_dm
 from handlers.views.requirement_flow import fields_for
 from handlers.views.values import ViewValues, run_form
 from messages import render
@@ -24,6 +25,7 @@ def open(client: WebClient, trigger_id: str, req, *, numbers: str, channel: str,
         private_metadata=metadata(number=req.number, numbers=numbers, channel=channel, ts=ts)))
 
 
+@registry.view(Callback.REQ_CORRECT)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
     meta = read_metadata(view)
@@ -39,7 +41,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     context["done"] = f"Requirement #{meta['number']} is corrected"
     refresh_confirmation_dm(client, deps, actor, meta["numbers"], meta["channel"], meta["ts"], changed=meta["number"],
                             verb="corrected")
-
-
-def register(app) -> None:
-    app.view(Callback.REQ_CORRECT)(submit)

@@ -6,6 +6,7 @@ from slack_sdk import WebClient
 
 from bot import requirements
 from bot.errors import Person
+from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.requirement_flow import fields_for
 from handlers.views.values import ViewValues, run_form
@@ -19,6 +20,7 @@ def open(client: WebClient, trigger_id: str, req, *, channel_id: str | None) -> 
         private_metadata=metadata(number=req.number, channel_id=channel_id)))
 
 
+@registry.view(Callback.REQ_DECLINE)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
     meta = read_metadata(view)
@@ -38,7 +40,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         client.chat_postMessage(channel=req.said_by, **render_message(
             "req_status.yml.j2", sentence=[Person(actor.user_id), f" declined your requirement #{req.number}. The reason:"],
             detail=f"{req.status_reason} (you asked: {req.statement[:200]})"))
-
-
-def register(app) -> None:
-    app.view(Callback.REQ_DECLINE)(submit)

@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import requirements
+from handlers import registry
 from handlers.views.requirement_flow import Flow, fields_for
 from handlers.views.requirement_recorded import record_and_confirm
 from handlers.views.values import ViewValues
@@ -14,6 +15,7 @@ from models import ContactRole
 FIELDS = fields_for(*[f for fields in requirements.TOPIC_FIELDS.values() for f in fields], "priority")
 
 
+@registry.view(Callback.REQ_DETAILS)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, flow = ViewValues(view), context["actor"], Flow.load(view)
     answers = values.answers("req_")
@@ -23,7 +25,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         return requirements.Said(user_id=flow.said_by, role=ContactRole(flow.role)), drafts
 
     record_and_confirm(ack, view, client, context, flow, FIELDS, make)
-
-
-def register(app) -> None:
-    app.view(Callback.REQ_DETAILS)(submit)

@@ -9,6 +9,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import requirements, service_map
+from handlers import registry
 from handlers.views.requirement_flow import Flow, fields_for
 from handlers.views.requirement_recorded import record_and_confirm
 from handlers.views.values import ViewValues
@@ -29,6 +30,7 @@ def quote_view(flow: Flow, service: str, customer: str, *, category: str | None,
                   categories=[(c.value, c.label) for c in Category])
 
 
+@registry.view(Callback.REQ_QUOTE)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, flow = ViewValues(view), context["actor"], Flow.load(view)
     answers = values.answers("req_")
@@ -42,6 +44,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     record_and_confirm(ack, view, client, context, flow, FIELDS, make)
 
 
+@registry.action({"block_id": Block.REQ_CATEGORY, "action_id": Action.INPUT})
 def category_changed(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     view, actor, deps = body["view"], context["actor"], context["deps"]
@@ -54,8 +57,3 @@ def category_changed(ack: Ack, body: dict, client: WebClient, context: BoltConte
     flow.statement = ViewValues(view).text(Block.REQ_STATEMENT)
     client.views_update(view_id=view["id"], hash=view["hash"],
                         view=quote_view(flow, service.name, customer.name, category=chosen, tz=actor.tz))
-
-
-def register(app) -> None:
-    app.view(Callback.REQ_QUOTE)(submit)
-    app.action({"block_id": Block.REQ_CATEGORY, "action_id": Action.INPUT})(category_changed)

@@ -4,12 +4,14 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 
 from bot import requirements, service_map
+from handlers import registry
 from handlers.views.requirement_flow import Flow, fields_for
 from handlers.views.values import ViewValues, run_form
 from messages import render
 from messages.ids import Block, Callback
 
 
+@registry.view(Callback.REQ_TOPICS)
 def submit(ack: Ack, view: dict, context: BoltContext) -> None:
     values, actor, deps, flow = ViewValues(view), context["actor"], context["deps"], Flow.load(view)
 
@@ -26,7 +28,3 @@ def submit(ack: Ack, view: dict, context: BoltContext) -> None:
     flow.topics, service, customer = done
     ack(response_action="push", view=render("req_details.yml.j2", private_metadata=flow.dump(), service=service.name,
                                             customer=customer.name, topics=flow.topics, tz=actor.tz))
-
-
-def register(app) -> None:
-    app.view(Callback.REQ_TOPICS)(submit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 
 from bot import requirements
+from handlers import registry
 from handlers.views.requirement_flow import Flow, fields_for
 from handlers.views.values import ViewValues, run_form
 from messages import render
@@ -13,6 +14,7 @@ FIELDS = fields_for("service", "customer", "role")
 
 
 
+@registry.view(Callback.REQ_WHO)
 def submit(ack: Ack, view: dict, context: BoltContext) -> None:
     values, actor, deps, flow = ViewValues(view), context["actor"], context["deps"], Flow.load(view)
 
@@ -37,7 +39,3 @@ def submit(ack: Ack, view: dict, context: BoltContext) -> None:
         next_view = render("req_topics.yml.j2", private_metadata=flow.dump(), service=service.name,
                            customer=customer.name, role=role.value, topics=requirements.topics_for(role))
     ack(response_action="push", view=next_view)
-
-
-def register(app) -> None:
-    app.view(Callback.REQ_WHO)(submit)

@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import service_map
+from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
@@ -18,6 +19,7 @@ def open(client: WebClient, trigger_id: str, *, channel_id: str | None, name: st
                                                           private_metadata=metadata(channel_id=channel_id)))
 
 
+@registry.view(Callback.SERVICE_FORM)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
 
@@ -32,7 +34,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     ack()
     context["done"] = f"The service {service.name} is added"  # stored: a failure from here on must not ask for a retry
     tell(client, actor, read_metadata(view).get("channel_id"), render_message("service_added.yml.j2", service=service))
-
-
-def register(app) -> None:
-    app.view(Callback.SERVICE_FORM)(submit)

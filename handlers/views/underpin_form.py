@@ -6,6 +6,7 @@ from slack_sdk import WebClient
 
 from bot import agreements
 from bot import cover as coverage
+from handlers import registry
 from handlers.coverage_views import HELPERS, buttons_for
 from handlers.replies import read_metadata, tell
 from handlers.views.values import ViewValues, run_form
@@ -16,6 +17,7 @@ FIELDS = {"sla_target": Block.COV_SLA_TARGET, "leg_target": Block.COV_LEG_TARGET
 
 
 
+@registry.view(Callback.UNDERPIN_FORM)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
     meta = read_metadata(view)
@@ -37,7 +39,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
                                  nodes=coverage.tree(session, sla, actor.today(), at=actor.at()),
                                  waivers=coverage.waivers_of(session, sla), **buttons_for(actor), **HELPERS)
     tell(client, actor, meta.get("channel_id"), message)
-
-
-def register(app) -> None:
-    app.view(Callback.UNDERPIN_FORM)(submit)

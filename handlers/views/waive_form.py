@@ -6,7 +6,8 @@ from slack_sdk import WebClient
 
 from bot import cover as coverage
 from bot.errors import DomainError
-from handlers.agreement_thread import refresh_headline
+from handlers import registry
+from handlers.flows.agreement_thread import refresh_headline
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
@@ -20,6 +21,7 @@ def open(client: WebClient, trigger_id: str, *, target_id: int, key: str, rule: 
         private_metadata=metadata(target_id=target_id, key=key, channel_id=channel_id)))
 
 
+@registry.view(Callback.WAIVE_FORM)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
     meta = read_metadata(view)
@@ -41,7 +43,3 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     refresh_headline(client, deps, actor, agreement_id)  # the headline counts the gaps waived
     tell(client, actor, meta.get("channel_id"), render_message(
         "req_status.yml.j2", sentence=f"Waived the {waiver.rule} gap. The reason:", detail=waiver.reason))
-
-
-def register(app) -> None:
-    app.view(Callback.WAIVE_FORM)(submit)

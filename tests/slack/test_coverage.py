@@ -59,7 +59,7 @@ def world(db, team, harness_clean):
             T(key=None, kind="availability", goal="99.9%")], contract_ref="CX-114", notice_days=90)
         ids = {(a.name, t.key): t.id for a in (sla, ola, uc) for t in agreements.targets_of(s, a)}
         posted = [a.id for a in (sla, ola, uc)]
-    from handlers.agreement_thread import start_thread
+    from handlers.flows.agreement_thread import start_thread
 
     for agreement_id in posted:  # each with its headline and thread, as a draft made in Slack has
         start_thread(harness_clean.deps.client, harness_clean.deps, sm, agreement_id, unanswered=[], warning=None)

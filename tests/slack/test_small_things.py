@@ -11,7 +11,7 @@ from bot import cover as coverage
 from bot.workspace import roles as members
 from bot.agreements import targets
 from bot.workspace.actor import Actor
-from handlers.commands.router import SUBCOMMANDS
+from handlers.registry import subcommands
 from tests.conftest import START
 from tests.helpers import assert_valid_blocks, text_of
 from messages.ids import Action, Block
@@ -187,7 +187,7 @@ def test_help_starts_with_three_steps_and_groups_the_rest_by_the_job(slack, sand
     assert groups == ["*The service map*", "*Requirements*", "*Agreements*", "*Cover beneath each SLA*", "*Actions*",
                       "*Roles and settings*"]
     assert all(len(s) < 3000 for s in sections)
-    listed = [s.usage for s in SUBCOMMANDS.values() if s.listed]
+    listed = [s.usage for s in subcommands().values() if s.listed]
     shown = "\n".join(sections[start + 1:])
     assert all(shown.count(f"`{usage}`") == 1 for usage in listed)  # each command once, in its group
     assert "`/slm underpin <sla>`" in sections[start + 4] and "`/slm actions`" in sections[start + 5]

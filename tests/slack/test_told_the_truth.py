@@ -1,13 +1,13 @@
 """People are told what happened (issue 8, section 6): done is said to be done; a busy Slack is said to be busy.
 
 Slack's failures are injected with the stand-in's fail_next. The client's own
-retry waits are taken out through their seams (slack_sdk's backoff calculator,
-bot/slack_retries._sleep), so no test sleeps.
+retry waits are taken out: the harness's client waits nothing between tries
+(tests/conftest.py NO_WAIT_RETRIES), and a form's waits within its trigger's life
+are recorded through bot/slack_retries._sleep, so no test sleeps.
 """
 from __future__ import annotations
 
 import pytest
-from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from sqlmodel import Session, select
 
 from bot import service_map, slack_retries
@@ -26,7 +26,6 @@ NOT_DONE = "what you asked for was not done"
 def waits(monkeypatch) -> list[float]:
     """The retry waits the client would have slept, recorded instead of slept."""
     recorded: list[float] = []
-    monkeypatch.setattr(BackoffRetryIntervalCalculator, "calculate_sleep_duration", lambda self, attempt: 0.0)
     monkeypatch.setattr(slack_retries, "_sleep", recorded.append)
     return recorded
 

@@ -8,7 +8,8 @@ import pytest
 
 from bot.service_map.changes import Removal
 from bot.service_map import LinkView, PartyView, ServiceView
-from handlers.commands.router import SUBCOMMANDS, help_message
+from handlers.commands.router import help_message
+from handlers.registry import subcommands
 from messages import mrkdwn_escape, render, render_message
 from models import ContactRole, Party, PartyKind, Service, ServiceLink
 from tests.helpers import assert_no_typed_markup, assert_valid_blocks
@@ -59,7 +60,7 @@ def test_party_view():
 
 
 def test_help_and_errors():
-    assert len(SUBCOMMANDS) >= 5
+    assert len(subcommands()) >= 5
     assert_valid_blocks(help_message(unknown=EVIL))
     assert_valid_blocks(render_message("error.yml.j2", parts=[EVIL * 30], ours=True))
     assert_valid_blocks(render_message("map_unknown.yml.j2", asked=EVIL, known=[EVIL] * 40))

@@ -1,20 +1,25 @@
-"""The scheduled jobs. Each runs in every replica and is safe to: it only moves state forward,
-and whatever it would send goes through the once-only delivery path."""
+"""The scheduled jobs, and `JOBS`: the list bot.scheduler runs, in its order.
+
+Each job runs in every replica and is safe to: it only moves state forward, and
+whatever it would send goes through the once-only delivery path.
+"""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Callable
 
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import agreements, delivery, replays
 from bot import cover as coverage
-from bot.scheduler import job
+from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 
 log = logging.getLogger(__name__)
 
 
-@job("agreements.roll_statuses", CronTrigger(minute=5, timezone="UTC"))
 def roll_agreement_statuses(deps) -> None:
     """Agreed agreements become active on their start date and expire after their end date (hourly, so a
     replica that was down at midnight catches up within the hour)."""
@@ -23,7 +28,6 @@ def roll_agreement_statuses(deps) -> None:
             log.info("%s: %s -> %s", agreement.name, before, agreement.status)
 
 
-@job("coverage.lapse_notices", CronTrigger(minute=15, timezone="UTC"))
 def lapse_notices(deps) -> None:
     """Tell the service managers, once, of an OLA or contract ending (or due notice) within the warning window."""
     now = deps.clock.now()
@@ -31,7 +35,6 @@ def lapse_notices(deps) -> None:
         coverage.lapse_notices(session, deps.today(), now)
 
 
-@job("coverage.recheck", IntervalTrigger(minutes=15))
 def recheck_cover(deps) -> None:
     """The backstop: any loss of cover not announced when it happened (a setting changed, a calendar's holidays,
     a replica down mid-change) is announced within a quarter of an hour."""
@@ -54,7 +57,6 @@ def recheck_each_sla(deps, team_id: str | None = None) -> int:
     return queued
 
 
-@job("replays.purge", IntervalTrigger(minutes=10))
 def purge_replay_claims(deps) -> None:
     """Forget interactions handled more than an hour ago (Slack's signatures expire after five minutes), a batch
     per transaction, so the table stays small and no purge holds a long lock."""
@@ -66,16 +68,32 @@ def purge_replay_claims(deps) -> None:
             return
 
 
-@job("agreements.resume_threads", IntervalTrigger(minutes=1))
 def resume_threads(deps) -> None:
     """Threads left unfinished by a restart or an outage are carried on without anyone asking (`/slm sla post`
-    does the same at once). The thread's order of posts lives with its Slack listeners, hence the late import."""
-    from handlers.agreement_thread import resume_unfinished
-
+    does the same at once)."""
     resume_unfinished(deps, deps.client)
 
 
-@job("outbox.deliver", IntervalTrigger(seconds=30))
 def deliver(deps) -> None:
-    """Send what is queued: the last job, so what the others queued goes out in the same run."""
+    """Send what is queued (the last job of JOBS)."""
     delivery.deliver_pending(deps, deps.client)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    func: Callable[..., object]  # called with the app's Deps
+    trigger: BaseTrigger
+
+
+# In the order `slm-bot tick` and the tests' run_all_once run them. Delivery is last on purpose: whatever the
+# jobs before it queued (lapse notices, lost cover, a resumed thread's posts) goes out in the same run, so one
+# tick leaves nothing waiting for the next.
+JOBS: list[Job] = [
+    Job("agreements.roll_statuses", roll_agreement_statuses, CronTrigger(minute=5, timezone="UTC")),
+    Job("coverage.lapse_notices", lapse_notices, CronTrigger(minute=15, timezone="UTC")),
+    Job("coverage.recheck", recheck_cover, IntervalTrigger(minutes=15)),
+    Job("replays.purge", purge_replay_claims, IntervalTrigger(minutes=10)),
+    Job("agreements.resume_threads", resume_threads, IntervalTrigger(minutes=1)),
+    Job("outbox.deliver", deliver, IntervalTrigger(seconds=30)),
+]
