@@ -22,6 +22,10 @@ redundant). The rules:
 * history: each leg's own recent achievement against its own goal ("at
   risk" when any of the last three periods fell below it).
 
+It is one cohesive algorithm, kept in one module on purpose: the rules share one
+vocabulary (legs, stages, findings, verdicts) and one worst-of verdict, and a reader
+checking why a target is "at risk" reads them side by side.
+
 Pure domain logic: standard library, ``zoneinfo``, ``bot.cover.arithmetic``, ``bot.calendars``
 and ``bot.parsing`` only.
 """
