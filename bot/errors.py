@@ -14,15 +14,30 @@ class Person:
         return f"@{self.user_id}"
 
 
+@dataclass(frozen=True)
+class Command:
+    """A command an error suggests, by its words after `/slm` ("requirements", "service rename …").
+
+    The domain builds no command text: the message layer shows it as code, so it reads as a
+    command and copies as typed. As plain text it is the command as typed.
+    """
+
+    args: str
+
+    def __str__(self) -> str:
+        return f"`/slm {self.args}`"
+
+
 class DomainError(Exception):
     """Something the user asked for cannot be done; str(err) says why, to the user.
 
     The sentence is given in parts: text, and `Person`s where it names someone, so that the
-    message layer escapes the text and makes each person a mention from their id.
+    message layer escapes the text and makes each person a mention from their id (and each
+    `Command` code).
     """
 
-    def __init__(self, *parts: str | Person):
-        self.parts: tuple[str | Person, ...] = parts
+    def __init__(self, *parts: str | Person | Command):
+        self.parts: tuple[str | Person | Command, ...] = parts
         super().__init__("".join(str(p) for p in parts))
 
 
