@@ -22,7 +22,7 @@ from bot.agreements import targets
 from bot.workspace import settings as workspace_settings
 from bot.cover.rules import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target, worst
 from bot.calendars import CALENDAR_24X7_UTC
-from bot.calendars import Calendar as ClockCalendar
+from bot.calendars import BusinessCalendar
 from bot.workspace.actor import Actor
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.workspace.permissions import SERVICE_MANAGER, Capability, can, require
@@ -73,7 +73,7 @@ IN_FORCE_OR_COMING = (AgreementStatus.DRAFT.value, AgreementStatus.NEGOTIATING.v
                       AgreementStatus.ACTIVE.value)
 
 
-def _content_calendar(content: dict, name: str | None) -> ClockCalendar:
+def _content_calendar(content: dict, name: str | None) -> BusinessCalendar:
     """A calendar as a version recorded it (the version's snapshot, not today's row)."""
     found = next((c for c in content.get("calendars", []) if c["name"] == name), None) if name else None
     if found is None:
@@ -82,11 +82,11 @@ def _content_calendar(content: dict, name: str | None) -> ClockCalendar:
 
 
 @functools.lru_cache(maxsize=64)
-def _clock_calendar(name: str, hours: str, holidays: str, closures: frozenset[str]) -> ClockCalendar:
+def _clock_calendar(name: str, hours: str, holidays: str, closures: frozenset[str]) -> BusinessCalendar:
     """One calendar object for equal descriptions, so the days and timeline it has worked out are reused by every
     target and every check that runs in it (a calendar is an immutable value)."""
     country, _, subdiv = holidays.partition("-")
-    return ClockCalendar(hours=parsing.parse_service_hours(hours), holidays_country=country or None,
+    return BusinessCalendar(hours=parsing.parse_service_hours(hours), holidays_country=country or None,
                          holidays_subdiv=subdiv or None, closures=frozenset(date.fromisoformat(d) for d in closures),
                          name=name)
 
@@ -553,7 +553,7 @@ def check_requirement(session: Session, team_id: str, number: int, today: date) 
     kind = kind.value
     calendar = CALENDAR_24X7_UTC
     if req.service_hours:
-        calendar = ClockCalendar(hours=parsing.parse_service_hours(req.service_hours), name=req.service_hours)
+        calendar = BusinessCalendar(hours=parsing.parse_service_hours(req.service_hours), name=req.service_hours)
     wanted = TargetSpec(label=f"requirement #{req.number}", kind=kind, level=req.level,
                         duration=parsing.parse_duration(req.target) if kind in ("response", "resolution") else None,
                         percent=parsing.parse_percentage(req.target) if kind == "availability" else None,
