@@ -12,8 +12,10 @@ source. Typed values are read by `bot.parsing` and kept in canonical form.
 - `comparison`: a requirement beside what public sources state (bot.benchmarks);
 - `asks`: asking a requester to confirm, at most once a day.
 
-Callers use the public API re-exported here (`requirements.get(...)`). Requirements
-answer to the service map only: agreements and cover build on them, never the reverse.
+Callers use the public API re-exported here (`requirements.get(...)`; `requirements.listing`
+is the function, which the import below binds over the module of the same name). Requirements
+build on the service map (and the benchmarks, to compare): agreements and cover build on
+requirements, never the reverse.
 """
 from bot.requirements.metrics import (
     CATEGORY_METRIC,
