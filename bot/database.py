@@ -9,6 +9,12 @@ a connection is made within CONNECT_TIMEOUT, a pooled one must answer a ping wit
 lent out, no statement runs past STATEMENT_TIMEOUT, a free connection is waited for at most POOL_TIMEOUT, and
 on SQLite a lock held by another writer is waited for at most SQLITE_BUSY_TIMEOUT. Any of these failing raises
 an error that `unavailable()` recognises. Migrations have no statement timeout: a large table may take longer.
+
+Replicas starting together all migrate at start, so a migration takes a lock first and the schema is migrated
+once: on PostgreSQL a session advisory lock (MIGRATION_LOCK_KEY) held by the migration's own connection around
+Alembic's upgrade, so the others wait, then find the schema at head and do nothing. On SQLite nothing more is
+needed: every transaction starts with BEGIN IMMEDIATE (the database file's write lock) and Alembic runs the
+whole upgrade, reading the current revision first, in one transaction, so a second migrator waits for the first.
 """
 from __future__ import annotations
 
@@ -35,6 +41,7 @@ STATEMENT_TIMEOUT = 5.0  # the server cancels a statement after this; we give up
 POOL_TIMEOUT = 1.0  # waiting for a free connection when all are in use
 SQLITE_BUSY_TIMEOUT = 2.0  # waiting for another writer's lock on SQLite
 POOL_SIZE, MAX_OVERFLOW = 5, 5
+MIGRATION_LOCK_KEY = 0x736C6D2D6D696772  # "slm-migr": the advisory lock every migrator of this database takes
 SQLITE_UNAVAILABLE = ("database is locked", "database table is locked", "unable to open database", "disk I/O error")
 
 _deadlines = CallDeadlines()
@@ -111,13 +118,32 @@ class Database:
         finally:
             engine.dispose()
 
-    def migrate(self, revision: str = "head") -> None:
+    @contextmanager
+    def _migration_config(self) -> Iterator[Config]:
+        """Alembic's configuration for one migration, run by one migrator at a time (see the module's docstring)."""
         with self._migration_engine() as engine:
-            command.upgrade(self.alembic_config(engine), revision)
+            if self.is_sqlite:
+                yield self.alembic_config(engine)
+                return
+            with engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                connection.commit()  # the lock is the session's: it outlives this transaction, and Alembic begins its own
+                try:
+                    cfg = self.alembic_config(engine)
+                    cfg.attributes["connection"] = connection  # Alembic migrates on the connection holding the lock
+                    yield cfg
+                finally:
+                    connection.rollback()  # whatever a failed upgrade left open, so the unlock can run
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                    connection.commit()
+
+    def migrate(self, revision: str = "head") -> None:
+        with self._migration_config() as cfg:
+            command.upgrade(cfg, revision)
 
     def downgrade(self, revision: str = "base") -> None:
-        with self._migration_engine() as engine:
-            command.downgrade(self.alembic_config(engine), revision)
+        with self._migration_config() as cfg:
+            command.downgrade(cfg, revision)
 
     def table_names(self) -> list[str]:
         return [t.name for t in SQLModel.metadata.sorted_tables]

@@ -152,3 +152,12 @@ def slack(harness_clean: Harness) -> SlackDriver:
 @pytest.fixture
 def team() -> str:
     return SANDBOX_TEAM
+
+
+@pytest.fixture
+def session(database: Database):
+    """One unit of work on empty tables, for the domain services' unit tests (tests/unit/<package>/): no Slack,
+    no server; committed when the test ends, as a listener's unit of work would be."""
+    empty_tables(database)
+    with database.session() as unit:
+        yield unit

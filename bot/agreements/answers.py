@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from bot import parsing
+from bot.parsing import response_after_resolution  # noqa: F401  (targets.py reads it from here)
+from bot.parsing.durations import duration_within as _duration_within
 from models import Agreement, AgreementService, Priority, Requirement, Status, Target, TargetKind
 
 REQUIREMENT_KINDS = {"response_time": TargetKind.RESPONSE, "resolution_time": TargetKind.RESOLUTION,
@@ -21,33 +23,6 @@ FIRMNESS = {Priority.MUST.value: 0, Priority.SHOULD.value: 1, Priority.COULD.val
 
 
 # ---- comparing values -------------------------------------------------------------------------------
-def _duration_within(promised: parsing.Duration, asked: parsing.Duration) -> bool | None:
-    """Does a clock of `promised` finish no later than one of `asked`? None: the calendar would have to say."""
-    if promised.business_days or asked.business_days:
-        if promised.business_days and asked.business_days:
-            return promised.business_days <= asked.business_days
-        return None
-    if promised.business == asked.business:
-        return promised.minutes <= asked.minutes
-    if not promised.business:  # clock time against business time: clock time runs at least as fast
-        return True if promised.minutes <= asked.minutes else None
-    return False if promised.minutes > asked.minutes else None  # business time is never shorter than clock time
-
-
-def response_after_resolution(level: str, response: str | None, resolution: str | None) -> str | None:
-    """Why a response time longer than the resolution time of the same priority is refused; None when in order."""
-    if not response or not resolution:
-        return None
-    try:
-        in_order = _duration_within(parsing.parse_duration(response), parsing.parse_duration(resolution))
-    except parsing.ParseError:
-        return None
-    if in_order is False:
-        return (f"A {level} response of {response} would come after the {level} resolution of {resolution}: "
-                "a ticket is responded to before it is resolved.")
-    return None
-
-
 def meets(kind: str, promised: str | None, asked: str | None) -> bool | None:
     """Whether a target's value meets a requirement's ask; None when they cannot be compared."""
     if not promised or not asked:

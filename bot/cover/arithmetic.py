@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, localcontext
 from zoneinfo import ZoneInfo
 
-from bot.calendars import Calendar
+from bot.calendars import BusinessCalendar
 from bot.parsing import Duration
 
 __all__ = ["sample_starts", "chain_finish", "tightest_ticket", "combined_availability", "unit_basis"]
@@ -33,7 +33,7 @@ _ONE_MINUTE = timedelta(minutes=1)
 
 
 def sample_starts(
-    sla_calendar: Calendar, first: date, last: date, calendars: Sequence[Calendar], weeks: int, step: timedelta
+    sla_calendar: BusinessCalendar, first: date, last: date, calendars: Sequence[BusinessCalendar], weeks: int, step: timedelta
 ) -> list[datetime]:
     """Start instants (UTC, sorted) at which to simulate a ticket over the term [first, last]: see _sample_starts.
 
@@ -45,7 +45,7 @@ def sample_starts(
 
 @functools.lru_cache(maxsize=64)
 def _sample_starts(
-    sla_calendar: Calendar, first: date, last: date, calendars: tuple[Calendar, ...], weeks: int, step: timedelta
+    sla_calendar: BusinessCalendar, first: date, last: date, calendars: tuple[BusinessCalendar, ...], weeks: int, step: timedelta
 ) -> tuple[datetime, ...]:
     """Start instants (UTC, sorted) at which to simulate a ticket over the term [first, last].
 
@@ -109,9 +109,9 @@ def _merge_dates(windows: list[tuple[date, date]]) -> list[tuple[date, date]]:
 
 def chain_finish(
     start: datetime,
-    stages: Sequence[Sequence[tuple[Calendar, Duration]]],
+    stages: Sequence[Sequence[tuple[BusinessCalendar, Duration]]],
     handoff: Duration,
-    handoff_calendar: Calendar,
+    handoff_calendar: BusinessCalendar,
 ) -> tuple[datetime, list[int]]:
     """When a ticket raised at ``start`` leaves the last stage, and the slowest leg of each stage.
 
@@ -132,16 +132,16 @@ def chain_finish(
 
 def tightest_ticket(
     samples: Sequence[datetime],
-    sla_calendar: Calendar,
+    sla_calendar: BusinessCalendar,
     sla_duration: Duration,
-    stages: Sequence[Sequence[tuple[Calendar, Duration]]],
+    stages: Sequence[Sequence[tuple[BusinessCalendar, Duration]]],
     handoff: Duration,
 ) -> tuple[timedelta, datetime, datetime, datetime, list[int]]:
     """Of tickets raised at ``samples`` (sorted), the one with least time to spare: (spare, start, due, finish,
     slowest leg of each stage); of equally tight ones, the earliest. As if every sample were simulated.
 
     Not every sample is simulated. Between two samples whose every step (the SLA's deadline, each leg's, each
-    hand-off) lies on the same piece of its calendar's map (``Calendar.deadline_piece``) and with the same
+    hand-off) lies on the same piece of its calendar's map (``BusinessCalendar.deadline_piece``) and with the same
     slowest leg in each stage, the due time and the finish each move with the start or stay put, so the time
     to spare is a straight line there: its least is at one end. Runs are halved until their ends agree.
     """

@@ -18,7 +18,7 @@ from bot import agreements, parsing
 from bot.actions.upgrades import Upgrade, open_upgrades_on
 from bot.agreements import targets
 from bot.calendars import CALENDAR_24X7_UTC
-from bot.calendars import Calendar as ClockCalendar
+from bot.calendars import BusinessCalendar
 from bot.calendars import records as calendar_records
 from bot.cover import cache as coverage_cache
 from bot.cover.rules import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target, worst
@@ -55,7 +55,7 @@ IN_FORCE_OR_COMING = (AgreementStatus.DRAFT.value, AgreementStatus.NEGOTIATING.v
                       AgreementStatus.ACTIVE.value)
 
 
-def _content_calendar(content: dict, name: str | None) -> ClockCalendar:
+def _content_calendar(content: dict, name: str | None) -> BusinessCalendar:
     """A calendar as a version recorded it (the version's snapshot, not today's row)."""
     found = next((c for c in content.get("calendars", []) if c["name"] == name), None) if name else None
     if found is None:
@@ -64,11 +64,11 @@ def _content_calendar(content: dict, name: str | None) -> ClockCalendar:
 
 
 @functools.lru_cache(maxsize=64)
-def _clock_calendar(name: str, hours: str, holidays: str, closures: frozenset[str]) -> ClockCalendar:
+def _clock_calendar(name: str, hours: str, holidays: str, closures: frozenset[str]) -> BusinessCalendar:
     """One calendar object for equal descriptions, so the days and timeline it has worked out are reused by every
     target and every check that runs in it (a calendar is an immutable value)."""
     country, _, subdiv = holidays.partition("-")
-    return ClockCalendar(hours=parsing.parse_service_hours(hours), holidays_country=country or None,
+    return BusinessCalendar(hours=parsing.parse_service_hours(hours), holidays_country=country or None,
                          holidays_subdiv=subdiv or None, closures=frozenset(date.fromisoformat(d) for d in closures),
                          name=name)
 

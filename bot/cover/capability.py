@@ -12,7 +12,7 @@ from bot import agreements, dates, parsing
 from bot import requirements as reqs
 from bot.agreements import targets
 from bot.calendars import CALENDAR_24X7_UTC
-from bot.calendars import Calendar as ClockCalendar
+from bot.calendars import BusinessCalendar
 from bot.cover.assessment import leg_state, policy
 from bot.cover.rules import Check, Leg, TargetSpec, Term, check_target
 from bot.cover.tree import leg_choices
@@ -39,7 +39,7 @@ def check_requirement(session: Session, team_id: str, number: int, today: date) 
     kind = kind.value
     calendar = CALENDAR_24X7_UTC
     if req.service_hours:
-        calendar = ClockCalendar(hours=parsing.parse_service_hours(req.service_hours), name=req.service_hours)
+        calendar = BusinessCalendar(hours=parsing.parse_service_hours(req.service_hours), name=req.service_hours)
     wanted = TargetSpec(label=f"requirement #{req.number}", kind=kind, level=req.level,
                         duration=parsing.parse_duration(req.target) if kind in ("response", "resolution") else None,
                         percent=parsing.parse_percentage(req.target) if kind == "availability" else None,

@@ -40,7 +40,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.cover.arithmetic import combined_availability, sample_starts, tightest_ticket, unit_basis
-from bot.calendars import CALENDAR_24X7_UTC, Calendar, Uncovered, uncovered
+from bot.calendars import CALENDAR_24X7_UTC, BusinessCalendar, Uncovered, uncovered
 from bot.parsing import Duration, Quantity, format_duration, format_percentage, format_quantity, format_service_hours
 
 __all__ = [
@@ -114,7 +114,7 @@ class TargetSpec:
     percent: Decimal | None = None  # availability goal
     threshold: Quantity | None = None  # metric ("p95 page load under 2 s"); lower is better unless higher_is_better
     higher_is_better: bool = False
-    calendar: Calendar = CALENDAR_24X7_UTC
+    calendar: BusinessCalendar = CALENDAR_24X7_UTC
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -127,8 +127,8 @@ class TargetSpec:
             raise ValueError(f"an availability target needs a percent in (0, 100], got {self.percent!r}")
         if self.kind == "metric" and not isinstance(self.threshold, Quantity):
             raise ValueError("a metric target needs a threshold Quantity")
-        if not isinstance(self.calendar, Calendar):
-            raise TypeError(f"calendar must be a Calendar, got {type(self.calendar).__name__}")
+        if not isinstance(self.calendar, BusinessCalendar):
+            raise TypeError(f"calendar must be a BusinessCalendar, got {type(self.calendar).__name__}")
 
     @property
     def what(self) -> str:
@@ -425,7 +425,7 @@ def _metric_findings(sla: TargetSpec, legs: list[Leg], ignored: list[Leg]) -> li
 
 def _hours_findings(sla: TargetSpec, term: Term, legs: list[Leg]) -> list[Finding]:
     out = []
-    gaps: dict[Calendar, Uncovered] = {}
+    gaps: dict[BusinessCalendar, Uncovered] = {}
     for leg in legs:
         cal = leg.target.calendar
         if cal not in gaps:

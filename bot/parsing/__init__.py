@@ -22,7 +22,13 @@ Slack, database or project imports, so it can be used (and tested) anywhere.
 """
 
 from bot.parsing._common import ParseError
-from bot.parsing.durations import Duration, format_duration, parse_duration
+from bot.parsing.durations import (
+    Duration,
+    duration_within,
+    format_duration,
+    parse_duration,
+    response_after_resolution,
+)
 from bot.parsing.money import Money, format_money, parse_money
 from bot.parsing.hours import ServiceHours, format_days, format_service_hours, merge_spans, parse_service_hours
 from bot.parsing.percentages import format_percentage, parse_percentage
@@ -33,6 +39,8 @@ __all__ = [
     "Duration",
     "parse_duration",
     "format_duration",
+    "duration_within",
+    "response_after_resolution",
     "parse_percentage",
     "format_percentage",
     "ServiceHours",

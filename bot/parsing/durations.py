@@ -244,3 +244,33 @@ def format_duration(d: Duration) -> str:
     if hours:
         return f"{hours}h"
     return f"{minutes}m"
+
+
+# ---- comparing durations ----------------------------------------------------------------------------
+# Pure comparisons of what was read, shared by requirements (an interview's answers) and agreements (a target
+# against what was asked), so that neither has to import the other for them.
+def duration_within(promised: Duration, asked: Duration) -> bool | None:
+    """Does a clock of `promised` finish no later than one of `asked`? None: the calendar would have to say."""
+    if promised.business_days or asked.business_days:
+        if promised.business_days and asked.business_days:
+            return promised.business_days <= asked.business_days
+        return None
+    if promised.business == asked.business:
+        return promised.minutes <= asked.minutes
+    if not promised.business:  # clock time against business time: clock time runs at least as fast
+        return True if promised.minutes <= asked.minutes else None
+    return False if promised.minutes > asked.minutes else None  # business time is never shorter than clock time
+
+
+def response_after_resolution(level: str, response: str | None, resolution: str | None) -> str | None:
+    """Why a response time longer than the resolution time of the same priority is refused; None when in order."""
+    if not response or not resolution:
+        return None
+    try:
+        in_order = duration_within(parse_duration(response), parse_duration(resolution))
+    except ParseError:
+        return None
+    if in_order is False:
+        return (f"A {level} response of {response} would come after the {level} resolution of {resolution}: "
+                "a ticket is responded to before it is resolved.")
+    return None

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot import audit
 from bot.workspace.actor import Actor
-from bot.errors import DomainError, NotFound, PermissionDenied, Person
+from bot.errors import Command, DomainError, NotFound, PermissionDenied, Person
 from bot.workspace.permissions import Capability, can
 from models import AuditEvent, Requirement
 
@@ -42,7 +42,7 @@ def record_ask(session: Session, actor: Actor, numbers: list[int]) -> list[int]:
     reqs = list(session.exec(select(Requirement).where(
         Requirement.team_id == actor.team_id, col(Requirement.number).in_(numbers or [-1])).with_for_update()))
     if not reqs or len(reqs) != len(set(numbers)):
-        raise NotFound("That requirement is not there any more: see `/slm requirements`.")
+        raise NotFound("That requirement is not there any more: see ", Command("requirements"), ".")
     label = ", ".join(f"#{r.number}" for r in sorted(reqs, key=lambda r: r.number))
     if not can(actor, Capability.DECIDE_REQUIREMENT) and any(r.created_by != actor.user_id for r in reqs):
         raise PermissionDenied(f"Only whoever recorded requirement {label}, or a service manager, can ask ",

@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 
 from bot import audit, text
 from bot.workspace.actor import Actor
-from bot.errors import DomainError, InvalidInput, NotFound
+from bot.errors import Command, DomainError, InvalidInput, NotFound
 from bot.workspace.permissions import Capability, require
-from bot.service_map import NAME_MAX, name_taken
+from bot.service_map.records import NAME_MAX, name_taken
 from models import (
     Action,
     Agreement,
@@ -132,7 +132,7 @@ def rename(session: Session, actor: Actor, kind: str, old: str, new: str) -> tup
     row = _get(session, actor.team_id, kind, old)
     clean = text.line(new)
     if not clean:
-        raise InvalidInput({"name": f"Give the new name after the old one, like `/slm {kind} rename “{row.name}” New name`."})
+        raise DomainError("Give the new name after the old one, like ", Command(f"{kind} rename “{row.name}” New name"), ".")
     if len(clean) > NAME_MAX:
         raise InvalidInput({"name": f"Keep the name under {NAME_MAX} characters (this one has {len(clean)})."})
     key = name_key(clean)
@@ -156,7 +156,7 @@ def _link_rows(session: Session, team_id: str, service_id: int, party_id: int) -
 
 
 def check_removal(session: Session, actor: Actor, kind: str, name: str, party: str | None = None) -> Removal:
-    """What `/slm <kind> remove` would remove, before asking "are you sure?"; refused while anything uses it."""
+    """What removing a service, party, calendar or link would remove, before asking "are you sure?"; refused while anything uses it."""
     require(actor, _CAPABILITY[kind])
     if kind == "link":
         service = _get(session, actor.team_id, "service", name)

@@ -25,18 +25,18 @@ from bot.cover.rules import (
     check_target,
     combined_availability,
 )
-from bot.calendars import Calendar
+from bot.calendars import BusinessCalendar
 from bot.parsing import parse_duration, parse_quantity, parse_service_hours
 
 D = Decimal
-UK_24X7 = Calendar(parse_service_hours("24x7 Europe/London"), name="Acme 24x7")
-UK_OFFICE = Calendar(parse_service_hours("Mon-Fri 09:00-17:00 Europe/London"), "GB", "ENG")
-INDIA = Calendar(parse_service_hours("Mon-Fri 09:00-18:00 Asia/Kolkata"), "IN", name="Carrier X")
+UK_24X7 = BusinessCalendar(parse_service_hours("24x7 Europe/London"), name="Acme 24x7")
+UK_OFFICE = BusinessCalendar(parse_service_hours("Mon-Fri 09:00-17:00 Europe/London"), "GB", "ENG")
+INDIA = BusinessCalendar(parse_service_hours("Mon-Fri 09:00-18:00 Asia/Kolkata"), "IN", name="Carrier X")
 SPRING = Term(date(2026, 3, 2), date(2026, 4, 30))  # holds Easter 2026 and the spring clock change
 FAST = Policy(sample_weeks=1, sample_step=parse_duration("1h"))
 
 
-def ticket(kind: str, level: str | None, duration: str, calendar: Calendar = UK_24X7, label: str = "") -> TargetSpec:
+def ticket(kind: str, level: str | None, duration: str, calendar: BusinessCalendar = UK_24X7, label: str = "") -> TargetSpec:
     return TargetSpec(label or f"{level} {kind} {duration}", kind, level, parse_duration(duration), calendar=calendar)
 
 
@@ -173,7 +173,7 @@ def test_other_targets_are_not_counted_and_say_so():
 # --------------------------------------------------------------------------
 
 
-def availability(percent: str, calendar: Calendar = UK_24X7) -> TargetSpec:
+def availability(percent: str, calendar: BusinessCalendar = UK_24X7) -> TargetSpec:
     return TargetSpec(f"availability {percent}%", "availability", percent=D(percent), calendar=calendar)
 
 

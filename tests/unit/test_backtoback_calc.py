@@ -8,14 +8,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.cover.arithmetic import chain_finish, sample_starts, tightest_ticket
-from bot.calendars import Calendar
+from bot.calendars import BusinessCalendar
 from bot.parsing import parse_duration, parse_service_hours
 
 CALENDARS = [
-    Calendar(parse_service_hours("Mon-Fri 09:00-17:00 Europe/London"), "GB", "ENG", name="UK office"),
-    Calendar(parse_service_hours("Mon-Sat 09:00-18:00 Asia/Kolkata"), "IN", name="Carrier X"),
-    Calendar(parse_service_hours("24x7 Europe/London"), name="Acme 24x7"),
-    Calendar(parse_service_hours("Mon-Fri 08:00-12:00, 13:00-18:00 America/New_York"), "US",
+    BusinessCalendar(parse_service_hours("Mon-Fri 09:00-17:00 Europe/London"), "GB", "ENG", name="UK office"),
+    BusinessCalendar(parse_service_hours("Mon-Sat 09:00-18:00 Asia/Kolkata"), "IN", name="Carrier X"),
+    BusinessCalendar(parse_service_hours("24x7 Europe/London"), name="Acme 24x7"),
+    BusinessCalendar(parse_service_hours("Mon-Fri 08:00-12:00, 13:00-18:00 America/New_York"), "US",
              closures=frozenset({date(2026, 3, 30)}), name="NY desk"),
 ]
 DURATIONS = ["30m", "4h", "2 business hours", "8 business hours", "1 business day", "45 business minutes"]

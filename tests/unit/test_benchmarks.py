@@ -334,3 +334,57 @@ def test_resolve_metric_unknown(text):
 
 def test_alias_table_points_at_known_metrics():
     assert set(metric_aliases.values()) <= set(METRICS)
+
+
+# ------------------------------------------------- the schema's problems, in the library's words
+
+GOOD_SOURCE = '{publisher: "P", document: "D", year: 2024, url: "https://example.com/"}'
+
+
+def entry(extra: str = "", point: str = "", source: str = GOOD_SOURCE, value: str = "value: 99.9") -> str:
+    return f"""
+        benchmarks:
+          - metric: availability
+            tier: "x"
+            priority: null
+            unit: percent{extra}
+            points:
+              - {value}
+                as_stated: "says so"
+                source: {source}{point}
+        """
+
+
+SCHEMA_CASES = [
+    pytest.param(entry(extra="\n            colour: red\n            flavour: sweet"),
+                 "entry 0: unknown field(s): colour, flavour", id="unknown-entry-fields"),
+    pytest.param(entry(point="\n                weight: 3"), "entry 0, point 0: unknown point field(s): weight",
+                 id="unknown-point-field"),
+    pytest.param(entry(source='{publisher: "P", document: "D", year: 2024, url: "https://e.com/", isbn: 1}'),
+                 "entry 0, point 0: unknown source field(s): isbn", id="unknown-source-field"),
+    pytest.param(entry(value="as_stated_first: 1"), "unknown point field(s): as_stated_first", id="unknown-before-missing"),
+    pytest.param(entry(source='{publisher: 7, document: "D", year: 2024}'), "missing source field 'url'",
+                 id="missing-before-wrong-type"),
+    pytest.param(entry(source='{publisher: 7, document: "D", year: 2024, url: "https://e.com/"}'),
+                 "source field 'publisher' must be text, got int", id="source-text-type"),
+    pytest.param(entry(source='{publisher: "P", document: "D", year: "2024", url: "https://e.com/"}'),
+                 "source year '2024' must be a four-digit year", id="year-as-text"),
+    pytest.param(entry(source="just text"), "missing source (a mapping with publisher, document, year, url)",
+                 id="source-not-a-mapping"),
+    pytest.param(entry(point="\n                clock: sometimes"), "clock 'sometimes' is not one of 24x7, business_hours",
+                 id="unknown-clock"),
+    pytest.param(entry(value="value: 100.5"), "value 100.5 is outside (0, 100] for unit 'percent'", id="out-of-range"),
+    pytest.param(entry().replace("priority: null", "priority: P1"), "availability entries take no priority (use null)",
+                 id="availability-priority"),
+    pytest.param(entry().replace("points:\n", "points: []\n            unused:\n"), "entry 0: unknown field(s): unused",
+                 id="unknown-before-points"),
+    pytest.param("benchmarks:\n  - just text\n", "entry 0: entry must be a mapping", id="entry-not-a-mapping"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SCHEMA_CASES)
+def test_schema_problems_keep_their_words(tmp_path, text, expected):
+    bad = write(tmp_path, "broken.yml", text)
+    with pytest.raises(BenchmarkFileError) as info:
+        load_benchmarks([bad], include_shipped=False)
+    assert str(info.value).endswith(expected)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.calendars import CALENDAR_24X7_UTC, Calendar, Uncovered, uncovered
+from bot.calendars import CALENDAR_24X7_UTC, BusinessCalendar, Uncovered, uncovered
 from bot.parsing import Duration, parse_duration, parse_service_hours
 
 UTC = timezone.utc
@@ -24,8 +24,8 @@ LONDON = ZoneInfo("Europe/London")
 KOLKATA = ZoneInfo("Asia/Kolkata")
 
 
-def cal(hours: str, country: str | None = None, subdiv: str | None = None, **kw) -> Calendar:
-    return Calendar(parse_service_hours(hours), country, subdiv, **kw)
+def cal(hours: str, country: str | None = None, subdiv: str | None = None, **kw) -> BusinessCalendar:
+    return BusinessCalendar(parse_service_hours(hours), country, subdiv, **kw)
 
 
 def london(*args) -> datetime:
