@@ -27,7 +27,7 @@ Conventions:
   for business-minute deadlines, which are then two binary searches.
 
 One module over the house's 400 lines on purpose: the day layout, the
-per-calendar memory of days and the timeline of open time are one algorithm
+per-calendar memory of days and the timeline of open time are one cohesive algorithm
 (each deadline question walks all three), and reading it in one place is
 what keeps the daylight-saving and holiday edge cases right.
 

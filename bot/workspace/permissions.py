@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.workspace.actor import Actor
-from bot.errors import PermissionDenied
+from bot.errors import Command, PermissionDenied
 
 ADMIN = "admin"
 MEMBER = "member"
@@ -74,6 +74,6 @@ def require(actor: Actor, capability: Capability) -> None:
         allowed = " or ".join(sorted(ROLE_LABELS[r] for r in PERMISSIONS[capability]))
         if ADMIN in actor.roles:  # an admin may grant the role, to others and to themselves
             raise PermissionDenied(f"Only a {allowed} can {capability.value}. As a workspace admin you can grant "
-                                   "the role, yourself included: `/slm role grant @you service-manager`.")
+                                   "the role, yourself included: ", Command("role", "grant", "@you", "service-manager"), ".")
         raise PermissionDenied(f"Only a {allowed} can {capability.value}. "
                                "Ask one of them, or ask a workspace admin to grant you the role.")
