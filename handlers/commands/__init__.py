@@ -13,6 +13,7 @@ from handlers.commands import (  # noqa: F401  (they register themselves)
     map,
     map_changes,
     party,
+    record,
     require,
     requirements,
     role,
