@@ -33,13 +33,14 @@ class Unprocessable(BaseModel):
     errors: dict[str, str]  # the same, as {"ticket_events[3].priority": "..."}
 
 
-class Unauthorised(BaseModel):
+class Unauthorised(BaseModel):  # and any other refusal that is one sentence (413)
     detail: str
 
 
 REFUSED = {422: {"model": Unprocessable, "description": "A field is malformed or names something unknown; "
                                                         "nothing was stored."},
-           401: {"model": Unauthorised, "description": "No valid API token."}}
+           401: {"model": Unauthorised, "description": "No valid API token."},
+           413: {"model": Unauthorised, "description": "The body is over 4 MiB: send it in several batches."}}
 
 
 class ItemResult(BaseModel):
