@@ -25,6 +25,8 @@ class Capability(StrEnum):
     DECIDE_REQUIREMENT = "decline a requirement, or amend someone else's"
     DRAFT_AGREEMENT = "draft agreements and keep calendars"
     WAIVE_GAP = "waive a gap in cover"
+    MANAGE_API_TOKENS = "make or revoke API tokens"
+    RECORD_MEASUREMENT = "record an outage or a ticket by hand"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -37,6 +39,10 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.DRAFT_AGREEMENT: frozenset({ADMIN, SERVICE_MANAGER}),
     # Accepting a gap is the service manager's judgement; being a workspace admin is not enough.
     Capability.WAIVE_GAP: frozenset({SERVICE_MANAGER}),
+    # A token lets a machine speak for the whole workspace: those who keep the agreements hand them out.
+    Capability.MANAGE_API_TOKENS: frozenset({ADMIN, SERVICE_MANAGER}),
+    # What is recorded is measured against the agreements and can raise breach alerts.
+    Capability.RECORD_MEASUREMENT: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the
