@@ -146,7 +146,7 @@ def compute(kind: ClockKind | str, opened_at: datetime, events: Iterable[ClockEv
     paused = bool(stops) and stops[-1][1] is None and stops[-1][2].startswith("paused")
     due_at = None
     if stopped_at is None and not paused and breached_at is None:
-        due_at = _after_counted(calendar, now, allowed - used) if business else now + (allowed - used)
+        due_at = after_counted(calendar, now, allowed - used) if business else now + (allowed - used)
     return Clock(kind=kind, started_at=opened_at, allowed=allowed, used=used, warning_percent=warning_percent,
                  warned_at=warned_at, breached_at=breached_at, stopped_at=stopped_at, paused=paused, due_at=due_at,
                  segments=tuple(segments))
@@ -253,7 +253,7 @@ def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
 
 
-def _after_counted(calendar: BusinessCalendar, start: datetime, amount: timedelta) -> datetime | None:
+def after_counted(calendar: BusinessCalendar, start: datetime, amount: timedelta) -> datetime | None:
     """The instant by which ``amount`` of open time has passed after ``start``; None if not within two years."""
     if amount <= timedelta(0):
         return start
