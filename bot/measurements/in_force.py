@@ -72,12 +72,12 @@ def measured(session: Session, team_id: str, *, kinds: tuple[str, ...] = (Agreem
         for t in content.get("targets", []):
             if t["key"] not in ids:
                 continue
-            out.append(_from_content(t, content, agreement, party.name if party else "", ids[t["key"]], services,
+            out.append(from_content(t, content, agreement, party.name if party else "", ids[t["key"]], services,
                                      start, end))
     return out
 
 
-def _from_content(t: dict, content: dict, agreement: Agreement, counterparty: str, target_id: int,
+def from_content(t: dict, content: dict, agreement: Agreement, counterparty: str, target_id: int,
                   services: frozenset[int], start: date, end: date) -> Measured:
     return Measured(
         target_id=target_id, key=t["key"], agreement_id=agreement.id, agreement_kind=agreement.kind,
