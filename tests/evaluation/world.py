@@ -21,18 +21,18 @@ def manager(team: str, now: datetime) -> Actor:
 
 
 def sla_in_force(db, team: str, now: datetime, changes, *, name: str = "Acme Payroll",
-                 term=(date(2026, 1, 1), date(2027, 12, 31))) -> dict:
-    """A drafted SLA whose latest version is put in force (the sign-off flow is tested elsewhere)."""
+                 term=(date(2026, 1, 1), date(2027, 12, 31)), kind: str = "sla", party_kind: str = "customer") -> dict:
+    """A drafted SLA (or OLA) whose latest version is put in force (the sign-off flow is tested elsewhere)."""
     sm = manager(team, now)
     with db.session() as s:
         members.grant(s, sm, ALICE, "service_manager")
         payroll = service_map.find(s, team, "Payroll") or service_map.add_service(s, sm, name="Payroll")
-        acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name=f"{name} customer"))
+        acme = service_map.add_party(s, sm, service_map.PartyInput(kind=party_kind, name=f"{name} {party_kind}"))
         office = calendar_records.by_name(s, team, "UK office") or calendar_records.add(
             s, sm, name="UK office", hours="Mon-Fri 09:00-17:00 Europe/London", holidays_country="GB",
             holidays_subdiv="ENG")
         drafted = agreements.draft(s, sm, agreements.DraftInput(
-            kind=agreements.AgreementKind.SLA, name=name, counterparty_id=acme.id, service_ids=[payroll.id],
+            kind=agreements.AgreementKind(kind), name=name, counterparty_id=acme.id, service_ids=[payroll.id],
             start=term[0], end=term[1], review_month=4, channel_id="C0ACME"), DOCS)
         for change in changes(targets.TargetChange, office):
             agreements.propose(s, sm, drafted.agreement, change, "setup", DOCS)
@@ -40,7 +40,8 @@ def sla_in_force(db, team: str, now: datetime, changes, *, name: str = "Acme Pay
         agreement.status, agreement.agreed_version = "active", agreement.latest_version
         s.add(agreement)
         ids = {t.key: t.id for t in agreements.targets_of(s, agreement)}
-        return {"service_id": payroll.id, "agreement_id": agreement.id, "targets": ids, "calendar_id": office.id}
+        return {"service_id": payroll.id, "agreement_id": agreement.id, "targets": ids, "calendar_id": office.id,
+                "party_id": acme.id}
 
 
 def ticket(db, team: str, service_id: int, ref: str, opened: datetime, events=(), *, priority: str = "P1") -> int:
