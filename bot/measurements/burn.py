@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from bot.calendars import Calendar as BusinessCalendar
 from bot.measurements.clocks import after_counted, format_span
-from bot.measurements.compliance import Availability, Period, Window, downtime
+from bot.measurements.compliance import Availability, Window, downtime
 
 
 @dataclass(frozen=True)
