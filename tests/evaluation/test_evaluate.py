@@ -125,3 +125,15 @@ def test_a_flapping_service_burning_the_month_at_about_14x_is_warned_long_before
     assert "this month's 99.9% is gone in 2 days" in warned.summary  # 42.6 minutes left at 1 in 60: 42.6 hours
     assert first_hour[f"period:{target}:2026-12-01"].level is Level.OK
     assert next_day[f"period:{target}:2026-12-01"].level is Level.BREACHED
+
+
+def test_quarters_follow_the_financial_year_the_organisation_sets(slack, sandbox, db, team):
+    world = sla_in_force(db, team, NOW, lambda T, office: [
+        T(key=None, kind="availability", goal="99.5%", period="quarterly"),
+        T(key=None, kind="availability", goal="99%", period="yearly")])
+    slack.command("settings financial_year_start feb")
+    with db.session() as s:
+        found = by_key(evaluate.states(s, team, NOW))
+    quarter, year = world["targets"]["T1"], world["targets"]["T2"]
+    assert f"period:{quarter}:2026-11-01" in found and f"period:{year}:2026-02-01" in found
+    assert "Q4 2026/27 (Nov-Jan)" in found[f"period:{quarter}:2026-11-01"].summary
