@@ -5,6 +5,8 @@
     slm-bot check        check the settings and the database, then exit
     slm-bot tick         run every scheduled job once, now
     slm-bot import --team T… file.csv   import past tickets, ticket events, outages or metric samples
+    slm-bot openslo export <sla> [--team T…]            an SLA's period goals as OpenSLO YAML, on stdout
+    slm-bot openslo import <sla> <file> --team T…       OpenSLO SLOs as targets of a draft SLA
     slm-bot makemigration "message"   (developers) write a migration for changed models
 """
 from __future__ import annotations
@@ -30,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--team", required=True, help="the Slack workspace (team) id, T…")
     imp.add_argument("--timezone", help="the zone of the file's times that carry none, like Europe/London")
     imp.add_argument("file", help="a CSV file; its header says what it holds (see docs/example-tickets.csv)")
+    from bot.measurements.openslo_cli import add_parser as add_openslo
+
+    add_openslo(sub)
     mk = sub.add_parser("makemigration", help="write a migration for changed models (developers)")
     mk.add_argument("message")
     return p
@@ -145,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if command == "import":
             return _import(db, args)
+        if command == "openslo":
+            from bot.measurements.openslo_cli import run as run_openslo
+
+            return run_openslo(args, settings, db)
         if command == "tick":
             from bot.app import Deps
             from bot.clock import Clock

@@ -23,7 +23,7 @@ NOT_MODULES = (ROOT / "models" / "migrations" / "versions",)
 # The domain, in layers: a package may import the packages of a lower layer, never of its own or a higher one.
 # bot.parsing reads what people type (durations, money, service hours) and knows no entity, so it is at the bottom.
 # Packages not written yet (measurements, breaches, reviews) are placed where they will go: measurements and
-# breaches build on agreed targets and their cover, breaches on what measurements find; a review looks back over measurements and breaches.
+# measurements read agreed targets (and the cover check reads their past achievement), breaches build on what measurements find and on the cover beneath; a review looks back over measurements and breaches.
 LAYERS: list[tuple[str, ...]] = [
     ("bot.parsing",),
     ("bot.workspace",),
@@ -31,8 +31,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.requirements",),
     ("bot.agreements",),
     ("bot.actions",),
-    ("bot.cover",),
     ("bot.measurements",),
+    ("bot.cover",),
     ("bot.breaches",),
     ("bot.reviews",),
 ]

@@ -23,6 +23,7 @@ from bot.calendars import records as calendar_records
 from bot.cover import cache as coverage_cache
 from bot.cover.rules import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target, worst
 from bot.errors import NotFound
+from bot.measurements import achievement
 from bot.workspace import settings as workspace_settings
 from models import Agreement, AgreementKind, AgreementStatus, Calendar, CoverageState, Party, Target, TargetLink, Waiver
 
@@ -90,7 +91,7 @@ class LegState:
     note: Finding | None = None  # "not agreed yet" and the like
 
 
-def leg_state(session: Session, link: TargetLink) -> LegState:
+def leg_state(session: Session, link: TargetLink, now: datetime | None = None) -> LegState:
     """The leg as it is in force: the agreed version of its OLA or contract.
 
     A leg whose agreement was never agreed counts as negotiated so far, "at risk"; one retired or expired
@@ -125,7 +126,9 @@ def leg_state(session: Session, link: TargetLink) -> LegState:
     notice = end - timedelta(days=notice_days) if kind == "UC" and notice_days is not None else None
     leg = Leg(target=spec_, owner=party.name, agreement=kind, stage=link.stage, term=Term(start, end),
               notice_date=notice, renewal_date=agreement.renewal_date,
-              achievement_goal=parsing.parse_percentage(leg_target.goal) if leg_target.goal else None)
+              achievement_goal=parsing.parse_percentage(leg_target.goal) if leg_target.goal else None,
+              # what it achieved over its last periods, measured (with `now`: the check knows when it runs)
+              achieved=achievement.past_of_leg(session, agreement.team_id, leg_target.id, now) if now else ())
     return LegState(leg, agreement, note)
 
 
@@ -227,7 +230,7 @@ def check_one(session: Session, target: Target, agreement: Agreement | None = No
     """
     agreement = agreement or session.get(Agreement, target.agreement_id)
     party = party or session.get(Party, agreement.counterparty_id)
-    states = [leg_state(session, ln) for ln in live_links(session, target)]
+    states = [leg_state(session, ln, at) for ln in live_links(session, target)]
     sla, sla_term, rules = spec(session, target, agreement, party), term(agreement), rules or policy(session, agreement.team_id)
     legs = [s.leg for s in states if s.leg is not None]
     notes = [s.note for s in states if s.note is not None]

@@ -21,6 +21,19 @@ def _handoff(text: str) -> str:
     return parsing.format_duration(duration)
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _month(text: str) -> str:
+    """A month by name ("April", "apr") or number (4), as its full name."""
+    word = text.strip().lower()
+    for number, name in enumerate(_MONTHS, 1):
+        if word in (name.lower(), name.lower()[:3], str(number)):
+            return name
+    raise parsing.ParseError("Name the month the financial year starts in.", example="April")
+
+
 @dataclass(frozen=True)
 class Choice:
     key: str
@@ -31,6 +44,8 @@ class Choice:
 
 CHOICES = {c.key: c for c in (
     Choice("handoff", "Hand-off allowance between the stages beneath an SLA target", "15m", _handoff),
+    Choice("financial_year_start", "First month of the financial year (its quarters and years measure period goals)",
+           "January", _month),
 )}
 
 
