@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from bot import cover as coverage
 from bot.errors import DomainError
 from bot.workspace.permissions import Capability, require
-from handlers.coverage_views import describe
+from handlers.presenters.cover import describe
 from handlers.events import app_home_opened
 from handlers.views import action_form, waive_form
 from messages import render_message

@@ -8,7 +8,7 @@ from bot import requirements
 from bot import cover as coverage
 from bot.errors import Person
 from bot.workspace.permissions import Capability, require
-from handlers.coverage_views import HELPERS
+from handlers.presenters.cover import HELPERS
 from handlers import requirement_dm
 from handlers.requirement_dm import refresh_confirmation_dm
 from handlers.views import requirement_correct, requirement_decline
