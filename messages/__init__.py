@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 import yaml
-from jinja2 import ChoiceLoader, PackageLoader, StrictUndefined, nodes, pass_context
+from jinja2 import ChoiceLoader, PackageLoader, StrictUndefined, Template, nodes, pass_context
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -247,10 +247,10 @@ def make_environment(loader) -> SandboxedEnvironment:
                               trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update({name: _slot_filter(make) for name, make in {
         "q": _q, "join": _join, "truncate_text": _truncate, "mention": _mention, "channel": _channel,
-        "said": lambda text: _slot("trusted", mrkdwn_said(text)),
-        "quoted": lambda text: _slot("trusted", _quoted(text)),
-        "mentions": lambda text: _slot("trusted", mrkdwn_with_mentions(text)),
-        "ours": lambda text: _slot("trusted", mrkdwn_ours(text)),
+        "said": lambda text: _slot("trusted", mrkdwn_said(visible(_value_text(text)))),
+        "quoted": lambda text: _slot("trusted", _quoted(visible(_value_text(text)))),
+        "mentions": lambda text: _slot("trusted", mrkdwn_with_mentions(visible(_value_text(text)))),
+        "ours": lambda text: _slot("trusted", mrkdwn_ours(visible(_value_text(text)))),
         "trusted": lambda mrkdwn: _slot("trusted", str(mrkdwn)),
         "url": lambda url: _slot("trusted", mrkdwn_entities(url).replace("|", "%7C")),
     }.items()})
@@ -259,7 +259,7 @@ def make_environment(loader) -> SandboxedEnvironment:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> SandboxedEnvironment:
+def environment() -> SandboxedEnvironment:
     return make_environment(ChoiceLoader([PackageLoader("messages", "templates")]))
 
 
@@ -309,8 +309,8 @@ def _fill_all(node: Any, slots: list[_Slot], where: str = "value") -> Any:
         kind = node.get("type")
         out = {}
         for key, value in node.items():
-            place = where if key != "text" else ("mrkdwn" if kind == "mrkdwn" else "plain" if kind == "plain_text"
-                                                 else where)
+            place = ("mrkdwn" if kind == "mrkdwn" else "plain" if kind == "plain_text" else where) if key == "text" \
+                else "plain" if key == "initial_value" else where  # a text field shows its initial value, plain
             out[_fill_all(key, slots)] = _fill_all(value, slots, place)
         return out
     if isinstance(node, list):
@@ -322,15 +322,19 @@ def _fill_all(node: Any, slots: list[_Slot], where: str = "value") -> Any:
 
 def render(template: str, /, **context: Any) -> dict:
     """Render a Block Kit template to the dict Slack takes (a message payload or a view)."""
+    return render_template(environment().get_template(template), **context)
+
+
+def render_template(template: Template, /, **context: Any) -> dict:
     slots: list[_Slot] = []
     token = _slots.set(slots)
     try:
-        source = _environment().get_template(template).render(**context)
+        source = template.render(**context)
     finally:
         _slots.reset(token)
     data = yaml.load(source, Loader=_Loader)  # noqa: S506 (a safe loader)
     if not isinstance(data, dict):
-        raise ValueError(f"template {template} did not render a mapping")
+        raise ValueError(f"template {template.name} did not render a mapping")
     filled = {key: _fill_all(value, slots, "mrkdwn" if key == "text" and "type" not in data else "value")
               for key, value in data.items()}
     return cut_to_limits(filled)

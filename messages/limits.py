@@ -1,5 +1,6 @@
 """Slack's length limits for text, applied after escaping: a long text is cut visibly (…), never left to make
-the whole message or view invalid. The cut never splits an escape (`&amp;`) or a mention (`<@U1>`)."""
+the whole message or view invalid. The cut never splits an escape (`&amp;`) or a mention (`<@U1>`), and a code
+span it cuts is closed, so what a person typed inside it (`*bold*`) stays literal."""
 from __future__ import annotations
 
 import re
@@ -16,9 +17,12 @@ _OPEN_ESCAPE = re.compile(r"&[a-z]*$|<[^<>]*$")
 def cut(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
-    kept = text[: limit - 1]
+    kept = text[: limit - 4]  # room for the ellipsis and a closing fence
     kept = kept[: m.start()] if (m := _OPEN_ESCAPE.search(kept)) else kept
-    return kept + "…"
+    fences = kept.count("```")
+    if fences % 2:
+        return kept + "…```"
+    return kept + ("…`" if kept.replace("```", "").count("`") % 2 else "…")
 
 
 def _is_text(node: Any) -> bool:
