@@ -35,82 +35,12 @@ from markupsafe import Markup
 
 from messages import ids
 from messages.limits import cut_to_limits
+from messages.mrkdwn import (  # noqa: F401 (re-exported: the escapes are used beside the templates too)
+    mrkdwn_code, mrkdwn_entities, mrkdwn_escape, mrkdwn_ours, mrkdwn_said, mrkdwn_with_mentions, visible)
 
 MAX_TEXT = 3000  # a section's text, Slack's limit
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
-
-
-def mrkdwn_entities(text: Any) -> str:
-    """Slack's own escapes (&, <, >): nothing typed becomes a link, a mention or a channel-wide ping."""
-    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-# mrkdwn has no escape for its formatting characters, so each becomes a look-alike that Slack does not read as
-# markup (the choice jsx-slack makes): a name typed as "*Bold* _Pay_ ~roll~" shows as typed, never formatted.
-# An underscore inside a word (snake_case) never makes italics in Slack, so it stays, and copies back as typed.
-_FORMATTING = str.maketrans({"*": "\u2217", "~": "\u223c", "`": "\u02cb"})
-_EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
-
-
-def mrkdwn_escape(text: Any) -> str:
-    """What a person typed, shown as typed in mrkdwn: no link, ping or formatting can come of it."""
-    return _EDGE_UNDERSCORE.sub("\u02cd", mrkdwn_entities(text).translate(_FORMATTING))
-
-
-def mrkdwn_code(text: Any) -> str:
-    """What a person typed, inside a code span of ours (`/slm map <name>`): code shows `*_~` as they are, so
-    they stay as typed and a copied command finds the name; only what would end the span (a backtick, a line
-    break) is swapped."""
-    return " ".join(mrkdwn_entities(text).replace("`", "\u02cb").splitlines())
-
-
-_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
-_OUR_COMMAND = re.compile(r"`(/slm [^`\n]*)`")
-
-
-def mrkdwn_ours(text: Any) -> str:
-    """A sentence of ours that may quote what people typed: escaped like `mrkdwn_escape`, except that a command we
-    suggest (`/slm …`) stays code, so it reads as a command and copies as typed."""
-    parts = _OUR_COMMAND.split(str(text or ""))  # even: prose; odd: the inside of a `/slm …` span
-    return "".join(f"`{mrkdwn_code(part)}`" if i % 2 else mrkdwn_escape(part) for i, part in enumerate(parts))
-
-
-def mrkdwn_with_mentions(text: Any) -> str:
-    """Escaped like `mrkdwn_escape`, but a plain user mention (<@U…>) stays a mention, and a command we
-    suggest (`/slm …`) stays code.
-
-    For sentences of ours that name people and quote what people typed: the quotes
-    cannot become links, channel-wide pings or formatting; the people named stay named.
-    """
-    parts = _OUR_COMMAND.split(str(text or ""))  # even: prose; odd: the inside of a `/slm …` span
-    return "".join(f"`{mrkdwn_code(part)}`" if i % 2 else _MENTION.sub(r"<@\1>", mrkdwn_escape(part))
-                   for i, part in enumerate(parts))
-
-
-# A person as Slack writes them in a message's text: <@U123> or <@U123|name>.
-_SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^<>]*)?>")
-
-
-def mrkdwn_said(text: Any) -> str:
-    """What a person said (a quoted message keeps Slack's markup): escaped, and each person it names
-    made a mention again from their user id, found in the text before it was escaped."""
-    raw, out, at = str(text or ""), [], 0
-    for m in _SLACK_MENTION.finditer(raw):
-        out.append(mrkdwn_escape(raw[at:m.start()]) + f"<@{m.group(1)}>")
-        at = m.end()
-    return "".join(out) + mrkdwn_escape(raw[at:])
-
-
-# What nobody should see in text shown to people: NUL and other C0 controls but tab and newline, and the
-# bidirectional overrides and isolates that would show the rest of a line backwards. A lone surrogate is no
-# character at all (and Slack's JSON would refuse it): the replacement mark shows where it was.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def visible(text: str) -> str:
-    """Text as shown to people: without the invisible characters above."""
-    return _INVISIBLE.sub("", text)
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate is no character (and Slack's JSON would refuse it)
 
 
 # --- slots: a value's placeholder in the YAML, filled once the YAML is read ---------------------------------
@@ -185,6 +115,7 @@ class _SlotCodeGenerator(CodeGenerator):
     def visit_CondExpr(self, node: nodes.CondExpr, frame) -> None:
         """`"ours" if x else "also ours"`: a literal chosen by a condition is the template's text too."""
         frame = frame.soft()
+
         def branch(expr) -> None:
             if isinstance(expr, nodes.Const) and isinstance(expr.value, str):
                 self.write(f"Markup({expr.value!r})")
@@ -293,11 +224,12 @@ def _fill_mrkdwn(text: str, slots: list[_Slot]) -> str:
 
 
 def _fill(text: str, slots: list[_Slot], where: str) -> Any:
+    """One string of the YAML with its slots filled for `where` it stands: "mrkdwn", "plain" or "value"."""
     text = _flatten(text, slots)
-    whole = _SLOT.fullmatch(text)
-    if where == "value" and whole and not isinstance(slots[int(whole.group(1))].value, str) \
-            and slots[int(whole.group(1))].value is not None:
-        return slots[int(whole.group(1))].value  # a number or a flag stays one
+    if where == "value" and (whole := _SLOT.fullmatch(text)):
+        value = slots[int(whole.group(1))].value
+        if isinstance(value, (bool, int, float)):
+            return value  # a number or a flag printed on its own stays one (max_length, optional, ...)
     if where == "mrkdwn":
         return _fill_mrkdwn(text, slots)
     shown = visible if where == "plain" else (lambda s: s)
@@ -326,6 +258,7 @@ def render(template: str, /, **context: Any) -> dict:
 
 
 def render_template(template: Template, /, **context: Any) -> dict:
+    """Render, read the YAML, fill each slot for where it landed, and cut texts to Slack's limits."""
     slots: list[_Slot] = []
     token = _slots.set(slots)
     try:

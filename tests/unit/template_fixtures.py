@@ -7,7 +7,7 @@ with short and 3,000+ character hostile text; a new template needs an entry here
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from types import SimpleNamespace as NS
 from typing import Callable
 
