@@ -9,7 +9,7 @@ from bot.errors import InvalidInput
 from bot.workspace.permissions import Capability, require
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
-from handlers.presenters.cover import HELPERS, buttons_for, describe, tree_view
+from handlers.presenters.cover import buttons_for, capability_view, describe, tree_view
 from handlers.presenters.home import action_lines
 from handlers.replies import metadata
 from messages import render, render_message
@@ -62,7 +62,7 @@ def check_requirement(req: SlashRequest) -> None:
         raise InvalidInput({"number": "Name the requirement by its number, like `/slm check #12`."})
     with req.deps.db.session() as session:
         result = coverage.check_requirement(session, req.actor.team_id, int(found.group(1)), req.actor.today())
-        message = render_message("capability_check.yml.j2", result=result, **HELPERS)
+        message = render_message("capability_check.yml.j2", result=capability_view(result))
     req.respond(**message)
 
 

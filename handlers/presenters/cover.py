@@ -28,7 +28,6 @@ def buttons_for(actor) -> dict:
     return {"can_waive": can(actor, Capability.WAIVE_GAP), "can_upgrade": can(actor, Capability.DRAFT_AGREEMENT)}
 
 
-HELPERS = {"describe": describe, "what": what, "kind_label": kind_label}
 
 
 @dataclass(frozen=True)
@@ -110,3 +109,27 @@ def gaps_view(checks: list[coverage.TargetCheck]) -> list[TargetView]:
     """The targets of a refused agreement, each with the gaps that stop it."""
     return [TargetView(c.target.key, describe(c.target), what(c.target), c.standing, [], [],
                        [gap_view(c, f) for f in c.gaps]) for c in checks]
+
+
+@dataclass(frozen=True)
+class CapabilityView:
+    """Whether the OLAs and contracts beneath a requirement's service could meet it (`/slm check`)."""
+
+    number: int
+    statement: str
+    target: str                      # what was asked, e.g. "P1 4h"
+    verdict: str | None              # None: nothing measurable to check
+    legs: list[str]                  # "Network group's OLA (T1 P1 response within 1h)"
+    problems: list[tuple[str, str]]  # (rule, reason), the worst few
+
+
+CAPABILITY_PROBLEMS = 8
+
+
+def capability_view(result: coverage.CapabilityCheck) -> CapabilityView:
+    r = result.requirement
+    legs = [f"{party.name}'s {kind_label(agreement)} ({target.key} {describe(target)})"
+            for agreement, party, target in result.legs]
+    problems = [(f.rule, f.reason) for f in result.check.problems()[:CAPABILITY_PROBLEMS]] if result.check else []
+    return CapabilityView(r.number, r.statement, f"{r.level} {r.target}" if r.level else r.target,
+                          result.check.verdict.value if result.check else None, legs, problems)

@@ -15,7 +15,7 @@ from bot import requirements as reqs
 from bot.service_map import LinkView, PartyView, ServiceView
 from bot.service_map.changes import Removal
 from handlers.commands.router import help_groups
-from handlers.presenters.cover import GapView, LegView, TargetView, UpgradeView
+from handlers.presenters.cover import CapabilityView, GapView, LegView, TargetView, UpgradeView
 from handlers.presenters.home import ActionLine
 from models import ContactRole, Party, PartyKind, Requirement, Service, ServiceLink
 
@@ -154,11 +154,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "calendar_form.yml.j2": lambda h: dict(private_metadata=h[:500], tz="Europe/London"),
     "calendar_list.yml.j2": lambda h: dict(calendars=[NS(name=h, hours=h, holidays_country="GB", holidays_subdiv=h,
                                                          closures=[h, h])]),
-    "capability_check.yml.j2": lambda h: dict(
-        describe=lambda t: h, kind_label=lambda a: "OLA",
-        result=NS(requirement=requirement(h),
-                  check=NS(verdict=NS(value="not covered"), problems=lambda: [NS(rule="time", reason=h)] * 2),
-                  legs=[(NS(kind="ola"), NS(name=h), NS(key="T1"))])),
+    "capability_check.yml.j2": lambda h: dict(result=CapabilityView(1, h, h, "not covered", [h, h],
+                                                                    [("time", h), ("hours", h)])),
     "cover_checking.yml.j2": lambda h: dict(message=h, title="Upgrade action"),
     "coverage_gaps.yml.j2": lambda h: dict(can_upgrade=True, can_waive=True, checks=target_views(h), headline=h, name=h),
     "coverage_tree.yml.j2": lambda h: dict(agreement=NS(name=h), can_upgrade=False, can_waive=False,
