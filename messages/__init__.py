@@ -11,12 +11,15 @@ with its value escaped for the place it stands in:
   (`` `/slm map {{ name }}` ``) only what would end the span is swapped, so a copied command finds the name;
 - plain_text: the value as typed (Slack shows plain_text literally, entities and all);
 - anything else (ids, button values, private_metadata, numbers): the value itself.
-Text of the template's own (literals, `~` joins with literals, `{% set %}` blocks, macros) is ours and stays as
-written. The only ways to put mrkdwn through unescaped are loud filters: `|mention` (a user id),
-`|channel` (a channel id), `|url` (a link's address, inside `<…|label>`), `|said` (what a person wrote: escaped, its mentions kept; `|quoted` as a block quote) and `|trusted` (mrkdwn
-of ours, built in code). `|q` makes a piece of template-built text one YAML value (a `{% set %}` body, a `~`
-join); a bare value needs nothing. Over-long text is cut visibly (…) to Slack's limit for its field, never
-making the message invalid. The environment is sandboxed, because organisations supply templates of their own.
+Text of the template's own (its lines, string literals in `~` joins and `if`/`else`, `{% set %}` blocks,
+macros) is ours and stays as written; a string printed on its own (`{{ "x" }}`) is escaped like a value.
+The only ways to put mrkdwn through unescaped are loud filters: `|mention` (a user id), `|channel` (a channel
+id), `|url` (a link's address, inside `<…|label>`), `|said` (what a person wrote in Slack: escaped, the people
+it names kept as mentions; `|quoted` as a block quote), `|mentions` and `|ours` (a sentence of ours: escaped,
+but mentions / suggested `/slm …` commands kept) and `|trusted` (mrkdwn built by our code). `|q` makes a
+piece of template-built text one YAML value (a `{% set %}` body, a `~` join); a bare value needs nothing.
+Over-long text is cut visibly (…) to Slack's limit for its field, never making the message invalid. The
+environment is sandboxed, because organisations supply templates of their own.
 """
 from __future__ import annotations
 

@@ -58,3 +58,8 @@ def test_a_long_text_is_cut_visibly_without_breaking_an_escape_or_leaving_a_code
     assert len(cut("y" * 4000, 3000)) <= 3000
     out = rendered('blocks:\n  - {type: header, text: {type: plain_text, text: {{ v }}}}', v="z" * 400)
     assert out["blocks"][0]["text"]["text"] == "z" * 146 + "…"
+
+
+def test_a_literal_printed_on_its_own_is_escaped_like_a_value_never_html_escaped():
+    out = rendered("text: {{ \"it's <b> & co\" }}\nblocks:\n  - {type: header, text: {type: plain_text, text: {{ \"it's\" }}}}")
+    assert out["text"] == "it's &lt;b&gt; &amp; co" and out["blocks"][0]["text"]["text"] == "it's"
