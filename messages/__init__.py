@@ -151,7 +151,8 @@ def _q(value: Any) -> Markup:
 
 
 def _truncate(text: Any, limit: int = MAX_TEXT) -> Any:
-    """A value cut to `limit`, visibly. Built text is cut where it lands, after escaping (`cut_to_limits`)."""
+    """A value cut to `limit`, visibly (a reason inside a longer text). Any text is also cut to its field's
+    limit where it lands, after escaping (`cut_to_limits`), so built text is left to that."""
     if hasattr(text, "__html__") or isinstance(text, Joined):
         return text
     text = "" if text is None else str(text)

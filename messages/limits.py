@@ -8,7 +8,8 @@ from typing import Any
 
 # The longest text Slack takes where a text object stands: (key in its parent, parent's type) or key alone.
 _BY_PLACE = {("text", "header"): 150, ("text", "button"): 75, ("text", "option"): 75, ("description", "option"): 75,
-             ("title", "modal"): 24, ("submit", "modal"): 24, ("close", "modal"): 24}
+             ("title", "modal"): 24, ("submit", "modal"): 24, ("close", "modal"): 24,
+             ("label", ""): 75}  # an option group's label (it has no type)
 _BY_KEY = {"placeholder": 150, "label": 2000, "hint": 2000, "fields": 2000, "title": 100, "confirm": 30, "deny": 30}
 _DEFAULT = 3000
 _OPEN_ESCAPE = re.compile(r"&[a-z]*$|<[^<>]*$")
