@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from messages import mrkdwn_code, mrkdwn_escape
+from messages.mrkdwn import mrkdwn_code, mrkdwn_escape
 
 LIMIT = 2900
 

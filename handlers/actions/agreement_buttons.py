@@ -11,7 +11,7 @@ from bot import cover as coverage
 from handlers import registry
 from models import AgreementKind, AgreementStatus
 from handlers.flows import agreement_thread
-from handlers.coverage_views import HELPERS, buttons_for
+from handlers.presenters.cover import buttons_for, gaps_view
 from handlers.views import agreement_propose
 from messages import render_message
 from messages.ids import Action
@@ -37,8 +37,8 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
         try:
             result = agreements.agree(session, actor, agreement, int(number), gate=partial(coverage.gate, known=checked))
         except coverage.AgreementRefused as refused:  # nothing was recorded; say every gap, with what can be done
-            refusal = render_message("coverage_gaps.yml.j2", headline=str(refused), checks=refused.checks,
-                                     name=agreement.name, **buttons_for(actor), **HELPERS)
+            refusal = render_message("coverage_gaps.yml.j2", headline=str(refused), checks=gaps_view(refused.checks),
+                                     name=agreement.name, **buttons_for(actor))
         else:  # the news for the thread is queued with the sign-off itself: posted once, even after a restart
             who = [s.user_id for s in agreements.signoffs(session, agreement, int(number))]
             news = render_message(

@@ -9,7 +9,7 @@ from bot import cover as coverage
 from bot.errors import DomainError
 from bot.workspace.permissions import Capability, require
 from handlers import registry
-from handlers.coverage_views import describe
+from handlers.presenters.cover import describe
 from handlers.events import app_home_opened
 from handlers.views import action_form, waive_form
 from messages import render_message

@@ -9,7 +9,7 @@ from bot import cover as coverage
 from bot.errors import Person
 from bot.workspace.permissions import Capability, require
 from handlers import registry
-from handlers.coverage_views import HELPERS
+from handlers.presenters.cover import capability_view
 from handlers.flows import requirement_dm
 from handlers.flows.requirement_dm import refresh_confirmation_dm
 from handlers.views import requirement_correct, requirement_decline
@@ -71,7 +71,7 @@ def menu(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bol
     elif what == "check":
         with deps.db.session() as session:
             result = coverage.check_requirement(session, actor.team_id, int(number), actor.today())
-            message = render_message("capability_check.yml.j2", result=result, **HELPERS)
+            message = render_message("capability_check.yml.j2", result=capability_view(result))
         respond(replace_original=False, **message)
     elif what == "decline":
         require(actor, Capability.DECIDE_REQUIREMENT)

@@ -10,7 +10,8 @@ from bot.workspace.permissions import Capability, require
 from handlers import registry
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest
-from handlers.coverage_views import HELPERS, buttons_for, describe
+from handlers.presenters.cover import buttons_for, capability_view, describe, tree_view
+from handlers.presenters.home import action_lines
 from handlers.replies import metadata
 from messages import render, render_message
 from models import AgreementKind
@@ -49,8 +50,8 @@ def show_tree(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         sla = _sla(req, session, "/slm tree Acme Retail: Payroll")
         message = render_message("coverage_tree.yml.j2", agreement=sla,
-                                 nodes=coverage.tree(session, sla, req.actor.today(), at=req.actor.at()),
-                                 waivers=coverage.waivers_of(session, sla), **buttons_for(req.actor), **HELPERS)
+                                 nodes=tree_view(coverage.tree(session, sla, req.actor.today(), at=req.actor.at())),
+                                 waivers=coverage.waivers_of(session, sla), **buttons_for(req.actor))
     req.respond(**message)
 
 
@@ -62,7 +63,7 @@ def check_requirement(req: SlashRequest) -> None:
         raise InvalidInput({"number": "Name the requirement by its number, like `/slm check #12`."})
     with req.deps.db.session() as session:
         result = coverage.check_requirement(session, req.actor.team_id, int(found.group(1)), req.actor.today())
-        message = render_message("capability_check.yml.j2", result=result, **HELPERS)
+        message = render_message("capability_check.yml.j2", result=capability_view(result))
     req.respond(**message)
 
 
@@ -73,5 +74,5 @@ def list_actions(req: SlashRequest) -> None:
         owner_parties = {a.number: service_map.get_party(session, a.team_id, a.owner_party_id).name
                          for a in rows if a.owner_party_id}
     closable = {a.number for a in rows if actions.may_close(req.actor, a)}  # Done only for those who may press it
-    req.respond(**render_message("actions_list.yml.j2", rows=rows, owner_parties=owner_parties, closable=closable,
-                                 today=req.actor.today()))
+    req.respond(**render_message("actions_list.yml.j2",
+                                 rows=action_lines(rows, owner_parties, closable, req.actor.today())))

@@ -8,6 +8,7 @@ from bot import actions, agreements, service_map
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can
 from handlers import registry
+from handlers.presenters.home import action_lines, overdue_count
 from messages import render
 from models import AgreementKind
 
@@ -34,6 +35,6 @@ def publish(client: WebClient, deps, actor: Actor) -> None:
                          for a in listed if a.owner_party_id}
         closable = {a.number for a in listed if actions.may_close(actor, a)}
     client.views_publish(user_id=actor.user_id, view=render(
-        "home.yml.j2", services=services, parties=parties, agreements=rows, open_actions=open_actions,
-        listed=listed, owner_parties=owner_parties, closable=closable,
-        today=actor.today(), can_edit=can(actor, Capability.EDIT_MAP), actor=actor))
+        "home.yml.j2", services=services, parties=parties, agreements=rows,
+        listed=action_lines(listed, owner_parties, closable, actor.today()), more=len(open_actions) - len(listed),
+        overdue=overdue_count(open_actions, actor.today()), can_edit=can(actor, Capability.EDIT_MAP)))

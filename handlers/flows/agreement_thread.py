@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot import agreements, delivery, outbox, service_map
 from bot import cover as coverage
 from bot.workspace.actor import Actor
+from handlers.presenters.cover import upgrade_view
 from messages import render_message
 from messages.markdown import chunks
 from models import Agreement, AgreementKind, AgreementStatus, AgreementVersion, OutboxKind
@@ -37,7 +38,7 @@ def headline(session, agreement: Agreement) -> dict:
         services=[s.name for s in agreements.services_of(session, agreement)], status_line=agreements.status_line(agreement),
         review_month=agreements.MONTHS[agreement.review_month - 1], targets=agreements.targets_of(session, agreement),
         signatures=signed, waived=len(coverage.waivers_of(session, agreement)), pending=agreement.pending_term,
-        upgrades=coverage.open_upgrades(session, agreement),
+        upgrades=[upgrade_view(u) for u in coverage.open_upgrades(session, agreement)],
         open=agreement.status != AgreementStatus.RETIRED.value)  # an expired one may still be renewed
 
 

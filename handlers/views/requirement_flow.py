@@ -21,6 +21,12 @@ QUOTE_LIMIT = 1200      # characters of the quoted message carried from step to 
 METADATA_LIMIT = 3000   # Slack's limit for private_metadata
 
 
+def slack_unescape(text: str) -> str:
+    """Message text arrives with Slack's three escapes; a text field (or a template, which escapes) takes
+    what the person typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 @dataclass
 class Flow:
     kind: str                      # "interview" or "quote"
@@ -81,4 +87,4 @@ def _who_view(session, actor: Actor, flow: Flow) -> dict | None:
     return render("req_who.yml.j2", private_metadata=flow.dump(),
                   services=[(s.id, s.name) for s in services[:100]], customers=[(c.id, c.name) for c in customers[:100]],
                   service_id=flow.service_id, customer_id=flow.customer_id, ask_role=len(known_roles) != 1,
-                  quote=flow.quote, quote_author=flow.said_by)
+                  quote=slack_unescape(flow.quote), quote_author=flow.said_by)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot import requirements, service_map
 from handlers import registry
-from handlers.views.requirement_flow import Flow, fields_for
+from handlers.views.requirement_flow import Flow, fields_for, slack_unescape
 from handlers.views.requirement_recorded import record_and_confirm
 from handlers.views.values import ViewValues
 from messages import render
@@ -18,9 +18,6 @@ from messages.ids import Action, Block, Callback
 from models import Category, ContactRole, Source
 
 FIELDS = fields_for("category", "statement", "target", "level", "period", "service_hours", "priority")
-def slack_unescape(text: str) -> str:
-    """Message text arrives with Slack's three escapes; a text field shows what the person typed."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def quote_view(flow: Flow, service: str, customer: str, *, category: str | None, tz: str) -> dict:

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from bot import agreements
 from bot import cover as coverage
 from handlers import registry
-from handlers.coverage_views import HELPERS, buttons_for
+from handlers.presenters.cover import buttons_for, tree_view
 from handlers.replies import read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render_message
@@ -36,6 +36,6 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         sla = agreements.get(session, actor.team_id, meta["agreement_id"])
         coverage.recheck(session, sla, actor.at())
         message = render_message("coverage_tree.yml.j2", agreement=sla,
-                                 nodes=coverage.tree(session, sla, actor.today(), at=actor.at()),
-                                 waivers=coverage.waivers_of(session, sla), **buttons_for(actor), **HELPERS)
+                                 nodes=tree_view(coverage.tree(session, sla, actor.today(), at=actor.at())),
+                                 waivers=coverage.waivers_of(session, sla), **buttons_for(actor))
     tell(client, actor, meta.get("channel_id"), message)

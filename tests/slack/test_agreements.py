@@ -189,6 +189,7 @@ def test_two_rounds_then_agreement_by_both_roles_then_an_amendment(slack, sandbo
     slack.command(f"sla show {NAME} v2")
     shown = text_of(sandbox.last_ephemeral(ALICE))
     assert f"{NAME}, version 2" in shown and "P1 resolution within 6h" in shown
+    assert "\u2217" not in shown  # the document's own bold stays bold: its mrkdwn is ours, not escaped again
     slack.command("sla list")
     assert "*Acme Retail: Payroll* with Acme Retail: agreed (v3 in force; v4 under negotiation); next review 2026-04-01" in \
         text_of(sandbox.last_ephemeral(ALICE))

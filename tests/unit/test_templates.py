@@ -9,8 +9,9 @@ import pytest
 from bot.service_map.changes import Removal
 from bot.service_map import LinkView, PartyView, ServiceView
 from handlers.commands.router import help_message
+from handlers.presenters.home import action_lines
 from handlers.registry import subcommands
-from messages import mrkdwn_escape, render, render_message
+from messages import mrkdwn_escape, mrkdwn_ours, render, render_message, visible
 from models import ContactRole, Party, PartyKind, Service, ServiceLink
 from tests.helpers import assert_no_typed_markup, assert_valid_blocks
 
@@ -48,8 +49,8 @@ def test_map_and_home(n):
     actions = [SimpleNamespace(due=NOW.date(), title=EVIL, number=i, kind="upgrade", owner_user_id="U1")
                for i in range(40)]
     assert_valid_blocks(render("home.yml.j2", services=views, parties=[party()], agreements=rows, open_actions=actions,
-                               listed=actions[:10], owner_parties={1: EVIL}, closable={1, 2}, today=NOW.date(),
-                               can_edit=True, actor=None), view=True)
+                               listed=action_lines(actions[:10], {1: EVIL}, {1, 2}, NOW.date()), more=30, overdue=3,
+                               can_edit=True), view=True)
 
 
 def test_party_view():
@@ -235,7 +236,9 @@ from hypothesis import strategies as st  # noqa: E402
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
 def test_any_text_survives_a_template_exactly(s):
-    assert render_message("req_status.yml.j2", sentence=s)["text"] == s
+    view = render("req_decline.yml.j2", private_metadata=s, requirement=SimpleNamespace(number=1, statement=s))
+    assert view["private_metadata"] == s  # a value that is not shown comes back exactly
+    assert render_message("req_status.yml.j2", sentence=s)["text"] == mrkdwn_ours(visible(s))  # shown: escaped
 
 
 def test_many_parties_still_make_a_valid_link_form():

@@ -1,0 +1,223 @@
+"""A context for every Block Kit template, with what people type filled by the caller's hostile text.
+
+`FIXTURES["name.yml.j2"](h)` returns the keyword arguments that template renders with, every user-typed string
+(names, descriptions, reasons, statements, quotes, ...) being `h` or containing it. Slack ids, numbers and dates
+stay realistic: they come from Slack or from us, not from the keyboard. `test_templates_hostile.py` renders each
+with short and 3,000+ character hostile text; a new template needs an entry here.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from types import SimpleNamespace as NS
+from typing import Callable
+
+from bot import requirements as reqs
+from bot.service_map import LinkView, PartyView, ServiceView
+from bot.service_map.changes import Removal
+from handlers.commands.router import help_groups
+from handlers.presenters.cover import CapabilityView, GapView, LegView, TargetView, UpgradeView
+from handlers.presenters.home import ActionLine
+from models import ContactRole, Party, PartyKind, Requirement, Service, ServiceLink
+
+NOW = datetime(2026, 1, 2, tzinfo=timezone.utc)
+TODAY = NOW.date()
+SHA = "0123456789abcdef" * 4
+
+
+def party(h: str, i: int = 1, kind: PartyKind = PartyKind.CUSTOMER) -> Party:
+    return Party(id=i, team_id="T", kind=kind.value, name=h, name_key=str(i), description=h, channel_id="C0SAFE",
+                 created_at=NOW, created_by="U0SAFE")
+
+
+def service(h: str, i: int = 1) -> Service:
+    return Service(id=i, team_id="T", name=h, name_key=str(i), description=h, created_at=NOW, created_by="U0SAFE")
+
+
+def service_views(h: str) -> list[ServiceView]:
+    s = service(h)
+    links = [LinkView(party=party(h, j, k), service=s, component=h, activities=[h, h]) for j, k in enumerate(PartyKind)]
+    return [ServiceView(service=s, consumers=links[:1], supporters=links[1:2], suppliers=links[2:])] * 3
+
+
+def requirement(h: str, n: int = 1, **kw) -> Requirement:
+    base = dict(id=n, team_id="T", number=n, service_id=1, customer_id=1, said_by="U0SAFE", said_role="managerial",
+                source="message", source_permalink="https://x.slack.com/archives/C1/p1", source_quote=h,
+                category="resolution_time", statement=h, metric="resolution_time", level="P1", target=h,
+                period="monthly", service_hours=h, priority="must", status="declined", status_reason=h,
+                confirmed_by="U0SAFE", created_at=NOW, created_by="U0SAFE")
+    return Requirement(**{**base, **kw})
+
+
+def upgrade(h: str, state: str = "proposed") -> UpgradeView:
+    return UpgradeView("T1", 3, h, "U0SAFE", "2026-03-20", state, "U0SAFE" if state != "proposed" else None)
+
+
+def gap(h: str, state: str = "proposed", waived: bool = False) -> GapView:
+    return GapView("time", h, "not covered", "12:0123456789abcdef", upgrade(h, state), "U0SAFE" if waived else None,
+                   h if waived else None, not waived)
+
+
+def target_views(h: str) -> list[TargetView]:
+    legs = [LegView(1, "T1", h, "OLA", h, h), LegView(2, "T2", h, "Underpinning contract", h, h)]
+    gaps = [gap(h), gap(h, "accepted", waived=True), gap(h, "due passed")]
+    return [TargetView("T1", h, h, "not covered", legs, gaps, gaps), TargetView("T2", h, h, "covered", [], [], [])]
+
+
+def action_lines(h: str) -> list[ActionLine]:
+    return [ActionLine(1, h, "upgrade", h, "U0SAFE", "2026-03-20", True, True),
+            ActionLine(2, h, "remedy", None, None, "2026-04-20", False, False)]
+
+
+def _contacts() -> dict:
+    return {r: ["U0SAFE", "U0OTHER"] for r in ContactRole}
+
+
+def _home(h: str) -> dict:
+    rows = [{"kind": "SLA", "name": h, "status": h, "link": "https://x.slack.com/archives/C1/p1"},
+            {"kind": "OLA", "name": h, "status": h, "link": None}]
+    return dict(services=service_views(h), parties=[party(h)], agreements=rows, listed=action_lines(h), more=3,
+                overdue=1, can_edit=True)
+
+
+def _benchmark(h: str) -> dict:
+    source = NS(url="https://example.org/report?a=1&b=2", publisher=h, document=h, year=2025)
+    group = NS(priority="P1", tier=h, period="monthly", low="1", high="8", typical="4", points=[1, 2],
+               sources=[source, source])
+    return dict(metric="response_time", priority="P1", groups=[group], fmt=lambda v: f"{v}h", asked=h,
+                metrics=["availability", "response_time"])
+
+
+def _version(h: str) -> dict:
+    content = {"targets": [{"key": "T1", "description": h, "period": "monthly", "calendar": h, "requirement": 7}]}
+    version = NS(number=1, created_by="U0SAFE", reason=h, changes=[h], content=NS(targets=[NS(**t) for t in content["targets"]]),
+                 document_sha256=SHA)
+    return dict(version=version, name=h, unanswered=[NS(number=2, statement=h, note=h)], warning=h, left=None)
+
+
+def _listing(h: str) -> reqs.Listing:
+    many = [requirement(h, n, category=c.value) for n, c in zip(range(1, 6), list(reqs.Category))]
+    return reqs.Listing(title=h, by_category=[(c, [r for r in many if r.category == c.value]) for c in reqs.Category],
+                        conflicts=[reqs.Conflict(h, many[:2])], services={1: h}, customers={1: h})
+
+
+def _post_result(h: str) -> dict:
+    progress = NS(name=h, kind="sla", channel_id="C0SAFE", headline=True, versions=[1, 2], documents=[1],
+                  stopped_at="version", number=2, reason=h, unsure=True)
+    return dict(progress=progress, warning=h, sentence=None, _=None)
+
+
+def _propose(h: str) -> dict:
+    t = NS(level="P1", duration=h, goal=h, metric_name=h, threshold=h, period="monthly", calendar_id=None,
+           warning_percent=75, service_credit=h)
+    return dict(agreement=NS(name=h, latest_version=2), calendars=[(1, h)], change="target:3",
+                choices=[("target:3", h), ("term", "The term")], clause_heading=h, clause_text=h, kind="response",
+                months=[("1", "January")], private_metadata=h[:500], t=None, target=t, term_end="2027-01-01",
+                term_month=1, term_start="2026-01-01", v=None)
+
+
+# What a person wrote in Slack (a requirement's statement, a quoted message) keeps the people it names as
+# mentions (`|said`): there `<@U123>` typed in a message stays a mention, by design; nothing else does.
+KEEPS_MENTIONS = {"agreement_version.yml.j2", "capability_check.yml.j2", "req_confirm_request.yml.j2",
+                  "req_decline.yml.j2", "req_list.yml.j2", "req_recorded.yml.j2", "req_who.yml.j2"}
+# Templates that show nothing people type (only ids, counts and our own words).
+NO_TYPED_TEXT = {"calendar_form.yml.j2", "link_needs_map.yml.j2", "req_needs_map.yml.j2", "role_changed.yml.j2",
+                 "roles.yml.j2"}
+
+FIXTURES: dict[str, Callable[[str], dict]] = {
+    "action_form.yml.j2": lambda h: dict(due="2026-03-20", may_accept=True, owner_party_id=1, parties=[(1, h), (2, h)],
+                                         private_metadata=h[:500], title=h),
+    "actions_list.yml.j2": lambda h: dict(rows=action_lines(h)),
+    "agreement_agreed.yml.j2": lambda h: dict(active=False, now_agreed=False, number=2, sentence=None, sha=SHA,
+                                              side_label="provider", start="2026-02-01", user="U0SAFE",
+                                              waiting_for=h, who=["U0SAFE", "U0OTHER"]),
+    "agreement_diff.yml.j2": lambda h: dict(a=1, b=2, changes=[h, h], name=h),
+    "agreement_draft.yml.j2": lambda h: dict(channel_id="C0SAFE", counterparty_id=1, counterparty_label="Customer",
+                                             end="2027-01-01", kind="sla", months=[("1", "January")], name=h,
+                                             parties=[(1, h)], private_metadata=h[:500], review_month="1", service_ids=[1],
+                                             services=[(1, h), (2, h)], start="2026-01-01"),
+    "agreement_headline.yml.j2": lambda h: dict(
+        agreement=NS(id=5, name=h, start_date=TODAY, end_date=TODAY, latest_version=2, agreed_version=1),
+        counterparty=h, counterparty_label="Customer", kind_label="SLA", lines=None, open=True,
+        pending=NS(start="2026-02-01", end="2027-02-01"), review_month="January", services=[h, h],
+        signatures={"provider": "U0SAFE"}, status_line=h, targets=[1, 2], upgrades=[upgrade(h), upgrade(h, "accepted")],
+        waived=2),
+    "agreement_list.yml.j2": lambda h: dict(kind="sla", kind_label="SLA", rows=[
+        NS(name=h, counterparty=h, status=h, next_review="2026-06-01", thread="https://x.slack.com/archives/C1/p1")]),
+    "agreement_not_posted.yml.j2": lambda h: dict(channel_id="C0SAFE", error=h, kind="sla", name=h),
+    "agreement_post_result.yml.j2": _post_result,
+    "agreement_posted.yml.j2": lambda h: dict(channel_id="C0SAFE", name=h, warning=h),
+    "agreement_propose.yml.j2": _propose,
+    "agreement_show.yml.j2": lambda h: dict(author="U0SAFE", chunks=["*Ours*, already mrkdwn"], name=h, number=2,
+                                            reason=h, sha=SHA, standing=h),
+    "agreement_version.yml.j2": _version,
+    "benchmark.yml.j2": _benchmark,
+    "calendar_form.yml.j2": lambda h: dict(private_metadata=h[:500], tz="Europe/London"),
+    "calendar_list.yml.j2": lambda h: dict(calendars=[NS(name=h, hours=h, holidays_country="GB", holidays_subdiv=h,
+                                                         closures=[h, h])]),
+    "capability_check.yml.j2": lambda h: dict(result=CapabilityView(1, h, h, "not covered", [h, h],
+                                                                    [("time", h), ("hours", h)])),
+    "cover_checking.yml.j2": lambda h: dict(message=h, title="Upgrade action"),
+    "coverage_gaps.yml.j2": lambda h: dict(can_upgrade=True, can_waive=True, checks=target_views(h), headline=h, name=h),
+    "coverage_tree.yml.j2": lambda h: dict(agreement=NS(name=h), can_upgrade=False, can_waive=False,
+                                           nodes=target_views(h), waivers=[1, 2]),
+    "error.yml.j2": lambda h: dict(ours=False, parts=["Cannot do that with ", h, NS(user_id="U0SAFE"), "."]),
+    "help.yml.j2": lambda h: dict(groups=help_groups(), unknown=h),
+    "home.yml.j2": _home,
+    "link_added.yml.j2": lambda h: dict(link=ServiceLink(id=1, team_id="T", service_id=1, party_id=1, component=h,
+                                                         activities=[h, h], created_at=NOW, created_by="U0SAFE"),
+                                        party=party(h), service=service(h)),
+    "link_form.yml.j2": lambda h: dict(activities=[h], other="other", private_metadata=h[:500], service_id=1,
+                                       services=[service(h)],
+                                       party_groups=[(k, [party(h, i, k)]) for i, k in enumerate(PartyKind)]),
+    "link_needs_map.yml.j2": lambda h: dict(has_parties=False, has_services=False),
+    "map.yml.j2": lambda h: dict(focus=service(h), services=service_views(h)),
+    "map_remove_confirm.yml.j2": lambda h: dict(removal=Removal("service", "1", h)),
+    "map_removed.yml.j2": lambda h: dict(kind="party", name=h, removed=True),
+    "map_renamed.yml.j2": lambda h: dict(kind="service", new=h, old=h),
+    "map_unknown.yml.j2": lambda h: dict(asked=h, known=[h, h]),
+    "notice_cover_lost.yml.j2": lambda h: dict(sla=h, why=h, targets=[
+        {"key": "T1", "what": h, "changes": [{"rule": "time", "before": "covered", "after": "not covered", "reason": h}]}]),
+    "notice_lapse.yml.j2": lambda h: dict(agreement=h, day="2026-03-01", days_left=30, event="ends", kind="OLA",
+                                          owner=h, targets=[{"sla": h, "key": "T1", "what": h}]),
+    "notice_plan_lapsed.yml.j2": lambda h: dict(due="2026-03-01", key="T1", number=3, reason=h, rule="time", sla=h,
+                                                what=h),
+    "party.yml.j2": lambda h: dict(view=PartyView(party=party(h), contacts=_contacts(),
+                                                  links=[LinkView(party=party(h), service=service(h), component=h,
+                                                                  activities=[h])])),
+    "party_added.yml.j2": lambda h: dict(contacts=_contacts(), party=party(h)),
+    "party_form.yml.j2": lambda h: dict(contact_blocks={r: f"contact_{r.value}" for r in ContactRole},
+                                        kind=PartyKind.SUPPLIER, kinds=list(PartyKind), name=h, private_metadata=h[:500]),
+    "req_confirm_request.yml.j2": lambda h: dict(customer=party(h), numbers="1,2", recorder="U0SAFE",
+                                                 requirements=[requirement(h), requirement(h, 2, confirmed_by=None)],
+                                                 service=service(h)),
+    "req_correct.yml.j2": lambda h: dict(private_metadata=h[:500], requirement=requirement(h), target_hint=h),
+    "req_decline.yml.j2": lambda h: dict(private_metadata=h[:500], requirement=requirement(h)),
+    "req_details.yml.j2": lambda h: dict(customer=h, private_metadata=h[:500], service=h, topics=list(reqs.TOPIC_FIELDS),
+                                         tz="Europe/London"),
+    "req_list.yml.j2": lambda h: dict(body=None, listing=_listing(h)),
+    "req_needs_map.yml.j2": lambda h: dict(has_customers=False, has_services=False),
+    "req_quote.yml.j2": lambda h: dict(author="U0SAFE", categories=[(c.value, c.label) for c in reqs.Category],
+                                       category="availability", customer=h, private_metadata=h[:500], role="operational",
+                                       service=h, statement=h, tz="UTC"),
+    "req_recorded.yml.j2": lambda h: dict(
+        ask_requester=True, customer=party(h), numbers="1,2", requirements=[requirement(h), requirement(h, 2)],
+        role="operational", said_by="U0SAFE", service=service(h),
+        comparisons={1: reqs.Comparison(asked=h, low="99.5%", typical="99.9%", high="99.99%", count=12,
+                                        metric="availability")}),
+    "req_status.yml.j2": lambda h: dict(detail=h, sentence=["Asked ", NS(user_id="U0SAFE"), " about ", h], subject=h),
+    "req_topics.yml.j2": lambda h: dict(customer=h, private_metadata=h[:500], role="managerial", service=h,
+                                        topics=reqs.topics_for("managerial")),
+    "req_who.yml.j2": lambda h: dict(ask_role=True, customer_id=1, customers=[(1, h)], private_metadata=h[:500],
+                                     quote=h + " <@U0SAFE>", quote_author="U0SAFE", service_id=1, services=[(1, h)]),
+    "role_changed.yml.j2": lambda h: dict(changed=True, granted=True, role="service_manager", sentence=None,
+                                          user_id="U0SAFE"),
+    "roles.yml.j2": lambda h: dict(grants=[NS(user_id="U0SAFE", role="service_manager")]),
+    "service_added.yml.j2": lambda h: dict(service=service(h)),
+    "service_form.yml.j2": lambda h: dict(name=h, private_metadata=h[:500]),
+    "settings.yml.j2": lambda h: dict(changed="week_start", rows=[(NS(key="week_start", label=h), h)]),
+    "underpin_form.yml.j2": lambda h: dict(agreement=NS(name=h), leg_groups=[(h, [(1, h), (2, h)])],
+                                           private_metadata=h[:500], sla_targets=[(1, h)]),
+    "underpin_nothing.yml.j2": lambda h: dict(empty=[("OLA", h), ("Underpinning contract", h)], has_targets=True,
+                                              line=None, name=h, names=None),
+    "waive_form.yml.j2": lambda h: dict(gap=h, label=h, private_metadata=h[:500], rule="time"),
+}
