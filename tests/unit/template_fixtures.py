@@ -12,12 +12,14 @@ from types import SimpleNamespace as NS
 from typing import Callable
 
 from bot import requirements as reqs
+from bot.measurements.manual import Recorded
+from bot.measurements.timeline import ClockView, Row
 from bot.service_map import LinkView, PartyView, ServiceView
 from bot.service_map.changes import Removal
 from handlers.commands.router import help_groups
 from handlers.presenters.cover import CapabilityView, GapView, LegView, TargetView, UpgradeView
 from handlers.presenters.home import ActionLine
-from models import ContactRole, Party, PartyKind, Requirement, Service, ServiceLink
+from models import ApiToken, ContactRole, Party, PartyKind, Requirement, Service, ServiceLink
 
 NOW = datetime(2026, 1, 2, tzinfo=timezone.utc)
 TODAY = NOW.date()
@@ -115,6 +117,20 @@ def _propose(h: str) -> dict:
                 term_month=1, term_start="2026-01-01", v=None)
 
 
+def _clock(h: str) -> dict:
+    rows = tuple(Row(h, "1h", n % 2 == 0, h) for n in range(12))
+    views = [ClockView(h, h, level, h, h, rows, 3) for level in ("ok", "warning", "breached")] * 3
+    ticket = {"ref": h, "priority": "P1", "service": h, "title": h, "opened": h, "resolved": h}
+    return dict(clocks=views, corrections=[h] * 12, ticket=ticket, tz="Europe/London")
+
+
+def _tokens(h: str) -> dict:
+    rows = [ApiToken(team_id="T", name=h, token_hash="h", prefix=h[:12], created_by="U0SAFE", created_at=NOW,
+                     last_used_at=NOW if i % 2 else None, revoked_at=NOW if i == 3 else None, revoked_by="U0SAFE")
+            for i in range(5)]
+    return dict(rows=rows, shown=4)
+
+
 # What a person wrote in Slack (a requirement's statement, a quoted message) keeps the people it names as
 # mentions (`|said`): there `<@U123>` typed in a message stays a mention, by design; nothing else does.
 KEEPS_MENTIONS = {"agreement_version.yml.j2", "capability_check.yml.j2", "req_confirm_request.yml.j2",
@@ -175,6 +191,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "map_removed.yml.j2": lambda h: dict(kind="party", name=h, removed=True),
     "map_renamed.yml.j2": lambda h: dict(kind="service", new=h, old=h),
     "map_unknown.yml.j2": lambda h: dict(asked=h, known=[h, h]),
+    "measurement_recorded.yml.j2": lambda h: dict(r=Recorded("ticket", h, h, NOW, NOW, "corrected", "P1")),
     "notice_cover_lost.yml.j2": lambda h: dict(sla=h, why=h, targets=[
         {"key": "T1", "what": h, "changes": [{"rule": "time", "before": "covered", "after": "not covered", "reason": h}]}]),
     "notice_lapse.yml.j2": lambda h: dict(agreement=h, day="2026-03-01", days_left=30, event="ends", kind="OLA",
@@ -187,6 +204,9 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "party_added.yml.j2": lambda h: dict(contacts=_contacts(), party=party(h)),
     "party_form.yml.j2": lambda h: dict(contact_blocks={r: f"contact_{r.value}" for r in ContactRole},
                                         kind=PartyKind.SUPPLIER, kinds=list(PartyKind), name=h, private_metadata=h[:500]),
+    "record_form.yml.j2": lambda h: dict(groups=[(1, h)], priorities=[("P1", "P1")], private_metadata=h[:500],
+                                         services=[(1, h), (2, h)], today="2026-03-02", tz="Europe/London",
+                                         what="ticket"),
     "req_confirm_request.yml.j2": lambda h: dict(customer=party(h), numbers="1,2", recorder="U0SAFE",
                                                  requirements=[requirement(h), requirement(h, 2, confirmed_by=None)],
                                                  service=service(h)),
@@ -194,7 +214,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "req_decline.yml.j2": lambda h: dict(private_metadata=h[:500], requirement=requirement(h)),
     "req_details.yml.j2": lambda h: dict(customer=h, private_metadata=h[:500], service=h, topics=list(reqs.TOPIC_FIELDS),
                                          tz="Europe/London"),
-    "req_list.yml.j2": lambda h: dict(body=None, listing=_listing(h)),
+    "req_list.yml.j2": lambda h: dict(achieved={1: h, 3: h}, listing=_listing(h)),
     "req_needs_map.yml.j2": lambda h: dict(has_customers=False, has_services=False),
     "req_quote.yml.j2": lambda h: dict(author="U0SAFE", categories=[(c.value, c.label) for c in reqs.Category],
                                        category="availability", customer=h, private_metadata=h[:500], role="operational",
@@ -215,6 +235,10 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "service_added.yml.j2": lambda h: dict(service=service(h)),
     "service_form.yml.j2": lambda h: dict(name=h, private_metadata=h[:500]),
     "settings.yml.j2": lambda h: dict(changed="week_start", rows=[(NS(key="week_start", label=h), h)]),
+    "ticket_clock.yml.j2": _clock,
+    "token_created.yml.j2": lambda h: dict(name=h, token="slm_" + "A_b-" * 10 + "xyz"),
+    "token_revoked.yml.j2": lambda h: dict(name=h),
+    "tokens.yml.j2": _tokens,
     "underpin_form.yml.j2": lambda h: dict(agreement=NS(name=h), leg_groups=[(h, [(1, h), (2, h)])],
                                            private_metadata=h[:500], sla_targets=[(1, h)]),
     "underpin_nothing.yml.j2": lambda h: dict(empty=[("OLA", h), ("Underpinning contract", h)], has_targets=True,
