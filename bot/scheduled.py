@@ -10,6 +10,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot import agreements, delivery, replays
 from bot import cover as coverage
 from bot.scheduler import job
+from bot.breaches import jobs as breach_jobs  # noqa: F401  (the sweep registers itself, before the outbox's job)
 
 log = logging.getLogger(__name__)
 

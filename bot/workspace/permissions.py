@@ -25,6 +25,8 @@ class Capability(StrEnum):
     DECIDE_REQUIREMENT = "decline a requirement, or amend someone else's"
     DRAFT_AGREEMENT = "draft agreements and keep calendars"
     WAIVE_GAP = "waive a gap in cover"
+    ACKNOWLEDGE_BREACH = "acknowledge a breach alert"
+    ESCALATE_BREACH = "escalate a breach alert"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -37,6 +39,10 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.DRAFT_AGREEMENT: frozenset({ADMIN, SERVICE_MANAGER}),
     # Accepting a gap is the service manager's judgement; being a workspace admin is not enough.
     Capability.WAIVE_GAP: frozenset({SERVICE_MANAGER}),
+    # The owning support group's contacts may too: bot.breaches checks them against the party's contacts.
+    Capability.ACKNOWLEDGE_BREACH: frozenset({ADMIN, SERVICE_MANAGER}),
+    # Escalating goes over the support group's head: the service manager's call.
+    Capability.ESCALATE_BREACH: frozenset({SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

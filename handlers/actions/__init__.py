@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import (agreement_buttons, coverage_buttons, home_buttons, remove_buttons, requirement_buttons,
-                              upgrade_plan)
+from handlers.actions import (agreement_buttons, breach_buttons, coverage_buttons, home_buttons, remove_buttons,
+                              requirement_buttons, upgrade_plan)
 
 
 def register(app: App) -> None:
@@ -14,3 +14,4 @@ def register(app: App) -> None:
     coverage_buttons.register(app)
     remove_buttons.register(app)
     upgrade_plan.register(app)
+    breach_buttons.register(app)
