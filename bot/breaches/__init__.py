@@ -78,7 +78,7 @@ def alert_context(session: Session, breach: Breach) -> dict:
     agreement = session.get(Agreement, breach.agreement_id)
     counterparty = session.get(Party, agreement.counterparty_id)
     owner = session.get(Party, breach.owner_party_id) if breach.owner_party_id else None
-    legs = routing.legs_of(session, target) if agreement.kind == AgreementKind.SLA.value else []
+    legs = [leg for leg, _p, _a in routing.legs_of(session, target)] if agreement.kind == AgreementKind.SLA.value else []
     last = next((e for e in reversed(breach.timeline) if "summary" in e), {})
     actions = session.exec(select(Action.number).where(Action.team_id == breach.team_id,
                                                       Action.kind == ActionKind.REMEDIAL.value,
