@@ -35,7 +35,7 @@ def test_a_p1_ticket_warns_then_breaches_in_one_message_the_owning_group_acknowl
     sweep(world.state(Level.WARNING, 80, "3h12m of 4h used", remaining=timedelta(minutes=48)))
     alert = alert_in(sandbox, NETWORK_CHANNEL)
     shown = text_of(alert)
-    assert "Warning" in shown and "ticket `INC0012345`" in shown
+    assert "Warning" in shown and "ticket INC0012345" in shown
     assert ("*T1 P1 resolution 4h* (SLA *Acme Payroll*, Acme Retail), 3h12m of 4h used, 48m left; " + LEGS) in shown
     assert "Owner: *Network group*" in shown and "the service managers speak to the supplier" in shown
     assert buttons(alert) == [Action.BREACH_ACKNOWLEDGE, Action.BREACH_REMEDIAL, Action.BREACH_ESCALATE]
