@@ -20,7 +20,7 @@ from bot import audit, cover, outbox, service_map
 from bot.breaches import routing
 from bot.breaches.escalation import escalate_after
 from bot.errors import DomainError, NotFound, PermissionDenied
-from bot.measurements.states import Level, TargetState
+from bot.measurements.states import Level, Subject, TargetState
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
 from models import Action, ActionKind, Agreement, AgreementKind, Breach, BreachState, Party, Target, Ticket
@@ -208,7 +208,15 @@ def _raise_level(breach: Breach, state: TargetState, now: datetime) -> None:
 def sweep(session: Session, team_id: str, states: list[TargetState], now: datetime) -> list[Breach]:
     """Every state that warns or breaches gets its breach; every open breach whose state is back within target,
     or whose clock stopped, is resolved; then the alerts nobody acknowledged in time are escalated."""
-    moved = [b for s in states if s.team_id == team_id and (b := apply(session, s, now)) is not None]
+    mine = [s for s in states if s.team_id == team_id]
+    moved = [b for s in mine if (b := apply(session, s, now)) is not None]
+    # A period's goal is evaluated for the current period only: a breach of a period no longer evaluated is over.
+    evaluated = {s.key[:200] for s in mine}
+    for breach in open_breaches(session, team_id):
+        if breach.subject != Subject.TICKET.value and breach.key not in evaluated:
+            breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
+            _move(session, breach, now, BreachState.RESOLVED.value, note="its period is over")
+            moved.append(breach)
     for breach in session.exec(select(Breach).where(Breach.team_id == team_id,
                                                     Breach.state.in_([BreachState.WARNING.value, BreachState.BREACHED.value]),
                                                     Breach.acknowledged_at.is_(None), Breach.escalated_at.is_(None))).all():
