@@ -4,6 +4,8 @@
     slm-bot migrate      bring the database schema up to date, then exit (the Procfile's release step)
     slm-bot check        check the settings and the database, then exit
     slm-bot tick         run every scheduled job once, now
+    slm-bot openslo export <sla> [--team T…]            an SLA's period goals as OpenSLO YAML, on stdout
+    slm-bot openslo import <sla> <file> --team T…       OpenSLO SLOs as targets of a draft SLA
     slm-bot makemigration "message"   (developers) write a migration for changed models
 """
 from __future__ import annotations
@@ -24,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="bring the database schema up to date")
     sub.add_parser("check", help="check the settings and the database")
     sub.add_parser("tick", help="run every scheduled job once")
+    from bot.measurements.openslo_cli import add_parser as add_openslo
+
+    add_openslo(sub)
     mk = sub.add_parser("makemigration", help="write a migration for changed models (developers)")
     mk.add_argument("message")
     return p
@@ -104,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"slm-bot: settings are valid; database at {_shown(db.url)} "
                   f"is reachable and up to date; mode: {'sandbox' if settings.sandbox else 'Slack'}")
             return 0
+        if command == "openslo":
+            from bot.measurements.openslo_cli import run as run_openslo
+
+            return run_openslo(args, settings, db)
         if command == "tick":
             from bot.app import Deps
             from bot.clock import Clock

@@ -20,6 +20,7 @@ from bot.calendars import records as calendar_records
 from bot.cover import cache as coverage_cache
 from bot.agreements import targets
 from bot.workspace import settings as workspace_settings
+from bot.measurements import achievement
 from bot.cover.rules import Check, Finding, Leg, Policy, TargetSpec, Term, Verdict, check_target, worst
 from bot.calendars import CALENDAR_24X7_UTC
 from bot.calendars import Calendar as ClockCalendar
@@ -108,7 +109,7 @@ class LegState:
     note: Finding | None = None  # "not agreed yet" and the like
 
 
-def _leg(session: Session, link: TargetLink) -> LegState:
+def _leg(session: Session, link: TargetLink, now: datetime | None = None) -> LegState:
     """The leg as it is in force: the agreed version of its OLA or contract.
 
     A leg whose agreement was never agreed counts as negotiated so far, "at risk"; one retired or expired
@@ -143,7 +144,9 @@ def _leg(session: Session, link: TargetLink) -> LegState:
     notice = end - timedelta(days=notice_days) if kind == "UC" and notice_days is not None else None
     leg = Leg(target=spec_, owner=party.name, agreement=kind, stage=link.stage, term=Term(start, end),
               notice_date=notice, renewal_date=agreement.renewal_date,
-              achievement_goal=parsing.parse_percentage(leg_target.goal) if leg_target.goal else None)
+              achievement_goal=parsing.parse_percentage(leg_target.goal) if leg_target.goal else None,
+              # what it achieved over its last periods, measured (with `now`: the check knows when it runs)
+              achieved=achievement.past_of_leg(session, agreement.team_id, leg_target.id, now) if now else ())
     return LegState(leg, agreement, note)
 
 
@@ -262,7 +265,7 @@ def check_one(session: Session, target: Target, agreement: Agreement | None = No
     """
     agreement = agreement or session.get(Agreement, target.agreement_id)
     party = party or session.get(Party, agreement.counterparty_id)
-    states = [_leg(session, ln) for ln in _live_links(session, target)]
+    states = [_leg(session, ln, at) for ln in _live_links(session, target)]
     sla, sla_term, rules = spec(session, target, agreement, party), term(agreement), rules or policy(session, agreement.team_id)
     legs = [s.leg for s in states if s.leg is not None]
     notes = [s.note for s in states if s.note is not None]

@@ -28,6 +28,19 @@ def _clock_time(text: str) -> str:
     return parsing.format_duration(duration)
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _month(text: str) -> str:
+    """A month by name ("April", "apr") or number (4), as its full name."""
+    word = text.strip().lower()
+    for number, name in enumerate(_MONTHS, 1):
+        if word in (name.lower(), name.lower()[:3], str(number)):
+            return name
+    raise parsing.ParseError("Name the month the financial year starts in.", example="April")
+
+
 @dataclass(frozen=True)
 class Choice:
     key: str
@@ -41,6 +54,8 @@ CHOICES = {c.key: c for c in (
     # bot.breaches.escalation: an alert nobody acknowledged is escalated to the service managers after this.
     *(Choice(f"escalate_{p.lower()}", f"Escalate a {p} breach alert nobody acknowledged within", default, _clock_time)
       for p, default in (("P1", "15m"), ("P2", "30m"), ("P3", "2h"), ("P4", "4h"))),
+    Choice("financial_year_start", "First month of the financial year (its quarters and years measure period goals)",
+           "January", _month),
 )}
 
 

@@ -6,6 +6,7 @@ from slack_bolt import App
 from handlers.commands import (  # noqa: F401  (they register themselves)
     agreements,
     calendar,
+    clock,
     coverage,
     benchmark,
     help,

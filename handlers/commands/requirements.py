@@ -1,4 +1,5 @@
 from bot import requirements, service_map
+from bot.measurements import achievement
 from bot.errors import InvalidInput
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
@@ -17,5 +18,8 @@ def list_requirements(req: SlashRequest) -> None:
         if found is None:
             message = render_message("map_unknown.yml.j2", asked=asked, known=service_map.known_names(session, team))
         else:
-            message = render_message("req_list.yml.j2", listing=requirements.listing(session, team, found))
+            listing = requirements.listing(session, team, found)
+            ids = [r.id for _category, reqs in listing.by_category for r in reqs]
+            message = render_message("req_list.yml.j2", listing=listing,
+                                     achieved=achievement.for_requirements(session, team, ids, req.actor.at()))
     req.respond(**message)

@@ -70,6 +70,7 @@ HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("Agreements", ("sla", "calendar")),
     ("Cover beneath each SLA", ("underpin", "tree", "check")),
     ("Actions", ("actions",)),
+    ("Measurements", ("clock",)),
     ("Roles and settings", ("role", "roles", "settings", "help")),
 ]
 VERB_ORDER = ("add", "new", "grant", "list", "show", "diff", "post", "rename", "remove", "revoke", "retire")

@@ -139,6 +139,8 @@ def test_requirement_messages_stay_within_limits():
                            conflicts=[reqs.Conflict("P1 resolution time", many[:30])] * 5,
                            services={1: EVIL}, customers={1: EVIL})
     assert_valid_blocks(render_message("req_list.yml.j2", listing=listing))
+    # beside each, what the target answering it achieved (agreement names are people's text)
+    assert_valid_blocks(render_message("req_list.yml.j2", listing=listing, achieved={r.id: EVIL * 12 for r in many}))
     comparison = reqs.Comparison(asked="99.9%", low="99.5%", typical="99.9%", high="99.99%", count=12, metric="availability")
     assert_valid_blocks(render_message("req_recorded.yml.j2", requirements=many[:17], service=service(), customer=party(),
                                        said_by="U1", role="operational", comparisons={1: comparison},

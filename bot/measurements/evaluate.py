@@ -1,0 +1,121 @@
+"""From the database to states: every open or recently changed ticket and every period goal, measured against
+the SLA targets in force that apply to it (same service, kind, and for tickets the same priority).
+
+`states` is what the breach sweep calls every minute, so its cost follows what changed: open tickets (their
+clocks move on) and tickets changed since the last sweep (read through the index on `ticket.updated_at`), never
+the whole history. Period goals (availability, metrics) are few, one per target, each read over its current
+period only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from bot.measurements import clocks
+from bot.measurements.in_force import Measured, measured
+from bot.measurements.states import Level, Subject, TargetState
+from models import Ticket, TicketEvent
+
+TICKET_KINDS = ("response", "resolution")
+RECENT = timedelta(days=1)  # with no `since`, tickets changed this recently are measured again
+
+
+def states(session: Session, team_id: str, now: datetime, *, since: datetime | None = None) -> list[TargetState]:
+    """The state of every open or recently changed ticket clock, and of every period goal, at ``now``.
+
+    ``since``: the last evaluation; tickets closed before it and unchanged since are left out (their clocks no
+    longer move). States that are OK are included, so whoever alerts sees a state recover.
+    """
+    targets = measured(session, team_id)
+    out = ticket_states(session, team_id, now, targets, since=since)
+    from bot.measurements import periods  # period goals: availability, metrics and the error budget's burn rate
+
+    out += periods.period_states(session, team_id, now, targets)
+    return out
+
+
+# ---- tickets ---------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TicketClock:
+    """One clock of a ticket against one target, with what the clock was computed from."""
+
+    target: Measured
+    clock: clocks.Clock
+
+
+def ticket_states(session: Session, team_id: str, now: datetime, targets: list[Measured], *,
+                  since: datetime | None = None) -> list[TargetState]:
+    ticket_targets = [t for t in targets if t.kind in TICKET_KINDS and t.duration is not None]
+    if not ticket_targets:
+        return []
+    changed_since = since if since is not None else now - RECENT
+    tickets = list(session.exec(select(Ticket).where(
+        Ticket.team_id == team_id, or_(Ticket.resolved_at.is_(None), Ticket.updated_at >= changed_since))
+        .order_by(Ticket.id)))
+    events = events_of(session, [t.id for t in tickets])
+    out: list[TargetState] = []
+    for ticket in tickets:
+        for measured_clock in clocks_of(ticket, events.get(ticket.id, []), ticket_targets, now):
+            out.append(ticket_state(team_id, ticket, measured_clock))
+    return out
+
+
+def events_of(session: Session, ticket_ids: list[int]) -> dict[int, list[clocks.ClockEvent]]:
+    out: dict[int, list[clocks.ClockEvent]] = {}
+    for chunk in range(0, len(ticket_ids), 500):
+        rows = session.exec(select(TicketEvent).where(TicketEvent.ticket_id.in_(ticket_ids[chunk:chunk + 500]))
+                            .order_by(TicketEvent.ticket_id, TicketEvent.at, TicketEvent.id))
+        for e in rows:
+            out.setdefault(e.ticket_id, []).append(clocks.ClockEvent(e.kind, e.at, e.reason, e.revision))
+    return out
+
+
+def applies(target: Measured, ticket: Ticket) -> bool:
+    return (target.kind in TICKET_KINDS and ticket.service_id in target.service_ids
+            and (target.level or "").upper() == (ticket.priority or "").upper()
+            and target.applies_on(ticket.opened_at.date()))
+
+
+def clocks_of(ticket: Ticket, events: list[clocks.ClockEvent], targets: list[Measured],
+              now: datetime) -> list[TicketClock]:
+    """The ticket's clocks against every target that applies to it (response before resolution)."""
+    out = []
+    for target in sorted((t for t in targets if applies(t, ticket)), key=lambda t: (t.kind != "response", t.target_id)):
+        clock = clocks.compute(target.kind, ticket.opened_at, events, target.duration, target.calendar, now,
+                               warning_percent=target.warning_percent)
+        out.append(TicketClock(target, clock))
+    return out
+
+
+def ticket_state(team_id: str, ticket: Ticket, found: TicketClock) -> TargetState:
+    clock, target = found.clock, found.target
+    return TargetState(
+        team_id=team_id, key=f"ticket:{ticket.id}:target:{target.target_id}", target_id=target.target_id,
+        agreement_id=target.agreement_id, subject=Subject.TICKET, level=clock.level,
+        percent_used=clock.percent_used, summary=clocks.summary(clock), ticket_id=ticket.id,
+        ticket_ref=ticket.external_id, assigned_group_id=ticket.assigned_group_id, used=clock.used,
+        allowed=clock.allowed, remaining=clock.remaining, warned_at=clock.warned_at, breached_at=clock.breached_at,
+        ended=clock.stopped_at is not None)
+
+
+def ticket_by_ref(session: Session, team_id: str, ref: str) -> Ticket | None:
+    """A ticket by the sender's id, as people know it ("INC0012345"); case is not significant."""
+    ref = ref.strip()
+    found = session.exec(select(Ticket).where(Ticket.team_id == team_id, Ticket.external_id == ref)).first()
+    if found is None:
+        from sqlalchemy import func
+
+        found = session.exec(select(Ticket).where(Ticket.team_id == team_id,
+                                                  func.lower(Ticket.external_id) == ref.lower())).first()
+    return found
+
+
+def explain(session: Session, team_id: str, ticket: Ticket, now: datetime) -> list[TicketClock]:
+    """The ticket's clocks against the SLA targets in force, for `/slm clock`."""
+    return clocks_of(ticket, events_of(session, [ticket.id]).get(ticket.id, []), measured(session, team_id), now)
+
+
+LEVELS = (Level.OK, Level.WARNING, Level.BREACHED)

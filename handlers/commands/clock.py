@@ -1,0 +1,30 @@
+from bot.errors import InvalidInput
+from bot.measurements import evaluate, timeline
+from handlers.commands.arguments import one_name
+from handlers.commands.router import SlashRequest, subcommand
+from messages import render_message
+from models import Service
+
+
+@subcommand("clock", "/slm clock <ticket>",
+            "A ticket's response and resolution clocks: each stretch of time counted or not, and why")
+def show_clock(req: SlashRequest) -> None:
+    ref = one_name(req.args)
+    if not ref:
+        raise InvalidInput({"ticket": "Name the ticket, as your service desk knows it, like `/slm clock INC0012345`."})
+    team, now = req.actor.team_id, req.actor.at()
+    with req.deps.db.session() as session:  # read, then close, then answer: no connection waits on Slack
+        ticket = evaluate.ticket_by_ref(session, team, ref)
+        if ticket is None:
+            raise InvalidInput({"ticket": f"I know no ticket “{ref[:120]}”: senders send tickets through the API, "
+                                          "the CSV import or /slm record."})
+        found = evaluate.explain(session, team, ticket, now)
+        events = evaluate.events_of(session, [ticket.id]).get(ticket.id, [])
+        service = session.get(Service, ticket.service_id)
+    message = render_message(
+        "ticket_clock.yml.j2", tz=req.actor.tz, clocks=timeline.views(found, req.actor.tz),
+        corrections=timeline.corrections(events, req.actor.tz),
+        ticket={"ref": ticket.external_id, "priority": ticket.priority, "service": service.name if service else "?",
+                "title": ticket.title, "opened": timeline.moment(ticket.opened_at, req.actor.tz),
+                "resolved": timeline.moment(ticket.resolved_at, req.actor.tz) if ticket.resolved_at else None})
+    req.respond(**message)

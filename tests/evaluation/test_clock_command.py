@@ -1,0 +1,75 @@
+"""/slm clock <ticket> through signed Slack requests: the explained timeline, and a recomputed clock."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlmodel import select
+
+from messages import render_message
+from models import TicketEvent
+from tests.evaluation.world import ALICE, hours, sla_in_force, ticket
+from tests.helpers import assert_valid_blocks, text_of
+from tests.unit.test_templates import EVIL
+
+UTC = timezone.utc
+FRIDAY = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+
+
+def office_sla(db, team):
+    return sla_in_force(db, team, FRIDAY, lambda T, office: [
+        T(key=None, kind="response", level="P2", duration="1 business hours", calendar_id=office.id),
+        T(key=None, kind="resolution", level="P2", duration="8 business hours", calendar_id=office.id)])
+
+
+def test_the_clock_explains_each_segment_and_why(slack, sandbox, db, team, clock):
+    world = office_sla(db, team)
+    ticket(db, team, world["service_id"], "INC0042", FRIDAY, [
+        ("responded", FRIDAY + timedelta(minutes=20), None), ("paused", FRIDAY + hours(1), "awaiting customer"),
+        ("resumed", datetime(2026, 12, 7, 10, 0, tzinfo=UTC), None)], priority="P2")
+    clock.set(datetime(2026, 12, 7, 12, 0, tzinfo=UTC))
+    slack.command("clock INC0042")
+    reply = sandbox.last_ephemeral(ALICE)
+    shown = text_of(reply)
+    assert "INC0042" in shown and "P2 resolution within 8 business hours" in shown
+    assert "not counted, paused: awaiting customer" in shown
+    assert "counted, business hours" in shown
+    assert "3h of 8h used" in shown  # Friday 15:00-16:00, Monday 10:00-12:00
+    assert "20m of 1h used, response in time" in shown
+    assert_valid_blocks(reply.as_dict() if hasattr(reply, "as_dict") else reply)
+
+
+def test_a_corrected_event_recomputes_the_clock_and_says_so(slack, sandbox, db, team, clock):
+    world = office_sla(db, team)
+    tid = ticket(db, team, world["service_id"], "INC0043", FRIDAY, [("resolved", FRIDAY + hours(1), None)],
+                 priority="P2")
+    clock.set(datetime(2026, 12, 8, 12, 0, tzinfo=UTC))
+    slack.command("clock INC0043")
+    assert "1h of 8h used, resolution in time" in text_of(sandbox.last_ephemeral(ALICE))
+    with db.session() as s:  # the sender corrects it: resolved on Tuesday at noon
+        event = s.exec(select(TicketEvent).where(TicketEvent.ticket_id == tid, TicketEvent.kind == "resolved")).one()
+        event.at, event.revision = datetime(2026, 12, 8, 12, 0, tzinfo=UTC), 2
+        s.add(event)
+    slack.command("clock INC0043")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "over by 5h (13h of 8h)" in shown and "Corrected by the sender" in shown and "version 2" in shown
+
+
+def test_an_unknown_ticket_and_a_ticket_no_target_applies_to(slack, sandbox, db, team, clock):
+    world = office_sla(db, team)
+    slack.command("clock NOPE-1")
+    assert "I know no ticket “NOPE-1”" in text_of(sandbox.last_ephemeral(ALICE))
+    ticket(db, team, world["service_id"], "INC9", FRIDAY, priority="P4")
+    slack.command("clock inc9")
+    assert "No SLA target in force applies to this ticket" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_the_clock_message_keeps_hostile_text_inert_and_within_limits():
+    from bot.measurements.timeline import ClockView, Row
+
+    rows = tuple(Row(EVIL[:60], "1h", n % 2 == 0, "paused: " + EVIL * 3) for n in range(40))
+    views = [ClockView(EVIL, EVIL, "breached", EVIL, EVIL, rows, 12) for _ in range(9)]
+    message = render_message("ticket_clock.yml.j2", tz="Europe/London", clocks=views, corrections=[EVIL] * 12,
+                             ticket={"ref": EVIL, "priority": "P1", "service": EVIL, "title": "x" * 3000,
+                                     "opened": "Mon 7 Dec 09:00", "resolved": None})
+    assert_valid_blocks(message)
+    assert "and 3 more clocks" in text_of(message)
