@@ -80,10 +80,7 @@ def alert_context(session: Session, breach: Breach) -> dict:
     owner = session.get(Party, breach.owner_party_id) if breach.owner_party_id else None
     legs = [leg for leg, _p, _a in routing.legs_of(session, target)] if agreement.kind == AgreementKind.SLA.value else []
     last = next((e for e in reversed(breach.timeline) if "summary" in e), {})
-    actions = session.exec(select(Action.number).where(Action.team_id == breach.team_id,
-                                                      Action.kind == ActionKind.REMEDIAL.value,
-                                                      Action.detail == _action_detail(breach))
-                           .order_by(Action.number)).all()
+    actions = [e["action"] for e in breach.timeline if e.get("action")]
     return {
         "breach_id": breach.id, "state": breach.state, "level": breach.level, "subject": breach.subject,
         "what": routing.promise(target), "target_key": target.key,
@@ -98,13 +95,9 @@ def alert_context(session: Session, breach: Breach) -> dict:
         "supplier_involved": any(leg.kind == "UC" for leg in legs) or agreement.kind == AgreementKind.UC.value,
         "acknowledged_by": breach.acknowledged_by, "escalated": breach.escalated_at is not None,
         "escalated_by": breach.escalated_by, "resolved": breach.state == BreachState.RESOLVED.value,
-        "missed": breach.breached_at is not None, "actions": list(actions),
+        "missed": breach.breached_at is not None, "actions": actions,
         "as_of": int(breach.updated_at.timestamp()), "as_of_text": breach.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
     }
-
-
-def _action_detail(breach: Breach) -> str:
-    return f"Remedial action for breach {breach.key}"
 
 
 # ---- moving a breach ----------------------------------------------------------------------------------------------
@@ -115,9 +108,11 @@ def _queue_post(session: Session, breach: Breach, now: datetime) -> None:
 
 
 def _move(session: Session, breach: Breach, now: datetime, what: str, *, by: str | None = None,
-          note: str = "", state: TargetState | None = None) -> None:
+          note: str = "", state: TargetState | None = None, action: int | None = None) -> None:
     """One step of the breach: a line on its timeline, every copy edited, the line in every copy's thread."""
     event = {"at": now.isoformat(), "what": what, "by": by, "note": note}
+    if action is not None:
+        event["action"] = action  # a remedial action's number: the alert lists them
     if state is not None:
         event.update(summary=state.summary, left=left_text(state.remaining))
         breach.percent_used, breach.summary = state.percent_used, state.summary[:500]
@@ -205,11 +200,21 @@ def _raise_level(breach: Breach, state: TargetState, now: datetime) -> None:
         breach.breached_at = state.breached_at or now
 
 
+def _keys_with_breaches(session: Session, team_id: str, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for at in range(0, len(keys), 500):
+        found.update(session.exec(select(Breach.key).where(Breach.team_id == team_id,
+                                                           Breach.key.in_(keys[at:at + 500]))).all())
+    return found
+
+
 def sweep(session: Session, team_id: str, states: list[TargetState], now: datetime) -> list[Breach]:
     """Every state that warns or breaches gets its breach; every open breach whose state is back within target,
     or whose clock stopped, is resolved; then the alerts nobody acknowledged in time are escalated."""
     mine = [s for s in states if s.team_id == team_id]
-    moved = [b for s in mine if (b := apply(session, s, now)) is not None]
+    known = _keys_with_breaches(session, team_id, [s.key[:200] for s in mine if s.level == Level.OK])
+    # Most states are OK and never breached: those are passed over without a query each.
+    moved = [b for s in mine if (s.level != Level.OK or s.key[:200] in known) and (b := apply(session, s, now))]
     # A period's goal is evaluated for the current period only: a breach of a period no longer evaluated is over.
     evaluated = {s.key[:200] for s in mine}
     for breach in open_breaches(session, team_id):
@@ -303,8 +308,8 @@ def add_remedial_action(session: Session, actor: Actor, breach_id: int, *, title
     target = session.get(Target, target_id)
     action = cover.add_action(session, actor, kind=ActionKind.REMEDIAL, title=title, owner_party_id=owner_party_id,
                               owner_user_id=owner_user_id, due=due, agreement_id=target.agreement_id,
-                              target_id=target_id, detail=_action_detail(breach))
-    _move(session, breach, actor.at(), "remedial action", by=actor.user_id,
+                              target_id=target_id, detail=f"Remedial, after the alert on {breach.key}")
+    _move(session, breach, actor.at(), "remedial action", by=actor.user_id, action=action.number,
           note=f"#{action.number}, due {action.due.isoformat()}: {action.title}")
     return action
 
