@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from bot.calendars import Calendar as BusinessCalendar
 from bot.measurements.clocks import after_counted, format_span
-from bot.measurements.compliance import Availability, Period, Window, downtime
+from bot.measurements.compliance import Availability, Window, downtime
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class BurnAlert:
     threshold: float         # the rate that fires it, for this period length
     long_rate: float         # the rate measured over the long window
     short_rate: float
-    gone_in: timedelta | None  # wall-clock time until the budget is gone at the short window's rate
+    gone_in: timedelta | None  # wall-clock time until the budget is gone at the current rate
     summary: str             # "at this rate this month's 99.9% is gone in 2 days"
 
 
@@ -81,7 +81,11 @@ def check(calendar: BusinessCalendar, outages: Sequence[Window], status: Availab
         long_rate = burn_rate(error_rate(calendar, outages, now - window.long, now), status.goal)
         short_rate = burn_rate(error_rate(calendar, outages, now - window.short, now), status.goal)
         if long_rate >= threshold and short_rate >= threshold and long_rate > 0:
-            gone_in = time_to_exhaustion(calendar, status, now, error_rate(calendar, outages, now - window.short, now))
+            # Down right now: at this rate is all of the time, for as long as it stays down. Otherwise the long
+            # window's rate is the sustained one (the short window only says it is still burning).
+            down_now = any(s <= now and (e is None or e > now) for s, e in outages)
+            rate = 1.0 if down_now else error_rate(calendar, outages, now - window.long, now)
+            gone_in = time_to_exhaustion(calendar, status, now, rate)
             return BurnAlert(window, threshold, round(long_rate, 2), round(short_rate, 2), gone_in,
                              exhaustion_summary(status, gone_in))
     return None

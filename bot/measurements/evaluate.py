@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from bot.measurements import clocks
+from bot.measurements import clocks, periods
 from bot.measurements.in_force import Measured, measured
-from bot.measurements.states import Level, Subject, TargetState
-from models import Ticket, TicketEvent
+from bot.measurements.states import Subject, TargetState
+from bot.measurements.ticket_events import events_of
+from models import Ticket
 
 TICKET_KINDS = ("response", "resolution")
 RECENT = timedelta(days=1)  # with no `since`, tickets changed this recently are measured again
@@ -30,11 +31,8 @@ def states(session: Session, team_id: str, now: datetime, *, since: datetime | N
     longer move). States that are OK are included, so whoever alerts sees a state recover.
     """
     targets = measured(session, team_id)
-    out = ticket_states(session, team_id, now, targets, since=since)
-    from bot.measurements import periods  # period goals: availability, metrics and the error budget's burn rate
-
-    out += periods.period_states(session, team_id, now, targets)
-    return out
+    return ticket_states(session, team_id, now, targets, since=since) + periods.period_states(session, team_id, now,
+                                                                                            targets)
 
 
 # ---- tickets ---------------------------------------------------------------------------------------------------------
@@ -60,16 +58,6 @@ def ticket_states(session: Session, team_id: str, now: datetime, targets: list[M
     for ticket in tickets:
         for measured_clock in clocks_of(ticket, events.get(ticket.id, []), ticket_targets, now):
             out.append(ticket_state(team_id, ticket, measured_clock))
-    return out
-
-
-def events_of(session: Session, ticket_ids: list[int]) -> dict[int, list[clocks.ClockEvent]]:
-    out: dict[int, list[clocks.ClockEvent]] = {}
-    for chunk in range(0, len(ticket_ids), 500):
-        rows = session.exec(select(TicketEvent).where(TicketEvent.ticket_id.in_(ticket_ids[chunk:chunk + 500]))
-                            .order_by(TicketEvent.ticket_id, TicketEvent.at, TicketEvent.id))
-        for e in rows:
-            out.setdefault(e.ticket_id, []).append(clocks.ClockEvent(e.kind, e.at, e.reason, e.revision))
     return out
 
 
@@ -106,8 +94,6 @@ def ticket_by_ref(session: Session, team_id: str, ref: str) -> Ticket | None:
     ref = ref.strip()
     found = session.exec(select(Ticket).where(Ticket.team_id == team_id, Ticket.external_id == ref)).first()
     if found is None:
-        from sqlalchemy import func
-
         found = session.exec(select(Ticket).where(Ticket.team_id == team_id,
                                                   func.lower(Ticket.external_id) == ref.lower())).first()
     return found
@@ -117,5 +103,3 @@ def explain(session: Session, team_id: str, ticket: Ticket, now: datetime) -> li
     """The ticket's clocks against the SLA targets in force, for `/slm clock`."""
     return clocks_of(ticket, events_of(session, [ticket.id]).get(ticket.id, []), measured(session, team_id), now)
 
-
-LEVELS = (Level.OK, Level.WARNING, Level.BREACHED)

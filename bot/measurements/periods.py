@@ -13,6 +13,7 @@ from bot.measurements import burn, compliance
 from bot.measurements.clocks import compute
 from bot.measurements.in_force import Measured
 from bot.measurements.states import Level, Subject, TargetState
+from bot.measurements.ticket_events import events_of
 from bot.workspace import settings as workspace_settings
 from models import MetricSample, Outage, OutageImpact, Ticket
 from models.base import name_key
@@ -59,8 +60,6 @@ def metric_share(session: Session, team_id: str, target: Measured, period: compl
 def ticket_share(session: Session, team_id: str, target: Measured, period: compliance.Period,
                  now: datetime) -> compliance.Share:
     """Tickets opened in the period with the target's service and priority, met or missed so far."""
-    from bot.measurements.evaluate import events_of
-
     tickets = list(session.exec(select(Ticket).where(
         Ticket.team_id == team_id, Ticket.service_id.in_(list(target.service_ids) or [-1]),
         Ticket.priority == target.level, Ticket.opened_at >= period.start, Ticket.opened_at < min(period.end, now))))

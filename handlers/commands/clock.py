@@ -1,5 +1,5 @@
 from bot.errors import InvalidInput
-from bot.measurements import evaluate, timeline
+from bot.measurements import evaluate, ticket_events, timeline
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest, subcommand
 from messages import render_message
@@ -19,7 +19,7 @@ def show_clock(req: SlashRequest) -> None:
             raise InvalidInput({"ticket": f"I know no ticket “{ref[:120]}”: senders send tickets through the API, "
                                           "the CSV import or /slm record."})
         found = evaluate.explain(session, team, ticket, now)
-        events = evaluate.events_of(session, [ticket.id]).get(ticket.id, [])
+        events = ticket_events.events_of(session, [ticket.id]).get(ticket.id, [])
         service = session.get(Service, ticket.service_id)
     message = render_message(
         "ticket_clock.yml.j2", tz=req.actor.tz, clocks=timeline.views(found, req.actor.tz),

@@ -107,3 +107,33 @@ def test_a_degraded_service_is_up_and_targets_not_in_force_are_not_measured(db, 
         found = by_key(evaluate.states(s, team, NOW + hours(6)))
     assert found[f"period:{world['targets']['T4']}:2026-12-01"].percent_used == 0
     assert all(s.level is Level.OK for s in found.values())
+
+
+def test_a_flapping_service_burning_the_month_at_about_14x_is_warned_long_before_the_breach(db, team):
+    world = p1_sla(db, team)
+    target = world["targets"]["T4"]
+    # Down one minute in every hour: 1.67% of the time against 99.9%'s 0.1%, a burn of 16.7x. December's
+    # budget (44.64 minutes) lasts about 45 hours at that rate.
+    for h in range(48):
+        start = NOW + hours(h)
+        outage(db, team, world["service_id"], f"FLAP{h}", start, start + timedelta(minutes=1))
+    with db.session() as s:
+        first_hour = by_key(evaluate.states(s, team, NOW + timedelta(minutes=61)))
+        next_day = by_key(evaluate.states(s, team, NOW + hours(46) + timedelta(minutes=1)))
+    warned = first_hour[f"burn:{target}:2026-12-01"]
+    assert warned.level is Level.WARNING and "over 1h" in warned.summary
+    assert "this month's 99.9% is gone in 2 days" in warned.summary  # 42.6 minutes left at 1 in 60: 42.6 hours
+    assert first_hour[f"period:{target}:2026-12-01"].level is Level.OK
+    assert next_day[f"period:{target}:2026-12-01"].level is Level.BREACHED
+
+
+def test_quarters_follow_the_financial_year_the_organisation_sets(slack, sandbox, db, team):
+    world = sla_in_force(db, team, NOW, lambda T, office: [
+        T(key=None, kind="availability", goal="99.5%", period="quarterly"),
+        T(key=None, kind="availability", goal="99%", period="yearly")])
+    slack.command("settings financial_year_start feb")
+    with db.session() as s:
+        found = by_key(evaluate.states(s, team, NOW))
+    quarter, year = world["targets"]["T1"], world["targets"]["T2"]
+    assert f"period:{quarter}:2026-11-01" in found and f"period:{year}:2026-02-01" in found
+    assert "Q4 2026/27 (Nov-Jan)" in found[f"period:{quarter}:2026-11-01"].summary
