@@ -29,6 +29,7 @@ class Callback(StrEnum):
     WAIVE_FORM = "waive_form"
     ACTION_FORM = "action_form"
     BREACH_REMEDIAL_FORM = "breach_remedial_form"  # a breach alert's "Create remedial action"
+    RECORD_MEASUREMENT = "record_measurement"  # /slm record: an outage or a ticket, by hand
     SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
     SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
 
@@ -131,6 +132,18 @@ class Block(StrEnum):
     COV_DUE = "cov_due"
     COV_PLAN = "cov_plan"
     BREACH_TARGET = "breach_target"  # the target a remedial action should improve
+    # /slm record: "rec_" + the field name in bot.measurements.manual.ManualRecord.
+    REC_WHAT = "rec_what"
+    REC_SERVICE = "rec_service"
+    REC_REFERENCE = "rec_reference"
+    REC_PRIORITY = "rec_priority"
+    REC_GROUP = "rec_group"
+    REC_IMPACT = "rec_impact"
+    REC_START_DATE = "rec_start_date"
+    REC_START_TIME = "rec_start_time"
+    REC_END_DATE = "rec_end_date"
+    REC_END_TIME = "rec_end_time"
+    REC_SUMMARY = "rec_summary"
 
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":

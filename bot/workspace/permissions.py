@@ -27,6 +27,8 @@ class Capability(StrEnum):
     WAIVE_GAP = "waive a gap in cover"
     ACKNOWLEDGE_BREACH = "acknowledge a breach alert"
     ESCALATE_BREACH = "escalate a breach alert"
+    MANAGE_API_TOKENS = "make or revoke API tokens"
+    RECORD_MEASUREMENT = "record an outage or a ticket by hand"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -43,6 +45,10 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.ACKNOWLEDGE_BREACH: frozenset({ADMIN, SERVICE_MANAGER}),
     # Escalating goes over the support group's head: the service manager's call.
     Capability.ESCALATE_BREACH: frozenset({SERVICE_MANAGER}),
+    # A token lets a machine speak for the whole workspace: those who keep the agreements hand them out.
+    Capability.MANAGE_API_TOKENS: frozenset({ADMIN, SERVICE_MANAGER}),
+    # What is recorded is measured against the agreements and can raise breach alerts.
+    Capability.RECORD_MEASUREMENT: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

@@ -14,11 +14,13 @@ from handlers.commands import (  # noqa: F401  (they register themselves)
     map,
     map_changes,
     party,
+    record,
     require,
     requirements,
     role,
     service,
     settings,
+    tokens,
 )
 from handlers.commands.router import dispatch
 from messages.ids import COMMAND
