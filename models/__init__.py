@@ -31,3 +31,4 @@ from models.measurements import (  # noqa: F401
     TicketEvent,
     TicketEventKind,
 )
+from models.breaches import Breach, BreachState  # noqa: F401

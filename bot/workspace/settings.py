@@ -21,6 +21,13 @@ def _handoff(text: str) -> str:
     return parsing.format_duration(duration)
 
 
+def _clock_time(text: str) -> str:
+    duration = parsing.parse_duration(text)
+    if duration.business_days or duration.business or not duration.minutes:
+        raise parsing.ParseError("An escalation time is clock minutes or hours.", example="30m")
+    return parsing.format_duration(duration)
+
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 
@@ -44,6 +51,9 @@ class Choice:
 
 CHOICES = {c.key: c for c in (
     Choice("handoff", "Hand-off allowance between the stages beneath an SLA target", "15m", _handoff),
+    # bot.breaches.escalation: an alert nobody acknowledged is escalated to the service managers after this.
+    *(Choice(f"escalate_{p.lower()}", f"Escalate a {p} breach alert nobody acknowledged within", default, _clock_time)
+      for p, default in (("P1", "15m"), ("P2", "30m"), ("P3", "2h"), ("P4", "4h"))),
     Choice("financial_year_start", "First month of the financial year (its quarters and years measure period goals)",
            "January", _month),
 )}
