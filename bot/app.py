@@ -28,6 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.agreements import DocSettings
+from bot.api.alertmanager import alertmanager_routes
 from bot.benchmarks import BenchmarkLibrary, load_benchmarks
 from bot.clock import Clock
 from bot.database import Database
@@ -159,6 +160,7 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
         return JSONResponse({"ok": True, "mode": "sandbox" if deps.settings.sandbox else "slack"})
 
     routes = [Route("/healthz", healthz, methods=["GET"])]
+    routes += alertmanager_routes(deps)
     if deps.settings.signing_secret is not None:  # without one, nothing could prove a request came from Slack
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
     if sandbox is not None:

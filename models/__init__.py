@@ -31,3 +31,4 @@ from models.measurements import (  # noqa: F401
     TicketEvent,
     TicketEventKind,
 )
+from models.alerts import AlertServiceMap  # noqa: F401

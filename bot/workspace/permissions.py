@@ -25,6 +25,7 @@ class Capability(StrEnum):
     DECIDE_REQUIREMENT = "decline a requirement, or amend someone else's"
     DRAFT_AGREEMENT = "draft agreements and keep calendars"
     WAIVE_GAP = "waive a gap in cover"
+    MAP_ALERTS = "map alert labels to services"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -37,6 +38,8 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.DRAFT_AGREEMENT: frozenset({ADMIN, SERVICE_MANAGER}),
     # Accepting a gap is the service manager's judgement; being a workspace admin is not enough.
     Capability.WAIVE_GAP: frozenset({SERVICE_MANAGER}),
+    # Which service an alert is about decides whose targets it counts against: the map's keepers decide.
+    Capability.MAP_ALERTS: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

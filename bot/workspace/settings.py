@@ -1,6 +1,7 @@
 """Choices an organisation makes for its workspace, in Slack: `/slm settings`."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -21,6 +22,13 @@ def _handoff(text: str) -> str:
     return parsing.format_duration(duration)
 
 
+def _label_name(text: str) -> str:
+    name = text.strip()
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise parsing.ParseError(f"“{name}” is not a Prometheus label name (letters, digits and _).", example="service")
+    return name
+
+
 @dataclass(frozen=True)
 class Choice:
     key: str
@@ -31,6 +39,7 @@ class Choice:
 
 CHOICES = {c.key: c for c in (
     Choice("handoff", "Hand-off allowance between the stages beneath an SLA target", "15m", _handoff),
+    Choice("alert_label", "The Alertmanager alert label that names the service", "service", _label_name),
 )}
 
 

@@ -5,6 +5,7 @@ from slack_bolt import App
 
 from handlers.commands import (  # noqa: F401  (they register themselves)
     agreements,
+    alerts,
     calendar,
     coverage,
     benchmark,
