@@ -100,8 +100,8 @@ def test_several_alerts_in_one_group_each_find_their_service(api, db, slack):
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", "Basic c2xtOnNsbQ==", "Bearer"])
 def test_a_missing_or_wrong_token_is_refused_and_nothing_stored(api, db, authorization):
     headers = {"Authorization": authorization} if authorization is not None else {}
-    client = httpx.Client(base_url=str(api.base_url), headers=headers)
-    answer = client.post(URL, json=webhook(alert("firing")))
+    with httpx.Client(base_url=str(api.base_url), headers=headers) as client:
+        answer = client.post(URL, json=webhook(alert("firing")))
     assert answer.status_code == 401 and answer.headers["www-authenticate"] == "Bearer"
     assert outages(db) == []
 
@@ -153,7 +153,7 @@ def test_a_huge_body_is_refused_before_it_is_read(api, db):
 def test_a_token_speaks_for_its_own_workspace_only(api, db, harness_clean):
     """Another workspace's token opens nothing for this one: its services are its own."""
     other = issue_token(harness_clean.deps.db, "T0OTHER", token="slm-test-other-workspace-token")
-    client = httpx.Client(base_url=str(api.base_url), headers={"Authorization": f"Bearer {other}"})
-    body = client.post(URL, json=webhook(alert("firing"))).json()
+    with httpx.Client(base_url=str(api.base_url), headers={"Authorization": f"Bearer {other}"}) as client:
+        body = client.post(URL, json=webhook(alert("firing"))).json()
     assert body["opened"] == [] and len(body["unmapped"]) == 1
     assert outages(db) == []
