@@ -2,8 +2,10 @@
 repeats and retries never open a second, bad tokens and bad bodies are refused with nothing stored."""
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
+from pathlib import Path
 
 import httpx
 import pytest
@@ -157,3 +159,14 @@ def test_a_token_speaks_for_its_own_workspace_only(api, db, harness_clean):
         body = client.post(URL, json=webhook(alert("firing"))).json()
     assert body["opened"] == [] and len(body["unmapped"]) == 1
     assert outages(db) == []
+
+
+def test_the_readme_curl_example_opens_an_outage(api, db):
+    """README's hand-made webhook is one the endpoint takes."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("### Alertmanager"):]
+    body = re.search(r"-d '(\{.*?\})'\n", section, re.S).group(1)
+    answer = api.post(URL, content=body.encode(), headers={"Content-Type": "application/json"})
+    assert answer.status_code == 200, answer.text
+    [outage] = outages(db)
+    assert outage.summary == "Payroll answers 503"
