@@ -9,10 +9,10 @@ sending it again could not help.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 
 from pydantic import ValidationError
+from pydantic.json_schema import models_json_schema
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -92,6 +92,22 @@ def alertmanager_routes(deps) -> list[Route]:
     return [Route(PATH, alertmanager, methods=["POST"])]
 
 
-def openapi_schema() -> dict:
-    """The body this endpoint accepts, as JSON Schema, for the API's OpenAPI document."""
-    return json.loads(json.dumps(AlertmanagerWebhook.model_json_schema(ref_template="#/components/schemas/{model}")))
+def openapi_paths_and_schemas() -> tuple[dict, dict]:
+    """This endpoint for the API's OpenAPI document: its path item, and the schemas it refers to (for
+    `components.schemas`), generated from the same models the endpoint validates with."""
+    _, defs = models_json_schema([(AlertmanagerWebhook, "validation")], ref_template="#/components/schemas/{model}")
+    schemas = defs["$defs"]
+    path = {"post": {
+        "summary": "Prometheus Alertmanager's webhook (payload version 4): firing opens an outage, resolved closes it",
+        "operationId": "alertmanager_webhook",
+        "security": [{"bearer": []}],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/AlertmanagerWebhook"}}}},
+        "responses": {
+            "200": {"description": "Done: outage ids opened and closed, repeats, alerts naming no known service"},
+            "401": {"description": "A missing, unknown or revoked API token"},
+            "413": {"description": "A body over 4 MiB"},
+            "422": {"description": "A malformed body; `detail[].loc` names each field, and nothing is stored"},
+        },
+    }}
+    return {PATH: path}, schemas

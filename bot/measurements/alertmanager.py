@@ -27,7 +27,7 @@ ID_PREFIX = "alertmanager:"
 IMPACT_LABEL = "impact"  # `impact="degraded"` on an alert records a degraded service; otherwise it is down (full)
 
 
-class Alert(BaseModel):
+class AlertmanagerAlert(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     status: Literal["firing", "resolved"]
@@ -39,7 +39,7 @@ class Alert(BaseModel):
     fingerprint: str = Field(min_length=1, max_length=64)
 
     @model_validator(mode="after")
-    def _zoned_and_ended(self) -> "Alert":
+    def _zoned_and_ended(self) -> "AlertmanagerAlert":
         for name in ("startsAt", "endsAt"):
             value = getattr(self, name)
             if value is not None and value.tzinfo is None:
@@ -63,7 +63,7 @@ class AlertmanagerWebhook(BaseModel):
     commonLabels: dict[str, str] = Field(default_factory=dict)
     commonAnnotations: dict[str, str] = Field(default_factory=dict)
     externalURL: str = ""
-    alerts: list[Alert] = Field(min_length=1)
+    alerts: list[AlertmanagerAlert] = Field(min_length=1)
 
 
 @dataclass
@@ -79,7 +79,7 @@ class Received:
         return {"opened": self.opened, "closed": self.closed, "repeats": self.repeats, "unmapped": self.unmapped}
 
 
-def external_id(alert: Alert) -> str:
+def external_id(alert: AlertmanagerAlert) -> str:
     return f"{ID_PREFIX}{alert.fingerprint}:{alert.startsAt.isoformat()}"
 
 
@@ -111,7 +111,7 @@ def _open_for_fingerprint(session: Session, team_id: str, fingerprint: str) -> O
         Outage.ended_at.is_(None)).order_by(Outage.started_at)).first()
 
 
-def _firing(session: Session, team_id: str, service_id: int, alert: Alert, now: datetime, done: Received) -> None:
+def _firing(session: Session, team_id: str, service_id: int, alert: AlertmanagerAlert, now: datetime, done: Received) -> None:
     # Known already (open, or closed by a resolution that overtook this repeat): nothing to do.
     if _by_external_id(session, team_id, external_id(alert)) or _open_for_fingerprint(session, team_id, alert.fingerprint):
         done.repeats += 1
@@ -123,7 +123,7 @@ def _firing(session: Session, team_id: str, service_id: int, alert: Alert, now: 
         done.opened.append(outage.id)
 
 
-def _resolved(session: Session, team_id: str, service_id: int, alert: Alert, now: datetime, done: Received) -> None:
+def _resolved(session: Session, team_id: str, service_id: int, alert: AlertmanagerAlert, now: datetime, done: Received) -> None:
     outage = _by_external_id(session, team_id, external_id(alert)) or _open_for_fingerprint(session, team_id, alert.fingerprint)
     if outage is not None:
         if outage.ended_at is not None:
@@ -147,7 +147,7 @@ def _resolved(session: Session, team_id: str, service_id: int, alert: Alert, now
         done.closed.append(stored.id)
 
 
-def _new_outage(team_id: str, service_id: int, alert: Alert, now: datetime) -> Outage:
+def _new_outage(team_id: str, service_id: int, alert: AlertmanagerAlert, now: datetime) -> Outage:
     impact = alert.labels.get(IMPACT_LABEL, "").lower()
     summary = (alert.annotations.get("summary") or alert.annotations.get("description")
                or alert.labels.get("alertname") or "")
