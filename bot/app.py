@@ -1,7 +1,7 @@
 """The app factory: the Bolt app (Slack listeners) and the HTTP app that serves it.
 
 One HTTP app serves `POST /slack/events` (commands, interactivity and events),
-`GET /healthz`, and in sandbox mode the Slack stand-in and its web page.
+`GET /healthz`, the HTTP API for senders under `/api` (bot/api), and in sandbox mode the Slack stand-in and its web page.
 """
 from __future__ import annotations
 
@@ -25,10 +25,10 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from bot.agreements import DocSettings
-from bot.api.alertmanager import alertmanager_routes
+from bot.api import create_api
 from bot.benchmarks import BenchmarkLibrary, load_benchmarks
 from bot.clock import Clock
 from bot.database import Database
@@ -159,8 +159,7 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
             return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
         return JSONResponse({"ok": True, "mode": "sandbox" if deps.settings.sandbox else "slack"})
 
-    routes = [Route("/healthz", healthz, methods=["GET"])]
-    routes += alertmanager_routes(deps)
+    routes = [Route("/healthz", healthz, methods=["GET"]), Mount("/api", app=create_api(deps))]
     if deps.settings.signing_secret is not None:  # without one, nothing could prove a request came from Slack
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
     if sandbox is not None:

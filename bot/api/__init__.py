@@ -1,1 +1,29 @@
-"""The HTTP API under /api/v1/: what senders (monitoring, ticket tools, Alertmanager) post to the bot."""
+"""The HTTP API senders use: FastAPI, mounted at `/api` beside Bolt's `/slack/events`.
+
+Its OpenAPI document, `/api/openapi.json`, is generated from the same pydantic models the routes validate
+against (`bot.measurements.items`), so it describes exactly what the server accepts. Each route module has an
+`APIRouter`; a new one is one line in ROUTERS. Routes are sync functions: FastAPI runs them in its thread pool,
+away from the event loop that answers Slack.
+"""
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+
+from bot.api import alertmanager, measurements
+from bot.api.errors import on_validation_error
+
+ROUTERS = (measurements.router, alertmanager.router)
+
+
+def create_api(deps) -> FastAPI:
+    api = FastAPI(title="slm-bot", version="1", openapi_url="/openapi.json", docs_url=None, redoc_url=None,
+                  servers=[{"url": "/api"}], root_path_in_servers=False,  # mounted at /api (bot/app.py)
+                  description="Measurements in: ticket events, outages and metric samples, measured against every "
+                              "agreed target. Authenticate with `Authorization: Bearer <token>` "
+                              "(`/slm token new <name>` in Slack).")
+    api.state.deps = deps
+    api.add_exception_handler(RequestValidationError, on_validation_error)
+    for router in ROUTERS:
+        api.include_router(router)
+    return api

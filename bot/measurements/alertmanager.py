@@ -75,9 +75,6 @@ class Received:
     repeats: int = 0
     unmapped: list[dict] = field(default_factory=list)  # {"fingerprint", "reason"}: said back to the sender
 
-    def as_json(self) -> dict:
-        return {"opened": self.opened, "closed": self.closed, "repeats": self.repeats, "unmapped": self.unmapped}
-
 
 def external_id(alert: AlertmanagerAlert) -> str:
     return f"{ID_PREFIX}{alert.fingerprint}:{alert.startsAt.isoformat()}"

@@ -19,6 +19,7 @@ from handlers.commands import (  # noqa: F401  (they register themselves)
     role,
     service,
     settings,
+    tokens,
 )
 from handlers.commands.router import dispatch
 from messages.ids import COMMAND

@@ -70,6 +70,8 @@ HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("Agreements", ("sla", "calendar")),
     ("Cover beneath each SLA", ("underpin", "tree", "check")),
     ("Actions", ("actions",)),
+    # issue 11's slices (m1-m4) add their commands' words here: record and tokens; alerts; clock; breaches
+    ("Measurements and breach alerts", ("record", "token", "tokens", "alerts", "clock", "breaches")),
     ("Roles and settings", ("role", "roles", "settings", "help")),
 ]
 VERB_ORDER = ("add", "new", "grant", "list", "show", "diff", "post", "rename", "remove", "revoke", "retire")

@@ -1,28 +1,19 @@
 """What the Alertmanager tests share: a workspace's API token, a service, and webhook bodies as Alertmanager sends them."""
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime, timezone
-
 from sqlmodel import Session, select
 
-from models import ApiToken, Outage
+from models import Outage
+from tests.api.conftest import TOKEN
+from tests.helpers import text_of
 from tests.slack.test_service_map import add_service
 
-TOKEN = "slm-test-not-a-real-api-token"
-
-
-def issue_token(db, team: str, token: str = TOKEN, name: str = "alertmanager") -> str:
-    """An API token for `team`, stored as the token commands store it (its SHA-256 only).
-
-    Until `/slm token new` is on this branch the row is written here; the endpoint reads it through the
-    real check.
-    """
-    with Session(db.engine) as s:
-        s.add(ApiToken(team_id=team, name=name, token_hash=hashlib.sha256(token.encode()).hexdigest(),
-                       prefix=token[:8], created_by="U0ALICE", created_at=datetime.now(timezone.utc)))
-        s.commit()
-    return token
+def issue_token(slack, sandbox, name: str = "alertmanager", *, user: str = "U0ALICE", team: str | None = None) -> str:
+    """`/slm token new <name>` as a service manager types it; the token as the bot shows it, once."""
+    slack.command(f"token new {name}", user=user, **({"team": team} if team else {}))
+    found = TOKEN.search(text_of(sandbox.last_ephemeral(user)))
+    assert found, text_of(sandbox.last_ephemeral(user))
+    return found.group()
 
 
 def outages(db) -> list[Outage]:

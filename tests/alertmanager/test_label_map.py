@@ -18,9 +18,9 @@ URL = "/api/v1/alertmanager"
 
 
 @pytest.fixture
-def post(harness_clean, team):
+def post(harness_clean, slack, sandbox):
     """Post a webhook with the workspace's API token; its answer."""
-    token = issue_token(harness_clean.deps.db, team)
+    token = issue_token(slack, sandbox)
 
     def send(body: dict) -> dict:
         with httpx.Client(base_url=harness_clean.base_url, headers={"Authorization": f"Bearer {token}"}) as client:

@@ -68,8 +68,8 @@ def until(what: str, check, am: RealAlertmanager):
 
 
 @pytest.fixture
-def alertmanager(harness_clean, team, tmp_path):
-    token = issue_token(harness_clean.deps.db, team)
+def alertmanager(harness_clean, slack, sandbox, tmp_path):
+    token = issue_token(slack, sandbox)
     config = {
         "route": {"receiver": "slm-bot", "group_by": ["alertname", "service"],
                   "group_wait": "1s", "group_interval": "1s", "repeat_interval": "1s"},

@@ -1,0 +1,33 @@
+"""`/slm token new <name>`, `/slm token revoke <name>`, `/slm tokens`: the API tokens senders use."""
+from __future__ import annotations
+
+from bot.measurements import tokens
+from handlers.commands.arguments import one_name
+from handlers.commands.router import SlashRequest, subcommand
+from messages import render_message
+
+SHOWN = 40  # tokens listed in one message (3,000 characters a section); the rest are counted
+
+
+@subcommand("token new", "/slm token new <name>",
+            "Make an API token for a sender (monitoring, a ticket tool, Alertmanager); shown once")
+def new_token(req: SlashRequest) -> None:
+    with req.deps.db.session() as session:
+        made = tokens.create(session, req.actor, one_name(req.args))
+    req.context["done"] = f"The API token {made.name} is made"
+    req.respond(**render_message("token_created.yml.j2", name=made.name, token=made.token))
+
+
+@subcommand("token revoke", "/slm token revoke <name>", "Revoke an API token: its sender gets 401 from then on")
+def revoke_token(req: SlashRequest) -> None:
+    with req.deps.db.session() as session:
+        row = tokens.revoke(session, req.actor, one_name(req.args))
+    req.context["done"] = f"The API token {row.name} is revoked"
+    req.respond(**render_message("token_revoked.yml.j2", name=row.name))
+
+
+@subcommand("tokens", "/slm tokens", "The API tokens: names and last use")
+def list_tokens(req: SlashRequest) -> None:
+    with req.deps.db.session() as session:
+        rows = tokens.listed(session, req.actor.team_id)
+    req.respond(**render_message("tokens.yml.j2", rows=rows, shown=SHOWN))
