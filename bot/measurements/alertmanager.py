@@ -85,14 +85,26 @@ def receive(session: Session, team_id: str, webhook: AlertmanagerWebhook, now: d
     done = Received()
     label = alert_labels.label_name(session, team_id)
     for alert in webhook.alerts:
+        known = (_by_external_id(session, team_id, external_id(alert))
+                 or _open_for_fingerprint(session, team_id, alert.fingerprint))
+        if known is not None:  # whatever its labels map to now: the outage it opened is the one to close
+            _known(session, known, alert, now, done)
+            continue
         service_id, reason = alert_labels.service_for(session, team_id, label, alert.labels)
         if service_id is None:
             done.unmapped.append({"fingerprint": alert.fingerprint, "reason": reason})
             continue
-        if alert.status == "firing":
-            _firing(session, team_id, service_id, alert, now, done)
-        else:
-            _resolved(session, team_id, service_id, alert, now, done)
+        outage = _new_outage(team_id, service_id, alert, now)
+        if alert.status == "resolved":
+            # The firing notification never reached us (the bot was down past Alertmanager's retries): the
+            # window is known from the resolution, so it is recorded whole.
+            outage.ended_at = alert.endsAt
+        if _insert(session, outage) is None:
+            done.repeats += 1
+            continue
+        done.opened.append(outage.id)
+        if outage.ended_at is not None:
+            done.closed.append(outage.id)
     return done
 
 
@@ -108,40 +120,17 @@ def _open_for_fingerprint(session: Session, team_id: str, fingerprint: str) -> O
         Outage.ended_at.is_(None)).order_by(Outage.started_at)).first()
 
 
-def _firing(session: Session, team_id: str, service_id: int, alert: AlertmanagerAlert, now: datetime, done: Received) -> None:
-    # Known already (open, or closed by a resolution that overtook this repeat): nothing to do.
-    if _by_external_id(session, team_id, external_id(alert)) or _open_for_fingerprint(session, team_id, alert.fingerprint):
+def _known(session: Session, outage: Outage, alert: AlertmanagerAlert, now: datetime, done: Received) -> None:
+    """An alert the bot has an outage for: a resolution closes it once; anything else is a repeat (a firing
+    repeat that arrives after the resolution does not reopen it)."""
+    if alert.status == "firing" or outage.ended_at is not None:
         done.repeats += 1
         return
-    outage = _insert(session, _new_outage(team_id, service_id, alert, now))
-    if outage is None:
-        done.repeats += 1
-    else:
-        done.opened.append(outage.id)
-
-
-def _resolved(session: Session, team_id: str, service_id: int, alert: AlertmanagerAlert, now: datetime, done: Received) -> None:
-    outage = _by_external_id(session, team_id, external_id(alert)) or _open_for_fingerprint(session, team_id, alert.fingerprint)
-    if outage is not None:
-        if outage.ended_at is not None:
-            done.repeats += 1
-            return
-        outage.ended_at = max(alert.endsAt, outage.started_at)
-        outage.updated_at = now
-        session.add(outage)
-        session.flush()
-        done.closed.append(outage.id)
-        return
-    # The firing notification never reached us (the bot was down past Alertmanager's retries): the window is
-    # still known from the resolution, so it is recorded whole.
-    outage = _new_outage(team_id, service_id, alert, now)
-    outage.ended_at = alert.endsAt
-    stored = _insert(session, outage)
-    if stored is None:
-        done.repeats += 1
-    else:
-        done.opened.append(stored.id)
-        done.closed.append(stored.id)
+    outage.ended_at = max(alert.endsAt, outage.started_at)
+    outage.updated_at = now
+    session.add(outage)
+    session.flush()
+    done.closed.append(outage.id)
 
 
 def _new_outage(team_id: str, service_id: int, alert: AlertmanagerAlert, now: datetime) -> Outage:

@@ -68,6 +68,15 @@ def test_unmap_forgets_the_value(slack, sandbox, post, db):
     assert "“pr” is not mapped to a service." in text_of(sandbox.last_ephemeral(ALICE))
 
 
+def test_an_outage_opened_through_a_mapping_closes_after_the_mapping_is_gone(slack, sandbox, post, db):
+    service_named(slack, "Payroll")
+    slack.command("alerts map pr Payroll")
+    [opened] = post(webhook(alert("firing", service="pr")))["opened"]
+    slack.command("alerts unmap pr")
+    assert post(webhook(alert("resolved", service="pr", ends="2026-03-02T09:30:00Z")))["closed"] == [opened]
+    assert outages(db)[0].ended_at is not None
+
+
 def test_an_unknown_service_is_said_and_nothing_is_mapped(slack, sandbox, db):
     slack.command("alerts map pr Nosuch")
     assert "There is no service called “Nosuch” on the service map." in text_of(sandbox.last_ephemeral(ALICE))
