@@ -12,7 +12,7 @@ Unknown fields are ignored (Alertmanager adds some from version to version); the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -77,7 +77,8 @@ class Received:
 
 
 def external_id(alert: AlertmanagerAlert) -> str:
-    return f"{ID_PREFIX}{alert.fingerprint}:{alert.startsAt.isoformat()}"
+    """The same alert, however its start is written (Z or +01:00), has the same id."""
+    return f"{ID_PREFIX}{alert.fingerprint}:{alert.startsAt.astimezone(timezone.utc).isoformat()}"
 
 
 def receive(session: Session, team_id: str, webhook: AlertmanagerWebhook, now: datetime) -> Received:

@@ -57,6 +57,14 @@ def test_repeated_notifications_and_retries_never_open_a_second_outage(api, db):
     assert outage.ended_at is not None
 
 
+def test_the_same_start_written_in_another_zone_is_the_same_alert(api, db):
+    api.post(URL, json=webhook(alert("firing", starts="2026-03-02T08:55:00Z")))
+    api.post(URL, json=webhook(alert("resolved", starts="2026-03-02T08:55:00Z", ends=RESOLVED_AT)))
+    again = api.post(URL, json=webhook(alert("resolved", starts="2026-03-02T09:55:00+01:00", ends=RESOLVED_AT)))
+    assert again.json()["repeats"] == 1
+    assert len(outages(db)) == 1
+
+
 def test_the_same_alert_from_two_alertmanagers_at_once_is_one_outage(api, db, harness_clean):
     """A high-availability pair without gossip: both send the same alert at the same moment."""
     body = webhook(alert("firing"))
