@@ -217,3 +217,14 @@ def test_an_alert_from_alertmanager_is_one_breach_alert_in_the_owning_groups_cha
     with db.session() as s:
         [breach] = s.exec(select(Breach)).all()
         assert breach.state == "resolved" and breach.message_ts == alert.ts
+
+
+@pytest.mark.skipif(shutil.which("amtool") is None, reason="amtool (Debian's prometheus-alertmanager) is not installed")
+def test_the_readme_receivers_snippet_is_a_configuration_alertmanager_accepts(tmp_path):
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    snippet = re.search(r"```yaml\n(.*?)```", readme[readme.index("### Alertmanager"):], re.S).group(1)
+    assert "/api/v1/alertmanager" in snippet and "send_resolved: true" in snippet
+    (tmp_path / "alertmanager.yml").write_text(snippet)
+    checked = subprocess.run(["amtool", "check-config", str(tmp_path / "alertmanager.yml")], capture_output=True,
+                             text=True, timeout=60)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
