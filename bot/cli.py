@@ -4,12 +4,14 @@
     slm-bot migrate      bring the database schema up to date, then exit (the Procfile's release step)
     slm-bot check        check the settings and the database, then exit
     slm-bot tick         run every scheduled job once, now
+    slm-bot import --team T… file.csv   import past tickets, ticket events, outages or metric samples
     slm-bot makemigration "message"   (developers) write a migration for changed models
 """
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 
 from bot.settings import SettingsError, load_settings
@@ -24,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="bring the database schema up to date")
     sub.add_parser("check", help="check the settings and the database")
     sub.add_parser("tick", help="run every scheduled job once")
+    imp = sub.add_parser("import", help="import past tickets, ticket events, outages or metric samples (CSV)")
+    imp.add_argument("--team", required=True, help="the Slack workspace (team) id, T…")
+    imp.add_argument("--timezone", help="the zone of the file's times that carry none, like Europe/London")
+    imp.add_argument("file", help="a CSV file; its header says what it holds (see docs/example-tickets.csv)")
     mk = sub.add_parser("makemigration", help="write a migration for changed models (developers)")
     mk.add_argument("message")
     return p
@@ -73,6 +79,39 @@ def _open_database(url: str, *, migrate: bool):
     return db
 
 
+def _import(db, args) -> int:
+    """The whole file in one transaction: stored, or on any bad row nothing and every bad line said."""
+    from zoneinfo import ZoneInfoNotFoundError, available_timezones
+
+    from bot.clock import Clock
+    from bot.errors import InvalidInput
+    from bot.measurements.csv_import import import_file
+
+    if not re.fullmatch(r"[TE][A-Z0-9]{2,31}", args.team):
+        print(f"slm-bot: --team {args.team} is not a Slack team id (like T0123ABCD)", file=sys.stderr)
+        return 2
+    if args.timezone and args.timezone not in available_timezones():
+        print(f"slm-bot: --timezone {args.timezone} is not a time zone (like Europe/London)", file=sys.stderr)
+        return 2
+    try:
+        with open(args.file, encoding="utf-8", newline="") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"slm-bot: cannot read {args.file}: {getattr(err, 'strerror', None) or err}", file=sys.stderr)
+        return 1
+    try:
+        with db.session() as session:
+            results = import_file(session, args.team, text, now=Clock().now(), timezone=args.timezone)
+    except (InvalidInput, ZoneInfoNotFoundError) as err:
+        lines = "\n".join(f"  {where}: {why}" for where, why in getattr(err, "errors", {"": str(err)}).items())
+        print(f"slm-bot: {args.file}: nothing imported:\n{lines}", file=sys.stderr)
+        return 1
+    counts = {o: sum(1 for r in results if r.outcome == o) for o in ("stored", "corrected", "unchanged")}
+    print(f"slm-bot: imported {args.file} for {args.team}: {counts['stored']} stored, "
+          f"{counts['corrected']} corrected, {counts['unchanged']} unchanged")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -104,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"slm-bot: settings are valid; database at {_shown(db.url)} "
                   f"is reachable and up to date; mode: {'sandbox' if settings.sandbox else 'Slack'}")
             return 0
+        if command == "import":
+            return _import(db, args)
         if command == "tick":
             from bot.app import Deps
             from bot.clock import Clock

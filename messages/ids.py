@@ -28,6 +28,7 @@ class Callback(StrEnum):
     UNDERPIN_FORM = "underpin_form"
     WAIVE_FORM = "waive_form"
     ACTION_FORM = "action_form"
+    RECORD_MEASUREMENT = "record_measurement"  # /slm record: an outage or a ticket, by hand
     SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
     SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
 
@@ -129,6 +130,18 @@ class Block(StrEnum):
     COV_OWNER_USER = "cov_owner_user"
     COV_DUE = "cov_due"
     COV_PLAN = "cov_plan"
+    # /slm record: "rec_" + the field name in bot.measurements.manual.ManualRecord.
+    REC_WHAT = "rec_what"
+    REC_SERVICE = "rec_service"
+    REC_REFERENCE = "rec_reference"
+    REC_PRIORITY = "rec_priority"
+    REC_GROUP = "rec_group"
+    REC_IMPACT = "rec_impact"
+    REC_START_DATE = "rec_start_date"
+    REC_START_TIME = "rec_start_time"
+    REC_END_DATE = "rec_end_date"
+    REC_END_TIME = "rec_end_time"
+    REC_SUMMARY = "rec_summary"
 
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":

@@ -6,6 +6,8 @@ and nothing else is said about it.
 """
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -31,3 +33,7 @@ def authenticated_team(request: Request, credentials: HTTPAuthorizationCredentia
     if team_id is None:
         raise UNAUTHORISED
     return team_id
+
+
+# A route's parameter `team_id: Team` is the authenticated workspace (and puts the route behind the token).
+Team = Annotated[str, Depends(authenticated_team)]

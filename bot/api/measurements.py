@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 
-from bot.api.auth import authenticated_team
+from bot.api.auth import Team
 from bot.api.errors import refused
 from bot.errors import InvalidInput
 from bot.measurements import ingest as ingesting
@@ -19,7 +20,6 @@ from bot.measurements.items import Batch, MetricSampleItem, OutageItem, TicketEv
 from models.measurements import MeasurementSource
 
 router = APIRouter(prefix="/v1", tags=["measurements"])
-Team = Annotated[str, Depends(authenticated_team)]
 
 
 class FieldError(BaseModel):
@@ -33,13 +33,14 @@ class Unprocessable(BaseModel):
     errors: dict[str, str]  # the same, as {"ticket_events[3].priority": "..."}
 
 
-class Unauthorised(BaseModel):
+class Unauthorised(BaseModel):  # and any other refusal that is one sentence (413)
     detail: str
 
 
 REFUSED = {422: {"model": Unprocessable, "description": "A field is malformed or names something unknown; "
                                                         "nothing was stored."},
-           401: {"model": Unauthorised, "description": "No valid API token."}}
+           401: {"model": Unauthorised, "description": "No valid API token."},
+           413: {"model": Unauthorised, "description": "The body is over 4 MiB: send it in several batches."}}
 
 
 class ItemResult(BaseModel):
@@ -58,12 +59,19 @@ class IngestReport(BaseModel):
 
 def _store(request: Request, team_id: str, batch: Batch, where: ingesting.Where):
     deps = request.app.state.deps
-    try:
-        with deps.db.session() as session:
-            results = ingesting.ingest(session, team_id, batch, source=MeasurementSource.API, now=deps.clock.now(),
-                                       where=where)
-    except InvalidInput as err:  # the session has rolled back: nothing of the request is stored
-        return refused(err)
+    for attempt in (1, 2):
+        try:
+            with deps.db.session() as session:
+                results = ingesting.ingest(session, team_id, batch, source=MeasurementSource.API,
+                                           now=deps.clock.now(), where=where)
+            break
+        except InvalidInput as err:  # the session has rolled back: nothing of the request is stored
+            return refused(err)
+        except IntegrityError:
+            # The same new item stored by a request running at the same time (a sender's retry racing its first
+            # try): once more, and this time it is found, and answered as the resend it is.
+            if attempt == 2:
+                raise
     counts = {o: sum(1 for r in results if r.outcome is o) for o in ingesting.Outcome}
     return IngestReport(stored=counts[ingesting.Outcome.STORED], corrected=counts[ingesting.Outcome.CORRECTED],
                         unchanged=counts[ingesting.Outcome.UNCHANGED],

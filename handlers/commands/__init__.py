@@ -14,6 +14,7 @@ from handlers.commands import (  # noqa: F401  (they register themselves)
     map,
     map_changes,
     party,
+    record,
     require,
     requirements,
     role,

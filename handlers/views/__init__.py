@@ -10,6 +10,7 @@ from handlers.views import (
     calendar_form,
     link_form,
     party_form,
+    record_form,
     requirement_correct,
     requirement_decline,
     requirement_details,
@@ -23,7 +24,7 @@ from handlers.views import (
 
 MODALS = (service_form, party_form, link_form, requirement_who, requirement_topics, requirement_details,
           requirement_quote, requirement_correct, requirement_decline, agreement_draft, agreement_propose,
-          calendar_form, underpin_form, waive_form, action_form)
+          calendar_form, underpin_form, waive_form, action_form, record_form)
 
 
 def register(app: App) -> None:

@@ -52,6 +52,10 @@ class ViewValues:
         raw = self._entry(block).get("selected_date")
         return date.fromisoformat(raw) if raw else None
 
+    def time(self, block: Block) -> str | None:
+        """A timepicker's time, "HH:MM" (its zone is the person's: Slack sends none)."""
+        return self._entry(block).get("selected_time") or None
+
     def answers(self, prefix: str) -> dict[str, str | None]:
         """Every text or single choice in the view whose block_id starts with `prefix`, by the rest of its id."""
         out: dict[str, str | None] = {}

@@ -151,6 +151,12 @@ def test_a_body_that_is_not_json_is_422(api, db):
     assert outages(db) == []
 
 
+def test_a_huge_body_is_refused(api, db):
+    answer = api.post(URL, content=b"x" * (4 * 1024 * 1024 + 1), headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413
+    assert outages(db) == []
+
+
 def test_a_token_speaks_for_its_own_workspace_only(api, db, slack, sandbox):
     """Another workspace's token opens nothing for this one: its services are its own."""
     sandbox.add_team("T0OTHER", "Other Co")
@@ -176,7 +182,7 @@ def test_the_readme_curl_example_opens_an_outage(api, db):
 def test_the_openapi_document_describes_what_the_endpoint_takes(api, harness_clean):
     document = httpx.get(f"{harness_clean.base_url}/api/openapi.json").json()
     post = document["paths"]["/v1/alertmanager"]["post"]
-    assert post["security"] == [{"ApiToken": []}] and {"200", "401", "422"} <= set(post["responses"])
+    assert post["security"] == [{"ApiToken": []}] and {"200", "401", "413", "422"} <= set(post["responses"])
     schemas = document["components"]["schemas"]
     assert set(schemas["AlertmanagerWebhook"]["required"]) == {"version", "status", "alerts"}
     assert schemas["AlertmanagerWebhook"]["properties"]["version"]["const"] == "4"

@@ -135,3 +135,27 @@ def test_a_metric_sample_is_stored_with_the_key_targets_match_on(api, db):
         row = s.exec(select(MetricSample)).one()
     assert (row.metric_key, row.value) == ("p95 page load", 2.1)
     assert api.post("/v1/metric-samples", json={**sample, "value": "NaN"}).status_code == 422
+
+
+def test_a_body_too_large_is_refused_before_it_is_read(api, db):
+    huge = b'{"ticket_events": [' + b" " * (5 * 1024 * 1024) + b"]}"
+    assert api.post("/v1/batch", content=huge, headers={"Content-Type": "application/json"}).status_code == 413
+
+    def chunks():  # no Content-Length: counted as it streams
+        yield b'{"ticket_events": ['
+        for _ in range(5):
+            yield b" " * (1024 * 1024)
+        yield b"]}"
+    assert api.post("/v1/batch", content=chunks(), headers={"Content-Type": "application/json"}).status_code == 413
+
+
+def test_the_same_new_event_sent_at_once_by_many_is_stored_once(api, db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    api.post("/v1/ticket-events", json=opened())
+    event = {"id": "e2", "ticket": "INC1", "kind": "responded", "at": "2026-03-02T09:05:00Z"}
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: api.post("/v1/ticket-events", json=event), range(8)))
+    assert {a.status_code for a in answers} == {200}
+    assert sorted(a.json()["stored"] for a in answers) == [0] * 7 + [1]
+    assert count(db, TicketEvent) == 2

@@ -65,6 +65,9 @@ def _contexts():
     yield "underpin_form.yml.j2", dict(agreement=SLA, sla_targets=[(3, "T3 P1 resolution within 4h")],
                                        leg_groups=[("Network OLA (Network group, OLA)", [(9, "T1 P1 within 1h")])],
                                        private_metadata="{}")
+    yield "record_form.yml.j2", dict(what=None, services=[(1, "Payroll")], groups=PARTIES[:1],
+                                     priorities=[("P1", "P1")], today="2026-03-02", tz="Europe/London",
+                                     private_metadata="{}")
     yield "waive_form.yml.j2", dict(label="T3 P1 resolution within 4h", rule="hours", gap="Sat-Sun uncovered",
                                     private_metadata="{}")
 
