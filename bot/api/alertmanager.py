@@ -3,9 +3,8 @@
 Alertmanager sends the workspace's API token as `Authorization: Bearer <token>` (its `http_config.authorization`).
 Answers: 200 with what was done (outages opened and closed, repeats, alerts naming no known service), 401 for a
 missing, wrong or revoked token, 422 naming the field of a malformed body, with nothing stored, 413 for a body
-over the API's limit (4 MiB). Alertmanager
-retries a delivery on 5xx only, so an alert for an unmapped service is answered 200 and listed: sending it again
-could not help.
+over the API's limit (4 MiB). Alertmanager retries a delivery on 5xx only, so an alert for an unmapped service
+is answered 200 and listed: sending it again could not help.
 """
 from __future__ import annotations
 
