@@ -32,3 +32,4 @@ from models.measurements import (  # noqa: F401
     TicketEventKind,
 )
 from models.breaches import Breach, BreachState  # noqa: F401
+from models.alerts import AlertServiceMap  # noqa: F401

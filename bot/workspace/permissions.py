@@ -29,6 +29,7 @@ class Capability(StrEnum):
     ESCALATE_BREACH = "escalate a breach alert"
     MANAGE_API_TOKENS = "make or revoke API tokens"
     RECORD_MEASUREMENT = "record an outage or a ticket by hand"
+    MAP_ALERTS = "map alert labels to services"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -49,6 +50,8 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_API_TOKENS: frozenset({ADMIN, SERVICE_MANAGER}),
     # What is recorded is measured against the agreements and can raise breach alerts.
     Capability.RECORD_MEASUREMENT: frozenset({ADMIN, SERVICE_MANAGER}),
+    # Which service an alert is about decides whose targets it counts against: the map's keepers decide.
+    Capability.MAP_ALERTS: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

@@ -1,6 +1,7 @@
 """Choices an organisation makes for its workspace, in Slack: `/slm settings`."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -41,6 +42,13 @@ def _month(text: str) -> str:
     raise parsing.ParseError("Name the month the financial year starts in.", example="April")
 
 
+def _label_name(text: str) -> str:
+    name = text.strip()
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise parsing.ParseError(f"“{name}” is not a Prometheus label name (letters, digits and _).", example="service")
+    return name
+
+
 @dataclass(frozen=True)
 class Choice:
     key: str
@@ -56,6 +64,7 @@ CHOICES = {c.key: c for c in (
       for p, default in (("P1", "15m"), ("P2", "30m"), ("P3", "2h"), ("P4", "4h"))),
     Choice("financial_year_start", "First month of the financial year (its quarters and years measure period goals)",
            "January", _month),
+    Choice("alert_label", "The Alertmanager alert label that names the service", "service", _label_name),
 )}
 
 
