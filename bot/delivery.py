@@ -9,7 +9,7 @@ has no retry handlers, and a rate limit or an error makes the row due again late
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 
@@ -88,9 +88,13 @@ def send(deps, client: WebClient, row_id: int) -> Result:
         held = outbox.claim(session, row_id, deps.clock.now(), deps.claims_clock.now())
     if held is None:
         return _state(deps, row_id)
+    if held.parent_key:
+        held, waiting = _follow(deps, held)
+        if waiting is not None:
+            return waiting
     stage = "looking"  # then "rendering", then "posting": what a failure means depends on where it came
     try:
-        if held.look_first:
+        if held.look_first and held.kind != OutboxKind.UPDATE.value:  # an edit made twice is the same edit: no look
             found = _find_earlier(client, held)
             if found:
                 log.info("outbox %s: Slack already had it (%s); not sent again", held.key, found)
@@ -130,7 +134,31 @@ def _request(held: outbox.Claim) -> dict:
     return dict(held.message) if held.message is not None else render_message(held.template, **held.context)
 
 
+def _follow(deps, held: outbox.Claim) -> tuple[outbox.Claim, Result | None]:
+    """A row that follows another message: with that message's ts, or put back to wait for it (or given up with it)."""
+    now = deps.clock.now()
+    with deps.db.session() as session:
+        parent, until = outbox.followed(session, held)
+        if parent is None or parent.status == OutboxStatus.FAILED.value:  # queued with it, so it never will be sent
+            why = f"the message it follows ({held.parent_key}) was never sent"
+            outbox.give_up(session, held, why)
+            return held, Result(Outcome.GAVE_UP, error=why)
+        if until is not None or parent.status != OutboxStatus.SENT.value:
+            why = "waiting for the message it follows"
+            outbox.wait(session, held, why, max(until or now, now))
+            return held, Result(Outcome.WAITING, error=why)
+        parent_ts = parent.message_ts
+    if held.kind == OutboxKind.UPDATE.value:
+        return replace(held, parent_ts=parent_ts), None
+    return replace(held, parent_ts=parent_ts, thread_ts=held.thread_ts or parent_ts), None
+
+
 def _post(client: WebClient, held: outbox.Claim, request: dict) -> str | None:
+    if held.kind == OutboxKind.UPDATE.value:
+        channel = held.channel
+        if channel[:1] in ("U", "W"):  # a DM was posted to its person; an edit needs the DM's channel
+            channel = client.conversations_open(users=channel)["channel"]["id"]
+        return client.chat_update(channel=channel, ts=held.parent_ts, **request).get("ts")
     if held.kind == OutboxKind.FILE.value:
         client.files_upload_v2(channel=held.channel, thread_ts=held.thread_ts, content=request["content"],
                                filename=request["filename"], title=request["title"])

@@ -16,6 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot import agreements, delivery, replays
 from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
+from bot.breaches import jobs as breach_jobs
 
 log = logging.getLogger(__name__)
 
@@ -95,5 +96,6 @@ JOBS: list[Job] = [
     Job("coverage.recheck", recheck_cover, IntervalTrigger(minutes=15)),
     Job("replays.purge", purge_replay_claims, IntervalTrigger(minutes=10)),
     Job("agreements.resume_threads", resume_threads, IntervalTrigger(minutes=1)),
+    Job("breaches.sweep", breach_jobs.sweep, IntervalTrigger(minutes=1)),
     Job("outbox.deliver", deliver, IntervalTrigger(seconds=30)),
 ]

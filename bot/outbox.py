@@ -52,6 +52,8 @@ class Claim:
     token: str
     look_first: bool  # an earlier attempt may have reached Slack
     first_tried_at: datetime
+    parent_key: str | None = None  # the message this one updates, or in whose thread it goes
+    parent_ts: str | None = None   # that message's ts, read when this is sent
 
 
 # Called in the transaction that marks a row sent, for keys with the prefix: (session, claim, message_ts, now).
@@ -115,12 +117,16 @@ def _stale(session: Session, lease_now: datetime):
 
 
 def enqueue(session: Session, team_id: str, key: str, channel: str, template: str, context: dict, now: datetime, *,
-            thread_ts: str | None = None, message: dict | None = None, kind: OutboxKind = OutboxKind.MESSAGE) -> bool:
-    """Queue a message unless one with this key was queued before; True if this call queued it."""
+            thread_ts: str | None = None, message: dict | None = None, kind: OutboxKind = OutboxKind.MESSAGE,
+            parent_key: str | None = None) -> bool:
+    """Queue a message unless one with this key was queued before; True if this call queued it.
+
+    With `parent_key`, it follows that message: an update (`kind=UPDATE`) edits it, a message goes in its thread."""
     try:
         with session.begin_nested():
             session.add(Outbox(team_id=team_id, key=key[:200], channel=channel, template=template, context=context,
-                               created_at=now, thread_ts=thread_ts, message=message, kind=kind.value))
+                               created_at=now, thread_ts=thread_ts, message=message, kind=kind.value,
+                               parent_key=parent_key[:200] if parent_key else None))
     except IntegrityError:
         return False
     return True
@@ -155,7 +161,7 @@ def claim(session: Session, row_id: int, now: datetime, lease_now: datetime) -> 
     held = Claim(id=row.id, team_id=row.team_id, key=row.key, kind=row.kind, channel=row.channel,
                  thread_ts=row.thread_ts, template=row.template, context=dict(row.context), message=row.message,
                  attempts=row.attempts + 1, token=uuid.uuid4().hex, look_first=row.maybe_sent,
-                 first_tried_at=row.first_tried_at or lease_now)
+                 first_tried_at=row.first_tried_at or lease_now, parent_key=row.parent_key)
     same_token = (Outbox.attempt_token.is_(None) if row.attempt_token is None
                   else Outbox.attempt_token == row.attempt_token)
     result = session.exec(  # compare-and-set: nobody claimed or settled it since we read it
@@ -194,6 +200,33 @@ def failed(session: Session, held: Claim, error: str, now: datetime, *, maybe_se
     return _settle(session, held, last_error=error[:500], attempts=attempts, maybe_sent=maybe_sent,
                    status=(OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING).value,
                    next_attempt_at=retry_at or now + BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1])
+
+
+def followed(session: Session, held: Claim) -> tuple[Outbox | None, datetime | None]:
+    """What a row that follows another waits for: (the parent row, when to look again). The wait is None when it may
+    go now: its parent is sent and no earlier row following the same parent is still to go, so the moves of one
+    message reach Slack in the order they were queued, whatever failed in between."""
+    parent = get(session, held.team_id, held.parent_key)
+    if parent is None or parent.status != OutboxStatus.SENT.value:
+        return parent, (parent.next_attempt_at if parent is not None else None)
+    earlier = session.exec(select(Outbox).where(Outbox.team_id == held.team_id, Outbox.parent_key == held.parent_key,
+                                                Outbox.id < held.id,
+                                                Outbox.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]))
+                           .order_by(Outbox.id)).first()
+    if earlier is None:
+        return parent, None
+    return parent, earlier.next_attempt_at or earlier.created_at
+
+
+def wait(session: Session, held: Claim, why: str, until: datetime) -> bool:
+    """Put a claimed row back, untried: it waits for another (`followed`), and this counts as no attempt."""
+    return _settle(session, held, status=OutboxStatus.PENDING.value, attempts=held.attempts - 1, last_error=why[:500],
+                   maybe_sent=held.look_first, next_attempt_at=until)
+
+
+def give_up(session: Session, held: Claim, why: str) -> bool:
+    """It can never be sent (the message it follows was given up): kept, marked failed, for a person to look at."""
+    return _settle(session, held, status=OutboxStatus.FAILED.value, last_error=why[:500], maybe_sent=False)
 
 
 def retry_now(session: Session, team_id: str, key: str) -> None:

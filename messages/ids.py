@@ -28,6 +28,7 @@ class Callback(StrEnum):
     UNDERPIN_FORM = "underpin_form"
     WAIVE_FORM = "waive_form"
     ACTION_FORM = "action_form"
+    BREACH_REMEDIAL_FORM = "breach_remedial_form"  # a breach alert's "Create remedial action"
     RECORD_MEASUREMENT = "record_measurement"  # /slm record: an outage or a ticket, by hand
     SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
     SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
@@ -130,6 +131,7 @@ class Block(StrEnum):
     COV_OWNER_USER = "cov_owner_user"
     COV_DUE = "cov_due"
     COV_PLAN = "cov_plan"
+    BREACH_TARGET = "breach_target"  # the target a remedial action should improve
     # /slm record: "rec_" + the field name in bot.measurements.manual.ManualRecord.
     REC_WHAT = "rec_what"
     REC_SERVICE = "rec_service"
@@ -172,6 +174,9 @@ class Action(StrEnum):
     REMOVE_CONFIRM = "remove_confirm"         # "Remove Payroll": what `/slm … remove` asked for, once confirmed
     REMOVE_CANCEL = "remove_cancel"           # beside it: keep it
     ACTION_ACCEPT_PLAN = "action_accept_plan"  # beside an open upgrade: a service manager accepts it as the plan
+    BREACH_ACKNOWLEDGE = "breach_acknowledge"  # on a breach alert: the owning group has it in hand
+    BREACH_REMEDIAL = "breach_remedial"        # on a breach alert: open the remedial action modal
+    BREACH_ESCALATE = "breach_escalate"        # on a breach alert: a service manager escalates it now
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").

@@ -31,3 +31,5 @@ from models.measurements import (  # noqa: F401
     TicketEvent,
     TicketEventKind,
 )
+from models.breaches import Breach, BreachState  # noqa: F401
+from models.alerts import AlertServiceMap  # noqa: F401

@@ -28,6 +28,7 @@ class OutboxStatus(StrEnum):
 class OutboxKind(StrEnum):
     MESSAGE = "message"  # chat.postMessage
     FILE = "file"        # a document uploaded into a thread (files_upload_v2)
+    UPDATE = "update"    # chat.update of the message queued under `parent_key`
 
 
 class Outbox(TeamScoped, table=True):
@@ -39,6 +40,9 @@ class Outbox(TeamScoped, table=True):
     channel: str = Field(max_length=32)  # a channel id, or a user id for a DM
     kind: str = Field(default=OutboxKind.MESSAGE.value, max_length=16)
     thread_ts: str | None = Field(default=None, max_length=32)  # a reply in this thread
+    # The message this one follows: an update edits it, a message goes in its thread (its ts is read when this is
+    # sent). Sent after it, and after every earlier row that follows it, so a message's moves arrive in order.
+    parent_key: str | None = Field(default=None, max_length=200)
     template: str = Field(max_length=120)
     context: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # A message rendered when it was queued (a headline, a version post), sent as it is instead of the template;

@@ -14,11 +14,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 
-from bot.api import measurements
+from bot.api import alertmanager, measurements
 from bot.api.errors import on_validation_error
 from bot.api.limits import BodySizeLimit
 
-ROUTERS = (measurements.router,)
+ROUTERS = (measurements.router, alertmanager.router)
 
 
 def create_api(deps) -> FastAPI:

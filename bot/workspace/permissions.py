@@ -25,8 +25,11 @@ class Capability(StrEnum):
     DECIDE_REQUIREMENT = "decline a requirement, or amend someone else's"
     DRAFT_AGREEMENT = "draft agreements and keep calendars"
     WAIVE_GAP = "waive a gap in cover"
+    ACKNOWLEDGE_BREACH = "acknowledge a breach alert"
+    ESCALATE_BREACH = "escalate a breach alert"
     MANAGE_API_TOKENS = "make or revoke API tokens"
     RECORD_MEASUREMENT = "record an outage or a ticket by hand"
+    MAP_ALERTS = "map alert labels to services"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -39,10 +42,16 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.DRAFT_AGREEMENT: frozenset({ADMIN, SERVICE_MANAGER}),
     # Accepting a gap is the service manager's judgement; being a workspace admin is not enough.
     Capability.WAIVE_GAP: frozenset({SERVICE_MANAGER}),
+    # The owning support group's contacts may too: bot.breaches checks them against the party's contacts.
+    Capability.ACKNOWLEDGE_BREACH: frozenset({ADMIN, SERVICE_MANAGER}),
+    # Escalating goes over the support group's head: the service manager's call.
+    Capability.ESCALATE_BREACH: frozenset({SERVICE_MANAGER}),
     # A token lets a machine speak for the whole workspace: those who keep the agreements hand them out.
     Capability.MANAGE_API_TOKENS: frozenset({ADMIN, SERVICE_MANAGER}),
     # What is recorded is measured against the agreements and can raise breach alerts.
     Capability.RECORD_MEASUREMENT: frozenset({ADMIN, SERVICE_MANAGER}),
+    # Which service an alert is about decides whose targets it counts against: the map's keepers decide.
+    Capability.MAP_ALERTS: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

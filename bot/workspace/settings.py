@@ -1,6 +1,7 @@
 """Choices an organisation makes for its workspace, in Slack: `/slm settings`."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -21,6 +22,13 @@ def _handoff(text: str) -> str:
     return parsing.format_duration(duration)
 
 
+def _clock_time(text: str) -> str:
+    duration = parsing.parse_duration(text)
+    if duration.business_days or duration.business or not duration.minutes:
+        raise parsing.ParseError("An escalation time is clock minutes or hours.", example="30m")
+    return parsing.format_duration(duration)
+
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 
@@ -34,6 +42,13 @@ def _month(text: str) -> str:
     raise parsing.ParseError("Name the month the financial year starts in.", example="April")
 
 
+def _label_name(text: str) -> str:
+    name = text.strip()
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise parsing.ParseError(f"“{name}” is not a Prometheus label name (letters, digits and _).", example="service")
+    return name
+
+
 @dataclass(frozen=True)
 class Choice:
     key: str
@@ -44,8 +59,12 @@ class Choice:
 
 CHOICES = {c.key: c for c in (
     Choice("handoff", "Hand-off allowance between the stages beneath an SLA target", "15m", _handoff),
+    # bot.breaches.escalation: an alert nobody acknowledged is escalated to the service managers after this.
+    *(Choice(f"escalate_{p.lower()}", f"Escalate a {p} breach alert nobody acknowledged within", default, _clock_time)
+      for p, default in (("P1", "15m"), ("P2", "30m"), ("P3", "2h"), ("P4", "4h"))),
     Choice("financial_year_start", "First month of the financial year (its quarters and years measure period goals)",
            "January", _month),
+    Choice("alert_label", "The Alertmanager alert label that names the service", "service", _label_name),
 )}
 
 

@@ -19,7 +19,8 @@ def document(anonymous):
 
 def test_the_document_names_each_route_where_it_is_served(document, api):
     assert document["servers"] == [{"url": "/api"}]
-    assert set(document["paths"]) == {"/v1/ticket-events", "/v1/outages", "/v1/metric-samples", "/v1/batch"}
+    assert set(document["paths"]) == {"/v1/ticket-events", "/v1/outages", "/v1/metric-samples", "/v1/batch",
+                                      "/v1/alertmanager"}
     assert document["components"]["securitySchemes"]["ApiToken"] == {
         "type": "http", "scheme": "bearer", "description": "An API token made in Slack with `/slm token new <name>`."}
     for path, methods in document["paths"].items():

@@ -45,6 +45,10 @@ def _contexts():
     yield "action_form.yml.j2", dict(title="Upgrade what underpins P1 resolution of Acme Payroll", owner_party_id=2,
                                      due="2026-04-01", parties=PARTIES, may_accept=True, private_metadata="{}")
     yield "cover_checking.yml.j2", dict(title="Upgrade action", message=None)
+    yield "breach_remedial_form.yml.j2", dict(what="T1 P1 resolution 4h", agreement="Acme Payroll",
+                                              targets=[(3, "T3 P1 resolution 4h (Acme Payroll)")], target_id=3,
+                                              parties=PARTIES, owner_party_id=1, due="2026-03-02",
+                                              private_metadata="{}")
     yield "calendar_form.yml.j2", dict(tz="America/Argentina/ComodRivadavia", private_metadata="{}")
     yield "link_form.yml.j2", dict(services=[], party_groups=[], service_id=None, activities=["Incident handling"],
                                    other="other", private_metadata="{}")

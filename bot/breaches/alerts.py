@@ -1,0 +1,311 @@
+"""A breach's life: from the evaluation's state to one alert per recipient, edited in place, with its thread."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot import actions, audit, cover, outbox, service_map
+from bot.breaches import routing
+from bot.breaches.escalation import escalate_after
+from bot.errors import DomainError, NotFound, PermissionDenied
+from bot.measurements.states import Level, Subject, TargetState
+from bot.workspace.actor import Actor
+from bot.workspace.permissions import Capability, can, require
+from models import Action, ActionKind, Agreement, AgreementKind, Breach, BreachState, Party, Target, Ticket
+from models.outbox import OutboxKind
+
+log = logging.getLogger(__name__)
+
+ALERT = "breach_alert.yml.j2"
+NOTE = "breach_note.yml.j2"
+ESCALATED = "breach_escalated.yml.j2"
+OPEN = (BreachState.WARNING.value, BreachState.BREACHED.value, BreachState.ACKNOWLEDGED.value)
+_RANK = {Level.OK.value: 0, Level.WARNING.value: 1, Level.BREACHED.value: 2}
+
+
+# ---- keys: one message per breach and recipient, its edits and thread lines following it ----------------------
+def post_key(breach: Breach, recipient: str) -> str:
+    return f"breach:{breach.id}:{recipient}"
+
+
+def _edit_key(breach: Breach, recipient: str) -> str:
+    return f"{post_key(breach, recipient)}:r{breach.revision}"
+
+
+@outbox.on_sent("breach:")
+def _alert_sent(session: Session, held: outbox.Claim, message_ts: str | None, now: datetime) -> None:
+    """The first copy's ts is kept on the breach: where its alert is."""
+    parts = held.key.split(":")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return
+    breach = session.get(Breach, int(parts[1]))
+    if breach is not None and breach.channel == parts[2] and breach.message_ts is None:
+        breach.message_ts = message_ts
+        session.add(breach)
+
+
+# ---- what the alert says ----------------------------------------------------------------------------------------
+def _hm(delta: timedelta) -> str:
+    minutes = int(abs(delta).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{minutes}m" if minutes or not (days or hours) else ""]
+    return "".join(parts)
+
+
+def left_text(remaining: timedelta | None) -> str:
+    """"48m left", "over by 1h5m", or "" when the evaluation gave no clock."""
+    if remaining is None:
+        return ""
+    return f"{_hm(remaining)} left" if remaining > timedelta(0) else f"over by {_hm(remaining)}"
+
+
+def alert_context(session: Session, breach: Breach) -> dict:
+    """Everything the alert and its edits show, as plain data (the template escapes and formats it)."""
+    target = session.get(Target, breach.target_id)
+    agreement = session.get(Agreement, breach.agreement_id)
+    counterparty = session.get(Party, agreement.counterparty_id)
+    owner = session.get(Party, breach.owner_party_id) if breach.owner_party_id else None
+    legs = [leg for leg, _p, _a in routing.legs_of(session, target)] if agreement.kind == AgreementKind.SLA.value else []
+    last = next((e for e in reversed(breach.timeline) if "summary" in e), {})
+    actions = [e["action"] for e in breach.timeline if e.get("action")]
+    return {
+        "breach_id": breach.id, "state": breach.state, "level": breach.level, "subject": breach.subject,
+        "what": routing.promise(target), "target_key": target.key,
+        "agreement": agreement.name, "agreement_kind": "SLA" if agreement.kind == AgreementKind.SLA.value
+        else AgreementKind(agreement.kind).label, "customer": counterparty.name,
+        "ticket": breach.ticket_ref, "summary": breach.summary, "percent": round(breach.percent_used),
+        "left": last.get("left", ""),
+        "legs": [{"kind": leg.kind, "owner": leg.owner, "promise": leg.promise} for leg in legs],
+        "owner": owner.name if owner else None,
+        "owner_without_channel": bool(owner and owner.kind == "support_group" and not owner.channel_id),
+        "no_leg": agreement.kind == AgreementKind.SLA.value and not legs,
+        "supplier_involved": any(leg.kind == "UC" for leg in legs) or agreement.kind == AgreementKind.UC.value,
+        "acknowledged_by": breach.acknowledged_by, "escalated": breach.escalated_at is not None,
+        "escalated_by": breach.escalated_by, "resolved": breach.state == BreachState.RESOLVED.value,
+        "missed": breach.breached_at is not None, "actions": actions,
+        "as_of": int(breach.updated_at.timestamp()), "as_of_text": breach.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+# ---- moving a breach ----------------------------------------------------------------------------------------------
+def _queue_post(session: Session, breach: Breach, now: datetime) -> None:
+    context = alert_context(session, breach)
+    for recipient in breach.recipients:
+        outbox.enqueue(session, breach.team_id, post_key(breach, recipient), recipient, ALERT, {"ctx": context}, now)
+
+
+def _move(session: Session, breach: Breach, now: datetime, what: str, *, by: str | None = None,
+          note: str = "", state: TargetState | None = None, action: int | None = None) -> None:
+    """One step of the breach: a line on its timeline, every copy edited, the line in every copy's thread."""
+    event = {"at": now.isoformat(), "what": what, "by": by, "note": note}
+    if action is not None:
+        event["action"] = action  # a remedial action's number: the alert lists them
+    if state is not None:
+        event.update(summary=state.summary, left=left_text(state.remaining))
+        breach.percent_used, breach.summary = state.percent_used, state.summary[:500]
+    breach.timeline = [*breach.timeline, event]  # a new list: the JSON column sees the change
+    breach.revision += 1
+    breach.updated_at = now
+    session.add(breach)
+    session.flush()
+    context = alert_context(session, breach)
+    line = {**event, "epoch": int(now.timestamp()), "time_text": now.strftime("%Y-%m-%d %H:%M UTC"),
+            "summary": event.get("summary", ""), "left": event.get("left", "")}
+    for recipient in breach.recipients:
+        parent = post_key(breach, recipient)
+        outbox.enqueue(session, breach.team_id, _edit_key(breach, recipient), recipient, ALERT, {"ctx": context}, now,
+                       kind=OutboxKind.UPDATE, parent_key=parent)
+        outbox.enqueue(session, breach.team_id, _edit_key(breach, recipient) + ":note", recipient, NOTE,
+                       {"line": line}, now, parent_key=parent)
+
+
+def by_key(session: Session, team_id: str, key: str, *, lock: bool = False) -> Breach | None:
+    q = select(Breach).where(Breach.team_id == team_id, Breach.key == key[:200])
+    return session.exec(q.with_for_update() if lock else q).first()
+
+
+def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
+    target = session.get(Target, state.target_id)
+    agreement = session.get(Agreement, state.agreement_id)
+    if target is None or agreement is None or target.team_id != state.team_id:
+        log.warning("breach %s: its target %s is gone; no alert", state.key, state.target_id)
+        return None
+    ticket = session.get(Ticket, state.ticket_id) if state.ticket_id else None
+    route = routing.route(session, state.team_id, target, agreement, state.assigned_group_id)
+    if not route.recipients:
+        log.warning("breach %s: nobody to tell (no owner's channel, no service manager, no admin known)", state.key)
+        return None
+    breached = state.level == Level.BREACHED
+    breach = Breach(team_id=state.team_id, key=state.key[:200], target_id=target.id, agreement_id=agreement.id,
+                    subject=state.subject.value, ticket_id=state.ticket_id, ticket_ref=state.ticket_ref,
+                    priority=(ticket.priority if ticket else target.level), state=state.level.value,
+                    level=state.level.value, percent_used=state.percent_used, summary=state.summary[:500],
+                    owner_party_id=route.owner.id if route.owner else None, channel=route.recipients[0],
+                    recipients=route.recipients, opened_at=now, warned_at=state.warned_at or now,
+                    breached_at=(state.breached_at or now) if breached else None, updated_at=now,
+                    timeline=[{"at": now.isoformat(), "what": state.level.value, "by": None, "note": "",
+                               "summary": state.summary, "left": left_text(state.remaining)}])
+    if state.ended:  # it ended before anyone heard (history imported late): said once, already resolved
+        breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
+    try:
+        with session.begin_nested():
+            session.add(breach)
+    except IntegrityError:  # another replica opened it at the same moment: theirs stands, and its alert
+        return None
+    _queue_post(session, breach, now)
+    return breach
+
+
+def apply(session: Session, state: TargetState, now: datetime) -> Breach | None:
+    """Move the breach of one evaluated state forward; the breach, when there is one."""
+    breach = by_key(session, state.team_id, state.key, lock=True)
+    if breach is None:
+        return _open(session, state, now) if state.level != Level.OK else None
+    over = state.ended or state.level == Level.OK
+    if breach.state == BreachState.RESOLVED.value:
+        if over:
+            return breach
+        breach.state, breach.resolved_at = state.level.value, None  # a reopened ticket: its clock runs again
+        _raise_level(breach, state, now)
+        _move(session, breach, now, "reopened", state=state)
+        return breach
+    if _RANK[state.level.value] > _RANK[breach.level]:
+        _raise_level(breach, state, now)
+        breach.state = BreachState.BREACHED.value
+        _move(session, breach, now, BreachState.BREACHED.value, state=state)
+    if over:
+        breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
+        _move(session, breach, now, BreachState.RESOLVED.value,
+              note="target missed" if breach.breached_at else "within target", state=state)
+    return breach
+
+
+def _raise_level(breach: Breach, state: TargetState, now: datetime) -> None:
+    if _RANK[state.level.value] > _RANK[breach.level]:
+        breach.level = state.level.value
+    if state.level == Level.BREACHED and breach.breached_at is None:
+        breach.breached_at = state.breached_at or now
+
+
+def _keys_with_breaches(session: Session, team_id: str, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for at in range(0, len(keys), 500):
+        found.update(session.exec(select(Breach.key).where(Breach.team_id == team_id,
+                                                           Breach.key.in_(keys[at:at + 500]))).all())
+    return found
+
+
+def sweep(session: Session, team_id: str, states: list[TargetState], now: datetime) -> list[Breach]:
+    """Every state that warns or breaches gets its breach; every open breach whose state is back within target,
+    or whose clock stopped, is resolved; then the alerts nobody acknowledged in time are escalated."""
+    mine = [s for s in states if s.team_id == team_id]
+    known = _keys_with_breaches(session, team_id, [s.key[:200] for s in mine if s.level == Level.OK])
+    # Most states are OK and never breached: those are passed over without a query each.
+    moved = [b for s in mine if (s.level != Level.OK or s.key[:200] in known) and (b := apply(session, s, now))]
+    # A period's goal is evaluated for the current period only: a breach of a period no longer evaluated is over.
+    evaluated = {s.key[:200] for s in mine}
+    for breach in open_breaches(session, team_id):
+        if breach.subject != Subject.TICKET.value and breach.key not in evaluated:
+            breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
+            _move(session, breach, now, BreachState.RESOLVED.value, note="its period is over")
+            moved.append(breach)
+    for breach in session.exec(select(Breach).where(Breach.team_id == team_id,
+                                                    Breach.state.in_([BreachState.WARNING.value, BreachState.BREACHED.value]),
+                                                    Breach.acknowledged_at.is_(None), Breach.escalated_at.is_(None))).all():
+        if now - breach.opened_at >= escalate_after(session, team_id, breach.priority):
+            escalate(session, breach, now, by=None)
+    return moved
+
+
+# ---- what people do with an alert ---------------------------------------------------------------------------------
+def get(session: Session, team_id: str, breach_id: int, *, lock: bool = False) -> Breach:
+    q = select(Breach).where(Breach.team_id == team_id, Breach.id == breach_id)
+    breach = session.exec(q.with_for_update() if lock else q).first()
+    if breach is None:
+        raise NotFound("That breach alert is not known here.")
+    return breach
+
+
+def may_acknowledge(session: Session, actor: Actor, breach: Breach) -> bool:
+    """Service managers and admins, and anyone who speaks for the owning support group."""
+    if can(actor, Capability.ACKNOWLEDGE_BREACH):
+        return True
+    if breach.owner_party_id is None:
+        return False
+    contacts = service_map.contacts_of(session, actor.team_id, breach.owner_party_id)
+    return any(actor.user_id in users for users in contacts.values())
+
+
+def acknowledge(session: Session, actor: Actor, breach_id: int) -> Breach:
+    breach = get(session, actor.team_id, breach_id, lock=True)
+    if not may_acknowledge(session, actor, breach):
+        owner = session.get(Party, breach.owner_party_id) if breach.owner_party_id else None
+        raise PermissionDenied("Only a service manager, a workspace admin"
+                               + (f" or a contact of {owner.name}" if owner else "") + " can acknowledge this alert.")
+    if breach.state == BreachState.RESOLVED.value:
+        raise DomainError("This breach is resolved already; there is nothing to acknowledge.")
+    if breach.acknowledged_at is not None and breach.state == BreachState.ACKNOWLEDGED.value:
+        raise DomainError("This alert was acknowledged already.")
+    breach.state, breach.acknowledged_at, breach.acknowledged_by = BreachState.ACKNOWLEDGED.value, actor.at(), actor.user_id
+    _move(session, breach, actor.at(), BreachState.ACKNOWLEDGED.value, by=actor.user_id)
+    audit.record(session, actor, "breach.acknowledge", "breach", breach.id, key=breach.key)
+    return breach
+
+
+def escalate(session: Session, breach: Breach, now: datetime, *, by: str | None) -> int:
+    """Tell every service manager by DM (once each), and say so on the alert; returns how many were told."""
+    breach.escalated_at, breach.escalated_by = now, by
+    _move(session, breach, now, "escalated", by=by)
+    context = alert_context(session, breach)
+    return sum(outbox.enqueue(session, breach.team_id, f"breach:{breach.id}:escalated:{user}", user, ESCALATED,
+                              {"ctx": context}, now) for user in cover.recipients(session, breach.team_id))
+
+
+def escalate_by_hand(session: Session, actor: Actor, breach_id: int) -> Breach:
+    require(actor, Capability.ESCALATE_BREACH)
+    breach = get(session, actor.team_id, breach_id, lock=True)
+    if breach.state == BreachState.RESOLVED.value:
+        raise DomainError("This breach is resolved already; there is nothing to escalate.")
+    if breach.escalated_at is not None:
+        raise DomainError("This alert was escalated already.")
+    escalate(session, breach, actor.at(), by=actor.user_id)
+    audit.record(session, actor, "breach.escalate", "breach", breach.id, key=breach.key)
+    return breach
+
+
+def improvable_targets(session: Session, breach: Breach) -> list[tuple[int, str]]:
+    """What a remedial action may set out to improve: the breached target, and the legs beneath it."""
+    target = session.get(Target, breach.target_id)
+    agreement = session.get(Agreement, breach.agreement_id)
+    out = [(target.id, f"{target.key} {routing.promise(target)} ({agreement.name})")]
+    if agreement.kind == AgreementKind.SLA.value:
+        for link in cover.links_under(session, target):
+            leg = session.get(Target, link.leg_target_id)
+            leg_agreement = session.get(Agreement, leg.agreement_id)
+            out.append((leg.id, f"{leg.key} {routing.promise(leg)} ({leg_agreement.name})"))
+    return out
+
+
+def add_remedial_action(session: Session, actor: Actor, breach_id: int, *, title: str | None,
+                        owner_party_id: int | None, owner_user_id: str | None, due, target_id: int | None) -> Action:
+    """The same Action entity as an upgrade, of kind remedial, for the target it should improve; said on the alert."""
+    breach = get(session, actor.team_id, breach_id, lock=True)
+    allowed = {tid for tid, _label in improvable_targets(session, breach)}
+    target_id = target_id if target_id in allowed else breach.target_id
+    target = session.get(Target, target_id)
+    action = actions.add_action(session, actor, kind=ActionKind.REMEDIAL, title=title, owner_party_id=owner_party_id,
+                              owner_user_id=owner_user_id, due=due, agreement_id=target.agreement_id,
+                              target_id=target_id, detail=f"Remedial, after the alert on {breach.key}")
+    _move(session, breach, actor.at(), "remedial action", by=actor.user_id, action=action.number,
+          note=f"#{action.number}, due {action.due.isoformat()}: {action.title}")
+    return action
+
+
+def open_breaches(session: Session, team_id: str) -> list[Breach]:
+    return list(session.exec(select(Breach).where(Breach.team_id == team_id, Breach.state.in_(OPEN))
+                             .order_by(Breach.opened_at)))
+

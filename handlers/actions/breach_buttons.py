@@ -1,0 +1,60 @@
+"""The buttons on a breach alert: Acknowledge, Create remedial action, Escalate."""
+from __future__ import annotations
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import breaches, delivery, service_map
+from bot.workspace.permissions import Capability, require
+from handlers import registry
+from handlers.replies import metadata
+from messages import render
+from messages.ids import Action
+from models import PartyKind
+
+
+def _breach_id(body: dict) -> int:
+    return int(body["actions"][0]["value"])
+
+
+def _channel(body: dict) -> str | None:
+    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+
+
+@registry.action(Action.BREACH_ACKNOWLEDGE)
+def acknowledge(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps = context["deps"]
+    with deps.db.session() as session:
+        breaches.acknowledge(session, context["actor"], _breach_id(body))
+    context["done"] = "The alert is acknowledged"
+    delivery.deliver_pending(deps, client)  # the alert shows it now, and its thread says who
+
+
+@registry.action(Action.BREACH_ESCALATE)
+def escalate(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps = context["deps"]
+    with deps.db.session() as session:
+        breaches.escalate_by_hand(session, context["actor"], _breach_id(body))
+    context["done"] = "The alert is escalated to the service managers"
+    delivery.deliver_pending(deps, client)
+
+
+@registry.action(Action.BREACH_REMEDIAL)
+def remedial(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    actor, deps = context["actor"], context["deps"]
+    require(actor, Capability.DRAFT_AGREEMENT)  # who may record an action: told before the form, not after
+    with deps.db.session() as session:  # read, and closed before Slack is called
+        breach = breaches.get(session, actor.team_id, _breach_id(body))
+        shown = breaches.alert_context(session, breach)
+        choices = breaches.improvable_targets(session, breach)
+        parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
+                   for p in service_map.list_parties(session, actor.team_id, kind)]
+        owner_party_id = breach.owner_party_id
+    client.views_open(trigger_id=body["trigger_id"], view=render(
+        "breach_remedial_form.yml.j2", what=f"{shown['target_key']} {shown['what']}", agreement=shown["agreement"],
+        targets=choices[:100], target_id=choices[0][0], parties=[(p.id, p.name) for p in parties[:100]],
+        owner_party_id=owner_party_id, due=actor.today().isoformat(),
+        private_metadata=metadata(breach_id=breach.id, channel_id=_channel(body))))
