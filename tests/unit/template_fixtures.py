@@ -12,6 +12,7 @@ from types import SimpleNamespace as NS
 from typing import Callable
 
 from bot import requirements as reqs
+from bot.measurements.alert_labels import Mapping
 from bot.measurements.manual import Recorded
 from bot.measurements.timeline import ClockView, Row
 from bot.service_map import LinkView, PartyView, ServiceView
@@ -131,6 +132,22 @@ def _tokens(h: str) -> dict:
     return dict(rows=rows, shown=4)
 
 
+def breach_context(h: str, **over) -> dict:
+    """What bot.breaches.alert_context gives the breach templates (as stored in the outbox: plain JSON)."""
+    c = {"breach_id": 7, "state": "breached", "level": "breached", "subject": "ticket", "what": h, "target_key": "T1",
+         "agreement": h, "agreement_kind": "SLA", "customer": h, "ticket": h, "summary": h, "percent": 104,
+         "left": "over by 5m", "legs": [{"kind": "OLA", "owner": h, "promise": h}] * 3, "owner": h,
+         "owner_without_channel": True, "no_leg": False, "supplier_involved": True, "acknowledged_by": "U0SAFE",
+         "escalated": True, "escalated_by": "U0SAFE", "resolved": False, "missed": True, "actions": [1, 2],
+         "as_of": 1772443200, "as_of_text": "2026-03-02 09:00 UTC"}
+    return {**c, **over}
+
+
+def _breach_note(h: str) -> dict:
+    return dict(line={"what": h, "by": "U0SAFE", "note": h, "summary": h, "left": "over by 5m", "epoch": 1772443200,
+                      "time_text": "2026-03-02 09:00 UTC"})
+
+
 # What a person wrote in Slack (a requirement's statement, a quoted message) keeps the people it names as
 # mentions (`|said`): there `<@U123>` typed in a message stays a mention, by design; nothing else does.
 KEEPS_MENTIONS = {"agreement_version.yml.j2", "capability_check.yml.j2", "req_confirm_request.yml.j2",
@@ -166,7 +183,15 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "agreement_show.yml.j2": lambda h: dict(author="U0SAFE", chunks=["*Ours*, already mrkdwn"], name=h, number=2,
                                             reason=h, sha=SHA, standing=h),
     "agreement_version.yml.j2": _version,
+    "alerts.yml.j2": lambda h: dict(changed=f"“{h}” now names {h} (it named {h}).", label=h,
+                                    mappings=[Mapping(h, h)] * 50),
     "benchmark.yml.j2": _benchmark,
+    "breach_alert.yml.j2": lambda h: dict(ctx=breach_context(h)),
+    "breach_escalated.yml.j2": lambda h: dict(ctx=breach_context(h)),
+    "breach_note.yml.j2": _breach_note,
+    "breach_remedial_form.yml.j2": lambda h: dict(agreement=h, due="2026-03-02", owner_party_id=1,
+                                                  parties=[(1, h), (2, h)], private_metadata=h[:500], target_id=1,
+                                                  targets=[(1, h), (2, h)], what=h),
     "calendar_form.yml.j2": lambda h: dict(private_metadata=h[:500], tz="Europe/London"),
     "calendar_list.yml.j2": lambda h: dict(calendars=[NS(name=h, hours=h, holidays_country="GB", holidays_subdiv=h,
                                                          closures=[h, h])]),
