@@ -28,7 +28,7 @@ def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str |
                target_id: int | None = None, detail: str = "", gap_rule: str | None = None,
                plan_accepted: bool = False) -> Action:
     """Record an action with the next number of the workspace; every problem with the fields at once."""
-    require(actor, Capability.DRAFT_AGREEMENT)
+    require(actor, Capability.RECORD_ACTION)
     errors: dict[str, str] = {}
     text = " ".join((title or "").split())
     if not text:
@@ -75,7 +75,7 @@ def list_actions(session: Session, team_id: str, *, open_only: bool = True) -> l
 
 def may_close(actor: Actor, row: Action) -> bool:
     """Its owner closes an action, or whoever may record actions (a *Done* button is shown to them only)."""
-    return row.owner_user_id == actor.user_id or can(actor, Capability.DRAFT_AGREEMENT)
+    return row.owner_user_id == actor.user_id or can(actor, Capability.RECORD_ACTION)
 
 
 def close_action(session: Session, actor: Actor, number: int) -> Action:
@@ -84,7 +84,7 @@ def close_action(session: Session, actor: Actor, number: int) -> Action:
     if row is None:
         raise NotFound(f"There is no action #{number}.")
     if not may_close(actor, row):
-        require(actor, Capability.DRAFT_AGREEMENT)
+        require(actor, Capability.RECORD_ACTION)
     row.status, row.done_at = "done", actor.at()
     session.add(row)
     audit.record(session, actor, "action.done", "action", row.id, number=number)

@@ -45,7 +45,7 @@ def escalate(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> N
 def remedial(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     actor, deps = context["actor"], context["deps"]
-    require(actor, Capability.DRAFT_AGREEMENT)  # who may record an action: told before the form, not after
+    require(actor, Capability.RECORD_ACTION)  # who may record an action: told before the form, not after
     with deps.db.session() as session:  # read, and closed before Slack is called
         breach = breaches.get(session, actor.team_id, _breach_id(body))
         shown = breaches.alert_context(session, breach)
