@@ -168,7 +168,7 @@ def apply(session: Session, state: TargetState, now: datetime) -> Breach | None:
     over = state.ended or state.level == Level.OK
     if breach.state == BreachState.RESOLVED.value:
         if over:
-            return breach
+            return _correct(session, breach, state, now)
         breach.state, breach.resolved_at = state.level.value, None  # a reopened ticket: its clock runs again
         _raise_level(breach, state, now)
         _move(session, breach, now, "reopened", state=state)
@@ -179,8 +179,23 @@ def apply(session: Session, state: TargetState, now: datetime) -> Breach | None:
         _move(session, breach, now, BreachState.BREACHED.value, state=state)
     if over:
         breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
+        if breach.breached_at is not None and state.level != Level.BREACHED:  # a corrected event: in time after all
+            breach.breached_at, breach.level = None, state.level.value
         _move(session, breach, now, BreachState.RESOLVED.value,
               note="target missed" if breach.breached_at else "within target", state=state)
+    return breach
+
+
+def _correct(session: Session, breach: Breach, state: TargetState, now: datetime) -> Breach:
+    """A resolved breach whose clock, computed again from corrected events, now says the opposite about the
+    target: the alert is edited to say so, and its thread says what changed."""
+    missed = state.level == Level.BREACHED
+    if missed == (breach.breached_at is not None):
+        return breach
+    breach.breached_at = (state.breached_at or now) if missed else None
+    breach.level = state.level.value
+    _move(session, breach, now, "corrected",
+          note="the target was missed after all" if missed else "the target was met after all", state=state)
     return breach
 
 
