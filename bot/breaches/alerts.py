@@ -63,6 +63,12 @@ def left_text(remaining: timedelta | None) -> str:
     return f"{_hm(remaining)} left" if remaining > timedelta(0) else f"over by {_hm(remaining)}"
 
 
+def left_beside(state: TargetState) -> str:
+    """The time left or over, unless the clock's summary already says how far over it is."""
+    said = left_text(state.remaining)
+    return "" if said.startswith("over by") and "over by" in state.summary else said
+
+
 def alert_context(session: Session, breach: Breach) -> dict:
     """Everything the alert and its edits show, as plain data (the template escapes and formats it)."""
     target = session.get(Target, breach.target_id)
@@ -105,7 +111,7 @@ def _move(session: Session, breach: Breach, now: datetime, what: str, *, by: str
     if action is not None:
         event["action"] = action  # a remedial action's number: the alert lists them
     if state is not None:
-        event.update(summary=state.summary, left=left_text(state.remaining))
+        event.update(summary=state.summary, left=left_beside(state))
         breach.percent_used, breach.summary = state.percent_used, state.summary[:500]
     breach.timeline = [*breach.timeline, event]  # a new list: the JSON column sees the change
     breach.revision += 1
@@ -148,7 +154,7 @@ def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
                     recipients=route.recipients, opened_at=now, warned_at=state.warned_at or now,
                     breached_at=(state.breached_at or now) if breached else None, updated_at=now,
                     timeline=[{"at": now.isoformat(), "what": state.level.value, "by": None, "note": "",
-                               "summary": state.summary, "left": left_text(state.remaining)}])
+                               "summary": state.summary, "left": left_beside(state)}])
     if state.ended:  # it ended before anyone heard (history imported late): said once, already resolved
         breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
     try:
