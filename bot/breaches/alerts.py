@@ -93,6 +93,8 @@ def alert_context(session: Session, breach: Breach) -> dict:
         "acknowledged_by": breach.acknowledged_by, "escalated": breach.escalated_at is not None,
         "escalated_by": breach.escalated_by, "resolved": breach.state == BreachState.RESOLVED.value,
         "missed": breach.breached_at is not None, "actions": actions,
+        "handed_over": breach.state == BreachState.RESOLVED.value
+        and any(e.get("note") == GOAL_BREACHED for e in breach.timeline),
         "as_of": int(breach.updated_at.timestamp()), "as_of_text": breach.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -166,8 +168,14 @@ def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
     return breach
 
 
-def apply(session: Session, state: TargetState, now: datetime) -> Breach | None:
-    """Move the breach of one evaluated state forward; the breach, when there is one."""
+# A burn-rate warning ends when its period's goal breaches (the burn no longer warns: the budget is spent). It did
+# not end "within target": it ends handed over to the goal's own alert.
+GOAL_BREACHED = "the period's goal is breached: see its own alert"
+
+
+def apply(session: Session, state: TargetState, now: datetime, *, goal_breached: bool = False) -> Breach | None:
+    """Move the breach of one evaluated state forward; the breach, when there is one. `goal_breached`: the same
+    target's period goal is breached in this evaluation (what a burn-rate warning that stops has turned into)."""
     breach = by_key(session, state.team_id, state.key, lock=True)
     if breach is None:
         return _open(session, state, now) if state.level != Level.OK else None
@@ -187,8 +195,10 @@ def apply(session: Session, state: TargetState, now: datetime) -> Breach | None:
         breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
         if breach.breached_at is not None and state.level != Level.BREACHED:  # a corrected event: in time after all
             breach.breached_at, breach.level = None, state.level.value
+        handed_over = breach.subject == Subject.BUDGET.value and goal_breached and not breach.breached_at
         _move(session, breach, now, BreachState.RESOLVED.value,
-              note="target missed" if breach.breached_at else "within target", state=state)
+              note=GOAL_BREACHED if handed_over else "target missed" if breach.breached_at else "within target",
+              state=state)
     return breach
 
 
@@ -226,7 +236,10 @@ def sweep(session: Session, team_id: str, states: list[TargetState], now: dateti
     mine = [s for s in states if s.team_id == team_id]
     known = _keys_with_breaches(session, team_id, [s.key[:200] for s in mine if s.level == Level.OK])
     # Most states are OK and never breached: those are passed over without a query each.
-    moved = [b for s in mine if (s.level != Level.OK or s.key[:200] in known) and (b := apply(session, s, now))]
+    goals_breached = {s.target_id for s in mine
+                      if s.subject in (Subject.AVAILABILITY, Subject.METRIC) and s.level == Level.BREACHED}
+    moved = [b for s in mine if (s.level != Level.OK or s.key[:200] in known)
+             and (b := apply(session, s, now, goal_breached=s.target_id in goals_breached))]
     # A period's goal is evaluated for the current period only: a breach of a period no longer evaluated is over.
     evaluated = {s.key[:200] for s in mine}
     for breach in open_breaches(session, team_id):

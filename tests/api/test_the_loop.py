@@ -101,6 +101,9 @@ def test_an_outage_burning_the_month_at_14x_is_warned_before_the_breach(slack, s
     first, breached = [m for m in top_dms(sandbox) if "T2 Availability" in m.text]  # (T1: the world's own ticket)
     assert first.ts == warned.ts and first.ts < breached.ts  # the warning came first, a day and a half before
     assert text_of(breached).startswith("Breached: T2 Availability 99.9% (Acme Payroll)")
+    # The warning stopped because the budget is spent, not because the burn slowed: it says where to look
+    assert "the period's goal is breached: see its own alert" in text_of(first), text_of(first)
+    assert "within target" not in text_of(first)
 
 
 def test_an_ingestion_resend_changes_nothing_in_slack(slack, sandbox, db, clock, harness_clean, world):
