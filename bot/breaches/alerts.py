@@ -264,8 +264,15 @@ def get(session: Session, team_id: str, breach_id: int, *, lock: bool = False) -
     return breach
 
 
-def may_acknowledge(session: Session, actor: Actor, breach: Breach) -> bool:
-    """Service managers and admins, and anyone who speaks for the owning support group."""
+# Competency 6.4: remedial actions are determined with the support groups, so the group that owns the breached
+# target records its own remedy, as it acknowledges the alert; the customer and other groups do neither.
+REMEDY_REFUSED = ("Only a contact of the support group that owns this target, a service manager or a workspace admin "
+                  "can record a remedial action on this alert.")
+
+
+def may_act_on(session: Session, actor: Actor, breach: Breach) -> bool:
+    """Service managers and admins, and anyone who speaks for the owning support group: who may acknowledge the
+    alert and record a remedial action from it."""
     if can(actor, Capability.ACKNOWLEDGE_BREACH):
         return True
     if breach.owner_party_id is None:
@@ -276,7 +283,7 @@ def may_acknowledge(session: Session, actor: Actor, breach: Breach) -> bool:
 
 def acknowledge(session: Session, actor: Actor, breach_id: int) -> Breach:
     breach = get(session, actor.team_id, breach_id, lock=True)
-    if not may_acknowledge(session, actor, breach):
+    if not may_act_on(session, actor, breach):
         owner = session.get(Party, breach.owner_party_id) if breach.owner_party_id else None
         raise PermissionDenied("Only a service manager, a workspace admin"
                                + (f" or a contact of {owner.name}" if owner else "") + " can acknowledge this alert.")
@@ -328,12 +335,14 @@ def add_remedial_action(session: Session, actor: Actor, breach_id: int, *, title
                         owner_party_id: int | None, owner_user_id: str | None, due, target_id: int | None) -> Action:
     """The same Action entity as an upgrade, of kind remedial, for the target it should improve; said on the alert."""
     breach = get(session, actor.team_id, breach_id, lock=True)
+    if not may_act_on(session, actor, breach):
+        raise PermissionDenied(REMEDY_REFUSED)
     allowed = {tid for tid, _label in improvable_targets(session, breach)}
     target_id = target_id if target_id in allowed else breach.target_id
     target = session.get(Target, target_id)
     action = actions.add_action(session, actor, kind=ActionKind.REMEDIAL, title=title, owner_party_id=owner_party_id,
                               owner_user_id=owner_user_id, due=due, agreement_id=target.agreement_id,
-                              target_id=target_id, detail=f"Remedial, after the alert on {breach.key}")
+                              target_id=target_id, detail=f"Remedial, after the alert on {breach.key}", permitted=True)
     _move(session, breach, actor.at(), "remedial action", by=actor.user_id, action=action.number,
           note=f"#{action.number}, due {action.due.isoformat()}: {action.title}")
     return action
