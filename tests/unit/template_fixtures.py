@@ -138,7 +138,7 @@ def breach_context(h: str, **over) -> dict:
          "agreement": h, "agreement_kind": "SLA", "customer": h, "ticket": h, "summary": h, "percent": 104,
          "left": "over by 5m", "legs": [{"kind": "OLA", "owner": h, "promise": h}] * 3, "owner": h,
          "owner_without_channel": True, "no_leg": False, "supplier_involved": True, "acknowledged_by": "U0SAFE",
-         "escalated": True, "escalated_by": "U0SAFE", "resolved": False, "missed": True, "actions": [1, 2],
+         "escalated": True, "escalated_by": "U0SAFE", "resolved": False, "missed": True, "handed_over": False, "actions": [1, 2],
          "as_of": 1772443200, "as_of_text": "2026-03-02 09:00 UTC"}
     return {**c, **over}
 
