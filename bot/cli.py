@@ -15,6 +15,8 @@ import argparse
 import logging
 import re
 import sys
+import urllib.error
+import urllib.request
 
 from bot.settings import SettingsError, load_settings
 
@@ -117,6 +119,21 @@ def _import(db, args) -> int:
     return 0
 
 
+def _say_if_no_sandbox_answers(base_url: str) -> None:
+    """`slm-bot tick` posts to the running sandbox at HOST and PORT; one started on another port is not found, and
+    a bare "Connection refused" in the log would not say why (the jobs still run, and their messages wait)."""
+    try:
+        with urllib.request.urlopen(f"{base_url}/healthz", timeout=2):
+            return
+    except urllib.error.HTTPError:  # it answered (a 503 is a database hiccup, not a missing sandbox)
+        return
+    except OSError:
+        pass
+    print(f"slm-bot: no sandbox answers at {base_url}: start it with `make run`, and run tick with the same PORT "
+          "(and HOST) as it. What the jobs post waits in the outbox; a sandbox running on this database sends it "
+          "within a minute.", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -161,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
 
             if settings.sandbox:  # what the scheduler sends goes to the running sandbox, never to Slack
                 settings = settings.model_copy(update={"slack_api_url": f"{settings.sandbox_base_url}/sandbox/api/"})
+                _say_if_no_sandbox_answers(settings.sandbox_base_url)
             run_all_once(Deps(settings=settings, db=db, clock=Clock()))
             return 0
         from bot.server import serve

@@ -66,6 +66,24 @@ def test_check_migrates_and_reports(tmp_path):
     assert f"{tmp_path}/x.sqlite3" in proc.stdout
 
 
+def test_tick_says_when_no_sandbox_answers_at_its_port(tmp_path):
+    """Started with `PORT=3917 make run`, the sandbox is not found by a bare `slm-bot tick` (port 3000): it says so,
+    in words, and still runs the jobs (what they post waits in the outbox)."""
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PORT": str(port),
+           "SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "tick"], capture_output=True, text=True, env=env,
+                          cwd=str(__import__("pathlib").Path(__file__).parents[1]), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (f"slm-bot: no sandbox answers at http://127.0.0.1:{port}: start it with `make run`, and run tick with "
+            "the same PORT (and HOST) as it.") in proc.stderr
+    assert "running breaches.sweep" in proc.stderr  # the jobs ran all the same
+
+
 def test_socket_mode_without_a_secret_serves_no_events_endpoint():
     from bot.app import Deps, create_http_app
     from bot.clock import Clock

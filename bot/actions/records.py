@@ -30,9 +30,9 @@ def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str |
     """Record an action with the next number of the workspace; every problem with the fields at once.
 
     `permitted`: the caller has already decided this person may (a breach's owning group records its own remedy);
-    otherwise recording actions is for those who may draft agreements."""
+    otherwise recording actions is for service managers and workspace admins."""
     if not permitted:
-        require(actor, Capability.DRAFT_AGREEMENT)
+        require(actor, Capability.RECORD_ACTION)
     errors: dict[str, str] = {}
     text = " ".join((title or "").split())
     if not text:
@@ -79,7 +79,7 @@ def list_actions(session: Session, team_id: str, *, open_only: bool = True) -> l
 
 def may_close(actor: Actor, row: Action) -> bool:
     """Its owner closes an action, or whoever may record actions (a *Done* button is shown to them only)."""
-    return row.owner_user_id == actor.user_id or can(actor, Capability.DRAFT_AGREEMENT)
+    return row.owner_user_id == actor.user_id or can(actor, Capability.RECORD_ACTION)
 
 
 def close_action(session: Session, actor: Actor, number: int) -> Action:
@@ -88,7 +88,7 @@ def close_action(session: Session, actor: Actor, number: int) -> Action:
     if row is None:
         raise NotFound(f"There is no action #{number}.")
     if not may_close(actor, row):
-        require(actor, Capability.DRAFT_AGREEMENT)
+        require(actor, Capability.RECORD_ACTION)
     row.status, row.done_at = "done", actor.at()
     session.add(row)
     audit.record(session, actor, "action.done", "action", row.id, number=number)

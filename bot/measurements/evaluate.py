@@ -99,6 +99,14 @@ def ticket_by_ref(session: Session, team_id: str, ref: str) -> Ticket | None:
     return found
 
 
+def outside_term(session: Session, team_id: str, ticket: Ticket) -> list[Measured]:
+    """Targets in force that would measure the ticket but for the day it opened, outside their agreement's term:
+    `/slm clock` names them, so that a ticket sent from before the SLA began is not told no target exists."""
+    return [t for t in measured(session, team_id)
+            if t.kind in TICKET_KINDS and ticket.service_id in t.service_ids
+            and (t.level or "").upper() == (ticket.priority or "").upper() and not t.applies_on(ticket.opened_at.date())]
+
+
 def explain(session: Session, team_id: str, ticket: Ticket, now: datetime) -> list[TicketClock]:
     """The ticket's clocks against the SLA targets in force, for `/slm clock`."""
     return clocks_of(ticket, events_of(session, [ticket.id]).get(ticket.id, []), measured(session, team_id), now)

@@ -132,7 +132,8 @@ def read_state(sandbox: SlackSandbox, user: str | None, channel: str | None) -> 
             "user": user,
             "channel": channel,
             "bot": {"id": BOT_USER, "real_name": BOT_NAME},
-            "users": [{"id": u["id"], "real_name": u["real_name"], "is_admin": bool(u.get("is_admin"))}
+            "users": [{"id": u["id"], "real_name": u["real_name"], "is_admin": bool(u.get("is_admin")),
+                       "tz": u.get("tz") or "UTC"}
                       for u in humans],
             "channels": channels,
             "messages": messages,

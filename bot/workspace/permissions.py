@@ -24,6 +24,8 @@ class Capability(StrEnum):
     RECORD_REQUIREMENT = "record a service requirement"
     DECIDE_REQUIREMENT = "decline a requirement, or amend someone else's"
     DRAFT_AGREEMENT = "draft agreements and keep calendars"
+    RECORD_ACTION = "record an action (an upgrade or a remedial action), or close someone else's"
+    CHANGE_SETTINGS = "change the organisation's settings"
     WAIVE_GAP = "waive a gap in cover"
     ACKNOWLEDGE_BREACH = "acknowledge a breach alert"
     ESCALATE_BREACH = "escalate a breach alert"
@@ -40,6 +42,9 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.RECORD_REQUIREMENT: frozenset({MEMBER}),
     Capability.DECIDE_REQUIREMENT: frozenset({ADMIN, SERVICE_MANAGER}),
     Capability.DRAFT_AGREEMENT: frozenset({ADMIN, SERVICE_MANAGER}),
+    # Their own refusals, so that pressing *Create remedial action* is not answered about drafting agreements.
+    Capability.RECORD_ACTION: frozenset({ADMIN, SERVICE_MANAGER}),
+    Capability.CHANGE_SETTINGS: frozenset({ADMIN, SERVICE_MANAGER}),
     # Accepting a gap is the service manager's judgement; being a workspace admin is not enough.
     Capability.WAIVE_GAP: frozenset({SERVICE_MANAGER}),
     # The owning support group's contacts may too: bot.breaches checks them against the party's contacts.

@@ -79,7 +79,7 @@ def all_of(session: Session, team_id: str) -> list[tuple[Choice, str]]:
 
 
 def set_value(session: Session, actor: Actor, key: str, typed: str) -> str:
-    require(actor, Capability.DRAFT_AGREEMENT)
+    require(actor, Capability.CHANGE_SETTINGS)
     choice = CHOICES.get(key)
     if choice is None:
         raise InvalidInput({"key": f"“{key}” is not a setting. Settings: {', '.join(CHOICES)}."})

@@ -44,7 +44,7 @@ def waive(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None
 def upgrade(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     actor = context["actor"]
-    require(actor, Capability.DRAFT_AGREEMENT)  # who may record the action: told before the form, not after
+    require(actor, Capability.RECORD_ACTION)  # who may record the action: told before the form, not after
     target_id, key = _target_and_gap(body)
     action_form.open(client, body["trigger_id"], context["deps"], actor, target_id=target_id, key=key,
                      channel_id=_channel(body))

@@ -20,11 +20,15 @@ def show_clock(req: SlashRequest) -> None:
             raise InvalidInput({"ticket": f"I know no ticket “{ref[:120]}”: senders send tickets through the API, "
                                           "the CSV import or /slm record."})
         found = evaluate.explain(session, team, ticket, now)
+        outside = [] if found else evaluate.outside_term(session, team, ticket)
         events = ticket_events.events_of(session, [ticket.id]).get(ticket.id, [])
         service = session.get(Service, ticket.service_id)
     message = render_message(
         "ticket_clock.yml.j2", tz=req.actor.tz, clocks=timeline.views(found, req.actor.tz),
         corrections=timeline.corrections(events, req.actor.tz),
+        outside_term=list(dict.fromkeys(  # each agreement once, with its term
+            f"{t.agreement_kind.upper()} {t.agreement_name} ({t.start.isoformat()} to {t.end.isoformat()})"
+            for t in outside)),
         ticket={"ref": ticket.external_id, "priority": ticket.priority, "service": service.name if service else "?",
                 "title": ticket.title, "opened": timeline.moment(ticket.opened_at, req.actor.tz),
                 "resolved": timeline.moment(ticket.resolved_at, req.actor.tz) if ticket.resolved_at else None})

@@ -25,7 +25,7 @@ def kind_label(agreement) -> str:
 
 def buttons_for(actor) -> dict:
     """Which gap buttons this person may press: these messages go to one person (ephemeral), so they get only those."""
-    return {"can_waive": can(actor, Capability.WAIVE_GAP), "can_upgrade": can(actor, Capability.DRAFT_AGREEMENT)}
+    return {"can_waive": can(actor, Capability.WAIVE_GAP), "can_upgrade": can(actor, Capability.RECORD_ACTION)}
 
 
 

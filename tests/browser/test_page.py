@@ -173,3 +173,25 @@ def test_start_up_says_where_the_page_is_last_and_polls_are_not_logged(page, wor
     assert not [line for line in lines if "alembic" in line]
     assert not [line for line in lines if "/sandbox/ui/state" in line]
     assert [line for line in lines if "POST /sandbox/ui/command" in line]  # other requests are logged as before
+
+
+def test_a_slack_date_shows_in_the_viewers_own_words_and_zone(page, world):
+    """`<!date^…^{date_short_pretty} {time}|fallback>` reads as Slack shows it ("today 14:05", in the viewer's zone),
+    not as the ISO fallback only an old client would show."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    me = Person(page, world.base_url).open(ALICE, "C0GENERAL")
+    me.type("/slm token new date-shown")
+    me.type("/slm token revoke date-shown")
+    me.type("/slm tokens")
+    line = page.locator("#messages > .msg").filter(has_text="API tokens").last
+    expect(line).to_contain_text("date-shown")
+    shown = line.inner_text()
+    me.shot("a date as Slack shows it")
+    revoked = re.search(r"revoked (.+?) by", shown).group(1)
+    now = datetime.now(ZoneInfo("Europe/London"))  # Alice's zone in the sandbox
+    assert re.fullmatch(r"today \d\d:\d\d", revoked), shown
+    hour = int(revoked[6:8])
+    assert hour in (now.hour, (now.hour - 1) % 24), (revoked, now)  # London's hour, not the server's or UTC's
+    assert "+00:00" not in shown and not re.search(r"\d{4}-\d\d-\d\dT", shown)

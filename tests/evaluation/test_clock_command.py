@@ -60,7 +60,19 @@ def test_an_unknown_ticket_and_a_ticket_no_target_applies_to(slack, sandbox, db,
     assert "I know no ticket “NOPE-1”" in text_of(sandbox.last_ephemeral(ALICE))
     ticket(db, team, world["service_id"], "INC9", FRIDAY, priority="P4")
     slack.command("clock inc9")
-    assert "No SLA target in force applies to this ticket" in text_of(sandbox.last_ephemeral(ALICE))
+    assert "No SLA target in force applies to this ticket: no agreed SLA has a P4 target on Payroll" \
+        in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_a_ticket_from_before_the_term_is_told_which_term_it_missed(slack, sandbox, db, team, clock):
+    world = office_sla(db, team)  # in force 2026-01-01 to 2027-12-31, with P2 targets
+    ticket(db, team, world["service_id"], "INC7", datetime(2025, 12, 1, 9, 0, tzinfo=UTC), priority="P2")
+    slack.command("clock INC7")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    # not "none for P2 tickets on Payroll": there is one, and the ticket opened before it began
+    assert "No SLA target in force applies to this ticket: it opened Mon 1 Dec 09:00, outside the term of " \
+           "SLA Acme Payroll (2026-01-01 to 2027-12-31)." in shown
+    assert "no agreed SLA has" not in shown
 
 
 def test_the_clock_message_keeps_hostile_text_inert_and_within_limits():

@@ -256,7 +256,8 @@ def test_the_organisation_sets_the_hand_off_allowance(slack, sandbox, db, team, 
     slack.command("settings handoff 2 business days")
     assert "not business days" in text_of(sandbox.last_ephemeral(ALICE))
     slack.command("settings handoff 90 min", user=BOB)
-    assert "Only a service manager or workspace admin" in text_of(sandbox.last_ephemeral(BOB))
+    assert "Only a service manager or workspace admin can change the organisation's settings" \
+        in text_of(sandbox.last_ephemeral(BOB))
     slack.command("settings handoff 90 min")
     assert "`handoff` 1h 30m" in text_of(sandbox.last_ephemeral(ALICE))
     slack.command("tree Acme Payroll")

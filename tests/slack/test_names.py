@@ -83,9 +83,9 @@ def test_rename_with_or_without_quotes_keeps_the_old_name_in_the_audit_trail(sla
 def test_help_lists_renaming_and_removing(slack, sandbox):
     slack.command("help")
     shown = reply(sandbox)
-    for usage in ("/slm service rename <old> <new>", "/slm service remove <name>", "/slm party rename",
-                  "/slm party remove", "/slm link remove <service> <party>", "/slm calendar rename",
-                  "/slm calendar remove"):
+    for usage in ("/slm service rename &lt;old&gt; &lt;new&gt;", "/slm service remove &lt;name&gt;", "/slm party rename",
+                  "/slm party remove", "/slm link remove &lt;service&gt; &lt;party&gt;", "/slm calendar rename",
+                  "/slm calendar remove"):  # as Slack needs them: < and > escaped
         assert usage in shown
 
 

@@ -48,7 +48,7 @@ def test_a_plain_member_is_refused_the_upgrade_action_form(slack, sandbox, db, t
     tree = sandbox.last_ephemeral(ALICE)
     slack.click(Action.COVER_UPGRADE, message=tree, user=BOB)
     assert sandbox.open_modal(team, BOB) is None
-    assert "can draft agreements and keep calendars" in text_of(sandbox.last_ephemeral(BOB))
+    assert "can record an action (an upgrade or a remedial action)" in text_of(sandbox.last_ephemeral(BOB))
     with Session(db.engine) as s:
         assert s.exec(select(ActionRow)).all() == []
 

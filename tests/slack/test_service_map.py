@@ -230,9 +230,13 @@ def test_app_home_shows_the_map_and_its_buttons_open_the_modals(slack, sandbox, 
     add_service(slack, "Payroll")
     slack.open_home()
     home = sandbox.home(team, ALICE)
-    assert "*1* services" in text_of(home) and "*Payroll*" in text_of(home)
+    assert "*1* service and *0* parties (customers, suppliers, support groups) on the map" in text_of(home)
+    assert "*Payroll*" in text_of(home)
     assert "*Agreements*" in text_of(home) and "*Open actions*\nNone open." in text_of(home)
     slack.click("home_add_party", view=home)
     assert sandbox.open_modal(team, ALICE).callback_id == Callback.PARTY_FORM
     slack.open_home(user=BOB)
     assert "A service manager or workspace admin can change it" in text_of(sandbox.home(team, BOB))
+    add_service(slack, "Pensions")  # counted in words that agree with the count: "1 service", "2 services"
+    slack.open_home()
+    assert "*2* services and *0* parties" in text_of(sandbox.home(team, ALICE))

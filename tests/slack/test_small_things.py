@@ -189,5 +189,9 @@ def test_help_starts_with_three_steps_and_groups_the_rest_by_the_job(slack, sand
     assert all(len(s) < 3000 for s in sections)
     listed = [s.usage for s in subcommands().values() if s.listed]
     shown = "\n".join(sections[start + 1:])
-    assert all(shown.count(f"`{usage}`") == 1 for usage in listed)  # each command once, in its group
-    assert "`/slm underpin <sla>`" in sections[start + 4] and "`/slm actions`" in sections[start + 5]
+    # each command once, in its group; its <placeholders> escaped, or Slack reads <#requirement> as a channel
+    # and <name> as a link (the sandbox page, reading them the same way, showed "#requirement" as a channel)
+    slack_escaped = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+    assert all(shown.count(f"`{usage.translate(slack_escaped)}`") == 1 for usage in listed)
+    assert "<#requirement>" not in shown and "`/slm check &lt;#requirement&gt;`" in shown
+    assert "`/slm underpin &lt;sla&gt;`" in sections[start + 4] and "`/slm actions`" in sections[start + 5]

@@ -23,6 +23,8 @@ FORMATTING = ("*bold*", "_it_", "~s~", "`tick`", "```fence```")
 INVISIBLE = ("\x00", "\u202e", "\u202c")
 _CODE_SPAN = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 _SLOT = re.compile(r"slot[0-9a-f]{8}n[0-9]+e")
+# In mrkdwn a raw < starts a control sequence: a mention, a channel, a special or a link. Any other is text to escape.
+_NOT_A_CONTROL_SEQUENCE = re.compile(r"<(?![@#!]|https?:|mailto:)")
 
 
 def _texts(node, top=True):
@@ -73,6 +75,8 @@ def test_hostile_text_shows_as_typed_and_blocks_stay_valid(template, hostile):
             continue
         for live in live_marks:
             assert live not in text, f"user text made {live} live in {text[:120]!r}"
+        bare = _NOT_A_CONTROL_SEQUENCE.search(text)  # our own `<name>` placeholders too: Slack would read a link
+        assert bare is None, f"a bare < in mrkdwn (write &lt;): {text[max(bare.start() - 60, 0):bare.end() + 40]!r}"
         prose = _CODE_SPAN.sub("", text)
         for mark in FORMATTING:
             assert mark not in prose, f"user text formats mrkdwn: {mark} in {text[:200]!r}"

@@ -60,6 +60,37 @@ function userName(id) {
 }
 function channelName(id) { return ui.state?.channels.find((c) => c.id === id)?.name || id; }
 
+// <!date^ts^format|fallback> as Slack shows it: in the viewer's own time zone, its {tokens} filled in. Slack's own
+// wording of each token (its 12- or 24-hour clock follows the viewer's setting; here 24-hour); any token this page
+// does not know shows the fallback, as an old Slack client would.
+function slackDate(target, fallback) {
+  const [, ts, format] = target.split("^");
+  const at = new Date(Number(ts) * 1000);
+  if (!format || Number.isNaN(at.getTime())) return fallback || target;
+  const timeZone = ui.state?.users.find((u) => u.id === ui.state.user)?.tz || "UTC";
+  const part = (opts) => new Intl.DateTimeFormat("en-US", { timeZone, ...opts }).format(at);
+  const day = (d) => new Intl.DateTimeFormat("en-CA", { timeZone }).format(d); // 2026-11-30
+  const nth = (n) => n + ({ 1: "st", 2: "nd", 3: "rd" }[n % 100 > 10 && n % 100 < 14 ? 0 : n % 10] || "th");
+  const dayNum = Number(part({ day: "numeric" }));
+  const relative = () => {
+    const now = Date.now();
+    return { [day(new Date(now))]: "today", [day(new Date(now - 864e5))]: "yesterday",
+             [day(new Date(now + 864e5))]: "tomorrow" }[day(at)];
+  };
+  const words = {
+    date_num: () => day(at),
+    date: () => `${part({ month: "long" })} ${nth(dayNum)}, ${part({ year: "numeric" })}`,
+    date_short: () => `${part({ month: "short" })} ${dayNum}, ${part({ year: "numeric" })}`,
+    date_long: () => `${part({ weekday: "long" })}, ${part({ month: "long" })} ${nth(dayNum)}, ${part({ year: "numeric" })}`,
+    time: () => part({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+    time_secs: () => part({ hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }),
+  };
+  for (const kind of ["date", "date_short", "date_long"]) words[kind + "_pretty"] = () => relative() || words[kind]();
+  let unknown = false;
+  const text = format.replace(/\{([a-z_]+)\}/g, (m, name) => (words[name] ? words[name]() : ((unknown = true), m)));
+  return unknown ? fallback || text : text;
+}
+
 // One Slack <...> token as HTML.
 function token(inner) {
   const bar = inner.indexOf("|");
@@ -67,7 +98,8 @@ function token(inner) {
   const label = bar < 0 ? "" : unslack(inner.slice(bar + 1));
   if (target.startsWith("@")) return `<b class="mention">@${esc(bar < 0 ? userName(target.slice(1)) : label)}</b>`;
   if (target.startsWith("#")) return `<b class="mention">#${esc(label || channelName(target.slice(1)))}</b>`;
-  if (target.startsWith("!subteam^") || target.startsWith("!date^")) return esc(label || target);
+  if (target.startsWith("!date^")) return esc(slackDate(target, label));
+  if (target.startsWith("!subteam^")) return esc(label || target);
   if (target.startsWith("!")) return `<b class="mention">@${esc(target.slice(1))}</b>`;
   if (unslack(target).startsWith(location.origin + "/sandbox")) { // a permalink: this page, at that message
     return `<a href="${esc(unslack(target))}">${esc(label || unslack(target))}</a>`;
