@@ -81,7 +81,10 @@ def post(kind: AgreementKind):
             agreement = agreements.by_name(session, req.actor.team_id, one_name(req.args), kind)
         # Whatever a failure or a restart left undone, in order: the headline, each version, each document.
         progress = publish(req.client, req.deps, req.actor.team_id, agreement.id, retry=True)
-        refresh_headline(req.client, req.deps, req.actor, agreement.id)
+        if not refresh_headline(req.client, req.deps, req.actor, agreement.id):
+            req.respond(**render_message("agreement_headline_gone.yml.j2", name=agreement.name,
+                                         channel_id=agreement.channel_id, kind=kind.value))
+            return
         req.respond(**progress.message())
     return run
 

@@ -222,13 +222,27 @@ def post_version(client: WebClient, deps, actor: Actor, agreement_id: int, *, wa
     return start_thread(client, deps, actor, agreement_id, unanswered=(), warning=warning)
 
 
-def refresh_headline(client: WebClient, deps, actor: Actor, agreement_id: int) -> None:
+# Slack's answers when the headline is no longer there to edit: deleted by someone, or its channel archived.
+HEADLINE_GONE = ("message_not_found", "channel_not_found", "is_archived")
+
+
+def refresh_headline(client: WebClient, deps, actor: Actor, agreement_id: int) -> bool:
+    """Bring the headline up to date after a change (the change itself is stored already). False when the headline
+    is gone from Slack: nothing to edit, and nothing the person who made the change did wrong."""
     with deps.db.session() as session:
         agreement = agreements.get(session, actor.team_id, agreement_id)
         if not agreement.thread_ts:
-            return
+            return True
         message = headline(session, agreement)
-    client.chat_update(channel=agreement.channel_id, ts=agreement.thread_ts, **message)
+    try:
+        client.chat_update(channel=agreement.channel_id, ts=agreement.thread_ts, **message)
+    except SlackApiError as err:
+        if err.response.get("error") not in HEADLINE_GONE:
+            raise
+        log.warning("the headline of agreement %s is gone from %s (%s)", agreement_id, agreement.channel_id,
+                    err.response.get("error"))
+        return False
+    return True
 
 
 def document_message(agreement: Agreement, row: AgreementVersion) -> dict:

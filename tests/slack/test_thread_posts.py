@@ -128,3 +128,18 @@ def test_a_thread_cut_short_after_its_headline_is_carried_on_by_the_scheduler(
     clock.advance(minutes=10)
     run_all_once(harness_clean.deps)  # a finished thread is left alone
     assert len(thread(sandbox)[1]) == len(replies)
+
+
+def test_post_says_plainly_when_the_headline_is_gone_and_a_change_still_lands(slack, sandbox, db, team, acme):
+    """Someone deleted the headline (or, in the sandbox, a restart emptied the channel): `/slm sla post` says so
+    and where the agreement can still be read; a later change is kept, with no error about the missing headline."""
+    headline, _ = draft(slack, sandbox, team, acme)
+    sandbox.messages.remove(headline)
+    slack.command(f"sla post {NAME}")
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "The headline of *Acme Retail: Payroll* is no longer in <#C0ACMESLA>" in said, said
+    assert "`/slm sla show Acme Retail: Payroll`" in said and "went wrong" not in said
+    slack.command(f"sla retire {NAME}")  # a change made after: stored, and said, with no headline to edit
+    assert agreement(db).status == "retired"
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "is retired" in said and "went wrong" not in said and "failed" not in said, said

@@ -177,6 +177,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "agreement_list.yml.j2": lambda h: dict(kind="sla", kind_label="SLA", rows=[
         NS(name=h, counterparty=h, status=h, next_review="2026-06-01", thread="https://x.slack.com/archives/C1/p1")]),
     "agreement_not_posted.yml.j2": lambda h: dict(channel_id="C0SAFE", error=h, kind="sla", name=h),
+    "agreement_headline_gone.yml.j2": lambda h: dict(channel_id="C0SAFE", kind="sla", name=h),
     "agreement_post_result.yml.j2": _post_result,
     "agreement_posted.yml.j2": lambda h: dict(channel_id="C0SAFE", name=h, warning=h),
     "agreement_propose.yml.j2": _propose,
