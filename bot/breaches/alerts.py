@@ -302,8 +302,9 @@ def escalate(session: Session, breach: Breach, now: datetime, *, by: str | None)
     breach.escalated_at, breach.escalated_by = now, by
     _move(session, breach, now, "escalated", by=by)
     context = alert_context(session, breach)
+    # Whoever pressed Escalate knows already: the DM goes to the other service managers.
     return sum(outbox.enqueue(session, breach.team_id, f"breach:{breach.id}:escalated:{user}", user, ESCALATED,
-                              {"ctx": context}, now) for user in cover.recipients(session, breach.team_id))
+                              {"ctx": context}, now) for user in cover.recipients(session, breach.team_id) if user != by)
 
 
 def escalate_by_hand(session: Session, actor: Actor, breach_id: int) -> Breach:
@@ -313,6 +314,9 @@ def escalate_by_hand(session: Session, actor: Actor, breach_id: int) -> Breach:
         raise DomainError("This breach is resolved already; there is nothing to escalate.")
     if breach.escalated_at is not None:
         raise DomainError("This alert was escalated already.")
+    if not [user for user in cover.recipients(session, breach.team_id) if user != actor.user_id]:
+        raise DomainError("You are the only service manager, so there is nobody to escalate to. Acknowledge the "
+                          "alert to say you have it, or grant a colleague the role first.")
     escalate(session, breach, actor.at(), by=actor.user_id)
     audit.record(session, actor, "breach.escalate", "breach", breach.id, key=breach.key)
     return breach

@@ -10,7 +10,7 @@ from bot.measurements.states import Level
 from messages.ids import Action, Block, Callback
 from models import Action as ActionRow
 from models import Breach, Outbox
-from tests.breach_world import ALICE, BOB, CAROL, NETWORK_CHANNEL, sweep, world  # noqa: F401  (fixtures)
+from tests.breach_world import ALICE, BOB, CAROL, DAVE, NETWORK_CHANNEL, sweep, world  # noqa: F401  (fixtures)
 from tests.helpers import assert_valid_blocks, text_of
 
 LEGS = "OLA Network group promises P1 resolution 3h; UC Carrier X promises P1 resolution 2h"
@@ -131,9 +131,15 @@ def test_escalate_is_the_service_managers_button(slack, sandbox, db, world, swee
     alert = alert_in(sandbox, NETWORK_CHANNEL)
     slack.click(Action.BREACH_ESCALATE, message=alert, user=BOB)
     assert "Only a service manager can escalate a breach alert" in text_of(sandbox.last_ephemeral(BOB))
+    slack.click(Action.BREACH_ESCALATE, message=alert, user=ALICE)  # the only service manager: nobody above her
+    assert "You are the only service manager, so there is nobody to escalate to" in text_of(
+        sandbox.last_ephemeral(ALICE))
+    assert "escalated" not in text_of(alert_in(sandbox, NETWORK_CHANNEL))
+    slack.command(f"role grant <@{DAVE}> service-manager", user=ALICE)  # a second service manager
     assert slack.click(Action.BREACH_ESCALATE, message=alert, user=ALICE).ok
     assert "escalated to the service managers by <@U0ALICE>" in text_of(alert_in(sandbox, NETWORK_CHANNEL))
-    assert any("Escalated to you by <@U0ALICE>" in text_of(m) for m in sandbox.dms(ALICE))
+    assert any("Escalated to you by <@U0ALICE>" in text_of(m) for m in sandbox.dms(DAVE))
+    assert not any("Escalated to you" in text_of(m) for m in sandbox.dms(ALICE))  # she pressed it: no DM to herself
 
 
 def test_a_remedial_action_from_the_alert(slack, sandbox, db, world, sweep, team):
