@@ -26,9 +26,13 @@ def _next_action_number(session: Session, team_id: str) -> int:
 def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str | None, owner_party_id: int | None,
                owner_user_id: str | None, due: date | None, agreement_id: int | None = None,
                target_id: int | None = None, detail: str = "", gap_rule: str | None = None,
-               plan_accepted: bool = False) -> Action:
-    """Record an action with the next number of the workspace; every problem with the fields at once."""
-    require(actor, Capability.DRAFT_AGREEMENT)
+               plan_accepted: bool = False, permitted: bool = False) -> Action:
+    """Record an action with the next number of the workspace; every problem with the fields at once.
+
+    `permitted`: the caller has already decided this person may (a breach's owning group records its own remedy);
+    otherwise recording actions is for those who may draft agreements."""
+    if not permitted:
+        require(actor, Capability.DRAFT_AGREEMENT)
     errors: dict[str, str] = {}
     text = " ".join((title or "").split())
     if not text:

@@ -63,6 +63,12 @@ def left_text(remaining: timedelta | None) -> str:
     return f"{_hm(remaining)} left" if remaining > timedelta(0) else f"over by {_hm(remaining)}"
 
 
+def left_beside(state: TargetState) -> str:
+    """The time left or over, unless the clock's summary already says how far over it is."""
+    said = left_text(state.remaining)
+    return "" if said.startswith("over by") and "over by" in state.summary else said
+
+
 def alert_context(session: Session, breach: Breach) -> dict:
     """Everything the alert and its edits show, as plain data (the template escapes and formats it)."""
     target = session.get(Target, breach.target_id)
@@ -87,6 +93,8 @@ def alert_context(session: Session, breach: Breach) -> dict:
         "acknowledged_by": breach.acknowledged_by, "escalated": breach.escalated_at is not None,
         "escalated_by": breach.escalated_by, "resolved": breach.state == BreachState.RESOLVED.value,
         "missed": breach.breached_at is not None, "actions": actions,
+        "handed_over": breach.state == BreachState.RESOLVED.value
+        and any(e.get("note") == GOAL_BREACHED for e in breach.timeline),
         "as_of": int(breach.updated_at.timestamp()), "as_of_text": breach.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -105,7 +113,7 @@ def _move(session: Session, breach: Breach, now: datetime, what: str, *, by: str
     if action is not None:
         event["action"] = action  # a remedial action's number: the alert lists them
     if state is not None:
-        event.update(summary=state.summary, left=left_text(state.remaining))
+        event.update(summary=state.summary, left=left_beside(state))
         breach.percent_used, breach.summary = state.percent_used, state.summary[:500]
     breach.timeline = [*breach.timeline, event]  # a new list: the JSON column sees the change
     breach.revision += 1
@@ -148,7 +156,7 @@ def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
                     recipients=route.recipients, opened_at=now, warned_at=state.warned_at or now,
                     breached_at=(state.breached_at or now) if breached else None, updated_at=now,
                     timeline=[{"at": now.isoformat(), "what": state.level.value, "by": None, "note": "",
-                               "summary": state.summary, "left": left_text(state.remaining)}])
+                               "summary": state.summary, "left": left_beside(state)}])
     if state.ended:  # it ended before anyone heard (history imported late): said once, already resolved
         breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
     try:
@@ -160,15 +168,21 @@ def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
     return breach
 
 
-def apply(session: Session, state: TargetState, now: datetime) -> Breach | None:
-    """Move the breach of one evaluated state forward; the breach, when there is one."""
+# A burn-rate warning ends when its period's goal breaches (the burn no longer warns: the budget is spent). It did
+# not end "within target": it ends handed over to the goal's own alert.
+GOAL_BREACHED = "the period's goal is breached: see its own alert"
+
+
+def apply(session: Session, state: TargetState, now: datetime, *, goal_breached: bool = False) -> Breach | None:
+    """Move the breach of one evaluated state forward; the breach, when there is one. `goal_breached`: the same
+    target's period goal is breached in this evaluation (what a burn-rate warning that stops has turned into)."""
     breach = by_key(session, state.team_id, state.key, lock=True)
     if breach is None:
         return _open(session, state, now) if state.level != Level.OK else None
     over = state.ended or state.level == Level.OK
     if breach.state == BreachState.RESOLVED.value:
         if over:
-            return breach
+            return _correct(session, breach, state, now)
         breach.state, breach.resolved_at = state.level.value, None  # a reopened ticket: its clock runs again
         _raise_level(breach, state, now)
         _move(session, breach, now, "reopened", state=state)
@@ -179,8 +193,25 @@ def apply(session: Session, state: TargetState, now: datetime) -> Breach | None:
         _move(session, breach, now, BreachState.BREACHED.value, state=state)
     if over:
         breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
+        if breach.breached_at is not None and state.level != Level.BREACHED:  # a corrected event: in time after all
+            breach.breached_at, breach.level = None, state.level.value
+        handed_over = breach.subject == Subject.BUDGET.value and goal_breached and not breach.breached_at
         _move(session, breach, now, BreachState.RESOLVED.value,
-              note="target missed" if breach.breached_at else "within target", state=state)
+              note=GOAL_BREACHED if handed_over else "target missed" if breach.breached_at else "within target",
+              state=state)
+    return breach
+
+
+def _correct(session: Session, breach: Breach, state: TargetState, now: datetime) -> Breach:
+    """A resolved breach whose clock, computed again from corrected events, now says the opposite about the
+    target: the alert is edited to say so, and its thread says what changed."""
+    missed = state.level == Level.BREACHED
+    if missed == (breach.breached_at is not None):
+        return breach
+    breach.breached_at = (state.breached_at or now) if missed else None
+    breach.level = state.level.value
+    _move(session, breach, now, "corrected",
+          note="the target was missed after all" if missed else "the target was met after all", state=state)
     return breach
 
 
@@ -205,7 +236,10 @@ def sweep(session: Session, team_id: str, states: list[TargetState], now: dateti
     mine = [s for s in states if s.team_id == team_id]
     known = _keys_with_breaches(session, team_id, [s.key[:200] for s in mine if s.level == Level.OK])
     # Most states are OK and never breached: those are passed over without a query each.
-    moved = [b for s in mine if (s.level != Level.OK or s.key[:200] in known) and (b := apply(session, s, now))]
+    goals_breached = {s.target_id for s in mine
+                      if s.subject in (Subject.AVAILABILITY, Subject.METRIC) and s.level == Level.BREACHED}
+    moved = [b for s in mine if (s.level != Level.OK or s.key[:200] in known)
+             and (b := apply(session, s, now, goal_breached=s.target_id in goals_breached))]
     # A period's goal is evaluated for the current period only: a breach of a period no longer evaluated is over.
     evaluated = {s.key[:200] for s in mine}
     for breach in open_breaches(session, team_id):
@@ -230,8 +264,15 @@ def get(session: Session, team_id: str, breach_id: int, *, lock: bool = False) -
     return breach
 
 
-def may_acknowledge(session: Session, actor: Actor, breach: Breach) -> bool:
-    """Service managers and admins, and anyone who speaks for the owning support group."""
+# Competency 6.4: remedial actions are determined with the support groups, so the group that owns the breached
+# target records its own remedy, as it acknowledges the alert; the customer and other groups do neither.
+REMEDY_REFUSED = ("Only a contact of the support group that owns this target, a service manager or a workspace admin "
+                  "can record a remedial action on this alert.")
+
+
+def may_act_on(session: Session, actor: Actor, breach: Breach) -> bool:
+    """Service managers and admins, and anyone who speaks for the owning support group: who may acknowledge the
+    alert and record a remedial action from it."""
     if can(actor, Capability.ACKNOWLEDGE_BREACH):
         return True
     if breach.owner_party_id is None:
@@ -242,7 +283,7 @@ def may_acknowledge(session: Session, actor: Actor, breach: Breach) -> bool:
 
 def acknowledge(session: Session, actor: Actor, breach_id: int) -> Breach:
     breach = get(session, actor.team_id, breach_id, lock=True)
-    if not may_acknowledge(session, actor, breach):
+    if not may_act_on(session, actor, breach):
         owner = session.get(Party, breach.owner_party_id) if breach.owner_party_id else None
         raise PermissionDenied("Only a service manager, a workspace admin"
                                + (f" or a contact of {owner.name}" if owner else "") + " can acknowledge this alert.")
@@ -294,12 +335,14 @@ def add_remedial_action(session: Session, actor: Actor, breach_id: int, *, title
                         owner_party_id: int | None, owner_user_id: str | None, due, target_id: int | None) -> Action:
     """The same Action entity as an upgrade, of kind remedial, for the target it should improve; said on the alert."""
     breach = get(session, actor.team_id, breach_id, lock=True)
+    if not may_act_on(session, actor, breach):
+        raise PermissionDenied(REMEDY_REFUSED)
     allowed = {tid for tid, _label in improvable_targets(session, breach)}
     target_id = target_id if target_id in allowed else breach.target_id
     target = session.get(Target, target_id)
     action = actions.add_action(session, actor, kind=ActionKind.REMEDIAL, title=title, owner_party_id=owner_party_id,
                               owner_user_id=owner_user_id, due=due, agreement_id=target.agreement_id,
-                              target_id=target_id, detail=f"Remedial, after the alert on {breach.key}")
+                              target_id=target_id, detail=f"Remedial, after the alert on {breach.key}", permitted=True)
     _move(session, breach, actor.at(), "remedial action", by=actor.user_id, action=action.number,
           note=f"#{action.number}, due {action.due.isoformat()}: {action.title}")
     return action

@@ -144,6 +144,8 @@ def compute(kind: ClockKind | str, opened_at: datetime, events: Iterable[ClockEv
             breached_at = seg.start + (allowed - before)
     stopped_at = stops[-1][0] if stops and stops[-1][1] is None and stops[-1][2].startswith("stopped") else None
     paused = bool(stops) and stops[-1][1] is None and stops[-1][2].startswith("paused")
+    if breached_at is not None and stopped_at is not None and used == allowed:
+        breached_at = None  # stopped on exactly the time allowed: "resolved within 4h" was kept (summary says so)
     due_at = None
     if stopped_at is None and not paused and breached_at is None:
         due_at = after_counted(calendar, now, allowed - used) if business else now + (allowed - used)

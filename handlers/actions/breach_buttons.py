@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import breaches, delivery, service_map
+from bot.errors import PermissionDenied
 from bot.workspace.permissions import Capability, require
 from handlers import registry
 from handlers.replies import metadata
@@ -45,9 +46,10 @@ def escalate(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> N
 def remedial(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     actor, deps = context["actor"], context["deps"]
-    require(actor, Capability.DRAFT_AGREEMENT)  # who may record an action: told before the form, not after
     with deps.db.session() as session:  # read, and closed before Slack is called
         breach = breaches.get(session, actor.team_id, _breach_id(body))
+        if not breaches.may_act_on(session, actor, breach):  # told before the form, not after
+            raise PermissionDenied(breaches.REMEDY_REFUSED)
         shown = breaches.alert_context(session, breach)
         choices = breaches.improvable_targets(session, breach)
         parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)

@@ -139,10 +139,12 @@ def test_escalate_is_the_service_managers_button(slack, sandbox, db, world, swee
 def test_a_remedial_action_from_the_alert(slack, sandbox, db, world, sweep, team):
     sweep(world.state(Level.BREACHED, 101, "4h2m of 4h used"))
     alert = alert_in(sandbox, NETWORK_CHANNEL)
-    slack.click(Action.BREACH_REMEDIAL, message=alert, user=BOB)  # recording actions is the service managers'
-    assert "can draft agreements" in text_of(sandbox.last_ephemeral(BOB))
-    assert slack.click(Action.BREACH_REMEDIAL, message=alert, user=ALICE).ok
-    modal = sandbox.open_modal(team, ALICE)
+    slack.click(Action.BREACH_REMEDIAL, message=alert, user=CAROL)  # the customer: not theirs to record
+    assert "Only a contact of the support group that owns this target" in text_of(sandbox.last_ephemeral(CAROL))
+    assert sandbox.open_modal(team, CAROL) is None
+    # The owning group determines its own remedy (competency 6.4): Bob speaks for the Network group.
+    assert slack.click(Action.BREACH_REMEDIAL, message=alert, user=BOB).ok
+    modal = sandbox.open_modal(team, BOB)
     assert modal.callback_id == Callback.BREACH_REMEDIAL_FORM
     assert_valid_blocks(modal.view, view=True)
     choices = {o["text"]["text"]: o["value"] for b in modal.view["blocks"] if b.get("block_id") == Block.BREACH_TARGET

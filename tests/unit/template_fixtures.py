@@ -12,12 +12,15 @@ from types import SimpleNamespace as NS
 from typing import Callable
 
 from bot import requirements as reqs
+from bot.measurements.alert_labels import Mapping
+from bot.measurements.manual import Recorded
+from bot.measurements.timeline import ClockView, Row
 from bot.service_map import LinkView, PartyView, ServiceView
 from bot.service_map.changes import Removal
 from handlers.commands.router import help_groups
 from handlers.presenters.cover import CapabilityView, GapView, LegView, TargetView, UpgradeView
 from handlers.presenters.home import ActionLine
-from models import ContactRole, Party, PartyKind, Requirement, Service, ServiceLink
+from models import ApiToken, ContactRole, Party, PartyKind, Requirement, Service, ServiceLink
 
 NOW = datetime(2026, 1, 2, tzinfo=timezone.utc)
 TODAY = NOW.date()
@@ -115,6 +118,36 @@ def _propose(h: str) -> dict:
                 term_month=1, term_start="2026-01-01", v=None)
 
 
+def _clock(h: str) -> dict:
+    rows = tuple(Row(h, "1h", n % 2 == 0, h) for n in range(12))
+    views = [ClockView(h, h, level, h, h, rows, 3) for level in ("ok", "warning", "breached")] * 3
+    ticket = {"ref": h, "priority": "P1", "service": h, "title": h, "opened": h, "resolved": h}
+    return dict(clocks=views, corrections=[h] * 12, ticket=ticket, tz="Europe/London")
+
+
+def _tokens(h: str) -> dict:
+    rows = [ApiToken(team_id="T", name=h, token_hash="h", prefix=h[:12], created_by="U0SAFE", created_at=NOW,
+                     last_used_at=NOW if i % 2 else None, revoked_at=NOW if i == 3 else None, revoked_by="U0SAFE")
+            for i in range(5)]
+    return dict(rows=rows, shown=4)
+
+
+def breach_context(h: str, **over) -> dict:
+    """What bot.breaches.alert_context gives the breach templates (as stored in the outbox: plain JSON)."""
+    c = {"breach_id": 7, "state": "breached", "level": "breached", "subject": "ticket", "what": h, "target_key": "T1",
+         "agreement": h, "agreement_kind": "SLA", "customer": h, "ticket": h, "summary": h, "percent": 104,
+         "left": "over by 5m", "legs": [{"kind": "OLA", "owner": h, "promise": h}] * 3, "owner": h,
+         "owner_without_channel": True, "no_leg": False, "supplier_involved": True, "acknowledged_by": "U0SAFE",
+         "escalated": True, "escalated_by": "U0SAFE", "resolved": False, "missed": True, "handed_over": False, "actions": [1, 2],
+         "as_of": 1772443200, "as_of_text": "2026-03-02 09:00 UTC"}
+    return {**c, **over}
+
+
+def _breach_note(h: str) -> dict:
+    return dict(line={"what": h, "by": "U0SAFE", "note": h, "summary": h, "left": "over by 5m", "epoch": 1772443200,
+                      "time_text": "2026-03-02 09:00 UTC"})
+
+
 # What a person wrote in Slack (a requirement's statement, a quoted message) keeps the people it names as
 # mentions (`|said`): there `<@U123>` typed in a message stays a mention, by design; nothing else does.
 KEEPS_MENTIONS = {"agreement_version.yml.j2", "capability_check.yml.j2", "req_confirm_request.yml.j2",
@@ -150,7 +183,15 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "agreement_show.yml.j2": lambda h: dict(author="U0SAFE", chunks=["*Ours*, already mrkdwn"], name=h, number=2,
                                             reason=h, sha=SHA, standing=h),
     "agreement_version.yml.j2": _version,
+    "alerts.yml.j2": lambda h: dict(changed=f"“{h}” now names {h} (it named {h}).", label=h,
+                                    mappings=[Mapping(h, h)] * 50),
     "benchmark.yml.j2": _benchmark,
+    "breach_alert.yml.j2": lambda h: dict(ctx=breach_context(h)),
+    "breach_escalated.yml.j2": lambda h: dict(ctx=breach_context(h)),
+    "breach_note.yml.j2": _breach_note,
+    "breach_remedial_form.yml.j2": lambda h: dict(agreement=h, due="2026-03-02", owner_party_id=1,
+                                                  parties=[(1, h), (2, h)], private_metadata=h[:500], target_id=1,
+                                                  targets=[(1, h), (2, h)], what=h),
     "calendar_form.yml.j2": lambda h: dict(private_metadata=h[:500], tz="Europe/London"),
     "calendar_list.yml.j2": lambda h: dict(calendars=[NS(name=h, hours=h, holidays_country="GB", holidays_subdiv=h,
                                                          closures=[h, h])]),
@@ -175,6 +216,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "map_removed.yml.j2": lambda h: dict(kind="party", name=h, removed=True),
     "map_renamed.yml.j2": lambda h: dict(kind="service", new=h, old=h),
     "map_unknown.yml.j2": lambda h: dict(asked=h, known=[h, h]),
+    "measurement_recorded.yml.j2": lambda h: dict(r=Recorded("ticket", h, h, NOW, NOW, "corrected", "P1")),
     "notice_cover_lost.yml.j2": lambda h: dict(sla=h, why=h, targets=[
         {"key": "T1", "what": h, "changes": [{"rule": "time", "before": "covered", "after": "not covered", "reason": h}]}]),
     "notice_lapse.yml.j2": lambda h: dict(agreement=h, day="2026-03-01", days_left=30, event="ends", kind="OLA",
@@ -187,6 +229,9 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "party_added.yml.j2": lambda h: dict(contacts=_contacts(), party=party(h)),
     "party_form.yml.j2": lambda h: dict(contact_blocks={r: f"contact_{r.value}" for r in ContactRole},
                                         kind=PartyKind.SUPPLIER, kinds=list(PartyKind), name=h, private_metadata=h[:500]),
+    "record_form.yml.j2": lambda h: dict(groups=[(1, h)], priorities=[("P1", "P1")], private_metadata=h[:500],
+                                         services=[(1, h), (2, h)], today="2026-03-02", tz="Europe/London",
+                                         what="ticket"),
     "req_confirm_request.yml.j2": lambda h: dict(customer=party(h), numbers="1,2", recorder="U0SAFE",
                                                  requirements=[requirement(h), requirement(h, 2, confirmed_by=None)],
                                                  service=service(h)),
@@ -194,7 +239,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "req_decline.yml.j2": lambda h: dict(private_metadata=h[:500], requirement=requirement(h)),
     "req_details.yml.j2": lambda h: dict(customer=h, private_metadata=h[:500], service=h, topics=list(reqs.TOPIC_FIELDS),
                                          tz="Europe/London"),
-    "req_list.yml.j2": lambda h: dict(body=None, listing=_listing(h)),
+    "req_list.yml.j2": lambda h: dict(achieved={1: h, 3: h}, listing=_listing(h)),
     "req_needs_map.yml.j2": lambda h: dict(has_customers=False, has_services=False),
     "req_quote.yml.j2": lambda h: dict(author="U0SAFE", categories=[(c.value, c.label) for c in reqs.Category],
                                        category="availability", customer=h, private_metadata=h[:500], role="operational",
@@ -215,6 +260,10 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "service_added.yml.j2": lambda h: dict(service=service(h)),
     "service_form.yml.j2": lambda h: dict(name=h, private_metadata=h[:500]),
     "settings.yml.j2": lambda h: dict(changed="week_start", rows=[(NS(key="week_start", label=h), h)]),
+    "ticket_clock.yml.j2": _clock,
+    "token_created.yml.j2": lambda h: dict(name=h, token="slm_" + "A_b-" * 10 + "xyz"),
+    "token_revoked.yml.j2": lambda h: dict(name=h),
+    "tokens.yml.j2": _tokens,
     "underpin_form.yml.j2": lambda h: dict(agreement=NS(name=h), leg_groups=[(h, [(1, h), (2, h)])],
                                            private_metadata=h[:500], sla_targets=[(1, h)]),
     "underpin_nothing.yml.j2": lambda h: dict(empty=[("OLA", h), ("Underpinning contract", h)], has_targets=True,

@@ -28,6 +28,9 @@ def test_the_alert_in_every_state(state):
     assert_valid_blocks(message)
     has_buttons = any(b["type"] == "actions" for b in message["blocks"])
     assert has_buttons == (state != "resolved")
+    headline = message["blocks"][0]["text"]["text"]
+    assert f"*{state.capitalize()}*" in headline, "the state, in our bold, stays formatted"
+    assert "<!channel>" not in headline and "*bold*" not in headline  # what people typed stays inert
 
 
 def test_a_target_without_owner_and_the_escalation_dm():
@@ -42,7 +45,15 @@ def test_a_target_without_owner_and_the_escalation_dm():
 def test_a_timeline_line(what):
     line = {"what": what, "by": "U0BOB", "note": HOSTILE, "summary": HOSTILE, "left": "over by 5m",
             "epoch": 1772443200, "time_text": "2026-03-02 09:00 UTC"}
-    assert_valid_blocks(render_message("breach_note.yml.j2", line=line))
+    message = render_message("breach_note.yml.j2", line=line)
+    assert_valid_blocks(message)
+    shown = message["blocks"][0]["text"]["text"]
+    assert shown.startswith("<!date^1772443200^{time}|2026-03-02 09:00 UTC> ")
+    if what != HOSTILE:  # a hostile verb is long: the line is cut before the rest
+        assert "by <@U0BOB>" in shown
+    if what == "breached":
+        assert ":rotating_light: *breached*" in shown
+    assert "<!channel>" not in shown and "*bold*" not in shown
 
 
 def test_the_remedial_action_form():

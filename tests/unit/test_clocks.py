@@ -31,6 +31,15 @@ def test_a_p1_clock_warns_at_the_warning_level_then_breaches_at_100_percent():
     assert early.level is Level.WARNING and early.due_at == at(1, 14) and early.breached_at is None
 
 
+def test_a_clock_stopped_on_exactly_the_time_allowed_is_in_time():
+    resolved = compute("resolution", at(1, 10), [ClockEvent("resolved", at(1, 14))], parse_duration("4h"),
+                       CALENDAR_24X7_UTC, at(1, 15))
+    assert (resolved.level, resolved.met, resolved.breached_at) == (Level.WARNING, True, None)
+    assert summary(resolved) == "4h of 4h used, resolution in time"
+    running = compute("resolution", at(1, 10), [], parse_duration("4h"), CALENDAR_24X7_UTC, at(1, 14))
+    assert running.level is Level.BREACHED and running.breached_at == at(1, 14)  # at 100% it breaches
+
+
 def test_a_weekend_in_a_business_hours_calendar_is_not_counted_and_says_so():
     # Friday 4 Dec 2026, 16:00 London; 2 business hours fall due Monday 10:00.
     clock = compute("resolution", at(4, 16), [], parse_duration("2 business hours"), LONDON_9_5, at(7, 9, 30))
