@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 
 from bot.api import alertmanager, measurements
+from bot.api.auth import TokenFirst
 from bot.api.errors import on_validation_error
 from bot.api.limits import BodySizeLimit
 
@@ -32,4 +33,5 @@ def create_api(deps) -> FastAPI:
     for router in ROUTERS:
         api.include_router(router)
     api.add_middleware(BodySizeLimit)
+    api.add_middleware(TokenFirst, deps=deps)  # added last, so it runs first: no token, no body read
     return api

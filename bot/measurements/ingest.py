@@ -89,15 +89,32 @@ class _Names:
         return self._groups[key]
 
 
+_CHUNK = 500  # sender ids per query: well inside every database's limit on bound parameters
+
+
+def _stored(session: Session, table, team_id: str, column, ids) -> dict:
+    """The rows of `table` already stored under these sender ids, by id: a batch reads what it has in a few queries,
+    not one per item (a thousand-item batch would otherwise be thousands of round trips)."""
+    wanted, found = sorted(set(ids)), {}
+    for at in range(0, len(wanted), _CHUNK):
+        for row in session.exec(select(table).where(table.team_id == team_id, column.in_(wanted[at:at + _CHUNK]))):
+            found[getattr(row, column.key)] = row
+    return found
+
+
 def ingest(session: Session, team_id: str, batch: Batch, *, source: MeasurementSource, now: datetime,
            where: Where = in_batch) -> list[Result]:
     """Store a batch in the caller's transaction. Raises InvalidInput (nothing to commit) if any item is refused."""
     refusals, names = _Refusals(where), _Names(session, team_id)
     results: list[Result] = []
-    for i, item in enumerate(batch.outages):
-        results.append(_outage(session, team_id, item, i, names, refusals, source, now))
-    for i, item in enumerate(batch.metric_samples):
-        results.append(_sample(session, team_id, item, i, names, refusals, source, now))
+    with session.no_autoflush:  # new rows are found in the dicts below; they are written together at the end
+        outages = _stored(session, Outage, team_id, Outage.external_id, [o.id for o in batch.outages])
+        for i, item in enumerate(batch.outages):
+            results.append(_outage(session, team_id, item, i, names, refusals, source, now, outages))
+        samples = _stored(session, MetricSample, team_id, MetricSample.external_id,
+                          [m.id for m in batch.metric_samples])
+        for i, item in enumerate(batch.metric_samples):
+            results.append(_sample(session, team_id, item, i, names, refusals, source, now, samples))
     results += _ticket_events(session, team_id, batch, names, refusals, source, now)
     if refusals.errors:
         raise InvalidInput(refusals.errors)
@@ -113,16 +130,17 @@ def _service_or_refuse(names: _Names, name: str, refusals: _Refusals, collection
     return service_id
 
 
-def _outage(session, team_id, item: OutageItem, i, names, refusals, source, now) -> Result | None:
+def _outage(session, team_id, item: OutageItem, i, names, refusals, source, now, stored: dict) -> Result | None:
     service_id = _service_or_refuse(names, item.service, refusals, "outages", i)
     if service_id is None:
         return None
     content = dict(service_id=service_id, impact=item.impact.value, started_at=item.start, ended_at=item.end,
                    summary=item.summary)
-    row = session.exec(select(Outage).where(Outage.team_id == team_id, Outage.external_id == item.id)).first()
+    row = stored.get(item.id)
     if row is None:
-        session.add(Outage(team_id=team_id, external_id=item.id, source=source.value, received_at=now,
-                           updated_at=now, **content))
+        stored[item.id] = Outage(team_id=team_id, external_id=item.id, source=source.value, received_at=now,
+                                 updated_at=now, **content)
+        session.add(stored[item.id])
         return Result("outages", item.id, Outcome.STORED, 1)
     if all(getattr(row, k) == v for k, v in content.items()):
         return Result("outages", item.id, Outcome.UNCHANGED, row.revision)
@@ -133,16 +151,17 @@ def _outage(session, team_id, item: OutageItem, i, names, refusals, source, now)
     return Result("outages", item.id, Outcome.CORRECTED, row.revision)
 
 
-def _sample(session, team_id, item: MetricSampleItem, i, names, refusals, source, now) -> Result | None:
+def _sample(session, team_id, item: MetricSampleItem, i, names, refusals, source, now, stored: dict) -> Result | None:
     service_id = _service_or_refuse(names, item.service, refusals, "metric_samples", i)
     if service_id is None:
         return None
     content = dict(service_id=service_id, metric_name=item.metric, metric_key=name_key(item.metric),
                    value=item.value, unit=item.unit, at=item.at)
-    row = session.exec(select(MetricSample).where(MetricSample.team_id == team_id,
-                                                  MetricSample.external_id == item.id)).first()
+    row = stored.get(item.id)
     if row is None:
-        session.add(MetricSample(team_id=team_id, external_id=item.id, source=source.value, received_at=now, **content))
+        stored[item.id] = MetricSample(team_id=team_id, external_id=item.id, source=source.value, received_at=now,
+                                       **content)
+        session.add(stored[item.id])
         return Result("metric_samples", item.id, Outcome.STORED)
     if all(getattr(row, k) == v for k, v in content.items()):
         return Result("metric_samples", item.id, Outcome.UNCHANGED)
@@ -159,33 +178,42 @@ def _ticket_events(session, team_id, batch: Batch, names: _Names, refusals: _Ref
     events = list(enumerate(batch.ticket_events))
     ordered = [e for e in events if isinstance(e[1], TicketOpened)] + [e for e in events
                                                                        if not isinstance(e[1], TicketOpened)]
-    tickets: dict[str, Ticket] = {}
+    with session.no_autoflush:
+        tickets: dict[str, Ticket] = _stored(session, Ticket, team_id, Ticket.external_id,
+                                             [e.ticket for e in batch.ticket_events])
+        stored_events = _stored(session, TicketEvent, team_id, TicketEvent.external_id,
+                                [e.id for e in batch.ticket_events])
+        for i, event in ordered:  # the new tickets, written together: their events need their ids
+            if isinstance(event, TicketOpened):
+                _ticket_for(session, team_id, event, i, names, refusals, source, now, tickets)
+    session.flush()
     changed: set[str] = set()  # tickets with a new or corrected event: a resend changes nothing, not even updated_at
     refused_tickets: set[str] = set()
     results: list[Result] = []
-    for i, event in ordered:
-        ticket = _ticket_for(session, team_id, event, i, names, refusals, source, now, tickets)
-        if ticket is None:
-            if isinstance(event, TicketOpened):
-                refused_tickets.add(event.ticket)
-            elif event.ticket not in refused_tickets:  # its opening was refused: that error says enough
-                refusals.add("ticket_events", i, "ticket", f"No ticket “{event.ticket}” is known: send its "
-                                                           "`opened` event first, or in the same batch.")
-            continue
-        result = _event(session, team_id, ticket, event, i, names, refusals, now)
-        if result is not None:
-            results.append(result)
-            if result.outcome is not Outcome.UNCHANGED:
-                changed.add(event.ticket)
-    if not refusals.errors:
-        for ref in changed:
-            _sum_up(session, tickets[ref], now)
+    with session.no_autoflush:
+        for i, event in ordered:
+            ticket = _ticket_for(session, team_id, event, i, names, refusals, source, now, tickets)
+            if ticket is None:
+                if isinstance(event, TicketOpened):
+                    refused_tickets.add(event.ticket)
+                elif event.ticket not in refused_tickets:  # its opening was refused: that error says enough
+                    refusals.add("ticket_events", i, "ticket", f"No ticket “{event.ticket}” is known: send its "
+                                                               "`opened` event first, or in the same batch.")
+                continue
+            result = _event(session, team_id, ticket, event, i, names, refusals, now, stored_events)
+            if result is not None:
+                results.append(result)
+                if result.outcome is not Outcome.UNCHANGED:
+                    changed.add(event.ticket)
+    if not refusals.errors and changed:
+        session.flush()
+        _sum_up(session, [tickets[ref] for ref in sorted(changed)], names, now)
     return results
 
 
 def _ticket_for(session, team_id, event, i, names, refusals, source, now, tickets: dict[str, Ticket]) -> Ticket | None:
-    ticket = tickets.get(event.ticket) or session.exec(
-        select(Ticket).where(Ticket.team_id == team_id, Ticket.external_id == event.ticket)).first()
+    """The event's ticket: stored, or new with this batch (`tickets` holds both), or made by this opening."""
+    ticket = tickets.get(event.ticket)
     if ticket is None and isinstance(event, TicketOpened):
         service_id = _service_or_refuse(names, event.service, refusals, "ticket_events", i)
         if service_id is None:
@@ -194,13 +222,12 @@ def _ticket_for(session, team_id, event, i, names, refusals, source, now, ticket
                         title=event.title, requester=event.requester, opened_at=event.at, source=source.value,
                         updated_at=now)
         session.add(ticket)
-        session.flush()  # its id, for its events
-    if ticket is not None:
         tickets[event.ticket] = ticket
     return ticket
 
 
-def _event(session, team_id, ticket: Ticket, event, i, names: _Names, refusals: _Refusals, now) -> Result | None:
+def _event(session, team_id, ticket: Ticket, event, i, names: _Names, refusals: _Refusals, now,
+           stored: dict) -> Result | None:
     group_name = getattr(event, "group", None)
     group_id = names.group(group_name) if group_name else None
     if group_name and group_id is None:
@@ -217,11 +244,11 @@ def _event(session, team_id, ticket: Ticket, event, i, names: _Names, refusals: 
                   "requester": event.requester}
     content = dict(kind=event.kind, at=event.at, group_id=group_id, reason=getattr(event, "reason", None),
                    detail=detail)
-    row = session.exec(select(TicketEvent).where(TicketEvent.team_id == team_id,
-                                                 TicketEvent.external_id == event.id)).first()
-    if row is None:
-        session.add(TicketEvent(team_id=team_id, external_id=event.id, ticket_id=ticket.id, received_at=now, **content))
-        session.flush()  # a second event with this id in the same batch finds it
+    row = stored.get(event.id)
+    if row is None:  # kept in `stored`: a second event with this id in the same batch finds it
+        stored[event.id] = TicketEvent(team_id=team_id, external_id=event.id, ticket_id=ticket.id, received_at=now,
+                                       **content)
+        session.add(stored[event.id])
         return Result("ticket_events", event.id, Outcome.STORED, 1)
     if row.ticket_id != ticket.id:
         refusals.add("ticket_events", i, "id", f"The event id “{event.id}” is already an event of another ticket; "
@@ -233,21 +260,31 @@ def _event(session, team_id, ticket: Ticket, event, i, names: _Names, refusals: 
         setattr(row, k, v)
     row.revision += 1
     session.add(row)
-    session.flush()
     return Result("ticket_events", event.id, Outcome.CORRECTED, row.revision)
 
 
-def _sum_up(session: Session, ticket: Ticket, now: datetime) -> None:
-    """The ticket as its events now say: opening, group, whether it is resolved. Marked for evaluation."""
-    events = session.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
-                          .order_by(TicketEvent.at, TicketEvent.id)).all()
+def _sum_up(session: Session, tickets: list[Ticket], names: _Names, now: datetime) -> None:
+    """Each ticket as its events now say: opening, group, whether it is resolved. Marked for evaluation.
+    (All their events in a few queries, not one per ticket.)"""
+    by_ticket: dict[int, list[TicketEvent]] = {}
+    ids = [t.id for t in tickets]
+    for at in range(0, len(ids), _CHUNK):
+        for e in session.exec(select(TicketEvent).where(TicketEvent.ticket_id.in_(ids[at:at + _CHUNK]))
+                              .order_by(TicketEvent.ticket_id, TicketEvent.at, TicketEvent.id)):
+            by_ticket.setdefault(e.ticket_id, []).append(e)
+    for ticket in tickets:
+        _sum_up_one(ticket, by_ticket.get(ticket.id, []), names, now)
+        session.add(ticket)
+
+
+def _sum_up_one(ticket: Ticket, events: list[TicketEvent], names: _Names, now: datetime) -> None:
     opened = next((e for e in events if e.kind == TicketEventKind.OPENED.value), None)
     if opened is not None:
         ticket.opened_at = opened.at
         ticket.priority = opened.detail.get("priority", ticket.priority)
         ticket.title = opened.detail.get("title") or ""
         ticket.requester = opened.detail.get("requester")
-        service_id = _Names(session, ticket.team_id).service(opened.detail.get("service", ""))
+        service_id = names.service(opened.detail.get("service", ""))
         ticket.service_id = service_id or ticket.service_id
     groups = [e.group_id for e in events if e.group_id is not None
               and e.kind in (TicketEventKind.OPENED.value, TicketEventKind.ASSIGNED.value)]
@@ -255,4 +292,3 @@ def _sum_up(session: Session, ticket: Ticket, now: datetime) -> None:
     ends = [e for e in events if e.kind in (TicketEventKind.RESOLVED.value, TicketEventKind.REOPENED.value)]
     ticket.resolved_at = ends[-1].at if ends and ends[-1].kind == TicketEventKind.RESOLVED.value else None
     ticket.updated_at = now
-    session.add(ticket)

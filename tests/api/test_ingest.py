@@ -159,3 +159,43 @@ def test_the_same_new_event_sent_at_once_by_many_is_stored_once(api, db):
     assert {a.status_code for a in answers} == {200}
     assert sorted(a.json()["stored"] for a in answers) == [0] * 7 + [1]
     assert count(db, TicketEvent) == 2
+
+
+def test_a_large_batch_costs_a_few_queries_not_a_few_per_item(api, db):
+    """The batch path reads what it already has in a few queries, not one (or three) per item: 100 tickets of 3
+    events, 50 outages and 50 samples, stored and then sent again, each take tens of statements besides the
+    INSERTs of what is new (one a row on SQLite, which cannot batch them and still hand back each row's id)."""
+    from sqlalchemy import event
+
+    batch = {"ticket_events": [], "outages": [], "metric_samples": []}
+    for n in range(100):
+        batch["ticket_events"] += [
+            opened(f"t{n}-o", f"INC{n}", title=f"Ticket {n}"),
+            {"id": f"t{n}-r", "ticket": f"INC{n}", "kind": "responded", "at": "2026-03-02T09:05:00Z"},
+            {"id": f"t{n}-x", "ticket": f"INC{n}", "kind": "resolved", "at": "2026-03-02T10:00:00Z"}]
+    batch["outages"] = [{"id": f"o{n}", "service": "Payroll", "start": "2026-03-01T09:00:00Z",
+                         "end": "2026-03-01T09:10:00Z", "impact": "full"} for n in range(50)]
+    batch["metric_samples"] = [{"id": f"m{n}", "service": "Email", "metric": "latency", "value": n, "unit": "ms",
+                                "at": "2026-03-01T09:00:00Z"} for n in range(50)]
+    statements: list[str] = []
+
+    def counted(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith("INSERT"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", counted)
+    try:
+        first = api.post("/v1/batch", json=batch)
+        assert first.status_code == 200, first.text
+        assert first.json()["stored"] == 400
+        stored_with, first_statements = len(statements), list(statements)
+        statements.clear()
+        again = api.post("/v1/batch", json=batch)
+        assert again.status_code == 200 and again.json()["unchanged"] == 400
+        resent_with = len(statements)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counted)
+    assert stored_with < 40, first_statements
+    assert resent_with < 30, resent_with
+    assert count(db, TicketEvent) == 300 and count(db, Outage) == 50 and count(db, MetricSample) == 50
+    assert ticket(db, "INC7").resolved_at is not None and ticket(db, "INC7").title == "Ticket 7"

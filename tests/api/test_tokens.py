@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from sqlmodel import select
 
 from messages import render_message
@@ -10,6 +12,7 @@ from models.measurements import ApiToken, Ticket
 from tests.api.conftest import ALICE, BOB, TOKEN, make_token
 from tests.api.test_ingest import opened
 from tests.helpers import assert_valid_blocks, text_of
+from tests.test_request_limits import RawHTTP
 
 
 def test_a_token_is_shown_once_and_kept_only_as_its_hash(slack, sandbox, db, token):
@@ -38,6 +41,19 @@ def test_no_token_a_wrong_one_or_a_revoked_one_gets_401(slack, sandbox, db, api,
     assert api.post("/v1/ticket-events", json=opened("e2")).status_code == 401
     with db.session() as s:
         assert len(s.exec(select(Ticket)).all()) == 1
+
+
+@pytest.mark.parametrize("authorization", ["", "Authorization: Bearer slm_not-a-token\r\n"])
+def test_a_request_without_a_valid_token_is_refused_before_its_body_is_read(harness_clean, authorization):
+    """A stranger cannot make the server read and parse a body: the 401 comes with most of it still unsent."""
+    raw = RawHTTP(harness_clean.base_url)
+    host = harness_clean.base_url.split("//", 1)[1]
+    try:
+        raw.send((f"POST /api/v1/batch HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                  f"{authorization}Content-Length: 3000000\r\n\r\n").encode() + b'{"ticket_events": [' + b" " * 4096)
+        assert raw.status(timeout=5) == 401
+    finally:
+        raw.close()
 
 
 def test_tokens_list_their_last_use(slack, sandbox, api, clock):
