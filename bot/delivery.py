@@ -110,6 +110,9 @@ def send(deps, client: WebClient, row_id: int) -> Result:
         before_complete = (held.kind == OutboxKind.FILE.value
                            and not str(err.response.api_url).endswith("files.completeUploadExternal"))
         unknown = stage == "looking" or (stage == "posting" and status >= 500 and not before_complete)
+        if stage == "posting" and error in outbox.CHANNEL_REFUSALS and held.kind == OutboxKind.MESSAGE.value:
+            with deps.db.session() as session:  # tell whoever it was for another way now; the row keeps its retries
+                outbox.refused(session, held, error, deps.clock.now())
         if status == 429:  # not taken; Slack says when to come back, and nobody waits for it here
             wait = _retry_after(err.response.headers)
             return _failed(deps, held, f"Slack: rate limited for {wait}s", maybe_sent=unknown, retry_after=wait)

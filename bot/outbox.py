@@ -67,6 +67,26 @@ def on_sent(prefix: str):
     return register
 
 
+# Called when Slack refuses a post for good reasons of the channel's own (the bot is not in it, it is gone or
+# archived): waiting will not mend that, so whoever the post was for can be told another way at once, while the row
+# keeps its retries (someone may invite the bot). (session, claim, error, now); each hook must be idempotent.
+_ON_REFUSED: list[tuple[str, Callable]] = []
+CHANNEL_REFUSALS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
+
+def on_refused(prefix: str):
+    def register(func_):
+        _ON_REFUSED.append((prefix, func_))
+        return func_
+    return register
+
+
+def refused(session: Session, held: Claim, error: str, now: datetime) -> None:
+    for prefix, hook in _ON_REFUSED:
+        if held.key.startswith(prefix):
+            hook(session, held, error, now)
+
+
 _run = (None, "")
 
 

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 ALERT = "breach_alert.yml.j2"
 NOTE = "breach_note.yml.j2"
 ESCALATED = "breach_escalated.yml.j2"
+REFUSED = "breach_channel_refused.yml.j2"
 OPEN = (BreachState.WARNING.value, BreachState.BREACHED.value, BreachState.ACKNOWLEDGED.value)
 _RANK = {Level.OK.value: 0, Level.WARNING.value: 1, Level.BREACHED.value: 2}
 
@@ -33,6 +34,29 @@ def post_key(breach: Breach, recipient: str) -> str:
 
 def _edit_key(breach: Breach, recipient: str) -> str:
     return f"{post_key(breach, recipient)}:r{breach.revision}"
+
+
+@outbox.on_refused("breach:")
+def _channel_refused(session: Session, held: outbox.Claim, error: str, now: datetime) -> None:
+    """The owning group's channel refused the alert (the bot is not in it, or it is gone): the service managers get
+    the alert by DM at once, with why, rather than hearing nothing for hours. Once: the keys make it so."""
+    parts = held.key.split(":")
+    if len(parts) != 3 or not parts[1].isdigit() or not held.channel.startswith(("C", "G")):
+        return  # an edit, a thread line, or a DM: only a channel's first post is rerouted
+    breach = session.get(Breach, int(parts[1]))
+    if breach is None or breach.team_id != held.team_id:
+        return
+    managers = [user for user in cover.recipients(session, breach.team_id) if user not in breach.recipients]
+    if managers:
+        breach.recipients = [*breach.recipients, *managers]  # a new list: the JSON column sees the change
+        session.add(breach)
+        _queue_post(session, breach, now)
+    shown = alert_context(session, breach)
+    said = {"channel_id": held.channel, "error": error, "target": f"{shown['target_key']} {shown['what']}",
+            "agreement": shown["agreement"], "owner": shown["owner"]}
+    for user in cover.recipients(session, breach.team_id):
+        outbox.enqueue(session, breach.team_id, f"{post_key(breach, held.channel)}:refused:{user}", user, REFUSED,
+                       said, now)
 
 
 @outbox.on_sent("breach:")

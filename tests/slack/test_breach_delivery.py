@@ -71,3 +71,25 @@ def test_slack_down_for_a_while_every_alert_arrives_once_in_order(slack, sandbox
                if c["method"] == "chat.update" and c.get("response", {}).get("ok")
                and c["args"]["ts"] == alert.ts]
     assert applied == ["Breached", "Resolved"]
+
+
+def test_an_alert_the_owning_channel_refuses_reaches_the_service_managers_at_once(
+        sandbox, db, clock, harness_clean, world, sweep):
+    """The bot is not in the Network group's channel: the service managers hear at once, with why and what to do,
+    once however often the channel refuses; the channel gets the alert when someone invites the bot."""
+    refusal = {"ok": False, "error": "not_in_channel"}
+    sandbox.fail_next("chat.postMessage", 200, body=refusal, times=2)  # the channel's first two tries
+    sweep(world.state(Level.BREACHED, 101, "4h2m of 4h used"))  # sweep() sends what it queued
+    jobs.deliver(harness_clean.deps)  # what the refusal queued goes out with the scheduler's next round
+    told = [text_of(m) for m in sandbox.dms(ALICE) if "could not post the alert" in text_of(m)]
+    assert len(told) == 1, told
+    assert "T1 P1 resolution 4h" in told[0] and f"<#{NETWORK_CHANNEL}>" in told[0] and "`not_in_channel`" in told[0]
+    assert "/invite @slm-bot" in told[0]
+    assert sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False) == []
+    clock.advance(minutes=5)
+    jobs.deliver(harness_clean.deps)  # refused again: no second note
+    clock.advance(minutes=30)
+    jobs.deliver(harness_clean.deps)  # invited meanwhile: the channel's post goes through
+    assert len([m for m in sandbox.dms(ALICE) if "could not post the alert" in text_of(m)]) == 1
+    [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)
+    assert text_of(alert).startswith("Breached: T1 P1 resolution 4h")

@@ -189,6 +189,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "benchmark.yml.j2": _benchmark,
     "breach_alert.yml.j2": lambda h: dict(ctx=breach_context(h)),
     "breach_escalated.yml.j2": lambda h: dict(ctx=breach_context(h)),
+    "breach_channel_refused.yml.j2": lambda h: dict(channel_id="C0SAFE", error=h, target=h, agreement=h, owner=h),
     "breach_note.yml.j2": _breach_note,
     "breach_remedial_form.yml.j2": lambda h: dict(agreement=h, due="2026-03-02", owner_party_id=1,
                                                   parties=[(1, h), (2, h)], private_metadata=h[:500], target_id=1,
