@@ -87,9 +87,11 @@ def revoke(session: Session, actor: Actor, name: str) -> ApiToken:
     return row
 
 
-def listed(session: Session, team_id: str) -> list[ApiToken]:
-    """Every token of the workspace, those in use first, then by name."""
-    rows = session.exec(select(ApiToken).where(ApiToken.team_id == team_id)).all()
+def listed(session: Session, actor: Actor) -> list[ApiToken]:
+    """Every token of the workspace, those in use first, then by name. For those who keep the tokens: which senders
+    exist, and the first characters of their tokens, are not every member's business."""
+    require(actor, Capability.MANAGE_API_TOKENS)
+    rows = session.exec(select(ApiToken).where(ApiToken.team_id == actor.team_id)).all()
     return sorted(rows, key=lambda t: (t.revoked_at is not None, t.name.casefold()))
 
 

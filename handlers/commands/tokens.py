@@ -30,5 +30,5 @@ def revoke_token(req: SlashRequest) -> None:
 @registry.command("tokens", "/slm tokens", "The API tokens: names and last use")
 def list_tokens(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
-        rows = tokens.listed(session, req.actor.team_id)
+        rows = tokens.listed(session, req.actor)
     req.respond(**render_message("tokens.yml.j2", rows=rows, shown=SHOWN))
