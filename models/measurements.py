@@ -76,6 +76,9 @@ class Ticket(TeamScoped, table=True):
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)  # None while open
     source: str = Field(default=MeasurementSource.API.value, max_length=16)
     updated_at: datetime = Field(sa_type=UTCDateTime, index=True)  # the last event received: what to re-evaluate
+    # The `updated_at` a resolved ticket was last evaluated at: the breach sweep measures open tickets and resolved
+    # ones changed since (a late or corrected event), so its cost follows what changed, not every ticket stored.
+    evaluated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class TicketEvent(TeamScoped, table=True):

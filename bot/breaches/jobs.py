@@ -34,7 +34,9 @@ def sweep(deps, states_for: Callable | None = None) -> int:
     for team_id in teams:
         try:
             with deps.db.session() as session:
+                seen = evaluation.resolved_unevaluated(session, team_id)
                 moved += len(breaches.sweep(session, team_id, evaluate(session, team_id, now), now))
+                evaluation.mark_evaluated(session, team_id, seen)  # in the same transaction as the moves
         except Exception:  # noqa: BLE001 - one workspace's failure is logged; the others are still swept
             log.exception("the breach sweep of %s failed; the others go on", team_id)
     return moved

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from bot.measurements import clocks, periods
@@ -21,7 +21,6 @@ from bot.measurements.ticket_events import events_of
 from models import Ticket
 
 TICKET_KINDS = ("response", "resolution")
-RECENT = timedelta(days=1)  # with no `since`, tickets changed this recently are measured again
 
 
 def states(session: Session, team_id: str, now: datetime, *, since: datetime | None = None) -> list[TargetState]:
@@ -49,16 +48,32 @@ def ticket_states(session: Session, team_id: str, now: datetime, targets: list[M
     ticket_targets = [t for t in targets if t.kind in TICKET_KINDS and t.duration is not None]
     if not ticket_targets:
         return []
-    changed_since = since if since is not None else now - RECENT
-    tickets = list(session.exec(select(Ticket).where(
-        Ticket.team_id == team_id, or_(Ticket.resolved_at.is_(None), Ticket.updated_at >= changed_since))
-        .order_by(Ticket.id)))
+    # Open tickets' clocks move with time; a resolved one only when an event comes for it (late, or corrected).
+    changed = (Ticket.updated_at >= since if since is not None
+               else or_(Ticket.evaluated_at.is_(None), Ticket.evaluated_at < Ticket.updated_at))
+    tickets = list(session.exec(select(Ticket).where(Ticket.team_id == team_id,
+                                                     or_(Ticket.resolved_at.is_(None), changed)).order_by(Ticket.id)))
     events = events_of(session, [t.id for t in tickets])
     out: list[TargetState] = []
     for ticket in tickets:
         for measured_clock in clocks_of(ticket, events.get(ticket.id, []), ticket_targets, now):
             out.append(ticket_state(team_id, ticket, measured_clock))
     return out
+
+
+def resolved_unevaluated(session: Session, team_id: str) -> dict[int, datetime]:
+    """The resolved tickets the next evaluation measures again (new, late or corrected events), with the
+    `updated_at` it will see: read before it, so `mark_evaluated` never marks an event that came in between."""
+    return dict(session.exec(select(Ticket.id, Ticket.updated_at).where(
+        Ticket.team_id == team_id, Ticket.resolved_at.is_not(None),
+        or_(Ticket.evaluated_at.is_(None), Ticket.evaluated_at < Ticket.updated_at))).all())
+
+
+def mark_evaluated(session: Session, team_id: str, seen: dict[int, datetime]) -> None:
+    """These resolved tickets were measured as of `updated_at`; one changed since stays to be measured again."""
+    for ticket_id, updated_at in seen.items():
+        session.exec(update(Ticket).where(Ticket.team_id == team_id, Ticket.id == ticket_id,
+                                          Ticket.updated_at == updated_at).values(evaluated_at=updated_at))
 
 
 def applies(target: Measured, ticket: Ticket) -> bool:

@@ -137,3 +137,34 @@ def test_quarters_follow_the_financial_year_the_organisation_sets(slack, sandbox
     quarter, year = world["targets"]["T1"], world["targets"]["T2"]
     assert f"period:{quarter}:2026-11-01" in found and f"period:{year}:2026-02-01" in found
     assert "Q4 2026/27 (Nov-Jan)" in found[f"period:{quarter}:2026-11-01"].summary
+
+
+def test_the_sweep_measures_a_resolved_ticket_again_only_when_an_event_comes_for_it(db, team):
+    """Without `since` (the breach sweep): open tickets every time; a resolved one once, then again only after a late
+    or corrected event, whatever time has passed; one whose event came in between is not marked measured."""
+    world = p1_sla(db, team)
+    done = ticket(db, team, world["service_id"], "DONE", NOW - timedelta(days=10),
+                  [("resolved", NOW - timedelta(days=9), None)])
+    open_ = ticket(db, team, world["service_id"], "OPEN", NOW - timedelta(days=10))
+
+    def measured(at) -> set[int]:
+        with db.session() as s:
+            seen = evaluate.resolved_unevaluated(s, team)
+            ids = {st.ticket_id for st in evaluate.states(s, team, at) if st.subject is Subject.TICKET}
+            evaluate.mark_evaluated(s, team, seen)
+        return ids
+
+    assert measured(NOW) == {open_, done}  # never measured: the first sweep measures it, however old
+    assert measured(NOW + timedelta(minutes=1)) == {open_}
+    with db.session() as s:  # a late event: measured again
+        add_events(s, team, s.get(Ticket, done), [("reopened", NOW, None), ("resolved", NOW + timedelta(minutes=1), None)])
+    assert measured(NOW + timedelta(minutes=2)) == {open_, done}
+    assert measured(NOW + timedelta(days=3)) == {open_}
+    with db.session() as s:  # an event arrives after the sweep read what to mark: it is not marked measured
+        seen = evaluate.resolved_unevaluated(s, team)
+        row = s.get(Ticket, done)
+        row.updated_at = NOW + timedelta(days=3, minutes=1)
+        s.add(row)
+        s.flush()
+        evaluate.mark_evaluated(s, team, {**seen, done: NOW})
+    assert done in measured(NOW + timedelta(days=3, minutes=2))
