@@ -60,10 +60,14 @@ def _once_only(client: WebClient) -> WebClient:
     return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[])
 
 
-def deliver_pending(deps, client: WebClient) -> int:
-    """Send every queued message that is due; returns how many went out. One bad message never holds up the rest."""
+def deliver_pending(deps, client: WebClient, *, team_id: str | None = None, key_prefix: str | None = None) -> int:
+    """Send every queued message that is due; returns how many went out. One bad message never holds up the rest.
+
+    A listener that queued messages for one thing (a breach's edits) passes its `team_id` and `key_prefix`: it sends
+    only those, so a click while Slack is slow never makes that listener's thread carry everyone's backlog (the
+    scheduler's round sends the rest)."""
     with deps.db.session() as session:
-        ids = outbox.due(session, deps.clock.now(), deps.claims_clock.now())
+        ids = outbox.due(session, deps.clock.now(), deps.claims_clock.now(), team_id=team_id, key_prefix=key_prefix)
     sender = _once_only(client)
     return sum(send(deps, sender, row_id).done for row_id in ids)
 

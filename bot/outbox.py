@@ -156,7 +156,8 @@ def get(session: Session, team_id: str, key: str) -> Outbox | None:
     return session.exec(select(Outbox).where(Outbox.team_id == team_id, Outbox.key == key[:200])).first()
 
 
-def due(session: Session, now: datetime, lease_now: datetime, limit: int = 50) -> list[int]:
+def due(session: Session, now: datetime, lease_now: datetime, limit: int = 50, *, team_id: str | None = None,
+        key_prefix: str | None = None) -> list[int]:
     stale = _stale(session, lease_now)
     # A claim never finished (a sender died, or never heard Slack's answer) is tried again; MAX_ATTEMPTS bounds
     # how often, so a message Slack keeps refusing is not sent for ever.
@@ -166,6 +167,8 @@ def due(session: Session, now: datetime, lease_now: datetime, limit: int = 50) -
                                  Outbox.attempts < MAX_ATTEMPTS,
                                  or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
          .order_by(Outbox.id).limit(limit))
+    if team_id is not None and key_prefix is not None:  # only what one thing queued (see delivery.deliver_pending)
+        q = q.where(Outbox.team_id == team_id, Outbox.key.startswith(key_prefix, autoescape=True))
     return list(session.exec(q))
 
 

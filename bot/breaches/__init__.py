@@ -31,6 +31,7 @@ from bot.breaches.alerts import (
     escalate,
     escalate_by_hand,
     improvable_targets,
+    key_prefix,
     add_remedial_action,
     open_breaches,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "escalate",
     "escalate_by_hand",
     "improvable_targets",
+    "key_prefix",
     "add_remedial_action",
     "open_breaches",
 ]

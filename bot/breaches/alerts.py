@@ -28,8 +28,13 @@ _RANK = {Level.OK.value: 0, Level.WARNING.value: 1, Level.BREACHED.value: 2}
 
 
 # ---- keys: one message per breach and recipient, its edits and thread lines following it ----------------------
+def key_prefix(breach_id: int) -> str:
+    """What every outbox key of one breach starts with: its copies, their edits and thread lines, escalations."""
+    return f"breach:{breach_id}:"
+
+
 def post_key(breach: Breach, recipient: str) -> str:
-    return f"breach:{breach.id}:{recipient}"
+    return f"{key_prefix(breach.id)}{recipient}"
 
 
 def _edit_key(breach: Breach, recipient: str) -> str:

@@ -25,21 +25,22 @@ def _channel(body: dict) -> str | None:
 @registry.action(Action.BREACH_ACKNOWLEDGE)
 def acknowledge(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
-    deps = context["deps"]
+    deps, actor, breach_id = context["deps"], context["actor"], _breach_id(body)
     with deps.db.session() as session:
-        breaches.acknowledge(session, context["actor"], _breach_id(body))
+        breaches.acknowledge(session, actor, breach_id)
     context["done"] = "The alert is acknowledged"
-    delivery.deliver_pending(deps, client)  # the alert shows it now, and its thread says who
+    # the alert shows it now, and its thread says who (this breach's messages only: the scheduler has the rest)
+    delivery.deliver_pending(deps, client, team_id=actor.team_id, key_prefix=breaches.key_prefix(breach_id))
 
 
 @registry.action(Action.BREACH_ESCALATE)
 def escalate(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     ack()
-    deps = context["deps"]
+    deps, actor, breach_id = context["deps"], context["actor"], _breach_id(body)
     with deps.db.session() as session:
-        breaches.escalate_by_hand(session, context["actor"], _breach_id(body))
+        breaches.escalate_by_hand(session, actor, breach_id)
     context["done"] = "The alert is escalated to the service managers"
-    delivery.deliver_pending(deps, client)
+    delivery.deliver_pending(deps, client, team_id=actor.team_id, key_prefix=breaches.key_prefix(breach_id))
 
 
 @registry.action(Action.BREACH_REMEDIAL)

@@ -37,4 +37,6 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     tell(client, actor, meta.get("channel_id"), render_message(
         "req_status.yml.j2", sentence=f"Recorded remedial action #{action.number}, due {action.due.isoformat()} "
                                       "(see `/slm actions`):", detail=action.title))
-    delivery.deliver_pending(deps, client)  # the alert names the action, and its thread says so
+    # the alert names the action, and its thread says so (this breach's messages only)
+    delivery.deliver_pending(deps, client, team_id=actor.team_id,
+                             key_prefix=breaches.key_prefix(int(meta.get("breach_id") or 0)))

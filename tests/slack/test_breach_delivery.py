@@ -6,8 +6,9 @@ from sqlmodel import select
 
 from bot.measurements.states import Level
 from bot import jobs
+from messages.ids import Action
 from models import Outbox
-from tests.breach_world import ALICE, NETWORK_CHANNEL, sweep, world  # noqa: F401  (fixtures)
+from tests.breach_world import ALICE, BOB, NETWORK_CHANNEL, sweep, world  # noqa: F401  (fixtures)
 from tests.helpers import text_of
 
 
@@ -93,3 +94,22 @@ def test_an_alert_the_owning_channel_refuses_reaches_the_service_managers_at_onc
     assert len([m for m in sandbox.dms(ALICE) if "could not post the alert" in text_of(m)]) == 1
     [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)
     assert text_of(alert).startswith("Breached: T1 P1 resolution 4h")
+
+
+def test_a_click_sends_its_own_breachs_messages_and_leaves_the_backlog_to_the_scheduler(
+        slack, sandbox, db, clock, harness_clean, world, sweep):
+    """Acknowledge edits its own alert at once; another alert still waiting (Slack failed it a minute ago) is not
+    carried by the click's listener but by the scheduler's next round."""
+    sweep(world.state(Level.BREACHED, 101, "4h2m of 4h used"))
+    [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)
+    sandbox.fail_next("chat.postMessage", 500)  # the availability alert (to the service manager) waits for a retry
+    sweep(world.state(Level.WARNING, 80, "80% of the month's budget used", target="availability"))
+    clock.advance(minutes=5)  # the waiting copies are due again
+    assert slack.click(Action.BREACH_ACKNOWLEDGE, message=alert, user=BOB).ok
+    assert "Acknowledged" in text_of(sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)[0])
+    with db.session() as s:
+        waiting = [r.key for r in s.exec(select(Outbox).where(Outbox.status != "sent")).all()]
+    assert waiting and all(key.startswith("breach:2:") for key in waiting), waiting
+    jobs.deliver(harness_clean.deps)  # the scheduler's round sends them
+    with db.session() as s:
+        assert s.exec(select(Outbox).where(Outbox.status != "sent")).all() == []
