@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from bot import parsing
-from bot.parsing import response_after_resolution  # noqa: F401  (targets.py reads it from here)
 from bot.parsing.durations import duration_within as _duration_within
 from models import Agreement, AgreementService, Priority, Requirement, Status, Target, TargetKind
 

@@ -209,7 +209,7 @@ def _response_before_resolution(session: Session, agreement: Agreement, target: 
     if other is None or (target is not None and other.id == target.id):
         return
     response, resolution = (duration, other.duration) if kind == TargetKind.RESPONSE else (other.duration, duration)
-    if why := answers.response_after_resolution(level, response, resolution):
+    if why := parsing.response_after_resolution(level, response, resolution):
         errors["duration"] = f"{why} ({other.key} says {other.duration}.)"
 
 

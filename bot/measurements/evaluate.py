@@ -9,7 +9,7 @@ period only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select

@@ -6,7 +6,6 @@ from slack_sdk import WebClient
 
 from bot import breaches, delivery, service_map
 from bot.errors import PermissionDenied
-from bot.workspace.permissions import Capability, require
 from handlers import registry
 from handlers.replies import metadata
 from messages import render
