@@ -13,7 +13,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import agreements, delivery, replays
+from bot import agreements, delivery, reminders, replays
 from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from bot.breaches import jobs as breach_jobs
@@ -75,6 +75,12 @@ def resume_threads(deps) -> None:
     resume_unfinished(deps, deps.client)
 
 
+def sweep_reminders(deps) -> None:
+    """Queue every reminder that has fallen due (a review's, an SLA review's, ...): the rows say what is due, so a
+    bot that was down sends what it missed, late and once."""
+    reminders.sweep_due(deps.db, deps.clock.now())
+
+
 def deliver(deps) -> None:
     """Send what is queued (the last job of JOBS)."""
     delivery.deliver_pending(deps, deps.client)
@@ -97,5 +103,6 @@ JOBS: list[Job] = [
     Job("replays.purge", purge_replay_claims, IntervalTrigger(minutes=10)),
     Job("agreements.resume_threads", resume_threads, IntervalTrigger(minutes=1)),
     Job("breaches.sweep", breach_jobs.sweep, IntervalTrigger(minutes=1)),
+    Job("reminders.sweep", sweep_reminders, IntervalTrigger(minutes=1)),
     Job("outbox.deliver", deliver, IntervalTrigger(seconds=30)),
 ]

@@ -33,3 +33,17 @@ from models.measurements import (  # noqa: F401
 )
 from models.breaches import Breach, BreachState  # noqa: F401
 from models.alerts import AlertServiceMap  # noqa: F401
+from models.reminders import Reminder, ReminderStatus  # noqa: F401
+from models.reviews import (  # noqa: F401
+    ArrangementStatus,
+    Review,
+    ReviewArrangement,
+    ReviewFormat,
+    ReviewNote,
+    ReviewNoteKind,
+    ReviewRsvp,
+    ReviewStatus,
+    RsvpAnswer,
+    SlaReview,
+    SlaReviewOutcome,
+)

@@ -60,9 +60,7 @@ class Person:
         """Pick options (by their text) in a select; `redraws`: the select sends block_actions and the form changes."""
         select = self.field(label).locator("select")
         if redraws:
-            with self._acting("click") as resp:
-                select.select_option(label=list(options) if len(options) > 1 else options[0])
-            assert resp.value.json().get("ok"), resp.value.json()
+            self._redrawing(lambda: select.select_option(label=list(options) if len(options) > 1 else options[0]))
         else:
             select.select_option(label=list(options) if len(options) > 1 else options[0])
 
@@ -74,11 +72,19 @@ class Person:
         if select.input_value() == value:  # already chosen: a browser sends nothing, and nothing redraws
             return
         if redraws:
-            with self._acting("click") as resp:
-                select.select_option(value)
-            assert resp.value.json().get("ok"), resp.value.json()
+            self._redrawing(lambda: select.select_option(value))
         else:
             select.select_option(value)
+
+    def _redrawing(self, pick) -> None:
+        """Pick, then wait until the form on screen is the bot's redraw: the answer to the click comes before the
+        page has drawn the updated view, and what a person types into the old drawing is not what they submit."""
+        overlay = self.page.locator("#modal-overlay")
+        before = overlay.get_attribute("data-view")
+        with self._acting("click") as resp:
+            pick()
+        assert resp.value.json().get("ok"), resp.value.json()
+        expect(overlay).not_to_have_attribute("data-view", before or "")
 
     def menu(self, where, option: str) -> dict:
         """Open the ⋯ (overflow) menu of this line and pick an option."""

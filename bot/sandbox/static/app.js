@@ -417,6 +417,7 @@ function renderModal(m) {
   const kept = m && m.id === ui.modalId ? modalValues() : null; // an updated view keeps what was typed
   ui.modalKey = key;
   ui.modalId = m?.id;
+  $("modal-overlay").dataset.view = key; // which drawing of the view this is: a redraw changes it
   $("modal-overlay").hidden = !m;
   if (!m) return;
   $("modal-title").textContent = m.title;

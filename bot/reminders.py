@@ -1,0 +1,160 @@
+"""Reminders: every message the bot sends at a time of its own choosing, kept as a row until it is due.
+
+A domain schedules a reminder (`schedule`: once per key), and registers what is sent when it falls due
+(`@handles("review.attendee")`: the handler queues the message through the once-only outbox under
+`outbox_key(reminder)`). The sweep (`sweep_due`, woken by the scheduler each minute) reads only what is due, through
+the index on (status, due_at), and hands each row to its handler in a transaction of its own that also marks the row
+sent, and only if it is still pending at the same revision. So:
+
+- a bot that was down when a reminder fell due sends it when it is back, with `late` set so the message says so;
+- two sweeps at once (two replicas, or two threads) send it once: the outbox key is unique, and the row's move from
+  pending to sent is a compare-and-set on (status, revision);
+- a snooze moves the row's due time and bumps its revision, so the snoozed reminder is a new message, once.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable, Iterable
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from models import Reminder, ReminderStatus
+
+log = logging.getLogger(__name__)
+
+# Sent more than this after it was due, a reminder says it is late (the bot was down, or the database was).
+LATE_AFTER = timedelta(minutes=15)
+SWEEP_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Due:
+    """What a handler is given: the row as it was claimed, and whether it is late."""
+
+    reminder: Reminder
+    now: datetime
+    late: bool
+
+
+# kind -> handler(session, due) -> bool: True when it queued its message, False when the reminder is moot (the
+# review was cancelled, the person already answered): the row is then cancelled instead of sent.
+_HANDLERS: dict[str, Callable[[Session, Due], bool]] = {}
+
+
+def handles(kind: str):
+    def register(func):
+        if kind in _HANDLERS and _HANDLERS[kind] is not func:
+            raise ValueError(f"two handlers for reminders of kind {kind!r}")
+        _HANDLERS[kind] = func
+        return func
+    return register
+
+
+def outbox_key(reminder: Reminder) -> str:
+    """The once-only key of the message a reminder sends: a snoozed reminder (a new revision) is a new message."""
+    return f"reminder:{reminder.key}:r{reminder.revision}"[:200]
+
+
+def schedule(session: Session, team_id: str, key: str, kind: str, due_at: datetime, recipient: str, now: datetime, *,
+             subject_id: int | None = None, context: dict | None = None) -> Reminder:
+    """The reminder under `key`, scheduled once: scheduling it again changes nothing and returns the row."""
+    if due_at.tzinfo is None:
+        raise ValueError("a reminder's due time must be time-zone aware")
+    existing = get(session, team_id, key)
+    if existing is not None:
+        return existing
+    row = Reminder(team_id=team_id, key=key[:200], kind=kind, due_at=due_at, recipient=recipient,
+                   subject_id=subject_id, context=context or {}, created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # another replica scheduled it between our read and our write
+        return get(session, team_id, key)
+    return row
+
+
+def get(session: Session, team_id: str, key: str) -> Reminder | None:
+    return session.exec(select(Reminder).where(Reminder.team_id == team_id, Reminder.key == key[:200])).first()
+
+
+def snooze(session: Session, reminder: Reminder, until: datetime) -> bool:
+    """Send it again at `until` (a new message then). False if it was cancelled meanwhile."""
+    if reminder.status == ReminderStatus.CANCELLED.value:
+        return False
+    reminder.status = ReminderStatus.PENDING.value
+    reminder.due_at = until
+    reminder.snoozed_until = until
+    reminder.revision += 1
+    reminder.sent_at = None
+    reminder.late = False
+    session.add(reminder)
+    return True
+
+
+def cancel(session: Session, team_id: str, key_prefix: str) -> int:
+    """Cancel every pending reminder whose key starts with `key_prefix` (a moved review, a retired SLA)."""
+    result = session.exec(update(Reminder)
+                          .where(Reminder.team_id == team_id, Reminder.status == ReminderStatus.PENDING.value,
+                                 Reminder.key.startswith(key_prefix, autoescape=True))
+                          .values(status=ReminderStatus.CANCELLED.value))
+    return result.rowcount or 0
+
+
+def due_ids(session: Session, now: datetime, limit: int = SWEEP_BATCH) -> list[int]:
+    """The pending reminders due by `now`, oldest first (the index on (status, due_at) answers this)."""
+    return list(session.exec(select(Reminder.id)
+                             .where(Reminder.status == ReminderStatus.PENDING.value, Reminder.due_at <= now)
+                             .order_by(Reminder.due_at, Reminder.id).limit(limit)))
+
+
+def send_one(session: Session, reminder_id: int, now: datetime) -> str | None:
+    """Hand one due reminder to its handler and settle it, in the caller's transaction: "sent", "cancelled", or
+    None when another sweep got there first (or it was snoozed meanwhile) and nothing was done."""
+    row = session.get(Reminder, reminder_id)
+    if row is None or row.status != ReminderStatus.PENDING.value or row.due_at > now:
+        return None
+    handler = _HANDLERS.get(row.kind)
+    if handler is None:
+        log.error("no handler for reminders of kind %s (reminder %s): left pending", row.kind, row.id)
+        return None
+    revision = row.revision
+    late = now - row.due_at > LATE_AFTER
+    queued = handler(session, Due(reminder=row, now=now, late=late))
+    status = ReminderStatus.SENT if queued else ReminderStatus.CANCELLED
+    moved = session.exec(update(Reminder)
+                         .where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.PENDING.value,
+                                Reminder.revision == revision)
+                         .values(status=status.value, sent_at=now if queued else None, late=late)
+                         .execution_options(synchronize_session=False))
+    if not moved.rowcount:  # someone else settled or snoozed it while we worked: undo what we queued
+        session.rollback()
+        return None
+    return status.value
+
+
+def sweep_due(db, now: datetime, *, limit: int = SWEEP_BATCH) -> int:
+    """Send what is due, each reminder in its own transaction (one failure is logged and holds back no other).
+    Returns how many were sent or cancelled."""
+    with db.session() as session:
+        ids = due_ids(session, now, limit)
+    done = 0
+    for reminder_id in ids:
+        try:
+            with db.session() as session:
+                done += send_one(session, reminder_id, now) is not None
+        except IntegrityError:  # a concurrent sweep queued the same message first: it is theirs
+            continue
+        except Exception:  # noqa: BLE001 - one reminder's failure is logged; the others still go
+            log.exception("reminder %s could not be sent; it stays due", reminder_id)
+    return done
+
+
+def pending(session: Session, team_id: str, key_prefix: str) -> Iterable[Reminder]:
+    return session.exec(select(Reminder)
+                        .where(Reminder.team_id == team_id, Reminder.status == ReminderStatus.PENDING.value,
+                               Reminder.key.startswith(key_prefix, autoescape=True))
+                        .order_by(Reminder.due_at))
