@@ -30,8 +30,15 @@ class Callback(StrEnum):
     ACTION_FORM = "action_form"
     BREACH_REMEDIAL_FORM = "breach_remedial_form"  # a breach alert's "Create remedial action"
     RECORD_MEASUREMENT = "record_measurement"  # /slm record: an outage or a ticket, by hand
+    REVIEW_CADENCE_FORM = "review_cadence_form"    # the service manager proposes how the SLA is reviewed
+    REVIEW_COUNTER_FORM = "review_counter_form"    # the customer's approver counters it
+    REVIEW_NOTE_FORM = "review_note_form"          # a thread message recorded as a decision or an action
+    REVIEW_CLOSE_FORM = "review_close_form"        # "Close review": attendance, then the minutes
+    REVIEW_RISK_FORM = "review_risk_form"          # a known risk for the coming period
+    SLA_REVIEW_FORM = "sla_review_form"            # the periodic SLA review's outcome, with why
     SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
     SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
+    SHORTCUT_REVIEW_NOTE = "review_note"           # on a review thread's message: a decision, or a remedial action
 
 
 class Block(StrEnum):
@@ -177,10 +184,19 @@ class Action(StrEnum):
     BREACH_ACKNOWLEDGE = "breach_acknowledge"  # on a breach alert: the owning group has it in hand
     BREACH_REMEDIAL = "breach_remedial"        # on a breach alert: open the remedial action modal
     BREACH_ESCALATE = "breach_escalate"        # on a breach alert: a service manager escalates it now
+    REVIEW_CADENCE_ACCEPT = "review_cadence_accept"    # in the SLA's thread: the approver accepts the arrangement
+    REVIEW_CADENCE_COUNTER = "review_cadence_counter"  # ... or counters it (opens the counter modal)
+    REVIEW_RSVP_ATTEND = "review_rsvp_attend"          # on a review reminder: "I'll attend"
+    REVIEW_RSVP_CANNOT = "review_rsvp_cannot"          # ... "Can't attend"
+    REVIEW_SNOOZE_HOUR = "review_snooze_hour"          # ... remind me in an hour
+    REVIEW_SNOOZE_DAY = "review_snooze_day"            # ... remind me tomorrow
+    REVIEW_CLOSE = "review_close"                      # on the review pack: close the review (opens the modal)
+    SLA_REVIEW_OUTCOME = "sla_review_outcome"          # on an SLA review reminder: continue, renegotiate or retire
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").
 SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     (Callback.SHORTCUT_RECORD_REQUIREMENT, "Record a service requirement", "global"),
     (Callback.SHORTCUT_REQUIREMENT_FROM_MESSAGE, "Record as requirement", "message"),
+    (Callback.SHORTCUT_REVIEW_NOTE, "Record in the review", "message"),
 )

@@ -32,6 +32,7 @@ class Capability(StrEnum):
     MANAGE_API_TOKENS = "make or revoke API tokens"
     RECORD_MEASUREMENT = "record an outage or a ticket by hand"
     MAP_ALERTS = "map alert labels to services"
+    ARRANGE_REVIEWS = "propose how an SLA is reviewed, keep its risks, and close its reviews"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -57,6 +58,7 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.RECORD_MEASUREMENT: frozenset({ADMIN, SERVICE_MANAGER}),
     # Which service an alert is about decides whose targets it counts against: the map's keepers decide.
     Capability.MAP_ALERTS: frozenset({ADMIN, SERVICE_MANAGER}),
+    Capability.ARRANGE_REVIEWS: frozenset({SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the
