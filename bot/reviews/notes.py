@@ -156,7 +156,7 @@ def record_note(session: Session, actor: Actor, review_id: int, *, kind: str | N
         same = _note(session, review, kind, message_ts)
         return Recorded(same, False, session.get(Action, same.action_id) if same.action_id else None)
     audit.record(session, actor, f"review.{kind}", "review_note", note.id, review=review.id,
-                 action=action.number if action else None)
+                 action_number=action.number if action else None)
     return Recorded(note, True, action)
 
 
