@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot import agreements
-from bot.errors import NotFound
+from bot.errors import InvalidInput, NotFound
 from bot.reviews import closing, notes
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
@@ -47,6 +47,8 @@ def risk(req: SlashRequest) -> None:
                 return False
             return True
 
+        if is_sla(one_name(req.args)):  # the SLA and nothing more
+            raise InvalidInput({"text": f"Say what the risk is, after the SLA's name: {RISK_USAGE}."})
         name, text = two_names(req.args, is_sla, RISK_USAGE, "SLA")
         agreement = notes.sla(session, req.actor.team_id, name)
         note = notes.add_risk(session, req.actor, agreement, text)
