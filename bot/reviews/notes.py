@@ -140,8 +140,8 @@ def record_note(session: Session, actor: Actor, review_id: int, *, kind: str | N
         allowed = {tid for tid, _label in improvable_targets(session, review)}
         if target_id not in allowed:
             raise InvalidInput({"target": "Choose the SLA target this action should improve."})
-        action = actions.add_action(session, actor, kind=ActionKind.REMEDIAL, title=words, owner_party_id=owner_party_id,
-                                    owner_user_id=owner_user_id, due=due, agreement_id=review.agreement_id,
+        action = actions.add_action(session, actor, kind=ActionKind.REMEDIAL, title=words,
+                                    owner_party_id=owner_party_id, owner_user_id=owner_user_id, due=due, agreement_id=review.agreement_id,
                                     target_id=target_id, permitted=True,
                                     detail=f"From the service review of {review.scheduled_for.date().isoformat()}")
     note = ReviewNote(team_id=actor.team_id, agreement_id=review.agreement_id, review_id=review.id, kind=kind,
@@ -214,7 +214,8 @@ def close_risk(session: Session, actor: Actor, note_id: int) -> tuple[ReviewNote
     """The risk is no longer expected; (the risk, whether this call closed it: a second press changes nothing)."""
     require(actor, Capability.ARRANGE_REVIEWS)
     note = session.exec(select(ReviewNote).where(ReviewNote.team_id == actor.team_id, ReviewNote.id == note_id,
-                                                 ReviewNote.kind == ReviewNoteKind.RISK.value).with_for_update()).first()
+                                                 ReviewNote.kind == ReviewNoteKind.RISK.value)
+                        .with_for_update()).first()
     if note is None:
         raise NotFound("That is not a known risk of this workspace; ", Command("review", "risks", "<SLA>"),
                        " lists them.")
