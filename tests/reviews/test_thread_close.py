@@ -89,6 +89,9 @@ def test_closed_twice_is_closed_once(slack, sandbox, db, team, review_world):
     slack.click(Action.REVIEW_CLOSE, message=old_pack, user=ALICE)
     assert sandbox.open_modal(team, ALICE) is None
     assert "already closed" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command(f"review close {SLA}", user=ALICE, channel=review_world.channel)  # nothing left open to close
+    assert sandbox.open_modal(team, ALICE) is None
+    assert "Acme Payroll has no open review to close" in text_of(sandbox.last_ephemeral(ALICE))
 
 
 def test_only_a_service_manager_closes_a_review(slack, sandbox, db, team, review_world):
