@@ -1,2 +1,14 @@
 """Service reviews (competency 6.5): the agreed cadence, each review's reminders, pack, thread and minutes, and the
 periodic review of the SLA itself."""
+
+# The review's thread (slice H4): decisions and remedial actions from its messages, known risks, and closing it.
+from bot.reviews import notes  # noqa: E402  (the docstring first)
+from bot.reviews import closing  # noqa: E402
+from bot.reviews.closing import AlreadyClosed, Closed, close_review, render_minutes  # noqa: E402
+from bot.reviews.notes import add_risk, close_risk, open_risks, record_note, review_of_message  # noqa: E402
+
+__all__ = [
+    # slice H4: the thread
+    "notes", "closing", "AlreadyClosed", "Closed", "close_review", "render_minutes", "add_risk", "close_risk",
+    "open_risks", "record_note", "review_of_message",
+]
