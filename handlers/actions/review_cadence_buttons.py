@@ -30,6 +30,7 @@ def accept(ack: Ack, body: dict, client: WebClient, respond: Respond, context: B
         if answered.changed:  # planned and told in the same transaction as the acceptance: once, even after a restart
             review = reviews.replan(session, row, actor.at())
             review_cadence.queue_agreed(session, actor, agreement, row, review)
+            review_cadence.queue_settled(session, actor, row.id, row.revision, accepted_by=actor.user_id)
         name, arrangement_id = agreement.name, row.id
     if not answered.changed:
         respond(replace_original=False, response_type="ephemeral", **render_message(

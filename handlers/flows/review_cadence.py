@@ -13,7 +13,9 @@ from bot.workspace.actor import Actor
 from handlers.flows import agreement_thread
 from handlers.replies import metadata
 from messages import render, render_message
-from models import Agreement, PartyKind, Review, ReviewArrangement, ReviewFormat
+from models import Agreement, OutboxKind, PartyKind, Review, ReviewArrangement, ReviewFormat
+
+WAITING_BLOCK = "rc_waiting"  # the proposal's "Waiting for …" line: gone once it is answered
 
 
 def key_prefix(arrangement_id: int) -> str:
@@ -53,6 +55,23 @@ def queue_proposal(session, actor: Actor, agreement: Agreement, row: ReviewArran
         value=f"{agreement.id}:{row.revision}", waiting_for=reviews.who_may(session, agreement, row))
     outbox.enqueue(session, actor.team_id, f"{key_prefix(row.id)}r{row.revision}", agreement.channel_id or row.channel_id,
                    "review_cadence_proposal.yml.j2", {}, actor.at(), thread_ts=agreement.thread_ts, message=message)
+
+
+def queue_settled(session, actor: Actor, arrangement_id: int, revision: int, *, accepted_by: str | None = None,
+                  replaced_by: int | None = None) -> None:
+    """The proposal of `revision` as it was posted, its buttons replaced by who accepted it or what replaced it:
+    an edit queued after the post it edits (the outbox holds it until that post is in Slack)."""
+    parent = f"{key_prefix(arrangement_id)}r{revision}"
+    posted = outbox.get(session, actor.team_id, parent)
+    if posted is None or not posted.message:
+        return
+    kept = [b for b in posted.message.get("blocks", []) if b.get("type") != "actions"
+            and b.get("block_id") != WAITING_BLOCK]
+    line = render_message("review_cadence_settled.yml.j2", accepted_by=accepted_by, replaced_by=replaced_by,
+                          by=actor.user_id)
+    outbox.enqueue(session, actor.team_id, f"{parent}:settled", posted.channel, "review_cadence_settled.yml.j2", {},
+                   actor.at(), kind=OutboxKind.UPDATE, parent_key=parent,
+                   message={"text": posted.message.get("text", ""), "blocks": kept + line["blocks"]})
 
 
 def queue_agreed(session, actor: Actor, agreement: Agreement, row: ReviewArrangement, review: Review | None) -> None:

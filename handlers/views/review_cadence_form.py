@@ -35,6 +35,8 @@ def propose(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> No
             agreement = review_cadence.sla(session, actor, meta["agreement_id"])
             row = reviews.propose(session, actor, agreement, _input(values))
             review_cadence.queue_proposal(session, actor, agreement, row)
+            if row.revision > 1:  # the one before loses its buttons (unless it was accepted: that stays said)
+                review_cadence.queue_settled(session, actor, row.id, row.revision - 1, replaced_by=row.revision)
             return agreement.id, agreement.name, row.id, row.revision
 
     done = run_form(ack, FIELDS, work, view)
@@ -56,6 +58,8 @@ def counter(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> No
             agreement = review_cadence.sla(session, actor, meta["agreement_id"])
             answered = reviews.counter(session, actor, agreement, int(meta["revision"]), _input(values))
             review_cadence.queue_proposal(session, actor, agreement, answered.arrangement)
+            review_cadence.queue_settled(session, actor, answered.arrangement.id, answered.arrangement.revision - 1,
+                                         replaced_by=answered.arrangement.revision)
             return agreement.id, agreement.name, answered.arrangement.id, answered.arrangement.revision
 
     done = run_form(ack, FIELDS, work, view)

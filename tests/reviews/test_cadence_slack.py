@@ -2,6 +2,7 @@
 by the customer's approver in the SLA's thread, and the first review planned once it is agreed."""
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, timezone
 
 import pytest
@@ -93,7 +94,7 @@ def test_proposed_then_accepted_by_the_approver_plans_the_first_review(slack, sa
     assert (row.description, row.reminder_offsets, set(row.attendee_user_ids), row.attendee_party_ids, row.channel_id) == (
         "second Tuesday of each month at 10:00 Europe/London", ["5 working days", "1 day"], {CAROL, DAVE},
         [sla["customer"]], CHANNEL)
-    posted = proposal_message(sandbox, 1)
+    posted = copy.deepcopy(proposal_message(sandbox, 1))
     assert "<@U0ALICE> proposed how *Acme Retail: Payroll* is reviewed" in text_of(posted)
     assert "Tue 10 Mar 2026 10:00 Europe/London" in text_of(posted)  # the first reviews, in the zone's wall time
     assert "review cadence not agreed" in text_of(headline(sandbox))
@@ -102,6 +103,8 @@ def test_proposed_then_accepted_by_the_approver_plans_the_first_review(slack, sa
     assert slack.click(Action.REVIEW_CADENCE_ACCEPT, message=posted, user=CAROL).ok
     row = arrangement(db)
     assert (row.status, row.agreed_by, row.revision) == ("agreed", CAROL, 1)
+    assert "Accepted by <@U0CAROL>" in text_of(proposal_message(sandbox, 1))
+    assert not [b for b in proposal_message(sandbox, 1).blocks if b["type"] == "actions"]
     [review] = reviews(db)
     # 10:00 in London in March (before the clocks change) is 10:00 UTC; it looks back on February.
     assert review.scheduled_for == datetime(2026, 3, 10, 10, 0, tzinfo=timezone.utc)
@@ -112,7 +115,7 @@ def test_proposed_then_accepted_by_the_approver_plans_the_first_review(slack, sa
     assert "Next review: Tue 10 Mar 2026 10:00 Europe/London, looking back on 1 Feb 2026 to 28 Feb 2026" in text_of(agreed[0])
     assert "Reviewed: second Tuesday of each month at 10:00 Europe/London, call" in text_of(headline(sandbox))
 
-    # Pressed twice: nothing changes, and she is told so.
+    # Pressed twice (a window not yet redrawn): nothing changes, and she is told so.
     assert slack.click(Action.REVIEW_CADENCE_ACCEPT, message=posted, user=CAROL).ok
     assert "agreed already" in text_of(sandbox.last_ephemeral(CAROL))
     assert len([m for m in thread(sandbox) if "accepted revision" in text_of(m)]) == 1 and len(reviews(db)) == 1
@@ -123,7 +126,7 @@ def test_proposed_then_accepted_by_the_approver_plans_the_first_review(slack, sa
 
 def test_countered_by_the_approver_then_accepted_by_the_service_manager(slack, sandbox, db, team, sla):
     assert propose(slack, sandbox, team, {Block.RC_FREQUENCY: "monthly"})[1].ok
-    first = proposal_message(sandbox, 1)
+    first = copy.deepcopy(proposal_message(sandbox, 1))  # as it stands in someone's window
     assert slack.click(Action.REVIEW_CADENCE_COUNTER, message=first, user=CAROL).ok
     modal = sandbox.open_modal(team, CAROL)
     assert modal.callback_id == Callback.REVIEW_COUNTER_FORM
@@ -139,7 +142,11 @@ def test_countered_by_the_approver_then_accepted_by_the_service_manager(slack, s
     assert "<@U0CAROL> countered how" in text_of(counter) and "Monthly is too often for us" in text_of(counter)
     assert "Waiting for a service manager" in text_of(counter)
 
-    # The replaced proposal's button says so and changes nothing.
+    # In Slack the replaced proposal loses its buttons; pressed in a window not yet redrawn, it says so and changes
+    # nothing.
+    replaced = proposal_message(sandbox, 1)
+    assert "Replaced by revision 2 (<@U0CAROL>)" in text_of(replaced)
+    assert not [b for b in replaced.blocks if b["type"] == "actions"]
     assert slack.click(Action.REVIEW_CADENCE_ACCEPT, message=first, user=CAROL).ok
     assert "This proposal was replaced" in text_of(sandbox.last_ephemeral(CAROL))
     assert arrangement(db).status == "countered" and reviews(db) == []

@@ -154,7 +154,7 @@ KEEPS_MENTIONS = {"agreement_version.yml.j2", "capability_check.yml.j2", "req_co
                   "req_decline.yml.j2", "req_list.yml.j2", "req_recorded.yml.j2", "req_who.yml.j2"}
 # Templates that show nothing people type (only ids, counts and our own words).
 NO_TYPED_TEXT = {"calendar_form.yml.j2", "link_needs_map.yml.j2", "req_needs_map.yml.j2", "role_changed.yml.j2",
-                 "roles.yml.j2"}
+                 "roles.yml.j2", "review_cadence_settled.yml.j2"}
 
 FIXTURES: dict[str, Callable[[str], dict]] = {
     "action_form.yml.j2": lambda h: dict(due="2026-03-20", may_accept=True, owner_party_id=1, parties=[(1, h), (2, h)],
@@ -280,6 +280,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         proposer="U0SAFE", countered=True, name=h, revision=3, description=h, format_label=h,
         people=["U0SAFE"] * 40, parties=[h, h], reminders=["5 working days", h], channel_id="C0SAFE", why=h,
         first_dates=[h, h], value="5:3", waiting_for=h),
+    "review_cadence_settled.yml.j2": lambda h: dict(accepted_by=None, replaced_by=3, by="U0SAFE"),
     "review_cadence_agreed.yml.j2": lambda h: dict(
         user="U0SAFE", proposer="U0OTHER", revision=2, name=h, description=h, format_label=h, channel_id="C0SAFE",
         next_review=h, period=h),
