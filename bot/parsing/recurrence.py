@@ -31,6 +31,7 @@ _ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
 _QUARTER_MONTHS = "1,4,7,10"
+_EVERY = r"(?:each|every|the)"
 # A review more often than daily is not a review; a rule that never fires within this long is a mistake.
 _HORIZON = timedelta(days=5 * 366)
 
@@ -80,7 +81,7 @@ def parse_recurrence(text: str | None, default_tz: str, start: date) -> Recurren
         raise fail(f"I don't know the time zone “{zone_name}”") from None
 
     if norm.startswith("rrule:") or norm.startswith("freq="):
-        return _raw_rule(text or "", norm.removeprefix("rrule:"), zone_name, start, fail)
+        return _raw_rule(norm.removeprefix("rrule:"), zone_name, start, fail)
 
     at = DEFAULT_TIME
     timed = [m for m in _TIME.finditer(norm) if m.group("m") or m.group("ampm") or m.group(0).startswith("at")]
@@ -105,9 +106,6 @@ def _clock(m: re.Match, fail) -> time:
     if hour > 23 or minute > 59:
         raise fail("a time of day is 00:00 to 23:59")
     return time(hour, minute)
-
-
-_EVERY = r"(?:each|every|the)"
 
 
 def _phrase(norm: str, fail) -> str:
@@ -138,7 +136,7 @@ def _phrase(norm: str, fail) -> str:
         if not 1 <= n <= 52:
             raise fail("a review every 1 to 52 weeks")
         return f"FREQ=WEEKLY;{f'INTERVAL={n};' if n > 1 else ''}BYDAY={_RRULE_DAYS[_WEEKDAYS.index(day)]}"
-    m = re.fullmatch(rf"every (?P<n>[0-9]+) months?", norm)
+    m = re.fullmatch(r"every (?P<n>[0-9]+) months?", norm)
     if m:
         n = int(m.group("n"))
         if not 1 <= n <= 24:
@@ -153,7 +151,7 @@ def _phrase(norm: str, fail) -> str:
                  "year": "FREQ=YEARLY"}[unit]
         if day in ("working", "weekday", "business"):
             return f"{where};BYDAY={_WORKING_DAYS};BYSETPOS={_ORDINALS[nth]}"
-        if day == "day" or day == "date":
+        if day in ("day", "date"):
             if unit != "month" or nth not in ("first", "1st", "last"):
                 raise fail("say the first or last day of each month, or a date such as the 15th")
             return f"FREQ=MONTHLY;BYMONTHDAY={_ORDINALS[nth]}"
@@ -169,7 +167,7 @@ def _phrase(norm: str, fail) -> str:
     raise fail("those are not words for a schedule I know")
 
 
-def _raw_rule(text: str, body: str, zone_name: str, start: date, fail) -> Recurrence:
+def _raw_rule(body: str, zone_name: str, start: date, fail) -> Recurrence:
     """An RFC 5545 rule typed as it is: kept as typed (upper-cased), its time from BYHOUR/BYMINUTE or 10:00."""
     body = body.strip().upper().replace(" ", "")
     if "DTSTART" in body or "\n" in body:

@@ -12,7 +12,7 @@ from bot import service_map
 from bot.workspace import roles as members
 from bot.workspace.actor import Actor
 from messages.ids import Action, Block, Callback
-from models import Agreement, AuditEvent, ContactRole, Review, ReviewArrangement
+from models import AuditEvent, ContactRole, Review, ReviewArrangement
 from tests.conftest import START
 from tests.helpers import text_of
 
