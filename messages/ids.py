@@ -157,6 +157,15 @@ class Block(StrEnum):
     REVIEW_NOTE_TEXT = "review_note_text"
     REVIEW_ATTENDED = "review_attended"
 
+    # The review cadence form (slice H1): proposing or countering how an SLA is reviewed.
+    RC_FREQUENCY = "rc_frequency"
+    RC_FORMAT = "rc_format"
+    RC_USERS = "rc_users"
+    RC_PARTIES = "rc_parties"
+    RC_REMINDERS = "rc_reminders"
+    RC_CHANNEL = "rc_channel"
+    RC_WHY = "rc_why"
+
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":
         return cls("req_" + field)

@@ -12,3 +12,30 @@ __all__ = [
     "notes", "closing", "AlreadyClosed", "Closed", "close_review", "render_minutes", "add_risk", "close_risk",
     "open_risks", "record_note", "review_of_message",
 ]
+
+# ---- the cadence slice (H1): the arrangement agreed between the sides, and the reviews it plans ----
+from bot.reviews.cadence import (
+    Answered,
+    CadenceInput,
+    StaleAnswer,
+    accept,
+    check_may_counter,
+    counter,
+    defaults,
+    propose,
+    standing,
+    support_parties,
+    waits_for,
+    who_may,
+)
+from bot.reviews.cadence import get as get_arrangement
+from bot.reviews.cadence import of as arrangement_of
+from bot.reviews.offsets import due_at, is_working_day
+from bot.reviews.planning import period_under_review, plan_next, replan
+
+__all__ += [
+    # the cadence slice (H1)
+    "Answered", "CadenceInput", "StaleAnswer", "accept", "check_may_counter", "counter", "defaults", "propose",
+    "standing", "support_parties", "waits_for", "who_may", "get_arrangement", "arrangement_of", "due_at",
+    "is_working_day", "period_under_review", "plan_next", "replan",
+]

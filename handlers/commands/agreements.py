@@ -7,7 +7,8 @@ from bot import agreements, service_map
 from bot.errors import InvalidInput
 from bot.workspace.permissions import Capability, require
 from handlers import registry
-from handlers.flows.agreement_thread import document_message, publish, refresh_headline, underpinning_changed
+from handlers.flows.agreement_thread import (document_message, publish, refresh_headline, review_standing,
+                                             underpinning_changed)
 from handlers.commands.arguments import name_and_trailing, one_name
 from handlers.commands.router import SlashRequest
 from handlers.views import agreement_draft
@@ -56,7 +57,8 @@ def show(kind: AgreementKind):
         with req.deps.db.session() as session:
             agreement = agreements.by_name(session, req.actor.team_id, name, kind)
             row = agreements.version(session, agreement, numbers[-1] if numbers else None)
-        req.respond(**document_message(agreement, row))
+            review = review_standing(session, agreement)
+        req.respond(**document_message(agreement, row, review))
     return run
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import agreements, delivery, outbox, service_map
+from bot import agreements, delivery, outbox, reviews, service_map
 from bot import cover as coverage
 from bot.workspace.actor import Actor
 from handlers.presenters.cover import upgrade_view
@@ -32,6 +32,7 @@ def headline(session, agreement: Agreement) -> dict:
     kind = AgreementKind(agreement.kind)
     party = service_map.get_party(session, agreement.team_id, agreement.counterparty_id)
     signed = {s.side: s.user_id for s in agreements.signoffs(session, agreement, agreement.latest_version)}
+    review_line, review_none = review_standing(session, agreement)
     return render_message(
         "agreement_headline.yml.j2", agreement=agreement, kind_label=kind.label,
         counterparty_label=agreements.COUNTERPARTY_LABEL[kind], counterparty=party.name,
@@ -39,7 +40,17 @@ def headline(session, agreement: Agreement) -> dict:
         review_month=agreements.MONTHS[agreement.review_month - 1], targets=agreements.targets_of(session, agreement),
         signatures=signed, waived=len(coverage.waivers_of(session, agreement)), pending=agreement.pending_term,
         upgrades=[upgrade_view(u) for u in coverage.open_upgrades(session, agreement)],
-        open=agreement.status != AgreementStatus.RETIRED.value)  # an expired one may still be renewed
+        open=agreement.status != AgreementStatus.RETIRED.value,  # an expired one may still be renewed
+        review_line=review_line, review_none=review_none)
+
+
+def review_standing(session, agreement: Agreement) -> tuple[str | None, bool]:
+    """An SLA's review cadence in one line ("review cadence not agreed", or "Reviewed: …"), and whether none was
+    ever proposed (then the line says how to propose one). None for OLAs and UCs: reviews are agreed on SLAs."""
+    if agreement.kind != AgreementKind.SLA.value:
+        return None, False
+    arrangement = reviews.arrangement_of(session, agreement)
+    return reviews.standing(arrangement), arrangement is None
 
 
 def _slug(name: str) -> str:
@@ -245,7 +256,7 @@ def refresh_headline(client: WebClient, deps, actor: Actor, agreement_id: int) -
     return True
 
 
-def document_message(agreement: Agreement, row: AgreementVersion) -> dict:
+def document_message(agreement: Agreement, row: AgreementVersion, review: tuple[str | None, bool] = (None, False)) -> dict:
     """A version's document, for the person who asked to see it."""
     standing = ""
     if agreement.agreed_version == row.number:  # agreed is not yet in force: that waits for the start date
@@ -254,7 +265,7 @@ def document_message(agreement: Agreement, row: AgreementVersion) -> dict:
                     if agreement.status == AgreementStatus.AGREED.value else f"agreed ({agreement.status})")
     return render_message("agreement_show.yml.j2", name=agreement.name, number=row.number, author=row.created_by,
                           sha=row.document_sha256, reason=row.reason if row.number > 1 else "",
-                          standing=standing, chunks=chunks(row.document))
+                          standing=standing, chunks=chunks(row.document), review_line=review[0], review_none=review[1])
 
 
 def underpinning_changed(client: WebClient, deps, actor: Actor, agreement_id: int, why: str) -> None:

@@ -154,7 +154,7 @@ KEEPS_MENTIONS = {"agreement_version.yml.j2", "capability_check.yml.j2", "req_co
                   "req_decline.yml.j2", "req_list.yml.j2", "req_recorded.yml.j2", "req_who.yml.j2"}
 # Templates that show nothing people type (only ids, counts and our own words).
 NO_TYPED_TEXT = {"calendar_form.yml.j2", "link_needs_map.yml.j2", "req_needs_map.yml.j2", "role_changed.yml.j2",
-                 "roles.yml.j2"}
+                 "roles.yml.j2", "review_cadence_settled.yml.j2"}
 
 FIXTURES: dict[str, Callable[[str], dict]] = {
     "action_form.yml.j2": lambda h: dict(due="2026-03-20", may_accept=True, owner_party_id=1, parties=[(1, h), (2, h)],
@@ -173,7 +173,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         counterparty=h, counterparty_label="Customer", kind_label="SLA", lines=None, open=True,
         pending=NS(start="2026-02-01", end="2027-02-01"), review_month="January", services=[h, h],
         signatures={"provider": "U0SAFE"}, status_line=h, targets=[1, 2], upgrades=[upgrade(h), upgrade(h, "accepted")],
-        waived=2),
+        waived=2, review_line=h, review_none=True),
     "agreement_list.yml.j2": lambda h: dict(kind="sla", kind_label="SLA", rows=[
         NS(name=h, counterparty=h, status=h, next_review="2026-06-01", thread="https://x.slack.com/archives/C1/p1")]),
     "agreement_not_posted.yml.j2": lambda h: dict(channel_id="C0SAFE", error=h, kind="sla", name=h),
@@ -182,7 +182,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "agreement_posted.yml.j2": lambda h: dict(channel_id="C0SAFE", name=h, warning=h),
     "agreement_propose.yml.j2": _propose,
     "agreement_show.yml.j2": lambda h: dict(author="U0SAFE", chunks=["*Ours*, already mrkdwn"], name=h, number=2,
-                                            reason=h, sha=SHA, standing=h),
+                                            reason=h, sha=SHA, standing=h, review_line=h, review_none=True),
     "agreement_version.yml.j2": _version,
     "alerts.yml.j2": lambda h: dict(changed=f"“{h}” now names {h} (it named {h}).", label=h,
                                     mappings=[Mapping(h, h)] * 50),
@@ -287,4 +287,17 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "underpin_nothing.yml.j2": lambda h: dict(empty=[("OLA", h), ("Underpinning contract", h)], has_targets=True,
                                               line=None, name=h, names=None),
     "waive_form.yml.j2": lambda h: dict(gap=h, label=h, private_metadata=h[:500], rule="time"),
+    # the review cadence (slice H1)
+    "review_cadence_form.yml.j2": lambda h: dict(
+        countering=True, name=h, frequency=h, zone="Europe/London", formats=[("meeting", h), ("call", h)],
+        format="meeting", users=["U0SAFE", "U0OTHER"], parties=[("1", h), ("2", h)], party_ids=["1"], reminders=h,
+        channel_id="C0SAFE", private_metadata=h[:500]),
+    "review_cadence_proposal.yml.j2": lambda h: dict(
+        proposer="U0SAFE", countered=True, name=h, revision=3, description=h, format_label=h,
+        people=["U0SAFE"] * 40, parties=[h, h], reminders=["5 working days", h], channel_id="C0SAFE", why=h,
+        first_dates=[h, h], value="5:3", waiting_for=h),
+    "review_cadence_settled.yml.j2": lambda h: dict(accepted_by=None, replaced_by=3, by="U0SAFE"),
+    "review_cadence_agreed.yml.j2": lambda h: dict(
+        user="U0SAFE", proposer="U0OTHER", revision=2, name=h, description=h, format_label=h, channel_id="C0SAFE",
+        next_review=h, period=h),
 }

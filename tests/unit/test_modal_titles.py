@@ -81,6 +81,12 @@ def _contexts():
     yield "review_close_form.yml.j2", dict(agreement="Acme Payroll", when="2026-03-02 10:00 GMT", attendees=["U1"],
                                            decisions=[], more_decisions=0, actions=[], more_actions=0,
                                            private_metadata="{}")
+    for countering in (False, True):  # the review cadence (slice H1): proposed, and countered
+        yield "review_cadence_form.yml.j2", dict(
+            countering=countering, name="Acme Retail: Payroll", frequency="second Tuesday of each month at 10:00",
+            zone="Europe/London", formats=[("meeting", "Meeting in person"), ("call", "Call")], format="call",
+            users=["U1"], parties=[("1", "Acme Retail")], party_ids=["1"], reminders="5 working days, 1 day",
+            channel_id="C1", private_metadata="{}")
 
 
 CONTEXTS = list(_contexts())
