@@ -104,14 +104,19 @@ def cancel(session: Session, team_id: str, key_prefix: str) -> int:
     return result.rowcount or 0
 
 
+def due_query(now: datetime, limit: int = SWEEP_BATCH):
+    """The pending reminders due by `now` that this bot knows how to send, oldest first: the index on (status,
+    due_at) answers it, so its cost follows what is due, not what is stored. A kind nobody handles here (its slice
+    is not deployed yet, or was removed) is not read at all: it waits, pending, holding back nothing, and goes
+    (late, saying so) once a handler for it exists."""
+    return (select(Reminder.id)
+            .where(Reminder.status == ReminderStatus.PENDING.value, Reminder.due_at <= now,
+                   Reminder.kind.in_(sorted(_HANDLERS)))
+            .order_by(Reminder.due_at, Reminder.id).limit(limit))
+
+
 def due_ids(session: Session, now: datetime, limit: int = SWEEP_BATCH) -> list[int]:
-    """The pending reminders due by `now` that this bot knows how to send, oldest first (the index on (status,
-    due_at) answers this). A kind nobody handles here (its slice is not deployed yet, or was removed) is not read
-    at all: it waits, pending, holding back nothing, and goes (late, saying so) once a handler for it exists."""
-    return list(session.exec(select(Reminder.id)
-                             .where(Reminder.status == ReminderStatus.PENDING.value, Reminder.due_at <= now,
-                                    Reminder.kind.in_(sorted(_HANDLERS)))
-                             .order_by(Reminder.due_at, Reminder.id).limit(limit)))
+    return list(session.exec(due_query(now, limit)))
 
 
 def send_one(session: Session, reminder_id: int, now: datetime) -> str | None:
