@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import outbox, reminders, service_map
@@ -156,21 +157,31 @@ def _edit_notice(session: Session, review: Review, now: datetime) -> None:
                    {"ctx": notice_context(session, review, now)}, now, kind=OutboxKind.UPDATE, parent_key=parent)
 
 
+def _rsvp(session: Session, review_id: int, user_id: str) -> ReviewRsvp | None:
+    return session.exec(select(ReviewRsvp).where(ReviewRsvp.review_id == review_id, ReviewRsvp.user_id == user_id)
+                        .with_for_update().execution_options(populate_existing=True)).first()
+
+
 def answer(session: Session, team_id: str, user_id: str, value: str, said: RsvpAnswer, now: datetime) -> bool:
     """Record someone's answer from the reminder's button; True if it changed anything (the DM and the channel's
     notice are then edited through the outbox, under this review's key prefix)."""
     row, revision, review = _pressed(session, team_id, user_id, value)
     if review.scheduled_for <= now:
         raise DomainError("That review has already begun.")
-    rsvp = session.exec(select(ReviewRsvp).where(ReviewRsvp.review_id == review.id, ReviewRsvp.user_id == user_id)
-                        .with_for_update()).first()
-    if rsvp is not None and rsvp.answer == said.value:
-        return False
-    if rsvp is None:
-        rsvp = ReviewRsvp(team_id=team_id, review_id=review.id, user_id=user_id, answer=said.value, answered_at=now)
-    rsvp.answer, rsvp.answered_at = said.value, now
-    session.add(rsvp)
-    session.flush()
+    rsvp = _rsvp(session, review.id, user_id)
+    if rsvp is None:  # the first answer; a double click's other half may be inserting it too
+        try:
+            with session.begin_nested():
+                session.add(ReviewRsvp(team_id=team_id, review_id=review.id, user_id=user_id, answer=said.value,
+                                       answered_at=now))
+        except IntegrityError:  # theirs is in: this press is a change of answer, or the same answer again
+            rsvp = _rsvp(session, review.id, user_id)
+    if rsvp is not None:
+        if rsvp.answer == said.value:
+            return False
+        rsvp.answer, rsvp.answered_at = said.value, now
+        session.add(rsvp)
+        session.flush()
     _edit_dm(session, row, revision, review, now)
     _edit_notice(session, review, now)
     return True

@@ -152,3 +152,44 @@ def test_two_sweeps_at_once_in_two_processes_send_each_reminder_once(harness_cle
                 p.kill()
     assert sum(settled) == len(ATTENDEES) + 1
     _expect_each_once(harness_clean, sandbox, db, review_id)
+
+
+def test_a_double_click_on_a_first_answer_records_it_once_and_edits_once(harness_clean, sandbox, db, team,
+                                                                         world: World):
+    from bot import reviews
+    from models import ReviewRsvp, RsvpAnswer
+    from sqlmodel import select
+
+    review_id = world.review(REVIEW_AT, FIRST_DUE - timedelta(days=7))
+    reminders.sweep_due(db, FIRST_DUE)
+    deliver(harness_clean)
+    [row] = [r for r in world.reminders(review_id) if r.recipient == ALICE and r.kind == "review.attendee"
+             and r.status == "sent"]
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+    changed: list[bool] = []
+
+    def press():
+        try:
+            with db.session() as s:
+                s.exec(select(ReviewRsvp.id)).all()  # a read before the race, as a request does
+                try:
+                    barrier.wait(timeout=0.5)
+                except threading.BrokenBarrierError:
+                    pass  # SQLite: the other waits for this unit of work
+                changed.append(reviews.answer(s, team, ALICE, f"{row.id}:{row.revision}", RsvpAnswer.ATTEND,
+                                              FIRST_DUE + timedelta(minutes=5)))
+        except Exception as err:  # noqa: BLE001
+            errors.append(err)
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and sorted(changed) == [False, True]
+    deliver(harness_clean)
+    [dm] = [m for m in sandbox.dms(ALICE) if "Service review" in text_of(m)]
+    assert dm.edits == 1 and "You answered: *I'll attend*" in text_of(dm)
+    with db.session() as s:
+        assert [(r.user_id, r.answer) for r in s.exec(select(ReviewRsvp))] == [(ALICE, "attend")]
