@@ -36,11 +36,11 @@ def buttons(message):
     return [e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
 
 
-def test_reminders_go_at_ten_london_on_both_sides_of_the_autumn_clock_change(harness_clean, sandbox, clock,
+def test_reminders_go_at_ten_london_on_both_sides_of_the_autumn_clock_change(harness_clean, sandbox, clock, db,
                                                                              world: World):
     review_at = london(2026, 10, 27, 10, 0)  # Tuesday after the clocks go back: 10:00 GMT
     clock.set(datetime(2026, 10, 1, 9, 0, tzinfo=UTC))
-    world.review(review_at, clock.now())
+    review_id = world.review(review_at, clock.now())
 
     tick(harness_clean, datetime(2026, 10, 20, 8, 59, tzinfo=UTC))  # 09:59 BST: not yet
     assert all(reminders_to(sandbox, u) == [] for u in ATTENDEES) and notices(sandbox) == []
@@ -58,9 +58,13 @@ def test_reminders_go_at_ten_london_on_both_sides_of_the_autumn_clock_change(har
 
     tick(harness_clean, datetime(2026, 10, 26, 9, 59, tzinfo=UTC))  # Monday 09:59 GMT: not yet
     assert all(len(reminders_to(sandbox, u)) == 1 for u in ATTENDEES)
+    with db.session() as s:  # the pack is in the channel by now (slice H3 posts it): its thread is the agenda
+        s.get(Review, review_id).thread_ts = "1793000000.000100"
     tick(harness_clean, datetime(2026, 10, 26, 10, 0, tzinfo=UTC))  # the day before, 10:00 GMT
     tick(harness_clean)  # the next round, or another replica's: nothing more
     assert all(len(reminders_to(sandbox, u)) == 2 for u in ATTENDEES) and len(notices(sandbox)) == 1
+    assert ("<https://sandbox.slack.com/archives/C0ACMESLA/p1793000000000100|the review's thread>"
+            in text_of(reminders_to(sandbox, ALICE)[1]))
 
 
 def test_a_bot_down_over_two_due_times_sends_each_reminder_late_once_and_says_so(harness_clean, sandbox, clock, db,
