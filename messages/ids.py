@@ -151,6 +151,11 @@ class Block(StrEnum):
     REC_END_DATE = "rec_end_date"
     REC_END_TIME = "rec_end_time"
     REC_SUMMARY = "rec_summary"
+    # A review's thread (slice H4): a message recorded as a decision or an action (whose owner, due date and target
+    # use the COV_OWNER_*, COV_DUE and BREACH_TARGET blocks), and the attendance confirmed at closing.
+    REVIEW_NOTE_KIND = "review_note_kind"
+    REVIEW_NOTE_TEXT = "review_note_text"
+    REVIEW_ATTENDED = "review_attended"
 
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":
@@ -191,6 +196,7 @@ class Action(StrEnum):
     REVIEW_SNOOZE_HOUR = "review_snooze_hour"          # ... remind me in an hour
     REVIEW_SNOOZE_DAY = "review_snooze_day"            # ... remind me tomorrow
     REVIEW_CLOSE = "review_close"                      # on the review pack: close the review (opens the modal)
+    REVIEW_RISK_CLOSE = "review_risk_close"            # beside a known risk in /slm review risks: no longer expected
     SLA_REVIEW_OUTCOME = "sla_review_outcome"          # on an SLA review reminder: continue, renegotiate or retire
 
 

@@ -74,6 +74,13 @@ def _contexts():
                                      private_metadata="{}")
     yield "waive_form.yml.j2", dict(label="T3 P1 resolution within 4h", rule="hours", gap="Sat-Sun uncovered",
                                     private_metadata="{}")
+    # the review's thread (slice H4)
+    yield "review_note_form.yml.j2", dict(sla="Acme Payroll", when="2026-03-02 10:00 GMT", text="Keep P1 at 4h",
+                                          targets=[(3, "T3 P1 resolution 4h")], target_id=3, parties=PARTIES,
+                                          due="2026-03-02", already=[], private_metadata="{}")
+    yield "review_close_form.yml.j2", dict(agreement="Acme Payroll", when="2026-03-02 10:00 GMT", attendees=["U1"],
+                                           decisions=[], more_decisions=0, actions=[], more_actions=0,
+                                           private_metadata="{}")
 
 
 CONTEXTS = list(_contexts())
