@@ -21,7 +21,8 @@ from sqlmodel import Session, select
 
 from bot import outbox, reminders
 from bot.reviews import attendance
-from bot.reviews.reminder_keys import ATTENDEE, NEXT, NOTICE, PACK, attendee_key, key_prefix, next_key, notice_key, pack_key
+from bot.reviews.reminder_keys import (ATTENDEE, NEXT, NOTICE, PACK, attendee_key, key_prefix, next_key, notice_key,
+                                       pack_key)
 from bot.reviews.offsets import DAY, Offset, due_before, parse_offset, working_days
 from models import Agreement, Reminder, Review, ReviewArrangement, ReviewStatus, RsvpAnswer
 
@@ -31,8 +32,8 @@ REMINDER_TEMPLATE, NOTICE_TEMPLATE = attendance.REMINDER_TEMPLATE, attendance.NO
 
 
 def _offsets(arrangement: ReviewArrangement) -> list[Offset]:
-    """The arrangement's offsets, furthest first; one that does not read is logged and left out (the arrangement's
-    form refuses those, so this is an old row or a hand edit)."""
+    """The arrangement's offsets, each once; one that does not read is logged and left out (the arrangement's form
+    refuses those, so this is an old row or a hand edit)."""
     read = set()
     for text in arrangement.reminder_offsets or []:
         try:
@@ -60,19 +61,18 @@ def reminder_times(session: Session, review: Review, arrangement: ReviewArrangem
 def schedule_review(session: Session, review: Review, arrangement: ReviewArrangement, now: datetime) -> None:
     """Schedule every reminder of this review (once: scheduling again adds nothing)."""
     team = review.team_id
-    if review.status == ReviewStatus.SCHEDULED.value:
+    if review.status == ReviewStatus.SCHEDULED.value and review.scheduled_for > now:
         times = reminder_times(session, review, arrangement, now)
         for user_id in attendance.attendees(session, review, arrangement):
             for offset, at in times:
                 reminders.schedule(session, team, attendee_key(review.id, user_id, offset), ATTENDEE, at, user_id,
                                    now, subject_id=review.id, context={"offset": str(offset)})
-        if times:
-            reminders.schedule(session, team, notice_key(review.id), NOTICE, times[0][1], review.channel_id, now,
-                               subject_id=review.id)
-            the_day_before = due_before(review.scheduled_for, Offset(1, DAY), ZoneInfo(arrangement.timezone),
-                                        lambda _day: True)
-            reminders.schedule(session, team, pack_key(review.id), PACK, max(the_day_before, now), review.channel_id,
-                               now, subject_id=review.id)
+        the_day_before = max(now, due_before(review.scheduled_for, Offset(1, DAY), ZoneInfo(arrangement.timezone),
+                                             lambda _day: True))
+        reminders.schedule(session, team, notice_key(review.id), NOTICE, times[0][1] if times else the_day_before,
+                           review.channel_id, now, subject_id=review.id)
+        reminders.schedule(session, team, pack_key(review.id), PACK, the_day_before, review.channel_id, now,
+                           subject_id=review.id)
     reminders.schedule(session, team, next_key(review.id), NEXT, review.scheduled_for, review.channel_id, now,
                        subject_id=review.id, context={"arrangement_id": arrangement.id})
 

@@ -105,3 +105,10 @@ def test_a_review_planned_at_short_notice_sends_the_nearest_past_reminder_at_onc
 def test_a_review_already_begun_is_only_followed_by_the_planning_of_the_next(world: World):
     review_id = world.review(london(2026, 3, 11, 10, 0), london(2026, 3, 11, 10, 5))
     assert [r.kind for r in world.reminders(review_id)] == ["review.next"]
+
+
+def test_with_no_reminders_agreed_the_channel_still_hears_the_day_before(world: World):
+    review_id = world.review(london(2026, 3, 17, 10, 0), london(2026, 3, 2, 9, 0), offsets=[])
+    assert [(r.kind, r.due_at) for r in world.reminders(review_id)] == [
+        ("review.notice", london(2026, 3, 16, 10, 0)), ("review.pack", london(2026, 3, 16, 10, 0)),
+        ("review.next", london(2026, 3, 17, 10, 0))]
