@@ -9,7 +9,9 @@ sent, and only if it is still pending at the same revision. So:
 - a bot that was down when a reminder fell due sends it when it is back, with `late` set so the message says so;
 - two sweeps at once (two replicas, or two threads) send it once: the outbox key is unique, and the row's move from
   pending to sent is a compare-and-set on (status, revision);
-- a snooze moves the row's due time and bumps its revision, so the snoozed reminder is a new message, once.
+- a snooze moves the row's due time and bumps its revision, so the snoozed reminder is a new message, once;
+- a kind with no handler in this bot (a slice not deployed yet) is never read by the sweep: it waits, holding back
+  nothing, and goes, late and saying so, once its handler exists.
 """
 from __future__ import annotations
 
