@@ -14,6 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import agreements, delivery, reminders, replays
+from bot import reviews  # noqa: F401  (its reminders' handlers register when it is imported)
 from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from bot.breaches import jobs as breach_jobs

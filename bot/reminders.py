@@ -9,7 +9,9 @@ sent, and only if it is still pending at the same revision. So:
 - a bot that was down when a reminder fell due sends it when it is back, with `late` set so the message says so;
 - two sweeps at once (two replicas, or two threads) send it once: the outbox key is unique, and the row's move from
   pending to sent is a compare-and-set on (status, revision);
-- a snooze moves the row's due time and bumps its revision, so the snoozed reminder is a new message, once.
+- a snooze moves the row's due time and bumps its revision, so the snoozed reminder is a new message, once;
+- a kind with no handler in this bot (a slice not deployed yet) is never read by the sweep: it waits, holding back
+  nothing, and goes, late and saying so, once its handler exists.
 """
 from __future__ import annotations
 
@@ -104,11 +106,19 @@ def cancel(session: Session, team_id: str, key_prefix: str) -> int:
     return result.rowcount or 0
 
 
+def due_query(now: datetime, limit: int = SWEEP_BATCH):
+    """The pending reminders due by `now` that this bot knows how to send, oldest first: the index on (status,
+    due_at) answers it, so its cost follows what is due, not what is stored. A kind nobody handles here (its slice
+    is not deployed yet, or was removed) is not read at all: it waits, pending, holding back nothing, and goes
+    (late, saying so) once a handler for it exists."""
+    return (select(Reminder.id)
+            .where(Reminder.status == ReminderStatus.PENDING.value, Reminder.due_at <= now,
+                   Reminder.kind.in_(sorted(_HANDLERS)))
+            .order_by(Reminder.due_at, Reminder.id).limit(limit))
+
+
 def due_ids(session: Session, now: datetime, limit: int = SWEEP_BATCH) -> list[int]:
-    """The pending reminders due by `now`, oldest first (the index on (status, due_at) answers this)."""
-    return list(session.exec(select(Reminder.id)
-                             .where(Reminder.status == ReminderStatus.PENDING.value, Reminder.due_at <= now)
-                             .order_by(Reminder.due_at, Reminder.id).limit(limit)))
+    return list(session.exec(due_query(now, limit)))
 
 
 def send_one(session: Session, reminder_id: int, now: datetime) -> str | None:
@@ -118,8 +128,7 @@ def send_one(session: Session, reminder_id: int, now: datetime) -> str | None:
     if row is None or row.status != ReminderStatus.PENDING.value or row.due_at > now:
         return None
     handler = _HANDLERS.get(row.kind)
-    if handler is None:
-        log.error("no handler for reminders of kind %s (reminder %s): left pending", row.kind, row.id)
+    if handler is None:  # due_ids does not offer these; a caller naming one by id gets nothing done
         return None
     revision = row.revision
     late = now - row.due_at > LATE_AFTER
@@ -137,20 +146,26 @@ def send_one(session: Session, reminder_id: int, now: datetime) -> str | None:
 
 
 def sweep_due(db, now: datetime, *, limit: int = SWEEP_BATCH) -> int:
-    """Send what is due, each reminder in its own transaction (one failure is logged and holds back no other).
+    """Send what is due, each reminder in its own transaction (one failure is logged and holds back no other),
+    batch after batch while whole batches get done (a bot back from a long stop catches up in one sweep).
     Returns how many were sent or cancelled."""
-    with db.session() as session:
-        ids = due_ids(session, now, limit)
     done = 0
-    for reminder_id in ids:
-        try:
-            with db.session() as session:
-                done += send_one(session, reminder_id, now) is not None
-        except IntegrityError:  # a concurrent sweep queued the same message first: it is theirs
-            continue
-        except Exception:  # noqa: BLE001 - one reminder's failure is logged; the others still go
-            log.exception("reminder %s could not be sent; it stays due", reminder_id)
-    return done
+    while True:
+        with db.session() as session:
+            ids = due_ids(session, now, limit)
+        settled = 0
+        for reminder_id in ids:
+            try:
+                with db.session() as session:
+                    settled += send_one(session, reminder_id, now) is not None
+            except IntegrityError:  # a concurrent sweep queued the same message first: it is theirs
+                continue
+            except Exception:  # noqa: BLE001 - one reminder's failure is logged; the others still go
+                log.exception("reminder %s could not be sent; it stays due", reminder_id)
+        done += settled
+        # A batch not full, or one where nothing moved (failing rows, another sweep ahead): the next minute's turn.
+        if len(ids) < limit or settled == 0:
+            return done
 
 
 def pending(session: Session, team_id: str, key_prefix: str) -> Iterable[Reminder]:

@@ -7,10 +7,20 @@ from bot.reviews import closing  # noqa: E402
 from bot.reviews.closing import AlreadyClosed, Closed, close_review, render_minutes  # noqa: E402
 from bot.reviews.notes import add_risk, close_risk, open_risks, record_note, review_of_message  # noqa: E402
 
+# Reminding (slice H2): each review's reminders as rows (importing this registers their handlers), the answers to
+# them, and snoozes.
+from bot.reviews import attendance, reminding  # noqa: E402
+from bot.reviews.attendance import SNOOZES, answer, snooze  # noqa: E402
+from bot.reviews.offsets import Offset, due_before, parse_offset  # noqa: E402
+from bot.reviews.reminding import cancel_review, reminder_times, schedule_review  # noqa: E402
+
 __all__ = [
     # slice H4: the thread
     "notes", "closing", "AlreadyClosed", "Closed", "close_review", "render_minutes", "add_risk", "close_risk",
     "open_risks", "record_note", "review_of_message",
+    # slice H2: reminding
+    "attendance", "reminding", "SNOOZES", "answer", "snooze", "Offset", "due_before", "parse_offset",
+    "cancel_review", "reminder_times", "schedule_review",
 ]
 
 # ---- the cadence slice (H1): the arrangement agreed between the sides, and the reviews it plans ----

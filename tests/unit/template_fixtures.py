@@ -156,6 +156,14 @@ KEEPS_MENTIONS = {"agreement_version.yml.j2", "capability_check.yml.j2", "req_co
 NO_TYPED_TEXT = {"calendar_form.yml.j2", "link_needs_map.yml.j2", "req_needs_map.yml.j2", "role_changed.yml.j2",
                  "roles.yml.j2", "review_cadence_settled.yml.j2"}
 
+def _review(h: str, **extra) -> dict:
+    """A review's reminder or notice (slice H2, reminding): the SLA's name is typed; the rest is ours or Slack's."""
+    moment = {"epoch": 1773136800, "text": "Tue 10 Mar 2026 10:00 GMT"}
+    return {"ctx": {"review_id": 1, "agreement": h, "when": moment, "format": "Call",
+                    "agenda": "https://x.slack.com/archives/C1/p1", "agenda_is_thread": True, "channel": "C0SAFE",
+                    "late": True, "due": moment, **extra}}
+
+
 FIXTURES: dict[str, Callable[[str], dict]] = {
     "action_form.yml.j2": lambda h: dict(due="2026-03-20", may_accept=True, owner_party_id=1, parties=[(1, h), (2, h)],
                                          private_metadata=h[:500], title=h),
@@ -300,4 +308,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "review_cadence_agreed.yml.j2": lambda h: dict(
         user="U0SAFE", proposer="U0OTHER", revision=2, name=h, description=h, format_label=h, channel_id="C0SAFE",
         next_review=h, period=h),
+    # slice H2 (reminding)
+    "review_reminder.yml.j2": lambda h: _review(h, value="1:1", answer="cannot",
+                                                snoozed_until={"epoch": 1773136800, "text": "Tue 10 Mar 2026 10:00 GMT"}),
+    "review_notice.yml.j2": lambda h: _review(h, coming=["U0SAFE"], cannot=["U0OTHER"], unanswered=["U0SAFE"]),
 }
