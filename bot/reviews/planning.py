@@ -107,3 +107,20 @@ def replan(session: Session, arrangement: ReviewArrangement, now: datetime) -> R
         reminders.cancel(session, arrangement.team_id, f"review:{review.id}:")
     session.flush()
     return plan_next(session, arrangement, now, now)
+
+
+@reminders.handles(reminding.NEXT)
+def _plan_the_next_one(session: Session, due: reminders.Due) -> bool:
+    """The review's time has come: plan the one after it (whatever became of this one, unless it was called off)."""
+    row = due.reminder
+    review = session.get(Review, row.subject_id) if row.subject_id else None
+    if review is None or review.status == ReviewStatus.CANCELLED.value:
+        return False
+    arrangement = session.exec(select(ReviewArrangement)
+                               .where(ReviewArrangement.agreement_id == review.agreement_id)).first()
+    if arrangement is None:
+        return False
+    plan_next(session, arrangement, after=review.scheduled_for, now=due.now)
+    return True
+
+

@@ -114,21 +114,3 @@ def _notify_channel(session: Session, due: reminders.Due) -> bool:
     outbox.enqueue(session, row.team_id, reminders.outbox_key(row), row.recipient, NOTICE_TEMPLATE,
                    {"ctx": shown}, due.now)
     return True
-
-
-@reminders.handles(NEXT)
-def _plan_next(session: Session, due: reminders.Due) -> bool:
-    """The review's time has come: plan the one after it (whatever became of this one, unless it was called off)."""
-    from bot.reviews import planning  # the cadence slice's; it schedules the next review's reminders through here
-
-    row = due.reminder
-    review = session.get(Review, row.subject_id) if row.subject_id else None
-    if review is None or review.status == ReviewStatus.CANCELLED.value:
-        return False
-    arrangement = session.exec(select(ReviewArrangement)
-                               .where(ReviewArrangement.agreement_id == review.agreement_id)).first()
-    if arrangement is None:
-        return False
-    planning.plan_next(session, arrangement, after=review.scheduled_for, now=due.now)
-    return True
-

@@ -28,7 +28,7 @@ def weekdays(day) -> bool:
 
 @pytest.mark.parametrize("text, offset", [
     ("5 working days", Offset(5, WORKING_DAY)), ("1 day", Offset(1, DAY)), ("2h", Offset(2, HOUR)),
-    ("3 Business Days before", Offset(3, WORKING_DAY)), (" 1 days ", Offset(1, DAY)), ("1 week", Offset(1, "week")),
+    ("3 Business Days before", Offset(3, WORKING_DAY)), (" 1 days ", Offset(1, DAY)), ("1 week", Offset(7, DAY)),
 ])
 def test_offsets_read_and_print_canonically(text, offset):
     assert parse_offset(text) == offset
