@@ -17,6 +17,7 @@ from bot import agreements, delivery, reminders, replays
 from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from bot.breaches import jobs as breach_jobs
+from bot.reviews import sla_review
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,13 @@ def sweep_reminders(deps) -> None:
     reminders.sweep_due(deps.db, deps.clock.now())
 
 
+def plan_sla_reviews(deps) -> None:
+    """The backstop of the periodic SLA review: plan what an agreement event did not (daily; see
+    bot.reviews.sla_review.backstop for why it is cheap)."""
+    with deps.db.session() as session:
+        sla_review.backstop(session, deps.today(), deps.clock.now(), deps.settings.timezone)
+
+
 def deliver(deps) -> None:
     """Send what is queued (the last job of JOBS)."""
     delivery.deliver_pending(deps, deps.client)
@@ -103,6 +111,7 @@ JOBS: list[Job] = [
     Job("replays.purge", purge_replay_claims, IntervalTrigger(minutes=10)),
     Job("agreements.resume_threads", resume_threads, IntervalTrigger(minutes=1)),
     Job("breaches.sweep", breach_jobs.sweep, IntervalTrigger(minutes=1)),
+    Job("sla_review.backstop", plan_sla_reviews, CronTrigger(hour=6, minute=20, timezone="UTC")),
     Job("reminders.sweep", sweep_reminders, IntervalTrigger(minutes=1)),
     Job("outbox.deliver", deliver, IntervalTrigger(seconds=30)),
 ]

@@ -151,6 +151,7 @@ class Block(StrEnum):
     REC_END_DATE = "rec_end_date"
     REC_END_TIME = "rec_end_time"
     REC_SUMMARY = "rec_summary"
+    SLAREV_WHY = "slarev_why"  # the periodic SLA review's outcome: why (required to renegotiate or retire)
 
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":

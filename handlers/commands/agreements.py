@@ -5,6 +5,7 @@ import re
 
 from bot import agreements, service_map
 from bot.errors import InvalidInput
+from bot.reviews import sla_review
 from bot.workspace.permissions import Capability, require
 from handlers import registry
 from handlers.flows.agreement_thread import document_message, publish, refresh_headline, underpinning_changed
@@ -38,6 +39,7 @@ def listing(kind: AgreementKind):
                 rows.append({"name": a.name, "status": agreements.status_line(a),
                              "counterparty": service_map.get_party(session, a.team_id, a.counterparty_id).name,
                              "next_review": agreements.next_review(a, today).isoformat(),
+                             "review": sla_review.status_line(session, a),  # an SLA's annual review, once planned
                              "thread": a.permalink})
         req.respond(**render_message("agreement_list.yml.j2", rows=rows, kind=kind.value, kind_label=kind.label))
     return run

@@ -93,7 +93,8 @@ def test_a_draft_from_requirements_is_posted_for_negotiation(slack, sandbox, db,
     row = agreement(db)
     assert (row.name, row.kind, row.status, row.latest_version, row.channel_id, row.thread_ts) == (
         NAME, "sla", "negotiating", 1, CHANNEL, headline.ts)
-    assert (row.start_date.isoformat(), row.end_date.isoformat(), row.review_month) == ("2026-04-01", "2027-03-31", 4)
+    # Reviewed by default in the month before the financial year starts (the setting's default: January).
+    assert (row.start_date.isoformat(), row.end_date.isoformat(), row.review_month) == ("2026-04-01", "2027-03-31", 12)
     with Session(db.engine) as s:
         tgts = {t.key: t for t in s.exec(select(Target))}
         answered = {r.id: r.number for r in s.exec(select(Requirement))}
