@@ -29,7 +29,7 @@ from bot import agreements, audit, outbox, parsing, reminders, service_map
 from bot.errors import Command, DomainError, InvalidInput, NotFound, Person, PermissionDenied
 from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
-from bot.workspace.permissions import SERVICE_MANAGER
+from bot.workspace.permissions import SERVICE_MANAGER, Capability, can
 from models import (Agreement, AgreementKind, AgreementStatus, ContactRole, Member, Review, ReviewStatus,
                     RoleGrant, SlaReview, SlaReviewOutcome)
 
@@ -125,7 +125,11 @@ def plan(session: Session, agreement: Agreement, now: datetime, tz: str) -> SlaR
         session.flush()
     if not any(True for _ in reminders.pending(session, agreement.team_id, key_prefix(current))):
         window = notice(session, agreement.team_id)
-        schedule_week(session, current, _week_due_now(current, window, now, tz), window, now, tz)
+        # Inside the notice already: this week's reminder goes now, unless it went (then next week's is the one).
+        n = max(0, (now - week_time(current, window, 0, tz)) // timedelta(weeks=1))
+        if reminders.get(session, agreement.team_id, f"{key_prefix(current)}week:{n}") is not None:
+            n += 1
+        schedule_week(session, current, n, window, now, tz)
     return current
 
 
@@ -232,13 +236,19 @@ def already(review: SlaReview) -> DomainError:
                        Person(review.recorded_by), f" on {review.recorded_at.date().isoformat()}.")
 
 
-def check(session: Session, actor: Actor, review_id: int) -> tuple[SlaReview, Agreement]:
-    """Before the form opens: the review is still to record, and this person may record it."""
+def _may_retire(actor: Actor, chosen: SlaReviewOutcome) -> None:
+    if chosen is SlaReviewOutcome.RETIRE and not can(actor, Capability.DRAFT_AGREEMENT):
+        raise PermissionDenied("Only a service manager can retire an SLA. Choose renegotiate, or ask one of them.")
+
+
+def check(session: Session, actor: Actor, review_id: int, chosen: SlaReviewOutcome) -> tuple[SlaReview, Agreement]:
+    """Before the form opens: the review is still to record, and this person may record this outcome."""
     review = get_review(session, actor.team_id, review_id)
     agreement = agreements.get(session, actor.team_id, review.agreement_id)
     may_record(session, actor, agreement)
     if review.outcome is not None:
         raise already(review)
+    _may_retire(actor, chosen)
     return review, agreement
 
 
@@ -253,6 +263,7 @@ def record(session: Session, actor: Actor, review_id: int, outcome: str, note: s
         raise InvalidInput({"note": f"Say why the SLA should be {'renegotiated' if chosen is SlaReviewOutcome.RENEGOTIATE else 'retired'}."})
     if len(note) > 2000:
         raise InvalidInput({"note": "Keep the reason under 2,000 characters."})
+    _may_retire(actor, chosen)
     review = get_review(session, actor.team_id, review_id)
     agreement = agreements.lock(session, agreements.get(session, actor.team_id, review.agreement_id))
     may_record(session, actor, agreement)

@@ -20,7 +20,7 @@ def choose(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> Non
     outcome, _, review_id = body["actions"][0]["value"].partition(":")
     chosen = SlaReviewOutcome(outcome)
     with deps.db.session() as session:  # refused here (an ephemeral), not after the form is filled
-        review, agreement = sla_review.check(session, actor, int(review_id))
+        review, agreement = sla_review.check(session, actor, int(review_id), chosen)
         view = render("sla_review_form.yml.j2", name=agreement.name, due_on=review.due_on.isoformat(),
                       outcome=chosen.value, label=sla_review.OUTCOME_LABELS[chosen],
                       private_metadata=metadata(review_id=review.id, outcome=chosen.value,

@@ -192,7 +192,7 @@ def test_two_rounds_then_agreement_by_both_roles_then_an_amendment(slack, sandbo
     assert f"{NAME}, version 2" in shown and "P1 resolution within 6h" in shown
     assert "\u2217" not in shown  # the document's own bold stays bold: its mrkdwn is ours, not escaped again
     slack.command("sla list")
-    assert "*Acme Retail: Payroll* with Acme Retail: agreed (v3 in force; v4 under negotiation); next review 2026-04-01" in \
+    assert "*Acme Retail: Payroll* with Acme Retail: agreed (v3 in force; v4 under negotiation); Review due 2026-12-01" in \
         text_of(sandbox.last_ephemeral(ALICE))
 
 
