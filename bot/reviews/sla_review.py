@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import agreements, audit, outbox, parsing, reminders, service_map
@@ -106,9 +107,10 @@ def plan(session: Session, agreement: Agreement, now: datetime, tz: str) -> SlaR
     """The SLA's next review and its next weekly reminder, once. A review whose date moved (a new term or review
     month) is planned again and its reminders cancelled; an SLA no longer in force has none."""
     current = open_review(session, agreement.id)
-    if not in_force(agreement):
+    if not in_force(agreement):  # retired or expired: what was only planned goes
         if current is not None:
             reminders.cancel(session, agreement.team_id, key_prefix(current))
+            session.delete(current)
         return None
     last = last_recorded(session, agreement.id)
     wanted = due_date(agreement, last.due_on if last else None)
@@ -121,8 +123,13 @@ def plan(session: Session, agreement: Agreement, now: datetime, tz: str) -> SlaR
         return None
     if current is None:
         current = SlaReview(team_id=agreement.team_id, agreement_id=agreement.id, due_on=wanted, created_at=now)
-        session.add(current)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(current)
+        except IntegrityError:  # planned at the same moment elsewhere (the backstop and an agreement): theirs
+            current = open_review(session, agreement.id)
+            if current is None or current.due_on != wanted:
+                raise
     if not any(True for _ in reminders.pending(session, agreement.team_id, key_prefix(current))):
         window = notice(session, agreement.team_id)
         # Inside the notice already: this week's reminder goes now, unless it went (then next week's is the one).
@@ -153,8 +160,9 @@ def backstop(session: Session, today: date, now: datetime, tz: str) -> int:
     planned = 0
     for agreement in missing:
         planned += plan(session, agreement, now, tz) is not None
+    notices: dict[str, timedelta] = {}
     for review in soon:
-        window = notice(session, review.team_id)
+        window = notices.get(review.team_id) or notices.setdefault(review.team_id, notice(session, review.team_id))
         if review.due_on - window > today + timedelta(weeks=1):
             continue  # its first reminder is scheduled already, or will be by an earlier day's run
         if not any(True for _ in reminders.pending(session, review.team_id, key_prefix(review))):
@@ -310,7 +318,8 @@ def status_line(session: Session, agreement: Agreement) -> str | None:
     when nothing is planned or recorded (not an SLA, or not agreed yet)."""
     if agreement.kind != AgreementKind.SLA.value:
         return None
-    last, current = last_recorded(session, agreement.id), open_review(session, agreement.id)
+    last = last_recorded(session, agreement.id)
+    current = open_review(session, agreement.id) if in_force(agreement) else None
     if last is not None:
         text = f"Reviewed {last.recorded_at.date().isoformat()}: {OUTCOME_LABELS[SlaReviewOutcome(last.outcome)]}"
         return text + (f"; next review due {current.due_on.isoformat()}" if current else "")

@@ -96,6 +96,7 @@ def retire(kind: AgreementKind):
         with req.deps.db.session() as session:
             agreement = agreements.by_name(session, req.actor.team_id, one_name(req.args), kind)
             agreements.retire(session, req.actor, agreement)
+            sla_review.plan(session, agreement, req.actor.at(), req.actor.org_tz)  # no annual review any more
         req.context["done"] = f"{agreement.name} is retired"
         refresh_headline(req.client, req.deps, req.actor, agreement.id)
         underpinning_changed(req.client, req.deps, req.actor, agreement.id, "was retired")

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from bot import agreements
 from bot.cover import gate
 from bot.workspace.actor import Actor
-from messages.ids import Action, Block
+from messages.ids import Action, Block, Callback
 from models import AuditEvent, Reminder
 from tests.helpers import assert_valid_blocks, text_of
 from tests.reviews.sla_world import (ALICE, BOB, CAROL, NAME, drafted, headline, pending_reminders, review_dms,  # noqa: F401
@@ -90,8 +90,11 @@ def test_renegotiate_asks_why_then_opens_the_change_in_the_slas_thread(slack, sa
     [post] = post
     assert "*renegotiate*" in text_of(post) and "“Payroll now runs weekly: P1 needs 2h”" in text_of(post)
     assert "The SLA is being renegotiated: propose the changes here; version 2 will be the next one." in text_of(post)
-    slack.click(Action.AGREEMENT_PROPOSE, message=post, user=CAROL)  # the agreements' own "Propose a change"
-    assert sandbox.open_modal(team, CAROL).view["title"]["text"].startswith("Propose")
+    # The form became the agreements' own "Propose a change", for the one who chose to renegotiate...
+    assert sandbox.open_modal(team, ALICE).callback_id == Callback.AGREEMENT_PROPOSE
+    # ... and anyone of either side may start from the button in the thread.
+    slack.click(Action.AGREEMENT_PROPOSE, message=post, user=CAROL)
+    assert sandbox.open_modal(team, CAROL).callback_id == Callback.AGREEMENT_PROPOSE
     assert sla(db).status == "active" and sla(db).agreed_version == 1  # in force while the change is negotiated
 
 
@@ -149,3 +152,23 @@ def test_the_daily_backstop_plans_what_the_agreement_event_missed(slack, sandbox
     clock.set(NOTICE_OPENS + timedelta(days=2))
     tick()
     assert len(review_dms(sandbox, CAROL)) == 1 and len(pending_reminders(db)) == 1
+
+
+def test_review_sla_shows_the_due_date_and_offers_the_buttons_to_the_service_manager_and_approver(
+        slack, sandbox, team, world):
+    assert slack.command(f"review sla {NAME}", user=BOB).ok
+    assert "Only a service manager or an approver" in text_of(sandbox.last_ephemeral(BOB))
+    assert slack.command(f"review sla {NAME}", user=CAROL).ok
+    shown = sandbox.last_ephemeral(CAROL)
+    assert "*Acme Payroll* (Acme Retail): Review due 2027-03-01" in text_of(shown)
+    slack.click(Action.SLA_REVIEW_OUTCOME, message=shown, block_id="sla_review_continue", user=CAROL)
+    assert slack.submit(sandbox.open_modal(team, CAROL), {}).ok
+    assert slack.command(f"review sla {NAME}", user=ALICE).ok
+    assert "Recorded by <@U0CAROL> on 2026-03-02" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_an_sla_retired_by_command_has_no_review_left(slack, sandbox, db, world):
+    assert len(pending_reminders(db)) == 1
+    assert slack.command(f"sla retire {NAME}").ok
+    assert reviews(db) == [] and pending_reminders(db) == []
+    assert "Review due" not in text_of(headline(sandbox))
