@@ -84,9 +84,16 @@ def sweep_reminders(deps) -> None:
 
 def plan_sla_reviews(deps) -> None:
     """The backstop of the periodic SLA review: plan what an agreement event did not (daily; see
-    bot.reviews.sla_review.backstop for why it is cheap)."""
+    bot.reviews.sla_review.backstop_candidates for why it is cheap)."""
+    now, today = deps.clock.now(), deps.today()
     with deps.db.session() as session:
-        sla_review.backstop(session, deps.today(), deps.clock.now(), deps.settings.timezone)
+        todo = sla_review.backstop_candidates(session, today)
+    for team_id, agreement_id in todo:  # each in its own transaction: one SLA's trouble holds back no other
+        try:
+            with deps.db.session() as session:
+                sla_review.plan_by_id(session, team_id, agreement_id, now, deps.settings.timezone)
+        except Exception:  # noqa: BLE001 - logged; the next day's run tries again
+            log.exception("could not plan the annual review of SLA %s", agreement_id)
 
 
 def deliver(deps) -> None:

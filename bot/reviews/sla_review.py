@@ -14,7 +14,7 @@ weekly from the `sla_review_notice` setting (default 4 weeks) before the due dat
 SLA at a time.
 
 Planning costs nothing per minute: an SLA's review is planned when it is agreed (`plan`, called by the listener
-that records the agreement, in the same unit of work), and the daily `backstop` plans only what that missed.
+that records the agreement, in the same unit of work), and the daily job "sla_review.backstop" (`backstop_candidates`) plans only what that missed.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from models import (Agreement, AgreementKind, AgreementStatus, ContactRole, Memb
 KIND = "sla_review"
 REMIND_AT = time(9, 0)  # local time of each weekly reminder: the start of a working day
 RECIPIENT = "managers+approvers"  # the row's recipient: the people are read when it is sent (roles change in a year)
-IN_FORCE = (AgreementStatus.AGREED.value, AgreementStatus.ACTIVE.value, AgreementStatus.NEGOTIATING.value)
+IN_FORCE = (AgreementStatus.AGREED.value, AgreementStatus.ACTIVE.value)  # a renegotiated one stays so
 OUTCOME_LABELS = {SlaReviewOutcome.CONTINUE: "continue unchanged", SlaReviewOutcome.RENEGOTIATE: "renegotiate",
                   SlaReviewOutcome.RETIRE: "retire"}
 
@@ -146,29 +146,34 @@ def schedule_week(session: Session, review: SlaReview, n: int, window: timedelta
                               now, subject_id=review.id, context={"week": n, "tz": tz})
 
 
-def backstop(session: Session, today: date, now: datetime, tz: str) -> int:
-    """Plan what an agreement event did not (a replica down as it was agreed, an SLA agreed before this existed).
+def backstop_candidates(session: Session, today: date) -> list[tuple[str, int]]:
+    """What the daily backstop plans: (team, agreement id) of each SLA an agreement event left unplanned (a replica
+    down as it was agreed, an SLA agreed before reviews existed), or whose notice opens within the week and which
+    lost its pending reminder.
 
-    Cheap, and once a day: it reads the SLAs in force that have no open review (an anti-join on sla_review's
-    agreement index: none, when every agreement was planned as it happened), and the open reviews whose notice
-    opens within the next week (by due date, bounded) that lost their pending reminder."""
-    missing = session.exec(select(Agreement).where(
+    Cheap, and once a day, not each minute: the first query is an anti-join on sla_review's agreement index that
+    returns nothing when every agreement was planned as it happened (only SLAs whose term ends before another
+    review come back, each day, to be found with none due); the second reads the open reviews due within the
+    longest notice the setting allows (one row per SLA at most), and asks about reminders only for those whose
+    notice opens within a week."""
+    missing = session.exec(select(Agreement.team_id, Agreement.id).where(
         Agreement.kind == AgreementKind.SLA.value, Agreement.status.in_(IN_FORCE), Agreement.agreed_version.is_not(None),
         ~exists().where(SlaReview.agreement_id == Agreement.id, SlaReview.outcome.is_(None)))).all()
-    horizon = today + timedelta(weeks=26 + 1)  # the longest notice the setting allows, and a week
+    horizon = today + timedelta(weeks=26 + 1)
     soon = session.exec(select(SlaReview).where(SlaReview.outcome.is_(None), SlaReview.due_on <= horizon)).all()
-    planned = 0
-    for agreement in missing:
-        planned += plan(session, agreement, now, tz) is not None
+    out = [(team_id, agreement_id) for team_id, agreement_id in missing]
     notices: dict[str, timedelta] = {}
     for review in soon:
         window = notices.get(review.team_id) or notices.setdefault(review.team_id, notice(session, review.team_id))
         if review.due_on - window > today + timedelta(weeks=1):
-            continue  # its first reminder is scheduled already, or will be by an earlier day's run
+            continue  # its first reminder is scheduled already; a later day's run looks again
         if not any(True for _ in reminders.pending(session, review.team_id, key_prefix(review))):
-            agreement = session.get(Agreement, review.agreement_id)
-            planned += plan(session, agreement, now, tz) is not None
-    return planned
+            out.append((review.team_id, review.agreement_id))
+    return out
+
+
+def plan_by_id(session: Session, team_id: str, agreement_id: int, now: datetime, tz: str) -> SlaReview | None:
+    return plan(session, agreements.get(session, team_id, agreement_id), now, tz)
 
 
 # ---- reminding --------------------------------------------------------------------------------------
