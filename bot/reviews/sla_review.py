@@ -14,7 +14,8 @@ weekly from the `sla_review_notice` setting (default 4 weeks) before the due dat
 SLA at a time.
 
 Planning costs nothing per minute: an SLA's review is planned when it is agreed (`plan`, called by the listener
-that records the agreement, in the same unit of work), and the daily job "sla_review.backstop" (`backstop_candidates`) plans only what that missed.
+that records the agreement, in the same unit of work), and the daily job "sla_review.backstop"
+(`backstop_candidates`) plans only what that missed.
 """
 from __future__ import annotations
 
@@ -273,7 +274,8 @@ def record(session: Session, actor: Actor, review_id: int, outcome: str, note: s
         raise InvalidInput({"outcome": "Choose continue unchanged, renegotiate or retire."}) from None
     note = (note or "").strip()
     if chosen is not SlaReviewOutcome.CONTINUE and not note:
-        raise InvalidInput({"note": f"Say why the SLA should be {'renegotiated' if chosen is SlaReviewOutcome.RENEGOTIATE else 'retired'}."})
+        done = "renegotiated" if chosen is SlaReviewOutcome.RENEGOTIATE else "retired"
+        raise InvalidInput({"note": f"Say why the SLA should be {done}."})
     if len(note) > 2000:
         raise InvalidInput({"note": "Keep the reason under 2,000 characters."})
     _may_retire(actor, chosen)
