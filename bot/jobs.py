@@ -18,6 +18,7 @@ from bot import reviews  # noqa: F401  (its reminders' handlers register when it
 from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from bot.breaches import jobs as breach_jobs
+from bot.reviews import sla_review
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,20 @@ def sweep_reminders(deps) -> None:
     reminders.sweep_due(deps.db, deps.clock.now())
 
 
+def plan_sla_reviews(deps) -> None:
+    """The backstop of the periodic SLA review: plan what an agreement event did not (daily; see
+    bot.reviews.sla_review.backstop_candidates for why it is cheap)."""
+    now, today = deps.clock.now(), deps.today()
+    with deps.db.session() as session:
+        todo = sla_review.backstop_candidates(session, today)
+    for team_id, agreement_id in todo:  # each in its own transaction: one SLA's trouble holds back no other
+        try:
+            with deps.db.session() as session:
+                sla_review.plan_by_id(session, team_id, agreement_id, now, deps.settings.timezone)
+        except Exception:  # noqa: BLE001 - logged; the next day's run tries again
+            log.exception("could not plan the annual review of SLA %s", agreement_id)
+
+
 def deliver(deps) -> None:
     """Send what is queued (the last job of JOBS)."""
     delivery.deliver_pending(deps, deps.client)
@@ -104,6 +119,7 @@ JOBS: list[Job] = [
     Job("replays.purge", purge_replay_claims, IntervalTrigger(minutes=10)),
     Job("agreements.resume_threads", resume_threads, IntervalTrigger(minutes=1)),
     Job("breaches.sweep", breach_jobs.sweep, IntervalTrigger(minutes=1)),
+    Job("sla_review.backstop", plan_sla_reviews, CronTrigger(hour=6, minute=20, timezone="UTC")),
     Job("reminders.sweep", sweep_reminders, IntervalTrigger(minutes=1)),
     Job("outbox.deliver", deliver, IntervalTrigger(seconds=30)),
 ]

@@ -165,6 +165,7 @@ class Block(StrEnum):
     RC_REMINDERS = "rc_reminders"
     RC_CHANNEL = "rc_channel"
     RC_WHY = "rc_why"
+    SLAREV_WHY = "slarev_why"  # the periodic SLA review's outcome: why (required to renegotiate or retire)
 
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":

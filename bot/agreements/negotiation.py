@@ -13,6 +13,7 @@ from bot.agreements import targets
 from bot.agreements.queries import counterparty_roles, lock, version
 from bot.agreements.versions import CLAUSES, DocSettings, NewVersion, new_version
 from bot.errors import Command, DomainError, InvalidInput, NotFound, PermissionDenied
+from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
 from models import Agreement, AgreementKind, AgreementService, AgreementStatus, AgreementVersion, Party, PartyKind
@@ -113,7 +114,7 @@ def draft(session: Session, actor: Actor, data: DraftInput, docs: DocSettings) -
     clean, party, services = _check_draft(session, actor, data)
     agreement = Agreement(team_id=actor.team_id, kind=data.kind.value, name=clean, name_key=name_key(clean),
                           counterparty_id=party.id, start_date=data.start, end_date=data.end,
-                          review_month=data.review_month or 4, status=AgreementStatus.DRAFT.value,
+                          review_month=data.review_month or workspace_settings.default_review_month(session, actor.team_id), status=AgreementStatus.DRAFT.value,
                           channel_id=data.channel_id, clauses={k: v for k, (_h, v) in CLAUSES.items()},
                           contract_ref=text.line(data.contract_ref) or None, notice_days=data.notice_days,
                           renewal_date=data.renewal_date, created_at=actor.at(), created_by=actor.user_id)

@@ -49,3 +49,7 @@ __all__ += [
     "standing", "support_parties", "waits_for", "who_may", "get_arrangement", "arrangement_of", "due_at",
     "is_working_day", "period_under_review", "plan_next", "replan",
 ]
+# The periodic SLA review (slice H5): imported here so its reminder handler is registered wherever reviews are.
+from bot.reviews import sla_review  # noqa: E402
+
+__all__ += ["sla_review"]

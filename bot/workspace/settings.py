@@ -42,6 +42,16 @@ def _month(text: str) -> str:
     raise parsing.ParseError("Name the month the financial year starts in.", example="April")
 
 
+def _review_notice(text: str) -> str:
+    """How long before an SLA's annual review its weekly reminders start: whole days or weeks."""
+    duration = parsing.parse_duration(text)
+    if duration.business or duration.business_days or not duration.minutes or duration.minutes % (24 * 60):
+        raise parsing.ParseError("Give whole days or weeks before the review.", example="4 weeks")
+    if not 1 <= duration.minutes // (24 * 60) <= 26 * 7:
+        raise parsing.ParseError("Between a day and 26 weeks before the review.", example="4 weeks")
+    return parsing.format_duration(duration)
+
+
 def _label_name(text: str) -> str:
     name = text.strip()
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
@@ -64,6 +74,9 @@ CHOICES = {c.key: c for c in (
       for p, default in (("P1", "15m"), ("P2", "30m"), ("P3", "2h"), ("P4", "4h"))),
     Choice("financial_year_start", "First month of the financial year (its quarters and years measure period goals)",
            "January", _month),
+    # bot.reviews.sla_review (the periodic SLA review): weekly reminders from this long before the review is due.
+    Choice("sla_review_notice", "Remind the service managers and the customer's approver of an SLA's annual review "
+           "weekly, starting this long before it is due", "4 weeks", _review_notice),
     Choice("alert_label", "The Alertmanager alert label that names the service", "service", _label_name),
 )}
 
@@ -72,6 +85,13 @@ def get(session: Session, team_id: str, key: str) -> str:
     row = session.exec(select(WorkspaceSetting).where(WorkspaceSetting.team_id == team_id,
                                                       WorkspaceSetting.key == key)).first()
     return row.value if row else CHOICES[key].default
+
+
+def default_review_month(session: Session, team_id: str) -> int:
+    """The month a new SLA is reviewed in, unless its drafters choose another: the month before the financial
+    year starts, so a renegotiated SLA is in force for the whole of the new year."""
+    first = _MONTHS.index(get(session, team_id, "financial_year_start")) + 1
+    return (first - 2) % 12 + 1
 
 
 def all_of(session: Session, team_id: str) -> list[tuple[Choice, str]]:

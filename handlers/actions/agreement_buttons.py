@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 
 from bot import agreements, delivery, outbox
 from bot import cover as coverage
+from bot.reviews import sla_review
 from handlers import registry
 from models import AgreementKind, AgreementStatus
 from handlers.flows import agreement_thread
@@ -50,6 +51,8 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
             news_key = f"signoff:{result.signoff.id}"
             outbox.enqueue(session, actor.team_id, news_key, agreement.channel_id, "agreement_agreed.yml.j2", {},
                            deps.clock.now(), thread_ts=agreement.thread_ts, message=news)
+            if result.now_agreed:  # its annual review (and a new term's or review month's) is planned with it
+                sla_review.plan(session, agreement, deps.clock.now(), actor.org_tz)
     if refusal is not None:  # answered once the row lock is let go: nobody waits on Slack for it
         respond(replace_original=False, response_type="ephemeral", **refusal)
         return

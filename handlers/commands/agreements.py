@@ -5,6 +5,7 @@ import re
 
 from bot import agreements, service_map
 from bot.errors import InvalidInput
+from bot.reviews import sla_review
 from bot.workspace.permissions import Capability, require
 from handlers import registry
 from handlers.flows.agreement_thread import (document_message, publish, refresh_headline, review_standing,
@@ -39,6 +40,7 @@ def listing(kind: AgreementKind):
                 rows.append({"name": a.name, "status": agreements.status_line(a),
                              "counterparty": service_map.get_party(session, a.team_id, a.counterparty_id).name,
                              "next_review": agreements.next_review(a, today).isoformat(),
+                             "review": sla_review.status_line(session, a),  # an SLA's annual review, once planned
                              "thread": a.permalink})
         req.respond(**render_message("agreement_list.yml.j2", rows=rows, kind=kind.value, kind_label=kind.label))
     return run
@@ -96,6 +98,7 @@ def retire(kind: AgreementKind):
         with req.deps.db.session() as session:
             agreement = agreements.by_name(session, req.actor.team_id, one_name(req.args), kind)
             agreements.retire(session, req.actor, agreement)
+            sla_review.plan(session, agreement, req.actor.at(), req.actor.org_tz)  # no annual review any more
         req.context["done"] = f"{agreement.name} is retired"
         refresh_headline(req.client, req.deps, req.actor, agreement.id)
         underpinning_changed(req.client, req.deps, req.actor, agreement.id, "was retired")

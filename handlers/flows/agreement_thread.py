@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import agreements, delivery, outbox, reviews, service_map
 from bot import cover as coverage
+from bot.reviews import sla_review
 from bot.workspace.actor import Actor
 from handlers.presenters.cover import upgrade_view
 from messages import render_message
@@ -41,7 +42,8 @@ def headline(session, agreement: Agreement) -> dict:
         signatures=signed, waived=len(coverage.waivers_of(session, agreement)), pending=agreement.pending_term,
         upgrades=[upgrade_view(u) for u in coverage.open_upgrades(session, agreement)],
         open=agreement.status != AgreementStatus.RETIRED.value,  # an expired one may still be renewed
-        review_line=review_line, review_none=review_none)
+        review_line=review_line, review_none=review_none,
+        sla_review_line=sla_review.status_line(session, agreement))  # "Review due 2027-02-01" (bot.reviews)
 
 
 def review_standing(session, agreement: Agreement) -> tuple[str | None, bool]:

@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import agreements, service_map
+from bot.workspace import settings as workspace_settings
 from handlers.flows import agreement_thread
 from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
@@ -48,7 +49,7 @@ def _draft_view(session, actor, *, kind: AgreementKind, channel_id: str | None, 
                   counterparty_label=agreements.COUNTERPARTY_LABEL[kind],
                   parties=[(p.id, p.name) for p in parties[:100]], counterparty_id=counterparty.id if counterparty else None,
                   services=[(s.id, s.name) for s in services[:100]], service_ids=[s.id for s in only], start=start.isoformat(), end=end.isoformat(),
-                  months=[(str(i + 1), m) for i, m in enumerate(agreements.MONTHS)], review_month="4",
+                  months=[(str(i + 1), m) for i, m in enumerate(agreements.MONTHS)], review_month=str(workspace_settings.default_review_month(session, actor.team_id)),
                   channel_id=(counterparty.channel_id if counterparty else None) or channel_id,
                   private_metadata=metadata(kind=kind.value, channel_id=channel_id))
 

@@ -93,7 +93,8 @@ def test_a_draft_from_requirements_is_posted_for_negotiation(slack, sandbox, db,
     row = agreement(db)
     assert (row.name, row.kind, row.status, row.latest_version, row.channel_id, row.thread_ts) == (
         NAME, "sla", "negotiating", 1, CHANNEL, headline.ts)
-    assert (row.start_date.isoformat(), row.end_date.isoformat(), row.review_month) == ("2026-04-01", "2027-03-31", 4)
+    # Reviewed by default in the month before the financial year starts (the setting's default: January).
+    assert (row.start_date.isoformat(), row.end_date.isoformat(), row.review_month) == ("2026-04-01", "2027-03-31", 12)
     with Session(db.engine) as s:
         tgts = {t.key: t for t in s.exec(select(Target))}
         answered = {r.id: r.number for r in s.exec(select(Requirement))}
@@ -191,7 +192,7 @@ def test_two_rounds_then_agreement_by_both_roles_then_an_amendment(slack, sandbo
     assert f"{NAME}, version 2" in shown and "P1 resolution within 6h" in shown
     assert "\u2217" not in shown  # the document's own bold stays bold: its mrkdwn is ours, not escaped again
     slack.command("sla list")
-    assert "*Acme Retail: Payroll* with Acme Retail: agreed (v3 in force; v4 under negotiation); next review 2026-04-01" in \
+    assert "*Acme Retail: Payroll* with Acme Retail: agreed (v3 in force; v4 under negotiation); Review due 2026-12-01" in \
         text_of(sandbox.last_ephemeral(ALICE))
 
 

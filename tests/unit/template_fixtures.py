@@ -182,6 +182,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         pending=NS(start="2026-02-01", end="2027-02-01"), review_month="January", services=[h, h],
         signatures={"provider": "U0SAFE"}, status_line=h, targets=[1, 2], upgrades=[upgrade(h), upgrade(h, "accepted")],
         waived=2, review_line=h, review_none=True),
+        waived=2, sla_review_line="Review due 2027-02-01"),
     "agreement_list.yml.j2": lambda h: dict(kind="sla", kind_label="SLA", rows=[
         NS(name=h, counterparty=h, status=h, next_review="2026-06-01", thread="https://x.slack.com/archives/C1/p1")]),
     "agreement_not_posted.yml.j2": lambda h: dict(channel_id="C0SAFE", error=h, kind="sla", name=h),
@@ -294,6 +295,17 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
                                            private_metadata=h[:500], sla_targets=[(1, h)]),
     "underpin_nothing.yml.j2": lambda h: dict(empty=[("OLA", h), ("Underpinning contract", h)], has_targets=True,
                                               line=None, name=h, names=None),
+    # The periodic SLA review (slice H5).
+    "sla_review_form.yml.j2": lambda h: dict(name=h, due_on="2027-02-01", outcome="retire", label="retire",
+                                             private_metadata=h[:500]),
+    "sla_review_outcome.yml.j2": lambda h: dict(name=h, agreement_id=5, outcome="renegotiate", label="renegotiate",
+                                                user="U0SAFE", note=h, due_on="2027-02-01", version=3,
+                                                next_due="2028-02-01"),
+    "sla_review_reminder.yml.j2": lambda h: dict(name=h, customer=h, review_id=7, due_on="2027-02-01", days_left=-3,
+                                                 term_end="2027-03-31", version=2, permalink="https://x.slack.com/a?b=1",
+                                                 late=True, due_at="2027-01-04 09:00"),
+    "sla_review_status.yml.j2": lambda h: dict(name=h, customer=h, line="Review due 2027-02-01", review_id=7,
+                                               recorded=dict(user="U0SAFE", on="2026-01-20", note=h)),
     "waive_form.yml.j2": lambda h: dict(gap=h, label=h, private_metadata=h[:500], rule="time"),
     # the review cadence (slice H1)
     "review_cadence_form.yml.j2": lambda h: dict(

@@ -72,6 +72,9 @@ def _contexts():
     yield "record_form.yml.j2", dict(what=None, services=[(1, "Payroll")], groups=PARTIES[:1],
                                      priorities=[("P1", "P1")], today="2026-03-02", tz="Europe/London",
                                      private_metadata="{}")
+    for outcome, label in (("continue", "continue unchanged"), ("renegotiate", "renegotiate"), ("retire", "retire")):
+        yield "sla_review_form.yml.j2", dict(name="Acme Retail: Payroll", due_on="2027-03-01", outcome=outcome,
+                                             label=label, private_metadata="{}")
     yield "waive_form.yml.j2", dict(label="T3 P1 resolution within 4h", rule="hours", gap="Sat-Sun uncovered",
                                     private_metadata="{}")
     # the review's thread (slice H4)
