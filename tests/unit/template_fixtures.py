@@ -181,8 +181,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         counterparty=h, counterparty_label="Customer", kind_label="SLA", lines=None, open=True,
         pending=NS(start="2026-02-01", end="2027-02-01"), review_month="January", services=[h, h],
         signatures={"provider": "U0SAFE"}, status_line=h, targets=[1, 2], upgrades=[upgrade(h), upgrade(h, "accepted")],
-        waived=2, review_line=h, review_none=True),
-        waived=2, sla_review_line="Review due 2027-02-01"),
+        waived=2, review_line=h, review_none=True, sla_review_line="Review due 2027-02-01"),
     "agreement_list.yml.j2": lambda h: dict(kind="sla", kind_label="SLA", rows=[
         NS(name=h, counterparty=h, status=h, next_review="2026-06-01", thread="https://x.slack.com/archives/C1/p1")]),
     "agreement_not_posted.yml.j2": lambda h: dict(channel_id="C0SAFE", error=h, kind="sla", name=h),
