@@ -10,6 +10,15 @@ sent, and only if it is still pending at the same revision. So:
 - two sweeps at once (two replicas, or two threads) send it once: the outbox key is unique, and the row's move from
   pending to sent is a compare-and-set on (status, revision);
 - a snooze moves the row's due time and bumps its revision, so the snoozed reminder is a new message, once.
+
+Kinds in use beyond reviews: `lapse` (bot.cover.notices: an OLA or UC ending, or its notice date, due as the warning
+window opens) and `breach.escalate` (bot.breaches.escalation: an alert nobody acknowledged, due at its priority's
+time; acknowledging cancels it). An hourly backstop (bot.jobs) schedules the rows of any that have none.
+
+Action nudges (issue 13) should follow the same shape: when an action is opened or its due date changes, schedule
+`action:<id>:due:<date>:<offset>` rows (kind `action.nudge`, subject_id the action) due at the nudge times in the
+owner's zone, and cancel the pending `action:<id>:` rows when it is done or its date moves; the handler returns
+False when the action is done by then. No job scans the open actions.
 """
 from __future__ import annotations
 
