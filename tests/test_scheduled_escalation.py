@@ -3,16 +3,17 @@ after a downtime), cancelled when someone acknowledges it or it resolves, and sc
 alert that has none. Through the jobs with the frozen clock, and Slack's buttons with signed requests."""
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import event
 from sqlmodel import select
 
-from bot import jobs
+from bot import jobs, reminders
 from bot.measurements.states import Level
 from messages.ids import Action
-from models import Breach, Reminder
+from models import Breach, Outbox, Reminder
 from tests.breach_world import ALICE, BOB, NETWORK_CHANNEL, sweep, world  # noqa: F401  (fixtures)
 from tests.conftest import START
 from tests.helpers import text_of
@@ -126,3 +127,35 @@ def test_the_backstop_schedules_an_open_alert_without_a_row_and_then_reads_nothi
     with count_loaded(Breach) as loaded:
         jobs.schedule_missing_reminders(harness_clean.deps)
     assert loaded == [] and len(rows(db)) == 1
+
+
+def test_two_sweeps_at_once_escalate_once(slack, sandbox, db, clock, world, sweep):
+    """Two replicas' sweeps in the same second (threads; on PostgreSQL they truly race): one escalation."""
+    assert slack.command("settings escalate_p1 20m").ok
+    sweep(world.state(Level.WARNING, 80, "3h12m of 4h used"))
+    clock.advance(minutes=25)
+    barrier = threading.Barrier(2)
+    done, errors = [], []
+
+    def replica():
+        try:
+            try:
+                barrier.wait(timeout=0.5)
+            except threading.BrokenBarrierError:
+                pass
+            done.append(reminders.sweep_due(db, clock.now()))
+        except Exception as err:  # noqa: BLE001
+            errors.append(err)
+
+    threads = [threading.Thread(target=replica) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == [] and sorted(done) == [0, 1]
+    with db.session() as s:
+        breach = s.exec(select(Breach)).one()
+        assert [e["what"] for e in breach.timeline].count("escalated") == 1
+        assert len(s.exec(select(Outbox).where(Outbox.key.contains(":escalated:"))).all()) == 1
+    sweep(world.state(Level.WARNING, 86, "3h25m of 4h used"))
+    assert len(escalations(sandbox)) == 1

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -333,7 +333,7 @@ def escalate(session: Session, breach: Breach, now: datetime, *, by: str | None,
     breach.escalated_at, breach.escalated_by = now, by
     _move(session, breach, now, "escalated", by=by)
     context = alert_context(session, breach)
-    late = due_since.strftime("%Y-%m-%d %H:%M UTC") if due_since else None
+    late = due_since.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if due_since else None
     # Whoever pressed Escalate knows already: the DM goes to the other service managers.
     return sum(outbox.enqueue(session, breach.team_id, f"breach:{breach.id}:escalated:{user}", user, ESCALATED,
                               {"ctx": context, "late_since": late}, now)
