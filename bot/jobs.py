@@ -31,11 +31,14 @@ def roll_agreement_statuses(deps) -> None:
             log.info("%s: %s -> %s", agreement.name, before, agreement.status)
 
 
-def lapse_notices(deps) -> None:
-    """Tell the service managers, once, of an OLA or contract ending (or due notice) within the warning window."""
+def schedule_missing_reminders(deps) -> None:
+    """The backstop of the messages kept as reminder rows: an OLA or contract without its lapse notices' rows, an
+    open alert without its escalation's, gets them (agreed before they were rows, or changed where nothing
+    scheduled). Each is one anti-join that reads only what is missing, so the hour costs what changed."""
     now = deps.clock.now()
     with deps.db.session() as session:
-        coverage.lapse_notices(session, deps.today(), now)
+        coverage.schedule_missing_lapses(session, now, deps.settings.timezone)
+    breach_jobs.schedule_missing_escalations(deps)
 
 
 def recheck_cover(deps) -> None:
@@ -78,8 +81,8 @@ def resume_threads(deps) -> None:
 
 
 def sweep_reminders(deps) -> None:
-    """Queue every reminder that has fallen due (a review's, an SLA review's, ...): the rows say what is due, so a
-    bot that was down sends what it missed, late and once."""
+    """Queue every reminder that has fallen due (a review's, an SLA review's, a lapse notice, a breach's
+    escalation, ...): the rows say what is due, so a bot that was down sends what it missed, late and once."""
     reminders.sweep_due(deps.db, deps.clock.now())
 
 
@@ -109,12 +112,22 @@ class Job:
     trigger: BaseTrigger
 
 
+# What each reads per run, and whether its cost follows what is due:
+# - agreements.roll_statuses: the agreements whose start or end date has come (a bounded query; hourly).
+# - reminders.backstop: OLAs/UCs in force without their lapse rows, open alerts without their escalation row (two
+#   anti-joins; hourly). It replaced coverage.lapse_notices, which read every OLA and UC and their trees each hour.
+# - coverage.recheck: every SLA in force, its cached verdicts (a target whose inputs did not change is not checked
+#   again); the backstop for a loss of cover nobody announced, every 15 minutes by design.
+# - agreements.resume_threads: the threads left unfinished (what is unfinished, not every agreement).
+# - breaches.sweep: each workspace's evaluation (open tickets, the current periods, resolved tickets once); the
+#   escalation of an alert nobody acknowledged is now a reminder row, not a scan of the open alerts each minute.
+# - reminders.sweep: the pending rows due by now, through the index on (status, due_at).
 # In the order `slm-bot tick` and the tests' run_all_once run them. Delivery is last on purpose: whatever the
 # jobs before it queued (lapse notices, lost cover, a resumed thread's posts) goes out in the same run, so one
 # tick leaves nothing waiting for the next.
 JOBS: list[Job] = [
     Job("agreements.roll_statuses", roll_agreement_statuses, CronTrigger(minute=5, timezone="UTC")),
-    Job("coverage.lapse_notices", lapse_notices, CronTrigger(minute=15, timezone="UTC")),
+    Job("reminders.backstop", schedule_missing_reminders, CronTrigger(minute=15, timezone="UTC")),
     Job("coverage.recheck", recheck_cover, IntervalTrigger(minutes=15)),
     Job("replays.purge", purge_replay_claims, IntervalTrigger(minutes=10)),
     Job("agreements.resume_threads", resume_threads, IntervalTrigger(minutes=1)),

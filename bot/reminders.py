@@ -12,6 +12,15 @@ sent, and only if it is still pending at the same revision. So:
 - a snooze moves the row's due time and bumps its revision, so the snoozed reminder is a new message, once;
 - a kind with no handler in this bot (a slice not deployed yet) is never read by the sweep: it waits, holding back
   nothing, and goes, late and saying so, once its handler exists.
+
+Kinds in use beyond reviews: `lapse` (bot.cover.notices: an OLA or UC ending, or its notice date, due as the warning
+window opens) and `breach.escalate` (bot.breaches.escalation: an alert nobody acknowledged, due at its priority's
+time; acknowledging cancels it). An hourly backstop (bot.jobs) schedules the rows of any that have none.
+
+Action nudges (issue 13) should follow the same shape: when an action is opened or its due date changes, schedule
+`action:<id>:due:<date>:<offset>` rows (kind `action.nudge`, subject_id the action) due at the nudge times in the
+owner's zone, and cancel the pending `action:<id>:` rows when it is done or its date moves; the handler returns
+False when the action is done by then. No job scans the open actions.
 """
 from __future__ import annotations
 

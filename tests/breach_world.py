@@ -85,11 +85,13 @@ def world(db, team, harness_clean) -> World:
 
 @pytest.fixture
 def sweep(harness_clean):
-    """Run the sweep job with these states as the evaluation's answer, then the outbox job (what the scheduler does
-    each minute)."""
+    """Run the sweep job with these states as the evaluation's answer, then the reminders' and the outbox job (what
+    the scheduler does each minute)."""
     def run(*states: TargetState) -> None:
         breach_jobs.sweep(harness_clean.deps, states_for=lambda _s, team_id, _now: [x for x in states if x.team_id == team_id])
-        from bot import delivery
+        from bot import delivery, reminders
+
+        reminders.sweep_due(harness_clean.deps.db, harness_clean.deps.clock.now())  # escalations that fell due
 
         delivery.deliver_pending(harness_clean.deps, harness_clean.deps.client)
     return run

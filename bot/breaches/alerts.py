@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import actions, audit, cover, outbox, service_map
 from bot.breaches import routing
-from bot.breaches.escalation import escalate_after
+from bot.breaches.escalation import schedule_escalation, stop_escalation
 from bot.errors import DomainError, NotFound, PermissionDenied
 from bot.measurements.states import Level, Subject, TargetState
 from bot.workspace.actor import Actor
@@ -194,6 +194,7 @@ def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
     except IntegrityError:  # another replica opened it at the same moment: theirs stands, and its alert
         return None
     _queue_post(session, breach, now)
+    schedule_escalation(session, breach, now)  # nothing when it was already over
     return breach
 
 
@@ -215,6 +216,7 @@ def apply(session: Session, state: TargetState, now: datetime, *, goal_breached:
         breach.state, breach.resolved_at = state.level.value, None  # a reopened ticket: its clock runs again
         _raise_level(breach, state, now)
         _move(session, breach, now, "reopened", state=state)
+        schedule_escalation(session, breach, now)
         return breach
     if _RANK[state.level.value] > _RANK[breach.level]:
         _raise_level(breach, state, now)
@@ -225,6 +227,7 @@ def apply(session: Session, state: TargetState, now: datetime, *, goal_breached:
         if breach.breached_at is not None and state.level != Level.BREACHED:  # a corrected event: in time after all
             breach.breached_at, breach.level = None, state.level.value
         handed_over = breach.subject == Subject.BUDGET.value and goal_breached and not breach.breached_at
+        stop_escalation(session, breach)
         _move(session, breach, now, BreachState.RESOLVED.value,
               note=GOAL_BREACHED if handed_over else "target missed" if breach.breached_at else "within target",
               state=state)
@@ -261,7 +264,7 @@ def _keys_with_breaches(session: Session, team_id: str, keys: list[str]) -> set[
 
 def sweep(session: Session, team_id: str, states: list[TargetState], now: datetime) -> list[Breach]:
     """Every state that warns or breaches gets its breach; every open breach whose state is back within target,
-    or whose clock stopped, is resolved; then the alerts nobody acknowledged in time are escalated."""
+    or whose clock stopped, is resolved. (Escalation is a reminder row each: bot.breaches.escalation.)"""
     mine = [s for s in states if s.team_id == team_id]
     known = _keys_with_breaches(session, team_id, [s.key[:200] for s in mine if s.level == Level.OK])
     # Most states are OK and never breached: those are passed over without a query each.
@@ -274,13 +277,9 @@ def sweep(session: Session, team_id: str, states: list[TargetState], now: dateti
     for breach in open_breaches(session, team_id):
         if breach.subject != Subject.TICKET.value and breach.key not in evaluated:
             breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
+            stop_escalation(session, breach)
             _move(session, breach, now, BreachState.RESOLVED.value, note="its period is over")
             moved.append(breach)
-    for breach in session.exec(select(Breach).where(Breach.team_id == team_id,
-                                                    Breach.state.in_([BreachState.WARNING.value, BreachState.BREACHED.value]),
-                                                    Breach.acknowledged_at.is_(None), Breach.escalated_at.is_(None))).all():
-        if now - breach.opened_at >= escalate_after(session, team_id, breach.priority):
-            escalate(session, breach, now, by=None)
     return moved
 
 
@@ -321,19 +320,24 @@ def acknowledge(session: Session, actor: Actor, breach_id: int) -> Breach:
     if breach.acknowledged_at is not None and breach.state == BreachState.ACKNOWLEDGED.value:
         raise DomainError("This alert was acknowledged already.")
     breach.state, breach.acknowledged_at, breach.acknowledged_by = BreachState.ACKNOWLEDGED.value, actor.at(), actor.user_id
+    stop_escalation(session, breach)
     _move(session, breach, actor.at(), BreachState.ACKNOWLEDGED.value, by=actor.user_id)
     audit.record(session, actor, "breach.acknowledge", "breach", breach.id, key=breach.key)
     return breach
 
 
-def escalate(session: Session, breach: Breach, now: datetime, *, by: str | None) -> int:
-    """Tell every service manager by DM (once each), and say so on the alert; returns how many were told."""
+def escalate(session: Session, breach: Breach, now: datetime, *, by: str | None,
+             due_since: datetime | None = None) -> int:
+    """Tell every service manager by DM (once each), and say so on the alert; returns how many were told.
+    `due_since`: the escalation fell due then but the bot was down; the DM says so."""
     breach.escalated_at, breach.escalated_by = now, by
     _move(session, breach, now, "escalated", by=by)
     context = alert_context(session, breach)
+    late = due_since.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if due_since else None
     # Whoever pressed Escalate knows already: the DM goes to the other service managers.
     return sum(outbox.enqueue(session, breach.team_id, f"breach:{breach.id}:escalated:{user}", user, ESCALATED,
-                              {"ctx": context}, now) for user in cover.recipients(session, breach.team_id) if user != by)
+                              {"ctx": context, "late_since": late}, now)
+               for user in cover.recipients(session, breach.team_id) if user != by)
 
 
 def escalate_by_hand(session: Session, actor: Actor, breach_id: int) -> Breach:
@@ -346,6 +350,7 @@ def escalate_by_hand(session: Session, actor: Actor, breach_id: int) -> Breach:
     if not [user for user in cover.recipients(session, breach.team_id) if user != actor.user_id]:
         raise DomainError("You are the only service manager, so there is nobody to escalate to. Acknowledge the "
                           "alert to say you have it, or grant a colleague the role first.")
+    stop_escalation(session, breach)
     escalate(session, breach, actor.at(), by=actor.user_id)
     audit.record(session, actor, "breach.escalate", "breach", breach.id, key=breach.key)
     return breach

@@ -1,5 +1,6 @@
 """The breach sweep (bot/jobs.py runs it every minute, before the outbox sends): each workspace's targets are
-evaluated and their breaches moved forward.
+evaluated and their breaches moved forward. And the escalation of an alert nobody acknowledged, when its reminder
+row falls due (the reminders sweep calls `escalate_when_due`), with the backstop that schedules what has no row.
 
 Safe in several replicas at once: a breach row is locked while it moves, and what it queues has keys that make it
 once-only; the outbox job then sends it. One workspace that cannot be swept is logged and holds up no other.
@@ -11,7 +12,9 @@ from typing import Callable
 
 from sqlmodel import select
 
-from bot import breaches
+from bot import breaches, reminders
+from bot.breaches import escalation
+from bot.errors import NotFound
 from bot.measurements import evaluate as evaluation
 from models import Agreement, AgreementKind
 
@@ -40,3 +43,25 @@ def sweep(deps, states_for: Callable | None = None) -> int:
         except Exception:  # noqa: BLE001 - one workspace's failure is logged; the others are still swept
             log.exception("the breach sweep of %s failed; the others go on", team_id)
     return moved
+
+
+@reminders.handles(escalation.ESCALATE)
+def escalate_when_due(session, due: reminders.Due) -> bool:
+    """Escalate the alert unless someone has it by now or it is over (then the row is cancelled, nothing sent)."""
+    try:
+        breach = breaches.get(session, due.reminder.team_id, due.reminder.subject_id, lock=True)
+    except NotFound:
+        return False
+    if (breach.state not in escalation.ESCALATES or breach.acknowledged_at is not None
+            or breach.escalated_at is not None):
+        return False
+    breaches.escalate(session, breach, due.now, by=None, due_since=due.reminder.due_at if due.late else None)
+    return True
+
+
+def schedule_missing_escalations(deps) -> int:
+    """The backstop: open alerts without an escalation row get one (reads the open alerts only)."""
+    now = deps.clock.now()
+    with deps.db.session() as session:
+        return sum(escalation.schedule_escalation(session, breach, now) is not None
+                   for breach in escalation.unscheduled(session))

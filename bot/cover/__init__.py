@@ -43,23 +43,29 @@ from bot.cover.capability import CapabilityCheck, check_requirement
 from bot.cover.gap_upgrades import add_upgrade, refuse_second_upgrade, upgrade_suggestion
 from bot.cover.gate import AgreementRefused, gate
 from bot.cover.notices import (
+    LAPSE,
     LAPSE_WARNING_DAYS,
     LostCover,
     after_underpinning_change,
-    lapse_notices,
+    lapse_due,
+    lapse_events,
     recheck,
     recheck_sla,
     recipients,
+    schedule_lapse,
+    schedule_missing_lapses,
     slas_to_recheck,
+    unscheduled_lapses,
 )
 from bot.cover.tree import TreeLeg, TreeNode, leg_choices, link, tree
 from bot.cover.waivers import waive, waiver_reason, waivers_of
 
 __all__ = [
-    "IN_FORCE_OR_COMING", "LAPSE_WARNING_DAYS", "WAIVED",
+    "IN_FORCE_OR_COMING", "LAPSE", "LAPSE_WARNING_DAYS", "WAIVED",
     "AgreementRefused", "CapabilityCheck", "LegState", "LostCover", "TargetCheck", "TreeLeg", "TreeNode", "Upgrade",
     "add_upgrade", "after_underpinning_change", "check_agreement", "check_one", "check_requirement", "gap_key",
-    "gate", "lapse_notices", "leg_choices", "leg_state", "link", "links_under", "live_links", "notice_date",
+    "gate", "lapse_due", "lapse_events", "leg_choices", "leg_state", "link", "links_under", "live_links", "notice_date",
     "open_upgrades", "policy", "recheck", "recheck_sla", "recipients", "refuse_second_upgrade", "sla_target",
-    "slas_to_recheck", "spec", "term", "tree", "upgrade_suggestion", "waive", "waiver_reason", "waivers_of",
+    "schedule_lapse", "schedule_missing_lapses", "slas_to_recheck", "spec", "term", "tree", "unscheduled_lapses",
+    "upgrade_suggestion", "waive", "waiver_reason", "waivers_of",
 ]

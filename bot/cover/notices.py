@@ -2,17 +2,21 @@
 
 `recheck` checks an SLA again and remembers its verdicts rule by rule; a rule that got worse is cover lost.
 Notices are queued in the once-only outbox (bot.outbox), one per person told (`recipients`), under keys that
-make each notice once: per change, per check, per upgrade plan lapsed, per lapse date.
+make each notice once: per change, per check, per upgrade plan lapsed, per lapse date. A lapse notice is a reminder
+row (bot.reminders, kind `lapse`) per agreement and date, scheduled when the OLA or UC changes (and by the hourly
+backstop for any without one), due as its warning window opens: nothing reads every agreement each hour.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import String, and_, cast, exists, literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import agreements, outbox
+from bot import agreements, outbox, reminders
 from bot.actions.upgrades import Upgrade
 from bot.agreements import targets
 from bot.cover import cache as coverage_cache
@@ -20,7 +24,8 @@ from bot.cover.assessment import IN_FORCE_OR_COMING, TargetCheck, check_agreemen
 from bot.cover.rules import Check, Finding, Verdict
 from bot.cover.tree import tree
 from bot.workspace.permissions import SERVICE_MANAGER
-from models import Agreement, AgreementKind, CoverageState, Member, Party, RoleGrant, Target, TargetLink
+from models import (Agreement, AgreementKind, CoverageState, Member, Party, Reminder, ReminderStatus, RoleGrant, Target,
+                    TargetLink)
 
 LAPSE_WARNING_DAYS = 30  # how far ahead the service manager hears of an underpinning agreement ending
 
@@ -114,8 +119,11 @@ def _queue_lost(session: Session, sla: Agreement, lost: list[LostCover], why: st
     return _tell(session, sla.team_id, key, "notice_cover_lost.yml.j2", context, now)
 
 
-def after_underpinning_change(session: Session, underpinning: Agreement, now: datetime, why: str) -> int:
-    """An OLA or UC changed: check every SLA above it again, and queue a notice of any cover lost."""
+def after_underpinning_change(session: Session, underpinning: Agreement, now: datetime, why: str,
+                              org_tz: str = "UTC") -> int:
+    """An OLA or UC changed: its lapse notices are scheduled again (for its dates now), every SLA above it is
+    checked again, and a notice of any cover lost is queued."""
+    schedule_lapse(session, underpinning, now, org_tz)
     queued = 0
     for sla in _slas_above(session, underpinning):
         key = f"cover:{sla.id}:{underpinning.id}:{underpinning.latest_version}:{now.isoformat()}"
@@ -150,32 +158,102 @@ def recheck_sla(session: Session, sla_id: int, now: datetime, today: date | None
     return queued
 
 
-def lapse_notices(session: Session, today: date, now: datetime) -> int:
-    """Queue a notice, once, for each OLA or UC that ends (or whose notice date falls) within the warning window,
-    naming the SLA targets above it that would lose cover."""
-    horizon = today + timedelta(days=LAPSE_WARNING_DAYS)
-    queued = 0
-    rows = session.exec(select(Agreement).where(Agreement.kind.in_([AgreementKind.OLA.value, AgreementKind.UC.value]),
-                                                Agreement.status.in_(IN_FORCE_OR_COMING)))
-    for a in rows:
-        events = [("ends", a.end_date)]
-        if notice_date(a):
-            events.append(("notice", notice_date(a)))
-        for event, day in events:
-            if not (today <= day <= horizon):
-                continue
-            slas = [s for s in _slas_above(session, a) if s.end_date > (a.end_date if event == "ends" else day)]
-            affected = []
-            for sla in slas:
-                for node in tree(session, sla, today, at=now):
-                    if any(leg.agreement.id == a.id for leg in node.legs):
-                        affected.append({"sla": sla.name, "key": node.target.key,
-                                         "what": targets.short(node.target.kind, node.target.level, node.target.metric_name)})
-            if not affected:
-                continue
-            party = session.get(Party, a.counterparty_id)
-            context = {"agreement": a.name, "kind": AgreementKind(a.kind).label, "owner": party.name, "event": event,
-                       "day": day.isoformat(), "days_left": (day - today).days, "targets": affected}
-            queued += _tell(session, a.team_id, f"lapse:{a.id}:{event}:{day.isoformat()}", "notice_lapse.yml.j2",
-                            context, now)
-    return queued
+# ---- lapse notices: a reminder row per OLA or UC and date, due when its warning window opens ------------------
+LAPSE = "lapse"  # the reminders' kind
+LAPSE_BACKSTOP_BATCH = 500
+
+
+def lapse_events(agreement: Agreement) -> list[tuple[str, date]]:
+    """What an underpinning agreement's service manager is warned of: its end, and the last day to give notice."""
+    events = [("ends", agreement.end_date)]
+    if notice_date(agreement):
+        events.append(("notice", notice_date(agreement)))
+    return events
+
+
+def _lapse_key(agreement_id: int, event: str, day: date) -> str:
+    return f"lapse:{agreement_id}:{event}:{day.isoformat()}"
+
+
+def _day_start(day: date, org_tz: str) -> datetime:
+    return datetime.combine(day, time(0), ZoneInfo(org_tz))
+
+
+def schedule_lapse(session: Session, agreement: Agreement, now: datetime, org_tz: str = "UTC") -> int:
+    """Schedule the notices of an OLA's or UC's dates, each due as its warning window opens in the organisation's
+    time zone (at once when it is open already); cancel the pending ones of dates it no longer has (renewed,
+    moved, retired). Scheduling again adds nothing. Returns how many rows are new."""
+    if agreement.kind not in (AgreementKind.OLA.value, AgreementKind.UC.value):
+        return 0
+    events = lapse_events(agreement) if agreement.status in IN_FORCE_OR_COMING else []
+    wanted = {_lapse_key(agreement.id, event, day) for event, day in events}
+    for row in list(reminders.pending(session, agreement.team_id, f"lapse:{agreement.id}:")):
+        if row.key.split(":look:")[0] not in wanted:
+            row.status = ReminderStatus.CANCELLED.value
+            session.add(row)
+    new = 0
+    for event, day in events:
+        key = _lapse_key(agreement.id, event, day)
+        if reminders.get(session, agreement.team_id, key) is None:
+            due = max(_day_start(day - timedelta(days=LAPSE_WARNING_DAYS), org_tz), now)
+            reminders.schedule(session, agreement.team_id, key, LAPSE, due, "", now, subject_id=agreement.id,
+                               context={"event": event, "day": day.isoformat(), "tz": org_tz})
+            new += 1
+    return new
+
+
+def _queue_lapse(session: Session, a: Agreement, event: str, day: date, today: date, now: datetime,
+                 late_since: str | None) -> int | None:
+    """The notice, to each service manager once (the key is the one the hourly scan used, so nothing told before
+    notices were rows is told again); None when no SLA target above the agreement would lose cover."""
+    slas = [s for s in _slas_above(session, a) if s.end_date > (a.end_date if event == "ends" else day)]
+    affected = []
+    for sla in slas:
+        for node in tree(session, sla, today, at=now):
+            if any(leg.agreement.id == a.id for leg in node.legs):
+                affected.append({"sla": sla.name, "key": node.target.key,
+                                 "what": targets.short(node.target.kind, node.target.level, node.target.metric_name)})
+    if not affected:
+        return None
+    party = session.get(Party, a.counterparty_id)
+    context = {"agreement": a.name, "kind": AgreementKind(a.kind).label, "owner": party.name, "event": event,
+               "day": day.isoformat(), "days_left": (day - today).days, "targets": affected, "late_since": late_since}
+    return _tell(session, a.team_id, f"lapse:{a.id}:{event}:{day.isoformat()}", "notice_lapse.yml.j2", context, now)
+
+
+@reminders.handles(LAPSE)
+def lapse_due(session: Session, due: reminders.Due) -> bool:
+    """Queue the notice, unless the date moved (its own row says the new one), passed, or the agreement is no
+    longer in force or coming. With no SLA target above it yet, look again tomorrow, while the date is ahead."""
+    row = due.reminder
+    agreement = session.get(Agreement, row.subject_id)
+    if agreement is None or agreement.team_id != row.team_id or agreement.status not in IN_FORCE_OR_COMING:
+        return False
+    event, day, org_tz = row.context["event"], date.fromisoformat(row.context["day"]), row.context.get("tz", "UTC")
+    today = due.now.astimezone(ZoneInfo(org_tz)).date()
+    if (event, day) not in lapse_events(agreement) or today > day:
+        return False
+    late_since = row.due_at.astimezone(ZoneInfo(org_tz)).strftime("%Y-%m-%d %H:%M %Z") if due.late else None
+    if _queue_lapse(session, agreement, event, day, today, due.now, late_since) is not None:
+        return True
+    if today < day:
+        tomorrow = today + timedelta(days=1)
+        reminders.schedule(session, row.team_id, f"{row.key.split(':look:')[0]}:look:{tomorrow.isoformat()}", LAPSE,
+                           _day_start(tomorrow, org_tz), "", due.now, subject_id=agreement.id, context=row.context)
+    return False
+
+
+def unscheduled_lapses(session: Session, limit: int = LAPSE_BACKSTOP_BATCH) -> list[Agreement]:
+    """OLAs and UCs in force or coming without the row of their end date (agreed before notices were rows, or
+    changed by a path that did not schedule): the backstop schedules theirs. One anti-join on the unique key."""
+    expected = (literal("lapse:") + cast(Agreement.id, String) + literal(":ends:")
+                + cast(Agreement.end_date, String))
+    has_row = exists().where(and_(Reminder.team_id == Agreement.team_id, Reminder.key == expected))
+    return list(session.exec(select(Agreement)
+                             .where(Agreement.kind.in_([AgreementKind.OLA.value, AgreementKind.UC.value]),
+                                    Agreement.status.in_(IN_FORCE_OR_COMING), ~has_row)
+                             .order_by(Agreement.id).limit(limit)))
+
+
+def schedule_missing_lapses(session: Session, now: datetime, org_tz: str = "UTC") -> int:
+    return sum(schedule_lapse(session, a, now, org_tz) for a in unscheduled_lapses(session))

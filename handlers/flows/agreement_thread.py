@@ -277,6 +277,6 @@ def underpinning_changed(client: WebClient, deps, actor: Actor, agreement_id: in
         if agreement.kind == AgreementKind.SLA.value:
             coverage.recheck(session, agreement, actor.at())  # remember where this SLA stands now
             return
-        queued = coverage.after_underpinning_change(session, agreement, actor.at(), why)
+        queued = coverage.after_underpinning_change(session, agreement, actor.at(), why, actor.org_tz)
     if queued:
         delivery.deliver_pending(deps, client)

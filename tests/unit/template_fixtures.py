@@ -196,7 +196,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
                                     mappings=[Mapping(h, h)] * 50),
     "benchmark.yml.j2": _benchmark,
     "breach_alert.yml.j2": lambda h: dict(ctx=breach_context(h)),
-    "breach_escalated.yml.j2": lambda h: dict(ctx=breach_context(h)),
+    "breach_escalated.yml.j2": lambda h: dict(ctx=breach_context(h), late_since=h),
     "breach_channel_refused.yml.j2": lambda h: dict(channel_id="C0SAFE", error=h, target=h, agreement=h, owner=h),
     "breach_note.yml.j2": _breach_note,
     "breach_remedial_form.yml.j2": lambda h: dict(agreement=h, due="2026-03-02", owner_party_id=1,
@@ -230,7 +230,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "notice_cover_lost.yml.j2": lambda h: dict(sla=h, why=h, targets=[
         {"key": "T1", "what": h, "changes": [{"rule": "time", "before": "covered", "after": "not covered", "reason": h}]}]),
     "notice_lapse.yml.j2": lambda h: dict(agreement=h, day="2026-03-01", days_left=30, event="ends", kind="OLA",
-                                          owner=h, targets=[{"sla": h, "key": "T1", "what": h}]),
+                                          owner=h, targets=[{"sla": h, "key": "T1", "what": h}], late_since=h),
     "notice_plan_lapsed.yml.j2": lambda h: dict(due="2026-03-01", key="T1", number=3, reason=h, rule="time", sla=h,
                                                 what=h),
     "party.yml.j2": lambda h: dict(view=PartyView(party=party(h), contacts=_contacts(),

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlmodel import select
 
-from bot import agreements
+from bot import agreements, reminders
 from bot import cover as coverage
 from bot.workspace import roles as members
 from models import CoverageState, Outbox, RoleGrant
@@ -59,14 +59,17 @@ def test_a_contract_whose_notice_date_comes_is_told_once_with_the_targets_above_
     notice = date(2026, 12, 31)  # the contract ends on 31 March 2027 with 90 days' notice
     with world.db.session() as s:
         assert coverage.notice_date(world.get(s, world.uc)) == notice
-        assert coverage.lapse_notices(s, notice - timedelta(days=31), START) == 0  # not within the window yet
-        now = datetime(2026, 12, 10, 9, tzinfo=timezone.utc)
-        assert coverage.lapse_notices(s, date(2026, 12, 10), now) == 1
-        assert coverage.lapse_notices(s, date(2026, 12, 11), now + timedelta(days=1)) == 0  # once
+        assert coverage.schedule_lapse(s, world.get(s, world.uc), START) == 2  # its end and its notice date
+        assert coverage.schedule_lapse(s, world.get(s, world.uc), START) == 0  # scheduled once
+    assert reminders.sweep_due(world.db, datetime(2026, 11, 30, 23, 59, tzinfo=timezone.utc)) == 0  # not yet
+    now = datetime(2026, 12, 10, 9, tzinfo=timezone.utc)  # the window opened on 1 December: the bot was down
+    assert reminders.sweep_due(world.db, now) == 1
+    assert reminders.sweep_due(world.db, now + timedelta(days=1)) == 0  # once
     [(key, channel, template, context)] = queued(world, "lapse:")
     assert (key, channel, template) == (f"lapse:{world.uc}:notice:2026-12-31:{ALICE}", ALICE, "notice_lapse.yml.j2")
     assert (context["agreement"], context["owner"], context["event"], context["days_left"]) == (
         "Carrier X contract", "Carrier X", "notice", 21)
+    assert context["late_since"] == "2026-12-01 00:00 UTC"
     assert [(t["sla"], t["key"]) for t in context["targets"]] == [("Acme Payroll", "T1"), ("Acme Payroll", "T2")]
 
 
