@@ -113,7 +113,7 @@ def _propose(h: str) -> dict:
     t = NS(level="P1", duration=h, goal=h, metric_name=h, threshold=h, period="monthly", calendar_id=None,
            warning_percent=75, service_credit=h)
     return dict(agreement=NS(name=h, latest_version=2), calendars=[(1, h)], change="target:3",
-                choices=[("target:3", h), ("term", "The term")], clause_heading=h, clause_text=h, kind="response",
+                choices=[("target:3", h), ("term", "The term")], clause_heading=h, clause_text=h, credit_hint=h, kind="response",
                 months=[("1", "January")], private_metadata=h[:500], t=None, target=t, term_end="2027-01-01",
                 term_month=1, term_start="2026-01-01", v=None)
 
