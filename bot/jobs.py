@@ -13,7 +13,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import agreements, delivery, reminders, replays
+from bot import agreements, delivery, reminders, replays, reviews
 from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from bot.breaches import jobs as breach_jobs
@@ -77,8 +77,13 @@ def resume_threads(deps) -> None:
 
 def sweep_reminders(deps) -> None:
     """Queue every reminder that has fallen due (a review's, an SLA review's, ...): the rows say what is due, so a
-    bot that was down sends what it missed, late and once."""
-    reminders.sweep_due(deps.db, deps.clock.now())
+    bot that was down sends what it missed, late and once. A review pack due is rendered with the organisation's
+    document settings."""
+    token = reviews.PACK_DOCS.set(deps.docs)
+    try:
+        reminders.sweep_due(deps.db, deps.clock.now())
+    finally:
+        reviews.PACK_DOCS.reset(token)
 
 
 def deliver(deps) -> None:

@@ -22,6 +22,10 @@ from handlers.presenters.cover import CapabilityView, GapView, LegView, TargetVi
 from handlers.presenters.home import ActionLine
 from models import ApiToken, ContactRole, Party, PartyKind, Requirement, Service, ServiceLink
 
+from bot.reviews.pack import BreachLine, CreditFigure, Pack, PeriodFigure, TargetFigure
+from bot.reviews.pack_preview import ActionLine as PackAction
+from bot.reviews.pack_preview import Actions, Preview, WaiverLine
+
 NOW = datetime(2026, 1, 2, tzinfo=timezone.utc)
 TODAY = NOW.date()
 SHA = "0123456789abcdef" * 4
@@ -118,6 +122,24 @@ def _propose(h: str) -> dict:
                 term_month=1, term_start="2026-01-01", v=None)
 
 
+def _review_pack(h: str) -> dict:
+    """Every list as long as the pack lets it be (10 lines, then "and N more"), every typed string hostile."""
+    trend = [PeriodFigure("Oct 2026", "99.5", n % 2 == 0) for n in range(6)]
+    credit = CreditFigure(h[:20], h, h, h, "GBP", "100.00")
+    targets = [TargetFigure(f"T{n}", h, "availability", "99.9", "99.5", n % 3 == 0 or None, h, trend, [h] * 3, trend,
+                            "improving", credit) for n in range(30)]
+    act = PackAction(7, h, h, "U0SAFE", "2026-10-01", "open", "T1", True)
+    pack = Pack(agreement_id=1, agreement=h, customer=h, period_label="Oct 2026", period_start="2026-10-01",
+                period_end="2026-11-01", generated_at="2026-10-31 09:00 GMT", charge=h[:30], charge_note=h,
+                targets=targets, credit_totals=["£1.00", "€2.00"],
+                breaches=[BreachLine("T1", h, "2026-10-02", "resolved", h, [h] * 5, h)] * 10, breaches_more=4,
+                actions=Actions([act] * 10, 3, [act] * 10, 2, [act] * 10, 1),
+                waivers=[WaiverLine("T1", "time", h, h, "2026-01-01")] * 12,
+                preview=Preview("Nov 2026", [h] * 10, 2, h, h, [h] * 10, 5, [h] * 10),
+                previous_actions=[act] * 10, previous_review=h, previous_more=3)
+    return dict(pack=pack.as_context(), review_id=12, late=True, warning=h, chart=True)
+
+
 def _clock(h: str) -> dict:
     rows = tuple(Row(h, "1h", n % 2 == 0, h) for n in range(12))
     views = [ClockView(h, h, level, h, h, rows, 3) for level in ("ok", "warning", "breached")] * 3
@@ -157,6 +179,7 @@ NO_TYPED_TEXT = {"calendar_form.yml.j2", "link_needs_map.yml.j2", "req_needs_map
                  "roles.yml.j2"}
 
 FIXTURES: dict[str, Callable[[str], dict]] = {
+    "review_pack.yml.j2": _review_pack,
     "action_form.yml.j2": lambda h: dict(due="2026-03-20", may_accept=True, owner_party_id=1, parties=[(1, h), (2, h)],
                                          private_metadata=h[:500], title=h),
     "actions_list.yml.j2": lambda h: dict(rows=action_lines(h)),
