@@ -180,6 +180,7 @@ NO_TYPED_TEXT = {"calendar_form.yml.j2", "link_needs_map.yml.j2", "req_needs_map
 
 FIXTURES: dict[str, Callable[[str], dict]] = {
     "review_pack.yml.j2": _review_pack,
+    "review_pack_posted.yml.j2": lambda h: dict(agreement=h, period=h, posted=False, error=h, channel_id="C0SAFE"),
     "action_form.yml.j2": lambda h: dict(due="2026-03-20", may_accept=True, owner_party_id=1, parties=[(1, h), (2, h)],
                                          private_metadata=h[:500], title=h),
     "actions_list.yml.j2": lambda h: dict(rows=action_lines(h)),
