@@ -28,15 +28,18 @@ def render_png(pack) -> bytes | None:
     for ax, target in zip(axes, panels):
         labels = [p.label for p in target.trend]
         values = [float(p.achieved) if p.achieved is not None else float("nan") for p in target.trend]
-        ax.plot(labels, values, marker="o", color="#1f77b4", label="achieved")
-        missed = [(label, value) for label, value, p in zip(labels, values, target.trend) if p.met is False]
+        where = list(range(len(labels)))  # by position, so a period with nothing measured keeps its place
+        ax.plot(where, values, marker="o", color="#1f77b4", label="achieved")
+        missed = [(x, value) for x, value, p in zip(where, values, target.trend) if p.met is False]
         if missed:
             ax.scatter([m[0] for m in missed], [m[1] for m in missed], color="#d62728", zorder=3, label="missed")
+        ax.set_xticks(where, labels)
+        ax.set_xlim(-0.5, len(labels) - 0.5)
+        low = min([v for v in values if v == v] + ([float(target.goal)] if target.goal is not None else []))
+        margin = max((100 - low) * 0.1, 0.05)
+        ax.set_ylim(low - margin, 100 + margin)
         if target.goal is not None:
-            goal = float(target.goal)
-            ax.axhline(goal, color="#2ca02c", linestyle="--", linewidth=1, label=f"goal {target.goal}%")
-            low = min([v for v in values if v == v] + [goal])
-            ax.set_ylim(max(low - max((100 - low) * 0.5, 0.05), 0), 100 + max((100 - low) * 0.1, 0.01))
+            ax.axhline(float(target.goal), color="#2ca02c", linestyle="--", linewidth=1, label=f"goal {target.goal}%")
         ax.set_title(f"{target.key}: {target.description}"[:90], fontsize=9, loc="left")
         ax.set_ylabel("%", fontsize=8)
         ax.tick_params(labelsize=7)

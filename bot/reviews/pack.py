@@ -224,7 +224,7 @@ def _figure(session: Session, team_id: str, target: Measured, clause: str, start
         achieved=_pct(overall.achieved), met=False if missed else met, by=by,
         periods=[figures[p.start] for p in own if p.start in figures], missed=missed, trend=trend,
         trend_word=_trend_word(trend),
-        credit=CreditFigure(amount=str(credit.money) if credit.money else None, rule=credit.rule,
+        credit=CreditFigure(amount=str(credit.money) if credit.money else None, rule=" ".join(clause.split()) or "none",
                             working=credit.working, why=credit.why,
                             currency=credit.money.currency if credit.money else None,
                             value=str(credit.money.amount) if credit.money else None))
