@@ -126,7 +126,7 @@ def _review_pack(h: str) -> dict:
     """Every list as long as the pack lets it be (10 lines, then "and N more"), every typed string hostile."""
     trend = [PeriodFigure("Oct 2026", "99.5", n % 2 == 0) for n in range(6)]
     credit = CreditFigure(h[:20], h, h, h, "GBP", "100.00")
-    targets = [TargetFigure(f"T{n}", h, "availability", "99.9", "99.5", n % 3 == 0 or None, h, trend, [h] * 3, trend,
+    targets = [TargetFigure(f"T{n}", h, "availability", "99.9", "99.5", (True, False, None)[n % 3], h, trend, [h] * 3, trend,
                             "improving", credit) for n in range(30)]
     act = PackAction(7, h, h, "U0SAFE", "2026-10-01", "open", "T1", True)
     pack = Pack(agreement_id=1, agreement=h, customer=h, period_label="Oct 2026", period_start="2026-10-01",
