@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.measurements import compliance, periods
@@ -107,8 +108,10 @@ class Pack:
 
 
 def _pct(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f") if value != value.to_integral_value() \
-        else str(int(value))
+    """An exact percentage as people write it: "99.75", "100"."""
+    if value is None:
+        return None
+    return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
 
 
 def local_midnight(day: date, tz: str) -> datetime:
@@ -204,8 +207,8 @@ def _figure(session: Session, team_id: str, target: Measured, clause: str, start
     for period in history + own:
         if period.end.date() < target.start:
             continue
-        measure = overall if len(own) == 1 and period == own[0] and period.start == span_start else \
-            _measure(session, team_id, target, period, now)
+        same = (period.start, period.end) == (span_start, span_end)  # the review is one of its periods: measured
+        measure = overall if same else _measure(session, team_id, target, period, now)
         met = _met(target, measure.achieved)
         figures[period.start] = PeriodFigure(period.label, _pct(measure.achieved), met)
         if period in own and met is False:
@@ -239,7 +242,7 @@ def _breaches(session: Session, agreement: Agreement, start: datetime, end: date
     more = 0
     if len(rows) > MAX_BREACHES:
         rows = rows[:MAX_BREACHES]
-        more = len(list(session.exec(select(Breach.id).where(*where)))) - MAX_BREACHES
+        more = session.exec(select(func.count()).select_from(Breach).where(*where)).one() - MAX_BREACHES
     owners = dict(session.exec(select(Party.id, Party.name).where(
         Party.id.in_([r.owner_party_id for r in rows if r.owner_party_id] or [-1]))).all())
     return [BreachLine(target_key=keys.get(r.target_id, "?"), what=r.ticket_ref or r.subject,

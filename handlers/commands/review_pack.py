@@ -54,9 +54,9 @@ def post_pack(req: SlashRequest) -> None:
         pack = reviews.build_pack(session, sla, start, end, req.actor.at(), tz=req.actor.tz)
         key = reviews.on_demand_key(sla.id, start, req.channel_id, req.trigger_id)
         reviews.queue_pack(session, team, req.channel_id, pack, key, deps.docs, req.actor.at())
+    req.context["done"] = f"The review pack of {sla.name} for {pack.period_label} is queued for this channel"
     result = delivery.deliver(deps, req.client, team, key)
     if result.done:  # the document and the chart follow it into its thread
         delivery.deliver_pending(deps, req.client, team_id=team, key_prefix=f"{key}:")
-    req.context["done"] = f"Review pack of {sla.name} for {pack.period_label} posted" if result.done else None
     req.respond(**render_message("review_pack_posted.yml.j2", agreement=sla.name, period=pack.period_label,
                                  posted=result.done, error=result.error, channel_id=req.channel_id))

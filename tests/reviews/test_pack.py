@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from bot import reviews
-from models import Agreement
+from models import Action, Agreement, Breach
+from tests.breach_world import world  # noqa: F401  (a fixture)
 from tests.reviews.pack_world import NOV, NOW, OCT, build
 
 
@@ -61,3 +62,37 @@ def test_without_a_charge_a_share_of_it_is_not_guessed(db, team):
     assert [t.credit.amount for t in pack.targets] == [None, "£1,000.00", None, None]
     assert pack.targets[0].credit.why == "not computable: no monthly charge stated"
     assert pack.credit_totals == ["£1,000.00"]
+
+
+def test_long_lists_are_cut_and_what_is_left_out_counted(db, team):
+    world = build(db, team)
+    with db.session() as s:
+        for n in range(12):
+            at = NOW.replace(month=10, day=14 + n)
+            s.add(Breach(team_id=team, key=f"period:{n}", target_id=world.targets["T1"], agreement_id=world.agreement_id,
+                         subject="availability", state="resolved", level="breached", summary=f"outage {n}",
+                         channel="C0GENERAL", opened_at=at, breached_at=at, updated_at=at))
+            s.add(Action(team_id=team, number=10 + n, kind="remedial", title=f"Fix {n}", agreement_id=world.agreement_id,
+                         due=OCT, created_at=at, created_by="U0ALICE"))
+    with db.session() as s:
+        pack = reviews.build_pack(s, s.get(Agreement, world.agreement_id), OCT, NOV, NOW)
+    assert (len(pack.breaches), pack.breaches_more) == (10, 3)  # 13 in October
+    assert (len(pack.actions.opened), pack.actions.opened_more) == (10, 3)
+    assert (len(pack.actions.overdue), pack.actions.overdue_more) == (10, 3)
+
+
+def test_the_waivers_in_force_are_those_whose_gap_is_still_there(db, team, world):  # tests/breach_world.py
+    from bot import cover as coverage
+    from bot.reviews import pack_preview
+    from bot.workspace.actor import Actor
+
+    sm = Actor(team_id=team, user_id="U0ALICE", roles=frozenset({"service_manager"}), now=NOW)
+    with db.session() as s:
+        sla = s.get(Agreement, world.sla_id)
+        gaps = [(c.target.id, coverage.gap_key(g)) for c in coverage.check_agreement(s, sla) for g in c.gaps]
+        for target_id, key in gaps:
+            coverage.waive(s, sm, target_id, key, "Accepted until the carrier's new contract")
+    with db.session() as s:
+        found = pack_preview.waivers_in_force(s, s.get(Agreement, world.sla_id), NOW)
+    assert gaps and len(found) == len(gaps)
+    assert {w.reason for w in found} == {"Accepted until the carrier's new contract"}
