@@ -213,8 +213,8 @@ def _figure(session: Session, team_id: str, target: Measured, clause: str, start
         figures[period.start] = PeriodFigure(period.label, _pct(measure.achieved), met)
         if period in own and met is False:
             missed.append(period.label)
-            misses.append(credits.Miss(target.goal, measure.achieved, max(measure.missed_tickets, 1),
-                                       measure.hours_over if target.kind != "metric" else None))
+            goal = target.goal if target.goal is not None or target.kind != "metric" else Decimal(100)
+            misses.append(credits.Miss(goal, measure.achieved, max(measure.missed_tickets, 1), measure.hours_over))
     trend = list(figures.values())[-TREND_PERIODS:]
     credit = credits.compute(credits.parse_credit(clause), charge, misses)
     met = _met(target, overall.achieved)

@@ -46,7 +46,7 @@ def post_pack(req: SlashRequest) -> None:
         sla, words = _sla_and_period(session, team, req.args)
         if sla.agreed_version is None:
             raise DomainError(f"{sla.name} is not in force yet: it has no agreed version to review.")
-        kinds = [t.get("period") or "monthly" for t in reviews.pack.agreed_content(session, sla).get("targets", [])]
+        kinds = [t.get("period") or "monthly" for t in reviews.agreed_content(session, sla).get("targets", [])]
         try:
             start, end = reviews.parse_period(words, req.actor.today(), kinds, periods.fy_start_month(session, team))
         except reviews.PeriodProblem as problem:
