@@ -8,6 +8,7 @@ has no retry handlers, and a rate limit or an error makes the row due again late
 """
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -16,7 +17,7 @@ from enum import StrEnum
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import agreements, outbox  # noqa: F401  (agreements: its hooks record a thread's posts when sent)
+from bot import agreements, outbox, reviews  # noqa: F401  (their hooks record a thread's posts when sent)
 from messages import render_message
 from models import Outbox, OutboxKind, OutboxStatus
 
@@ -167,8 +168,12 @@ def _post(client: WebClient, held: outbox.Claim, request: dict) -> str | None:
             channel = client.conversations_open(users=channel)["channel"]["id"]
         return client.chat_update(channel=channel, ts=held.parent_ts, **request).get("ts")
     if held.kind == OutboxKind.FILE.value:
-        client.files_upload_v2(channel=held.channel, thread_ts=held.thread_ts, content=request["content"],
-                               filename=request["filename"], title=request["title"])
+        # Text (a document) travels as "content"; binary (a chart's PNG) as base64 under "content_b64", since the
+        # outbox keeps a message as JSON.
+        body = (dict(file=base64.b64decode(request["content_b64"])) if "content_b64" in request
+                else dict(content=request["content"]))
+        client.files_upload_v2(channel=held.channel, thread_ts=held.thread_ts, filename=request["filename"],
+                               title=request["title"], **body)
         return None  # a file share has no message of ours to point at
     posted = client.chat_postMessage(channel=held.channel, thread_ts=held.thread_ts, metadata=tag(held.key), **request)
     return posted.get("ts")

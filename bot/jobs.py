@@ -13,8 +13,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import agreements, delivery, reminders, replays
-from bot import reviews  # noqa: F401  (its reminders' handlers register when it is imported)
+from bot import agreements, delivery, reminders, replays, reviews  # reviews: its reminders' handlers register
 from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from bot.breaches import jobs as breach_jobs
@@ -81,9 +80,15 @@ def resume_threads(deps) -> None:
 
 
 def sweep_reminders(deps) -> None:
-    """Queue every reminder that has fallen due (a review's, an SLA review's, a lapse notice, a breach's
-    escalation, ...): the rows say what is due, so a bot that was down sends what it missed, late and once."""
-    reminders.sweep_due(deps.db, deps.clock.now())
+    """Queue every reminder that has fallen due (a review's, an SLA review's, a lapse
+    notice, a breach's escalation, ...): the rows say what is due, so a
+    bot that was down sends what it missed, late and once. A review pack due is rendered with the organisation's
+    document settings."""
+    token = reviews.PACK_DOCS.set(deps.docs)
+    try:
+        reminders.sweep_due(deps.db, deps.clock.now())
+    finally:
+        reviews.PACK_DOCS.reset(token)
 
 
 def plan_sla_reviews(deps) -> None:

@@ -2,7 +2,8 @@
 
 The shipped template is `messages/documents/agreement.md.j2`. An organisation's own
 (in TEMPLATES_DIR: `<kind>.md.j2` or `agreement.md.j2`) is tried against the
-agreement before it is used; a template with an error is reported with its file
+agreement before it is used (other documents, such as the review pack, use the same
+mechanism through `render_document` with their own names); a template with an error is reported with its file
 and line, and the last version that worked stays in force.
 """
 from __future__ import annotations
@@ -62,10 +63,10 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _organisation_file(templates_dir: Path | None, kind: str) -> Path | None:
+def _organisation_file(templates_dir: Path | None, names: tuple[str, ...]) -> Path | None:
     if templates_dir is None:
         return None
-    for name in (f"{kind}.md.j2", "agreement.md.j2"):
+    for name in names:
         path = templates_dir / name
         if path.is_file():
             return path
@@ -74,10 +75,18 @@ def _organisation_file(templates_dir: Path | None, kind: str) -> Path | None:
 
 def render_agreement(session: Session, team_id: str, context: dict, *, kind: str, templates_dir: Path | None,
                      now: datetime) -> Rendered:
-    path = _organisation_file(templates_dir, kind)
-    shipped = SHIPPED.read_text(encoding="utf-8")
+    return render_document(session, team_id, context, names=(f"{kind}.md.j2", "agreement.md.j2"), shipped=SHIPPED,
+                           templates_dir=templates_dir, now=now)
+
+
+def render_document(session: Session, team_id: str, context: dict, *, names: tuple[str, ...], shipped: Path,
+                    templates_dir: Path | None, now: datetime) -> Rendered:
+    """Render with the organisation's own template (the first of `names` in its TEMPLATES_DIR), else the shipped
+    one. A template that fails is reported, and the last version of it that worked (or the shipped one) used."""
+    path = _organisation_file(templates_dir, names)
+    built_in = shipped.read_text(encoding="utf-8")
     if path is None:
-        return _done(render_source(shipped, SHIPPED.name, context), "built-in")
+        return _done(render_source(built_in, shipped.name, context), "built-in")
     source = path.read_text(encoding="utf-8")
     stored = session.exec(select(DocumentTemplate).where(DocumentTemplate.team_id == team_id,
                                                          DocumentTemplate.name == path.name)).first()
@@ -90,7 +99,7 @@ def render_agreement(session: Session, team_id: str, context: dict, *, kind: str
         warning = f"Your template {problem} — I used {fallback} instead."
         if stored is not None:
             return _done(render_source(stored.source, path.name, context), path.name, warning)
-        return _done(render_source(shipped, SHIPPED.name, context), "built-in", warning)
+        return _done(render_source(built_in, shipped.name, context), "built-in", warning)
     # It works: from now on it is the version in force.
     if stored is None:
         stored = DocumentTemplate(team_id=team_id, name=path.name, source=source, sha256=_hash(source), accepted_at=now,

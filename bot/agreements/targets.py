@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from bot import parsing
+from bot.parsing import credits
 from bot.agreements import answers
 from bot.calendars import records as calendar_records
 from bot.workspace.actor import Actor
@@ -239,6 +240,10 @@ class ClauseChange:
             raise InvalidInput({"clause_text": "Write the clause; an empty clause would say nothing."})
         if len(text) > 3000:
             raise InvalidInput({"clause_text": "Keep a clause under 3000 characters."})
+        if self.clause == "charges" and credits.parse_monthly_charge(text) is None:
+            raise InvalidInput({"clause_text": "State the monthly charge once, as an amount with its currency and "
+                                               "“per month”: for example “£12,000 per month”. Service credits are "
+                                               "reckoned on it."})
         agreement.clauses = {**agreement.clauses, self.clause: text}
         session.add(agreement)
 

@@ -34,6 +34,8 @@ CLAUSES: dict[str, tuple[str, str]] = {
                                   "with the information needed, name contacts, and take part in service reviews."),
     "remedies": ("Remedies", "Where a target is missed, the provider agrees a remedial action with an owner and a "
                  "date; where a service credit is stated for a target, it is applied to the next invoice."),
+    # What the customer pays each month ("£12,000 per month"): the review pack computes service credits from it.
+    "charges": ("Charges", ""),
 }
 
 
@@ -93,8 +95,8 @@ def diff(before: dict, after: dict) -> list[str]:
             out.append(f"{key} removed: {old[key]['description']}")
         else:
             out.extend(targets.differences(old[key], new[key]))
-    for key, (heading, _default) in CLAUSES.items():
-        if before.get("clauses", {}).get(key) != after.get("clauses", {}).get(key):
+    for key, (heading, default) in CLAUSES.items():  # a clause added since an older version reads as its default
+        if before.get("clauses", {}).get(key, default) != after.get("clauses", {}).get(key, default):
             out.append(f"Clause “{heading}” reworded")
     return out
 

@@ -1,29 +1,19 @@
 """Service reviews (competency 6.5): the agreed cadence, each review's reminders, pack, thread and minutes, and the
-periodic review of the SLA itself."""
+periodic review of the SLA itself.
 
-# The review's thread (slice H4): decisions and remedial actions from its messages, known risks, and closing it.
-from bot.reviews import notes  # noqa: E402  (the docstring first)
-from bot.reviews import closing  # noqa: E402
-from bot.reviews.closing import AlreadyClosed, Closed, close_review, render_minutes  # noqa: E402
-from bot.reviews.notes import add_risk, close_risk, open_risks, record_note, review_of_message  # noqa: E402
+- cadence, planning: how often, how and with whom an SLA is reviewed (proposed, countered, accepted), and the next
+  review planned from it, with the period it looks back on;
+- reminding, attendance, offsets, reminder_keys: each review's reminders as bot.reminders rows (the attendees' DMs,
+  the channel's notice), the answers to them, and snoozes;
+- pack, pack_period, pack_preview, pack_document, pack_posting, chart: the review pack, its service credits, chart
+  and document, posted the day before and on demand;
+- notes, closing: the thread's decisions and actions, known risks, and closing with the minutes;
+- sla_review: the SLA's own periodic review, with the financial year.
 
-# Reminding (slice H2): each review's reminders as rows (importing this registers their handlers), the answers to
-# them, and snoozes.
-from bot.reviews import attendance, reminding  # noqa: E402
-from bot.reviews.attendance import SNOOZES, answer, snooze  # noqa: E402
-from bot.reviews.offsets import Offset, due_before, parse_offset  # noqa: E402
-from bot.reviews.reminding import cancel_review, reminder_times, schedule_review  # noqa: E402
-
-__all__ = [
-    # slice H4: the thread
-    "notes", "closing", "AlreadyClosed", "Closed", "close_review", "render_minutes", "add_risk", "close_risk",
-    "open_risks", "record_note", "review_of_message",
-    # slice H2: reminding
-    "attendance", "reminding", "SNOOZES", "answer", "snooze", "Offset", "due_before", "parse_offset",
-    "cancel_review", "reminder_times", "schedule_review",
-]
-
-# ---- the cadence slice (H1): the arrangement agreed between the sides, and the reviews it plans ----
+Importing this package registers every reminder handler of reviews (bot.jobs imports it).
+"""
+from bot.reviews import attendance, closing, notes, planning, reminding, sla_review
+from bot.reviews.attendance import SNOOZES, answer, snooze
 from bot.reviews.cadence import (
     Answered,
     CadenceInput,
@@ -40,16 +30,30 @@ from bot.reviews.cadence import (
 )
 from bot.reviews.cadence import get as get_arrangement
 from bot.reviews.cadence import of as arrangement_of
-from bot.reviews.offsets import due_at, is_working_day
+from bot.reviews.closing import AlreadyClosed, Closed, close_review, render_minutes
+from bot.reviews.notes import add_risk, close_risk, open_risks, record_note, review_of_message
+from bot.reviews.offsets import Offset, due_at, due_before, is_working_day, parse_offset
+from bot.reviews.pack import Pack, agreed_content, build_pack
+from bot.reviews.pack_period import PeriodProblem, last_whole_period, parse_period
+from bot.reviews.pack_posting import DOCS as PACK_DOCS
+from bot.reviews.pack_posting import on_demand_key, pack_key, queue_pack
 from bot.reviews.planning import period_under_review, plan_next, replan
+from bot.reviews.reminding import cancel_review, reminder_times, schedule_review
 
-__all__ += [
-    # the cadence slice (H1)
+__all__ = [
+    # modules
+    "attendance", "closing", "notes", "planning", "reminding", "sla_review",
+    # the cadence and planning
     "Answered", "CadenceInput", "StaleAnswer", "accept", "check_may_counter", "counter", "defaults", "propose",
-    "standing", "support_parties", "waits_for", "who_may", "get_arrangement", "arrangement_of", "due_at",
-    "is_working_day", "period_under_review", "plan_next", "replan",
+    "standing", "support_parties", "waits_for", "who_may", "get_arrangement", "arrangement_of",
+    "period_under_review", "plan_next", "replan",
+    # reminders and answers
+    "SNOOZES", "answer", "snooze", "Offset", "due_at", "due_before", "is_working_day", "parse_offset",
+    "cancel_review", "reminder_times", "schedule_review",
+    # the pack
+    "Pack", "agreed_content", "build_pack", "PeriodProblem", "last_whole_period", "parse_period", "PACK_DOCS",
+    "on_demand_key", "pack_key", "queue_pack",
+    # the thread and closing
+    "AlreadyClosed", "Closed", "close_review", "render_minutes", "add_risk", "close_risk", "open_risks",
+    "record_note", "review_of_message",
 ]
-# The periodic SLA review (slice H5): imported here so its reminder handler is registered wherever reviews are.
-from bot.reviews import sla_review  # noqa: E402
-
-__all__ += ["sla_review"]

@@ -602,6 +602,7 @@ class SlackSandbox:
             if not stored or stored["content"] is None:
                 raise ApiError("file_not_found")
             stored["title"] = f.get("title") or stored["name"]
+            stored.update(size=len(stored["content"]), **_file_type(stored["name"], stored["content"]))
             out.append({k: v for k, v in stored.items() if k != "content"})
         channel_id = args.get("channel_id")
         if channel_id:
@@ -610,6 +611,16 @@ class SlackSandbox:
                                          text=args.get("initial_comment") or "", blocks=[], files=out,
                                          thread_ts=args.get("thread_ts"), via="files.completeUploadExternal"))
         return {"files": out}
+
+
+def _file_type(name: str, content: bytes) -> dict:
+    """What Slack reports of an uploaded file's type: from its first bytes for an image, else from its name."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return {"filetype": "png", "mimetype": "image/png"}
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    known = {"md": ("markdown", "text/markdown"), "txt": ("text", "text/plain"), "csv": ("csv", "text/csv")}
+    filetype, mimetype = known.get(extension, ("binary", "application/octet-stream"))
+    return {"filetype": filetype, "mimetype": mimetype}
 
 
 def _flag(value: Any) -> bool:

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot import agreements
 from bot.calendars import records as calendar_records
 from bot.agreements import targets
+from bot.parsing import credits
 from handlers.flows import agreement_thread
 from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
@@ -49,7 +50,17 @@ def view_for(session, actor, agreement: Agreement, change: str | None, kind: str
                   months=[(str(i + 1), m) for i, m in enumerate(agreements.MONTHS)],
                   clause_heading=agreements.CLAUSES[clause][0] if clause else "",
                   clause_text=agreement.clauses.get(clause, agreements.CLAUSES[clause][1]) if clause else "",
+                  credit_hint=_credit_hint(target.service_credit if target else ""),
                   private_metadata=metadata(agreement_id=agreement.id, change=change, kind=kind))
+
+
+def _credit_hint(current: str | None) -> str:
+    """Any clause is allowed, but only the stated forms are computed in the review pack: say which, and whether the
+    clause as it stands is one of them."""
+    forms = "; ".join(f"“{f}”" for f in credits.COMPUTABLE_FORMS)
+    now = "" if not current or credits.computes(current) else "The clause as it stands is not computable. "
+    return (f"{now}The review pack computes the credit when it is written like {forms} (with “, capped at …” if "
+            "need be); other wording is kept, and shown as not computable.")
 
 
 def open(client: WebClient, trigger_id: str, deps, actor, agreement_id: int) -> None:

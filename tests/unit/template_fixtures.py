@@ -22,6 +22,10 @@ from handlers.presenters.cover import CapabilityView, GapView, LegView, TargetVi
 from handlers.presenters.home import ActionLine
 from models import ApiToken, ContactRole, Party, PartyKind, Requirement, Service, ServiceLink
 
+from bot.reviews.pack import BreachLine, CreditFigure, Pack, PeriodFigure, TargetFigure
+from bot.reviews.pack_preview import ActionLine as PackAction
+from bot.reviews.pack_preview import Actions, Preview, WaiverLine
+
 NOW = datetime(2026, 1, 2, tzinfo=timezone.utc)
 TODAY = NOW.date()
 SHA = "0123456789abcdef" * 4
@@ -113,9 +117,27 @@ def _propose(h: str) -> dict:
     t = NS(level="P1", duration=h, goal=h, metric_name=h, threshold=h, period="monthly", calendar_id=None,
            warning_percent=75, service_credit=h)
     return dict(agreement=NS(name=h, latest_version=2), calendars=[(1, h)], change="target:3",
-                choices=[("target:3", h), ("term", "The term")], clause_heading=h, clause_text=h, kind="response",
+                choices=[("target:3", h), ("term", "The term")], clause_heading=h, clause_text=h, credit_hint=h, kind="response",
                 months=[("1", "January")], private_metadata=h[:500], t=None, target=t, term_end="2027-01-01",
                 term_month=1, term_start="2026-01-01", v=None)
+
+
+def _review_pack(h: str) -> dict:
+    """Every list as long as the pack lets it be (10 lines, then "and N more"), every typed string hostile."""
+    trend = [PeriodFigure("Oct 2026", "99.5", n % 2 == 0) for n in range(6)]
+    credit = CreditFigure(h[:20], h, h, h, "GBP", "100.00")
+    targets = [TargetFigure(f"T{n}", h, "availability", "99.9", "99.5", (True, False, None)[n % 3], h, trend, [h] * 3, trend,
+                            "improving", credit) for n in range(30)]
+    act = PackAction(7, h, h, "U0SAFE", "2026-10-01", "open", "T1", True)
+    pack = Pack(agreement_id=1, agreement=h, customer=h, period_label="Oct 2026", period_start="2026-10-01",
+                period_end="2026-11-01", generated_at="2026-10-31 09:00 GMT", charge=h[:30], charge_note=h,
+                targets=targets, credit_totals=["£1.00", "€2.00"],
+                breaches=[BreachLine("T1", h, "2026-10-02", "resolved", h, [h] * 5, h)] * 10, breaches_more=4,
+                actions=Actions([act] * 10, 3, [act] * 10, 2, [act] * 10, 1),
+                waivers=[WaiverLine("T1", "time", h, h, "2026-01-01")] * 12,
+                preview=Preview("Nov 2026", [h] * 10, 2, h, h, [h] * 10, 5, [h] * 10),
+                previous_actions=[act] * 10, previous_review=h, previous_more=3)
+    return dict(pack=pack.as_context(), review_id=12, late=True, warning=h, chart=True)
 
 
 def _clock(h: str) -> dict:
@@ -165,6 +187,8 @@ def _review(h: str, **extra) -> dict:
 
 
 FIXTURES: dict[str, Callable[[str], dict]] = {
+    "review_pack.yml.j2": _review_pack,
+    "review_pack_posted.yml.j2": lambda h: dict(agreement=h, period=h, posted=False, error=h, channel_id="C0SAFE"),
     "action_form.yml.j2": lambda h: dict(due="2026-03-20", may_accept=True, owner_party_id=1, parties=[(1, h), (2, h)],
                                          private_metadata=h[:500], title=h),
     "actions_list.yml.j2": lambda h: dict(rows=action_lines(h)),

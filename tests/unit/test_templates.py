@@ -207,13 +207,13 @@ def test_agreement_messages_and_forms():
                                    services=[(i, EVIL) for i in range(100)], service_ids=[3], start="2026-04-01",
                                    end="2027-03-31", months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)],
                                    review_month="4", channel_id="C1", private_metadata="{}"), view=True)
-    for change, kind in (("target:T1", "resolution"), ("target:new", "metric"), ("target:new", None), ("clause:scope", None),
+    for change, kind in (("target:T1", "resolution"), ("target:new", "metric"), ("target:new", None), ("clause:scope", None), ("clause:charges", None),
                          ("term", None), ("remove:T1", None), ("target:T2", "availability")):
         assert_valid_blocks(render("agreement_propose.yml.j2", agreement=a, choices=[("target:T1", EVIL)] * 99 + [(change, "x")],
                                    change=change, target=None, kind=kind, calendars=[(i, EVIL) for i in range(100)],
                                    months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)], clause_heading="Scope",
                                    clause_text=EVIL * 10, term_start="2026-04-01", term_end="2027-03-31", term_month=4,
-                                   private_metadata="{}"), view=True)
+                                   private_metadata="{}", credit_hint=EVIL), view=True)
 
 
 def test_a_document_keeps_its_bold_but_not_the_markup_of_names_in_it():

@@ -1,0 +1,99 @@
+"""Posting a review pack: the parent message of the review's thread, then the Markdown document and the chart in
+that thread, each through the once-only outbox.
+
+The day before a review, its "review.pack" reminder (scheduled by the reminding slice under
+f"review:{review.id}:pack") builds the pack for the review's period and queues it in the review channel under
+`pack_key(review.id)`, kept in `Review.pack_key`; when Slack has the parent, `Review.thread_ts` and
+`pack_posted_at` are recorded (the thread is where the review is discussed). On demand (`/slm review pack`) the
+same three posts go to the channel where it was asked, under a key of that request.
+"""
+from __future__ import annotations
+
+import base64
+import contextvars
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from bot import outbox, reminders
+from bot.agreements import DocSettings
+from bot.reviews import chart, pack_document
+from bot.reviews.pack import Pack, build_pack
+from models import Agreement, OutboxKind, Review, ReviewArrangement, ReviewStatus
+
+PREFIX = "review-pack:"
+TEMPLATE = "review_pack.yml.j2"
+# What the pack's document is rendered with (the provider's name, the organisation's templates): the scheduler's
+# sweep sets it from the app's settings (bot.jobs); a handler called without it uses the in-house template.
+DOCS: contextvars.ContextVar[DocSettings] = contextvars.ContextVar(
+    "review_pack_docs", default=DocSettings(provider_name="IT Services", templates_dir=None))
+
+
+def pack_key(review_id: int) -> str:
+    return f"{PREFIX}{review_id}"
+
+
+def on_demand_key(agreement_id: int, start: date, channel: str, request: str) -> str:
+    return f"pack:{agreement_id}:{start.isoformat()}:{channel}:{request}"[:180]
+
+
+def queue_pack(session: Session, team_id: str, channel: str, pack: Pack, key: str, docs: DocSettings, now: datetime,
+               *, review_id: int | None = None, late: bool = False) -> bool:
+    """Queue the pack's parent message and, following it into its thread, the document and the chart. False when
+    it was queued before under this key (nothing is queued twice)."""
+    if outbox.get(session, team_id, key) is not None:
+        return False
+    document = pack_document.render(session, team_id, pack, docs, now)
+    png = chart.render_png(pack)
+    stem = pack_document.file_stem(pack)
+    context = {"pack": pack.as_context(), "review_id": review_id, "late": late, "warning": document.warning,
+               "chart": png is not None}
+    if not outbox.enqueue(session, team_id, key, channel, TEMPLATE, context, now):
+        return False
+    title = f"{pack.agreement}: review pack, {pack.period_label}"
+    outbox.enqueue(session, team_id, f"{key}:document", channel, "", {}, now, kind=OutboxKind.FILE, parent_key=key,
+                   message={"content": document.text, "filename": f"{stem}.md", "title": title})
+    if png is not None:
+        outbox.enqueue(session, team_id, f"{key}:chart", channel, "", {}, now, kind=OutboxKind.FILE, parent_key=key,
+                       message={"content_b64": base64.b64encode(png).decode("ascii"), "filename": f"{stem}.png",
+                                "title": f"{pack.agreement}: achievement against goal, to {pack.period_label}"})
+    return True
+
+
+def _zone(session: Session, agreement_id: int) -> str:
+    found = session.exec(select(ReviewArrangement.timezone).where(ReviewArrangement.agreement_id == agreement_id)).first()
+    return found or "UTC"
+
+
+@reminders.handles("review.pack")
+def _pack_due(session: Session, due: reminders.Due) -> bool:
+    """The day before a review: its pack, as the parent of the review's thread. Moot for a review no longer
+    scheduled; a pack already queued is not queued again."""
+    review = session.get(Review, due.reminder.subject_id) if due.reminder.subject_id else None
+    if review is None or review.status != ReviewStatus.SCHEDULED.value:
+        return False
+    if review.pack_key:
+        return True
+    agreement = session.get(Agreement, review.agreement_id)
+    if agreement is None:
+        return False
+    pack = build_pack(session, agreement, review.period_start, review.period_end, due.now,
+                      tz=_zone(session, agreement.id))
+    key = pack_key(review.id)
+    queue_pack(session, review.team_id, review.channel_id, pack, key, DOCS.get(), due.now, review_id=review.id,
+               late=due.late)
+    review.pack_key = key
+    session.add(review)
+    return True
+
+
+@outbox.on_sent(PREFIX)
+def _pack_sent(session: Session, held: outbox.Claim, message_ts: str | None, now: datetime) -> None:
+    """The pack's parent is in the channel: its thread is the review's (the document and chart follow it)."""
+    parts = held.key.split(":")
+    if len(parts) != 2 or not parts[1].isdigit():
+        return
+    review = session.get(Review, int(parts[1]))
+    if review is not None and not review.thread_ts:
+        review.thread_ts, review.pack_posted_at = message_ts, now
+        session.add(review)

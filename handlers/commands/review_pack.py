@@ -1,0 +1,62 @@
+"""`/slm review pack <SLA> [period]`: the review pack of an SLA, posted in the channel where it was asked, with the
+document and the chart in its thread.
+
+Who may ask: anyone who may view the service map (every member). The pack shows what the SLA achieved, its
+breaches and credits: what `/slm sla show` and `/slm tree` already show any member, and what the customer's own
+people in the workspace come to the review to read. It changes nothing, so it needs no role.
+"""
+from __future__ import annotations
+
+from bot import agreements, delivery, reviews
+from bot.errors import DomainError, InvalidInput
+from bot.measurements import periods
+from bot.workspace.permissions import Capability, require
+from handlers import registry
+from handlers.commands.arguments import QUOTES, one_name
+from handlers.commands.router import SlashRequest
+from messages import render_message
+from models import Agreement, AgreementKind
+
+USAGE = "/slm review pack <sla> [period]"
+EXAMPLE = "/slm review pack Acme Payroll 2026-10"
+
+
+def _sla_and_period(session, team_id: str, args: str) -> tuple[Agreement, str]:
+    """The SLA named first (quoted, or the longest run of leading words that names one), then the period."""
+    args = args.strip()
+    if not args:
+        raise InvalidInput({"name": f"Name the SLA, like `{EXAMPLE}`."})
+    if args[0] in QUOTES and (end := args.find(QUOTES[args[0]], 1)) > 0:
+        return agreements.by_name(session, team_id, args[1:end].strip(), AgreementKind.SLA), args[end + 1:].strip()
+    words = args.split()
+    known = {a.name_key for a in agreements.list_agreements(session, team_id, AgreementKind.SLA)}
+    for n in range(len(words), 0, -1):
+        name = one_name(" ".join(words[:n]))
+        if " ".join(name.split()).casefold() in known:
+            return agreements.by_name(session, team_id, name, AgreementKind.SLA), " ".join(words[n:])
+    return agreements.by_name(session, team_id, one_name(args), AgreementKind.SLA), ""  # says which SLAs there are
+
+
+@registry.command("review pack", USAGE, "Post an SLA's review pack here: achievement, credits, breaches, actions, "
+                  "what comes next")
+def post_pack(req: SlashRequest) -> None:
+    require(req.actor, Capability.VIEW_MAP)
+    deps, team = req.deps, req.actor.team_id
+    with deps.db.session() as session:
+        sla, words = _sla_and_period(session, team, req.args)
+        if sla.agreed_version is None:
+            raise DomainError(f"{sla.name} is not in force yet: it has no agreed version to review.")
+        kinds = [t.get("period") or "monthly" for t in reviews.agreed_content(session, sla).get("targets", [])]
+        try:
+            start, end = reviews.parse_period(words, req.actor.today(), kinds, periods.fy_start_month(session, team))
+        except reviews.PeriodProblem as problem:
+            raise InvalidInput({"period": str(problem)}) from None
+        pack = reviews.build_pack(session, sla, start, end, req.actor.at(), tz=req.actor.tz)
+        key = reviews.on_demand_key(sla.id, start, req.channel_id, req.trigger_id)
+        reviews.queue_pack(session, team, req.channel_id, pack, key, deps.docs, req.actor.at())
+    req.context["done"] = f"The review pack of {sla.name} for {pack.period_label} is queued for this channel"
+    result = delivery.deliver(deps, req.client, team, key)
+    if result.done:  # the document and the chart follow it into its thread
+        delivery.deliver_pending(deps, req.client, team_id=team, key_prefix=f"{key}:")
+    req.respond(**render_message("review_pack_posted.yml.j2", agreement=sla.name, period=pack.period_label,
+                                 posted=result.done, error=result.error, channel_id=req.channel_id))
