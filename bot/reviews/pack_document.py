@@ -1,5 +1,5 @@
 """The review pack as a Markdown document, from the in-house template `messages/documents/review_pack.md.j2`, which
-an organisation replaces by putting its own `review-pack.md.j2` in TEMPLATES_DIR: the same mechanism as the SLA's
+an organisation replaces by putting its own `review_pack.md.j2` in TEMPLATES_DIR: the same mechanism as the SLA's
 document (bot.agreements.documents), so a broken edit is reported with its file and line and the last version that
 worked stays in force.
 """
@@ -15,7 +15,7 @@ from bot.agreements import DocSettings
 from bot.agreements.documents import Rendered, render_document
 
 SHIPPED = Path(__file__).resolve().parents[2] / "messages" / "documents" / "review_pack.md.j2"
-ORGANISATION_NAMES = ("review-pack.md.j2",)
+ORGANISATION_NAMES = ("review_pack.md.j2",)
 
 
 def context(pack, provider: str) -> dict:

@@ -41,15 +41,15 @@ def test_the_committed_example_is_what_the_template_renders(db, team):
 def test_an_organisations_own_template_is_used_and_a_broken_one_reported(db, team, tmp_path):
     pack = _pack(db, team)
     own = agreements.DocSettings(provider_name="Example IT Services", templates_dir=tmp_path)
-    (tmp_path / "review-pack.md.j2").write_text("# {{ agreement }} in {{ period_label }}: {{ credit_totals|join }}\n")
+    (tmp_path / "review_pack.md.j2").write_text("# {{ agreement }} in {{ period_label }}: {{ credit_totals|join }}\n")
     with db.session() as s:
         rendered = pack_document.render(s, team, pack, own, NOW)
-    assert (rendered.text, rendered.template) == ("# Acme Payroll in Oct 2026: £2,020.00\n", "review-pack.md.j2")
-    (tmp_path / "review-pack.md.j2").write_text("{{ nope.deeper }}\n")
+    assert (rendered.text, rendered.template) == ("# Acme Payroll in Oct 2026: £2,020.00\n", "review_pack.md.j2")
+    (tmp_path / "review_pack.md.j2").write_text("{{ nope.deeper }}\n")
     with db.session() as s:
         broken = pack_document.render(s, team, pack, own, NOW)
     assert broken.text.startswith("# Acme Payroll in Oct 2026")  # the last version that worked stays in force
-    assert broken.warning.startswith("Your template review-pack.md.j2, line 1:")
+    assert broken.warning.startswith("Your template review_pack.md.j2, line 1:")
 
 
 def test_the_chart_is_a_png_a_person_can_open(db, team):
