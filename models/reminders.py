@@ -22,6 +22,7 @@ class ReminderStatus(StrEnum):
     PENDING = "pending"      # waits for due_at
     SENT = "sent"            # handed to the outbox (the outbox sends it once)
     CANCELLED = "cancelled"  # no longer wanted (the review moved, the person answered, the SLA retired)
+    FAILED = "failed"        # its handler raised MAX_ATTEMPTS times: given up on, and logged (not retried forever)
 
 
 class Reminder(TeamScoped, table=True):
@@ -44,4 +45,6 @@ class Reminder(TeamScoped, table=True):
     snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     late: bool = Field(default=False)  # sent well after it was due (the bot was down): the message says so
+    attempts: int = Field(default=0)  # how many times its handler raised; reset by a snooze
+    retry_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # after a failure: not tried again before
     created_at: datetime = Field(sa_type=UTCDateTime)

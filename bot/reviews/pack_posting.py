@@ -10,7 +10,6 @@ same three posts go to the channel where it was asked, under a key of that reque
 from __future__ import annotations
 
 import base64
-import contextvars
 from datetime import date, datetime
 
 from sqlmodel import Session, select
@@ -23,10 +22,9 @@ from models import Agreement, OutboxKind, Review, ReviewArrangement, ReviewStatu
 
 PREFIX = "review-pack:"
 TEMPLATE = "review_pack.yml.j2"
-# What the pack's document is rendered with (the provider's name, the organisation's templates): the scheduler's
-# sweep sets it from the app's settings (bot.jobs); a handler called without it uses the in-house template.
-DOCS: contextvars.ContextVar[DocSettings] = contextvars.ContextVar(
-    "review_pack_docs", default=DocSettings(provider_name="IT Services", templates_dir=None))
+# What the pack's document is rendered with when the sweep was given no document settings (bot.jobs passes the
+# app's: the provider's name, the organisation's templates, in each reminder's Due).
+DEFAULT_DOCS = DocSettings(provider_name="IT Services", templates_dir=None)
 
 
 def pack_key(review_id: int) -> str:
@@ -80,7 +78,7 @@ def _pack_due(session: Session, due: reminders.Due) -> bool:
     pack = build_pack(session, agreement, review.period_start, review.period_end, due.now,
                       tz=_zone(session, agreement.id))
     key = pack_key(review.id)
-    queue_pack(session, review.team_id, review.channel_id, pack, key, DOCS.get(), due.now, review_id=review.id,
+    queue_pack(session, review.team_id, review.channel_id, pack, key, due.docs or DEFAULT_DOCS, due.now, review_id=review.id,
                late=due.late)
     review.pack_key = key
     session.add(review)
