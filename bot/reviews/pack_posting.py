@@ -18,6 +18,7 @@ from bot import outbox, reminders
 from bot.agreements import DocSettings
 from bot.reviews import chart, pack_document
 from bot.reviews.pack import Pack, build_pack
+from bot.reviews.reminding import ENDED
 from models import Agreement, OutboxKind, Review, ReviewArrangement, ReviewStatus
 
 PREFIX = "review-pack:"
@@ -73,8 +74,8 @@ def _pack_due(session: Session, due: reminders.Due) -> bool:
     if review.pack_key:
         return True
     agreement = session.get(Agreement, review.agreement_id)
-    if agreement is None:
-        return False
+    if agreement is None or agreement.team_id != review.team_id or agreement.status in ENDED:
+        return False  # gone, retired or expired: no pack for a review that will not be held
     pack = build_pack(session, agreement, review.period_start, review.period_end, due.now,
                       tz=_zone(session, agreement.id))
     key = pack_key(review.id)
