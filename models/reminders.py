@@ -31,6 +31,8 @@ class Reminder(TeamScoped, table=True):
         UniqueConstraint("team_id", "key", name="uq_reminder_team_key"),
         # The sweep asks "what pending is due by now": this index answers it without reading what is not due.
         Index("ix_reminder_due", "status", "due_at"),
+        # "Has this alert (this agreement) a row of this kind": the backstops' anti-joins read it by subject.
+        Index("ix_reminder_subject", "kind", "subject_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,4 +1,5 @@
-"""reminders: a handler that raises is tried again later (retry_at), and given up on after a few attempts
+"""reminders: a handler that raises is tried again later (retry_at), and given up on after a few attempts;
+the backstops' anti-joins find an alert's rows by (kind, subject_id)
 
 Revision ID: 0012
 Revises: 0011
@@ -19,9 +20,11 @@ def upgrade() -> None:
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attempts', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('retry_at', models.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_reminder_subject', ['kind', 'subject_id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('reminder', schema=None) as batch_op:
+        batch_op.drop_index('ix_reminder_subject')
         batch_op.drop_column('retry_at')
         batch_op.drop_column('attempts')
