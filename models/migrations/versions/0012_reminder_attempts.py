@@ -20,11 +20,13 @@ def upgrade() -> None:
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attempts', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('retry_at', models.types.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.create_index('ix_reminder_subject', ['kind', 'subject_id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.drop_index('ix_reminder_subject')
+    with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.drop_column('retry_at')
         batch_op.drop_column('attempts')
