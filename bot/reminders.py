@@ -195,6 +195,14 @@ def record_failure(db, reminder_id: int, now: datetime) -> str | None:
         return values.get("status", ReminderStatus.PENDING.value)
 
 
+def _failed(db, reminder_id: int, now: datetime) -> bool:
+    try:
+        return record_failure(db, reminder_id, now) is not None
+    except Exception:  # noqa: BLE001 - the database is failing too: the next sweep tries again
+        log.error("reminder %s: its failure could not be recorded", reminder_id)
+        return False
+
+
 def sweep_due(db, now: datetime, *, limit: int = SWEEP_BATCH, docs: Any = None) -> int:
     """Send what is due, each reminder in its own transaction (one failure is logged and holds back no other),
     batch after batch while whole batches get done (a bot back from a long stop catches up in one sweep).
@@ -208,14 +216,15 @@ def sweep_due(db, now: datetime, *, limit: int = SWEEP_BATCH, docs: Any = None) 
             try:
                 with db.session() as session:
                     settled += send_one(session, reminder_id, now, docs=docs) is not None
-            except IntegrityError:  # a concurrent sweep queued the same message first: it is theirs
-                continue
+            except IntegrityError:
+                # A concurrent sweep queued the same message first: it has settled the row by now (a unique
+                # violation is raised once the other transaction commits), and recording a failure finds it no
+                # longer pending. Any other cause would repeat: it is counted like any failure, not retried forever.
+                log.info("reminder %s: its message was queued already", reminder_id)
+                retried += _failed(db, reminder_id, now)
             except Exception:  # noqa: BLE001 - one reminder's failure is logged; the others still go
                 log.exception("reminder %s could not be sent; it is tried again later", reminder_id)
-                try:
-                    retried += record_failure(db, reminder_id, now) is not None
-                except Exception:  # noqa: BLE001 - the database is failing too: the next sweep tries again
-                    log.error("reminder %s: its failure could not be recorded", reminder_id)
+                retried += _failed(db, reminder_id, now)
         done += settled
         # A batch not full, or one where nothing moved (failing rows, another sweep ahead): the next minute's turn.
         # (A row that failed now waits for its retry_at, out of the next batch: the sweep goes on past it.)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot import jobs, reminders
@@ -12,7 +14,7 @@ from models import Reminder, ReminderStatus
 
 UTC = timezone.utc
 DUE = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
-RAISES, WORKS = "test.raises", "test.works"
+RAISES, WORKS, CLASHES = "test.raises", "test.works", "test.clashes"
 CALLS: dict[str, int] = {}
 
 
@@ -20,6 +22,12 @@ CALLS: dict[str, int] = {}
 def _raises(session, due) -> bool:
     CALLS[due.reminder.key] = CALLS.get(due.reminder.key, 0) + 1
     raise RuntimeError("the handler is broken")
+
+
+@reminders.handles(CLASHES)
+def _clashes(session, due) -> bool:  # a fault that looks like a concurrent sweep's duplicate, every time
+    CALLS[due.reminder.key] = CALLS.get(due.reminder.key, 0) + 1
+    raise IntegrityError("INSERT", {}, Exception("duplicate key"))
 
 
 @reminders.handles(WORKS)
@@ -55,10 +63,11 @@ def test_failing_rows_fill_the_batch_and_what_is_due_after_them_still_goes(harne
     assert all(CALLS[f"{RAISES}:{n}"] == 1 for n in range(5))  # once each in that sweep, not again and again
 
 
-def test_a_failing_reminder_backs_off_and_is_given_up_on(harness_clean, db, team):
+@pytest.mark.parametrize("kind", [RAISES, CLASHES])
+def test_a_failing_reminder_backs_off_and_is_given_up_on(harness_clean, db, team, kind):
     CALLS.clear()
-    _rows(db, team, RAISES, 1, DUE)
-    key = f"{RAISES}:0"
+    _rows(db, team, kind, 1, DUE)
+    key = f"{kind}:0"
     at = DUE
     for attempt in range(1, reminders.MAX_ATTEMPTS + 1):
         _sweep(harness_clean, at)
