@@ -84,11 +84,7 @@ def sweep_reminders(deps) -> None:
     notice, a breach's escalation, ...): the rows say what is due, so a
     bot that was down sends what it missed, late and once. A review pack due is rendered with the organisation's
     document settings."""
-    token = reviews.PACK_DOCS.set(deps.docs)
-    try:
-        reminders.sweep_due(deps.db, deps.clock.now())
-    finally:
-        reviews.PACK_DOCS.reset(token)
+    reminders.sweep_due(deps.db, deps.clock.now(), docs=deps.docs)  # handed to each handler in its Due
 
 
 def plan_sla_reviews(deps) -> None:

@@ -10,6 +10,9 @@ sent, and only if it is still pending at the same revision. So:
 - two sweeps at once (two replicas, or two threads) send it once: the outbox key is unique, and the row's move from
   pending to sent is a compare-and-set on (status, revision);
 - a snooze moves the row's due time and bumps its revision, so the snoozed reminder is a new message, once;
+- a handler that raises does not hold back the others, nor retry every minute forever: the row is tried again
+  after a growing wait (`retry_at`: 1, 2, 4 ... minutes, at most an hour), and after MAX_ATTEMPTS failures it is
+  marked failed and logged, so one broken row cannot fill every batch and starve what is due after it;
 - a kind with no handler in this bot (a slice not deployed yet) is never read by the sweep: it waits, holding back
   nothing, and goes, late and saying so, once its handler exists.
 
@@ -27,9 +30,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -40,15 +43,20 @@ log = logging.getLogger(__name__)
 # Sent more than this after it was due, a reminder says it is late (the bot was down, or the database was).
 LATE_AFTER = timedelta(minutes=15)
 SWEEP_BATCH = 200
+# A handler that raised is tried again after a growing wait, and given up on (status failed) after this many tries.
+MAX_ATTEMPTS = 6
+MAX_RETRY_WAIT = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
 class Due:
-    """What a handler is given: the row as it was claimed, and whether it is late."""
+    """What a handler is given: the row as it was claimed, whether it is late, and the organisation's document
+    settings (bot.agreements.DocSettings, passed through the sweep; None: the built-in defaults)."""
 
     reminder: Reminder
     now: datetime
     late: bool
+    docs: Any = None
 
 
 # kind -> handler(session, due) -> bool: True when it queued its message, False when the reminder is moot (the
@@ -102,6 +110,7 @@ def snooze(session: Session, reminder: Reminder, until: datetime) -> bool:
     reminder.revision += 1
     reminder.sent_at = None
     reminder.late = False
+    reminder.attempts, reminder.retry_at = 0, None
     session.add(reminder)
     return True
 
@@ -122,7 +131,8 @@ def due_query(now: datetime, limit: int = SWEEP_BATCH):
     (late, saying so) once a handler for it exists."""
     return (select(Reminder.id)
             .where(Reminder.status == ReminderStatus.PENDING.value, Reminder.due_at <= now,
-                   Reminder.kind.in_(sorted(_HANDLERS)))
+                   Reminder.kind.in_(sorted(_HANDLERS)),
+                   or_(Reminder.retry_at.is_(None), Reminder.retry_at <= now))
             .order_by(Reminder.due_at, Reminder.id).limit(limit))
 
 
@@ -130,18 +140,20 @@ def due_ids(session: Session, now: datetime, limit: int = SWEEP_BATCH) -> list[i
     return list(session.exec(due_query(now, limit)))
 
 
-def send_one(session: Session, reminder_id: int, now: datetime) -> str | None:
+def send_one(session: Session, reminder_id: int, now: datetime, *, docs: Any = None) -> str | None:
     """Hand one due reminder to its handler and settle it, in the caller's transaction: "sent", "cancelled", or
     None when another sweep got there first (or it was snoozed meanwhile) and nothing was done."""
     row = session.get(Reminder, reminder_id)
     if row is None or row.status != ReminderStatus.PENDING.value or row.due_at > now:
+        return None
+    if row.retry_at is not None and row.retry_at > now:  # it failed a moment ago: not yet
         return None
     handler = _HANDLERS.get(row.kind)
     if handler is None:  # due_ids does not offer these; a caller naming one by id gets nothing done
         return None
     revision = row.revision
     late = now - row.due_at > LATE_AFTER
-    queued = handler(session, Due(reminder=row, now=now, late=late))
+    queued = handler(session, Due(reminder=row, now=now, late=late, docs=docs))
     status = ReminderStatus.SENT if queued else ReminderStatus.CANCELLED
     moved = session.exec(update(Reminder)
                          .where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.PENDING.value,
@@ -154,7 +166,44 @@ def send_one(session: Session, reminder_id: int, now: datetime) -> str | None:
     return status.value
 
 
-def sweep_due(db, now: datetime, *, limit: int = SWEEP_BATCH) -> int:
+def retry_wait(attempts: int) -> timedelta:
+    """How long a reminder whose handler raised `attempts` times waits before it is tried again."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_RETRY_WAIT)
+
+
+def record_failure(db, reminder_id: int, now: datetime) -> str | None:
+    """A handler raised on this row: try it again later, or give up on it after MAX_ATTEMPTS (in a transaction of
+    its own, since the one the handler ran in is gone). Only if it is still pending at the revision it failed at:
+    a snooze or another sweep meanwhile wins. Returns the row's status after, or None when it was not ours."""
+    with db.session() as session:
+        row = session.get(Reminder, reminder_id)
+        if row is None or row.status != ReminderStatus.PENDING.value:
+            return None
+        attempts = row.attempts + 1
+        gave_up = attempts >= MAX_ATTEMPTS
+        values = {"attempts": attempts, "retry_at": None if gave_up else now + retry_wait(attempts)}
+        if gave_up:
+            values["status"] = ReminderStatus.FAILED.value
+        moved = session.exec(update(Reminder)
+                             .where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.PENDING.value,
+                                    Reminder.revision == row.revision)
+                             .values(**values).execution_options(synchronize_session=False))
+        if not moved.rowcount:
+            return None
+        if gave_up:  # the kind and id say which; nothing a person typed is in them
+            log.error("reminder %s (%s) failed %s times: given up on", reminder_id, row.kind, attempts)
+        return values.get("status", ReminderStatus.PENDING.value)
+
+
+def _failed(db, reminder_id: int, now: datetime) -> bool:
+    try:
+        return record_failure(db, reminder_id, now) is not None
+    except Exception:  # noqa: BLE001 - the database is failing too: the next sweep tries again
+        log.error("reminder %s: its failure could not be recorded", reminder_id)
+        return False
+
+
+def sweep_due(db, now: datetime, *, limit: int = SWEEP_BATCH, docs: Any = None) -> int:
     """Send what is due, each reminder in its own transaction (one failure is logged and holds back no other),
     batch after batch while whole batches get done (a bot back from a long stop catches up in one sweep).
     Returns how many were sent or cancelled."""
@@ -162,18 +211,24 @@ def sweep_due(db, now: datetime, *, limit: int = SWEEP_BATCH) -> int:
     while True:
         with db.session() as session:
             ids = due_ids(session, now, limit)
-        settled = 0
+        settled = retried = 0
         for reminder_id in ids:
             try:
                 with db.session() as session:
-                    settled += send_one(session, reminder_id, now) is not None
-            except IntegrityError:  # a concurrent sweep queued the same message first: it is theirs
-                continue
+                    settled += send_one(session, reminder_id, now, docs=docs) is not None
+            except IntegrityError:
+                # A concurrent sweep queued the same message first: it has settled the row by now (a unique
+                # violation is raised once the other transaction commits), and recording a failure finds it no
+                # longer pending. Any other cause would repeat: it is counted like any failure, not retried forever.
+                log.info("reminder %s: its message was queued already", reminder_id)
+                retried += _failed(db, reminder_id, now)
             except Exception:  # noqa: BLE001 - one reminder's failure is logged; the others still go
-                log.exception("reminder %s could not be sent; it stays due", reminder_id)
+                log.exception("reminder %s could not be sent; it is tried again later", reminder_id)
+                retried += _failed(db, reminder_id, now)
         done += settled
         # A batch not full, or one where nothing moved (failing rows, another sweep ahead): the next minute's turn.
-        if len(ids) < limit or settled == 0:
+        # (A row that failed now waits for its retry_at, out of the next batch: the sweep goes on past it.)
+        if len(ids) < limit or settled + retried == 0:
             return done
 
 

@@ -22,6 +22,7 @@ class ReminderStatus(StrEnum):
     PENDING = "pending"      # waits for due_at
     SENT = "sent"            # handed to the outbox (the outbox sends it once)
     CANCELLED = "cancelled"  # no longer wanted (the review moved, the person answered, the SLA retired)
+    FAILED = "failed"        # its handler raised MAX_ATTEMPTS times: given up on, and logged (not retried forever)
 
 
 class Reminder(TeamScoped, table=True):
@@ -30,6 +31,8 @@ class Reminder(TeamScoped, table=True):
         UniqueConstraint("team_id", "key", name="uq_reminder_team_key"),
         # The sweep asks "what pending is due by now": this index answers it without reading what is not due.
         Index("ix_reminder_due", "status", "due_at"),
+        # "Has this alert (this agreement) a row of this kind": the backstops' anti-joins read it by subject.
+        Index("ix_reminder_subject", "kind", "subject_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -44,4 +47,6 @@ class Reminder(TeamScoped, table=True):
     snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     late: bool = Field(default=False)  # sent well after it was due (the bot was down): the message says so
+    attempts: int = Field(default=0)  # how many times its handler raised; reset by a snooze
+    retry_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # after a failure: not tried again before
     created_at: datetime = Field(sa_type=UTCDateTime)

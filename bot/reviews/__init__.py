@@ -35,7 +35,6 @@ from bot.reviews.notes import add_risk, close_risk, open_risks, record_note, rev
 from bot.reviews.offsets import Offset, due_at, due_before, is_working_day, parse_offset
 from bot.reviews.pack import Pack, agreed_content, build_pack
 from bot.reviews.pack_period import PeriodProblem, last_whole_period, parse_period
-from bot.reviews.pack_posting import DOCS as PACK_DOCS
 from bot.reviews.pack_posting import on_demand_key, pack_key, queue_pack
 from bot.reviews.planning import period_under_review, plan_next, replan
 from bot.reviews.reminding import cancel_review, reminder_times, schedule_review
@@ -51,7 +50,7 @@ __all__ = [
     "SNOOZES", "answer", "snooze", "Offset", "due_at", "due_before", "is_working_day", "parse_offset",
     "cancel_review", "reminder_times", "schedule_review",
     # the pack
-    "Pack", "agreed_content", "build_pack", "PeriodProblem", "last_whole_period", "parse_period", "PACK_DOCS",
+    "Pack", "agreed_content", "build_pack", "PeriodProblem", "last_whole_period", "parse_period",
     "on_demand_key", "pack_key", "queue_pack",
     # the thread and closing
     "AlreadyClosed", "Closed", "close_review", "render_minutes", "add_risk", "close_risk", "open_risks",

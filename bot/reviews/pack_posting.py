@@ -10,7 +10,6 @@ same three posts go to the channel where it was asked, under a key of that reque
 from __future__ import annotations
 
 import base64
-import contextvars
 from datetime import date, datetime
 
 from sqlmodel import Session, select
@@ -19,14 +18,14 @@ from bot import outbox, reminders
 from bot.agreements import DocSettings
 from bot.reviews import chart, pack_document
 from bot.reviews.pack import Pack, build_pack
+from bot.reviews.reminding import ENDED
 from models import Agreement, OutboxKind, Review, ReviewArrangement, ReviewStatus
 
 PREFIX = "review-pack:"
 TEMPLATE = "review_pack.yml.j2"
-# What the pack's document is rendered with (the provider's name, the organisation's templates): the scheduler's
-# sweep sets it from the app's settings (bot.jobs); a handler called without it uses the in-house template.
-DOCS: contextvars.ContextVar[DocSettings] = contextvars.ContextVar(
-    "review_pack_docs", default=DocSettings(provider_name="IT Services", templates_dir=None))
+# What the pack's document is rendered with when the sweep was given no document settings (bot.jobs passes the
+# app's: the provider's name, the organisation's templates, in each reminder's Due).
+DEFAULT_DOCS = DocSettings(provider_name="IT Services", templates_dir=None)
 
 
 def pack_key(review_id: int) -> str:
@@ -75,12 +74,12 @@ def _pack_due(session: Session, due: reminders.Due) -> bool:
     if review.pack_key:
         return True
     agreement = session.get(Agreement, review.agreement_id)
-    if agreement is None:
-        return False
+    if agreement is None or agreement.team_id != review.team_id or agreement.status in ENDED:
+        return False  # gone, retired or expired: no pack for a review that will not be held
     pack = build_pack(session, agreement, review.period_start, review.period_end, due.now,
                       tz=_zone(session, agreement.id))
     key = pack_key(review.id)
-    queue_pack(session, review.team_id, review.channel_id, pack, key, DOCS.get(), due.now, review_id=review.id,
+    queue_pack(session, review.team_id, review.channel_id, pack, key, due.docs or DEFAULT_DOCS, due.now, review_id=review.id,
                late=due.late)
     review.pack_key = key
     session.add(review)

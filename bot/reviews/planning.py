@@ -69,6 +69,8 @@ def plan_next(session: Session, arrangement: ReviewArrangement, after: datetime,
     through bot.reviews.reminding.schedule_review); None when the arrangement is not agreed."""
     if arrangement.status != ArrangementStatus.AGREED.value:
         return None
+    if reminding.agreement_ended(session, arrangement.team_id, arrangement.agreement_id):
+        return None  # a retired, expired or deleted SLA is reviewed no more
     found = next_after(arrangement, after)
     if not found:
         return None  # a rule with an end (COUNT or UNTIL) that has run out
@@ -114,13 +116,12 @@ def _plan_the_next_one(session: Session, due: reminders.Due) -> bool:
     """The review's time has come: plan the one after it (whatever became of this one, unless it was called off)."""
     row = due.reminder
     review = session.get(Review, row.subject_id) if row.subject_id else None
-    if review is None or review.status == ReviewStatus.CANCELLED.value:
+    if review is None or review.team_id != row.team_id or review.status == ReviewStatus.CANCELLED.value:
         return False
     arrangement = session.exec(select(ReviewArrangement)
                                .where(ReviewArrangement.agreement_id == review.agreement_id)).first()
     if arrangement is None:
         return False
-    plan_next(session, arrangement, after=review.scheduled_for, now=due.now)
-    return True
+    return plan_next(session, arrangement, after=review.scheduled_for, now=due.now) is not None
 
 

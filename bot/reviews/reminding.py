@@ -24,7 +24,7 @@ from bot.reviews import attendance
 from bot.reviews.reminder_keys import (ATTENDEE, NEXT, NOTICE, PACK, attendee_key, key_prefix, next_key, notice_key,
                                        pack_key)
 from bot.reviews.offsets import DAY, Offset, due_before, parse_offset, working_days
-from models import Agreement, Reminder, Review, ReviewArrangement, ReviewStatus, RsvpAnswer
+from models import Agreement, AgreementStatus, Reminder, Review, ReviewArrangement, ReviewStatus, RsvpAnswer
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +82,23 @@ def cancel_review(session: Session, review: Review) -> int:
     return reminders.cancel(session, review.team_id, key_prefix(review.id))
 
 
+# An SLA in these has no more reviews: its reviews' reminders are moot, and none is planned after them (retired by
+# any path, not only by its annual review's outcome; or expired at its end date).
+ENDED = (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value)
+
+
+def agreement_ended(session: Session, team_id: str, agreement_id: int) -> bool:
+    """The SLA is gone (deleted), retired or expired: nothing more is reviewed."""
+    agreement = session.get(Agreement, agreement_id)
+    return agreement is None or agreement.team_id != team_id or agreement.status in ENDED
+
+
 def _live_review(session: Session, reminder: Reminder, now: datetime) -> Review | None:
     """The review this reminder is for, while a reminder of it still means something."""
     review = session.get(Review, reminder.subject_id) if reminder.subject_id else None
     if review is None or review.team_id != reminder.team_id or review.status != ReviewStatus.SCHEDULED.value:
+        return None
+    if agreement_ended(session, review.team_id, review.agreement_id):
         return None
     return review if review.scheduled_for > now else None
 

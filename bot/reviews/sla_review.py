@@ -203,6 +203,7 @@ def send(session: Session, due: reminders.Due) -> bool:
     """One week's reminder, to each of the people; then the next week's is scheduled. Moot once recorded."""
     row = due.reminder
     review = session.get(SlaReview, row.subject_id) if row.subject_id else None
+    review = review if review is not None and review.team_id == row.team_id else None  # the row's team's only
     agreement = session.get(Agreement, review.agreement_id) if review else None
     if review is None or review.outcome is not None or agreement is None or not in_force(agreement):
         return False

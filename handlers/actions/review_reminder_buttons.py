@@ -23,7 +23,7 @@ def _send_the_reviews(context: BoltContext, client: WebClient, team_id: str, val
     reminder_id = value.partition(":")[0]
     with deps.db.session() as session:  # which review: read, and closed before Slack is called
         row = session.get(Reminder, int(reminder_id)) if reminder_id.isdigit() else None
-        review_id = row.subject_id if row is not None else None
+        review_id = row.subject_id if row is not None and row.team_id == team_id else None  # this team's only
     if review_id is not None:
         delivery.deliver_pending(deps, client, team_id=team_id,
                                  key_prefix=reviews.attendance.delivery_prefix(review_id))

@@ -13,7 +13,7 @@ from bot.workspace.actor import Actor
 from handlers.flows import agreement_thread
 from handlers.replies import metadata
 from messages import render, render_message
-from models import Agreement, OutboxKind, PartyKind, Review, ReviewArrangement, ReviewFormat
+from models import Agreement, OutboxKind, Party, PartyKind, Review, ReviewArrangement, ReviewFormat
 
 WAITING_BLOCK = "rc_waiting"  # the proposal's "Waiting for …" line: gone once it is answered
 
@@ -45,7 +45,8 @@ def form(session, actor: Actor, agreement: Agreement, data: reviews.CadenceInput
 
 def queue_proposal(session, actor: Actor, agreement: Agreement, row: ReviewArrangement) -> None:
     """The proposal (or counter) as it now stands, into the SLA's thread, once per revision."""
-    parties = [service_map.get_party(session, row.team_id, p).name for p in row.attendee_party_ids]
+    found = (session.get(Party, p) for p in row.attendee_party_ids)  # a party removed since is left out, not fatal
+    parties = [p.name for p in found if p is not None and p.team_id == row.team_id]
     message = render_message(
         "review_cadence_proposal.yml.j2", proposer=row.proposed_by, countered=row.status == "countered",
         name=agreement.name, revision=row.revision, description=row.description,

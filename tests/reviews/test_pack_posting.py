@@ -131,3 +131,20 @@ def test_what_it_cannot_post_it_says_only_to_the_asker(slack, sandbox, db, team,
         slack.command(f"review pack {args}", channel=CHANNEL)
         assert said in text_of(sandbox.last_ephemeral("U0ALICE"))
     assert _packs(sandbox) == []
+
+
+def test_the_scheduled_pack_uses_the_organisations_document_settings(harness_clean, sandbox, db, team, clock,
+                                                                      monkeypatch, tmp_path):
+    """The sweep hands the app's document settings to the pack's handler (no context variable to set around it):
+    the organisation's provider name and its own pack template."""
+    (tmp_path / "review-pack.md.j2").write_text("# Pack of {{ agreement }} by {{ provider }}\n", encoding="utf-8")
+    monkeypatch.setattr(harness_clean.deps.settings, "provider_name", "Globex IT")
+    monkeypatch.setattr(harness_clean.deps.settings, "templates_dir", tmp_path)
+    world = build(db, team)
+    due = datetime(2026, 11, 4, 10, 0, tzinfo=UTC)
+    _review_with_its_pack_reminder(db, team, world.agreement_id, due)
+    clock.set(due)
+    run_all_once(harness_clean.deps, SWEEP_AND_SEND)
+    [parent] = _packs(sandbox)
+    stored = _thread_files(sandbox, parent, STEM)
+    assert stored[f"{STEM}.md"]["content"].decode() == "# Pack of Acme Payroll by Globex IT\n"
