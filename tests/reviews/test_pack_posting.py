@@ -137,7 +137,7 @@ def test_the_scheduled_pack_uses_the_organisations_document_settings(harness_cle
                                                                       monkeypatch, tmp_path):
     """The sweep hands the app's document settings to the pack's handler (no context variable to set around it):
     the organisation's provider name and its own pack template."""
-    (tmp_path / "review-pack.md.j2").write_text("# Pack of {{ agreement }} by {{ provider }}\n", encoding="utf-8")
+    (tmp_path / "review_pack.md.j2").write_text("# Pack of {{ agreement }} by {{ provider }}\n", encoding="utf-8")
     monkeypatch.setattr(harness_clean.deps.settings, "provider_name", "Globex IT")
     monkeypatch.setattr(harness_clean.deps.settings, "templates_dir", tmp_path)
     world = build(db, team)
