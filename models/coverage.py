@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field
 
 from models.base import Stamped, TeamScoped
@@ -50,15 +50,27 @@ class ActionKind(StrEnum):
 
 class ActionStatus(StrEnum):
     OPEN = "open"
+    IN_PROGRESS = "in_progress"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class ActionOrigin(StrEnum):
+    """What an action came from: where its creation is confirmed, and what its record links back to."""
+
+    BREACH = "breach"            # a breach alert's "Create remedial action" (origin_id: the breach)
+    REVIEW = "review"            # a review thread's message (origin_id: the review note)
+    GAP = "gap"                  # a gap of the back-to-back check (an upgrade; origin_id: the SLA target)
+    REQUIREMENT = "requirement"  # a customer's requirement (origin_id: the requirement)
+    COMMAND = "command"          # `/slm action new`
 
 
 class Action(Stamped, table=True):
     """Something someone agreed to do, with an owner and a date, followed up until done."""
 
     __tablename__ = "action"
-    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_action_team_number"),)
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_action_team_number"),
+                      Index("ix_action_team_status_due", "team_id", "status", "due"))  # open, overdue: by date
 
     id: int | None = Field(default=None, primary_key=True)
     number: int
@@ -77,6 +89,16 @@ class Action(Stamped, table=True):
     # A service manager accepted the upgrade as the plan: the SLA may be agreed on it until `due`.
     plan_accepted_by: str | None = Field(default=None, max_length=32)
     plan_accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Issue 13: where it came from, how it was closed, and whether it worked.
+    origin: str | None = Field(default=None, max_length=16)  # ActionOrigin; None for actions from before 0013
+    origin_id: int | None = Field(default=None)
+    origin_link: str | None = Field(default=None, max_length=500)  # a permalink to where it arose
+    closing_note: str = Field(default="", max_length=2000)
+    closed_by: str | None = Field(default=None, max_length=32)
+    # After it is done: the target's achievement before and after ("P1 resolution 88% -> 97%"), once measured.
+    verification: str | None = Field(default=None, max_length=500)
+    verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the last move: freshest first
 
 
 class CoverageState(TeamScoped, table=True):
