@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot import agreements, delivery, reviews
 from bot.errors import DomainError, InvalidInput
 from bot.measurements import periods
+from bot.reviews import chart
 from bot.workspace.permissions import Capability, require
 from handlers import registry
 from handlers.commands.arguments import QUOTES, one_name
@@ -17,7 +18,7 @@ from handlers.commands.router import SlashRequest
 from messages import render_message
 from models import Agreement, AgreementKind
 
-USAGE = "/slm review pack <sla> [period]"
+USAGE = "/slm review pack <SLA> [period]"
 EXAMPLE = "/slm review pack Acme Payroll 2026-10"
 
 
@@ -59,4 +60,5 @@ def post_pack(req: SlashRequest) -> None:
     if result.done:  # the document and the chart follow it into its thread
         delivery.deliver_pending(deps, req.client, team_id=team, key_prefix=f"{key}:")
     req.respond(**render_message("review_pack_posted.yml.j2", agreement=sla.name, period=pack.period_label,
-                                 posted=result.done, error=result.error, channel_id=req.channel_id))
+                                 posted=result.done, error=result.error, channel_id=req.channel_id,
+                                 chart=bool(chart.panels_of(pack))))
