@@ -124,6 +124,15 @@ def test_a_review_from_cadence_to_minutes(page, app):
     expect(me.field("What was decided")).to_be_visible()
     expect(me.field("What was decided").locator("textarea")).to_have_value(
         "We move the month-end payroll run to Thursdays from January.")
+    # the SLA has no targets yet: the form says a remedial action would have none to improve, and offers no empty
+    # select (Slack refuses one); asked for an action anyway, it says so on the choice
+    expect(me.modal).to_contain_text("has no targets yet")
+    expect(me.field("The target it should improve")).to_have_count(0)
+    me.field("Record it as").locator("label", has_text="A remedial action").click()
+    refused = me.submit(ok=False)
+    assert "no targets yet" in " ".join(refused["errors"].values()), refused
+    expect(me.field("Record it as")).to_contain_text("record this as a decision")
+    me.field("Record it as").locator("label", has_text="A decision").click()
     me.shot("record in the review")
     me.submit()
     expect(page.locator("#modal-overlay")).to_be_hidden()
