@@ -17,9 +17,14 @@ from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
 MAX_PANELS = 8  # the pack's text lists every target; the chart keeps the first ones readable
 
 
+def panels_of(pack) -> list:
+    """The targets the chart draws: those with anything measured, at most MAX_PANELS."""
+    return [t for t in pack.targets if any(p.achieved is not None for p in t.trend)][:MAX_PANELS]
+
+
 def render_png(pack) -> bytes | None:
     """PNG bytes of the pack's trend chart, or None when no target has anything measured to draw."""
-    panels = [t for t in pack.targets if any(p.achieved is not None for p in t.trend)][:MAX_PANELS]
+    panels = panels_of(pack)
     if not panels:
         return None
     figure = Figure(figsize=(8, 2.2 * len(panels) + 0.6), dpi=100)

@@ -138,6 +138,9 @@ def record_note(session: Session, actor: Actor, review_id: int, *, kind: str | N
     action = None
     if kind == ReviewNoteKind.ACTION.value:
         allowed = {tid for tid, _label in improvable_targets(session, review)}
+        if not allowed:  # the form shows no target to choose, and says so
+            raise InvalidInput({"kind": "This SLA has no targets yet, so a remedial action would have none to "
+                                        "improve: record this as a decision."})
         if target_id not in allowed:
             raise InvalidInput({"target": "Choose the SLA target this action should improve."})
         action = actions.add_action(session, actor, kind=ActionKind.REMEDIAL, title=words,

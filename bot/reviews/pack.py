@@ -98,6 +98,7 @@ class Pack:
     previous_actions: list[ActionLine] = field(default_factory=list)
     previous_review: str | None = None  # "the review of 2026-10-06"
     previous_more: int = 0
+    period_dates: str = ""      # as people read it, the last day included: "1 Oct 2026 to 31 Oct 2026"
 
     def as_context(self) -> dict:
         return asdict(self)
@@ -282,4 +283,11 @@ def build_pack(session: Session, agreement: Agreement, period_start: date, perio
         actions=pack_preview.actions(session, agreement, start, end, now, keys),
         waivers=pack_preview.waivers_in_force(session, agreement, now),
         preview=pack_preview.preview(session, agreement, [t for t, _c in targets], period_start, period_end, now),
-        previous_actions=previous.actions, previous_review=previous.label, previous_more=previous.more)
+        previous_actions=previous.actions, previous_review=previous.label, previous_more=previous.more,
+        period_dates=dates_of(period_start, period_end))
+
+
+def dates_of(start: date, end: date) -> str:
+    """A period [start, end) as people say it, naming its last day: "1 Oct 2026 to 31 Oct 2026"."""
+    last = end - timedelta(days=1)
+    return f"{start.day} {start:%b %Y} to {last.day} {last:%b %Y}" if last > start else f"{start.day} {start:%b %Y}"

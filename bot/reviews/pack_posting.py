@@ -10,7 +10,7 @@ same three posts go to the channel where it was asked, under a key of that reque
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -59,6 +59,34 @@ def queue_pack(session: Session, team_id: str, channel: str, pack: Pack, key: st
     return True
 
 
+COMING = timedelta(days=7)  # a pack asked for this close to a review, in its channel, is that review's pack
+
+
+def coming_review(session: Session, team_id: str, agreement_id: int, channel: str, now: datetime) -> Review | None:
+    """The SLA's next review, when it is scheduled within COMING in this channel and its pack is not posted yet:
+    a pack asked for here and now is that review's own (its thread the review's discussion, with "Close review"),
+    rather than a second pack beside the one the day before would bring."""
+    review = session.exec(select(Review).where(
+        Review.team_id == team_id, Review.agreement_id == agreement_id,
+        Review.status == ReviewStatus.SCHEDULED.value, Review.scheduled_for > now,
+    ).order_by(Review.scheduled_for)).first()
+    if review is None or review.pack_key or review.channel_id != channel:
+        return None
+    scheduled = review.scheduled_for if review.scheduled_for.tzinfo else review.scheduled_for.replace(tzinfo=now.tzinfo)
+    return review if scheduled - now <= COMING else None
+
+
+def queue_review_pack(session: Session, review: Review, agreement: Agreement, docs: DocSettings, now: datetime,
+                      *, late: bool = False) -> Pack:
+    """Build and queue a review's own pack in its channel, under `pack_key(review.id)`, kept on the review."""
+    pack = build_pack(session, agreement, review.period_start, review.period_end, now, tz=_zone(session, agreement.id))
+    key = pack_key(review.id)
+    queue_pack(session, review.team_id, review.channel_id, pack, key, docs, now, review_id=review.id, late=late)
+    review.pack_key = key
+    session.add(review)
+    return pack
+
+
 def _zone(session: Session, agreement_id: int) -> str:
     found = session.exec(select(ReviewArrangement.timezone).where(ReviewArrangement.agreement_id == agreement_id)).first()
     return found or "UTC"
@@ -76,13 +104,7 @@ def _pack_due(session: Session, due: reminders.Due) -> bool:
     agreement = session.get(Agreement, review.agreement_id)
     if agreement is None or agreement.team_id != review.team_id or agreement.status in ENDED:
         return False  # gone, retired or expired: no pack for a review that will not be held
-    pack = build_pack(session, agreement, review.period_start, review.period_end, due.now,
-                      tz=_zone(session, agreement.id))
-    key = pack_key(review.id)
-    queue_pack(session, review.team_id, review.channel_id, pack, key, due.docs or DEFAULT_DOCS, due.now, review_id=review.id,
-               late=due.late)
-    review.pack_key = key
-    session.add(review)
+    queue_review_pack(session, review, agreement, due.docs or DEFAULT_DOCS, due.now, late=due.late)
     return True
 
 

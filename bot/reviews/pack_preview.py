@@ -14,6 +14,7 @@ from bot.cover.assessment import check_one
 from bot.measurements import periods
 from bot.measurements.in_force import Measured
 from bot.measurements.states import Level, Subject
+from bot.reviews import sla_review
 from models import (Action, ActionKind, ActionStatus, Agreement, AgreementKind, Party, Review, ReviewNote,
                     ReviewNoteKind, ReviewStatus, SlaReview, Target, TargetLink, Waiver)
 
@@ -165,10 +166,10 @@ def _sla_review(session: Session, agreement: Agreement, start: date, end: date) 
     if due is not None:
         late = " (overdue)" if due.due_on < start else ""
         return f"The SLA's periodic review is due on {due.due_on.isoformat()}{late}."
-    month = date(start.year, agreement.review_month, 1)
-    for first in (month, date(start.year + 1, agreement.review_month, 1)):
-        if start <= first < end:
-            return f"The SLA's yearly review falls in {MONTH_NAMES[first.month - 1]} {first.year}."
+    last = sla_review.last_recorded(session, agreement.id)  # when it falls: the one rule (a term's end brings it on)
+    due = sla_review.due_date(agreement, last.due_on if last else None)
+    if due is not None and start <= due < end:
+        return f"The SLA's yearly review falls in {MONTH_NAMES[due.month - 1]} {due.year}."
     return None
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
-from bot.sandbox.workspace import APP_ID, SANDBOX_TEAM, Message, OpenView, SlackSandbox
+from bot.sandbox.workspace import APP_ID, BOT_ID, BOT_USER, SANDBOX_TEAM, Message, OpenView, SlackSandbox
 
 
 @dataclass
@@ -107,9 +107,36 @@ class SlackDriver:
                    "team": self._team(team), "user": self._user(user, team), "is_enterprise_install": False,
                    "enterprise": None, "callback_id": callback_id, "trigger_id": self.sandbox.mint_trigger(team, user),
                    "channel": {"id": message.channel, "name": self.sandbox.channels.get(message.channel, {}).get("name")},
-                   "message_ts": message.ts, "message": message.as_dict(),
+                   "message_ts": message.ts, "message": self._as_slack_sends(message),
                    "response_url": self._response_url(team, user, message.channel, message.ts)}
         return self._post_payload(payload)
+
+    def _as_slack_sends(self, message: Message) -> dict:
+        """A message as Slack puts it in a message_action payload: what people and apps see of it (a bot's message
+        carries bot_id and app_id, a thread's parent its reply count, a reply its parent's author), and nothing of
+        the stand-in's own bookkeeping (channel, via, edits, ephemeral_to, metadata)."""
+        d: dict[str, Any] = {"type": "message", "user": message.user, "ts": message.ts, "text": message.text}
+        if message.blocks:
+            d["blocks"] = message.blocks
+        if message.files:
+            d["files"] = message.files
+        if message.user == BOT_USER:
+            d.update(bot_id=BOT_ID, app_id=APP_ID)
+        if message.edits:
+            d["edited"] = {"user": message.user, "ts": message.ts}
+        with self.sandbox._lock:
+            replies = [m for m in self.sandbox.messages if m.channel == message.channel and m.thread_ts == message.ts
+                       and m.ts != message.ts and not m.ephemeral_to]
+            parent = next((m for m in self.sandbox.messages if message.thread_ts and m.channel == message.channel
+                           and m.ts == message.thread_ts), None)
+        if message.thread_ts and message.thread_ts != message.ts:
+            d["thread_ts"] = message.thread_ts
+            if parent is not None:
+                d["parent_user_id"] = parent.user
+        elif replies:
+            d.update(thread_ts=message.ts, reply_count=len(replies), latest_reply=replies[-1].ts,
+                     reply_users=sorted({m.user for m in replies}), reply_users_count=len({m.user for m in replies}))
+        return d
 
     def post_as_user(self, channel: str, text: str, *, user: str = "U0CAROL", thread_ts: str | None = None) -> Message:
         """A person writes in a channel: recorded in the stand-in (no event is sent)."""

@@ -33,6 +33,8 @@ _STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; c
                  ".css": "text/css; charset=utf-8"}
 _STATIC_NAME = re.compile(r"^[A-Za-z0-9_-]+\.(js|css|html)$")
 NO_STORE = {"Cache-Control": "no-store"}
+_FILE_ID = re.compile(r"^F[0-9A-Z]{1,20}$")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 BOT_NAME = "slm-bot"
 
 
@@ -311,11 +313,23 @@ def web_routes(sandbox: SlackSandbox, settings, *, wait_idle=None) -> list[Route
             return err.response()
         return JSONResponse(data, headers=NO_STORE)
 
+    async def file(request: Request) -> Response:
+        """An uploaded image, for the page to show it inline as Slack does (a PNG only: anything else is listed
+        by its title, as before)."""
+        file_id = request.path_params["file_id"]
+        content = sandbox.file_content(file_id) if _FILE_ID.match(file_id) else None
+        if content is None or not content.startswith(PNG_MAGIC):
+            return JSONResponse({"ok": False, "error": f"no image {file_id}"}, status_code=404)
+        return Response(content, media_type="image/png", headers={
+            "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'"})
+
     actions = {"command": command, "click": click, "submit": submit, "close": close, "post": post,
                "shortcut": shortcut, "home": home}
     return [
         Route("/sandbox", page, methods=["GET"]),
         Route("/sandbox/static/{name}", static, methods=["GET"]),
         Route("/sandbox/ui/state", state, methods=["GET"]),
+        Route("/sandbox/files/{file_id}", file, methods=["GET"]),
         *[Route(f"/sandbox/ui/{name}", endpoint(fn), methods=["POST"]) for name, fn in actions.items()],
     ]

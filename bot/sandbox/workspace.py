@@ -589,6 +589,14 @@ class SlackSandbox:
                                "content": None, "title": args["filename"]}
         return {"upload_url": f"{self.base_url}/sandbox/upload/{file_id}", "file_id": file_id}
 
+    def file_content(self, file_id: str) -> bytes | None:
+        """The bytes of a file uploaded and shared in a message (None for one never completed)."""
+        with self._lock:
+            stored = self.files.get(file_id)
+            if stored is None or stored.get("content") is None or "mimetype" not in stored:
+                return None
+            return stored["content"]
+
     def store_upload(self, file_id: str, content: bytes) -> None:
         with self._lock:
             if file_id in self.files:

@@ -16,7 +16,7 @@ def cadence(req: SlashRequest) -> None:
     require(req.actor, Capability.ARRANGE_REVIEWS)
     name = one_name(req.args)
     if not name:
-        raise InvalidInput({"name": "Name the SLA, like `/slm review cadence Acme Retail: Payroll`."})
+        raise InvalidInput({"name": "Name the SLA, like `/slm review cadence Acme Payroll`."})
     with req.deps.db.session() as session:
         agreement = agreements.by_name(session, req.actor.team_id, name, AgreementKind.SLA)
         view = review_cadence.form(session, req.actor, agreement, reviews.defaults(session, agreement), countering=False)

@@ -7,9 +7,13 @@ people in the workspace come to the review to read. It changes nothing, so it ne
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 from bot import agreements, delivery, reviews
 from bot.errors import DomainError, InvalidInput
 from bot.measurements import periods
+from bot.reviews import chart, pack_posting
 from bot.workspace.permissions import Capability, require
 from handlers import registry
 from handlers.commands.arguments import QUOTES, one_name
@@ -17,7 +21,7 @@ from handlers.commands.router import SlashRequest
 from messages import render_message
 from models import Agreement, AgreementKind
 
-USAGE = "/slm review pack <sla> [period]"
+USAGE = "/slm review pack <SLA> [period]"
 EXAMPLE = "/slm review pack Acme Payroll 2026-10"
 
 
@@ -37,6 +41,12 @@ def _sla_and_period(session, team_id: str, args: str) -> tuple[Agreement, str]:
     return agreements.by_name(session, team_id, one_name(args), AgreementKind.SLA), ""  # says which SLAs there are
 
 
+def _when(at: datetime, zone: str) -> str:
+    """When a review is, in the asker's zone: "Tue 01 Dec 2026 10:00 GMT"."""
+    local = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(ZoneInfo(zone))
+    return local.strftime("%a %d %b %Y %H:%M ") + (local.tzname() or zone)
+
+
 @registry.command("review pack", USAGE, "Post an SLA's review pack here: achievement, credits, breaches, actions, "
                   "what comes next")
 def post_pack(req: SlashRequest) -> None:
@@ -46,17 +56,24 @@ def post_pack(req: SlashRequest) -> None:
         sla, words = _sla_and_period(session, team, req.args)
         if sla.agreed_version is None:
             raise DomainError(f"{sla.name} is not in force yet: it has no agreed version to review.")
-        kinds = [t.get("period") or "monthly" for t in reviews.agreed_content(session, sla).get("targets", [])]
-        try:
-            start, end = reviews.parse_period(words, req.actor.today(), kinds, periods.fy_start_month(session, team))
-        except reviews.PeriodProblem as problem:
-            raise InvalidInput({"period": str(problem)}) from None
-        pack = reviews.build_pack(session, sla, start, end, req.actor.at(), tz=req.actor.tz)
-        key = reviews.on_demand_key(sla.id, start, req.channel_id, req.trigger_id)
-        reviews.queue_pack(session, team, req.channel_id, pack, key, deps.docs, req.actor.at())
+        coming = None if words else pack_posting.coming_review(session, team, sla.id, req.channel_id, req.actor.at())
+        if coming is not None:  # the coming review's own pack, posted now rather than the day before
+            pack = pack_posting.queue_review_pack(session, coming, sla, deps.docs, req.actor.at())
+            key, review_when = coming.pack_key, _when(coming.scheduled_for, req.actor.tz)
+        else:
+            kinds = [t.get("period") or "monthly" for t in reviews.agreed_content(session, sla).get("targets", [])]
+            try:
+                start, end = reviews.parse_period(words, req.actor.today(), kinds,
+                                                  periods.fy_start_month(session, team))
+            except reviews.PeriodProblem as problem:
+                raise InvalidInput({"period": str(problem)}) from None
+            pack = reviews.build_pack(session, sla, start, end, req.actor.at(), tz=req.actor.tz)
+            key, review_when = reviews.on_demand_key(sla.id, start, req.channel_id, req.trigger_id), None
+            reviews.queue_pack(session, team, req.channel_id, pack, key, deps.docs, req.actor.at())
     req.context["done"] = f"The review pack of {sla.name} for {pack.period_label} is queued for this channel"
     result = delivery.deliver(deps, req.client, team, key)
     if result.done:  # the document and the chart follow it into its thread
         delivery.deliver_pending(deps, req.client, team_id=team, key_prefix=f"{key}:")
     req.respond(**render_message("review_pack_posted.yml.j2", agreement=sla.name, period=pack.period_label,
-                                 posted=result.done, error=result.error, channel_id=req.channel_id))
+                                 posted=result.done, error=result.error, channel_id=req.channel_id,
+                                 chart=bool(chart.panels_of(pack)), review_when=review_when))

@@ -195,3 +195,34 @@ def test_a_slack_date_shows_in_the_viewers_own_words_and_zone(page, world):
     hour = int(revoked[6:8])
     assert hour in (now.hour, (now.hour - 1) % 24), (revoked, now)  # London's hour, not the server's or UTC's
     assert "+00:00" not in shown and not re.search(r"\d{4}-\d\d-\d\dT", shown)
+
+
+def test_an_uploaded_image_shows_inline_as_slack_shows_it(page, world):
+    """A PNG shared in a message (the review pack's chart) is shown as the image, as Slack shows it; another file
+    by its title; and the page's file address serves images only."""
+    import io
+
+    import httpx
+    from matplotlib.figure import Figure
+    from slack_sdk import WebClient
+
+    figure = Figure(figsize=(3, 2), dpi=50)
+    figure.subplots().plot([1, 2, 3], [3, 1, 2])
+    png = io.BytesIO()
+    figure.savefig(png, format="png")
+    bot = WebClient(token="xoxb-sandbox", base_url=f"{world.base_url}/sandbox/api/")
+    bot.files_upload_v2(channel="C0GENERAL", content=png.getvalue(), filename="trend.png", title="A trend chart")
+    bot.files_upload_v2(channel="C0GENERAL", content="# Notes\n", filename="notes.md", title="Some notes")
+
+    Person(page, world.base_url).open(ALICE, "C0GENERAL")
+    image = page.locator("#messages .file.image img[alt='A trend chart']")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 150  # loaded: 3 in x 50 dpi
+    expect(page.locator("#messages .file", has_text="Some notes")).to_have_text("📎 Some notes")
+    page.screens("an image inline")
+    src = image.get_attribute("src")
+    assert httpx.get(world.base_url + src).headers["content-type"] == "image/png"
+    notes = next(f["id"] for m in world.state(ALICE, "C0GENERAL")["messages"] for f in m.get("files") or []
+                 if f["title"] == "Some notes")
+    assert httpx.get(f"{world.base_url}/sandbox/files/{notes}").status_code == 404
+    assert httpx.get(f"{world.base_url}/sandbox/files/..%2Fx").status_code == 404

@@ -148,3 +148,40 @@ def test_the_scheduled_pack_uses_the_organisations_document_settings(harness_cle
     [parent] = _packs(sandbox)
     stored = _thread_files(sandbox, parent, STEM)
     assert stored[f"{STEM}.md"]["content"].decode() == "# Pack of Acme Payroll by Globex IT\n"
+
+
+def test_asked_for_in_the_review_channel_the_week_of_a_review_it_is_that_reviews_pack(
+        harness_clean, slack, sandbox, db, team, clock):
+    """In the review's channel, within a week of it and before its pack is out, the pack asked for is the review's
+    own (with Close review, its thread the review's discussion); the day before brings no second one. Elsewhere, or
+    for a period named, or further ahead, it is a pack to read, as before."""
+    world = build(db, team)
+    due = NOW + timedelta(days=3)
+    review_id = _review_with_its_pack_reminder(db, team, world.agreement_id, due)  # the review: due + 1 day
+    clock.set(NOW)
+    slack.command("review pack Acme Payroll", channel="C0ACMESLA")  # not the review's channel
+    slack.command("review pack Acme Payroll 2026-10", channel=CHANNEL)  # a period named
+    assert [b["type"] for p in _packs(sandbox, CHANNEL) for b in p.blocks if b["type"] == "actions"] == []
+    slack.command("review pack Acme Payroll", channel=CHANNEL)
+    parent = _packs(sandbox)[-1]
+    [close] = [e for b in parent.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert (close["action_id"], close["value"]) == (ActionId.REVIEW_CLOSE, str(review_id))
+    told = text_of(sandbox.last_ephemeral("U0ALICE"))
+    assert "It is the pack of the review of Sun 08 Nov 2026 09:00 GMT" in told, told
+    assert "the document and the chart are in its thread" in told, told
+    with db.session() as s:
+        review = s.get(Review, review_id)
+        assert (review.pack_key, review.thread_ts) == (f"review-pack:{review_id}", parent.ts)
+    clock.set(due + timedelta(minutes=1))
+    run_all_once(harness_clean.deps, SWEEP_AND_SEND)
+    assert len(_packs(sandbox)) == 2 and len(_packs(sandbox, "C0ACMESLA")) == 1  # the day before: nothing more
+
+
+def test_a_review_more_than_a_week_ahead_gets_its_own_pack_the_day_before(slack, sandbox, db, team, clock):
+    world = build(db, team)
+    _review_with_its_pack_reminder(db, team, world.agreement_id, NOW + timedelta(days=7))
+    clock.set(NOW)
+    slack.command("review pack Acme Payroll", channel=CHANNEL)
+    [parent] = _packs(sandbox)
+    assert "Oct 2026" in text_of(parent) and not [b for b in parent.blocks if b["type"] == "actions"]
+    assert "It is the pack of the review" not in text_of(sandbox.last_ephemeral("U0ALICE"))

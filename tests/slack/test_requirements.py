@@ -348,3 +348,29 @@ def test_resolution_time_benchmarks_answer_with_their_sources(slack, sandbox):
     assert "Comparable targets: Resolution time P1" in shown and "https://kb.secureco.co/support-priority-definitions" in shown
     slack.command("benchmark resolution time P2")
     assert "Comparable targets: Resolution time P2" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_the_message_shortcut_sends_the_message_as_slack_does(slack, sandbox, team, acme, monkeypatch):
+    """The stand-in's message_action carries the message as Slack does: an app's message with its bot_id (so
+    "Record as requirement" refuses it, as in Slack), a thread's parent with its replies counted, a reply with its
+    parent's author; none of the stand-in's own bookkeeping."""
+    sent: list[dict] = []
+    post = slack._post_payload
+    monkeypatch.setattr(slack, "_post_payload", lambda payload, **kw: sent.append(payload) or post(payload, **kw))
+    _status, _headers, body = sandbox.call("chat.postMessage", {"channel": "C0ACMESLA",
+                                                                "text": "Payroll is reviewed monthly"}, "xoxb-test")
+    bot_said = next(m for m in sandbox.channel_messages("C0ACMESLA") if m.ts == body["ts"])
+    reply = slack.post_as_user("C0ACMESLA", "We need it fixed within 4 hours", thread_ts=bot_said.ts)
+
+    slack.message_shortcut(Callback.SHORTCUT_REQUIREMENT_FROM_MESSAGE, bot_said, user=ALICE)
+    assert "posted by an app" in text_of(sandbox.last_ephemeral(ALICE))
+    assert sandbox.open_modal(team, ALICE) is None
+    parent = sent[-1]["message"]
+    assert (parent["bot_id"], parent["thread_ts"], parent["reply_count"], parent["reply_users"]) == (
+        "B0SLMBOT", bot_said.ts, 1, [CAROL])
+    assert not {"channel", "via", "edits", "ephemeral_to", "metadata"} & set(parent)
+
+    slack.message_shortcut(Callback.SHORTCUT_REQUIREMENT_FROM_MESSAGE, reply, user=ALICE)
+    said = sent[-1]["message"]
+    assert (said["user"], said["thread_ts"], said["parent_user_id"]) == (CAROL, bot_said.ts, "U0SLMBOT")
+    assert "bot_id" not in said and "reply_count" not in said

@@ -188,7 +188,8 @@ def _review(h: str, **extra) -> dict:
 
 FIXTURES: dict[str, Callable[[str], dict]] = {
     "review_pack.yml.j2": _review_pack,
-    "review_pack_posted.yml.j2": lambda h: dict(agreement=h, period=h, posted=False, error=h, channel_id="C0SAFE"),
+    "review_pack_posted.yml.j2": lambda h: dict(agreement=h, period=h, posted=False, error=h, channel_id="C0SAFE",
+                                                chart=True, review_when=h),
     "action_form.yml.j2": lambda h: dict(due="2026-03-20", may_accept=True, owner_party_id=1, parties=[(1, h), (2, h)],
                                          private_metadata=h[:500], title=h),
     "actions_list.yml.j2": lambda h: dict(rows=action_lines(h)),
@@ -343,6 +344,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "review_cadence_agreed.yml.j2": lambda h: dict(
         user="U0SAFE", proposer="U0OTHER", revision=2, name=h, description=h, format_label=h, channel_id="C0SAFE",
         next_review=h, period=h),
+    "review_cadence_sent.yml.j2": lambda h: dict(name=h, revision=2, countered=True, channel_id="C0SAFE",
+                                                 people=["U0SAFE", "U0OTHER"], anyone=h),
     # slice H2 (reminding)
     "review_reminder.yml.j2": lambda h: _review(h, value="1:1", answer="cannot",
                                                 snoozed_until={"epoch": 1773136800, "text": "Tue 10 Mar 2026 10:00 GMT"}),

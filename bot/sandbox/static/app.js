@@ -467,12 +467,20 @@ function messageEl(m, top) {
       m.edits ? h("span", { class: "tag" }, "(edited)") : null),
     m.blocks?.length ? renderBlocks(m.blocks, { message_ts: m.ts, channel: m.channel })
       : h("div", { class: "mrkdwn", html: mrkdwn(m.text) }),
-    (m.files || []).map((f) => h("div", { class: "file" }, "📎 " + (f.title || f.name))),
+    (m.files || []).map(fileEl),
     m.ephemeral ? null : h("button", {
       type: "button", class: "more", title: "Message shortcuts", onclick: (ev) => messageMenu(ev.currentTarget, m),
     }, "⋯"));
   if (top && !m.ephemeral) el.append(threadEl(m));
   return el;
+}
+
+// A PNG is shown inline, as Slack shows an uploaded image; any other file by its title.
+function fileEl(f) {
+  const title = f.title || f.name;
+  if (f.mimetype !== "image/png" || !/^F[0-9A-Z]+$/.test(f.id || "")) return h("div", { class: "file" }, "📎 " + title);
+  return h("figure", { class: "file image" }, h("figcaption", {}, "🖼 " + title),
+    h("img", { src: `/sandbox/files/${f.id}`, alt: title, loading: "lazy" }));
 }
 
 function threadEl(m) {
