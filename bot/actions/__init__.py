@@ -12,11 +12,11 @@ Actions know nothing of cover: bot.cover reads them (which gap an upgrade is for
 from __future__ import annotations
 
 from bot.actions.listing import Filter, Page, page, read_filter
-from bot.actions.moves import Moved, close_action, move, move_due
+from bot.actions.moves import Moved, close_action, move, move_due, require_may_move
 from bot.actions.records import (OPEN_STATUSES, add_action, add_by_command, by_number, improvable_targets,
                                  list_actions, may_close, may_move, party_contacts)
 from bot.actions.upgrades import Upgrade, accept_plan, any_open_on, open_upgrades_on
 
 __all__ = ["Filter", "Moved", "OPEN_STATUSES", "Page", "Upgrade", "accept_plan", "add_action", "add_by_command",
            "any_open_on", "by_number", "improvable_targets", "close_action", "list_actions", "may_close", "may_move", "move", "move_due",
-           "open_upgrades_on", "page", "party_contacts", "read_filter"]
+           "open_upgrades_on", "page", "party_contacts", "read_filter", "require_may_move"]

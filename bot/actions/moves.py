@@ -37,7 +37,7 @@ class Moved:
         return WORDS[ActionStatus(self.action.status)]
 
 
-def _allowed(session: Session, actor: Actor, row: Action) -> None:
+def require_may_move(session: Session, actor: Actor, row: Action) -> None:
     if not may_move(session, actor, row):
         raise PermissionDenied(REFUSED)
 
@@ -45,7 +45,7 @@ def _allowed(session: Session, actor: Actor, row: Action) -> None:
 def move(session: Session, actor: Actor, number: int, to: ActionStatus, note: str | None = None) -> Moved:
     """Action #number moves to `to`: started, done (with an optional note) or cancelled (with a note)."""
     row = by_number(session, actor.team_id, number, lock=True)
-    _allowed(session, actor, row)
+    require_may_move(session, actor, row)
     words = (note or "").strip()[:NOTE_LIMIT]
     if row.status == to.value:
         return Moved(row, False)
@@ -74,7 +74,7 @@ def close_action(session: Session, actor: Actor, number: int) -> Action:
 def move_due(session: Session, actor: Actor, number: int, due: date | None) -> Moved:
     """A new due date for an action still to be done; its nudges are planned again for it."""
     row = by_number(session, actor.team_id, number, lock=True)
-    _allowed(session, actor, row)
+    require_may_move(session, actor, row)
     if due is None:
         raise InvalidInput({"due": "Choose the date it is due."})
     if row.status not in OPEN_STATUSES:
