@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from bot import agreements, service_map
 from bot.actions.records import OPEN_STATUSES
-from bot.errors import NotFound
+from bot.errors import Command, NotFound
 from models.base import name_key
 from models import Action, Agreement, AgreementKind, Party
 
@@ -69,8 +69,9 @@ def read_filter(session: Session, team_id: str, user_id: str, words: str, today:
         return Filter(text, party_id=party.id, label=f"Open actions agreed with {party.name}")
     slas = ", ".join(a.name for a in agreements.list_agreements(session, team_id, AgreementKind.SLA)[:10])
     parties = ", ".join(p.name for p in service_map.list_parties(session, team_id)[:10])
-    raise NotFound(f"“{text[:80]}” is neither `mine`, `overdue`, an SLA nor a party. SLAs: {slas or 'none yet'}. "
-                   f"Parties: {parties or 'none yet'}.")
+    raise NotFound(f"“{text[:80]}” is neither an SLA nor a party (SLAs: {slas or 'none yet'}; parties: "
+                   f"{parties or 'none yet'}). Or try ", Command("actions", "mine"), " or ",
+                   Command("actions", "overdue"), ".")
 
 
 def page(session: Session, team_id: str, chosen: Filter, *, offset: int = 0, size: int = PAGE) -> Page:
