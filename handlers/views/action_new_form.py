@@ -14,7 +14,7 @@ from models import Agreement, Party, Target
 
 FIELDS = {"title": Block.COV_TITLE, "owner_user": Block.COV_OWNER_USER, "owner_party": Block.COV_OWNER_PARTY,
           "due": Block.COV_DUE, "target": Block.BREACH_TARGET, "description": Block.ACTION_DESCRIPTION}
-KEY = "action-new:"  # the owner's DM, once per action
+KEY = "action-new:"  # the owner's DM, once per modal
 
 
 def _target_label(session, target_id: int | None) -> str | None:
@@ -28,8 +28,15 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
     meta = read_metadata(view)
 
+    # The owner's DM is queued once per modal (Slack's view id): found again, this modal was recorded already, and
+    # a second submission (Slack's retry, a double click) records nothing.
+    dm_key = f"{KEY}{view.get('id') or 'no-view'}:owner"
+
     def work():
         with deps.db.session() as session:
+            earlier = outbox.get(session, actor.team_id, dm_key) if view.get("id") else None
+            if earlier is not None:
+                return None, earlier.context["number"], earlier.context["due"], earlier.context["title"], None
             row = actions.add_by_command(session, actor, title=values.text(Block.COV_TITLE),
                                          description=values.text(Block.ACTION_DESCRIPTION),
                                          owner_user_id=values.user(Block.COV_OWNER_USER),
@@ -37,7 +44,8 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
                                          due=values.date(Block.COV_DUE),
                                          target_id=values.option_id(Block.BREACH_TARGET))
             party = session.get(Party, row.owner_party_id) if row.owner_party_id else None
-            outbox.enqueue(session, actor.team_id, f"{KEY}{row.id}:owner", row.owner_user_id, "", {}, actor.at(),
+            outbox.enqueue(session, actor.team_id, dm_key, row.owner_user_id, "", {"number": row.number, "due": row.due.isoformat(),
+                                                   "title": row.title}, actor.at(),
                            message=render_message("action_assigned.yml.j2", by=actor.user_id, number=row.number,
                                                   due=row.due.isoformat(), party=party.name if party else None,
                                                   target=_target_label(session, row.target_id), title=row.title,
@@ -49,9 +57,14 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         return
     ack()
     action_id, number, due, title, owner = done
+    if action_id is None:
+        tell(client, actor, meta.get("channel_id"), render_message(
+            "req_status.yml.j2", sentence=f"This form was recorded already as action #{number}, due {due}; "
+                                          "nothing was changed:", detail=title))
+        return
     context["done"] = f"Action #{number} is recorded"
     tell(client, actor, meta.get("channel_id"), render_message(
         "req_status.yml.j2", sentence=[f"Recorded action #{number} for ", {"user_id": owner},
                                        f", due {due}; they have a DM about it (`/slm actions #{number}` shows it):"],
         detail=title))
-    delivery.deliver_pending(deps, client, team_id=actor.team_id, key_prefix=f"{KEY}{action_id}:")
+    delivery.deliver_pending(deps, client, team_id=actor.team_id, key_prefix=dm_key)
