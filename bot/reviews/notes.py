@@ -158,6 +158,9 @@ def record_note(session: Session, actor: Actor, review_id: int, *, kind: str | N
         return Recorded(same, False, session.get(Action, same.action_id) if same.action_id else None)
     if action is not None:
         action.origin_id = note.id  # its record links back to the thread message, through the note
+        agreement = session.get(Agreement, review.agreement_id)
+        action.origin_link = actions.message_link(agreement.permalink if agreement else None, review.channel_id,
+                                                  message_ts)
         session.add(action)
     audit.record(session, actor, f"review.{kind}", "review_note", note.id, review=review.id,
                  action_number=action.number if action else None)

@@ -8,9 +8,11 @@ from sqlmodel import select
 from bot.measurements.states import Level
 from messages.ids import Action, Block, Callback
 from models import Action as ActionRow
-from models import Breach
+from models import Agreement, Breach
 from tests.breach_world import ALICE, BOB, CAROL, NETWORK_CHANNEL, sweep, world  # noqa: F401  (fixtures)
 from tests.helpers import assert_valid_blocks, text_of
+
+SITE = "https://acme-it.slack.com"
 
 
 def only_action(db) -> ActionRow:
@@ -21,6 +23,8 @@ def only_action(db) -> ActionRow:
 
 def test_a_breachs_remedial_action_is_confirmed_in_the_alerts_thread_and_links_back(slack, sandbox, db, world,
                                                                                    sweep, team):
+    with db.session() as s:  # the SLA's own message in Slack: where the bot learns the workspace's address
+        s.get(Agreement, world.sla_id).permalink = f"{SITE}/archives/C0ACME/p1772442000000100"
     sweep(world.state(Level.BREACHED, 101, "4h2m of 4h used"))
     [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)
     assert slack.click(Action.BREACH_REMEDIAL, message=alert, user=BOB).ok
@@ -31,12 +35,14 @@ def test_a_breachs_remedial_action_is_confirmed_in_the_alerts_thread_and_links_b
     with db.session() as s:
         breach = s.exec(select(Breach)).one()
     assert (row.origin, row.origin_id, row.kind) == ("breach", breach.id, "remedial")
+    assert row.origin_link == f"{SITE}/archives/{NETWORK_CHANNEL}/p{alert.ts.replace('.', '')}"  # the alert itself
     thread = [text_of(m) for m in sandbox.channel_messages(NETWORK_CHANNEL, thread_ts=alert.ts,
                                                            include_ephemeral=False)]
     assert "#1, due 2026-03-20" in thread[-1] and "(`/slm actions #1`)" in thread[-1]
     slack.command("actions #1", user=BOB)  # where the thread points: the entry, with where it came from
     entry = text_of(sandbox.last_ephemeral(BOB))
-    assert "*#1* Second on-call for payroll nights" in entry and "_remedial_ from a breach alert" in entry
+    assert "*#1* Second on-call for payroll nights" in entry
+    assert f"_remedial_ <{row.origin_link}|from a breach alert>" in entry
 
 
 def test_action_new_asks_again_in_the_persons_words_then_confirms_and_tells_the_owner(slack, sandbox, db, world,
