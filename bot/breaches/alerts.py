@@ -14,7 +14,8 @@ from bot.errors import DomainError, NotFound, PermissionDenied
 from bot.measurements.states import Level, Subject, TargetState
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
-from models import Action, ActionKind, ActionOrigin, Agreement, AgreementKind, Breach, BreachState, Party, Target, Ticket
+from models import (Action, ActionKind, ActionOrigin, Agreement, AgreementKind, Breach, BreachState, Party, Target,
+                    Ticket)
 from models.outbox import OutboxKind
 
 log = logging.getLogger(__name__)

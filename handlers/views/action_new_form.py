@@ -44,12 +44,17 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
                                          due=values.date(Block.COV_DUE),
                                          target_id=values.option_id(Block.BREACH_TARGET))
             party = session.get(Party, row.owner_party_id) if row.owner_party_id else None
-            outbox.enqueue(session, actor.team_id, dm_key, row.owner_user_id, "", {"number": row.number, "due": row.due.isoformat(),
-                                                   "title": row.title}, actor.at(),
-                           message=render_message("action_assigned.yml.j2", by=actor.user_id, number=row.number,
-                                                  due=row.due.isoformat(), party=party.name if party else None,
-                                                  target=_target_label(session, row.target_id), title=row.title,
-                                                  description=row.detail))
+            recorded = {"number": row.number, "due": row.due.isoformat(), "title": row.title}
+            queued = outbox.enqueue(
+                session, actor.team_id, dm_key, row.owner_user_id, "", recorded, actor.at(),
+                message=render_message("action_assigned.yml.j2", by=actor.user_id, number=row.number,
+                                       due=row.due.isoformat(), party=party.name if party else None,
+                                       target=_target_label(session, row.target_id), title=row.title,
+                                       description=row.detail))
+            if not queued:  # the same form, submitted at the same moment: that submission's action stands
+                session.delete(row)
+                earlier = outbox.get(session, actor.team_id, dm_key)
+                return None, earlier.context["number"], earlier.context["due"], earlier.context["title"], None
             return row.id, row.number, row.due.isoformat(), row.title, row.owner_user_id
 
     done = run_form(ack, FIELDS, work, view)
