@@ -125,9 +125,8 @@ def may_move(session: Session, actor: Actor, row: Action) -> bool:
     return may_close(actor, row, party_contacts(session, [row.owner_party_id]).get(row.owner_party_id, ()))
 
 
-
 def improvable_targets(session: Session, team_id: str, limit: int = 100) -> list[tuple[int, str]]:
-    """The SLA targets an action may set out to improve, for a menu: "P1-resolution (Acme Payroll)"."""
+    """The SLA targets an action may set out to improve, for a menu: "T1 (Acme Payroll)"."""
     rows = session.exec(select(Target.id, Target.key, Agreement.name)
                         .join(Agreement, Agreement.id == Target.agreement_id)
                         .where(Agreement.team_id == team_id, Agreement.kind == AgreementKind.SLA.value)
@@ -146,7 +145,8 @@ def add_by_command(session: Session, actor: Actor, *, title: str | None, descrip
         errors["owner_user"] = "Choose the person who owns it."
     target = session.get(Target, target_id) if target_id else None
     agreement = session.get(Agreement, target.agreement_id) if target else None
-    if target_id and (agreement is None or agreement.team_id != actor.team_id):
+    if target_id and (agreement is None or agreement.team_id != actor.team_id
+                      or agreement.kind != AgreementKind.SLA.value):
         errors["target"] = "Choose one of the SLA targets listed."
     errors = {**_problems(session, actor, " ".join((title or "").split()), owner_party_id, owner_user_id or "-", due),
               **errors}  # every problem at once
