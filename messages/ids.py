@@ -36,6 +36,9 @@ class Callback(StrEnum):
     REVIEW_CLOSE_FORM = "review_close_form"        # "Close review": attendance, then the minutes
     REVIEW_RISK_FORM = "review_risk_form"          # a known risk for the coming period
     SLA_REVIEW_FORM = "sla_review_form"            # the periodic SLA review's outcome, with why
+    # Issue 13, actions slice: `/slm action new`, and the closing note of Done… / Cancel…
+    ACTION_NEW_FORM = "action_new_form"
+    ACTION_CLOSE_FORM = "action_close_form"
     SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
     SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
     SHORTCUT_REVIEW_NOTE = "review_note"           # on a review thread's message: a decision, or a remedial action
@@ -166,6 +169,10 @@ class Block(StrEnum):
     RC_CHANNEL = "rc_channel"
     RC_WHY = "rc_why"
     SLAREV_WHY = "slarev_why"  # the periodic SLA review's outcome: why (required to renegotiate or retire)
+    # Issue 13, actions slice: a new action's description and SLA, and an action's closing note.
+    ACTION_DESCRIPTION = "action_description"
+    ACTION_SLA = "action_sla"
+    ACTION_NOTE = "action_note"
 
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":
@@ -208,6 +215,11 @@ class Action(StrEnum):
     REVIEW_CLOSE = "review_close"                      # on the review pack: close the review (opens the modal)
     REVIEW_RISK_CLOSE = "review_risk_close"            # beside a known risk in /slm review risks: no longer expected
     SLA_REVIEW_OUTCOME = "sla_review_outcome"          # on an SLA review reminder: continue, renegotiate or retire
+    # Issue 13, actions slice: the buttons that move a listed action along, and the listing's next page.
+    ACTION_START = "action_start"                      # open -> in progress
+    ACTION_FINISH = "action_finish"                    # Done…: a modal for the closing note
+    ACTION_CANCEL = "action_cancel"                    # Cancel…: a modal for the closing note (required)
+    ACTIONS_NEXT = "actions_next"                      # the listing's next page
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").

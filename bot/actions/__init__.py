@@ -1,15 +1,25 @@
 """Actions: upgrades and remedial or improvement work, followed until done.
 
 One entity (models.Action), whatever its kind:
-- `records`: recording an action (numbered per workspace), listing them, who may close one, closing it.
+- `records`: recording an action (numbered per workspace) with where it came from, who may move one along.
+- `moves`: open -> in progress -> done | cancelled (with a closing note), and a new due date; each idempotent.
+- `origins`: a link back to the Slack message an action arose in.
+- `listing`: `/slm actions [mine|<sla>|<party>|overdue]`, a page at a time.
+- `nudges`: the owner's reminders before and after the due date (the nudges slice).
 - `upgrades`: the upgrade kind: the open upgrades on a target, accepting one as the plan for its gap.
 
 Actions know nothing of cover: bot.cover reads them (which gap an upgrade is for, whether its plan holds).
 """
 from __future__ import annotations
 
-from bot.actions.records import add_action, close_action, list_actions, may_close
+from bot.actions.listing import Filter, Page, page, read_filter
+from bot.actions.moves import Moved, close_action, move, move_due, require_may_move
+from bot.actions.origins import message_link
+from bot.actions.records import (OPEN_STATUSES, add_action, add_by_command, by_number, improvable_targets,
+                                 list_actions, may_close, may_move, party_contacts)
 from bot.actions.upgrades import Upgrade, accept_plan, any_open_on, open_upgrades_on
 
-__all__ = ["Upgrade", "accept_plan", "add_action", "any_open_on", "close_action", "list_actions", "may_close",
-           "open_upgrades_on"]
+__all__ = ["Filter", "Moved", "OPEN_STATUSES", "Page", "Upgrade", "accept_plan", "add_action", "add_by_command",
+           "any_open_on", "by_number", "close_action", "improvable_targets", "list_actions", "may_close", "may_move",
+           "message_link", "move", "move_due", "open_upgrades_on", "page", "party_contacts", "read_filter",
+           "require_may_move"]

@@ -15,6 +15,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from bot import audit
+from bot.actions.records import OPEN_STATUSES
 from bot.errors import DomainError, NotFound
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
@@ -42,7 +43,7 @@ def open_upgrades_on(session: Session, target_rows: list[Target]) -> list[Upgrad
     """The open upgrade actions for gaps of these targets, by number."""
     keys = {t.id: t.key for t in target_rows}
     rows = session.exec(select(Action).where(Action.target_id.in_(list(keys) or [-1]),
-                                             Action.kind == ActionKind.UPGRADE.value, Action.status == "open")
+                                             Action.kind == ActionKind.UPGRADE.value, Action.status.in_(OPEN_STATUSES))
                         .order_by(Action.number))
     return [Upgrade(a, session.get(Party, a.owner_party_id).name if a.owner_party_id else None, keys[a.target_id])
             for a in rows]
@@ -50,7 +51,7 @@ def open_upgrades_on(session: Session, target_rows: list[Target]) -> list[Upgrad
 
 def any_open_on(session: Session, target_id: int) -> bool:
     """Whether any upgrade action is open on this target (for any of its gaps)."""
-    return session.exec(select(Action.id).where(Action.target_id == target_id, Action.status == "open",
+    return session.exec(select(Action.id).where(Action.target_id == target_id, Action.status.in_(OPEN_STATUSES),
                                                 Action.kind == ActionKind.UPGRADE.value)).first() is not None
 
 
@@ -60,7 +61,7 @@ def accept_plan(session: Session, actor: Actor, number: int) -> Action:
     row = session.exec(select(Action).where(Action.team_id == actor.team_id, Action.number == number)).first()
     if row is None or row.kind != ActionKind.UPGRADE.value:
         raise NotFound(f"There is no upgrade action #{number}.")
-    if row.status != "open":
+    if row.status not in OPEN_STATUSES:
         raise DomainError(f"Upgrade #{number} is {row.status}; there is no plan to accept.")
     if row.plan_accepted_by:
         raise DomainError(f"Upgrade #{number} is already accepted as the plan.")

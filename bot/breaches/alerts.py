@@ -14,7 +14,8 @@ from bot.errors import DomainError, NotFound, PermissionDenied
 from bot.measurements.states import Level, Subject, TargetState
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
-from models import Action, ActionKind, Agreement, AgreementKind, Breach, BreachState, Party, Target, Ticket
+from models import (Action, ActionKind, ActionOrigin, Agreement, AgreementKind, Breach, BreachState, Party, Target,
+                    Ticket)
 from models.outbox import OutboxKind
 
 log = logging.getLogger(__name__)
@@ -377,10 +378,14 @@ def add_remedial_action(session: Session, actor: Actor, breach_id: int, *, title
         raise PermissionDenied(REMEDY_REFUSED)
     allowed = {tid for tid, _label in improvable_targets(session, breach)}
     target_id = target_id if target_id in allowed else breach.target_id
-    target = session.get(Target, target_id)
+    target, site = session.get(Target, target_id), session.get(Agreement, breach.agreement_id).permalink
+    alerts = [outbox.get(session, breach.team_id, post_key(breach, r)) for r in breach.recipients]  # the links back
+    links = [actions.message_link(site, posted.channel, posted.message_ts) for posted in alerts if posted]
     action = actions.add_action(session, actor, kind=ActionKind.REMEDIAL, title=title, owner_party_id=owner_party_id,
                               owner_user_id=owner_user_id, due=due, agreement_id=target.agreement_id,
-                              target_id=target_id, detail=f"Remedial, after the alert on {breach.key}", permitted=True)
+                              target_id=target_id, detail=f"Remedial, after the alert on {breach.key}", permitted=True,
+                              origin=ActionOrigin.BREACH, origin_id=breach.id,
+                              origin_link=next(filter(None, links), None))
     _move(session, breach, actor.at(), "remedial action", by=actor.user_id, action=action.number,
           note=f"#{action.number}, due {action.due.isoformat()}: {action.title}")
     return action

@@ -14,7 +14,7 @@ from bot.cover.assessment import check_one, live_links, sla_target
 from bot.errors import Command, DomainError
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
-from models import Action, ActionKind, Agreement, Party, Target
+from models import Action, ActionKind, ActionOrigin, Agreement, Party, Target
 
 
 def upgrade_suggestion(session: Session, team_id: str, target_id: int, key: str,
@@ -63,4 +63,5 @@ def add_upgrade(session: Session, actor: Actor, *, target_id: int, key: str, tit
     refuse_second_upgrade(session, actor, target_id, key)
     return actions.add_action(session, actor, kind=ActionKind.UPGRADE, title=title, owner_party_id=owner_party_id,
                               owner_user_id=owner_user_id, due=due, agreement_id=agreement.id, target_id=target.id,
-                              detail=f"gap {key}", gap_rule=gap.rule, plan_accepted=accept_plan)
+                              detail=f"gap {key}", gap_rule=gap.rule, plan_accepted=accept_plan,
+                              origin=ActionOrigin.GAP, origin_id=target.id)

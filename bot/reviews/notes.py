@@ -22,8 +22,8 @@ from bot.breaches import routing  # a target's promise in words, said as breach 
 from bot.errors import Command, DomainError, InvalidInput, NotFound, Person, PermissionDenied
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
-from models import (Action, ActionKind, Agreement, AgreementKind, PartyKind, Review, ReviewArrangement, ReviewNote,
-                    ReviewNoteKind, ReviewRsvp, ReviewStatus, RsvpAnswer, Target)
+from models import (Action, ActionKind, ActionOrigin, Agreement, AgreementKind, PartyKind, Review, ReviewArrangement,
+                    ReviewNote, ReviewNoteKind, ReviewRsvp, ReviewStatus, RsvpAnswer, Target)
 
 NOTE_TEXT_LIMIT = 3000
 NOT_A_REVIEW_THREAD = ("“Record in the review” works on the messages of a review's thread: the review pack the bot "
@@ -146,7 +146,8 @@ def record_note(session: Session, actor: Actor, review_id: int, *, kind: str | N
         action = actions.add_action(session, actor, kind=ActionKind.REMEDIAL, title=words,
                                     owner_party_id=owner_party_id, owner_user_id=owner_user_id, due=due, agreement_id=review.agreement_id,
                                     target_id=target_id, permitted=True,
-                                    detail=f"From the service review of {review.scheduled_for.date().isoformat()}")
+                                    detail=f"From the service review of {review.scheduled_for.date().isoformat()}",
+                                    origin=ActionOrigin.REVIEW)
     note = ReviewNote(team_id=actor.team_id, agreement_id=review.agreement_id, review_id=review.id, kind=kind,
                       text=words, message_ts=message_ts, action_id=action.id if action else None,
                       created_at=actor.at(), created_by=actor.user_id)
@@ -158,6 +159,12 @@ def record_note(session: Session, actor: Actor, review_id: int, *, kind: str | N
             session.delete(action)
         same = _note(session, review, kind, message_ts)
         return Recorded(same, False, session.get(Action, same.action_id) if same.action_id else None)
+    if action is not None:
+        action.origin_id = note.id  # its record links back to the thread message, through the note
+        agreement = session.get(Agreement, review.agreement_id)
+        action.origin_link = actions.message_link(agreement.permalink if agreement else None, review.channel_id,
+                                                  message_ts)
+        session.add(action)
     audit.record(session, actor, f"review.{kind}", "review_note", note.id, review=review.id,
                  action_number=action.number if action else None)
     return Recorded(note, True, action)

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot.actions import OPEN_STATUSES
 from bot.cover.assessment import check_one
 from bot.measurements import periods
 from bot.measurements.in_force import Measured
@@ -79,7 +80,7 @@ def _lines(session: Session, rows: list[Action], keys: dict[int, str], today: da
         Party.id.in_([r.owner_party_id for r in rows if r.owner_party_id] or [-1]))).all())
     return [ActionLine(number=r.number, title=r.title, owner=owners.get(r.owner_party_id), owner_user=r.owner_user_id,
                        due=r.due.isoformat(), status=r.status, target_key=keys.get(r.target_id) if r.target_id else None,
-                       overdue=r.status == ActionStatus.OPEN.value and r.due < today) for r in rows]
+                       overdue=r.status in OPEN_STATUSES and r.due < today) for r in rows]
 
 
 def _cut(session: Session, *where) -> tuple[list[Action], int]:
@@ -98,7 +99,7 @@ def actions(session: Session, agreement: Agreement, start: datetime, end: dateti
     opened, opened_more = _cut(session, *mine, Action.created_at >= start, Action.created_at < end)
     done, done_more = _cut(session, *mine, Action.status == ActionStatus.DONE.value, Action.done_at >= start,
                            Action.done_at < end)
-    overdue, overdue_more = _cut(session, *mine, Action.status == ActionStatus.OPEN.value, Action.due < by)
+    overdue, overdue_more = _cut(session, *mine, Action.status.in_(OPEN_STATUSES), Action.due < by)
     return Actions(_lines(session, opened, keys, by), opened_more, _lines(session, done, keys, by), done_more,
                    _lines(session, overdue, keys, by), overdue_more)
 

@@ -14,6 +14,7 @@ from handlers.events import app_home_opened
 from handlers.views import action_form, waive_form
 from messages import render_message
 from messages.ids import Action
+from models import ActionStatus
 
 
 def _target_and_gap(body: dict) -> tuple[int, str]:
@@ -54,10 +55,11 @@ def upgrade(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> No
 def done(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     with context["deps"].db.session() as session:
-        row = actions.close_action(session, context["actor"], int(body["actions"][0]["value"]))
+        moved = actions.move(session, context["actor"], int(body["actions"][0]["value"]), ActionStatus.DONE)
+        row = moved.action
     context["done"] = f"Action #{row.number} is done"
     if (body.get("container") or {}).get("type") == "view":  # pressed on App Home: the tab is drawn again without it
         app_home_opened.publish(client, context["deps"], context["actor"])
         return
-    respond(replace_original=False, **render_message("req_status.yml.j2", sentence=f"Action #{row.number} is done:",
-                                                     detail=row.title))
+    sentence = f"Action #{row.number} is done:" if moved.changed else f"Action #{row.number} was done already:"
+    respond(replace_original=False, **render_message("req_status.yml.j2", sentence=sentence, detail=row.title))

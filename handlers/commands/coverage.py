@@ -1,9 +1,9 @@
-"""`/slm underpin`, `/slm tree`, `/slm check`, `/slm actions`: what sits beneath each SLA target."""
+"""`/slm underpin`, `/slm tree`, `/slm check`: what sits beneath each SLA target."""
 from __future__ import annotations
 
 import re
 
-from bot import actions, agreements, service_map
+from bot import agreements
 from bot import cover as coverage
 from bot.errors import InvalidInput
 from bot.workspace.permissions import Capability, require
@@ -11,7 +11,6 @@ from handlers import registry
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest
 from handlers.presenters.cover import buttons_for, capability_view, describe, tree_view
-from handlers.presenters.home import action_lines
 from handlers.replies import metadata
 from messages import render, render_message
 from models import AgreementKind
@@ -66,13 +65,3 @@ def check_requirement(req: SlashRequest) -> None:
         message = render_message("capability_check.yml.j2", result=capability_view(result))
     req.respond(**message)
 
-
-@registry.command("actions", "/slm actions", "Open actions: upgrades, remedies and improvements, with owners and due dates")
-def list_actions(req: SlashRequest) -> None:
-    with req.deps.db.session() as session:
-        rows = actions.list_actions(session, req.actor.team_id)
-        owner_parties = {a.number: service_map.get_party(session, a.team_id, a.owner_party_id).name
-                         for a in rows if a.owner_party_id}
-    closable = {a.number for a in rows if actions.may_close(req.actor, a)}  # Done only for those who may press it
-    req.respond(**render_message("actions_list.yml.j2",
-                                 rows=action_lines(rows, owner_parties, closable, req.actor.today())))

@@ -50,7 +50,7 @@ HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("Requirements", ("require", "requirements", "benchmark")),
     ("Agreements", ("sla", "calendar")),
     ("Cover beneath each SLA", ("underpin", "tree", "check")),
-    ("Actions", ("actions",)),
+    ("Actions", ("actions", "action")),
     # issue 11's slices (m1-m4) add their commands' words here: record and tokens; alerts; clock; breaches
     ("Measurements and breach alerts", ("record", "token", "tokens", "alerts", "clock", "breaches")),
     ("Service reviews", ("review",)),

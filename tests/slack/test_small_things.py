@@ -194,4 +194,4 @@ def test_help_starts_with_three_steps_and_groups_the_rest_by_the_job(slack, sand
     slack_escaped = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
     assert all(shown.count(f"`{usage.translate(slack_escaped)}`") == 1 for usage in listed)
     assert "<#requirement>" not in shown and "`/slm check &lt;#requirement&gt;`" in shown
-    assert "`/slm underpin &lt;sla&gt;`" in sections[start + 4] and "`/slm actions`" in sections[start + 5]
+    assert "`/slm underpin &lt;sla&gt;`" in sections[start + 4] and "`/slm actions [mine|" in sections[start + 5]

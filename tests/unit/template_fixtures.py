@@ -19,6 +19,7 @@ from bot.service_map import LinkView, PartyView, ServiceView
 from bot.service_map.changes import Removal
 from handlers.commands.router import help_groups
 from handlers.presenters.cover import CapabilityView, GapView, LegView, TargetView, UpgradeView
+from handlers.presenters.actions import ActionItem
 from handlers.presenters.home import ActionLine
 from models import ApiToken, ContactRole, Party, PartyKind, Requirement, Service, ServiceLink
 
@@ -167,7 +168,16 @@ def breach_context(h: str, **over) -> dict:
 
 def _breach_note(h: str) -> dict:
     return dict(line={"what": h, "by": "U0SAFE", "note": h, "summary": h, "left": "over by 5m", "epoch": 1772443200,
-                      "time_text": "2026-03-02 09:00 UTC"})
+                      "time_text": "2026-03-02 09:00 UTC", "action": 3})
+
+
+def action_items(h: str) -> list[ActionItem]:
+    """Issue 13, actions slice: listed actions from every origin, one linked back, open and closed."""
+    return [ActionItem(n, h, "remedial", "U0SAFE" if n % 2 else None, h if n % 3 else None, "2026-03-20", n % 2 == 0,
+                       "in progress" if n % 2 else "cancelled", h if n % 2 == 0 else "", origin,
+                       "https://x.slack.com/archives/C1/p1" if n == 1 else None, h, h if n == 3 else None,
+                       n % 2 == 1, n == 1)
+            for n, origin in enumerate(("breach", "review", "gap", "requirement", "command", None, "other"), start=1)]
 
 
 # What a person wrote in Slack (a requirement's statement, a quoted message) keeps the people it names as
@@ -192,7 +202,14 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
                                                 chart=True, review_when=h),
     "action_form.yml.j2": lambda h: dict(due="2026-03-20", may_accept=True, owner_party_id=1, parties=[(1, h), (2, h)],
                                          private_metadata=h[:500], title=h),
-    "actions_list.yml.j2": lambda h: dict(rows=action_lines(h)),
+    # Issue 13, actions slice
+    "actions_list.yml.j2": lambda h: dict(label=h, rows=action_items(h) * 3, total=40, shown_from=1, shown_to=21,
+                                          next_value=h[:200]),
+    "action_close_form.yml.j2": lambda h: dict(to="cancelled", number=4, title=h, private_metadata=h[:500]),
+    "action_new_form.yml.j2": lambda h: dict(parties=[(1, h), (2, h)], targets=[(3, h)], due="2026-03-20",
+                                             private_metadata=h[:500]),
+    "action_assigned.yml.j2": lambda h: dict(by="U0SAFE", number=4, due="2026-03-20", party=h, target=h, title=h,
+                                             description=h),
     "agreement_agreed.yml.j2": lambda h: dict(active=False, now_agreed=False, number=2, sentence=None, sha=SHA,
                                               side_label="provider", start="2026-02-01", user="U0SAFE",
                                               waiting_for=h, who=["U0SAFE", "U0OTHER"]),

@@ -84,6 +84,11 @@ def _contexts():
     yield "review_close_form.yml.j2", dict(agreement="Acme Payroll", when="2026-03-02 10:00 GMT", attendees=["U1"],
                                            decisions=[], more_decisions=0, actions=[], more_actions=0,
                                            private_metadata="{}")
+    # issue 13, actions slice: `/slm action new`, and the closing note of Done… / Cancel…
+    yield "action_new_form.yml.j2", dict(parties=PARTIES, targets=[(3, "T3 (Acme Retail: Payroll)")],
+                                         due="2026-03-16", private_metadata="{}")
+    for to in ("done", "cancelled"):
+        yield "action_close_form.yml.j2", dict(to=to, number=12345, title="Raise P1 cover", private_metadata="{}")
     for countering in (False, True):  # the review cadence (slice H1): proposed, and countered
         yield "review_cadence_form.yml.j2", dict(
             countering=countering, name="Acme Retail: Payroll", frequency="second Tuesday of each month at 10:00",
