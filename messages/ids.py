@@ -208,6 +208,9 @@ class Action(StrEnum):
     REVIEW_CLOSE = "review_close"                      # on the review pack: close the review (opens the modal)
     REVIEW_RISK_CLOSE = "review_risk_close"            # beside a known risk in /slm review risks: no longer expected
     SLA_REVIEW_OUTCOME = "sla_review_outcome"          # on an SLA review reminder: continue, renegotiate or retire
+    # issue 13, slice B (nudges): on an action's nudge DM
+    ACTION_NUDGE_SNOOZE_DAY = "action_nudge_snooze_day"    # remind me tomorrow (09:00)
+    ACTION_NUDGE_SNOOZE_WEEK = "action_nudge_snooze_week"  # remind me next week (09:00)
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").
