@@ -67,9 +67,11 @@ def _owner(session: Session, due: reminders.Due) -> bool:
     action = nudges.live_action(session, row)
     if action is None:
         return False
-    _queue(session, row, action, due)
     waiting = [r for r in reminders.pending(session, row.team_id, nudges.date_prefix(action))
                if r.kind in nudges.OWNER_KINDS and r.id != row.id]
+    if row.kind == nudges.BEFORE and any(r.kind == nudges.DUE and r.due_at <= due.now for r in waiting):
+        return False  # a bot back after a downtime: the day's own nudge says it; one DM, not two
+    _queue(session, row, action, due)
     if not waiting and action.due <= due.now.astimezone(ZoneInfo(row.context.get("tz", "UTC"))).date():
         nudges.schedule_next_overdue(session, action, row.context.get("tz", "UTC"), due.now)  # tomorrow's
     return True
