@@ -12,7 +12,8 @@ When (all at 09:00, the start of a working day):
 In whose zone: the recipient's, as Slack last told us (their profile's zone, cached as they use the bot), else the
 organisation's. A DM is read by one person, so 09:00 on their own morning is when it is useful; the due *date* stays
 the organisation's calendar day (the day add_action checked against). A person Slack has not told us of yet gets
-09:00 in the organisation's zone, which the caller passes as `tz` (the actor's org_tz).
+09:00 in the organisation's zone when the caller passes it as `tz` (the actor's org_tz), else in the zone of whoever
+recorded the action (they just used the bot, so Slack has told us theirs), else UTC.
 
 A snooze ("tomorrow" or "next week", 09:00 in the same zone) moves that row (bot.reminders.snooze: a new message
 then) and cancels the recipient's other nudges of the action due before it, so the snoozed one is the next they get;
@@ -150,15 +151,16 @@ def schedule_manager_week(session: Session, action: Action, fallback: str, now: 
                   nine_on(manager_week_day(action, n), zone), user_id, zone, now)
 
 
-def plan(session: Session, action: Action, now: datetime, tz: str = "UTC") -> None:
+def plan(session: Session, action: Action, now: datetime, tz: str | None = None) -> None:
     """Schedule (once) the nudges of an open action for its current due date and owner; call again after the date
     or the owner changes (the old date's rows are cancelled). `tz`: the organisation's zone, for people whose own
-    zone Slack has not told us yet. Nudges whose time has passed are not sent late: the next one ahead is planned."""
+    zone Slack has not told us yet (without it: the recorder's, see above). Nudges whose time has passed are not sent late: the next one ahead is planned."""
     if action.id is None:
         session.flush()
     if action.status not in OPEN:
         forget(session, action)
         return
+    tz = tz or (zone_of(session, action.team_id, action.created_by, "UTC") if action.created_by else "UTC")
     pending = _settle_stale(session, action, _pending(session, action))
     if action.owner_user_id and not any(r.kind in OWNER_KINDS for r in pending):
         zone = zone_of(session, action.team_id, action.owner_user_id, tz)
