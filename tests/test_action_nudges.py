@@ -102,6 +102,8 @@ def test_before_on_the_day_and_daily_to_the_owner_and_weekly_to_the_manager(harn
     assert len(to_alice) == 2  # Wednesday 11 and 18, 09:00 London
     assert "*Action #1* is overdue by 1 day (owner <@U0BOB>)" in to_alice[0]
     assert "is overdue by 8 days (owner <@U0BOB>)" in to_alice[1]
+    manager_dm = nudges_to(sandbox, ALICE)[0]
+    assert_valid_blocks({"text": manager_dm.text, "blocks": manager_dm.blocks})
     assert sandbox.dms(CAROL) == []
     assert [k for k, status in rows(db) if status == "pending"] == ["overdue:9", f"overdue_manager:3:{ALICE}"]
 
@@ -117,6 +119,7 @@ def test_a_snoozed_nudge_comes_back_once_at_its_new_time_and_then_the_daily_ones
     [edited] = nudges_to(sandbox, BOB)
     assert f"I'll remind you at <!date^{int(utc(2026, 3, 18, 8, 0).timestamp())}^" in text_of(edited)
     assert buttons(edited) == [Button.ACTION_DONE]
+    assert_valid_blocks({"text": edited.text, "blocks": edited.blocks})
     assert slack.click(Button.ACTION_NUDGE_SNOOZE_DAY, message=as_first_shown, user=BOB).ok  # again: no change
     assert nudges_to(sandbox, BOB)[0].edits == 1
     refused = slack.click(Button.ACTION_NUDGE_SNOOZE_DAY, message=as_first_shown, user=ALICE)  # not hers

@@ -51,7 +51,7 @@ def test_two_working_days_before_a_tuesday_is_the_friday_before_at_nine_in_the_o
 
 
 def test_the_setting_in_days_counts_every_day_and_the_clocks_change_keeps_nine_local(slack, db, team):
-    assert slack.command("settings action_nudge_before 1 week", user=ALICE).ok
+    assert slack.command("settings action_nudge_before 1 week", user=ALICE).ok  # Slack tells us Alice's zone
     with db.session() as s:
         roles.remember(s, team, BOB, name="Bob", tz="Europe/Paris", is_admin=False, now=START)
     times = planned(db, team, date(2026, 4, 2), tz="Europe/London")  # Paris goes to summer time on 29 March
