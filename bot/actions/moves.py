@@ -87,5 +87,5 @@ def move_due(session: Session, actor: Actor, number: int, due: date | None) -> M
     session.add(row)
     audit.record(session, actor, "action.due", "action", row.id, number=number, before=before.isoformat(),
                  due=due.isoformat())
-    nudges.plan(session, row, actor.at())
+    nudges.plan(session, row, actor.at(), tz=actor.org_tz)  # a recipient of unknown zone: the organisation's
     return Moved(row, True)

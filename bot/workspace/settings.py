@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit, parsing
+from bot.parsing.recurrence import read_offset
 from bot.workspace.actor import Actor
 from bot.errors import InvalidInput
 from bot.workspace.permissions import Capability, require
@@ -52,6 +53,14 @@ def _review_notice(text: str) -> str:
     return parsing.format_duration(duration)
 
 
+def _nudge_before(text: str) -> str:
+    """How long before an action's due date its owner is nudged: working days or days (the nudge goes at 09:00)."""
+    offset = read_offset(" ".join((text or "").lower().split()).removesuffix(" before"), text)
+    if offset.unit not in ("working day", "day"):
+        raise parsing.ParseError("Give working days or days before the due date.", example="2 working days")
+    return str(offset)
+
+
 def _label_name(text: str) -> str:
     name = text.strip()
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
@@ -77,6 +86,9 @@ CHOICES = {c.key: c for c in (
     # bot.reviews.sla_review (the periodic SLA review): weekly reminders from this long before the review is due.
     Choice("sla_review_notice", "Remind the service managers and the customer's approver of an SLA's annual review "
            "weekly, starting this long before it is due", "4 weeks", _review_notice),
+    # bot.actions.nudges: the owner's first nudge, at 09:00 this long before the due date (then on the day, then daily).
+    Choice("action_nudge_before", "Nudge an action's owner by DM this long before its due date (working days are "
+           "Monday to Friday), again on the day, and daily once it is overdue", "2 working days", _nudge_before),
     Choice("alert_label", "The Alertmanager alert label that names the service", "service", _label_name),
 )}
 

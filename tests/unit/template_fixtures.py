@@ -367,4 +367,11 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "review_reminder.yml.j2": lambda h: _review(h, value="1:1", answer="cannot",
                                                 snoozed_until={"epoch": 1773136800, "text": "Tue 10 Mar 2026 10:00 GMT"}),
     "review_notice.yml.j2": lambda h: _review(h, coming=["U0SAFE"], cannot=["U0OTHER"], unanswered=["U0SAFE"]),
+    # issue 13, slice B (nudges): the title, SLA, target and party are typed; the link is Slack's or typed
+    "action_nudge.yml.j2": lambda h: {"ctx": {
+        "number": 7, "title": h, "sla": h, "target": h, "party": h, "owner": "U0SAFE", "for_manager": True,
+        "due": {"epoch": 1773136800, "text": "Tue 10 Mar 2026"}, "when": "overdue by 3 days", "overdue": True,
+        "origin_link": "https://x.slack.com/archives/C1/p1?a=b|c>", "late": True,
+        "due_at": {"epoch": 1773136800, "text": "Tue 10 Mar 2026 09:00 GMT"}, "value": "1:1", "done_value": "7",
+        "snoozed_until": {"epoch": 1773136800, "text": "Tue 10 Mar 2026 09:00 GMT"}}},
 }
