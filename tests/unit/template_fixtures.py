@@ -136,7 +136,8 @@ def _review_pack(h: str) -> dict:
                 actions=Actions([act] * 10, 3, [act] * 10, 2, [act] * 10, 1),
                 waivers=[WaiverLine("T1", "time", h, h, "2026-01-01")] * 12,
                 preview=Preview("Nov 2026", [h] * 10, 2, h, h, [h] * 10, 5, [h] * 10),
-                previous_actions=[act] * 10, previous_review=h, previous_more=3)
+                previous_actions=[act] * 10, previous_review=h, previous_more=3,
+                verified=[PackAction(8, h, h, "U0SAFE", "2026-10-01", "done", "T1", False, h)] * 10, verified_more=2)
     return dict(pack=pack.as_context(), review_id=12, late=True, warning=h, chart=True)
 
 
