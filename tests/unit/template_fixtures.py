@@ -25,6 +25,7 @@ from models import ApiToken, ContactRole, Party, PartyKind, Requirement, Service
 from bot.reviews.pack import BreachLine, CreditFigure, Pack, PeriodFigure, TargetFigure
 from bot.reviews.pack_preview import ActionLine as PackAction
 from bot.reviews.pack_preview import Actions, Preview, WaiverLine
+from bot.reviews.relationship import MonthRow, Relationship, TargetTrend
 
 NOW = datetime(2026, 1, 2, tzinfo=timezone.utc)
 TODAY = NOW.date()
@@ -141,6 +142,20 @@ def _review_pack(h: str) -> dict:
     return dict(pack=pack.as_context(), review_id=12, late=True, warning=h, chart=True)
 
 
+def _relationship(h: str) -> dict:
+    """Every list as long as the view lets it be (10 lines, then "and N more"), every typed string hostile."""
+    trend = [PeriodFigure("Oct 2026", "99.5", n % 2 == 0) for n in range(6)]
+    view = Relationship(
+        party=h, party_kind="customer", agreements=[h] * 10, agreements_more=3, window="May–Oct 2026",
+        generated_at="2026-11-04 09:00 GMT", months=[MonthRow("Oct 2026", 4, 3, 2)] * 6,
+        targets=[TargetTrend(h, h, "99.9", trend, n % 2 == 0) for n in range(20)], targets_more=5,
+        verdict="worsening", why=h, rule=h, actions_on_time=3, actions_late=12, actions_overdue=14, late_lines=[h] * 10,
+        overdue_lines=[h] * 10, reviews_closed=2, reviews_attended=1, reviews_cancelled=1, decisions=4, review_actions=2,
+        unanswered=[h] * 10, unanswered_more=2, waivers=[h] * 10, waivers_more=1, renewals=[h] * 10, renewals_more=4,
+        period_label="Oct 2026")
+    return dict(r=view.as_context(), chart=True)
+
+
 def _clock(h: str) -> dict:
     rows = tuple(Row(h, "1h", n % 2 == 0, h) for n in range(12))
     views = [ClockView(h, h, level, h, h, rows, 3) for level in ("ok", "warning", "breached")] * 3
@@ -189,6 +204,8 @@ def _review(h: str, **extra) -> dict:
 
 FIXTURES: dict[str, Callable[[str], dict]] = {
     "review_pack.yml.j2": _review_pack,
+    "relationship.yml.j2": _relationship,
+    "relationship_posted.yml.j2": lambda h: dict(party=h, verdict="stable", posted=False, error=h, channel_id="C0SAFE"),
     "review_pack_posted.yml.j2": lambda h: dict(agreement=h, period=h, posted=False, error=h, channel_id="C0SAFE"),
     "action_form.yml.j2": lambda h: dict(due="2026-03-20", may_accept=True, owner_party_id=1, parties=[(1, h), (2, h)],
                                          private_metadata=h[:500], title=h),
