@@ -132,7 +132,8 @@ def party_names(session: Session, team_id: str, limit: int = MAX_LINES) -> tuple
                            .one() - limit if len(names) > limit else 0)
 
 
-def _verdict(months: list[MonthRow]) -> tuple[str, str]:
+def _verdict(months: list[MonthRow], halves: tuple[str, str] | None = None) -> tuple[str, str]:
+    """The verdict by VERDICT_RULE and the figures that decided it; `halves` names the two spans compared."""
     half = len(months) // 2
     first, last = months[:half], months[half:]
 
@@ -142,7 +143,9 @@ def _verdict(months: list[MonthRow]) -> tuple[str, str]:
 
     before, after = share(first), share(last)
     b_before, b_after = sum(r.breaches for r in first), sum(r.breaches for r in last)
-    span = f"{first[0].label}–{first[-1].label} against {last[0].label}–{last[-1].label}" if first and last else ""
+    if halves is None and first and last:
+        halves = (f"{first[0].label}–{first[-1].label}", f"{last[0].label}–{last[-1].label}")
+    span = f"{halves[0]} against {halves[1]}" if halves else ""
     breaches = f"breaches {b_before} → {b_after}"
     if before is None or after is None:
         return "no verdict", f"not enough measured to compare ({span}); {breaches}"
@@ -249,7 +252,10 @@ def build(session: Session, party: Party, now: datetime, *, tz: str = "UTC") -> 
     months = _months(today, tz)
     start, end = months[0].start, months[-1].end
     trends, trends_more, rows = _trends(session, party.team_id, agreements, months, now)
-    verdict, why = _verdict(rows)
+    local = [(m.start.astimezone(ZoneInfo(tz)).date(), m.end.astimezone(ZoneInfo(tz)).date()) for m in months]
+    half = len(local) // 2
+    verdict, why = _verdict(rows, (pack_preview.label_of(local[0][0], local[half - 1][1]),
+                                   pack_preview.label_of(local[half][0], local[-1][1])))
     on_time, late, late_lines, overdue, overdue_lines = _actions(session, party.team_id, ids, start, end, today)
     held, attended, cancelled, decisions, review_actions = _reviews(session, party, ids, start, end)
     unanswered, unanswered_more = _unanswered(session, party)
@@ -261,8 +267,7 @@ def build(session: Session, party: Party, now: datetime, *, tz: str = "UTC") -> 
     renewals, renewals_more = _cut(_renewals(session, agreements, today))
     return Relationship(
         party=party.name, party_kind=party.kind, agreements=listed, agreements_more=listed_more,
-        window=pack_preview.label_of(months[0].start.astimezone(ZoneInfo(tz)).date(),
-                                     months[-1].end.astimezone(ZoneInfo(tz)).date()),
+        window=pack_preview.label_of(local[0][0], local[-1][1]),
         generated_at=now.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z"), months=rows, targets=trends,
         targets_more=trends_more, verdict=verdict, why=why, rule=VERDICT_RULE, actions_on_time=on_time,
         actions_late=late, actions_overdue=overdue, late_lines=late_lines, overdue_lines=overdue_lines,

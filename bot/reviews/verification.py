@@ -36,6 +36,8 @@ from models import Action, ActionStatus, Agreement, Reminder, Target
 
 KIND = "action.verify"
 BACKSTOP_BATCH = 500  # per hourly run: a backlog of old done actions is planned over a few hours, not at once
+# An action done longer ago than this is not verified by the backstop: its period after is history no review reads.
+MAX_AGE = timedelta(days=366)
 
 
 def key(action_id: int, after_end: datetime) -> str:
@@ -84,7 +86,7 @@ def plan_missing(session: Session, now: datetime) -> int:
     planned = (select(Reminder.subject_id).where(Reminder.kind == KIND, Reminder.team_id == Action.team_id,
                                                  Reminder.subject_id == Action.id).exists())
     rows = list(session.exec(select(Action).where(Action.status == ActionStatus.DONE.value,
-                                                  Action.done_at.is_not(None), Action.target_id.is_not(None),
+                                                  Action.done_at >= now - MAX_AGE, Action.target_id.is_not(None),
                                                   Action.verification.is_(None), ~planned)
                              .order_by(Action.id).limit(BACKSTOP_BATCH)))
     return sum(plan_verification(session, action, now) is not None for action in rows)

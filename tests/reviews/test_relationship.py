@@ -12,6 +12,7 @@ Carrier X's contract beneath T2 renews on 20 Nov.
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 from datetime import date, datetime, timezone
 
 from bot.reviews import relationship
@@ -23,6 +24,7 @@ from tests.reviews.pack_world import NOW, build
 UTC = timezone.utc
 CUSTOMER = "Acme Payroll customer"
 CHANNEL = "C0GENERAL"
+CHARTS = Path(__file__).parents[2] / "var" / "review-charts"
 
 
 def _world(db, team):
@@ -64,7 +66,7 @@ def test_the_figures_are_the_hand_computed_ones(db, team):
     assert (t3.trend[-1].achieved, t4.trend[-1].achieved, t1.key) == ("66.667", "0", "Acme Payroll T1")
     assert view.verdict == "worsening"
     assert view.why == ("targets met 100% → 33.3% of those measured, breaches 0 → 1 "
-                        "(May 2026–Jul 2026 against Aug 2026–Oct 2026)")
+                        "(May–Jul 2026 against Aug–Oct 2026)")
     assert (view.actions_on_time, view.actions_late, view.actions_overdue) == (2, 1, 1)
     assert view.late_lines == ["#5 Retrain the service desk: due 2026-09-01, done 2026-09-10"]
     assert view.overdue_lines == ["#3 Write the P2 triage runbook: due 2026-10-15"]
@@ -102,6 +104,9 @@ def test_asked_for_it_posts_the_view_with_its_chart(slack, sandbox, db, team, cl
     png = sandbox.files[file["id"]]["content"]
     assert file["name"] == "acme-payroll-customer-relationship-oct-2026.png" and png[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", png[16:24])[0] == 800
+    CHARTS.mkdir(parents=True, exist_ok=True)
+    (CHARTS / file["name"]).write_bytes(png)  # for a person to open
+    (CHARTS / "acme-payroll-customer-relationship.txt").write_text(shown)
     assert "Posted the relationship view of *Acme Payroll customer* here (worsening)" in text_of(
         sandbox.last_ephemeral("U0ALICE"))
 

@@ -11,8 +11,10 @@ from bot.jobs import JOBS
 from bot.reviews import verification
 from bot.reviews.pack import targets_in_force
 from bot.scheduler import run_all_once
+from messages import render_message
 from models import Action, Agreement, Reminder
 from tests.evaluation.world import ALICE
+from tests.helpers import text_of
 from tests.reviews.pack_world import build
 
 UTC = timezone.utc
@@ -66,6 +68,9 @@ def test_measured_when_the_whole_period_after_has_ended_and_shown_in_the_next_pa
     with db.session() as s:  # the next pack (December's) shows it; October's, built before, could not
         pack = reviews.build_pack(s, s.get(Agreement, world.agreement_id), date(2026, 12, 1), NEW_YEAR.date(),
                                   NEW_YEAR + timedelta(days=1))
+    summary = text_of(render_message("review_pack.yml.j2", pack=pack.as_context(), review_id=None, late=False,
+                                     warning=None, chart=True))
+    assert f"• Verified: #9 Add a standby database: {text.replace('>', '&gt;')}" in summary  # mrkdwn escapes it
     assert [(a.number, a.verification) for a in pack.verified] == [  # #2 (done 18 Oct): no P1 ticket since
         (2, "done 18 Oct 2026; T3 P1 response nothing measured -> nothing measured: nothing measured after it "
             "(goal 100%)"), (9, text)]
