@@ -39,6 +39,7 @@ from bot.reviews import chart, pack_preview
 from bot.reviews.pack import PeriodFigure, achievement, local_midnight, percent, targets_in_force
 from models import (Action, ActionStatus, Agreement, AgreementKind, Breach, Contact, OutboxKind, Party, Requirement,
                     Review, ReviewNote, ReviewStatus)
+from models.base import name_key
 from models.requirements import Status as RequirementStatus
 
 MONTHS = 6
@@ -118,8 +119,7 @@ def _cut(lines: list[str]) -> tuple[list[str], int]:
 
 
 def find_party(session: Session, team_id: str, name: str, kind: str | None = None) -> Party | None:
-    key = " ".join(name.split()).casefold()
-    q = select(Party).where(Party.team_id == team_id, Party.name_key == key)
+    q = select(Party).where(Party.team_id == team_id, Party.name_key == name_key(name))
     if kind:
         q = q.where(Party.kind == kind)
     return session.exec(q).first()
