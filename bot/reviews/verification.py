@@ -144,4 +144,5 @@ def _verify_due(session: Session, due: reminders.Due) -> bool:
     after = window(target, action.done_at, periods.fy_start_month(session, action.team_id)).after
     if key(action.id, after.end) != due.reminder.key:
         return False
+    # True marks the row sent though nothing is messaged: what it was for (the record) is done.
     return verify(session, action, due.now) is not None
