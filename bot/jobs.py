@@ -32,11 +32,13 @@ def roll_agreement_statuses(deps) -> None:
 
 def schedule_missing_reminders(deps) -> None:
     """The backstop of the messages kept as reminder rows: an OLA or contract without its lapse notices' rows, an
-    open alert without its escalation's, gets them (agreed before they were rows, or changed where nothing
+    open alert without its escalation's, a done action without its verification's, gets them (agreed before they were rows, or changed where nothing
     scheduled). Each is one anti-join that reads only what is missing, so the hour costs what changed."""
     now = deps.clock.now()
     with deps.db.session() as session:
         coverage.schedule_missing_lapses(session, now, deps.settings.timezone)
+    with deps.db.session() as session:  # done actions whose target's recovery is not yet planned to be measured
+        reviews.plan_missing_verifications(session, now)
     breach_jobs.schedule_missing_escalations(deps)
 
 

@@ -8,11 +8,13 @@ periodic review of the SLA itself.
 - pack, pack_period, pack_preview, pack_document, pack_posting, chart: the review pack, its service credits, chart
   and document, posted the day before and on demand;
 - notes, closing: the thread's decisions and actions, known risks, and closing with the minutes;
-- sla_review: the SLA's own periodic review, with the financial year.
+- sla_review: the SLA's own periodic review, with the financial year;
+- verification, relationship (issue 13): whether an action's target recovered after it was done, and one
+  party's relationship across its agreements.
 
 Importing this package registers every reminder handler of reviews (bot.jobs imports it).
 """
-from bot.reviews import attendance, closing, notes, planning, reminding, sla_review
+from bot.reviews import attendance, closing, notes, planning, reminding, sla_review, verification
 from bot.reviews.attendance import SNOOZES, answer, snooze
 from bot.reviews.cadence import (
     Answered,
@@ -38,6 +40,9 @@ from bot.reviews.pack_period import PeriodProblem, last_whole_period, parse_peri
 from bot.reviews.pack_posting import on_demand_key, pack_key, queue_pack
 from bot.reviews.planning import period_under_review, plan_next, replan
 from bot.reviews.reminding import cancel_review, reminder_times, schedule_review
+# issue 13, slice D (relation): verification of actions and the relationship view
+from bot.reviews.verification import plan_missing as plan_missing_verifications
+from bot.reviews.verification import plan_verification
 
 __all__ = [
     # modules
@@ -55,4 +60,6 @@ __all__ = [
     # the thread and closing
     "AlreadyClosed", "Closed", "close_review", "render_minutes", "add_risk", "close_risk", "open_risks",
     "record_note", "review_of_message",
+    # issue 13, slice D (relation): verification of actions and the relationship view
+    "verification", "plan_missing_verifications", "plan_verification",
 ]

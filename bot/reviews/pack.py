@@ -99,6 +99,8 @@ class Pack:
     previous_review: str | None = None  # "the review of 2026-10-06"
     previous_more: int = 0
     period_dates: str = ""      # as people read it, the last day included: "1 Oct 2026 to 31 Oct 2026"
+    verified: list[ActionLine] = field(default_factory=list)  # done actions whose target's recovery was measured
+    verified_more: int = 0
 
     def as_context(self) -> dict:
         return asdict(self)
@@ -273,6 +275,7 @@ def build_pack(session: Session, agreement: Agreement, period_start: date, perio
     breaches, more = _breaches(session, agreement, start, end, keys)
     party = session.get(Party, agreement.counterparty_id)
     previous = pack_preview.previous_review(session, agreement, now, keys)
+    verified, verified_more = pack_preview.verified(session, agreement, start, end, now, keys)
     return Pack(
         agreement_id=agreement.id, agreement=agreement.name, customer=party.name if party else "",
         period_label=label_of(period_start, period_end), period_start=period_start.isoformat(),
@@ -284,10 +287,28 @@ def build_pack(session: Session, agreement: Agreement, period_start: date, perio
         waivers=pack_preview.waivers_in_force(session, agreement, now),
         preview=pack_preview.preview(session, agreement, [t for t, _c in targets], period_start, period_end, now),
         previous_actions=previous.actions, previous_review=previous.label, previous_more=previous.more,
-        period_dates=dates_of(period_start, period_end))
+        period_dates=dates_of(period_start, period_end), verified=verified, verified_more=verified_more)
 
 
 def dates_of(start: date, end: date) -> str:
     """A period [start, end) as people say it, naming its last day: "1 Oct 2026 to 31 Oct 2026"."""
     last = end - timedelta(days=1)
     return f"{start.day} {start:%b %Y} to {last.day} {last:%b %Y}" if last > start else f"{start.day} {start:%b %Y}"
+
+
+# What the verification of actions and the relationship view measure with: the pack's own figures, so the three
+# never disagree about a target's achievement.
+def targets_in_force(session: Session, agreement: Agreement) -> list[Measured]:
+    """The agreement's targets as its version in force words them."""
+    return [t for t, _clause in _targets(session, agreement, agreed_content(session, agreement))]
+
+
+def achievement(session: Session, team_id: str, target: Measured, period: compliance.Period,
+                now: datetime) -> tuple[Decimal | None, bool | None]:
+    """A target's exact achievement over one period, and whether it met its goal (None: nothing measured)."""
+    achieved = _measure(session, team_id, target, period, now).achieved
+    return achieved, _met(target, achieved)
+
+
+def percent(value: Decimal | None) -> str | None:
+    return _pct(value)

@@ -35,6 +35,7 @@ class ActionLine:
     status: str              # open / done / cancelled
     target_key: str | None
     overdue: bool
+    verification: str | None = None  # done and measured: "done 18 Oct 2026; T1 ... 99.95% -> 100%: held"
 
 
 @dataclass
@@ -80,7 +81,8 @@ def _lines(session: Session, rows: list[Action], keys: dict[int, str], today: da
         Party.id.in_([r.owner_party_id for r in rows if r.owner_party_id] or [-1]))).all())
     return [ActionLine(number=r.number, title=r.title, owner=owners.get(r.owner_party_id), owner_user=r.owner_user_id,
                        due=r.due.isoformat(), status=r.status, target_key=keys.get(r.target_id) if r.target_id else None,
-                       overdue=r.status in OPEN_STATUSES and r.due < today) for r in rows]
+                       overdue=r.status in OPEN_STATUSES and r.due < today,
+                       verification=r.verification) for r in rows]
 
 
 def _cut(session: Session, *where) -> tuple[list[Action], int]:
@@ -102,6 +104,16 @@ def actions(session: Session, agreement: Agreement, start: datetime, end: dateti
     overdue, overdue_more = _cut(session, *mine, Action.status.in_(OPEN_STATUSES), Action.due < by)
     return Actions(_lines(session, opened, keys, by), opened_more, _lines(session, done, keys, by), done_more,
                    _lines(session, overdue, keys, by), overdue_more)
+
+
+def verified(session: Session, agreement: Agreement, start: datetime, end: datetime, now: datetime,
+             keys: dict[int, str]) -> tuple[list[ActionLine], int]:
+    """Actions on this SLA done before the period's end whose target's recovery was measured since the period
+    began (bot.reviews.verification: once the whole period after the action has ended), by now."""
+    rows, more = _cut(session, Action.team_id == agreement.team_id, Action.agreement_id == agreement.id,
+                      Action.status == ActionStatus.DONE.value, Action.done_at < end,
+                      Action.verification.is_not(None), Action.verified_at > start, Action.verified_at <= now)
+    return _lines(session, rows, keys, min(end, now).date()), more
 
 
 def previous_review(session: Session, agreement: Agreement, now: datetime, keys: dict[int, str]) -> Previous:

@@ -14,7 +14,7 @@ looks back on October 2026 (744 hours):
   credit is not computable.
 
 Total: £2,020.00. Beside them: a breach of T2 with a cause noted, remedial actions opened, done and overdue in
-October, the previous (closed) review's two actions (one done), a known risk, a carrier contract renewing in
+October, one done in August whose verification came in October, the previous (closed) review's two actions (one done), a known risk, a carrier contract renewing in
 November, the SLA's periodic review due in November, and on 3 Nov an hour's outage that burns T1's budget now.
 """
 from __future__ import annotations
@@ -85,6 +85,11 @@ def build(db, team: str, *, charges: str | None = "The customer pays £12,000 pe
                      due=date(2026, 10, 20), status="done", done_at=at(18, 9), created_at=at(2, 9, month=9), **action))
         s.add(Action(number=3, kind="remedial", title="Write the P2 triage runbook", target_id=ids["T4"],
                      due=date(2026, 10, 15), created_at=at(1, 9, month=9), **action))
+        # Done in August and verified when September ended (bot.reviews.verification): shown in October's pack.
+        s.add(Action(number=4, kind="remedial", title="Move the database to mirrored storage", target_id=ids["T1"],
+                     due=date(2026, 8, 31), status="done", done_at=at(10, 9, month=8), created_at=at(1, 9, month=7),
+                     verification="done 10 Aug 2026; T1 availability 100% -> 99.95%: held (goal 99.9%)",
+                     verified_at=at(1, 0, 1, month=10), **action))
         previous = Review(team_id=team, agreement_id=sla["agreement_id"], scheduled_for=at(6, 10), format="call",
                           channel_id="C0GENERAL", period_start=date(2026, 9, 1), period_end=OCT, status="closed",
                           closed_at=at(6, 11), created_at=at(1, 9, month=9))

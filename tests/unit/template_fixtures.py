@@ -26,6 +26,7 @@ from models import ApiToken, ContactRole, Party, PartyKind, Requirement, Service
 from bot.reviews.pack import BreachLine, CreditFigure, Pack, PeriodFigure, TargetFigure
 from bot.reviews.pack_preview import ActionLine as PackAction
 from bot.reviews.pack_preview import Actions, Preview, WaiverLine
+from bot.reviews.relationship import MonthRow, Relationship, TargetTrend
 
 NOW = datetime(2026, 1, 2, tzinfo=timezone.utc)
 TODAY = NOW.date()
@@ -137,8 +138,23 @@ def _review_pack(h: str) -> dict:
                 actions=Actions([act] * 10, 3, [act] * 10, 2, [act] * 10, 1),
                 waivers=[WaiverLine("T1", "time", h, h, "2026-01-01")] * 12,
                 preview=Preview("Nov 2026", [h] * 10, 2, h, h, [h] * 10, 5, [h] * 10),
-                previous_actions=[act] * 10, previous_review=h, previous_more=3)
+                previous_actions=[act] * 10, previous_review=h, previous_more=3,
+                verified=[PackAction(8, h, h, "U0SAFE", "2026-10-01", "done", "T1", False, h)] * 10, verified_more=2)
     return dict(pack=pack.as_context(), review_id=12, late=True, warning=h, chart=True)
+
+
+def _relationship(h: str) -> dict:
+    """Every list as long as the view lets it be (10 lines, then "and N more"), every typed string hostile."""
+    trend = [PeriodFigure("Oct 2026", "99.5", n % 2 == 0) for n in range(6)]
+    view = Relationship(
+        party=h, party_kind="customer", agreements=[h] * 10, agreements_more=3, window="May–Oct 2026",
+        generated_at="2026-11-04 09:00 GMT", months=[MonthRow("Oct 2026", 4, 3, 2)] * 6,
+        targets=[TargetTrend(h, h, "99.9", trend, n % 2 == 0) for n in range(20)], targets_more=5,
+        verdict="worsening", why=h, rule=h, actions_on_time=3, actions_late=12, actions_overdue=14, late_lines=[h] * 10,
+        overdue_lines=[h] * 10, reviews_closed=2, reviews_attended=1, reviews_cancelled=1, decisions=4, review_actions=2,
+        unanswered=[h] * 10, unanswered_more=2, waivers=[h] * 10, waivers_more=1, renewals=[h] * 10, renewals_more=4,
+        period_label="Oct 2026")
+    return dict(r=view.as_context(), chart=True)
 
 
 def _clock(h: str) -> dict:
@@ -200,6 +216,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "review_pack.yml.j2": _review_pack,
     "review_pack_posted.yml.j2": lambda h: dict(agreement=h, period=h, posted=False, error=h, channel_id="C0SAFE",
                                                 chart=True, review_when=h),
+    "relationship.yml.j2": _relationship,
+    "relationship_posted.yml.j2": lambda h: dict(party=h, verdict="stable", posted=False, error=h, channel_id="C0SAFE"),
     "action_form.yml.j2": lambda h: dict(due="2026-03-20", may_accept=True, owner_party_id=1, parties=[(1, h), (2, h)],
                                          private_metadata=h[:500], title=h),
     # Issue 13, actions slice
