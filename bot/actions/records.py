@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit, service_map
+from bot import audit, home_refresh, service_map
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
@@ -66,6 +66,7 @@ def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str |
     else:
         raise DomainError("Too many actions are being recorded at once; please try again.")
     audit.record(session, actor, "action.add", "action", row.id, number=row.number, kind=kind.value, title=text)
+    home_refresh.refresh(session, actor.team_id, [row.owner_user_id], actor.at())
     return row
 
 
@@ -92,4 +93,5 @@ def close_action(session: Session, actor: Actor, number: int) -> Action:
     row.status, row.done_at = "done", actor.at()
     session.add(row)
     audit.record(session, actor, "action.done", "action", row.id, number=number)
+    home_refresh.refresh(session, actor.team_id, [row.owner_user_id], actor.at())
     return row

@@ -10,9 +10,13 @@ periodic review of the SLA itself.
 - notes, closing: the thread's decisions and actions, known risks, and closing with the minutes;
 - sla_review: the SLA's own periodic review, with the financial year.
 
+- home (issue 13, the App Home): what is each person's own, one question per function, and a service manager's SLAs.
+
 Importing this package registers every reminder handler of reviews (bot.jobs imports it).
 """
 from bot.reviews import attendance, closing, notes, planning, reminding, sla_review
+# issue 13, the App Home slice
+from bot.reviews import home
 from bot.reviews.attendance import SNOOZES, answer, snooze
 from bot.reviews.cadence import (
     Answered,
@@ -55,4 +59,6 @@ __all__ = [
     # the thread and closing
     "AlreadyClosed", "Closed", "close_review", "render_minutes", "add_risk", "close_risk", "open_risks",
     "record_note", "review_of_message",
+    # issue 13, the App Home slice
+    "home",
 ]
