@@ -36,6 +36,7 @@ OPEN_BREACHES = (BreachState.BREACHED.value, BreachState.WARNING.value, BreachSt
 class Listed:
     items: list = field(default_factory=list)
     total: int = 0
+    overdue: int = 0  # of all of them, not only those listed (actions)
 
     @property
     def more(self) -> int:
@@ -98,8 +99,10 @@ def my_actions(session: Session, team_id: str, user_id: str, today: date, limit:
     """Open and in-progress actions they own: the overdue first (the longest overdue first), then by due date."""
     mine = (Action.team_id == team_id, Action.owner_user_id == user_id, Action.status.in_(OPEN_ACTIONS))
     total = session.exec(select(func.count()).select_from(Action).where(*mine)).one()
+    overdue = session.exec(select(func.count()).select_from(Action).where(*mine, Action.due < today)).one()
     rows = session.exec(select(Action).where(*mine).order_by(Action.due, Action.number).limit(limit))
-    return Listed([MyAction(a.number, a.title, a.due, a.due < today, a.status, a.origin_link) for a in rows], total)
+    return Listed([MyAction(a.number, a.title, a.due, a.due < today, a.status, a.origin_link) for a in rows], total,
+                  overdue)
 
 
 def _my_parties(session: Session, team_id: str, user_id: str) -> list[int]:

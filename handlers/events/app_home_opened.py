@@ -74,6 +74,6 @@ def home_view(deps, actor: Actor) -> dict:
         listed=action_lines(listed, owner_parties, closable, today), more=len(open_actions) - len(listed),
         overdue=overdue_count(open_actions, today), can_edit=can(actor, Capability.EDIT_MAP),
         mine=my_action_lines(own, actor.user_id), mine_more=own.more,
-        mine_overdue=sum(1 for a in own.items if a.overdue), lists=sections(theirs, actor.tz),
+        mine_overdue=own.overdue, lists=sections(theirs, actor.tz),
         slas=sla_rows(overview, actor.tz) if overview is not None else None,
         slas_more=overview.more if overview is not None else 0)

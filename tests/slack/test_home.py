@@ -106,13 +106,18 @@ def test_hundreds_of_actions_fit_in_100_blocks_the_most_urgent_first(slack, sand
         for i in range(300):
             actions.add_action(s, sm, kind=ActionKind.IMPROVEMENT, title=f"Chore {i}", owner_party_id=None,
                                owner_user_id=BOB, due=TODAY + timedelta(days=1 + i % 40))
+        for row in actions.list_actions(s, team)[-20:]:  # twenty of them slipped: overdue too
+            row.due = TODAY - timedelta(days=1)
+            s.add(row)
     slack.open_home(user=BOB)
     home = sandbox.home(team, BOB)
     blocks = home.view["blocks"]
     assert len(blocks) <= 100
     shown = text_of(home)
-    mine = shown.split("*Your actions*", 1)[1]
-    assert mine.index("Replace the core switch") < mine.index("Chore 0")  # the overdue one first
+    mine = shown.split("*Your actions*", 1)[1].split("…and 291 more of yours", 1)[0]
+    assert mine.index("Replace the core switch") < mine.index("Chore")  # the longest overdue first
+    assert mine.count(":warning: overdue") == 10  # then those overdue since yesterday, before any still to come
+    assert "*Your actions*: :warning: 21 overdue" in shown  # all of them, not only the ten shown
     assert "…and 291 more of yours: `/slm actions mine` lists them all." in shown
 
 
