@@ -51,6 +51,16 @@ class Result:
         return self.outcome in (Outcome.SENT, Outcome.FOUND, Outcome.ALREADY)
 
 
+# What renders a person's App Home when its refresh is sent (bot.home_refresh): registered by the Home's listener,
+# (deps, team_id, user_id) -> the view, read in a session of its own that is closed before the Slack call.
+_HOME_RENDERERS: list = []
+
+
+def renders_home(func_):
+    _HOME_RENDERERS[:] = [func_]
+    return func_
+
+
 def tag(key: str) -> dict:
     """The message metadata that says which outbox key a message was sent for."""
     return {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
@@ -99,13 +109,14 @@ def send(deps, client: WebClient, row_id: int) -> Result:
             return waiting
     stage = "looking"  # then "rendering", then "posting": what a failure means depends on where it came
     try:
-        if held.look_first and held.kind != OutboxKind.UPDATE.value:  # an edit made twice is the same edit: no look
+        # An edit (or a Home published) twice is the same edit: no look.
+        if held.look_first and held.kind not in (OutboxKind.UPDATE.value, OutboxKind.HOME.value):
             found = _find_earlier(client, held)
             if found:
                 log.info("outbox %s: Slack already had it (%s); not sent again", held.key, found)
                 return _sent(deps, held, found, Outcome.FOUND)
         stage = "rendering"
-        request = _request(held)  # a template that does not render is our fault, and certainly not sent
+        request = _request(deps, held)  # a template that does not render is our fault, and certainly not sent
         stage = "posting"
         ts = _post(client, held, request)
     except SlackApiError as err:
@@ -136,7 +147,9 @@ def _retry_after(headers: dict) -> int:
     return int(value) if str(value or "").isdigit() else 60
 
 
-def _request(held: outbox.Claim) -> dict:
+def _request(deps, held: outbox.Claim) -> dict:
+    if held.kind == OutboxKind.HOME.value:  # rendered now, from what is stored now: the newest state is published
+        return {"view": _HOME_RENDERERS[0](deps, held.team_id, held.channel)}
     if held.kind == OutboxKind.FILE.value:
         return dict(held.message or {})
     return dict(held.message) if held.message is not None else render_message(held.template, **held.context)
@@ -162,6 +175,9 @@ def _follow(deps, held: outbox.Claim) -> tuple[outbox.Claim, Result | None]:
 
 
 def _post(client: WebClient, held: outbox.Claim, request: dict) -> str | None:
+    if held.kind == OutboxKind.HOME.value:
+        client.views_publish(user_id=held.channel, view=request["view"])
+        return None
     if held.kind == OutboxKind.UPDATE.value:
         channel = held.channel
         if channel[:1] in ("U", "W"):  # a DM was posted to its person; an edit needs the DM's channel

@@ -36,6 +36,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from bot import home_refresh
 from models import Reminder, ReminderStatus
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ def snooze(session: Session, reminder: Reminder, until: datetime) -> bool:
     reminder.late = False
     reminder.attempts, reminder.retry_at = 0, None
     session.add(reminder)
+    home_refresh.refresh(session, reminder.team_id, [reminder.recipient], until)  # its Home lists it (no `now` here)
     return True
 
 

@@ -29,6 +29,7 @@ class OutboxKind(StrEnum):
     MESSAGE = "message"  # chat.postMessage
     FILE = "file"        # a document uploaded into a thread (files_upload_v2)
     UPDATE = "update"    # chat.update of the message queued under `parent_key`
+    HOME = "home"        # views.publish of a person's App Home (channel: the user), rendered when sent
 
 
 class Outbox(TeamScoped, table=True):

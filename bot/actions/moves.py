@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot import audit
+from bot import audit, home_refresh
 from bot.actions import nudges
 from bot.actions.records import OPEN_STATUSES, by_number, may_move
 from bot.errors import DomainError, InvalidInput, PermissionDenied
@@ -63,6 +63,7 @@ def move(session: Session, actor: Actor, number: int, to: ActionStatus, note: st
         nudges.forget(session, row)
     session.add(row)
     audit.record(session, actor, f"action.{to.value}", "action", row.id, number=number, note=words or None)
+    home_refresh.refresh(session, actor.team_id, [row.owner_user_id], actor.at())  # their Home shows it
     return Moved(row, True)
 
 
@@ -88,4 +89,5 @@ def move_due(session: Session, actor: Actor, number: int, due: date | None) -> M
     audit.record(session, actor, "action.due", "action", row.id, number=number, before=before.isoformat(),
                  due=due.isoformat())
     nudges.plan(session, row, actor.at(), tz=actor.org_tz)  # a recipient of unknown zone: the organisation's
+    home_refresh.refresh(session, actor.team_id, [row.owner_user_id], actor.at())
     return Moved(row, True)

@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit, service_map
+from bot import audit, home_refresh, service_map
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
@@ -84,6 +84,7 @@ def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str |
     audit.record(session, actor, "action.add", "action", row.id, number=row.number, kind=kind.value, title=text,
                  origin=row.origin)
     nudges.plan(session, row, actor.at(), tz=actor.org_tz)  # a recipient of unknown zone: the organisation's
+    home_refresh.refresh(session, actor.team_id, [row.owner_user_id], actor.at())
     return row
 
 

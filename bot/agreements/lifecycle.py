@@ -10,7 +10,7 @@ from typing import Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit, dates
+from bot import audit, dates, home_refresh
 from bot.agreements import answers
 from bot.agreements.queries import counterparty_roles, lock, signoffs, targets_of, version
 from bot.errors import DomainError, PermissionDenied, Person
@@ -113,6 +113,7 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int, *, 
     except IntegrityError:  # a second click that raced the first
         raise DomainError(f"Your side already agreed to version {number}.") from None
     done[side] = signoff
+    home_refresh.refresh_agreement(session, agreement, actor.user_id, actor.at())
     audit.record(session, actor, "agreement.agree", "agreement", agreement.id, version=number, side=side,
                  sha256=row.document_sha256)
     now_agreed = PROVIDER in done and COUNTERPARTY in done

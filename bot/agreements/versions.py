@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from bot import audit, service_map
+from bot import audit, home_refresh, service_map
 from bot.agreements import documents, targets
 from bot.agreements.queries import services_of, targets_of
 from bot.calendars import records as calendar_records
@@ -126,4 +126,5 @@ def new_version(session: Session, actor: Actor, agreement: Agreement, reason: st
     session.flush()
     audit.record(session, actor, "agreement.version", "agreement", agreement.id, version=number, changes=changes,
                  reason=reason, sha256=rendered.sha256)
+    home_refresh.refresh_agreement(session, agreement, actor.user_id, actor.at())
     return NewVersion(row, rendered.warning)

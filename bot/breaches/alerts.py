@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import actions, audit, cover, outbox, service_map
+from bot import actions, audit, cover, home_refresh, outbox, service_map
 from bot.breaches import routing
 from bot.breaches.escalation import schedule_escalation, stop_escalation
 from bot.errors import DomainError, NotFound, PermissionDenied
@@ -150,6 +150,7 @@ def _move(session: Session, breach: Breach, now: datetime, what: str, *, by: str
     breach.updated_at = now
     session.add(breach)
     session.flush()
+    home_refresh.refresh_party(session, breach.team_id, breach.owner_party_id, now)
     context = alert_context(session, breach)
     line = {**event, "epoch": int(now.timestamp()), "time_text": now.strftime("%Y-%m-%d %H:%M UTC"),
             "summary": event.get("summary", ""), "left": event.get("left", "")}
@@ -196,6 +197,7 @@ def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
         return None
     _queue_post(session, breach, now)
     schedule_escalation(session, breach, now)  # nothing when it was already over
+    home_refresh.refresh_party(session, breach.team_id, breach.owner_party_id, now)
     return breach
 
 

@@ -12,9 +12,11 @@ periodic review of the SLA itself.
 - verification, relationship (issue 13): whether an action's target recovered after it was done, and one
   party's relationship across its agreements.
 
+- home (issue 13, the App Home): what is each person's own, one question per function, and a service manager's SLAs.
+
 Importing this package registers every reminder handler of reviews (bot.jobs imports it).
 """
-from bot.reviews import attendance, closing, notes, planning, reminding, sla_review, verification
+from bot.reviews import attendance, closing, home, notes, planning, reminding, sla_review, verification
 from bot.reviews.attendance import SNOOZES, answer, snooze
 from bot.reviews.cadence import (
     Answered,
@@ -62,4 +64,6 @@ __all__ = [
     "record_note", "review_of_message",
     # issue 13, slice D (relation): verification of actions and the relationship view
     "verification", "plan_missing_verifications", "plan_verification",
+    # issue 13, the App Home slice
+    "home",
 ]

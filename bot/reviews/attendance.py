@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import outbox, reminders, service_map
+from bot import home_refresh, outbox, reminders, service_map
 from bot.errors import DomainError, NotFound, PermissionDenied
 from bot.reviews.reminder_keys import ATTENDEE, key_prefix, notice_key
 from models import (Agreement, OutboxKind, Reminder, ReminderStatus, Review, ReviewArrangement, ReviewFormat,
@@ -184,6 +184,7 @@ def answer(session: Session, team_id: str, user_id: str, value: str, said: RsvpA
         session.flush()
     _edit_dm(session, row, revision, review, now)
     _edit_notice(session, review, now)
+    home_refresh.refresh(session, team_id, [user_id], now)
     return True
 
 

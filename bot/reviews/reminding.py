@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot import outbox, reminders
+from bot import home_refresh, outbox, reminders
 from bot.reviews import attendance
 from bot.reviews.reminder_keys import (ATTENDEE, NEXT, NOTICE, PACK, attendee_key, key_prefix, next_key, notice_key,
                                        pack_key)
@@ -73,6 +73,7 @@ def schedule_review(session: Session, review: Review, arrangement: ReviewArrange
                            review.channel_id, now, subject_id=review.id)
         reminders.schedule(session, team, pack_key(review.id), PACK, the_day_before, review.channel_id, now,
                            subject_id=review.id)
+        home_refresh.refresh(session, team, attendance.attendees(session, review, arrangement), now)
     reminders.schedule(session, team, next_key(review.id), NEXT, review.scheduled_for, review.channel_id, now,
                        subject_id=review.id, context={"arrangement_id": arrangement.id})
 

@@ -20,7 +20,7 @@ from bot.service_map.changes import Removal
 from handlers.commands.router import help_groups
 from handlers.presenters.cover import CapabilityView, GapView, LegView, TargetView, UpgradeView
 from handlers.presenters.actions import ActionItem
-from handlers.presenters.home import ActionLine
+from handlers.presenters.home import ActionLine, sections
 from models import ApiToken, ContactRole, Party, PartyKind, Requirement, Service, ServiceLink
 
 from bot.reviews.pack import BreachLine, CreditFigure, Pack, PeriodFigure, TargetFigure
@@ -85,7 +85,21 @@ def _home(h: str) -> dict:
     rows = [{"kind": "SLA", "name": h, "status": h, "link": "https://x.slack.com/archives/C1/p1"},
             {"kind": "OLA", "name": h, "status": h, "link": None}]
     return dict(services=service_views(h), parties=[party(h)], agreements=rows, listed=action_lines(h), more=3,
-                overdue=1, can_edit=True)
+                overdue=1, can_edit=True, mine=action_lines(h), mine_more=250, mine_overdue=1,
+                lists=sections(_theirs(h), "Europe/London"), slas_more=4,
+                slas=[{"name": h, "status": h, "compliance": h, "cover": h, "link": "https://x.slack.com/archives/C1/p1",
+                       "next_review": h}, {"name": h, "status": h, "compliance": None, "cover": None, "link": None,
+                                           "next_review": None}])
+
+
+def _theirs(h: str) -> dict:
+    """What bot.reviews.home returns for a person, every typed name hostile."""
+    from bot.reviews.home import AwaitingAgreement, Listed, MyBreach, MyReview, Snoozed
+    return {"breaches": Listed([MyBreach(1, h, h, "breached", h, NOW)] * 8, 300),
+            "reviews": Listed([MyReview(h, NOW, "meeting", "C0SAFE")], 1),
+            "awaiting": Listed([AwaitingAgreement(h, 2, ("provider", "counterparty"), "https://x.slack.com/p1"),
+                                AwaitingAgreement(h, 1, ("counterparty",), None)], 2),
+            "snoozed": Listed([Snoozed(h, NOW)], 3)}
 
 
 def _benchmark(h: str) -> dict:

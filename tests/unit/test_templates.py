@@ -50,7 +50,16 @@ def test_map_and_home(n):
                for i in range(40)]
     assert_valid_blocks(render("home.yml.j2", services=views, parties=[party()], agreements=rows, open_actions=actions,
                                listed=action_lines(actions[:10], {1: EVIL}, {1, 2}, NOW.date()), more=30, overdue=3,
-                               can_edit=True), view=True)
+                               can_edit=True, **home_at_its_fullest()), view=True)
+
+
+def home_at_its_fullest() -> dict:
+    """A service manager's own lists, each as long as the Home draws it (the rest counted): within 100 blocks."""
+    from tests.unit.template_fixtures import _home
+    full = _home(EVIL)
+    sla = full["slas"][0]
+    return dict(mine=full["mine"] * 5, mine_more=300, mine_overdue=10, lists=full["lists"], slas=[sla] * 15,
+                slas_more=40)
 
 
 def test_party_view():

@@ -1,0 +1,213 @@
+"""What a person's App Home shows of what is theirs, one function per question, most urgent first, as plain data.
+
+Each question returns a `Listed`: the first `limit` items and how many there are in all, so that a person with
+hundreds of items is shown the most urgent and told how many more (the Home has a limit of 100 blocks). Reviews are
+the top layer of the domain, so this module may read actions, breaches, agreements, measurements and cover.
+
+A service manager also gets `sla_overview`: every SLA with its status, its compliance so far this period (computed
+for the SLAs shown only, `limit` of them), its back-to-back cover as the stored verdicts of the last check (not a
+fresh check: the Home is drawn on every change) and its next review.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from bot import service_map
+from bot.agreements.lifecycle import status_line
+from bot.measurements import periods
+from bot.measurements.in_force import measured
+from bot.reviews.attendance import attendees
+from bot.workspace.actor import Actor
+from bot.workspace.permissions import sides
+from models import (
+    Action, ActionStatus, Agreement, AgreementKind, AgreementStatus, Breach, BreachState, Contact, CoverageState,
+    Reminder, ReminderStatus, Review, ReviewArrangement, ReviewStatus, Signoff, Target,
+)
+
+OPEN_ACTIONS = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
+OPEN_BREACHES = (BreachState.BREACHED.value, BreachState.WARNING.value, BreachState.ACKNOWLEDGED.value)
+
+
+@dataclass(frozen=True)
+class Listed:
+    items: list = field(default_factory=list)
+    total: int = 0
+    overdue: int = 0  # of all of them, not only those listed (actions)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass(frozen=True)
+class MyAction:
+    number: int
+    title: str
+    due: date
+    overdue: bool
+    status: str
+    link: str | None
+
+
+@dataclass(frozen=True)
+class MyBreach:
+    id: int
+    agreement: str
+    summary: str
+    state: str
+    ticket_ref: str | None
+    opened_at: datetime
+
+
+@dataclass(frozen=True)
+class MyReview:
+    agreement: str
+    at: datetime
+    format: str
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class AwaitingAgreement:
+    name: str
+    version: int
+    sides: tuple[str, ...]
+    link: str | None
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    kind: str
+    until: datetime
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    name: str
+    status: str
+    compliance: str | None  # "2 of 3 targets on goal so far this period"; None: nothing in force or measured
+    cover: str | None       # the stored verdicts: "covered", "1 at risk", ...; None: never checked
+    next_review: datetime | None
+    link: str | None
+
+
+def my_actions(session: Session, team_id: str, user_id: str, today: date, limit: int) -> Listed:
+    """Open and in-progress actions they own: the overdue first (the longest overdue first), then by due date."""
+    mine = (Action.team_id == team_id, Action.owner_user_id == user_id, Action.status.in_(OPEN_ACTIONS))
+    total = session.exec(select(func.count()).select_from(Action).where(*mine)).one()
+    overdue = session.exec(select(func.count()).select_from(Action).where(*mine, Action.due < today)).one()
+    rows = session.exec(select(Action).where(*mine).order_by(Action.due, Action.number).limit(limit))
+    return Listed([MyAction(a.number, a.title, a.due, a.due < today, a.status, a.origin_link) for a in rows], total,
+                  overdue)
+
+
+def _my_parties(session: Session, team_id: str, user_id: str) -> list[int]:
+    return list(session.exec(select(Contact.party_id).where(Contact.team_id == team_id, Contact.user_id == user_id)
+                             .distinct()))
+
+
+def my_breaches(session: Session, team_id: str, user_id: str, limit: int) -> Listed:
+    """Breach alerts still open for the groups they are a contact of: breached before warned, newest first."""
+    parties = _my_parties(session, team_id, user_id)
+    if not parties:
+        return Listed()
+    where = (Breach.team_id == team_id, Breach.owner_party_id.in_(parties), Breach.state.in_(OPEN_BREACHES))
+    total = session.exec(select(func.count()).select_from(Breach).where(*where)).one()
+    rows = list(session.exec(select(Breach).where(*where)))
+    rows.sort(key=lambda b: (OPEN_BREACHES.index(b.state), -b.updated_at.timestamp(), -b.id))
+    names = _agreement_names(session, {b.agreement_id for b in rows[:limit]})
+    return Listed([MyBreach(b.id, names.get(b.agreement_id, ""), b.summary, b.state, b.ticket_ref, b.opened_at)
+                   for b in rows[:limit]], total)
+
+
+def _agreement_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.exec(select(Agreement.id, Agreement.name).where(Agreement.id.in_(ids))).all())
+
+
+def my_reviews(session: Session, team_id: str, user_id: str, now: datetime, limit: int) -> Listed:
+    """Reviews still to come that they are an attendee of (named, or a contact of a party named): soonest first."""
+    coming = list(session.exec(select(Review).where(Review.team_id == team_id,
+                                                    Review.status == ReviewStatus.SCHEDULED.value,
+                                                    Review.scheduled_for > now).order_by(Review.scheduled_for)))
+    arrangements = {a.agreement_id: a for a in session.exec(select(ReviewArrangement).where(
+        ReviewArrangement.team_id == team_id, ReviewArrangement.agreement_id.in_({r.agreement_id for r in coming})))}
+    theirs = [r for r in coming if user_id in attendees(session, r, arrangements.get(r.agreement_id))]
+    names = _agreement_names(session, {r.agreement_id for r in theirs[:limit]})
+    return Listed([MyReview(names.get(r.agreement_id, ""), r.scheduled_for, r.format, r.channel_id)
+                   for r in theirs[:limit]], len(theirs))
+
+
+def awaiting_agreement(session: Session, actor: Actor, limit: int) -> Listed:
+    """Agreements in negotiation whose latest version waits for a side this person may agree for: newest first."""
+    negotiating = list(session.exec(select(Agreement).where(
+        Agreement.team_id == actor.team_id, Agreement.status == AgreementStatus.NEGOTIATING.value)
+        .order_by(Agreement.id.desc())))
+    out = []
+    for agreement in negotiating:
+        contacts = service_map.contacts_of(session, actor.team_id, agreement.counterparty_id)
+        roles = {role.value for role, users in contacts.items() if actor.user_id in users}
+        signed = set(session.exec(select(Signoff.side).where(Signoff.agreement_id == agreement.id,
+                                                             Signoff.version == agreement.latest_version)))
+        waiting = sorted(sides(actor, "agree", roles) - signed)
+        if waiting:
+            out.append(AwaitingAgreement(agreement.name, agreement.latest_version, tuple(waiting), agreement.permalink))
+    return Listed(out[:limit], len(out))
+
+
+def my_snoozed(session: Session, team_id: str, user_id: str, limit: int) -> Listed:
+    """Reminders to them they snoozed, still to come back: the soonest first."""
+    where = (Reminder.team_id == team_id, Reminder.recipient == user_id,
+             Reminder.status == ReminderStatus.PENDING.value, Reminder.snoozed_until.is_not(None))
+    total = session.exec(select(func.count()).select_from(Reminder).where(*where)).one()
+    rows = session.exec(select(Reminder).where(*where).order_by(Reminder.due_at, Reminder.id).limit(limit))
+    return Listed([Snoozed(r.kind, r.due_at) for r in rows], total)
+
+
+def sla_overview(session: Session, team_id: str, now: datetime, limit: int) -> Listed:
+    """Every SLA not retired (the live ones first, then by name): status, compliance, cover and next review."""
+    slas = list(session.exec(select(Agreement).where(Agreement.team_id == team_id,
+                                                     Agreement.kind == AgreementKind.SLA.value,
+                                                     Agreement.status != AgreementStatus.RETIRED.value)))
+    live = (AgreementStatus.ACTIVE.value, AgreementStatus.AGREED.value, AgreementStatus.NEGOTIATING.value)
+    slas.sort(key=lambda a: (a.status not in live, a.name_key))
+    shown = slas[:limit]
+    fy = periods.fy_start_month(session, team_id)
+    rows = [SlaRow(a.name, status_line(a), _compliance(session, team_id, a, now, fy), _cover(session, a),
+                   _next_review(session, a, now), a.permalink) for a in shown]
+    return Listed(rows, len(slas))
+
+
+def _compliance(session: Session, team_id: str, agreement: Agreement, now: datetime, fy: int) -> str | None:
+    on_goal = measured_count = 0
+    for target in measured(session, team_id, agreement_id=agreement.id):
+        value = periods.achieved(session, team_id, target, periods.period_for(target, now, fy), now)
+        if value is None or target.goal is None:
+            continue
+        measured_count += 1
+        on_goal += value >= target.goal
+    if not measured_count:
+        return None
+    return f"{on_goal} of {measured_count} target{'s' if measured_count != 1 else ''} on goal so far this period"
+
+
+def _cover(session: Session, agreement: Agreement) -> str | None:
+    verdicts = list(session.exec(select(CoverageState.verdict).join(Target, Target.id == CoverageState.target_id)
+                                 .where(Target.agreement_id == agreement.id, Target.retired == False)))  # noqa: E712
+    if not verdicts:
+        return None
+    worse = {v: verdicts.count(v) for v in ("not covered", "at risk") if v in verdicts}
+    if not worse:
+        return "covered"
+    return ", ".join(f"{n} {v}" for v, n in worse.items())
+
+
+def _next_review(session: Session, agreement: Agreement, now: datetime) -> datetime | None:
+    return session.exec(select(func.min(Review.scheduled_for)).where(
+        Review.agreement_id == agreement.id, Review.status == ReviewStatus.SCHEDULED.value,
+        Review.scheduled_for > now)).one()
