@@ -88,6 +88,6 @@ def move_due(session: Session, actor: Actor, number: int, due: date | None) -> M
     session.add(row)
     audit.record(session, actor, "action.due", "action", row.id, number=number, before=before.isoformat(),
                  due=due.isoformat())
-    nudges.plan(session, row, actor.at(), tz=actor.org_tz)  # a recipient of unknown zone: the organisation's
+    nudges.plan(session, row, actor.at())
     home_refresh.refresh(session, actor.team_id, [row.owner_user_id], actor.at())
     return Moved(row, True)
