@@ -104,6 +104,16 @@ def my_actions(session: Session, team_id: str, user_id: str, today: date, limit:
                   overdue)
 
 
+def open_actions(session: Session, team_id: str, today: date, limit: int) -> Listed:
+    """The workspace's open and in-progress actions, soonest due first: the first `limit`, how many in all and how
+    many overdue, counted in the database (the Home is drawn on every change: no workspace's every action loaded)."""
+    where = (Action.team_id == team_id, Action.status.in_(OPEN_ACTIONS))
+    total = session.exec(select(func.count()).select_from(Action).where(*where)).one()
+    overdue = session.exec(select(func.count()).select_from(Action).where(*where, Action.due < today)).one()
+    rows = list(session.exec(select(Action).where(*where).order_by(Action.due, Action.number).limit(limit)))
+    return Listed(rows, total, overdue)
+
+
 def _my_parties(session: Session, team_id: str, user_id: str) -> list[int]:
     return list(session.exec(select(Contact.party_id).where(Contact.team_id == team_id, Contact.user_id == user_id)
                              .distinct()))
