@@ -16,15 +16,14 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot import service_map
 from bot.agreements.lifecycle import status_line
 from bot.measurements import periods
 from bot.measurements.in_force import measured
-from bot.reviews.attendance import attendees
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import sides
 from models import (
-    Action, ActionStatus, Agreement, AgreementKind, AgreementStatus, Breach, BreachState, Contact, CoverageState,
+    Action, ActionStatus, Agreement, AgreementKind, AgreementStatus, Breach, BreachState, Contact, ContactRole,
+    CoverageState,
     Reminder, ReminderStatus, Review, ReviewArrangement, ReviewStatus, Signoff, Target,
 )
 
@@ -105,6 +104,16 @@ def my_actions(session: Session, team_id: str, user_id: str, today: date, limit:
                   overdue)
 
 
+def open_actions(session: Session, team_id: str, today: date, limit: int) -> Listed:
+    """The workspace's open and in-progress actions, soonest due first: the first `limit`, how many in all and how
+    many overdue, counted in the database (the Home is drawn on every change: no workspace's every action loaded)."""
+    where = (Action.team_id == team_id, Action.status.in_(OPEN_ACTIONS))
+    total = session.exec(select(func.count()).select_from(Action).where(*where)).one()
+    overdue = session.exec(select(func.count()).select_from(Action).where(*where, Action.due < today)).one()
+    rows = list(session.exec(select(Action).where(*where).order_by(Action.due, Action.number).limit(limit)))
+    return Listed(rows, total, overdue)
+
+
 def _my_parties(session: Session, team_id: str, user_id: str) -> list[int]:
     return list(session.exec(select(Contact.party_id).where(Contact.team_id == team_id, Contact.user_id == user_id)
                              .distinct()))
@@ -137,7 +146,18 @@ def my_reviews(session: Session, team_id: str, user_id: str, now: datetime, limi
                                                     Review.scheduled_for > now).order_by(Review.scheduled_for)))
     arrangements = {a.agreement_id: a for a in session.exec(select(ReviewArrangement).where(
         ReviewArrangement.team_id == team_id, ReviewArrangement.agreement_id.in_({r.agreement_id for r in coming})))}
-    theirs = [r for r in coming if user_id in attendees(session, r, arrangements.get(r.agreement_id))]
+    # Who attends (bot.reviews.attendance.attendees: those named, and every contact of the parties named), decided
+    # from this person's parties read once: no query per review, however many are scheduled in the workspace.
+    parties = set(_my_parties(session, team_id, user_id)) if coming else set()
+
+    def attends(review: Review) -> bool:
+        arrangement = arrangements.get(review.agreement_id)
+        if arrangement is None:
+            return False
+        return (user_id in (arrangement.attendee_user_ids or [])
+                or bool(parties.intersection(arrangement.attendee_party_ids or [])))
+
+    theirs = [r for r in coming if attends(r)]
     names = _agreement_names(session, {r.agreement_id for r in theirs[:limit]})
     return Listed([MyReview(names.get(r.agreement_id, ""), r.scheduled_for, r.format, r.channel_id)
                    for r in theirs[:limit]], len(theirs))
@@ -148,12 +168,20 @@ def awaiting_agreement(session: Session, actor: Actor, limit: int) -> Listed:
     negotiating = list(session.exec(select(Agreement).where(
         Agreement.team_id == actor.team_id, Agreement.status == AgreementStatus.NEGOTIATING.value)
         .order_by(Agreement.id.desc())))
+    # Their contact roles and the sign-offs read once for all of them: no queries per agreement in negotiation.
+    my_roles: dict[int, set[str]] = {}
+    signoffs: dict[tuple[int, int], set[str]] = {}
+    if negotiating:
+        for party_id, role in session.exec(select(Contact.party_id, Contact.role).where(
+                Contact.team_id == actor.team_id, Contact.user_id == actor.user_id)):
+            my_roles.setdefault(party_id, set()).add(ContactRole(role).value)
+        for agreement_id, version, side in session.exec(select(Signoff.agreement_id, Signoff.version, Signoff.side)
+                                                        .where(Signoff.agreement_id.in_([a.id for a in negotiating]))):
+            signoffs.setdefault((agreement_id, version), set()).add(side)
     out = []
     for agreement in negotiating:
-        contacts = service_map.contacts_of(session, actor.team_id, agreement.counterparty_id)
-        roles = {role.value for role, users in contacts.items() if actor.user_id in users}
-        signed = set(session.exec(select(Signoff.side).where(Signoff.agreement_id == agreement.id,
-                                                             Signoff.version == agreement.latest_version)))
+        roles = my_roles.get(agreement.counterparty_id, set())
+        signed = signoffs.get((agreement.id, agreement.latest_version), set())
         waiting = sorted(sides(actor, "agree", roles) - signed)
         if waiting:
             out.append(AwaitingAgreement(agreement.name, agreement.latest_version, tuple(waiting), agreement.permalink))

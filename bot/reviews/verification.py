@@ -85,10 +85,16 @@ def plan_missing(session: Session, now: datetime) -> int:
     """The backstop: done actions with a target, not verified, without an "action.verify" row get one."""
     planned = (select(Reminder.subject_id).where(Reminder.kind == KIND, Reminder.team_id == Action.team_id,
                                                  Reminder.subject_id == Action.id).exists())
-    rows = list(session.exec(select(Action).where(Action.status == ActionStatus.DONE.value,
-                                                  Action.done_at >= now - MAX_AGE, Action.target_id.is_not(None),
-                                                  Action.verification.is_(None), ~planned)
-                             .order_by(Action.id).limit(BACKSTOP_BATCH)))
+    # Only actions whose target's agreement is agreed (in their workspace) can be planned: those that cannot would
+    # be read again every hour and, 500 of them, fill every batch for ever. The newest done first: a backlog of old
+    # ones never holds up what was done this hour.
+    rows = list(session.exec(select(Action)
+                             .join(Target, Target.id == Action.target_id)
+                             .join(Agreement, Agreement.id == Target.agreement_id)
+                             .where(Action.status == ActionStatus.DONE.value, Action.done_at >= now - MAX_AGE,
+                                    Action.verification.is_(None), Agreement.team_id == Action.team_id,
+                                    Agreement.agreed_version.is_not(None), ~planned)
+                             .order_by(Action.done_at.desc(), Action.id.desc()).limit(BACKSTOP_BATCH)))
     return sum(plan_verification(session, action, now) is not None for action in rows)
 
 

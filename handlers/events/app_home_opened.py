@@ -14,7 +14,7 @@ from bot.workspace import roles as members
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import SERVICE_MANAGER, Capability, can
 from handlers import registry
-from handlers.presenters.home import action_lines, my_action_lines, overdue_count, sections, sla_rows
+from handlers.presenters.home import action_lines, my_action_lines, sections, sla_rows
 from messages import render
 from models import AgreementKind
 
@@ -56,8 +56,8 @@ def home_view(deps, actor: Actor) -> dict:
         parties = service_map.list_parties(session, actor.team_id)
         rows = [{"kind": AgreementKind(a.kind).label, "name": a.name, "status": agreements.status_line(a),
                  "link": a.permalink} for a in agreements.list_agreements(session, actor.team_id)]
-        open_actions = actions.list_actions(session, actor.team_id)
-        listed = open_actions[:HOME_ACTIONS]
+        open_actions = mine.open_actions(session, actor.team_id, today, HOME_ACTIONS)
+        listed = open_actions.items
         owner_parties = {a.number: service_map.get_party(session, a.team_id, a.owner_party_id).name
                          for a in listed if a.owner_party_id}
         closable = {a.number for a in listed if actions.may_close(actor, a)}
@@ -71,8 +71,8 @@ def home_view(deps, actor: Actor) -> dict:
     own = theirs["actions"]
     return render(
         "home.yml.j2", services=services, parties=parties, agreements=rows,
-        listed=action_lines(listed, owner_parties, closable, today), more=len(open_actions) - len(listed),
-        overdue=overdue_count(open_actions, today), can_edit=can(actor, Capability.EDIT_MAP),
+        listed=action_lines(listed, owner_parties, closable, today), more=open_actions.more,
+        overdue=open_actions.overdue, can_edit=can(actor, Capability.EDIT_MAP),
         mine=my_action_lines(own, actor.user_id), mine_more=own.more,
         mine_overdue=own.overdue, lists=sections(theirs, actor.tz),
         slas=sla_rows(overview, actor.tz) if overview is not None else None,

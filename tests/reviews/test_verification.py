@@ -12,7 +12,7 @@ from bot.reviews import verification
 from bot.reviews.pack import targets_in_force
 from bot.scheduler import run_all_once
 from messages import render_message
-from models import Action, Agreement, Reminder
+from models import Action, Agreement, Reminder, Target
 from tests.evaluation.world import ALICE
 from tests.helpers import text_of
 from tests.reviews.pack_world import build
@@ -111,3 +111,34 @@ def test_an_action_reopened_before_its_period_after_ends_is_not_verified(harness
         [row] = s.exec(Reminder.__table__.select().where(Reminder.kind == verification.KIND,
                                                            Reminder.subject_id == action_id)).all()
         assert row.status == "cancelled"
+
+
+def test_actions_that_cannot_be_verified_never_hold_up_the_backstop(harness_clean, db, team, clock, monkeypatch):
+    """Review finding: done actions whose target's SLA was never agreed can never be planned, so the backstop read
+    them first every hour; a batch's worth of them held up every action done after them for ever."""
+    world = build(db, team)
+    with db.session() as s:
+        sla = s.get(Agreement, world.agreement_id)
+        draft = Agreement(team_id=team, kind=sla.kind, name="Never agreed", name_key="never agreed",
+                          counterparty_id=sla.counterparty_id, start_date=sla.start_date, end_date=sla.end_date,
+                          created_at=DONE, created_by=ALICE)
+        s.add(draft)
+        s.flush()
+        target = Target(team_id=team, created_at=DONE, created_by=ALICE, agreement_id=draft.id, key="T1",
+                        kind="availability")
+        s.add(target)
+        s.flush()
+        for n in range(5):  # more than a batch, done later than the one that can be verified
+            s.add(Action(team_id=team, number=20 + n, kind="improvement", title=f"Unmeasurable {n}",
+                         target_id=target.id, owner_user_id=ALICE, due=date(2026, 11, 30), status="done",
+                         done_at=DONE + timedelta(hours=n + 1), created_at=DONE - timedelta(days=9),
+                         created_by=ALICE))
+    action_id = _done_action(db, team, world)
+    monkeypatch.setattr(verification, "BACKSTOP_BATCH", 3)
+    clock.set(DONE + timedelta(hours=7))
+    run_all_once(harness_clean.deps, BACKSTOP)
+    with db.session() as s:
+        rows = s.exec(Reminder.__table__.select().where(Reminder.kind == verification.KIND)).all()
+        planned = {r.subject_id: r.key for r in rows}
+    assert planned[action_id] == f"action:{action_id}:verify:2027-01-01"  # not held up by the five before it
+    assert action_id in planned and len(planned) <= 3

@@ -119,6 +119,9 @@ def test_hundreds_of_actions_fit_in_100_blocks_the_most_urgent_first(slack, sand
     assert mine.count(":warning: overdue") == 10  # then those overdue since yesterday, before any still to come
     assert "*Your actions*: :warning: 21 overdue" in shown  # all of them, not only the ten shown
     assert "…and 291 more of yours: `/slm actions mine` lists them all." in shown
+    # Everyone's open actions, counted in the database (not every action loaded on each publish): the same figures.
+    assert "*Open actions*: :warning: 21 overdue" in shown
+    assert "…and 291 more: `/slm actions` lists them all." in shown
 
 
 def test_the_home_is_published_again_after_a_change_without_being_opened(slack, sandbox, team, harness_clean, world):
@@ -135,3 +138,51 @@ def test_the_home_is_published_again_after_a_change_without_being_opened(slack, 
     assert "None of yours is open." in text_of(sandbox.home(team, BOB))
     run_all_once(harness_clean.deps)  # nothing changed since: nothing published again
     assert [c for c in sandbox.calls_of("views.publish")[published:] if c["args"].get("user_id") == BOB] == publishes
+
+
+def _statements_of(db, run) -> int:
+    from sqlalchemy import event
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_many_reviews_and_negotiations_cost_the_home_no_query_each(slack, sandbox, db, team, world):
+    """Review finding: the Home read every scheduled review's attendees (and every negotiation's contacts and
+    sign-offs) with queries of their own, on every publish. A review of the Network group's (Bob is its contact,
+    not named) is his; forty more SLAs in negotiation, each reviewed, add no queries per SLA."""
+    sm = sm_actor(team)
+    slack.open_home(user=BOB)
+    before = _statements_of(db, lambda: slack.open_home(user=BOB))
+    with db.session() as s:
+        network_id = next(p.id for p in service_map.list_parties(s, team) if p.name == "Network group")
+        acme_id = next(p.id for p in service_map.list_parties(s, team) if p.name == "Acme Retail")
+        payroll = service_map.list_services(s, team)[0]
+        for i in range(40):
+            sla = agreements.draft(s, sm, agreements.DraftInput(
+                kind=agreements.AgreementKind.SLA, name=f"Acme Extra {i:02d}", counterparty_id=acme_id,
+                service_ids=[payroll.id], start=date(2026, 4, 1), end=date(2027, 3, 31),
+                review_month=4, channel_id="C0ACMESLA"), DOCS).agreement
+            agreements.propose(s, sm, sla, targets.TargetChange(key=None, kind="resolution", level="P1",
+                                                                duration="4h"), "setup", DOCS)
+            s.add(ReviewArrangement(team_id=team, agreement_id=sla.id, rrule="FREQ=MONTHLY", dtstart=START,
+                                    timezone="Europe/London", description="monthly", channel_id="C0REVIEW",
+                                    attendee_user_ids=[CAROL], attendee_party_ids=[network_id] if i == 0 else [],
+                                    status="agreed", proposed_by=ALICE, proposed_at=START, created_at=START,
+                                    created_by=ALICE))
+            s.add(Review(team_id=team, agreement_id=sla.id, scheduled_for=START + timedelta(days=8 + i),
+                         format="call", channel_id="C0REVIEW", period_start=date(2026, 2, 1),
+                         period_end=date(2026, 3, 1), created_at=START))
+    after = _statements_of(db, lambda: slack.open_home(user=BOB))
+    shown = text_of(sandbox.home(team, BOB))
+    assert "• *Acme Extra 00* Tue 10 Mar 2026" in shown  # his through the Network group, named as a party
+    assert "Acme Extra 01" not in shown.split("*Reviews coming up*", 1)[1].split("*Reminders", 1)[0]
+    assert after - before < 10, (before, after)  # not a query (or more) per review or per negotiation
