@@ -100,3 +100,14 @@ def test_an_action_from_recorded_to_done_with_a_note(page, app):
     expect(me.message("Action #1")).to_contain_text("Second server racked")
     me.type("/slm actions #99")
     expect(me.message("Action #99")).to_contain_text("There is no action #99.")
+
+    # -- Alice looks at the relationship: with nothing measured, it has no verdict, and no chart is promised
+    me.become("Alice Admin")
+    me.go("acme-sla")
+    me.type("/slm relationship Acme Retail")
+    view = me.message("Relationship: Acme Retail")
+    expect(view).to_contain_text("No verdict")
+    said = me.message("Posted the relationship view")
+    expect(said).to_contain_text("no chart, as none of its targets is measured yet")
+    expect(said).not_to_contain_text("the chart is in its thread")
+    no_raw_ids(view)
