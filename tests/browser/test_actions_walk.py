@@ -54,6 +54,7 @@ def test_an_action_from_recorded_to_done_with_a_note(page, app):
     home = page.locator("#messages")
     expect(home).to_contain_text("Your actions")
     expect(home).to_contain_text("#1 Add a second payroll export server")
+    expect(home).to_contain_text("Everyone's open actions")  # the workspace's, below his own: not a second "yours"
     no_raw_ids(home)
     me.shot("bob's home")
     me.go("acme-sla")
