@@ -24,6 +24,8 @@ def test_an_action_from_recorded_to_done_with_a_note(page, app):
     # -- Alice records an action for Bob, agreed with Acme Retail
     me.type("/slm action new")
     me.expect_modal("New action")
+    expect(me.field("Owner")).not_to_contain_text("optional")  # it is required: the form does not say otherwise
+    expect(me.field("Due")).not_to_contain_text("optional")
     me.fill("What is to be done", "Add a second payroll export server")
     me.choose("Owner", "Bob Ops")
     me.choose("Agreed with", "Acme Retail")
