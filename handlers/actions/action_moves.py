@@ -36,11 +36,15 @@ def start(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
     ack()
     with context["deps"].db.session() as session:
         moved = actions.move(session, context["actor"], _number(body), ActionStatus.IN_PROGRESS)
-        number, title = moved.action.number, moved.action.title
+        number = moved.action.number
+        said = (f"Action #{number} is in progress" if moved.changed
+                else f"Action #{number} was already in progress; nothing was changed")
+        # the action again, with the buttons still to press (Done with a note…, Cancel…), so what comes next is
+        # beside the answer and not only on the listing above, which still offers Start
+        message = render_message("actions_list.yml.j2", **{**listing(session, context["actor"], f"#{number}"),
+                                                           "label": said})
     context["done"] = f"Action #{number} is in progress"
-    sentence = (f"Action #{number} is in progress:" if moved.changed
-                else f"Action #{number} was already in progress; nothing was changed:")
-    respond(replace_original=False, **render_message("req_status.yml.j2", sentence=sentence, detail=title))
+    respond(replace_original=False, **message)
 
 
 def _open_close_form(body: dict, client: WebClient, context: BoltContext, to: ActionStatus) -> None:

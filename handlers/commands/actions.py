@@ -12,14 +12,14 @@ from handlers.presenters.actions import listing
 from handlers.replies import metadata
 from messages import render, render_message
 
-LIST_USAGE = "/slm actions [mine|<sla>|<party>|overdue]"
+LIST_USAGE = "/slm actions [mine|<sla>|<party>|overdue|#N]"
 NEW_USAGE = "/slm action new"
 DUE_IN = timedelta(days=14)  # the form's suggested due date: a fortnight is a usual first commitment
 
 
 @registry.command("actions", LIST_USAGE,
                   "Actions still to do (upgrades, remedies, improvements), yours, an SLA's, a party's or overdue, "
-                  "with buttons to start and close them")
+                  "with buttons to start and close them; #N shows one action, done or not, with its closing note")
 def list_actions(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         message = render_message("actions_list.yml.j2", **listing(session, req.actor, req.args))

@@ -8,7 +8,7 @@ service map (every member): it shows what `/slm review pack` and `/slm sla show`
 """
 from __future__ import annotations
 
-from bot import delivery
+from bot import delivery, outbox
 from bot.errors import InvalidInput
 from bot.reviews import relationship
 from bot.workspace.permissions import Capability, require
@@ -42,10 +42,12 @@ def post_relationship(req: SlashRequest) -> None:
         view = relationship.build(session, party, req.actor.at(), tz=req.actor.tz)
         key = relationship.request_key(party.id, req.channel_id, req.trigger_id)
         relationship.queue(session, team, req.channel_id, view, key, req.actor.at())
+        charted = outbox.get(session, team, f"{key}:chart") is not None  # none when no target is measured
     req.context["done"] = f"The relationship view of {view.party} is queued for this channel"
     result = delivery.deliver(deps, req.client, team, key)
     if result.done:  # the chart follows it into its thread
         delivery.deliver_pending(deps, req.client, team_id=team, key_prefix=f"{key}:")
     req.respond(**render_message("relationship_posted.yml.j2", party=view.party, verdict=view.verdict,
-                                 posted=result.done, error=result.error, channel_id=req.channel_id))
+                                 posted=result.done, error=result.error, channel_id=req.channel_id,
+                                 charted=charted))
 

@@ -81,7 +81,8 @@ def listing(session: Session, actor: Actor, words: str, offset: int = 0) -> dict
     """The actions_list.yml.j2 context for one page of `/slm actions <words>`."""
     chosen = actions.read_filter(session, actor.team_id, actor.user_id, words, actor.today())
     found = actions.page(session, actor.team_id, chosen, offset=offset)
-    return dict(label=chosen.label, rows=items(session, actor, found.rows), total=found.total,
+    empty = f"There is no action #{chosen.number}." if chosen.number is not None else "No open actions."
+    return dict(label=chosen.label, empty=empty, rows=items(session, actor, found.rows), total=found.total,
                 shown_from=found.offset + 1, shown_to=found.next_offset,
                 next_value=next_value(chosen.words, found.next_offset) if found.more else None)
 

@@ -350,4 +350,4 @@ def test_app_home_shows_the_agreements_and_the_open_actions(slack, sandbox, db, 
     slack.open_home()
     shown = text_of(sandbox.home(team, ALICE))
     assert f"• SLA <{sandbox.base_url}/sandbox?channel=C0ACMESLA#p" in shown  # a link to the page itself and "|Acme Payroll>: negotiating" in shown
-    assert "• Underpinning contract <" in shown and "*Open actions*\nNone open." in shown
+    assert "• Underpinning contract <" in shown and "*Everyone's open actions*\nNone open." in shown

@@ -97,7 +97,7 @@ def test_a_service_manager_also_sees_every_sla(slack, sandbox, team, world):
     assert ("*Acme Payroll*: negotiating (v2)\nnothing measured yet this period · cover: not checked yet · "
             "next review: Mon 09 Mar 2026 09:00") in shown
     assert "*SLAs awaiting your agreement*\n• *Acme Payroll* v2: for the provider side" in shown
-    assert "*Open actions*: :warning: 1 overdue" in shown  # everyone's, as before
+    assert "*Everyone's open actions*: :warning: 1 overdue" in shown  # everyone's, as before
 
 
 def test_hundreds_of_actions_fit_in_100_blocks_the_most_urgent_first(slack, sandbox, db, team, world):

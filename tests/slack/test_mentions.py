@@ -38,7 +38,7 @@ def test_owners_requesters_and_refusals_name_people_as_mentions(slack, sandbox, 
 
     slack.command("actions")
     listed = text_of(sandbox.last_ephemeral(ALICE))
-    assert "owner R&amp;D &lt;Ops&gt; and <@U0BOB>" in listed and "Raise &lt;P1&gt; cover &amp; test it" in listed
+    assert "owner <@U0BOB> · agreed with R&amp;D &lt;Ops&gt;" in listed and "Raise &lt;P1&gt; cover &amp; test it" in listed
 
     slack.command("requirements Payroll")
     menu_message = sandbox.last_ephemeral(ALICE)

@@ -232,7 +232,7 @@ def test_app_home_shows_the_map_and_its_buttons_open_the_modals(slack, sandbox, 
     home = sandbox.home(team, ALICE)
     assert "*1* service and *0* parties (customers, suppliers, support groups) on the map" in text_of(home)
     assert "*Payroll*" in text_of(home)
-    assert "*Agreements*" in text_of(home) and "*Open actions*\nNone open." in text_of(home)
+    assert "*Agreements*" in text_of(home) and "*Everyone's open actions*\nNone open." in text_of(home)
     slack.click("home_add_party", view=home)
     assert sandbox.open_modal(team, ALICE).callback_id == Callback.PARTY_FORM
     slack.open_home(user=BOB)
