@@ -120,7 +120,7 @@ def test_hundreds_of_actions_fit_in_100_blocks_the_most_urgent_first(slack, sand
     assert "*Your actions*: :warning: 21 overdue" in shown  # all of them, not only the ten shown
     assert "…and 291 more of yours: `/slm actions mine` lists them all." in shown
     # Everyone's open actions, counted in the database (not every action loaded on each publish): the same figures.
-    assert "*Open actions*: :warning: 21 overdue" in shown
+    assert "*Everyone's open actions*: :warning: 21 overdue" in shown
     assert "…and 291 more: `/slm actions` lists them all." in shown
 
 
