@@ -29,6 +29,7 @@ from bot.benchmarks import BenchmarkLibrary, load_benchmarks
 from bot.clock import Clock
 from bot.database import Database
 from bot.health import HealthCheck
+from bot.pacing import ChannelPacer
 from bot.settings import Settings
 from bot.slack_retries import retry_handlers
 from bot.slack_requests import Refused, bolt_request, is_ssl_check, read_body, verified_text
@@ -47,12 +48,18 @@ class Deps:
     claim_clock: Clock | None = None  # what outbox claims are timed by; unset: the database's clock
     # The Web API client's retries; unset: bot.slack_retries.retry_handlers(). Tests pass ones that wait nothing.
     slack_retry_handlers: list[RetryHandler] | None = None
+    # Slack's pace for the outbox (bot.pacing); unset: real time. Tests pass ChannelPacer.instant().
+    channel_pacer: ChannelPacer | None = None
 
     @cached_property
     def claims_clock(self) -> Clock:
         from bot.clock import DatabaseClock
 
         return self.claim_clock or DatabaseClock(self.db)
+
+    @cached_property
+    def pacer(self) -> ChannelPacer:
+        return self.channel_pacer or ChannelPacer()
 
     @cached_property
     def benchmarks(self) -> BenchmarkLibrary:
