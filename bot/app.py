@@ -27,6 +27,7 @@ from bot.agreements import DocSettings
 from bot.api import create_api
 from bot.benchmarks import BenchmarkLibrary, load_benchmarks
 from bot.clock import Clock
+from bot.courier import Courier
 from bot.database import Database
 from bot.health import HealthCheck
 from bot.pacing import ChannelPacer
@@ -50,6 +51,9 @@ class Deps:
     slack_retry_handlers: list[RetryHandler] | None = None
     # Slack's pace for the outbox (bot.pacing); unset: real time. Tests pass ChannelPacer.instant().
     channel_pacer: ChannelPacer | None = None
+    # Sweep and send breach alerts as soon as measurements arrive (bot.courier): on in `slm-bot run`; off where the
+    # scheduled jobs are run by hand (the tests' frozen clock, `slm-bot tick`).
+    sweep_on_arrival: bool = False
 
     @cached_property
     def claims_clock(self) -> Clock:
@@ -60,6 +64,15 @@ class Deps:
     @cached_property
     def pacer(self) -> ChannelPacer:
         return self.channel_pacer or ChannelPacer()
+
+    @cached_property
+    def courier(self) -> Courier:
+        return Courier(self)
+
+    def arrived(self, team_id: str) -> None:
+        """Measurements of this workspace were just committed: their breach alerts go now, not at the next tick."""
+        if self.sweep_on_arrival:
+            self.courier.wake(team_id)
 
     @cached_property
     def benchmarks(self) -> BenchmarkLibrary:
