@@ -92,14 +92,16 @@ def test_sweep_with_a_million_rows_stored(benchmark, db, team, figures):
     plan = query_plan(db)
     assert "ix_reminder_due" in plan, plan  # the sweep reads what is due through its index, on either database
     name = "PostgreSQL" if not db.is_sqlite else "SQLite"
+    figures.record(f"reminders sweep's read: the due rows, {STORED:,} stored, {DUE} due ({name})", query, "s",
+                   "<= 20 ms and <= 2x", met=query <= 0.020 and query <= 2 * base_query, baseline=base_query,
+                   baseline_name=f"the same read, {BASELINE_STORED:,} stored", plan=plan)
     note = "" if sweep <= 0.020 else (
-        "the query finding the 100 due rows takes {:.1f} ms; the rest is 100 transactions of one handler each "
-        "(BEGIN IMMEDIATE, the outbox insert, the compare-and-set, a commit: about {:.2f} ms a row), which is the "
-        "sweep's once-only design (one row's failure rolls back no other). Batching several rows in a transaction "
-        "with a savepoint each would meet 20 ms.".format(query * 1000, (sweep - query) * 1000 / DUE))
-    figures.record(f"reminders sweep, {STORED:,} stored, {DUE} due ({name})", sweep, "s", "<= 20 ms and <= 2x",
+        "what grows with the rows stored (the read of what is due, {:.1f} ms) is within 20 ms. The rest is handing "
+        "the 100 rows to their handler, each in a transaction of its own (about {:.1f} ms a row: the profile shows "
+        "about two thirds in the commit's fsync, the rest in the handler's outbox insert and the compare-and-set), "
+        "the sweep's once-only design (one row's failure rolls back no other). Savepoints in one transaction per "
+        "batch would save the fsyncs (about 3x), and 20 ms for 100 rows would need the handlers' inserts as one "
+        "executemany as well.".format(query * 1000, (sweep - query) * 1000 / DUE))
+    figures.record(f"reminders sweep, {STORED:,} stored, {DUE} due sent ({name})", sweep, "s", "<= 20 ms and <= 2x",
                    met=sweep <= 0.020 and sweep <= 2 * base_sweep, baseline=base_sweep,
-                   baseline_name=f"the same sweep, {BASELINE_STORED:,} stored", note=note, plan=plan)
-    figures.record(f"reminders due query, {STORED:,} stored, {DUE} due ({name})", query, "s", "<= 2x",
-                   met=query <= 2 * base_query, baseline=base_query,
-                   baseline_name=f"the same query, {BASELINE_STORED:,} stored")
+                   baseline_name=f"the same sweep, {BASELINE_STORED:,} stored", note=note)
