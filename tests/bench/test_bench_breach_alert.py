@@ -75,6 +75,14 @@ def test_breach_alert_follows_the_alertmanager_webhook(benchmark, slack, sandbox
         while not deps.courier.idle():
             time.sleep(0.01)
     alerts, answers = [r[0] for r in rounds], [r[1] for r in rounds]
-    figures.record("breach alert after an Alertmanager webhook, p99", p99(alerts), "s", "<= 200 ms",
-                   met=p99(alerts) <= 0.200, baseline=p99(answers), baseline_name="the webhook's answer, p99",
+    met = p99(alerts) <= 0.200
+    note = "" if met else (
+        "before: the alert waited for the minute's sweep and the outbox's 30 s round (up to 90 s). Now the commit "
+        "wakes the courier. py-spy of the courier's round: a third in the sweep (the workspace's evaluation and the "
+        "breach's routing, queueing and escalation row), two thirds in delivery (the claim, the post and the "
+        "settling, each a SQLite commit with its fsync), and the webhook's own answer is part of the wait. The tail "
+        "follows the machine's load (median {:.0f} ms). Meeting 200 ms p99 on a loaded machine needs fewer commits "
+        "on the way: the sweep's breach and the claim of its post in one transaction.".format(
+            statistics.median(alerts) * 1000))
+    figures.record("breach alert after an Alertmanager webhook, p99", p99(alerts), "s", "<= 200 ms", met=met, note=note, baseline=p99(answers), baseline_name="the webhook's answer, p99",
                    median_s=round(statistics.median(alerts), 4), rounds=ROUNDS)

@@ -84,6 +84,15 @@ def test_ticket_events_ingested_and_evaluated(benchmark, slack, sandbox, db, har
                                                          Ticket.evaluated_at.is_not(None))).all()
     assert len(evaluated) == EVENTS // 3  # every ticket's clocks were measured
     rate, core_rate = EVENTS / took, EVENTS / baseline
+    met = rate >= 5000 and rate >= 0.3 * core_rate
+    note = "" if met else (
+        "py-spy before the fix: the sweep marked evaluated tickets with one UPDATE each (1,864 of 8,373 samples), "
+        "ORM objects for every new event and ticket and an UPDATE per new ticket after its INSERT, and the sweep "
+        "built ORM objects for every ticket and event it measured. Now: one executemany per batch for new tickets "
+        "and events, column reads, grouped UPDATEs (about 5x: 661 -> 3,000-4,300 events/s alone, 0.18-0.5x the "
+        "Core insert on a machine at load 10-18). What is left: the Core inserts themselves, pydantic validation of "
+        "the batch, and the load generator's JSON in the same process; meeting 5,000/s here needs the "
+        "validation done by one TypeAdapter over the whole batch and the evaluation of a burst in the background.")
     figures.record(f"ingestion: {EVENTS:,} ticket events via /api/v1/batch, clocks evaluated", rate, "events/s",
-                   ">= 5,000/s and >= 0.3x", met=rate >= 5000 and rate >= 0.3 * core_rate, baseline=core_rate,
-                   baseline_name="a raw Core insert of the same rows")
+                   ">= 5,000/s and >= 0.3x", met=met, baseline=core_rate, baseline_name="a raw Core insert of the same rows",
+                   note=note)
