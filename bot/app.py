@@ -27,8 +27,10 @@ from bot.agreements import DocSettings
 from bot.api import create_api
 from bot.benchmarks import BenchmarkLibrary, load_benchmarks
 from bot.clock import Clock
+from bot.courier import Courier
 from bot.database import Database
 from bot.health import HealthCheck
+from bot.pacing import ChannelPacer
 from bot.settings import Settings
 from bot.slack_retries import retry_handlers
 from bot.slack_requests import Refused, bolt_request, is_ssl_check, read_body, verified_text
@@ -47,12 +49,30 @@ class Deps:
     claim_clock: Clock | None = None  # what outbox claims are timed by; unset: the database's clock
     # The Web API client's retries; unset: bot.slack_retries.retry_handlers(). Tests pass ones that wait nothing.
     slack_retry_handlers: list[RetryHandler] | None = None
+    # Slack's pace for the outbox (bot.pacing); unset: real time. Tests pass ChannelPacer.instant().
+    channel_pacer: ChannelPacer | None = None
+    # Sweep and send breach alerts as soon as measurements arrive (bot.courier): on in `slm-bot run`; off where the
+    # scheduled jobs are run by hand (the tests' frozen clock, `slm-bot tick`).
+    sweep_on_arrival: bool = False
 
     @cached_property
     def claims_clock(self) -> Clock:
         from bot.clock import DatabaseClock
 
         return self.claim_clock or DatabaseClock(self.db)
+
+    @cached_property
+    def pacer(self) -> ChannelPacer:
+        return self.channel_pacer or ChannelPacer()
+
+    @cached_property
+    def courier(self) -> Courier:
+        return Courier(self)
+
+    def arrived(self, team_id: str) -> None:
+        """Measurements of this workspace were just committed: their breach alerts go now, not at the next tick."""
+        if self.sweep_on_arrival:
+            self.courier.wake(team_id)
 
     @cached_property
     def benchmarks(self) -> BenchmarkLibrary:

@@ -45,6 +45,7 @@ class Result:
     message_ts: str | None = None
     error: str = ""
     maybe_sent: bool = False  # not heard back: Slack may have it (the next attempt looks before posting)
+    retry_after: int | None = None  # Slack answered 429: the channel takes nothing more for this many seconds
 
     @property
     def done(self) -> bool:
@@ -71,16 +72,60 @@ def _once_only(client: WebClient) -> WebClient:
     return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[])
 
 
+# One delivery round's most, by the pacer's clock: a backlog paced into a few channels is carried on by the next
+# round (the scheduler's, a few seconds later) rather than holding one thread for ever.
+ROUND_SECONDS = 50.0
+# Within a round, a row held by a Retry-After (or a short retry wait) this close is waited for; a longer one is the
+# business of a later round.
+WAIT_IN_ROUND = 5.0
+BATCH = 200
+
+
 def deliver_pending(deps, client: WebClient, *, team_id: str | None = None, key_prefix: str | None = None) -> int:
-    """Send every queued message that is due; returns how many went out. One bad message never holds up the rest.
+    """Send every queued message that is due, at Slack's pace: about one a second in each channel (bot.pacing), and
+    none into a channel Slack answered 429 until its Retry-After has passed (outbox.hold_channel); returns how many
+    went out. One bad message never holds up the rest, and a busy channel never holds up the others: each pass over
+    the due rows leaves out the channels that must wait, and the round waits (through the pacer, so tests wait for
+    nothing) only for what becomes due within it.
 
     A listener that queued messages for one thing (a breach's edits) passes its `team_id` and `key_prefix`: it sends
     only those, so a click while Slack is slow never makes that listener's thread carry everyone's backlog (the
     scheduler's round sends the rest)."""
+    pacer, sender = deps.pacer, _once_only(client)
+    began, done, after_id = pacer.now(), 0, 0
+    while True:
+        with deps.db.session() as session:
+            rows = outbox.due_rows(session, deps.clock.now(), deps.claims_clock.now(), BATCH, team_id=team_id,
+                                   key_prefix=key_prefix, after_id=after_id, skip_channels=pacer.busy())
+        for row_id, channel in rows:
+            after_id = row_id
+            if pacer.take(channel):  # else this pass already sent into it: the next pass
+                done += send(deps, sender, row_id).done
+        if rows:
+            continue
+        # The pass is over. What is left waits for its channel's pace, or for a time (a Retry-After, a retry).
+        wait, paced = _next_wait(deps, pacer, team_id, key_prefix)
+        if wait is None or pacer.now() - began + wait > ROUND_SECONDS:
+            return done
+        before = deps.clock.now()
+        pacer.sleep(wait)
+        if not paced and deps.clock.now() <= before:  # a frozen clock (tests): waiting cannot make anything due
+            return done
+        after_id = 0
+
+
+def _next_wait(deps, pacer, team_id: str | None, key_prefix: str | None) -> tuple[float | None, bool]:
+    """(seconds until something left becomes sendable, whether it is the pace that holds it), or (None, False)."""
+    busy = pacer.busy()
     with deps.db.session() as session:
-        ids = outbox.due(session, deps.clock.now(), deps.claims_clock.now(), team_id=team_id, key_prefix=key_prefix)
-    sender = _once_only(client)
-    return sum(send(deps, sender, row_id).done for row_id in ids)
+        now, lease_now = deps.clock.now(), deps.claims_clock.now()
+        if busy and outbox.due_rows(session, now, lease_now, 1, team_id=team_id, key_prefix=key_prefix,
+                                    only_channels=busy):
+            return pacer.next_free_in(busy), True
+        soonest = outbox.next_due_at(session, now, team_id=team_id, key_prefix=key_prefix)
+    if soonest is None or (soonest - now).total_seconds() > WAIT_IN_ROUND:
+        return None, False
+    return max((soonest - now).total_seconds(), 0.0), False
 
 
 def deliver(deps, client: WebClient, team_id: str, key: str) -> Result:
@@ -258,12 +303,15 @@ def _failed(deps, held: outbox.Claim, error: str, *, maybe_sent: bool, retry_aft
     log.warning("outbox %s: %s", held.key, error)
     now = deps.clock.now()
     with deps.db.session() as session:
+        retry_at = now + timedelta(seconds=retry_after) if retry_after is not None else None
         settled = outbox.failed(session, held, error, now, maybe_sent=maybe_sent, counts=retry_after is None,
-                                retry_at=now + timedelta(seconds=retry_after) if retry_after is not None else None)
+                                retry_at=retry_at)
+        if retry_at is not None:  # Slack's Retry-After holds the channel, not only this row
+            outbox.hold_channel(session, held.team_id, held.channel, retry_at, error)
     if not settled:
-        return Result(Outcome.BUSY, error=error)
+        return Result(Outcome.BUSY, error=error, retry_after=retry_after)
     return Result(Outcome.GAVE_UP if held.attempts >= outbox.MAX_ATTEMPTS and retry_after is None else Outcome.WAITING,
-                  error=error, maybe_sent=maybe_sent)
+                  error=error, maybe_sent=maybe_sent, retry_after=retry_after)
 
 
 def _state(deps, row_id: int) -> Result:

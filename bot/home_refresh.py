@@ -2,7 +2,7 @@
 
 Why an outbox row (kind "home") and not a reminders row: a refresh is due at once, not at a time of its own, and the
 outbox already gives what it needs: once-only by key, claimed by one sender, retried with backoff after a Slack
-error, sent by the delivery round every 30 seconds outside any ack and outside any database session. The row
+error, sent by the delivery round (every 5 seconds) outside any ack and outside any database session. The row
 carries no message: the Home is rendered when the row is sent (bot.delivery asks the renderer the App Home's
 listener registers), so whatever changed in between is published too.
 

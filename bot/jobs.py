@@ -138,5 +138,5 @@ JOBS: list[Job] = [
     Job("breaches.sweep", breach_jobs.sweep, IntervalTrigger(minutes=1)),
     Job("sla_review.backstop", plan_sla_reviews, CronTrigger(hour=6, minute=20, timezone="UTC")),
     Job("reminders.sweep", sweep_reminders, IntervalTrigger(minutes=1)),
-    Job("outbox.deliver", deliver, IntervalTrigger(seconds=30)),
+    Job("outbox.deliver", deliver, IntervalTrigger(seconds=5)),
 ]

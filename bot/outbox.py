@@ -158,18 +158,53 @@ def get(session: Session, team_id: str, key: str) -> Outbox | None:
 
 def due(session: Session, now: datetime, lease_now: datetime, limit: int = 50, *, team_id: str | None = None,
         key_prefix: str | None = None) -> list[int]:
+    return [row_id for row_id, _channel in due_rows(session, now, lease_now, limit, team_id=team_id,
+                                                    key_prefix=key_prefix)]
+
+
+def due_rows(session: Session, now: datetime, lease_now: datetime, limit: int = 50, *, team_id: str | None = None,
+             key_prefix: str | None = None, after_id: int = 0, skip_channels: list[str] | None = None,
+             only_channels: list[str] | None = None) -> list[tuple[int, str]]:
+    """(id, channel) of the rows due now, oldest first, from `after_id` on; `skip_channels` leaves out the channels
+    that may not take a message yet (bot.pacing), so they never fill a batch ahead of the channels that may."""
     stale = _stale(session, lease_now)
     # A claim never finished (a sender died, or never heard Slack's answer) is tried again; MAX_ATTEMPTS bounds
     # how often, so a message Slack keeps refusing is not sent for ever.
     session.exec(update(Outbox).where(stale, Outbox.attempts >= MAX_ATTEMPTS)
                  .values(status=OutboxStatus.FAILED.value, last_error="no answer from Slack, attempt after attempt"))
-    q = (select(Outbox.id).where(or_(Outbox.status == OutboxStatus.PENDING.value, stale),
-                                 Outbox.attempts < MAX_ATTEMPTS,
-                                 or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
+    q = (select(Outbox.id, Outbox.channel).where(or_(Outbox.status == OutboxStatus.PENDING.value, stale),
+                                                 Outbox.attempts < MAX_ATTEMPTS, Outbox.id > after_id,
+                                                 or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
          .order_by(Outbox.id).limit(limit))
     if team_id is not None and key_prefix is not None:  # only what one thing queued (see delivery.deliver_pending)
         q = q.where(Outbox.team_id == team_id, Outbox.key.startswith(key_prefix, autoescape=True))
-    return list(session.exec(q))
+    if skip_channels:
+        q = q.where(Outbox.channel.notin_(skip_channels))
+    if only_channels is not None:
+        q = q.where(Outbox.channel.in_(only_channels))
+    return [(row_id, channel) for row_id, channel in session.exec(q)]
+
+
+def next_due_at(session: Session, now: datetime, *, team_id: str | None = None,
+                key_prefix: str | None = None) -> datetime | None:
+    """When the first pending row now waiting (a Retry-After, a retry) falls due."""
+    q = (select(Outbox.next_attempt_at).where(Outbox.status == OutboxStatus.PENDING.value,
+                                               Outbox.attempts < MAX_ATTEMPTS, Outbox.next_attempt_at > now)
+         .order_by(Outbox.next_attempt_at).limit(1))
+    if team_id is not None and key_prefix is not None:
+        q = q.where(Outbox.team_id == team_id, Outbox.key.startswith(key_prefix, autoescape=True))
+    return session.exec(q).first()
+
+
+def hold_channel(session: Session, team_id: str, channel: str, until: datetime, why: str) -> int:
+    """Slack answered 429 in this channel: every row still to go into it waits until `until` (its Retry-After), so
+    the next sender (a replica, or the next pass) does not hit the same limit; no attempt is counted."""
+    result = session.exec(update(Outbox)
+                          .where(Outbox.team_id == team_id, Outbox.channel == channel,
+                                 Outbox.status == OutboxStatus.PENDING.value,
+                                 or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at < until))
+                          .values(next_attempt_at=until, last_error=why[:500]))
+    return result.rowcount or 0
 
 
 def claim(session: Session, row_id: int, now: datetime, lease_now: datetime) -> Claim | None:

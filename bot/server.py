@@ -22,7 +22,7 @@ def serve(settings: Settings, db: Database) -> int:
         base = settings.sandbox_base_url
         sandbox = SlackSandbox(base_url=base)
         settings = settings.model_copy(update={"slack_api_url": f"{base}/sandbox/api/"})
-    deps = Deps(settings=settings, db=db, clock=Clock())
+    deps = Deps(settings=settings, db=db, clock=Clock(), sweep_on_arrival=True)
     executor = None
     if sandbox is not None:
         from bot.sandbox.executor import TrackedExecutor

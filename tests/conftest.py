@@ -22,6 +22,7 @@ from bot.app import Deps, create_bolt_app, create_http_app
 from bot.clock import FrozenClock
 from bot.database import Database
 from bot.sandbox.driver import SlackDriver
+from bot.pacing import ChannelPacer
 from bot.sandbox.executor import TrackedExecutor
 from bot.sandbox.workspace import SANDBOX_TEAM, SlackSandbox
 from bot.settings import Settings
@@ -110,7 +111,8 @@ def harness(database) -> Harness:
     settings = Settings(_env_file=None, slack_bot_token=TEST_BOT_TOKEN, slack_signing_secret=TEST_SIGNING_SECRET,
                         slack_api_url=f"{base_url}/sandbox/api/", database_url=database.url)
     clock = FrozenClock(START)
-    deps = Deps(settings=settings, db=database, clock=clock, slack_retry_handlers=NO_WAIT_RETRIES)
+    deps = Deps(settings=settings, db=database, clock=clock, slack_retry_handlers=NO_WAIT_RETRIES,
+                channel_pacer=ChannelPacer.instant())  # Slack's pace kept, without waiting for it
     executor = TrackedExecutor()
     app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=executor), sandbox=sandbox,
                           sandbox_page=True, wait_idle=executor.wait_idle)

@@ -44,7 +44,8 @@ def bot_on(harness, url: str):
     db = Database(url)
     executor = TrackedExecutor()
     deps = Deps(settings=harness.deps.settings, db=db, clock=harness.clock,
-                slack_retry_handlers=harness.deps.slack_retry_handlers)
+                slack_retry_handlers=harness.deps.slack_retry_handlers,
+                channel_pacer=harness.deps.pacer)
     app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=executor))
     try:
         with serving(app) as base_url:

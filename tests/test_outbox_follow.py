@@ -2,6 +2,8 @@
 after it and after every earlier row that follows it; they wait, uncounted, while it waits; and are given up with it."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session, select
 
 from bot import outbox
@@ -29,8 +31,9 @@ def test_an_edit_and_a_thread_line_wait_for_their_message_then_follow_it_in_orde
     queue(db, team, "p:r3", "third", kind=OutboxKind.UPDATE, parent_key="p")
     sandbox.fail_next("chat.postMessage", 429, retry_after=60)
     assert deliver_pending(harness_clean.deps, harness_clean.deps.client) == 0
-    edit = row(db, "p:r2")
-    assert (edit.status, edit.attempts, edit.last_error) == ("pending", 0, "waiting for the message it follows")
+    edit = row(db, "p:r2")  # the 429 holds the whole channel for its Retry-After, the edit with it, untried
+    assert (edit.status, edit.attempts, edit.last_error) == ("pending", 0, "Slack: rate limited for 60s")
+    assert edit.next_attempt_at == START + timedelta(seconds=60)
     assert deliver(harness_clean.deps, harness_clean.deps.client, team, "p:r3").outcome == Outcome.WAITING
     clock.advance(seconds=61)
     sandbox.fail_next("chat.update", 500)

@@ -145,7 +145,8 @@ def app_logging_at_debug(harness_clean, caplog):
     caplog.set_level(logging.DEBUG)
     executor = TrackedExecutor()
     deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
-                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
+                slack_retry_handlers=harness_clean.deps.slack_retry_handlers,
+                channel_pacer=harness_clean.deps.pacer)
     app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=executor))
     try:
         with serving(app) as base_url:

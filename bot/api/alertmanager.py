@@ -36,5 +36,7 @@ def post_alertmanager(request: Request, team_id: Team, webhook: AlertmanagerWebh
     deps = request.app.state.deps
     with deps.db.session() as session:
         done = receive(session, team_id, webhook, deps.clock.now())
+    if done.opened or done.closed:
+        deps.arrived(team_id)  # committed: its breach alert goes now (bot.courier), the answer does not wait
     return AlertmanagerReceipt(opened=done.opened, closed=done.closed, repeats=done.repeats,
                                unmapped=[UnmappedAlert(**u) for u in done.unmapped])

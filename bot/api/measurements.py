@@ -73,6 +73,8 @@ def _store(request: Request, team_id: str, batch: Batch, where: ingesting.Where)
             if attempt == 2:
                 raise
     counts = {o: sum(1 for r in results if r.outcome is o) for o in ingesting.Outcome}
+    if counts[ingesting.Outcome.STORED] or counts[ingesting.Outcome.CORRECTED]:
+        deps.arrived(team_id)  # committed: any breach alert it raises goes now (bot.courier), the answer does not wait
     return IngestReport(stored=counts[ingesting.Outcome.STORED], corrected=counts[ingesting.Outcome.CORRECTED],
                         unchanged=counts[ingesting.Outcome.UNCHANGED],
                         items=[ItemResult(collection=r.collection, id=r.id, outcome=r.outcome, revision=r.revision)

@@ -26,13 +26,16 @@ def teams_with_agreements(session) -> list[str]:
                              .distinct().order_by(Agreement.team_id)))
 
 
-def sweep(deps, states_for: Callable | None = None) -> int:
-    """Evaluate and move each workspace's breaches, one transaction each; returns how many breaches moved.
+def sweep(deps, states_for: Callable | None = None, *, team_ids: list[str] | None = None) -> int:
+    """Evaluate and move each workspace's breaches (or only those of `team_ids`: what just arrived, bot.courier), one
+    transaction each; returns how many breaches moved.
     `states_for(session, team_id, now)` is the evaluation (tests hand it states of their own)."""
     evaluate = states_for or evaluation.states
     now = deps.clock.now()
     with deps.db.session() as session:
         teams = teams_with_agreements(session)
+    if team_ids is not None:
+        teams = [t for t in teams if t in set(team_ids)]
     moved = 0
     for team_id in teams:
         try:

@@ -15,8 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from types import SimpleNamespace
 from typing import Callable
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from bot.errors import InvalidInput
@@ -183,10 +185,6 @@ def _ticket_events(session, team_id, batch: Batch, names: _Names, refusals: _Ref
                                              [e.ticket for e in batch.ticket_events])
         stored_events = _stored(session, TicketEvent, team_id, TicketEvent.external_id,
                                 [e.id for e in batch.ticket_events])
-        for i, event in ordered:  # the new tickets, written together: their events need their ids
-            if isinstance(event, TicketOpened):
-                _ticket_for(session, team_id, event, i, names, refusals, source, now, tickets)
-    session.flush()
     changed: set[str] = set()  # tickets with a new or corrected event: a resend changes nothing, not even updated_at
     refused_tickets: set[str] = set()
     results: list[Result] = []
@@ -206,9 +204,45 @@ def _ticket_events(session, team_id, batch: Batch, names: _Names, refusals: _Ref
                 if result.outcome is not Outcome.UNCHANGED:
                     changed.add(event.ticket)
     if not refusals.errors and changed:
-        session.flush()
-        _sum_up(session, [tickets[ref] for ref in sorted(changed)], names, now)
+        _write_new(session, tickets, stored_events, names, now)
+        _sum_up(session, [tickets[ref] for ref in sorted(changed) if not isinstance(tickets[ref], _NewTicket)],
+                names, now)
     return results
+
+
+# New tickets and events are written with one executemany each (ORM objects cost more than the inserts themselves),
+# and a ticket opened by this batch is summed up from this batch's events before it is written (an event of an
+# unknown ticket is refused, so it has no others): one INSERT a ticket, no UPDATE after it.
+class _NewTicket(SimpleNamespace):
+    def row(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k != "id"}
+
+
+class _NewEvent(SimpleNamespace):
+    """A ticket event new with this batch: read and corrected within the batch like a stored row (`seq`: the order
+    it was stored in, which its id will follow; `ticket`: its ticket, whose id a new ticket has only once written)."""
+
+    def row(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k not in ("seq", "ticket")}
+
+
+def _write_new(session: Session, tickets: dict, stored_events: dict, names: _Names, now: datetime) -> None:
+    fresh = sorted((e for e in stored_events.values() if isinstance(e, _NewEvent)), key=lambda e: e.seq)
+    new_tickets = [t for t in tickets.values() if isinstance(t, _NewTicket)]
+    if new_tickets:
+        events_of: dict[int, list[_NewEvent]] = {}
+        for e in fresh:
+            events_of.setdefault(id(e.ticket), []).append(e)
+        for ticket in new_tickets:
+            _sum_up_one(ticket, sorted(events_of.get(id(ticket), []), key=lambda e: (e.at, e.seq)), names, now)
+        ids = dict(session.execute(insert(Ticket.__table__).returning(Ticket.external_id, Ticket.id),
+                                   [t.row() for t in new_tickets]).all())
+        for ticket in new_tickets:
+            ticket.id = ids[ticket.external_id]
+    if fresh:
+        for e in fresh:
+            e.ticket_id = e.ticket.id
+        session.execute(insert(TicketEvent.__table__), [e.row() for e in fresh])
 
 
 def _ticket_for(session, team_id, event, i, names, refusals, source, now, tickets: dict[str, Ticket]) -> Ticket | None:
@@ -218,10 +252,9 @@ def _ticket_for(session, team_id, event, i, names, refusals, source, now, ticket
         service_id = _service_or_refuse(names, event.service, refusals, "ticket_events", i)
         if service_id is None:
             return None
-        ticket = Ticket(team_id=team_id, external_id=event.ticket, service_id=service_id, priority=event.priority,
-                        title=event.title, requester=event.requester, opened_at=event.at, source=source.value,
-                        updated_at=now)
-        session.add(ticket)
+        ticket = _NewTicket(team_id=team_id, external_id=event.ticket, service_id=service_id, priority=event.priority,
+                            title=event.title, requester=event.requester, opened_at=event.at, source=source.value,
+                            updated_at=now, assigned_group_id=None, resolved_at=None, evaluated_at=None, id=None)
         tickets[event.ticket] = ticket
     return ticket
 
@@ -246,9 +279,8 @@ def _event(session, team_id, ticket: Ticket, event, i, names: _Names, refusals: 
                    detail=detail)
     row = stored.get(event.id)
     if row is None:  # kept in `stored`: a second event with this id in the same batch finds it
-        stored[event.id] = TicketEvent(team_id=team_id, external_id=event.id, ticket_id=ticket.id, received_at=now,
-                                       **content)
-        session.add(stored[event.id])
+        stored[event.id] = _NewEvent(team_id=team_id, external_id=event.id, ticket_id=ticket.id, ticket=ticket,
+                                     received_at=now, revision=1, seq=len(stored), **content)
         return Result("ticket_events", event.id, Outcome.STORED, 1)
     if row.ticket_id != ticket.id:
         refusals.add("ticket_events", i, "id", f"The event id “{event.id}” is already an event of another ticket; "
@@ -259,7 +291,8 @@ def _event(session, team_id, ticket: Ticket, event, i, names: _Names, refusals: 
     for k, v in content.items():
         setattr(row, k, v)
     row.revision += 1
-    session.add(row)
+    if not isinstance(row, _NewEvent):
+        session.add(row)
     return Result("ticket_events", event.id, Outcome.CORRECTED, row.revision)
 
 

@@ -12,8 +12,12 @@ _CHUNK = 500  # ids per query: well inside every database's limit on bound param
 def events_of(session: Session, ticket_ids: list[int]) -> dict[int, list[ClockEvent]]:
     out: dict[int, list[ClockEvent]] = {}
     for start in range(0, len(ticket_ids), _CHUNK):
-        rows = session.exec(select(TicketEvent).where(TicketEvent.ticket_id.in_(ticket_ids[start:start + _CHUNK]))
+        # The columns a clock reads, not whole rows: the sweep reads every event of every ticket it measures, and
+        # building ORM objects for them cost more than the query.
+        rows = session.exec(select(TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.at, TicketEvent.reason,
+                                   TicketEvent.revision)
+                            .where(TicketEvent.ticket_id.in_(ticket_ids[start:start + _CHUNK]))
                             .order_by(TicketEvent.ticket_id, TicketEvent.at, TicketEvent.id))
-        for e in rows:
-            out.setdefault(e.ticket_id, []).append(ClockEvent(e.kind, e.at, e.reason, e.revision))
+        for ticket_id, kind, at, reason, revision in rows:
+            out.setdefault(ticket_id, []).append(ClockEvent(kind, at, reason, revision))
     return out
