@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/slm-bot run
 
+# One worker per CPU, each with its own app, server and database (tests/conftest.py); a file's tests stay together.
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/pytest tests/bench -m bench --benchmark-only --benchmark-columns=min,median,max,rounds
