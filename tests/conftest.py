@@ -59,6 +59,19 @@ def pytest_configure(config):
         os.environ["PYTEST_DEBUG_TEMPROOT"] = IN_MEMORY_TEMP
 
 
+# The files that take longest, run first: in `make test`'s workers the rest of the suite runs beside them, not
+# after them (the SIGKILL test alone is a minute or more of restarts).
+LONGEST_FIRST = ("tests/test_fault_sigkill.py", "tests/browser/")
+
+
+def pytest_collection_modifyitems(config, items):
+    def longest_first(item) -> int:
+        path = item.nodeid.split("::")[0]
+        return next((i for i, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)), len(LONGEST_FIRST))
+
+    items.sort(key=longest_first)  # stable: the order within each group stays as collected
+
+
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
