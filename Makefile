@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/slm-bot run
 
+# One worker per CPU, each with its own app, server and database (tests/conftest.py); a file's tests stay together.
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 # The benchmarks (issue 14): every figure beside its baseline from the same run; the table is printed at the end
 # and written to bench/results/<host>-<time>.md and .json. BENCH_DATABASE_URL adds the seed on PostgreSQL.

@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
-from bot.database import Database
+from bot.database import Database, head_revision
 
 from tests.conftest import empty_tables, reset_schema
 
@@ -41,7 +41,7 @@ def test_models_and_migrations_agree(database):
 # and migrates when told to go, so that both migrate at the same moment. Alembic's logs go to stderr.
 REPLICA = """
 import logging, sys
-from bot.database import Database
+from bot.database import Database, head_revision
 logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
 db = Database(sys.argv[1])
 print("ready", flush=True)
@@ -72,3 +72,35 @@ def test_replicas_starting_together_migrate_an_empty_schema_once(database):
     with database.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [revisions[0].revision]
     empty_tables(database)
+
+
+def test_the_head_read_from_the_files_is_alembics():
+    assert head_revision() == ScriptDirectory.from_config(Database("sqlite://").alembic_config()).get_current_head()
+
+
+def test_a_schema_at_head_is_found_current_without_alembic(database, monkeypatch):
+    """A restart on a current schema asks Alembic nothing; one revision behind, Alembic upgrades it."""
+    import alembic.command
+
+    assert database.schema_is_current()
+    monkeypatch.setattr(alembic.command, "upgrade", lambda *_a, **_k: pytest.fail("Alembic ran on a current schema"))
+    database.migrate()
+    monkeypatch.undo()
+
+    head = head_revision()
+    database.downgrade("-1")
+    assert not database.schema_is_current()
+    database.migrate()
+    assert database.schema_is_current()
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [head]
+    empty_tables(database)
+
+
+def test_a_start_on_a_current_schema_imports_no_alembic(database):
+    code = ("import sys; from bot.database import Database; Database(sys.argv[1]).migrate(); import bot.server; "
+            "print(sorted(m for m in ('alembic', 'mako', 'pygments', 'matplotlib', 'holidays', 'fastapi', 'hypothesis')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, database.url], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]", "imported at start, though nothing at start needs it: " + out

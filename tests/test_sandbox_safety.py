@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
+from tests.servers import TLS_CONTEXT
 import pytest
 import uvicorn
 from sqlalchemy import create_engine, inspect
@@ -155,7 +156,7 @@ def test_the_sandbox_secret_is_refused_in_slack_mode(slack, sandbox, harness_cle
 # ---- 4. the page and the stand-in answer only their own page and address -----------------------
 @pytest.fixture
 def page(harness_clean):
-    with httpx.Client(base_url=harness_clean.base_url, timeout=30) as c:
+    with httpx.Client(verify=TLS_CONTEXT, base_url=harness_clean.base_url, timeout=30) as c:
         yield c
 
 
@@ -228,7 +229,7 @@ def test_slack_mode_serves_no_sandbox_page(database):
                              port=port)
     stand_in = SlackSandbox(base_url=f"http://127.0.0.1:{port}")  # even with the stand-in wired in
     app = create_http_app(Deps(settings=settings, db=database, clock=Clock()), sandbox=stand_in)
-    with _serving(app, sock) as base, httpx.Client(base_url=base, timeout=10) as c:
+    with _serving(app, sock) as base, httpx.Client(verify=TLS_CONTEXT, base_url=base, timeout=10) as c:
         assert c.get("/sandbox").status_code == 404
         assert c.get("/sandbox/ui/state").status_code == 404
         assert c.post("/sandbox/ui/command", json={"user": "U0ALICE", "text": "help"}).status_code == 404
@@ -240,7 +241,7 @@ def test_a_shared_demo_sandbox_also_answers_to_its_configured_host(database):
     settings = load_settings(_env_file=None, sandbox_opt_in=True, host="demo.internal", port=port)
     stand_in = SlackSandbox(base_url=settings.sandbox_base_url)
     app = create_http_app(Deps(settings=settings, db=database, clock=Clock()), sandbox=stand_in)
-    with _serving(app, sock) as base, httpx.Client(base_url=base, timeout=10) as c:
+    with _serving(app, sock) as base, httpx.Client(verify=TLS_CONTEXT, base_url=base, timeout=10) as c:
         assert c.get("/sandbox", headers={"Host": f"demo.internal:{port}"}).status_code == 200
         assert c.get("/sandbox/ui/state", headers={"Host": f"DEMO.internal:{port}"}).status_code == 200
         assert c.get("/sandbox/ui/state").status_code == 200  # 127.0.0.1

@@ -12,6 +12,7 @@ import hashlib
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateSyntaxError
@@ -42,11 +43,19 @@ def _environment() -> SandboxedEnvironment:
                                 lstrip_blocks=True, keep_trailing_newline=True)
 
 
+@lru_cache(maxsize=64)
+def _compiled(source: str, file: str):
+    """A template's source compiled once, not at every render: compiling is most of a render's time (the same few
+    templates render every version and every pack). Jinja2's templates render safely from several threads."""
+    template = _environment().from_string(source)
+    template.filename = file
+    return template
+
+
 def render_source(source: str, file: str, context: dict) -> str:
     """Render one template's source; any error becomes a TemplateProblem naming the file and line."""
     try:
-        template = _environment().from_string(source)
-        template.filename = file
+        template = _compiled(source, file)
     except TemplateSyntaxError as err:
         raise TemplateProblem(file, err.lineno, err.message or "syntax error") from None
     try:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import holidays
 from sqlmodel import Session, select
 
 from bot import audit, parsing, text
+from bot.calendars import public_holidays
 from bot.workspace.actor import Actor
 from bot.errors import InvalidInput, NotFound
 from bot.workspace.permissions import Capability, require
@@ -21,11 +21,11 @@ def _holidays_check(country: str | None, subdiv: str | None) -> tuple[str | None
         if subdiv:
             raise InvalidInput({"holidays_country": "Name the country the region belongs to, e.g. GB for ENG."})
         return None, None
-    if country not in holidays.list_supported_countries():
+    if country not in public_holidays.supported_countries():
         raise InvalidInput({"holidays_country": f"I know no public holidays for “{country}”. Use a two-letter "
                                                 "country code, e.g. GB, FR, US, IN."})
-    if subdiv and subdiv not in (holidays.list_supported_countries()[country] or []):
-        known = ", ".join(holidays.list_supported_countries()[country][:12])
+    if subdiv and subdiv not in (public_holidays.supported_countries()[country] or []):
+        known = ", ".join(public_holidays.supported_countries()[country][:12])
         raise InvalidInput({"holidays_subdiv": f"“{subdiv}” is not a region of {country}. Known: {known}…"})
     return country, subdiv
 

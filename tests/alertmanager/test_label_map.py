@@ -11,6 +11,7 @@ from messages.ids import Action
 from models import AlertServiceMap, AuditEvent, Service
 from tests.alertmanager.support import alert, issue_token, outages, service_named, webhook
 from tests.helpers import assert_valid_blocks, text_of
+from tests.servers import TLS_CONTEXT
 
 ALICE = "U0ALICE"  # a workspace admin
 BOB = "U0BOB"      # a member
@@ -23,7 +24,7 @@ def post(harness_clean, slack, sandbox):
     token = issue_token(slack, sandbox)
 
     def send(body: dict) -> dict:
-        with httpx.Client(base_url=harness_clean.base_url, headers={"Authorization": f"Bearer {token}"}) as client:
+        with httpx.Client(verify=TLS_CONTEXT, base_url=harness_clean.base_url, headers={"Authorization": f"Bearer {token}"}) as client:
             answer = client.post(URL, json=body)
         assert answer.status_code == 200, answer.text
         return answer.json()

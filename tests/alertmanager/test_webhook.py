@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from models import ApiToken
 from tests.alertmanager.support import alert, issue_token, outages, service_named, webhook
+from tests.servers import TLS_CONTEXT
 
 URL = "/api/v1/alertmanager"
 RESOLVED_AT = "2026-03-02T09:40:00Z"
@@ -22,7 +23,7 @@ RESOLVED_AT = "2026-03-02T09:40:00Z"
 def api(harness_clean, slack, sandbox):
     service_named(slack, "Payroll")
     token = issue_token(slack, sandbox)
-    with httpx.Client(base_url=harness_clean.base_url, headers={"Authorization": f"Bearer {token}"}) as client:
+    with httpx.Client(verify=TLS_CONTEXT, base_url=harness_clean.base_url, headers={"Authorization": f"Bearer {token}"}) as client:
         yield client
 
 
@@ -110,7 +111,7 @@ def test_several_alerts_in_one_group_each_find_their_service(api, db, slack):
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", "Basic c2xtOnNsbQ==", "Bearer"])
 def test_a_missing_or_wrong_token_is_refused_and_nothing_stored(api, db, authorization):
     headers = {"Authorization": authorization} if authorization is not None else {}
-    with httpx.Client(base_url=str(api.base_url), headers=headers) as client:
+    with httpx.Client(verify=TLS_CONTEXT, base_url=str(api.base_url), headers=headers) as client:
         answer = client.post(URL, json=webhook(alert("firing")))
     assert answer.status_code == 401 and answer.headers["www-authenticate"] == "Bearer"
     assert outages(db) == []
@@ -162,7 +163,7 @@ def test_a_token_speaks_for_its_own_workspace_only(api, db, slack, sandbox):
     sandbox.add_team("T0OTHER", "Other Co")
     sandbox.add_user("U0OTTO", "Otto Other", team_id="T0OTHER", is_admin=True)
     other = issue_token(slack, sandbox, user="U0OTTO", team="T0OTHER")
-    with httpx.Client(base_url=str(api.base_url), headers={"Authorization": f"Bearer {other}"}) as client:
+    with httpx.Client(verify=TLS_CONTEXT, base_url=str(api.base_url), headers={"Authorization": f"Bearer {other}"}) as client:
         body = client.post(URL, json=webhook(alert("firing"))).json()
     assert body["opened"] == [] and len(body["unmapped"]) == 1
     assert outages(db) == []

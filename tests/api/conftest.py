@@ -10,6 +10,7 @@ from bot import service_map
 from bot.workspace.actor import Actor
 from tests.conftest import START
 from tests.helpers import text_of
+from tests.servers import TLS_CONTEXT
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 TOKEN = re.compile(r"slm_[A-Za-z0-9_-]{20,}")
@@ -41,12 +42,12 @@ def token(slack, sandbox, services) -> str:
 
 @pytest.fixture
 def api(harness_clean, token):
-    with httpx.Client(base_url=f"{harness_clean.base_url}/api", headers={"Authorization": f"Bearer {token}"},
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api", headers={"Authorization": f"Bearer {token}"},
                       timeout=30) as client:
         yield client
 
 
 @pytest.fixture
 def anonymous(harness_clean):
-    with httpx.Client(base_url=f"{harness_clean.base_url}/api", timeout=30) as client:
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api", timeout=30) as client:
         yield client

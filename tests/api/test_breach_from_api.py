@@ -12,6 +12,7 @@ from tests.breach_world import NETWORK_CHANNEL, world  # noqa: F401  (fixture)
 from tests.conftest import START
 from tests.helpers import text_of
 from tests.slack.test_breach_sweep import in_force
+from tests.servers import TLS_CONTEXT
 
 
 def at(hours: float) -> str:
@@ -26,7 +27,7 @@ def test_a_p1_ticket_sent_over_http_warns_is_paused_then_breaches(slack, sandbox
     assert slack.command("settings escalate_p1 8h").ok
     in_force(db, world)
     token = make_token(slack, sandbox)
-    with httpx.Client(base_url=f"{harness_clean.base_url}/api", headers={"Authorization": f"Bearer {token}"},
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api", headers={"Authorization": f"Bearer {token}"},
                       timeout=30) as api:
         sent = api.post("/v1/ticket-events", json=event("e1", "opened", 0, priority="P1", service="Payroll",
                                                         group="Network group"))

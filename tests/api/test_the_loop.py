@@ -19,6 +19,7 @@ from tests.evaluation.test_openslo import draft, shell  # noqa: F401  (fixture)
 from tests.evaluation.world import sla_in_force
 from tests.helpers import text_of
 from tests.slack.test_breach_sweep import in_force
+from tests.servers import TLS_CONTEXT
 
 UTC = timezone.utc
 FRIDAY = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)  # London is on UTC in December
@@ -27,7 +28,7 @@ FRIDAY = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)  # London is on UTC in Decembe
 @contextmanager
 def sender(harness, token: str | None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    with httpx.Client(base_url=f"{harness.base_url}/api", headers=headers, timeout=30) as client:
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness.base_url}/api", headers=headers, timeout=30) as client:
         yield client
 
 

@@ -8,11 +8,12 @@ import pytest
 
 from bot.sandbox.workspace import BOT_USER, Message
 from tests.slack.test_agreements import acme  # noqa: F401  (a fixture: Payroll, Acme Retail, its requirements)
+from tests.servers import TLS_CONTEXT
 
 
 @pytest.fixture
 def client(harness_clean):
-    with httpx.Client(base_url=harness_clean.base_url, timeout=30) as c:
+    with httpx.Client(verify=TLS_CONTEXT, base_url=harness_clean.base_url, timeout=30) as c:
         yield c
 
 
