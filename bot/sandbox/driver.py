@@ -177,8 +177,32 @@ class SlackDriver:
         elif view:
             # As in Slack, the view arrives with what is entered in it now, the new choice included.
             payload.update({"container": {"type": "view", "view_id": view.id},
-                            "view": view.as_payload(view_state(view.view, current))})
+                            "view": view.as_payload(view_state(view.view, current, self.sandbox.offered_in(view.id)))})
         return self._post_payload(payload)
+
+    def suggest(self, view: OpenView, block_id: str, typed: str = "", *, user: str | None = None,
+                team: str | None = None) -> list[dict]:
+        """The person opens a searching select (external_select) in a view, or types in it: Slack sends the bot a
+        signed block_suggestion with what was typed (`value`) and shows the options the bot answers with. Those are
+        returned (option groups flattened), and remembered, so that `submit` and `click` can choose one by value."""
+        user, team = user or view.user_id, team or view.team_id
+        bid, element = _find_block(view.view.get("blocks", []), block_id)
+        if element["type"] not in _SEARCHING:
+            raise AssertionError(f"the block {block_id!r} holds a {element['type']}, not a searching select")
+        payload = {"type": "block_suggestion", "token": "deprecated", "api_app_id": APP_ID,
+                   "team": self._team(team), "user": self._user(user, team), "is_enterprise_install": False,
+                   "enterprise": None, "container": {"type": "view", "view_id": view.id},
+                   "action_id": element["action_id"], "block_id": bid, "value": typed, "view": view.as_payload()}
+        outcome = self._post_payload(payload)
+        answer = outcome.json or {}
+        if outcome.status != 200 or not ({"options", "option_groups"} & answer.keys()):
+            raise AssertionError(f"the bot did not answer the block_suggestion with options: {outcome.status} {outcome.body!r}")
+        options = _all_options(answer)
+        if len(options) > 100:  # Slack shows nothing at all past its limit
+            raise AssertionError(f"the bot answered {len(options)} options; Slack takes at most 100")
+        with self.sandbox._lock:
+            self.sandbox.offered[(view.id, bid)] = options
+        return options
 
     def submit(self, view: OpenView | None = None, values: dict[str, Any] | None = None, *, user: str | None = None,
                team: str | None = None) -> Outcome:
@@ -188,7 +212,7 @@ class SlackDriver:
             if view is None:
                 raise AssertionError("no modal is open to submit")
         user, team = view.user_id, view.team_id
-        state = view_state(view.view, values or {})
+        state = view_state(view.view, values or {}, self.sandbox.offered_in(view.id))
         payload = {"type": "view_submission", "token": "deprecated", "api_app_id": APP_ID, "team": self._team(team),
                    "user": self._user(user, team), "is_enterprise_install": False, "enterprise": None,
                    "trigger_id": self.sandbox.mint_trigger(team, user), "view": view.as_payload(state),
@@ -235,6 +259,17 @@ class SlackDriver:
             stack.clear()
         elif view.id in stack:
             stack.remove(view.id)
+
+
+def _find_block(blocks: list[dict], block_id: str) -> tuple[str, dict]:
+    """The block (by its id, or its base id `prop_goal` for `prop_goal.T3`) and its one element."""
+    for block in blocks:
+        bid = block.get("block_id", "")
+        if block_id in (bid, bid.partition(".")[0]):
+            element = block.get("element") or block.get("accessory") or (block.get("elements") or [None])[0]
+            if element:
+                return bid, element
+    raise AssertionError(f"no block {block_id!r} with an element in these blocks")
 
 
 def _find_element(blocks: list[dict], action_id: str, block_id: str | None = None) -> tuple[str, dict]:
@@ -295,12 +330,15 @@ def _option(element: dict, value: str | None) -> dict | None:
                          f"{[o.get('value') for o in _all_options(element)]}")
 
 
-def view_state(view: dict, values: dict[str, Any]) -> dict:
+def view_state(view: dict, values: dict[str, Any], offered: dict[str, list[dict]] | None = None) -> dict:
     """`view.state.values` as Slack builds it from what the person entered, by block_id.
 
     Since 2020 Slack sends every stateful element, inputs and the selects or date pickers of actions blocks
     and section accessories alike; a given value for a non-input block goes to its one stateful element.
+    A searching select's value is one of the options the bot `offered` for that block (by block_id), or a whole
+    option dict as Slack carries it.
     """
+    offered = offered or {}
     values = _by_block_id(view, values)
     state: dict[str, dict] = {}
     for block in view.get("blocks", []):
@@ -315,7 +353,7 @@ def view_state(view: dict, values: dict[str, Any]) -> dict:
                 continue
         for el in elements:
             given = values.get(bid) if len(elements) == 1 else None
-            state.setdefault(bid, {})[el["action_id"]] = _state_entry(el, given)
+            state.setdefault(bid, {})[el["action_id"]] = _state_entry(el, given, offered.get(bid, []))
     return state
 
 
@@ -335,9 +373,31 @@ def _by_block_id(view: dict, values: dict[str, Any]) -> dict[str, Any]:
 _STATELESS = {"button", "overflow", "image", "workflow_button"}
 
 
-def _state_entry(el: dict, given: Any) -> dict:
+_SEARCHING = {"external_select", "multi_external_select"}
+
+
+def _offered_option(el: dict, offered: list[dict], value: Any) -> dict:
+    """A searching select's choice: an option dict as is, or the offered option with this value."""
+    if isinstance(value, dict):
+        return value
+    found = next((o for o in offered if o.get("value") == value), None)
+    if found is None:
+        raise AssertionError(f"{value!r} was not among the options the bot offered for {el.get('action_id')!r} "
+                             f"({[o.get('value') for o in offered]}): call suggest() with what the person types first")
+    return found
+
+
+def _state_entry(el: dict, given: Any, offered: list[dict] = ()) -> dict:
     typ = el["type"]
     entry: dict[str, Any] = {"type": typ}
+    if typ == "external_select":
+        entry["selected_option"] = (_offered_option(el, offered, given) if given is not None
+                                    else el.get("initial_option"))
+        return entry
+    if typ == "multi_external_select":
+        entry["selected_options"] = ([_offered_option(el, offered, v) for v in given] if given is not None
+                                     else el.get("initial_options", []))
+        return entry
     if typ in ("plain_text_input", "number_input", "email_text_input", "url_text_input"):
         entry["value"] = given if given is not None else el.get("initial_value")
     elif typ in ("static_select", "radio_buttons"):

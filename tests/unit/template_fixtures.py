@@ -365,7 +365,9 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "token_revoked.yml.j2": lambda h: dict(name=h),
     "tokens.yml.j2": _tokens,
     "underpin_form.yml.j2": lambda h: dict(agreement=NS(name=h), leg_groups=[(h, [(1, h), (2, h)])],
-                                           private_metadata=h[:500], sla_targets=[(1, h)]),
+                                           leg_search=len(h) > 100, private_metadata=h[:500], sla_targets=[(1, h)]),
+    "select_options.yml.j2": lambda h: dict(groups=[(h, [(1, h), (2, h)])] if len(h) > 100 else [],
+                                            choices=[(1, h), (h[:150], h)]),
     "underpin_nothing.yml.j2": lambda h: dict(empty=[("OLA", h), ("Underpinning contract", h)], has_targets=True,
                                               line=None, name=h, names=None),
     # The periodic SLA review (slice H5).

@@ -1,0 +1,61 @@
+"""Searching selects (external_select): past 100 choices a form's select searches, and Slack asks the bot for the
+options as the person types (a signed block_suggestion); the bot answers at most 100, those whose name holds the
+typed text, and the option chosen comes back in the view's state whole, as Slack gives it."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from messages.ids import Action, Block, Callback
+from models import Agreement, Target, TargetLink
+from tests.slack.test_coverage import ALICE, option_values, world  # noqa: F401  (the world fixture)
+
+
+def add_olas(db, count: int) -> None:
+    """`count` more OLAs like the Network OLA, each with its two targets: rows, as a big workspace has them."""
+    with Session(db.engine) as s:
+        ola = s.exec(select(Agreement).where(Agreement.name == "Network OLA")).one()
+        targets = s.exec(select(Target).where(Target.agreement_id == ola.id)).all()
+        for i in range(count):
+            name = f"Branch {i:03d} OLA"
+            copy = Agreement(**ola.model_dump(exclude={"id", "name", "name_key"}), name=name, name_key=name.lower())
+            s.add(copy)
+            s.flush()
+            for t in targets:
+                s.add(Target(**t.model_dump(exclude={"id", "agreement_id"}), agreement_id=copy.id))
+        s.commit()
+
+
+def leg_element(modal) -> dict:
+    return next(b for b in modal.view["blocks"] if b.get("block_id") == Block.COV_LEG_TARGET)["element"]
+
+
+def test_a_few_choices_stay_a_plain_select(slack, sandbox, team, world):
+    slack.command("underpin Acme Payroll")
+    assert leg_element(sandbox.open_modal(team, ALICE))["type"] == "static_select"
+
+
+def test_past_100_choices_the_select_searches_as_the_person_types(slack, sandbox, db, team, world):
+    add_olas(db, 60)  # 122 OLA and contract targets: more than a select may hold
+    slack.command("underpin Acme Payroll")
+    modal = sandbox.open_modal(team, ALICE)
+    element = leg_element(modal)
+    assert element["type"] == "external_select" and element["action_id"] == Action.SEARCH_LEG_TARGET
+    assert "options" not in element and "option_groups" not in element
+
+    opened = slack.suggest(modal, Block.COV_LEG_TARGET, "")  # opening it: Slack asks with nothing typed
+    assert len(opened) == 100
+    typed = slack.suggest(modal, Block.COV_LEG_TARGET, "carrier")  # the contract's name, in any case
+    assert [o["text"]["text"].split(" ")[0] for o in typed] == ["T1", "T2"]
+    assert slack.suggest(modal, Block.COV_LEG_TARGET, "branch 05") and all(
+        o["value"] != typed[0]["value"] for o in slack.suggest(modal, Block.COV_LEG_TARGET, "branch 05"))
+    assert slack.suggest(modal, Block.COV_LEG_TARGET, "100%_") == []  # a typed % or _ is no wildcard
+
+    slack.suggest(modal, Block.COV_LEG_TARGET, "carrier")
+    slas = option_values(modal, Block.COV_SLA_TARGET)
+    outcome = slack.submit(modal, {Block.COV_SLA_TARGET: slas["T1"], Block.COV_LEG_TARGET: typed[0]["value"],
+                                   Block.COV_STAGE: "1"})
+    assert outcome.ok, outcome.errors
+    with Session(db.engine) as s:
+        link = s.exec(select(TargetLink)).one()
+        assert (link.sla_target_id, link.leg_target_id) == (int(slas["T1"]), int(typed[0]["value"]))
+    assert sandbox.open_modal(team, ALICE) is None or sandbox.open_modal(team, ALICE).callback_id != Callback.UNDERPIN_FORM
