@@ -59,3 +59,43 @@ def test_past_100_choices_the_select_searches_as_the_person_types(slack, sandbox
         link = s.exec(select(TargetLink)).one()
         assert (link.sla_target_id, link.leg_target_id) == (int(slas["T1"]), int(typed[0]["value"]))
     assert sandbox.open_modal(team, ALICE) is None or sandbox.open_modal(team, ALICE).callback_id != Callback.UNDERPIN_FORM
+
+
+def add_map(db, team: str, services: int, parties: int) -> None:
+    """Many services and parties (every third a customer, a support group, a supplier), as rows."""
+    from models import Party, PartyKind, Service
+    from tests.conftest import START
+
+    kinds = list(PartyKind)
+    with Session(db.engine) as s:
+        for i in range(services):
+            s.add(Service(team_id=team, name=f"Service {i:04d}", name_key=f"service {i:04d}", created_at=START,
+                          created_by=ALICE))
+        for i in range(parties):
+            s.add(Party(team_id=team, kind=kinds[i % 3].value, name=f"Party {i:04d}", name_key=f"party {i:04d}",
+                        created_at=START, created_by=ALICE))
+        s.commit()
+
+
+def test_linking_in_a_big_map_searches_services_and_parties(slack, sandbox, db, team, world):
+    add_map(db, team, services=250, parties=250)
+    slack.command("link")
+    modal = sandbox.open_modal(team, ALICE)
+    assert modal.callback_id == Callback.LINK_FORM
+    for block in (Block.LINK_SERVICE, Block.LINK_PARTY):
+        element = next(b for b in modal.view["blocks"] if b.get("block_id") == block)["element"]
+        assert element["type"] == "external_select" and "options" not in element
+
+    assert len(slack.suggest(modal, Block.LINK_SERVICE, "")) == 100
+    assert [o["text"]["text"] for o in slack.suggest(modal, Block.LINK_SERVICE, "SERVICE 012")] == [
+        f"Service {i:04d}" for i in range(120, 130)]
+    assert [o["text"]["text"] for o in slack.suggest(modal, Block.LINK_SERVICE, "payroll")] == ["Payroll"]
+    parties = slack.suggest(modal, Block.LINK_PARTY, "carrier")
+    assert [o["text"]["text"] for o in parties] == ["Carrier X"]
+
+    outcome = slack.submit(modal, {Block.LINK_SERVICE: slack.suggest(modal, Block.LINK_SERVICE, "payroll")[0]["value"],
+                                   Block.LINK_PARTY: parties[0]["value"], Block.LINK_ACTIVITIES: ["incident handling"]})
+    assert outcome.ok, outcome.errors
+    from models import ServiceLink
+    with Session(db.engine) as s:
+        assert s.exec(select(ServiceLink).where(ServiceLink.party_id == int(parties[0]["value"]))).one()

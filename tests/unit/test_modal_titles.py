@@ -50,7 +50,8 @@ def _contexts():
                                               parties=PARTIES, owner_party_id=1, due="2026-03-02",
                                               private_metadata="{}")
     yield "calendar_form.yml.j2", dict(tz="America/Argentina/ComodRivadavia", private_metadata="{}")
-    yield "link_form.yml.j2", dict(services=[], party_groups=[], service_id=None, activities=["Incident handling"],
+    yield "link_form.yml.j2", dict(services=[], party_groups=[], chosen=None, service_search=False, party_search=False,
+                                   activities=["Incident handling"],
                                    other="other", private_metadata="{}")
     yield "party_form.yml.j2", dict(kinds=list(PartyKind), kind=PartyKind.SUPPLIER, name="Carrier X",
                                     contact_blocks={r: f"b{r}" for r in ContactRole}, private_metadata="{}")
@@ -68,7 +69,7 @@ def _contexts():
                                  service_id=1, customer_id=1, ask_role=True, quote="", quote_author="U1")
     yield "underpin_form.yml.j2", dict(agreement=SLA, sla_targets=[(3, "T3 P1 resolution within 4h")],
                                        leg_groups=[("Network OLA (Network group, OLA)", [(9, "T1 P1 within 1h")])],
-                                       private_metadata="{}")
+                                       leg_search=False, private_metadata="{}")
     yield "record_form.yml.j2", dict(what=None, services=[(1, "Payroll")], groups=PARTIES[:1],
                                      priorities=[("P1", "P1")], today="2026-03-02", tz="Europe/London",
                                      private_metadata="{}")

@@ -79,8 +79,9 @@ def test_help_and_errors():
 def test_forms():
     services = [service(i) for i in range(100)]
     parties = [party(i, kind) for i, kind in enumerate(list(PartyKind) * 30)]
-    groups = [(k, [p for p in parties if p.kind == k.value]) for k in PartyKind]
-    assert_valid_blocks(render("link_form.yml.j2", services=services, party_groups=groups, service_id=3,
+    groups = [(k.value, [p for p in parties if p.kind == k.value]) for k in PartyKind]
+    assert_valid_blocks(render("link_form.yml.j2", services=services, party_groups=groups, chosen=services[3],
+                               service_search=False, party_search=False,
                                activities=["a", "b"], other="other", private_metadata="{}"), view=True)
     assert_valid_blocks(render("service_form.yml.j2", name=EVIL[:100], private_metadata="{}"), view=True)
     assert_valid_blocks(render("party_form.yml.j2", kinds=list(PartyKind), kind=PartyKind.SUPPLIER, name=EVIL[:100],
@@ -250,17 +251,15 @@ def test_any_text_survives_a_template_exactly(s):
     assert render_message("req_status.yml.j2", sentence=s)["text"] == mrkdwn_ours(visible(s))  # shown: escaped
 
 
-def test_many_parties_still_make_a_valid_link_form():
-    from handlers.views.link_form import OPTIONS_LIMIT
-
-    parties = [party(i, kind) for i, kind in enumerate(list(PartyKind) * 80)]
-    groups = [(k, [p for p in parties if p.kind == k.value][: OPTIONS_LIMIT // 3]) for k in PartyKind]
-    view = render("link_form.yml.j2", services=[service(i) for i in range(100)], party_groups=groups, service_id=None,
+def test_many_services_and_parties_make_a_link_form_that_searches():
+    view = render("link_form.yml.j2", services=[service(i) for i in range(100)], party_groups=[],
+                  service_search=True, party_search=True, chosen=service(7),
                   activities=["a"], other="other", private_metadata="{}")
     assert_valid_blocks(view, view=True)
-    options = sum(len(g["options"]) for b in view["blocks"] if b.get("block_id") == "link_party"
-                  for g in b["element"]["option_groups"])
-    assert options <= 100
+    elements = {b["block_id"]: b["element"] for b in view["blocks"] if b.get("block_id") in ("link_service", "link_party")}
+    assert {e["type"] for e in elements.values()} == {"external_select"}
+    assert elements["link_service"]["initial_option"]["value"] == "7"
+    assert not any("options" in e or "option_groups" in e for e in elements.values())
 
 
 def test_a_long_quote_in_any_script_fits_private_metadata():
