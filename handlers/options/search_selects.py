@@ -36,11 +36,6 @@ def party_kinds(action_id: str) -> tuple[PartyKind, ...]:
     return tuple(PartyKind(k) for k in kinds.split(",") if k in {p.value for p in PartyKind})
 
 
-def party_search(*kinds: PartyKind) -> str:
-    """The action_id of a search among parties of these kinds (every kind when none is named)."""
-    return f"{Action.SEARCH_PARTY}:{','.join(k.value for k in kinds)}" if kinds else Action.SEARCH_PARTY.value
-
-
 @registry.options(re.compile(rf"^{Action.SEARCH_PARTY}(:[a-z_,]*)?$"))
 def parties(ack: Ack, body: dict, context: BoltContext) -> None:
     actor = context["actor"]

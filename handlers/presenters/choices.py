@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from bot.service_map.choices import Choice
 from handlers.presenters.cover import describe
+from messages.ids import Action
 from models import AgreementKind, PartyKind
+
+
+def party_search(*kinds: PartyKind) -> str:
+    """The action_id of a search among parties of these kinds (every kind when none is named)."""
+    return f"{Action.SEARCH_PARTY}:{','.join(k.value for k in kinds)}" if kinds else Action.SEARCH_PARTY.value
 
 
 def party_groups(found: list[Choice]) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -21,3 +27,12 @@ def leg_groups(found: list) -> list[tuple[str, list[tuple[int, str]]]]:
         label = f"{c.agreement.name} ({c.party_name}, {AgreementKind(c.agreement.kind).label})"
         groups.setdefault(c.agreement.id, (label, []))[1].append((c.target.id, f"{c.target.key} {describe(c.target)}"))
     return list(groups.values())
+
+
+def with_chosen(found: list[Choice], chosen) -> list[tuple[int, str]]:
+    """(id, name) pairs of what a select offers, the one already chosen among them even when it is past the first
+    page (a searching select shows it as its initial option)."""
+    pairs = [(c.id, c.name) for c in found]
+    if chosen is not None and all(value != chosen.id for value, _name in pairs):
+        pairs.append((chosen.id, chosen.name))
+    return pairs

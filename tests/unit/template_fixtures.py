@@ -248,7 +248,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "agreement_diff.yml.j2": lambda h: dict(a=1, b=2, changes=[h, h], name=h),
     "agreement_draft.yml.j2": lambda h: dict(channel_id="C0SAFE", counterparty_id=1, counterparty_label="Customer",
                                              end="2027-01-01", kind="sla", months=[("1", "January")], name=h,
-                                             parties=[(1, h)], private_metadata=h[:500], review_month="1", service_ids=[1],
+                                             parties=[(1, h)], private_metadata=h[:500], review_month="1",
+                                             chosen_services=[(1, h)], party_search="search_party:customer",
                                              services=[(1, h), (2, h)], start="2026-01-01"),
     "agreement_headline.yml.j2": lambda h: dict(
         agreement=NS(id=5, name=h, start_date=TODAY, end_date=TODAY, latest_version=2, agreed_version=1),

@@ -34,7 +34,7 @@ def _contexts():
     for kind in agr.AgreementKind:
         yield "agreement_draft.yml.j2", dict(
             kind=kind.value, kind_label=kind.label, name=f"Acme Retail: {kind.label}", counterparty_label="Supplier",
-            parties=PARTIES, counterparty_id=1, services=[(1, "Payroll")], service_ids=[1], start="2026-04-01", end="2027-03-31",
+            parties=PARTIES, counterparty_id=1, services=[(1, "Payroll")], chosen_services=[(1, "Payroll")], party_search="search_party:customer", start="2026-04-01", end="2027-03-31",
             months=MONTHS, review_month="4", channel_id="C1", private_metadata="{}")
     for change, kind in (("target:T3", "resolution"), ("target:new", None), ("clause:scope", None), ("term", None)):
         yield "agreement_propose.yml.j2", dict(

@@ -214,9 +214,19 @@ def test_agreement_messages_and_forms():
     for kind in ("sla", "uc"):
         assert_valid_blocks(render("agreement_draft.yml.j2", kind=kind, kind_label="Underpinning contract", name=EVIL[:100],
                                    counterparty_label="Customer", parties=[(i, EVIL) for i in range(100)], counterparty_id=3,
-                                   services=[(i, EVIL) for i in range(100)], service_ids=[3], start="2026-04-01",
+                                   services=[(i, EVIL) for i in range(100)], chosen_services=[(3, EVIL)],
+                                   party_search="search_party:customer", start="2026-04-01",
                                    end="2027-03-31", months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)],
                                    review_month="4", channel_id="C1", private_metadata="{}"), view=True)
+    searching = render("agreement_draft.yml.j2", kind="sla", kind_label="SLA", name="n", counterparty_label="Customer",
+                       parties=[(i, EVIL) for i in range(102)], counterparty_id=101, services=[(i, EVIL) for i in range(101)],
+                       chosen_services=[(3, EVIL)], party_search="search_party:customer", start="2026-04-01",
+                       end="2027-03-31", months=[("4", "April")], review_month="4", channel_id="C1", private_metadata="{}")
+    assert_valid_blocks(searching, view=True)
+    elements = [b["element"] for b in searching["blocks"] if b.get("block_id") in ("agr_counterparty", "agr_services")]
+    assert [(e["type"], e["action_id"]) for e in elements] == [("external_select", "search_party:customer"),
+                                                               ("multi_external_select", "search_service")]
+    assert elements[0]["initial_option"]["value"] == "101" and elements[1]["initial_options"][0]["value"] == "3"
     for change, kind in (("target:T1", "resolution"), ("target:new", "metric"), ("target:new", None), ("clause:scope", None), ("clause:charges", None),
                          ("term", None), ("remove:T1", None), ("target:T2", "availability")):
         assert_valid_blocks(render("agreement_propose.yml.j2", agreement=a, choices=[("target:T1", EVIL)] * 99 + [(change, "x")],
