@@ -192,6 +192,7 @@ class Action(StrEnum):
     SEARCH_SERVICE = "search_service"
     SEARCH_PARTY = "search_party"             # search_party, or search_party:customer / :support_group,supplier
     SEARCH_LEG_TARGET = "search_leg_target"   # OLA and contract targets that may go beneath an SLA target
+    SEARCH_SLA_TARGET = "search_sla_target"   # SLA targets an action may set out to improve
     HOME_ADD_SERVICE = "home_add_service"
     HOME_ADD_PARTY = "home_add_party"
     HOME_ADD_LINK = "home_add_link"

@@ -9,6 +9,7 @@ import re
 
 from slack_bolt import Ack, BoltContext
 
+from bot import actions
 from bot import cover as coverage
 from bot.service_map import choices
 from handlers import registry
@@ -52,3 +53,11 @@ def leg_targets(ack: Ack, body: dict, context: BoltContext) -> None:
         found = coverage.leg_target_choices(session, actor.team_id, _typed(body))
         groups = leg_groups(found)
     ack(**render("select_options.yml.j2", groups=groups))
+
+
+@registry.options(re.compile(rf"^{Action.SEARCH_SLA_TARGET}$"))
+def sla_targets(ack: Ack, body: dict, context: BoltContext) -> None:
+    actor = context["actor"]
+    with context["deps"].db.session() as session:
+        found = actions.improvable_targets(session, actor.team_id, typed=_typed(body))
+    ack(**render("select_options.yml.j2", choices=found))

@@ -1,10 +1,11 @@
 """Choices for selects, grouped as the forms and the searching selects show them: plain (value, text) pairs."""
 from __future__ import annotations
 
+from bot.service_map import choices
 from bot.service_map.choices import Choice
 from handlers.presenters.cover import describe
 from messages.ids import Action
-from models import AgreementKind, PartyKind
+from models import AgreementKind, Party, PartyKind
 
 
 def party_search(*kinds: PartyKind) -> str:
@@ -36,3 +37,14 @@ def with_chosen(found: list[Choice], chosen) -> list[tuple[int, str]]:
     if chosen is not None and all(value != chosen.id for value, _name in pairs):
         pairs.append((chosen.id, chosen.name))
     return pairs
+
+
+OWNER_KINDS = (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)  # who may own an action on cover: the legs' parties
+
+
+def owner_choices(session, team_id: str, owner_party_id: int | None = None) -> list[tuple[int, str]]:
+    """The support groups and suppliers an action's form offers as its owner: the first 101 (past 100 the select
+    searches, `search_party:support_group,supplier`), with the owner suggested already among them."""
+    found = choices.parties(session, team_id, kinds=OWNER_KINDS, limit=101)
+    owner = choices.named(session, team_id, Party, [owner_party_id]) if owner_party_id else []
+    return with_chosen(found, owner[0] if owner else None)

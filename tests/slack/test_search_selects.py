@@ -9,15 +9,17 @@ from messages.ids import Action, Block, Callback
 from models import Agreement, Target, TargetLink
 from tests.slack.test_coverage import ALICE, option_values, world  # noqa: F401  (the world fixture)
 
+OWNER_SEARCH = f"{Action.SEARCH_PARTY}:support_group,supplier"
 
-def add_olas(db, count: int) -> None:
-    """`count` more OLAs like the Network OLA, each with its two targets: rows, as a big workspace has them."""
+
+def add_olas(db, count: int, like: str = "Network OLA", name: str = "Branch {:03d} OLA") -> None:
+    """`count` more agreements like the Network OLA, each with its two targets: rows, as a big workspace has them."""
     with Session(db.engine) as s:
-        ola = s.exec(select(Agreement).where(Agreement.name == "Network OLA")).one()
+        ola = s.exec(select(Agreement).where(Agreement.name == like)).one()
         targets = s.exec(select(Target).where(Target.agreement_id == ola.id)).all()
         for i in range(count):
-            name = f"Branch {i:03d} OLA"
-            copy = Agreement(**ola.model_dump(exclude={"id", "name", "name_key"}), name=name, name_key=name.lower())
+            called = name.format(i)
+            copy = Agreement(**ola.model_dump(exclude={"id", "name", "name_key"}), name=called, name_key=called.lower())
             s.add(copy)
             s.flush()
             for t in targets:
@@ -99,3 +101,30 @@ def test_linking_in_a_big_map_searches_services_and_parties(slack, sandbox, db, 
     from models import ServiceLink
     with Session(db.engine) as s:
         assert s.exec(select(ServiceLink).where(ServiceLink.party_id == int(parties[0]["value"]))).one()
+
+
+def test_a_new_action_searches_parties_and_sla_targets_in_a_big_workspace(slack, sandbox, db, team, world):
+    add_map(db, team, services=0, parties=150)
+    add_olas(db, 60, like="Acme Payroll", name="Branch {:03d} SLA")
+    slack.command("action new")
+    modal = sandbox.open_modal(team, ALICE)
+    elements = {b["block_id"]: b["element"] for b in modal.view["blocks"] if b.get("block_id")}
+    assert elements[Block.COV_OWNER_PARTY]["action_id"] == Action.SEARCH_PARTY  # any kind: "agreed with"
+    assert elements[Block.BREACH_TARGET]["action_id"] == Action.SEARCH_SLA_TARGET
+    assert [o["text"]["text"] for o in slack.suggest(modal, Block.BREACH_TARGET, "acme")] == [
+        "T1 (Acme Payroll)", "T2 (Acme Payroll)"]
+    assert len(slack.suggest(modal, Block.BREACH_TARGET, "")) == 100
+    acme = slack.suggest(modal, Block.COV_OWNER_PARTY, "acme")
+    assert [o["text"]["text"] for o in acme] == ["Acme Retail"]
+
+
+def test_an_owner_search_offers_only_support_groups_and_suppliers(slack, sandbox, db, team, world):
+    """The same options listener, asked by a select that names the kinds it offers in its action_id."""
+    add_map(db, team, services=0, parties=150)
+    slack.command("action new")
+    modal = sandbox.open_modal(team, ALICE)
+    block = next(b for b in modal.view["blocks"] if b.get("block_id") == Block.COV_OWNER_PARTY)
+    block["element"]["action_id"] = OWNER_SEARCH  # as the upgrade and remedial forms ask
+    found = [o["text"]["text"] for o in slack.suggest(modal, Block.COV_OWNER_PARTY, "")]
+    assert "Acme Retail" not in found and {"Carrier X", "Network group"} <= set(found)
+    assert all(int(name.split()[-1]) % 3 for name in found if name.startswith("Party"))  # no customer (i % 3 == 0)
