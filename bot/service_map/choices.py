@@ -38,7 +38,7 @@ def services(session: Session, team_id: str, typed: str = "", *, limit: int = CH
     return [Choice(id_, name) for id_, name in session.exec(q.order_by(Service.name_key).limit(limit))]
 
 
-def parties(session: Session, team_id: str, typed: str = "", kinds: tuple[PartyKind, ...] = (), *,
+def parties(session: Session, team_id: str, typed: str = "", *, kinds: tuple[PartyKind, ...] = (),
             limit: int = CHOICES_LIMIT) -> list[Choice]:
     """Parties of these kinds (every kind when none is named), by kind and then name, as the forms group them."""
     q = select(Party.id, Party.name, Party.kind).where(Party.team_id == team_id)

@@ -42,7 +42,7 @@ def parties(ack: Ack, body: dict, context: BoltContext) -> None:
     actor = context["actor"]
     kinds = party_kinds(body.get("action_id") or "")
     with context["deps"].db.session() as session:
-        found = choices.parties(session, actor.team_id, _typed(body), kinds)
+        found = choices.parties(session, actor.team_id, _typed(body), kinds=kinds)
     ack(**render("select_options.yml.j2", groups=party_groups(found)))
 
 

@@ -386,7 +386,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     # the review cadence (slice H1)
     "review_cadence_form.yml.j2": lambda h: dict(
         countering=True, name=h, frequency=h, zone="Europe/London", formats=[("meeting", h), ("call", h)],
-        format="meeting", users=["U0SAFE", "U0OTHER"], parties=[("1", h), ("2", h)], party_ids=["1"], reminders=h,
+        format="meeting", users=["U0SAFE", "U0OTHER"], parties=[("1", h), ("2", h)], chosen_parties=[("1", h)], reminders=h,
         channel_id="C0SAFE", private_metadata=h[:500]),
     "review_cadence_proposal.yml.j2": lambda h: dict(
         proposer="U0SAFE", countered=True, name=h, revision=3, description=h, format_label=h,

@@ -94,7 +94,7 @@ def _contexts():
         yield "review_cadence_form.yml.j2", dict(
             countering=countering, name="Acme Retail: Payroll", frequency="second Tuesday of each month at 10:00",
             zone="Europe/London", formats=[("meeting", "Meeting in person"), ("call", "Call")], format="call",
-            users=["U1"], parties=[("1", "Acme Retail")], party_ids=["1"], reminders="5 working days, 1 day",
+            users=["U1"], parties=[("1", "Acme Retail")], chosen_parties=[("1", "Acme Retail")], reminders="5 working days, 1 day",
             channel_id="C1", private_metadata="{}")
 
 
