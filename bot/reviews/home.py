@@ -4,6 +4,8 @@ Each question returns a `Listed`: the first `limit` items and how many there are
 hundreds of items is shown the most urgent and told how many more (the Home has a limit of 100 blocks). Reviews are
 the top layer of the domain, so this module may read actions, breaches, agreements, measurements and cover.
 
+`agreements_glance` is the first agreements of every kind, and their count.
+
 A service manager also gets `sla_overview`: every SLA with its status, its compliance so far this period (computed
 for the SLAs shown only, `limit` of them), its back-to-back cover as the stored verdicts of the last check (not a
 fresh check: the Home is drawn on every change) and its next review.
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from bot.agreements.lifecycle import status_line
@@ -199,16 +201,24 @@ def my_snoozed(session: Session, team_id: str, user_id: str, limit: int) -> List
 
 def sla_overview(session: Session, team_id: str, now: datetime, limit: int) -> Listed:
     """Every SLA not retired (the live ones first, then by name): status, compliance, cover and next review."""
-    slas = list(session.exec(select(Agreement).where(Agreement.team_id == team_id,
-                                                     Agreement.kind == AgreementKind.SLA.value,
-                                                     Agreement.status != AgreementStatus.RETIRED.value)))
+    where = (Agreement.team_id == team_id, Agreement.kind == AgreementKind.SLA.value,
+             Agreement.status != AgreementStatus.RETIRED.value)
     live = (AgreementStatus.ACTIVE.value, AgreementStatus.AGREED.value, AgreementStatus.NEGOTIATING.value)
-    slas.sort(key=lambda a: (a.status not in live, a.name_key))
-    shown = slas[:limit]
+    # The shown ones only, ordered by the database: reading every SLA to sort it here took most of the Home's time.
+    total = session.exec(select(func.count()).select_from(Agreement).where(*where)).one()
+    shown = session.exec(select(Agreement).where(*where)
+                         .order_by(case((Agreement.status.in_(live), 0), else_=1), Agreement.name_key).limit(limit))
     fy = periods.fy_start_month(session, team_id)
     rows = [SlaRow(a.name, status_line(a), _compliance(session, team_id, a, now, fy), _cover(session, a),
                    _next_review(session, a, now), a.permalink) for a in shown]
-    return Listed(rows, len(slas))
+    return Listed(rows, total)
+
+
+def agreements_glance(session: Session, team_id: str, limit: int) -> Listed:
+    """The first `limit` agreements of every kind by name (the Home's list), and how many there are."""
+    where = (Agreement.team_id == team_id,)
+    total = session.exec(select(func.count()).select_from(Agreement).where(*where)).one()
+    return Listed(list(session.exec(select(Agreement).where(*where).order_by(Agreement.name_key).limit(limit))), total)
 
 
 def _compliance(session: Session, team_id: str, agreement: Agreement, now: datetime, fy: int) -> str | None:

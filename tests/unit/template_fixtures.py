@@ -84,7 +84,8 @@ def _contacts() -> dict:
 def _home(h: str) -> dict:
     rows = [{"kind": "SLA", "name": h, "status": h, "link": "https://x.slack.com/archives/C1/p1"},
             {"kind": "OLA", "name": h, "status": h, "link": None}]
-    return dict(services=service_views(h), parties=[party(h)], agreements=rows, listed=action_lines(h), more=3,
+    return dict(services=service_views(h), services_total=300, parties_total=1, agreements=rows, agreements_total=250,
+                listed=action_lines(h), more=3,
                 overdue=1, can_edit=True, mine=action_lines(h), mine_more=250, mine_overdue=1,
                 lists=sections(_theirs(h), "Europe/London"), slas_more=4,
                 slas=[{"name": h, "status": h, "compliance": h, "cover": h, "link": "https://x.slack.com/archives/C1/p1",

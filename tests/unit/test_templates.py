@@ -48,9 +48,11 @@ def test_map_and_home(n):
     actions = [SimpleNamespace(due=NOW.date(), title=EVIL)] * 5
     actions = [SimpleNamespace(due=NOW.date(), title=EVIL, number=i, kind="upgrade", owner_user_id="U1")
                for i in range(40)]
-    assert_valid_blocks(render("home.yml.j2", services=views, parties=[party()], agreements=rows, open_actions=actions,
+    fullest = {**home_at_its_fullest(), "services": views, "services_total": len(views), "parties_total": 1, "agreements": rows,
+               "agreements_total": len(rows)}
+    assert_valid_blocks(render("home.yml.j2", open_actions=actions,
                                listed=action_lines(actions[:10], {1: EVIL}, {1, 2}, NOW.date()), more=30, overdue=3,
-                               can_edit=True, **home_at_its_fullest()), view=True)
+                               can_edit=True, **fullest), view=True)
 
 
 def home_at_its_fullest() -> dict:
