@@ -88,7 +88,9 @@ def leg_choices(session: Session, team_id: str) -> list[tuple[Agreement, Party, 
 
 @dataclass(frozen=True)
 class LegChoice:
-    agreement: Agreement
+    agreement_id: int
+    agreement_name: str
+    agreement_kind: str
     party_name: str
     target: Target
 
@@ -97,7 +99,8 @@ def leg_target_choices(session: Session, team_id: str, typed: str = "", *, limit
     """The first `limit` OLA and contract targets that may go beneath an SLA target, in the order `leg_choices` gives
     them (OLAs, then contracts, by name), whose agreement's or party's name holds what was typed: one query, so a
     form or a searching select does work for the rows it shows, not for every agreement there is."""
-    q = (select(Agreement, Party.name, Target)
+    # The agreement's id, name and kind only: a whole row would parse its clauses and terms for every option.
+    q = (select(Agreement.id, Agreement.name, Agreement.kind, Party.name, Target)
          .join(Party, Party.id == Agreement.counterparty_id)
          .join(Target, Target.agreement_id == Agreement.id)
          .where(Agreement.team_id == team_id,
@@ -106,7 +109,7 @@ def leg_target_choices(session: Session, team_id: str, typed: str = "", *, limit
     if typed.strip():
         q = q.where(contains(Agreement.name_key, typed) | contains(Party.name_key, typed))
     q = q.order_by(Agreement.kind, Agreement.name_key, Target.key).limit(limit)  # "ola" before "uc"
-    return [LegChoice(agreement, party_name, target) for agreement, party_name, target in session.exec(q)]
+    return [LegChoice(*row) for row in session.exec(q)]
 
 
 def agreements_without_targets(session: Session, team_id: str) -> list[Agreement]:

@@ -25,8 +25,8 @@ def leg_groups(found: list) -> list[tuple[str, list[tuple[int, str]]]]:
     """Targets under their agreement ("Network OLA (Network team, OLA)"), as the underpin form shows them."""
     groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
     for c in found:
-        label = f"{c.agreement.name} ({c.party_name}, {AgreementKind(c.agreement.kind).label})"
-        groups.setdefault(c.agreement.id, (label, []))[1].append((c.target.id, f"{c.target.key} {describe(c.target)}"))
+        label = f"{c.agreement_name} ({c.party_name}, {AgreementKind(c.agreement_kind).label})"
+        groups.setdefault(c.agreement_id, (label, []))[1].append((c.target.id, f"{c.target.key} {describe(c.target)}"))
     return list(groups.values())
 
 

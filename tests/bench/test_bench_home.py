@@ -79,14 +79,16 @@ def mains_reads(session, team: str, sla_name: str) -> dict:
     }
 
 
-def test_app_home_and_every_modal_at_scale(slack, sandbox, db, team, world, figures):
+def test_app_home_and_every_modal_at_scale(benchmark, slack, sandbox, db, team, world, figures):
     summary, sla_name = world
     with db.session() as session:
         old = {name: median_seconds(read, 1 if name in ("underpin", "home") else ROUNDS)
                for name, read in mains_reads(session, team, sla_name).items()}
 
     slack.open_home(user=BOB)  # the first publish warms the caches every later one has (the person, templates)
-    home = median_seconds(lambda: slack.open_home(user=BOB))
+    # The publish through pytest-benchmark (its table shows the rounds); the figure is their median.
+    benchmark.pedantic(lambda: slack.open_home(user=BOB), rounds=ROUNDS, iterations=1)
+    home = benchmark.stats.stats.median
     assert sandbox.calls_of("views.publish")
     figures.record(f"App Home publish, service manager, {SCALE.name} scale", home, "s", "<= 300 ms",
                    met=home <= 0.3, baseline=old["home"],
