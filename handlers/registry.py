@@ -7,6 +7,7 @@ Each listener module marks its functions with a decorator from here:
     @action(Action.HOME_ADD_SERVICE)                               # a button or a select
     @shortcut(Callback.SHORTCUT_RECORD_REQUIREMENT)                # a global or message shortcut
     @event("app_home_opened")                                      # an Events API event
+    @options(re.compile("^search_service$"))                       # a searching select's options (block_suggestion)
 
 Each records the function in `LISTENERS` and returns it unchanged. `load()` imports
 every module of the listener packages (so a new file is found without being listed
@@ -23,10 +24,10 @@ from typing import Callable
 
 # Where listeners live: every module of these packages is imported by load().
 LISTENER_PACKAGES = ("handlers.commands", "handlers.views", "handlers.actions", "handlers.events",
-                     "handlers.shortcuts")
+                     "handlers.shortcuts", "handlers.options")
 # The surfaces Bolt matches itself, by the name of the App method that registers them; "subcommand" is ours:
 # the words after `/slm`, which the router matches (Bolt sees one slash command).
-BOLT_SURFACES = ("command", "view", "action", "shortcut", "event")
+BOLT_SURFACES = ("command", "view", "action", "shortcut", "event", "options")
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ view = _decorator("view")
 action = _decorator("action")
 shortcut = _decorator("shortcut")
 event = _decorator("event")
+options = _decorator("options")  # keyed by a compiled pattern of action_ids: Bolt matches block_suggestion on it
 
 
 def command(words: str, usage: str, summary: str, *, listed: bool = True):

@@ -187,6 +187,12 @@ class Action(StrEnum):
     """action_id of interactive elements. Input elements use `Action.INPUT`: the block_id says which field."""
 
     INPUT = "input"
+    # Searching selects (external_select): what they search is in their action_id, and Slack asks the bot for the
+    # options as the person types (handlers/options/). A party search may name the kinds it offers after a colon.
+    SEARCH_SERVICE = "search_service"
+    SEARCH_PARTY = "search_party"             # search_party, or search_party:customer / :support_group,supplier
+    SEARCH_LEG_TARGET = "search_leg_target"   # OLA and contract targets that may go beneath an SLA target
+    SEARCH_SLA_TARGET = "search_sla_target"   # SLA targets an action may set out to improve
     HOME_ADD_SERVICE = "home_add_service"
     HOME_ADD_PARTY = "home_add_party"
     HOME_ADD_LINK = "home_add_link"

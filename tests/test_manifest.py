@@ -38,3 +38,10 @@ def test_the_history_a_resend_looks_in_is_readable():
     """Before resending a message whose first try had an unknown outcome, the bot looks for it in the channel."""
     declared = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert SCOPES["conversations.history"] | SCOPES["conversations.replies"] <= declared
+
+
+def test_searching_selects_have_an_options_load_url():
+    """Slack sends a searching select's block_suggestion to the options load URL; without one the select stays empty."""
+    interactivity = MANIFEST["settings"]["interactivity"]
+    assert registry.of("options"), "the bot has searching selects (handlers/options/)"
+    assert interactivity.get("message_menu_options_url") == interactivity["request_url"]

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from bot import audit, home_refresh, service_map
 from bot.errors import DomainError, InvalidInput, NotFound
+from bot.service_map.choices import contains
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
 from bot.actions import nudges
@@ -126,12 +127,15 @@ def may_move(session: Session, actor: Actor, row: Action) -> bool:
     return may_close(actor, row, party_contacts(session, [row.owner_party_id]).get(row.owner_party_id, ()))
 
 
-def improvable_targets(session: Session, team_id: str, limit: int = 100) -> list[tuple[int, str]]:
-    """The SLA targets an action may set out to improve, for a menu: "T1 (Acme Payroll)"."""
-    rows = session.exec(select(Target.id, Target.key, Agreement.name)
-                        .join(Agreement, Agreement.id == Target.agreement_id)
-                        .where(Agreement.team_id == team_id, Agreement.kind == AgreementKind.SLA.value)
-                        .order_by(Agreement.name, Target.key).limit(limit))
+def improvable_targets(session: Session, team_id: str, limit: int = 100, typed: str = "") -> list[tuple[int, str]]:
+    """The SLA targets an action may set out to improve, for a menu: "T1 (Acme Payroll)"; the first `limit`, those
+    of SLAs whose name holds `typed` when something was typed (a searching select)."""
+    q = (select(Target.id, Target.key, Agreement.name)
+         .join(Agreement, Agreement.id == Target.agreement_id)
+         .where(Agreement.team_id == team_id, Agreement.kind == AgreementKind.SLA.value))
+    if typed.strip():
+        q = q.where(contains(Agreement.name_key, typed))
+    rows = session.exec(q.order_by(Agreement.name, Target.key).limit(limit))
     return [(tid, f"{key} ({name})") for tid, key, name in rows]
 
 

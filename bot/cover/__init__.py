@@ -57,14 +57,14 @@ from bot.cover.notices import (
     slas_to_recheck,
     unscheduled_lapses,
 )
-from bot.cover.tree import TreeLeg, TreeNode, leg_choices, link, tree
+from bot.cover.tree import LegChoice, TreeLeg, TreeNode, agreements_without_targets, leg_choices, leg_target_choices, link, tree
 from bot.cover.waivers import waive, waiver_reason, waivers_of
 
 __all__ = [
     "IN_FORCE_OR_COMING", "LAPSE", "LAPSE_WARNING_DAYS", "WAIVED",
     "AgreementRefused", "CapabilityCheck", "LegState", "LostCover", "TargetCheck", "TreeLeg", "TreeNode", "Upgrade",
     "add_upgrade", "after_underpinning_change", "check_agreement", "check_one", "check_requirement", "gap_key",
-    "gate", "lapse_due", "lapse_events", "leg_choices", "leg_state", "link", "links_under", "live_links", "notice_date",
+    "LegChoice", "agreements_without_targets", "leg_target_choices", "gate", "lapse_due", "lapse_events", "leg_choices", "leg_state", "link", "links_under", "live_links", "notice_date",
     "open_upgrades", "policy", "recheck", "recheck_sla", "recipients", "refuse_second_upgrade", "sla_target",
     "schedule_lapse", "schedule_missing_lapses", "slas_to_recheck", "spec", "term", "tree", "unscheduled_lapses",
     "upgrade_suggestion", "waive", "waiver_reason", "waivers_of",

@@ -1,7 +1,7 @@
 """The tree of cover: which OLA and contract targets sit beneath each SLA target, at which stage of handling.
 
 `link` puts one beneath another; `tree` reads an SLA's targets with their legs and checks;
-`leg_choices` are the targets that may go beneath.
+`leg_choices` are the targets that may go beneath; `leg_target_choices` a page of them, by what was typed.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from bot import agreements, audit
 from bot.cover.assessment import TargetCheck, check_agreement, live_links
 from bot.errors import InvalidInput
+from bot.service_map.choices import contains
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
 from models import Agreement, AgreementKind, AgreementStatus, Party, Target, TargetLink
@@ -83,3 +84,39 @@ def leg_choices(session: Session, team_id: str) -> list[tuple[Agreement, Party, 
                 continue
             out.append((a, session.get(Party, a.counterparty_id), agreements.targets_of(session, a)))
     return out
+
+
+@dataclass(frozen=True)
+class LegChoice:
+    agreement_id: int
+    agreement_name: str
+    agreement_kind: str
+    party_name: str
+    target: Target
+
+
+def leg_target_choices(session: Session, team_id: str, typed: str = "", *, limit: int = 100) -> list[LegChoice]:
+    """The first `limit` OLA and contract targets that may go beneath an SLA target, in the order `leg_choices` gives
+    them (OLAs, then contracts, by name), whose agreement's or party's name holds what was typed: one query, so a
+    form or a searching select does work for the rows it shows, not for every agreement there is."""
+    # The agreement's id, name and kind only: a whole row would parse its clauses and terms for every option.
+    q = (select(Agreement.id, Agreement.name, Agreement.kind, Party.name, Target)
+         .join(Party, Party.id == Agreement.counterparty_id)
+         .join(Target, Target.agreement_id == Agreement.id)
+         .where(Agreement.team_id == team_id,
+                Agreement.kind.in_([AgreementKind.OLA.value, AgreementKind.UC.value]),
+                Agreement.status.not_in([AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value])))
+    if typed.strip():
+        q = q.where(contains(Agreement.name_key, typed) | contains(Party.name_key, typed))
+    q = q.order_by(Agreement.kind, Agreement.name_key, Target.key).limit(limit)  # "ola" before "uc"
+    return [LegChoice(*row) for row in session.exec(q)]
+
+
+def agreements_without_targets(session: Session, team_id: str) -> list[Agreement]:
+    """OLAs and contracts in force or coming that have no target yet (said when there is nothing to put beneath)."""
+    has_target = select(Target.id).where(Target.agreement_id == Agreement.id).exists()
+    q = select(Agreement).where(Agreement.team_id == team_id,
+                                Agreement.kind.in_([AgreementKind.OLA.value, AgreementKind.UC.value]),
+                                Agreement.status.not_in([AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value]),
+                                ~has_target)
+    return list(session.exec(q.order_by(Agreement.kind, Agreement.name_key)))

@@ -4,6 +4,7 @@ back-to-back check read.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -58,26 +59,52 @@ def metric_share(session: Session, team_id: str, target: Measured, period: compl
 
 
 def ticket_share(session: Session, team_id: str, target: Measured, period: compliance.Period,
-                 now: datetime) -> compliance.Share:
-    """Tickets opened in the period with the target's service and priority, met or missed so far."""
-    tickets = list(session.exec(select(Ticket).where(
-        Ticket.team_id == team_id, Ticket.service_id.in_(list(target.service_ids) or [-1]),
-        Ticket.priority == target.level, Ticket.opened_at >= period.start, Ticket.opened_at < min(period.end, now))))
-    events = events_of(session, [t.id for t in tickets])
+                 now: datetime, loaded: "TicketsLoaded | None" = None) -> compliance.Share:
+    """Tickets opened in the period with the target's service and priority, met or missed so far. `loaded`: the
+    tickets (and their events) of several targets read at once (`load_tickets`), picked from instead of a query."""
+    if loaded is None or (target.target_id, period.start) not in loaded.asked:
+        loaded = load_tickets(session, team_id, [(target, period)], now)
+    tickets = [t for t in loaded.tickets if t.service_id in target.service_ids and t.priority == target.level
+               and period.start <= t.opened_at < min(period.end, now)]
+    events = loaded.events
     outcomes = [compute(target.kind, t.opened_at, events.get(t.id, []), target.duration, target.calendar, now,
                         warning_percent=target.warning_percent).met for t in tickets]
     return compliance.ticket_share(outcomes, target.goal)
 
 
+@dataclass(frozen=True)
+class TicketsLoaded:
+    tickets: list[Ticket]
+    events: dict[int, list]
+    asked: frozenset = frozenset()  # (target_id, period start) of each pair loaded for: others are read afresh
+
+
+def load_tickets(session: Session, team_id: str, asked: list[tuple[Measured, compliance.Period]],
+                 now: datetime) -> TicketsLoaded:
+    """The tickets that any of these (target, period) pairs counts, and their clock events: two queries for all."""
+    if not asked:
+        return TicketsLoaded([], {})
+    services = sorted({s for target, _p in asked for s in target.service_ids}) or [-1]
+    where = [Ticket.team_id == team_id, Ticket.service_id.in_(services),
+             Ticket.opened_at >= min(p.start for _t, p in asked),
+             Ticket.opened_at < min(max(p.end for _t, p in asked), now)]
+    levels = {target.level for target, _p in asked}
+    if None not in levels:  # a target without a priority counts tickets without one: no filter then
+        where.append(Ticket.priority.in_(sorted(levels)))
+    tickets = list(session.exec(select(Ticket).where(*where)))
+    return TicketsLoaded(tickets, events_of(session, [t.id for t in tickets]),
+                         frozenset((target.target_id, p.start) for target, p in asked))
+
+
 def achieved(session: Session, team_id: str, target: Measured, period: compliance.Period,
-             now: datetime) -> Decimal | None:
+             now: datetime, loaded: TicketsLoaded | None = None) -> Decimal | None:
     """The target's achieved percentage over the period (so far, if it is still running); None: nothing measured."""
     if target.kind == "availability" and target.goal is not None:
         return availability(session, team_id, target, period, now)[0].achieved
     if target.kind == "metric" and target.threshold is not None:
         return metric_share(session, team_id, target, period, now).achieved
     if target.duration is not None:
-        return ticket_share(session, team_id, target, period, now).achieved
+        return ticket_share(session, team_id, target, period, now, loaded).achieved
     return None
 
 

@@ -4,6 +4,8 @@ Each question returns a `Listed`: the first `limit` items and how many there are
 hundreds of items is shown the most urgent and told how many more (the Home has a limit of 100 blocks). Reviews are
 the top layer of the domain, so this module may read actions, breaches, agreements, measurements and cover.
 
+`agreements_glance` is the first agreements of every kind, and their count.
+
 A service manager also gets `sla_overview`: every SLA with its status, its compliance so far this period (computed
 for the SLAs shown only, `limit` of them), its back-to-back cover as the stored verdicts of the last check (not a
 fresh check: the Home is drawn on every change) and its next review.
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from bot.agreements.lifecycle import status_line
@@ -199,22 +201,38 @@ def my_snoozed(session: Session, team_id: str, user_id: str, limit: int) -> List
 
 def sla_overview(session: Session, team_id: str, now: datetime, limit: int) -> Listed:
     """Every SLA not retired (the live ones first, then by name): status, compliance, cover and next review."""
-    slas = list(session.exec(select(Agreement).where(Agreement.team_id == team_id,
-                                                     Agreement.kind == AgreementKind.SLA.value,
-                                                     Agreement.status != AgreementStatus.RETIRED.value)))
+    where = (Agreement.team_id == team_id, Agreement.kind == AgreementKind.SLA.value,
+             Agreement.status != AgreementStatus.RETIRED.value)
     live = (AgreementStatus.ACTIVE.value, AgreementStatus.AGREED.value, AgreementStatus.NEGOTIATING.value)
-    slas.sort(key=lambda a: (a.status not in live, a.name_key))
-    shown = slas[:limit]
+    # The shown ones only, ordered by the database: reading every SLA to sort it here took most of the Home's time.
+    total = session.exec(select(func.count()).select_from(Agreement).where(*where)).one()
+    shown = session.exec(select(Agreement).where(*where)
+                         .order_by(case((Agreement.status.in_(live), 0), else_=1), Agreement.name_key).limit(limit))
+    shown = list(shown)
     fy = periods.fy_start_month(session, team_id)
-    rows = [SlaRow(a.name, status_line(a), _compliance(session, team_id, a, now, fy), _cover(session, a),
-                   _next_review(session, a, now), a.permalink) for a in shown]
-    return Listed(rows, len(slas))
+    targets = {a.id: measured(session, team_id, agreement_id=a.id) for a in shown}
+    # The tickets every shown SLA's targets count, read in two queries for all of them, not two per target.
+    loaded = periods.load_tickets(session, team_id, [(t, periods.period_for(t, now, fy)) for ts in targets.values()
+                                                     for t in ts if t.kind not in ("availability", "metric")], now)
+    ids = [a.id for a in shown]
+    covers, reviews = _covers(session, ids), _next_reviews(session, ids, now)
+    rows = [SlaRow(a.name, status_line(a), _compliance(session, team_id, targets[a.id], now, fy, loaded),
+                   covers.get(a.id), reviews.get(a.id), a.permalink) for a in shown]
+    return Listed(rows, total)
 
 
-def _compliance(session: Session, team_id: str, agreement: Agreement, now: datetime, fy: int) -> str | None:
+def agreements_glance(session: Session, team_id: str, limit: int) -> Listed:
+    """The first `limit` agreements of every kind by name (the Home's list), and how many there are."""
+    where = (Agreement.team_id == team_id,)
+    total = session.exec(select(func.count()).select_from(Agreement).where(*where)).one()
+    return Listed(list(session.exec(select(Agreement).where(*where).order_by(Agreement.name_key).limit(limit))), total)
+
+
+def _compliance(session: Session, team_id: str, targets: list, now: datetime, fy: int,
+                loaded: periods.TicketsLoaded) -> str | None:
     on_goal = measured_count = 0
-    for target in measured(session, team_id, agreement_id=agreement.id):
-        value = periods.achieved(session, team_id, target, periods.period_for(target, now, fy), now)
+    for target in targets:
+        value = periods.achieved(session, team_id, target, periods.period_for(target, now, fy), now, loaded)
         if value is None or target.goal is None:
             continue
         measured_count += 1
@@ -224,18 +242,22 @@ def _compliance(session: Session, team_id: str, agreement: Agreement, now: datet
     return f"{on_goal} of {measured_count} target{'s' if measured_count != 1 else ''} on goal so far this period"
 
 
-def _cover(session: Session, agreement: Agreement) -> str | None:
-    verdicts = list(session.exec(select(CoverageState.verdict).join(Target, Target.id == CoverageState.target_id)
-                                 .where(Target.agreement_id == agreement.id, Target.retired == False)))  # noqa: E712
-    if not verdicts:
-        return None
-    worse = {v: verdicts.count(v) for v in ("not covered", "at risk") if v in verdicts}
-    if not worse:
-        return "covered"
-    return ", ".join(f"{n} {v}" for v, n in worse.items())
+def _covers(session: Session, agreement_ids: list[int]) -> dict[int, str]:
+    """Each agreement's cover as the stored verdicts of the last check say it ("covered", "1 at risk"), one query."""
+    verdicts: dict[int, list[str]] = {}
+    for agreement_id, verdict in session.exec(
+            select(Target.agreement_id, CoverageState.verdict).join(Target, Target.id == CoverageState.target_id)
+            .where(Target.agreement_id.in_(agreement_ids or [-1]), Target.retired == False)):  # noqa: E712
+        verdicts.setdefault(agreement_id, []).append(verdict)
+    out = {}
+    for agreement_id, seen in verdicts.items():
+        worse = {v: seen.count(v) for v in ("not covered", "at risk") if v in seen}
+        out[agreement_id] = ", ".join(f"{n} {v}" for v, n in worse.items()) if worse else "covered"
+    return out
 
 
-def _next_review(session: Session, agreement: Agreement, now: datetime) -> datetime | None:
-    return session.exec(select(func.min(Review.scheduled_for)).where(
-        Review.agreement_id == agreement.id, Review.status == ReviewStatus.SCHEDULED.value,
-        Review.scheduled_for > now)).one()
+def _next_reviews(session: Session, agreement_ids: list[int], now: datetime) -> dict[int, datetime]:
+    """Each agreement's next scheduled review, one query."""
+    return dict(session.exec(select(Review.agreement_id, func.min(Review.scheduled_for)).where(
+        Review.agreement_id.in_(agreement_ids or [-1]), Review.status == ReviewStatus.SCHEDULED.value,
+        Review.scheduled_for > now).group_by(Review.agreement_id)).all())

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
+from bot.sandbox.payloads import SEARCHING, STATELESS, action_entry, all_options, find_block, find_element, view_state
 from bot.sandbox.workspace import APP_ID, BOT_ID, BOT_USER, SANDBOX_TEAM, Message, OpenView, SlackSandbox
 
 
@@ -165,14 +166,14 @@ class SlackDriver:
         takes them): Slack sends the view's whole state with every action in it.
         """
         source_blocks = (message.blocks if message else view.view.get("blocks", [])) if (message or view) else []
-        block_id, element = _find_element(source_blocks, action_id, block_id)
-        action = _action(element, block_id, value)
+        block_id, element = find_element(source_blocks, action_id, block_id)
+        action = action_entry(element, block_id, value)
         payload: dict[str, Any] = {"type": "block_actions", "token": "deprecated", "api_app_id": APP_ID,
                                    "team": self._team(team), "user": self._user(user, team),
                                    "is_enterprise_install": False, "enterprise": None,
                                    "trigger_id": self.sandbox.mint_trigger(team, user), "actions": [action]}
         current = dict(values or {})
-        if element["type"] not in _STATELESS and block_id:
+        if element["type"] not in STATELESS and block_id:
             current[block_id] = value
         if message:
             ephemeral = message.ephemeral_to is not None
@@ -186,8 +187,32 @@ class SlackDriver:
         elif view:
             # As in Slack, the view arrives with what is entered in it now, the new choice included.
             payload.update({"container": {"type": "view", "view_id": view.id},
-                            "view": view.as_payload(view_state(view.view, current))})
+                            "view": view.as_payload(view_state(view.view, current, self.sandbox.offered_in(view.id)))})
         return self._post_payload(payload)
+
+    def suggest(self, view: OpenView, block_id: str, typed: str = "", *, user: str | None = None,
+                team: str | None = None) -> list[dict]:
+        """The person opens a searching select (external_select) in a view, or types in it: Slack sends the bot a
+        signed block_suggestion with what was typed (`value`) and shows the options the bot answers with. Those are
+        returned (option groups flattened), and remembered, so that `submit` and `click` can choose one by value."""
+        user, team = user or view.user_id, team or view.team_id
+        bid, element = find_block(view.view.get("blocks", []), block_id)
+        if element["type"] not in SEARCHING:
+            raise AssertionError(f"the block {block_id!r} holds a {element['type']}, not a searching select")
+        payload = {"type": "block_suggestion", "token": "deprecated", "api_app_id": APP_ID,
+                   "team": self._team(team), "user": self._user(user, team), "is_enterprise_install": False,
+                   "enterprise": None, "container": {"type": "view", "view_id": view.id},
+                   "action_id": element["action_id"], "block_id": bid, "value": typed, "view": view.as_payload()}
+        outcome = self._post_payload(payload)
+        answer = outcome.json or {}
+        if outcome.status != 200 or not ({"options", "option_groups"} & answer.keys()):
+            raise AssertionError(f"the bot did not answer the block_suggestion with options: {outcome.status} {outcome.body!r}")
+        options = all_options(answer)
+        if len(options) > 100:  # Slack shows nothing at all past its limit
+            raise AssertionError(f"the bot answered {len(options)} options; Slack takes at most 100")
+        with self.sandbox._lock:
+            self.sandbox.offered[(view.id, bid)] = options
+        return options
 
     def submit(self, view: OpenView | None = None, values: dict[str, Any] | None = None, *, user: str | None = None,
                team: str | None = None) -> Outcome:
@@ -197,7 +222,7 @@ class SlackDriver:
             if view is None:
                 raise AssertionError("no modal is open to submit")
         user, team = view.user_id, view.team_id
-        state = view_state(view.view, values or {})
+        state = view_state(view.view, values or {}, self.sandbox.offered_in(view.id))
         payload = {"type": "view_submission", "token": "deprecated", "api_app_id": APP_ID, "team": self._team(team),
                    "user": self._user(user, team), "is_enterprise_install": False, "enterprise": None,
                    "trigger_id": self.sandbox.mint_trigger(team, user), "view": view.as_payload(state),
@@ -244,127 +269,3 @@ class SlackDriver:
             stack.clear()
         elif view.id in stack:
             stack.remove(view.id)
-
-
-def _find_element(blocks: list[dict], action_id: str, block_id: str | None = None) -> tuple[str, dict]:
-    for block in blocks:
-        if block_id is not None and block.get("block_id") != block_id:
-            continue
-        elements = block.get("elements") or ([block["accessory"]] if "accessory" in block else [])
-        if block.get("type") == "input":
-            elements = [block["element"]]
-        for el in elements:
-            if el.get("action_id") == action_id:
-                return block.get("block_id", ""), el
-    raise AssertionError(f"no element with action_id {action_id!r} in these blocks")
-
-
-def _action(element: dict, block_id: str, value: Any) -> dict[str, Any]:
-    """One entry of a block_actions payload's `actions`, as Slack sends it for this element."""
-    typ = element["type"]
-    action: dict[str, Any] = {"type": typ, "action_id": element["action_id"], "block_id": block_id,
-                              "action_ts": f"{time.time():.6f}"}
-    if typ == "button":
-        action.update(text=element.get("text"), value=element.get("value", ""))
-        if element.get("style"):
-            action["style"] = element["style"]
-    elif typ in ("static_select", "overflow", "radio_buttons"):
-        action["selected_option"] = _option(element, value)
-    elif typ in ("multi_static_select", "checkboxes"):
-        action["selected_options"] = [_option(element, v) for v in (value or [])]
-    elif typ in ("users_select", "conversations_select", "channels_select"):
-        action["selected_" + typ.removesuffix("s_select")] = value
-    elif typ == "multi_users_select":
-        action["selected_users"] = list(value or [])
-    elif typ == "datepicker":
-        action["selected_date"] = value
-    elif typ == "timepicker":
-        action["selected_time"] = value
-    elif typ in ("plain_text_input", "number_input"):
-        action["value"] = value
-    else:
-        raise AssertionError(f"the driver cannot act on a {typ} element")
-    return action
-
-
-def _all_options(element: dict) -> list[dict]:
-    opts = list(element.get("options") or [])
-    for group in element.get("option_groups") or []:
-        opts.extend(group.get("options") or [])
-    return opts
-
-
-def _option(element: dict, value: str | None) -> dict | None:
-    if value is None:
-        return None
-    for opt in _all_options(element):
-        if opt.get("value") == value:
-            return opt
-    raise AssertionError(f"{value!r} is not one of the options of {element.get('action_id')!r}: "
-                         f"{[o.get('value') for o in _all_options(element)]}")
-
-
-def view_state(view: dict, values: dict[str, Any]) -> dict:
-    """`view.state.values` as Slack builds it from what the person entered, by block_id.
-
-    Since 2020 Slack sends every stateful element, inputs and the selects or date pickers of actions blocks
-    and section accessories alike; a given value for a non-input block goes to its one stateful element.
-    """
-    values = _by_block_id(view, values)
-    state: dict[str, dict] = {}
-    for block in view.get("blocks", []):
-        bid = block.get("block_id", "")
-        if block.get("type") == "input":
-            elements = [block["element"]]
-        else:
-            elements = [e for e in (block.get("elements") if block.get("type") == "actions" else
-                                    [block["accessory"]] if "accessory" in block else []) or []
-                        if e.get("type") not in _STATELESS]
-            if not elements:
-                continue
-        for el in elements:
-            given = values.get(bid) if len(elements) == 1 else None
-            state.setdefault(bid, {})[el["action_id"]] = _state_entry(el, given)
-    return state
-
-
-def _by_block_id(view: dict, values: dict[str, Any]) -> dict[str, Any]:
-    """Values by the view's block_ids. A test may name a field a redraw gave a variant id (`prop_goal.T3`) by
-    its base (`prop_goal`) when the view has one such field; the payload carries the real id, as Slack's does."""
-    ids = [b.get("block_id") for b in view.get("blocks", []) if b.get("block_id")]
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        found = [key] if key in ids else [i for i in ids if i.partition(".")[0] == key]
-        if len(found) != 1:
-            raise AssertionError(f"the view has no block {key!r} (its blocks: {ids})")
-        out[found[0]] = value
-    return out
-
-
-_STATELESS = {"button", "overflow", "image", "workflow_button"}
-
-
-def _state_entry(el: dict, given: Any) -> dict:
-    typ = el["type"]
-    entry: dict[str, Any] = {"type": typ}
-    if typ in ("plain_text_input", "number_input", "email_text_input", "url_text_input"):
-        entry["value"] = given if given is not None else el.get("initial_value")
-    elif typ in ("static_select", "radio_buttons"):
-        entry["selected_option"] = _option(el, given) if given is not None else el.get("initial_option")
-    elif typ in ("multi_static_select", "checkboxes"):
-        entry["selected_options"] = ([_option(el, v) for v in given] if given is not None
-                                     else el.get("initial_options", []))
-    elif typ == "users_select":
-        entry["selected_user"] = given if given is not None else el.get("initial_user")
-    elif typ == "multi_users_select":
-        entry["selected_users"] = list(given) if given is not None else el.get("initial_users", [])
-    elif typ in ("conversations_select", "channels_select"):
-        key = "selected_conversation" if typ == "conversations_select" else "selected_channel"
-        entry[key] = given if given is not None else el.get("initial_conversation", el.get("initial_channel"))
-    elif typ == "datepicker":
-        entry["selected_date"] = given if given is not None else el.get("initial_date")
-    elif typ == "timepicker":
-        entry["selected_time"] = given if given is not None else el.get("initial_time")
-    else:
-        raise AssertionError(f"the driver cannot fill a {typ} element")
-    return entry

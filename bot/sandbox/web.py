@@ -269,6 +269,16 @@ def web_routes(sandbox: SlackSandbox, settings, *, wait_idle=None) -> list[Route
             raise BadRequest(f"view {ov.id} is not an open modal", "view_id")
         return _outcome(await run_in_threadpool(driver.submit, ov, _values(body)))
 
+    async def suggest(body: dict) -> Response:
+        """The person opens or types in a searching select of an open modal: Slack asks the bot for its options
+        (a signed block_suggestion with the typed `value`), and shows what the bot answers."""
+        user, _team = user_of(body)
+        ov = view_of(body, user)
+        block_id = _field(body, "block_id")
+        typed = _field(body, "value", required=False, empty_ok=True) or ""
+        options = await run_in_threadpool(driver.suggest, ov, block_id, typed, user=user)
+        return JSONResponse({"ok": True, "status": 200, "errors": {}, "options": options})
+
     async def close(body: dict) -> Response:
         user, team = user_of(body)
         ov = view_of(body, user)
@@ -324,7 +334,7 @@ def web_routes(sandbox: SlackSandbox, settings, *, wait_idle=None) -> list[Route
             "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'"})
 
-    actions = {"command": command, "click": click, "submit": submit, "close": close, "post": post,
+    actions = {"command": command, "click": click, "submit": submit, "suggest": suggest, "close": close, "post": post,
                "shortcut": shortcut, "home": home}
     return [
         Route("/sandbox", page, methods=["GET"]),

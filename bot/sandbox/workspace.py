@@ -52,6 +52,9 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
             self.calls: list[dict] = []
             self.responses: list[dict] = []
             self.files: dict[str, dict] = {}
+            # The options the bot answered for each searching select, by (view id, block id): what the person
+            # could choose from, as Slack shows them; a choice is one of these, carried whole into view state.
+            self.offered: dict[tuple[str, str], list[dict]] = {}
             self._failures: dict[str, list[tuple[int, dict, dict]]] = {}
             self._lost: dict[str, list[tuple[str, float]]] = {}
             self._tripwires: dict[str, list[tuple[bool, Callable[[], None]]]] = {}
@@ -109,6 +112,11 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
             return self.channels[cid]
 
     # ---- reading, for tests and the web page ------------------------------------------
+    def offered_in(self, view_id: str) -> dict[str, list[dict]]:
+        """The options offered for each searching select of this view, by block_id."""
+        with self._lock:
+            return {bid: opts for (vid, bid), opts in self.offered.items() if vid == view_id}
+
     def calls_of(self, method: str) -> list[dict]:
         return [c for c in self.calls if c["method"] == method]
 

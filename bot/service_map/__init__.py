@@ -4,10 +4,13 @@ Locate the consumers of each service (customers), the groups that support it and
 the suppliers behind it, and the activities conducted over each link.
 
 - `records`: adding, finding and viewing services, parties (with their contacts) and links;
-- `changes`: renaming and removing them, refused while anything uses them.
+- `changes`: renaming and removing them, refused while anything uses them;
+- `choices`: a page of services or parties for a select, by what was typed (`service_map.choices.services(...)`);
+- `glance`: the map at a glance for the App Home: the first services and the counts.
 
 Callers use the public API re-exported here (`service_map.add_service(...)`).
 """
+from bot.service_map import choices, glance
 from bot.service_map.records import (
     NAME_MAX,
     OTHER_ACTIVITIES,
@@ -36,6 +39,8 @@ from bot.service_map.records import (
 )
 
 __all__ = [
+    "choices",
+    "glance",
     "NAME_MAX",
     "OTHER_ACTIVITIES",
     "STANDARD_ACTIVITIES",

@@ -4,13 +4,13 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot import breaches, delivery, service_map
+from bot import breaches, delivery
 from bot.errors import PermissionDenied
 from handlers import registry
+from handlers.presenters.choices import owner_choices
 from handlers.replies import metadata
 from messages import render
 from messages.ids import Action
-from models import PartyKind
 
 
 def _breach_id(body: dict) -> int:
@@ -52,11 +52,10 @@ def remedial(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> N
             raise PermissionDenied(breaches.REMEDY_REFUSED)
         shown = breaches.alert_context(session, breach)
         choices = breaches.improvable_targets(session, breach)
-        parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
-                   for p in service_map.list_parties(session, actor.team_id, kind)]
         owner_party_id = breach.owner_party_id
+        parties = owner_choices(session, actor.team_id, owner_party_id)
     client.views_open(trigger_id=body["trigger_id"], view=render(
         "breach_remedial_form.yml.j2", what=f"{shown['target_key']} {shown['what']}", agreement=shown["agreement"],
-        targets=choices[:100], target_id=choices[0][0], parties=[(p.id, p.name) for p in parties[:100]],
+        targets=choices[:100], target_id=choices[0][0], parties=parties,
         owner_party_id=owner_party_id, due=actor.today().isoformat(),
         private_metadata=metadata(breach_id=breach.id, channel_id=_channel(body))))

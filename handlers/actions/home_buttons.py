@@ -31,6 +31,6 @@ def add_link(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> N
     actor = context["actor"]
     require(actor, Capability.EDIT_MAP)
     with context["deps"].db.session() as session:
-        services = service_map.list_services(session, actor.team_id)
-        parties = service_map.list_parties(session, actor.team_id)
+        services = service_map.choices.services(session, actor.team_id, limit=101)
+        parties = service_map.choices.parties(session, actor.team_id, limit=101)
     link_form.open(client, body["trigger_id"], channel_id=None, services=services, parties=parties)

@@ -31,8 +31,9 @@ def list_actions(req: SlashRequest) -> None:
 def new_action(req: SlashRequest) -> None:
     require(req.actor, Capability.RECORD_ACTION)  # refused before the form is filled, not after
     with req.deps.db.session() as session:  # a quick read, closed before Slack is called
-        parties = [(p.id, p.name) for p in service_map.list_parties(session, req.actor.team_id)[:100]]
-        targets = actions.improvable_targets(session, req.actor.team_id)
+        # One more than a select holds: past 100 the select searches as the person types (handlers/options/).
+        parties = [(p.id, p.name) for p in service_map.choices.parties(session, req.actor.team_id, limit=101)]
+        targets = actions.improvable_targets(session, req.actor.team_id, limit=101)
     req.client.views_open(trigger_id=req.trigger_id, view=render(
         "action_new_form.yml.j2", parties=parties, targets=targets,
         due=(req.actor.today() + DUE_IN).isoformat(), private_metadata=metadata(channel_id=req.channel_id)))

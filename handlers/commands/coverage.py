@@ -10,6 +10,7 @@ from bot.workspace.permissions import Capability, require
 from handlers import registry
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest
+from handlers.presenters.choices import leg_groups
 from handlers.presenters.cover import buttons_for, capability_view, describe, tree_view
 from handlers.replies import metadata
 from messages import render, render_message
@@ -30,18 +31,19 @@ def underpin(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         sla = _sla(req, session, "/slm underpin Acme Retail: Payroll")
         sla_targets = [(t.id, f"{t.key} {describe(t)}") for t in agreements.targets_of(session, sla)]
-        choices = coverage.leg_choices(session, req.actor.team_id)
-        groups = [(f"{agreement.name} ({party.name}, {AgreementKind(agreement.kind).label})"[:75],
-                   [(t.id, f"{t.key} {describe(t)}") for t in rows])
-                  for agreement, party, rows in choices if rows]
-        empty = [(AgreementKind(agreement.kind).label, agreement.name) for agreement, _p, rows in choices if not rows]
+        # One more than a select holds: past 100 the select searches as the person types (handlers/options/),
+        # so the work before views.open is one page of rows however many OLAs and contracts there are.
+        found = coverage.leg_target_choices(session, req.actor.team_id, limit=101)
+        groups = leg_groups(found[:100])
+        empty = [] if groups else [(AgreementKind(a.kind).label, a.name)
+                                   for a in coverage.agreements_without_targets(session, req.actor.team_id)]
     if not sla_targets or not groups:  # say what is missing: the SLA's targets, the OLAs and contracts, or theirs
         req.respond(**render_message("underpin_nothing.yml.j2", name=sla.name, has_targets=bool(sla_targets),
                                      empty=empty))
         return
     req.client.views_open(trigger_id=req.trigger_id, view=render(
-        "underpin_form.yml.j2", agreement=sla, sla_targets=sla_targets[:100], leg_groups=groups[:100],
-        private_metadata=metadata(agreement_id=sla.id, channel_id=req.channel_id)))
+        "underpin_form.yml.j2", agreement=sla, sla_targets=sla_targets[:100], leg_groups=groups,
+        leg_search=len(found) > 100, private_metadata=metadata(agreement_id=sla.id, channel_id=req.channel_id)))
 
 
 @registry.command("tree", "/slm tree <sla>", "The whole tree under an SLA: each target's legs, owners and cover")

@@ -23,6 +23,7 @@ MY_ACTIONS = 10    # their own, the same way
 MY_ITEMS = 8       # per list of theirs: lines of one block (Slack's 3,000 characters a block)
 HOME_SLAS = 15     # a service manager's SLAs, a block each, compliance computed for these only
 HOME_SERVICES = 20
+HOME_AGREEMENTS = 15
 
 
 @registry.event("app_home_opened")
@@ -52,10 +53,12 @@ def render_home(deps, team_id: str, user_id: str) -> dict:
 def home_view(deps, actor: Actor) -> dict:
     now, today = actor.at(), actor.today()
     with deps.db.session() as session:
-        services = service_map.service_views(session, actor.team_id)
-        parties = service_map.list_parties(session, actor.team_id)
+        # What is shown, and counts for the rest: the work follows the rows on the tab, not the rows stored.
+        services, services_total = service_map.glance.first_services(session, actor.team_id, HOME_SERVICES)
+        parties_total = service_map.glance.party_count(session, actor.team_id)
+        listed_agreements = mine.agreements_glance(session, actor.team_id, HOME_AGREEMENTS)
         rows = [{"kind": AgreementKind(a.kind).label, "name": a.name, "status": agreements.status_line(a),
-                 "link": a.permalink} for a in agreements.list_agreements(session, actor.team_id)]
+                 "link": a.permalink} for a in listed_agreements.items]
         open_actions = mine.open_actions(session, actor.team_id, today, HOME_ACTIONS)
         listed = open_actions.items
         owner_parties = {a.number: service_map.get_party(session, a.team_id, a.owner_party_id).name
@@ -70,7 +73,8 @@ def home_view(deps, actor: Actor) -> dict:
                     if SERVICE_MANAGER in actor.roles else None)
     own = theirs["actions"]
     return render(
-        "home.yml.j2", services=services, parties=parties, agreements=rows,
+        "home.yml.j2", services=services, services_total=services_total, parties_total=parties_total,
+        agreements=rows, agreements_total=listed_agreements.total,
         listed=action_lines(listed, owner_parties, closable, today), more=open_actions.more,
         overdue=open_actions.overdue, can_edit=can(actor, Capability.EDIT_MAP),
         mine=my_action_lines(own, actor.user_id), mine_more=own.more,

@@ -13,7 +13,7 @@ from bot.workspace.actor import Actor
 from handlers.flows import agreement_thread
 from handlers.replies import metadata
 from messages import render, render_message
-from models import Agreement, OutboxKind, Party, PartyKind, Review, ReviewArrangement, ReviewFormat
+from models import Agreement, OutboxKind, Party, Review, ReviewArrangement, ReviewFormat
 
 WAITING_BLOCK = "rc_waiting"  # the proposal's "Waiting for …" line: gone once it is answered
 
@@ -33,12 +33,13 @@ def period_text(review: Review) -> str:
 
 def form(session, actor: Actor, agreement: Agreement, data: reviews.CadenceInput, *, countering: bool,
          revision: int | None = None) -> dict:
-    kinds = (PartyKind.CUSTOMER, PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
-    parties = [(str(p.id), p.name) for kind in kinds for p in service_map.list_parties(session, actor.team_id, kind)]
+    # One more than a select holds: past 100 the select searches as the person types (handlers/options/).
+    parties = [(str(p.id), p.name) for p in service_map.choices.parties(session, actor.team_id, limit=101)]
+    chosen = [(str(p.id), p.name) for p in service_map.choices.named(session, actor.team_id, Party,
+                                                                      list(data.attendee_party_ids))]
     return render("review_cadence_form.yml.j2", countering=countering, name=agreement.name, frequency=data.frequency,
                   zone=actor.org_tz, formats=[(f.value, f.label) for f in ReviewFormat], format=data.format,
-                  users=data.attendee_user_ids, parties=parties[:100],
-                  party_ids=[str(p) for p in data.attendee_party_ids], reminders=data.reminders,
+                  users=data.attendee_user_ids, parties=parties, chosen_parties=chosen, reminders=data.reminders,
                   channel_id=data.channel_id,
                   private_metadata=metadata(agreement_id=agreement.id, revision=revision))
 

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.errors import DomainError
 from bot.reviews import closing, notes
 from handlers import registry
+from handlers.presenters.choices import owner_choices
 from handlers.replies import metadata
 from messages import render
 from messages.ids import Callback
@@ -34,12 +35,12 @@ def record_in_review(ack: Ack, body: dict, client: WebClient, context: BoltConte
         notes.require_open(review)
         shown = closing.form_heading(session, review)
         targets = notes.improvable_targets(session, review)
-        parties = notes.owner_parties(session, actor.team_id)
+        parties = owner_choices(session, actor.team_id)
         already = [n.kind for n in notes.existing(session, review, message_ts)]
         review_id = review.id
     client.views_open(trigger_id=body["trigger_id"], view=render(
         "review_note_form.yml.j2", sla=shown["agreement"], when=shown["when"], text=prefill(message.get("text") or ""),
-        targets=targets[:100], target_id=targets[0][0] if targets else None, parties=parties[:100],
+        targets=targets[:100], target_id=targets[0][0] if targets else None, parties=parties,
         due=actor.today().isoformat(), already=[{"decision": "a decision", "action": "an action"}[k] for k in already
                                                 if k in ("decision", "action")],
         private_metadata=metadata(review_id=review_id, message_ts=message_ts, channel_id=channel)))

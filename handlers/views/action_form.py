@@ -4,17 +4,16 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot import service_map
 from bot import cover as coverage
 from bot.errors import DomainError
 from bot.workspace.permissions import Capability, can
 from handlers.flows import agreement_thread
 from handlers import registry
+from handlers.presenters.choices import owner_choices
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
 from messages.ids import Block, Callback
-from models import PartyKind
 
 TITLE = "Upgrade action"  # the modal's title while the cover is checked, as the form's
 FIELDS = {"title": Block.COV_TITLE, "owner_party": Block.COV_OWNER_PARTY, "owner_user": Block.COV_OWNER_USER,
@@ -30,15 +29,14 @@ def open(client: WebClient, trigger_id: str, deps, actor, *, target_id: int, key
     try:
         with deps.db.session() as session:  # closed before Slack is called
             title, owner, due = coverage.upgrade_suggestion(session, actor.team_id, target_id, key, at=actor.at())
-            parties = [p for kind in (PartyKind.SUPPORT_GROUP, PartyKind.SUPPLIER)
-                       for p in service_map.list_parties(session, actor.team_id, kind)]
+            parties = owner_choices(session, actor.team_id, owner)
     except DomainError as err:  # said where the person is looking: in the modal they opened
         client.views_update(view_id=view["id"], hash=view["hash"],
                             view=render("cover_checking.yml.j2", title=TITLE, message=str(err)))
         return
     client.views_update(view_id=view["id"], hash=view["hash"], view=render(
         "action_form.yml.j2", title=title, owner_party_id=owner, due=max(due, actor.today()).isoformat(),
-        parties=[(p.id, p.name) for p in parties[:100]], may_accept=can(actor, Capability.WAIVE_GAP),
+        parties=parties, may_accept=can(actor, Capability.WAIVE_GAP),
         private_metadata=metadata(target_id=target_id, key=key, channel_id=channel_id)))
 
 

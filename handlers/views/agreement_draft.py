@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from bot import agreements, service_map
 from bot.workspace import settings as workspace_settings
 from handlers.flows import agreement_thread
+from handlers.presenters.choices import party_search, with_chosen
 from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
@@ -32,8 +33,9 @@ def open(client: WebClient, trigger_id: str, deps, actor, *, kind: AgreementKind
 
 def _draft_view(session, actor, *, kind: AgreementKind, channel_id: str | None, asked: str) -> dict | None:
     wanted = agreements.COUNTERPARTY_KIND[kind]
-    parties = service_map.list_parties(session, actor.team_id, wanted)
-    services = service_map.list_services(session, actor.team_id)
+    # A page of each (one more than a select holds): past 100 the select searches as the person types.
+    parties = service_map.choices.parties(session, actor.team_id, kinds=(wanted,), limit=101)
+    services = service_map.choices.services(session, actor.team_id, limit=101)
     if not parties or not services:
         return None
     counterparty = service_map.find(session, actor.team_id, asked) if asked else None
@@ -47,8 +49,10 @@ def _draft_view(session, actor, *, kind: AgreementKind, channel_id: str | None, 
     only = services if len(services) == 1 else theirs if len(theirs) == 1 else []
     return render("agreement_draft.yml.j2", kind=kind.value, kind_label=kind.label, name=name,
                   counterparty_label=agreements.COUNTERPARTY_LABEL[kind],
-                  parties=[(p.id, p.name) for p in parties[:100]], counterparty_id=counterparty.id if counterparty else None,
-                  services=[(s.id, s.name) for s in services[:100]], service_ids=[s.id for s in only], start=start.isoformat(), end=end.isoformat(),
+                  parties=with_chosen(parties, counterparty), party_search=party_search(wanted),
+                  counterparty_id=counterparty.id if counterparty else None,
+                  services=[(s.id, s.name) for s in services], chosen_services=[(s.id, s.name) for s in only],
+                  start=start.isoformat(), end=end.isoformat(),
                   months=[(str(i + 1), m) for i, m in enumerate(agreements.MONTHS)], review_month=str(workspace_settings.default_review_month(session, actor.team_id)),
                   channel_id=(counterparty.channel_id if counterparty else None) or channel_id,
                   private_metadata=metadata(kind=kind.value, channel_id=channel_id))

@@ -10,23 +10,24 @@ from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
 from messages.ids import Block, Callback
-from models import Party, PartyKind, Service
+from bot.service_map.choices import Choice
 
 FIELDS = {"service": Block.LINK_SERVICE, "party": Block.LINK_PARTY, "component": Block.LINK_COMPONENT,
           "activities": Block.LINK_ACTIVITIES, "other_activities": Block.LINK_OTHER_ACTIVITIES}
-OPTIONS_LIMIT = 100  # Slack's limit for a static select
 
 
-def open(client: WebClient, trigger_id: str, *, channel_id: str | None, services: list[Service], parties: list[Party],
-         service_id: int | None = None) -> None:
-    # A select holds 100 options in all, so each kind gets a third; beyond that a searching external_select
-    # would be needed (not built: see README, limits).
-    groups = [(kind, [p for p in parties if p.kind == kind.value][: OPTIONS_LIMIT // 3]) for kind in PartyKind]
-    view = render("link_form.yml.j2", services=services[:OPTIONS_LIMIT], party_groups=[g for g in groups if g[1]],
-                  service_id=service_id, activities=service_map.STANDARD_ACTIVITIES, other=service_map.OTHER_ACTIVITIES,
+def open(client: WebClient, trigger_id: str, *, channel_id: str | None, services: list[Choice], parties: list[Choice],
+         chosen: Choice | None = None) -> None:
+    """`services` and `parties`: the first 101 of each (service_map.choices); past 100 a select searches as the
+    person types. `chosen`: the service named after `/slm link`, chosen already."""
+    groups: dict[str, list[Choice]] = {}
+    for party in parties[:100]:
+        groups.setdefault(party.kind, []).append(party)
+    view = render("link_form.yml.j2", services=services[:100], service_search=len(services) > 100,
+                  party_groups=list(groups.items()), party_search=len(parties) > 100, chosen=chosen,
+                  activities=service_map.STANDARD_ACTIVITIES, other=service_map.OTHER_ACTIVITIES,
                   private_metadata=metadata(channel_id=channel_id))
     client.views_open(trigger_id=trigger_id, view=view)
-
 
 
 @registry.view(Callback.LINK_FORM)

@@ -22,12 +22,14 @@ PRIORITIES = [(p, p) for p in ("P1", "P2", "P3", "P4")]
 
 def open(client: WebClient, trigger_id: str, deps, actor, *, channel_id: str | None, what: str | None) -> None:
     with deps.db.session() as session:  # read, and closed before Slack is called
-        services = [(s.id, s.name) for s in service_map.list_services(session, actor.team_id)]
-        groups = [(p.id, p.name) for p in service_map.list_parties(session, actor.team_id, PartyKind.SUPPORT_GROUP)]
+        # One more than a select holds: past 100 the select searches as the person types (handlers/options/).
+        services = [(s.id, s.name) for s in service_map.choices.services(session, actor.team_id, limit=101)]
+        groups = [(p.id, p.name) for p in service_map.choices.parties(session, actor.team_id, kinds=(PartyKind.SUPPORT_GROUP,),
+                                                                      limit=101)]
     if not services:
         raise NotFound("There is no service on the map to record against yet: add one with `/slm service add`.")
     client.views_open(trigger_id=trigger_id, view=render(
-        "record_form.yml.j2", what=what, services=services[:100], groups=groups[:100], priorities=PRIORITIES,
+        "record_form.yml.j2", what=what, services=services, groups=groups, priorities=PRIORITIES,
         today=actor.today().isoformat(), tz=actor.tz, private_metadata=metadata(channel_id=channel_id)))
 
 

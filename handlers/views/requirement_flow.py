@@ -13,9 +13,10 @@ from slack_sdk import WebClient
 
 from bot import requirements, service_map
 from bot.workspace.actor import Actor
+from handlers.presenters.choices import with_chosen
 from messages import render, render_message
 from messages.ids import Block
-from models import PartyKind
+from models import Party, PartyKind, Service
 
 QUOTE_LIMIT = 1200      # characters of the quoted message carried from step to step
 METADATA_LIMIT = 3000   # Slack's limit for private_metadata
@@ -76,15 +77,19 @@ def open_who(client: WebClient, trigger_id: str, deps, actor: Actor, flow: Flow)
 
 
 def _who_view(session, actor: Actor, flow: Flow) -> dict | None:
-    services = service_map.list_services(session, actor.team_id)
-    customers = service_map.list_parties(session, actor.team_id, PartyKind.CUSTOMER)
+    # One more than a select holds: past 100 the select searches as the person types (handlers/options/).
+    services = service_map.choices.services(session, actor.team_id, limit=101)
+    customers = service_map.choices.parties(session, actor.team_id, kinds=(PartyKind.CUSTOMER,), limit=101)
     if not services or not customers:
         return None
     theirs = requirements.customers_of(session, actor.team_id, flow.said_by)
     if flow.customer_id is None and len(theirs) == 1:
         flow.customer_id = theirs[0].id
     known_roles = requirements.respondent_roles(session, actor.team_id, flow.said_by)
+    service = service_map.choices.named(session, actor.team_id, Service, [flow.service_id] if flow.service_id else [])
+    customer = service_map.choices.named(session, actor.team_id, Party, [flow.customer_id] if flow.customer_id else [])
     return render("req_who.yml.j2", private_metadata=flow.dump(),
-                  services=[(s.id, s.name) for s in services[:100]], customers=[(c.id, c.name) for c in customers[:100]],
+                  services=with_chosen(services, (service or [None])[0]),
+                  customers=with_chosen(customers, (customer or [None])[0]),
                   service_id=flow.service_id, customer_id=flow.customer_id, ask_role=len(known_roles) != 1,
                   quote=slack_unescape(flow.quote), quote_author=flow.said_by)

@@ -21,7 +21,8 @@ class ViewValues:
         entries = self._values.get(block)
         if entries is None:
             entries = next((e for bid, e in self._values.items() if base_block(bid) == block), {})
-        return entries.get(Action.INPUT, {})
+        # Inputs use Action.INPUT; a searching select names what it searches in its action_id, one per block.
+        return entries.get(Action.INPUT) or next(iter(entries.values()), {})
 
     def text(self, block: Block) -> str:
         return (self._entry(block).get("value") or "").strip()

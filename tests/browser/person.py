@@ -64,6 +64,17 @@ class Person:
         else:
             select.select_option(label=list(options) if len(options) > 1 else options[0])
 
+    def search(self, label: str, typed: str) -> list[dict]:
+        """Type into a searching select (external_select) and wait for the options the bot answers to be listed."""
+        def answered(r) -> bool:
+            return (r.url.endswith("/sandbox/ui/suggest") and r.request.method == "POST"
+                    and (r.request.post_data_json or {}).get("value") == typed)
+        with self.page.expect_response(answered) as resp:
+            self.field(label).locator("input[type=search]").fill(typed)
+        data = resp.value.json()
+        assert data.get("ok"), data
+        return data["options"]
+
     def choose_containing(self, label: str, text: str, *, group: str | None = None, redraws: bool = False) -> None:
         """Pick the option whose text contains `text` (within the option group `group`)."""
         select = self.field(label).locator("select")

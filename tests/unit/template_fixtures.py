@@ -84,7 +84,8 @@ def _contacts() -> dict:
 def _home(h: str) -> dict:
     rows = [{"kind": "SLA", "name": h, "status": h, "link": "https://x.slack.com/archives/C1/p1"},
             {"kind": "OLA", "name": h, "status": h, "link": None}]
-    return dict(services=service_views(h), parties=[party(h)], agreements=rows, listed=action_lines(h), more=3,
+    return dict(services=service_views(h), services_total=300, parties_total=1, agreements=rows, agreements_total=250,
+                listed=action_lines(h), more=3,
                 overdue=1, can_edit=True, mine=action_lines(h), mine_more=250, mine_overdue=1,
                 lists=sections(_theirs(h), "Europe/London"), slas_more=4,
                 slas=[{"name": h, "status": h, "compliance": h, "cover": h, "link": "https://x.slack.com/archives/C1/p1",
@@ -248,7 +249,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "agreement_diff.yml.j2": lambda h: dict(a=1, b=2, changes=[h, h], name=h),
     "agreement_draft.yml.j2": lambda h: dict(channel_id="C0SAFE", counterparty_id=1, counterparty_label="Customer",
                                              end="2027-01-01", kind="sla", months=[("1", "January")], name=h,
-                                             parties=[(1, h)], private_metadata=h[:500], review_month="1", service_ids=[1],
+                                             parties=[(1, h)], private_metadata=h[:500], review_month="1",
+                                             chosen_services=[(1, h)], party_search="search_party:customer",
                                              services=[(1, h), (2, h)], start="2026-01-01"),
     "agreement_headline.yml.j2": lambda h: dict(
         agreement=NS(id=5, name=h, start_date=TODAY, end_date=TODAY, latest_version=2, agreed_version=1),
@@ -291,9 +293,9 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "link_added.yml.j2": lambda h: dict(link=ServiceLink(id=1, team_id="T", service_id=1, party_id=1, component=h,
                                                          activities=[h, h], created_at=NOW, created_by="U0SAFE"),
                                         party=party(h), service=service(h)),
-    "link_form.yml.j2": lambda h: dict(activities=[h], other="other", private_metadata=h[:500], service_id=1,
-                                       services=[service(h)],
-                                       party_groups=[(k, [party(h, i, k)]) for i, k in enumerate(PartyKind)]),
+    "link_form.yml.j2": lambda h: dict(activities=[h], other="other", private_metadata=h[:500], chosen=service(h),
+                                       services=[service(h)], service_search=len(h) > 100, party_search=len(h) > 100,
+                                       party_groups=[(k.value, [party(h, i, k)]) for i, k in enumerate(PartyKind)]),
     "link_needs_map.yml.j2": lambda h: dict(has_parties=False, has_services=False),
     "map.yml.j2": lambda h: dict(focus=service(h), services=service_views(h)),
     "map_remove_confirm.yml.j2": lambda h: dict(removal=Removal("service", "1", h)),
@@ -365,7 +367,9 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "token_revoked.yml.j2": lambda h: dict(name=h),
     "tokens.yml.j2": _tokens,
     "underpin_form.yml.j2": lambda h: dict(agreement=NS(name=h), leg_groups=[(h, [(1, h), (2, h)])],
-                                           private_metadata=h[:500], sla_targets=[(1, h)]),
+                                           leg_search=len(h) > 100, private_metadata=h[:500], sla_targets=[(1, h)]),
+    "select_options.yml.j2": lambda h: dict(groups=[(h, [(1, h), (2, h)])] if len(h) > 100 else [],
+                                            choices=[(1, h), (h[:150], h)]),
     "underpin_nothing.yml.j2": lambda h: dict(empty=[("OLA", h), ("Underpinning contract", h)], has_targets=True,
                                               line=None, name=h, names=None),
     # The periodic SLA review (slice H5).
@@ -383,7 +387,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     # the review cadence (slice H1)
     "review_cadence_form.yml.j2": lambda h: dict(
         countering=True, name=h, frequency=h, zone="Europe/London", formats=[("meeting", h), ("call", h)],
-        format="meeting", users=["U0SAFE", "U0OTHER"], parties=[("1", h), ("2", h)], party_ids=["1"], reminders=h,
+        format="meeting", users=["U0SAFE", "U0OTHER"], parties=[("1", h), ("2", h)], chosen_parties=[("1", h)], reminders=h,
         channel_id="C0SAFE", private_metadata=h[:500]),
     "review_cadence_proposal.yml.j2": lambda h: dict(
         proposer="U0SAFE", countered=True, name=h, revision=3, description=h, format_label=h,

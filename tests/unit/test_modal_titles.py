@@ -34,7 +34,7 @@ def _contexts():
     for kind in agr.AgreementKind:
         yield "agreement_draft.yml.j2", dict(
             kind=kind.value, kind_label=kind.label, name=f"Acme Retail: {kind.label}", counterparty_label="Supplier",
-            parties=PARTIES, counterparty_id=1, services=[(1, "Payroll")], service_ids=[1], start="2026-04-01", end="2027-03-31",
+            parties=PARTIES, counterparty_id=1, services=[(1, "Payroll")], chosen_services=[(1, "Payroll")], party_search="search_party:customer", start="2026-04-01", end="2027-03-31",
             months=MONTHS, review_month="4", channel_id="C1", private_metadata="{}")
     for change, kind in (("target:T3", "resolution"), ("target:new", None), ("clause:scope", None), ("term", None)):
         yield "agreement_propose.yml.j2", dict(
@@ -50,7 +50,8 @@ def _contexts():
                                               parties=PARTIES, owner_party_id=1, due="2026-03-02",
                                               private_metadata="{}")
     yield "calendar_form.yml.j2", dict(tz="America/Argentina/ComodRivadavia", private_metadata="{}")
-    yield "link_form.yml.j2", dict(services=[], party_groups=[], service_id=None, activities=["Incident handling"],
+    yield "link_form.yml.j2", dict(services=[], party_groups=[], chosen=None, service_search=False, party_search=False,
+                                   activities=["Incident handling"],
                                    other="other", private_metadata="{}")
     yield "party_form.yml.j2", dict(kinds=list(PartyKind), kind=PartyKind.SUPPLIER, name="Carrier X",
                                     contact_blocks={r: f"b{r}" for r in ContactRole}, private_metadata="{}")
@@ -68,7 +69,7 @@ def _contexts():
                                  service_id=1, customer_id=1, ask_role=True, quote="", quote_author="U1")
     yield "underpin_form.yml.j2", dict(agreement=SLA, sla_targets=[(3, "T3 P1 resolution within 4h")],
                                        leg_groups=[("Network OLA (Network group, OLA)", [(9, "T1 P1 within 1h")])],
-                                       private_metadata="{}")
+                                       leg_search=False, private_metadata="{}")
     yield "record_form.yml.j2", dict(what=None, services=[(1, "Payroll")], groups=PARTIES[:1],
                                      priorities=[("P1", "P1")], today="2026-03-02", tz="Europe/London",
                                      private_metadata="{}")
@@ -93,7 +94,7 @@ def _contexts():
         yield "review_cadence_form.yml.j2", dict(
             countering=countering, name="Acme Retail: Payroll", frequency="second Tuesday of each month at 10:00",
             zone="Europe/London", formats=[("meeting", "Meeting in person"), ("call", "Call")], format="call",
-            users=["U1"], parties=[("1", "Acme Retail")], party_ids=["1"], reminders="5 working days, 1 day",
+            users=["U1"], parties=[("1", "Acme Retail")], chosen_parties=[("1", "Acme Retail")], reminders="5 working days, 1 day",
             channel_id="C1", private_metadata="{}")
 
 

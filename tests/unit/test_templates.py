@@ -48,9 +48,11 @@ def test_map_and_home(n):
     actions = [SimpleNamespace(due=NOW.date(), title=EVIL)] * 5
     actions = [SimpleNamespace(due=NOW.date(), title=EVIL, number=i, kind="upgrade", owner_user_id="U1")
                for i in range(40)]
-    assert_valid_blocks(render("home.yml.j2", services=views, parties=[party()], agreements=rows, open_actions=actions,
+    fullest = {**home_at_its_fullest(), "services": views, "services_total": len(views), "parties_total": 1, "agreements": rows,
+               "agreements_total": len(rows)}
+    assert_valid_blocks(render("home.yml.j2", open_actions=actions,
                                listed=action_lines(actions[:10], {1: EVIL}, {1, 2}, NOW.date()), more=30, overdue=3,
-                               can_edit=True, **home_at_its_fullest()), view=True)
+                               can_edit=True, **fullest), view=True)
 
 
 def home_at_its_fullest() -> dict:
@@ -79,8 +81,9 @@ def test_help_and_errors():
 def test_forms():
     services = [service(i) for i in range(100)]
     parties = [party(i, kind) for i, kind in enumerate(list(PartyKind) * 30)]
-    groups = [(k, [p for p in parties if p.kind == k.value]) for k in PartyKind]
-    assert_valid_blocks(render("link_form.yml.j2", services=services, party_groups=groups, service_id=3,
+    groups = [(k.value, [p for p in parties if p.kind == k.value]) for k in PartyKind]
+    assert_valid_blocks(render("link_form.yml.j2", services=services, party_groups=groups, chosen=services[3],
+                               service_search=False, party_search=False,
                                activities=["a", "b"], other="other", private_metadata="{}"), view=True)
     assert_valid_blocks(render("service_form.yml.j2", name=EVIL[:100], private_metadata="{}"), view=True)
     assert_valid_blocks(render("party_form.yml.j2", kinds=list(PartyKind), kind=PartyKind.SUPPLIER, name=EVIL[:100],
@@ -213,9 +216,19 @@ def test_agreement_messages_and_forms():
     for kind in ("sla", "uc"):
         assert_valid_blocks(render("agreement_draft.yml.j2", kind=kind, kind_label="Underpinning contract", name=EVIL[:100],
                                    counterparty_label="Customer", parties=[(i, EVIL) for i in range(100)], counterparty_id=3,
-                                   services=[(i, EVIL) for i in range(100)], service_ids=[3], start="2026-04-01",
+                                   services=[(i, EVIL) for i in range(100)], chosen_services=[(3, EVIL)],
+                                   party_search="search_party:customer", start="2026-04-01",
                                    end="2027-03-31", months=[(str(i + 1), m) for i, m in enumerate(agr.MONTHS)],
                                    review_month="4", channel_id="C1", private_metadata="{}"), view=True)
+    searching = render("agreement_draft.yml.j2", kind="sla", kind_label="SLA", name="n", counterparty_label="Customer",
+                       parties=[(i, EVIL) for i in range(102)], counterparty_id=101, services=[(i, EVIL) for i in range(101)],
+                       chosen_services=[(3, EVIL)], party_search="search_party:customer", start="2026-04-01",
+                       end="2027-03-31", months=[("4", "April")], review_month="4", channel_id="C1", private_metadata="{}")
+    assert_valid_blocks(searching, view=True)
+    elements = [b["element"] for b in searching["blocks"] if b.get("block_id") in ("agr_counterparty", "agr_services")]
+    assert [(e["type"], e["action_id"]) for e in elements] == [("external_select", "search_party:customer"),
+                                                               ("multi_external_select", "search_service")]
+    assert elements[0]["initial_option"]["value"] == "101" and elements[1]["initial_options"][0]["value"] == "3"
     for change, kind in (("target:T1", "resolution"), ("target:new", "metric"), ("target:new", None), ("clause:scope", None), ("clause:charges", None),
                          ("term", None), ("remove:T1", None), ("target:T2", "availability")):
         assert_valid_blocks(render("agreement_propose.yml.j2", agreement=a, choices=[("target:T1", EVIL)] * 99 + [(change, "x")],
@@ -250,17 +263,15 @@ def test_any_text_survives_a_template_exactly(s):
     assert render_message("req_status.yml.j2", sentence=s)["text"] == mrkdwn_ours(visible(s))  # shown: escaped
 
 
-def test_many_parties_still_make_a_valid_link_form():
-    from handlers.views.link_form import OPTIONS_LIMIT
-
-    parties = [party(i, kind) for i, kind in enumerate(list(PartyKind) * 80)]
-    groups = [(k, [p for p in parties if p.kind == k.value][: OPTIONS_LIMIT // 3]) for k in PartyKind]
-    view = render("link_form.yml.j2", services=[service(i) for i in range(100)], party_groups=groups, service_id=None,
+def test_many_services_and_parties_make_a_link_form_that_searches():
+    view = render("link_form.yml.j2", services=[service(i) for i in range(100)], party_groups=[],
+                  service_search=True, party_search=True, chosen=service(7),
                   activities=["a"], other="other", private_metadata="{}")
     assert_valid_blocks(view, view=True)
-    options = sum(len(g["options"]) for b in view["blocks"] if b.get("block_id") == "link_party"
-                  for g in b["element"]["option_groups"])
-    assert options <= 100
+    elements = {b["block_id"]: b["element"] for b in view["blocks"] if b.get("block_id") in ("link_service", "link_party")}
+    assert {e["type"] for e in elements.values()} == {"external_select"}
+    assert elements["link_service"]["initial_option"]["value"] == "7"
+    assert not any("options" in e or "option_groups" in e for e in elements.values())
 
 
 def test_a_long_quote_in_any_script_fits_private_metadata():

@@ -11,7 +11,7 @@ from messages.ids import Action
 def test_every_listener_is_found_without_being_listed():
     found = registry.load()
     assert {listener.surface for listener in found} == {"command", "subcommand", "view", "action", "shortcut",
-                                                       "event"}
+                                                       "event", "options"}
     assert ("sla", "new") in registry.subcommands() and ("help",) in registry.subcommands()
     assert Action.REMOVE_CONFIRM in [listener.key for listener in registry.of("action")]
 

@@ -369,13 +369,55 @@ function control(e, blockId) {
     case "timepicker": return input("time", e.initial_time);
     case "static_select": case "users_select": case "conversations_select": case "channels_select": return selectFor(e);
     case "multi_static_select": case "multi_users_select": return selectFor(e, true);
+    case "external_select": case "multi_external_select": return searchingSelect(e, blockId);
     case "radio_buttons": case "checkboxes": return choices(e, "f-" + blockId);
     default: return h("div", { class: "unsupported" }, `[${e.type}: the sandbox cannot fill this element]`);
   }
 }
 
+// A searching select (external_select), as Slack shows one: a box to type in, and the options the bot answers.
+// Opening it (focus) and each pause in typing send the bot a block_suggestion with what is typed (Slack asks on open
+// when min_query_length is 0, else once that many characters are typed); the options answered are listed to choose
+// from. The choice goes back by value: the stand-in keeps the options it was offered, and puts the whole option
+// in the view's state as Slack does.
+function searchingSelect(e, blockId) {
+  const multiple = e.type === "multi_external_select";
+  const initial = [e.initial_option, ...(e.initial_options || [])].filter(Boolean);
+  const box = h("input", { type: "search", class: "search", placeholder: plain(e.placeholder) || "Type to search",
+    "aria-label": "Search" });
+  const sel = h("select", { multiple, class: "search-results" },
+    multiple ? null : h("option", { value: "" }, initial.length ? "" : "Choose…"),
+    initial.map((o) => h("option", { value: o.value, selected: true }, plain(o.text))));
+  const min = e.min_query_length ?? 3;
+  let timer = null, asked = null;
+  const ask = async () => {
+    const typed = box.value;
+    if (typed.length < min || typed === asked) return;
+    asked = typed;
+    const viewId = ui.state?.modal?.id;
+    const r = await act("suggest", { view_id: viewId, block_id: blockId, value: typed }, `Searched “${typed}”`);
+    if (!r.options || asked !== typed) return; // a later search has been sent meanwhile
+    const chosen = new Set([...sel.selectedOptions].map((o) => o.value).filter(Boolean));
+    const kept = [...sel.options].filter((o) => chosen.has(o.value));
+    const offered = r.options.filter((o) => !chosen.has(o.value))
+      .map((o) => h("option", { value: o.value }, plain(o.text)));
+    sel.replaceChildren(...(multiple ? [] : [h("option", { value: "" }, r.options.length ? "Choose…" : "No matches")]),
+      ...kept, ...offered);
+    for (const o of kept) o.selected = true;
+    sel.size = Math.min(8, Math.max(2, sel.options.length));
+  };
+  box.addEventListener("focus", ask);
+  box.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(ask, 250); });
+  return h("div", { class: "searching" }, box, sel);
+}
+
 // A field's value in the shape the driver's view_state() takes (undefined: leave it to the driver).
 function readField(f) {
+  if (/external_select$/.test(f.dataset.type)) {
+    const sel = f.querySelector("select");
+    const chosen = [...sel.selectedOptions].map((o) => o.value).filter(Boolean);
+    return f.dataset.type === "multi_external_select" ? chosen : chosen[0] ?? null;
+  }
   const ctl = f.querySelector("input, select, textarea");
   switch (f.dataset.type) {
     case "multi_static_select": case "multi_users_select": return [...ctl.selectedOptions].map((o) => o.value);
