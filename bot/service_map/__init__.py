@@ -4,10 +4,12 @@ Locate the consumers of each service (customers), the groups that support it and
 the suppliers behind it, and the activities conducted over each link.
 
 - `records`: adding, finding and viewing services, parties (with their contacts) and links;
-- `changes`: renaming and removing them, refused while anything uses them.
+- `changes`: renaming and removing them, refused while anything uses them;
+- `pages`: the map, a service's links and a party's a page at a time (only what is shown is read).
 
 Callers use the public API re-exported here (`service_map.add_service(...)`).
 """
+from bot.service_map.pages import party_links_page, service_links_page, service_page, some_names, view_of
 from bot.service_map.records import (
     NAME_MAX,
     OTHER_ACTIVITIES,
@@ -36,6 +38,11 @@ from bot.service_map.records import (
 )
 
 __all__ = [
+    "party_links_page",
+    "service_links_page",
+    "service_page",
+    "some_names",
+    "view_of",
     "NAME_MAX",
     "OTHER_ACTIVITIES",
     "STANDARD_ACTIVITIES",

@@ -17,7 +17,8 @@ def list_requirements(req: SlashRequest) -> None:
     with req.deps.db.session() as session:  # read, then close, then answer: no connection waits on Slack
         found = service_map.find(session, team, asked)
         if found is None:
-            message = render_message("map_unknown.yml.j2", asked=asked, known=service_map.known_names(session, team))
+            message = render_message("map_unknown.yml.j2", asked=asked, known=service_map.some_names(session, team)[0],
+                                     known_total=service_map.some_names(session, team)[1])
         else:
             listing = requirements.listing(session, team, found)
             ids = [r.id for _category, reqs in listing.by_category for r in reqs]
