@@ -71,3 +71,86 @@ def test_a_name_not_on_a_big_map_names_a_few_and_counts_the_rest(slack, sandbox,
     text, _ = shown(sandbox)
     assert "There is no service or party called “Nowhere”." in text
     assert "Service 29" in text and "Service 30" not in text and "…and 15 more: `/slm map` lists them all." in text
+
+
+def seed_slas(db, team, count):
+    """`count` SLAs with one customer, straight into the tables (their documents do not matter to the list)."""
+    from datetime import date
+
+    from models import Agreement, AgreementKind, AgreementStatus
+    from models.base import name_key
+    with db.session() as s:
+        customer = service_map.add_party(s, admin(team), service_map.PartyInput(kind=PartyKind.CUSTOMER.value,
+                                                                                 name="Acme Retail"))
+        for i in range(count):
+            name = f"Acme Payroll SLA {i:03d} " + " ".join(["with a rather long name"] * 3)
+            s.add(Agreement(team_id=team, kind=AgreementKind.SLA.value, name=name, name_key=name_key(name),
+                            counterparty_id=customer.id, status=AgreementStatus.DRAFT.value, latest_version=1,
+                            start_date=date(2026, 4, 1), end_date=date(2027, 3, 31), review_month=3,
+                            created_at=START, created_by=ALICE,
+                            permalink=f"https://x.slack.com/archives/C0ACMESLA/p{1000000 + i}"))
+
+
+def test_sla_list_shows_every_row_whole_a_page_at_a_time(slack, sandbox, db, team):
+    seed_slas(db, team, 60)
+    slack.command("sla list")
+    text, first = shown(sandbox)
+    assert "Showing 1–25 of 60 SLAs: …and 35 more." in text
+    for i in range(25):  # every row of the page whole: nothing cut mid-row with "…"
+        assert f"*Acme Payroll SLA {i:03d} with a rather long name with a rather long name with a rather long name* " \
+               f"with Acme Retail: draft (v1); next review 2027-03-01 · <https://x.slack.com/archives/C0ACMESLA/p{1000000 + i}|thread>" in text
+    assert "SLA 025" not in text
+    assert sum(b["type"] == "section" for b in first.blocks) >= 2  # over 3,000 characters: split, not cut
+    assert slack.click(Action.LIST_NEXT, message=first).ok
+    slack.click(Action.LIST_NEXT, message=shown(sandbox)[1])
+    text, last = shown(sandbox)
+    assert "SLA 059" in text and "SLA 049" not in text and "Showing 51–60 of 60 SLAs." in text
+
+
+def statements_of(db, run) -> int:
+    from sqlalchemy import event
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_page_costs_the_same_statements_however_many_rows_there_are(slack, sandbox, db, team):
+    """No query per row: a page of five services or SLAs and a page of twenty-five read alike."""
+    seed_map(db, team, services=5, consumers_of_first=3)
+    seed_slas(db, team, 5)
+    slack.command("help")  # the first request of a workspace reads its members once
+    few = {c: statements_of(db, lambda c=c: slack.command(c)) for c in ("map", "sla list")}
+    with db.session() as s:
+        actor = admin(team)
+        customer = service_map.find(s, team, "Customer 00")
+        for i in range(40):  # each with a link: the map lists each service's links
+            more = service_map.add_service(s, actor, name=f"More {i:02d}")
+            service_map.link(s, actor, service_id=more.id, party_id=customer.id, activities=["reporting"])
+    seed_slas_more(db, team, 40)
+    many = {c: statements_of(db, lambda c=c: slack.command(c)) for c in ("map", "sla list")}
+    assert many == few
+
+
+def seed_slas_more(db, team, count):
+    from datetime import date
+
+    from sqlmodel import select
+
+    from models import Agreement, AgreementKind, AgreementStatus, Party
+    from models.base import name_key
+    with db.session() as s:
+        customer = s.exec(select(Party).where(Party.team_id == team, Party.name == "Acme Retail")).one()
+        for i in range(count):
+            name = f"Zeta SLA {i:03d}"
+            s.add(Agreement(team_id=team, kind=AgreementKind.SLA.value, name=name, name_key=name_key(name),
+                            counterparty_id=customer.id, status=AgreementStatus.DRAFT.value, latest_version=1,
+                            start_date=date(2026, 4, 1), end_date=date(2027, 3, 31), review_month=3,
+                            created_at=START, created_by=ALICE))

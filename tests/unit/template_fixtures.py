@@ -18,6 +18,7 @@ from bot.measurements.timeline import ClockView, Row
 from bot.service_map import LinkView, PartyView, ServiceView
 from bot.service_map.changes import Removal
 from handlers.commands.router import help_groups
+from handlers.paging import Pager, value as page_value
 from handlers.presenters.cover import CapabilityView, GapView, LegView, TargetView, UpgradeView
 from handlers.presenters.actions import ActionItem
 from handlers.presenters.home import ActionLine, sections
@@ -33,6 +34,12 @@ TODAY = NOW.date()
 SHA = "0123456789abcdef" * 4
 
 
+def pager(h: str) -> Pager:
+    """A middle page's foot: both buttons, their values carrying the hostile command."""
+    return Pager(shown_from=21, shown_to=40, total=95, more=55, noun="services", previous_value=page_value(h, 0),
+                 next_value=page_value(h, 40))
+
+
 def party(h: str, i: int = 1, kind: PartyKind = PartyKind.CUSTOMER) -> Party:
     return Party(id=i, team_id="T", kind=kind.value, name=h, name_key=str(i), description=h, channel_id="C0SAFE",
                  created_at=NOW, created_by="U0SAFE")
@@ -45,7 +52,8 @@ def service(h: str, i: int = 1) -> Service:
 def service_views(h: str) -> list[ServiceView]:
     s = service(h)
     links = [LinkView(party=party(h, j, k), service=s, component=h, activities=[h, h]) for j, k in enumerate(PartyKind)]
-    return [ServiceView(service=s, consumers=links[:1], supporters=links[1:2], suppliers=links[2:])] * 3
+    return [ServiceView(service=s, consumers=links[:1], supporters=links[1:2], suppliers=links[2:],
+                        hidden={"customer": 3, "support_group": 0, "supplier": 12})] * 3
 
 
 def requirement(h: str, n: int = 1, **kw) -> Requirement:
@@ -256,7 +264,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         pending=NS(start="2026-02-01", end="2027-02-01"), review_month="January", services=[h, h],
         signatures={"provider": "U0SAFE"}, status_line=h, targets=[1, 2], upgrades=[upgrade(h), upgrade(h, "accepted")],
         waived=2, review_line=h, review_none=True, sla_review_line="Review due 2027-02-01"),
-    "agreement_list.yml.j2": lambda h: dict(kind="sla", kind_label="SLA", rows=[
+    "agreement_list.yml.j2": lambda h: dict(kind="sla", kind_label="SLA", pager=pager(h), rows=[
         NS(name=h, counterparty=h, status=h, next_review="2026-06-01", thread="https://x.slack.com/archives/C1/p1")]),
     "agreement_not_posted.yml.j2": lambda h: dict(channel_id="C0SAFE", error=h, kind="sla", name=h),
     "agreement_headline_gone.yml.j2": lambda h: dict(channel_id="C0SAFE", kind="sla", name=h),
@@ -295,11 +303,11 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
                                        services=[service(h)],
                                        party_groups=[(k, [party(h, i, k)]) for i, k in enumerate(PartyKind)]),
     "link_needs_map.yml.j2": lambda h: dict(has_parties=False, has_services=False),
-    "map.yml.j2": lambda h: dict(focus=service(h), services=service_views(h)),
+    "map.yml.j2": lambda h: dict(focus=service(h), services=service_views(h), pager=pager(h)),
     "map_remove_confirm.yml.j2": lambda h: dict(removal=Removal("service", "1", h)),
     "map_removed.yml.j2": lambda h: dict(kind="party", name=h, removed=True),
     "map_renamed.yml.j2": lambda h: dict(kind="service", new=h, old=h),
-    "map_unknown.yml.j2": lambda h: dict(asked=h, known=[h, h]),
+    "map_unknown.yml.j2": lambda h: dict(asked=h, known=[h, h], known_total=40),
     "measurement_recorded.yml.j2": lambda h: dict(r=Recorded("ticket", h, h, NOW, NOW, "corrected", "P1")),
     "notice_cover_lost.yml.j2": lambda h: dict(sla=h, why=h, targets=[
         {"key": "T1", "what": h, "changes": [{"rule": "time", "before": "covered", "after": "not covered", "reason": h}]}]),
@@ -309,7 +317,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
                                                 what=h),
     "party.yml.j2": lambda h: dict(view=PartyView(party=party(h), contacts=_contacts(),
                                                   links=[LinkView(party=party(h), service=service(h), component=h,
-                                                                  activities=[h])])),
+                                                                  activities=[h])]), pager=pager(h)),
     "party_added.yml.j2": lambda h: dict(contacts=_contacts(), party=party(h)),
     "party_form.yml.j2": lambda h: dict(contact_blocks={r: f"contact_{r.value}" for r in ContactRole},
                                         kind=PartyKind.SUPPLIER, kinds=list(PartyKind), name=h, private_metadata=h[:500]),
