@@ -310,9 +310,10 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "map_unknown.yml.j2": lambda h: dict(asked=h, known=[h, h], known_total=40),
     "measurement_recorded.yml.j2": lambda h: dict(r=Recorded("ticket", h, h, NOW, NOW, "corrected", "P1")),
     "notice_cover_lost.yml.j2": lambda h: dict(sla=h, why=h, targets=[
-        {"key": "T1", "what": h, "changes": [{"rule": "time", "before": "covered", "after": "not covered", "reason": h}]}]),
+        {"key": "T1", "what": h, "changes": [{"rule": "time", "before": "covered", "after": "not covered", "reason": h}]}]
+        * 45),
     "notice_lapse.yml.j2": lambda h: dict(agreement=h, day="2026-03-01", days_left=30, event="ends", kind="OLA",
-                                          owner=h, targets=[{"sla": h, "key": "T1", "what": h}], late_since=h),
+                                          owner=h, targets=[{"sla": h, "key": "T1", "what": h}] * 70, late_since=h),
     "notice_plan_lapsed.yml.j2": lambda h: dict(due="2026-03-01", key="T1", number=3, reason=h, rule="time", sla=h,
                                                 what=h),
     "party.yml.j2": lambda h: dict(view=PartyView(party=party(h), contacts=_contacts(),
