@@ -154,3 +154,22 @@ def seed_slas_more(db, team, count):
                             counterparty_id=customer.id, status=AgreementStatus.DRAFT.value, latest_version=1,
                             start_date=date(2026, 4, 1), end_date=date(2027, 3, 31), review_month=3,
                             created_at=START, created_by=ALICE))
+
+
+def test_requirements_come_a_page_at_a_time(slack, sandbox, db, team):
+    from models import Requirement
+    seed_map(db, team, services=1, consumers_of_first=1)
+    with db.session() as s:
+        service, customer = service_map.find(s, team, "Service 00"), service_map.find(s, team, "Customer 00")
+        for n in range(1, 71):
+            s.add(Requirement(team_id=team, number=n, service_id=service.id, customer_id=customer.id, said_by=ALICE,
+                              said_role="operational", source="interview", category="availability",
+                              statement=f"Ask number {n:02d}", created_at=START, created_by=ALICE))
+    slack.command("requirements Service 00")
+    text, first = shown(sandbox)
+    assert "Ask number 01" in text and "Ask number 30" in text and "Ask number 31" not in text
+    assert "Showing 1–30 of 70 requirements: …and 40 more." in text
+    assert slack.click(Action.LIST_NEXT, message=first).ok
+    text, second = shown(sandbox)
+    assert "Ask number 31" in text and "Ask number 60" in text and "Ask number 30" not in text
+    assert Action.LIST_PREVIOUS in str(second.blocks)

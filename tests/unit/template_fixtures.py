@@ -128,7 +128,7 @@ def _version(h: str) -> dict:
 def _listing(h: str) -> reqs.Listing:
     many = [requirement(h, n, category=c.value) for n, c in zip(range(1, 6), list(reqs.Category))]
     return reqs.Listing(title=h, by_category=[(c, [r for r in many if r.category == c.value]) for c in reqs.Category],
-                        conflicts=[reqs.Conflict(h, many[:2])], services={1: h}, customers={1: h})
+                        conflicts=[reqs.Conflict(h, many[:2])] * 12, services={1: h}, customers={1: h})
 
 
 def _post_result(h: str) -> dict:
@@ -332,7 +332,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "req_decline.yml.j2": lambda h: dict(private_metadata=h[:500], requirement=requirement(h)),
     "req_details.yml.j2": lambda h: dict(customer=h, private_metadata=h[:500], service=h, topics=list(reqs.TOPIC_FIELDS),
                                          tz="Europe/London"),
-    "req_list.yml.j2": lambda h: dict(achieved={1: h, 3: h}, listing=_listing(h)),
+    "req_list.yml.j2": lambda h: dict(achieved={1: h, 3: h}, listing=_listing(h), pager=pager(h)),
     "req_needs_map.yml.j2": lambda h: dict(has_customers=False, has_services=False),
     "req_quote.yml.j2": lambda h: dict(author="U0SAFE", categories=[(c.value, c.label) for c in reqs.Category],
                                        category="availability", customer=h, private_metadata=h[:500], role="operational",
