@@ -46,8 +46,11 @@ def read_value(raw: str | None) -> tuple[str, int]:
         return "", 0
 
 
-def pager(req: SlashRequest, page: Page, noun: str) -> Pager:
+def pager(req: SlashRequest | None, page: Page, noun: str, command: str | None = None) -> Pager:
+    """The foot of `page`; its buttons run `command` (the listing's own words, where the request was a change,
+    like `alerts map …`, that shows the list after it), or else the command as typed."""
+    command = command if command is not None else req.text
     return Pager(shown_from=page.offset + 1 if page.rows else 0, shown_to=page.offset + len(page.rows),
                  total=page.total, more=page.more, noun=noun,
-                 previous_value=value(req.text, page.previous_offset) if page.previous_offset is not None else None,
-                 next_value=value(req.text, page.next_offset) if page.next_offset is not None else None)
+                 previous_value=value(command, page.previous_offset) if page.previous_offset is not None else None,
+                 next_value=value(command, page.next_offset) if page.next_offset is not None else None)

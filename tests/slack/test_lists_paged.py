@@ -173,3 +173,19 @@ def test_requirements_come_a_page_at_a_time(slack, sandbox, db, team):
     text, second = shown(sandbox)
     assert "Ask number 31" in text and "Ask number 60" in text and "Ask number 30" not in text
     assert Action.LIST_PREVIOUS in str(second.blocks)
+
+
+def test_alert_mappings_page_and_a_change_pages_the_list_not_the_change(slack, sandbox, db, team):
+    from bot.measurements import alert_labels
+    seed_map(db, team, services=1, consumers_of_first=0)
+    with db.session() as s:
+        for i in range(50):
+            alert_labels.map_value(s, admin(team), f"value-{i:02d}", "Service 00")
+    slack.command("alerts map value-99 Service 00")
+    text, first = shown(sandbox)
+    assert "`value-44`" in text and "value-45" not in text and "Showing 1–45 of 51 mapped values: …and 6 more." in text
+    assert slack.click(Action.LIST_NEXT, message=first).ok
+    text, _ = shown(sandbox)
+    assert "`value-45`" in text and "`value-99`" in text and "`value-44`" not in text
+    with db.session() as s:
+        assert alert_labels.mappings(s, team).total == 51  # Next listed; it mapped nothing again

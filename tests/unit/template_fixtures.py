@@ -190,7 +190,7 @@ def _tokens(h: str) -> dict:
     rows = [ApiToken(team_id="T", name=h, token_hash="h", prefix=h[:12], created_by="U0SAFE", created_at=NOW,
                      last_used_at=NOW if i % 2 else None, revoked_at=NOW if i == 3 else None, revoked_by="U0SAFE")
             for i in range(5)]
-    return dict(rows=rows, shown=4)
+    return dict(rows=rows, shown=5, pager=pager(h))
 
 
 def breach_context(h: str, **over) -> dict:
@@ -275,7 +275,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
                                             reason=h, sha=SHA, standing=h, review_line=h, review_none=True),
     "agreement_version.yml.j2": _version,
     "alerts.yml.j2": lambda h: dict(changed=f"“{h}” now names {h} (it named {h}).", label=h,
-                                    mappings=[Mapping(h, h)] * 50),
+                                    mappings=[Mapping(h, h)] * 45, pager=pager(h)),
     "benchmark.yml.j2": _benchmark,
     "breach_alert.yml.j2": lambda h: dict(ctx=breach_context(h)),
     "breach_escalated.yml.j2": lambda h: dict(ctx=breach_context(h), late_since=h),
