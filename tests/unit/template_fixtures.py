@@ -361,7 +361,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "review_note_recorded.yml.j2": lambda h: dict(kind="action", by="U0SAFE", text=h, target=h, owner_party=h,
                                                   action={"number": 7, "due": "2026-03-20", "owner_user_id": "U0SAFE"}),
     "review_pack_closed.yml.j2": lambda h: dict(closed_by="U0SAFE", closed_on=h),
-    "review_risks.yml.j2": lambda h: dict(agreement=h, can_close=True,
+    "review_risks.yml.j2": lambda h: dict(agreement=h, can_close=True, pager=pager(h),
                                           risks=[{"id": 1, "text": h, "on": "2026-03-02"}, {"id": 2, "text": h, "on": h}]),
     "role_changed.yml.j2": lambda h: dict(changed=True, granted=True, role="service_manager", sentence=None,
                                           user_id="U0SAFE"),
