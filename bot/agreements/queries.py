@@ -54,6 +54,14 @@ def known_names(session: Session, team_id: str, kind: AgreementKind | None = Non
     return f"{listed} …and {page.more} more (", Command(kind.value if kind else "sla", "list"), ")"
 
 
+def names_known(session: Session, team_id: str, keys: list[str], kind: AgreementKind) -> set[str]:
+    """Which of these name keys name an agreement of `kind` (one query, however many agreements there are)."""
+    if not keys:
+        return set()
+    return set(session.exec(select(Agreement.name_key).where(Agreement.team_id == team_id, Agreement.kind == kind.value,
+                                                             Agreement.name_key.in_(keys))))
+
+
 def list_page(session: Session, team_id: str, kind: AgreementKind, offset: int, size: int) -> paging.Page:
     """A page of one kind's agreements by name, each with its counterparty: (Agreement, Party) rows."""
     q = (select(Agreement, Party).join(Party, Party.id == Agreement.counterparty_id)
