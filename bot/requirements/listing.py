@@ -83,8 +83,10 @@ def listing(session: Session, team_id: str, subject: Service | Party, offset: in
     page = paging.read(session, q.order_by(kind_order, Requirement.number), offset, size)
     reqs = page.rows
     grouped = [(cat, [r for r in reqs if r.category == cat.value]) for cat in Category]
-    asking = session.exec(q.where(Requirement.target.is_not(None), Requirement.status != Status.DECLINED.value)
-                          .order_by(Requirement.number)).all()
+    # Sorted here, not in SQL: ORDER BY number would lead SQLite to walk the workspace's (team, number) index
+    # over every requirement rather than the subject's own.
+    asking = sorted(session.exec(q.where(Requirement.target.is_not(None), Requirement.status != Status.DECLINED.value)),
+                    key=lambda r: r.number)
     service_ids = {r.service_id for r in reqs} | {r.service_id for r in asking}
     customer_ids = {r.customer_id for r in reqs} | {r.customer_id for r in asking}
     return Listing(
