@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot import agreements, dates, parsing
+from bot import dates, parsing
 from bot import requirements as reqs
 from bot.agreements import targets
 from bot.calendars import CALENDAR_24X7_UTC
