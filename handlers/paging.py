@@ -34,7 +34,11 @@ class Pager:
 
 
 def value(command: str, offset: int) -> str:
-    return json.dumps({"c": command[:VALUE_MAX], "o": offset})
+    """The button's value: within Slack's 2,000 characters however the command's characters are escaped."""
+    command = command[:VALUE_MAX]
+    while len(made := json.dumps({"c": command, "o": offset}, ensure_ascii=False)) > VALUE_MAX:
+        command = command[: len(command) * 3 // 4]
+    return made
 
 
 def read_value(raw: str | None) -> tuple[str, int]:
