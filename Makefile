@@ -18,8 +18,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest
 
+# The benchmarks (issue 14): every figure beside its baseline from the same run; the table is printed at the end
+# and written to bench/results/<host>-<time>.md and .json. BENCH_DATABASE_URL adds the seed on PostgreSQL.
 bench: $(STAMP)
-	$(BIN)/pytest tests/bench -m bench --benchmark-only --benchmark-columns=min,median,max,rounds
+	$(BIN)/pytest tests/bench -m bench -p no:randomly --benchmark-columns=min,median,max,rounds
 
 # Developers: `make migration m="what changed"` writes an Alembic migration for changed models.
 migration: $(STAMP)

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlmodel import Session, func, select
+
 from bot.measurements import clocks
 from bot.measurements.evaluate import TicketClock
+from models import Agreement, AgreementVersion, Signoff
 
 MAX_SEGMENTS = 40  # per clock: the latest are shown, the earlier ones counted ("and N earlier")
 
@@ -54,6 +57,33 @@ def corrections(events: list[clocks.ClockEvent], tz: str) -> list[str]:
     version)"."""
     zone = ZoneInfo(tz)
     return [f"{e.kind}, now at {_at(e.at, zone)} (version {e.revision})" for e in clocks.corrected(events)]
+
+
+def agreed_since(session: Session, found: list[TicketClock], opened_at: datetime, tz: str) -> list[str]:
+    """The agreements measuring the ticket whose version in force was agreed after it opened, and what that changed
+    since the version in force then: a changed target (or the calendar a version records) recomputes the clock, and
+    the reader is told why it moved. "SLA Acme Payroll version 3, agreed Mon 7 Dec 11:00: T1 P1 resolution: 4h → 6h"."""
+    zone, out = ZoneInfo(tz), []
+    for agreement_id in dict.fromkeys(item.target.agreement_id for item in found):
+        agreement = session.get(Agreement, agreement_id)
+        if agreement is None:
+            continue
+        agreed = dict(session.exec(  # each version both sides agreed to, and when the second side did
+            select(Signoff.version, func.max(Signoff.created_at)).where(Signoff.agreement_id == agreement_id)
+            .group_by(Signoff.version).having(func.count(func.distinct(Signoff.side)) == 2)).all())
+        when = agreed.get(agreement.agreed_version)
+        if when is None or when <= opened_at:
+            continue  # in force since before the ticket opened (or put in force without sign-offs: nothing to say)
+        then = max((v for v, at in agreed.items() if at <= opened_at), default=0)
+        changes: list[str] = []  # none listed when nothing was agreed before it opened: the draft's setup is noise
+        for words in [] if then == 0 else session.exec(select(AgreementVersion.changes).where(
+                AgreementVersion.agreement_id == agreement_id, AgreementVersion.number > then,
+                AgreementVersion.number <= agreement.agreed_version).order_by(AgreementVersion.number)):
+            changes.extend(words)
+        out.append(f"{agreement.kind.upper()} {agreement.name} version {agreement.agreed_version}, agreed "
+                   f"{_at(when, zone)}" + (f": {'; '.join(changes[:5])}" if changes else "")
+                   + (f" and {len(changes) - 5} more changes" if len(changes) > 5 else ""))
+    return out
 
 
 def _status(clock: clocks.Clock, zone: ZoneInfo) -> str:

@@ -6,99 +6,30 @@ invalid blocks), records every call, and can be told to fail the next call of a
 method with a 429 (with Retry-After) or a 5xx, or to take a call and then lose its
 answer (the connection dropped, a 5xx, or an answer that comes too late). Tests and
 the sandbox web page read the same state.
+
+Split by job: this module holds the state and answers the users', conversations', chat and files methods;
+`faults` the injected faults, `views` the modals and the App Home, `files` uploads (mixins of `SlackSandbox`
+on its state), `objects` the shapes it answers with and Block Kit's checks, `methods` the arguments each method takes.
 """
 from __future__ import annotations
 
 import copy
 import itertools
 import json
-import secrets
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
-from slack_sdk.errors import SlackObjectFormationError
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
-
+from bot.sandbox.faults import FaultInjection
+from bot.sandbox.files import FileMethods
 from bot.sandbox.methods import CLIENT_ADDED_ARGS, METHODS, TRANSPORT_ARGS
-
-SANDBOX_TEAM = "T0SANDBOX"
-BOT_USER = "U0SLMBOT"
-BOT_ID = "B0SLMBOT"
-APP_ID = "A0SLMBOT"
-TRIGGER_TTL_SECONDS = 3.0  # Slack's trigger_ids expire after three seconds
-MESSAGE_BLOCK_LIMIT = 50
-VIEW_BLOCK_LIMIT = 100
-VIEW_STACK_LIMIT = 3
+from bot.sandbox.objects import (  # noqa: F401  (re-exported: callers take the stand-in's names from here)
+    APP_ID, BOT_ID, BOT_USER, MESSAGE_BLOCK_LIMIT, SANDBOX_TEAM, ApiError, Message, OpenView, maybe_json, page,
+    permalink, validate_blocks)
+from bot.sandbox.views import ViewMethods
 
 
-class ApiError(Exception):
-    def __init__(self, error: str, messages: list[str] | None = None, status: int = 200, headers: dict | None = None):
-        super().__init__(error)
-        self.error, self.messages, self.status, self.headers = error, messages or [], status, headers or {}
-
-    def body(self) -> dict:
-        body: dict[str, Any] = {"ok": False, "error": self.error}
-        if self.messages:
-            body["response_metadata"] = {"messages": self.messages}
-        return body
-
-
-@dataclass
-class Message:
-    channel: str
-    ts: str
-    user: str
-    text: str
-    blocks: list[dict]
-    thread_ts: str | None = None
-    ephemeral_to: str | None = None  # only this user sees it
-    via: str = "chat.postMessage"
-    metadata: dict | None = None
-    files: list[dict] = field(default_factory=list)
-    edits: int = 0
-
-    def as_dict(self, *, with_metadata: bool = True) -> dict:
-        d = {"type": "message", "channel": self.channel, "ts": self.ts, "user": self.user, "text": self.text,
-             "blocks": self.blocks, "edits": self.edits, "via": self.via}
-        if self.thread_ts:
-            d["thread_ts"] = self.thread_ts
-        if self.ephemeral_to:
-            d["ephemeral_to"] = self.ephemeral_to
-        if self.files:
-            d["files"] = self.files
-        if self.metadata and with_metadata:
-            d["metadata"] = self.metadata
-        return d
-
-
-@dataclass
-class OpenView:
-    id: str
-    team_id: str
-    user_id: str
-    view: dict  # the view as the bot sent it
-    hash: str
-    root_view_id: str | None = None
-    previous_view_id: str | None = None
-
-    @property
-    def callback_id(self) -> str:
-        return self.view.get("callback_id", "")
-
-    def as_payload(self, state_values: dict | None = None) -> dict:
-        """The view object as Slack sends it back inside interactive payloads."""
-        v = copy.deepcopy(self.view)
-        v.update({"id": self.id, "team_id": self.team_id, "hash": self.hash, "app_id": APP_ID, "bot_id": BOT_ID,
-                  "root_view_id": self.root_view_id or self.id, "previous_view_id": self.previous_view_id,
-                  "private_metadata": self.view.get("private_metadata", ""), "callback_id": self.callback_id,
-                  "state": {"values": state_values or {}}})
-        return v
-
-
-class SlackSandbox:
+class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
     def __init__(self, base_url: str = "http://127.0.0.1:3000") -> None:
         self.base_url = base_url  # where this stand-in is served; upload URLs point here
         self._lock = threading.RLock()
@@ -177,53 +108,6 @@ class SlackSandbox:
                                   "user": user_id}
             return self.channels[cid]
 
-    def fail_next(self, method: str, status: int = 429, *, retry_after: int = 1, times: int = 1,
-                  body: dict | None = None) -> None:
-        """Make the next `times` calls of `method` answer with an HTTP error, as Slack does under load."""
-        headers = {"Retry-After": str(retry_after)} if status == 429 else {}
-        default = {"ok": False, "error": "ratelimited"} if status == 429 else {"ok": False, "error": "fatal_error"}
-        with self._lock:
-            self._failures.setdefault(method, []).extend([(status, headers, body or default)] * times)
-
-    def lose_answer_next(self, method: str, how: str = "drop", *, seconds: float = 0.0, times: int = 1) -> None:
-        """Take the next `times` calls of `method` (a message is posted) and then lose the answer, as a network
-        or Slack's edge does: "drop" the connection, answer "5xx", or "hang" `seconds` before answering."""
-        if how not in ("drop", "5xx", "hang"):
-            raise ValueError(how)
-        with self._lock:
-            self._lost.setdefault(method, []).extend([(how, seconds)] * times)
-
-    def take_lost_answer(self, method: str) -> tuple[str, float] | None:
-        with self._lock:
-            pending = self._lost.get(method)
-            return pending.pop(0) if pending else None
-
-    def trip_next(self, method: str, action: Callable[[], None], *, after: bool = False) -> None:
-        """Run `action` on the next call of `method`: before the stand-in takes it, or `after` it took it and
-        before it answers (a fault test kills the bot there)."""
-        with self._lock:
-            self._tripwires.setdefault(method, []).append((after, action))
-
-    def disarm(self) -> None:
-        """Forget every tripwire not yet tripped."""
-        with self._lock:
-            self._tripwires.clear()
-
-    def _trip(self, method: str, after: bool) -> None:
-        wires = self._tripwires.get(method) or []
-        for i, (when, action) in enumerate(wires):
-            if when == after:
-                wires.pop(i)
-                action()
-                return
-
-    def mint_trigger(self, team_id: str, user_id: str) -> str:
-        with self._lock:
-            # Unique across restarts too, as Slack's are: the bot takes a trigger_id it saw before for a replay.
-            trigger = f"{next(self._ids)}.{secrets.token_hex(6)}.{team_id}.sandboxtrigger"
-            self.triggers[trigger] = (team_id, user_id, time.monotonic())
-            return trigger
-
     # ---- reading, for tests and the web page ------------------------------------------
     def calls_of(self, method: str) -> list[dict]:
         return [c for c in self.calls if c["method"] == method]
@@ -247,25 +131,6 @@ class SlackSandbox:
     def dms(self, user: str) -> list[Message]:
         channel = self.dm_channel(user)["id"]
         return [m for m in self.messages if m.channel == channel and m.ephemeral_to in (None, user)]
-
-    def open_modal(self, team_id: str, user_id: str) -> OpenView | None:
-        stack = self.modal_stacks.get((team_id, user_id)) or []
-        return self.views[stack[-1]] if stack else None
-
-    def modal_stack(self, team_id: str, user_id: str) -> list[OpenView]:
-        return [self.views[v] for v in self.modal_stacks.get((team_id, user_id), [])]
-
-    def home(self, team_id: str, user_id: str) -> OpenView | None:
-        vid = self.home_views.get((team_id, user_id))
-        return self.views.get(vid) if vid else None
-
-    def close_modals(self, team_id: str, user_id: str, *, all_views: bool = True) -> None:
-        with self._lock:
-            stack = self.modal_stacks.get((team_id, user_id), [])
-            if all_views:
-                stack.clear()
-            elif stack:
-                stack.pop()
 
     def record_response(self, token: str, body: dict) -> None:
         """A message the bot sent to a `response_url` (slash command or interaction)."""
@@ -395,7 +260,7 @@ class SlackSandbox:
         if thread_ts and not any(m.ts == thread_ts and m.channel == channel["id"] for m in self.messages):
             raise ApiError("thread_not_found")
         msg = Message(channel=channel["id"], ts=self._new_ts(), user=BOT_USER, text=args.get("text") or "",
-                      blocks=blocks, thread_ts=thread_ts, metadata=_maybe_json(args.get("metadata")))
+                      blocks=blocks, thread_ts=thread_ts, metadata=maybe_json(args.get("metadata")))
         self.messages.append(msg)
         return {"channel": channel["id"], "ts": msg.ts, "message": msg.as_dict()}
 
@@ -486,7 +351,7 @@ class SlackSandbox:
         """Newest first, as Slack pages it; metadata only with include_all_metadata."""
         channel = self._readable(args["channel"])
         msgs = list(reversed(self.channel_messages(channel["id"], include_ephemeral=False)))
-        return _page(msgs, args)
+        return page(msgs, args)
 
     def _conversations_replies(self, args: dict) -> dict:
         """The parent first, then the replies oldest first, as Slack pages a thread."""
@@ -496,200 +361,8 @@ class SlackSandbox:
         except ApiError:
             raise ApiError("thread_not_found") from None
         replies = self.channel_messages(channel["id"], thread_ts=parent.ts, include_ephemeral=False)
-        return _page([parent] + replies, args)
+        return page([parent] + replies, args)
 
     def _reactions_add(self, args: dict) -> dict:
         self._find_message(self._resolve_channel(args["channel"])["id"], args["timestamp"])
         return {}
-
-    # views ----------------------------------------------------------------------------
-    def _view(self, args: dict) -> dict:
-        view = args["view"]
-        if isinstance(view, str):
-            try:
-                view = json.loads(view)
-            except ValueError:
-                raise ApiError("invalid_arguments", ["[ERROR] failed to parse view JSON"]) from None
-        validate_view(view)
-        self._name_blocks(view.get("blocks", []))
-        return view
-
-    def _use_trigger(self, trigger_id: str) -> tuple[str, str]:
-        found = self.triggers.pop(trigger_id, None)
-        if not found:
-            raise ApiError("invalid_trigger_id")
-        team_id, user_id, at = found
-        if time.monotonic() - at > TRIGGER_TTL_SECONDS:
-            raise ApiError("expired_trigger_id")
-        return team_id, user_id
-
-    def _new_view(self, team_id: str, user_id: str, view: dict, **links) -> OpenView:
-        ov = OpenView(id=self._next_id("V"), team_id=team_id, user_id=user_id, view=view,
-                      hash=f"{time.time():.6f}.{next(self._ids)}", **links)
-        self.views[ov.id] = ov
-        return ov
-
-    def _views_open(self, args: dict) -> dict:
-        view = self._view(args)
-        if view.get("type") != "modal":
-            raise ApiError("invalid_arguments", ["[ERROR] views.open takes a modal view"])
-        team_id, user_id = self._use_trigger(args.get("trigger_id") or args.get("interactivity_pointer"))
-        ov = self._new_view(team_id, user_id, view)
-        self.modal_stacks[(team_id, user_id)] = [ov.id]
-        return {"view": ov.as_payload()}
-
-    def _views_push(self, args: dict) -> dict:
-        view = self._view(args)
-        team_id, user_id = self._use_trigger(args.get("trigger_id") or args.get("interactivity_pointer"))
-        stack = self.modal_stacks.get((team_id, user_id)) or []
-        if not stack:
-            raise ApiError("not_found", ["[ERROR] there is no open modal to push onto"])
-        if len(stack) >= VIEW_STACK_LIMIT:
-            raise ApiError("push_limit_reached")
-        ov = self._new_view(team_id, user_id, view, root_view_id=stack[0], previous_view_id=stack[-1])
-        stack.append(ov.id)
-        return {"view": ov.as_payload()}
-
-    def _views_update(self, args: dict) -> dict:
-        view = self._view(args)
-        view_id = args.get("view_id")
-        if not view_id and args.get("external_id"):
-            view_id = next((v.id for v in self.views.values() if v.view.get("external_id") == args["external_id"]), None)
-        if not view_id:
-            raise ApiError("invalid_arguments", ["[ERROR] view_id or external_id is required"])
-        ov = self.views.get(view_id)
-        if not ov:
-            raise ApiError("not_found")
-        if args.get("hash") and args["hash"] != ov.hash:
-            raise ApiError("hash_conflict")
-        ov.view = view
-        ov.hash = f"{time.time():.6f}.{next(self._ids)}"
-        return {"view": ov.as_payload()}
-
-    def _views_publish(self, args: dict) -> dict:
-        view = self._view(args)
-        if view.get("type") != "home":
-            raise ApiError("invalid_arguments", ["[ERROR] views.publish takes a home view"])
-        user_id = args["user_id"]
-        if user_id not in self.users:
-            raise ApiError("user_not_found")
-        team_id = self.users[user_id]["team_id"]
-        existing = self.home(team_id, user_id)
-        if existing:
-            existing.view = view
-            return {"view": existing.as_payload()}
-        ov = self._new_view(team_id, user_id, view)
-        self.home_views[(team_id, user_id)] = ov.id
-        return {"view": ov.as_payload()}
-
-    # files ----------------------------------------------------------------------------
-    def _files_getUploadURLExternal(self, args: dict) -> dict:
-        file_id = self._next_id("F")
-        self.files[file_id] = {"id": file_id, "name": args["filename"], "length": int(args["length"]),
-                               "content": None, "title": args["filename"]}
-        return {"upload_url": f"{self.base_url}/sandbox/upload/{file_id}", "file_id": file_id}
-
-    def file_content(self, file_id: str) -> bytes | None:
-        """The bytes of a file uploaded and shared in a message (None for one never completed)."""
-        with self._lock:
-            stored = self.files.get(file_id)
-            if stored is None or stored.get("content") is None or "mimetype" not in stored:
-                return None
-            return stored["content"]
-
-    def store_upload(self, file_id: str, content: bytes) -> None:
-        with self._lock:
-            if file_id in self.files:
-                self.files[file_id]["content"] = content
-
-    def _files_completeUploadExternal(self, args: dict) -> dict:
-        files = _maybe_json(args["files"]) or []
-        out = []
-        for f in files:
-            stored = self.files.get(f.get("id"))
-            if not stored or stored["content"] is None:
-                raise ApiError("file_not_found")
-            stored["title"] = f.get("title") or stored["name"]
-            stored.update(size=len(stored["content"]), **_file_type(stored["name"], stored["content"]))
-            out.append({k: v for k, v in stored.items() if k != "content"})
-        channel_id = args.get("channel_id")
-        if channel_id:
-            channel = self._resolve_channel(channel_id)
-            self.messages.append(Message(channel=channel["id"], ts=self._new_ts(), user=BOT_USER,
-                                         text=args.get("initial_comment") or "", blocks=[], files=out,
-                                         thread_ts=args.get("thread_ts"), via="files.completeUploadExternal"))
-        return {"files": out}
-
-
-def _file_type(name: str, content: bytes) -> dict:
-    """What Slack reports of an uploaded file's type: from its first bytes for an image, else from its name."""
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return {"filetype": "png", "mimetype": "image/png"}
-    extension = name.rpartition(".")[2].lower() if "." in name else ""
-    known = {"md": ("markdown", "text/markdown"), "txt": ("text", "text/plain"), "csv": ("csv", "text/csv")}
-    filetype, mimetype = known.get(extension, ("binary", "application/octet-stream"))
-    return {"filetype": filetype, "mimetype": mimetype}
-
-
-def _flag(value: Any) -> bool:
-    return str(value).lower() in ("1", "true")
-
-
-def _page(messages: list[Message], args: dict) -> dict:
-    """One page of messages between `oldest` and `latest`, `limit` at a time, with a cursor to the next."""
-    def ts(value: Any, default: float) -> float:
-        try:
-            return float(value) if value not in (None, "") else default
-        except ValueError:
-            raise ApiError("invalid_ts_oldest") from None
-    oldest, latest = ts(args.get("oldest"), 0.0), ts(args.get("latest"), float("inf"))
-    inclusive = _flag(args.get("inclusive"))
-    within = [m for m in messages
-              if (oldest <= float(m.ts) if inclusive else oldest < float(m.ts))
-              and (float(m.ts) <= latest if inclusive else float(m.ts) < latest)]
-    start = int(args.get("cursor") or 0) if str(args.get("cursor") or "0").isdigit() else 0
-    limit = min(max(int(args.get("limit") or 100), 1), 999)
-    page = within[start:start + limit]
-    more = start + limit < len(within)
-    return {"messages": [m.as_dict(with_metadata=_flag(args.get("include_all_metadata"))) for m in page],
-            "has_more": more, "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
-
-
-def _maybe_json(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return None
-    return value
-
-
-def permalink(channel: str, ts: str, base_url: str) -> str:
-    """A link to a message: the sandbox page itself, opened in its channel at that message."""
-    return f"{base_url}/sandbox?channel={channel}#p{ts}"
-
-
-def validate_blocks(blocks: list, limit: int) -> None:
-    """Check blocks the way Slack does, with slack_sdk's own Block Kit models."""
-    if not isinstance(blocks, list):
-        raise ApiError("invalid_blocks_format")
-    if len(blocks) > limit:
-        raise ApiError("invalid_blocks", [f"[ERROR] no more than {limit} items allowed [json-pointer:/blocks]"])
-    for i, raw in enumerate(blocks):
-        try:
-            block = Block.parse(raw)
-            if block is None or type(block) is Block:
-                raise SlackObjectFormationError(f"unknown block type {raw.get('type')!r}")
-            block.validate_json()
-        except (SlackObjectFormationError, TypeError, AttributeError, KeyError) as err:
-            raise ApiError("invalid_blocks", [f"[ERROR] {err} [json-pointer:/blocks/{i}]"]) from None
-
-
-def validate_view(view: dict) -> None:
-    if not isinstance(view, dict) or view.get("type") not in ("modal", "home"):
-        raise ApiError("invalid_arguments", ["[ERROR] view.type must be modal or home"])
-    validate_blocks(view.get("blocks", []), VIEW_BLOCK_LIMIT)
-    try:
-        View(**view).validate_json()
-    except (SlackObjectFormationError, TypeError) as err:
-        raise ApiError("invalid_arguments", [f"[ERROR] {err} [json-pointer:/view]"]) from None

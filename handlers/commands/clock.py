@@ -22,10 +22,11 @@ def show_clock(req: SlashRequest) -> None:
         found = evaluate.explain(session, team, ticket, now)
         outside = [] if found else evaluate.outside_term(session, team, ticket)
         events = ticket_events.events_of(session, [ticket.id]).get(ticket.id, [])
+        agreed_since = timeline.agreed_since(session, found, ticket.opened_at, req.actor.tz)
         service = session.get(Service, ticket.service_id)
     message = render_message(
         "ticket_clock.yml.j2", tz=req.actor.tz, clocks=timeline.views(found, req.actor.tz),
-        corrections=timeline.corrections(events, req.actor.tz),
+        corrections=timeline.corrections(events, req.actor.tz), agreed_since=agreed_since,
         outside_term=list(dict.fromkeys(  # each agreement once, with its term
             f"{t.agreement_kind.upper()} {t.agreement_name} ({t.start.isoformat()} to {t.end.isoformat()})"
             for t in outside)),

@@ -35,13 +35,14 @@ from bot.agreements.versions import CLAUSES, MONTHS, document_context
 from bot.agreements.targets import DEFAULT_COMPLIANCE_GOAL, describe
 from bot.calendars import records as calendar_records
 from bot.database import Database
+from bot.settings import Settings
 from models import (Agreement, AgreementService, AgreementVersion, Calendar, Contact, ContactRole, Member, Party, Requirement,
                     RoleGrant, Service, ServiceLink, Signoff, Target, TargetLink)
 from models.base import name_key
 
 SEEDED_AT = datetime(2025, 12, 1, 9, 0, tzinfo=timezone.utc)  # everything was recorded before the term starts
 SEEDED_BY = "U0BOB"
-PROVIDER_NAME = "IT"  # Settings.provider_name's default: the documents name the provider so
+PROVIDER_NAME = Settings.model_fields["provider_name"].default  # as the documents of a default deployment name it
 SEEDED_TODAY = date(2026, 3, 2)  # the tests' START: what has started by then is active, the rest agreed
 TERM = (date(2026, 1, 1), date(2027, 12, 31))  # in force at the tests' START (2026-03-02) and today
 LATER_TERM = (date(2027, 1, 1), date(2028, 12, 31))  # every tenth SLA: agreed, not yet active

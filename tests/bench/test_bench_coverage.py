@@ -1,6 +1,7 @@
 """Benchmarks (`make bench`): the back-to-back check of an SLA whose legs run in other calendars."""
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -18,6 +19,7 @@ from tests.conftest import START
 
 pytestmark = pytest.mark.bench
 DOCS = agreements.DocSettings(provider_name="IT", templates_dir=None)
+ROUNDS = 1 if os.environ.get("BENCH_SMOKE") else 5  # BENCH_SMOKE=1 (make test's smoke run): one round
 
 
 @pytest.fixture
@@ -64,7 +66,7 @@ def test_check_an_sla_of_four_targets_over_two_calendars(benchmark, db, team, sl
         with db.session() as s:
             return coverage.check_agreement(s, agreements.get(s, team, sla))
 
-    checks = benchmark.pedantic(run, setup=_forget_worked_out_calendars, rounds=5, iterations=1)
+    checks = benchmark.pedantic(run, setup=_forget_worked_out_calendars, rounds=ROUNDS, iterations=1)
     assert len(checks) == 4
 
 
@@ -77,4 +79,4 @@ def test_recheck_an_unchanged_sla_of_four_targets(benchmark, db, team, sla):
         with db.session() as s:
             return coverage.recheck(s, agreements.get(s, team, sla), START)
 
-    assert benchmark.pedantic(run, setup=_forget_worked_out_calendars, rounds=5, iterations=1) == []
+    assert benchmark.pedantic(run, setup=_forget_worked_out_calendars, rounds=ROUNDS, iterations=1) == []

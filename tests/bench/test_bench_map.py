@@ -1,6 +1,8 @@
 """Benchmarks (`make bench`): the service map, rendered alone and answered end to end."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bot import service_map
@@ -10,6 +12,7 @@ from models import PartyKind
 from tests.conftest import START
 
 pytestmark = pytest.mark.bench
+SERVICES = 4 if os.environ.get("BENCH_SMOKE") else 40  # BENCH_SMOKE=1 (make test's smoke run): a tiny map
 
 
 @pytest.fixture
@@ -18,7 +21,7 @@ def big_map(db, team):
     with db.session() as s:
         parties = [service_map.add_party(s, actor, service_map.PartyInput(kind=k.value, name=f"{k.value} {i}"))
                    for i in range(10) for k in PartyKind]
-        for i in range(40):
+        for i in range(SERVICES):
             svc = service_map.add_service(s, actor, name=f"Service {i}")
             for p in parties[i % 10::10]:
                 service_map.link(s, actor, service_id=svc.id, party_id=p.id, activities=["incident handling", "reporting"])

@@ -6,8 +6,10 @@ from datetime import datetime, timedelta, timezone
 from sqlmodel import select
 
 from messages import render_message
-from models import TicketEvent
-from tests.evaluation.world import ALICE, hours, sla_in_force, ticket
+from bot import agreements
+from bot.agreements import targets
+from models import Agreement, Signoff, TicketEvent
+from tests.evaluation.world import ALICE, DOCS, hours, manager, sla_in_force, ticket
 from tests.helpers import assert_valid_blocks, text_of
 from tests.unit.test_templates import EVIL
 
@@ -54,6 +56,37 @@ def test_a_corrected_event_recomputes_the_clock_and_says_so(slack, sandbox, db, 
     assert "over by 5h (13h of 8h)" in shown and "Corrected by the sender" in shown and "version 2" in shown
 
 
+def test_a_target_agreed_again_after_the_ticket_opened_recomputes_the_clock_and_says_what_changed(
+        slack, sandbox, db, team, clock):
+    """Both sides agree version 4 (resolution 8 -> 12 business hours) after the ticket opened: the clock counts it
+    against 12h now, and says which version, when, and what changed since the version in force when it opened."""
+    world = office_sla(db, team)  # versions 1 (the draft), 2 (response 1h), 3 (resolution 8h): 3 in force
+    ticket(db, team, world["service_id"], "INC0044", FRIDAY, [("resolved", FRIDAY + hours(10), None)],
+                 priority="P2")
+    with db.session() as s:
+        sm = manager(team, FRIDAY - hours(24))
+        for side in ("provider", "counterparty"):  # version 3 was agreed the day before the ticket opened
+            s.add(Signoff(team_id=team, agreement_id=world["agreement_id"], version=3, side=side, user_id=ALICE,
+                          document_sha256="0" * 64, created_at=FRIDAY - hours(24), created_by=ALICE))
+        sla = s.get(Agreement, world["agreement_id"])
+        agreements.propose(s, sm, sla, targets.TargetChange(key="T2", kind="resolution", level="P2",
+                                                            duration="12 business hours",
+                                                            calendar_id=world["calendar_id"]), "more time", DOCS)
+        agreed_at = datetime(2026, 12, 7, 11, 0, tzinfo=UTC)
+        for side in ("provider", "counterparty"):
+            s.add(Signoff(team_id=team, agreement_id=sla.id, version=4, side=side, user_id=ALICE,
+                          document_sha256="0" * 64, created_at=agreed_at, created_by=ALICE))
+        sla.agreed_version = 4
+        s.add(sla)
+    clock.set(datetime(2026, 12, 8, 12, 0, tzinfo=UTC))
+    slack.command("clock INC0044")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "P2 resolution within 12 business hours" in shown and "resolution in time" in shown
+    assert "Measured as agreed after it opened" in shown
+    assert "SLA Acme Payroll version 4, agreed Mon 7 Dec 11:00: T2 P2 resolution: 8 business hours → 12 business hours" \
+        in shown, shown
+
+
 def test_an_unknown_ticket_and_a_ticket_no_target_applies_to(slack, sandbox, db, team, clock):
     world = office_sla(db, team)
     slack.command("clock NOPE-1")
@@ -81,6 +114,7 @@ def test_the_clock_message_keeps_hostile_text_inert_and_within_limits():
     rows = tuple(Row(EVIL[:60], "1h", n % 2 == 0, "paused: " + EVIL * 3) for n in range(40))
     views = [ClockView(EVIL, EVIL, "breached", EVIL, EVIL, rows, 12) for _ in range(9)]
     message = render_message("ticket_clock.yml.j2", tz="Europe/London", clocks=views, corrections=[EVIL] * 12,
+                             agreed_since=[EVIL] * 7,
                              ticket={"ref": EVIL, "priority": "P1", "service": EVIL, "title": "x" * 3000,
                                      "opened": "Mon 7 Dec 09:00", "resolved": None})
     assert_valid_blocks(message)

@@ -183,7 +183,7 @@ def _clock(h: str) -> dict:
     rows = tuple(Row(h, "1h", n % 2 == 0, h) for n in range(12))
     views = [ClockView(h, h, level, h, h, rows, 3) for level in ("ok", "warning", "breached")] * 3
     ticket = {"ref": h, "priority": "P1", "service": h, "title": h, "opened": h, "resolved": h}
-    return dict(clocks=views, corrections=[h] * 12, ticket=ticket, tz="Europe/London")
+    return dict(clocks=views, corrections=[h] * 12, agreed_since=[h] * 7, ticket=ticket, tz="Europe/London")
 
 
 def _tokens(h: str) -> dict:
