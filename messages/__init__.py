@@ -37,7 +37,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from messages import ids
-from messages.limits import cut_to_limits
+from messages.limits import cut_to_limits, split_long_sections
 from messages.mrkdwn import (  # noqa: F401 (re-exported: the escapes are used beside the templates too)
     mrkdwn_code, mrkdwn_entities, mrkdwn_escape, mrkdwn_ours, mrkdwn_said, mrkdwn_with_mentions, visible)
 
@@ -274,6 +274,8 @@ def render_template(template: Template, /, **context: Any) -> dict:
         raise ValueError(f"template {template.name} did not render a mapping")
     filled = {key: _fill_all(value, slots, "mrkdwn" if key == "text" and "type" not in data else "value")
               for key, value in data.items()}
+    if "blocks" in filled:  # a list's rows go on in the next section rather than being cut mid-row
+        filled["blocks"] = split_long_sections(filled["blocks"], max_blocks=100 if "type" in filled else 50)
     return cut_to_limits(filled)
 
 

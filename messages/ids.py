@@ -226,6 +226,9 @@ class Action(StrEnum):
     ACTION_FINISH = "action_finish"                    # Done…: a modal for the closing note
     ACTION_CANCEL = "action_cancel"                    # Cancel…: a modal for the closing note (required)
     ACTIONS_NEXT = "actions_next"                      # the listing's next page
+    # Issue 14, lists: any list's pages (the value says which list, as asked, and where the page starts)
+    LIST_PREVIOUS = "list_previous"
+    LIST_NEXT = "list_next"
     # issue 13, slice B (nudges): on an action's nudge DM
     ACTION_NUDGE_SNOOZE_DAY = "action_nudge_snooze_day"    # remind me tomorrow (09:00)
     ACTION_NUDGE_SNOOZE_WEEK = "action_nudge_snooze_week"  # remind me next week (09:00)

@@ -40,3 +40,39 @@ def cut_to_limits(node: Any, key: str = "", parent: str = "") -> Any:
     if isinstance(node, list):
         return [cut_to_limits(item, key, parent) for item in node]
     return node
+
+
+def _split_lines(text: str, limit: int) -> list[str]:
+    """`text` in pieces of at most `limit` characters, each ending at a line break outside a code block: a list's
+    rows go on in the next section whole, rather than one being cut mid-row. A single line longer than `limit` is
+    left whole (and cut where it lands)."""
+    pieces, current = [], ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if current and len(candidate) > limit and current.count("```") % 2 == 0:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    return [*pieces, current]
+
+
+def split_long_sections(blocks: Any, limit: int = _DEFAULT, max_blocks: int = 50) -> Any:
+    """A message's sections whose mrkdwn is over Slack's 3,000 characters, each split into several sections at
+    line breaks (a section with an accessory or fields keeps them on its first piece), as far as the message's
+    `max_blocks` allow; what is still too long past that is cut where it lands, visibly."""
+    if not isinstance(blocks, list):
+        return blocks
+    spare = max_blocks - len(blocks)
+    out = []
+    for block in blocks:
+        text = block.get("text") if isinstance(block, dict) and block.get("type") == "section" else None
+        if spare <= 0 or not (_is_text(text) and text["type"] == "mrkdwn" and len(text["text"]) > limit):
+            out.append(block)
+            continue
+        pieces = _split_lines(text["text"], limit)
+        pieces = [*pieces[:spare], "\n".join(pieces[spare:])] if len(pieces) > spare + 1 else pieces
+        spare -= len(pieces) - 1
+        for i, piece in enumerate(pieces):
+            kept = {k: v for k, v in block.items() if i == 0 or k not in ("block_id", "accessory", "fields")}
+            out.append({**kept, "text": {**text, "text": piece}})
+    return out

@@ -12,7 +12,6 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot import agreements, service_map
 from bot.actions.records import OPEN_STATUSES
 from bot.errors import Command, NotFound
 from models.base import name_key
@@ -67,8 +66,11 @@ def read_filter(session: Session, team_id: str, user_id: str, words: str, today:
     party = session.exec(select(Party).where(Party.team_id == team_id, Party.name_key == name_key(text))).first()
     if party is not None:
         return Filter(text, party_id=party.id, label=f"Open actions agreed with {party.name}")
-    slas = ", ".join(a.name for a in agreements.list_agreements(session, team_id, AgreementKind.SLA)[:10])
-    parties = ", ".join(p.name for p in service_map.list_parties(session, team_id)[:10])
+    slas = ", ".join(session.exec(select(Agreement.name).where(Agreement.team_id == team_id,
+                                                               Agreement.kind == AgreementKind.SLA.value)
+                                  .order_by(Agreement.name_key).limit(10)))  # ten names, not every SLA read
+    parties = ", ".join(session.exec(select(Party.name).where(Party.team_id == team_id)
+                                     .order_by(Party.kind, Party.name_key).limit(10)))
     raise NotFound(f"“{text[:80]}” is neither an SLA nor a party (SLAs: {slas or 'none yet'}; parties: "
                    f"{parties or 'none yet'}). Or try ", Command("actions", "mine"), " or ",
                    Command("actions", "overdue"), ".")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from bot import service_map
-from bot.errors import InvalidInput, NotFound
+from bot import paging, service_map
+from bot.errors import Command, InvalidInput, NotFound
 from bot.workspace.actor import Actor
-from models import Agreement, AgreementKind, AgreementService, AgreementStatus, AgreementVersion, Service, Signoff, Target
+from models import Agreement, AgreementKind, Party, AgreementService, AgreementStatus, AgreementVersion, Service, Signoff, Target
 from models.base import name_key
 
 
@@ -23,14 +23,13 @@ def get(session: Session, team_id: str, agreement_id: int) -> Agreement:
 def by_name(session: Session, team_id: str, name: str, kind: AgreementKind | None = None) -> Agreement:
     if not name.strip():
         what = kind.label if kind else "agreement"
-        known = ", ".join(a.name for a in list_agreements(session, team_id, kind)[:20]) or "none yet"
+        known = "".join(str(part) for part in known_names(session, team_id, kind))
         raise InvalidInput({"name": f"Name the {what} after the command. Known: {known}."})
     q = select(Agreement).where(Agreement.team_id == team_id, Agreement.name_key == name_key(name))
     row = session.exec(q).first()
     if row is None or (kind and row.kind != kind.value):
         what = kind.label if kind else "agreement"
-        known = ", ".join(a.name for a in list_agreements(session, team_id, kind)[:20]) or "none yet"
-        raise NotFound(f"There is no {what} called “{name}”. Known: {known}.")
+        raise NotFound(f"There is no {what} called “{name}”. Known: ", *known_names(session, team_id, kind), ".")
     return row
 
 
@@ -39,6 +38,35 @@ def list_agreements(session: Session, team_id: str, kind: AgreementKind | None =
     if kind:
         q = q.where(Agreement.kind == kind.value)
     return list(session.exec(q.order_by(Agreement.name_key)))
+
+
+def known_names(session: Session, team_id: str, kind: AgreementKind | None = None,
+                shown: int = 20) -> tuple[str | Command, ...]:
+    """The first `shown` agreements' names, and how many more there are, as an error's parts: "A, B …and 480
+    more (`/slm sla list`)"."""
+    q = select(Agreement.name).where(Agreement.team_id == team_id)
+    if kind:
+        q = q.where(Agreement.kind == kind.value)
+    page = paging.read(session, q.order_by(Agreement.name_key), 0, shown)
+    listed = ", ".join(page.rows) or "none yet"
+    if not page.more:
+        return (listed,)
+    return f"{listed} …and {page.more} more (", Command(kind.value if kind else "sla", "list"), ")"
+
+
+def names_known(session: Session, team_id: str, keys: list[str], kind: AgreementKind) -> set[str]:
+    """Which of these name keys name an agreement of `kind` (one query, however many agreements there are)."""
+    if not keys:
+        return set()
+    return set(session.exec(select(Agreement.name_key).where(Agreement.team_id == team_id, Agreement.kind == kind.value,
+                                                             Agreement.name_key.in_(keys))))
+
+
+def list_page(session: Session, team_id: str, kind: AgreementKind, offset: int, size: int) -> paging.Page:
+    """A page of one kind's agreements by name, each with its counterparty: (Agreement, Party) rows."""
+    q = (select(Agreement, Party).join(Party, Party.id == Agreement.counterparty_id)
+         .where(Agreement.team_id == team_id, Agreement.kind == kind.value).order_by(Agreement.name_key))
+    return paging.read(session, q, offset, size)
 
 
 def version(session: Session, agreement: Agreement, number: int | None = None) -> AgreementVersion:

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot import agreements, dates, parsing
+from bot import dates, parsing
 from bot import requirements as reqs
 from bot.agreements import targets
 from bot.calendars import CALENDAR_24X7_UTC
@@ -47,9 +47,7 @@ def check_requirement(session: Session, team_id: str, number: int, today: date) 
                         calendar=calendar)
     candidates: list[tuple[Agreement, Party, Target]] = []
     legs: list[Leg] = []
-    for agreement_row, party, rows in leg_choices(session, team_id):
-        if req.service_id not in {s.id for s in agreements.services_of(session, agreement_row)}:
-            continue
+    for agreement_row, party, rows in leg_choices(session, team_id, service_id=req.service_id):
         for t in rows:
             if t.kind == kind and (t.level == req.level or kind not in ("response", "resolution")):
                 state = leg_state(session, TargetLink(sla_target_id=0, leg_target_id=t.id,

@@ -16,7 +16,7 @@ from bot.errors import InvalidInput
 from bot.service_map.choices import contains
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
-from models import Agreement, AgreementKind, AgreementStatus, Party, Target, TargetLink
+from models import Agreement, AgreementKind, AgreementService, AgreementStatus, Party, Target, TargetLink
 
 
 def link(session: Session, actor: Actor, *, sla_target_id: int | None, leg_target_id: int | None,
@@ -76,10 +76,17 @@ def tree(session: Session, agreement: Agreement, today: date | None = None, at: 
     return nodes
 
 
-def leg_choices(session: Session, team_id: str) -> list[tuple[Agreement, Party, list[Target]]]:
+def leg_choices(session: Session, team_id: str,
+                service_id: int | None = None) -> list[tuple[Agreement, Party, list[Target]]]:
+    """Every OLA and contract still in force or to be, with its party and targets; only those for `service_id`
+    when given (a requirement's check reads its service's few, not the workspace's thousands)."""
     out = []
     for kind in (AgreementKind.OLA, AgreementKind.UC):
-        for a in agreements.list_agreements(session, team_id, kind):
+        rows = agreements.list_agreements(session, team_id, kind) if service_id is None else session.exec(
+            select(Agreement).join(AgreementService, AgreementService.agreement_id == Agreement.id)
+            .where(Agreement.team_id == team_id, Agreement.kind == kind.value, AgreementService.service_id == service_id)
+            .order_by(Agreement.name_key)).all()
+        for a in rows:
             if a.status in (AgreementStatus.EXPIRED.value, AgreementStatus.RETIRED.value):
                 continue
             out.append((a, session.get(Party, a.counterparty_id), agreements.targets_of(session, a)))

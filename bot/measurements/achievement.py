@@ -19,13 +19,14 @@ def for_requirements(session: Session, team_id: str, requirement_ids: list[int],
     Dec 2026 against 95% (T2, SLA Acme Payroll)". Requirements no target in force answers are left out."""
     if not requirement_ids:
         return {}
-    answered = dict(session.exec(select(Target.id, Target.requirement_id).where(
-        Target.team_id == team_id, Target.requirement_id.in_(requirement_ids), Target.retired == False)).all())  # noqa: E712
+    rows = session.exec(select(Target.id, Target.requirement_id, Target.agreement_id).where(
+        Target.team_id == team_id, Target.requirement_id.in_(requirement_ids), Target.retired == False)).all()  # noqa: E712
+    answered = {target_id: requirement_id for target_id, requirement_id, _agreement in rows}
     if not answered:
         return {}
     fy = periods.fy_start_month(session, team_id)
     out: dict[int, list[str]] = {}
-    for target in measured(session, team_id):
+    for target in measured(session, team_id, agreement_ids={agreement for _t, _r, agreement in rows}):  # theirs only
         if target.target_id not in answered:
             continue
         out.setdefault(answered[target.target_id], []).append(_words(session, team_id, target, now, fy))

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit, text
+from bot import audit, paging, text
 from bot.errors import InvalidInput
+from bot.paging import Page
 from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
@@ -48,12 +49,13 @@ def service_for(session: Session, team_id: str, label: str, labels: dict[str, st
     return None, f"{label}=“{value[:MAX_VALUE]}” is neither a service's name nor mapped to a service"
 
 
-def mappings(session: Session, team_id: str) -> list[Mapping]:
-    rows = session.exec(select(AlertServiceMap.label_value, Service.name)
-                        .join(Service, Service.id == AlertServiceMap.service_id)
-                        .where(AlertServiceMap.team_id == team_id)
-                        .order_by(AlertServiceMap.label_value)).all()
-    return [Mapping(value, name) for value, name in rows]
+def mappings(session: Session, team_id: str, offset: int = 0, size: int = 45) -> Page:
+    """A page of the label values mapped to services, by value, and how many there are."""
+    page = paging.read(session, select(AlertServiceMap.label_value, Service.name)
+                       .join(Service, Service.id == AlertServiceMap.service_id)
+                       .where(AlertServiceMap.team_id == team_id)
+                       .order_by(AlertServiceMap.label_value), offset, size)
+    return Page([Mapping(value, name) for value, name in page.rows], page.total, page.offset, page.size)
 
 
 def _clean_value(value: str) -> str:

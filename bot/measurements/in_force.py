@@ -7,6 +7,7 @@ so a later version of the same target is the same thing measured.
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -52,12 +53,15 @@ class Measured:
 
 
 def measured(session: Session, team_id: str, *, kinds: tuple[str, ...] = (AgreementKind.SLA.value,),
-             agreement_id: int | None = None) -> list[Measured]:
-    """Every target in force of the team's agreements of these kinds (SLAs unless asked), in agreement order."""
+             agreement_id: int | None = None, agreement_ids: Collection[int] | None = None) -> list[Measured]:
+    """Every target in force of the team's agreements of these kinds (SLAs unless asked), in agreement order; only
+    those of `agreement_id` or `agreement_ids` when given (a page's few, not the workspace's thousands)."""
     q = select(Agreement).where(Agreement.team_id == team_id, Agreement.kind.in_(kinds),
                                 Agreement.status.in_(IN_FORCE), Agreement.agreed_version.is_not(None))
     if agreement_id is not None:
         q = q.where(Agreement.id == agreement_id)
+    if agreement_ids is not None:
+        q = q.where(Agreement.id.in_(list(agreement_ids)))
     out: list[Measured] = []
     for agreement in session.exec(q.order_by(Agreement.name_key)):
         content = session.exec(select(AgreementVersion.content).where(

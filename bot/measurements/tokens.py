@@ -12,11 +12,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit
+from bot import audit, paging
 from bot.errors import InvalidInput, NotFound
+from bot.paging import Page
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
 from models.measurements import ApiToken
@@ -87,12 +89,12 @@ def revoke(session: Session, actor: Actor, name: str) -> ApiToken:
     return row
 
 
-def listed(session: Session, actor: Actor) -> list[ApiToken]:
-    """Every token of the workspace, those in use first, then by name. For those who keep the tokens: which senders
-    exist, and the first characters of their tokens, are not every member's business."""
+def listed(session: Session, actor: Actor, offset: int = 0, size: int = 40) -> Page:
+    """A page of the workspace's tokens, those in use first, then by name. For those who keep the tokens: which
+    senders exist, and the first characters of their tokens, are not every member's business."""
     require(actor, Capability.MANAGE_API_TOKENS)
-    rows = session.exec(select(ApiToken).where(ApiToken.team_id == actor.team_id)).all()
-    return sorted(rows, key=lambda t: (t.revoked_at is not None, t.name.casefold()))
+    return paging.read(session, select(ApiToken).where(ApiToken.team_id == actor.team_id)
+                       .order_by(ApiToken.revoked_at.is_not(None), func.lower(ApiToken.name), ApiToken.id), offset, size)
 
 
 def authenticate(session: Session, token: str | None, now: datetime) -> str | None:

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import case
 from sqlmodel import Session, select
 
-from bot import parsing, service_map
+from bot import paging, parsing
+from bot.paging import Page
 from bot.requirements.metrics import METRICS
-from models import Category, Party, PartyKind, Requirement, Service, Status
+from models import Category, Party, Requirement, Service, Status
+
+PAGE = 30  # requirements a page: a section each, under their kinds' headings, within a message's 50 blocks
 
 
 @dataclass
@@ -29,6 +33,7 @@ class Listing:
     conflicts: list[Conflict]
     services: dict[int, str] = field(default_factory=dict)
     customers: dict[int, str] = field(default_factory=dict)
+    page: Page | None = None  # which requirements these are of how many (by_category holds this page's)
 
 
 def metric_label(req: Requirement) -> str:
@@ -66,19 +71,31 @@ def find_conflicts(reqs: list[Requirement]) -> list[Conflict]:
     return conflicts
 
 
-def listing(session: Session, team_id: str, subject: Service | Party) -> Listing:
+def listing(session: Session, team_id: str, subject: Service | Party, offset: int = 0, size: int = PAGE) -> Listing:
+    """A page of the subject's requirements, by kind then number, with the names of only the services and
+    customers they name; conflicts are looked for among all of the subject's requirements that ask a target."""
     q = select(Requirement).where(Requirement.team_id == team_id)
     if isinstance(subject, Service):
         q = q.where(Requirement.service_id == subject.id)
     else:
         q = q.where(Requirement.customer_id == subject.id)
-    reqs = list(session.exec(q.order_by(Requirement.number)))
+    kind_order = case({c.value: i for i, c in enumerate(Category)}, value=Requirement.category, else_=len(Category))
+    page = paging.read(session, q.order_by(kind_order, Requirement.number), offset, size)
+    reqs = page.rows
     grouped = [(cat, [r for r in reqs if r.category == cat.value]) for cat in Category]
+    # Sorted here, not in SQL: ORDER BY number would lead SQLite to walk the workspace's (team, number) index
+    # over every requirement rather than the subject's own.
+    asking = sorted(session.exec(q.where(Requirement.target.is_not(None), Requirement.status != Status.DECLINED.value)),
+                    key=lambda r: r.number)
+    service_ids = {r.service_id for r in reqs} | {r.service_id for r in asking}
+    customer_ids = {r.customer_id for r in reqs} | {r.customer_id for r in asking}
     return Listing(
         title=subject.name,
         by_category=[(cat, rs) for cat, rs in grouped if rs],
-        conflicts=find_conflicts(reqs),
-        services={s.id: s.name for s in service_map.list_services(session, team_id)},
-        customers={p.id: p.name for p in service_map.list_parties(session, team_id, PartyKind.CUSTOMER)},
+        conflicts=find_conflicts(list(asking)),
+        services=dict(session.exec(select(Service.id, Service.name).where(Service.id.in_(service_ids))).all())
+        if service_ids else {},
+        customers=dict(session.exec(select(Party.id, Party.name).where(Party.id.in_(customer_ids))).all())
+        if customer_ids else {},
+        page=page,
     )
-

@@ -17,8 +17,9 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import actions, agreements, audit, service_map
+from bot import actions, agreements, audit, paging, service_map
 from bot.breaches import routing  # a target's promise in words, said as breach alerts say it
+from bot.paging import Page
 from bot.errors import Command, DomainError, InvalidInput, NotFound, Person, PermissionDenied
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
@@ -218,6 +219,15 @@ def open_risks(session: Session, team_id: str, agreement_id: int) -> list[Review
                                                       ReviewNote.agreement_id == agreement_id,
                                                       ReviewNote.kind == ReviewNoteKind.RISK.value,
                                                       ReviewNote.closed_at.is_(None)).order_by(ReviewNote.id)))
+
+
+def open_risks_page(session: Session, team_id: str, agreement_id: int, offset: int, size: int) -> Page:
+    """A page of `open_risks`, and how many there are."""
+    return paging.read(session, select(ReviewNote).where(ReviewNote.team_id == team_id,
+                                                         ReviewNote.agreement_id == agreement_id,
+                                                         ReviewNote.kind == ReviewNoteKind.RISK.value,
+                                                         ReviewNote.closed_at.is_(None)).order_by(ReviewNote.id),
+                       offset, size)
 
 
 def close_risk(session: Session, actor: Actor, note_id: int) -> tuple[ReviewNote, bool]:

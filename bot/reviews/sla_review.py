@@ -326,8 +326,28 @@ def status_line(session: Session, agreement: Agreement) -> str | None:
     when nothing is planned or recorded (not an SLA, or not agreed yet)."""
     if agreement.kind != AgreementKind.SLA.value:
         return None
-    last = last_recorded(session, agreement.id)
     current = open_review(session, agreement.id) if in_force(agreement) else None
+    return _line(last_recorded(session, agreement.id), current)
+
+
+def status_lines(session: Session, rows: list[Agreement]) -> dict[int, str | None]:
+    """`status_line` of each agreement of a page, in two queries whatever the page's length."""
+    ids = [a.id for a in rows if a.kind == AgreementKind.SLA.value]
+    if not ids:
+        return {a.id: None for a in rows}
+    last: dict[int, SlaReview] = {}
+    for r in session.exec(select(SlaReview).where(SlaReview.agreement_id.in_(ids), SlaReview.outcome.is_not(None))
+                          .order_by(SlaReview.due_on.desc())):
+        last.setdefault(r.agreement_id, r)
+    current: dict[int, SlaReview] = {}
+    for r in session.exec(select(SlaReview).where(SlaReview.agreement_id.in_(ids), SlaReview.outcome.is_(None))
+                          .order_by(SlaReview.due_on)):
+        current.setdefault(r.agreement_id, r)
+    return {a.id: _line(last.get(a.id), current.get(a.id) if in_force(a) else None) if a.id in ids else None
+            for a in rows}
+
+
+def _line(last: SlaReview | None, current: SlaReview | None) -> str | None:
     if last is not None:
         text = f"Reviewed {last.recorded_at.date().isoformat()}: {OUTCOME_LABELS[SlaReviewOutcome(last.outcome)]}"
         return text + (f"; next review due {current.due_on.isoformat()}" if current else "")

@@ -6,11 +6,13 @@ the suppliers behind it, and the activities conducted over each link.
 - `records`: adding, finding and viewing services, parties (with their contacts) and links;
 - `changes`: renaming and removing them, refused while anything uses them;
 - `choices`: a page of services or parties for a select, by what was typed (`service_map.choices.services(...)`);
-- `glance`: the map at a glance for the App Home: the first services and the counts.
+- `glance`: the map at a glance for the App Home: the first services and the counts;
+- `pages`: the map, a service's links and a party's a page at a time (only what is shown is read).
 
 Callers use the public API re-exported here (`service_map.add_service(...)`).
 """
 from bot.service_map import choices, glance
+from bot.service_map.pages import party_links_page, service_links_page, service_page, some_names, view_of
 from bot.service_map.records import (
     NAME_MAX,
     OTHER_ACTIVITIES,
@@ -41,6 +43,11 @@ from bot.service_map.records import (
 __all__ = [
     "choices",
     "glance",
+    "party_links_page",
+    "service_links_page",
+    "service_page",
+    "some_names",
+    "view_of",
     "NAME_MAX",
     "OTHER_ACTIVITIES",
     "STANDARD_ACTIVITIES",

@@ -234,6 +234,7 @@ class ServiceView:
     consumers: list[LinkView]
     supporters: list[LinkView]
     suppliers: list[LinkView]
+    hidden: dict[str, int] = field(default_factory=dict)  # links not listed, by party kind (a page of the map)
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from bot import agreements, service_map
+from bot import agreements
 from bot.errors import InvalidInput
 from bot.reviews import sla_review
 from bot.workspace.permissions import Capability, require
@@ -12,6 +12,7 @@ from handlers.flows.agreement_thread import (document_message, publish, refresh_
                                              underpinning_changed)
 from handlers.commands.arguments import name_and_trailing, one_name
 from handlers.commands.router import SlashRequest
+from handlers.paging import pager
 from handlers.views import agreement_draft
 from messages import render_message
 from models import AgreementKind
@@ -31,18 +32,21 @@ def new(kind: AgreementKind):
     return run
 
 
+AGREEMENTS_A_PAGE = 25  # a line each: a page is two or three sections, however long the names
+
+
 def listing(kind: AgreementKind):
     def run(req: SlashRequest) -> None:
         today = req.actor.today()
-        with req.deps.db.session() as session:
-            rows = []
-            for a in agreements.list_agreements(session, req.actor.team_id, kind):
-                rows.append({"name": a.name, "status": agreements.status_line(a),
-                             "counterparty": service_map.get_party(session, a.team_id, a.counterparty_id).name,
-                             "next_review": agreements.next_review(a, today).isoformat(),
-                             "review": sla_review.status_line(session, a),  # an SLA's annual review, once planned
-                             "thread": a.permalink})
-        req.respond(**render_message("agreement_list.yml.j2", rows=rows, kind=kind.value, kind_label=kind.label))
+        with req.deps.db.session() as session:  # the page's rows, their counterparties and reviews: three queries
+            page = agreements.list_page(session, req.actor.team_id, kind, req.offset, AGREEMENTS_A_PAGE)
+            reviews = sla_review.status_lines(session, [a for a, _party in page.rows])
+        rows = [{"name": a.name, "status": agreements.status_line(a), "counterparty": party.name,
+                 "next_review": agreements.next_review(a, today).isoformat(),
+                 "review": reviews.get(a.id),  # an SLA's annual review, once planned
+                 "thread": a.permalink} for a, party in page.rows]
+        req.respond(**render_message("agreement_list.yml.j2", rows=rows, kind=kind.value, kind_label=kind.label,
+                                     pager=pager(req, page, f"{kind.label}s")))
     return run
 
 

@@ -5,6 +5,7 @@ from bot.measurements import alert_labels
 from handlers import registry
 from handlers.commands.arguments import QUOTES, one_name
 from handlers.commands.router import SlashRequest
+from handlers.paging import pager
 from messages import render_message
 
 USAGE = "/slm alerts map <label value> <service>"
@@ -24,8 +25,9 @@ def _value_and_service(args: str) -> tuple[str, str]:
 def _show(req: SlashRequest, changed: str | None = None) -> None:
     with req.deps.db.session() as session:
         label = alert_labels.label_name(session, req.actor.team_id)
-        rows = alert_labels.mappings(session, req.actor.team_id)
-    req.respond(**render_message("alerts.yml.j2", label=label, mappings=rows, changed=changed))
+        page = alert_labels.mappings(session, req.actor.team_id, req.offset)
+    req.respond(**render_message("alerts.yml.j2", label=label, mappings=page.rows, changed=changed,
+                                 pager=pager(req, page, "mapped values", command="alerts")))
 
 
 @registry.command("alerts", "/slm alerts", "Which Alertmanager label names the service, and the values mapped to services")

@@ -4,6 +4,7 @@ from bot.errors import InvalidInput
 from handlers import registry
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest
+from handlers.paging import pager
 from messages import render_message
 
 
@@ -17,10 +18,11 @@ def list_requirements(req: SlashRequest) -> None:
     with req.deps.db.session() as session:  # read, then close, then answer: no connection waits on Slack
         found = service_map.find(session, team, asked)
         if found is None:
-            message = render_message("map_unknown.yml.j2", asked=asked, known=service_map.known_names(session, team))
+            known, total = service_map.some_names(session, team)
+            message = render_message("map_unknown.yml.j2", asked=asked, known=known, known_total=total)
         else:
-            listing = requirements.listing(session, team, found)
+            listing = requirements.listing(session, team, found, req.offset)
             ids = [r.id for _category, reqs in listing.by_category for r in reqs]
-            message = render_message("req_list.yml.j2", listing=listing,
+            message = render_message("req_list.yml.j2", listing=listing, pager=pager(req, listing.page, "requirements"),
                                      achieved=achievement.for_requirements(session, team, ids, req.actor.at()))
     req.respond(**message)

@@ -19,6 +19,7 @@ from handlers import registry
 from handlers.commands.arguments import QUOTES, one_name
 from handlers.commands.router import SlashRequest
 from messages import render_message
+from models.base import name_key
 from models import Agreement, AgreementKind
 
 USAGE = "/slm review pack <SLA> [period]"
@@ -33,10 +34,10 @@ def _sla_and_period(session, team_id: str, args: str) -> tuple[Agreement, str]:
     if args[0] in QUOTES and (end := args.find(QUOTES[args[0]], 1)) > 0:
         return agreements.by_name(session, team_id, args[1:end].strip(), AgreementKind.SLA), args[end + 1:].strip()
     words = args.split()
-    known = {a.name_key for a in agreements.list_agreements(session, team_id, AgreementKind.SLA)}
-    for n in range(len(words), 0, -1):
-        name = one_name(" ".join(words[:n]))
-        if " ".join(name.split()).casefold() in known:
+    names = {n: one_name(" ".join(words[:n])) for n in range(len(words), 0, -1)}
+    known = agreements.names_known(session, team_id, [name_key(name) for name in names.values()], AgreementKind.SLA)
+    for n, name in names.items():  # the longest run of words first
+        if name_key(name) in known:
             return agreements.by_name(session, team_id, name, AgreementKind.SLA), " ".join(words[n:])
     return agreements.by_name(session, team_id, one_name(args), AgreementKind.SLA), ""  # says which SLAs there are
 

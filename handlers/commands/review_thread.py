@@ -12,6 +12,7 @@ from bot.workspace.permissions import Capability, can, require
 from handlers import registry
 from handlers.commands.arguments import one_name, two_names
 from handlers.commands.router import SlashRequest
+from handlers.paging import pager
 from handlers.views import review_close_form
 from messages import render_message
 from models import Agreement, AgreementKind
@@ -19,11 +20,15 @@ from models import Agreement, AgreementKind
 RISK_USAGE = "/slm review risk <SLA> <what could go wrong>"
 
 
-def risks_message(session: Session, actor: Actor, agreement: Agreement) -> dict:
-    risks = [{"id": r.id, "text": r.text, "on": r.created_at.date().isoformat()}
-             for r in notes.open_risks(session, actor.team_id, agreement.id)]
+RISKS_A_PAGE = 40  # a section each, with its Close button
+
+
+def risks_message(session: Session, actor: Actor, agreement: Agreement, offset: int = 0) -> dict:
+    page = notes.open_risks_page(session, actor.team_id, agreement.id, offset, RISKS_A_PAGE)
+    risks = [{"id": r.id, "text": r.text, "on": r.created_at.date().isoformat()} for r in page.rows]
     return render_message("review_risks.yml.j2", agreement=agreement.name, risks=risks,
-                          can_close=can(actor, Capability.ARRANGE_REVIEWS))
+                          can_close=can(actor, Capability.ARRANGE_REVIEWS),
+                          pager=pager(None, page, "open risks", command=f"review risks {agreement.name}"))
 
 
 @registry.command("review close", "/slm review close <SLA>",
@@ -62,5 +67,5 @@ def risk(req: SlashRequest) -> None:
 def risks(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         agreement = notes.sla(session, req.actor.team_id, one_name(req.args))
-        shown = risks_message(session, req.actor, agreement)
+        shown = risks_message(session, req.actor, agreement, req.offset)
     req.respond(**shown)

@@ -26,6 +26,8 @@ class SlashRequest:
     trigger_id: str
     channel_id: str
     context: BoltContext | None = None  # a command that has done its work says so here (context["done"])
+    text: str = ""  # the whole command as typed after /slm: a list's Next/Previous buttons run it again
+    offset: int = 0  # where a list's page starts (0 when typed; a Next/Previous button's value otherwise)
 
 
 def match(text: str) -> tuple[Listener | None, str]:
@@ -86,4 +88,5 @@ def dispatch(ack: Ack, command: dict, client: WebClient, respond: Respond, conte
         respond(**help_message(unknown=text))
         return
     found.fn(SlashRequest(deps=context["deps"], actor=context["actor"], args=rest, client=client, respond=respond,
-                           trigger_id=command["trigger_id"], channel_id=command["channel_id"], context=context))
+                           trigger_id=command["trigger_id"], channel_id=command["channel_id"], context=context,
+                           text=text))

@@ -5,9 +5,10 @@ from bot.measurements import tokens
 from handlers import registry
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest
+from handlers.paging import pager
 from messages import render_message
 
-SHOWN = 40  # tokens listed in one message (3,000 characters a section); the rest are counted
+SHOWN = 40  # tokens a page, a section each: within a message's 50 blocks with the page's foot
 
 
 @registry.command("token new", "/slm token new <name>",
@@ -30,5 +31,5 @@ def revoke_token(req: SlashRequest) -> None:
 @registry.command("tokens", "/slm tokens", "The API tokens: names and last use")
 def list_tokens(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
-        rows = tokens.listed(session, req.actor)
-    req.respond(**render_message("tokens.yml.j2", rows=rows, shown=SHOWN))
+        page = tokens.listed(session, req.actor, req.offset, SHOWN)
+    req.respond(**render_message("tokens.yml.j2", rows=page.rows, shown=SHOWN, pager=pager(req, page, "tokens")))

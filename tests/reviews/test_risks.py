@@ -8,6 +8,7 @@ from sqlmodel import select
 from bot.reviews import notes
 from messages.ids import Action
 from models import ReviewNote
+from tests.conftest import START
 from tests.helpers import text_of
 from tests.reviews.thread_world import ALICE, CAROL, SLA, review_world  # noqa: F401  (a fixture)
 
@@ -64,3 +65,17 @@ def test_a_risk_names_a_known_sla_and_says_what(slack, sandbox, review_world):
     assert "does not start with the name of a SLA I know" in text_of(sandbox.last_ephemeral(ALICE))
     slack.command(f"review risk {SLA}", user=ALICE)
     assert "Say what the risk is" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_many_risks_come_forty_a_page(slack, sandbox, db, team, review_world):
+    with db.session() as s:
+        for i in range(45):
+            s.add(ReviewNote(team_id=team, agreement_id=review_world.sla_id, kind="risk", text=f"Risk number {i:02d}",
+                             created_by=ALICE, created_at=START))
+    slack.command(f"review risks {SLA}", user=ALICE)
+    first = sandbox.last_ephemeral(ALICE)
+    assert "Risk number 39" in text_of(first) and "Risk number 40" not in text_of(first)
+    assert "Showing 1–40 of 45 open risks: …and 5 more." in text_of(first)
+    slack.click(Action.LIST_NEXT, message=first, user=ALICE)
+    second = sandbox.last_ephemeral(ALICE)
+    assert "Risk number 44" in text_of(second) and "Risk number 39" not in text_of(second)

@@ -96,7 +96,7 @@ def test_a_listener_that_fails_tells_the_person_and_saves_nothing(slack, sandbox
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(service_map, "service_views", broken)
+    monkeypatch.setattr(service_map, "service_page", broken)
     outcome = slack.command("map")
     assert outcome.status == 200  # the command was acknowledged; the failure came after, and is told to the person
     assert "Something went wrong on our side, and what you asked for was not done" in text_of(sandbox.last_ephemeral(ALICE))

@@ -18,6 +18,7 @@ from bot.measurements.timeline import ClockView, Row
 from bot.service_map import LinkView, PartyView, ServiceView
 from bot.service_map.changes import Removal
 from handlers.commands.router import help_groups
+from handlers.paging import Pager, value as page_value
 from handlers.presenters.cover import CapabilityView, GapView, LegView, TargetView, UpgradeView
 from handlers.presenters.actions import ActionItem
 from handlers.presenters.home import ActionLine, sections
@@ -33,6 +34,12 @@ TODAY = NOW.date()
 SHA = "0123456789abcdef" * 4
 
 
+def pager(h: str) -> Pager:
+    """A middle page's foot: both buttons, their values carrying the hostile command."""
+    return Pager(shown_from=21, shown_to=40, total=95, more=55, noun="services", previous_value=page_value(h, 0),
+                 next_value=page_value(h, 40))
+
+
 def party(h: str, i: int = 1, kind: PartyKind = PartyKind.CUSTOMER) -> Party:
     return Party(id=i, team_id="T", kind=kind.value, name=h, name_key=str(i), description=h, channel_id="C0SAFE",
                  created_at=NOW, created_by="U0SAFE")
@@ -45,7 +52,8 @@ def service(h: str, i: int = 1) -> Service:
 def service_views(h: str) -> list[ServiceView]:
     s = service(h)
     links = [LinkView(party=party(h, j, k), service=s, component=h, activities=[h, h]) for j, k in enumerate(PartyKind)]
-    return [ServiceView(service=s, consumers=links[:1], supporters=links[1:2], suppliers=links[2:])] * 3
+    return [ServiceView(service=s, consumers=links[:1], supporters=links[1:2], suppliers=links[2:],
+                        hidden={"customer": 3, "support_group": 0, "supplier": 12})] * 3
 
 
 def requirement(h: str, n: int = 1, **kw) -> Requirement:
@@ -121,7 +129,7 @@ def _version(h: str) -> dict:
 def _listing(h: str) -> reqs.Listing:
     many = [requirement(h, n, category=c.value) for n, c in zip(range(1, 6), list(reqs.Category))]
     return reqs.Listing(title=h, by_category=[(c, [r for r in many if r.category == c.value]) for c in reqs.Category],
-                        conflicts=[reqs.Conflict(h, many[:2])], services={1: h}, customers={1: h})
+                        conflicts=[reqs.Conflict(h, many[:2])] * 12, services={1: h}, customers={1: h})
 
 
 def _post_result(h: str) -> dict:
@@ -183,7 +191,7 @@ def _tokens(h: str) -> dict:
     rows = [ApiToken(team_id="T", name=h, token_hash="h", prefix=h[:12], created_by="U0SAFE", created_at=NOW,
                      last_used_at=NOW if i % 2 else None, revoked_at=NOW if i == 3 else None, revoked_by="U0SAFE")
             for i in range(5)]
-    return dict(rows=rows, shown=4)
+    return dict(rows=rows, shown=5, pager=pager(h))
 
 
 def breach_context(h: str, **over) -> dict:
@@ -258,7 +266,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         pending=NS(start="2026-02-01", end="2027-02-01"), review_month="January", services=[h, h],
         signatures={"provider": "U0SAFE"}, status_line=h, targets=[1, 2], upgrades=[upgrade(h), upgrade(h, "accepted")],
         waived=2, review_line=h, review_none=True, sla_review_line="Review due 2027-02-01"),
-    "agreement_list.yml.j2": lambda h: dict(kind="sla", kind_label="SLA", rows=[
+    "agreement_list.yml.j2": lambda h: dict(kind="sla", kind_label="SLA", pager=pager(h), rows=[
         NS(name=h, counterparty=h, status=h, next_review="2026-06-01", thread="https://x.slack.com/archives/C1/p1")]),
     "agreement_not_posted.yml.j2": lambda h: dict(channel_id="C0SAFE", error=h, kind="sla", name=h),
     "agreement_headline_gone.yml.j2": lambda h: dict(channel_id="C0SAFE", kind="sla", name=h),
@@ -269,7 +277,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
                                             reason=h, sha=SHA, standing=h, review_line=h, review_none=True),
     "agreement_version.yml.j2": _version,
     "alerts.yml.j2": lambda h: dict(changed=f"“{h}” now names {h} (it named {h}).", label=h,
-                                    mappings=[Mapping(h, h)] * 50),
+                                    mappings=[Mapping(h, h)] * 45, pager=pager(h)),
     "benchmark.yml.j2": _benchmark,
     "breach_alert.yml.j2": lambda h: dict(ctx=breach_context(h)),
     "breach_escalated.yml.j2": lambda h: dict(ctx=breach_context(h), late_since=h),
@@ -297,21 +305,22 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
                                        services=[service(h)], service_search=len(h) > 100, party_search=len(h) > 100,
                                        party_groups=[(k.value, [party(h, i, k)]) for i, k in enumerate(PartyKind)]),
     "link_needs_map.yml.j2": lambda h: dict(has_parties=False, has_services=False),
-    "map.yml.j2": lambda h: dict(focus=service(h), services=service_views(h)),
+    "map.yml.j2": lambda h: dict(focus=service(h), services=service_views(h), pager=pager(h)),
     "map_remove_confirm.yml.j2": lambda h: dict(removal=Removal("service", "1", h)),
     "map_removed.yml.j2": lambda h: dict(kind="party", name=h, removed=True),
     "map_renamed.yml.j2": lambda h: dict(kind="service", new=h, old=h),
-    "map_unknown.yml.j2": lambda h: dict(asked=h, known=[h, h]),
+    "map_unknown.yml.j2": lambda h: dict(asked=h, known=[h, h], known_total=40),
     "measurement_recorded.yml.j2": lambda h: dict(r=Recorded("ticket", h, h, NOW, NOW, "corrected", "P1")),
     "notice_cover_lost.yml.j2": lambda h: dict(sla=h, why=h, targets=[
-        {"key": "T1", "what": h, "changes": [{"rule": "time", "before": "covered", "after": "not covered", "reason": h}]}]),
+        {"key": "T1", "what": h, "changes": [{"rule": "time", "before": "covered", "after": "not covered", "reason": h}]}]
+        * 45),
     "notice_lapse.yml.j2": lambda h: dict(agreement=h, day="2026-03-01", days_left=30, event="ends", kind="OLA",
-                                          owner=h, targets=[{"sla": h, "key": "T1", "what": h}], late_since=h),
+                                          owner=h, targets=[{"sla": h, "key": "T1", "what": h}] * 70, late_since=h),
     "notice_plan_lapsed.yml.j2": lambda h: dict(due="2026-03-01", key="T1", number=3, reason=h, rule="time", sla=h,
                                                 what=h),
     "party.yml.j2": lambda h: dict(view=PartyView(party=party(h), contacts=_contacts(),
                                                   links=[LinkView(party=party(h), service=service(h), component=h,
-                                                                  activities=[h])])),
+                                                                  activities=[h])]), pager=pager(h)),
     "party_added.yml.j2": lambda h: dict(contacts=_contacts(), party=party(h)),
     "party_form.yml.j2": lambda h: dict(contact_blocks={r: f"contact_{r.value}" for r in ContactRole},
                                         kind=PartyKind.SUPPLIER, kinds=list(PartyKind), name=h, private_metadata=h[:500]),
@@ -325,7 +334,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "req_decline.yml.j2": lambda h: dict(private_metadata=h[:500], requirement=requirement(h)),
     "req_details.yml.j2": lambda h: dict(customer=h, private_metadata=h[:500], service=h, topics=list(reqs.TOPIC_FIELDS),
                                          tz="Europe/London"),
-    "req_list.yml.j2": lambda h: dict(achieved={1: h, 3: h}, listing=_listing(h)),
+    "req_list.yml.j2": lambda h: dict(achieved={1: h, 3: h}, listing=_listing(h), pager=pager(h)),
     "req_needs_map.yml.j2": lambda h: dict(has_customers=False, has_services=False),
     "req_quote.yml.j2": lambda h: dict(author="U0SAFE", categories=[(c.value, c.label) for c in reqs.Category],
                                        category="availability", customer=h, private_metadata=h[:500], role="operational",
@@ -354,7 +363,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "review_note_recorded.yml.j2": lambda h: dict(kind="action", by="U0SAFE", text=h, target=h, owner_party=h,
                                                   action={"number": 7, "due": "2026-03-20", "owner_user_id": "U0SAFE"}),
     "review_pack_closed.yml.j2": lambda h: dict(closed_by="U0SAFE", closed_on=h),
-    "review_risks.yml.j2": lambda h: dict(agreement=h, can_close=True,
+    "review_risks.yml.j2": lambda h: dict(agreement=h, can_close=True, pager=pager(h),
                                           risks=[{"id": 1, "text": h, "on": "2026-03-02"}, {"id": 2, "text": h, "on": h}]),
     "role_changed.yml.j2": lambda h: dict(changed=True, granted=True, role="service_manager", sentence=None,
                                           user_id="U0SAFE"),
