@@ -4,6 +4,7 @@
     slm-bot migrate      bring the database schema up to date, then exit (the Procfile's release step)
     slm-bot check        check the settings and the database, then exit
     slm-bot tick         run every scheduled job once, now
+    slm-bot worker       run the scheduled jobs, and nothing else (`run` starts one as its child unless SCHEDULER=off)
     slm-bot import --team T… file.csv   import past tickets, ticket events, outages or metric samples
     slm-bot openslo export <sla> [--team T…]            an SLA's period goals as OpenSLO YAML, on stdout
     slm-bot openslo import <sla> <file> --team T…       OpenSLO SLOs as targets of a draft SLA
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="bring the database schema up to date")
     sub.add_parser("check", help="check the settings and the database")
     sub.add_parser("tick", help="run every scheduled job once")
+    sub.add_parser("worker", help="run the scheduled jobs (and nothing else) until stopped")
     imp = sub.add_parser("import", help="import past tickets, ticket events, outages or metric samples (CSV)")
     imp.add_argument("--team", required=True, help="the Slack workspace (team) id, T…")
     imp.add_argument("--timezone", help="the zone of the file's times that carry none, like Europe/London")
@@ -171,15 +173,22 @@ def main(argv: list[str] | None = None) -> int:
             from bot.measurements.openslo_cli import run as run_openslo
 
             return run_openslo(args, settings, db)
-        if command == "tick":
+        if command in ("tick", "worker"):
             from bot.app import Deps
             from bot.clock import Clock
-            from bot.scheduler import run_all_once
 
             if settings.sandbox:  # what the scheduler sends goes to the running sandbox, never to Slack
                 settings = settings.model_copy(update={"slack_api_url": f"{settings.sandbox_base_url}/sandbox/api/"})
-                _say_if_no_sandbox_answers(settings.sandbox_base_url)
-            run_all_once(Deps(settings=settings, db=db, clock=Clock()))
+                if command == "tick":
+                    _say_if_no_sandbox_answers(settings.sandbox_base_url)
+            deps = Deps(settings=settings, db=db, clock=Clock())
+            if command == "worker":
+                from bot import worker
+
+                return worker.run(deps)
+            from bot.scheduler import run_all_once
+
+            run_all_once(deps)
             return 0
         from bot.server import serve
 
