@@ -25,7 +25,7 @@ from concurrent.futures import Executor, Future
 class ListenerThreads(Executor):
     """An Executor (what Bolt takes as `listener_executor`) whose every task starts on its own thread now."""
 
-    def __init__(self, work_slots: int = 4):
+    def __init__(self, work_slots: int = 2):
         self.work_slots = work_slots
         self._slots = threading.Semaphore(work_slots)  # FIFO enough: threads asleep on it are woken in turn
         self._pending = 0

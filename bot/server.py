@@ -1,5 +1,5 @@
-"""Starting the bot: HTTP (uvicorn) always, Socket Mode too when an app-level token is set, and the scheduled jobs' child
-process (bot/worker.py)."""
+"""Starting the bot: HTTP (uvicorn) always, Socket Mode too when an app-level token is set, and the scheduled
+jobs' child process (bot/worker.py)."""
 from __future__ import annotations
 
 import logging
@@ -28,7 +28,8 @@ def serve(settings: Settings, db: Database) -> int:
     if sandbox is not None:
         from bot.sandbox.executor import TrackedExecutor
 
-        executor = TrackedExecutor()  # the sandbox page shows what a click led to once the listener is done
+        # the sandbox page shows what a click led to once the listener is done
+        executor = TrackedExecutor(settings.after_ack_workers)
     bolt = create_bolt_app(deps, listener_executor=executor)
     app = create_http_app(deps, bolt_app=bolt, sandbox=sandbox, wait_idle=executor.wait_idle if executor else None)
     # The scheduled jobs run in a process of their own (bot/worker.py), started once the server answers, so that
