@@ -12,7 +12,8 @@ from models import Service
 def show_map(req: SlashRequest) -> None:
     require(req.actor, Capability.VIEW_MAP)
     team = req.actor.team_id
-    with req.deps.db.session() as session:  # read, then close, then answer: no connection waits on Slack
+    # read, then close, then answer: no connection waits on Slack; a read holds up no ack (no write lock)
+    with req.deps.db.read_session() as session:
         message = _map_message(session, team, one_name(req.args))
     req.respond(**message)
 
