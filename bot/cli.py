@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 import urllib.error
@@ -151,7 +152,12 @@ def main(argv: list[str] | None = None) -> int:
         for noisy in ("apscheduler", "alembic"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     command = args.command or "run"
-    db = _open_database(settings.effective_database_url, migrate=command != "makemigration")
+    # A worker started by `slm-bot run` finds the schema its parent brought up to date; it does not take the
+    # migration's lock (the database's write lock on SQLite) again while the bot starts.
+    from bot.worker import PARENT_ENV
+
+    started_by_run = command == "worker" and bool(os.environ.get(PARENT_ENV))
+    db = _open_database(settings.effective_database_url, migrate=command != "makemigration" and not started_by_run)
     if db is None:
         return 1
     try:
