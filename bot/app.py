@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -30,6 +29,7 @@ from bot.clock import Clock
 from bot.courier import Courier
 from bot.database import Database
 from bot.health import HealthCheck
+from bot.listener_threads import ListenerThreads
 from bot.pacing import ChannelPacer
 from bot.settings import Settings
 from bot.slack_retries import retry_handlers
@@ -124,7 +124,9 @@ def slack_library_logger() -> logging.Logger:
     return logger
 
 
-def create_bolt_app(deps: Deps, *, listener_executor: Executor | None = None) -> App:
+def create_bolt_app(deps: Deps, *, listener_executor: ListenerThreads | None = None) -> App:
+    """`listener_executor`: where listeners run; unset, a ListenerThreads with AFTER_ACK_WORKERS work slots."""
+    threads = listener_executor or ListenerThreads(work_slots=deps.settings.after_ack_workers)
     app = App(
         client=create_web_client(deps.settings, deps.slack_retry_handlers),
         signing_secret=deps.settings.signing_secret,
@@ -135,13 +137,15 @@ def create_bolt_app(deps: Deps, *, listener_executor: Executor | None = None) ->
         raise_error_for_unhandled_request=True,
         logger=slack_library_logger(),
         name="slm-bot",
-        # Slack wants an answer within three seconds: each listener acks first (a modal's inline errors travel
-        # in that answer), and its slower work (posting threads, uploading documents) finishes in the executor.
-        process_before_response=False,
-        listener_executor=listener_executor,
+        # Slack wants an answer within three seconds. Bolt runs each registered function in the request thread;
+        # handlers/guard.py starts the listener on a thread of its own and answers the moment it acks (a modal's
+        # inline errors travel in that answer). Bolt's other way (process_before_response=False) queues the whole
+        # listener, ack included, in a fixed pool that slow after-ack work keeps busy.
+        process_before_response=True,
+        listener_executor=threads,
         token_verification_enabled=False,  # auth.test runs on the first request instead of at import
     )
-    handlers.register(app, deps)
+    handlers.register(app, deps, threads)
     return app
 
 

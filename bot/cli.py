@@ -4,6 +4,7 @@
     slm-bot migrate      bring the database schema up to date, then exit (the Procfile's release step)
     slm-bot check        check the settings and the database, then exit
     slm-bot tick         run every scheduled job once, now
+    slm-bot worker       run the scheduled jobs, and nothing else (`run` starts one as its child unless SCHEDULER=off)
     slm-bot import --team T… file.csv   import past tickets, ticket events, outages or metric samples
     slm-bot openslo export <sla> [--team T…]            an SLA's period goals as OpenSLO YAML, on stdout
     slm-bot openslo import <sla> <file> --team T…       OpenSLO SLOs as targets of a draft SLA
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 import urllib.error
@@ -30,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="bring the database schema up to date")
     sub.add_parser("check", help="check the settings and the database")
     sub.add_parser("tick", help="run every scheduled job once")
+    sub.add_parser("worker", help="run the scheduled jobs (and nothing else) until stopped")
     imp = sub.add_parser("import", help="import past tickets, ticket events, outages or metric samples (CSV)")
     imp.add_argument("--team", required=True, help="the Slack workspace (team) id, T…")
     imp.add_argument("--timezone", help="the zone of the file's times that carry none, like Europe/London")
@@ -149,7 +152,12 @@ def main(argv: list[str] | None = None) -> int:
         for noisy in ("apscheduler", "alembic"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     command = args.command or "run"
-    db = _open_database(settings.effective_database_url, migrate=command != "makemigration")
+    # A worker started by `slm-bot run` finds the schema its parent brought up to date; it does not take the
+    # migration's lock (the database's write lock on SQLite) again while the bot starts.
+    from bot.worker import PARENT_ENV
+
+    started_by_run = command == "worker" and bool(os.environ.get(PARENT_ENV))
+    db = _open_database(settings.effective_database_url, migrate=command != "makemigration" and not started_by_run)
     if db is None:
         return 1
     try:
@@ -171,15 +179,22 @@ def main(argv: list[str] | None = None) -> int:
             from bot.measurements.openslo_cli import run as run_openslo
 
             return run_openslo(args, settings, db)
-        if command == "tick":
+        if command in ("tick", "worker"):
             from bot.app import Deps
             from bot.clock import Clock
-            from bot.scheduler import run_all_once
 
             if settings.sandbox:  # what the scheduler sends goes to the running sandbox, never to Slack
                 settings = settings.model_copy(update={"slack_api_url": f"{settings.sandbox_base_url}/sandbox/api/"})
-                _say_if_no_sandbox_answers(settings.sandbox_base_url)
-            run_all_once(Deps(settings=settings, db=db, clock=Clock()))
+                if command == "tick":
+                    _say_if_no_sandbox_answers(settings.sandbox_base_url)
+            deps = Deps(settings=settings, db=db, clock=Clock())
+            if command == "worker":
+                from bot import worker
+
+                return worker.run(deps)
+            from bot.scheduler import run_all_once
+
+            run_all_once(deps)
             return 0
         from bot.server import serve
 

@@ -73,6 +73,9 @@ def unavailable(error: BaseException | None) -> bool:
     return False
 
 
+READ_ONLY = "slm_read_only"  # the execution option that marks Database.read_session's connection
+
+
 class Database:
     def __init__(self, url: str):
         self.url = url
@@ -105,6 +108,19 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A unit of work that only reads, ended (never committed) when the block ends.
+
+        On SQLite it begins DEFERRED rather than IMMEDIATE: in WAL mode a reader reads a snapshot and takes no
+        write lock, so it neither waits for a writer nor holds one up. The reads before an ack (who is acting)
+        use it, and so do long reads after one (the map), so that no ack waits for the database's one write lock
+        while a slow listener reads. Nothing may be written in it. Elsewhere it is a session like any other.
+        """
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.connection(execution_options={READ_ONLY: True})
+            yield session  # closing it ends the transaction; unlike a rollback, it leaves what was read loaded
 
     def alembic_config(self, engine: Engine | None = None) -> Config:
         from alembic.config import Config
@@ -226,7 +242,7 @@ def _sqlite_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN DEFERRED" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def _postgres_connect_args(url: str, for_migrations: bool) -> dict:

@@ -1,4 +1,5 @@
-"""Starting the bot: HTTP (uvicorn) always, Socket Mode too when an app-level token is set."""
+"""Starting the bot: HTTP (uvicorn) always, Socket Mode too when an app-level token is set, and the scheduled
+jobs' child process (bot/worker.py)."""
 from __future__ import annotations
 
 import logging
@@ -8,8 +9,8 @@ import uvicorn
 from bot.app import Deps, create_bolt_app, create_http_app
 from bot.clock import Clock
 from bot.database import Database
-from bot.scheduler import create_scheduler
 from bot.settings import Settings
+from bot.worker import WorkerChild
 
 log = logging.getLogger("slm-bot")
 
@@ -27,11 +28,13 @@ def serve(settings: Settings, db: Database) -> int:
     if sandbox is not None:
         from bot.sandbox.executor import TrackedExecutor
 
-        executor = TrackedExecutor()  # the sandbox page shows what a click led to once the listener is done
+        # the sandbox page shows what a click led to once the listener is done
+        executor = TrackedExecutor(settings.after_ack_workers)
     bolt = create_bolt_app(deps, listener_executor=executor)
     app = create_http_app(deps, bolt_app=bolt, sandbox=sandbox, wait_idle=executor.wait_idle if executor else None)
-    scheduler = create_scheduler(deps)
-    scheduler.start()
+    # The scheduled jobs run in a process of their own (bot/worker.py), started once the server answers, so that
+    # neither its start nor its work takes the CPU an ack needs; SCHEDULER=off: a separate `slm-bot worker` runs them.
+    worker = WorkerChild() if settings.scheduler == "child" else None
     socket_mode = None
     if settings.slack_app_token:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -52,12 +55,13 @@ def serve(settings: Settings, db: Database) -> int:
         print(f"\n{'!' * 72}\n{warning}\n{'!' * 72}\n", flush=True)
     try:
         server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port,
-                                        log_level=settings.log_level.lower()), banner)
+                                        log_level=settings.log_level.lower()), banner, worker)
         server.run()
         if not server.started:  # e.g. the port is taken: uvicorn has said why; exit as uvicorn.run would
             return 3
     finally:
-        scheduler.shutdown(wait=False)
+        if worker is not None:
+            worker.stop()
         if socket_mode is not None:
             socket_mode.close()
     return 0
@@ -66,11 +70,13 @@ def serve(settings: Settings, db: Database) -> int:
 class _Server(uvicorn.Server):
     """uvicorn, with the sandbox page's address as the start's last line, where a person looks for it."""
 
-    def __init__(self, config: uvicorn.Config, banner: str | None):
+    def __init__(self, config: uvicorn.Config, banner: str | None, worker: WorkerChild | None):
         super().__init__(config)
-        self.banner = banner
+        self.banner, self.worker = banner, worker
 
     async def startup(self, sockets=None) -> None:
         await super().startup(sockets)
+        if self.started and self.worker is not None:
+            self.worker.start()
         if self.started and self.banner:
             print(self.banner, flush=True)

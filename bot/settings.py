@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -57,6 +58,11 @@ class Settings(BaseSettings):
     templates_dir: Path | None = Field(default=None, description="Folder of the organisation's own document templates.")
     provider_name: str = Field(default="IT Services", description="The provider's name, as agreements print it.")
     timezone: str = Field(default="UTC", description="The organisation's time zone: the day agreements start and end.")
+    after_ack_workers: int = Field(default=2, ge=1, le=64,
+                                   description="Listeners doing their work after the ack at once (the rest wait).")
+    scheduler: Literal["child", "off"] = Field(
+        default="child", description="child: `slm-bot run` runs the scheduled jobs in a child process of its own; "
+                                     "off: it runs none (a separate `slm-bot worker` process does).")
 
     @field_validator("timezone")
     @classmethod

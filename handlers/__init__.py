@@ -11,10 +11,11 @@ from handlers import errors, middleware, registry, replay_guard
 from handlers.guard import GuardedApp
 
 
-def register(app: App, deps) -> None:
+def register(app: App, deps, threads) -> None:
+    """`threads`: where listeners run (bot.listener_threads.ListenerThreads): each at once, its after-ack work bounded."""
     middleware.register(app, deps)
     replay_guard.register(app, deps)  # after the actor, before every listener: a request sent again does nothing
-    guarded = GuardedApp(app)  # every listener: failures logged and told to the person (handlers/guard.py)
+    guarded = GuardedApp(app, threads)  # every listener: acked apart, failures told to the person (handlers/guard.py)
     for listener in registry.load():
         if listener.surface in registry.BOLT_SURFACES:  # a subcommand is found by the router, not by Bolt
             getattr(guarded, listener.surface)(listener.key)(listener.fn)

@@ -1,15 +1,20 @@
-"""Every listener runs guarded: a failure is logged whole and told to the person, never left hanging.
+"""Every listener runs guarded and apart: its ack never waits for other work, and a failure is told, never left hanging.
 
-Listeners ack first and finish in Bolt's executor. Bolt's own error handler
-cannot answer once that has happened (and, when a listener fails right after its
-ack, Bolt may not even send the ack), so each listener is wrapped here: on a
-failure it acks if it had not, then tells the person what happened, where they
-are. Nothing is swallowed: every failure is logged with its traceback.
+Bolt runs each registered function in the request thread (process_before_response, bot/app.py); the
+function registered here starts the listener on a thread of its own (bot/listener_threads.py) and
+returns Slack's answer the moment the listener acks, so no ack waits behind another listener's slow
+work. After its ack the listener goes on in one of a bounded number of work slots. Events are acked by
+Bolt itself, so their listeners take a slot from the start.
+
+Bolt's own error handler cannot answer once the ack has gone, so each listener is wrapped here: on a
+failure it acks if it had not, then tells the person what happened, where they are. Nothing is
+swallowed: every failure is logged with its traceback.
 """
 from __future__ import annotations
 
 import inspect
 import logging
+import threading
 
 from slack_bolt import App
 
@@ -19,9 +24,45 @@ log = logging.getLogger(__name__)
 # What Bolt can hand a listener; a guarded listener asks for all of it and passes on what the listener wants.
 AVAILABLE = ("ack", "body", "client", "context", "logger", "respond", "say", "command", "view", "action", "event",
              "shortcut", "payload", "options", "message")
+# Slack gives up on an answer after 3 s; a listener not acked by then is answered with an empty 200 (Bolt's), and
+# whatever it acks later goes nowhere.
+ACK_WAIT_SECONDS = 3.0
+# The surfaces whose requests Bolt acks itself (Events API), before the listener's work.
+ACKED_BY_BOLT = ("event",)
 
 
-def guarded(fn):
+class AckThenWork:
+    """The `ack` a guarded listener gets: answers Slack (waking the request thread), then waits for a work slot,
+    so that what the listener does after its ack runs with at most `work_slots` others."""
+
+    def __init__(self, ack, threads):
+        self._ack, self._threads = ack, threads
+        self.answered = threading.Event()
+        self._holding_slot = False
+
+    @property
+    def response(self):
+        return self._ack.response
+
+    def __call__(self, *args, **kwargs):
+        result = self._ack(*args, **kwargs)
+        self.answered.set()
+        self.take_slot()
+        return result
+
+    def take_slot(self) -> None:
+        if not self._holding_slot:
+            self._threads.acquire_slot()
+            self._holding_slot = True
+
+    def finished(self) -> None:
+        self.answered.set()  # a listener that never acked: the request thread stops waiting
+        if self._holding_slot:
+            self._holding_slot = False
+            self._threads.release_slot()
+
+
+def guarded(fn, threads, *, acked_by_bolt: bool = False):
     wanted = inspect.getfullargspec(inspect.unwrap(fn)).args
     unknown = set(wanted) - set(AVAILABLE)
     if unknown:
@@ -29,32 +70,46 @@ def guarded(fn):
 
     def listener(ack, body, client, context, logger, respond, say, command, view, action, event, shortcut, payload,
                  options, message):
-        given = dict(ack=ack, body=body, client=client, context=context, logger=logger, respond=respond, say=say,
+        gated = AckThenWork(ack, threads)
+        given = dict(ack=gated, body=body, client=client, context=context, logger=logger, respond=respond, say=say,
                      command=command, view=view, action=action, event=event, shortcut=shortcut, payload=payload,
                      options=options, message=message)
-        try:
-            return fn(**{name: given[name] for name in wanted})
-        except Exception as error:  # noqa: BLE001  (reported to the person and logged, not swallowed)
-            report(error, body, client, context, ack)
+
+        def run() -> None:
+            try:
+                if acked_by_bolt:
+                    gated.take_slot()
+                fn(**{name: given[name] for name in wanted})
+            except Exception as error:  # noqa: BLE001  (reported to the person and logged, not swallowed)
+                report(error, body, client, context, gated)
+            finally:
+                gated.finished()
+
+        threads.submit(run)
+        if acked_by_bolt:
+            return None  # Bolt acks as soon as this returns
+        gated.answered.wait(ACK_WAIT_SECONDS)
+        return ack.response  # Bolt sends this back to Slack; None: an empty 200
 
     listener.__name__ = listener.__qualname__ = f"guarded_{fn.__name__}"
     return listener
 
 
 class GuardedApp:
-    """The Bolt app as handlers.register sees it: every listener registered through it is guarded."""
+    """The Bolt app as handlers.register sees it: every listener registered through it is guarded, and runs on
+    `threads` (bot.listener_threads.ListenerThreads)."""
 
-    def __init__(self, app: App):
-        self._app = app
+    def __init__(self, app: App, threads):
+        self._app, self._threads = app, threads
 
-    def _wrap(self, register):
+    def _wrap(self, register, acked_by_bolt: bool):
         def decorator_factory(*args, **kwargs):
             decorate = register(*args, **kwargs)
-            return lambda fn: decorate(guarded(fn))
+            return lambda fn: decorate(guarded(fn, self._threads, acked_by_bolt=acked_by_bolt))
         return decorator_factory
 
     def __getattr__(self, name: str):
         attr = getattr(self._app, name)
         if name in ("command", "view", "action", "shortcut", "event", "options"):
-            return self._wrap(attr)
+            return self._wrap(attr, name in ACKED_BY_BOLT)
         return attr

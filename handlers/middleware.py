@@ -32,7 +32,7 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False) -> 
     now = deps.clock.now()
     fresh = False
     if not reread:
-        with deps.db.session() as session:
+        with deps.db.read_session() as session:  # before the ack: a read takes no write lock (bot/database.py)
             fresh = members.is_fresh(members.get(session, team_id, user_id), now)
     if not fresh:
         # Before the ack: a quick call with no retries; on any trouble act with what we know, try again next time.
@@ -46,7 +46,7 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False) -> 
             if reread:
                 raise RightsUnconfirmed("I could not check your rights with Slack just now, so nothing was changed. "
                                         "Please try again in a minute.") from None
-    with deps.db.session() as session:
+    with deps.db.read_session() as session:
         member = members.get(session, team_id, user_id)
         roles = members.roles_of(session, team_id, user_id)
     return Actor(team_id=team_id, user_id=user_id, roles=roles, tz=member.tz if member else "UTC", now=now,

@@ -15,7 +15,8 @@ LINKS_A_PAGE = 60     # one service's or party's links: about 4,000 characters, 
                   "Who consumes, supports and supplies what, and over which activities")
 def show_map(req: SlashRequest) -> None:
     require(req.actor, Capability.VIEW_MAP)
-    with req.deps.db.session() as session:  # read, then close, then answer: no connection waits on Slack
+    # read, then close, then answer: no connection waits on Slack; a read holds up no ack (no write lock)
+    with req.deps.db.read_session() as session:
         message = _map_message(session, req, one_name(req.args))
     req.respond(**message)
 

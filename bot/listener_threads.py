@@ -1,0 +1,64 @@
+"""Where listeners run: each on a thread of its own at once, its work after the ack in a bounded number of slots.
+
+Slack wants an answer within three seconds, and the ack is all it waits for. A listener
+acks first (a modal's inline errors travel in that answer) and then does its slower work
+(posting threads, uploading documents, rendering a map of 10k services). Bolt's own runner
+hands the whole listener to a fixed pool and polls for the ack: while the pool is busy with
+slow after-ack work, a new request's listener waits in the pool's queue, and its ack with it.
+
+Here nothing before the ack ever waits for a pool: every listener starts on a new thread at
+once (a thread is cheap next to a request; the part before the ack is short: parse, check,
+answer), and the request thread is woken the moment it acks. After its ack a listener takes
+one of `work_slots` slots before it goes on, so at most that many listeners do after-ack work
+at a time: that work cannot fill the process with runnable threads and take the CPU (the
+GIL) from the acks. The rest wait for a slot, asleep, in the order they came.
+
+`wait_idle` says when every listener has finished, its after-ack work included, so the
+sandbox page and the tests read what a request led to only once it is all done.
+"""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Executor, Future
+
+
+class ListenerThreads(Executor):
+    """An Executor (what Bolt takes as `listener_executor`) whose every task starts on its own thread now."""
+
+    def __init__(self, work_slots: int = 2):
+        self.work_slots = work_slots
+        self._slots = threading.Semaphore(work_slots)  # FIFO enough: threads asleep on it are woken in turn
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        with self._idle:
+            self._pending += 1
+
+        def run() -> None:
+            try:
+                if future.set_running_or_notify_cancel():
+                    try:
+                        future.set_result(fn(*args, **kwargs))
+                    except BaseException as error:  # noqa: BLE001 - handed to whoever holds the future
+                        future.set_exception(error)
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+        threading.Thread(target=run, name="listener", daemon=True).start()
+        return future
+
+    def acquire_slot(self) -> None:
+        """Before a listener's work after its ack: at most `work_slots` hold one at once; the rest sleep here."""
+        self._slots.acquire()
+
+    def release_slot(self) -> None:
+        self._slots.release()
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Whether every listener started so far has finished (within `timeout` seconds)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)

@@ -1,0 +1,80 @@
+"""An ack never waits for other listeners' work: Slack is answered while every work slot is busy.
+
+A listener acks, then does its slower work in one of a bounded number of slots (bot/listener_threads.py,
+handlers/guard.py). Here the only slot is held by a `/slm map` whose work cannot go on until the test lets it;
+meanwhile a command, a button and a modal's submission with inline errors are each answered by their ack, and
+their work follows once the slot is free. (Bolt's pool ran the whole listener, ack included, in the pool: behind
+a busy pool the ack waited, and Slack got a 404 "unhandled request" after three seconds.)
+"""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from bot import service_map
+from bot.app import Deps, create_bolt_app, create_http_app
+from bot.listener_threads import ListenerThreads
+from bot.sandbox.driver import SlackDriver
+from bot.sandbox.workspace import SANDBOX_TEAM
+from messages.ids import Block
+from tests.conftest import TEST_SIGNING_SECRET
+from tests.servers import serving
+
+
+@pytest.fixture
+def one_work_slot(harness_clean):
+    """The bot on its own port with one work slot; yields (driver, threads)."""
+    threads = ListenerThreads(work_slots=1)
+    deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
+                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
+    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    with serving(app) as base_url:
+        driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)  # no waiting
+        yield driver, threads
+        driver.http.close()
+
+
+@pytest.fixture
+def map_held(monkeypatch):
+    """`/slm map`'s work (after its ack) stops before it reads the map, holding no connection, until released."""
+    started, release = threading.Event(), threading.Event()
+    original = service_map.service_views
+
+    def held(*args, **kwargs):
+        started.set()
+        release.wait(30)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(service_map, "service_views", held)
+    yield started, release
+    release.set()
+
+
+def test_acks_are_answered_while_every_work_slot_is_busy(one_work_slot, map_held, sandbox):
+    driver, threads = one_work_slot
+    started, release = map_held
+    assert driver.command("map").status == 200
+    assert started.wait(10), "the map's work did not start"
+
+    help_answer = driver.command("help")
+    service_form = driver.command("service add")  # acked at once; its form opens once a slot is free
+
+    assert help_answer.status == 200
+    assert service_form.status == 200
+    assert not threads.wait_idle(timeout=0.2)  # the map still holds the slot; the others wait their turn
+
+    release.set()
+    assert threads.wait_idle()
+    texts = [str(response) for response in sandbox.responses]
+    assert any("/slm service add" in text for text in texts)  # help's answer came after the map's
+    assert sandbox.open_modal(SANDBOX_TEAM, "U0ALICE") is not None  # the form opened once the slot was free
+
+    started.clear()
+    release.clear()
+    assert driver.command("map").status == 200
+    assert started.wait(10)
+    outcome = driver.submit(values={Block.SERVICE_NAME: "   "})  # a modal's inline errors travel in its ack
+    assert outcome.errors == {Block.SERVICE_NAME: "Give the service a name."}
+    release.set()
+    assert threads.wait_idle()
