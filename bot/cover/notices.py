@@ -20,9 +20,8 @@ from bot import agreements, outbox, reminders
 from bot.actions.upgrades import Upgrade
 from bot.agreements import targets
 from bot.cover import cache as coverage_cache
-from bot.cover.assessment import IN_FORCE_OR_COMING, TargetCheck, check_agreement, notice_date
+from bot.cover.assessment import IN_FORCE_OR_COMING, TargetCheck, check_agreement, live_links, notice_date
 from bot.cover.rules import Check, Finding, Verdict
-from bot.cover.tree import tree
 from bot.workspace.permissions import SERVICE_MANAGER
 from models import (Agreement, AgreementKind, CoverageState, CoverRecheck, Member, Party, Reminder, ReminderStatus, RoleGrant, Target,
                     TargetLink)
@@ -243,11 +242,11 @@ def _queue_lapse(session: Session, a: Agreement, event: str, day: date, today: d
     notices were rows is told again); None when no SLA target above the agreement would lose cover."""
     slas = [s for s in _slas_above(session, a) if s.end_date > (a.end_date if event == "ends" else day)]
     affected = []
-    for sla in slas:
-        for node in tree(session, sla, today, at=now):
-            if any(leg.agreement.id == a.id for leg in node.legs):
-                affected.append({"sla": sla.name, "key": node.target.key,
-                                 "what": targets.short(node.target.kind, node.target.level, node.target.metric_name)})
+    for sla in slas:  # which of its targets stand on the agreement: its links, not a check of its whole tree
+        for target in agreements.targets_of(session, sla):
+            if any(session.get(Target, ln.leg_target_id).agreement_id == a.id for ln in live_links(session, target)):
+                affected.append({"sla": sla.name, "key": target.key,
+                                 "what": targets.short(target.kind, target.level, target.metric_name)})
     if not affected:
         return None
     party = session.get(Party, a.counterparty_id)
