@@ -24,6 +24,8 @@ UTC = timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _LAYOUT_DAYS = 120  # open intervals are laid out this many days at a time past the last start
 _MAX_LAYOUT_DAYS = 3 * 366  # beyond this, the calendar is asked one start at a time (and says why it cannot answer)
+_BY_BUSINESS_DAYS: dict = {}  # (calendar, duration, starts' bytes) -> deadlines; never changed once stored
+_BY_BUSINESS_DAYS_LIMIT = 64  # about 0.1 MB each for a year's samples
 
 
 def to_seconds(instants) -> "np.ndarray":  # noqa: F821
@@ -41,7 +43,16 @@ def deadlines(calendar: BusinessCalendar, starts: "np.ndarray", duration: Durati
     if not duration.business:
         return starts + 60 * duration.minutes
     if duration.business_days or not len(starts):
-        return to_seconds([calendar.deadline(_EPOCH + timedelta(seconds=int(s)), duration) for s in starts])
+        # One start at a time (a local time of day N open days later): remembered for the same starts, since the
+        # SLAs of an organisation share a few calendars, durations and terms, and so the same sampled tickets.
+        key = (calendar, duration, starts.tobytes())
+        found = _BY_BUSINESS_DAYS.get(key)
+        if found is None:
+            found = to_seconds([calendar.deadline(_EPOCH + timedelta(seconds=int(s)), duration) for s in starts])
+            if len(_BY_BUSINESS_DAYS) >= _BY_BUSINESS_DAYS_LIMIT:
+                _BY_BUSINESS_DAYS.pop(next(iter(_BY_BUSINESS_DAYS)))  # the oldest
+            _BY_BUSINESS_DAYS[key] = found
+        return found
     first = (_EPOCH + timedelta(seconds=int(starts.min()))).date() - timedelta(days=1)
     days = (int(starts.max()) - int(starts.min())) // 86400 + _LAYOUT_DAYS
     while days <= _MAX_LAYOUT_DAYS:
