@@ -50,11 +50,12 @@ def recheck_cover(deps) -> None:
 
 
 def recheck_each_sla(deps, team_id: str | None = None) -> int:
-    """Check every SLA again (of one workspace, or of all), each in its own transaction: a long run holds no lock
-    for long, and an SLA that cannot be checked is logged and rolls back nothing of the others."""
+    """Check again the SLAs with a change beneath them since their last check, and a rotation of the others (of
+    one workspace, or of all; bot.cover.marks), each in its own transaction: a long run holds no lock for long,
+    and an SLA that cannot be checked is logged and rolls back nothing of the others."""
     now, today = deps.clock.now(), deps.today()
     with deps.db.session() as session:
-        sla_ids = coverage.slas_to_recheck(session, team_id)
+        sla_ids = coverage.slas_to_recheck(session, team_id, now)
     queued = 0
     for sla_id in sla_ids:
         try:
@@ -120,8 +121,9 @@ class Job:
 # - agreements.roll_statuses: the agreements whose start or end date has come (a bounded query; hourly).
 # - reminders.backstop: OLAs/UCs in force without their lapse rows, open alerts without their escalation row (two
 #   anti-joins; hourly). It replaced coverage.lapse_notices, which read every OLA and UC and their trees each hour.
-# - coverage.recheck: every SLA in force, its cached verdicts (a target whose inputs did not change is not checked
-#   again); the backstop for a loss of cover nobody announced, every 15 minutes by design.
+# - coverage.recheck: the SLAs marked as changed beneath since their last check (bot.cover.marks), and the 1/24th
+#   checked longest ago (every SLA within 6 hours); a target whose inputs did not change is not checked again.
+#   The backstop for a loss of cover nobody announced, every 15 minutes by design.
 # - agreements.resume_threads: the threads left unfinished (what is unfinished, not every agreement).
 # - breaches.sweep: each workspace's evaluation (open tickets, the current periods, resolved tickets once); the
 #   escalation of an alert nobody acknowledged is now a reminder row, not a scan of the open alerts each minute.

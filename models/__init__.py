@@ -18,7 +18,7 @@ from models.agreements import (  # noqa: F401
     Target,
     TargetKind,
 )
-from models.coverage import Action, ActionKind, ActionOrigin, ActionStatus, CoverageState, TargetLink, Waiver  # noqa: F401
+from models.coverage import Action, ActionKind, ActionOrigin, ActionStatus, CoverageState, CoverRecheck, TargetLink, Waiver  # noqa: F401
 from models.outbox import Outbox, OutboxKind, OutboxStatus  # noqa: F401
 from models.replays import InteractionSeen  # noqa: F401
 from models.measurements import (  # noqa: F401

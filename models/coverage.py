@@ -114,3 +114,19 @@ class CoverageState(TeamScoped, table=True):
     # {"inputs": key, "findings": [[rule, verdict, reason], ...]}; a list of reasons in rows from before the key
     reasons: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     checked_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class CoverRecheck(TeamScoped, table=True):
+    """Where the 15-minute recheck stands with one SLA: a count of the changes beneath it (`marks`, raised in the
+    same transaction as any change to its targets, links, the OLAs and contracts beneath, a calendar or a setting:
+    bot.cover.marks) and the count its last check saw. The recheck checks the SLAs whose counts differ, and the
+    ones checked longest ago in a small rotation; an SLA without a row was never checked."""
+
+    __tablename__ = "cover_recheck"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sla_id: int = Field(sa_column=Column(Integer, ForeignKey("agreement.id", ondelete="CASCADE"), nullable=False,
+                                         unique=True))
+    marks: int = Field(default=0)
+    checked_marks: int = Field(default=0)
+    checked_at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -3,6 +3,7 @@
 - `business_time`: :class:`BusinessCalendar`, a weekly pattern of open windows in one zone minus public
   holidays and closure days, with its open-time layout and deadline arithmetic (one cohesive algorithm);
   `CALENDAR_24X7_UTC`, the calendar of a clock that never stops;
+- `deadline_arrays`: `deadline` for many starts at once (numpy), for the back-to-back check's simulation;
 - `gaps`: which of one calendar's hours another leaves uncovered (a 9-5 supplier under a 24x7 SLA);
 - `public_holidays`: the public holidays of a country, from the ``holidays`` package;
 - `records`: the workspace's named calendars as stored (``models.Calendar``): add, find, list.

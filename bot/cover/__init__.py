@@ -14,7 +14,8 @@ It reads agreements and actions; neither reads it.
 - `gap_upgrades`: an upgrade action for a gap: its first wording, one open per gap.
 - `tree`: linking OLA and contract targets beneath SLA targets, and reading the tree.
 - `capability`: a requirement checked against the OLAs and contracts there are, before any SLA.
-- `notices`: checking again, cover lost and lapsing, and who is told.
+- `notices`: checking again, cover lost and lapsing, and who is told; `marks`: which SLAs a change reaches, so the
+  recheck looks only at those (imported here so that every session counts the changes).
 
 Callers write `coverage.gate(...)`, `coverage.tree(...)`: the public names are re-exported here.
 """
@@ -39,6 +40,7 @@ from bot.cover.assessment import (
     spec,
     term,
 )
+from bot.cover import marks as _marks  # noqa: F401  (registers the session listener that marks changed SLAs)
 from bot.cover.capability import CapabilityCheck, check_requirement
 from bot.cover.gap_upgrades import add_upgrade, refuse_second_upgrade, upgrade_suggestion
 from bot.cover.gate import AgreementRefused, gate

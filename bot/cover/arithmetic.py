@@ -5,8 +5,8 @@ which ticket start instants to simulate, when a chain of legs finishes, the
 availability of legs in series and in parallel, and which metric units
 convert into one another. Plain values in, plain values out.
 
-Pure domain logic: standard library, ``zoneinfo``, ``bot.calendars`` and
-``bot.parsing`` only.
+Pure domain logic: standard library, ``zoneinfo``, numpy (the simulation of every sampled ticket at once),
+``bot.calendars`` and ``bot.parsing`` only.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, localcontext
 from zoneinfo import ZoneInfo
 
-from bot.calendars import BusinessCalendar
+from bot.calendars import BusinessCalendar, deadline_arrays
 from bot.parsing import Duration
 
 __all__ = ["sample_starts", "chain_finish", "tightest_ticket", "combined_availability", "unit_basis"]
@@ -25,6 +25,7 @@ __all__ = ["sample_starts", "chain_finish", "tightest_ticket", "combined_availab
 UTC = timezone.utc
 _ONE_DAY = timedelta(days=1)
 _ONE_MINUTE = timedelta(minutes=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------
@@ -35,18 +36,19 @@ _ONE_MINUTE = timedelta(minutes=1)
 def sample_starts(
     sla_calendar: BusinessCalendar, first: date, last: date, calendars: Sequence[BusinessCalendar], weeks: int, step: timedelta
 ) -> list[datetime]:
-    """Start instants (UTC, sorted) at which to simulate a ticket over the term [first, last]: see _sample_starts.
+    """Start instants (UTC, sorted; an immutable `Samples`) at which to simulate a ticket over the term [first, last]:
+    see _sample_starts.
 
     Remembered for the last few sets of calendars, since every target of an SLA whose legs share calendars
     samples the same instants (calendars are immutable values, so equal ones give equal samples).
     """
-    return list(_sample_starts(sla_calendar, first, last, tuple(calendars), weeks, step))
+    return _sample_starts(sla_calendar, first, last, tuple(calendars), weeks, step)
 
 
 @functools.lru_cache(maxsize=64)
 def _sample_starts(
     sla_calendar: BusinessCalendar, first: date, last: date, calendars: tuple[BusinessCalendar, ...], weeks: int, step: timedelta
-) -> tuple[datetime, ...]:
+) -> Samples:
     """Start instants (UTC, sorted) at which to simulate a ticket over the term [first, last].
 
     Every ``step`` over the first ``weeks`` weeks of the term (at least one)
@@ -78,7 +80,9 @@ def _sample_starts(
             for opens, closes in cal.open_intervals(begin, end):
                 edges = (opens - _ONE_MINUTE, opens, closes - _ONE_MINUTE, closes)
                 samples.update(x for x in edges if begin <= x < end)
-    return tuple(sorted(samples))
+    found = Samples(sorted(samples))
+    found.seconds = deadline_arrays.to_seconds(found)
+    return found
 
 
 def _clock_changes(zone_name: str, first: date, last: date) -> list[date]:
@@ -138,51 +142,41 @@ def tightest_ticket(
     handoff: Duration,
 ) -> tuple[timedelta, datetime, datetime, datetime, list[int]]:
     """Of tickets raised at ``samples`` (sorted), the one with least time to spare: (spare, start, due, finish,
-    slowest leg of each stage); of equally tight ones, the earliest. As if every sample were simulated.
+    slowest leg of each stage); of equally tight ones, the earliest.
 
-    Not every sample is simulated. Between two samples whose every step (the SLA's deadline, each leg's, each
-    hand-off) lies on the same piece of its calendar's map (``BusinessCalendar.deadline_piece``) and with the same
-    slowest leg in each stage, the due time and the finish each move with the start or stay put, so the time
-    to spare is a straight line there: its least is at one end. Runs are halved until their ends agree.
+    Every sample is simulated, all at once: each step (the SLA's deadline, each leg's, each hand-off, counted in
+    the SLA's calendar) is one vectorised `deadlines` over every start (bot.calendars.deadline_arrays), which costs
+    what a few dozen single deadlines do. tests/unit/test_backtoback_calc.py holds it to simulating them one by one
+    (and to main's method, which simulated only the ends of runs that map alike).
     """
-    memo: dict[int, tuple[datetime, datetime, list[int], tuple]] = {}
+    import numpy as np
 
-    def simulate(k: int) -> tuple[datetime, datetime, list[int], tuple]:
-        if k not in memo:
-            start = samples[k]
-            due, due_piece = sla_calendar.deadline_piece(start, sla_duration)
-            now, pieces, slowest = start, [due_piece], []
-            for i, stage in enumerate(stages):
-                if i:
-                    now, piece = sla_calendar.deadline_piece(now, handoff)
-                    pieces.append(piece)
-                ends = []
-                for cal, duration in stage:
-                    end, piece = cal.deadline_piece(now, duration)
-                    ends.append(end)
-                    pieces.append(piece)
-                now = max(ends)
-                slowest.append(ends.index(now))
-            memo[k] = (due, now, slowest, (tuple(pieces), tuple(slowest)))
-        return memo[k]
+    assert len(samples), "no samples"
+    starts = getattr(samples, "seconds", None)
+    if starts is None:
+        starts = deadline_arrays.to_seconds(samples)
+    due = deadline_arrays.deadlines(sla_calendar, starts, sla_duration)
+    now, slowest = starts, []
+    for i, stage in enumerate(stages):
+        if i:
+            now = deadline_arrays.deadlines(sla_calendar, now, handoff)
+        ends = np.stack([deadline_arrays.deadlines(cal, now, duration) for cal, duration in stage])
+        slowest.append(ends.argmax(axis=0))  # the first of equally slow legs, as list.index(max) names it
+        now = ends.max(axis=0)
+    spare = due - now
+    k = int(spare.argmin())  # the first of equally tight tickets: the earliest (samples are sorted)
+    return (timedelta(seconds=int(spare[k])), samples[k], _instant(due[k]), _instant(now[k]),
+            [int(s[k]) for s in slowest])
 
-    ends_kept: set[int] = set()
-    runs = [(0, len(samples) - 1)]
-    while runs:
-        lo, hi = runs.pop()
-        if hi - lo <= 1 or simulate(lo)[3] == simulate(hi)[3]:
-            ends_kept.update((lo, hi))
-        else:
-            mid = (lo + hi) // 2
-            runs += [(lo, mid), (mid, hi)]
-    tightest = None
-    for k in sorted(ends_kept):
-        due, finish, slowest, _ = simulate(k)
-        # Strictly less: of equally tight tickets, the earliest is named.
-        if tightest is None or due - finish < tightest[0]:
-            tightest = (due - finish, samples[k], due, finish, slowest)
-    assert tightest is not None, "no samples"
-    return tightest
+
+def _instant(seconds) -> datetime:
+    return _EPOCH + timedelta(seconds=int(seconds))
+
+
+class Samples(tuple):
+    """Sorted UTC start instants, with the same as int64 seconds (``seconds``) for the vectorised simulation."""
+
+    seconds: object
 
 
 # --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, cast, exists, literal
+from sqlalchemy import String, and_, cast, exists, func, literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -20,11 +20,10 @@ from bot import agreements, outbox, reminders
 from bot.actions.upgrades import Upgrade
 from bot.agreements import targets
 from bot.cover import cache as coverage_cache
-from bot.cover.assessment import IN_FORCE_OR_COMING, TargetCheck, check_agreement, notice_date
+from bot.cover.assessment import IN_FORCE_OR_COMING, TargetCheck, check_agreement, live_links, notice_date
 from bot.cover.rules import Check, Finding, Verdict
-from bot.cover.tree import tree
 from bot.workspace.permissions import SERVICE_MANAGER
-from models import (Agreement, AgreementKind, CoverageState, Member, Party, Reminder, ReminderStatus, RoleGrant, Target,
+from models import (Agreement, AgreementKind, CoverageState, CoverRecheck, Member, Party, Reminder, ReminderStatus, RoleGrant, Target,
                     TargetLink)
 
 LAPSE_WARNING_DAYS = 30  # how far ahead the service manager hears of an underpinning agreement ending
@@ -131,12 +130,30 @@ def after_underpinning_change(session: Session, underpinning: Agreement, now: da
     return queued
 
 
-def slas_to_recheck(session: Session, team_id: str | None = None) -> list[int]:
-    """The SLAs the backstop checks again: every one in force or coming (of one workspace, or of all)."""
+# The recheck looks again at SLAs nothing marked as changed (bot.cover.marks) at least this often, a few per run, for
+# what changes with time alone: the day in the stored result's key, measurements of past periods (the history rule),
+# an upgrade plan's due date passing, a holiday the `holidays` package learned of.
+ROTATION = timedelta(hours=6)
+RECHECK_INTERVAL = timedelta(minutes=15)
+
+
+def slas_to_recheck(session: Session, team_id: str | None = None, now: datetime | None = None) -> list[int]:
+    """The SLAs in force or coming (of one workspace, or of all) that the backstop checks again: each never
+    checked, each with a change beneath it since its last check, and, with ``now``, the ones checked longest ago,
+    as many as spread every SLA over `ROTATION` (a 1/24th of them each quarter of an hour). Without ``now``: all."""
     q = select(Agreement.id).where(Agreement.kind == AgreementKind.SLA.value, Agreement.status.in_(IN_FORCE_OR_COMING))
     if team_id:
         q = q.where(Agreement.team_id == team_id)
-    return list(session.exec(q.order_by(Agreement.id)))
+    if now is None:
+        return list(session.exec(q.order_by(Agreement.id)))
+    mark = CoverRecheck
+    q = q.outerjoin(mark, mark.sla_id == Agreement.id)
+    due = set(session.exec(q.where((mark.id == None) | (mark.marks != mark.checked_marks))))  # noqa: E711
+    total = session.exec(select(func.count()).select_from(q.subquery())).one()
+    batch = -(-total * RECHECK_INTERVAL // ROTATION)  # ceiling: every SLA within the rotation
+    stale = session.exec(q.where(mark.checked_at <= now - RECHECK_INTERVAL)
+                         .order_by(mark.checked_at, Agreement.id).limit(batch))
+    return sorted(due.union(stale))
 
 
 def recheck_sla(session: Session, sla_id: int, now: datetime, today: date | None = None) -> int:
@@ -147,8 +164,11 @@ def recheck_sla(session: Session, sla_id: int, now: datetime, today: date | None
     sla = session.get(Agreement, sla_id)
     if sla is None or sla.status not in IN_FORCE_OR_COMING:
         return 0
+    mark = session.exec(select(CoverRecheck).where(CoverRecheck.sla_id == sla_id)).first()
+    seen = mark.marks if mark is not None else 0  # the changes this check sees; any made meanwhile mark it again
     lapsed: list[tuple[TargetCheck, Finding, Upgrade]] = []
     lost = recheck(session, sla, now, today or now.date(), lapsed)
+    _checked(session, sla, mark, seen, now)
     queued = _queue_lost(session, sla, lost, "on the latest check", f"cover:{sla.id}:check:{now.isoformat()}", now)
     for c, gap, u in lapsed:  # once per action: its due date passed and the gap is open again
         context = {"sla": sla.name, "key": c.target.key, "rule": gap.rule, "reason": gap.reason[:400],
@@ -156,6 +176,20 @@ def recheck_sla(session: Session, sla_id: int, now: datetime, today: date | None
                    "what": targets.short(c.target.kind, c.target.level, c.target.metric_name)}
         queued += _tell(session, sla.team_id, f"plan-lapsed:{u.action.id}", "notice_plan_lapsed.yml.j2", context, now)
     return queued
+
+
+def _checked(session: Session, sla: Agreement, mark: CoverRecheck | None, seen: int, now: datetime) -> None:
+    """Remember that the SLA was checked as of ``seen`` changes. The count is only ever raised by one statement
+    (bot.cover.marks), so a change committed while this check ran leaves the two apart and it is checked again."""
+    if mark is None:
+        try:
+            with session.begin_nested():
+                session.add(CoverRecheck(team_id=sla.team_id, sla_id=sla.id, marks=0, checked_marks=0, checked_at=now))
+        except IntegrityError:  # another replica checked it the same moment: theirs stands
+            pass
+        return
+    mark.checked_marks, mark.checked_at = seen, now
+    session.add(mark)
 
 
 # ---- lapse notices: a reminder row per OLA or UC and date, due when its warning window opens ------------------
@@ -208,11 +242,11 @@ def _queue_lapse(session: Session, a: Agreement, event: str, day: date, today: d
     notices were rows is told again); None when no SLA target above the agreement would lose cover."""
     slas = [s for s in _slas_above(session, a) if s.end_date > (a.end_date if event == "ends" else day)]
     affected = []
-    for sla in slas:
-        for node in tree(session, sla, today, at=now):
-            if any(leg.agreement.id == a.id for leg in node.legs):
-                affected.append({"sla": sla.name, "key": node.target.key,
-                                 "what": targets.short(node.target.kind, node.target.level, node.target.metric_name)})
+    for sla in slas:  # which of its targets stand on the agreement: its links, not a check of its whole tree
+        for target in agreements.targets_of(session, sla):
+            if any(session.get(Target, ln.leg_target_id).agreement_id == a.id for ln in live_links(session, target)):
+                affected.append({"sla": sla.name, "key": target.key,
+                                 "what": targets.short(target.kind, target.level, target.metric_name)})
     if not affected:
         return None
     party = session.get(Party, a.counterparty_id)

@@ -74,6 +74,22 @@ def test_a_contract_whose_notice_date_comes_is_told_once_with_the_targets_above_
     assert [(t["sla"], t["key"]) for t in context["targets"]] == [("Acme Payroll", "T1"), ("Acme Payroll", "T2")]
 
 
+def test_a_lapse_notice_names_the_targets_above_without_checking_their_trees(world, monkeypatch):
+    """Issue 14: lapse notices rebuilt whole trees (a cover check per SLA target) to name the targets above; the
+    links name them."""
+    link_tree(world)
+    with world.db.session() as s:
+        coverage.schedule_lapse(s, world.get(s, world.uc), START)
+
+    def no_check(*args, **kwargs):
+        raise AssertionError("a lapse notice ran the cover check")
+
+    monkeypatch.setattr("bot.cover.assessment.check_target", no_check)
+    assert reminders.sweep_due(world.db, datetime(2026, 12, 10, 9, tzinfo=timezone.utc)) == 1
+    [(_key, _channel, _template, context)] = queued(world, "lapse:")
+    assert [(t["sla"], t["key"]) for t in context["targets"]] == [("Acme Payroll", "T1"), ("Acme Payroll", "T2")]
+
+
 def test_the_backstop_checks_every_sla_in_force_or_coming(world):
     with world.db.session() as s:
         assert coverage.slas_to_recheck(s) == [world.sla] == coverage.slas_to_recheck(s, TEAM)
