@@ -39,14 +39,14 @@ def one_work_slot(harness_clean):
 def map_held(monkeypatch):
     """`/slm map`'s work (after its ack) stops before it reads the map, holding no connection, until released."""
     started, release = threading.Event(), threading.Event()
-    original = service_map.service_views
+    original = service_map.service_page
 
     def held(*args, **kwargs):
         started.set()
         release.wait(30)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(service_map, "service_views", held)
+    monkeypatch.setattr(service_map, "service_page", held)
     yield started, release
     release.set()
 

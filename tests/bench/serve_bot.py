@@ -6,9 +6,9 @@ It is `bot.server.serve`, unchanged, with two things the benchmark needs:
 - The Slack stand-in takes the load generator's trigger ids (`<n>.<nonce>.<team>.<user>.loadgen`) as Slack takes
   a fresh one, so a command or button that opens a modal does its whole work (the generator, in another process,
   cannot mint triggers in this one's stand-in).
-- `POST /bench/recheck`: the 15-minute cover recheck (bot.jobs' `coverage.recheck`, on the bot's own scheduler,
-  in this process as in production) starts at once and runs again as soon as it ends, instead of 15 minutes
-  after start: the busy phase of the benchmark.
+- `POST /bench/recheck`: the 15-minute cover recheck (bot.jobs' `recheck_cover`) starts at once in a process of
+  its own, as the scheduled jobs run in production, and runs again as soon as it ends: the busy phase of the
+  benchmark.
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import argparse
 import os
 import sys
 import time
-from datetime import datetime, timezone
 
 LOADGEN_SUFFIX = ".loadgen"
 
@@ -48,25 +47,21 @@ def _take_loadgen_triggers() -> None:
     workspace.SlackSandbox.reset = reset
 
 
-def _recheck_on_request() -> None:
-    """POST /bench/recheck starts the cover recheck on the bot's own scheduler, at once and then back to back."""
-    from apscheduler.triggers.interval import IntervalTrigger
+def _recheck_on_request(database_url: str) -> None:
+    """POST /bench/recheck starts the cover recheck back to back in a process of its own, as the bot's scheduled
+    jobs run in production (bot/worker.py: `slm-bot worker`, a child of `slm-bot run`), so it takes the CPU a
+    worker would, not the web process's."""
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    from bot import scheduler, server
+    from bot import server
+    from bot.worker import WorkerChild
 
-    made = {}
-
-    def create_scheduler(deps, *args, **kw):
-        made["scheduler"] = scheduler.create_scheduler(deps, *args, **kw)
-        return made["scheduler"]
+    loop = WorkerChild([sys.executable, "-m", "tests.bench.serve_bot", "--recheck-loop", "--database-url", database_url])
 
     async def start_recheck(_request):
-        # Every second from now; the job's max_instances of 1 keeps one cycle at a time, as in production, so the
-        # next cycle starts as soon as one ends.
-        made["scheduler"].reschedule_job("coverage.recheck", trigger=IntervalTrigger(seconds=1))
-        made["scheduler"].modify_job("coverage.recheck", next_run_time=datetime.now(timezone.utc))
+        if loop._watcher is None:
+            loop.start()
         return JSONResponse({"ok": True})
 
     original_http_app = server.create_http_app
@@ -76,20 +71,47 @@ def _recheck_on_request() -> None:
         app.router.routes.insert(0, Route("/bench/recheck", start_recheck, methods=["POST"]))
         return app
 
-    server.create_scheduler, server.create_http_app = create_scheduler, create_http_app
+    server.create_http_app = create_http_app
+    import atexit
+
+    atexit.register(loop.stop)
+
+
+def _recheck_loop() -> int:
+    """The recheck job (bot.jobs.recheck_cover), again as soon as it ends, until the bot that started it stops.
+    A seeded world's SLAs were never checked, so the first cycle checks every one of them (minutes at the 1k scale):
+    the process is busy for the whole of the benchmark's busy phase."""
+    from bot import jobs
+    from bot.app import Deps
+    from bot.clock import Clock
+    from bot.cli import _open_database
+    from bot.settings import load_settings
+    from bot.worker import PARENT_ENV
+
+    settings = load_settings()
+    db = _open_database(settings.effective_database_url, migrate=False)
+    deps = Deps(settings=settings, db=db, clock=Clock())
+    parent = int(os.environ.get(PARENT_ENV) or 0)
+    while not parent or os.getppid() == parent:
+        jobs.recheck_cover(deps)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int)
     parser.add_argument("--database-url", required=True)
+    parser.add_argument("--recheck-loop", action="store_true")
     args = parser.parse_args(argv)
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SANDBOX"):
         os.environ.pop(name, None)
-    os.environ.update({"PORT": str(args.port), "HOST": "127.0.0.1", "SANDBOX_DATABASE_URL": args.database_url,
+    os.environ.update({"SANDBOX_DATABASE_URL": args.database_url,
                        "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING")})
+    if args.recheck_loop:
+        return _recheck_loop()
+    os.environ.update({"PORT": str(args.port), "HOST": "127.0.0.1"})
     _take_loadgen_triggers()
-    _recheck_on_request()
+    _recheck_on_request(args.database_url)
     from bot.cli import main as bot_main
 
     return bot_main(["run"])
