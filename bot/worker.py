@@ -49,6 +49,9 @@ class WorkerChild:
         self._watcher: threading.Thread | None = None
 
     def start(self) -> None:
+        # The first child starts here, so what it logs at start comes before whatever the caller prints next (the
+        # sandbox's address is the start's last line); the watcher then keeps it running.
+        self._process = self._spawned()
         self._watcher = threading.Thread(target=self._keep_running, name="worker-child", daemon=True)
         self._watcher.start()
 
@@ -56,16 +59,21 @@ class WorkerChild:
         env = {**os.environ, PARENT_ENV: str(os.getpid())}
         return subprocess.Popen(self.argv, env=env, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
 
+    def _spawned(self) -> subprocess.Popen:
+        process = self._spawn()
+        log.info("scheduled jobs run in process %s (slm-bot worker)", process.pid)
+        return process
+
     def _keep_running(self) -> None:
-        while not self._stopping.is_set():
-            self._process = self._spawn()
-            log.info("scheduled jobs run in process %s (slm-bot worker)", self._process.pid)
+        while True:
             code = self._process.wait()
             if self._stopping.is_set():
                 return
             log.error("the scheduled jobs' process exited with %s; starting it again in %.0f s", code,
                       RESTART_AFTER_SECONDS)
-            self._stopping.wait(RESTART_AFTER_SECONDS)
+            if self._stopping.wait(RESTART_AFTER_SECONDS):
+                return
+            self._process = self._spawned()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
