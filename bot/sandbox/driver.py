@@ -195,6 +195,12 @@ class SlackDriver:
         """The person opens a searching select (external_select) in a view, or types in it: Slack sends the bot a
         signed block_suggestion with what was typed (`value`) and shows the options the bot answers with. Those are
         returned (option groups flattened), and remembered, so that `submit` and `click` can choose one by value."""
+        return all_options(self.suggest_answer(view, block_id, typed, user=user, team=team))
+
+    def suggest_answer(self, view: OpenView, block_id: str, typed: str = "", *, user: str | None = None,
+                       team: str | None = None) -> dict:
+        """`suggest`, answering the bot's options as Slack shows them: `options`, or `option_groups` under their
+        headings (which OLA or contract a target belongs to, which kind a party is)."""
         user, team = user or view.user_id, team or view.team_id
         bid, element = find_block(view.view.get("blocks", []), block_id)
         if element["type"] not in SEARCHING:
@@ -212,7 +218,9 @@ class SlackDriver:
             raise AssertionError(f"the bot answered {len(options)} options; Slack takes at most 100")
         with self.sandbox._lock:
             self.sandbox.offered[(view.id, bid)] = options
-        return options
+        if answer.get("option_groups"):
+            return {"option_groups": answer["option_groups"]}
+        return {"options": answer.get("options") or []}
 
     def submit(self, view: OpenView | None = None, values: dict[str, Any] | None = None, *, user: str | None = None,
                team: str | None = None) -> Outcome:

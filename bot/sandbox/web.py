@@ -26,6 +26,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot.sandbox.driver import Outcome, SlackDriver
+from bot.sandbox.payloads import all_options
 from bot.sandbox.workspace import BOT_USER, Message, OpenView, SlackSandbox
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -276,8 +277,10 @@ def web_routes(sandbox: SlackSandbox, settings, *, wait_idle=None) -> list[Route
         ov = view_of(body, user)
         block_id = _field(body, "block_id")
         typed = _field(body, "value", required=False, empty_ok=True) or ""
-        options = await run_in_threadpool(driver.suggest, ov, block_id, typed, user=user)
-        return JSONResponse({"ok": True, "status": 200, "errors": {}, "options": options})
+        answer = await run_in_threadpool(driver.suggest_answer, ov, block_id, typed, user=user)
+        # `options` flat, whatever the answer's shape; `option_groups` too when the bot grouped them, so that the
+        # page shows their headings as Slack does (four targets named alike are told apart by their OLA's name).
+        return JSONResponse({"ok": True, "status": 200, "errors": {}, "options": all_options(answer), **answer})
 
     async def close(body: dict) -> Response:
         user, team = user_of(body)

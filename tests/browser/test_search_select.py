@@ -44,3 +44,36 @@ def test_choosing_a_service_among_many_by_typing(app, page):
     with Session(app.db.engine) as s:
         link = s.exec(select(ServiceLink)).one()
         assert s.get(Service, link.service_id).name == "Service 0117"
+
+
+def test_a_searching_select_shows_the_headings_the_bot_groups_its_options_under(app, page):
+    """Slack shows an answer's option groups under their headings; the page did too little: it listed the options
+    flat, so that a customer and a support group named alike (or four OLAs' "T1 P1 …") could not be told apart."""
+    app.ui("command", user=ALICE, channel="C0GENERAL", text="/slm role grant <@U0ALICE|alice> service-manager")
+    with Session(app.db.engine) as s:  # past 100 parties: the link form's party select searches
+        s.add(Service(team_id=SANDBOX_TEAM, name="Payroll", name_key="payroll", created_at=START, created_by=ALICE))
+        for i in range(110):
+            s.add(Party(team_id=SANDBOX_TEAM, kind="customer", name=f"Client {i:04d}", name_key=f"client {i:04d}",
+                        created_at=START, created_by=ALICE))
+        s.add(Party(team_id=SANDBOX_TEAM, kind="customer", name="Globex Retail", name_key="globex retail",
+                    created_at=START, created_by=ALICE))
+        s.add(Party(team_id=SANDBOX_TEAM, kind="support_group", name="Globex Desk", name_key="globex desk",
+                    created_at=START, created_by=ALICE))
+        s.commit()
+
+    alice = Person(page, app.base_url).open(ALICE)
+    alice.type("/slm link Payroll")
+    alice.expect_modal("Link to a service")
+    party = alice.field("Customer, support group or supplier")
+    expect(party.locator("input[type=search]")).to_be_visible()
+    alice.search("Customer, support group or supplier", "globex")
+    expect(party.locator('optgroup[label="Customer"] option')).to_have_text(["Globex Retail"])
+    expect(party.locator('optgroup[label="Support group"] option')).to_have_text(["Globex Desk"])
+    alice.shot("options under their headings")
+    alice.choose_containing("Customer, support group or supplier", "Globex Desk", group="Support group")
+    alice.choose("Activities conducted over this link", "incident handling")
+    alice.submit()
+
+    with Session(app.db.engine) as s:
+        link = s.exec(select(ServiceLink).join(Service).where(Service.name == "Payroll")).one()
+        assert s.get(Party, link.party_id).name == "Globex Desk"

@@ -399,12 +399,16 @@ function searchingSelect(e, blockId) {
     if (!r.options || asked !== typed) return; // a later search has been sent meanwhile
     const chosen = new Set([...sel.selectedOptions].map((o) => o.value).filter(Boolean));
     const kept = [...sel.options].filter((o) => chosen.has(o.value));
-    const offered = r.options.filter((o) => !chosen.has(o.value))
+    const fresh = (opts) => (opts || []).filter((o) => !chosen.has(o.value))
       .map((o) => h("option", { value: o.value }, plain(o.text)));
+    // Grouped answers keep their headings, as in Slack: which OLA or contract a target is of, which kind a party is.
+    const offered = r.option_groups
+      ? r.option_groups.map((g) => h("optgroup", { label: plain(g.label) }, fresh(g.options)))
+      : fresh(r.options);
     sel.replaceChildren(...(multiple ? [] : [h("option", { value: "" }, r.options.length ? "Choose…" : "No matches")]),
       ...kept, ...offered);
     for (const o of kept) o.selected = true;
-    sel.size = Math.min(8, Math.max(2, sel.options.length));
+    sel.size = Math.min(10, Math.max(2, sel.options.length + (r.option_groups?.length || 0)));
   };
   box.addEventListener("focus", ask);
   box.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(ask, 250); });
