@@ -128,3 +128,22 @@ def test_an_owner_search_offers_only_support_groups_and_suppliers(slack, sandbox
     found = [o["text"]["text"] for o in slack.suggest(modal, Block.COV_OWNER_PARTY, "")]
     assert "Acme Retail" not in found and {"Carrier X", "Network group"} <= set(found)
     assert all(int(name.split()[-1]) % 3 for name in found if name.startswith("Party"))  # no customer (i % 3 == 0)
+
+
+def test_a_search_answers_only_those_who_may_use_its_form(slack, sandbox, db, team, world):
+    """A block_suggestion is a request of its own, from whoever types: Bob (a member, the Network group's approver)
+    asking the underpin form's or the new action form's select gets no options, though Alice gets them."""
+    from tests.slack.test_coverage import BOB
+
+    add_olas(db, 60)  # past 100: the underpin form's select searches
+    add_olas(db, 60, like="Acme Payroll", name="Branch {:03d} SLA")
+    slack.command("underpin Acme Payroll")
+    underpin = sandbox.open_modal(team, ALICE)
+    assert slack.suggest(underpin, Block.COV_LEG_TARGET, "carrier")
+    assert slack.suggest(underpin, Block.COV_LEG_TARGET, "carrier", user=BOB) == []
+    assert slack.suggest(underpin, Block.COV_LEG_TARGET, "", user=BOB) == []
+
+    slack.command("action new")
+    action = sandbox.open_modal(team, ALICE)
+    assert slack.suggest(action, Block.BREACH_TARGET, "acme")
+    assert slack.suggest(action, Block.BREACH_TARGET, "acme", user=BOB) == []
