@@ -37,16 +37,17 @@ def one_work_slot(harness_clean):
 
 @pytest.fixture
 def map_held(monkeypatch):
-    """`/slm map`'s work (after its ack) stops before it reads the map, holding no connection, until released."""
+    """`/slm map`'s work (after its ack) stops before it reads the map's page, until released. (It held
+    `service_views`, which the paged map no longer calls since the lists slice: the test waited for nothing.)"""
     started, release = threading.Event(), threading.Event()
-    original = service_map.service_views
+    original = service_map.service_page
 
     def held(*args, **kwargs):
         started.set()
         release.wait(30)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(service_map, "service_views", held)
+    monkeypatch.setattr(service_map, "service_page", held)
     yield started, release
     release.set()
 
@@ -78,3 +79,35 @@ def test_acks_are_answered_while_every_work_slot_is_busy(one_work_slot, map_held
     assert outcome.errors == {Block.SERVICE_NAME: "Give the service a name."}
     release.set()
     assert threads.wait_idle()
+
+
+def test_a_flood_past_the_backlog_is_answered_busy_not_queued_without_end(harness_clean, map_held, sandbox,
+                                                                           monkeypatch):
+    """At most `backlog` listeners are alive at once (each a thread); a request past that is told the bot is busy
+    in its answer, and the bot takes requests again once the backlog has room."""
+    from bot import listener_threads
+    from handlers.guard import BUSY_TEXT
+
+    monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
+    threads = ListenerThreads(work_slots=1, backlog=2)
+    deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
+                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
+    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    started, release = map_held
+    with serving(app) as base_url:
+        driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)
+        try:
+            assert driver.command("map").status == 200
+            assert started.wait(10)
+            assert driver.command("help").status == 200  # acked; asleep until the map's slot is free
+            refused = driver.command("help")
+            assert refused.status == 200 and BUSY_TEXT in refused.body
+            assert threading.active_count() < 50  # nothing started for it
+
+            release.set()
+            assert threads.wait_idle()
+            again = driver.command("help")
+            assert again.status == 200 and BUSY_TEXT not in again.body
+            assert threads.wait_idle()
+        finally:
+            driver.http.close()
