@@ -6,6 +6,9 @@ LIMIT of 100 by the typed text, and nothing else.
 A block_suggestion is a request of its own, from whoever types, and can come for any select: each listener asks
 for the right its form needs (the same `require` the form's command and submission make) and answers a person
 without it with no options, in their own workspace only.
+
+The answer is the ack, so its query reads in a read session (bot/database.py): on SQLite it takes no write lock,
+and so never waits behind a writer (the worker's recheck, a bulk ingest) while Slack waits for the options.
 """
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ def services(ack: Ack, body: dict, context: BoltContext) -> None:
     actor = context["actor"]
     if _refused(ack, actor, Capability.VIEW_MAP):
         return
-    with context["deps"].db.session() as session:
+    with context["deps"].db.read_session() as session:
         found = choices.services(session, actor.team_id, _typed(body))
     ack(**render("select_options.yml.j2", choices=[(c.id, c.name) for c in found]))
 
@@ -58,7 +61,7 @@ def parties(ack: Ack, body: dict, context: BoltContext) -> None:
     if _refused(ack, actor, Capability.VIEW_MAP):
         return
     kinds = party_kinds(body.get("action_id") or "")
-    with context["deps"].db.session() as session:
+    with context["deps"].db.read_session() as session:
         found = choices.parties(session, actor.team_id, _typed(body), kinds=kinds)
     ack(**render("select_options.yml.j2", groups=party_groups(found)))
 
@@ -68,7 +71,7 @@ def leg_targets(ack: Ack, body: dict, context: BoltContext) -> None:
     actor = context["actor"]
     if _refused(ack, actor, Capability.DRAFT_AGREEMENT):  # the underpin form's right (bot/cover/tree.py link)
         return
-    with context["deps"].db.session() as session:
+    with context["deps"].db.read_session() as session:
         found = coverage.leg_target_choices(session, actor.team_id, _typed(body))
         groups = leg_groups(found)
     ack(**render("select_options.yml.j2", groups=groups))
@@ -79,6 +82,6 @@ def sla_targets(ack: Ack, body: dict, context: BoltContext) -> None:
     actor = context["actor"]
     if _refused(ack, actor, Capability.RECORD_ACTION):  # the new action form's right (bot/actions/records.py)
         return
-    with context["deps"].db.session() as session:
+    with context["deps"].db.read_session() as session:
         found = actions.improvable_targets(session, actor.team_id, typed=_typed(body))
     ack(**render("select_options.yml.j2", choices=found))

@@ -147,3 +147,26 @@ def test_a_search_answers_only_those_who_may_use_its_form(slack, sandbox, db, te
     action = sandbox.open_modal(team, ALICE)
     assert slack.suggest(action, Block.BREACH_TARGET, "acme")
     assert slack.suggest(action, Block.BREACH_TARGET, "acme", user=BOB) == []
+
+
+def test_a_search_answers_while_another_writer_holds_the_database(slack, sandbox, db, team, world):
+    """The options travel in the ack: on SQLite their query takes no write lock, so a long write elsewhere (the
+    worker's recheck, a bulk ingest) does not keep the person's select empty."""
+    import sqlite3
+
+    import pytest
+    from sqlalchemy.engine import make_url
+
+    if not db.is_sqlite:
+        pytest.skip("SQLite's one write lock; PostgreSQL readers never wait for writers")
+    add_olas(db, 60)
+    slack.command("underpin Acme Payroll")
+    modal = sandbox.open_modal(team, ALICE)
+    holder = sqlite3.connect(make_url(db.url).database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock, and keeps it
+    try:
+        assert [o["text"]["text"].split(" ")[0] for o in slack.suggest(modal, Block.COV_LEG_TARGET, "carrier")] == [
+            "T1", "T2"]
+    finally:
+        holder.rollback()
+        holder.close()
