@@ -47,6 +47,9 @@ class WorkerChild:
         self._process: subprocess.Popen | None = None
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
+        # Spawning and stopping take turns: a stop() while a child is being started must see (and stop) that child,
+        # and no child may be started once stop() has begun.
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         self._watcher = threading.Thread(target=self._keep_running, name="worker-child", daemon=True)
@@ -57,10 +60,13 @@ class WorkerChild:
         return subprocess.Popen(self.argv, env=env, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
 
     def _keep_running(self) -> None:
-        while not self._stopping.is_set():
-            self._process = self._spawn()
-            log.info("scheduled jobs run in process %s (slm-bot worker)", self._process.pid)
-            code = self._process.wait()
+        while True:
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                process = self._process = self._spawn()
+            log.info("scheduled jobs run in process %s (slm-bot worker)", process.pid)
+            code = process.wait()
             if self._stopping.is_set():
                 return
             log.error("the scheduled jobs' process exited with %s; starting it again in %.0f s", code,
@@ -68,8 +74,9 @@ class WorkerChild:
             self._stopping.wait(RESTART_AFTER_SECONDS)
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stopping.set()
-        process = self._process
+        with self._lock:
+            self._stopping.set()
+            process = self._process
         if process is not None and process.poll() is None:
             process.terminate()
             try:

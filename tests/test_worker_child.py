@@ -81,3 +81,35 @@ def test_the_worker_child_is_started_once_and_dies_with_a_killed_bot(harness_cle
             bot.wait(10)
         if child is not None and not gone(child):
             os.kill(child, signal.SIGKILL)  # only the child this test's bot started
+
+
+def test_a_stop_as_the_child_starts_leaves_no_child_running():
+    """The bot stopped the moment it started (a SIGTERM during start-up): the child being started then is stopped
+    too, and none is started after; before, stop() missed the child still being spawned, which ran on."""
+    from bot.worker import WorkerChild
+
+    class Recorded(WorkerChild):
+        def __init__(self):
+            super().__init__([sys.executable, "-c", "import time; time.sleep(60)"])  # stands in for `slm-bot worker`
+            self.spawned: list[subprocess.Popen] = []
+
+        def _spawn(self):
+            process = super()._spawn()
+            self.spawned.append(process)
+            return process
+
+    workers = [Recorded() for _ in range(5)]
+    try:
+        for worker in workers:
+            worker.start()
+            worker.stop()
+        for worker in workers:
+            worker._watcher.join(10)
+            assert not worker._watcher.is_alive()
+            assert all(within(10, lambda p=p: p.poll() is not None) for p in worker.spawned)
+    finally:
+        for worker in workers:
+            for process in worker.spawned:
+                if process.poll() is None:
+                    process.kill()  # only what this test started
+                    process.wait()
