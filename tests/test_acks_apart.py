@@ -111,3 +111,31 @@ def test_a_flood_past_the_backlog_is_answered_busy_not_queued_without_end(harnes
             assert threads.wait_idle()
         finally:
             driver.http.close()
+
+
+def test_acks_are_answered_while_a_home_tab_is_being_drawn(one_work_slot, sandbox, monkeypatch):
+    """Drawing an App Home only reads, in a read session: on SQLite it holds no write lock, so the claim every
+    command makes before its ack (handlers/replay_guard.py, a write) does not wait behind a tab being drawn.
+    (Drawn in a writing session, the tab held the database's one write lock until done: every ack waited, and
+    past SQLite's busy timeout failed.)"""
+    from bot.reviews import home as mine
+
+    driver, threads = one_work_slot
+    started, release = threading.Event(), threading.Event()
+    original = mine.my_snoozed
+
+    def held(*args, **kwargs):
+        started.set()
+        release.wait(30)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(mine, "my_snoozed", held)
+    try:
+        assert driver.open_home().status == 200
+        assert started.wait(10), "the home's drawing did not start"
+        assert driver.command("help").status == 200
+    finally:
+        release.set()
+    assert threads.wait_idle()
+    assert any("/slm service add" in str(response) for response in sandbox.responses)  # help was answered
+    assert sandbox.home(SANDBOX_TEAM, "U0ALICE") is not None
