@@ -6,9 +6,9 @@ It is `bot.server.serve`, unchanged, with two things the benchmark needs:
 - The Slack stand-in takes the load generator's trigger ids (`<n>.<nonce>.<team>.<user>.loadgen`) as Slack takes
   a fresh one, so a command or button that opens a modal does its whole work (the generator, in another process,
   cannot mint triggers in this one's stand-in).
-- `POST /bench/recheck`: the 15-minute cover recheck (bot.jobs' `coverage.recheck`, on the bot's own scheduler,
-  in this process as in production) starts at once and runs again as soon as it ends, instead of 15 minutes
-  after start: the busy phase of the benchmark.
+- `POST /bench/recheck`: the 15-minute cover recheck (bot.jobs' `coverage.recheck`) starts at once and runs again
+  as soon as it ends, instead of 15 minutes after start: the busy phase of the benchmark. It runs in a process of
+  its own (tests/bench/recheck_loop.py), as the bot's worker child runs it in production (bot/worker.py).
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import argparse
 import os
 import sys
 import time
-from datetime import datetime, timezone
 
 LOADGEN_SUFFIX = ".loadgen"
 
@@ -49,24 +48,23 @@ def _take_loadgen_triggers() -> None:
 
 
 def _recheck_on_request() -> None:
-    """POST /bench/recheck starts the cover recheck on the bot's own scheduler, at once and then back to back."""
-    from apscheduler.triggers.interval import IntervalTrigger
+    """POST /bench/recheck starts the cover recheck back to back in a process beside the bot (once; it stops when the
+    bot does). The bot's own scheduled jobs run in its worker child since the acks slice: there is no scheduler in
+    this process to speed up."""
+    import subprocess
+
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    from bot import scheduler, server
+    from bot import server
+    from bot.worker import _die_with_parent  # the kernel ends it with the bot, even one killed with SIGKILL
 
-    made = {}
-
-    def create_scheduler(deps, *args, **kw):
-        made["scheduler"] = scheduler.create_scheduler(deps, *args, **kw)
-        return made["scheduler"]
+    started: list[subprocess.Popen] = []
 
     async def start_recheck(_request):
-        # Every second from now; the job's max_instances of 1 keeps one cycle at a time, as in production, so the
-        # next cycle starts as soon as one ends.
-        made["scheduler"].reschedule_job("coverage.recheck", trigger=IntervalTrigger(seconds=1))
-        made["scheduler"].modify_job("coverage.recheck", next_run_time=datetime.now(timezone.utc))
+        if not started:
+            started.append(subprocess.Popen([sys.executable, "-m", "tests.bench.recheck_loop"],
+                                            stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent))
         return JSONResponse({"ok": True})
 
     original_http_app = server.create_http_app
@@ -76,7 +74,7 @@ def _recheck_on_request() -> None:
         app.router.routes.insert(0, Route("/bench/recheck", start_recheck, methods=["POST"]))
         return app
 
-    server.create_scheduler, server.create_http_app = create_scheduler, create_http_app
+    server.create_http_app = create_http_app
 
 
 def main(argv: list[str] | None = None) -> int:
