@@ -126,7 +126,8 @@ def slack_library_logger() -> logging.Logger:
 
 def create_bolt_app(deps: Deps, *, listener_executor: ListenerThreads | None = None) -> App:
     """`listener_executor`: where listeners run; unset, a ListenerThreads with AFTER_ACK_WORKERS work slots."""
-    threads = listener_executor or ListenerThreads(work_slots=deps.settings.after_ack_workers)
+    threads = listener_executor or ListenerThreads(work_slots=deps.settings.after_ack_workers,
+                                                   backlog=deps.settings.listener_backlog)
     app = App(
         client=create_web_client(deps.settings, deps.slack_retry_handlers),
         signing_secret=deps.settings.signing_secret,

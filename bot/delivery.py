@@ -186,10 +186,15 @@ def send(deps, client: WebClient, row_id: int) -> Result:
     return _sent(deps, held, ts, Outcome.SENT)
 
 
+# The longest Retry-After taken as said: it holds a whole channel (outbox.hold_channel), so a value gone wrong (a
+# proxy's, a garbled header) must not hold it for days; Slack's own are seconds to a minute.
+MOST_RETRY_AFTER = 900
+
+
 def _retry_after(headers: dict) -> int:
     value = next((v for k, v in (headers or {}).items() if k.lower() == "retry-after"), None)
     value = value[0] if isinstance(value, list) else value
-    return int(value) if str(value or "").isdigit() else 60
+    return min(int(value), MOST_RETRY_AFTER) if str(value or "").strip().isdigit() else 60
 
 
 def _request(deps, held: outbox.Claim) -> dict:

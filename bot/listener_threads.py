@@ -13,6 +13,11 @@ one of `work_slots` slots before it goes on, so at most that many listeners do a
 at a time: that work cannot fill the process with runnable threads and take the CPU (the
 GIL) from the acks. The rest wait for a slot, asleep, in the order they came.
 
+At most `backlog` listeners are alive at once (running, or asleep waiting for a slot): under a flood that the
+slots cannot keep up with, the threads would otherwise grow without end, each one's request long given up by
+Slack. A request that finds the backlog full waits a moment (`ROOM_WAIT_SECONDS`) for room, then is refused
+(ListenersBusy; handlers/guard.py answers it "busy", and Slack retries an event).
+
 `wait_idle` says when every listener has finished, its after-ack work included, so the
 sandbox page and the tests read what a request led to only once it is all done.
 """
@@ -22,16 +27,26 @@ import threading
 from concurrent.futures import Executor, Future
 
 
+ROOM_WAIT_SECONDS = 1.0  # a burst's requests wait this long for room in a full backlog; Slack waits 3 s in all
+
+
+class ListenersBusy(RuntimeError):
+    """Every one of the backlog's listeners is still alive: this request is not started."""
+
+
 class ListenerThreads(Executor):
     """An Executor (what Bolt takes as `listener_executor`) whose every task starts on its own thread now."""
 
-    def __init__(self, work_slots: int = 2):
-        self.work_slots = work_slots
+    def __init__(self, work_slots: int = 2, backlog: int = 200):
+        self.work_slots, self.backlog = work_slots, max(backlog, work_slots)
         self._slots = threading.Semaphore(work_slots)  # FIFO enough: threads asleep on it are woken in turn
+        self._room = threading.BoundedSemaphore(self.backlog)
         self._pending = 0
         self._idle = threading.Condition()
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
+        if not self._room.acquire(timeout=ROOM_WAIT_SECONDS):
+            raise ListenersBusy(f"{self.backlog} listeners are still at work")
         future: Future = Future()
         with self._idle:
             self._pending += 1
@@ -44,11 +59,19 @@ class ListenerThreads(Executor):
                     except BaseException as error:  # noqa: BLE001 - handed to whoever holds the future
                         future.set_exception(error)
             finally:
+                self._room.release()
                 with self._idle:
                     self._pending -= 1
                     self._idle.notify_all()
 
-        threading.Thread(target=run, name="listener", daemon=True).start()
+        try:
+            threading.Thread(target=run, name="listener", daemon=True).start()
+        except RuntimeError:  # "can't start new thread": the process's limit, below the backlog
+            self._room.release()
+            with self._idle:
+                self._pending -= 1
+                self._idle.notify_all()
+            raise ListenersBusy("no thread could be started") from None
         return future
 
     def acquire_slot(self) -> None:

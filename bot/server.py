@@ -29,7 +29,7 @@ def serve(settings: Settings, db: Database) -> int:
         from bot.sandbox.executor import TrackedExecutor
 
         # the sandbox page shows what a click led to once the listener is done
-        executor = TrackedExecutor(settings.after_ack_workers)
+        executor = TrackedExecutor(settings.after_ack_workers, settings.listener_backlog)
     bolt = create_bolt_app(deps, listener_executor=executor)
     app = create_http_app(deps, bolt_app=bolt, sandbox=sandbox, wait_idle=executor.wait_idle if executor else None)
     # The scheduled jobs run in a process of their own (bot/worker.py), started once the server answers, so that

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     timezone: str = Field(default="UTC", description="The organisation's time zone: the day agreements start and end.")
     after_ack_workers: int = Field(default=2, ge=1, le=64,
                                    description="Listeners doing their work after the ack at once (the rest wait).")
+    listener_backlog: int = Field(default=200, ge=1, le=5000,
+                                  description="Listeners alive at once, waiting for a work slot included; past it a "
+                                              "request is answered busy (503) rather than queued without end.")
     scheduler: Literal["child", "off"] = Field(
         default="child", description="child: `slm-bot run` runs the scheduled jobs in a child process of its own; "
                                      "off: it runs none (a separate `slm-bot worker` process does).")

@@ -47,11 +47,14 @@ class WorkerChild:
         self._process: subprocess.Popen | None = None
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
+        # Spawning and stopping take turns: a stop() while a child is being started must see (and stop) that child,
+        # and no child may be started once stop() has begun.
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         # The first child starts here, so what it logs at start comes before whatever the caller prints next (the
         # sandbox's address is the start's last line); the watcher then keeps it running.
-        self._process = self._spawned()
+        self._spawned()
         self._watcher = threading.Thread(target=self._keep_running, name="worker-child", daemon=True)
         self._watcher.start()
 
@@ -59,25 +62,29 @@ class WorkerChild:
         env = {**os.environ, PARENT_ENV: str(os.getpid())}
         return subprocess.Popen(self.argv, env=env, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
 
-    def _spawned(self) -> subprocess.Popen:
-        process = self._spawn()
+    def _spawned(self) -> subprocess.Popen | None:
+        """A new child, unless stop() has begun (then None)."""
+        with self._lock:
+            if self._stopping.is_set():
+                return None
+            process = self._process = self._spawn()
         log.info("scheduled jobs run in process %s (slm-bot worker)", process.pid)
         return process
 
     def _keep_running(self) -> None:
-        while True:
+        while self._process is not None:
             code = self._process.wait()
             if self._stopping.is_set():
                 return
             log.error("the scheduled jobs' process exited with %s; starting it again in %.0f s", code,
                       RESTART_AFTER_SECONDS)
-            if self._stopping.wait(RESTART_AFTER_SECONDS):
+            if self._stopping.wait(RESTART_AFTER_SECONDS) or self._spawned() is None:
                 return
-            self._process = self._spawned()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stopping.set()
-        process = self._process
+        with self._lock:
+            self._stopping.set()
+            process = self._process
         if process is not None and process.poll() is None:
             process.terminate()
             try:

@@ -16,7 +16,9 @@ import inspect
 import logging
 import threading
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
+
+from bot.listener_threads import ListenersBusy
 
 from handlers.errors import report
 
@@ -29,6 +31,7 @@ AVAILABLE = ("ack", "body", "client", "context", "logger", "respond", "say", "co
 ACK_WAIT_SECONDS = 3.0
 # The surfaces whose requests Bolt acks itself (Events API), before the listener's work.
 ACKED_BY_BOLT = ("event",)
+BUSY_TEXT = "The bot is very busy just now, and did not start on that: please try it again in a minute."
 
 
 class AckThenWork:
@@ -85,7 +88,16 @@ def guarded(fn, threads, *, acked_by_bolt: bool = False):
             finally:
                 gated.finished()
 
-        threads.submit(run)
+        try:
+            threads.submit(run)
+        except ListenersBusy as busy:
+            # A flood the work slots cannot keep up with: refused at once rather than queued without end. A command
+            # is told in its answer; anything else gets 503 (Slack retries an event; a modal stays open).
+            log.warning("refused a request: %s", busy)
+            if command:
+                ack(text=BUSY_TEXT)
+                return ack.response
+            return BoltResponse(status=503, body="")
         if acked_by_bolt:
             return None  # Bolt acks as soon as this returns
         gated.answered.wait(ACK_WAIT_SECONDS)

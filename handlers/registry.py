@@ -39,6 +39,7 @@ class Listener:
     usage: str = ""            # subcommands only: for /slm help
     summary: str = ""
     listed: bool = True        # in /slm help (the OLA and UC twins of the SLA commands are summed up in one line)
+    pages: bool = False        # a listing that only reads: a list's Next/Previous buttons may run it again
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -79,10 +80,12 @@ event = _decorator("event")
 options = _decorator("options")  # keyed by a compiled pattern of action_ids: Bolt matches block_suggestion on it
 
 
-def command(words: str, usage: str, summary: str, *, listed: bool = True):
-    """Record the decorated function as the `/slm <words>` subcommand; it is called with a SlashRequest."""
+def command(words: str, usage: str, summary: str, *, listed: bool = True, pages: bool = False):
+    """Record the decorated function as the `/slm <words>` subcommand; it is called with a SlashRequest.
+    `pages`: it only reads and shows a list, so a Next/Previous button may run it again (handlers/actions/list_pages.py);
+    a button's value can be crafted, so nothing that changes anything is ever run from one."""
     def record(fn: Callable) -> Callable:
-        _record(Listener("subcommand", tuple(words.split()), fn, usage, summary, listed))
+        _record(Listener("subcommand", tuple(words.split()), fn, usage, summary, listed, pages))
         return fn
 
     return record

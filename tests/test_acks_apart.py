@@ -37,7 +37,8 @@ def one_work_slot(harness_clean):
 
 @pytest.fixture
 def map_held(monkeypatch):
-    """`/slm map`'s work (after its ack) stops before it reads the map, holding no connection, until released."""
+    """`/slm map`'s work (after its ack) stops before it reads the map's page, until released. (It held
+    `service_views`, which the paged map no longer calls since the lists slice: the test waited for nothing.)"""
     started, release = threading.Event(), threading.Event()
     original = service_map.service_page
 
@@ -78,3 +79,63 @@ def test_acks_are_answered_while_every_work_slot_is_busy(one_work_slot, map_held
     assert outcome.errors == {Block.SERVICE_NAME: "Give the service a name."}
     release.set()
     assert threads.wait_idle()
+
+
+def test_a_flood_past_the_backlog_is_answered_busy_not_queued_without_end(harness_clean, map_held, sandbox,
+                                                                           monkeypatch):
+    """At most `backlog` listeners are alive at once (each a thread); a request past that is told the bot is busy
+    in its answer, and the bot takes requests again once the backlog has room."""
+    from bot import listener_threads
+    from handlers.guard import BUSY_TEXT
+
+    monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
+    threads = ListenerThreads(work_slots=1, backlog=2)
+    deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
+                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
+    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    started, release = map_held
+    with serving(app) as base_url:
+        driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)
+        try:
+            assert driver.command("map").status == 200
+            assert started.wait(10)
+            assert driver.command("help").status == 200  # acked; asleep until the map's slot is free
+            refused = driver.command("help")
+            assert refused.status == 200 and BUSY_TEXT in refused.body
+            assert threading.active_count() < 50  # nothing started for it
+
+            release.set()
+            assert threads.wait_idle()
+            again = driver.command("help")
+            assert again.status == 200 and BUSY_TEXT not in again.body
+            assert threads.wait_idle()
+        finally:
+            driver.http.close()
+
+
+def test_acks_are_answered_while_a_home_tab_is_being_drawn(one_work_slot, sandbox, monkeypatch):
+    """Drawing an App Home only reads, in a read session: on SQLite it holds no write lock, so the claim every
+    command makes before its ack (handlers/replay_guard.py, a write) does not wait behind a tab being drawn.
+    (Drawn in a writing session, the tab held the database's one write lock until done: every ack waited, and
+    past SQLite's busy timeout failed.)"""
+    from bot.reviews import home as mine
+
+    driver, threads = one_work_slot
+    started, release = threading.Event(), threading.Event()
+    original = mine.my_snoozed
+
+    def held(*args, **kwargs):
+        started.set()
+        release.wait(30)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(mine, "my_snoozed", held)
+    try:
+        assert driver.open_home().status == 200
+        assert started.wait(10), "the home's drawing did not start"
+        assert driver.command("help").status == 200
+    finally:
+        release.set()
+    assert threads.wait_idle()
+    assert any("/slm service add" in str(response) for response in sandbox.responses)  # help was answered
+    assert sandbox.home(SANDBOX_TEAM, "U0ALICE") is not None

@@ -77,3 +77,19 @@ def test_a_retry_after_holds_its_channel_and_not_the_others(db, team, sandbox, h
     clock.advance(seconds=1)
     assert deliver_pending(deps, deps.client) == 2
     assert posted(sandbox, CHANNELS[0]) == [f"{CHANNELS[0]} {i}" for i in range(2)]
+
+
+def test_a_huge_retry_after_holds_its_channel_minutes_not_years(db, team, sandbox, harness_clean, clock):
+    """A Retry-After holds the whole channel: one gone wrong (a proxy's, a garbled header) is taken as at most
+    MOST_RETRY_AFTER seconds, so the channel's messages still go once that has passed."""
+    from bot.delivery import MOST_RETRY_AFTER
+
+    deps = dataclasses.replace(harness_clean.deps, channel_pacer=RecordingPacer())
+    queue(db, team, CHANNELS[0], 2)
+    sandbox.fail_next("chat.postMessage", 429, retry_after=10**12)
+    assert deliver_pending(deps, deps.client) == 0
+    with Session(db.engine) as s:
+        held = s.exec(select(Outbox).where(Outbox.channel == CHANNELS[0])).all()
+    assert {r.next_attempt_at for r in held} == {START + timedelta(seconds=MOST_RETRY_AFTER)}
+    clock.advance(seconds=MOST_RETRY_AFTER)
+    assert deliver_pending(deps, deps.client) == 2

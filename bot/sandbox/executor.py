@@ -9,5 +9,5 @@ from bot.listener_threads import ListenerThreads
 
 
 class TrackedExecutor(ListenerThreads):
-    def __init__(self, work_slots: int = 2):
-        super().__init__(work_slots=work_slots)
+    def __init__(self, work_slots: int = 2, backlog: int = 200):
+        super().__init__(work_slots=work_slots, backlog=backlog)

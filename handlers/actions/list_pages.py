@@ -2,6 +2,8 @@
 answer put in place of the page shown (handlers/paging.py)."""
 from __future__ import annotations
 
+import logging
+
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
@@ -10,12 +12,18 @@ from handlers.commands.router import SlashRequest, match
 from handlers.paging import read_value
 from messages.ids import Action
 
+log = logging.getLogger(__name__)
+
 
 def _run_page(body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     text, offset = read_value(body["actions"][0].get("value"))
     found, rest = match(text)
-    if found is None:
-        return  # not a value of ours: nothing to page
+    if found is None or not found.pages:
+        # Not a listing's words: a value the bot never made. A button's value can be crafted, so it never runs a
+        # command that changes anything; a listing it runs is authorised as the presser (context["actor"]), in the
+        # presser's own workspace, exactly as if they had typed it.
+        log.warning("a page button carried no listing command (%d characters): ignored", len(text))
+        return
 
     def replace(**message) -> None:
         respond(replace_original=True, **message)

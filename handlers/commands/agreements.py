@@ -115,7 +115,7 @@ for _kind, _party in ((AgreementKind.SLA, "customer"), (AgreementKind.OLA, "supp
     k = _kind.value
     listed = _kind is AgreementKind.SLA  # /slm help says once that ola and uc take the same words
     registry.command(f"{k} new", f"/slm {k} new [{_party}]", f"Draft an {_kind.label} and post it for negotiation", listed=listed)(new(_kind))
-    registry.command(f"{k} list", f"/slm {k} list", f"Every {_kind.label} with its status and next review", listed=listed)(listing(_kind))
+    registry.command(f"{k} list", f"/slm {k} list", f"Every {_kind.label} with its status and next review", listed=listed, pages=True)(listing(_kind))
     registry.command(f"{k} show", f"/slm {k} show <name> [version]", f"An {_kind.label}'s document, any version", listed=listed)(show(_kind))
     registry.command(f"{k} diff", f"/slm {k} diff <name> v2 v3", "What changed between two versions, in words", listed=listed)(diff(_kind))
     registry.command(f"{k} post", f"/slm {k} post <name>", "Post a draft that could not be posted for negotiation", listed=listed)(post(_kind))

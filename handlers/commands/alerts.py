@@ -30,7 +30,8 @@ def _show(req: SlashRequest, changed: str | None = None) -> None:
                                  pager=pager(req, page, "mapped values", command="alerts")))
 
 
-@registry.command("alerts", "/slm alerts", "Which Alertmanager label names the service, and the values mapped to services")
+@registry.command("alerts", "/slm alerts", "Which Alertmanager label names the service, and the values mapped to services",
+                  pages=True)
 def show(req: SlashRequest) -> None:
     _show(req)
 

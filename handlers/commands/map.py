@@ -12,7 +12,7 @@ LINKS_A_PAGE = 60     # one service's or party's links: about 4,000 characters, 
 
 
 @registry.command("map", "/slm map [service or party]",
-                  "Who consumes, supports and supplies what, and over which activities")
+                  "Who consumes, supports and supplies what, and over which activities", pages=True)
 def show_map(req: SlashRequest) -> None:
     require(req.actor, Capability.VIEW_MAP)
     # read, then close, then answer: no connection waits on Slack; a read holds up no ack (no write lock)

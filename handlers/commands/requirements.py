@@ -9,7 +9,7 @@ from messages import render_message
 
 
 @registry.command("requirements", "/slm requirements <service or customer>",
-                  "What customers asked for, grouped by kind, with who said what and conflicting asks side by side")
+                  "What customers asked for, grouped by kind, with who said what and conflicting asks side by side", pages=True)
 def list_requirements(req: SlashRequest) -> None:
     team = req.actor.team_id
     asked = one_name(req.args)

@@ -63,7 +63,8 @@ def risk(req: SlashRequest) -> None:
                                           "`/slm review risks`):", detail=shown[1]))
 
 
-@registry.command("review risks", "/slm review risks <SLA>", "The open known risks for the SLA's next review")
+@registry.command("review risks", "/slm review risks <SLA>", "The open known risks for the SLA's next review",
+                  pages=True)
 def risks(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         agreement = notes.sla(session, req.actor.team_id, one_name(req.args))

@@ -28,7 +28,7 @@ def revoke_token(req: SlashRequest) -> None:
     req.respond(**render_message("token_revoked.yml.j2", name=row.name))
 
 
-@registry.command("tokens", "/slm tokens", "The API tokens: names and last use")
+@registry.command("tokens", "/slm tokens", "The API tokens: names and last use", pages=True)
 def list_tokens(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         page = tokens.listed(session, req.actor, req.offset, SHOWN)

@@ -42,7 +42,7 @@ def publish(client: WebClient, deps, actor: Actor) -> None:
 def render_home(deps, team_id: str, user_id: str) -> dict:
     """The Home as it stands now, for a refresh queued after a change: the person's roles as last known (no Slack
     call here: this runs in the delivery round)."""
-    with deps.db.session() as session:
+    with deps.db.read_session() as session:
         member = members.get(session, team_id, user_id)
         roles = members.roles_of(session, team_id, user_id)
     actor = Actor(team_id=team_id, user_id=user_id, roles=roles, tz=member.tz if member else "UTC",
@@ -52,7 +52,9 @@ def render_home(deps, team_id: str, user_id: str) -> dict:
 
 def home_view(deps, actor: Actor) -> dict:
     now, today = actor.at(), actor.today()
-    with deps.db.session() as session:
+    # Only reads: in a read session, which on SQLite takes no write lock (bot/database.py), so a tab drawn for every
+    # person who opens it never holds up a writer, nor waits behind one (the worker's recheck, a bulk ingest).
+    with deps.db.read_session() as session:
         # What is shown, and counts for the rest: the work follows the rows on the tab, not the rows stored.
         services, services_total = service_map.glance.first_services(session, actor.team_id, HOME_SERVICES)
         parties_total = service_map.glance.party_count(session, actor.team_id)

@@ -2,6 +2,13 @@
 
 The answer is the acknowledgement itself (Slack shows the options it carries), so the work is one query with a
 LIMIT of 100 by the typed text, and nothing else.
+
+A block_suggestion is a request of its own, from whoever types, and can come for any select: each listener asks
+for the right its form needs (the same `require` the form's command and submission make) and answers a person
+without it with no options, in their own workspace only.
+
+The answer is the ack, so its query reads in a read session (bot/database.py): on SQLite it takes no write lock,
+and so never waits behind a writer (the worker's recheck, a bulk ingest) while Slack waits for the options.
 """
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ from handlers import registry
 from handlers.presenters.choices import leg_groups, party_groups
 from messages import render
 from messages.ids import Action
+from bot.workspace.permissions import Capability, can
 from models import PartyKind
 
 
@@ -23,10 +31,20 @@ def _typed(body: dict) -> str:
     return (body.get("value") or "")[:120]
 
 
+def _refused(ack: Ack, actor, capability: Capability) -> bool:
+    """Whether this person may not use the form this select is in: then the answer is no options at all."""
+    if can(actor, capability):
+        return False
+    ack(**render("select_options.yml.j2", choices=[]))
+    return True
+
+
 @registry.options(re.compile(rf"^{Action.SEARCH_SERVICE}$"))
 def services(ack: Ack, body: dict, context: BoltContext) -> None:
     actor = context["actor"]
-    with context["deps"].db.session() as session:
+    if _refused(ack, actor, Capability.VIEW_MAP):
+        return
+    with context["deps"].db.read_session() as session:
         found = choices.services(session, actor.team_id, _typed(body))
     ack(**render("select_options.yml.j2", choices=[(c.id, c.name) for c in found]))
 
@@ -40,8 +58,10 @@ def party_kinds(action_id: str) -> tuple[PartyKind, ...]:
 @registry.options(re.compile(rf"^{Action.SEARCH_PARTY}(:[a-z_,]*)?$"))
 def parties(ack: Ack, body: dict, context: BoltContext) -> None:
     actor = context["actor"]
+    if _refused(ack, actor, Capability.VIEW_MAP):
+        return
     kinds = party_kinds(body.get("action_id") or "")
-    with context["deps"].db.session() as session:
+    with context["deps"].db.read_session() as session:
         found = choices.parties(session, actor.team_id, _typed(body), kinds=kinds)
     ack(**render("select_options.yml.j2", groups=party_groups(found)))
 
@@ -49,7 +69,9 @@ def parties(ack: Ack, body: dict, context: BoltContext) -> None:
 @registry.options(re.compile(rf"^{Action.SEARCH_LEG_TARGET}$"))
 def leg_targets(ack: Ack, body: dict, context: BoltContext) -> None:
     actor = context["actor"]
-    with context["deps"].db.session() as session:
+    if _refused(ack, actor, Capability.DRAFT_AGREEMENT):  # the underpin form's right (bot/cover/tree.py link)
+        return
+    with context["deps"].db.read_session() as session:
         found = coverage.leg_target_choices(session, actor.team_id, _typed(body))
         groups = leg_groups(found)
     ack(**render("select_options.yml.j2", groups=groups))
@@ -58,6 +80,8 @@ def leg_targets(ack: Ack, body: dict, context: BoltContext) -> None:
 @registry.options(re.compile(rf"^{Action.SEARCH_SLA_TARGET}$"))
 def sla_targets(ack: Ack, body: dict, context: BoltContext) -> None:
     actor = context["actor"]
-    with context["deps"].db.session() as session:
+    if _refused(ack, actor, Capability.RECORD_ACTION):  # the new action form's right (bot/actions/records.py)
+        return
+    with context["deps"].db.read_session() as session:
         found = actions.improvable_targets(session, actor.team_id, typed=_typed(body))
     ack(**render("select_options.yml.j2", choices=found))

@@ -189,3 +189,44 @@ def test_alert_mappings_page_and_a_change_pages_the_list_not_the_change(slack, s
     assert "`value-45`" in text and "`value-99`" in text and "`value-44`" not in text
     with db.session() as s:
         assert alert_labels.mappings(s, team).total == 51  # Next listed; it mapped nothing again
+
+
+def crafted_next(message, command: str, offset: int = 0):
+    """The message's Next button with a value the bot never made (the value travels through the client)."""
+    import json
+
+    button = next(e for b in message.blocks for e in b.get("elements", []) if e.get("action_id") == Action.LIST_NEXT)
+    button["value"] = json.dumps({"c": command, "o": offset})
+    return message
+
+
+def test_a_page_button_never_runs_a_command_that_changes_anything(slack, sandbox, db, team):
+    """A button's value can be crafted: pressed with `token new …` in it, nothing is made, though the presser (an
+    admin) could make a token by typing the command."""
+    from sqlmodel import Session, select
+
+    from models import ApiToken
+
+    seed_map(db, team)
+    slack.command("map")
+    _text, first = shown(sandbox)
+    pressed = slack.click(Action.LIST_NEXT, message=crafted_next(first, "token new evil"))
+    assert pressed.ok
+    with Session(db.engine) as s:
+        assert s.exec(select(ApiToken)).all() == []
+
+
+def test_a_page_button_shows_a_listing_only_as_the_presser_may_see_it(slack, sandbox, db, team):
+    """A listing's words in a crafted value run as the person who pressed, with their rights: a member pressing a
+    button that asks for the API tokens is told they may not see them."""
+    from bot.measurements import tokens
+
+    seed_map(db, team)
+    with db.session() as s:
+        tokens.create(s, admin(team), "monitoring")
+    member = "U0MEMBER"
+    slack.command("map", user=member)
+    _text, first = shown(sandbox, member)
+    assert slack.click(Action.LIST_NEXT, message=crafted_next(first, "tokens"), user=member).ok
+    text, _ = shown(sandbox, member)
+    assert "monitoring" not in text and "Only a" in text

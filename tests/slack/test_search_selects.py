@@ -128,3 +128,45 @@ def test_an_owner_search_offers_only_support_groups_and_suppliers(slack, sandbox
     found = [o["text"]["text"] for o in slack.suggest(modal, Block.COV_OWNER_PARTY, "")]
     assert "Acme Retail" not in found and {"Carrier X", "Network group"} <= set(found)
     assert all(int(name.split()[-1]) % 3 for name in found if name.startswith("Party"))  # no customer (i % 3 == 0)
+
+
+def test_a_search_answers_only_those_who_may_use_its_form(slack, sandbox, db, team, world):
+    """A block_suggestion is a request of its own, from whoever types: Bob (a member, the Network group's approver)
+    asking the underpin form's or the new action form's select gets no options, though Alice gets them."""
+    from tests.slack.test_coverage import BOB
+
+    add_olas(db, 60)  # past 100: the underpin form's select searches
+    add_olas(db, 60, like="Acme Payroll", name="Branch {:03d} SLA")
+    slack.command("underpin Acme Payroll")
+    underpin = sandbox.open_modal(team, ALICE)
+    assert slack.suggest(underpin, Block.COV_LEG_TARGET, "carrier")
+    assert slack.suggest(underpin, Block.COV_LEG_TARGET, "carrier", user=BOB) == []
+    assert slack.suggest(underpin, Block.COV_LEG_TARGET, "", user=BOB) == []
+
+    slack.command("action new")
+    action = sandbox.open_modal(team, ALICE)
+    assert slack.suggest(action, Block.BREACH_TARGET, "acme")
+    assert slack.suggest(action, Block.BREACH_TARGET, "acme", user=BOB) == []
+
+
+def test_a_search_answers_while_another_writer_holds_the_database(slack, sandbox, db, team, world):
+    """The options travel in the ack: on SQLite their query takes no write lock, so a long write elsewhere (the
+    worker's recheck, a bulk ingest) does not keep the person's select empty."""
+    import sqlite3
+
+    import pytest
+    from sqlalchemy.engine import make_url
+
+    if not db.is_sqlite:
+        pytest.skip("SQLite's one write lock; PostgreSQL readers never wait for writers")
+    add_olas(db, 60)
+    slack.command("underpin Acme Payroll")
+    modal = sandbox.open_modal(team, ALICE)
+    holder = sqlite3.connect(make_url(db.url).database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock, and keeps it
+    try:
+        assert [o["text"]["text"].split(" ")[0] for o in slack.suggest(modal, Block.COV_LEG_TARGET, "carrier")] == [
+            "T1", "T2"]
+    finally:
+        holder.rollback()
+        holder.close()
