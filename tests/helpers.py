@@ -83,3 +83,20 @@ def assert_valid_blocks(payload: dict, *, view: bool = False) -> None:
             parsed = Block.parse(b)
             assert parsed is not None and type(parsed) is not Block, b
             parsed.validate_json()
+
+
+def statements_of(db, run) -> int:
+    """How many SQL statements `run()` sent to the database (a page's cost, whatever the rows stored)."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)

@@ -11,26 +11,10 @@ from sqlmodel import Session, select
 
 from bot import paging
 from bot.paging import Page
-from bot.service_map.records import LinkView, ServiceView
-from models import Party, PartyKind, Service, ServiceLink
+from bot.service_map.records import LinkView, ServiceView, views_of
+from models import Party, Service, ServiceLink
 
 LINKS_EACH = 5  # a service's links of each kind listed on the map's page; the rest are counted ("and 3 more")
-
-
-def _views(services: list[Service], links: list[LinkView], hidden: dict[tuple[int, str], int]):
-    by_service: dict[int, list[LinkView]] = {}
-    for lv in links:
-        by_service.setdefault(lv.service.id, []).append(lv)
-    views = []
-    for s in services:
-        mine = by_service.get(s.id, [])
-        views.append(ServiceView(
-            service=s,
-            consumers=[lv for lv in mine if lv.party.party_kind is PartyKind.CUSTOMER],
-            supporters=[lv for lv in mine if lv.party.party_kind is PartyKind.SUPPORT_GROUP],
-            suppliers=[lv for lv in mine if lv.party.party_kind is PartyKind.SUPPLIER],
-            hidden={kind.value: hidden.get((s.id, kind.value), 0) for kind in PartyKind}))
-    return views
 
 
 def service_page(session: Session, team_id: str, offset: int, size: int, links_each: int = LINKS_EACH) -> Page:
@@ -57,7 +41,7 @@ def service_page(session: Session, team_id: str, offset: int, size: int, links_e
                           .where(ServiceLink.service_id.in_(ids))
                           .group_by(ServiceLink.service_id, Party.kind)).all()
     hidden = {(service_id, kind): max(0, n - links_each) for service_id, kind, n in counts}
-    return Page(_views(page.rows, links, hidden), page.total, page.offset, page.size)
+    return Page(views_of(page.rows, links, hidden), page.total, page.offset, page.size)
 
 
 def _links_page(session: Session, team_id: str, offset: int, size: int, **which) -> Page:
@@ -78,7 +62,7 @@ def service_links_page(session: Session, team_id: str, service: Service, offset:
 
 def view_of(service: Service, links: list[LinkView]) -> ServiceView:
     """One service with the links given, grouped into its consumers, supporters and suppliers."""
-    return _views([service], links, {})[0]
+    return views_of([service], links, {})[0]
 
 
 def party_links_page(session: Session, team_id: str, party_id: int, offset: int, size: int) -> Page:

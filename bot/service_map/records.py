@@ -259,18 +259,24 @@ def _links(session: Session, team_id: str, *, service_id: int | None = None, par
 
 def service_views(session: Session, team_id: str, service_id: int | None = None) -> list[ServiceView]:
     services = [get_service(session, team_id, service_id)] if service_id else list_services(session, team_id)
+    return views_of(services, _links(session, team_id, service_id=service_id))
+
+
+def views_of(services: list[Service], links: list[LinkView],
+             hidden: dict[tuple[int, str], int] | None = None) -> list[ServiceView]:
+    """Each service with its links by party kind; `hidden`: links left off a page, by (service id, party kind)."""
     by_service: dict[int, list[LinkView]] = {}
-    for lv in _links(session, team_id, service_id=service_id):
+    for lv in links:
         by_service.setdefault(lv.service.id, []).append(lv)
     views = []
     for s in services:
-        links = by_service.get(s.id, [])
+        mine = by_service.get(s.id, [])
         views.append(ServiceView(
             service=s,
-            consumers=[lv for lv in links if lv.party.party_kind is PartyKind.CUSTOMER],
-            supporters=[lv for lv in links if lv.party.party_kind is PartyKind.SUPPORT_GROUP],
-            suppliers=[lv for lv in links if lv.party.party_kind is PartyKind.SUPPLIER],
-        ))
+            consumers=[lv for lv in mine if lv.party.party_kind is PartyKind.CUSTOMER],
+            supporters=[lv for lv in mine if lv.party.party_kind is PartyKind.SUPPORT_GROUP],
+            suppliers=[lv for lv in mine if lv.party.party_kind is PartyKind.SUPPLIER],
+            hidden={} if hidden is None else {kind.value: hidden.get((s.id, kind.value), 0) for kind in PartyKind}))
     return views
 
 

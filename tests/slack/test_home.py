@@ -17,7 +17,7 @@ from models import (
     ActionKind, Breach, ContactRole, Reminder, Review, ReviewArrangement,
 )
 from tests.conftest import START
-from tests.helpers import text_of
+from tests.helpers import statements_of, text_of
 
 ALICE, BOB, CAROL = "U0ALICE", "U0BOB", "U0CAROL"  # the service manager, a support group's engineer, the approver
 DOCS = agreements.DocSettings(provider_name="IT Services", templates_dir=None)
@@ -140,28 +140,13 @@ def test_the_home_is_published_again_after_a_change_without_being_opened(slack, 
     assert [c for c in sandbox.calls_of("views.publish")[published:] if c["args"].get("user_id") == BOB] == publishes
 
 
-def _statements_of(db, run) -> int:
-    from sqlalchemy import event
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_many_reviews_and_negotiations_cost_the_home_no_query_each(slack, sandbox, db, team, world):
     """Review finding: the Home read every scheduled review's attendees (and every negotiation's contacts and
     sign-offs) with queries of their own, on every publish. A review of the Network group's (Bob is its contact,
     not named) is his; forty more SLAs in negotiation, each reviewed, add no queries per SLA."""
     sm = sm_actor(team)
     slack.open_home(user=BOB)
-    before = _statements_of(db, lambda: slack.open_home(user=BOB))
+    before = statements_of(db, lambda: slack.open_home(user=BOB))
     with db.session() as s:
         network_id = next(p.id for p in service_map.list_parties(s, team) if p.name == "Network group")
         acme_id = next(p.id for p in service_map.list_parties(s, team) if p.name == "Acme Retail")
@@ -181,7 +166,7 @@ def test_many_reviews_and_negotiations_cost_the_home_no_query_each(slack, sandbo
             s.add(Review(team_id=team, agreement_id=sla.id, scheduled_for=START + timedelta(days=8 + i),
                          format="call", channel_id="C0REVIEW", period_start=date(2026, 2, 1),
                          period_end=date(2026, 3, 1), created_at=START))
-    after = _statements_of(db, lambda: slack.open_home(user=BOB))
+    after = statements_of(db, lambda: slack.open_home(user=BOB))
     shown = text_of(sandbox.home(team, BOB))
     assert "• *Acme Extra 00* Tue 10 Mar 2026" in shown  # his through the Network group, named as a party
     assert "Acme Extra 01" not in shown.split("*Reviews coming up*", 1)[1].split("*Reminders", 1)[0]

@@ -7,7 +7,7 @@ from bot.workspace.actor import Actor
 from messages.ids import Action
 from models import PartyKind
 from tests.conftest import START
-from tests.helpers import assert_valid_blocks, text_of
+from tests.helpers import assert_valid_blocks, statements_of, text_of
 
 ALICE = "U0ALICE"
 
@@ -105,21 +105,6 @@ def test_sla_list_shows_every_row_whole_a_page_at_a_time(slack, sandbox, db, tea
     slack.click(Action.LIST_NEXT, message=shown(sandbox)[1])
     text, last = shown(sandbox)
     assert "SLA 059" in text and "SLA 049" not in text and "Showing 51–60 of 60 SLAs." in text
-
-
-def statements_of(db, run) -> int:
-    from sqlalchemy import event
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_a_page_costs_the_same_statements_however_many_rows_there_are(slack, sandbox, db, team):
