@@ -5,6 +5,7 @@ person would for the thing under test, and checks the database as well as the sc
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -13,6 +14,7 @@ from sqlmodel import select
 from messages.ids import Block
 from models import Action as ActionRow
 from models import Agreement, AgreementVersion, Requirement, Target
+from models.outbox import Outbox, OutboxKind, OutboxStatus
 from tests.browser.person import Person
 
 ALICE = "U0ALICE"
@@ -155,11 +157,28 @@ def test_emoji_render_and_app_home_links_open_the_page(page, world):
     page.locator("#home-entry").click()
     link = page.locator("#messages a", has_text="Acme Payroll").first  # also under "waiting for your agreement"
     expect(link).to_have_attribute("href", re.compile(re.escape(f"{world.base_url}/sandbox?channel=C0ACMESLA#p")))
+    _home_settled(page, world)  # as a person waits for a tab that is still redrawing before clicking in it
     me.shot("App Home")
     link.click()
     expect(page.locator("#pane-title")).to_have_text("#acme-sla")
     expect(page.locator("#messages > .msg.linked")).to_contain_text("SLA: Acme Payroll")  # the linked message
     me.shot("opened from the link")
+
+
+def _home_settled(page, world, timeout: float = 20.0) -> None:
+    """The App Home publishes queued by the press (the outbox's `home` rows, sent by the worker's delivery round)
+    have gone out, and the page has asked for its state since, so no redraw replaces the tab under a click."""
+    deadline = time.monotonic() + timeout
+    busy = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+    while True:
+        with world.db.session() as s:
+            if s.exec(select(Outbox).where(Outbox.kind == OutboxKind.HOME.value, Outbox.status.in_(busy))).first() is None:
+                break
+        assert time.monotonic() < deadline, "the App Home's publish is still queued"
+        time.sleep(0.1)
+    for _ in range(2):  # the page asks for its state each second
+        with page.expect_response(lambda r: "/sandbox/ui/state" in r.url, timeout=5000):
+            pass
 
 
 def test_start_up_says_where_the_page_is_last_and_polls_are_not_logged(page, world):
