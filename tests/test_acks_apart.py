@@ -35,19 +35,25 @@ def one_work_slot(harness_clean):
         driver.http.close()
 
 
-@pytest.fixture
-def map_held(monkeypatch):
-    """`/slm map`'s work (after its ack) stops before it reads the map's page, until released. (It held
-    `service_views`, which the paged map no longer calls since the lists slice: the test waited for nothing.)"""
+def hold(monkeypatch, module, name: str) -> tuple[threading.Event, threading.Event]:
+    """`module.name` stops when called (setting `started`) until `release` is set, then does what it did."""
     started, release = threading.Event(), threading.Event()
-    original = service_map.service_page
+    original = getattr(module, name)
 
     def held(*args, **kwargs):
         started.set()
         release.wait(30)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(service_map, "service_page", held)
+    monkeypatch.setattr(module, name, held)
+    return started, release
+
+
+@pytest.fixture
+def map_held(monkeypatch):
+    """`/slm map`'s work (after its ack) stops before it reads the map's page, until released. (It held
+    `service_views`, which the paged map no longer calls since the lists slice: the test waited for nothing.)"""
+    started, release = hold(monkeypatch, service_map, "service_page")
     yield started, release
     release.set()
 
@@ -121,15 +127,7 @@ def test_acks_are_answered_while_a_home_tab_is_being_drawn(one_work_slot, sandbo
     from bot.reviews import home as mine
 
     driver, threads = one_work_slot
-    started, release = threading.Event(), threading.Event()
-    original = mine.my_snoozed
-
-    def held(*args, **kwargs):
-        started.set()
-        release.wait(30)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(mine, "my_snoozed", held)
+    started, release = hold(monkeypatch, mine, "my_snoozed")
     try:
         assert driver.open_home().status == 200
         assert started.wait(10), "the home's drawing did not start"
