@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from bot import audit
 from bot.workspace.actor import Actor
-from bot.errors import DomainError, InvalidInput
+from bot.errors import DomainError, InvalidInput, PermissionDenied, Person
 from bot.workspace.permissions import ADMIN, SERVICE_MANAGER, Capability, require
 from models import Member, RoleGrant
 
@@ -63,9 +63,14 @@ def parse_role(text: str) -> str:
     return role
 
 
-def grant(session: Session, actor: Actor, user_id: str, role: str) -> bool:
-    """Grant a role; False if the person had it already."""
+def grant(session: Session, actor: Actor, user_id: str, role: str, *, home_team: str | None = None) -> bool:
+    """Grant a role; False if the person had it already. `home_team`: the workspace Slack says the person belongs
+    to (users.info's team_id), when the caller asked: a person from another workspace (a shared channel, another
+    workspace of a Grid) holds no role here, as they are never an admin here (`admin_here`)."""
     require(actor, Capability.GRANT_ROLES)
+    if home_team is not None and home_team != actor.team_id:
+        raise PermissionDenied(Person(user_id), " belongs to another workspace, so cannot hold a role in this one. "
+                               "Roles are for this workspace's own people.")
     exists = session.exec(select(RoleGrant).where(RoleGrant.team_id == actor.team_id, RoleGrant.user_id == user_id,
                                                   RoleGrant.role == role)).first()
     if exists:
