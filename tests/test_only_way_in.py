@@ -6,13 +6,14 @@ or a domain service is a rule the table does not show, so it fails here; ask `ca
 from __future__ import annotations
 
 import ast
+from collections import Counter
 
 from sqlmodel import Session, select
 
 from models import ApiToken, RoleGrant
 from tests.helpers import text_of
 from tests.permission_world import BOB, changed_tables, perm_world, snapshot  # noqa: F401  (a fixture)
-from tests.test_layout import modules
+from tests.test_layout import DOMAIN, modules
 
 # Where roles are defined and read: the table, the people and their Slack profiles, and Slack's stand-in.
 HOME = ("bot.workspace", "bot.sandbox")
@@ -46,6 +47,54 @@ def test_no_role_is_compared_by_hand_outside_the_table():
 def test_the_scan_finds_what_it_looks_for():
     tree = ast.parse("if SERVICE_MANAGER in actor.roles: pass\nok = profile.get('is_admin')\nx = user.is_owner")
     assert sorted(line for line, _ in by_hand(tree)) == [1, 2, 3]
+
+
+# Public domain functions that change what is on record without asking the table, each with why.
+NOT_THE_TABLES = {
+    "bot.requirements.records.confirm": "only the person who asked confirms their own words: not a role's to do",
+    "bot.agreements.versions.new_version": "made only by draft and propose, which check (bot.agreements does not "
+                                           "offer it)",
+}
+CHECKS = {"require", "can", "sides"}
+
+
+def _functions() -> dict[str, tuple[str, ast.FunctionDef]]:
+    out = {}
+    for name, path in modules().items():
+        if name.startswith(DOMAIN) and name != "bot.workspace.permissions":
+            for node in ast.parse(path.read_text()).body:
+                if isinstance(node, ast.FunctionDef):
+                    out[f"{name}.{node.name}"] = (node.name, node)
+    return out
+
+
+NOT_FUNCTIONS_OF_OURS = {"session", "audit"}  # session.add, audit.record: not a domain function of that name
+
+
+def _called(node: ast.AST) -> set[str]:
+    return {c.func.id if isinstance(c.func, ast.Name) else c.func.attr for c in ast.walk(node)
+            if isinstance(c, ast.Call) and (isinstance(c.func, ast.Name) or (
+                isinstance(c.func, ast.Attribute) and not (isinstance(c.func.value, ast.Name)
+                                                           and c.func.value.id in NOT_FUNCTIONS_OF_OURS)))}
+
+
+def test_every_domain_change_made_by_a_person_asks_the_table():
+    """A public domain function that takes the person acting and writes the audit trail (a change of state) asks
+    the table itself (require, can, sides), or calls a function that does: the domain is the guard, whatever
+    handler calls it. Found by name across the domain, so a helper like `require_may_move` counts."""
+    functions = _functions()
+    names = Counter(short for short, _node in functions.values())
+    guards, grew = set(CHECKS), True
+    while grew:  # a helper counts by its name only where the domain has one function of that name
+        found = {short for short, node in functions.values() if _called(node) & guards and names[short] == 1}
+        grew, guards = not found <= guards, guards | found
+    unguarded = [qualified for qualified, (short, node) in functions.items()
+                 if not short.startswith("_") and any(a.arg == "actor" for a in node.args.args)
+                 and any(isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "record"
+                         and isinstance(c.func.value, ast.Name) and c.func.value.id == "audit"
+                         for c in ast.walk(node))
+                 and not _called(node) & guards and qualified not in NOT_THE_TABLES]
+    assert unguarded == [], f"changes made without asking bot/workspace/permissions.py: {unguarded}"
 
 
 MALLORY = "U0MALLORY"  # an admin of another organisation, in a channel shared with this one
