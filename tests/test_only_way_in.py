@@ -10,7 +10,7 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
-from models import ApiToken, RoleGrant
+from models import ApiToken, AuditEvent, RoleGrant
 from tests.helpers import text_of
 from tests.permission_world import BOB, changed_tables, perm_world, snapshot  # noqa: F401  (a fixture)
 from tests.test_layout import DOMAIN, modules
@@ -126,3 +126,21 @@ def test_a_role_is_never_granted_to_someone_from_another_workspace(slack, sandbo
     assert "make or revoke API tokens" in text_of(sandbox.last_ephemeral(MALLORY))
     with Session(db.engine) as s:
         assert s.exec(select(ApiToken)).all() == []
+
+
+def test_a_grant_made_before_slack_said_they_belong_elsewhere_ends_at_their_next_request(slack, sandbox, db,
+                                                                                        perm_world, clock):
+    """Granted when nobody checked (before grants were refused): Slack's profile, read again, ends it."""
+    sandbox.add_user(MALLORY, "Mallory Elsewhere", team_id="T0OTHERORG")
+    sandbox.channels["C0GENERAL"]["members"].append(MALLORY)
+    with db.session() as s:
+        s.add(RoleGrant(team_id=perm_world.team, user_id=MALLORY, role="service_manager", created_at=clock.now(),
+                        created_by=BOB))
+    slack.command("token new grafana", user=MALLORY)
+    assert "make or revoke API tokens" in text_of(sandbox.last_ephemeral(MALLORY))
+    with Session(db.engine) as s:
+        assert s.exec(select(ApiToken)).all() == []
+        assert s.exec(select(RoleGrant).where(RoleGrant.user_id == MALLORY)).all() == []
+        [ended] = s.exec(select(AuditEvent).where(AuditEvent.action == "role.revoke")).all()
+    assert (ended.actor, ended.detail["user_id"], ended.detail["reason"]) == (
+        "slm-bot", MALLORY, "belongs to another workspace")
