@@ -36,6 +36,7 @@ class Scenario:
     done: str  # what the reply (or the message it edits) says once it is done
     rule: str  # what the refusal says: the rule, in words
     prepare: Callable[[Ctx], None] = lambda ctx: None  # what has to exist first (through signed requests too)
+    changes: bool = True  # False for a capability that only shows (nothing in the database changes)
 
 
 def said(ctx: Ctx, user: str) -> str:
@@ -133,7 +134,7 @@ SM_OR_ADMIN = "service manager or workspace admin"
 
 SCENARIOS: dict[Capability, Scenario] = {
     Capability.VIEW_MAP: Scenario(
-        "perm_world", EVE, None, command("map"), done="Payroll", rule=""),
+        "perm_world", EVE, None, command("map"), done="Payroll", rule="", changes=False),
     Capability.EDIT_MAP: Scenario(
         "perm_world", ALICE, EVE, command("service rename Payroll Payslips"), done="Payslips",
         rule=rule(Capability.EDIT_MAP, SM_OR_ADMIN)),
