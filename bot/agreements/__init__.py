@@ -64,6 +64,7 @@ from bot.agreements.queries import (
     unfinished_versions,
     version,
 )
+# versions.new_version is not offered here: a version is made only by draft and propose, which check who may.
 from bot.agreements.versions import (
     CLAUSES,
     COUNTERPARTY_LABEL,
@@ -72,7 +73,6 @@ from bot.agreements.versions import (
     NewVersion,
     diff,
     document_context,
-    new_version,
     snapshot,
 )
 
@@ -80,7 +80,7 @@ __all__ = [
     "CLAUSES", "COUNTERPARTY_KIND", "COUNTERPARTY_LABEL", "GROUP_DM_LIMIT", "MONTHS",
     "AgreeResult", "AgreementKind", "DocSettings", "DraftInput", "Drafted", "Gate", "NewVersion",
     "agree", "by_name", "counterparty_roles", "default_term", "diff", "document_context", "document_key", "draft",
-    "get", "headline_key", "known_names", "list_agreements", "list_page", "names_known", "lock", "mark_posted", "negotiators", "new_version", "next_review",
+    "get", "headline_key", "known_names", "list_agreements", "list_page", "names_known", "lock", "mark_posted", "negotiators", "next_review",
     "propose", "proposing_side", "record_version_post", "retire", "roll_statuses", "services_of", "signoffs",
     "snapshot", "status_line", "targets_of", "unfinished_threads", "unfinished_versions", "version", "version_key",
     "working_term",

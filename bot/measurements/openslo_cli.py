@@ -11,6 +11,7 @@ from sqlmodel import select
 from bot.errors import DomainError, InvalidInput
 from bot.measurements import openslo
 from bot.workspace.actor import Actor
+from bot.workspace.permissions import SERVICE_MANAGER  # an operator at the shell acts as a service manager
 from models import Agreement, AgreementKind
 from models.base import name_key
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace, settings, db) -> int:
         text = args.file.read_text(encoding="utf-8")
         from bot.agreements import DocSettings
 
-        actor = Actor(team_id=args.team, user_id=args.user[:32], roles=frozenset({"service_manager"}),
+        actor = Actor(team_id=args.team, user_id=args.user[:32], roles=frozenset({SERVICE_MANAGER}),
                       now=datetime.now(timezone.utc))
         with db.session() as session:
             added = openslo.import_into(session, actor, args.sla, text,

@@ -31,7 +31,7 @@ from bot import agreements, audit, outbox, parsing, reminders, service_map
 from bot.errors import Command, DomainError, InvalidInput, NotFound, Person, PermissionDenied
 from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
-from bot.workspace.permissions import SERVICE_MANAGER, Capability, can
+from bot.workspace.permissions import SERVICE_MANAGER, Capability, can, sides
 from models import (Agreement, AgreementKind, AgreementStatus, ContactRole, Member, Review, ReviewStatus,
                     RoleGrant, SlaReview, SlaReviewOutcome)
 
@@ -237,9 +237,8 @@ def get_review(session: Session, team_id: str, review_id: int) -> SlaReview:
 
 
 def may_record(session: Session, actor: Actor, agreement: Agreement) -> None:
-    if SERVICE_MANAGER in actor.roles:
-        return
-    if ContactRole.APPROVER.value in agreements.counterparty_roles(session, actor, agreement):
+    """Those who may agree to the SLA record its annual review: the table's "agree" sides (AGREEMENT_SIDES)."""
+    if sides(actor, "agree", agreements.counterparty_roles(session, actor, agreement)):
         return
     raise PermissionDenied(f"Only a service manager or an approver of {agreement.name}'s customer can record its "
                            "annual review.")

@@ -8,13 +8,14 @@ from sqlmodel import Session, select
 
 from bot import audit
 from bot.workspace.actor import Actor
-from bot.errors import DomainError, InvalidInput
+from bot.errors import DomainError, InvalidInput, PermissionDenied, Person
 from bot.workspace.permissions import ADMIN, SERVICE_MANAGER, Capability, require
 from models import Member, RoleGrant
 
 # Re-read a person's Slack profile (admin flag, time zone) this often: a demoted admin keeps their rights
 # no longer than this (and not at all for a role grant or revoke, which reads the profile afresh).
 PROFILE_TTL = timedelta(minutes=10)
+BOT = "slm-bot"  # who the audit trail says made a change the bot made itself
 GRANTABLE = {"service-manager": SERVICE_MANAGER, "service_manager": SERVICE_MANAGER, "sm": SERVICE_MANAGER}
 
 
@@ -38,8 +39,12 @@ def admin_here(profile: dict, team_id: str) -> bool:
     return bool(profile.get("is_admin") or profile.get("is_owner"))
 
 
-def remember(session: Session, team_id: str, user_id: str, *, name: str, tz: str, is_admin: bool, now: datetime) -> Member:
-    """Store what Slack said of a person (users.info)."""
+def remember(session: Session, team_id: str, user_id: str, *, name: str, tz: str, is_admin: bool, now: datetime,
+             home_team: str | None = None) -> Member:
+    """Store what Slack said of a person (users.info). `home_team`: the workspace Slack says they belong to; one
+    from another workspace holds no role here, so a grant made to them before that was known ends now."""
+    if home_team is not None and home_team != team_id:
+        _end_grants(session, team_id, user_id, now)
     member = get(session, team_id, user_id) or Member(team_id=team_id, user_id=user_id, fetched_at=now)
     member.name, member.tz, member.is_admin, member.fetched_at = name, tz or "UTC", is_admin, now
     try:
@@ -48,6 +53,14 @@ def remember(session: Session, team_id: str, user_id: str, *, name: str, tz: str
     except IntegrityError:  # another replica stored the same person first; theirs is as good as ours
         member = get(session, team_id, user_id)
     return member
+
+
+def _end_grants(session: Session, team_id: str, user_id: str, now: datetime) -> None:
+    bot = Actor(team_id=team_id, user_id=BOT, now=now)  # the bot's own change, on what Slack said
+    for row in session.exec(select(RoleGrant).where(RoleGrant.team_id == team_id, RoleGrant.user_id == user_id)):
+        session.delete(row)
+        audit.record(session, bot, "role.revoke", "member", None, user_id=user_id, role=row.role,
+                     reason="belongs to another workspace")
 
 
 def roles_of(session: Session, team_id: str, user_id: str) -> frozenset[str]:
@@ -63,9 +76,14 @@ def parse_role(text: str) -> str:
     return role
 
 
-def grant(session: Session, actor: Actor, user_id: str, role: str) -> bool:
-    """Grant a role; False if the person had it already."""
+def grant(session: Session, actor: Actor, user_id: str, role: str, *, home_team: str | None = None) -> bool:
+    """Grant a role; False if the person had it already. `home_team`: the workspace Slack says the person belongs
+    to (users.info's team_id), when the caller asked: a person from another workspace (a shared channel, another
+    workspace of a Grid) holds no role here, as they are never an admin here (`admin_here`)."""
     require(actor, Capability.GRANT_ROLES)
+    if home_team is not None and home_team != actor.team_id:
+        raise PermissionDenied(Person(user_id), " belongs to another workspace, so cannot hold a role in this one. "
+                               "Roles are for this workspace's own people.")
     exists = session.exec(select(RoleGrant).where(RoleGrant.team_id == actor.team_id, RoleGrant.user_id == user_id,
                                                   RoleGrant.role == role)).first()
     if exists:

@@ -1,10 +1,12 @@
 import re
 
+from slack_sdk.errors import SlackApiError
+
 from bot.workspace import roles as members
 from bot.errors import InvalidInput, Person
 from handlers import registry
 from handlers.commands.router import SlashRequest
-from handlers.middleware import resolve_actor
+from handlers.middleware import RightsUnconfirmed, resolve_actor
 from messages import render_message
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -22,12 +24,22 @@ def _as_slack_says_now(req: SlashRequest):
     return resolve_actor(req.deps, req.actor.team_id, req.actor.user_id, reread=True)
 
 
+def _home_team(req: SlashRequest, user_id: str) -> str:
+    """The workspace the person belongs to, as Slack says now: a role is never granted to someone from another."""
+    try:
+        return req.client.users_info(user=user_id)["user"].get("team_id") or ""
+    except SlackApiError:
+        raise RightsUnconfirmed("I could not look that person up in Slack just now, so nothing was changed. "
+                                "Please try again in a minute.") from None
+
+
 @registry.command("role grant", "/slm role grant @person service-manager", "Let someone change the service map and agreements")
 def grant(req: SlashRequest) -> None:
     user_id, role = _parse(req.args)
     actor = _as_slack_says_now(req)
+    home_team = _home_team(req, user_id)  # asked before the unit of work: no connection held across a Slack call
     with req.deps.db.session() as session:
-        changed = members.grant(session, actor, user_id, role)
+        changed = members.grant(session, actor, user_id, role, home_team=home_team)
     req.context["done"] = [Person(user_id), f" holds the {role.replace('_', ' ')} role"]
     req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=True, changed=changed))
 

@@ -12,7 +12,7 @@ from bot import actions, agreements, delivery, service_map
 from bot.reviews import home as mine
 from bot.workspace import roles as members
 from bot.workspace.actor import Actor
-from bot.workspace.permissions import SERVICE_MANAGER, Capability, can
+from bot.workspace.permissions import Capability, can
 from handlers import registry
 from handlers.presenters.home import action_lines, my_action_lines, sections, sla_rows
 from messages import render
@@ -72,7 +72,7 @@ def home_view(deps, actor: Actor) -> dict:
                   "awaiting": mine.awaiting_agreement(session, actor, MY_ITEMS),
                   "snoozed": mine.my_snoozed(session, actor.team_id, actor.user_id, MY_ITEMS)}
         overview = (mine.sla_overview(session, actor.team_id, now, HOME_SLAS)
-                    if SERVICE_MANAGER in actor.roles else None)
+                    if can(actor, Capability.ARRANGE_REVIEWS) else None)  # those who keep the SLAs' reviews
     own = theirs["actions"]
     return render(
         "home.yml.j2", services=services, services_total=services_total, parties_total=parties_total,

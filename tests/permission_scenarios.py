@@ -1,0 +1,205 @@
+"""One scenario per row of the permission table (bot/workspace/permissions.py), for tests/test_permission_table.py.
+
+A scenario is something a person does through a signed Slack request (a slash command, a button, a modal
+submission): the person the rule allows does it and it is done; the person it does not allow does the same and is
+refused, in words that name the rule. The people and their roles are tests/permission_world.py's; the breach
+scenarios use tests/breach_world.py's world (Alice its service manager, Bob a contact of the Network group)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from bot.measurements.states import Level
+from bot.workspace.permissions import AGREEMENT_SIDES, Capability
+from messages.ids import Action, Block, Callback
+from tests.helpers import text_of
+from tests.permission_world import (ACME_CHANNEL, ALICE, BOB, CAROL, DAVE, EVE, NETWORK_CHANNEL, OLA, SLA, headline,
+                                    post)
+
+
+@dataclass
+class Ctx:
+    slack: object
+    sandbox: object
+    db: object
+    team: str
+    world: object
+    sweep: Callable | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    world: str  # the fixture that builds its world: "perm_world" or "breach_world"
+    allowed: str  # who may, by the role the world gives them
+    refused: str | None  # who may not: None where the rule is everyone's (a member may)
+    act: Callable[[Ctx, str], None]  # the person does it, through signed requests
+    done: str  # what the reply (or the message it edits) says once it is done
+    rule: str  # what the refusal says: the rule, in words
+    prepare: Callable[[Ctx], None] = lambda ctx: None  # what has to exist first (through signed requests too)
+    changes: bool = True  # False for a capability that only shows (nothing in the database changes)
+
+
+def said(ctx: Ctx, user: str) -> str:
+    """What this person was told last: the ephemeral reply, or the modal's inline errors."""
+    return text_of(ctx.sandbox.last_ephemeral(user))
+
+
+def command(text: str, form: dict | None = None, channel: str = "C0GENERAL"):
+    """`/slm <text>`; when it opens a form, the form is submitted with `form` (values by block_id)."""
+    def act(ctx: Ctx, user: str) -> None:
+        before = ctx.sandbox.open_modal(ctx.team, user)
+        ctx.slack.command(text, user=user, channel=channel)
+        modal = ctx.sandbox.open_modal(ctx.team, user)
+        if modal is not None and modal is not before:
+            ctx.slack.submit(modal, (form(ctx, modal) if callable(form) else form) or {})
+    return act
+
+
+def option(modal, block_id: str, shown: str) -> str:
+    element = next(b for b in modal.view["blocks"] if b.get("block_id") == block_id)["element"]
+    return next(o["value"] for o in element["options"] if o["text"]["text"] == shown)
+
+
+# ---- acts that need more than one command ------------------------------------------------------------------------
+def quote_as_requirement(ctx: Ctx, user: str) -> None:
+    message = ctx.slack.post_as_user(ACME_CHANNEL, "We need P1 incidents fixed within 4 hours", user=CAROL)
+    ctx.slack.message_shortcut(Callback.SHORTCUT_REQUIREMENT_FROM_MESSAGE, message, user=user)
+    who = ctx.sandbox.open_modal(ctx.team, user)
+    values = {Block.REQ_SERVICE: str(ctx.world.service_id), Block.REQ_CUSTOMER: str(ctx.world.customer_id)}
+    if any(b.get("block_id") == Block.REQ_ROLE for b in who.view["blocks"]):
+        values[Block.REQ_ROLE] = "managerial"
+    ctx.slack.submit(who, values)
+    ctx.slack.submit(ctx.sandbox.open_modal(ctx.team, user), {Block.REQ_TARGET: "4h", Block.REQ_LEVEL: "P1"})
+
+
+def decline_carols_requirement(ctx: Ctx, user: str) -> None:
+    ctx.slack.command("requirements Payroll", user=user)
+    ctx.slack.click(Action.REQ_MENU, message=ctx.sandbox.last_ephemeral(user), value="decline:1", user=user)
+    modal = ctx.sandbox.open_modal(ctx.team, user)
+    if modal is not None:
+        ctx.slack.submit(modal, {Block.REQ_REASON: "The network cannot carry it"})
+
+
+def waive_the_gap(ctx: Ctx, user: str) -> None:
+    ctx.slack.command(f"tree {SLA}", user=BOB)  # the service manager's tree, with its Waive button
+    ctx.slack.click(Action.COVER_WAIVE, message=ctx.sandbox.last_ephemeral(BOB), user=user)
+    modal = ctx.sandbox.open_modal(ctx.team, user)
+    if modal is not None:
+        ctx.slack.submit(modal, {Block.COV_REASON: "Nights are covered by the on-call engineer"})
+
+
+def breach(ctx: Ctx) -> None:
+    ctx.sweep(ctx.world.state(Level.BREACHED, 101, "4h2m of 4h used"))
+
+
+def alert(ctx: Ctx):
+    [message] = ctx.sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)
+    return message
+
+
+def press(action_id: str):
+    def act(ctx: Ctx, user: str) -> None:
+        ctx.slack.click(action_id, message=alert(ctx), user=user)
+    return act
+
+
+def two_service_managers(ctx: Ctx) -> None:
+    """Escalating needs someone to escalate to: Dave becomes a second service manager."""
+    assert ctx.slack.command(f"role grant <@{DAVE}> service-manager", user=ALICE).ok
+    breach(ctx)
+
+
+def propose_charges(ctx: Ctx, user: str) -> None:
+    ctx.slack.click(Action.AGREEMENT_PROPOSE, message=headline(ctx.sandbox, ACME_CHANNEL), user=user)
+    modal = ctx.sandbox.open_modal(ctx.team, user)
+    if modal is None:
+        return
+    ctx.slack.click(Action.INPUT, view=modal, value="clause:charges", block_id=Block.PROP_CHANGE, user=user)
+    ctx.slack.submit(ctx.sandbox.open_modal(ctx.team, user), {f"{Block.PROP_CLAUSE_TEXT}.charges": "£12,000 per month.",
+                                                              Block.PROP_REASON: "Finance asked"})
+
+
+def agree_to_the_ola(ctx: Ctx, user: str) -> None:
+    ctx.slack.click(Action.AGREEMENT_AGREE, message=headline(ctx.sandbox, NETWORK_CHANNEL), user=user)
+
+
+REFUSED_BY_THE_TABLE = "Only a {who} can {what}"  # bot.workspace.permissions.require's words
+
+
+def rule(capability: Capability, who: str) -> str:
+    return REFUSED_BY_THE_TABLE.format(who=who, what=capability.value)
+
+
+SM_OR_ADMIN = "service manager or workspace admin"
+
+SCENARIOS: dict[Capability, Scenario] = {
+    Capability.VIEW_MAP: Scenario(
+        "perm_world", EVE, None, command("map"), done="Payroll", rule="", changes=False),
+    Capability.EDIT_MAP: Scenario(
+        "perm_world", ALICE, EVE, command("service rename Payroll Payslips"), done="Payslips",
+        rule=rule(Capability.EDIT_MAP, SM_OR_ADMIN)),
+    Capability.GRANT_ROLES: Scenario(
+        "perm_world", BOB, CAROL, command(f"role grant <@{EVE}> service-manager"), done="service manager",
+        rule=rule(Capability.GRANT_ROLES, SM_OR_ADMIN)),
+    Capability.RECORD_REQUIREMENT: Scenario(
+        "perm_world", EVE, None, quote_as_requirement, done="#1", rule=""),
+    Capability.DECIDE_REQUIREMENT: Scenario(
+        "perm_world", BOB, EVE, decline_carols_requirement, done="declined",
+        rule=rule(Capability.DECIDE_REQUIREMENT, SM_OR_ADMIN),
+        prepare=lambda ctx: quote_as_requirement(ctx, CAROL)),
+    Capability.DRAFT_AGREEMENT: Scenario(
+        "perm_world", ALICE, CAROL, command(f"sla retire {SLA}"), done="retired",
+        rule=rule(Capability.DRAFT_AGREEMENT, SM_OR_ADMIN)),
+    Capability.RECORD_ACTION: Scenario(
+        "perm_world", BOB, DAVE, command("action new", {Block.COV_TITLE: "Second on-call for payroll nights",
+                                                       Block.COV_OWNER_USER: DAVE, Block.COV_DUE: "2026-03-20"}),
+        done="#1", rule=rule(Capability.RECORD_ACTION, SM_OR_ADMIN)),
+    Capability.CHANGE_SETTINGS: Scenario(
+        "perm_world", ALICE, EVE, command("settings escalate_p1 2h"), done="2h",
+        rule=rule(Capability.CHANGE_SETTINGS, SM_OR_ADMIN)),
+    # A workspace admin is refused: accepting a gap is the service manager's judgement.
+    Capability.WAIVE_GAP: Scenario(
+        "perm_world", BOB, ALICE, waive_the_gap, done="Waived the ownership gap", rule=rule(Capability.WAIVE_GAP, "service manager")),
+    # The owning support group's contact may (Bob speaks for the Network group); the customer's approver may not.
+    Capability.ACKNOWLEDGE_BREACH: Scenario(
+        "breach_world", BOB, CAROL, press(Action.BREACH_ACKNOWLEDGE), done="Acknowledged by <@U0BOB>",
+        rule="can acknowledge this alert", prepare=breach),
+    Capability.ESCALATE_BREACH: Scenario(
+        "breach_world", ALICE, BOB, press(Action.BREACH_ESCALATE), done="escalated to the service managers by",
+        rule=rule(Capability.ESCALATE_BREACH, "service manager"), prepare=two_service_managers),
+    Capability.MANAGE_API_TOKENS: Scenario(
+        "perm_world", BOB, CAROL, command("token new grafana"), done="grafana",
+        rule=rule(Capability.MANAGE_API_TOKENS, SM_OR_ADMIN)),
+    Capability.RECORD_MEASUREMENT: Scenario(
+        "perm_world", ALICE, DAVE, command("record outage", lambda ctx, modal: {
+            Block.REC_SERVICE: option(modal, Block.REC_SERVICE, "Payroll"), Block.REC_START_DATE: "2026-03-02",
+            Block.REC_START_TIME: "08:15", Block.REC_IMPACT: "degraded", Block.REC_REFERENCE: "pay-slow",
+            Block.REC_SUMMARY: "Payroll slow"}),
+        done="Recorded the degradation", rule=rule(Capability.RECORD_MEASUREMENT, SM_OR_ADMIN)),
+    Capability.MAP_ALERTS: Scenario(
+        "perm_world", ALICE, CAROL, command("alerts map payroll-api Payroll"), done="payroll-api",
+        rule=rule(Capability.MAP_ALERTS, SM_OR_ADMIN)),
+    # A workspace admin is refused: the reviews are kept by the service managers.
+    Capability.ARRANGE_REVIEWS: Scenario(
+        "perm_world", BOB, ALICE, command(f"review risk {SLA} The carrier's renewal may slip"), done="risk",
+        rule=rule(Capability.ARRANGE_REVIEWS, "service manager")),
+}
+
+# The agreement's sides (AGREEMENT_SIDES): a party contact acts for the counterparty.
+SIDE_SCENARIOS: dict[str, Scenario] = {
+    # Anyone who speaks for the customer may propose; a member who does not is refused.
+    "propose": Scenario(
+        "perm_world", CAROL, EVE, propose_charges, done="Version 3",
+        rule=f"Only a service manager or a contact of Acme Retail can propose a change to {SLA}",
+        prepare=lambda ctx: post(ctx.slack, ctx.sandbox, "sla", SLA, ACME_CHANNEL)),
+    # The group's approver agrees for the group; a workspace admin is not a service manager, so agrees for nobody.
+    "agree": Scenario(
+        "perm_world", DAVE, ALICE, agree_to_the_ola, done="agreed",
+        rule=f"Only an approver of Network group or the provider's service manager can agree to {OLA}", prepare=lambda ctx: post(ctx.slack, ctx.sandbox, "ola", OLA, NETWORK_CHANNEL)),
+}
+
+# Rows whose scenario another branch brings at merge: `/slm audit <thing>` (the audit helper's VIEW_AUDIT).
+# The lead moves each into SCENARIOS; the completeness test fails on a row in neither.
+PENDING: frozenset[str] = frozenset({"VIEW_AUDIT"})
+
+assert set(SIDE_SCENARIOS) <= set(AGREEMENT_SIDES)
