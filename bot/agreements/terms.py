@@ -55,7 +55,7 @@ def setting_of(session: Session, team_id: str) -> str:
 def present(content: dict) -> list[str]:
     """The kinds of commercial terms a version's content states, in words ("service credits", "charges")."""
     found = []
-    if any(t.get("service_credit") for t in content.get("targets", [])):
+    if any(t.get("service_credit") not in (None, "", NOT_SHOWN) for t in content.get("targets", [])):
         found.append("service credits")
     if ((content.get("clauses") or {}).get("charges") or "").strip():
         found.append("charges")
