@@ -19,7 +19,8 @@ from sqlmodel import Session, select
 
 from bot import service_map
 from bot.workspace import settings as workspace_settings
-from bot.workspace.permissions import SERVICE_MANAGER
+from bot.workspace.actor import Actor
+from bot.workspace.permissions import ADMIN, SERVICE_MANAGER
 from models import Agreement, AgreementKind, ContactRole, Member, RoleGrant
 
 SETTING = "commercial_terms_in_public"
@@ -96,6 +97,17 @@ def entitled(session: Session, agreement: Agreement) -> list[str]:
         contacts = service_map.contacts_of(session, agreement.team_id, agreement.counterparty_id)
         people += contacts.get(ContactRole.APPROVER, [])
     return list(dict.fromkeys(people))
+
+
+def may_see(session: Session, actor: Actor, agreement: Agreement) -> bool:
+    """Whether this person may see the agreement's commercial terms (privately: a DM, an ephemeral message): the
+    provider's service managers and admins; for an SLA, also the customer's approvers."""
+    if actor.roles & {ADMIN, SERVICE_MANAGER}:
+        return True
+    if internal(agreement.kind):
+        return False
+    contacts = service_map.contacts_of(session, agreement.team_id, agreement.counterparty_id)
+    return actor.user_id in contacts.get(ContactRole.APPROVER, [])
 
 
 def _managers(session: Session, team_id: str) -> list[str]:

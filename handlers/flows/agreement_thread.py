@@ -267,8 +267,10 @@ def refresh_headline(client: WebClient, deps, actor: Actor, agreement_id: int) -
     return True
 
 
-def document_message(agreement: Agreement, row: AgreementVersion, review: tuple[str | None, bool] = (None, False)) -> dict:
-    """A version's document, for the person who asked to see it."""
+def document_message(agreement: Agreement, row: AgreementVersion, review: tuple[str | None, bool] = (None, False),
+                     document: str | None = None) -> dict:
+    """A version's document, for the person who asked to see it (`document`: as they may see it, when it is not the
+    stored one: terms_posting.person_document)."""
     standing = ""
     if agreement.agreed_version == row.number:  # agreed is not yet in force: that waits for the start date
         standing = ("in force" if agreement.status == AgreementStatus.ACTIVE.value
@@ -276,7 +278,7 @@ def document_message(agreement: Agreement, row: AgreementVersion, review: tuple[
                     if agreement.status == AgreementStatus.AGREED.value else f"agreed ({agreement.status})")
     return render_message("agreement_show.yml.j2", name=agreement.name, number=row.number, author=row.created_by,
                           sha=row.document_sha256, reason=row.reason if row.number > 1 else "",
-                          standing=standing, chunks=chunks(row.document), review_line=review[0], review_none=review[1])
+                          standing=standing, chunks=chunks(document or row.document), review_line=review[0], review_none=review[1])
 
 
 def underpinning_changed(client: WebClient, deps, actor: Actor, agreement_id: int, why: str) -> None:

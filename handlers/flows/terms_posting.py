@@ -52,16 +52,29 @@ def version_message(agreement: Agreement, row: AgreementVersion, what: Shown, **
 def document_text(session, deps, agreement: Agreement, row: AgreementVersion, what: Shown) -> str:
     """The version's document as its channel may see it: the stored one, or one rendered without the terms, with a
     line at its top saying what was left out and where the full version went."""
+    went = "went by DM to the provider's service managers" + (
+        "" if terms.internal(agreement.kind) else " and the customer's approvers")
+    return without_terms(session, deps, agreement, row, what, f"not shown in this public channel: the full version "
+                                                              f"(SHA-256 {row.document_sha256[:16]}…) {went}.")
+
+
+def for_person(session, actor, agreement: Agreement, row: AgreementVersion) -> Shown:
+    """What one person asking to see a version may see of its terms (bot.agreements.terms.may_see)."""
+    return Shown() if terms.may_see(session, actor, agreement) else Shown(terms.present(row.content))
+
+
+def person_document(session, deps, agreement: Agreement, row: AgreementVersion, what: Shown) -> str:
+    whose = "the provider's service managers" + ("" if terms.internal(agreement.kind) else " and the customer's approvers")
+    return without_terms(session, deps, agreement, row, what, f"left out here: they are for {whose}.")
+
+
+def without_terms(session, deps, agreement: Agreement, row: AgreementVersion, what: Shown, why: str) -> str:
     if not what.hidden:
         return row.document
     context = agreements.document_context(terms.withheld(row.content), row.number, deps.docs.provider_name)
     rendered = documents.render_agreement(session, agreement.team_id, context, kind=agreement.kind,
                                           templates_dir=deps.docs.templates_dir, now=deps.clock.now())
-    went = "went by DM to the provider's service managers" + (
-        "" if terms.internal(agreement.kind) else " and the customer's approvers")
-    note = (f"> {terms.left_out(what.hidden)} not shown in this public channel: the full version "
-            f"(SHA-256 {row.document_sha256[:16]}…) {went}.\n\n")
-    return note + rendered.text
+    return f"> {terms.left_out(what.hidden)} {why}\n\n" + rendered.text
 
 
 def queue_dms(session, deps, agreement: Agreement, row: AgreementVersion, what: Shown) -> None:

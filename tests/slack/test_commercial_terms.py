@@ -130,7 +130,7 @@ def carrier(db, team):
 def uc_with_charges(slack, sandbox, team, carrier, channel):
     slack.command("uc new Carrier X")
     modal = sandbox.open_modal(team, ALICE)
-    assert slack.submit(modal, {Block.AGR_NAME: "Carrier X 2027", Block.AGR_SERVICES: [str(carrier["service"])],
+    assert slack.submit(modal, {Block.AGR_NAME: "Carrier X contract", Block.AGR_SERVICES: [str(carrier["service"])],
                                 Block.AGR_CHANNEL: channel, Block.AGR_CONTRACT_REF: "CX-200"}).ok
     headline = next(m for m in sandbox.channel_messages(channel) if m.blocks and m.blocks[0]["type"] == "header")
     slack.click(Action.AGREEMENT_PROPOSE, message=headline, user=ALICE)
@@ -156,3 +156,29 @@ def test_a_uc_in_a_private_channel_shows_its_charges(slack, sandbox, db, team, c
     replies = uc_with_charges(slack, sandbox, team, carrier, "C0UCPRIV")
     assert "£12,000 per month." in document(sandbox, replies[3])
     assert dms_with(sandbox, ALICE, "12,000") == []
+
+
+def test_who_asks_to_see_a_version_sees_its_terms_only_if_entitled(slack, sandbox, db, team, acme):
+    sandbox.add_channel("acme-sla", channel_id=CHANNEL, private=True, members=EVERYONE + [BOT_USER])
+    draft(slack, sandbox, team, acme)
+    with_credit(slack, sandbox, team)
+    for user, sees in ((ALICE, True), (CAROL, True), (BOB, False)):  # a service manager, the approver, a member
+        slack.command("sla show Acme Retail: Payroll", user=user)
+        shown = text_of(sandbox.last_ephemeral(user))
+        assert (CREDIT in shown) is sees, user
+        assert ("Service credits are left out here" in shown) is not sees, user
+        slack.command("sla diff Acme Retail: Payroll v1 v2", user=user)
+        assert (CREDIT in text_of(sandbox.last_ephemeral(user))) is sees, user
+    headline, _ = thread(sandbox)
+    slack.click(Action.AGREEMENT_SHOW, message=headline, user=BOB)
+    assert CREDIT not in text_of(sandbox.last_ephemeral(BOB))
+
+
+def test_a_ucs_charges_are_for_the_service_managers_alone(slack, sandbox, db, team, carrier):
+    sandbox.add_channel("uc-private", channel_id="C0UCPRIV", private=True, members=[ALICE, BOB, BOT_USER])
+    uc_with_charges(slack, sandbox, team, carrier, "C0UCPRIV")
+    slack.command("uc show Carrier X contract", user=BOB, channel="C0UCPRIV")
+    shown = text_of(sandbox.last_ephemeral(BOB))
+    assert "12,000" not in shown and "Charges and the contract reference are left out here" in shown
+    slack.command("uc show Carrier X contract", user=ALICE, channel="C0UCPRIV")
+    assert "12,000" in text_of(sandbox.last_ephemeral(ALICE))
