@@ -53,15 +53,19 @@ def setting_of(session: Session, team_id: str) -> str:
     return workspace_settings.get(session, team_id, SETTING)
 
 
-def present(content: dict) -> list[str]:
-    """The kinds of commercial terms a version's content states, in words ("service credits", "charges")."""
+def present(content: dict, text: str | None = None) -> list[str]:
+    """The kinds of commercial terms a version's content states, in words ("service credits", "charges"); with
+    `text` (its document and its changes), only those that text shows (the shipped template leaves a contract
+    reference out, an organisation's may not)."""
+    credits = [t["service_credit"] for t in content.get("targets", [])
+               if t.get("service_credit") not in (None, "", NOT_SHOWN)]
+    charges = ((content.get("clauses") or {}).get("charges") or "").strip()
+    ref = content.get("contract_ref") or ""
     found = []
-    if any(t.get("service_credit") not in (None, "", NOT_SHOWN) for t in content.get("targets", [])):
-        found.append("service credits")
-    if ((content.get("clauses") or {}).get("charges") or "").strip():
-        found.append("charges")
-    if content.get("contract_ref"):
-        found.append("the contract reference")
+    for words, values in (("service credits", credits), ("charges", [charges] if charges else []),
+                          ("the contract reference", [ref] if ref else [])):
+        if values and (text is None or any(v in text for v in values)):
+            found.append(words)
     return found
 
 

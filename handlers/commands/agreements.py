@@ -82,8 +82,7 @@ def diff(kind: AgreementKind):
             agreement = agreements.by_name(session, req.actor.team_id, name, kind)
             a, b = (agreements.version(session, agreement, n) for n in numbers)
             changes = agreements.diff(a.content, b.content)
-            if terms_posting.for_person(session, req.actor, agreement, b).hidden or \
-                    terms_posting.for_person(session, req.actor, agreement, a).hidden:
+            if terms_posting.for_person(session, req.actor, agreement, b).withhold:
                 changes = terms.public_changes(changes)  # a service credit changed: not theirs to see
         req.respond(**render_message("agreement_diff.yml.j2", name=agreement.name, a=a.number, b=b.number, changes=changes))
     return run

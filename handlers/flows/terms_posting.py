@@ -25,6 +25,7 @@ class Shown:
 
     hidden: list[str] = field(default_factory=list)    # the kinds of terms left out ("service credits", …)
     recipients: list[str] = field(default_factory=list)
+    withhold: bool = False  # terms are left out here: a change of a service credit too, even to none
 
 
 def decision(client: WebClient, deps, team_id: str, agreement_id: int) -> terms.Decision:
@@ -37,13 +38,18 @@ def decision(client: WebClient, deps, team_id: str, agreement_id: int) -> terms.
         return terms.decide(kind, public, terms.setting_of(session, team_id))
 
 
+def _stated(row: AgreementVersion) -> list[str]:
+    """The terms this version's document or changes state."""
+    return terms.present(row.content, "\n".join([row.document, *row.changes]))
+
+
 def shown(session, agreement: Agreement, row: AgreementVersion, decided: terms.Decision) -> Shown:
-    hidden = terms.present(row.content) if decided.withhold else []
-    return Shown(hidden, terms.entitled(session, agreement) if hidden else [])
+    hidden = _stated(row) if decided.withhold else []
+    return Shown(hidden, terms.entitled(session, agreement) if hidden else [], decided.withhold)
 
 
 def version_message(agreement: Agreement, row: AgreementVersion, what: Shown, **extra) -> dict:
-    changes = terms.public_changes(row.changes) if what.hidden else row.changes
+    changes = terms.public_changes(row.changes) if what.withhold else row.changes
     return render_message("agreement_version.yml.j2", version=row, name=agreement.name, changes=changes,
                           withheld=terms.left_out(what.hidden) if what.hidden else "", recipients=what.recipients,
                           **extra)
@@ -60,7 +66,7 @@ def document_text(session, deps, agreement: Agreement, row: AgreementVersion, wh
 
 def for_person(session, actor, agreement: Agreement, row: AgreementVersion) -> Shown:
     """What one person asking to see a version may see of its terms (bot.agreements.terms.may_see)."""
-    return Shown() if terms.may_see(session, actor, agreement) else Shown(terms.present(row.content))
+    return Shown() if terms.may_see(session, actor, agreement) else Shown(_stated(row), withhold=True)
 
 
 def person_document(session, deps, agreement: Agreement, row: AgreementVersion, what: Shown) -> str:

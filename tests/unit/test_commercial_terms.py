@@ -69,3 +69,13 @@ def test_what_was_left_out_in_words():
 ])
 def test_public_is_what_slack_says_of_the_channel(answer, public):
     assert public_in(answer) is public
+
+
+def test_only_the_terms_a_document_states_count():
+    """The shipped template leaves a contract reference out: nothing to withhold for it (an organisation's
+    template that prints it has it withheld)."""
+    content = {**copy.deepcopy(PRICED), "contract_ref": "CX-200"}
+    full = render(content)
+    assert terms.present(content, full) == ["service credits", "charges"]
+    assert terms.present(content, full + "\nContract CX-200") == ["service credits", "charges", "the contract reference"]
+    assert terms.present(terms.withheld(content), render(terms.withheld(content))) == []
