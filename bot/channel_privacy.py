@@ -50,6 +50,16 @@ def is_public(client: WebClient, team_id: str, channel_id: str, now: datetime) -
     return public
 
 
+def is_public_here(client: WebClient, team_id: str, channel_id: str, channel_name: str, now: datetime) -> bool:
+    """Where a slash command was typed: its channel_name says when it is not public ("privategroup",
+    "directmessage", "mpdm-…"); otherwise Slack is asked (a channel's own name may be a private channel's too)."""
+    if channel_name in ("privategroup", "directmessage") or channel_name.startswith("mpdm-"):
+        with _lock:
+            _known[(team_id, channel_id)] = (False, now)
+        return False
+    return is_public(client, team_id, channel_id, now)
+
+
 def forget() -> None:
     """Forget every answer (a new workspace in the tests' stand-in, where channel ids are reused)."""
     with _lock:
