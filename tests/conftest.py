@@ -22,6 +22,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot import channel_privacy
 from bot.app import Deps, create_bolt_app, create_http_app
 from bot.clock import FrozenClock
 from bot.database import Database
@@ -174,6 +175,7 @@ def harness(database) -> Harness:
 @pytest.fixture
 def harness_clean(harness: Harness) -> Harness:
     harness.sandbox.reset()
+    channel_privacy.forget()  # the stand-in's channel ids come back in the next test, maybe private this time
     harness.clock.set(START)
     empty_tables(harness.deps.db)
     return harness

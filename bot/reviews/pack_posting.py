@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from bot import outbox, reminders
 from bot.agreements import DocSettings
-from bot.reviews import chart, pack_document
+from bot.reviews import chart, pack_document, pack_terms
 from bot.reviews.pack import Pack, build_pack
 from bot.reviews.reminding import ENDED
 from models import Agreement, OutboxKind, Review, ReviewArrangement, ReviewStatus
@@ -37,11 +37,14 @@ def on_demand_key(agreement_id: int, start: date, channel: str, request: str) ->
 
 
 def queue_pack(session: Session, team_id: str, channel: str, pack: Pack, key: str, docs: DocSettings, now: datetime,
-               *, review_id: int | None = None, late: bool = False) -> bool:
+               *, review_id: int | None = None, late: bool = False, without_credits: bool = False) -> bool:
     """Queue the pack's parent message and, following it into its thread, the document and the chart. False when
-    it was queued before under this key (nothing is queued twice)."""
+    it was queued before under this key (nothing is queued twice). `without_credits`: a public channel that keeps
+    commercial terms out (bot.reviews.pack_terms)."""
     if outbox.get(session, team_id, key) is not None:
         return False
+    if without_credits:
+        pack = pack_terms.without_credits(pack)
     document = pack_document.render(session, team_id, pack, docs, now)
     png = chart.render_png(pack)
     stem = pack_document.file_stem(pack)
@@ -77,11 +80,12 @@ def coming_review(session: Session, team_id: str, agreement_id: int, channel: st
 
 
 def queue_review_pack(session: Session, review: Review, agreement: Agreement, docs: DocSettings, now: datetime,
-                      *, late: bool = False) -> Pack:
+                      *, late: bool = False, without_credits: bool = False) -> Pack:
     """Build and queue a review's own pack in its channel, under `pack_key(review.id)`, kept on the review."""
     pack = build_pack(session, agreement, review.period_start, review.period_end, now, tz=_zone(session, agreement.id))
     key = pack_key(review.id)
-    queue_pack(session, review.team_id, review.channel_id, pack, key, docs, now, review_id=review.id, late=late)
+    queue_pack(session, review.team_id, review.channel_id, pack, key, docs, now, review_id=review.id, late=late,
+               without_credits=without_credits)
     review.pack_key = key
     session.add(review)
     return pack

@@ -162,14 +162,13 @@ def _renewals(session: Session, agreement: Agreement, start: date, end: date) ->
     rows = list(session.exec(select(Agreement).where(Agreement.id.in_(legs), Agreement.kind == AgreementKind.UC.value,
                                                      Agreement.renewal_date.is_not(None)).order_by(Agreement.renewal_date)))
     out = []
-    for uc in rows:
-        ref = f" ({uc.contract_ref})" if uc.contract_ref else ""
+    for uc in rows:  # by name, never its contract reference: the pack goes to the customer (bot.agreements.terms)
         notice = uc.renewal_date - timedelta(days=uc.notice_days) if uc.notice_days else None
         if notice is not None and start <= notice < end:
-            out.append(f"{uc.name}{ref}: notice of {uc.notice_days} days due by {notice.isoformat()} "
+            out.append(f"{uc.name}: notice of {uc.notice_days} days due by {notice.isoformat()} "
                        f"(renews on {uc.renewal_date.isoformat()})")
         elif start <= uc.renewal_date < end:
-            out.append(f"{uc.name}{ref} renews on {uc.renewal_date.isoformat()}")
+            out.append(f"{uc.name} renews on {uc.renewal_date.isoformat()}")
     return out[:MAX_LINES], max(len(out) - MAX_LINES, 0)
 
 

@@ -236,8 +236,9 @@ def _renewals(session: Session, agreements: list[Agreement], today: date) -> lis
     out = []
     for a in agreements:
         if a.kind == AgreementKind.UC.value and a.renewal_date is not None and today <= a.renewal_date < until:
-            ref = f" ({a.contract_ref})" if a.contract_ref else ""
-            out.append(f"{a.name}{ref} renews on {a.renewal_date.isoformat()}")
+            # Never its contract reference: that is the supplier's and ours (bot.agreements.terms), and this view
+            # goes to a party's channel.
+            out.append(f"{a.name} renews on {a.renewal_date.isoformat()}")
         elif a.kind == AgreementKind.SLA.value:
             beneath, _more = pack_preview._renewals(session, a, today, until)
             out.extend(f"beneath {a.name}: {line}" for line in beneath)

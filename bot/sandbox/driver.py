@@ -96,13 +96,25 @@ class SlackDriver:
                 team: str = SANDBOX_TEAM, command: str = "/slm", **kw) -> Outcome:
         fields = {
             "token": "deprecated-verification-token", "team_id": team, "team_domain": self._team(team)["domain"],
-            "channel_id": channel, "channel_name": self.sandbox.channels.get(channel, {}).get("name", "unknown"),
+            "channel_id": channel, "channel_name": self._channel_name(channel),
             "user_id": user, "user_name": self._user(user, team)["name"], "command": command, "text": text,
             "api_app_id": APP_ID, "is_enterprise_install": "false",
             "response_url": self._response_url(team, user, channel),
             "trigger_id": self.sandbox.mint_trigger(team, user),
         }
         return self._post_form(fields, **kw)
+
+    def _channel_name(self, channel: str) -> str:
+        """What Slack sends as a slash command's channel_name: "directmessage" from a DM, "privategroup" from a
+        private channel, the mpdm-… name from a group DM, the channel's own name otherwise."""
+        found = self.sandbox.channels.get(channel)
+        if found is None:
+            return "directmessage" if channel[:1] == "D" else "unknown"
+        if found.get("is_im"):
+            return "directmessage"
+        if found.get("is_private") and not found.get("is_mpim"):
+            return "privategroup"
+        return found["name"]
 
     def shortcut(self, callback_id: str, *, user: str = "U0ALICE", team: str = SANDBOX_TEAM) -> Outcome:
         payload = {"type": "shortcut", "token": "deprecated", "action_ts": f"{time.time():.6f}",

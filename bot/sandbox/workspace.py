@@ -331,7 +331,13 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
         return {"channel": copy.deepcopy(self.dm_channel(users[0]))}
 
     def _conversations_info(self, args: dict) -> dict:
-        return {"channel": copy.deepcopy(self._resolve_channel(args["channel"]))}
+        """As Slack answers a bot token: a private channel it is not in is not found; a channel's object says
+        whether it is public (is_channel) or not (is_private, is_im, is_mpim)."""
+        channel = self._resolve_channel(args["channel"])
+        if channel["is_private"] and not channel.get("is_im") and not channel.get("is_mpim") \
+                and BOT_USER not in channel["members"]:
+            raise ApiError("channel_not_found")
+        return {"channel": {k: v for k, v in copy.deepcopy(channel).items() if k != "members"}}
 
     def _conversations_list(self, args: dict) -> dict:
         return {"channels": [copy.deepcopy(c) for c in self.channels.values() if not c["is_im"]],

@@ -68,6 +68,13 @@ def _label_name(text: str) -> str:
     return name
 
 
+def _hide_or_show(text: str) -> str:
+    word = text.strip().lower()
+    if word not in ("hide", "show"):
+        raise parsing.ParseError("Either hide (commercial terms stay out of public channels) or show.", example="hide")
+    return word
+
+
 @dataclass(frozen=True)
 class Choice:
     key: str
@@ -90,6 +97,10 @@ CHOICES = {c.key: c for c in (
     Choice("action_nudge_before", "Nudge an action's owner by DM this long before its due date (working days are "
            "Monday to Friday), again on the day, and daily once it is overdue", "2 working days", _nudge_before),
     Choice("alert_label", "The Alertmanager alert label that names the service", "service", _label_name),
+    # bot.agreements.terms: hide (safe) leaves service credits and charges out of what is posted in a public channel
+    # and sends the full version by DM to those entitled; show posts them there (with a warning to whoever posts).
+    Choice("commercial_terms_in_public", "Service credits and charges of an SLA posted in a public channel: hide "
+           "(sent by DM to its service managers and approvers instead) or show", "hide", _hide_or_show),
 )}
 
 

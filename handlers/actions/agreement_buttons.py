@@ -11,7 +11,7 @@ from bot import cover as coverage
 from bot.reviews import sla_review
 from handlers import registry
 from models import AgreementKind, AgreementStatus
-from handlers.flows import agreement_thread
+from handlers.flows import agreement_thread, terms_posting
 from handlers.presenters.cover import buttons_for, gaps_view
 from handlers.views import agreement_propose
 from messages import render_message
@@ -70,4 +70,7 @@ def show(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
     with context["deps"].db.session() as session:
         agreement = agreements.get(session, actor.team_id, int(body["actions"][0]["value"]))
         row = agreements.version(session, agreement)
-    respond(replace_original=False, response_type="ephemeral", **agreement_thread.document_message(agreement, row))
+        shown = terms_posting.for_person(session, actor, agreement, row)  # commercial terms: theirs to see?
+        document = terms_posting.person_document(session, context["deps"], agreement, row, shown)
+    respond(replace_original=False, response_type="ephemeral",
+            **agreement_thread.document_message(agreement, row, document=document))

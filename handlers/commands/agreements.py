@@ -8,6 +8,8 @@ from bot.errors import InvalidInput
 from bot.reviews import sla_review
 from bot.workspace.permissions import Capability, require
 from handlers import registry
+from bot.agreements import terms
+from handlers.flows import terms_posting
 from handlers.flows.agreement_thread import (document_message, publish, refresh_headline, review_standing,
                                              underpinning_changed)
 from handlers.commands.arguments import name_and_trailing, one_name
@@ -64,7 +66,9 @@ def show(kind: AgreementKind):
             agreement = agreements.by_name(session, req.actor.team_id, name, kind)
             row = agreements.version(session, agreement, numbers[-1] if numbers else None)
             review = review_standing(session, agreement)
-        req.respond(**document_message(agreement, row, review))
+            shown = terms_posting.for_person(session, req.actor, agreement, row)  # commercial terms: theirs to see?
+            document = terms_posting.person_document(session, req.deps, agreement, row, shown)
+        req.respond(**document_message(agreement, row, review, document))
     return run
 
 
@@ -78,6 +82,8 @@ def diff(kind: AgreementKind):
             agreement = agreements.by_name(session, req.actor.team_id, name, kind)
             a, b = (agreements.version(session, agreement, n) for n in numbers)
             changes = agreements.diff(a.content, b.content)
+            if terms_posting.for_person(session, req.actor, agreement, b).withhold:
+                changes = terms.public_changes(changes)  # a service credit changed: not theirs to see
         req.respond(**render_message("agreement_diff.yml.j2", name=agreement.name, a=a.number, b=b.number, changes=changes))
     return run
 

@@ -28,6 +28,7 @@ class SlashRequest:
     context: BoltContext | None = None  # a command that has done its work says so here (context["done"])
     text: str = ""  # the whole command as typed after /slm: a list's Next/Previous buttons run it again
     offset: int = 0  # where a list's page starts (0 when typed; a Next/Previous button's value otherwise)
+    channel_name: str = ""  # as Slack sent it: "privategroup", "directmessage", "mpdm-…" say it is not public
 
 
 def match(text: str) -> tuple[Listener | None, str]:
@@ -89,4 +90,4 @@ def dispatch(ack: Ack, command: dict, client: WebClient, respond: Respond, conte
         return
     found.fn(SlashRequest(deps=context["deps"], actor=context["actor"], args=rest, client=client, respond=respond,
                            trigger_id=command["trigger_id"], channel_id=command["channel_id"], context=context,
-                           text=text))
+                           text=text, channel_name=command.get("channel_name") or ""))

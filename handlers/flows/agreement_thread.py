@@ -16,8 +16,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot import agreements, delivery, outbox, reviews, service_map
 from bot import cover as coverage
+from bot.agreements.terms import Decision
 from bot.reviews import sla_review
 from bot.workspace.actor import Actor
+from handlers.flows import terms_posting
 from handlers.presenters.cover import upgrade_view
 from messages import render_message
 from messages.markdown import chunks
@@ -73,6 +75,7 @@ class Progress:
     number: int | None = None                             # the version it stopped at
     reason: str = ""
     unsure: bool = False                                  # Slack did not answer: it may be there already
+    terms: Decision | None = None                         # what its channel shows of commercial terms
 
     def stop(self, where: str, result: "delivery.Result", number: int | None = None) -> None:
         """The pass stops here: a post did not go (yet), for the reason the delivery gave."""
@@ -87,7 +90,7 @@ class Progress:
         if self.stopped_at == "headline" and not self.unsure:
             return render_message("agreement_not_posted.yml.j2", name=self.name, kind=self.kind,
                                   channel_id=self.channel_id, error=self.reason)
-        return render_message("agreement_post_result.yml.j2", progress=self, warning=warning)
+        return render_message("agreement_post_result.yml.j2", progress=self, warning=warning, terms=self.terms)
 
 
 class ThreadIncomplete(Exception):
@@ -153,6 +156,7 @@ def publish(client: WebClient, deps, team_id: str, agreement_id: int, *, unanswe
         progress.headline = result.outcome is not delivery.Outcome.ALREADY
     if not posted or not linked:  # also when the scheduler posted the headline of a pass cut short
         _keep_permalink(client, deps, team_id, agreement_id)
+    progress.terms = terms_posting.decision(client, deps, team_id, agreement_id)  # a public channel's terms
     _post_versions(client, deps, team_id, agreement_id, progress, list(unanswered), warning, retry)
     return progress
 
@@ -182,10 +186,11 @@ def _post_versions(client, deps, team_id, agreement_id, progress: Progress, unan
                 agreement = agreements.get(session, team_id, agreement_id)
                 row = session.get(AgreementVersion, version_id)
                 extra = dict(unanswered=unanswered, warning=warning) if number == latest else {}
+                shown = terms_posting.shown(session, agreement, row, progress.terms)
                 outbox.enqueue(session, team_id, key, agreement.channel_id, "agreement_version.yml.j2", {},
                                deps.clock.now(), thread_ts=agreement.thread_ts,
-                               message=render_message("agreement_version.yml.j2", version=row, name=agreement.name,
-                                                      **{"unanswered": [], "warning": None, **extra}))
+                               message=terms_posting.version_message(agreement, row, shown, **{
+                                   "unanswered": [], "warning": None, **extra}))
             result = _deliver(client, deps, team_id, key, retry)
             if not result.done:
                 progress.stop("version", result, number)
@@ -195,11 +200,15 @@ def _post_versions(client, deps, team_id, agreement_id, progress: Progress, unan
         with deps.db.session() as session:
             agreement = agreements.get(session, team_id, agreement_id)
             row = session.get(AgreementVersion, version_id)
-            outbox.enqueue(session, team_id, key, agreement.channel_id, "", {}, deps.clock.now(),
-                           thread_ts=agreement.thread_ts, kind=OutboxKind.FILE,
-                           message={"content": row.document, "filename": f"{_slug(agreement.name)}-v{number}.md",
-                                    "title": f"{agreement.name}, version {number}"})
+            shown = terms_posting.shown(session, agreement, row, progress.terms)
+            content = terms_posting.document_text(session, deps, agreement, row, shown)
+            if outbox.enqueue(session, team_id, key, agreement.channel_id, "", {}, deps.clock.now(),
+                              thread_ts=agreement.thread_ts, kind=OutboxKind.FILE,
+                              message={"content": content, "filename": f"{_slug(agreement.name)}-v{number}.md",
+                                       "title": f"{agreement.name}, version {number}"}):
+                terms_posting.queue_dms(session, deps, agreement, row, shown)  # with it, or never
         result = _deliver(client, deps, team_id, key, retry)
+        delivery.deliver_pending(deps, client, team_id=team_id, key_prefix=terms_posting.dm_prefix(version_id))
         if not result.done:
             progress.stop("document", result, number)
             return
@@ -258,8 +267,10 @@ def refresh_headline(client: WebClient, deps, actor: Actor, agreement_id: int) -
     return True
 
 
-def document_message(agreement: Agreement, row: AgreementVersion, review: tuple[str | None, bool] = (None, False)) -> dict:
-    """A version's document, for the person who asked to see it."""
+def document_message(agreement: Agreement, row: AgreementVersion, review: tuple[str | None, bool] = (None, False),
+                     document: str | None = None) -> dict:
+    """A version's document, for the person who asked to see it (`document`: as they may see it, when it is not the
+    stored one: terms_posting.person_document)."""
     standing = ""
     if agreement.agreed_version == row.number:  # agreed is not yet in force: that waits for the start date
         standing = ("in force" if agreement.status == AgreementStatus.ACTIVE.value
@@ -267,7 +278,7 @@ def document_message(agreement: Agreement, row: AgreementVersion, review: tuple[
                     if agreement.status == AgreementStatus.AGREED.value else f"agreed ({agreement.status})")
     return render_message("agreement_show.yml.j2", name=agreement.name, number=row.number, author=row.created_by,
                           sha=row.document_sha256, reason=row.reason if row.number > 1 else "",
-                          standing=standing, chunks=chunks(row.document), review_line=review[0], review_none=review[1])
+                          standing=standing, chunks=chunks(document or row.document), review_line=review[0], review_none=review[1])
 
 
 def underpinning_changed(client: WebClient, deps, actor: Actor, agreement_id: int, why: str) -> None:

@@ -90,4 +90,5 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         tell(client, actor, meta.get("channel_id"), stopped.progress.message(drafted.warning))
         return
     tell(client, actor, meta.get("channel_id"), render_message(
-        "agreement_posted.yml.j2", name=posted.name, channel_id=posted.channel_id, warning=drafted.warning))
+        "agreement_posted.yml.j2", name=posted.name, channel_id=posted.channel_id, warning=drafted.warning,
+        terms=posted.terms))  # a public channel: what it shows of commercial terms, in either setting

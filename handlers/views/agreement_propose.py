@@ -16,7 +16,7 @@ from handlers.flows import agreement_thread
 from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
-from messages import render
+from messages import render, render_message
 from messages.ids import Action, Block, Callback
 from models import Agreement
 
@@ -123,8 +123,13 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     agreement, made = done
     context["done"] = f"Version {made.version.number} of {agreement.name} is recorded"
     try:
-        agreement_thread.post_version(client, deps, actor, agreement.id, warning=made.warning)
+        posted = agreement_thread.post_version(client, deps, actor, agreement.id, warning=made.warning)
     except agreement_thread.ThreadIncomplete as stopped:  # recorded; `post` finishes what is left
         tell(client, actor, agreement.channel_id, stopped.progress.message(made.warning))
+    else:
+        if posted.terms is not None and posted.terms.warn:  # credits shown in a public channel: its proposer knows
+            tell(client, actor, agreement.channel_id, render_message(
+                "terms_warning.yml.j2", number=made.version.number, name=agreement.name,
+                channel_id=agreement.channel_id, t=posted.terms))
     agreement_thread.underpinning_changed(client, deps, actor, agreement.id,
                                           f"changed in version {made.version.number} ({'; '.join(made.version.changes)})")

@@ -47,7 +47,8 @@ def test_the_coming_period(db, team):
     with db.session() as s:
         preview = reviews.build_pack(s, s.get(Agreement, world.agreement_id), OCT, NOV, NOW).preview
     assert preview.label == "Nov 2026"
-    assert preview.renewals == ["Carrier X contract (CX-114) renews on 2026-11-20"]
+    # The supplier's contract reference (CX-114) is internal: never in what the customer sees.
+    assert preview.renewals == ["Carrier X contract renews on 2026-11-20"]
     assert preview.sla_review == "The SLA's periodic review is due on 2026-11-15."
     assert preview.expiry is None
     assert preview.risks == ["The payroll vendor upgrades its API in November"]

@@ -68,7 +68,7 @@ def test_the_day_before_the_review_its_pack_opens_the_thread(harness_clean, sand
     assert "T1: *£900.00*, under “5% of the monthly charge per 0.1% under”" in shown
     assert "T4: not computable: at the provider's discretion" in shown
     assert "*Total: £2,020.00*" in shown and "late" not in shown
-    assert "Carrier X contract (CX-114) renews on 2026-11-20" in shown
+    assert "Carrier X contract renews on 2026-11-20" in shown and "CX-114" not in shown  # internal: not for the customer
     [close] = [e for b in parent.blocks if b["type"] == "actions" for e in b["elements"]]
     assert (close["action_id"], close["value"]) == (ActionId.REVIEW_CLOSE, str(review_id))
     stored = _thread_files(sandbox, parent, STEM)

@@ -73,7 +73,8 @@ def test_the_figures_are_the_hand_computed_ones(db, team):
     assert (view.reviews_closed, view.reviews_attended, view.reviews_cancelled) == (1, 1, 1)
     assert (view.decisions, view.review_actions) == (0, 2)
     assert view.unanswered == ["#1 Payroll must be up on pay day (1) (must)"]
-    assert view.renewals == ["beneath Acme Payroll: Carrier X contract (CX-114) renews on 2026-11-20"]
+    # The supplier's contract reference (CX-114) is internal: never in a view posted to a party's channel.
+    assert view.renewals == ["beneath Acme Payroll: Carrier X contract renews on 2026-11-20"]
     assert view.waivers == []
 
 

@@ -12,6 +12,7 @@ from types import SimpleNamespace as NS
 from typing import Callable
 
 from bot import requirements as reqs
+from bot.agreements.terms import Decision
 from bot.measurements.alert_labels import Mapping
 from bot.measurements.manual import Recorded
 from bot.measurements.timeline import ClockView, Row
@@ -273,12 +274,16 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "agreement_post_result.yml.j2": _post_result,
     "agreement_posted.yml.j2": lambda h: dict(channel_id="C0SAFE", name=h, warning=h),
     "agreement_propose.yml.j2": _propose,
+    "agreement_terms_dm.yml.j2": lambda h: dict(name=h, number=2, channel_id="C0SAFE", withheld=["service credits"],
+                                                sha=SHA, chunks=["*Ours*, already mrkdwn"]),
     "agreement_show.yml.j2": lambda h: dict(author="U0SAFE", chunks=["*Ours*, already mrkdwn"], name=h, number=2,
                                             reason=h, sha=SHA, standing=h, review_line=h, review_none=True),
     "agreement_version.yml.j2": _version,
     "alerts.yml.j2": lambda h: dict(changed=f"“{h}” now names {h} (it named {h}).", label=h,
                                     mappings=[Mapping(h, h)] * 45, pager=pager(h)),
     "benchmark.yml.j2": _benchmark,
+    "terms_warning.yml.j2": lambda h: dict(number=2, name=h, channel_id="C0SAFE", t=Decision(
+        public=True, withhold=False, warn=True, setting="show")),
     "breach_alert.yml.j2": lambda h: dict(ctx=breach_context(h)),
     "breach_escalated.yml.j2": lambda h: dict(ctx=breach_context(h), late_since=h),
     "breach_channel_refused.yml.j2": lambda h: dict(channel_id="C0SAFE", error=h, target=h, agreement=h, owner=h),
