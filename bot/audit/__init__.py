@@ -7,6 +7,7 @@ bot/audit/chain.py). `slm-bot audit verify` checks the chain, `slm-bot audit exp
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -24,6 +25,22 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
                        entity=entity, entity_id=entity_id, detail=plain(detail), before=plain(before),
                        after=plain(after))
     return append(session, event)
+
+
+BOT = "slm-bot"  # who the trail names for a change the bot makes itself (a scheduled job, an install)
+
+
+def by_the_bot(team_id: str, now: datetime) -> Actor:
+    return Actor(team_id=team_id, user_id=BOT, now=now)
+
+
+SKIPPED = frozenset({"team_id", "name_key"})  # the same on every row, or derived from another value
+
+
+def snapshot(row: Any, *fields: str) -> dict:
+    """A row's values (all its columns, or only `fields`) as a record's before or after."""
+    data = row.model_dump()
+    return {k: v for k, v in data.items() if k not in SKIPPED and (not fields or k in fields)}
 
 
 def trail(session: Session, team_id: str, entity: str | None = None, entity_id: int | None = None) -> list[AuditEvent]:
