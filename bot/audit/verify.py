@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct
 from sqlmodel import Session, select
 
 from bot.audit.chain import GENESIS, digest_of
@@ -32,7 +31,7 @@ class Verdict:
 def teams(session: Session, team_id: str | None) -> list[str]:
     if team_id:
         return [team_id]
-    found = set(session.exec(select(distinct(AuditEvent.team_id))).all())
+    found = set(session.exec(select(AuditEvent.team_id).distinct()).all())
     found |= set(session.exec(select(AuditHead.team_id)).all())
     return sorted(found)
 
