@@ -43,6 +43,11 @@ def snapshot(row: Any, *fields: str) -> dict:
     return {k: v for k, v in data.items() if k not in SKIPPED and (not fields or k in fields)}
 
 
+def change(before: dict, row: Any) -> dict:
+    """`before=` and `after=` for a change of the fields `before` holds: `record(..., **change(was, row))`."""
+    return {"before": before, "after": snapshot(row, *before)}
+
+
 def trail(session: Session, team_id: str, entity: str | None = None, entity_id: int | None = None) -> list[AuditEvent]:
     q = select(AuditEvent).where(AuditEvent.team_id == team_id)
     if entity:
