@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlmodel import Session, select
 
 from bot.audit.chain import append, plain
@@ -39,8 +40,8 @@ SKIPPED = frozenset({"team_id", "name_key"})  # the same on every row, or derive
 
 def snapshot(row: Any, *fields: str) -> dict:
     """A row's values (all its columns, or only `fields`) as a record's before or after."""
-    data = row.model_dump()
-    return {k: v for k, v in data.items() if k not in SKIPPED and (not fields or k in fields)}
+    keys = fields or [c.key for c in inspect(type(row)).column_attrs if c.key not in SKIPPED]
+    return {k: getattr(row, k) for k in keys}  # getattr: a value expired since it was read is read again
 
 
 def change(before: dict, row: Any) -> dict:
