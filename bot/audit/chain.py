@@ -67,8 +67,17 @@ def locked_head(session: Session, team_id: str) -> AuditHead:
 
 
 def append(session: Session, event: AuditEvent) -> AuditEvent:
-    """`event` numbered, linked and hashed as the workspace's newest record, and the head moved to it."""
-    head = locked_head(session, event.team_id)
+    """`event` numbered, linked and hashed as the workspace's newest record, and the head moved to it.
+
+    The head is locked once a transaction: a unit of work that records several changes reads it once (a savepoint
+    rolled back expires what it changed, so the next record reads it again, still under the lock)."""
+    key, transaction = ("audit_head", event.team_id), session.get_transaction()
+    held = session.info.get(key)
+    if held is not None and held[0] is transaction:
+        head = held[1]
+    else:
+        head = locked_head(session, event.team_id)
+        session.info[key] = (transaction, head)
     event.seq, event.prev_hash = head.seq + 1, head.hash
     event.hash = digest_of(event)
     head.seq, head.hash = event.seq, event.hash
