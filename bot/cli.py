@@ -8,6 +8,8 @@
     slm-bot import --team T… file.csv   import past tickets, ticket events, outages or metric samples
     slm-bot openslo export <sla> [--team T…]            an SLA's period goals as OpenSLO YAML, on stdout
     slm-bot openslo import <sla> <file> --team T…       OpenSLO SLOs as targets of a draft SLA
+    slm-bot audit verify [--team T]                     prove the audit trail intact, or say where it is not
+    slm-bot audit export --from D --to D [--team T] [--format csv|jsonl] [--out FILE]   the trail as evidence
     slm-bot makemigration "message"   (developers) write a migration for changed models
 """
 from __future__ import annotations
@@ -40,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.measurements.openslo_cli import add_parser as add_openslo
 
     add_openslo(sub)
+    from bot.audit.cli import add_parser as add_audit
+
+    add_audit(sub)
     mk = sub.add_parser("makemigration", help="write a migration for changed models (developers)")
     mk.add_argument("message")
     return p
@@ -179,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot.measurements.openslo_cli import run as run_openslo
 
             return run_openslo(args, settings, db)
+        if command == "audit":
+            from bot.audit.cli import run as run_audit
+
+            return run_audit(args, db)
         if command in ("tick", "worker"):
             from bot.app import Deps
             from bot.clock import Clock

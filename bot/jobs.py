@@ -27,7 +27,7 @@ def roll_agreement_statuses(deps) -> None:
     """Agreed agreements become active on their start date and expire after their end date (hourly, so a
     replica that was down at midnight catches up within the hour)."""
     with deps.db.session() as session:
-        for agreement, before in agreements.roll_statuses(session, deps.today()):
+        for agreement, before in agreements.roll_statuses(session, deps.today(), deps.clock.now()):
             log.info("%s: %s -> %s", agreement.name, before, agreement.status)
 
 

@@ -4,7 +4,7 @@ Every schema change comes with an Alembic migration in `models/migrations/versio
 `tests/test_migrations.py` fails when the tables and the migrations disagree.
 """
 from models.service_map import Contact, ContactRole, Party, PartyKind, Service, ServiceLink  # noqa: F401
-from models.workspace import AuditEvent, Member, RoleGrant, WorkspaceRole, WorkspaceSetting  # noqa: F401
+from models.workspace import AuditEvent, AuditHead, Member, RoleGrant, WorkspaceRole, WorkspaceSetting  # noqa: F401
 from models.requirements import Category, Priority, Requirement, Source, Status  # noqa: F401
 from models.agreements import (  # noqa: F401
     Agreement,

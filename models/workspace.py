@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
-from sqlmodel import Field
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
 
 from models.base import Stamped, TeamScoped
 from models.types import UTCDateTime
@@ -41,17 +42,39 @@ class RoleGrant(Stamped, table=True):
 
 
 class AuditEvent(TeamScoped, table=True):
-    """One line of the audit trail: who did what to which record, and when."""
+    """One line of the audit trail: who did what to which record, when, and the values before and after.
+
+    Append-only (database triggers refuse UPDATE and DELETE) and chained: `hash` is SHA-256 over the record's
+    content and `prev_hash`, the hash of the workspace's record `seq - 1` (bot/audit/chain.py).
+    """
 
     __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("team_id", "seq", name="uq_audit_event_seq"),
+                      Index("ix_audit_event_thing", "team_id", "entity", "entity_id"))
 
     id: int | None = Field(default=None, primary_key=True)
+    seq: int
     at: datetime = Field(sa_type=UTCDateTime, index=True)
     actor: str = Field(max_length=32)
     action: str = Field(max_length=64)
     entity: str = Field(max_length=32)
     entity_id: int | None = Field(default=None)
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    before: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The seq and hash of a workspace's newest audit record: locked while appending, so that concurrent writers
+    make one chain, and compared by `slm-bot audit verify` so that removing the newest records is caught."""
+
+    __tablename__ = "audit_head"
+
+    team_id: str = Field(max_length=32, primary_key=True)
+    seq: int
+    hash: str = Field(max_length=64)
 
 
 class WorkspaceSetting(TeamScoped, table=True):

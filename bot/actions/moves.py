@@ -56,13 +56,16 @@ def move(session: Session, actor: Actor, number: int, to: ActionStatus, note: st
         raise DomainError(f"Action #{number} is {WORDS[current]}; it does not go back to open.")
     if to == ActionStatus.CANCELLED and not words:
         raise InvalidInput({"note": "Say why it is cancelled: the note stays on its record."})
+    closing = ("status", "closing_note", "closed_by", "done_at")
+    was = audit.snapshot(row, *closing)
     row.status, row.updated_at = to.value, actor.at()
     if to in (ActionStatus.DONE, ActionStatus.CANCELLED):
         row.closing_note, row.closed_by = words, actor.user_id
         row.done_at = actor.at() if to == ActionStatus.DONE else None
         nudges.forget(session, row)
     session.add(row)
-    audit.record(session, actor, f"action.{to.value}", "action", row.id, number=number, note=words or None)
+    audit.record(session, actor, f"action.{to.value}", "action", row.id, number=number, note=words or None,
+                 before=was, after=audit.snapshot(row, *closing))
     home_refresh.refresh(session, actor.team_id, [row.owner_user_id], actor.at())  # their Home shows it
     return Moved(row, True)
 
@@ -86,8 +89,8 @@ def move_due(session: Session, actor: Actor, number: int, due: date | None) -> M
         raise InvalidInput({"due": "The due date has passed; choose today or later."})
     before, row.due, row.updated_at = row.due, due, actor.at()
     session.add(row)
-    audit.record(session, actor, "action.due", "action", row.id, number=number, before=before.isoformat(),
-                 due=due.isoformat())
+    audit.record(session, actor, "action.due", "action", row.id, number=number, before={"due": before.isoformat()},
+                 after={"due": due.isoformat()}, due=due.isoformat())
     nudges.plan(session, row, actor.at())
     home_refresh.refresh(session, actor.team_id, [row.owner_user_id], actor.at())
     return Moved(row, True)

@@ -83,7 +83,7 @@ def add_action(session: Session, actor: Actor, *, kind: ActionKind, title: str |
     else:
         raise DomainError("Too many actions are being recorded at once; please try again.")
     audit.record(session, actor, "action.add", "action", row.id, number=row.number, kind=kind.value, title=text,
-                 origin=row.origin)
+                 origin=row.origin, after=audit.snapshot(row))
     nudges.plan(session, row, actor.at())
     home_refresh.refresh(session, actor.team_id, [row.owner_user_id], actor.at())
     return row

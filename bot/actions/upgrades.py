@@ -70,5 +70,6 @@ def accept_plan(session: Session, actor: Actor, number: int) -> Action:
                           "a plan needs a date still to come.")
     row.plan_accepted_by, row.plan_accepted_at = actor.user_id, actor.at()
     session.add(row)
-    audit.record(session, actor, "action.accept_plan", "action", row.id, number=number, due=row.due.isoformat())
+    audit.record(session, actor, "action.accept_plan", "action", row.id, number=number, due=row.due.isoformat(),
+                 before={"plan_accepted_by": None}, after=audit.snapshot(row, "plan_accepted_by", "plan_accepted_at"))
     return row

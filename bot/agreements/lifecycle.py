@@ -4,7 +4,7 @@ expired or retired; its terms, and its status in words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
@@ -115,9 +115,11 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int, *, 
     done[side] = signoff
     home_refresh.refresh_agreement(session, agreement, actor.user_id, actor.at())
     audit.record(session, actor, "agreement.agree", "agreement", agreement.id, version=number, side=side,
-                 sha256=row.document_sha256)
+                 sha256=row.document_sha256, after=audit.snapshot(signoff))
     now_agreed = PROVIDER in done and COUNTERPARTY in done
     if now_agreed:
+        in_force = ("status", "agreed_version", "start_date", "end_date", "review_month", "pending_term")
+        was = audit.snapshot(agreement, *in_force)
         was_in_force = agreement.agreed_version is not None
         agreement.agreed_version = number
         today = actor.today()
@@ -130,6 +132,8 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int, *, 
             agreement.review_month, agreement.pending_term = term["review_month"], None
         agreement.status = (AgreementStatus.ACTIVE if agreement.start_date <= today else AgreementStatus.AGREED).value
         session.add(agreement)
+        audit.record(session, actor, "agreement.in_force", "agreement", agreement.id, version=number, before=was,
+                     after=audit.snapshot(agreement, *in_force))
         answers.settle(session, agreement, targets_of(session, agreement), number)
     waiting = None if now_agreed else ("an approver of " + party.name if side == PROVIDER else "a service manager")
     return AgreeResult(signoff, side, now_agreed, waiting)
@@ -143,13 +147,15 @@ def retire(session: Session, actor: Actor, agreement: Agreement) -> Agreement:
     before = agreement.status
     agreement.status = AgreementStatus.RETIRED.value
     session.add(agreement)
-    audit.record(session, actor, "agreement.retire", "agreement", agreement.id, before=before)
+    audit.record(session, actor, "agreement.retire", "agreement", agreement.id, before={"status": before},
+                 after={"status": agreement.status})
     return agreement
 
 
 # ---- time passing ----------------------------------------------------------------------------------
-def roll_statuses(session: Session, today: date) -> list[tuple[Agreement, str]]:
-    """Agreed agreements become active on their start date, and expire after their end date."""
+def roll_statuses(session: Session, today: date, now: datetime | None = None) -> list[tuple[Agreement, str]]:
+    """Agreed agreements become active on their start date, and expire after their end date (recorded in the audit
+    trail as the bot's doing, at `now`)."""
     changed: list[tuple[Agreement, str]] = []
     rows = session.exec(select(Agreement).where(Agreement.status.in_(
         [AgreementStatus.AGREED.value, AgreementStatus.ACTIVE.value])))
@@ -163,4 +169,7 @@ def roll_statuses(session: Session, today: date) -> list[tuple[Agreement, str]]:
             changed.append((row, row.status))
             row.status = new
             session.add(row)
+            if now is not None:
+                audit.record(session, audit.by_the_bot(row.team_id, now), f"agreement.{new}", "agreement", row.id,
+                             before={"status": changed[-1][1]}, after={"status": new})
     return changed

@@ -128,7 +128,8 @@ def draft(session: Session, actor: Actor, data: DraftInput, docs: DocSettings) -
         unanswered = targets.from_requirements(session, actor, agreement, [s.id for s in services])
     session.flush()
     made = new_version(session, actor, agreement, "First draft", docs, previous=None)
-    audit.record(session, actor, "agreement.draft", "agreement", agreement.id, name=clean, kind=data.kind.value)
+    audit.record(session, actor, "agreement.draft", "agreement", agreement.id, name=clean, kind=data.kind.value,
+                 after=audit.snapshot(agreement))
     return Drafted(agreement, made.version, unanswered, made.warning)
 
 
@@ -217,7 +218,9 @@ def propose(session: Session, actor: Actor, agreement: Agreement, change: "targe
         raise InvalidInput(errors)
     session.flush()
     made = new_version(session, actor, agreement, why, docs, previous)
+    was = audit.snapshot(agreement, "status")
     if agreement.status == AgreementStatus.DRAFT.value:
         agreement.status = AgreementStatus.NEGOTIATING.value
-    audit.record(session, actor, "agreement.propose", "agreement", agreement.id, version=made.version.number, side=side)
+    audit.record(session, actor, "agreement.propose", "agreement", agreement.id, version=made.version.number, side=side,
+                 **audit.change(was, agreement))
     return made

@@ -125,6 +125,7 @@ def new_version(session: Session, actor: Actor, agreement: Agreement, reason: st
     session.add(agreement)
     session.flush()
     audit.record(session, actor, "agreement.version", "agreement", agreement.id, version=number, changes=changes,
-                 reason=reason, sha256=rendered.sha256)
+                 reason=reason, sha256=rendered.sha256, before={"latest_version": number - 1 or None},
+                 after={"latest_version": number})
     home_refresh.refresh_agreement(session, agreement, actor.user_id, actor.at())
     return NewVersion(row, rendered.warning)

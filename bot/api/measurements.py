@@ -14,10 +14,14 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.api.auth import Team
 from bot.api.errors import refused
+from bot.audit.measurements import record_batch
 from bot.errors import InvalidInput
 from bot.measurements import ingest as ingesting
 from bot.measurements.items import Batch, MetricSampleItem, OutageItem, TicketEvent
+from bot.workspace.actor import Actor
 from models.measurements import MeasurementSource
+
+API_USER = "api"  # who the audit trail names for what senders send with an API token
 
 router = APIRouter(prefix="/v1", tags=["measurements"])
 
@@ -64,6 +68,8 @@ def _store(request: Request, team_id: str, batch: Batch, where: ingesting.Where)
             with deps.db.session() as session:
                 results = ingesting.ingest(session, team_id, batch, source=MeasurementSource.API,
                                            now=deps.clock.now(), where=where)
+                record_batch(session, Actor(team_id=team_id, user_id=API_USER, now=deps.clock.now()),
+                             MeasurementSource.API.value, results)
             break
         except InvalidInput as err:  # the session has rolled back: nothing of the request is stored
             return refused(err)

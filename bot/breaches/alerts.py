@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot import actions, audit, cover, home_refresh, outbox, service_map
 from bot.breaches import routing
-from bot.breaches.escalation import schedule_escalation, stop_escalation
+from bot.breaches.escalation import NOT_YET, schedule_escalation, stop_escalation
 from bot.errors import DomainError, NotFound, PermissionDenied
 from bot.measurements.states import Level, Subject, TargetState
 from bot.workspace.actor import Actor
@@ -322,10 +322,11 @@ def acknowledge(session: Session, actor: Actor, breach_id: int) -> Breach:
         raise DomainError("This breach is resolved already; there is nothing to acknowledge.")
     if breach.acknowledged_at is not None and breach.state == BreachState.ACKNOWLEDGED.value:
         raise DomainError("This alert was acknowledged already.")
+    was = audit.snapshot(breach, "state", "acknowledged_at", "acknowledged_by")
     breach.state, breach.acknowledged_at, breach.acknowledged_by = BreachState.ACKNOWLEDGED.value, actor.at(), actor.user_id
     stop_escalation(session, breach)
     _move(session, breach, actor.at(), BreachState.ACKNOWLEDGED.value, by=actor.user_id)
-    audit.record(session, actor, "breach.acknowledge", "breach", breach.id, key=breach.key)
+    audit.record(session, actor, "breach.acknowledge", "breach", breach.id, key=breach.key, **audit.change(was, breach))
     return breach
 
 
@@ -355,7 +356,7 @@ def escalate_by_hand(session: Session, actor: Actor, breach_id: int) -> Breach:
                           "alert to say you have it, or grant a colleague the role first.")
     stop_escalation(session, breach)
     escalate(session, breach, actor.at(), by=actor.user_id)
-    audit.record(session, actor, "breach.escalate", "breach", breach.id, key=breach.key)
+    audit.record(session, actor, "breach.escalate", "breach", breach.id, key=breach.key, **audit.change(NOT_YET, breach))
     return breach
 
 

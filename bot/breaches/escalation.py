@@ -24,6 +24,7 @@ WITHOUT_PRIORITY = "P2"
 ESCALATE = "breach.escalate"  # the reminders' kind
 ESCALATES = (BreachState.WARNING.value, BreachState.BREACHED.value)  # open and nobody has it yet
 BACKSTOP_BATCH = 500
+NOT_YET = {"escalated_at": None, "escalated_by": None}  # an alert nobody escalated: the audit trail's before
 
 
 def escalate_after(session: Session, team_id: str, priority: str | None) -> timedelta:

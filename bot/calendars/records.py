@@ -72,7 +72,8 @@ def add(session: Session, actor: Actor, *, name: str | None, hours: str | None, 
                    created_by=actor.user_id)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "calendar.add", "calendar", row.id, name=clean, hours=canonical, country=country)
+    audit.record(session, actor, "calendar.add", "calendar", row.id, name=clean, hours=canonical, country=country,
+                 after=audit.snapshot(row))
     return row
 
 
@@ -87,6 +88,8 @@ def for_hours(session: Session, actor: Actor, hours: str) -> Calendar:
                    created_at=actor.at(), created_by=actor.user_id)
     session.add(row)
     session.flush()
+    audit.record(session, actor, "calendar.add", "calendar", row.id, name=name, hours=hours, made_for="requirements",
+                 after=audit.snapshot(row))
     return row
 
 

@@ -44,7 +44,8 @@ def link(session: Session, actor: Actor, *, sla_target_id: int | None, leg_targe
                      created_at=actor.at(), created_by=actor.user_id)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "coverage.link", "target", sla_target.id, leg=leg_target.id, stage=stage)
+    audit.record(session, actor, "coverage.link", "target", sla_target.id, leg=leg_target.id, stage=stage,
+                 after=audit.snapshot(row))
     return row
 
 

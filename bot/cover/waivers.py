@@ -43,7 +43,8 @@ def waive(session: Session, actor: Actor, target_id: int, key: str, reason: str 
             session.add(row)
     except IntegrityError:
         raise DomainError(f"That {gap.rule} gap of {target.key} was waived at the same moment by someone else.") from None
-    audit.record(session, actor, "coverage.waive", "target", target.id, rule=gap.rule, gap=gap.reason, reason=why)
+    audit.record(session, actor, "coverage.waive", "target", target.id, rule=gap.rule, gap=gap.reason, reason=why,
+                 after=audit.snapshot(row))
     return row
 
 

@@ -90,7 +90,8 @@ def map_value(session: Session, actor: Actor, value: str, service_name: str) -> 
             session.add(row)
     except IntegrityError:  # mapped at the same moment elsewhere
         raise InvalidInput({"label_value": "Mapped at the same moment by someone else; try again."}) from None
-    audit.record(session, actor, "alert_label.map", "service", service.id, label_value=value, before=before)
+    audit.record(session, actor, "alert_label.map", "service", service.id, label_value=value,
+                 before=None if before is None else {"service": before}, after={"service": service.name})
     return Mapping(value, service.name), before
 
 
@@ -103,5 +104,6 @@ def unmap_value(session: Session, actor: Actor, value: str) -> Mapping:
         raise InvalidInput({"label_value": f"“{value}” is not mapped to a service."})
     service = session.get(Service, row.service_id)
     session.delete(row)
-    audit.record(session, actor, "alert_label.unmap", "service", service.id, label_value=value)
+    audit.record(session, actor, "alert_label.unmap", "service", service.id, label_value=value,
+                 before={"service": service.name})
     return Mapping(value, service.name)

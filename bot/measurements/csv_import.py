@@ -22,10 +22,14 @@ from zoneinfo import ZoneInfo
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
+from bot.audit.measurements import record_batch
 from bot.errors import InvalidInput
 from bot.measurements import ingest as ingesting
 from bot.measurements.items import Batch, MetricSampleItem, OutageItem, TicketEvent
+from bot.workspace.actor import Actor
 from models.measurements import MeasurementSource, TicketEventKind
+
+IMPORT_USER = "slm-bot-import"  # who the audit trail names for a file the operator imported (`slm-bot import`)
 
 TICKET_TIMES = {"opened": "opened_at", "responded": "responded_at", "resolved": "resolved_at"}
 KINDS = {k.value for k in TicketEventKind}
@@ -146,5 +150,7 @@ def import_file(session: Session, team_id: str, text: str, *, now: datetime,
                 timezone: str | None = None) -> list[ingesting.Result]:
     """Parse and store in the caller's transaction; InvalidInput (nothing stored) names each bad line."""
     parsed = parse(text, timezone=timezone)
-    return ingesting.ingest(session, team_id, parsed.batch, source=MeasurementSource.IMPORT, now=now,
-                            where=parsed.where)
+    results = ingesting.ingest(session, team_id, parsed.batch, source=MeasurementSource.IMPORT, now=now,
+                               where=parsed.where)
+    record_batch(session, Actor(team_id=team_id, user_id=IMPORT_USER, now=now), MeasurementSource.IMPORT.value, results)
+    return results

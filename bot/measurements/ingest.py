@@ -42,6 +42,8 @@ class Result:
     id: str
     outcome: Outcome
     revision: int | None = None  # metric samples keep no revision
+    before: dict | None = None  # a correction: the values it replaced (the audit trail keeps them)
+    after: dict | None = None  # a correction: the values it stored
 
 
 # Where a field of an item is, in the sender's terms: "ticket_events[3].service" for the API, "line 5: service"
@@ -146,11 +148,12 @@ def _outage(session, team_id, item: OutageItem, i, names, refusals, source, now,
         return Result("outages", item.id, Outcome.STORED, 1)
     if all(getattr(row, k) == v for k, v in content.items()):
         return Result("outages", item.id, Outcome.UNCHANGED, row.revision)
+    was = {k: getattr(row, k) for k in content}
     for k, v in content.items():
         setattr(row, k, v)
     row.revision, row.updated_at = row.revision + 1, now
     session.add(row)
-    return Result("outages", item.id, Outcome.CORRECTED, row.revision)
+    return Result("outages", item.id, Outcome.CORRECTED, row.revision, was, content)
 
 
 def _sample(session, team_id, item: MetricSampleItem, i, names, refusals, source, now, stored: dict) -> Result | None:
@@ -167,11 +170,12 @@ def _sample(session, team_id, item: MetricSampleItem, i, names, refusals, source
         return Result("metric_samples", item.id, Outcome.STORED)
     if all(getattr(row, k) == v for k, v in content.items()):
         return Result("metric_samples", item.id, Outcome.UNCHANGED)
+    was = {k: getattr(row, k) for k in content}
     for k, v in content.items():
         setattr(row, k, v)
     row.received_at = now
     session.add(row)
-    return Result("metric_samples", item.id, Outcome.CORRECTED)
+    return Result("metric_samples", item.id, Outcome.CORRECTED, None, was, content)
 
 
 # ---- tickets ----------------------------------------------------------------------------------------------------
@@ -288,12 +292,13 @@ def _event(session, team_id, ticket: Ticket, event, i, names: _Names, refusals: 
         return None
     if all(getattr(row, k) == v for k, v in content.items()):
         return Result("ticket_events", event.id, Outcome.UNCHANGED, row.revision)
+    was = {k: getattr(row, k) for k in content}
     for k, v in content.items():
         setattr(row, k, v)
     row.revision += 1
     if not isinstance(row, _NewEvent):
         session.add(row)
-    return Result("ticket_events", event.id, Outcome.CORRECTED, row.revision)
+    return Result("ticket_events", event.id, Outcome.CORRECTED, row.revision, was, content)
 
 
 def _sum_up(session: Session, tickets: list[Ticket], names: _Names, now: datetime) -> None:

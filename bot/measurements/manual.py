@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from bot import audit, service_map
+from bot.audit.measurements import record_batch
 from bot.errors import InvalidInput, NotFound
 from bot.measurements import ingest as ingesting
 from bot.measurements.items import Batch, OutageItem, TicketOpened, TicketResolved
@@ -106,6 +107,7 @@ def record(session: Session, actor: Actor, data: ManualRecord, *, form_id: str) 
     results = ingesting.ingest(session, actor.team_id, batch, source=MeasurementSource.MANUAL, now=actor.at(),
                                where=lambda _c, _i, field: FORM_FIELD.get(field, "summary"))
     audit.record(session, actor, f"{data.what}.record", data.what, None, reference=reference, service=service.name)
+    record_batch(session, actor, MeasurementSource.MANUAL.value, results, summary=False)  # its corrections
     # New if the outage or the ticket's opening is new; corrected if anything of it changed.
     outcome = (ingesting.Outcome.STORED if results[0].outcome is ingesting.Outcome.STORED
                else ingesting.Outcome.CORRECTED if any(r.outcome is not ingesting.Outcome.UNCHANGED for r in results)

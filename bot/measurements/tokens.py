@@ -73,7 +73,8 @@ def create(session: Session, actor: Actor, name: str) -> NewToken:
         session.flush()
     except IntegrityError:  # made at the same moment by someone else
         raise InvalidInput({"name": f"There is already a token called “{clean}”."}) from None
-    audit.record(session, actor, "api_token.create", "api_token", row.id, name=clean)
+    audit.record(session, actor, "api_token.create", "api_token", row.id, name=clean,
+                 after=audit.snapshot(row, "name", "prefix", "created_at", "created_by"))  # never its hash
     return NewToken(name=clean, token=token)
 
 
@@ -85,7 +86,8 @@ def revoke(session: Session, actor: Actor, name: str) -> ApiToken:
         raise NotFound(f"There is no token called “{clean}” in use.")
     row.revoked_at, row.revoked_by = actor.at(), actor.user_id
     session.add(row)
-    audit.record(session, actor, "api_token.revoke", "api_token", row.id, name=clean)
+    audit.record(session, actor, "api_token.revoke", "api_token", row.id, name=clean,
+                 before={"revoked_at": None, "revoked_by": None}, after=audit.snapshot(row, "revoked_at", "revoked_by"))
     return row
 
 

@@ -19,6 +19,7 @@ from models import AuditEvent, Requirement
 
 ASK_AGAIN_AFTER = timedelta(days=1)
 ASKED = "requirement.ask"
+WITHDRAWN = "requirement.ask_withdrawn"  # the ask's DM could not be sent
 
 
 def _when(moment: datetime, tz: str) -> str:
@@ -27,9 +28,14 @@ def _when(moment: datetime, tz: str) -> str:
 
 
 def last_asked(session: Session, team_id: str, requirement_ids: list[int]) -> AuditEvent | None:
-    return session.exec(select(AuditEvent).where(
-        AuditEvent.team_id == team_id, AuditEvent.action == ASKED, AuditEvent.entity == "requirement",
-        col(AuditEvent.entity_id).in_(requirement_ids or [-1])).order_by(col(AuditEvent.at).desc())).first()
+    """The latest ask of any of these requirements that was not withdrawn (its DM could not be sent)."""
+    about = (AuditEvent.team_id == team_id, AuditEvent.entity == "requirement",
+             col(AuditEvent.entity_id).in_(requirement_ids or [-1]))
+    withdrawn = {e.detail.get("ask") for e in session.exec(select(AuditEvent).where(
+        *about, AuditEvent.action == WITHDRAWN))}
+    asks = session.exec(select(AuditEvent).where(*about, AuditEvent.action == ASKED)
+                        .order_by(col(AuditEvent.seq).desc()))
+    return next((e for e in asks if e.seq not in withdrawn), None)
 
 
 def record_ask(session: Session, actor: Actor, numbers: list[int]) -> list[int]:
@@ -59,8 +65,10 @@ def record_ask(session: Session, actor: Actor, numbers: list[int]) -> list[int]:
     return [e.id for e in events]
 
 
-def withdraw_ask(session: Session, team_id: str, audit_ids: list[int]) -> None:
-    """The DM could not be sent: the ask did not happen, so it does not count against the next one."""
-    for row in session.exec(select(AuditEvent).where(AuditEvent.team_id == team_id,
+def withdraw_ask(session: Session, actor: Actor, audit_ids: list[int]) -> None:
+    """The DM could not be sent: the ask did not happen, so it does not count against the next one. The trail is
+    append-only: the ask stays in it, and a withdrawal naming it (by seq) follows."""
+    for row in session.exec(select(AuditEvent).where(AuditEvent.team_id == actor.team_id,
                                                      col(AuditEvent.id).in_(audit_ids or [-1]))):
-        session.delete(row)
+        audit.record(session, actor, WITHDRAWN, "requirement", row.entity_id, ask=row.seq,
+                     number=row.detail.get("number"))

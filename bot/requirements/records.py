@@ -101,7 +101,7 @@ def record(session: Session, actor: Actor, service_id: int, customer_id: int, sa
             created_by=actor.user_id)
         _insert_numbered(session, req)
         audit.record(session, actor, "requirement.record", "requirement", req.id, number=req.number,
-                     category=req.category, target=req.target, said_by=said.user_id)
+                     category=req.category, target=req.target, said_by=said.user_id, after=audit.snapshot(req))
         stored.append(req)
     return stored
 
@@ -136,11 +136,14 @@ def confirm(session: Session, actor: Actor, number: int) -> Requirement:
     req = get(session, actor.team_id, number)
     if actor.user_id != req.said_by:
         raise PermissionDenied("Only ", Person(req.said_by), f", who asked for it, can confirm requirement #{number}.")
+    confirmation = ("status", "confirmed_by", "confirmed_at")
+    was = audit.snapshot(req, *confirmation)
     if req.status in (Status.CAPTURED.value, Status.CLARIFIED.value):
         req.status = Status.CLARIFIED.value
     req.confirmed_by, req.confirmed_at = actor.user_id, actor.at()
     session.add(req)
-    audit.record(session, actor, "requirement.confirm", "requirement", req.id, number=number)
+    audit.record(session, actor, "requirement.confirm", "requirement", req.id, number=number, before=was,
+                 after=audit.snapshot(req, *confirmation))
     return req
 
 
@@ -198,8 +201,10 @@ def decline(session: Session, actor: Actor, number: int, reason: str | None) -> 
         raise InvalidInput({"reason": "Say why it is declined; the customer will read this."})
     if req.status == Status.ACCEPTED.value:
         raise DomainError(f"Requirement #{number} is already answered by an SLA; change the SLA instead.")
+    was = audit.snapshot(req, "status", "status_reason")
     req.status, req.status_reason = Status.DECLINED.value, why[:1000]
     session.add(req)
-    audit.record(session, actor, "requirement.decline", "requirement", req.id, number=number, reason=req.status_reason)
+    audit.record(session, actor, "requirement.decline", "requirement", req.id, number=number, reason=req.status_reason,
+                 before=was, after=audit.snapshot(req, "status", "status_reason"))
     return req
 

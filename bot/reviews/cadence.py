@@ -209,7 +209,8 @@ def propose(session: Session, actor: Actor, agreement: Agreement, data: CadenceI
     session.add(row)
     session.flush()
     audit.record(session, actor, "review.cadence.propose", "review_arrangement", row.id, agreement=agreement.id,
-                 revision=row.revision, rrule=row.rrule, timezone=row.timezone, format=row.format)
+                 revision=row.revision, rrule=row.rrule, timezone=row.timezone, format=row.format,
+                 after=audit.snapshot(row))
     return row
 
 
@@ -245,7 +246,8 @@ def accept(session: Session, actor: Actor, agreement: Agreement, revision: int) 
     session.add(row)
     session.flush()
     audit.record(session, actor, "review.cadence.accept", "review_arrangement", row.id, agreement=agreement.id,
-                 revision=row.revision, description=row.description, format=row.format)
+                 revision=row.revision, description=row.description, format=row.format,
+                 after=audit.snapshot(row, "status", "agreed_by", "agreed_at"))
     return Answered(row, changed=True, agreed=True)
 
 
@@ -270,7 +272,8 @@ def counter(session: Session, actor: Actor, agreement: Agreement, revision: int,
     session.add(row)
     session.flush()
     audit.record(session, actor, "review.cadence.counter", "review_arrangement", row.id, agreement=agreement.id,
-                 revision=row.revision, rrule=row.rrule, timezone=row.timezone, format=row.format, why=row.note)
+                 revision=row.revision, rrule=row.rrule, timezone=row.timezone, format=row.format, why=row.note,
+                 after=audit.snapshot(row))
     return Answered(row, changed=True, agreed=False)
 
 

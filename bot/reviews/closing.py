@@ -144,6 +144,7 @@ def close_review(session: Session, actor: Actor, review_id: int, attended: list[
     review = notes.get_review(session, actor.team_id, review_id, lock=True)
     _refuse_closed(review)
     notes.require_open(review)
+    was = audit.snapshot(review, "status", "closed_at", "closed_by", "attended")
     people = list(dict.fromkeys(u for u in attended if u))
     review.status, review.closed_at, review.closed_by, review.attended = (ReviewStatus.CLOSED.value, actor.at(),
                                                                           actor.user_id, people)
@@ -152,7 +153,7 @@ def close_review(session: Session, actor: Actor, review_id: int, attended: list[
     text, warning = render_minutes(context, templates_dir)
     review.minutes = text
     session.add(review)
-    audit.record(session, actor, "review.close", "review", review.id, attended=people)
+    audit.record(session, actor, "review.close", "review", review.id, attended=people, **audit.change(was, review))
     zone = _zone(session, review)
     day = review.scheduled_for.astimezone(zone).date().isoformat()
     return Closed(review=review, agreement_name=agreement.name, minutes=text, warning=warning,

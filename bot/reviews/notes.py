@@ -167,7 +167,7 @@ def record_note(session: Session, actor: Actor, review_id: int, *, kind: str | N
                                                   message_ts)
         session.add(action)
     audit.record(session, actor, f"review.{kind}", "review_note", note.id, review=review.id,
-                 action_number=action.number if action else None)
+                 action_number=action.number if action else None, after=audit.snapshot(note))
     return Recorded(note, True, action)
 
 
@@ -209,7 +209,8 @@ def add_risk(session: Session, actor: Actor, agreement: Agreement, text: str | N
                       created_at=actor.at(), created_by=actor.user_id)
     session.add(note)
     session.flush()
-    audit.record(session, actor, "review.risk", "review_note", note.id, agreement=agreement.id)
+    audit.record(session, actor, "review.risk", "review_note", note.id, agreement=agreement.id,
+                 after=audit.snapshot(note))
     return note
 
 
@@ -243,7 +244,8 @@ def close_risk(session: Session, actor: Actor, note_id: int) -> tuple[ReviewNote
         return note, False
     note.closed_at = actor.at()
     session.add(note)
-    audit.record(session, actor, "review.risk_closed", "review_note", note.id)
+    audit.record(session, actor, "review.risk_closed", "review_note", note.id, before={"closed_at": None},
+                 after={"closed_at": note.closed_at})
     return note, True
 
 

@@ -294,7 +294,8 @@ def record(session: Session, actor: Actor, review_id: int, outcome: str, note: s
     session.add(review)
     reminders.cancel(session, actor.team_id, key_prefix(review))
     audit.record(session, actor, "sla_review.record", "agreement", agreement.id, due_on=review.due_on.isoformat(),
-                 outcome=chosen.value, note=note)
+                 outcome=chosen.value, note=note,
+                 after=audit.snapshot(review, "outcome", "recorded_by", "recorded_at", "note", "new_version"))
     session.flush()
     following = plan(session, agreement, actor.at(), actor.org_tz)
     thread_key = None

@@ -145,7 +145,8 @@ def rename(session: Session, actor: Actor, kind: str, old: str, new: str) -> tup
     row.name, row.name_key = clean, key
     session.add(row)
     session.flush()
-    audit.record(session, actor, f"{kind}.rename", kind, row.id, old_name=before, new_name=clean)
+    audit.record(session, actor, f"{kind}.rename", kind, row.id, old_name=before, new_name=clean,
+                 before={"name": before}, after={"name": clean})
     return before, clean
 
 
@@ -188,7 +189,7 @@ def remove(session: Session, actor: Actor, value: str) -> Removal:
                         uses(session, actor.team_id, "link", service.id, owner.id))
         for row in rows:
             audit.record(session, actor, "link.remove", "service_link", row.id, service=service.name, party=owner.name,
-                         component=row.component, activities=list(row.activities))
+                         component=row.component, activities=list(row.activities), before=audit.snapshot(row))
             session.delete(row)
         session.flush()
         return Removal(kind, key, f"{service.name} – {owner.name}")
@@ -196,10 +197,13 @@ def remove(session: Session, actor: Actor, value: str) -> Removal:
     if row is None or row.team_id != actor.team_id:
         raise gone
     _refuse_if_used(f"the {kind} “{row.name}”", uses(session, actor.team_id, kind, row.id))
+    before = audit.snapshot(row)
     if kind == "party":
-        for contact in session.exec(select(Contact).where(Contact.party_id == row.id)):
+        contacts = list(session.exec(select(Contact).where(Contact.party_id == row.id)))
+        before["contacts"] = [audit.snapshot(c, "user_id", "role") for c in contacts]
+        for contact in contacts:
             session.delete(contact)
-    audit.record(session, actor, f"{kind}.remove", kind, row.id, name=row.name)
+    audit.record(session, actor, f"{kind}.remove", kind, row.id, name=row.name, before=before)
     session.delete(row)
     session.flush()
     return Removal(kind, key, row.name)

@@ -68,7 +68,7 @@ def add_service(session: Session, actor: Actor, *, name: str | None, description
     service = Service(team_id=actor.team_id, name=clean, name_key=name_key(clean), description=desc,
                       created_at=actor.at(), created_by=actor.user_id)
     _insert(session, service, {"name": f"There is already a service called “{clean}”."})
-    audit.record(session, actor, "service.add", "service", service.id, name=clean)
+    audit.record(session, actor, "service.add", "service", service.id, name=clean, after=audit.snapshot(service))
     return service
 
 
@@ -121,7 +121,7 @@ def add_party(session: Session, actor: Actor, data: PartyInput) -> Party:
             session.add(Contact(team_id=actor.team_id, party_id=party.id, user_id=user_id, role=ContactRole(role).value,
                                 created_at=actor.at(), created_by=actor.user_id))
     audit.record(session, actor, "party.add", "party", party.id, name=clean, kind=kind.value,
-                 contacts={str(r): u for r, u in data.contacts.items() if u})
+                 contacts={str(r): u for r, u in data.contacts.items() if u}, after=audit.snapshot(party))
     return party
 
 
@@ -206,7 +206,7 @@ def link(session: Session, actor: Actor, *, service_id: int | None, party_id: in
                       created_at=actor.at(), created_by=actor.user_id)
     _insert(session, row, {"party": f"{party.name} is already linked to {service.name}."})
     audit.record(session, actor, "link.add", "service_link", row.id, service=service.name, party=party.name,
-                 component=comp, activities=acts)
+                 component=comp, activities=acts, after=audit.snapshot(row))
     return row
 
 

@@ -33,6 +33,7 @@ class Capability(StrEnum):
     RECORD_MEASUREMENT = "record an outage or a ticket by hand"
     MAP_ALERTS = "map alert labels to services"
     ARRANGE_REVIEWS = "propose how an SLA is reviewed, keep its risks, and close its reviews"
+    VIEW_AUDIT = "see the audit trail"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -59,6 +60,9 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     # Which service an alert is about decides whose targets it counts against: the map's keepers decide.
     Capability.MAP_ALERTS: frozenset({ADMIN, SERVICE_MANAGER}),
     Capability.ARRANGE_REVIEWS: frozenset({SERVICE_MANAGER}),
+    # The trail names who did what to every record, commercial terms and people's roles included: those who answer
+    # for the agreements (and admins, who grant the roles) read it; an auditor gets the export from an operator.
+    Capability.VIEW_AUDIT: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

@@ -89,7 +89,8 @@ def grant(session: Session, actor: Actor, user_id: str, role: str, *, home_team:
     if exists:
         return False
     session.add(RoleGrant(team_id=actor.team_id, user_id=user_id, role=role, created_at=actor.at(), created_by=actor.user_id))
-    audit.record(session, actor, "role.grant", "member", None, user_id=user_id, role=role)
+    audit.record(session, actor, "role.grant", "member", None, user_id=user_id, role=role,
+                 after={"user_id": user_id, "role": role})
     return True
 
 
@@ -102,7 +103,8 @@ def revoke(session: Session, actor: Actor, user_id: str, role: str) -> bool:
     if row.user_id == actor.user_id and ADMIN not in actor.roles:
         raise DomainError("You cannot revoke your own service-manager role; ask another service manager or an admin.")
     session.delete(row)
-    audit.record(session, actor, "role.revoke", "member", None, user_id=user_id, role=role)
+    audit.record(session, actor, "role.revoke", "member", None, user_id=user_id, role=role,
+                 before={"user_id": user_id, "role": role})
     return True
 
 

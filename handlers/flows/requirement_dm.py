@@ -35,7 +35,7 @@ def ask_requester(client: WebClient, deps, actor: Actor, numbers: str) -> str:
         client.chat_postMessage(channel=requester, **message)
     except SlackApiError:  # Slack said no: nobody was asked. (A timeout may have delivered it: that ask stands.)
         with deps.db.session() as session:
-            requirement_asks.withdraw_ask(session, actor.team_id, asked)
+            requirement_asks.withdraw_ask(session, actor, asked)
         raise
     return requester
 

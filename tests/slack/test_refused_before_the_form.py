@@ -94,9 +94,12 @@ def test_an_ask_slack_could_not_deliver_does_not_count(slack, sandbox, db, team,
     listing = sandbox.last_ephemeral(ALICE)
     sandbox.fail_next("chat.postMessage", 200, body={"ok": False, "error": "channel_not_found"})
     slack.click(Action.REQ_MENU, message=listing, value=first_ask(listing))
-    assert sandbox.dms(CAROL) == [] and asks(db) == []
+    assert sandbox.dms(CAROL) == [] and len(asks(db)) == 1  # the trail is append-only: the ask stays in it,
+    with db.read_session() as s:                             # withdrawn by the record that follows it
+        [withdrawn] = s.exec(select(AuditEvent).where(AuditEvent.action == "requirement.ask_withdrawn")).all()
+    assert withdrawn.detail["ask"] == asks(db)[0].seq
     slack.click(Action.REQ_MENU, message=listing, value=first_ask(listing))
-    assert len(sandbox.dms(CAROL)) == 1 and len(asks(db)) == 1
+    assert len(sandbox.dms(CAROL)) == 1 and len(asks(db)) == 2
 
 
 def test_only_the_requester_or_a_service_manager_opens_the_correction_form(slack, sandbox, team, acme):

@@ -195,6 +195,18 @@ def _tokens(h: str) -> dict:
     return dict(rows=rows, shown=5, pager=pager(h))
 
 
+def _audit_history(h: str) -> dict:
+    from bot.audit.history import Thing
+    from handlers.presenters.audit import line
+    from models import AuditEvent
+
+    events = [AuditEvent(team_id="T", seq=i, at=NOW, actor="U0SAFE", action=h[:64], entity="service", entity_id=1,
+                         detail={"name": h, h[:40]: [h, 1]}, before={"name": h} if i % 2 else None, after=h,
+                         prev_hash="0" * 64, hash="1" * 64) for i in range(1, 16)]
+    return dict(thing=Thing("service", h, "service", 1, None if len(h) > 100 else "U0SAFE"),
+                lines=[line(e) for e in events], pager=pager(h))
+
+
 def breach_context(h: str, **over) -> dict:
     """What bot.breaches.alert_context gives the breach templates (as stored in the outbox: plain JSON)."""
     c = {"breach_id": 7, "state": "breached", "level": "breached", "subject": "ticket", "what": h, "target_key": "T1",
@@ -380,6 +392,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "token_created.yml.j2": lambda h: dict(name=h, token="slm_" + "A_b-" * 10 + "xyz"),
     "token_revoked.yml.j2": lambda h: dict(name=h),
     "tokens.yml.j2": _tokens,
+    "audit_history.yml.j2": _audit_history,
     "underpin_form.yml.j2": lambda h: dict(agreement=NS(name=h), leg_groups=[(h, [(1, h), (2, h)])],
                                            leg_search=len(h) > 100, private_metadata=h[:500], sla_targets=[(1, h)]),
     "select_options.yml.j2": lambda h: dict(groups=[(h, [(1, h), (2, h)])] if len(h) > 100 else [],

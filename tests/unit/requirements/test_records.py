@@ -85,7 +85,7 @@ def test_the_requester_correcting_confirms_and_the_target_is_read(session, acme)
     assert (fixed.statement, fixed.target, fixed.metric) == ("P1 fixed within 2 hours", "2h", "resolution_time")
     assert (fixed.status, fixed.confirmed_by) == (Status.CLARIFIED.value, ANA)
     audit = session.exec(select(AuditEvent).where(AuditEvent.action == "requirement.correct")).one()
-    assert audit.detail["before"] == {"statement": "P1 incidents: resolution within 4h.", "target": "4h"}
+    assert audit.before == {"statement": "P1 incidents: resolution within 4h.", "target": "4h"}
 
 
 def test_a_manager_rewording_leaves_it_for_the_requester_to_confirm(session, acme):
