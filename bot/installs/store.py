@@ -73,9 +73,20 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
         self.cipher.open(token)
 
 
+def key_problem(settings, engine: Engine) -> str | None:
+    """At start (bot.cli): one line naming TOKEN_ENCRYPTION_KEY when the stored tokens do not decrypt with it."""
+    store = EncryptedInstallationStore(settings.slack_client_id, engine, TokenCipher(settings.token_encryption_key))
+    try:
+        store.check_key()
+    except WrongKey:
+        return ("setting TOKEN_ENCRYPTION_KEY: the workspaces' stored tokens do not decrypt with it (was it changed? "
+                "list the old key after the new one, comma-separated)")
+    return None
+
+
 def state_store(engine: Engine, expiration_seconds: int = 600) -> SQLAlchemyOAuthStateStore:
     """The install flow's one-time states (ten minutes to finish installing)."""
     return SQLAlchemyOAuthStateStore(expiration_seconds=expiration_seconds, engine=engine)
 
 
-__all__ = ["EncryptedInstallationStore", "TokenTooLong", "WrongKey", "state_store"]
+__all__ = ["EncryptedInstallationStore", "TokenTooLong", "WrongKey", "key_problem", "state_store"]
