@@ -72,6 +72,9 @@ def _once_only(client: WebClient) -> WebClient:
     return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[])
 
 
+NOT_INSTALLED_WAIT = timedelta(minutes=1)
+
+
 def _workspace_sender(deps, held: outbox.Claim) -> WebClient | None:
     client = deps.client_for(held.team_id)
     return _once_only(client) if client is not None else None
@@ -160,8 +163,8 @@ def send(deps, client: WebClient, row_id: int) -> Result:
         client = _workspace_sender(deps, held)
         if client is None:
             why = "waiting for the workspace to install slm-bot"
-            with deps.db.session() as session:
-                outbox.wait(session, held, why, deps.clock.now())
+            with deps.db.session() as session:  # looked at again in a minute (it installed meanwhile, or not)
+                outbox.wait(session, held, why, deps.clock.now() + NOT_INSTALLED_WAIT)
             return Result(Outcome.WAITING, error=why)
     if held.parent_key:
         held, waiting = _follow(deps, held)

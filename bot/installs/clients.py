@@ -37,8 +37,9 @@ class Installs:
         if bot is not None and bot.bot_token:
             client = self._new_client()
             client.token = bot.bot_token
-        with self._lock:
-            self._clients[team_id] = (now, client)
+        if client is not None:  # a workspace not installed is asked again next time: it may install any moment
+            with self._lock:
+                self._clients[team_id] = (now, client)
         return client
 
     def forget(self, team_id: str) -> None:
