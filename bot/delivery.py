@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import agreements, outbox, reviews  # noqa: F401  (their hooks record a thread's posts when sent)
+from bot.installs import uninstall
 from messages import render_message
 from models import Outbox, OutboxKind, OutboxStatus
 
@@ -102,6 +103,9 @@ def deliver_pending(deps, client: WebClient, *, team_id: str | None = None, key_
     pacer, sender = deps.pacer, _once_only(client)
     # Distributed mode: only the installed workspaces' rows go (each with its own token, see send); the others wait.
     teams = deps.installs.installed_teams() if deps.installs is not None else None
+    if deps.installs is not None:  # and what was queued for a workspace that uninstalled it is cancelled, not sent
+        with deps.db.session() as session:
+            uninstall.cancel_for_the_gone(session)
     began, done, after_id = pacer.now(), 0, 0
     while True:
         with deps.db.session() as session:

@@ -160,8 +160,11 @@ def test_uninstall_removes_the_tokens_cancels_the_queue_and_leaves_the_other(wor
     with world.deps.db.session() as s:
         [gone] = [e for e in audit.trail(s, TEAM_A) if e.action == "workspace.uninstall"]
         assert gone.actor == "slm-bot" and gone.detail["outbox_cancelled"] == 1
+    queue(world.deps.db, TEAM_A, "meanwhile:a", "C0GENERAL")  # as a scheduled job of A's would, after the uninstall
     jobs.deliver(world.deps)
     assert row(world.deps.db, TEAM_A, "later:a").status == OutboxStatus.CANCELLED.value  # not sent
+    assert row(world.deps.db, TEAM_A, "meanwhile:a").status == OutboxStatus.CANCELLED.value
+    assert not any(c["args"].get("channel") == "C0GENERAL" for c in world.sandbox.calls_of("chat.postMessage"))
     assert row(world.deps.db, TEAM_B, "later:b").status == OutboxStatus.SENT.value
     slack.command("map", user=ERIN, team=TEAM_B, channel=BETA_GENERAL)  # B goes on
     assert world.sandbox.ephemerals(ERIN)

@@ -1,5 +1,6 @@
 """slack_bots, slack_installations, slack_oauth_states: the stores of Slack's OAuth install flow (distributed mode),
-as slack_sdk 3.x defines them (written out here, so this migration never changes with the library)
+as slack_sdk 3.x defines them (written out here, so this migration never changes with the library); and
+workspace_uninstall: the workspaces that uninstalled the bot, whose queued messages are cancelled
 
 Revision ID: 0016
 Revises: 0014
@@ -7,6 +8,8 @@ Create Date: 2026-11-30 21:15:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
+import sqlmodel
+import models.types
 
 
 revision = '0016'
@@ -76,9 +79,17 @@ def upgrade() -> None:
         sa.Column('expire_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('id'),
     )
+    op.create_table(
+        'workspace_uninstall',
+        sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column('at', models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('event', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.PrimaryKeyConstraint('team_id'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('workspace_uninstall')
     op.drop_table('slack_oauth_states')
     op.drop_index('slack_installations_idx', table_name='slack_installations')
     op.drop_table('slack_installations')
