@@ -1,11 +1,11 @@
 """Settings, read once at start from the environment and an optional `.env` file.
 
-With no `SLACK_BOT_TOKEN` the bot runs in sandbox mode: it talks to the built-in
+With no `SLACK_BOT_TOKEN` (and no `SLACK_CLIENT_ID`) the bot runs in sandbox mode: it talks to the built-in
 stand-in for Slack (see `bot/sandbox/`) with embedded, obviously fake credentials,
 so a newcomer can try it without a workspace. Because anyone who can reach a sandbox
 acts as any of its users, sandbox mode listens only on a loopback address (unless
 `SANDBOX=1` says a shared demo host is meant) and keeps its own database: a deployment
-that forgot its token refuses to start rather than open the real data to everyone.
+that forgot its token (or its client id) refuses to start rather than open the real data to everyone.
 
 Three modes, by what is set:
 - Slack, one workspace: `SLACK_BOT_TOKEN` (and `SLACK_SIGNING_SECRET`, or `SLACK_APP_TOKEN` for Socket Mode).
