@@ -82,14 +82,38 @@ class Deps:
 
     @cached_property
     def profile_client(self) -> WebClient:
-        """For reading a person's profile before the ack: no retries, a short timeout (Slack's 3 seconds)."""
+        """For reading a person's profile before the ack: no retries, a short timeout (Slack's 3 seconds). One
+        workspace's; in distributed mode `profile_client_for(team_id)`."""
         return WebClient(token=self.settings.bot_token, base_url=self.settings.slack_api_url, timeout=2,
                          retry_handlers=[])
 
+    def profile_client_for(self, team_id: str) -> WebClient | None:
+        if not self.settings.distributed:
+            return self.profile_client
+        client = self.client_for(team_id)
+        return client and WebClient(token=client.token, base_url=client.base_url, timeout=2, retry_handlers=[])
+
     @cached_property
     def client(self) -> WebClient:
-        """The Web API client for what the bot sends on its own (scheduled jobs)."""
+        """The Web API client for what the bot sends on its own (scheduled jobs). In distributed mode it has no
+        token: whatever is sent takes its workspace's client (`client_for`)."""
         return create_web_client(self.settings, self.slack_retry_handlers)
+
+    @cached_property
+    def installs(self):
+        """Distributed mode: the workspaces' installations (bot.installs.Installs); None otherwise."""
+        if not self.settings.distributed:
+            return None
+        from bot.installs.clients import Installs
+
+        return Installs(self, lambda: create_web_client(self.settings, self.slack_retry_handlers))
+
+    def client_for(self, team_id: str) -> WebClient | None:
+        """The client to call Slack with for this workspace: the one token's, or (distributed) the workspace's own
+        installation's, None when it has none (not installed, or uninstalled)."""
+        if self.installs is None:
+            return self.client
+        return self.installs.client_for(team_id)
 
     def today(self) -> date:
         """Today in the organisation's time zone."""
@@ -104,7 +128,7 @@ def create_web_client(settings: Settings, handlers: list[RetryHandler] | None = 
     """A Web API client that rides out rate limits, Slack's 5xx and dropped connections (views.open only
     while its trigger lives)."""
     return WebClient(
-        token=settings.bot_token,
+        token=settings.bot_token,  # None in distributed mode: Bolt gives listeners their workspace's
         base_url=settings.slack_api_url,
         timeout=15,
         retry_handlers=retry_handlers() if handlers is None else handlers,
@@ -128,6 +152,11 @@ def create_bolt_app(deps: Deps, *, listener_executor: ListenerThreads | None = N
     """`listener_executor`: where listeners run; unset, a ListenerThreads with AFTER_ACK_WORKERS work slots."""
     threads = listener_executor or ListenerThreads(work_slots=deps.settings.after_ack_workers,
                                                    backlog=deps.settings.listener_backlog)
+    oauth = {}
+    if deps.settings.distributed:  # installed per workspace: Bolt authorises each request from the store
+        from bot.installs.oauth import oauth_settings
+
+        oauth = dict(oauth_settings=oauth_settings(deps))
     app = App(
         client=create_web_client(deps.settings, deps.slack_retry_handlers),
         signing_secret=deps.settings.signing_secret,
@@ -145,6 +174,7 @@ def create_bolt_app(deps: Deps, *, listener_executor: ListenerThreads | None = N
         process_before_response=True,
         listener_executor=threads,
         token_verification_enabled=False,  # auth.test runs on the first request instead of at import
+        **oauth,
     )
     handlers.register(app, deps, threads)
     return app
@@ -207,6 +237,10 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
     routes = [Route("/healthz", healthz, methods=["GET"]), Mount("/api", app=BuiltOnFirstRequest(lambda: _api(deps)))]
     if deps.settings.signing_secret is not None:  # without one, nothing could prove a request came from Slack
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
+    if bolt.oauth_flow is not None:  # distributed mode: /slack/install and /slack/oauth_redirect
+        from bot.installs.routes import oauth_routes
+
+        routes += oauth_routes(bolt.oauth_flow)
     if sandbox is not None:
         from bot.sandbox.api import api_routes
 

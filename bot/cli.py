@@ -165,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     db = _open_database(settings.effective_database_url, migrate=command != "makemigration" and not started_by_run)
     if db is None:
         return 1
+    if settings.distributed and command != "makemigration":  # a wrong key is told at start, not at the first send
+        from bot.installs.store import key_problem
+
+        if problem := key_problem(settings, db.engine):
+            print(f"slm-bot: {problem}", file=sys.stderr)
+            return 2
     try:
         if command == "makemigration":
             from alembic import command as alembic

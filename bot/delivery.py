@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import agreements, outbox, reviews  # noqa: F401  (their hooks record a thread's posts when sent)
+from bot.installs import uninstall
 from messages import render_message
 from models import Outbox, OutboxKind, OutboxStatus
 
@@ -72,6 +73,14 @@ def _once_only(client: WebClient) -> WebClient:
     return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[])
 
 
+NOT_INSTALLED_WAIT = timedelta(minutes=1)
+
+
+def _workspace_sender(deps, held: outbox.Claim) -> WebClient | None:
+    client = deps.client_for(held.team_id)
+    return _once_only(client) if client is not None else None
+
+
 # One delivery round's most, by the pacer's clock: a backlog paced into a few channels is carried on by the next
 # round (the scheduler's, a few seconds later) rather than holding one thread for ever.
 ROUND_SECONDS = 50.0
@@ -92,11 +101,16 @@ def deliver_pending(deps, client: WebClient, *, team_id: str | None = None, key_
     only those, so a click while Slack is slow never makes that listener's thread carry everyone's backlog (the
     scheduler's round sends the rest)."""
     pacer, sender = deps.pacer, _once_only(client)
+    # Distributed mode: only the installed workspaces' rows go (each with its own token, see send); the others wait.
+    teams = deps.installs.installed_teams() if deps.installs is not None else None
+    if deps.installs is not None:  # and what was queued for a workspace that uninstalled it is cancelled, not sent
+        with deps.db.session() as session:
+            uninstall.cancel_for_the_gone(session)
     began, done, after_id = pacer.now(), 0, 0
     while True:
         with deps.db.session() as session:
             rows = outbox.due_rows(session, deps.clock.now(), deps.claims_clock.now(), BATCH, team_id=team_id,
-                                   key_prefix=key_prefix, after_id=after_id, skip_channels=pacer.busy())
+                                   key_prefix=key_prefix, after_id=after_id, skip_channels=pacer.busy(), teams=teams)
         for row_id, channel in rows:
             after_id = row_id
             if pacer.take(channel):  # else this pass already sent into it: the next pass
@@ -104,7 +118,7 @@ def deliver_pending(deps, client: WebClient, *, team_id: str | None = None, key_
         if rows:
             continue
         # The pass is over. What is left waits for its channel's pace, or for a time (a Retry-After, a retry).
-        wait, paced = _next_wait(deps, pacer, team_id, key_prefix)
+        wait, paced = _next_wait(deps, pacer, team_id, key_prefix, teams)
         if wait is None or pacer.now() - began + wait > ROUND_SECONDS:
             return done
         before = deps.clock.now()
@@ -114,15 +128,16 @@ def deliver_pending(deps, client: WebClient, *, team_id: str | None = None, key_
         after_id = 0
 
 
-def _next_wait(deps, pacer, team_id: str | None, key_prefix: str | None) -> tuple[float | None, bool]:
+def _next_wait(deps, pacer, team_id: str | None, key_prefix: str | None,
+               teams: set[str] | None) -> tuple[float | None, bool]:
     """(seconds until something left becomes sendable, whether it is the pace that holds it), or (None, False)."""
     busy = pacer.busy()
     with deps.db.session() as session:
         now, lease_now = deps.clock.now(), deps.claims_clock.now()
         if busy and outbox.due_rows(session, now, lease_now, 1, team_id=team_id, key_prefix=key_prefix,
-                                    only_channels=busy):
+                                    only_channels=busy, teams=teams):
             return pacer.next_free_in(busy), True
-        soonest = outbox.next_due_at(session, now, team_id=team_id, key_prefix=key_prefix)
+        soonest = outbox.next_due_at(session, now, team_id=team_id, key_prefix=key_prefix, teams=teams)
     if soonest is None or (soonest - now).total_seconds() > WAIT_IN_ROUND:
         return None, False
     return max((soonest - now).total_seconds(), 0.0), False
@@ -148,6 +163,13 @@ def send(deps, client: WebClient, row_id: int) -> Result:
         held = outbox.claim(session, row_id, deps.clock.now(), deps.claims_clock.now())
     if held is None:
         return _state(deps, row_id)
+    if deps.installs is not None:  # distributed mode: with the row's own workspace's token, or not yet
+        client = _workspace_sender(deps, held)
+        if client is None:
+            why = "waiting for the workspace to install slm-bot"
+            with deps.db.session() as session:  # looked at again in a minute (it installed meanwhile, or not)
+                outbox.wait(session, held, why, deps.clock.now() + NOT_INSTALLED_WAIT)
+            return Result(Outcome.WAITING, error=why)
     if held.parent_key:
         held, waiting = _follow(deps, held)
         if waiting is not None:

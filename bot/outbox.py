@@ -164,9 +164,10 @@ def due(session: Session, now: datetime, lease_now: datetime, limit: int = 50, *
 
 def due_rows(session: Session, now: datetime, lease_now: datetime, limit: int = 50, *, team_id: str | None = None,
              key_prefix: str | None = None, after_id: int = 0, skip_channels: list[str] | None = None,
-             only_channels: list[str] | None = None) -> list[tuple[int, str]]:
+             only_channels: list[str] | None = None, teams: set[str] | None = None) -> list[tuple[int, str]]:
     """(id, channel) of the rows due now, oldest first, from `after_id` on; `skip_channels` leaves out the channels
-    that may not take a message yet (bot.pacing), so they never fill a batch ahead of the channels that may."""
+    that may not take a message yet (bot.pacing), so they never fill a batch ahead of the channels that may; `teams`,
+    if given, the only workspaces to send into (distributed mode: the installed ones; the others' rows wait)."""
     stale = _stale(session, lease_now)
     # A claim never finished (a sender died, or never heard Slack's answer) is tried again; MAX_ATTEMPTS bounds
     # how often, so a message Slack keeps refusing is not sent for ever.
@@ -182,17 +183,21 @@ def due_rows(session: Session, now: datetime, lease_now: datetime, limit: int = 
         q = q.where(Outbox.channel.notin_(skip_channels))
     if only_channels is not None:
         q = q.where(Outbox.channel.in_(only_channels))
+    if teams is not None:
+        q = q.where(Outbox.team_id.in_(sorted(teams)))
     return [(row_id, channel) for row_id, channel in session.exec(q)]
 
 
 def next_due_at(session: Session, now: datetime, *, team_id: str | None = None,
-                key_prefix: str | None = None) -> datetime | None:
+                key_prefix: str | None = None, teams: set[str] | None = None) -> datetime | None:
     """When the first pending row now waiting (a Retry-After, a retry) falls due."""
     q = (select(Outbox.next_attempt_at).where(Outbox.status == OutboxStatus.PENDING.value,
                                                Outbox.attempts < MAX_ATTEMPTS, Outbox.next_attempt_at > now)
          .order_by(Outbox.next_attempt_at).limit(1))
     if team_id is not None and key_prefix is not None:
         q = q.where(Outbox.team_id == team_id, Outbox.key.startswith(key_prefix, autoescape=True))
+    if teams is not None:
+        q = q.where(Outbox.team_id.in_(sorted(teams)))
     return session.exec(q).first()
 
 

@@ -1,11 +1,19 @@
 """Settings, read once at start from the environment and an optional `.env` file.
 
-With no `SLACK_BOT_TOKEN` the bot runs in sandbox mode: it talks to the built-in
+With no `SLACK_BOT_TOKEN` (and no `SLACK_CLIENT_ID`) the bot runs in sandbox mode: it talks to the built-in
 stand-in for Slack (see `bot/sandbox/`) with embedded, obviously fake credentials,
 so a newcomer can try it without a workspace. Because anyone who can reach a sandbox
 acts as any of its users, sandbox mode listens only on a loopback address (unless
 `SANDBOX=1` says a shared demo host is meant) and keeps its own database: a deployment
-that forgot its token refuses to start rather than open the real data to everyone.
+that forgot its token (or its client id) refuses to start rather than open the real data to everyone.
+
+Three modes, by what is set:
+- Slack, one workspace: `SLACK_BOT_TOKEN` (and `SLACK_SIGNING_SECRET`, or `SLACK_APP_TOKEN` for Socket Mode).
+- Slack, distributed: `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_SIGNING_SECRET` and `TOKEN_ENCRYPTION_KEY`,
+  no bot token: any number of workspaces install the bot through Slack's OAuth flow (bot/installs), each with a
+  token of its own, kept encrypted in the bot's database. This is not sandbox mode: it uses DATABASE_URL and
+  listens where HOST says, like the one-workspace mode.
+- Sandbox: neither a bot token nor a client id.
 """
 from __future__ import annotations
 
@@ -21,6 +29,8 @@ SANDBOX_BOT_TOKEN = "xoxb-sandbox-not-a-real-token"
 SANDBOX_SIGNING_SECRET = "sandbox-signing-secret-not-a-real-secret"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_SANDBOX_DATABASE_URL = "sqlite:///var/sandbox.sqlite3"
+DEFAULT_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
+MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yml"  # the scopes asked for on install: one source
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 
 
@@ -47,6 +57,16 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(default=None, description="Signing secret, for HTTP mode.")
     slack_app_token: str | None = Field(default=None, description="App-level token (xapp-...): Socket Mode.")
     slack_api_url: str = Field(default=DEFAULT_SLACK_API_URL, description="Base URL of the Slack Web API.")
+    slack_client_id: str | None = Field(default=None, description="Distributed mode: the app's client id (OAuth).")
+    slack_client_secret: str | None = Field(default=None, description="Distributed mode: the app's client secret.")
+    token_encryption_key: str | None = Field(
+        default=None, description="Distributed mode: Fernet key(s), comma-separated, the first encrypting; "
+                                  "workspaces' tokens are stored encrypted with it.")
+    slack_redirect_uri: str | None = Field(default=None, description="Distributed mode: the OAuth redirect URL "
+                                                                     "(https://<host>/slack/oauth_redirect), if the "
+                                                                     "app has several.")
+    slack_authorize_url: str = Field(default=DEFAULT_AUTHORIZE_URL,
+                                     description="Where the install link sends people (Slack's; tests: the stand-in).")
     database_url: str = Field(default="sqlite:///var/slm-bot.sqlite3", description="SQLAlchemy URL.")
     sandbox_opt_in: bool = Field(default=False, validation_alias="sandbox",
                                  description="SANDBOX=1: run sandbox mode on a non-loopback address (a shared demo host).")
@@ -116,8 +136,15 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return v
 
+    @field_validator("slack_client_id", "slack_client_secret", "token_encryption_key", "slack_redirect_uri")
+    @classmethod
+    def _blank_is_unset(cls, v: str | None) -> str | None:
+        return v or None
+
     @model_validator(mode="after")
     def _mode_needs(self) -> "Settings":
+        if self.slack_client_id:
+            self._distributed_needs()
         if self.slack_bot_token and not self.slack_app_token and not self.slack_signing_secret:
             raise ValueError("SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)")
         if self.slack_app_token and not self.slack_bot_token:
@@ -130,9 +157,37 @@ class Settings(BaseSettings):
                              "on 127.0.0.1; set SANDBOX=1 to run the sandbox on a shared demo host)")
         return self
 
+    def _distributed_needs(self) -> None:
+        from bot.installs.cipher import parse_keys
+
+        if self.slack_bot_token:
+            raise ValueError("setting SLACK_BOT_TOKEN: distributed mode (SLACK_CLIENT_ID) keeps a token per "
+                             "workspace; unset SLACK_BOT_TOKEN, or SLACK_CLIENT_ID for one workspace")
+        for name in ("slack_client_secret", "slack_signing_secret"):
+            if not getattr(self, name):
+                raise ValueError(f"setting {name.upper()}: required in distributed mode (SLACK_CLIENT_ID set)")
+        if self.sandbox_opt_in:
+            raise ValueError("setting SANDBOX: distributed mode (SLACK_CLIENT_ID) is Slack mode; unset SANDBOX")
+        try:
+            parse_keys(self.token_encryption_key or "")
+        except ValueError as err:
+            raise ValueError(f"setting TOKEN_ENCRYPTION_KEY: {err}") from None
+
+    @property
+    def distributed(self) -> bool:
+        """Installed into workspaces through Slack's OAuth flow, a token per workspace (bot/installs)."""
+        return self.slack_client_id is not None
+
     @property
     def sandbox(self) -> bool:
-        return self.slack_bot_token is None
+        return self.slack_bot_token is None and not self.distributed
+
+    @property
+    def bot_scopes(self) -> list[str]:
+        """The bot scopes an install asks for: manifest.yml's."""
+        import yaml
+
+        return list(yaml.safe_load(MANIFEST.read_text())["oauth_config"]["scopes"]["bot"])
 
     @property
     def sandbox_exposed(self) -> bool:
@@ -160,7 +215,10 @@ class Settings(BaseSettings):
         return self.sandbox and "database_url" in self.model_fields_set
 
     @property
-    def bot_token(self) -> str:
+    def bot_token(self) -> str | None:
+        """The one token (one workspace, or the sandbox's); None in distributed mode, where each has its own."""
+        if self.distributed:
+            return None
         return self.slack_bot_token or SANDBOX_BOT_TOKEN
 
     @property

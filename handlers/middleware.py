@@ -37,7 +37,10 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False) -> 
     if not fresh:
         # Before the ack: a quick call with no retries; on any trouble act with what we know, try again next time.
         try:
-            user = deps.profile_client.users_info(user=user_id)["user"]
+            client = deps.profile_client_for(team_id)  # the workspace's own token (distributed mode)
+            if client is None:
+                raise OSError(f"workspace {team_id} has no installation")
+            user = client.users_info(user=user_id)["user"]
             with deps.db.session() as session:
                 members.remember(session, team_id, user_id, name=user.get("real_name") or user.get("name", ""),
                                  tz=user.get("tz") or "UTC", is_admin=members.admin_here(user, team_id), now=now,

@@ -47,3 +47,4 @@ from models.reviews import (  # noqa: F401
     SlaReview,
     SlaReviewOutcome,
 )
+from models.installs import WorkspaceUninstall, slack_bots, slack_installations, slack_oauth_states  # noqa: F401

@@ -23,6 +23,7 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # its workspace uninstalled the bot before it was sent (bot/installs/uninstall.py)
 
 
 class OutboxKind(StrEnum):

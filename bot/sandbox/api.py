@@ -6,16 +6,21 @@ import json
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
+from html import escape
+from urllib.parse import urlencode
+
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from starlette.routing import Route
 
-from bot.sandbox.workspace import SlackSandbox
+from bot.sandbox.workspace import ApiError, SlackSandbox
 
 
 def _token(request: Request, args: dict) -> str | None:
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         return auth[7:].strip()
+    if auth.lower().startswith("basic "):  # an app's client id and secret (oauth.v2.access)
+        return auth
     return args.get("token")
 
 
@@ -72,7 +77,23 @@ def api_routes(sandbox: SlackSandbox) -> list[Route]:
         sandbox.store_upload(request.path_params["file_id"], form)
         return PlainTextResponse("OK - " + str(len(form)))
 
+    async def authorize(request: Request):
+        """Slack's authorize page: choose the workspace to allow the app into (`team`), then back to the app."""
+        q = request.query_params
+        team = q.get("team")
+        if not team:  # the choice, as links: what a person clicks (and a test follows)
+            links = "".join(f'<li><a href="/sandbox/oauth/authorize?{escape(urlencode({**q, "team": t}))}">Allow '
+                            f'slm-bot in {escape(info["name"])}</a></li>' for t, info in sandbox.teams.items())
+            return HTMLResponse(f"<!DOCTYPE html><html><body><h1>Install slm-bot</h1><ul>{links}</ul></body></html>")
+        try:
+            to = sandbox.authorize_redirect(client_id=q.get("client_id", ""), team_id=team, state=q.get("state", ""),
+                                            redirect_uri=q.get("redirect_uri"), installer=q.get("user"))
+        except ApiError as err:
+            return HTMLResponse(f"<p>Slack: {escape(err.body()['error'])}</p>", status_code=400)
+        return RedirectResponse(to, status_code=302)
+
     return [
+        Route("/sandbox/oauth/authorize", authorize, methods=["GET"]),
         Route("/sandbox/api/{method}", web_api, methods=["GET", "POST"]),
         Route("/sandbox/response/{token}", response_url, methods=["POST"]),
         Route("/sandbox/upload/{file_id}", upload, methods=["POST"]),

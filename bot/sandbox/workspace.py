@@ -23,13 +23,14 @@ from typing import Callable
 from bot.sandbox.faults import FaultInjection
 from bot.sandbox.files import FileMethods
 from bot.sandbox.methods import CLIENT_ADDED_ARGS, METHODS, TRANSPORT_ARGS
+from bot.sandbox.oauth import OAuthMethods
 from bot.sandbox.objects import (  # noqa: F401  (re-exported: callers take the stand-in's names from here)
     APP_ID, BOT_ID, BOT_USER, MESSAGE_BLOCK_LIMIT, SANDBOX_TEAM, ApiError, Message, OpenView, maybe_json, page,
     permalink, validate_blocks)
 from bot.sandbox.views import ViewMethods
 
 
-class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
+class SlackSandbox(FaultInjection, ViewMethods, FileMethods, OAuthMethods):
     def __init__(self, base_url: str = "http://127.0.0.1:3000") -> None:
         self.base_url = base_url  # where this stand-in is served; upload URLs point here
         self._lock = threading.RLock()
@@ -59,6 +60,7 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
             self._lost: dict[str, list[tuple[str, float]]] = {}
             self._tripwires: dict[str, list[tuple[bool, Callable[[], None]]]] = {}
             self._last_ts = 0
+            self._reset_oauth()
             self.add_team(SANDBOX_TEAM, "Sandbox Co")
             self.add_user("U0ALICE", "Alice Admin", is_admin=True, tz="Europe/London")
             self.add_user("U0BOB", "Bob Ops", tz="Europe/Paris")
@@ -178,7 +180,9 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
                 record["response"] = body
                 return status, headers, body
             try:
+                self._caller_team = SANDBOX_TEAM
                 result = self._dispatch(method, args, token)
+                record["team"] = self._caller_team  # the workspace the call's token answered for
                 body = {"ok": True, **result}
                 status, headers = 200, {}
             except ApiError as err:
@@ -188,12 +192,15 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
             return status, headers, body
 
     def _dispatch(self, method: str, args: dict, token: str | None) -> dict:
+        if method == "oauth.v2.access":  # the app's credentials, not a token (bot/sandbox/oauth.py)
+            return self._oauth_v2_access(args, token)
         if method not in METHODS:
             raise ApiError("unknown_method")
         if not token:
             raise ApiError("not_authed")
         if not token.startswith("xoxb-"):
             raise ApiError("invalid_auth")
+        self._caller_team = self.token_team(token)  # what this call may reach: its token's workspace
         spec = METHODS[method]
         args = {k: v for k, v in args.items() if k not in TRANSPORT_ARGS and k not in CLIENT_ADDED_ARGS}
         unknown = sorted(set(args) - spec.required - spec.optional)
@@ -213,9 +220,9 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
 
     # Each method below receives arguments already checked against the spec.
     def _auth_test(self, args: dict) -> dict:
-        team = self.teams[SANDBOX_TEAM]
+        team = self.teams[self._caller_team]
         return {"url": f"https://{team['domain']}.sandbox.local/", "team": team["name"], "user": "slm-bot",
-                "team_id": SANDBOX_TEAM, "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
+                "team_id": team["id"], "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
 
     def _team_info(self, args: dict) -> dict:
         return {"team": self.teams.get(args.get("team") or SANDBOX_TEAM, self.teams[SANDBOX_TEAM])}
@@ -224,13 +231,13 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
         user = self.users.get(args["user"])
         if not user:
             raise ApiError("user_not_found")
-        return {"user": copy.deepcopy(user)}
+        return {"user": copy.deepcopy(user)}  # a person of another workspace is seen in a shared channel
 
     def _resolve_channel(self, channel: str) -> dict:
         if channel.startswith("U") or channel.startswith("W"):
             if channel not in self.users:
                 raise ApiError("channel_not_found")
-            return self.dm_channel(channel)
+            return self._own(self.dm_channel(channel), "channel_not_found")
         if channel.startswith("#"):
             try:
                 return self.channel_by_name(channel)
@@ -239,7 +246,7 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
         found = self.channels.get(channel)
         if not found:
             raise ApiError("channel_not_found")
-        return found
+        return self._own(found, "channel_not_found")
 
     def _blocks(self, args: dict, limit: int = MESSAGE_BLOCK_LIMIT) -> list[dict]:
         blocks = args.get("blocks") or []
@@ -322,7 +329,7 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
                 if c.get("is_mpim") and sorted(c["members"]) == members:
                     return {"channel": copy.deepcopy(c)}
             cid = self._next_id("G")
-            self.channels[cid] = {"id": cid, "name": "mpdm-" + "--".join(members), "team_id": SANDBOX_TEAM,
+            self.channels[cid] = {"id": cid, "name": "mpdm-" + "--".join(members), "team_id": self._caller_team,
                                   "is_im": False, "is_mpim": True, "is_channel": False, "is_private": True,
                                   "members": members + [BOT_USER], "user": None}
             return {"channel": copy.deepcopy(self.channels[cid])}
@@ -340,7 +347,8 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods):
         return {"channel": {k: v for k, v in copy.deepcopy(channel).items() if k != "members"}}
 
     def _conversations_list(self, args: dict) -> dict:
-        return {"channels": [copy.deepcopy(c) for c in self.channels.values() if not c["is_im"]],
+        return {"channels": [copy.deepcopy(c) for c in self.channels.values()
+                             if not c["is_im"] and c["team_id"] == self._caller_team],
                 "response_metadata": {"next_cursor": ""}}
 
     def _conversations_members(self, args: dict) -> dict:

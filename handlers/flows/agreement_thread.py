@@ -223,8 +223,11 @@ def resume_unfinished(deps, client: WebClient) -> int:
         todo = agreements.unfinished_threads(session)
     finished = 0
     for team_id, agreement_id in todo:
+        team_client = client if deps.installs is None else deps.client_for(team_id)  # each workspace's own token
+        if team_client is None:  # distributed mode, not installed (or uninstalled): its thread waits
+            continue
         try:
-            finished += publish(client, deps, team_id, agreement_id).finished
+            finished += publish(team_client, deps, team_id, agreement_id).finished
         except Exception:  # noqa: BLE001 - one thread's trouble is logged; the others still go on
             log.exception("could not carry on the thread of agreement %s", agreement_id)
     return finished

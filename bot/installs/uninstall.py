@@ -1,0 +1,57 @@
+"""A workspace uninstalled the bot (`app_uninstalled`) or revoked its tokens (`tokens_revoked`): its tokens go
+(Bolt's own revocation handlers delete them from the store), what it had queued is cancelled rather than sent
+later, and the audit trail says so. Its data stays: a reinstall resumes where it left off."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from bot import audit
+from bot.workspace.actor import Actor
+from models import Outbox, OutboxStatus, WorkspaceUninstall
+
+BOT = "slm-bot"
+UNSENT = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+
+
+def cancel_pending(session: Session, team_id: str, why: str) -> int:
+    """Every unsent outbox row of the workspace cancelled; returns how many. A claim in flight loses its attempt
+    token, so its sender's answer settles nothing (bot.outbox._settle) and the row is not made pending again."""
+    result = session.exec(update(Outbox).where(Outbox.team_id == team_id, Outbox.status.in_(UNSENT))
+                          .values(status=OutboxStatus.CANCELLED.value, last_error=why[:500], attempt_token=None))
+    return result.rowcount or 0
+
+
+GONE = "not sent: the workspace uninstalled slm-bot"
+
+
+def uninstalled(session: Session, team_id: str, now: datetime, *, event: str) -> int:
+    """Record the uninstall and cancel what was queued; returns the rows cancelled. Until it installs again, what the
+    scheduled jobs queue for it is cancelled too (`cancel_for_the_gone`)."""
+    mark = session.get(WorkspaceUninstall, team_id) or WorkspaceUninstall(team_id=team_id, at=now, event=event)
+    mark.at, mark.event = now, event
+    session.add(mark)
+    cancelled = cancel_pending(session, team_id, f"{GONE} ({event})")
+    audit.record(session, Actor(team_id=team_id, user_id=BOT, now=now), "workspace.uninstall", "workspace", None,
+                 event=event, outbox_cancelled=cancelled)
+    return cancelled
+
+
+def cancel_for_the_gone(session: Session) -> int:
+    """Each delivery round (distributed mode): what was queued since for a workspace that uninstalled the bot is
+    cancelled, so its schedules send nothing (their rows are kept, marked)."""
+    gone = select(WorkspaceUninstall.team_id)
+    result = session.exec(update(Outbox).where(Outbox.team_id.in_(gone), Outbox.status == OutboxStatus.PENDING.value)
+                          .values(status=OutboxStatus.CANCELLED.value, last_error=GONE, attempt_token=None))
+    return result.rowcount or 0
+
+
+def installed(session: Session, team_id: str, now: datetime, *, installer: str | None, team_name: str | None) -> None:
+    """Installed (again): its schedules resume."""
+    mark = session.get(WorkspaceUninstall, team_id)
+    if mark is not None:
+        session.delete(mark)
+    audit.record(session, Actor(team_id=team_id, user_id=BOT, now=now), "workspace.install", "workspace", None,
+                 installer=installer, team_name=team_name)
