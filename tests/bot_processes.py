@@ -5,6 +5,7 @@ against the Slack stand-in the test serves. The stand-in lives in the test proce
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,6 +17,7 @@ import httpx
 
 from bot.sandbox.driver import SlackDriver
 from tests.conftest import TEST_BOT_TOKEN, TEST_SIGNING_SECRET
+from tests.helpers import text_of
 
 ZYGOTE = Path(__file__).with_name("fault_zygote.py")
 
@@ -88,6 +90,12 @@ class Replica:
         self.ticks.append(pid)
         return pid
 
+    def command(self, *argv: str) -> int:
+        """Another `slm-bot` command (`import ...`) as a process of this replica, killed with the others."""
+        pid = self._fork(" ".join(argv))
+        self.ticks.append(pid)
+        return pid
+
     def ticking(self) -> bool:
         self.ticks = [pid for pid in self.ticks if alive(pid)]
         return bool(self.ticks)
@@ -108,3 +116,16 @@ class Replica:
         self.zygote.wait(5)
         self.http.close()
         self.slack.http.close()
+
+
+TOKEN = re.compile(r"slm_[A-Za-z0-9_-]{20,}")
+
+
+def token_from(replica: Replica, sandbox, name: str, user: str = "U0ALICE") -> str:
+    """`/slm token new <name>` sent to this replica; the token it shows (once) to the person."""
+    seen = len(sandbox.ephemerals(user))
+    assert replica.slack.command(f"token new {name}", user=user).ok
+    assert wait_for(lambda: len(sandbox.ephemerals(user)) > seen, 10), "the replica did not answer the command"
+    found = TOKEN.search(text_of(sandbox.ephemerals(user)[-1]))
+    assert found, text_of(sandbox.ephemerals(user)[-1])
+    return found.group()

@@ -8,27 +8,13 @@ each message carries as metadata.
 """
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 
-
-from tests.bot_processes import Replica, wait_for
-from tests.helpers import text_of
-from tests.replica_world import ALICE, build, make_due, opened_p1, sent_keys, unsent
+from tests.bot_processes import Replica, token_from, wait_for
+from tests.replica_world import build, make_due, opened_p1, sent_keys, unsent
 
 ROUNDS = 3
-TOKEN = re.compile(r"slm_[A-Za-z0-9_-]{20,}")
-
-
-def token_from(replica: Replica, sandbox, name: str) -> str:
-    """`/slm token new <name>` sent to this replica; the token it shows (once) to the person."""
-    seen = len(sandbox.ephemerals(ALICE))
-    assert replica.slack.command(f"token new {name}").ok
-    assert wait_for(lambda: len(sandbox.ephemerals(ALICE)) > seen, 10), "the replica did not answer the command"
-    found = TOKEN.search(text_of(sandbox.ephemerals(ALICE)[-1]))
-    assert found, text_of(sandbox.ephemerals(ALICE)[-1])
-    return found.group()
 
 
 def test_two_replicas_send_every_reminder_nudge_and_alert_exactly_once(harness_clean, db, team, tmp_path):
