@@ -22,7 +22,7 @@ from tests.conftest import START, TEST_BOT_TOKEN
 
 CHANNELS = ("C0ACMESLA", "C0NETWORKTE", "U0ALICE")  # two channels and a DM
 TOP, REPLIES = 4, 3  # per channel: messages, and replies in the first one's thread
-ROUND = timedelta(seconds=10)
+ROUND = timedelta(seconds=20)
 
 
 def queue_all(db, team) -> None:
