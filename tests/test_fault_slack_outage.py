@@ -1,6 +1,6 @@
 """Slack down (5xx, answers lost or too late) for ten minutes, then rate-limiting everything (429, Retry-After) for
-five more: once it is back, everything queued meanwhile is delivered, once each, and in the order it was queued
-in each channel and each thread.
+five more: once it is back, everything queued before, during and just after is delivered, once each, and in the
+order it was queued in each channel and each thread.
 
 The scheduler's delivery round (bot.delivery.deliver_pending, what `outbox.deliver` runs every 5 s) is run with the
 tests' frozen clock moved by hand, the pacer on a clock of its own (nobody sleeps through a backoff or a
@@ -25,10 +25,10 @@ TOP, REPLIES = 4, 3  # per channel: messages, and replies in the first one's thr
 ROUND = timedelta(seconds=20)
 
 
-def queue_all(db, team) -> None:
+def queue_all(db, team, first: int = 0, last: int = TOP) -> None:
     """Interleaved across channels, as a busy morning queues them: message i of each channel, its replies."""
     with db.session() as s:
-        for i in range(TOP):
+        for i in range(first, last):
             for channel in CHANNELS:
                 outbox.enqueue(s, team, f"{channel}:{i}", channel, "req_status.yml.j2",
                                {"sentence": f"{channel} message {i}"}, START)
@@ -54,7 +54,7 @@ def statuses(db) -> Counter:
 def test_slack_down_then_rate_limited_for_minutes_everything_arrives_once_in_order(db, team, sandbox, harness_clean):
     began = time.monotonic()
     queue_all(db, team)
-    total = len(CHANNELS) * (2 * TOP - 1)
+    total = len(CHANNELS) * (2 * (TOP + 2) - 1)
     # Before it goes down: a post Slack took whose answer was dropped, one answered 5xx after it was taken, and
     # one whose answer came too late for the sender (it waits 0.5 s; the answer comes after 1 s).
     sandbox.lose_answer_next("chat.postMessage", "drop")
@@ -65,11 +65,14 @@ def test_slack_down_then_rate_limited_for_minutes_everything_arrives_once_in_ord
     deliver_pending(harness_clean.deps, impatient)
     before = statuses(db)["sent"]
     sandbox.go_down(503)
-    rounds(harness_clean, minutes=10)
+    rounds(harness_clean, minutes=5)
+    queue_all(db, team, TOP, TOP + 1)  # queued while Slack is down: behind the others in their channels
+    rounds(harness_clean, minutes=5)
     sandbox.go_down(429, retry_after=60)
     rounds(harness_clean, minutes=5)
     assert statuses(db)["sent"] == before  # nothing got through the outage
     sandbox.come_back()
+    queue_all(db, team, TOP + 1, TOP + 2)  # queued once it is back, while the others wait out their backoff
     rounds(harness_clean, minutes=30)  # a retry after an outage may wait its backoff (20 minutes after three)
     assert statuses(db) == {"sent": total}
     assert time.monotonic() - began < 30
@@ -82,8 +85,8 @@ def test_slack_down_then_rate_limited_for_minutes_everything_arrives_once_in_ord
         (by_thread if m.thread_ts and m.thread_ts != m.ts else by_channel)[m.channel].append(m.text)
     for channel in CHANNELS:
         where = sandbox.dm_channel(channel)["id"] if channel.startswith("U") else channel
-        assert by_channel[where] == [f"{channel} message {i}" for i in range(TOP)]
-        assert by_thread[where] == [f"{channel} reply {i}" for i in range(1, TOP)]
+        assert by_channel[where] == [f"{channel} message {i}" for i in range(TOP + 2)]
+        assert by_thread[where] == [f"{channel} reply {i}" for i in range(1, TOP + 2)]
 
 
 def test_a_message_slack_failed_for_a_moment_is_not_overtaken_in_its_channel(db, team, sandbox, harness_clean):
