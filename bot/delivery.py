@@ -199,12 +199,12 @@ def send(deps, client: WebClient, row_id: int) -> Result:
         if status == 429:  # not taken; Slack says when to come back, and nobody waits for it here
             wait = _retry_after(err.response.headers)
             return _failed(deps, held, f"Slack: rate limited for {wait}s", maybe_sent=unknown, retry_after=wait)
-        return _failed(deps, held, f"Slack: {error or status}", maybe_sent=unknown)
+        return _failed(deps, held, f"Slack: {error or status}", maybe_sent=unknown, hold=status >= 500)
     except Exception as err:  # noqa: BLE001  (a timeout or a dropped connection: Slack may have it; logged, retried)
         log.warning("outbox %s: %s: %s", held.key, type(err).__name__, err)
         unknown = stage == "posting" or (stage == "looking" and held.look_first)
         said = "no answer from Slack" if stage != "rendering" else f"{type(err).__name__}: {err}"
-        return _failed(deps, held, said, maybe_sent=unknown)
+        return _failed(deps, held, said, maybe_sent=unknown, hold=stage != "rendering")
     return _sent(deps, held, ts, Outcome.SENT)
 
 
@@ -326,14 +326,22 @@ def _sent(deps, held: outbox.Claim, ts: str | None, outcome: Outcome) -> Result:
     return Result(outcome, ts)
 
 
-def _failed(deps, held: outbox.Claim, error: str, *, maybe_sent: bool, retry_after: int | None = None) -> Result:
+def _failed(deps, held: outbox.Claim, error: str, *, maybe_sent: bool, retry_after: int | None = None,
+            hold: bool = False) -> Result:
+    """The row waits for its next try. A Retry-After holds its whole channel; so does Slack failing it (`hold`: a
+    5xx, no answer), until the row's own next try: what was queued after it into that channel must not overtake it,
+    so a channel's messages arrive in the order they were queued whatever Slack did in between. (A message that
+    cannot be rendered, or that Slack refused, holds up nothing.)"""
     log.warning("outbox %s: %s", held.key, error)
     now = deps.clock.now()
     with deps.db.session() as session:
         retry_at = now + timedelta(seconds=retry_after) if retry_after is not None else None
         settled = outbox.failed(session, held, error, now, maybe_sent=maybe_sent, counts=retry_after is None,
                                 retry_at=retry_at)
-        if retry_at is not None:  # Slack's Retry-After holds the channel, not only this row
+        if retry_at is None and hold and settled and held.kind != OutboxKind.HOME.value:
+            row = session.get(Outbox, held.id)
+            retry_at = row.next_attempt_at if row.status == OutboxStatus.PENDING.value else None  # given up: none
+        if retry_at is not None:  # Slack's Retry-After (or its failure) holds the channel, not only this row
             outbox.hold_channel(session, held.team_id, held.channel, retry_at, error)
     if not settled:
         return Result(Outcome.BUSY, error=error, retry_after=retry_after)

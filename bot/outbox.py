@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import and_, exists, func, or_, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -175,7 +176,8 @@ def due_rows(session: Session, now: datetime, lease_now: datetime, limit: int = 
                  .values(status=OutboxStatus.FAILED.value, last_error="no answer from Slack, attempt after attempt"))
     q = (select(Outbox.id, Outbox.channel).where(or_(Outbox.status == OutboxStatus.PENDING.value, stale),
                                                  Outbox.attempts < MAX_ATTEMPTS, Outbox.id > after_id,
-                                                 or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
+                                                 or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now),
+                                                 ~_behind_a_failed_post(now))
          .order_by(Outbox.id).limit(limit))
     if team_id is not None and key_prefix is not None:  # only what one thing queued (see delivery.deliver_pending)
         q = q.where(Outbox.team_id == team_id, Outbox.key.startswith(key_prefix, autoescape=True))
@@ -186,6 +188,19 @@ def due_rows(session: Session, now: datetime, lease_now: datetime, limit: int = 
     if teams is not None:
         q = q.where(Outbox.team_id.in_(sorted(teams)))
     return [(row_id, channel) for row_id, channel in session.exec(q)]
+
+
+def _behind_a_failed_post(now: datetime):
+    """A row queued into a channel after one Slack failed (a 5xx, no answer: it may be there already) waits for that
+    one's next try, so a channel's messages reach it in the order they were queued, even those queued while Slack
+    was down or just after. (A message we could not render, or Slack refused, is not `maybe_sent` and holds up
+    nothing; an App Home publish is in no channel's order.) Only pending rows are read here, through the status
+    index."""
+    earlier = aliased(Outbox)
+    return and_(Outbox.kind != OutboxKind.HOME.value, exists().where(
+        earlier.team_id == Outbox.team_id, earlier.channel == Outbox.channel, earlier.id < Outbox.id,
+        earlier.status == OutboxStatus.PENDING.value, earlier.maybe_sent.is_(True), earlier.next_attempt_at > now,
+        earlier.kind != OutboxKind.HOME.value, earlier.attempts < MAX_ATTEMPTS))
 
 
 def next_due_at(session: Session, now: datetime, *, team_id: str | None = None,

@@ -5,7 +5,7 @@ process imports it once, then forks a child per start, and the child runs `slm-b
 does (bot.cli.main) in a process of its own, which the test kills with SIGKILL. Children are reaped at once
 (SIGCHLD ignored), so a killed bot's pid is gone, as it is when a real process dies.
 
-Protocol, a line each way: "run" or "tick" -> the child's pid; "quit" -> exit.
+Protocol, a line each way: "run", "tick" or "import <its arguments>" -> the child's pid; "quit" -> exit.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import bot.server  # noqa: F401
 import handlers  # noqa: F401
 
 
-def _child(command: str, log_path: str) -> None:
+def _child(argv: list[str], log_path: str) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 1)
@@ -27,7 +27,7 @@ def _child(command: str, log_path: str) -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     try:
-        code = bot.cli.main([command])
+        code = bot.cli.main(argv)
     except BaseException:  # noqa: BLE001
         import traceback
 
@@ -42,15 +42,15 @@ def main() -> None:
     log_path = sys.argv[1]
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     for line in sys.stdin:
-        command = line.strip()
-        if command == "quit":
+        argv = line.split()
+        if argv == ["quit"]:
             return
-        if command not in ("run", "tick"):
+        if not argv or argv[0] not in ("run", "tick", "import"):
             print("?", flush=True)
             continue
         pid = os.fork()
         if pid == 0:
-            _child(command, log_path)
+            _child(argv, log_path)
         print(pid, flush=True)
 
 

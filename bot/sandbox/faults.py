@@ -2,7 +2,7 @@
 taken, and a tripwire that runs a test's action on a method's next call (a fault test kills the bot there).
 
 A mixin of `workspace.SlackSandbox`: it keeps its queues in the sandbox's `_failures`, `_lost` and `_tripwires`
-(made by `reset`), under the sandbox's `_lock`; `SlackSandbox.call` consumes them.
+and `_outage` (made by `reset`), under the sandbox's `_lock`; `SlackSandbox.call` consumes them.
 """
 from __future__ import annotations
 
@@ -17,6 +17,18 @@ class FaultInjection:
         default = {"ok": False, "error": "ratelimited"} if status == 429 else {"ok": False, "error": "fatal_error"}
         with self._lock:
             self._failures.setdefault(method, []).extend([(status, headers, body or default)] * times)
+
+    def go_down(self, status: int = 503, *, retry_after: int = 60) -> None:
+        """Answer every call of every method with `status` until `come_back()`: Slack down (a 5xx), or rate-limiting
+        everything (429, each answer saying Retry-After `retry_after`)."""
+        headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+        body = {"ok": False, "error": "ratelimited"} if status == 429 else {"ok": False, "error": "fatal_error"}
+        with self._lock:
+            self._outage = (status, headers, body)
+
+    def come_back(self) -> None:
+        with self._lock:
+            self._outage = None
 
     def lose_answer_next(self, method: str, how: str = "drop", *, seconds: float = 0.0, times: int = 1) -> None:
         """Take the next `times` calls of `method` (a message is posted) and then lose the answer, as a network

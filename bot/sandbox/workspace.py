@@ -59,6 +59,7 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods, OAuthMethods):
             self._failures: dict[str, list[tuple[int, dict, dict]]] = {}
             self._lost: dict[str, list[tuple[str, float]]] = {}
             self._tripwires: dict[str, list[tuple[bool, Callable[[], None]]]] = {}
+            self._outage: tuple[int, dict, dict] | None = None  # go_down(): every call fails until come_back()
             self._last_ts = 0
             self._reset_oauth()
             self.add_team(SANDBOX_TEAM, "Sandbox Co")
@@ -175,6 +176,10 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods, OAuthMethods):
             self.calls.append(record)
             self._trip(method, after=False)
             failures = self._failures.get(method)
+            if self._outage:
+                status, headers, body = self._outage
+                record["response"] = body
+                return status, headers, body
             if failures:
                 status, headers, body = failures.pop(0)
                 record["response"] = body
