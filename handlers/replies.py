@@ -29,7 +29,10 @@ def metadata(**values) -> str:
 
 
 def read_metadata(view: dict) -> dict:
+    """What `metadata` wrote; {} for anything else (every reader calls .get() on it: JSON that is no object,
+    `null` or `[1]`, is no metadata of ours)."""
     try:
-        return json.loads(view.get("private_metadata") or "{}")
+        found = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         return {}
+    return found if isinstance(found, dict) else {}
