@@ -111,3 +111,11 @@ def test_a_crafted_metadata_reads_as_a_dict():
 def test_a_superscript_is_no_requirement_number():
     """Found by the fuzzing: "²" passed str.isdigit() and int() then raised."""
     assert parse_numbers("12,²,13") == [12, 13]
+
+
+def test_a_long_number_in_a_charges_clause_is_read_as_no_charge():
+    """Found by the fuzzing: 3,000 digits in a clause took parse_monthly_charge seconds (each digit tried as the
+    start of an amount); the amount now starts only where a number does. The answer is the same: no charge."""
+    assert credits.parse_monthly_charge("1" * 3000) is None
+    assert credits.parse_monthly_charge("pays " + "1," * 1500 + " GBP per month") is None
+    assert str(credits.parse_monthly_charge("The customer pays 12,000 GBP per month")) == "£12,000.00"

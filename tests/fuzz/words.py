@@ -31,4 +31,4 @@ def command_args(names: list[str]) -> st.SearchStrategy[str]:
         lambda t: f"{t[0]}{t[1]}{t[2]} {t[3]}")
     return st.one_of(joined, joined, quoted, st.text(max_size=200),
                      st.text(min_size=3000, max_size=5000, alphabet=st.characters(codec="utf-8")),
-                     st.sampled_from(["x" * 4000, "é" * 3000, "<@U0ALICE> " * 200]))
+                     st.sampled_from(["x" * 4000, "é" * 3000, "<@U0ALICE> " * 200, "1" * 3000, "1," * 1500]))
