@@ -12,8 +12,10 @@ import json
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.sandbox.driver import SlackDriver
+from bot.sandbox.objects import APP_ID, SANDBOX_TEAM
 from handlers.errors import OURS
 from handlers.registry import of
 from messages import render
@@ -72,10 +74,10 @@ def test_every_modal_submission_has_a_fuzz_strategy():
 def submit(slack: SlackDriver, sandbox, view: dict, values: dict, private_metadata: str, user: str):
     """Open `view` in the stand-in as the bot would have, then submit it as Slack does."""
     with sandbox._lock:
-        sandbox._views_open({"view": json.loads(json.dumps(view)), "trigger_id": sandbox.mint_trigger("T0SANDBOX", user)})
-        opened = sandbox.open_modal("T0SANDBOX", user)
+        sandbox._views_open({"view": json.loads(json.dumps(view)), "trigger_id": sandbox.mint_trigger(SANDBOX_TEAM, user)})
+        opened = sandbox.open_modal(SANDBOX_TEAM, user)
     opened.view["private_metadata"] = private_metadata
-    payload = {"type": "view_submission", "token": "deprecated", "api_app_id": "A0SLMBOT",
+    payload = {"type": "view_submission", "token": "deprecated", "api_app_id": APP_ID,
                "team": slack._team(opened.team_id), "user": slack._user(user, opened.team_id),
                "is_enterprise_install": False, "enterprise": None,
                "trigger_id": sandbox.mint_trigger(opened.team_id, user), "view": opened.as_payload(values),
@@ -89,12 +91,12 @@ def test_a_modal_answers_whatever_is_submitted(callback_id, slack, sandbox, db, 
     views = VIEWS[callback_id]
 
     @fuzz_settings(examples=15)
-    @given(data=st_data())
+    @given(data=st.data())
     def run(data):
-        view = views[data.draw(st_index(len(views)))]
+        view = views[data.draw(st.integers(min_value=0, max_value=len(views) - 1))]
         values = data.draw(state(view, names))
         private_metadata = data.draw(metadata(METADATA_KEYS[callback_id]))
-        user = data.draw(st_user())
+        user = data.draw(st.sampled_from([ALICE, CAROL]))
         before = row_counts(db)
         n_messages, n_calls = len(sandbox.messages), len(sandbox.calls)
         opened, outcome = submit(slack, sandbox, view, values, private_metadata, user)
@@ -113,20 +115,3 @@ def test_a_modal_answers_whatever_is_submitted(callback_id, slack, sandbox, db, 
 
     run()
 
-
-def st_data():
-    from hypothesis import strategies as st
-
-    return st.data()
-
-
-def st_index(n: int):
-    from hypothesis import strategies as st
-
-    return st.integers(min_value=0, max_value=n - 1)
-
-
-def st_user():
-    from hypothesis import strategies as st
-
-    return st.sampled_from([ALICE, CAROL])

@@ -23,7 +23,7 @@ from handlers.commands.router import match
 from handlers.flows.requirement_dm import parse_numbers
 from handlers.paging import read_value
 from handlers.presenters.actions import read_next_value
-from handlers.replies import read_metadata
+from handlers.replies import FormAltered, read_metadata
 from tests.fuzz.conftest import fuzz_settings
 from tests.fuzz.words import ODD, command_args
 
@@ -52,7 +52,7 @@ READERS = {  # what each reader may refuse with: the errors that carry a sentenc
     "parse_numbers": (parse_numbers, ()),
     "read_value": (read_value, ()),
     "read_next_value": (read_next_value, ()),
-    "read_metadata": (lambda t: read_metadata({"private_metadata": t}), ()),
+    "read_metadata": (lambda t: read_metadata({"private_metadata": t}), FormAltered),
 }
 # A value Slack carries back for us (a button's, a modal's private_metadata) can be crafted: JSON of any shape.
 crafted = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
@@ -98,12 +98,20 @@ def test_the_router_finds_the_words_typed_first():
     run()
 
 
-def test_a_crafted_metadata_reads_as_a_dict():
-    """Every handler reads private_metadata with .get(): JSON that is no object is no metadata of ours."""
+def test_a_crafted_metadata_reads_as_a_dict_or_is_refused_as_altered():
+    """Every handler reads private_metadata with .get(): JSON that is no object is no metadata of ours (found by
+    the fuzzing: `null` read as None); an id that is no id refuses the form (FormAltered, a DomainError)."""
     @fuzz_settings(examples=100)
-    @given(crafted)
+    @given(st.dictionaries(st.sampled_from(["review_id", "channel_id", "topics", "other"]), crafted) | crafted)
     def run(value):
-        assert isinstance(read_metadata({"private_metadata": json.dumps(value)}), dict)
+        try:
+            meta = read_metadata({"private_metadata": json.dumps(value)})
+        except FormAltered:
+            assert isinstance(value, dict)
+            return
+        assert isinstance(meta, dict)
+        if isinstance(meta.get("review_id"), int):
+            assert 0 < meta["review_id"] < 2**31
 
     run()
 
