@@ -12,7 +12,9 @@ from messages import render_message
 
 
 def parse_numbers(text: str) -> list[int]:
-    return [int(n) for n in text.split(",") if n.strip().isdigit()]
+    """The requirement numbers a button carries ("12,13"); ASCII digits only: "²" is a digit to str.isdigit(),
+    and no number to int() (tests/fuzz/test_parsers.py)."""
+    return [int(n) for n in text.split(",") if n.strip().isascii() and n.strip().isdigit()]
 
 
 def confirmation_dm(session, actor: Actor, numbers: str) -> tuple[str, dict]:

@@ -62,7 +62,7 @@ def _draft_view(session, actor, *, kind: AgreementKind, channel_id: str | None, 
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
     meta = read_metadata(view)
-    kind = AgreementKind(meta["kind"])
+    kind = meta.choice("kind", AgreementKind)
     notice = values.text(Block.AGR_NOTICE_DAYS)
     data = agreements.DraftInput(
         kind=kind, name=values.text(Block.AGR_NAME), counterparty_id=values.option_id(Block.AGR_COUNTERPARTY),

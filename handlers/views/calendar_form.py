@@ -17,6 +17,7 @@ FIELDS = {f: Block.for_field("cal", f) for f in ("name", "hours", "holidays_coun
 @registry.view(Callback.CALENDAR_FORM)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    channel_id = read_metadata(view).get("channel_id")  # read first: metadata not ours refuses before any work
 
     def work():
         with deps.db.session() as session:
@@ -27,5 +28,5 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         return
     ack()
     context["done"] = f"The calendar {row.name} is added"
-    tell(client, actor, read_metadata(view).get("channel_id"),
+    tell(client, actor, channel_id,
          render_message("calendar_list.yml.j2", calendars=[row]))

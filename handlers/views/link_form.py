@@ -33,6 +33,7 @@ def open(client: WebClient, trigger_id: str, *, channel_id: str | None, services
 @registry.view(Callback.LINK_FORM)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    channel_id = read_metadata(view).get("channel_id")  # read first: metadata not ours refuses before any work
 
     def work():
         activities = service_map.parse_activities(values.options(Block.LINK_ACTIVITIES),
@@ -50,5 +51,5 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     link, service, party = done
     ack()
     context["done"] = f"{party.name} is linked to {service.name}"
-    tell(client, actor, read_metadata(view).get("channel_id"),
+    tell(client, actor, channel_id,
          render_message("link_added.yml.j2", link=link, service=service, party=party))

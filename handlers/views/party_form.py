@@ -31,6 +31,7 @@ def open(client: WebClient, trigger_id: str, *, channel_id: str | None, kind: Pa
 @registry.view(Callback.PARTY_FORM)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    channel_id = read_metadata(view).get("channel_id")  # read first: metadata not ours refuses before any work
     data = service_map.PartyInput(
         kind=values.option(Block.PARTY_KIND),
         name=values.text(Block.PARTY_NAME),
@@ -48,5 +49,5 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         return
     ack()
     context["done"] = f"The {party.party_kind.label.lower()} {party.name} is added"
-    tell(client, actor, read_metadata(view).get("channel_id"),
+    tell(client, actor, channel_id,
          render_message("party_added.yml.j2", party=party, contacts=data.contacts))

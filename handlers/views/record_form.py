@@ -36,6 +36,7 @@ def open(client: WebClient, trigger_id: str, deps, actor, *, channel_id: str | N
 @registry.view(Callback.RECORD_MEASUREMENT)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    channel_id = read_metadata(view).get("channel_id")  # read first: metadata not ours refuses before any work
     data = manual.ManualRecord(
         what=values.option(Block.REC_WHAT), service_id=values.option_id(Block.REC_SERVICE),
         reference=values.text(Block.REC_REFERENCE), priority=values.option(Block.REC_PRIORITY),
@@ -53,4 +54,4 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         return
     ack()
     context["done"] = f"The {recorded.what} {recorded.reference} is recorded"
-    tell(client, actor, read_metadata(view).get("channel_id"), render_message("measurement_recorded.yml.j2", r=recorded))
+    tell(client, actor, channel_id, render_message("measurement_recorded.yml.j2", r=recorded))

@@ -7,13 +7,14 @@ Slack allows three views on the stack, which is exactly the interview's depth.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from slack_sdk import WebClient
 
 from bot import requirements, service_map
 from bot.workspace.actor import Actor
 from handlers.presenters.choices import with_chosen
+from handlers.replies import FormAltered, read_metadata
 from messages import render, render_message
 from messages.ids import Block
 from models import Party, PartyKind, Service
@@ -51,7 +52,11 @@ class Flow:
 
     @classmethod
     def load(cls, view: dict) -> "Flow":
-        return cls(**json.loads(view.get("private_metadata") or "{}"))
+        """The flow `dump` wrote; FormAltered (the person is told to open the form again) for anything else."""
+        meta = read_metadata(view)
+        if set(meta) - {f.name for f in fields(cls)}:
+            raise FormAltered()
+        return cls(kind=meta["kind"], said_by=meta["said_by"], **{k: meta[k] for k in meta if k not in ("kind", "said_by")})
 
 
 def fields_for(*names: str) -> dict[str, Block]:

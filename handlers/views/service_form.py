@@ -22,6 +22,7 @@ def open(client: WebClient, trigger_id: str, *, channel_id: str | None, name: st
 @registry.view(Callback.SERVICE_FORM)
 def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     values, actor, deps = ViewValues(view), context["actor"], context["deps"]
+    channel_id = read_metadata(view).get("channel_id")  # read first: metadata not ours refuses before any work
 
     def work():
         with deps.db.session() as session:
@@ -33,4 +34,4 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         return
     ack()
     context["done"] = f"The service {service.name} is added"  # stored: a failure from here on must not ask for a retry
-    tell(client, actor, read_metadata(view).get("channel_id"), render_message("service_added.yml.j2", service=service))
+    tell(client, actor, channel_id, render_message("service_added.yml.j2", service=service))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.errors import DomainError, InvalidInput
+from handlers.replies import LARGEST_ID
 from messages.ids import Action, Block
 
 
@@ -34,7 +35,7 @@ class ViewValues:
     def option_id(self, block: Block) -> int | None:
         """A chosen option whose value is a record's id (services, parties, targets, months)."""
         value = self.option(block)
-        return int(value) if value and value.isdigit() else None
+        return int(value) if _digits(value) and int(value) <= LARGEST_ID else None
 
     def options(self, block: Block) -> list[str]:
         return [o["value"] for o in self._entry(block).get("selected_options") or []]
@@ -51,7 +52,10 @@ class ViewValues:
     def date(self, block: Block) -> date | None:
         """A datepicker's day (Slack sends YYYY-MM-DD)."""
         raw = self._entry(block).get("selected_date")
-        return date.fromisoformat(raw) if raw else None
+        try:
+            return date.fromisoformat(raw) if raw else None
+        except (TypeError, ValueError):  # no day Slack's picker sends ("2026-02-30"): said on the field
+            raise InvalidInput({block: f"“{str(raw)[:40]}” is not a day; pick one from the calendar."}) from None
 
     def time(self, block: Block) -> str | None:
         """A timepicker's time, "HH:MM" (its zone is the person's: Slack sends none)."""
@@ -69,7 +73,12 @@ class ViewValues:
 
     def number(self, block: Block) -> int | None:
         raw = self.text(block)
-        return int(raw) if raw.isdigit() else None
+        return int(raw) if _digits(raw) else None
+
+
+def _digits(value: str | None) -> bool:
+    """ASCII digits only: "²" and "٣" are digits to str.isdigit(), and "²" is no number to int()."""
+    return bool(value) and value.isascii() and value.isdigit()
 
 
 def block_errors(errors: dict[str, str], blocks: dict[str, Block], present: list[str]) -> dict[str, str]:
@@ -80,7 +89,7 @@ def block_errors(errors: dict[str, str], blocks: dict[str, Block], present: list
     """
     out: dict[str, str] = {}
     for field, message in errors.items():
-        block = blocks.get(field)
+        block = blocks.get(field, field)  # a field's name, or the block_id itself (ViewValues.date)
         target = next((p for p in present if p == block), None) or next(
             (p for p in present if base_block(p) == block), present[0])
         out[target] = (out[target] + " " if target in out else "") + message[:300]
