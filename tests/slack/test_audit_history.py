@@ -74,3 +74,9 @@ def test_a_long_history_pages_and_says_how_many_more(slack, sandbox, db, team):
     assert slack.click(Action.LIST_NEXT, message=first).ok
     text, _ = shown(sandbox)
     assert "Showing 16–20 of 20 records." in text and "service.add" in text and service.id
+
+
+def test_help_says_how_to_see_a_things_history(slack, sandbox):
+    slack.command("help")
+    text, _ = shown(sandbox)
+    assert "/slm audit &lt;service, party or agreement&gt;" in text
