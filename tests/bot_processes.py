@@ -110,12 +110,18 @@ class Replica:
         assert wait_for(lambda: not any(pid and alive(pid) for pid in pids), 5), "a killed process lived on"
 
     def close(self) -> None:
-        self.kill()
-        self.zygote.stdin.write("quit\n")
-        self.zygote.stdin.flush()
-        self.zygote.wait(5)
-        self.http.close()
-        self.slack.http.close()
+        """Every process gone, the zygote too, whatever failed on the way (no process outlives the test)."""
+        try:
+            self.kill()
+            self.zygote.stdin.write("quit\n")
+            self.zygote.stdin.flush()
+            self.zygote.wait(5)
+        finally:
+            if self.zygote.poll() is None:
+                self.zygote.kill()
+                self.zygote.wait(5)
+            self.http.close()
+            self.slack.http.close()
 
 
 TOKEN = re.compile(r"slm_[A-Za-z0-9_-]{20,}")

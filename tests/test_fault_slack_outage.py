@@ -75,7 +75,7 @@ def test_slack_down_then_rate_limited_for_minutes_everything_arrives_once_in_ord
     queue_all(db, team, TOP + 1, TOP + 2)  # queued once it is back, while the others wait out their backoff
     rounds(harness_clean, minutes=30)  # a retry after an outage may wait its backoff (20 minutes after three)
     assert statuses(db) == {"sent": total}
-    assert time.monotonic() - began < 30
+    assert time.monotonic() - began < 60  # about 5 s on a quiet machine
 
     arrived = [m for m in sandbox.messages if m.metadata]
     keys = Counter(m.metadata["event_payload"]["key"] for m in arrived)
