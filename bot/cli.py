@@ -8,6 +8,7 @@
     slm-bot import --team T… file.csv   import past tickets, ticket events, outages or metric samples
     slm-bot openslo export <sla> [--team T…]            an SLA's period goals as OpenSLO YAML, on stdout
     slm-bot openslo import <sla> <file> --team T…       OpenSLO SLOs as targets of a draft SLA
+    slm-bot forget-user U… [--team T…] [--dry-run]      remove or anonymise one person's data (bot.forget_user)
     slm-bot makemigration "message"   (developers) write a migration for changed models
 """
 from __future__ import annotations
@@ -40,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.measurements.openslo_cli import add_parser as add_openslo
 
     add_openslo(sub)
+    from bot.forget_user import add_parser as add_forget_user
+
+    add_forget_user(sub)
     mk = sub.add_parser("makemigration", help="write a migration for changed models (developers)")
     mk.add_argument("message")
     return p
@@ -175,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if command == "import":
             return _import(db, args)
+        if command == "forget-user":
+            from bot.forget_user import run as forget_user
+
+            return forget_user(args, db)
         if command == "openslo":
             from bot.measurements.openslo_cli import run as run_openslo
 
