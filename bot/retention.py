@@ -131,7 +131,10 @@ def _purge_kind(db, team_id: str, cut: Cutoffs, which: Callable) -> int:
     while True:
         with db.session() as session:
             table, where = which(team_id, cut)
-            ids = list(session.execute(select(table.id).where(where).order_by(table.id).limit(BATCH)).scalars())
+            # On PostgreSQL the batch is locked as it is chosen, skipping rows another replica's purge holds: two
+            # purges never wait on each other's rows (no deadlock), and the second finds nothing left to do.
+            ids = list(session.execute(select(table.id).where(where).order_by(table.id).limit(BATCH)
+                                       .with_for_update(skip_locked=True, of=table)).scalars())
             if not ids:
                 return removed
             # The test again with the ids: a row another replica changed (a ticket reopened) meanwhile stays.

@@ -3,11 +3,13 @@ retention goes, what is inside stays, what an open alert, review or action still
 what went (and is never purged), and a second run removes nothing and says so."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from sqlalchemy import func
 from sqlmodel import select
 
+from bot import retention
 from bot.jobs import JOBS
 from models import (
     Action,
@@ -107,3 +109,27 @@ def test_a_shorter_setting_takes_more_and_an_open_review_holds_its_period_back(h
     PURGE.func(harness_clean.deps)
     assert ids(db, Outage) == {inside}
     assert [p["removed"] for p in purges(db, team)] == ["nothing", {"outages": 1}]
+
+
+def test_two_replicas_purging_at_once_remove_each_row_once(harness_clean, db, team):
+    with db.session() as s:
+        w = World(s, team, START)
+        for _ in range(30):
+            w.outage(3 * YEAR), w.sample(3 * YEAR), w.ticket(3 * YEAR)
+        kept = w.outage(YEAR)
+    results, start = [], threading.Barrier(2)
+
+    def replica():
+        start.wait()
+        results.append(retention.purge(db, START)[team])
+    threads = [threading.Thread(target=replica) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert ids(db, Outage) == {kept} and ids(db, MetricSample) == set() and ids(db, Ticket) == set()
+    totals = {kind: sum(r.get(kind, 0) for r in results) for kind in ("outages", "metric_samples", "tickets",
+                                                                       "ticket_events")}
+    assert totals == {"outages": 30, "metric_samples": 30, "tickets": 30, "ticket_events": 60}
+    assert len(purges(db, team)) == 2  # each run says what it removed (the later one, maybe nothing)
