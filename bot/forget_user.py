@@ -25,7 +25,7 @@ import re
 import sys
 from datetime import datetime, timezone
 
-from sqlalchemy import String, cast, delete, select, update
+from sqlalchemy import String, cast, delete, or_, select, update
 from sqlmodel import SQLModel
 
 from bot import audit
@@ -95,10 +95,10 @@ class Forgetting:
                     self.s.execute(update(model).where(*self._scoped(model, *where)).values({column: value, **(also or {})}),
                                    execution_options={"synchronize_session": False}).rowcount)
 
-    def _json_rows(self, model, column: str):
-        """The rows whose JSON column mentions the id at all (then changed in Python, the same on both databases)."""
-        col = getattr(model, column)
-        return self.s.execute(select(model).where(*self._scoped(model, cast(col, String).contains(self.user)))).scalars()
+    def _json_rows(self, model, *columns: str):
+        """The rows whose JSON columns mention the id at all (then changed in Python, the same on both databases)."""
+        mentions = or_(*(cast(getattr(model, c), String).contains(self.user) for c in columns))
+        return self.s.execute(select(model).where(*self._scoped(model, mentions))).scalars()
 
     def run(self) -> dict[str, dict[str, int]]:
         for model in _REMOVED:
@@ -109,8 +109,10 @@ class Forgetting:
                   also={"status": ReminderStatus.CANCELLED.value})  # nothing more is sent to them
         self._set(Reminder, "recipient", FORMER_PERSON)
         for row in self.s.execute(select(Reminder).where(*self._scoped(Reminder, Reminder.key.contains(self.user)))).scalars():
-            row.key = row.key.replace(self.user, f"{FORMER_PERSON}{row.id}")  # still unique: the row's own id
-            self._changed(row, "key")
+            parts = row.key.split(":")  # "review:12:attendee:U0BOB:5wd": the id is one part, exactly
+            if self.user in parts:  # still unique with the row's own id in its place
+                row.key = ":".join(f"{FORMER_PERSON}{row.id}" if p == self.user else p for p in parts)
+                self._changed(row, "key")
         self._set(Requirement, "said_by", FORMER_PERSON, also={"source_quote": ""})  # their quoted message goes too
         for model, column in _ACTORS:
             self._set(model, column, FORMER_PERSON)
@@ -144,7 +146,7 @@ class Forgetting:
             if self.user in row.attended:  # the minutes' attendance: a former contact was there
                 row.attended = [FORMER_PERSON if u == self.user else u for u in row.attended]
                 self._changed(row, "attended")
-        for row in self._json_rows(Breach, "recipients"):
+        for row in self._json_rows(Breach, "recipients", "timeline"):
             recipients = [c for c in row.recipients if c != self.user]  # no more updates to a copy in their DMs
             timeline = [{**t, "by": FORMER_PERSON} if t.get("by") == self.user else t for t in row.timeline]
             if (recipients, timeline) != (row.recipients, row.timeline):
