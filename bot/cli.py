@@ -10,6 +10,7 @@
     slm-bot openslo import <sla> <file> --team T…       OpenSLO SLOs as targets of a draft SLA
     slm-bot audit verify [--team T]                     prove the audit trail intact, or say where it is not
     slm-bot audit export --from D --to D [--team T] [--format csv|jsonl] [--out FILE]   the trail as evidence
+    slm-bot forget-user U… [--team T…] [--dry-run]      remove or anonymise one person's data (bot.forget_user)
     slm-bot makemigration "message"   (developers) write a migration for changed models
 """
 from __future__ import annotations
@@ -45,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.audit.cli import add_parser as add_audit
 
     add_audit(sub)
+    from bot.forget_user import add_parser as add_forget_user
+
+    add_forget_user(sub)
     mk = sub.add_parser("makemigration", help="write a migration for changed models (developers)")
     mk.add_argument("message")
     return p
@@ -186,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if command == "import":
             return _import(db, args)
+        if command == "forget-user":
+            from bot.forget_user import run as forget_user
+
+            return forget_user(args, db)
         if command == "openslo":
             from bot.measurements.openslo_cli import run as run_openslo
 

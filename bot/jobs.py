@@ -13,7 +13,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import agreements, delivery, reminders, replays, reviews  # reviews: its reminders' handlers register
+from bot import agreements, delivery, reminders, replays, retention, reviews  # reviews: its reminders' handlers register
 from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from handlers.events import app_home_opened  # noqa: F401  (wiring: it renders the Homes the outbox publishes)
@@ -105,6 +105,11 @@ def plan_sla_reviews(deps) -> None:
             log.exception("could not plan the annual review of SLA %s", agreement_id)
 
 
+def purge_past_retention(deps) -> None:
+    """Remove, per workspace, the measurements and closed records past its retention settings (bot.retention)."""
+    retention.purge(deps.db, deps.clock.now())
+
+
 def deliver(deps) -> None:
     """Send what is queued (the last job of JOBS)."""
     delivery.deliver_pending(deps, deps.client)
@@ -128,6 +133,8 @@ class Job:
 # - breaches.sweep: each workspace's evaluation (open tickets, the current periods, resolved tickets once); the
 #   escalation of an alert nobody acknowledged is now a reminder row, not a scan of the open alerts each minute.
 # - reminders.sweep: the pending rows due by now, through the index on (status, due_at).
+# - retention.purge: per workspace, the rows past its cut-offs, found through the indexed times, a batch at a time
+#   (nightly, at an hour of little traffic).
 # In the order `slm-bot tick` and the tests' run_all_once run them. Delivery is last on purpose: whatever the
 # jobs before it queued (lapse notices, lost cover, a resumed thread's posts) goes out in the same run, so one
 # tick leaves nothing waiting for the next.
@@ -139,6 +146,7 @@ JOBS: list[Job] = [
     Job("agreements.resume_threads", resume_threads, IntervalTrigger(minutes=1)),
     Job("breaches.sweep", breach_jobs.sweep, IntervalTrigger(minutes=1)),
     Job("sla_review.backstop", plan_sla_reviews, CronTrigger(hour=6, minute=20, timezone="UTC")),
+    Job("retention.purge", purge_past_retention, CronTrigger(hour=3, minute=40, timezone="UTC")),
     Job("reminders.sweep", sweep_reminders, IntervalTrigger(minutes=1)),
     Job("outbox.deliver", deliver, IntervalTrigger(seconds=5)),
 ]

@@ -40,6 +40,7 @@ from messages import ids
 from messages.limits import cut_to_limits, split_long_sections
 from messages.mrkdwn import (  # noqa: F401 (re-exported: the escapes are used beside the templates too)
     mrkdwn_code, mrkdwn_entities, mrkdwn_escape, mrkdwn_ours, mrkdwn_said, mrkdwn_with_mentions, visible)
+from models.workspace import FORMER_PERSON
 
 MAX_TEXT = 3000  # a section's text, Slack's limit
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
@@ -160,6 +161,8 @@ def _truncate(text: Any, limit: int = MAX_TEXT) -> Any:
 
 
 def _mention(user_id: str | None) -> Markup:
+    if user_id == FORMER_PERSON:  # forgotten (slm-bot forget-user): a record still says someone did it
+        return Markup("a former contact")
     return _slot("trusted", f"<@{user_id}>") if user_id else Markup("someone")
 
 

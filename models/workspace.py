@@ -12,6 +12,12 @@ from models.base import Stamped, TeamScoped
 from models.types import UTCDateTime
 
 
+# What stands for a person's Slack id once `slm-bot forget-user` has forgotten them (bot.forget_user), wherever a
+# record must still show that someone did something (a sign-off, a requirement asked for). Not a Slack id (those
+# start with U or W), so it can never be mistaken for one; messages name it "a former contact".
+FORMER_PERSON = "former"
+
+
 class WorkspaceRole(StrEnum):
     """Roles granted inside the bot, on top of the contact roles each party gives its people."""
 

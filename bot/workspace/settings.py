@@ -75,6 +75,36 @@ def _hide_or_show(text: str) -> str:
     return word
 
 
+# Retention (bot.retention): never shorter than this. The longest period an SLA measures is a year, and its
+# review looks back on the whole year a month after it ends; 13 months keeps every measurement and record an annual
+# review or an SLA in force can still ask for, whatever an organisation types.
+RETENTION_FLOOR_MONTHS = 13
+_RETENTION_CEILING_MONTHS = 100 * 12  # a typo ("7000 years") is refused rather than read as "forever"
+
+
+def _retention(text: str) -> str:
+    """How long something is kept: whole months or years, as "18 months" or "2 years"; never under the floor."""
+    m = re.fullmatch(r"\s*([0-9]{1,4})\s*(y|yr|yrs|year|years|mo|mos|month|months)\s*", (text or "").lower())
+    if not m:
+        raise parsing.ParseError("Give whole months or years.", example="2 years")
+    count, unit = int(m.group(1)), m.group(2)
+    months = count * 12 if unit.startswith("y") else count
+    if months < RETENTION_FLOOR_MONTHS:
+        raise parsing.ParseError(f"At least {RETENTION_FLOOR_MONTHS} months: an annual review looks back on a whole "
+                                 "year a month after it ends.", example="13 months")
+    if months > _RETENTION_CEILING_MONTHS:
+        raise parsing.ParseError("At most 100 years.", example="7 years")
+    if months % 12 == 0:
+        return f"{months // 12} year{'s' if months != 12 else ''}"
+    return f"{months} month{'s' if months != 1 else ''}"
+
+
+def retention_months(value: str) -> int:
+    """A canonical retention value ("2 years", "18 months") as months."""
+    count, unit = value.split()
+    return int(count) * 12 if unit.startswith("year") else int(count)
+
+
 @dataclass(frozen=True)
 class Choice:
     key: str
@@ -101,6 +131,14 @@ CHOICES = {c.key: c for c in (
     # and sends the full version by DM to those entitled; show posts them there (with a warning to whoever posts).
     Choice("commercial_terms_in_public", "Service credits and charges of an SLA posted in a public channel: hide "
            "(sent by DM to its service managers and approvers instead) or show", "hide", _hide_or_show),
+    # bot.retention: the nightly purge. Measurements (outages, Alertmanager's among them; tickets and their events;
+    # metric samples) are kept 2 years: this year's reviews and last year's for comparison. Closed records
+    # (resolved breach alerts, verified or cancelled actions, closed reviews, delivered messages) are kept 7 years:
+    # they are the evidence of a commercial contract, and six years is a common limitation period for one.
+    Choice("retain_measurements", "Keep measurements (outages, tickets and their events, metric samples) for",
+           "2 years", _retention),
+    Choice("retain_closed", "Keep closed records (resolved breach alerts, done actions, closed reviews, delivered "
+           "messages) for", "7 years", _retention),
 )}
 
 

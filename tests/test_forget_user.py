@@ -1,0 +1,172 @@
+"""`slm-bot forget-user <slack id>`, run as an operator runs it: one person's data across the tables removed or
+anonymised and listed per table, everyone else's untouched, the audit trail unedited (and told that it ran), a
+second run touching nothing, a dry run changing nothing; and what the bot says afterwards names no one."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import JSON, String, Text, select
+
+from bot import cli
+from messages import render_message
+from models import (
+    Action,
+    AuditEvent,
+    Breach,
+    Contact,
+    Member,
+    Outbox,
+    Reminder,
+    Requirement,
+    Review,
+    ReviewArrangement,
+    ReviewRsvp,
+    RoleGrant,
+    Signoff,
+    Ticket,
+)
+from models.workspace import FORMER_PERSON
+from sqlmodel import SQLModel
+from tests.conftest import START, TEST_BOT_TOKEN, TEST_SIGNING_SECRET
+from tests.helpers import text_of
+from tests.retention_world import YEAR, World
+from tests.unit.template_fixtures import FIXTURES
+
+BOB, CAROL = "U0BOB", "U0CAROL"
+
+
+@pytest.fixture
+def slm_bot(db, monkeypatch, tmp_path, capsys):
+    """`slm-bot …` as an operator runs it against the bot's database, in this process."""
+    for name in ("SLACK_APP_TOKEN", "SLACK_API_URL", "SANDBOX", "SANDBOX_DATABASE_URL", "HOST", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TEST_BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", TEST_SIGNING_SECRET)
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = cli.main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+    return run
+
+
+def everything(db) -> dict[str, list[tuple]]:
+    """Every row of every table, as plain values."""
+    with db.engine.connect() as conn:
+        return {t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr) for t in SQLModel.metadata.sorted_tables}
+
+
+def mentions_of(db, user: str) -> dict[str, int]:
+    """Per table (the audit trail aside), how many rows still name the person in any text or JSON column."""
+    found = {}
+    with db.engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            cols = [c for c in table.c if isinstance(c.type, (String, Text, JSON)) or c.type.__class__.__name__ == "JSON"]
+            rows = [r for r in conn.execute(select(*cols)).all() if any(user in repr(v) for v in r)] if cols else []
+            if rows and table.name != AuditEvent.__tablename__:
+                found[table.name] = len(rows)
+    return found
+
+
+def people(db, team):
+    """Bob's data (and Carol's beside it, alike) in every kind of table that names a person."""
+    with db.session() as s:
+        w = World(s, team, START)
+        for who in (BOB, CAROL):
+            s.add(Member(team_id=team, user_id=who, name=f"{who} Name", tz="Europe/London", fetched_at=START))
+            s.add(RoleGrant(team_id=team, user_id=who, role="service_manager", created_at=START, created_by="U0ALICE"))
+            s.add(Contact(team_id=team, party_id=w.party.id, user_id=who, role="approver", created_at=START,
+                          created_by=who))
+            s.add(Requirement(team_id=team, number=len(who), service_id=w.service.id, customer_id=w.party.id,
+                              said_by=who, said_role="approver", source="message", source_quote=f"{who} wants 99.9%",
+                              category="availability", statement="Payroll up 99.9%", created_at=START, created_by=who,
+                              confirmed_by=who))
+            w.action("open", timedelta(0), owner=who)
+            w.action("done", YEAR, verified=True, owner=who)
+            w.message(None, channel=who)  # a DM queued to them
+            w.message(YEAR, channel=who)  # and one sent
+            s.add(Reminder(team_id=team, key=f"review:1:attendee:{who}:5wd", kind="review.attendee", due_at=START,
+                           recipient=who, created_at=START))
+        s.add(Signoff(team_id=team, agreement_id=w.sla.id, version=1, side="counterparty", user_id=BOB,
+                      document_sha256="a" * 64, created_at=START, created_by=BOB))
+        s.add(Signoff(team_id=team, agreement_id=w.sla.id, version=1, side="provider", user_id=CAROL,
+                      document_sha256="a" * 64, created_at=START, created_by=CAROL))
+        s.add(ReviewArrangement(team_id=team, agreement_id=w.sla.id, rrule="FREQ=MONTHLY", dtstart=START,
+                                timezone="UTC", description="monthly", channel_id="C0REV",
+                                attendee_user_ids=[BOB, CAROL], proposed_by=BOB, proposed_at=START, agreed_by=CAROL,
+                                created_at=START, created_by=BOB))
+        review = w.review("closed", timedelta(days=30), attended=[BOB, CAROL])
+        s.add(ReviewRsvp(team_id=team, review_id=review, user_id=BOB, answer="attend", answered_at=START))
+        s.add(ReviewRsvp(team_id=team, review_id=review, user_id=CAROL, answer="attend", answered_at=START))
+        w.breach(None, ticket_id=w.ticket(None))  # acknowledged by Bob, a copy in his DMs; the ticket his
+        s.get(Breach, w.breach(YEAR)).recipients = ["C0OPS"]  # Bob only in its timeline
+        s.add(AuditEvent(team_id=team, at=START, actor=BOB, action="agreement.agree", entity="agreement",
+                         entity_id=w.sla.id, detail={"by": BOB}))
+    return w
+
+
+def test_a_person_is_forgotten_across_the_tables_and_no_one_else(slm_bot, db, team):
+    people(db, team)
+    others_before = mentions_of(db, CAROL)
+    with db.session() as s:
+        trail_before = [(e.id, e.actor, e.detail) for e in s.exec(select(AuditEvent)).scalars()]
+
+    code, out, err = slm_bot("forget-user", BOB, "--team", team)
+    assert code == 0, err
+    said = dict(line.strip().split(": ", 1) for line in out.splitlines()[1:])
+    assert said["member"] == "1 removed" and said["role_grant"] == "1 removed" and said["contact"] == "1 removed"
+    assert said["review_rsvp"] == "1 removed" and said["outbox"] == "2 removed"
+    assert said["signoff.user_id"] == "1 anonymised" and said["requirement.said_by"] == "1 anonymised"
+    assert said["action.owner_user_id"] == "2 anonymised" and said["review.attended"] == "1 anonymised"
+    assert said["review_arrangement.attendee_user_ids"] == "1 anonymised" and said["ticket.requester"] == "1 anonymised"
+
+    assert mentions_of(db, BOB) == {}  # nowhere but the audit trail
+    assert mentions_of(db, CAROL) == others_before
+    with db.session() as s:
+        assert s.exec(select(Member.name)).scalars().all() == [f"{CAROL} Name"]
+        assert {o.side: o.user_id for o in s.exec(select(Signoff)).scalars()} == {"counterparty": FORMER_PERSON,
+                                                                                 "provider": CAROL}
+        quotes = {r.said_by: r.source_quote for r in s.exec(select(Requirement)).scalars()}
+        assert quotes == {FORMER_PERSON: "", CAROL: f"{CAROL} wants 99.9%"}
+        owners = {(a.status, a.owner_user_id) for a in s.exec(select(Action)).scalars()}
+        assert owners == {("open", None), ("done", FORMER_PERSON), ("open", CAROL), ("done", CAROL)}
+        assert s.exec(select(ReviewArrangement.attendee_user_ids)).scalars().one() == [CAROL]
+        assert s.exec(select(Review.attended)).scalars().one() == [FORMER_PERSON, CAROL]
+        assert {r.recipient: r.status for r in s.exec(select(Reminder)).scalars()} == {FORMER_PERSON: "cancelled",
+                                                                                         CAROL: "pending"}
+        breaches = s.exec(select(Breach)).scalars().all()
+        assert [(b.recipients, b.acknowledged_by) for b in breaches] == [(["C0OPS"], FORMER_PERSON)] * 2
+        assert {o.channel for o in s.exec(select(Outbox)).scalars()} == {CAROL}
+        assert s.exec(select(Ticket.requester)).scalars().one() is None
+        trail = s.exec(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
+        assert [(e.id, e.actor, e.detail) for e in trail[:-1]] == trail_before  # not edited
+        assert (trail[-1].action, trail[-1].actor, trail[-1].detail["user"]) == ("member.forget", "slm-bot", BOB)
+        assert f"{BOB} Name" not in repr(trail[-1].detail)
+
+    code, out, _ = slm_bot("forget-user", BOB, "--team", team)  # again: nothing left of him
+    assert code == 0 and "nothing to touch" in out
+    with db.session() as s:
+        assert s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).scalars().first().detail["touched"] == "nothing"
+
+
+def test_a_dry_run_says_what_it_would_touch_and_changes_nothing(slm_bot, db, team):
+    people(db, team)
+    before = everything(db)
+    code, out, _ = slm_bot("forget-user", BOB, "--dry-run")
+    assert code == 0 and "(dry run: nothing changed) would touch:" in out
+    assert "member: 1 removed" in out and "signoff.user_id: 1 anonymised" in out
+    assert everything(db) == before
+
+
+def test_a_bad_id_is_refused_in_words(slm_bot, db):
+    code, _, err = slm_bot("forget-user", "bob@example.com")
+    assert code == 2 and "is not a Slack user id" in err
+
+
+def test_a_forgotten_person_is_named_a_former_contact():
+    context = FIXTURES["req_recorded.yml.j2"]("Payroll")
+    message = render_message("req_recorded.yml.j2", **{**context, "said_by": FORMER_PERSON})
+    assert "a former contact" in text_of(message) and "<@former>" not in text_of(message)

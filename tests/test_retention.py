@@ -1,0 +1,135 @@
+"""The nightly retention purge, run as the scheduler runs it with the frozen clock: what is past its workspace's
+retention goes, what is inside stays, what an open alert, review or action still needs stays, the audit trail says
+what went (and is never purged), and a second run removes nothing and says so."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot import retention
+from bot.jobs import JOBS
+from models import (
+    Action,
+    AuditEvent,
+    Breach,
+    MetricSample,
+    Outage,
+    Outbox,
+    Review,
+    Ticket,
+    TicketEvent,
+)
+from tests.conftest import START
+from tests.helpers import text_of
+from tests.retention_world import YEAR, World
+
+PURGE = next(job for job in JOBS if job.id == "retention.purge")
+ALICE = "U0ALICE"
+
+
+def ids(db, table) -> set[int]:
+    with db.session() as s:
+        return set(s.exec(select(table.id)))
+
+
+def purges(db, team) -> list[dict]:
+    with db.session() as s:
+        return [e.detail for e in s.exec(select(AuditEvent).where(AuditEvent.team_id == team,
+                                                                  AuditEvent.action == "retention.purge")
+                                         .order_by(AuditEvent.id))]
+
+
+def test_what_is_past_retention_goes_what_is_inside_or_still_needed_stays(harness_clean, db, team):
+    with db.session() as s:
+        w = World(s, team, START)
+        w.outage(3 * YEAR)  # each first row of a kind is past its retention
+        kept_outage, open_outage = w.outage(YEAR), w.outage(None, started_ago=3 * YEAR)
+        w.ticket(3 * YEAR)
+        kept_ticket, open_ticket = w.ticket(YEAR), w.ticket(None)
+        alerted_ticket = w.ticket(3 * YEAR)  # an unresolved breach alert is still about it
+        live_alert = w.breach(None, ticket_id=alerted_ticket)
+        w.sample(3 * YEAR)
+        kept_sample = w.sample(YEAR)
+        w.breach(8 * YEAR)
+        kept_alert = w.breach(YEAR)
+        w.action("done", 8 * YEAR, verified=True), w.action("cancelled", 8 * YEAR)
+        unverified, still_open = w.action("done", 8 * YEAR), w.action("open", 8 * YEAR)
+        w.review("closed", 8 * YEAR)
+        kept_review = w.review("closed", YEAR)
+        old_sent, kept_sent, waiting = w.message(8 * YEAR), w.message(YEAR), w.message(None)
+        followed = w.message(8 * YEAR, key="headline")
+        w.message(None, parent_key="headline")  # an update of it still waits: it needs its parent's ts
+        s.add(AuditEvent(team_id=team, at=START - 10 * YEAR, actor=ALICE, action="service.add", entity="service",
+                         entity_id=w.service.id, detail={}))
+    with db.session() as s:
+        events_before = s.exec(select(func.count()).select_from(TicketEvent)).one()
+
+    PURGE.func(harness_clean.deps)
+
+    assert ids(db, Outage) == {kept_outage, open_outage}
+    assert ids(db, Ticket) == {kept_ticket, open_ticket, alerted_ticket}
+    assert ids(db, MetricSample) == {kept_sample}
+    assert ids(db, Breach) == {kept_alert, live_alert}
+    assert ids(db, Action) == {unverified, still_open}
+    assert ids(db, Review) == {kept_review}
+    assert old_sent not in ids(db, Outbox) and {kept_sent, followed, waiting} <= ids(db, Outbox)
+    with db.session() as s:
+        assert s.exec(select(func.count()).select_from(TicketEvent)).one() == events_before - 2  # the old ticket's two
+        assert s.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "service.add")).one() == 1
+    (first,) = purges(db, team)
+    assert first["removed"] == {"ticket_events": 2, "tickets": 1, "outages": 1, "metric_samples": 1,
+                                "breach_alerts": 1, "actions": 2, "reviews": 1, "delivered_messages": 1}
+    assert first["measurements_before"].startswith(str(START.year - 2))  # 2 years, the default
+    assert first["closed_before"].startswith(str(START.year - 7))        # 7 years, the default
+
+    PURGE.func(harness_clean.deps)  # the next night, or a second replica at the same moment: nothing to do
+    assert [p["removed"] for p in purges(db, team)] == [first["removed"], "nothing"]
+
+
+def test_a_shorter_setting_takes_more_and_an_open_review_holds_its_period_back(harness_clean, slack, sandbox, db, team):
+    with db.session() as s:
+        w = World(s, team, START)
+        eighteen_months = w.outage(YEAR + 180 * timedelta(days=1))
+        inside = w.outage(YEAR)
+        held = w.review("scheduled", timedelta(days=-7))  # not yet held; it looks back on 20 months
+        s.get(Review, held).period_start = (START - 600 * timedelta(days=1)).date()
+    slack.command("settings retain_measurements 6 months")
+    assert "At least 13 months" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("settings retain_measurements 13 months")
+    assert "13 months" in text_of(sandbox.last_ephemeral(ALICE))
+
+    PURGE.func(harness_clean.deps)
+    assert ids(db, Outage) == {eighteen_months, inside}  # held back by the review
+
+    with db.session() as s:
+        s.get(Review, held).status = "cancelled"
+    PURGE.func(harness_clean.deps)
+    assert ids(db, Outage) == {inside}
+    assert [p["removed"] for p in purges(db, team)] == ["nothing", {"outages": 1}]
+
+
+def test_two_replicas_purging_at_once_remove_each_row_once(harness_clean, db, team):
+    with db.session() as s:
+        w = World(s, team, START)
+        for _ in range(30):
+            w.outage(3 * YEAR), w.sample(3 * YEAR), w.ticket(3 * YEAR)
+        kept = w.outage(YEAR)
+    results, start = [], threading.Barrier(2)
+
+    def replica():
+        start.wait()
+        results.append(retention.purge(db, START)[team])
+    threads = [threading.Thread(target=replica) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert ids(db, Outage) == {kept} and ids(db, MetricSample) == set() and ids(db, Ticket) == set()
+    totals = {kind: sum(r.get(kind, 0) for r in results) for kind in ("outages", "metric_samples", "tickets",
+                                                                       "ticket_events")}
+    assert totals == {"outages": 30, "metric_samples": 30, "tickets": 30, "ticket_events": 60}
+    assert len(purges(db, team)) == 2  # each run says what it removed (the later one, maybe nothing)
