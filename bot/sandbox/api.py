@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
+from bot.sandbox.socket_mode import socket_mode_routes
 from bot.sandbox.workspace import SlackSandbox
 
 
@@ -76,4 +77,5 @@ def api_routes(sandbox: SlackSandbox) -> list[Route]:
         Route("/sandbox/api/{method}", web_api, methods=["GET", "POST"]),
         Route("/sandbox/response/{token}", response_url, methods=["POST"]),
         Route("/sandbox/upload/{file_id}", upload, methods=["POST"]),
+        *socket_mode_routes(sandbox.socket_mode),
     ]
