@@ -213,7 +213,7 @@ class SocketModeStandIn:
                 self._send_soon(others, text)
 
     def _send_soon(self, link: _Link, text: str) -> None:
-        asyncio.ensure_future(link.websocket.send_text(text), loop=link.loop)
+        link.loop.create_task(link.websocket.send_text(text))
 
     def _take_ack(self, text: str) -> bool:
         """Record an ack; True when it is to be lost (the connection then closes)."""
