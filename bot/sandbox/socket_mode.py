@@ -12,7 +12,9 @@ The protocol as Slack documents it (docs.slack.dev, "Using Socket Mode") and sla
   `response_action: errors` travels there);
 - Slack may ask the app to reconnect: `{"type": "disconnect", "reason": "refresh_requested" | "warning" |
   "link_disabled"}`; the app opens a new connection through a fresh `apps.connections.open`;
-- an envelope not acked is delivered again (the stand-in: on the next connection, `retry_attempt` one more).
+- a request not acked is delivered again, in an envelope of its own id, on the connection the app holds next or
+  still (an event's `retry_attempt` one more). Slack retries on a timer as well; the stand-in only on a
+  connection's loss, so that no test waits for one.
 
 No signature travels over Socket Mode: the connection, opened with the app-level token, is what authenticates
 the requests. Tests drive this through bot/sandbox/socket_driver.py; the fault switches here drop a connection,
@@ -45,20 +47,27 @@ ANSWERED_INTERACTIONS = ("view_submission", "block_suggestion")
 
 @dataclass
 class Envelope:
-    id: str
+    """One request for the app, however many times it is delivered: each delivery is an envelope of its own id
+    (the stand-in's choice: so each ack says which delivery it answers), the same payload in each."""
+
     type: str
     payload: dict
     accepts_response_payload: bool
-    attempts: int = 0  # deliveries so far
+    ids: list[str] = field(default_factory=list)  # each delivery's envelope_id, in order
     link: "_Link | None" = None  # the connection it last went out on
     acked: threading.Event = field(default_factory=threading.Event)
     ack: dict | None = None
 
-    def message(self) -> str:
-        body = {"envelope_id": self.id, "type": self.type, "payload": self.payload,
+    @property
+    def id(self) -> str:
+        return self.ids[0]
+
+    def message(self, envelope_id: str) -> str:
+        body = {"envelope_id": envelope_id, "type": self.type, "payload": self.payload,
                 "accepts_response_payload": self.accepts_response_payload}
         if self.type == "events_api":
-            body.update(retry_attempt=self.attempts, retry_reason=RETRY_REASON if self.attempts else "")
+            attempt = len(self.ids) - 1
+            body.update(retry_attempt=attempt, retry_reason=RETRY_REASON if attempt else "")
         return json.dumps(body)
 
 
@@ -96,6 +105,8 @@ class SocketModeStandIn:
         with self._lock:
             self._pending: dict[str, Envelope] = {}
             self.deliveries: list[dict] = []  # every envelope sent, as sent, retries included
+            self._by_id: dict[str, Envelope] = {}  # each delivery's envelope_id -> its request
+            self._unanswered: dict[str, _Link] = {}  # deliveries not acked yet -> the connection each went on
             self.connections_opened = 0
             self._lose_acks = 0
 
@@ -111,11 +122,12 @@ class SocketModeStandIn:
         """Send one request to the app (now, on its newest connection; else when it next connects)."""
         accepts = type_ == "slash_commands" or payload.get("type") in ANSWERED_INTERACTIONS
         with self._lock:
-            self._ids += 1
-            envelope = Envelope(f"sandbox-envelope-{self._ids}-{secrets.token_hex(4)}", type_, payload, accepts)
-            self._pending[envelope.id] = envelope
+            envelope = Envelope(type_, payload, accepts)
             link = self._links[-1] if self._links else None
             text = self._sent(envelope, link) if link else None
+            if link is None:
+                envelope.ids.append(self._new_id())
+            self._pending[envelope.id] = envelope
         if link is not None:
             self._send(link, text)
         return envelope
@@ -130,6 +142,13 @@ class SocketModeStandIn:
         """Until the app holds a connection, and has opened at least `opened` since the last reset."""
         with self._linked:
             return self._linked.wait_for(lambda: self._links and self.connections_opened >= opened, timeout)
+
+    def wait_answered(self, timeout: float = 10.0) -> bool:
+        """Until every delivery on a connection still open has been acked, a redelivery of a request acked
+        meanwhile included: nothing sent to the app is still to come back to it. (What went on a connection
+        since closed may never be answered: the request itself is delivered again.)"""
+        with self._linked:
+            return self._linked.wait_for(lambda: not any(link.open for link in self._unanswered.values()), timeout)
 
     @property
     def unacked(self) -> list[Envelope]:
@@ -159,10 +178,19 @@ class SocketModeStandIn:
             self._lose_acks += count
 
     # ---- the WebSocket's side ------------------------------------------------------------------------
+    def _new_id(self) -> str:
+        self._ids += 1
+        return f"sandbox-envelope-{self._ids}-{secrets.token_hex(4)}"
+
     def _sent(self, envelope: Envelope, link: _Link) -> str:
-        text = envelope.message()
-        envelope.attempts += 1
+        """A delivery of `envelope` on `link`, recorded (under the lock); its text."""
+        envelope_id = envelope.ids[-1] if envelope.ids and envelope.link is None else self._new_id()
+        if envelope_id not in envelope.ids:
+            envelope.ids.append(envelope_id)
+        text = envelope.message(envelope_id)
         envelope.link = link
+        self._by_id[envelope_id] = envelope
+        self._unanswered[envelope_id] = link
         self.deliveries.append(json.loads(text))
         return text
 
@@ -203,8 +231,9 @@ class SocketModeStandIn:
         except WebSocketDisconnect:
             pass
         finally:
-            with self._lock:
+            with self._linked:
                 link.open = False
+                self._linked.notify_all()
                 self._links.remove(link)
                 others = self._links[-1] if self._links else None
                 # Slack sends what was left unacked on a connection that went to another one the app holds.
@@ -223,10 +252,14 @@ class SocketModeStandIn:
             return False
         if not isinstance(ack, dict) or "envelope_id" not in ack:
             return False
-        with self._lock:
-            envelope = self._pending.get(ack["envelope_id"])
-            if envelope is None:
+        with self._linked:
+            envelope = self._by_id.get(ack["envelope_id"])
+            if envelope is None:  # not one of ours
                 return False
+            self._unanswered.pop(ack["envelope_id"], None)
+            self._linked.notify_all()
+            if envelope.acked.is_set() or self._pending.get(envelope.id) is not envelope:
+                return False  # an earlier delivery was acked: the request was answered then
             if self._lose_acks:
                 self._lose_acks -= 1
                 return True

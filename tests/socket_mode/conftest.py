@@ -44,4 +44,5 @@ def slack(harness_clean, socket_bot) -> SocketModeDriver:
     # Whatever the test did reached the bot as envelopes on its WebSocket, and each was acked.
     assert driver.stand_in.deliveries, "nothing went over Socket Mode"
     assert not driver.stand_in.unacked, "envelopes were left unacked"
+    assert driver.stand_in.wait_answered(), "a delivery was left unacked: its work would land in the next test"
 
