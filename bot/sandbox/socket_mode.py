@@ -143,6 +143,16 @@ class SocketModeStandIn:
         with self._linked:
             return self._linked.wait_for(lambda: self._links and self.connections_opened >= opened, timeout)
 
+    @property
+    def connections(self) -> int:
+        with self._lock:
+            return len(self._links)
+
+    def wait_connections(self, count: int, timeout: float = 10.0) -> bool:
+        """Until the app holds exactly `count` connections (one closing is gone once this returns)."""
+        with self._linked:
+            return self._linked.wait_for(lambda: len(self._links) == count, timeout)
+
     def wait_answered(self, timeout: float = 10.0) -> bool:
         """Until every delivery on a connection still open has been acked, a redelivery of a request acked
         meanwhile included: nothing sent to the app is still to come back to it. (What went on a connection

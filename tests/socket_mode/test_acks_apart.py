@@ -24,6 +24,7 @@ def one_work_slot(harness_clean, socket_bot):
     deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
                 slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
     stand_in = harness_clean.sandbox.socket_mode
+    before = stand_in.connections
     handler = socket_mode.connect(create_bolt_app(deps, listener_executor=threads), SANDBOX_APP_TOKEN,
                                   check_seconds=CHECK_SECONDS)
     try:
@@ -33,3 +34,5 @@ def one_work_slot(harness_clean, socket_bot):
         assert not stand_in.unacked
     finally:
         handler.close()
+    # Gone before the next test: the stand-in sends to the newest connection.
+    assert stand_in.wait_connections(before), "the second bot's connection outlived it"
