@@ -37,10 +37,9 @@ def serve(settings: Settings, db: Database) -> int:
     worker = WorkerChild() if settings.scheduler == "child" else None
     socket_mode = None
     if settings.slack_app_token:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.socket_mode import connect
 
-        socket_mode = SocketModeHandler(bolt, settings.slack_app_token)
-        socket_mode.connect()
+        socket_mode = connect(bolt, settings.slack_app_token)
         log.info("connected to Slack in Socket Mode")
     banner = None
     if sandbox is not None:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from starlette.routing import Route
 
+from bot.sandbox.socket_mode import socket_mode_routes
 from bot.sandbox.workspace import ApiError, SlackSandbox
 
 
@@ -97,4 +98,5 @@ def api_routes(sandbox: SlackSandbox) -> list[Route]:
         Route("/sandbox/api/{method}", web_api, methods=["GET", "POST"]),
         Route("/sandbox/response/{token}", response_url, methods=["POST"]),
         Route("/sandbox/upload/{file_id}", upload, methods=["POST"]),
+        *socket_mode_routes(sandbox.socket_mode),
     ]

@@ -111,7 +111,17 @@ CLIENT_ADDED_ARGS: frozenset[str] = frozenset({"team_id"})
 _MESSAGE_CONTENT = frozenset({"text", "blocks", "attachments", "markdown_text"})
 
 
+# Methods called with the app-level token (xapp-...), which every other method refuses.
+APP_TOKEN_METHODS: frozenset[str] = frozenset({"apps.connections.open"})
+
+
 METHODS: dict[str, MethodSpec] = {
+    # ------------------------------------------------------------------ apps
+    # Socket Mode: a WebSocket URL for the app to connect to (bot/sandbox/socket_mode.py). No arguments.
+    "apps.connections.open": MethodSpec(
+        required=frozenset(),
+        optional=frozenset(),
+    ),
     # ------------------------------------------------------------------ auth
     "auth.test": MethodSpec(
         required=frozenset(),

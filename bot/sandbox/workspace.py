@@ -22,11 +22,12 @@ from typing import Callable
 
 from bot.sandbox.faults import FaultInjection
 from bot.sandbox.files import FileMethods
-from bot.sandbox.methods import CLIENT_ADDED_ARGS, METHODS, TRANSPORT_ARGS
+from bot.sandbox.methods import APP_TOKEN_METHODS, CLIENT_ADDED_ARGS, METHODS, TRANSPORT_ARGS
 from bot.sandbox.oauth import OAuthMethods
 from bot.sandbox.objects import (  # noqa: F401  (re-exported: callers take the stand-in's names from here)
     APP_ID, BOT_ID, BOT_USER, MESSAGE_BLOCK_LIMIT, SANDBOX_TEAM, ApiError, Message, OpenView, maybe_json, page,
     permalink, validate_blocks)
+from bot.sandbox.socket_mode import SocketModeStandIn
 from bot.sandbox.views import ViewMethods
 
 
@@ -34,10 +35,12 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods, OAuthMethods):
     def __init__(self, base_url: str = "http://127.0.0.1:3000") -> None:
         self.base_url = base_url  # where this stand-in is served; upload URLs point here
         self._lock = threading.RLock()
+        self.socket_mode = SocketModeStandIn(base_url)  # Socket Mode's WebSocket side (bot/sandbox/socket_mode.py)
         self.reset()
 
     # ---- setup -------------------------------------------------------------------------
     def reset(self) -> None:
+        self.socket_mode.reset()
         with self._lock:
             self._ids = itertools.count(1)
             self._ts = itertools.count(1)
@@ -203,7 +206,12 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods, OAuthMethods):
             raise ApiError("unknown_method")
         if not token:
             raise ApiError("not_authed")
-        if not token.startswith("xoxb-"):
+        app_level = method in APP_TOKEN_METHODS  # Slack: a method takes its own kind of token, and refuses another
+        if token.startswith("xapp-" if not app_level else "xox"):
+            raise ApiError("not_allowed_token_type")
+        if not token.startswith("xapp-" if app_level else "xoxb-"):
+            raise ApiError("invalid_auth")
+        if app_level and token != self.socket_mode.app_token:
             raise ApiError("invalid_auth")
         self._caller_team = self.token_team(token)  # what this call may reach: its token's workspace
         spec = METHODS[method]
@@ -228,6 +236,9 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods, OAuthMethods):
         team = self.teams[self._caller_team]
         return {"url": f"https://{team['domain']}.sandbox.local/", "team": team["name"], "user": "slm-bot",
                 "team_id": team["id"], "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
+
+    def _apps_connections_open(self, args: dict) -> dict:
+        return {"url": self.socket_mode.open_ticket()}
 
     def _team_info(self, args: dict) -> dict:
         return {"team": self.teams.get(args.get("team") or SANDBOX_TEAM, self.teams[SANDBOX_TEAM])}
