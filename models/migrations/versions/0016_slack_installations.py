@@ -13,7 +13,7 @@ import models.types
 
 
 revision = '0016'
-down_revision = '0014'  # the lead re-chains at merge
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
