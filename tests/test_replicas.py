@@ -64,4 +64,4 @@ def test_two_replicas_send_every_reminder_nudge_and_alert_exactly_once(harness_c
           f"{time.monotonic() - began:.1f} s")
     assert kinds["reminder:review"] >= ROUNDS and kinds["reminder:action"] >= ROUNDS
     assert sum(1 for key in arrived if key.startswith("breach")) >= 2 * ROUNDS
-    assert time.monotonic() - began < 60
+    assert time.monotonic() - began < 120  # 15 s on a quiet machine; 40-85 s with eight suites beside it
