@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import text
 from bot.measurements import alert_labels
+from bot.measurements.items import no_nul
 from models import MeasurementSource, Outage, OutageImpact
 
 ID_PREFIX = "alertmanager:"
@@ -29,6 +30,11 @@ IMPACT_LABEL = "impact"  # `impact="degraded"` on an alert records a degraded se
 
 class AlertmanagerAlert(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value):
+        return no_nul(value)
 
     status: Literal["firing", "resolved"]
     labels: dict[str, str]
@@ -53,6 +59,11 @@ class AlertmanagerWebhook(BaseModel):
     """What Alertmanager's `webhook_configs` receiver posts (version 4)."""
 
     model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value):
+        return no_nul(value)
 
     version: Literal["4"]
     status: Literal["firing", "resolved"]

@@ -48,7 +48,7 @@ _NONE = frozenset({"", "none", "no credit", "no credits", "no service credit", "
 # A bare amount starts where a number starts, never inside one: without the lookbehind, finditer tried every digit
 # of a long number as a start, each try running to the number's end (3,000 digits typed in a clause: 8 s of CPU;
 # found by tests/fuzz/test_parsers.py).
-_MONTHLY = re.compile(rf"(?P<money>(?:[{_SYMS}]\s*(?:{_NUM})\s*k?|(?:{_CODES})\s*(?:{_NUM})\s*k?|(?<![0-9,.])(?:{_NUM})\s*k?\s*(?:{_CODES})))"
+_MONTHLY = re.compile(rf"(?P<money>(?:[{_SYMS}]\s*(?:{_NUM})\s*k?|(?:{_CODES})\s*(?:{_NUM})\s*k?|(?:^|(?<=[^0-9,.]))(?:{_NUM})\s*k?\s*(?:{_CODES})))"
                       r"\s*(?:(?:per|a|an|each|every|/)\s*(?:calendar\s+)?(?:month|mo)\b|monthly\b)", re.IGNORECASE)
 
 
