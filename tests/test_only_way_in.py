@@ -54,6 +54,9 @@ NOT_THE_TABLES = {
     "bot.requirements.records.confirm": "only the person who asked confirms their own words: not a role's to do",
     "bot.agreements.versions.new_version": "made only by draft and propose, which check (bot.agreements does not "
                                            "offer it)",
+    "bot.calendars.records.for_hours": "made only while drafting from requirements or importing OpenSLO into a "
+                                       "draft, each of which asks the table first",
+    "bot.requirements.asks.withdraw_ask": "withdraws the asker's own ask, which was checked, when its DM failed",
 }
 CHECKS = {"require", "can", "sides"}
 

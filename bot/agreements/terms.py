@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from bot import service_map
 from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
-from bot.workspace.permissions import ADMIN, SERVICE_MANAGER
+from bot.workspace.permissions import SERVICE_MANAGER, Capability, can
 from models import Agreement, AgreementKind, ContactRole, Member, RoleGrant
 
 SETTING = "commercial_terms_in_public"
@@ -106,7 +106,7 @@ def entitled(session: Session, agreement: Agreement) -> list[str]:
 def may_see(session: Session, actor: Actor, agreement: Agreement) -> bool:
     """Whether this person may see the agreement's commercial terms (privately: a DM, an ephemeral message): the
     provider's service managers and admins; for an SLA, also the customer's approvers."""
-    if actor.roles & {ADMIN, SERVICE_MANAGER}:
+    if can(actor, Capability.DRAFT_AGREEMENT):  # those who draft and keep the agreements (the table says who)
         return True
     if internal(agreement.kind):
         return False

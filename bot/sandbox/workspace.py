@@ -7,8 +7,8 @@ method with a 429 (with Retry-After) or a 5xx, or to take a call and then lose i
 answer (the connection dropped, a 5xx, or an answer that comes too late). Tests and
 the sandbox web page read the same state.
 
-Split by job: this module holds the state and answers the users', conversations', chat and files methods;
-`faults` the injected faults, `views` the modals and the App Home, `files` uploads (mixins of `SlackSandbox`
+Split by job: this module holds the state and answers the users' and chat methods; `conversations` the
+conversations.* methods, `oauth` the install flow and each workspace's tokens, `faults` the injected faults, `views` the modals and the App Home, `files` uploads (mixins of `SlackSandbox`
 on its state), `objects` the shapes it answers with and Block Kit's checks, `methods` the arguments each method takes.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ import threading
 import time
 from typing import Callable
 
+from bot.sandbox.conversations import ConversationMethods
 from bot.sandbox.faults import FaultInjection
 from bot.sandbox.files import FileMethods
 from bot.sandbox.methods import APP_TOKEN_METHODS, CLIENT_ADDED_ARGS, METHODS, TRANSPORT_ARGS
@@ -31,7 +32,7 @@ from bot.sandbox.socket_mode import SocketModeStandIn
 from bot.sandbox.views import ViewMethods
 
 
-class SlackSandbox(FaultInjection, ViewMethods, FileMethods, OAuthMethods):
+class SlackSandbox(FaultInjection, ConversationMethods, ViewMethods, FileMethods, OAuthMethods):
     def __init__(self, base_url: str = "http://127.0.0.1:3000") -> None:
         self.base_url = base_url  # where this stand-in is served; upload URLs point here
         self._lock = threading.RLock()
@@ -335,71 +336,6 @@ class SlackSandbox(FaultInjection, ViewMethods, FileMethods, OAuthMethods):
         ts = args["message_ts"]
         self._find_message(channel["id"], ts)
         return {"channel": channel["id"], "permalink": permalink(channel["id"], ts, self.base_url)}
-
-    def _conversations_open(self, args: dict) -> dict:
-        users = [u for u in str(args.get("users") or "").split(",") if u]
-        if len(users) != 1:
-            # Group DMs: a private channel with those members, as Slack's mpim.
-            members = sorted(set(users))
-            for c in self.channels.values():
-                if c.get("is_mpim") and sorted(c["members"]) == members:
-                    return {"channel": copy.deepcopy(c)}
-            cid = self._next_id("G")
-            self.channels[cid] = {"id": cid, "name": "mpdm-" + "--".join(members), "team_id": self._caller_team,
-                                  "is_im": False, "is_mpim": True, "is_channel": False, "is_private": True,
-                                  "members": members + [BOT_USER], "user": None}
-            return {"channel": copy.deepcopy(self.channels[cid])}
-        if users[0] not in self.users:
-            raise ApiError("user_not_found")
-        return {"channel": copy.deepcopy(self.dm_channel(users[0]))}
-
-    def _conversations_info(self, args: dict) -> dict:
-        """As Slack answers a bot token: a private channel it is not in is not found; a channel's object says
-        whether it is public (is_channel) or not (is_private, is_im, is_mpim)."""
-        channel = self._resolve_channel(args["channel"])
-        if channel["is_private"] and not channel.get("is_im") and not channel.get("is_mpim") \
-                and BOT_USER not in channel["members"]:
-            raise ApiError("channel_not_found")
-        return {"channel": {k: v for k, v in copy.deepcopy(channel).items() if k != "members"}}
-
-    def _conversations_list(self, args: dict) -> dict:
-        return {"channels": [copy.deepcopy(c) for c in self.channels.values()
-                             if not c["is_im"] and c["team_id"] == self._caller_team],
-                "response_metadata": {"next_cursor": ""}}
-
-    def _conversations_members(self, args: dict) -> dict:
-        return {"members": list(self._resolve_channel(args["channel"])["members"]),
-                "response_metadata": {"next_cursor": ""}}
-
-    def _conversations_join(self, args: dict) -> dict:
-        channel = self._resolve_channel(args["channel"])
-        if BOT_USER not in channel["members"]:
-            channel["members"].append(BOT_USER)
-        return {"channel": copy.deepcopy(channel)}
-
-    def _readable(self, channel_id: str) -> dict:
-        """A bot token reads a channel only as a member (Slack: not_in_channel), though chat:write.public lets it
-        post in a public one it never joined."""
-        channel = self._resolve_channel(channel_id)
-        if not channel.get("is_im") and not channel.get("is_mpim") and BOT_USER not in channel["members"]:
-            raise ApiError("not_in_channel")
-        return channel
-
-    def _conversations_history(self, args: dict) -> dict:
-        """Newest first, as Slack pages it; metadata only with include_all_metadata."""
-        channel = self._readable(args["channel"])
-        msgs = list(reversed(self.channel_messages(channel["id"], include_ephemeral=False)))
-        return page(msgs, args)
-
-    def _conversations_replies(self, args: dict) -> dict:
-        """The parent first, then the replies oldest first, as Slack pages a thread."""
-        channel = self._readable(args["channel"])
-        try:
-            parent = self._find_message(channel["id"], args["ts"])
-        except ApiError:
-            raise ApiError("thread_not_found") from None
-        replies = self.channel_messages(channel["id"], thread_ts=parent.ts, include_ephemeral=False)
-        return page([parent] + replies, args)
 
     def _reactions_add(self, args: dict) -> dict:
         self._find_message(self._resolve_channel(args["channel"])["id"], args["timestamp"])
