@@ -183,6 +183,9 @@ SCENARIOS: dict[Capability, Scenario] = {
     Capability.ARRANGE_REVIEWS: Scenario(
         "perm_world", BOB, ALICE, command(f"review risk {SLA} The carrier's renewal may slip"), done="risk",
         rule=rule(Capability.ARRANGE_REVIEWS, "service manager")),
+    Capability.VIEW_AUDIT: Scenario(
+        "perm_world", BOB, EVE, command("audit Payroll"), done="Payroll", rule=rule(Capability.VIEW_AUDIT, SM_OR_ADMIN),
+        changes=False),
 }
 
 # The agreement's sides (AGREEMENT_SIDES): a party contact acts for the counterparty.
@@ -198,8 +201,8 @@ SIDE_SCENARIOS: dict[str, Scenario] = {
         rule=f"Only an approver of Network group or the provider's service manager can agree to {OLA}", prepare=lambda ctx: post(ctx.slack, ctx.sandbox, "ola", OLA, NETWORK_CHANNEL)),
 }
 
-# Rows whose scenario another branch brings at merge: `/slm audit <thing>` (the audit helper's VIEW_AUDIT).
-# The lead moves each into SCENARIOS; the completeness test fails on a row in neither.
-PENDING: frozenset[str] = frozenset({"VIEW_AUDIT"})
+# Rows whose scenario is still to come (a branch that adds a row before its scenario); the completeness test fails
+# on a row in neither this nor SCENARIOS.
+PENDING: frozenset[str] = frozenset()
 
 assert set(SIDE_SCENARIOS) <= set(AGREEMENT_SIDES)
