@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import JSON, String, Text, select
 
-from bot import cli
+from bot import audit, cli
+from bot.workspace.actor import Actor
 from messages import render_message
 from models import (
     Action,
@@ -103,8 +104,7 @@ def people(db, team):
         s.add(ReviewRsvp(team_id=team, review_id=review, user_id=CAROL, answer="attend", answered_at=START))
         w.breach(None, ticket_id=w.ticket(None))  # acknowledged by Bob, a copy in his DMs; the ticket his
         s.get(Breach, w.breach(YEAR)).recipients = ["C0OPS"]  # Bob only in its timeline
-        s.add(AuditEvent(team_id=team, at=START, actor=BOB, action="agreement.agree", entity="agreement",
-                         entity_id=w.sla.id, detail={"by": BOB}))
+        audit.record(s, Actor(team_id=team, user_id=BOB, now=START), "agreement.agree", "agreement", w.sla.id, by=BOB)
     return w
 
 

@@ -9,7 +9,8 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot import retention
+from bot import audit, retention
+from bot.workspace.actor import Actor
 from bot.jobs import JOBS
 from models import (
     Action,
@@ -62,8 +63,8 @@ def test_what_is_past_retention_goes_what_is_inside_or_still_needed_stays(harnes
         old_sent, kept_sent, waiting = w.message(8 * YEAR), w.message(YEAR), w.message(None)
         followed = w.message(8 * YEAR, key="headline")
         w.message(None, parent_key="headline")  # an update of it still waits: it needs its parent's ts
-        s.add(AuditEvent(team_id=team, at=START - 10 * YEAR, actor=ALICE, action="service.add", entity="service",
-                         entity_id=w.service.id, detail={}))
+        audit.record(s, Actor(team_id=team, user_id=ALICE, now=START - 10 * YEAR), "service.add", "service",
+                     w.service.id)
     with db.session() as s:
         events_before = s.exec(select(func.count()).select_from(TicketEvent)).one()
 
