@@ -56,7 +56,9 @@ class AuditEvent(TeamScoped, table=True):
 
     __tablename__ = "audit_event"
     __table_args__ = (UniqueConstraint("team_id", "seq", name="uq_audit_event_seq"),
-                      Index("ix_audit_event_thing", "team_id", "entity", "entity_id"))
+                      # /slm audit <thing> and /slm audit @person: newest first, without scanning the trail
+                      Index("ix_audit_event_thing", "team_id", "entity", "entity_id", "seq"),
+                      Index("ix_audit_event_actor", "team_id", "actor", "seq"))
 
     id: int | None = Field(default=None, primary_key=True)
     seq: int

@@ -7,6 +7,7 @@ bot/audit/chain.py). `slm-bot audit verify` checks the chain, `slm-bot audit exp
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -38,10 +39,22 @@ def by_the_bot(team_id: str, now: datetime) -> Actor:
 SKIPPED = frozenset({"team_id", "name_key"})  # the same on every row, or derived from another value
 
 
+# A person's own words, which forget-user (bot/retention) removes from the row: the trail, which is never
+# rewritten, keeps only their SHA-256, enough to show what a record held without keeping what they said.
+PERSONAL_TEXT = frozenset({("requirement", "source_quote")})
+
+
 def snapshot(row: Any, *fields: str) -> dict:
-    """A row's values (all its columns, or only `fields`) as a record's before or after."""
+    """A row's values (all its columns, or only `fields`) as a record's before or after; a person's own words
+    (PERSONAL_TEXT) as their SHA-256 only."""
     keys = fields or [c.key for c in inspect(type(row)).column_attrs if c.key not in SKIPPED]
-    return {k: getattr(row, k) for k in keys}  # getattr: a value expired since it was read is read again
+    table = getattr(type(row), "__tablename__", None)
+    # getattr: a value expired since it was read is read again
+    return {k: _personal(getattr(row, k)) if (table, k) in PERSONAL_TEXT else getattr(row, k) for k in keys}
+
+
+def _personal(words: str | None) -> str | None:
+    return "sha256:" + hashlib.sha256(words.encode("utf-8")).hexdigest() if words else words
 
 
 def change(before: dict, row: Any) -> dict:

@@ -46,8 +46,12 @@ def run(args: argparse.Namespace, db) -> int:
             except OSError as err:
                 print(f"slm-bot: cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
                 return 1
+        kept = exporting.heads(session, args.team)
     where = args.out or "stdout"
     print(f"slm-bot: {written} audit records from {args.start} to {args.end} written to {where}", file=sys.stderr)
+    for head in kept:  # kept by the auditor outside the database: the trail must never end before it again
+        print(f"slm-bot: {head.team_id}: head #{head.seq} {head.hash} (keep this: a later verify must reach it)",
+              file=sys.stderr)
     return 0
 
 

@@ -9,7 +9,7 @@ from typing import IO, Iterator
 from sqlmodel import Session, select
 
 from bot.audit.chain import at_text
-from models import AuditEvent
+from models import AuditEvent, AuditHead
 
 COLUMNS = ("team", "seq", "at", "actor", "action", "entity", "entity_id", "detail", "before", "after",
            "prev_hash", "hash")
@@ -28,6 +28,15 @@ def events(session: Session, start: date, end: date, team_id: str | None) -> Ite
     while batch := list(session.exec(query.offset(offset).limit(BATCH))):
         yield from batch
         offset += len(batch)
+
+
+def heads(session: Session, team_id: str | None) -> list[AuditHead]:
+    """Each workspace's head (its newest record's seq and hash), for the auditor to keep outside the database: a
+    later export or verify whose chain ends before that seq, or at another hash, lost records."""
+    query = select(AuditHead).order_by(AuditHead.team_id)
+    if team_id:
+        query = query.where(AuditHead.team_id == team_id)
+    return list(session.exec(query))
 
 
 def row(event: AuditEvent) -> dict:

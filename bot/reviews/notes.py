@@ -156,8 +156,10 @@ def record_note(session: Session, actor: Actor, review_id: int, *, kind: str | N
         with session.begin_nested():
             session.add(note)
     except IntegrityError:  # recorded at the same moment by someone else: theirs stands (and our action goes)
-        if action is not None:
+        if action is not None:  # its action.add is in the trail already (appended when it was made): say it went
             session.delete(action)
+            audit.record(session, actor, "action.remove", "action", action.id, number=action.number,
+                         reason="the message was recorded at the same moment by someone else")
         same = _note(session, review, kind, message_ts)
         return Recorded(same, False, session.get(Action, same.action_id) if same.action_id else None)
     if action is not None:

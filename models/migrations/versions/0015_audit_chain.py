@@ -53,7 +53,8 @@ def upgrade() -> None:
         batch_op.alter_column('prev_hash', existing_type=sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False)
         batch_op.alter_column('hash', existing_type=sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False)
         batch_op.create_unique_constraint('uq_audit_event_seq', ['team_id', 'seq'])
-        batch_op.create_index('ix_audit_event_thing', ['team_id', 'entity', 'entity_id'], unique=False)
+        batch_op.create_index('ix_audit_event_thing', ['team_id', 'entity', 'entity_id', 'seq'], unique=False)
+        batch_op.create_index('ix_audit_event_actor', ['team_id', 'actor', 'seq'], unique=False)
     for statement in audit_guard.create(op.get_bind().dialect.name):
         op.execute(statement)
 
@@ -90,6 +91,7 @@ def downgrade() -> None:
     for statement in audit_guard.drop(op.get_bind().dialect.name):
         op.execute(statement)
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_event_actor')
         batch_op.drop_index('ix_audit_event_thing')
         batch_op.drop_constraint('uq_audit_event_seq', type_='unique')
         batch_op.drop_column('hash')
