@@ -114,7 +114,7 @@ def deliver_pending(deps, client: WebClient, *, team_id: str | None = None, key_
         for row_id, channel in rows:
             after_id = row_id
             if pacer.take(channel):  # else this pass already sent into it: the next pass
-                done += send(deps, sender, row_id).done
+                done += send(deps, sender, row_id, ordered=True).done
         if rows:
             continue
         # The pass is over. What is left waits for its channel's pace, or for a time (a Retry-After, a retry).
@@ -157,10 +157,11 @@ def deliver(deps, client: WebClient, team_id: str, key: str) -> Result:
     return send(deps, _once_only(client), row_id)
 
 
-def send(deps, client: WebClient, row_id: int) -> Result:
-    """One attempt at one row: claim it, look for an earlier copy if need be, post, settle."""
+def send(deps, client: WebClient, row_id: int, *, ordered: bool = False) -> Result:
+    """One attempt at one row: claim it, look for an earlier copy if need be, post, settle. `ordered`: the round
+    picked it through outbox.due_rows, which left out what a failed post holds, so the claim need not look again."""
     with deps.db.session() as session:
-        held = outbox.claim(session, row_id, deps.clock.now(), deps.claims_clock.now())
+        held = outbox.claim(session, row_id, deps.clock.now(), deps.claims_clock.now(), ordered=ordered)
     if held is None:
         return _state(deps, row_id)
     if deps.installs is not None:  # distributed mode: with the row's own workspace's token, or not yet

@@ -250,8 +250,9 @@ def hold_channel(session: Session, team_id: str, channel: str, until: datetime, 
     return result.rowcount or 0
 
 
-def claim(session: Session, row_id: int, now: datetime, lease_now: datetime) -> Claim | None:
-    """Take one row for one attempt; None if it is not due, or another sender has it."""
+def claim(session: Session, row_id: int, now: datetime, lease_now: datetime, *, ordered: bool = False) -> Claim | None:
+    """Take one row for one attempt; None if it is not due, a failed post holds its channel, or another sender has
+    it. `ordered`: the caller took it from due_rows (which leaves out the held rows) this pass: no second look."""
     claimable = or_(Outbox.status == OutboxStatus.PENDING.value, _stale(session, lease_now))
     row = session.exec(select(Outbox).where(Outbox.id == row_id, Outbox.attempts < MAX_ATTEMPTS, claimable,
                                             or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
@@ -259,8 +260,9 @@ def claim(session: Session, row_id: int, now: datetime, lease_now: datetime) -> 
     if row is None:
         return None
     # The immediate send (delivery.deliver, from a listener) keeps the channel's order too: a row queued behind a
-    # held failed post is left pending, for the delivery round once that post has gone (or stopped holding).
-    if session.exec(select(Outbox.id).where(Outbox.id == row_id, _behind_one_of(
+    # held failed post is left pending, for the delivery round once that post has gone (or stopped holding). (The
+    # round's own claims skip this: due_rows read the held channels once for the whole pass, rather than once a row.)
+    if not ordered and session.exec(select(Outbox.id).where(Outbox.id == row_id, _behind_one_of(
             held_posts(session, now, team_id=row.team_id, channel=row.channel)))).first() is not None:
         return None
     # What it was before this claim (the UPDATE below also refreshes `row` in the session).
