@@ -114,7 +114,7 @@ def deliver_pending(deps, client: WebClient, *, team_id: str | None = None, key_
         for row_id, channel in rows:
             after_id = row_id
             if pacer.take(channel):  # else this pass already sent into it: the next pass
-                done += send(deps, sender, row_id).done
+                done += send(deps, sender, row_id, ordered=True).done
         if rows:
             continue
         # The pass is over. What is left waits for its channel's pace, or for a time (a Retry-After, a retry).
@@ -157,10 +157,11 @@ def deliver(deps, client: WebClient, team_id: str, key: str) -> Result:
     return send(deps, _once_only(client), row_id)
 
 
-def send(deps, client: WebClient, row_id: int) -> Result:
-    """One attempt at one row: claim it, look for an earlier copy if need be, post, settle."""
+def send(deps, client: WebClient, row_id: int, *, ordered: bool = False) -> Result:
+    """One attempt at one row: claim it, look for an earlier copy if need be, post, settle. `ordered`: the round
+    picked it through outbox.due_rows, which left out what a failed post holds, so the claim need not look again."""
     with deps.db.session() as session:
-        held = outbox.claim(session, row_id, deps.clock.now(), deps.claims_clock.now())
+        held = outbox.claim(session, row_id, deps.clock.now(), deps.claims_clock.now(), ordered=ordered)
     if held is None:
         return _state(deps, row_id)
     if deps.installs is not None:  # distributed mode: with the row's own workspace's token, or not yet
@@ -328,17 +329,22 @@ def _sent(deps, held: outbox.Claim, ts: str | None, outcome: Outcome) -> Result:
 
 def _failed(deps, held: outbox.Claim, error: str, *, maybe_sent: bool, retry_after: int | None = None,
             hold: bool = False) -> Result:
-    """The row waits for its next try. A Retry-After holds its whole channel; so does Slack failing it (`hold`: a
-    5xx, no answer), until the row's own next try: what was queued after it into that channel must not overtake it,
-    so a channel's messages arrive in the order they were queued whatever Slack did in between. (A message that
-    cannot be rendered, or that Slack refused, holds up nothing.)"""
+    """The row waits for its next try. A Retry-After holds its whole channel; so does Slack failing a message post
+    (`hold`: a 5xx, no answer) in its first outbox.HOLD_FAILURES tries, until the row's own next try: what was
+    queued after it into that channel must not overtake it, so a channel's messages arrive in the order they were
+    queued whatever Slack did in between. (A message that cannot be rendered, or that Slack refused, holds up
+    nothing; nor does a document upload or an App Home publish.)"""
     log.warning("outbox %s: %s", held.key, error)
     now = deps.clock.now()
     with deps.db.session() as session:
         retry_at = now + timedelta(seconds=retry_after) if retry_after is not None else None
         settled = outbox.failed(session, held, error, now, maybe_sent=maybe_sent, counts=retry_after is None,
                                 retry_at=retry_at)
-        if retry_at is None and hold and settled and held.kind != OutboxKind.HOME.value:
+        # Only a message post holds its channel (a document upload that keeps timing out, or an App Home publish,
+        # must not keep the channel's alerts waiting), and only through its first outbox.HOLD_FAILURES failures:
+        # after that what was queued behind it may overtake it (see outbox.HOLD_FAILURES).
+        holds = hold and held.kind == OutboxKind.MESSAGE.value and held.attempts <= outbox.HOLD_FAILURES
+        if retry_at is None and holds and settled:
             row = session.get(Outbox, held.id)
             retry_at = row.next_attempt_at if row.status == OutboxStatus.PENDING.value else None  # given up: none
         if retry_at is not None:  # Slack's Retry-After (or its failure) holds the channel, not only this row

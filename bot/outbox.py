@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import and_, exists, func, or_, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, false, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -34,6 +33,10 @@ CLAIM_TIMEOUT = timedelta(minutes=5)
 MAX_ATTEMPTS = 6
 # Waits after each failure: a Slack outage of a few hours delays a notice, it does not lose it.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=20), timedelta(hours=1), timedelta(hours=3))
+# A message post Slack failed (a 5xx, no answer) holds its channel through its first HOLD_FAILURES failures only (6
+# minutes of backoff): after that, what was queued behind it may overtake it, so that one post that keeps failing
+# does not keep a channel's breach alerts waiting for hours. Order is worth a few minutes, not an afternoon.
+HOLD_FAILURES = 2
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,7 @@ def due_rows(session: Session, now: datetime, lease_now: datetime, limit: int = 
     q = (select(Outbox.id, Outbox.channel).where(or_(Outbox.status == OutboxStatus.PENDING.value, stale),
                                                  Outbox.attempts < MAX_ATTEMPTS, Outbox.id > after_id,
                                                  or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now),
-                                                 ~_behind_a_failed_post(now))
+                                                 ~_behind_one_of(held_posts(session, now)))
          .order_by(Outbox.id).limit(limit))
     if team_id is not None and key_prefix is not None:  # only what one thing queued (see delivery.deliver_pending)
         q = q.where(Outbox.team_id == team_id, Outbox.key.startswith(key_prefix, autoescape=True))
@@ -190,17 +193,37 @@ def due_rows(session: Session, now: datetime, lease_now: datetime, limit: int = 
     return [(row_id, channel) for row_id, channel in session.exec(q)]
 
 
-def _behind_a_failed_post(now: datetime):
-    """A row queued into a channel after one Slack failed (a 5xx, no answer: it may be there already) waits for that
-    one's next try, so a channel's messages reach it in the order they were queued, even those queued while Slack
-    was down or just after. (A message we could not render, or Slack refused, is not `maybe_sent` and holds up
-    nothing; an App Home publish is in no channel's order.) Only pending rows are read here, through the status
-    index."""
-    earlier = aliased(Outbox)
-    return and_(Outbox.kind != OutboxKind.HOME.value, exists().where(
-        earlier.team_id == Outbox.team_id, earlier.channel == Outbox.channel, earlier.id < Outbox.id,
-        earlier.status == OutboxStatus.PENDING.value, earlier.maybe_sent.is_(True), earlier.next_attempt_at > now,
-        earlier.kind != OutboxKind.HOME.value, earlier.attempts < MAX_ATTEMPTS))
+def _holding(now: datetime):
+    """The rows that hold their channel: a message post Slack failed (a 5xx, no answer: it may be there already)
+    waiting for its next try, through its first HOLD_FAILURES failures. (A message we could not render, or Slack
+    refused, is not `maybe_sent` and holds up nothing; a document upload or an App Home publish holds up nothing:
+    no order of the channel's hangs on them.) Only pending rows, through the status index."""
+    return and_(Outbox.status == OutboxStatus.PENDING.value, Outbox.maybe_sent.is_(True),
+                Outbox.next_attempt_at > now, Outbox.kind == OutboxKind.MESSAGE.value,
+                Outbox.attempts <= HOLD_FAILURES)
+
+
+def held_posts(session: Session, now: datetime, *, team_id: str | None = None,
+               channel: str | None = None) -> list[tuple[str, str, int]]:
+    """(team, channel, id of the first held post) of each channel a failed post holds: read once per pass (one
+    grouped read of the pending rows) rather than once per candidate row, so a backlog of thousands after an outage
+    is not read in O(N^2)."""
+    q = (select(Outbox.team_id, Outbox.channel, func.min(Outbox.id)).where(_holding(now))
+         .group_by(Outbox.team_id, Outbox.channel))
+    if team_id is not None:
+        q = q.where(Outbox.team_id == team_id, Outbox.channel == channel)
+    return [(team, chan, first) for team, chan, first in session.exec(q)]
+
+
+def _behind_one_of(held: list[tuple[str, str, int]]):
+    """A row queued into a channel after a held post waits for that one's next try, so a channel's messages reach
+    it in the order they were queued, even those queued while Slack was down or just after. An App Home publish is
+    in no channel's order."""
+    if not held:
+        return false()
+    return and_(Outbox.kind != OutboxKind.HOME.value,
+                or_(*(and_(Outbox.team_id == team, Outbox.channel == chan, Outbox.id > first)
+                      for team, chan, first in held)))
 
 
 def next_due_at(session: Session, now: datetime, *, team_id: str | None = None,
@@ -227,13 +250,20 @@ def hold_channel(session: Session, team_id: str, channel: str, until: datetime, 
     return result.rowcount or 0
 
 
-def claim(session: Session, row_id: int, now: datetime, lease_now: datetime) -> Claim | None:
-    """Take one row for one attempt; None if it is not due, or another sender has it."""
+def claim(session: Session, row_id: int, now: datetime, lease_now: datetime, *, ordered: bool = False) -> Claim | None:
+    """Take one row for one attempt; None if it is not due, a failed post holds its channel, or another sender has
+    it. `ordered`: the caller took it from due_rows (which leaves out the held rows) this pass: no second look."""
     claimable = or_(Outbox.status == OutboxStatus.PENDING.value, _stale(session, lease_now))
     row = session.exec(select(Outbox).where(Outbox.id == row_id, Outbox.attempts < MAX_ATTEMPTS, claimable,
                                             or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
                        .execution_options(populate_existing=True)).first()
     if row is None:
+        return None
+    # The immediate send (delivery.deliver, from a listener) keeps the channel's order too: a row queued behind a
+    # held failed post is left pending, for the delivery round once that post has gone (or stopped holding). (The
+    # round's own claims skip this: due_rows read the held channels once for the whole pass, rather than once a row.)
+    if not ordered and session.exec(select(Outbox.id).where(Outbox.id == row_id, _behind_one_of(
+            held_posts(session, now, team_id=row.team_id, channel=row.channel)))).first() is not None:
         return None
     # What it was before this claim (the UPDATE below also refreshes `row` in the session).
     held = Claim(id=row.id, team_id=row.team_id, key=row.key, kind=row.kind, channel=row.channel,
