@@ -182,3 +182,14 @@ def test_a_ucs_charges_are_for_the_service_managers_alone(slack, sandbox, db, te
     assert "12,000" not in shown and "Charges are left out here" in shown
     slack.command("uc show Carrier X contract", user=ALICE, channel="C0UCPRIV")
     assert "12,000" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_changing_the_setting_says_what_it_means(slack, sandbox, team):
+    assert slack.command("settings commercial_terms_in_public show").ok
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "SLAs negotiated in public channels are posted there, visible to everyone in them" in shown
+    assert slack.command("settings commercial_terms_in_public hide").ok
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Versions already posted there with their terms stay as they are" in shown and ":warning:" not in shown
+    assert slack.command("settings commercial_terms_in_public hide").ok  # no change: nothing to say
+    assert "stay as they are" not in text_of(sandbox.last_ephemeral(ALICE))
