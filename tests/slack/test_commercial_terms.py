@@ -200,3 +200,15 @@ def test_changing_the_setting_says_what_it_means(slack, sandbox, team):
     assert "Versions already posted there with their terms stay as they are" in shown and ":warning:" not in shown
     assert slack.command("settings commercial_terms_in_public hide").ok  # no change: nothing to say
     assert "stay as they are" not in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_under_hide_a_change_of_credits_alone_says_so_and_hides_which_targets_carry_them(slack, sandbox, team, acme):
+    draft(slack, sandbox, team, acme)
+    with_credit(slack, sandbox, team)
+    confirmed = text_of(sandbox.last_ephemeral(ALICE))  # the proposer hears of it as under `show`
+    assert "Version 2 of *Acme Retail: Payroll* is posted in its thread." in confirmed
+    assert ":lock: <#C0ACMESLA> is a public channel: commercial terms" in confirmed
+    _, replies = thread(sandbox)
+    assert "Commercial terms changed (not shown in this public channel)" in text_of(replies[2])
+    rows = [line for line in document(sandbox, replies[3]).split("\n") if line.startswith("| T")]
+    assert len(rows) > 1 and all(row.endswith("| not shown in this channel |") for row in rows), rows
