@@ -50,6 +50,17 @@ def is_public(client: WebClient, team_id: str, channel_id: str, now: datetime) -
     return public
 
 
+def known_private(team_id: str, channel_id: str, now: datetime) -> bool:
+    """Whether the channel is known not to be public without asking Slack (for work inside a database session): a
+    DM's id says so, or Slack said so within TTL. Anything else (never asked, or asked too long ago) is not known
+    private: the safe side."""
+    if channel_id[:1] == "D":
+        return True
+    with _lock:
+        known = _known.get((team_id, channel_id))
+    return known is not None and not known[0] and timedelta(0) <= now - known[1] < TTL
+
+
 def is_public_here(client: WebClient, team_id: str, channel_id: str, channel_name: str, now: datetime) -> bool:
     """Where a slash command was typed: its channel_name says when it is not public ("privategroup",
     "directmessage", "mpdm-…"); otherwise Slack is asked (a channel's own name may be a private channel's too)."""

@@ -76,21 +76,24 @@ def left_out(kinds: list[str]) -> str:
 
 
 def withheld(content: dict) -> dict:
-    """A version's content with its commercial terms left out: each stated service credit reads NOT_SHOWN, the
-    charges clause is empty (the template leaves it out), and the contract reference is gone."""
+    """A version's content with its commercial terms left out: every target's service credit reads NOT_SHOWN (those
+    without one too, so the document does not tell which targets carry credits), the charges clause is empty (the
+    template leaves it out), and the contract reference is gone."""
     out = copy.deepcopy(content)
     for target in out.get("targets", []):
-        if target.get("service_credit"):
-            target["service_credit"] = NOT_SHOWN
+        target["service_credit"] = NOT_SHOWN
     if "clauses" in out:
         out["clauses"]["charges"] = ""
     out["contract_ref"] = None
     return out
 
 
-def public_changes(changes: list[str]) -> list[str]:
-    """A version's changes in words, without those that state a service credit ("T1 service credit: a → b")."""
-    return [c for c in changes if " service credit: " not in c]
+def public_changes(changes: list[str], why: str = "not shown in this public channel") -> list[str]:
+    """A version's changes in words, without those that state a service credit ("T1 service credit: a → b"), and
+    one line saying commercial terms changed in their place when there were any (so a change of credits alone
+    does not read as no change at all)."""
+    shown = [c for c in changes if " service credit: " not in c]
+    return shown + [f"Commercial terms changed ({why})"] if len(shown) < len(changes) else shown
 
 
 def entitled(session: Session, agreement: Agreement) -> list[str]:

@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from bot import outbox, reminders
-from bot.agreements import DocSettings
+from bot import channel_privacy, outbox, reminders
+from bot.agreements import DocSettings, terms
 from bot.reviews import chart, pack_document, pack_terms
 from bot.reviews.pack import Pack, build_pack
 from bot.reviews.reminding import ENDED
@@ -108,7 +108,12 @@ def _pack_due(session: Session, due: reminders.Due) -> bool:
     agreement = session.get(Agreement, review.agreement_id)
     if agreement is None or agreement.team_id != review.team_id or agreement.status in ENDED:
         return False  # gone, retired or expired: no pack for a review that will not be held
-    queue_review_pack(session, review, agreement, due.docs or DEFAULT_DOCS, due.now, late=due.late)
+    # No Slack call inside this session: the channel counts as public unless already known private (a DM, or Slack
+    # said so lately), so its credits go there only with the workspace's say-so.
+    public = not channel_privacy.known_private(review.team_id, review.channel_id, due.now)
+    hide = terms.decide(agreement.kind, public, terms.setting_of(session, review.team_id)).withhold
+    queue_review_pack(session, review, agreement, due.docs or DEFAULT_DOCS, due.now, late=due.late,
+                      without_credits=hide)
     return True
 
 

@@ -83,7 +83,7 @@ def diff(kind: AgreementKind):
             a, b = (agreements.version(session, agreement, n) for n in numbers)
             changes = agreements.diff(a.content, b.content)
             if terms_posting.for_person(session, req.actor, agreement, b).withhold:
-                changes = terms.public_changes(changes)  # a service credit changed: not theirs to see
+                changes = terms.public_changes(changes, "left out here")  # a service credit: not theirs to see
         req.respond(**render_message("agreement_diff.yml.j2", name=agreement.name, a=a.number, b=b.number, changes=changes))
     return run
 

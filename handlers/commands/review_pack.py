@@ -2,8 +2,10 @@
 document and the chart in its thread.
 
 Who may ask: anyone who may view the service map (every member). The pack shows what the SLA achieved, its
-breaches and credits: what `/slm sla show` and `/slm tree` already show any member, and what the customer's own
-people in the workspace come to the review to read. It changes nothing, so it needs no role.
+breaches and actions: what `/slm sla show` and `/slm tree` already show any member, and what the customer's own
+people in the workspace come to the review to read. It changes nothing, so it needs no role. Its credits and charge
+are commercial terms (bot.agreements.terms): only for those who may see them, and in a public channel only with the
+workspace's say-so.
 """
 from __future__ import annotations
 
@@ -58,7 +60,10 @@ def post_pack(req: SlashRequest) -> None:
     public = channel_privacy.is_public_here(req.client, team, req.channel_id, req.channel_name, req.actor.at())
     with deps.db.session() as session:
         sla, words = _sla_and_period(session, team, req.args)
-        hide = terms.decide(sla.kind, public, terms.setting_of(session, team)).withhold
+        # Credits only where the workspace lets them be (a public channel) and to those who may see them: a DM or a
+        # private channel is no licence for any member to read them.
+        hide = (terms.decide(sla.kind, public, terms.setting_of(session, team)).withhold
+                or not terms.may_see(session, req.actor, sla))
         if sla.agreed_version is None:
             raise DomainError(f"{sla.name} is not in force yet: it has no agreed version to review.")
         coming = None if words else pack_posting.coming_review(session, team, sla.id, req.channel_id, req.actor.at())

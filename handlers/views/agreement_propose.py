@@ -127,7 +127,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     except agreement_thread.ThreadIncomplete as stopped:  # recorded; `post` finishes what is left
         tell(client, actor, agreement.channel_id, stopped.progress.message(made.warning))
     else:
-        if posted.terms is not None and posted.terms.warn:  # credits shown in a public channel: its proposer knows
+        if posted.terms is not None and posted.terms.public:  # shown or left out in a public channel: its proposer knows
             tell(client, actor, agreement.channel_id, render_message(
                 "terms_warning.yml.j2", number=made.version.number, name=agreement.name,
                 channel_id=agreement.channel_id, t=posted.terms))

@@ -6,6 +6,7 @@ from slack_sdk import WebClient
 
 from bot import service_map
 from handlers import registry
+from handlers.flows import contact_names
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
@@ -51,3 +52,5 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     context["done"] = f"The {party.party_kind.label.lower()} {party.name} is added"
     tell(client, actor, channel_id,
          render_message("party_added.yml.j2", party=party, contacts=data.contacts))
+    # Their names, for the agreements' documents: known now rather than when each first uses the bot.
+    contact_names.learn(deps, client, actor.team_id, [u for users in data.contacts.values() for u in users])

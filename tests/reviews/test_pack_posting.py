@@ -11,7 +11,7 @@ from bot import reminders
 from bot.jobs import JOBS
 from bot.scheduler import run_all_once
 from messages.ids import Action as ActionId
-from models import Outbox, Review
+from models import Outbox, Review, WorkspaceSetting
 from tests.helpers import assert_valid_blocks, text_of
 from tests.reviews.pack_world import NOV, NOW, OCT, build
 
@@ -41,18 +41,25 @@ def _looks_at_the_chart(stored: dict, name: str) -> None:
     (CHARTS / name).write_bytes(png)  # for a person to open
 
 
-def _review_with_its_pack_reminder(db, team, agreement_id: int, due: datetime) -> int:
+def show_terms_in_public(db, team) -> None:
+    with db.session() as s:
+        s.add(WorkspaceSetting(team_id=team, key="commercial_terms_in_public", value="show", updated_by="U0ALICE",
+                               updated_at=NOW))
+
+
+def _review_with_its_pack_reminder(db, team, agreement_id: int, due: datetime, channel: str = CHANNEL) -> int:
     with db.session() as s:
         review = Review(team_id=team, agreement_id=agreement_id, scheduled_for=due + timedelta(days=1), format="call",
-                        channel_id=CHANNEL, period_start=OCT, period_end=NOV, created_at=NOW)
+                        channel_id=channel, period_start=OCT, period_end=NOV, created_at=NOW)
         s.add(review)
         s.flush()
-        reminders.schedule(s, team, f"review:{review.id}:pack", "review.pack", due, CHANNEL, NOW, subject_id=review.id)
+        reminders.schedule(s, team, f"review:{review.id}:pack", "review.pack", due, channel, NOW, subject_id=review.id)
         return review.id
 
 
 def test_the_day_before_the_review_its_pack_opens_the_thread(harness_clean, sandbox, db, team, clock):
     world = build(db, team)
+    show_terms_in_public(db, team)  # the review's channel is public: its credits go there only with this say-so
     due = datetime(2026, 11, 4, 10, 0, tzinfo=UTC)
     review_id = _review_with_its_pack_reminder(db, team, world.agreement_id, due)
     clock.set(due - timedelta(minutes=1))

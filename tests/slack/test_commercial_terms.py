@@ -127,7 +127,7 @@ def carrier(db, team):
     return {"service": service.id, "party": party.id}
 
 
-def uc_with_charges(slack, sandbox, team, carrier, channel):
+def uc_with_charges(slack, sandbox, team, carrier, channel, charge=CHARGE):
     slack.command("uc new Carrier X")
     modal = sandbox.open_modal(team, ALICE)
     assert slack.submit(modal, {Block.AGR_NAME: "Carrier X contract", Block.AGR_SERVICES: [str(carrier["service"])],
@@ -136,7 +136,7 @@ def uc_with_charges(slack, sandbox, team, carrier, channel):
     slack.click(Action.AGREEMENT_PROPOSE, message=headline, user=ALICE)
     modal = sandbox.open_modal(team, ALICE)
     slack.click(Action.INPUT, view=modal, value="clause:charges", block_id=Block.PROP_CHANGE, user=ALICE)
-    assert slack.submit(sandbox.open_modal(team, ALICE), {f"{Block.PROP_CLAUSE_TEXT}.charges": CHARGE,
+    assert slack.submit(sandbox.open_modal(team, ALICE), {f"{Block.PROP_CLAUSE_TEXT}.charges": charge,
                                                           Block.PROP_REASON: "Priced"}).ok
     return sandbox.channel_messages(channel, thread_ts=headline.ts)
 
@@ -156,6 +156,13 @@ def test_a_uc_in_a_private_channel_shows_its_charges(slack, sandbox, db, team, c
     replies = uc_with_charges(slack, sandbox, team, carrier, "C0UCPRIV")
     assert "£12,000 per month." in document(sandbox, replies[3])
     assert dms_with(sandbox, ALICE, "12,000") == []
+
+
+def test_the_charges_clause_ends_before_the_sentence_after_it(slack, sandbox, db, team, carrier):
+    sandbox.add_channel("uc-private", channel_id="C0UCPRIV", private=True, members=[ALICE, BOT_USER])
+    replies = uc_with_charges(slack, sandbox, team, carrier, "C0UCPRIV", charge="£12,000 per month")  # no full stop
+    shown = document(sandbox, replies[3])
+    assert "**Charges:** £12,000 per month\n\nService credits stated as a share of the monthly charge" in shown
 
 
 def test_who_asks_to_see_a_version_sees_its_terms_only_if_entitled(slack, sandbox, db, team, acme):
@@ -182,3 +189,26 @@ def test_a_ucs_charges_are_for_the_service_managers_alone(slack, sandbox, db, te
     assert "12,000" not in shown and "Charges are left out here" in shown
     slack.command("uc show Carrier X contract", user=ALICE, channel="C0UCPRIV")
     assert "12,000" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_changing_the_setting_says_what_it_means(slack, sandbox, team):
+    assert slack.command("settings commercial_terms_in_public show").ok
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "SLAs negotiated in public channels are posted there, visible to everyone in them" in shown
+    assert slack.command("settings commercial_terms_in_public hide").ok
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Versions already posted there with their terms stay as they are" in shown and ":warning:" not in shown
+    assert slack.command("settings commercial_terms_in_public hide").ok  # no change: nothing to say
+    assert "stay as they are" not in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_under_hide_a_change_of_credits_alone_says_so_and_hides_which_targets_carry_them(slack, sandbox, team, acme):
+    draft(slack, sandbox, team, acme)
+    with_credit(slack, sandbox, team)
+    confirmed = text_of(sandbox.last_ephemeral(ALICE))  # the proposer hears of it as under `show`
+    assert "Version 2 of *Acme Retail: Payroll* is posted in its thread." in confirmed
+    assert ":lock: <#C0ACMESLA> is a public channel: commercial terms" in confirmed
+    _, replies = thread(sandbox)
+    assert "Commercial terms changed (not shown in this public channel)" in text_of(replies[2])
+    rows = [line for line in document(sandbox, replies[3]).split("\n") if line.startswith("| T")]
+    assert len(rows) > 1 and all(row.endswith("| not shown in this channel |") for row in rows), rows

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from bot import audit
+from bot import audit, service_map
+from bot.workspace.actor import Actor
 from messages.ids import Block, Callback
 from models import Contact, Party, Service, ServiceLink
+from tests.conftest import START
 from tests.helpers import text_of
+from tests.slack.test_agreements import draft, thread
 
 ALICE = "U0ALICE"  # a workspace admin in the stand-in
 BOB = "U0BOB"      # an ordinary member
@@ -240,3 +243,15 @@ def test_app_home_shows_the_map_and_its_buttons_open_the_modals(slack, sandbox, 
     add_service(slack, "Pensions")  # counted in words that agree with the count: "1 service", "2 services"
     slack.open_home()
     assert "*2* services and *0* parties" in text_of(sandbox.home(team, ALICE))
+
+
+def test_an_agreement_names_contacts_added_through_the_form_who_never_used_the_bot(slack, sandbox, db, team):
+    admin = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin"}), now=START)
+    with db.session() as s:
+        payroll = service_map.add_service(s, admin, name="Payroll")
+    slack.command("party add customer Acme Retail")
+    assert slack.submit(values={Block.PARTY_CHANNEL: "C0ACMESLA", Block.CONTACTS_APPROVER: ["U0CAROL"]}).ok
+    draft(slack, sandbox, team, {"service": payroll.id})
+    _, replies = thread(sandbox)
+    document = next(sandbox.files[f["id"]]["content"].decode() for m in replies for f in m.files)
+    assert "| Approver | Carol Customer |" in document and "U0CAROL" not in document

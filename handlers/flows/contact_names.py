@@ -1,0 +1,32 @@
+"""The names of a party's contacts, learnt from Slack when they are named, so that an agreement's document (whose
+contacts table is rendered from the names the bot knows, bot.agreements.versions.snapshot) shows "Carol Customer"
+rather than a raw id for someone who has not used the bot yet.
+
+Called after the ack, with no database session held across a Slack call. A name Slack will not give is left to be
+learnt when that person next uses the bot (handlers.middleware).
+"""
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.workspace import roles as members
+
+log = logging.getLogger(__name__)
+
+
+def learn(deps, client: WebClient, team_id: str, user_ids: list[str]) -> None:
+    with deps.db.read_session() as session:
+        unknown = [u for u in dict.fromkeys(user_ids) if not getattr(members.get(session, team_id, u), "name", "")]
+    for user_id in unknown:
+        try:
+            user = client.users_info(user=user_id)["user"]
+        except (SlackApiError, OSError) as err:
+            log.info("users.info %s: %s; their name is learnt later", user_id, getattr(err, "response", {}) or err)
+            continue
+        with deps.db.session() as session:
+            members.remember(session, team_id, user_id, name=user.get("real_name") or user.get("name", ""),
+                             tz=user.get("tz") or "UTC", is_admin=members.admin_here(user, team_id),
+                             now=deps.clock.now(), home_team=user.get("team_id"))
