@@ -127,6 +127,25 @@ KINDS: dict[str, Callable] = {
 }
 
 
+# Which setting's cut-off each kind is purged by.
+SETTING_OF = {"ticket_events": "retain_measurements", "tickets": "retain_measurements", "outages": "retain_measurements",
+              "metric_samples": "retain_measurements", "breach_alerts": "retain_closed", "actions": "retain_closed",
+              "reviews": "retain_closed", "delivered_messages": "retain_closed"}
+PURGE_TIME = "03:40 UTC"  # when bot.jobs runs the purge, for what we tell a person lowering a setting
+
+
+def would_remove(session, team_id: str, now: datetime, key: str) -> tuple[datetime, dict[str, int]]:
+    """What the purge would remove now under this workspace's settings as they stand (in `session`), for the kinds
+    the setting `key` governs: its cut-off and a count per kind (a COUNT through the indexed times, no rows read)."""
+    cut = cutoffs(session, team_id, now)
+    counts = {}
+    for kind, which in KINDS.items():
+        if SETTING_OF[kind] == key:
+            table, where = which(team_id, cut)
+            counts[kind] = session.execute(select(func.count()).select_from(table).where(where)).scalar()
+    return (cut.measurements if key == "retain_measurements" else cut.closed), counts
+
+
 def _purge_kind(db, actor: Actor, cut: Cutoffs, kind: str, which: Callable) -> int:
     team_id, removed = actor.team_id, 0
     while True:
