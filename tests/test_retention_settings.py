@@ -22,7 +22,7 @@ def test_lowering_a_retention_says_what_the_next_purge_removes_and_how_to_undo(s
     shown = text_of(sandbox.last_ephemeral(ALICE))
     cut = (START - relativedelta(months=18)).strftime("%-d %B %Y")
     assert "Shorter than before (7 years)" in shown and "03:40 UTC" in shown and cut in shown, shown
-    assert "0 breach alerts, 2 actions, 1 reviews, 0 delivered messages" in shown, shown
+    assert "0 breach alerts, 2 actions, 1 review, 0 delivered messages" in shown, shown
     assert "set it back before 03:40 UTC: `/slm settings retain_closed 7 years`" in shown, shown
 
     slack.command("settings retain_closed 20 years")  # longer: nothing more goes, nothing to warn of
