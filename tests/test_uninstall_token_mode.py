@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot import jobs, outbox
+from bot.cover import notices
 from bot.installs.uninstall import token_mode_start
 from models import Outbox, OutboxStatus, WorkspaceUninstall
 from tests.conftest import START
+from tests.retention_world import World
 
 
 def test_an_uninstall_in_token_mode_cancels_what_is_queued_after_it(harness_clean, slack, db, team):
@@ -26,3 +28,17 @@ def test_an_uninstall_in_token_mode_cancels_what_is_queued_after_it(harness_clea
     jobs.deliver(harness_clean.deps)
     with db.session() as s:
         assert s.exec(select(Outbox.status).where(Outbox.key == "again")).one() == OutboxStatus.SENT.value
+
+
+def test_an_uninstalled_workspaces_slas_are_not_rechecked_until_it_installs_again(harness_clean, slack, db, team):
+    with db.session() as s:
+        sla = World(s, team, START).sla.id
+    with db.session() as s:
+        assert notices.slas_to_recheck(s, None, START) == [sla]  # never checked: due
+    assert slack.event({"type": "app_uninstalled", "event_ts": "1.0"}).status == 200
+    harness_clean.wait_idle()
+    with db.session() as s:
+        assert notices.slas_to_recheck(s, None, START) == []  # its loss-of-cover notices are not spent on nobody
+        token_mode_start(s)
+    with db.session() as s:
+        assert notices.slas_to_recheck(s, None, START) == [sla]
