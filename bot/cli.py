@@ -221,6 +221,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from bot.server import serve
 
+        if not settings.distributed:  # token mode: started with a token, so installed again (bot.installs.uninstall)
+            from bot.installs.uninstall import token_mode_start
+
+            with db.session() as session:
+                token_mode_start(session)
         return serve(settings, db)
     except KeyboardInterrupt:
         return 130

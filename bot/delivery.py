@@ -103,9 +103,9 @@ def deliver_pending(deps, client: WebClient, *, team_id: str | None = None, key_
     pacer, sender = deps.pacer, _once_only(client)
     # Distributed mode: only the installed workspaces' rows go (each with its own token, see send); the others wait.
     teams = deps.installs.installed_teams() if deps.installs is not None else None
-    if deps.installs is not None:  # and what was queued for a workspace that uninstalled it is cancelled, not sent
-        with deps.db.session() as session:
-            uninstall.cancel_for_the_gone(session)
+    # In either mode, what was queued for a workspace that uninstalled it is cancelled, not sent.
+    with deps.db.session() as session:
+        uninstall.cancel_for_the_gone(session)
     began, done, after_id = pacer.now(), 0, 0
     while True:
         with deps.db.session() as session:

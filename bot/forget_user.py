@@ -36,9 +36,11 @@ from models import (
     AuditEvent,
     Breach,
     Contact,
+    ContactRole,
     Member,
     Outbox,
     OutboxStatus,
+    Party,
     Reminder,
     ReminderStatus,
     Requirement,
@@ -69,6 +71,7 @@ class Forgetting:
         self.s, self.user, self.team = session, user_id, team_id
         self.touched: dict[str, dict[str, int]] = {}   # table -> {"removed"|"anonymised": count}
         self.teams: set[str] = set()
+        self.no_approver: list[Party] = []  # parties whose last approver this person was
 
     def _count(self, table: str, how: str, rows: int) -> None:
         if rows:
@@ -101,8 +104,14 @@ class Forgetting:
         return self.s.execute(select(model).where(*self._scoped(model, mentions))).scalars()
 
     def run(self) -> dict[str, dict[str, int]]:
+        approves = {c.party_id for c in self.s.execute(select(Contact).where(*self._scoped(
+            Contact, Contact.user_id == self.user, Contact.role == ContactRole.APPROVER.value))).scalars()}
         for model in _REMOVED:
             self._delete(model, model.user_id == self.user)
+        still = set(self.s.execute(select(Contact.party_id).where(
+            Contact.party_id.in_(approves), Contact.role == ContactRole.APPROVER.value)).scalars())
+        self.no_approver = list(self.s.execute(select(Party).where(Party.id.in_(approves - still))
+                                               .order_by(Party.team_id, Party.name)).scalars())
         # Queued to them: never sent now; sent: what was said to them is theirs. One being sent this moment stays.
         self._delete(Outbox, Outbox.channel == self.user, Outbox.status != OutboxStatus.SENDING.value)
         self._set(Reminder, "recipient", FORMER_PERSON, Reminder.status == ReminderStatus.PENDING.value,
@@ -161,13 +170,17 @@ class Forgetting:
 
 def forget(session, user_id: str, team_id: str | None, now: datetime) -> dict[str, dict[str, int]]:
     """Forget the person (in one workspace, or in all), recording that it ran; what was touched, per table."""
+    return _forget(session, user_id, team_id, now).touched
+
+
+def _forget(session, user_id: str, team_id: str | None, now: datetime) -> Forgetting:
     forgetting = Forgetting(session, user_id, team_id)
     touched = forgetting.run()
     session.flush()
     for team in sorted(forgetting.teams | ({team_id} if team_id else set())):
         audit.record(session, Actor(team_id=team, user_id=BOT, now=now), "member.forget", "member", None,
                      user=user_id, touched=touched or "nothing")
-    return touched
+    return forgetting
 
 
 def add_parser(sub) -> None:
@@ -186,7 +199,10 @@ def run(args: argparse.Namespace, db, now: datetime | None = None) -> int:
         return 2
     now = now or datetime.now(timezone.utc)
     with db.session() as session:
-        touched = forget(session, args.user, args.team, now)
+        forgetting = _forget(session, args.user, args.team, now)
+        touched = forgetting.touched
+        # Read before the rollback: a dry run's rows are gone with it.
+        orphaned = [(p.team_id, p.kind, p.name) for p in forgetting.no_approver]
         if args.dry_run:
             session.rollback()
     where = f" in {args.team}" if args.team else ""
@@ -197,4 +213,10 @@ def run(args: argparse.Namespace, db, now: datetime | None = None) -> int:
     print(f"slm-bot: forget-user {args.user}{where}{' (dry run: nothing changed)' if args.dry_run else ''} {verb}:")
     for table, hows in sorted(touched.items()):
         print(f"  {table}: " + ", ".join(f"{n} {how}" for how, n in sorted(hows.items())))
+    for team, kind, name in orphaned:
+        print(f"  warning: {kind} {name} (in {team}) {'would be' if args.dry_run else 'is'} left with no approver: "
+              "none of its agreements can be agreed until someone is made its approver again")
+    trail = len({team for team, *_ in orphaned} | forgetting.teams | ({args.team} if args.team else set()))
+    print(f"  audit_event: {trail} appended (a member.forget record in the audit trail of each workspace touched; "
+          "the trail itself is never edited)")
     return 0

@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import home_refresh
-from models import Reminder, ReminderStatus
+from models import Reminder, ReminderStatus, WorkspaceUninstall
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +130,12 @@ def due_query(now: datetime, limit: int = SWEEP_BATCH):
     """The pending reminders due by `now` that this bot knows how to send, oldest first: the index on (status,
     due_at) answers it, so its cost follows what is due, not what is stored. A kind nobody handles here (its slice
     is not deployed yet, or was removed) is not read at all: it waits, pending, holding back nothing, and goes
-    (late, saying so) once a handler for it exists."""
+    (late, saying so) once a handler for it exists. A workspace that uninstalled the bot is skipped the same way:
+    its reminders stay pending, and go (late, saying so) once it installs again, instead of being spent meanwhile."""
     return (select(Reminder.id)
             .where(Reminder.status == ReminderStatus.PENDING.value, Reminder.due_at <= now,
                    Reminder.kind.in_(sorted(_HANDLERS)),
+                   Reminder.team_id.not_in(select(WorkspaceUninstall.team_id)),
                    or_(Reminder.retry_at.is_(None), Reminder.retry_at <= now))
             .order_by(Reminder.due_at, Reminder.id).limit(limit))
 

@@ -3,8 +3,9 @@
 
 Per workspace, two cut-offs: now minus each setting, and never later than the start of the oldest period an open
 (scheduled) review looks back on, so nothing a review still has to show goes. Each kind is deleted in bounded
-batches, a transaction each (no long lock, no giant transaction), and one audit record per run per workspace says
-what went and the cut-offs. A row is chosen by what makes it removable, and deleted by id under the same test
+batches, a transaction each (no long lock, no giant transaction); each batch appends a `retention.batch` audit record
+(the kind, how many, the cut-offs) in its own transaction, so whatever was deleted is recorded even if a later kind
+fails, and one `retention.purge` record per run per workspace sums up what went. A row is chosen by what makes it removable, and deleted by id under the same test
 again, so two replicas purging at once delete each row once and the second finds nothing to do.
 
 What is never removed here: the audit trail (it is the evidence, hash-chained); agreements, their versions and
@@ -126,8 +127,27 @@ KINDS: dict[str, Callable] = {
 }
 
 
-def _purge_kind(db, team_id: str, cut: Cutoffs, which: Callable) -> int:
-    removed = 0
+# Which setting's cut-off each kind is purged by.
+SETTING_OF = {"ticket_events": "retain_measurements", "tickets": "retain_measurements", "outages": "retain_measurements",
+              "metric_samples": "retain_measurements", "breach_alerts": "retain_closed", "actions": "retain_closed",
+              "reviews": "retain_closed", "delivered_messages": "retain_closed"}
+PURGE_TIME = "03:40 UTC"  # when bot.jobs runs the purge, for what we tell a person lowering a setting
+
+
+def would_remove(session, team_id: str, now: datetime, key: str) -> tuple[datetime, dict[str, int]]:
+    """What the purge would remove now under this workspace's settings as they stand (in `session`), for the kinds
+    the setting `key` governs: its cut-off and a count per kind (a COUNT through the indexed times, no rows read)."""
+    cut = cutoffs(session, team_id, now)
+    counts = {}
+    for kind, which in KINDS.items():
+        if SETTING_OF[kind] == key:
+            table, where = which(team_id, cut)
+            counts[kind] = session.execute(select(func.count()).select_from(table).where(where)).scalar()
+    return (cut.measurements if key == "retain_measurements" else cut.closed), counts
+
+
+def _purge_kind(db, actor: Actor, cut: Cutoffs, kind: str, which: Callable) -> int:
+    team_id, removed = actor.team_id, 0
     while True:
         with db.session() as session:
             table, where = which(team_id, cut)
@@ -138,8 +158,12 @@ def _purge_kind(db, team_id: str, cut: Cutoffs, which: Callable) -> int:
             if not ids:
                 return removed
             # The test again with the ids: a row another replica changed (a ticket reopened) meanwhile stays.
-            removed += session.execute(delete(table).where(table.id.in_(ids), where),
-                                       execution_options={"synchronize_session": False}).rowcount
+            gone = session.execute(delete(table).where(table.id.in_(ids), where),
+                                   execution_options={"synchronize_session": False}).rowcount
+            if gone:  # in the delete's own commit: nothing is ever deleted unrecorded
+                audit.record(session, actor, "retention.batch", "workspace", None, kind=kind, removed=gone,
+                             **_cutoffs_detail(cut))
+            removed += gone
         if len(ids) < BATCH:
             return removed
 
@@ -153,16 +177,20 @@ def teams(db) -> list[str]:
     return sorted(found)
 
 
+def _cutoffs_detail(cut: Cutoffs) -> dict[str, str]:
+    return {"measurements_before": cut.measurements.isoformat(), "closed_before": cut.closed.isoformat()}
+
+
 def purge_team(db, team_id: str, now: datetime) -> dict[str, int]:
     """Remove what this workspace keeps no longer, and say so in its audit trail; what was removed, per kind."""
     with db.session() as session:
         cut = cutoffs(session, team_id, now)
-    removed = {kind: _purge_kind(db, team_id, cut, which) for kind, which in KINDS.items()}
+    actor = Actor(team_id=team_id, user_id=BOT, now=now)
+    removed = {kind: _purge_kind(db, actor, cut, kind, which) for kind, which in KINDS.items()}
     removed = {kind: n for kind, n in removed.items() if n}
     with db.session() as session:
-        audit.record(session, Actor(team_id=team_id, user_id=BOT, now=now), "retention.purge", "workspace", None,
-                     removed=removed or "nothing", measurements_before=cut.measurements.isoformat(),
-                     closed_before=cut.closed.isoformat())
+        audit.record(session, actor, "retention.purge", "workspace", None, removed=removed or "nothing",
+                     **_cutoffs_detail(cut))
     if removed:
         log.info("retention: %s removed %s", team_id, removed)
     return removed

@@ -44,7 +44,7 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False) -> 
             with deps.db.session() as session:
                 members.remember(session, team_id, user_id, name=user.get("real_name") or user.get("name", ""),
                                  tz=user.get("tz") or "UTC", is_admin=members.admin_here(user, team_id), now=now,
-                                 home_team=user.get("team_id"))
+                                 home_team=members.home_team(user, team_id))
         except (SlackApiError, OSError) as err:
             log.warning("users.info failed for %s: %s", user_id, getattr(err, "response", {}) or err)
             if reread:

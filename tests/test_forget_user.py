@@ -170,3 +170,15 @@ def test_a_forgotten_person_is_named_a_former_contact():
     context = FIXTURES["req_recorded.yml.j2"]("Payroll")
     message = render_message("req_recorded.yml.j2", **{**context, "said_by": FORMER_PERSON})
     assert "a former contact" in text_of(message) and "<@former>" not in text_of(message)
+
+
+def test_forgetting_a_partys_last_approver_warns_and_says_the_trail_grows(slm_bot, db, team):
+    people(db, team)  # Bob and Carol both approve for Finance
+    code, out, _ = slm_bot("forget-user", BOB)
+    assert code == 0 and "no approver" not in out  # Carol still approves
+    assert "audit_event: 1 appended (a member.forget record in the audit trail" in out
+    code, out, _ = slm_bot("forget-user", CAROL, "--dry-run")
+    assert code == 0 and f"warning: customer Finance (in {team}) would be left with no approver" in out, out
+    assert "would touch:" in out and "audit_event: 1 appended (a member.forget record" in out
+    with db.session() as s:
+        assert s.exec(select(Contact.user_id)).scalars().all() == [CAROL]  # the dry run changed nothing

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from bot import audit, jobs, outbox
+from bot import audit, jobs, outbox, reminders
 from bot.installs.cipher import PREFIX
 from messages.ids import Block
-from models import Outbox, OutboxStatus
+from models import Outbox, OutboxStatus, ReminderStatus
 from tests.conftest import NO_WAIT_RETRIES, START, empty_tables
 from tests.helpers import text_of
 from tests.oauth_world import BETA_GENERAL, ERIN, TEAM_A, TEAM_B, build, install, second_workspace, to_the_redirect
@@ -183,4 +183,21 @@ def test_tokens_revoked_for_the_bot_is_an_uninstall(world, slack):
     slack.event({"type": "tokens_revoked", "tokens": {"bot": ["U0SLMBOT"]}, "event_ts": "1.0"}, team=TEAM_B)
     world.wait_idle()
     assert world.deps.installs.installed_teams() == set() and world.deps.client_for(TEAM_B) is None
+    assert stored_tokens(world.deps.db) == []  # the installation's row went too: no revoked token kept, encrypted
     assert row(world.deps.db, TEAM_B, "later:b").status == OutboxStatus.CANCELLED.value
+
+
+def test_an_uninstalled_workspaces_reminders_wait_for_its_reinstall(world, slack):
+    install(world, TEAM_A)
+    with world.deps.db.session() as s:  # due while it is gone (a review's pack; the review is gone: moot once handled)
+        reminders.schedule(s, TEAM_A, "review:0:pack", "review.pack", START, "C0GENERAL", START)
+    world.sandbox.uninstall(TEAM_A)
+    assert slack.event({"type": "app_uninstalled", "event_ts": "1.0"}, team=TEAM_A).status == 200
+    world.wait_idle()
+    jobs.sweep_reminders(world.deps)  # the scheduled sweep: not spent on a workspace that is gone
+    with world.deps.db.session() as s:
+        assert reminders.get(s, TEAM_A, "review:0:pack").status == ReminderStatus.PENDING.value
+    assert install(world, TEAM_A).status_code == 200
+    jobs.sweep_reminders(world.deps)
+    with world.deps.db.session() as s:
+        assert reminders.get(s, TEAM_A, "review:0:pack").status != ReminderStatus.PENDING.value

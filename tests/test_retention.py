@@ -134,3 +134,25 @@ def test_two_replicas_purging_at_once_remove_each_row_once(harness_clean, db, te
                                                                        "ticket_events")}
     assert totals == {"outages": 30, "metric_samples": 30, "tickets": 30, "ticket_events": 60}
     assert len(purges(db, team)) == 2  # each run says what it removed (the later one, maybe nothing)
+
+
+def test_a_kind_failing_half_way_leaves_what_was_deleted_recorded(harness_clean, db, team, monkeypatch):
+    with db.session() as s:
+        w = World(s, team, START)
+        w.outage(3 * YEAR), w.review("closed", 8 * YEAR)
+    real_delete = retention.delete
+
+    def failing(table):  # the database refuses the reviews' delete (a lock timeout, a lost connection)
+        if table is Review:
+            raise RuntimeError("the database went away")
+        return real_delete(table)
+    monkeypatch.setattr(retention, "delete", failing)
+
+    PURGE.func(harness_clean.deps)  # logged; the run stops at the reviews
+
+    assert ids(db, Outage) == set() and len(ids(db, Review)) == 1
+    with db.session() as s:
+        batches = [e.detail for e in s.exec(select(AuditEvent).where(AuditEvent.team_id == team,
+                                                                     AuditEvent.action == "retention.batch"))]
+    assert [(b["kind"], b["removed"]) for b in batches] == [("outages", 1)]
+    assert batches[0]["measurements_before"].startswith(str(START.year - 2))

@@ -16,13 +16,16 @@ from bot import breaches, reminders
 from bot.breaches import escalation
 from bot.errors import NotFound
 from bot.measurements import evaluate as evaluation
-from models import Agreement, AgreementKind
+from models import Agreement, AgreementKind, WorkspaceUninstall
 
 log = logging.getLogger(__name__)
 
 
 def teams_with_agreements(session) -> list[str]:
-    return list(session.exec(select(Agreement.team_id).where(Agreement.kind == AgreementKind.SLA.value)
+    """The workspaces with an SLA, but not one that uninstalled the bot: its alerts would be spent on nobody (they are
+    evaluated again once it installs again)."""
+    return list(session.exec(select(Agreement.team_id).where(Agreement.kind == AgreementKind.SLA.value,
+                                                             Agreement.team_id.not_in(select(WorkspaceUninstall.team_id)))
                              .distinct().order_by(Agreement.team_id)))
 
 

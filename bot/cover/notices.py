@@ -24,7 +24,7 @@ from bot.cover.assessment import IN_FORCE_OR_COMING, TargetCheck, check_agreemen
 from bot.cover.rules import Check, Finding, Verdict
 from bot.workspace.permissions import SERVICE_MANAGER
 from models import (Agreement, AgreementKind, CoverageState, CoverRecheck, Member, Party, Reminder, ReminderStatus, RoleGrant, Target,
-                    TargetLink)
+                    TargetLink, WorkspaceUninstall)
 
 LAPSE_WARNING_DAYS = 30  # how far ahead the service manager hears of an underpinning agreement ending
 
@@ -140,8 +140,10 @@ RECHECK_INTERVAL = timedelta(minutes=15)
 def slas_to_recheck(session: Session, team_id: str | None = None, now: datetime | None = None) -> list[int]:
     """The SLAs in force or coming (of one workspace, or of all) that the backstop checks again: each never
     checked, each with a change beneath it since its last check, and, with ``now``, the ones checked longest ago,
-    as many as spread every SLA over `ROTATION` (a 1/24th of them each quarter of an hour). Without ``now``: all."""
-    q = select(Agreement.id).where(Agreement.kind == AgreementKind.SLA.value, Agreement.status.in_(IN_FORCE_OR_COMING))
+    as many as spread every SLA over `ROTATION` (a 1/24th of them each quarter of an hour). Without ``now``: all.
+    Not those of a workspace that uninstalled the bot: their marks wait, and are checked once it installs again."""
+    q = select(Agreement.id).where(Agreement.kind == AgreementKind.SLA.value, Agreement.status.in_(IN_FORCE_OR_COMING),
+                                   Agreement.team_id.not_in(select(WorkspaceUninstall.team_id)))
     if team_id:
         q = q.where(Agreement.team_id == team_id)
     if now is None:

@@ -40,12 +40,21 @@ def uninstalled(session: Session, team_id: str, now: datetime, *, event: str) ->
 
 
 def cancel_for_the_gone(session: Session) -> int:
-    """Each delivery round (distributed mode): what was queued since for a workspace that uninstalled the bot is
+    """Each delivery round (either mode): what was queued since for a workspace that uninstalled the bot is
     cancelled, so its schedules send nothing (their rows are kept, marked)."""
     gone = select(WorkspaceUninstall.team_id)
     result = session.exec(update(Outbox).where(Outbox.team_id.in_(gone), Outbox.status == OutboxStatus.PENDING.value)
                           .values(status=OutboxStatus.CANCELLED.value, last_error=GONE, attempt_token=None))
     return result.rowcount or 0
+
+
+def token_mode_start(session: Session) -> int:
+    """Token mode, at start: the bot was started with a bot token, so its workspace has it installed (a reinstall
+    issues a new token, which the operator sets before starting again); the uninstall marks go. Returns how many."""
+    marks = list(session.exec(select(WorkspaceUninstall)))
+    for mark in marks:
+        session.delete(mark)
+    return len(marks)
 
 
 def installed(session: Session, team_id: str, now: datetime, *, installer: str | None, team_name: str | None) -> None:

@@ -95,11 +95,16 @@ def can(actor: Actor, capability: Capability) -> bool:
     return bool(PERMISSIONS[capability] & (actor.roles | {MEMBER}))
 
 
+def who_can(capability: Capability) -> str:
+    """The roles a capability is for, in words ("service manager or workspace admin"), read from the table."""
+    return " or ".join(sorted(ROLE_LABELS[r] for r in PERMISSIONS[capability]))
+
+
 def require(actor: Actor, capability: Capability) -> None:
     if not can(actor, capability):
-        allowed = " or ".join(sorted(ROLE_LABELS[r] for r in PERMISSIONS[capability]))
+        allowed = who_can(capability)
         if ADMIN in actor.roles:  # an admin may grant the role, to others and to themselves
             raise PermissionDenied(f"Only a {allowed} can {capability.value}. As a workspace admin you can grant "
                                    "the role, yourself included: ", Command("role", "grant", "@you", "service-manager"), ".")
         raise PermissionDenied(f"Only a {allowed} can {capability.value}. "
-                               "Ask one of them, or ask a workspace admin to grant you the role.")
+                               f"Ask one of them, or ask a {who_can(Capability.GRANT_ROLES)} to grant you the role.")

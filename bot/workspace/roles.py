@@ -27,6 +27,15 @@ def is_fresh(member: Member | None, now: datetime) -> bool:
     return member is not None and now - member.fetched_at < PROFILE_TTL
 
 
+def home_team(profile: dict, team_id: str) -> str:
+    """The workspace a users.info profile makes this person one of: `team_id` itself if they belong here, else their
+    own. On an Enterprise Grid the profile's `team_id` is the person's home workspace, and `enterprise_user.teams`
+    lists every workspace of the Grid they are a member of: a member of this one is from here, wherever their home."""
+    if profile.get("team_id") == team_id or team_id in ((profile.get("enterprise_user") or {}).get("teams") or ()):
+        return team_id
+    return profile.get("team_id") or ""
+
+
 def admin_here(profile: dict, team_id: str) -> bool:
     """Whether a users.info profile makes this person an admin of the workspace `team_id`.
 

@@ -116,7 +116,8 @@ class Choice:
 CHOICES = {c.key: c for c in (
     Choice("handoff", "Hand-off allowance between the stages beneath an SLA target", "15m", _handoff),
     # bot.breaches.escalation: an alert nobody acknowledged is escalated to the service managers after this.
-    *(Choice(f"escalate_{p.lower()}", f"Escalate a {p} breach alert nobody acknowledged within", default, _clock_time)
+    *(Choice(f"escalate_{p.lower()}", f"How long a {p} breach alert may go unacknowledged before it is escalated to "
+             "the service managers", default, _clock_time)
       for p, default in (("P1", "15m"), ("P2", "30m"), ("P3", "2h"), ("P4", "4h"))),
     Choice("financial_year_start", "First month of the financial year (its quarters and years measure period goals)",
            "January", _month),
@@ -135,10 +136,10 @@ CHOICES = {c.key: c for c in (
     # metric samples) are kept 2 years: this year's reviews and last year's for comparison. Closed records
     # (resolved breach alerts, verified or cancelled actions, closed reviews, delivered messages) are kept 7 years:
     # they are the evidence of a commercial contract, and six years is a common limitation period for one.
-    Choice("retain_measurements", "Keep measurements (outages, tickets and their events, metric samples) for",
-           "2 years", _retention),
-    Choice("retain_closed", "Keep closed records (resolved breach alerts, done actions, closed reviews, delivered "
-           "messages) for", "7 years", _retention),
+    Choice("retain_measurements", "How long measurements (outages, tickets and their events, metric samples) are "
+           "kept", "2 years", _retention),
+    Choice("retain_closed", "How long closed records (resolved breach alerts, done actions, closed reviews, delivered "
+           "messages) are kept", "7 years", _retention),
 )}
 
 
@@ -159,11 +160,19 @@ def all_of(session: Session, team_id: str) -> list[tuple[Choice, str]]:
     return [(c, get(session, team_id, c.key)) for c in CHOICES.values()]
 
 
-def set_value(session: Session, actor: Actor, key: str, typed: str) -> str:
-    require(actor, Capability.CHANGE_SETTINGS)
+RETENTION_KEYS = ("retain_measurements", "retain_closed")
+
+
+def choice_of(key: str) -> Choice:
     choice = CHOICES.get(key)
     if choice is None:
         raise InvalidInput({"key": f"“{key}” is not a setting. Settings: {', '.join(CHOICES)}."})
+    return choice
+
+
+def set_value(session: Session, actor: Actor, key: str, typed: str) -> str:
+    require(actor, Capability.CHANGE_SETTINGS)
+    choice = choice_of(key)
     try:
         value = choice.read(typed)
     except parsing.ParseError as err:

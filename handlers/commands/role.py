@@ -4,6 +4,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.workspace import roles as members
 from bot.errors import InvalidInput, Person
+from bot.workspace.permissions import Capability, who_can
 from handlers import registry
 from handlers.commands.router import SlashRequest
 from handlers.middleware import RightsUnconfirmed, resolve_actor
@@ -27,7 +28,7 @@ def _as_slack_says_now(req: SlashRequest):
 def _home_team(req: SlashRequest, user_id: str) -> str:
     """The workspace the person belongs to, as Slack says now: a role is never granted to someone from another."""
     try:
-        return req.client.users_info(user=user_id)["user"].get("team_id") or ""
+        return members.home_team(req.client.users_info(user=user_id)["user"], req.actor.team_id)
     except SlackApiError:
         raise RightsUnconfirmed("I could not look that person up in Slack just now, so nothing was changed. "
                                 "Please try again in a minute.") from None
@@ -58,4 +59,4 @@ def revoke(req: SlashRequest) -> None:
 def list_roles(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         grants = members.grants(session, req.actor.team_id)
-    req.respond(**render_message("roles.yml.j2", grants=grants))
+    req.respond(**render_message("roles.yml.j2", grants=grants, granters=who_can(Capability.GRANT_ROLES)))

@@ -38,7 +38,7 @@ def tokens_revoked(event: dict, context: BoltContext) -> None:
         for user_id in tokens.get("oauth") or []:
             deps.installs.store.delete_installation(enterprise_id=context.enterprise_id, team_id=context.team_id,
                                                     user_id=user_id)
-        if tokens.get("bot"):
-            deps.installs.store.delete_bot(enterprise_id=context.enterprise_id, team_id=context.team_id)
+        if tokens.get("bot"):  # its rows too: each holds the revoked bot token (encrypted), kept for nothing
+            deps.installs.store.delete_all(enterprise_id=context.enterprise_id, team_id=context.team_id)
     if tokens.get("bot"):  # without its bot token the bot can send nothing there
         _gone(context, "tokens_revoked")

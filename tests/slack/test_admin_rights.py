@@ -82,3 +82,24 @@ def test_admin_rights_are_read_again_within_minutes(slack, sandbox, team, clock)
     clock.advance(minutes=11)
     slack.command("service add Payroll")
     assert sandbox.open_modal(team, ALICE).callback_id == Callback.SERVICE_FORM
+
+
+def test_a_grid_member_of_this_workspace_from_another_home_keeps_the_role(slack, sandbox, db, team, clock):
+    user = sandbox.add_user("U0GRETA", "Greta Grid", team_id="T0HOMEWS")  # her home workspace is another of the Grid
+    user["enterprise_user"] = {"id": "U0GRETA", "enterprise_id": "E0GRID", "enterprise_name": "Grid",
+                               "is_admin": False, "is_owner": False, "teams": ["T0HOMEWS", team]}
+    sandbox.channels["C0GENERAL"]["members"].append("U0GRETA")
+    slack.command("role grant <@U0GRETA> service-manager")
+    assert grants(db) == [("U0GRETA", "service_manager")]
+    for _ in range(2):  # her profile read afresh, twice, with the clock past the profile's lifetime
+        clock.advance(minutes=11)
+        slack.command("roles", user="U0GRETA")
+    assert grants(db) == [("U0GRETA", "service_manager")]
+
+
+def test_refusals_and_the_roles_list_name_who_can_really_grant(slack, sandbox, db, team):
+    slack.command("service add Payroll", user=BOB)
+    shown = text_of(sandbox.last_ephemeral(BOB))
+    assert "ask a service manager or workspace admin to grant you the role" in shown, shown
+    slack.command("roles")
+    assert "A service manager or workspace admin can grant one" in text_of(sandbox.last_ephemeral(ALICE))
