@@ -221,3 +221,22 @@ def session(database: Database):
     empty_tables(database)
     with database.session() as unit:
         yield unit
+
+
+@pytest.fixture
+def slm_bot(db, monkeypatch, tmp_path, capsys):
+    """`slm-bot …` as an operator runs it against the bot's database, in this process."""
+    for name in ("SLACK_APP_TOKEN", "SLACK_API_URL", "SANDBOX", "SANDBOX_DATABASE_URL", "HOST", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TEST_BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", TEST_SIGNING_SECRET)
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.chdir(tmp_path)
+
+    from bot import cli
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = cli.main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+    return run

@@ -10,30 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from bot import audit, cli
+from bot import audit
 from bot.workspace.actor import Actor
 from models import audit_guard
-from tests.conftest import START, TEST_BOT_TOKEN, TEST_SIGNING_SECRET
+from tests.conftest import START
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 DAY = START.date().isoformat()
-
-
-@pytest.fixture
-def slm_bot(db, monkeypatch, tmp_path, capsys):
-    """`slm-bot …` as an operator runs it against the bot's database, in this process."""
-    for name in ("SLACK_APP_TOKEN", "SLACK_API_URL", "SANDBOX", "SANDBOX_DATABASE_URL", "HOST", "PORT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", TEST_BOT_TOKEN)
-    monkeypatch.setenv("SLACK_SIGNING_SECRET", TEST_SIGNING_SECRET)
-    monkeypatch.setenv("DATABASE_URL", db.url)
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(list(args))
-        out = capsys.readouterr()
-        return code, out.out, out.err
-    return run
 
 
 def act_in_slack(slack) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import JSON, String, Text, select
 
-from bot import audit, cli
+from bot import audit
 from bot.workspace.actor import Actor
 from messages import render_message
 from models import (
@@ -29,29 +28,12 @@ from models import (
 )
 from models.workspace import FORMER_PERSON
 from sqlmodel import SQLModel
-from tests.conftest import START, TEST_BOT_TOKEN, TEST_SIGNING_SECRET
+from tests.conftest import START
 from tests.helpers import text_of
 from tests.retention_world import YEAR, World
 from tests.unit.template_fixtures import FIXTURES
 
 BOB, CAROL = "U0BOB", "U0CAROL"
-
-
-@pytest.fixture
-def slm_bot(db, monkeypatch, tmp_path, capsys):
-    """`slm-bot …` as an operator runs it against the bot's database, in this process."""
-    for name in ("SLACK_APP_TOKEN", "SLACK_API_URL", "SANDBOX", "SANDBOX_DATABASE_URL", "HOST", "PORT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", TEST_BOT_TOKEN)
-    monkeypatch.setenv("SLACK_SIGNING_SECRET", TEST_SIGNING_SECRET)
-    monkeypatch.setenv("DATABASE_URL", db.url)
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(list(args))
-        out = capsys.readouterr()
-        return code, out.out, out.err
-    return run
 
 
 def everything(db) -> dict[str, list[tuple]]:

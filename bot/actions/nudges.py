@@ -29,9 +29,8 @@ from sqlmodel import Session, select
 
 from bot import reminders
 from bot.parsing.recurrence import read_offset
-from bot.workspace import settings as workspace_settings
-from bot.workspace.permissions import SERVICE_MANAGER
-from models import Action, ActionStatus, Member, Reminder, ReminderStatus, RoleGrant
+from bot.workspace import roles, settings as workspace_settings
+from models import Action, ActionStatus, Member, Reminder, ReminderStatus
 
 BEFORE, DUE, OVERDUE, OVERDUE_MANAGER = "action.before", "action.due", "action.overdue", "action.overdue_manager"
 OWNER_KINDS = (BEFORE, DUE, OVERDUE)
@@ -97,16 +96,6 @@ def next_manager_week(action: Action, zone: str, now: datetime) -> int:
     return n
 
 
-def managers(session: Session, team_id: str) -> list[str]:
-    """The service managers; the workspace admins while none is granted."""
-    granted = list(session.exec(select(RoleGrant.user_id).where(RoleGrant.team_id == team_id,
-                                                                RoleGrant.role == SERVICE_MANAGER)
-                                .order_by(RoleGrant.user_id)))
-    return granted or list(session.exec(select(Member.user_id).where(Member.team_id == team_id,
-                                                                      Member.is_admin == True)  # noqa: E712
-                                         .order_by(Member.user_id)))
-
-
 # ---- planning -----------------------------------------------------------------------------------------------------
 def _pending(session: Session, action: Action) -> list[Reminder]:
     return list(reminders.pending(session, action.team_id, prefix(action)))
@@ -142,7 +131,7 @@ def schedule_manager_week(session: Session, action: Action, fallback: str, now: 
                           pending: list[Reminder]) -> None:
     """Each manager's next weekly nudge, unless one of theirs is pending (a snoozed one included)."""
     waiting = {r.recipient for r in pending if r.kind == OVERDUE_MANAGER}
-    for user_id in managers(session, action.team_id):
+    for user_id in roles.managers(session, action.team_id):
         if user_id == action.owner_user_id or user_id in waiting:
             continue  # the owner hears daily already
         zone = zone_of(session, action.team_id, user_id, fallback)

@@ -15,13 +15,13 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot import service_map
-from bot.workspace import settings as workspace_settings
+from bot.workspace import roles, settings as workspace_settings
 from bot.workspace.actor import Actor
-from bot.workspace.permissions import SERVICE_MANAGER, Capability, can
-from models import Agreement, AgreementKind, ContactRole, Member, RoleGrant
+from bot.workspace.permissions import Capability, can
+from models import Agreement, AgreementKind, ContactRole
 
 SETTING = "commercial_terms_in_public"
 NOT_SHOWN = "not shown in this channel"  # what stands where a service credit was left out
@@ -99,7 +99,7 @@ def public_changes(changes: list[str], why: str = "not shown in this public chan
 def entitled(session: Session, agreement: Agreement) -> list[str]:
     """Who receives the full version by DM when a public channel has it without its terms: the provider's service
     managers (the workspace admins while none is granted); for an SLA, also the customer's approvers."""
-    people = _managers(session, agreement.team_id)
+    people = roles.managers(session, agreement.team_id)
     if not internal(agreement.kind):
         contacts = service_map.contacts_of(session, agreement.team_id, agreement.counterparty_id)
         people += contacts.get(ContactRole.APPROVER, [])
@@ -117,14 +117,6 @@ def may_see(session: Session, actor: Actor, agreement: Agreement) -> bool:
     return actor.user_id in contacts.get(ContactRole.APPROVER, [])
 
 
-def _managers(session: Session, team_id: str) -> list[str]:
-    """The service managers; the workspace admins while none is granted (as bot.actions.nudges reads them)."""
-    granted = list(session.exec(select(RoleGrant.user_id).where(RoleGrant.team_id == team_id,
-                                                                RoleGrant.role == SERVICE_MANAGER)
-                                .order_by(RoleGrant.user_id)))
-    return granted or list(session.exec(select(Member.user_id).where(Member.team_id == team_id,
-                                                                      Member.is_admin == True)  # noqa: E712
-                                         .order_by(Member.user_id)))
 
 
 def dm_key(version_id: int, user_id: str) -> str:

@@ -119,3 +119,13 @@ def revoke(session: Session, actor: Actor, user_id: str, role: str) -> bool:
 
 def grants(session: Session, team_id: str) -> list[RoleGrant]:
     return list(session.exec(select(RoleGrant).where(RoleGrant.team_id == team_id).order_by(RoleGrant.role, RoleGrant.user_id)))
+
+
+def managers(session: Session, team_id: str) -> list[str]:
+    """The service managers; the workspace admins while none is granted."""
+    granted = list(session.exec(select(RoleGrant.user_id).where(RoleGrant.team_id == team_id,
+                                                                RoleGrant.role == SERVICE_MANAGER)
+                                .order_by(RoleGrant.user_id)))
+    return granted or list(session.exec(select(Member.user_id).where(Member.team_id == team_id,
+                                                                      Member.is_admin == True)  # noqa: E712
+                                         .order_by(Member.user_id)))
