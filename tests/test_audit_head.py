@@ -10,7 +10,7 @@ from bot import audit
 from bot.workspace.actor import Actor
 from models import AuditEvent, AuditHead
 from tests.conftest import START
-from tests.test_audit_evidence import DAY, act_in_slack, slm_bot  # noqa: F401 (the fixture)
+from tests.test_audit_evidence import DAY, act_in_slack
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_head SET seq = 4", "DELETE FROM audit_head",
