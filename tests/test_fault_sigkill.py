@@ -29,6 +29,7 @@ from bot.agreements import targets
 from bot.workspace.actor import Actor
 from bot.sandbox.driver import SlackDriver
 from models import Agreement, AgreementKind, AgreementVersion, Outbox
+from tests.bot_processes import alive
 from tests.conftest import START, TEST_BOT_TOKEN, TEST_SIGNING_SECRET
 from tests.slack.test_agreements import ALICE, CHANNEL, acme  # noqa: F401
 
@@ -92,14 +93,6 @@ class Bot:
         self.zygote.stdin.flush()
         self.zygote.wait(5)
         self.http.close()
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def _wait(predicate, seconds: float) -> bool:
