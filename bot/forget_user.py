@@ -3,14 +3,15 @@
 Per table, one of two things, and why:
 - removed: rows that exist only because of the person and prove nothing once they are gone: their profile (name,
   time zone), the roles granted them, their contacts for parties, their answers to review invitations, and the
-  messages queued to them (DMs and their App Home), sent or not (what was said to them is theirs).
+  messages queued to them (DMs and their App Home), sent or not (what was said to them is theirs), and the comments
+  they left with a satisfaction rating (their words).
 - anonymised to FORMER_PERSON ("a former contact" wherever a message names them): rows that are evidence of what an
   organisation agreed or did, where *that someone did it* must stay true after the name goes: a sign-off ("someone
   for the customer agreed version 3"), who asked for a requirement, who closed an action or a review, who recorded,
   created or changed anything (`created_by` and the like), who acknowledged a breach. A requirement also loses the
   person's quoted message (their words, not the requirement's); an open action loses its owner (it needs a new one,
   and its party still owns it); a review keeps that a former contact attended; a breach alert no longer updates a
-  copy in their DMs; a reminder to them is cancelled.
+  copy in their DMs; a reminder to them is cancelled; a satisfaction rating still counts, as a former contact's.
 - not edited: the audit trail (evidence, and hash-chained: an edit would break its proof). Its records keep the
   bare Slack id, which after this no longer leads to a name anywhere in the bot. Agreement documents and review
   minutes are not rewritten either: they are the signed or posted text, kept whole (their hashes are evidence).
@@ -48,6 +49,7 @@ from models import (
     ReviewArrangement,
     ReviewRsvp,
     RoleGrant,
+    SatisfactionAsk,
     Signoff,
     SlaReview,
     Ticket,
@@ -129,6 +131,19 @@ class Forgetting:
         self._set(Action, "owner_user_id", None, Action.status.in_(open_))
         self._set(Action, "owner_user_id", FORMER_PERSON, Action.status.not_in(open_))
         self._set(Ticket, "requester", None)  # the requester as the sender sent it: nothing measured needs it
+        # Issue 17: their ratings still count in an SLA's figures, as a former contact's; their comments go.
+        said = (SatisfactionAsk.user_id == self.user, SatisfactionAsk.comment.is_not(None))
+        self._note_teams(SatisfactionAsk, *said)
+        self._count("satisfaction_ask.comment", "removed",
+                    self.s.execute(update(SatisfactionAsk).where(*self._scoped(SatisfactionAsk, *said)).values(comment=None),
+                                   execution_options={"synchronize_session": False}).rowcount)
+        self._set(SatisfactionAsk, "user_id", FORMER_PERSON)
+        for row in self.s.execute(select(SatisfactionAsk).where(*self._scoped(
+                SatisfactionAsk, SatisfactionAsk.key.contains(self.user)))).scalars():
+            parts = row.key.split(":")  # "review:12:U0BOB": the id is one part, exactly
+            if self.user in parts:
+                row.key = ":".join(f"{FORMER_PERSON}{row.id}" if p == self.user else p for p in parts)
+                self._changed(row, "key")
         for table in SQLModel.metadata.sorted_tables:
             if table.name == AuditEvent.__tablename__:
                 continue

@@ -14,6 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import agreements, delivery, reminders, replays, retention, reviews  # reviews: its reminders' handlers register
+from bot import satisfaction
 from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from handlers.events import app_home_opened  # noqa: F401  (wiring: it renders the Homes the outbox publishes)
@@ -91,6 +92,12 @@ def sweep_reminders(deps) -> None:
     reminders.sweep_due(deps.db, deps.clock.now(), docs=deps.docs)  # handed to each handler in its Due
 
 
+def ask_for_ratings(deps) -> None:
+    """Issue 17: decide each ticket resolved lately under an SLA once, and queue the requester's rating DM (or say
+    why not) through the outbox (bot.satisfaction.asking)."""
+    satisfaction.ask_after_tickets(deps.db, deps.clock.now())
+
+
 def plan_sla_reviews(deps) -> None:
     """The backstop of the periodic SLA review: plan what an agreement event did not (daily; see
     bot.reviews.sla_review.backstop_candidates for why it is cheap)."""
@@ -132,6 +139,8 @@ class Job:
 # - agreements.resume_threads: the threads left unfinished (what is unfinished, not every agreement).
 # - breaches.sweep: each workspace's evaluation (open tickets, the current periods, resolved tickets once); the
 #   escalation of an alert nobody acknowledged is now a reminder row, not a scan of the open alerts each minute.
+# - satisfaction.ask: the tickets resolved in the last 7 days with no satisfaction row (an anti-join through the
+#   index on ticket.resolved_at): what was resolved lately and not yet decided, each decided once.
 # - reminders.sweep: the pending rows due by now, through the index on (status, due_at).
 # - retention.purge: per workspace, the rows past its cut-offs, found through the indexed times, a batch at a time
 #   (nightly, at an hour of little traffic).
@@ -147,6 +156,7 @@ JOBS: list[Job] = [
     Job("breaches.sweep", breach_jobs.sweep, IntervalTrigger(minutes=1)),
     Job("sla_review.backstop", plan_sla_reviews, CronTrigger(hour=6, minute=20, timezone="UTC")),
     Job("retention.purge", purge_past_retention, CronTrigger(hour=3, minute=40, timezone="UTC")),
+    Job("satisfaction.ask", ask_for_ratings, IntervalTrigger(minutes=1)),
     Job("reminders.sweep", sweep_reminders, IntervalTrigger(minutes=1)),
     Job("outbox.deliver", deliver, IntervalTrigger(seconds=5)),
 ]

@@ -36,6 +36,7 @@ from models import (
     Outbox,
     OutboxStatus,
     Review,
+    SatisfactionAsk,
     ReviewStatus,
     Service,
     Ticket,
@@ -120,17 +121,24 @@ def _delivered(team_id, cut):
                                         waiting.status != OutboxStatus.SENT.value))
 
 
+def _ratings(team_id, cut):
+    """Issue 17: satisfaction asks and ratings (comments with them) decided before the closed records' cut-off."""
+    return SatisfactionAsk, and_(SatisfactionAsk.team_id == team_id, SatisfactionAsk.created_at < cut.closed)
+
+
 # In this order: a ticket's events before the ticket (counted apart), the rest independent of each other.
 KINDS: dict[str, Callable] = {
     "ticket_events": _events, "tickets": _tickets, "outages": _outages, "metric_samples": _samples,
     "breach_alerts": _breaches, "actions": _actions, "reviews": _reviews, "delivered_messages": _delivered,
+    "satisfaction_ratings": _ratings,
 }
 
 
 # Which setting's cut-off each kind is purged by.
 SETTING_OF = {"ticket_events": "retain_measurements", "tickets": "retain_measurements", "outages": "retain_measurements",
               "metric_samples": "retain_measurements", "breach_alerts": "retain_closed", "actions": "retain_closed",
-              "reviews": "retain_closed", "delivered_messages": "retain_closed"}
+              "reviews": "retain_closed", "delivered_messages": "retain_closed",
+              "satisfaction_ratings": "retain_closed"}
 PURGE_TIME = "03:40 UTC"  # when bot.jobs runs the purge, for what we tell a person lowering a setting
 
 

@@ -35,7 +35,7 @@ def metadata(**values) -> str:
 # The keys of private_metadata that hold a row's id or number (the rest hold words or Slack ids): a value there
 # that is no id is no value of ours.
 ID_KEYS = frozenset({"agreement_id", "target_id", "review_id", "breach_id", "number", "revision", "service_id",
-                     "customer_id"})
+                     "customer_id", "ask_id"})
 LIST_KEYS = frozenset({"topics"})  # a requirement interview's chosen topics (handlers/views/requirement_flow.py)
 LARGEST_ID = 2**31 - 1  # an INTEGER column's largest (PostgreSQL's); larger is no id we wrote
 

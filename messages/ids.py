@@ -39,6 +39,8 @@ class Callback(StrEnum):
     # Issue 13, actions slice: `/slm action new`, and the closing note of Done… / Cancel…
     ACTION_NEW_FORM = "action_new_form"
     ACTION_CLOSE_FORM = "action_close_form"
+    # Issue 17, satisfaction: the optional comment behind a rating DM's "Add a comment"
+    SATISFACTION_COMMENT_FORM = "satisfaction_comment_form"
     SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
     SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
     SHORTCUT_REVIEW_NOTE = "review_note"           # on a review thread's message: a decision, or a remedial action
@@ -174,6 +176,8 @@ class Block(StrEnum):
     ACTION_SLA = "action_sla"
     ACTION_NOTE = "action_note"
 
+    SAT_COMMENT = "sat_comment"  # issue 17: the comment on a satisfaction rating
+
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":
         return cls("req_" + field)
@@ -232,6 +236,9 @@ class Action(StrEnum):
     # issue 13, slice B (nudges): on an action's nudge DM
     ACTION_NUDGE_SNOOZE_DAY = "action_nudge_snooze_day"    # remind me tomorrow (09:00)
     ACTION_NUDGE_SNOOZE_WEEK = "action_nudge_snooze_week"  # remind me next week (09:00)
+    # issue 17, satisfaction: on a rating DM
+    SATISFACTION_RATE = "satisfaction_rate"          # 1..5 (value "<ask id>:<rating>")
+    SATISFACTION_COMMENT = "satisfaction_comment"    # "Add a comment" (opens the modal)
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").

@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.measurements",),
     ("bot.cover",),
     ("bot.breaches",),
+    ("bot.satisfaction",),  # issue 17: ratings read tickets and SLAs; the pack and the relationship view show them
     ("bot.reviews",),
 ]
 DOMAIN = tuple(package for layer in LAYERS for package in layer)

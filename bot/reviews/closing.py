@@ -21,9 +21,10 @@ from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateSyntaxErr
 from jinja2.sandbox import SandboxedEnvironment
 from sqlmodel import Session, select
 
-from bot import audit
+from bot import audit, satisfaction
 from bot.errors import DomainError, NotFound, Person
 from bot.reviews import notes
+from bot.reviews.pack_preview import label_of
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
 from models import (Action, Agreement, Member, Party, Review, ReviewFormat, ReviewNoteKind, ReviewRsvp, ReviewStatus,
@@ -154,6 +155,9 @@ def close_review(session: Session, actor: Actor, review_id: int, attended: list[
     review.minutes = text
     session.add(review)
     audit.record(session, actor, "review.close", "review", review.id, attended=people, **audit.change(was, review))
+    # Issue 17: the customer's attendees are asked to rate the review and its period (DMs through the outbox).
+    satisfaction.ask_after_review(session, review, agreement.counterparty_id,
+                                  label_of(review.period_start, review.period_end), actor.at())
     zone = _zone(session, review)
     day = review.scheduled_for.astimezone(zone).date().isoformat()
     return Closed(review=review, agreement_name=agreement.name, minutes=text, warning=warning,

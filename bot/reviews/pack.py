@@ -24,7 +24,7 @@ from bot.measurements.clocks import compute
 from bot.measurements.in_force import Measured, from_content
 from bot.measurements.ticket_events import events_of
 from bot.parsing import credits
-from bot.reviews import pack_preview
+from bot.reviews import pack_preview, pack_satisfaction
 from bot.reviews.pack_preview import ActionLine, Preview, WaiverLine, label_of
 from models import Agreement, AgreementService, AgreementVersion, Breach, Party, Target, Ticket
 
@@ -101,6 +101,7 @@ class Pack:
     period_dates: str = ""      # as people read it, the last day included: "1 Oct 2026 to 31 Oct 2026"
     verified: list[ActionLine] = field(default_factory=list)  # done actions whose target's recovery was measured
     verified_more: int = 0
+    satisfaction: dict | None = None  # issue 17: bot.reviews.pack_satisfaction.section
 
     def as_context(self) -> dict:
         return asdict(self)
@@ -276,7 +277,7 @@ def build_pack(session: Session, agreement: Agreement, period_start: date, perio
     party = session.get(Party, agreement.counterparty_id)
     previous = pack_preview.previous_review(session, agreement, now, keys)
     verified, verified_more = pack_preview.verified(session, agreement, start, end, now, keys)
-    return Pack(
+    pack = Pack(
         agreement_id=agreement.id, agreement=agreement.name, customer=party.name if party else "",
         period_label=label_of(period_start, period_end), period_start=period_start.isoformat(),
         period_end=period_end.isoformat(), generated_at=now.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z"),
@@ -288,6 +289,8 @@ def build_pack(session: Session, agreement: Agreement, period_start: date, perio
         preview=pack_preview.preview(session, agreement, [t for t, _c in targets], period_start, period_end, now),
         previous_actions=previous.actions, previous_review=previous.label, previous_more=previous.more,
         period_dates=dates_of(period_start, period_end), verified=verified, verified_more=verified_more)
+    pack.satisfaction = pack_satisfaction.section(session, agreement, pack, tz)  # issue 17
+    return pack
 
 
 def dates_of(start: date, end: date) -> str:

@@ -13,13 +13,15 @@ from sqlmodel import Session
 
 from bot.agreements import DocSettings
 from bot.agreements.documents import Rendered, render_document
+from bot.reviews import pack_satisfaction
 
 SHIPPED = Path(__file__).resolve().parents[2] / "messages" / "documents" / "review_pack.md.j2"
 ORGANISATION_NAMES = ("review_pack.md.j2",)
 
 
 def context(pack, provider: str) -> dict:
-    return {**pack.as_context(), "provider": provider}
+    return {**pack.as_context(), "provider": provider,
+            "satisfaction_md": pack_satisfaction.markdown(pack)}  # issue 17: the customer's satisfaction
 
 
 def render(session: Session, team_id: str, pack, docs: DocSettings, now: datetime) -> Rendered:

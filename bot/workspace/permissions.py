@@ -34,6 +34,8 @@ class Capability(StrEnum):
     MAP_ALERTS = "map alert labels to services"
     ARRANGE_REVIEWS = "propose how an SLA is reviewed, keep its risks, and close its reviews"
     VIEW_AUDIT = "see the audit trail"
+    # issue 17, satisfaction: answering the rating the bot asked you for (bot.satisfaction also checks it was you)
+    RATE_SERVICE = "rate the service you were asked about"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -63,6 +65,8 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     # The trail names who did what to every record, commercial terms and people's roles included: those who answer
     # for the agreements (and admins, who grant the roles) read it; an auditor gets the export from an operator.
     Capability.VIEW_AUDIT: frozenset({ADMIN, SERVICE_MANAGER}),
+    # issue 17, satisfaction: anyone asked may answer (customers' own people are members); only the person asked.
+    Capability.RATE_SERVICE: frozenset({MEMBER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

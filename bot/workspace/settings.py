@@ -105,6 +105,34 @@ def retention_months(value: str) -> int:
     return int(count) * 12 if unit.startswith("year") else int(count)
 
 
+# ---- issue 17, satisfaction: how often a person is asked, the sample, and how many ratings a figure needs --------
+def _ask_every(text: str) -> str:
+    """How often one person may be asked to rate a ticket: whole days, weeks or months ("1 month", "2 weeks")."""
+    m = re.fullmatch(r"\s*([0-9]{1,3})\s*(d|day|days|w|wk|wks|week|weeks|mo|mos|month|months)\s*", (text or "").lower())
+    if not m or int(m.group(1)) == 0:
+        raise parsing.ParseError("Give whole days, weeks or months.", example="1 month")
+    count, unit = int(m.group(1)), m.group(2)
+    unit = "day" if unit.startswith("d") else ("week" if unit.startswith("w") else "month")
+    if (count * {"day": 1, "week": 7, "month": 31}[unit]) > 366:
+        raise parsing.ParseError("At most a year.", example="3 months")
+    return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
+def _sample(text: str) -> str:
+    """The share of resolved tickets whose requester is asked, a whole percentage 0-100."""
+    m = re.fullmatch(r"\s*([0-9]{1,3})\s*%?\s*", text or "")
+    if not m or int(m.group(1)) > 100:
+        raise parsing.ParseError("Give a whole percentage from 0 to 100.", example="25%")
+    return f"{int(m.group(1))}%"
+
+
+def _min_ratings(text: str) -> str:
+    m = re.fullmatch(r"\s*([0-9]{1,4})\s*", text or "")
+    if not m or not 1 <= int(m.group(1)) <= 1000:
+        raise parsing.ParseError("Give a whole number of ratings, at least 1.", example="5")
+    return str(int(m.group(1)))
+
+
 @dataclass(frozen=True)
 class Choice:
     key: str
@@ -140,6 +168,13 @@ CHOICES = {c.key: c for c in (
            "kept", "2 years", _retention),
     Choice("retain_closed", "How long closed records (resolved breach alerts, done actions, closed reviews, delivered "
            "messages) are kept", "7 years", _retention),
+    # bot.satisfaction: who is asked to rate a resolved ticket, how often, and when a low figure is flagged.
+    Choice("satisfaction_ask_every", "Ask one person to rate a resolved ticket at most once in this long",
+           "1 month", _ask_every),
+    Choice("satisfaction_sample", "The share of resolved tickets under an SLA whose requester is asked for a rating "
+           "(chosen by the ticket, so a resend asks nobody twice)", "100%", _sample),
+    Choice("satisfaction_min_ratings", "Ratings an SLA needs in a period before its satisfaction can flag "
+           "\"targets met, customer unhappy\"", "5", _min_ratings),
 )}
 
 

@@ -177,7 +177,10 @@ def _relationship(h: str) -> dict:
         verdict="worsening", why=h, rule=h, actions_on_time=3, actions_late=12, actions_overdue=14, late_lines=[h] * 10,
         overdue_lines=[h] * 10, reviews_closed=2, reviews_attended=1, reviews_cancelled=1, decisions=4, review_actions=2,
         unanswered=[h] * 10, unanswered_more=2, waivers=[h] * 10, waivers_more=1, renewals=[h] * 10, renewals_more=4,
-        period_label="Oct 2026")
+        period_label="Oct 2026",
+        satisfaction=[{"agreement": h, "period": "Oct 2026", "count": 6, "mean": "3.17", "top_share": "33.3",
+                       "previous_count": 2, "previous_mean": "4.50", "trend": "down 1.33", "targets_met": n % 2 == 0,
+                       "flagged": n % 2 == 0, "rule": h, "min_ratings": 5} for n in range(12)])
     return dict(r=view.as_context(), chart=True)
 
 
@@ -439,4 +442,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         "origin_link": "https://x.slack.com/archives/C1/p1?a=b|c>", "late": True,
         "due_at": {"epoch": 1773136800, "text": "Tue 10 Mar 2026 09:00 GMT"}, "value": "1:1", "done_value": "7",
         "snoozed_until": {"epoch": 1773136800, "text": "Tue 10 Mar 2026 09:00 GMT"}}},
+    # issue 17, satisfaction: the ticket's reference and title, the SLA's name and the comment are typed
+    "satisfaction_ask.yml.j2": lambda h: {"ctx": {"ask_id": 7, "kind": "ticket", "subject": h, "agreement": h,
+                                                  "rating": 4, "commented": True}},
+    "satisfaction_comment_form.yml.j2": lambda h: dict(subject=h, comment=h[:2000], private_metadata=h[:500]),
 }
