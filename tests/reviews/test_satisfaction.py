@@ -1,0 +1,127 @@
+"""Issue 17, satisfaction beside achievement: the figures and the watermelon flag in the review pack and the
+relationship view, against figures worked out by hand; and the customer's attendees asked after a review closes.
+
+The SLA (tests/evaluation/world.py): one target, T1 availability 99.9% a month, on Payroll. Ratings are stored as the
+bot stores answered asks (the asking and the buttons are tests/api/test_satisfaction.py's):
+
+- September 2026: 5, 4. Mean 9/2 = 4.50.
+- October 2026: 2, 3, 4, 3, 2, 5. Mean 19/6 = 3.1666... = 3.17; rated 4 or 5: 2 of 6 = 33.3%; trend 3.17 - 4.50 =
+  down 1.33. No outage: availability 100%, met. 6 ratings >= 5, and 3.17 < 3.5: flagged.
+- November 2026: 1, 2, 3, 2. Mean 8/4 = 2.00, but 4 ratings < 5: too few, not flagged.
+- December 2026: 1, 1, 1, 1, 1 (mean 1.00, 5 ratings), but a 2-hour full outage: 120 minutes down of 44,640 in
+  the month = 99.731% < 99.9%: T1 missed, not flagged.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlmodel import select
+
+from bot.reviews import build_pack, pack_document, relationship
+from bot.scheduler import run_all_once
+from messages import render
+from messages.ids import Action, Block
+from models import Agreement, Party, SatisfactionAsk
+from tests.evaluation.world import DOCS, outage, sla_in_force
+from tests.helpers import text_of
+from tests.reviews.thread_world import ALICE, BOB, CAROL, review_world  # noqa: F401  (a fixture)
+
+UTC = timezone.utc
+RATINGS = {(2026, 9): [5, 4], (2026, 10): [2, 3, 4, 3, 2, 5], (2026, 11): [1, 2, 3, 2], (2026, 12): [1] * 5}
+
+
+def _world(db, team) -> dict:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    world = sla_in_force(db, team, start, lambda T, office: [T(key=None, kind="availability", goal="99.9%")])
+    with db.session() as s:
+        for (year, month), ratings in RATINGS.items():
+            for n, rating in enumerate(ratings):
+                at = datetime(year, month, 10 + n, 12, tzinfo=UTC)
+                s.add(SatisfactionAsk(team_id=team, key=f"ticket:{year}{month}{n}", kind="ticket", outcome="asked",
+                                      agreement_id=world["agreement_id"], subject=f"INC{year}{month}{n}",
+                                      user_id=f"U0R{n}", rated_for=at, created_at=at, rating=rating, rated_at=at,
+                                      revision=1))
+    outage(db, team, world["service_id"], "O-DEC", datetime(2026, 12, 3, 10, tzinfo=UTC),
+           datetime(2026, 12, 3, 12, tzinfo=UTC))
+    return world
+
+
+def _pack(db, world, start: date, end: date, now: datetime):
+    with db.session() as s:
+        agreement = s.get(Agreement, world["agreement_id"])
+        pack = build_pack(s, agreement, start, end, now)
+        return pack, pack_document.render(s, agreement.team_id, pack, DOCS, now).text
+
+
+def test_targets_met_and_customer_unhappy_is_flagged_in_the_pack(db, team):
+    world = _world(db, team)
+    pack, document = _pack(db, world, date(2026, 10, 1), date(2026, 11, 1), datetime(2026, 11, 4, tzinfo=UTC))
+    assert [t.met for t in pack.targets] == [True]
+    s = pack.satisfaction
+    assert (s["count"], s["mean"], s["top_share"], s["previous_count"], s["previous_mean"], s["trend"]) == (
+        6, "3.17", "33.3", 2, "4.50", "down 1.33")
+    assert (s["targets_met"], s["flagged"]) == (True, True)
+    assert "| Oct 2026 | 6 | 3.17 | 33.3% | down 1.33 (previous period: 4.50 from 2) | all measured targets met |" \
+        in document
+    assert "**🍉 Targets met, customer unhappy.** Every measured target was met, yet 6 ratings average 3.17 out of 5." \
+        in document
+    assert ("_Rule: flagged “targets met, customer unhappy” when every target measured in the period was met, and "
+            "at least 5 ratings average under 3.5 out of 5._") in document
+    # The achievement table and the satisfaction are side by side in section 2, before the credits.
+    assert document.index("## 2. Achievement") < document.index("### Customer satisfaction") < document.index(
+        "## 3. Service credits")
+
+
+def test_too_few_ratings_or_a_missed_target_is_not_flagged(db, team):
+    world = _world(db, team)
+    pack, document = _pack(db, world, date(2026, 11, 1), date(2026, 12, 1), datetime(2026, 12, 4, tzinfo=UTC))
+    assert (pack.satisfaction["count"], pack.satisfaction["mean"], pack.satisfaction["flagged"]) == (4, "2.00", False)
+    assert "Too few ratings to judge (4 of the 5 needed)." in document and "🍉" not in document
+
+    pack, document = _pack(db, world, date(2026, 12, 1), date(2027, 1, 1), datetime(2027, 1, 4, tzinfo=UTC))
+    assert [t.met for t in pack.targets] == [False]
+    assert (pack.satisfaction["count"], pack.satisfaction["mean"], pack.satisfaction["targets_met"],
+            pack.satisfaction["flagged"]) == (5, "1.00", False, False)
+    assert "| a target missed |" in document and "🍉" not in document
+
+
+def test_the_relationship_view_shows_satisfaction_beside_the_targets_and_the_flag(db, team):
+    world = _world(db, team)
+    with db.session() as s:
+        party = s.get(Party, world["party_id"])
+        view = relationship.build(s, party, datetime(2026, 11, 4, 9, tzinfo=UTC))  # the last month: October
+        later = relationship.build(s, party, datetime(2026, 12, 4, 9, tzinfo=UTC))  # November
+    [row] = view.satisfaction
+    assert (row["agreement"], row["period"], row["count"], row["mean"], row["trend"], row["flagged"]) == (
+        "Acme Payroll", "Oct 2026", 6, "3.17", "down 1.33", True)
+    shown = text_of(render("relationship.yml.j2", r=view.as_context(), chart=False))
+    assert (":watermelon: Acme Payroll, Oct 2026: mean 3.17 from 6 ratings, 33.3% rated 4 or 5, down 1.33 on the "
+            "period before · all measured targets met · *targets met, customer unhappy*") in shown
+    [row] = later.satisfaction
+    assert (row["count"], row["mean"], row["flagged"]) == (4, "2.00", False)
+    shown = text_of(render("relationship.yml.j2", r=later.as_context(), chart=False))
+    assert "too few ratings to judge" in shown and ":watermelon:" not in shown
+
+
+def test_the_customers_attendees_are_asked_to_rate_a_closed_review(slack, sandbox, db, team, review_world,
+                                                                    harness_clean):
+    assert slack.click(Action.REVIEW_CLOSE, message=review_world.pack(sandbox), user=ALICE).status == 200
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.REVIEW_ATTENDED: [BOB, CAROL]}).ok
+    run_all_once(harness_clean.deps)
+    # Carol is the customer's contact; Bob (the Network group's) is not asked.
+    [dm] = [m for m in sandbox.dms(CAROL) if "How was" in text_of(m)]
+    assert "How was the service review of 2026-03-02 and Feb 2026?" in text_of(dm)
+    assert not [m for m in sandbox.dms(BOB) if "How was" in text_of(m)]
+    assert slack.click(f"{Action.SATISFACTION_RATE}_5", message=dm, user=CAROL).status == 200
+    with db.session() as s:
+        [row] = s.exec(select(SatisfactionAsk)).all()
+        assert (row.kind, row.user_id, row.rating, row.rated_for) == (
+            "review", CAROL, 5, datetime(2026, 2, 1, tzinfo=UTC))
+    # It counts in February's figure, the period the review looked back on: one 5, mean 5.00, all rated 4 or 5.
+    world = {"agreement_id": review_world.sla_id}
+    pack, _document = _pack(db, world, date(2026, 2, 1), date(2026, 3, 1), datetime(2026, 3, 3, tzinfo=UTC))
+    assert (pack.satisfaction["count"], pack.satisfaction["mean"], pack.satisfaction["top_share"]) == (1, "5.00",
+                                                                                                         "100.0")
+    # Closing again asks nobody again (the review is closed once; the ask is once per person).
+    run_all_once(harness_clean.deps)
+    assert len([m for m in sandbox.dms(CAROL) if "How was" in text_of(m)]) == 1
