@@ -123,6 +123,37 @@ def agree_to_the_ola(ctx: Ctx, user: str) -> None:
     ctx.slack.click(Action.AGREEMENT_AGREE, message=headline(ctx.sandbox, NETWORK_CHANNEL), user=user)
 
 
+# ---- issue 17, satisfaction: a person asked for a rating answers it ------------------------------------------------
+def ask_for_a_rating(ctx: Ctx) -> None:
+    """Eve was asked to rate her resolved ticket: the ask as the sweep stores it, and its DM as the outbox sends it
+    (the sweep and the delivery are tests/api/test_satisfaction.py's)."""
+    from datetime import datetime, timezone
+
+    from bot.satisfaction import message_key
+    from messages import render_message
+    from models import Outbox, SatisfactionAsk
+    at = datetime(2026, 3, 2, 12, tzinfo=timezone.utc)
+    with ctx.db.session() as s:
+        row = SatisfactionAsk(team_id=ctx.team, key="ticket:perm", kind="ticket", outcome="asked", subject="INC7",
+                              user_id=EVE, rated_for=at, created_at=at)
+        s.add(row)
+        s.flush()
+        ask_id = row.id
+    shown = {"ask_id": ask_id, "kind": "ticket", "subject": "INC7", "agreement": "", "rating": None,
+             "commented": False}
+    _status, _headers, body = ctx.sandbox.call(
+        "chat.postMessage", {"channel": EVE, **render_message("satisfaction_ask.yml.j2", ctx=shown)},
+        "xoxb-test-not-a-real-token")
+    with ctx.db.session() as s:  # as the outbox records it once sent: its edits follow it
+        s.add(Outbox(team_id=ctx.team, key=message_key(ask_id), channel=EVE, template="satisfaction_ask.yml.j2",
+                     context={"ctx": shown}, status="sent", created_at=at, sent_at=at, message_ts=body["ts"]))
+
+
+def rate_four(ctx: Ctx, user: str) -> None:
+    [dm] = [m for m in ctx.sandbox.dms(EVE) if "How did we do?" in text_of(m)][-1:]
+    ctx.slack.click(f"{Action.SATISFACTION_RATE}_4", message=dm, user=user)
+
+
 REFUSED_BY_THE_TABLE = "Only a {who} can {what}"  # bot.workspace.permissions.require's words
 
 
@@ -186,6 +217,9 @@ SCENARIOS: dict[Capability, Scenario] = {
     Capability.VIEW_AUDIT: Scenario(
         "perm_world", BOB, EVE, command("audit Payroll"), done="Payroll", rule=rule(Capability.VIEW_AUDIT, SM_OR_ADMIN),
         changes=False),
+    # issue 17: everyone may answer the rating they were asked for (bot.satisfaction checks it is theirs)
+    Capability.RATE_SERVICE: Scenario(
+        "perm_world", EVE, None, rate_four, done="You rated it *4 of 5*", rule="", prepare=ask_for_a_rating),
 }
 
 # The agreement's sides (AGREEMENT_SIDES): a party contact acts for the counterparty.
