@@ -67,6 +67,12 @@ def test_targets_met_and_customer_unhappy_is_flagged_in_the_pack(db, team):
         in document
     assert ("_Rule: flagged “targets met, customer unhappy” when every target measured in the period was met, and "
             "at least 5 ratings average under 3.5 out of 5._") in document
+    # The pack's summary message in the review's thread says it too, under the achievement.
+    summary = text_of(render("review_pack.yml.j2", pack=pack.as_context(), review_id=None, late=False, warning=None,
+                             chart=False))
+    assert summary.index("Achievement against the targets") < summary.index(
+        ":watermelon: *Customer satisfaction*, Oct 2026: mean 3.17 of 5 from 6 ratings, 33.3% rated 4 or 5, down 1.33 "
+        "on the period before\n*Targets met, customer unhappy*")
     # The achievement table and the satisfaction are side by side in section 2, before the credits.
     assert document.index("## 2. Achievement") < document.index("### Customer satisfaction") < document.index(
         "## 3. Service credits")
