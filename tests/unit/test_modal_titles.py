@@ -96,6 +96,9 @@ def _contexts():
             zone="Europe/London", formats=[("meeting", "Meeting in person"), ("call", "Call")], format="call",
             users=["U1"], parties=[("1", "Acme Retail")], chosen_parties=[("1", "Acme Retail")], reminders="5 working days, 1 day",
             channel_id="C1", private_metadata="{}")
+    # issue 17: the comment behind a satisfaction rating
+    yield "satisfaction_comment_form.yml.j2", dict(subject="INC0012345 Payroll run fails", comment="Slow",
+                                                   private_metadata="{}")
 
 
 CONTEXTS = list(_contexts())
