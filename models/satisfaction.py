@@ -35,7 +35,8 @@ class SatisfactionAsk(TeamScoped, table=True):
     __tablename__ = "satisfaction_ask"
     __table_args__ = (UniqueConstraint("team_id", "key", name="uq_satisfaction_ask_key"),
                       Index("ix_satisfaction_ask_user", "team_id", "user_id", "created_at"),
-                      Index("ix_satisfaction_ask_agreement", "agreement_id", "rated_for"))
+                      Index("ix_satisfaction_ask_agreement", "agreement_id", "rated_for"),
+                      Index("ix_satisfaction_ask_ticket", "ticket_id"))  # the sweep's anti-join
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200)

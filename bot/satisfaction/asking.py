@@ -38,7 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit, outbox, service_map
-from bot.measurements.in_force import measured
+from bot.measurements.in_force import Measured, measured
 from bot.workspace import settings as workspace_settings
 from models import Agreement, AskKind, AskOutcome, Review, SatisfactionAsk, Ticket, WorkspaceUninstall
 
@@ -83,10 +83,11 @@ def due_tickets(session: Session, now: datetime, limit: int = SWEEP_BATCH) -> li
     return list(session.exec(q))
 
 
-def sla_of(session: Session, ticket: Ticket) -> int | None:
-    """The SLA in force whose response or resolution targets measure this ticket (the first by name), or None."""
+def sla_of(session: Session, ticket: Ticket, targets: list[Measured] | None = None) -> int | None:
+    """The SLA in force whose response or resolution targets measure this ticket (the first by name), or None.
+    `targets`: the workspace's targets in force, read once by a sweep for all its tickets."""
     opened = ticket.opened_at.date()
-    for t in measured(session, ticket.team_id):
+    for t in measured(session, ticket.team_id) if targets is None else targets:
         if (t.kind in TICKET_KINDS and t.level == ticket.priority and ticket.service_id in t.service_ids
                 and t.applies_on(opened)):
             return t.agreement_id
@@ -100,8 +101,10 @@ def _asked_within(session: Session, team_id: str, user_id: str, since: datetime)
         SatisfactionAsk.created_at > since)).first() is not None
 
 
-def decide_ticket(session: Session, ticket_id: int, now: datetime) -> SatisfactionAsk | None:
-    """Decide one resolved ticket (in the caller's transaction): its row, or None when it was decided already."""
+def decide_ticket(session: Session, ticket_id: int, now: datetime, *,
+                  targets: dict[str, list[Measured]] | None = None) -> SatisfactionAsk | None:
+    """Decide one resolved ticket (in the caller's transaction): its row, or None when it was decided already.
+    `targets`: each workspace's targets in force, filled as it is first needed (a sweep's tickets share it)."""
     ticket = session.get(Ticket, ticket_id)
     if ticket is None or ticket.resolved_at is None:
         return None
@@ -110,7 +113,9 @@ def decide_ticket(session: Session, ticket_id: int, now: datetime) -> Satisfacti
                                                      SatisfactionAsk.key == key)).first() is not None:
         return None
     team = ticket.team_id
-    agreement_id = sla_of(session, ticket)
+    if targets is not None and team not in targets:
+        targets[team] = measured(session, team)
+    agreement_id = sla_of(session, ticket, targets[team] if targets is not None else None)
     requester = (ticket.requester or "").strip()
     if agreement_id is None:
         outcome = AskOutcome.NO_SLA
@@ -141,18 +146,21 @@ def decide_ticket(session: Session, ticket_id: int, now: datetime) -> Satisfacti
 
 def ask_after_tickets(db, now: datetime) -> int:
     """The sweep: decide every ticket resolved lately and not yet decided; how many were asked."""
-    asked = 0
+    asked, targets = 0, {}
     while True:
         with db.session() as session:
             ids = due_tickets(session, now)
+        failed = 0
         for ticket_id in ids:
             try:
                 with db.session() as session:
-                    row = decide_ticket(session, ticket_id, now)
+                    row = decide_ticket(session, ticket_id, now, targets=targets)
                     asked += row is not None and row.outcome == AskOutcome.ASKED.value
             except Exception:  # noqa: BLE001 - one ticket's trouble holds back no other; the next sweep tries again
+                failed += 1
                 log.exception("could not decide whether to ask for a rating of ticket %s", ticket_id)
-        if len(ids) < SWEEP_BATCH:
+        # A batch not full, or one where every ticket failed (they would come back first): the next minute's turn.
+        if len(ids) < SWEEP_BATCH or failed == len(ids):
             return asked
 
 

@@ -43,9 +43,11 @@ def upgrade() -> None:
     op.create_index('ix_satisfaction_ask_team_id', 'satisfaction_ask', ['team_id'], unique=False)
     op.create_index('ix_satisfaction_ask_user', 'satisfaction_ask', ['team_id', 'user_id', 'created_at'], unique=False)
     op.create_index('ix_satisfaction_ask_agreement', 'satisfaction_ask', ['agreement_id', 'rated_for'], unique=False)
+    op.create_index('ix_satisfaction_ask_ticket', 'satisfaction_ask', ['ticket_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_satisfaction_ask_ticket', table_name='satisfaction_ask')
     op.drop_index('ix_satisfaction_ask_agreement', table_name='satisfaction_ask')
     op.drop_index('ix_satisfaction_ask_user', table_name='satisfaction_ask')
     op.drop_index('ix_satisfaction_ask_team_id', table_name='satisfaction_ask')
