@@ -128,6 +128,6 @@ def test_the_customers_attendees_are_asked_to_rate_a_closed_review(slack, sandbo
     pack, _document = _pack(db, world, date(2026, 2, 1), date(2026, 3, 1), datetime(2026, 3, 3, tzinfo=UTC))
     assert (pack.satisfaction["count"], pack.satisfaction["mean"], pack.satisfaction["top_share"]) == (1, "5.00",
                                                                                                          "100.0")
-    # Closing again asks nobody again (the review is closed once; the ask is once per person).
+    # The jobs running again send nothing more: one ask per person and review.
     run_all_once(harness_clean.deps)
     assert len([m for m in sandbox.dms(CAROL) if "How was" in text_of(m)]) == 1
