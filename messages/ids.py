@@ -39,6 +39,8 @@ class Callback(StrEnum):
     # Issue 13, actions slice: `/slm action new`, and the closing note of Done… / Cancel…
     ACTION_NEW_FORM = "action_new_form"
     ACTION_CLOSE_FORM = "action_close_form"
+    # issue 17, suppliers: a dispute's closing outcome
+    DISPUTE_CLOSE_FORM = "dispute_close_form"
     SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
     SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
     SHORTCUT_REVIEW_NOTE = "review_note"           # on a review thread's message: a decision, or a remedial action
@@ -173,6 +175,8 @@ class Block(StrEnum):
     ACTION_DESCRIPTION = "action_description"
     ACTION_SLA = "action_sla"
     ACTION_NOTE = "action_note"
+    # issue 17, suppliers: how a dispute ended
+    DISPUTE_OUTCOME = "dispute_outcome"
 
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":
@@ -232,6 +236,9 @@ class Action(StrEnum):
     # issue 13, slice B (nudges): on an action's nudge DM
     ACTION_NUDGE_SNOOZE_DAY = "action_nudge_snooze_day"    # remind me tomorrow (09:00)
     ACTION_NUDGE_SNOOZE_WEEK = "action_nudge_snooze_week"  # remind me next week (09:00)
+    # issue 17, suppliers: on a contract's review reminder (continue, renegotiate or exit), and Close… on a dispute
+    CONTRACT_REVIEW_OUTCOME = "contract_review_outcome"
+    DISPUTE_CLOSE = "dispute_close"
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").

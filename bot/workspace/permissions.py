@@ -34,6 +34,9 @@ class Capability(StrEnum):
     MAP_ALERTS = "map alert labels to services"
     ARRANGE_REVIEWS = "propose how an SLA is reviewed, keep its risks, and close its reviews"
     VIEW_AUDIT = "see the audit trail"
+    # issue 17, suppliers: contracts' owners and reviews, disputes with suppliers
+    MANAGE_CONTRACTS = "name a contract's owner and review cadence, or decide a review of a contract you do not own"
+    RECORD_DISPUTE = "record a dispute with a supplier, or close one you do not own"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -63,6 +66,10 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     # The trail names who did what to every record, commercial terms and people's roles included: those who answer
     # for the agreements (and admins, who grant the roles) read it; an auditor gets the export from an operator.
     Capability.VIEW_AUDIT: frozenset({ADMIN, SERVICE_MANAGER}),
+    # issue 17, suppliers: those who keep the agreements keep the contracts' owners and cadences; a contract's owner
+    # decides its own reviews and closes their own disputes (bot.suppliers checks the owner before the table).
+    Capability.MANAGE_CONTRACTS: frozenset({ADMIN, SERVICE_MANAGER}),
+    Capability.RECORD_DISPUTE: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the
