@@ -3,12 +3,12 @@ contracts' targets (in force) met their goal of those measured, and the breaches
 open and closed; and each contract's last review outcome.
 
 A breach counts against the supplier when it owns the leg beneath the breached target (`breach.owner_party_id`),
-in the month it breached. Months are the relationship view's (bot.reviews.relationship), passed in.
+in the month it breached. A contract is measured only in the months of its term. Months are the relationship view's (bot.reviews.relationship), passed in.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
@@ -20,6 +20,7 @@ from bot.suppliers.reviews import outcome_words
 from models import Agreement, AgreementKind, Breach, Party, PartyKind
 
 MAX_TARGETS = 20
+UTC = timezone.utc
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,15 @@ def build(session: Session, party: Party, months: list, now: datetime) -> Scorec
     contracts = list(session.exec(select(Agreement).where(
         Agreement.team_id == party.team_id, Agreement.counterparty_id == party.id,
         Agreement.kind == AgreementKind.UC.value).order_by(Agreement.name_key)))
-    measured = [t for a in contracts if a.agreed_version is not None for t in targets_in_force(session, a)]
+    measured = [(a, t) for a in contracts if a.agreed_version is not None for t in targets_in_force(session, a)]
     ids = [a.id for a in contracts] or [-1]
     rows = []
     for month in months:
         n = met = 0
-        for target in measured[:MAX_TARGETS]:
+        first, after = month.start.astimezone(UTC).date(), month.end.astimezone(UTC).date()
+        for contract, target in measured[:MAX_TARGETS]:
+            if contract.start_date >= after or contract.end_date < first:
+                continue  # not in force that month: nothing of it to measure
             _achieved, ok = achievement(session, party.team_id, target, month, now)
             if ok is not None:
                 n, met = n + 1, met + ok
