@@ -123,6 +123,12 @@ def agree_to_the_ola(ctx: Ctx, user: str) -> None:
     ctx.slack.click(Action.AGREEMENT_AGREE, message=headline(ctx.sandbox, NETWORK_CHANNEL), user=user)
 
 
+def a_supplier(ctx: Ctx) -> None:
+    """Carrier X on the map (issue 17, suppliers: a dispute is with a supplier), added by the admin."""
+    ctx.slack.command("party add supplier Carrier X", user=ALICE)
+    assert ctx.slack.submit(ctx.sandbox.open_modal(ctx.team, ALICE), {}).ok
+
+
 REFUSED_BY_THE_TABLE = "Only a {who} can {what}"  # bot.workspace.permissions.require's words
 
 
@@ -186,6 +192,13 @@ SCENARIOS: dict[Capability, Scenario] = {
     Capability.VIEW_AUDIT: Scenario(
         "perm_world", BOB, EVE, command("audit Payroll"), done="Payroll", rule=rule(Capability.VIEW_AUDIT, SM_OR_ADMIN),
         changes=False),
+    # issue 17, suppliers
+    Capability.MANAGE_CONTRACTS: Scenario(
+        "perm_world", BOB, EVE, command(f"ola owner {OLA} <@{DAVE}>"), done="is owned by",
+        rule=rule(Capability.MANAGE_CONTRACTS, SM_OR_ADMIN)),
+    Capability.RECORD_DISPUTE: Scenario(
+        "perm_world", BOB, EVE, command("dispute Carrier X Invoice 114 charges the credit twice"), done="Dispute #1",
+        rule=rule(Capability.RECORD_DISPUTE, SM_OR_ADMIN), prepare=a_supplier),
 }
 
 # The agreement's sides (AGREEMENT_SIDES): a party contact acts for the counterparty.
