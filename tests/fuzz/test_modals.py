@@ -50,6 +50,7 @@ METADATA_KEYS: dict[str, tuple[str, ...]] = {
     "sla_review_form": ("review_id", "outcome", "channel_id"),
     "underpin_form": ("agreement_id", "channel_id"),
     "waive_form": ("target_id", "key", "channel_id"),
+    "dispute_close_form": ("number",),  # issue 17, suppliers
 }
 
 
