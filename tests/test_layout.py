@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.measurements",),
     ("bot.cover",),
     ("bot.breaches",),
+    ("bot.suppliers",),  # issue 17, suppliers: contracts' owners, reviews, changes, disputes
     ("bot.reviews",),
 ]
 DOMAIN = tuple(package for layer in LAYERS for package in layer)

@@ -45,8 +45,8 @@ def read_subject(session: Session, team_id: str, typed: str) -> tuple[Party, Agr
     party, at = longest({name_key(p.name): p for p in suppliers(session, team_id)}, 0)
     if party is None:
         names = ", ".join(p.name for p in suppliers(session, team_id)[:10]) or "none yet"
-        raise InvalidInput({"supplier": f"Start with the supplier's name (the suppliers are: {names}), like "
-                                        "`/slm dispute Carrier X Invoice 114 charges the P1 credit twice`."})
+        raise InvalidInput({"supplier": f"Start with the supplier's name (the suppliers are: {names}), then what is "
+                                        "disputed, like “Carrier X Invoice 114 charges the P1 credit twice”."})
     contract, at = longest({name_key(a.name): a for a in contracts_of(session, party)}, at)
     return party, contract, " ".join(words[at:]).lstrip(":,– ").strip()
 

@@ -19,7 +19,7 @@ CARED_FOR = (AgreementKind.UC.value, AgreementKind.OLA.value)
 def _checked(agreement: Agreement) -> None:
     if agreement.kind not in CARED_FOR:
         raise InvalidInput({"agreement": f"{agreement.name} is an SLA: owners and review cadences are for "
-                                         "underpinning contracts and OLAs (an SLA's review is `/slm review`)."})
+                                         "underpinning contracts and OLAs (an SLA has its own yearly review)."})
 
 
 def _row(session: Session, actor: Actor, agreement: Agreement) -> ContractCare:

@@ -1,4 +1,4 @@
-"""A supplier's scorecard, the relationship view's own section for suppliers: month by month, how many of its
+"""A supplier's scorecard (issue 17, suppliers), the relationship view's own section for suppliers: month by month, how many of its
 contracts' targets (in force) met their goal of those measured, and the breaches its legs were behind; its disputes
 open and closed; and each contract's last review outcome.
 
