@@ -67,6 +67,16 @@ def test_a_dispute_from_record_to_closure(slack, sandbox, db, team, world):
                      ("dispute.close", DANA, "open", "closed"), ("dispute.close", ALICE, "open", "closed")]
 
 
+def test_help_lists_the_suppliers_commands(slack, sandbox, world):
+    assert slack.command("help", user=EVE).ok
+    shown = text_of(sandbox.last_ephemeral(EVE))
+    group = shown[shown.index("Suppliers' contracts"):]
+    for usage in ("/slm uc owner <name> @person", "/slm uc review-every <name> <n> months",
+                  "/slm dispute <supplier> [contract] <what>", "/slm dispute close <number> <outcome>",
+                  "/slm disputes [open|<supplier>]"):
+        assert usage.replace("<", "&lt;").replace(">", "&gt;") in group or usage in group, usage
+
+
 def test_a_dispute_names_a_supplier(slack, sandbox, db, world):
     slack.command("dispute Acme Retail the invoice", user=ALICE)  # a customer, not a supplier
     assert "Start with the supplier's name (the suppliers are: Carrier X)" in text_of(sandbox.last_ephemeral(ALICE))
