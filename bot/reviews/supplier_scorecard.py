@@ -1,9 +1,10 @@
-"""A supplier's scorecard (issue 17, suppliers), the relationship view's own section for suppliers: month by month, how many of its
-contracts' targets (in force) met their goal of those measured, and the breaches its legs were behind; its disputes
-open and closed; and each contract's last review outcome.
+"""A supplier's scorecard (issue 17, suppliers), the relationship view's own section for suppliers: month by
+month, how many of its contracts' targets (in force) met their goal of those measured, and the breaches its legs
+were behind; its disputes open and closed; and each contract's last review outcome.
 
 A breach counts against the supplier when it owns the leg beneath the breached target (`breach.owner_party_id`),
-in the month it breached. A contract is measured only in the months of its term. Months are the relationship view's (bot.reviews.relationship), passed in.
+in the month it breached. A contract is measured only in the months of its term. Months are the relationship
+view's (bot.reviews.relationship), passed in.
 """
 from __future__ import annotations
 

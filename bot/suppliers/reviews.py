@@ -53,7 +53,8 @@ def schedule_next(session: Session, actor: Actor, agreement: Agreement, care: Co
     pending = list(reminders.pending(session, agreement.team_id, prefix(agreement.id)))
     keep = None
     for row in pending:
-        if keep is None and owner and wanted and row.recipient == owner and row.context.get("due_on") == wanted.isoformat():
+        same = owner and wanted and row.recipient == owner and row.context.get("due_on") == wanted.isoformat()
+        if keep is None and same:
             keep = row
             continue
         row.status = ReminderStatus.CANCELLED.value
@@ -134,7 +135,8 @@ def outcome_words(row: ContractReview) -> str:
              ReviewOutcome.EXIT.value: "exit"}[row.outcome]
     out = f"decided to {words}"
     if row.outcome == ReviewOutcome.EXIT.value:
-        out += f": give notice by {row.notice_by.isoformat()}" if row.notice_by else ": it has no notice period on record"
+        out += (f": give notice by {row.notice_by.isoformat()}" if row.notice_by
+                else ": it has no notice period on record")
     if row.next_review_on:
         out += f". Next review due {row.next_review_on.isoformat()}"
     return out + "."

@@ -71,7 +71,8 @@ def raise_dispute(req: SlashRequest) -> None:
         number, owner_id = row.number, row.owner_user_id
     req.context["done"] = f"Dispute #{number} is recorded"
     req.respond(**render_message("req_status.yml.j2", sentence=[
-        f"Dispute #{number} with {party.name}" + (f" about {contract.name}" if contract else "") + " is open, owned by ",
+        f"Dispute #{number} with {party.name}" + (f" about {contract.name}" if contract else "")
+        + " is open, owned by ",
         {"user_id": owner_id}, ". Close it with its outcome from `/slm disputes`."], detail=what))
 
 
