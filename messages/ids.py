@@ -41,6 +41,8 @@ class Callback(StrEnum):
     ACTION_CLOSE_FORM = "action_close_form"
     # Issue 17, satisfaction: the optional comment behind a rating DM's "Add a comment"
     SATISFACTION_COMMENT_FORM = "satisfaction_comment_form"
+    # issue 17, suppliers: a dispute's closing outcome
+    DISPUTE_CLOSE_FORM = "dispute_close_form"
     SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
     SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
     SHORTCUT_REVIEW_NOTE = "review_note"           # on a review thread's message: a decision, or a remedial action
@@ -175,6 +177,8 @@ class Block(StrEnum):
     ACTION_DESCRIPTION = "action_description"
     ACTION_SLA = "action_sla"
     ACTION_NOTE = "action_note"
+    # issue 17, suppliers: how a dispute ended
+    DISPUTE_OUTCOME = "dispute_outcome"
 
     SAT_COMMENT = "sat_comment"  # issue 17: the comment on a satisfaction rating
 
@@ -239,6 +243,9 @@ class Action(StrEnum):
     # issue 17, satisfaction: on a rating DM
     SATISFACTION_RATE = "satisfaction_rate"          # 1..5 (value "<ask id>:<rating>")
     SATISFACTION_COMMENT = "satisfaction_comment"    # "Add a comment" (opens the modal)
+    # issue 17, suppliers: on a contract's review reminder (continue, renegotiate or exit), and Close… on a dispute
+    CONTRACT_REVIEW_OUTCOME = "contract_review_outcome"
+    DISPUTE_CLOSE = "dispute_close"
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").

@@ -49,3 +49,5 @@ from models.reviews import (  # noqa: F401
 )
 from models.installs import WorkspaceUninstall, slack_bots, slack_installations, slack_oauth_states  # noqa: F401
 from models.satisfaction import AskKind, AskOutcome, SatisfactionAsk  # noqa: F401
+# issue 17, suppliers: contract owners and reviews, disputes
+from models.suppliers import ContractCare, ContractReview, DisputeStatus, ReviewOutcome, SupplierDispute  # noqa: F401

@@ -152,6 +152,10 @@ def ask_for_a_rating(ctx: Ctx) -> None:
 def rate_four(ctx: Ctx, user: str) -> None:
     [dm] = [m for m in ctx.sandbox.dms(EVE) if "How did we do?" in text_of(m)][-1:]
     ctx.slack.click(f"{Action.SATISFACTION_RATE}_4", message=dm, user=user)
+def a_supplier(ctx: Ctx) -> None:
+    """Carrier X on the map (issue 17, suppliers: a dispute is with a supplier), added by the admin."""
+    ctx.slack.command("party add supplier Carrier X", user=ALICE)
+    assert ctx.slack.submit(ctx.sandbox.open_modal(ctx.team, ALICE), {}).ok
 
 
 REFUSED_BY_THE_TABLE = "Only a {who} can {what}"  # bot.workspace.permissions.require's words
@@ -220,6 +224,13 @@ SCENARIOS: dict[Capability, Scenario] = {
     # issue 17: everyone may answer the rating they were asked for (bot.satisfaction checks it is theirs)
     Capability.RATE_SERVICE: Scenario(
         "perm_world", EVE, None, rate_four, done="You rated it *4 of 5*", rule="", prepare=ask_for_a_rating),
+    # issue 17, suppliers
+    Capability.MANAGE_CONTRACTS: Scenario(
+        "perm_world", BOB, EVE, command(f"ola owner {OLA} <@{DAVE}>"), done="is owned by",
+        rule=rule(Capability.MANAGE_CONTRACTS, SM_OR_ADMIN)),
+    Capability.RECORD_DISPUTE: Scenario(
+        "perm_world", BOB, EVE, command("dispute Carrier X Invoice 114 charges the credit twice"), done="Dispute #1",
+        rule=rule(Capability.RECORD_DISPUTE, SM_OR_ADMIN), prepare=a_supplier),
 }
 
 # The agreement's sides (AGREEMENT_SIDES): a party contact acts for the counterparty.

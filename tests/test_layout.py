@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.cover",),
     ("bot.breaches",),
     ("bot.satisfaction",),  # issue 17: ratings read tickets and SLAs; the pack and the relationship view show them
+    ("bot.suppliers",),  # issue 17, suppliers: contracts' owners, reviews, changes, disputes
     ("bot.reviews",),
 ]
 DOMAIN = tuple(package for layer in LAYERS for package in layer)

@@ -36,6 +36,9 @@ class Capability(StrEnum):
     VIEW_AUDIT = "see the audit trail"
     # issue 17, satisfaction: answering the rating the bot asked you for (bot.satisfaction also checks it was you)
     RATE_SERVICE = "rate the service you were asked about"
+    # issue 17, suppliers: contracts' owners and reviews, disputes with suppliers
+    MANAGE_CONTRACTS = "name a contract's owner and review cadence, or decide a review of a contract you do not own"
+    RECORD_DISPUTE = "record a dispute with a supplier, or close one you do not own"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -67,6 +70,10 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.VIEW_AUDIT: frozenset({ADMIN, SERVICE_MANAGER}),
     # issue 17, satisfaction: anyone asked may answer (customers' own people are members); only the person asked.
     Capability.RATE_SERVICE: frozenset({MEMBER}),
+    # issue 17, suppliers: those who keep the agreements keep the contracts' owners and cadences; a contract's owner
+    # decides its own reviews and closes their own disputes (bot.suppliers checks the owner before the table).
+    Capability.MANAGE_CONTRACTS: frozenset({ADMIN, SERVICE_MANAGER}),
+    Capability.RECORD_DISPUTE: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

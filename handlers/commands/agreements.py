@@ -6,6 +6,7 @@ import re
 from bot import agreements
 from bot.errors import InvalidInput
 from bot.reviews import sla_review
+from bot.suppliers import changes as supplier_changes
 from bot.workspace.permissions import Capability, require
 from handlers import registry
 from bot.agreements import terms
@@ -84,7 +85,11 @@ def diff(kind: AgreementKind):
             changes = agreements.diff(a.content, b.content)
             if terms_posting.for_person(session, req.actor, agreement, b).withhold:
                 changes = terms.public_changes(changes, "left out here")  # a service credit: not theirs to see
-        req.respond(**render_message("agreement_diff.yml.j2", name=agreement.name, a=a.number, b=b.number, changes=changes))
+            # issue 17, suppliers: an OLA's or contract's later version, checked against the SLAs above it
+            weakens = supplier_changes.check_change(session, agreement, b.number, base=a.number, now=req.actor.at()) \
+                if a.number < b.number else None
+        req.respond(**render_message("agreement_diff.yml.j2", name=agreement.name, a=a.number, b=b.number, changes=changes,
+                                     weakens=supplier_changes.as_context(weakens) if weakens else None))
     return run
 
 

@@ -12,6 +12,7 @@ from bot import agreements
 from bot.calendars import records as calendar_records
 from bot.agreements import targets
 from bot.parsing import credits
+from handlers.flows import contract_change
 from handlers.flows import agreement_thread
 from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
@@ -131,5 +132,6 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
             tell(client, actor, agreement.channel_id, render_message(
                 "terms_warning.yml.j2", number=made.version.number, name=agreement.name,
                 channel_id=agreement.channel_id, t=posted.terms))
+    contract_change.post(client, deps, actor, agreement.id, made.version.id)  # issue 17: what it would weaken
     agreement_thread.underpinning_changed(client, deps, actor, agreement.id,
                                           f"changed in version {made.version.number} ({'; '.join(made.version.changes)})")

@@ -51,6 +51,7 @@ METADATA_KEYS: dict[str, tuple[str, ...]] = {
     "underpin_form": ("agreement_id", "channel_id"),
     "waive_form": ("target_id", "key", "channel_id"),
     "satisfaction_comment_form": ("ask_id",),  # issue 17
+    "dispute_close_form": ("number",),  # issue 17, suppliers
 }
 
 

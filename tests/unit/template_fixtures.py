@@ -180,7 +180,9 @@ def _relationship(h: str) -> dict:
         period_label="Oct 2026",
         satisfaction=[{"agreement": h, "period": "Oct 2026", "count": 6, "mean": "3.17", "top_share": "33.3",
                        "previous_count": 2, "previous_mean": "4.50", "trend": "down 1.33", "targets_met": n % 2 == 0,
-                       "flagged": n % 2 == 0, "rule": h, "min_ratings": 5} for n in range(12)])
+                       "flagged": n % 2 == 0, "rule": h, "min_ratings": 5} for n in range(12)],
+        suppliers={"months": [{"label": "Oct 2026", "measured": 4, "met": 3, "breaches": 1}] * 6, "disputes_open": 2,
+                   "disputes_closed": 5, "reviews": [h] * 10})  # issue 17, suppliers: the scorecard's section
     return dict(r=view.as_context(), chart=True)
 
 
@@ -446,4 +448,18 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "satisfaction_ask.yml.j2": lambda h: {"ctx": {"ask_id": 7, "kind": "ticket", "subject": h, "agreement": h,
                                                   "rating": 4, "commented": True}},
     "satisfaction_comment_form.yml.j2": lambda h: dict(subject=h, comment=h[:2000], private_metadata=h[:500]),
+    # issue 17, suppliers: names, targets' words, requirements, disputes and outcomes are typed
+    "contract_review_due.yml.j2": lambda h: {"c": {
+        "name": h, "kind": "Underpinning contract", "supplier": h, "due_on": "2026-09-02", "late": True,
+        "targets": [{"key": "T1", "target": h, "above": [h] * 5}, {"key": "T2", "target": h, "above": []}] * 5,
+        "requirements": [h] * 10, "requirements_more": 3, "end": "2027-08-31", "renewal": "2027-03-31",
+        "notice_days": 90, "notice_by": "2026-12-31", "value": "3:2026-09-02", "decided": None}},
+    "contract_change_check.yml.j2": lambda h: {"w": {
+        "agreement": h, "base": 2, "proposed": 3, "checked": 12,
+        "weakened": [{"sla": h, "before": "covered", "after": "not covered", "margin": "1h 45m to spare → 15m late",
+                      "reason": h, "gap": n % 2 == 0} for n in range(12)]}},
+    "dispute_close_form.yml.j2": lambda h: dict(number=4, what=h, private_metadata='{"number": 4}'),
+    "dispute_list.yml.j2": lambda h: dict(title=h, pager=pager(h), rows=[
+        {"number": n, "supplier": h, "contract": h if n % 2 else None, "what": h, "owner": "U0SAFE", "open": n % 3 != 0,
+         "outcome": h, "opened": "2026-03-02", "closed": "2026-04-01"} for n in range(1, 11)]),
 }

@@ -90,6 +90,9 @@ def _contexts():
                                          due="2026-03-16", private_metadata="{}")
     for to in ("done", "cancelled"):
         yield "action_close_form.yml.j2", dict(to=to, number=12345, title="Raise P1 cover", private_metadata="{}")
+    # issue 17, suppliers: Close… on a dispute
+    yield "dispute_close_form.yml.j2", dict(number=12345, what="Invoice 114 charges the P1 credit twice",
+                                            private_metadata="{}")
     for countering in (False, True):  # the review cadence (slice H1): proposed, and countered
         yield "review_cadence_form.yml.j2", dict(
             countering=countering, name="Acme Retail: Payroll", frequency="second Tuesday of each month at 10:00",
