@@ -15,6 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import agreements, delivery, reminders, replays, retention, reviews  # reviews: its reminders' handlers register
 from bot import cover as coverage
+from bot import complaints  # noqa: F401  (issue 17: its reminders' handler registers)
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from handlers.events import app_home_opened  # noqa: F401  (wiring: it renders the Homes the outbox publishes)
 from bot.breaches import jobs as breach_jobs

@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.actions",),
     ("bot.measurements",),
     ("bot.cover",),
-    ("bot.breaches",),
+    ("bot.breaches", "bot.complaints"),  # issue 17: complaints sit beside breaches (cover below, reviews above)
     ("bot.reviews",),
 ]
 DOMAIN = tuple(package for layer in LAYERS for package in layer)

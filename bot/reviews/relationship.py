@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -35,7 +35,7 @@ from sqlmodel import Session, select
 
 from bot import outbox
 from bot.measurements import compliance
-from bot.reviews import chart, pack_preview
+from bot.reviews import chart, complaints_section, pack_preview
 from bot.reviews.pack import PeriodFigure, achievement, local_midnight, percent, targets_in_force
 from models import (Action, ActionStatus, Agreement, AgreementKind, Breach, Contact, OutboxKind, Party, Requirement,
                     Review, ReviewNote, ReviewStatus)
@@ -99,6 +99,7 @@ class Relationship:
     renewals: list[str]
     renewals_more: int
     period_label: str = ""     # for the chart's title: "to Oct 2026"
+    complaints: dict = field(default_factory=dict)  # issue 17: the owner and complaints (bot.reviews.complaints_section)
 
     def as_context(self) -> dict:
         return asdict(self)
@@ -275,7 +276,7 @@ def build(session: Session, party: Party, now: datetime, *, tz: str = "UTC") -> 
         reviews_closed=held, reviews_attended=attended, reviews_cancelled=cancelled, decisions=decisions,
         review_actions=review_actions, unanswered=unanswered, unanswered_more=unanswered_more,
         waivers=waiver_lines, waivers_more=waivers_more, renewals=renewals, renewals_more=renewals_more,
-        period_label=months[-1].label)
+        period_label=months[-1].label, complaints=complaints_section.for_relationship(session, party, start, end))
 
 
 TEMPLATE = "relationship.yml.j2"

@@ -34,6 +34,10 @@ class Capability(StrEnum):
     MAP_ALERTS = "map alert labels to services"
     ARRANGE_REVIEWS = "propose how an SLA is reviewed, keep its risks, and close its reviews"
     VIEW_AUDIT = "see the audit trail"
+    # Issue 17, complaints slice: complaints, and each party's relationship owner.
+    RECORD_COMPLAINT = "record a complaint"
+    ANSWER_COMPLAINT = "answer or close a complaint"
+    NAME_RELATIONSHIP_OWNER = "name a party's relationship owner"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -63,6 +67,12 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     # The trail names who did what to every record, commercial terms and people's roles included: those who answer
     # for the agreements (and admins, who grant the roles) read it; an auditor gets the export from an operator.
     Capability.VIEW_AUDIT: frozenset({ADMIN, SERVICE_MANAGER}),
+    # Issue 17, complaints slice. Anyone may record a complaint, customers' own people included (like requirements).
+    Capability.RECORD_COMPLAINT: frozenset({MEMBER}),
+    # The complaint's owner may too: bot.complaints checks them against the complaint (like a breach's contacts).
+    Capability.ANSWER_COMPLAINT: frozenset({SERVICE_MANAGER}),
+    # Who answers for a customer or supplier is the map's keepers' call.
+    Capability.NAME_RELATIONSHIP_OWNER: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

@@ -163,7 +163,8 @@ def _review_pack(h: str) -> dict:
                 waivers=[WaiverLine("T1", "time", h, h, "2026-01-01")] * 12,
                 preview=Preview("Nov 2026", [h] * 10, 2, h, h, [h] * 10, 5, [h] * 10),
                 previous_actions=[act] * 10, previous_review=h, previous_more=3,
-                verified=[PackAction(8, h, h, "U0SAFE", "2026-10-01", "done", "T1", False, h)] * 10, verified_more=2)
+                verified=[PackAction(8, h, h, "U0SAFE", "2026-10-01", "done", "T1", False, h)] * 10, verified_more=2,
+                complaints={"received": 3, "answered_late": 1, "open": 2})
     return dict(pack=pack.as_context(), review_id=12, late=True, warning=h, chart=True)
 
 
@@ -177,7 +178,7 @@ def _relationship(h: str) -> dict:
         verdict="worsening", why=h, rule=h, actions_on_time=3, actions_late=12, actions_overdue=14, late_lines=[h] * 10,
         overdue_lines=[h] * 10, reviews_closed=2, reviews_attended=1, reviews_cancelled=1, decisions=4, review_actions=2,
         unanswered=[h] * 10, unanswered_more=2, waivers=[h] * 10, waivers_more=1, renewals=[h] * 10, renewals_more=4,
-        period_label="Oct 2026")
+        period_label="Oct 2026", complaints={"owner": "U0SAFE", "counts": {"received": 3, "answered_late": 1, "open": 2}})
     return dict(r=view.as_context(), chart=True)
 
 
@@ -439,4 +440,21 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         "origin_link": "https://x.slack.com/archives/C1/p1?a=b|c>", "late": True,
         "due_at": {"epoch": 1773136800, "text": "Tue 10 Mar 2026 09:00 GMT"}, "value": "1:1", "done_value": "7",
         "snoozed_until": {"epoch": 1773136800, "text": "Tue 10 Mar 2026 09:00 GMT"}}},
+    # Issue 17, complaints slice: the complaint's words, the answer, the outcome and the names are typed
+    "owner_told.yml.j2": lambda h: dict(about="complaint", party=h, party_kind="customer", number=3, customer=h,
+                                        service=h, agreement=h, complainant="U0SAFE", text=h,
+                                        permalink="https://x.slack.com/archives/C1/p1?a=b|c>", recorded_by="U0SAFE",
+                                        owner="U0OTHER", due="2026-03-09 09:00 UTC"),
+    "complaint_recorded.yml.j2": lambda h: dict(number=3, customer=h, service=h, agreement=h, complainant="U0SAFE",
+                                                text=h, permalink="https://x.slack.com/archives/C1/p1?a=b|c>",
+                                                recorded_by="U0SAFE", owner="U0OTHER", due="2026-03-09 09:00 UTC"),
+    "complaint_late.yml.j2": lambda h: dict(number=3, customer=h, owner=None, complainant="U0SAFE",
+                                            due="2026-03-09 09:00 UTC", late_since="2026-03-09 09:00 UTC"),
+    "complaint_form.yml.j2": lambda h: dict(customers=[("1", h), ("2", h)], services=[("3", h)], customer_id="1",
+                                            complainant="U0SAFE", text=h, quoted=h, private_metadata=h[:500]),
+    "complaint_reply_form.yml.j2": lambda h: dict(to="close", number=3, customer=h, text=h, private_metadata=h[:500]),
+    "complaint_list.yml.j2": lambda h: dict(label=h, may=[1, 2], pager=pager(h), empty=h, rows=[NS(
+        number=n, status=("open", "answered", "closed")[n % 3], customer=h, service=h, complainant="U0SAFE",
+        owner="U0OTHER", recorded="2026-03-02", due="2026-03-09 09:00 UTC", overdue=True, text=h, answer=h,
+        outcome=h, permalink="https://x.slack.com/archives/C1/p1?a=b|c>") for n in range(10)]),
 }
