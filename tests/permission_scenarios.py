@@ -123,6 +123,20 @@ def agree_to_the_ola(ctx: Ctx, user: str) -> None:
     ctx.slack.click(Action.AGREEMENT_AGREE, message=headline(ctx.sandbox, NETWORK_CHANNEL), user=user)
 
 
+# Issue 17, complaints slice
+def record_a_complaint(ctx: Ctx, user: str) -> None:
+    command("complaint", {Block.COMPLAINT_CUSTOMER: str(ctx.world.customer_id), Block.COMPLAINT_COMPLAINANT: CAROL,
+                          Block.COMPLAINT_TEXT: "Payslips were late again this month"})(ctx, user)
+
+
+def answer_the_complaint(ctx: Ctx, user: str) -> None:
+    ctx.slack.command("complaints open", user=BOB)  # the service manager's listing, with its Answer… button
+    ctx.slack.click(Action.COMPLAINT_ANSWER, message=ctx.sandbox.last_ephemeral(BOB), user=user)
+    modal = ctx.sandbox.open_modal(ctx.team, user)
+    if modal is not None:
+        ctx.slack.submit(modal, {Block.COMPLAINT_ANSWER: "The payroll run now starts a day earlier"})
+
+
 REFUSED_BY_THE_TABLE = "Only a {who} can {what}"  # bot.workspace.permissions.require's words
 
 
@@ -186,6 +200,16 @@ SCENARIOS: dict[Capability, Scenario] = {
     Capability.VIEW_AUDIT: Scenario(
         "perm_world", BOB, EVE, command("audit Payroll"), done="Payroll", rule=rule(Capability.VIEW_AUDIT, SM_OR_ADMIN),
         changes=False),
+    # Issue 17, complaints slice: anyone records a complaint (a customer's own people too); its owner or a service
+    # manager answers it (Eve, a member who does not own it, is refused); the map's keepers name relationship owners.
+    Capability.RECORD_COMPLAINT: Scenario(
+        "perm_world", EVE, None, record_a_complaint, done="Complaint #1 is recorded", rule=""),
+    Capability.ANSWER_COMPLAINT: Scenario(
+        "perm_world", BOB, EVE, answer_the_complaint, done="Complaint #1 is answered",
+        rule="can answer or close a complaint", prepare=lambda ctx: record_a_complaint(ctx, CAROL)),
+    Capability.NAME_RELATIONSHIP_OWNER: Scenario(
+        "perm_world", ALICE, EVE, command(f"party owner Acme Retail <@{CAROL}>"),
+        done="owns the relationship with Acme Retail", rule=rule(Capability.NAME_RELATIONSHIP_OWNER, SM_OR_ADMIN)),
 }
 
 # The agreement's sides (AGREEMENT_SIDES): a party contact acts for the counterparty.

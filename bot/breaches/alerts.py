@@ -195,8 +195,7 @@ def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
             session.add(breach)
     except IntegrityError:  # another replica opened it at the same moment: theirs stands, and its alert
         return None
-    owner_notice.tell_owner(session, breach, now)  # issue 17: the party's relationship owner first, then the alert
-    _queue_post(session, breach, now)
+    owner_notice.first(session, breach, now, _queue_post)  # issue 17: the relationship owner's DM, then the alert
     schedule_escalation(session, breach, now)  # nothing when it was already over
     home_refresh.refresh_party(session, breach.team_id, breach.owner_party_id, now)
     return breach

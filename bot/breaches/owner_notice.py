@@ -4,6 +4,7 @@ relationship owner is queued before the alert's own posts, once per alert (bot.s
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Callable
 
 from sqlmodel import Session
 
@@ -21,3 +22,9 @@ def tell_owner(session: Session, breach: Breach, now: datetime) -> bool:
     context = {"about": "breach", "agreement": agreement.name, "target": f"{target.key} {routing.promise(target)}",
                "level": breach.level, "summary": breach.summary, "ticket": breach.ticket_ref}
     return owners.tell(session, party, f"breach:{breach.id}:opened", context, now)
+
+
+def first(session: Session, breach: Breach, now: datetime, post: Callable[[Session, Breach, datetime], None]) -> None:
+    """The owner's DM, then the alert's posts (`post`: bot.breaches.alerts' own), so the owner's goes out first."""
+    tell_owner(session, breach, now)
+    post(session, breach, now)

@@ -9,8 +9,8 @@ Callers use the public API re-exported here (`complaints.record(...)`).
 """
 from bot.complaints import late, listing
 from bot.complaints.listing import ComplaintLine, Counts, counts, page
-from bot.complaints.records import (ComplaintInput, answer, close, get, may_act_on, record, require_may_act,
+from bot.complaints.records import (ComplaintInput, answer, close, get, may_answer, record, require_may_answer,
                                     sla_for)
 
 __all__ = ["late", "listing", "ComplaintLine", "Counts", "counts", "page", "ComplaintInput", "answer", "close",
-           "get", "may_act_on", "record", "require_may_act", "sla_for"]
+           "get", "may_answer", "record", "require_may_answer", "sla_for"]

@@ -128,20 +128,20 @@ def get(session: Session, team_id: str, number: int, *, lock: bool = False) -> C
     return found
 
 
-def may_act_on(actor: Actor, complaint: Complaint) -> bool:
+def may_answer(actor: Actor, complaint: Complaint) -> bool:
     """The complaint's owner, or whoever the table lets answer complaints (a service manager)."""
     return actor.user_id == complaint.owner_user_id or can(actor, Capability.ANSWER_COMPLAINT)
 
 
-def require_may_act(actor: Actor, complaint: Complaint) -> None:
-    if not may_act_on(actor, complaint):
+def require_may_answer(actor: Actor, complaint: Complaint) -> None:
+    if not may_answer(actor, complaint):
         raise PermissionDenied(f"Only complaint #{complaint.number}'s owner or a {who_can(Capability.ANSWER_COMPLAINT)}"
                                f" can {Capability.ANSWER_COMPLAINT.value}.")
 
 
 def answer(session: Session, actor: Actor, number: int, words: str | None) -> Complaint:
     complaint = get(session, actor.team_id, number, lock=True)
-    require_may_act(actor, complaint)
+    require_may_answer(actor, complaint)
     said = _words(words, "answer", "what the customer was answered")
     if complaint.status != ComplaintStatus.OPEN.value:
         raise DomainError(f"Complaint #{complaint.number} is {complaint.status} already.")
@@ -158,7 +158,7 @@ def answer(session: Session, actor: Actor, number: int, words: str | None) -> Co
 def close(session: Session, actor: Actor, number: int, words: str | None) -> Complaint:
     """Closed with the outcome; an open complaint may be closed at once (its answer is then the outcome)."""
     complaint = get(session, actor.team_id, number, lock=True)
-    require_may_act(actor, complaint)
+    require_may_answer(actor, complaint)
     said = _words(words, "outcome", "how the complaint ended")
     if complaint.status == ComplaintStatus.CLOSED.value:
         raise DomainError(f"Complaint #{complaint.number} is closed already.")

@@ -25,7 +25,7 @@ def _open(body: dict, client: WebClient, context: BoltContext, to: str) -> None:
     actor, number = context["actor"], _number(body)
     with context["deps"].db.session() as session:  # a quick read, closed before Slack is called
         row = complaints.get(session, actor.team_id, number)
-        complaints.require_may_act(actor, row)
+        complaints.require_may_answer(actor, row)
         status, text = row.status, row.text
         customer = session.get(Party, row.customer_id).name
     if status == ComplaintStatus.CLOSED.value or (to == "answer" and status != ComplaintStatus.OPEN.value):
