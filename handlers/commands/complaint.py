@@ -38,7 +38,7 @@ def record_complaint(req: SlashRequest) -> None:
 
 
 @registry.command("complaints", "/slm complaints [open|customer]",
-                  "List complaints (all, the open ones, or one customer's), with Answer… and Close…")
+                  "List complaints (all, the open ones, or one customer's), with Answer… and Close…", pages=True)
 def list_complaints(req: SlashRequest) -> None:
     require(req.actor, Capability.VIEW_MAP)
     actor, arg = req.actor, one_name(req.args)
