@@ -48,7 +48,7 @@ def remedial(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> N
     actor, deps = context["actor"], context["deps"]
     with deps.db.session() as session:  # read, and closed before Slack is called
         breach = breaches.get(session, actor.team_id, _breach_id(body))
-        if not breaches.may_answer(session, actor, breach):  # told before the form, not after
+        if not breaches.may_act_on(session, actor, breach):  # told before the form, not after
             raise PermissionDenied(breaches.REMEDY_REFUSED)
         shown = breaches.alert_context(session, breach)
         choices = breaches.improvable_targets(session, breach)

@@ -58,7 +58,7 @@ def test_the_pack_counts_the_periods_complaints(slack, sandbox, db, team, clock)
     slack.command("review pack Acme Payroll", channel=CHANNEL)  # October
     [parent] = [m for m in sandbox.channel_messages(CHANNEL, include_ephemeral=False)
                 if m.text.startswith("Review pack")]
-    assert "*Complaints* in the period: 4 received, 2 answered late, 1 open at its end." in text_of(parent)
+    assert "*Complaints* in the period: 4 received, 2 answered overdue, 1 open at its end." in text_of(parent)
 
 
 def test_the_relationship_view_shows_the_owner_and_the_complaints(slack, sandbox, db, team, clock):
@@ -70,4 +70,4 @@ def test_the_relationship_view_shows_the_owner_and_the_complaints(slack, sandbox
                 if m.text.startswith("Relationship")]
     shown = text_of(parent)
     assert f"*Relationship owner*: <@{OWNER}>" in shown
-    assert "*Complaints* in May–Oct 2026: 5 received, 2 answered late, 1 open at its end" in shown
+    assert "*Complaints* in May–Oct 2026: 5 received, 2 answered overdue, 1 open at its end" in shown
