@@ -56,8 +56,7 @@ HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("Actions", ("actions", "action")),
     # issue 11's slices (m1-m4) add their commands' words here: record and tokens; alerts; clock; breaches
     ("Measurements and breach alerts", ("record", "token", "tokens", "alerts", "clock", "breaches")),
-    ("Service reviews", ("review", "relationship")),
-    ("Complaints", ("complaint", "complaints")),  # issue 17, complaints slice
+    ("Service reviews", ("review", "relationship", "complaint", "complaints")),  # complaint(s): issue 17
     ("Roles and settings", ("role", "roles", "settings", "audit", "help")),
 ]
 VERB_ORDER = ("add", "new", "grant", "list", "show", "diff", "post", "rename", "remove", "revoke", "retire")
