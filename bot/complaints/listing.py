@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from bot import paging
@@ -36,14 +36,18 @@ class ComplaintLine:
 
 
 def page(session: Session, team_id: str, now: datetime, *, only_open: bool = False, customer_id: int | None = None,
-         offset: int = 0, size: int = 10) -> paging.Page:
-    """A page of complaints, newest first, as plain lines."""
+         visible_to: str | None = None, offset: int = 0, size: int = 10) -> paging.Page:
+    """A page of complaints, newest first, as plain lines. `visible_to`: only those this person made, owns or
+    complained in (a complaint's words are personal: the others' are not everyone's to read); None: all."""
     q = (select(Complaint, Party.name, Service.name).join(Party, Party.id == Complaint.customer_id)
          .outerjoin(Service, Service.id == Complaint.service_id).where(Complaint.team_id == team_id))
     if only_open:
         q = q.where(Complaint.status == ComplaintStatus.OPEN.value)
     if customer_id is not None:
         q = q.where(Complaint.customer_id == customer_id)
+    if visible_to is not None:
+        q = q.where(or_(Complaint.owner_user_id == visible_to, Complaint.complainant == visible_to,
+                        Complaint.created_by == visible_to))
     found = paging.read(session, q.order_by(Complaint.number.desc()), offset, size)
     lines = [ComplaintLine(number=c.number, status=c.status, customer=customer, service=service,
                            complainant=c.complainant, owner=c.owner_user_id,

@@ -1,5 +1,8 @@
 """`/slm complaint [customer]` opens the complaint modal; `/slm complaints [open|<customer>]` lists them, a page at a
-time, each with *Answer…* / *Close…* for whoever may (its owner, or a service manager). Issue 17."""
+time, each with *Answer…* / *Close…* for whoever may (its owner, or a service manager). Issue 17.
+
+A complaint's words are personal: a service manager lists every complaint; anyone else only those they recorded,
+own, or made themselves (a customer's contact never reads another customer's complaints)."""
 from __future__ import annotations
 
 from bot import complaints, service_map
@@ -45,10 +48,13 @@ def list_complaints(req: SlashRequest) -> None:
     only_open = arg.lower() == "open"
     with req.deps.db.session() as session:
         customer = _customer(session, actor.team_id, arg) if arg and not only_open else None
+        # Everything for those who answer complaints; for anyone else, the complaints they made, own or complained in.
+        everything = can(actor, Capability.ANSWER_COMPLAINT)
         page = complaints.page(session, actor.team_id, actor.at(), only_open=only_open,
-                               customer_id=customer.id if customer else None, offset=req.offset, size=PAGE)
+                               customer_id=customer.id if customer else None,
+                               visible_to=None if everything else actor.user_id, offset=req.offset, size=PAGE)
     label = ("Open complaints" if only_open else f"Complaints from {customer.name}" if customer else "Complaints")
-    may = [c.number for c in page.rows if c.owner == actor.user_id or can(actor, Capability.ANSWER_COMPLAINT)]
+    may = [c.number for c in page.rows if everything or c.owner == actor.user_id]
     req.context["done"] = f"{label}: {page.total}"
     req.respond(**render_message("complaint_list.yml.j2", label=label, rows=page.rows, may=may,
                                  pager=pager(req, page, "complaints"),

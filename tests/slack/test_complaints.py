@@ -212,5 +212,12 @@ def test_complaints_are_listed_a_page_at_a_time(slack, sandbox, db, team, acme):
     second = sandbox.last_ephemeral(BOB)
     assert "*#2*" in text_of(second) and "*#1*" in text_of(second) and "*#3*" not in text_of(second)
     assert "Showing 11–12 of 12 complaints." in text_of(second)
+    slack.command("complaints", user=DAVE)  # neither a service manager, nor in any of them: none are his to read
+    assert "No complaints." in text_of(sandbox.last_ephemeral(DAVE)) and "Complaint text" not in text_of(
+        sandbox.last_ephemeral(DAVE))
+    slack.command("complaints open", user=CAROL)  # she made them all: hers to read, not to answer
+    assert "Showing 1–10 of 12 complaints" in text_of(sandbox.last_ephemeral(CAROL))
+    assert not [b for b in sandbox.last_ephemeral(CAROL).blocks if b["type"] == "actions" and any(
+        e["action_id"] in (Action.COMPLAINT_ANSWER, Action.COMPLAINT_CLOSE) for e in b["elements"])]
     slack.command("complaints Nobody Ltd", user=BOB)
     assert "There is no customer called “Nobody Ltd”" in text_of(sandbox.last_ephemeral(BOB))
