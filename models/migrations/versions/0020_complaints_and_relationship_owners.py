@@ -63,5 +63,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_complaint_team_status')
 
     op.drop_table('complaint')
-    with op.batch_alter_table('party', schema=None) as batch_op:
-        batch_op.drop_column('owner_user_id')
+    # Not in batch mode: on SQLite that copies `party` and drops the old table, which its referencing rows (contacts,
+    # links, requirements) refuse; SQLite 3.35+ drops a column in place, as PostgreSQL does.
+    op.drop_column('party', 'owner_user_id')
