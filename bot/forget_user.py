@@ -11,7 +11,8 @@ Per table, one of two things, and why:
   created or changed anything (`created_by` and the like), who acknowledged a breach. A requirement also loses the
   person's quoted message (their words, not the requirement's); an open action loses its owner (it needs a new one,
   and its party still owns it); a review keeps that a former contact attended; a breach alert no longer updates a
-  copy in their DMs; a reminder to them is cancelled; a satisfaction rating still counts, as a former contact's.
+  copy in their DMs; a reminder to them is cancelled; a satisfaction rating still counts, as a former contact's. A complaint keeps that a former contact made it, without
+  their words; a party they owned the relationship with, and an open complaint they owned, lose their owner.
 - not edited: the audit trail (evidence, and hash-chained: an edit would break its proof). Its records keep the
   bare Slack id, which after this no longer leads to a name anywhere in the bot. Agreement documents and review
   minutes are not rewritten either: they are the signed or posted text, kept whole (their hashes are evidence).
@@ -36,6 +37,8 @@ from models import (
     ActionStatus,
     AuditEvent,
     Breach,
+    Complaint,
+    ComplaintStatus,
     Contact,
     ContactRole,
     Member,
@@ -65,7 +68,8 @@ _STAMPS = ("created_by", "updated_by", "revoked_by")
 # Who did something a record must still show was done by someone: anonymised.
 _ACTORS = ((Signoff, "user_id"), (Requirement, "confirmed_by"), (Action, "plan_accepted_by"),
            (Action, "closed_by"), (ReviewArrangement, "proposed_by"), (ReviewArrangement, "agreed_by"),
-           (Review, "closed_by"), (SlaReview, "recorded_by"), (Breach, "acknowledged_by"), (Breach, "escalated_by"))
+           (Review, "closed_by"), (SlaReview, "recorded_by"), (Breach, "acknowledged_by"), (Breach, "escalated_by"),
+           (Complaint, "answered_by"), (Complaint, "closed_by"))
 
 
 class Forgetting:
@@ -144,6 +148,13 @@ class Forgetting:
             if self.user in parts:
                 row.key = ":".join(f"{FORMER_PERSON}{row.id}" if p == self.user else p for p in parts)
                 self._changed(row, "key")
+        # Issue 17: a complaint keeps that a former contact complained, not their words; an open one loses its owner
+        # (the service managers answer it, or a new owner is named), a closed one keeps that a former contact owned
+        # it; a party they owned the relationship with needs a new owner.
+        self._set(Complaint, "complainant", FORMER_PERSON, also={"text": ""})
+        self._set(Complaint, "owner_user_id", None, Complaint.status != ComplaintStatus.CLOSED.value)
+        self._set(Complaint, "owner_user_id", FORMER_PERSON)
+        self._set(Party, "owner_user_id", None)
         for table in SQLModel.metadata.sorted_tables:
             if table.name == AuditEvent.__tablename__:
                 continue

@@ -17,6 +17,7 @@ from bot import agreements, delivery, reminders, replays, retention, reviews  # 
 from bot import satisfaction
 from bot import cover as coverage
 from bot import suppliers  # noqa: F401  (issue 17, suppliers: the contract review reminder's handler registers)
+from bot import complaints  # noqa: F401  (issue 17: its reminders' handler registers)
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from handlers.events import app_home_opened  # noqa: F401  (wiring: it renders the Homes the outbox publishes)
 from bot.breaches import jobs as breach_jobs

@@ -31,6 +31,8 @@ from models import (
     ActionStatus,
     Breach,
     BreachState,
+    Complaint,
+    ComplaintStatus,
     MetricSample,
     Outage,
     Outbox,
@@ -124,6 +126,10 @@ def _delivered(team_id, cut):
 def _ratings(team_id, cut):
     """Issue 17: satisfaction asks and ratings (comments with them) decided before the closed records' cut-off."""
     return SatisfactionAsk, and_(SatisfactionAsk.team_id == team_id, SatisfactionAsk.created_at < cut.closed)
+def _complaints(team_id, cut):
+    """Closed complaints (issue 17): the customer's words go with them; an open or answered one is still followed."""
+    return Complaint, and_(Complaint.team_id == team_id, Complaint.status == ComplaintStatus.CLOSED.value,
+                           Complaint.closed_at < cut.closed)
 
 
 # In this order: a ticket's events before the ticket (counted apart), the rest independent of each other.
@@ -131,6 +137,7 @@ KINDS: dict[str, Callable] = {
     "ticket_events": _events, "tickets": _tickets, "outages": _outages, "metric_samples": _samples,
     "breach_alerts": _breaches, "actions": _actions, "reviews": _reviews, "delivered_messages": _delivered,
     "satisfaction_ratings": _ratings,
+    "complaints": _complaints,
 }
 
 
@@ -138,7 +145,7 @@ KINDS: dict[str, Callable] = {
 SETTING_OF = {"ticket_events": "retain_measurements", "tickets": "retain_measurements", "outages": "retain_measurements",
               "metric_samples": "retain_measurements", "breach_alerts": "retain_closed", "actions": "retain_closed",
               "reviews": "retain_closed", "delivered_messages": "retain_closed",
-              "satisfaction_ratings": "retain_closed"}
+              "satisfaction_ratings": "retain_closed", "complaints": "retain_closed"}
 PURGE_TIME = "03:40 UTC"  # when bot.jobs runs the purge, for what we tell a person lowering a setting
 
 

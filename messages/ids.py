@@ -46,6 +46,11 @@ class Callback(StrEnum):
     SHORTCUT_RECORD_REQUIREMENT = "record_requirement"
     SHORTCUT_REQUIREMENT_FROM_MESSAGE = "requirement_from_message"
     SHORTCUT_REVIEW_NOTE = "review_note"           # on a review thread's message: a decision, or a remedial action
+    # Issue 17, complaints slice: `/slm complaint`, *Record as complaint*, and a listed complaint's Answer… / Close…
+    COMPLAINT_FORM = "complaint_form"
+    COMPLAINT_ANSWER_FORM = "complaint_answer_form"
+    COMPLAINT_CLOSE_FORM = "complaint_close_form"
+    SHORTCUT_COMPLAINT_FROM_MESSAGE = "complaint_from_message"
 
 
 class Block(StrEnum):
@@ -181,6 +186,16 @@ class Block(StrEnum):
     DISPUTE_OUTCOME = "dispute_outcome"
 
     SAT_COMMENT = "sat_comment"  # issue 17: the comment on a satisfaction rating
+    # Issue 17, complaints slice: the party's relationship owner, and the complaint forms ("complaint_" + the field
+    # name in bot.complaints.ComplaintInput, and the answer and the outcome).
+    PARTY_OWNER = "party_owner"
+    COMPLAINT_CUSTOMER = "complaint_customer"
+    COMPLAINT_SERVICE = "complaint_service"
+    COMPLAINT_COMPLAINANT = "complaint_complainant"
+    COMPLAINT_TEXT = "complaint_text"
+    COMPLAINT_OWNER = "complaint_owner"
+    COMPLAINT_ANSWER = "complaint_answer"
+    COMPLAINT_OUTCOME = "complaint_outcome"
 
     @classmethod
     def for_requirement_field(cls, field: str) -> "Block":
@@ -246,6 +261,9 @@ class Action(StrEnum):
     # issue 17, suppliers: on a contract's review reminder (continue, renegotiate or exit), and Close… on a dispute
     CONTRACT_REVIEW_OUTCOME = "contract_review_outcome"
     DISPUTE_CLOSE = "dispute_close"
+    # Issue 17, complaints slice: beside a listed complaint (the value is its number)
+    COMPLAINT_ANSWER = "complaint_answer"              # Answer…: a modal for the answer
+    COMPLAINT_CLOSE = "complaint_close"                # Close…: a modal for the outcome
 
 
 # Shortcuts as the manifest declares them: (callback_id, name shown in Slack, "global" or "message").
@@ -253,4 +271,5 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     (Callback.SHORTCUT_RECORD_REQUIREMENT, "Record a service requirement", "global"),
     (Callback.SHORTCUT_REQUIREMENT_FROM_MESSAGE, "Record as requirement", "message"),
     (Callback.SHORTCUT_REVIEW_NOTE, "Record in the review", "message"),
+    (Callback.SHORTCUT_COMPLAINT_FROM_MESSAGE, "Record as complaint", "message"),
 )

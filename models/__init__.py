@@ -51,3 +51,4 @@ from models.installs import WorkspaceUninstall, slack_bots, slack_installations,
 from models.satisfaction import AskKind, AskOutcome, SatisfactionAsk  # noqa: F401
 # issue 17, suppliers: contract owners and reviews, disputes
 from models.suppliers import ContractCare, ContractReview, DisputeStatus, ReviewOutcome, SupplierDispute  # noqa: F401
+from models.complaints import Complaint, ComplaintStatus  # noqa: F401

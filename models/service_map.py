@@ -49,6 +49,9 @@ class Party(Stamped, table=True):
     name_key: str = Field(max_length=120)
     description: str = Field(default="", max_length=3000)
     channel_id: str | None = Field(default=None, max_length=32)
+    # Issue 17 (complaints slice): who owns the relationship with this party (ISO/IEC 20000-1 8.3.2, 8.3.4.1), told
+    # first of its complaints, its agreements' breaches and renewals. A Slack user id; None until someone is named.
+    owner_user_id: str | None = Field(default=None, max_length=32)
 
     @property
     def party_kind(self) -> PartyKind:

@@ -152,10 +152,26 @@ def ask_for_a_rating(ctx: Ctx) -> None:
 def rate_four(ctx: Ctx, user: str) -> None:
     [dm] = [m for m in ctx.sandbox.dms(EVE) if "How did we do?" in text_of(m)][-1:]
     ctx.slack.click(f"{Action.SATISFACTION_RATE}_4", message=dm, user=user)
+
+
 def a_supplier(ctx: Ctx) -> None:
     """Carrier X on the map (issue 17, suppliers: a dispute is with a supplier), added by the admin."""
     ctx.slack.command("party add supplier Carrier X", user=ALICE)
     assert ctx.slack.submit(ctx.sandbox.open_modal(ctx.team, ALICE), {}).ok
+
+
+# Issue 17, complaints slice
+def record_a_complaint(ctx: Ctx, user: str) -> None:
+    command("complaint", {Block.COMPLAINT_CUSTOMER: str(ctx.world.customer_id), Block.COMPLAINT_COMPLAINANT: CAROL,
+                          Block.COMPLAINT_TEXT: "Payslips were late again this month"})(ctx, user)
+
+
+def answer_the_complaint(ctx: Ctx, user: str) -> None:
+    ctx.slack.command("complaints open", user=BOB)  # the service manager's listing, with its Answer… button
+    ctx.slack.click(Action.COMPLAINT_ANSWER, message=ctx.sandbox.last_ephemeral(BOB), user=user)
+    modal = ctx.sandbox.open_modal(ctx.team, user)
+    if modal is not None:
+        ctx.slack.submit(modal, {Block.COMPLAINT_ANSWER: "The payroll run now starts a day earlier"})
 
 
 REFUSED_BY_THE_TABLE = "Only a {who} can {what}"  # bot.workspace.permissions.require's words
@@ -231,6 +247,16 @@ SCENARIOS: dict[Capability, Scenario] = {
     Capability.RECORD_DISPUTE: Scenario(
         "perm_world", BOB, EVE, command("dispute Carrier X Invoice 114 charges the credit twice"), done="Dispute #1",
         rule=rule(Capability.RECORD_DISPUTE, SM_OR_ADMIN), prepare=a_supplier),
+    # Issue 17, complaints slice: anyone records a complaint (a customer's own people too); its owner or a service
+    # manager answers it (Eve, a member who does not own it, is refused); the map's keepers name relationship owners.
+    Capability.RECORD_COMPLAINT: Scenario(
+        "perm_world", EVE, None, record_a_complaint, done="Complaint #1 is recorded", rule=""),
+    Capability.ANSWER_COMPLAINT: Scenario(
+        "perm_world", BOB, EVE, answer_the_complaint, done="Complaint #1 is answered",
+        rule="can answer or close a complaint", prepare=lambda ctx: record_a_complaint(ctx, CAROL)),
+    Capability.NAME_RELATIONSHIP_OWNER: Scenario(
+        "perm_world", ALICE, EVE, command(f"party owner Acme Retail <@{CAROL}>"),
+        done="owns the relationship with Acme Retail", rule=rule(Capability.NAME_RELATIONSHIP_OWNER, SM_OR_ADMIN)),
 }
 
 # The agreement's sides (AGREEMENT_SIDES): a party contact acts for the counterparty.

@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.actions",),
     ("bot.measurements",),
     ("bot.cover",),
-    ("bot.breaches",),
+    ("bot.breaches", "bot.complaints"),  # issue 17: complaints sit beside breaches (cover below, reviews above)
     ("bot.satisfaction",),  # issue 17: ratings read tickets and SLAs; the pack and the relationship view show them
     ("bot.suppliers",),  # issue 17, suppliers: contracts' owners, reviews, changes, disputes
     ("bot.reviews",),

@@ -41,7 +41,8 @@ SKIPPED = frozenset({"team_id", "name_key"})  # the same on every row, or derive
 
 # A person's own words, which forget-user (bot/retention) removes from the row: the trail, which is never
 # rewritten, keeps only their SHA-256, enough to show what a record held without keeping what they said.
-PERSONAL_TEXT = frozenset({("requirement", "source_quote"), ("satisfaction_ask", "comment")})  # issue 17: comments
+PERSONAL_TEXT = frozenset({("requirement", "source_quote"), ("satisfaction_ask", "comment"),  # issue 17: comments
+                           ("complaint", "text"), ("complaint", "answer"), ("complaint", "outcome")})
 
 
 def snapshot(row: Any, *fields: str) -> dict:

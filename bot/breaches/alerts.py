@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import actions, audit, cover, home_refresh, outbox, service_map
-from bot.breaches import routing
+from bot.breaches import owner_notice, routing
 from bot.breaches.escalation import NOT_YET, schedule_escalation, stop_escalation
 from bot.errors import DomainError, NotFound, PermissionDenied
 from bot.measurements.states import Level, Subject, TargetState
@@ -195,7 +195,7 @@ def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
             session.add(breach)
     except IntegrityError:  # another replica opened it at the same moment: theirs stands, and its alert
         return None
-    _queue_post(session, breach, now)
+    owner_notice.first(session, breach, now, _queue_post)  # issue 17: the relationship owner's DM, then the alert
     schedule_escalation(session, breach, now)  # nothing when it was already over
     home_refresh.refresh_party(session, breach.team_id, breach.owner_party_id, now)
     return breach

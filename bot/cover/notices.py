@@ -22,6 +22,7 @@ from bot.agreements import targets
 from bot.cover import cache as coverage_cache
 from bot.cover.assessment import IN_FORCE_OR_COMING, TargetCheck, check_agreement, live_links, notice_date
 from bot.cover.rules import Check, Finding, Verdict
+from bot.service_map import owners
 from bot.workspace.permissions import SERVICE_MANAGER
 from models import (Agreement, AgreementKind, CoverageState, CoverRecheck, Member, Party, Reminder, ReminderStatus, RoleGrant, Target,
                     TargetLink, WorkspaceUninstall)
@@ -254,6 +255,7 @@ def _queue_lapse(session: Session, a: Agreement, event: str, day: date, today: d
     party = session.get(Party, a.counterparty_id)
     context = {"agreement": a.name, "kind": AgreementKind(a.kind).label, "owner": party.name, "event": event,
                "day": day.isoformat(), "days_left": (day - today).days, "targets": affected, "late_since": late_since}
+    owners.tell(session, party, f"lapse:{a.id}:{event}:{day.isoformat()}", {"about": "renewal", **context}, now)  # first
     return _tell(session, a.team_id, f"lapse:{a.id}:{event}:{day.isoformat()}", "notice_lapse.yml.j2", context, now)
 
 

@@ -24,7 +24,7 @@ from bot.measurements.clocks import compute
 from bot.measurements.in_force import Measured, from_content
 from bot.measurements.ticket_events import events_of
 from bot.parsing import credits
-from bot.reviews import pack_preview, pack_satisfaction
+from bot.reviews import complaints_section, pack_preview, pack_satisfaction
 from bot.reviews.pack_preview import ActionLine, Preview, WaiverLine, label_of
 from models import Agreement, AgreementService, AgreementVersion, Breach, Party, Target, Ticket
 
@@ -102,6 +102,7 @@ class Pack:
     verified: list[ActionLine] = field(default_factory=list)  # done actions whose target's recovery was measured
     verified_more: int = 0
     satisfaction: dict | None = None  # issue 17: bot.reviews.pack_satisfaction.section
+    complaints: dict = field(default_factory=dict)  # issue 17: received, answered late, open (complaints_section)
 
     def as_context(self) -> dict:
         return asdict(self)
@@ -288,7 +289,8 @@ def build_pack(session: Session, agreement: Agreement, period_start: date, perio
         waivers=pack_preview.waivers_in_force(session, agreement, now),
         preview=pack_preview.preview(session, agreement, [t for t, _c in targets], period_start, period_end, now),
         previous_actions=previous.actions, previous_review=previous.label, previous_more=previous.more,
-        period_dates=dates_of(period_start, period_end), verified=verified, verified_more=verified_more)
+        period_dates=dates_of(period_start, period_end), verified=verified, verified_more=verified_more,
+        complaints=complaints_section.for_pack(session, agreement, start, end))
     pack.satisfaction = pack_satisfaction.section(session, agreement, pack, tz)  # issue 17
     return pack
 

@@ -35,9 +35,7 @@ from sqlmodel import Session, select
 
 from bot import outbox
 from bot.measurements import compliance
-from bot.reviews import chart, pack_preview, relationship_satisfaction
-from bot.reviews import chart, pack_preview
-from bot.reviews import supplier_scorecard
+from bot.reviews import chart, complaints_section, pack_preview, relationship_satisfaction, supplier_scorecard
 from bot.reviews.pack import PeriodFigure, achievement, local_midnight, percent, targets_in_force
 from models import (Action, ActionStatus, Agreement, AgreementKind, Breach, Contact, OutboxKind, Party, Requirement,
                     Review, ReviewNote, ReviewStatus)
@@ -103,6 +101,7 @@ class Relationship:
     period_label: str = ""     # for the chart's title: "to Oct 2026"
     satisfaction: list[dict] = field(default_factory=list)  # issue 17: bot.reviews.relationship_satisfaction.rows
     suppliers: dict | None = None  # issue 17, suppliers: a supplier's scorecard (bot.reviews.supplier_scorecard)
+    complaints: dict = field(default_factory=dict)  # issue 17: the owner and complaints (bot.reviews.complaints_section)
 
     def as_context(self) -> dict:
         return asdict(self)
@@ -281,7 +280,8 @@ def build(session: Session, party: Party, now: datetime, *, tz: str = "UTC") -> 
         waivers=waiver_lines, waivers_more=waivers_more, renewals=renewals, renewals_more=renewals_more,
         period_label=months[-1].label,
         satisfaction=relationship_satisfaction.rows(session, agreements, trends, months[-1], tz, now),
-        suppliers=(card.as_context() if (card := supplier_scorecard.build(session, party, months, now)) else None))
+        suppliers=(card.as_context() if (card := supplier_scorecard.build(session, party, months, now)) else None),
+        complaints=complaints_section.for_relationship(session, party, start, end))
 
 
 TEMPLATE = "relationship.yml.j2"

@@ -7,11 +7,12 @@ the suppliers behind it, and the activities conducted over each link.
 - `changes`: renaming and removing them, refused while anything uses them;
 - `choices`: a page of services or parties for a select, by what was typed (`service_map.choices.services(...)`);
 - `glance`: the map at a glance for the App Home: the first services and the counts;
+- `owners`: each party's relationship owner (issue 17): naming them, and the DM that tells them first;
 - `pages`: the map, a service's links and a party's a page at a time (only what is shown is read).
 
 Callers use the public API re-exported here (`service_map.add_service(...)`).
 """
-from bot.service_map import choices, glance
+from bot.service_map import choices, glance, owners
 from bot.service_map.pages import party_links_page, service_links_page, service_page, some_names, view_of
 from bot.service_map.records import (
     NAME_MAX,
@@ -43,6 +44,7 @@ from bot.service_map.records import (
 __all__ = [
     "choices",
     "glance",
+    "owners",
     "party_links_page",
     "service_links_page",
     "service_page",

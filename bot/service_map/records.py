@@ -91,6 +91,7 @@ class PartyInput:
     description: str | None = ""
     channel_id: str | None = None
     contacts: dict[ContactRole, list[str]] = field(default_factory=dict)
+    owner_user_id: str | None = None  # the relationship owner (issue 17); naming one asks NAME_RELATIONSHIP_OWNER
 
 
 def add_party(session: Session, actor: Actor, data: PartyInput) -> Party:
@@ -111,10 +112,15 @@ def add_party(session: Session, actor: Actor, data: PartyInput) -> Party:
         desc = _clean_text(data.description, "description")
     except InvalidInput as err:
         errors.update(err.errors)
+    owner = None
+    if data.owner_user_id:  # issue 17: the relationship owner, named as the party is added
+        require(actor, Capability.NAME_RELATIONSHIP_OWNER)
+        owner = data.owner_user_id if data.owner_user_id.strip() else None
     if errors:
         raise InvalidInput(errors)
     party = Party(team_id=actor.team_id, kind=kind.value, name=clean, name_key=name_key(clean), description=desc,
-                  channel_id=data.channel_id or None, created_at=actor.at(), created_by=actor.user_id)
+                  channel_id=data.channel_id or None, owner_user_id=owner, created_at=actor.at(),
+                  created_by=actor.user_id)
     _insert(session, party, {"name": f"There is already a party called “{clean}”."})
     for role, users in data.contacts.items():
         for user_id in dict.fromkeys(users):

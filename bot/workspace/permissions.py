@@ -39,6 +39,10 @@ class Capability(StrEnum):
     # issue 17, suppliers: contracts' owners and reviews, disputes with suppliers
     MANAGE_CONTRACTS = "name a contract's owner and review cadence, or decide a review of a contract you do not own"
     RECORD_DISPUTE = "record a dispute with a supplier, or close one you do not own"
+    # Issue 17, complaints slice: complaints, and each party's relationship owner.
+    RECORD_COMPLAINT = "record a complaint"
+    ANSWER_COMPLAINT = "answer or close a complaint"
+    NAME_RELATIONSHIP_OWNER = "name a party's relationship owner"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -74,6 +78,12 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     # decides its own reviews and closes their own disputes (bot.suppliers checks the owner before the table).
     Capability.MANAGE_CONTRACTS: frozenset({ADMIN, SERVICE_MANAGER}),
     Capability.RECORD_DISPUTE: frozenset({ADMIN, SERVICE_MANAGER}),
+    # Issue 17, complaints slice. Anyone may record a complaint, customers' own people included (like requirements).
+    Capability.RECORD_COMPLAINT: frozenset({MEMBER}),
+    # The complaint's owner may too: bot.complaints checks them against the complaint (like a breach's contacts).
+    Capability.ANSWER_COMPLAINT: frozenset({SERVICE_MANAGER}),
+    # Who answers for a customer or supplier is the map's keepers' call.
+    Capability.NAME_RELATIONSHIP_OWNER: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

@@ -61,6 +61,14 @@ def _nudge_before(text: str) -> str:
     return str(offset)
 
 
+def _answer_within(text: str) -> str:
+    """How long a complaint's answer may take: working days (Monday to Friday) or days (issue 17, complaints)."""
+    offset = read_offset(" ".join((text or "").lower().split()), text)
+    if offset.unit not in ("working day", "day"):
+        raise parsing.ParseError("Give working days or days.", example="5 working days")
+    return str(offset)
+
+
 def _label_name(text: str) -> str:
     name = text.strip()
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
@@ -155,6 +163,10 @@ CHOICES = {c.key: c for c in (
     # bot.actions.nudges: the owner's first nudge, at 09:00 this long before the due date (then on the day, then daily).
     Choice("action_nudge_before", "Nudge an action's owner by DM this long before its due date (working days are "
            "Monday to Friday), again on the day, and daily once it is overdue", "2 working days", _nudge_before),
+    # bot.complaints: a complaint's answer is due this long after it is recorded (working days are Monday to Friday
+    # in the organisation's zone); late, the service managers are told.
+    Choice("complaint_answer_within", "How long a complaint may wait for its answer before the service managers are "
+           "told it is late (working days are Monday to Friday)", "5 working days", _answer_within),
     Choice("alert_label", "The Alertmanager alert label that names the service", "service", _label_name),
     # bot.agreements.terms: hide (safe) leaves service credits and charges out of what is posted in a public channel
     # and sends the full version by DM to those entitled; show posts them there (with a warning to whoever posts).
@@ -166,8 +178,6 @@ CHOICES = {c.key: c for c in (
     # they are the evidence of a commercial contract, and six years is a common limitation period for one.
     Choice("retain_measurements", "How long measurements (outages, tickets and their events, metric samples) are "
            "kept", "2 years", _retention),
-    Choice("retain_closed", "How long closed records (resolved breach alerts, done actions, closed reviews, delivered "
-           "messages) are kept", "7 years", _retention),
     # bot.satisfaction: who is asked to rate a resolved ticket, how often, and when a low figure is flagged.
     Choice("satisfaction_ask_every", "Ask one person to rate a resolved ticket at most once in this long",
            "1 month", _ask_every),
@@ -175,6 +185,8 @@ CHOICES = {c.key: c for c in (
            "(chosen by the ticket, so a resend asks nobody twice)", "100%", _sample),
     Choice("satisfaction_min_ratings", "Ratings an SLA needs in a period before its satisfaction can flag "
            "\"targets met, customer unhappy\"", "5", _min_ratings),
+    Choice("retain_closed", "How long closed records (resolved breach alerts, done actions, closed reviews and "
+           "complaints, delivered messages) are kept", "7 years", _retention),
 )}
 
 

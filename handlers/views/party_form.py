@@ -13,7 +13,8 @@ from messages import render, render_message
 from messages.ids import Block, Callback
 from models import ContactRole, PartyKind
 
-FIELDS = {"kind": Block.PARTY_KIND, "name": Block.PARTY_NAME, "description": Block.PARTY_DESCRIPTION}
+FIELDS = {"kind": Block.PARTY_KIND, "name": Block.PARTY_NAME, "description": Block.PARTY_DESCRIPTION,
+          "owner": Block.PARTY_OWNER}
 CONTACT_BLOCKS = {
     ContactRole.MANAGERIAL: Block.CONTACTS_MANAGERIAL,
     ContactRole.OPERATIONAL: Block.CONTACTS_OPERATIONAL,
@@ -39,6 +40,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         description=values.text(Block.PARTY_DESCRIPTION),
         channel_id=values.conversation(Block.PARTY_CHANNEL),
         contacts={role: values.users(block) for role, block in CONTACT_BLOCKS.items()},
+        owner_user_id=values.user(Block.PARTY_OWNER),  # issue 17: the relationship owner
     )
 
     def work():

@@ -35,6 +35,9 @@ METADATA_KEYS: dict[str, tuple[str, ...]] = {
     "action_new_form": ("channel_id",),
     "action_close_form": ("number", "to", "channel_id"),
     "breach_remedial_form": ("breach_id", "channel_id"),
+    "complaint_form": ("channel_id", "permalink"),  # issue 17
+    "complaint_answer_form": ("number", "channel_id"),
+    "complaint_close_form": ("number", "channel_id"),
     "calendar_form": ("channel_id",),
     "link_form": ("channel_id",),
     "party_form": ("channel_id",),

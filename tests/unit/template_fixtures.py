@@ -163,7 +163,8 @@ def _review_pack(h: str) -> dict:
                 waivers=[WaiverLine("T1", "time", h, h, "2026-01-01")] * 12,
                 preview=Preview("Nov 2026", [h] * 10, 2, h, h, [h] * 10, 5, [h] * 10),
                 previous_actions=[act] * 10, previous_review=h, previous_more=3,
-                verified=[PackAction(8, h, h, "U0SAFE", "2026-10-01", "done", "T1", False, h)] * 10, verified_more=2)
+                verified=[PackAction(8, h, h, "U0SAFE", "2026-10-01", "done", "T1", False, h)] * 10, verified_more=2,
+                complaints={"received": 3, "answered_late": 1, "open": 2})
     return dict(pack=pack.as_context(), review_id=12, late=True, warning=h, chart=True)
 
 
@@ -182,7 +183,8 @@ def _relationship(h: str) -> dict:
                        "previous_count": 2, "previous_mean": "4.50", "trend": "down 1.33", "targets_met": n % 2 == 0,
                        "flagged": n % 2 == 0, "rule": h, "min_ratings": 5} for n in range(12)],
         suppliers={"months": [{"label": "Oct 2026", "measured": 4, "met": 3, "breaches": 1}] * 6, "disputes_open": 2,
-                   "disputes_closed": 5, "reviews": [h] * 10})  # issue 17, suppliers: the scorecard's section
+                   "disputes_closed": 5, "reviews": [h] * 10},  # issue 17, suppliers: the scorecard's section
+        complaints={"owner": "U0SAFE", "counts": {"received": 3, "answered_late": 1, "open": 2}})
     return dict(r=view.as_context(), chart=True)
 
 
@@ -462,4 +464,21 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "dispute_list.yml.j2": lambda h: dict(title=h, pager=pager(h), rows=[
         {"number": n, "supplier": h, "contract": h if n % 2 else None, "what": h, "owner": "U0SAFE", "open": n % 3 != 0,
          "outcome": h, "opened": "2026-03-02", "closed": "2026-04-01"} for n in range(1, 11)]),
+    # Issue 17, complaints slice: the complaint's words, the answer, the outcome and the names are typed
+    "owner_told.yml.j2": lambda h: dict(about="complaint", party=h, party_kind="customer", number=3, customer=h,
+                                        service=h, agreement=h, complainant="U0SAFE", text=h,
+                                        permalink="https://x.slack.com/archives/C1/p1?a=b|c>", recorded_by="U0SAFE",
+                                        owner="U0OTHER", due="2026-03-09 09:00 UTC"),
+    "complaint_recorded.yml.j2": lambda h: dict(number=3, customer=h, service=h, agreement=h, complainant="U0SAFE",
+                                                text=h, permalink="https://x.slack.com/archives/C1/p1?a=b|c>",
+                                                recorded_by="U0SAFE", owner="U0OTHER", due="2026-03-09 09:00 UTC"),
+    "complaint_late.yml.j2": lambda h: dict(number=3, customer=h, owner=None, complainant="U0SAFE",
+                                            due="2026-03-09 09:00 UTC", late_since="2026-03-09 09:00 UTC"),
+    "complaint_form.yml.j2": lambda h: dict(customers=[("1", h), ("2", h)], services=[("3", h)], customer_id="1",
+                                            complainant="U0SAFE", text=h, quoted=h, private_metadata=h[:500]),
+    "complaint_reply_form.yml.j2": lambda h: dict(to="close", number=3, customer=h, text=h, private_metadata=h[:500]),
+    "complaint_list.yml.j2": lambda h: dict(label=h, may=[1, 2], pager=pager(h), empty=h, rows=[NS(
+        number=n, status=("open", "answered", "closed")[n % 3], customer=h, service=h, complainant="U0SAFE",
+        owner="U0OTHER", recorded="2026-03-02", due="2026-03-09 09:00 UTC", overdue=True, text=h, answer=h,
+        outcome=h, permalink="https://x.slack.com/archives/C1/p1?a=b|c>") for n in range(10)]),
 }

@@ -93,6 +93,13 @@ def _contexts():
     # issue 17, suppliers: Close… on a dispute
     yield "dispute_close_form.yml.j2", dict(number=12345, what="Invoice 114 charges the P1 credit twice",
                                             private_metadata="{}")
+    # issue 17, complaints slice: `/slm complaint` (and *Record as complaint*), and a complaint's Answer… / Close…
+    yield "complaint_form.yml.j2", dict(customers=[("1", "Acme Retail")], services=[("2", "Payroll")], customer_id="1",
+                                        complainant="U1", text="Payslips were late again", quoted="",
+                                        private_metadata="{}")
+    for to in ("answer", "close"):
+        yield "complaint_reply_form.yml.j2", dict(to=to, number=12345, customer="Acme Retail",
+                                                  text="Payslips were late again", private_metadata="{}")
     for countering in (False, True):  # the review cadence (slice H1): proposed, and countered
         yield "review_cadence_form.yml.j2", dict(
             countering=countering, name="Acme Retail: Payroll", frequency="second Tuesday of each month at 10:00",

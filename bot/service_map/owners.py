@@ -1,0 +1,55 @@
+"""Each party's relationship owner (issue 17, ISO/IEC 20000-1 8.3.2 and 8.3.4.1): the person who answers for the
+relationship with a customer or supplier (a support group may have one too), named on `party.owner_user_id`.
+
+The owner is told first of what happens to their party: its complaints (bot.complaints), breaches on its agreements
+(bot.breaches.owner_notice) and renewals (bot.cover.notices). "First" means the owner's DM is queued in the
+once-only outbox before the channel's post or the service managers' DMs, so it goes out ahead of them (the outbox
+sends in the order rows were queued).
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot import audit, outbox
+from bot.errors import InvalidInput
+from bot.service_map.records import get_party
+from bot.workspace.actor import Actor
+from bot.workspace.permissions import Capability, require
+from models import Party
+
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,31}")
+TEMPLATE = "owner_told.yml.j2"
+
+
+def clean_owner(user_id: str | None) -> str | None:
+    """A Slack user id, or None for nobody; anything else is refused on the `owner` field."""
+    value = (user_id or "").strip()
+    if not value:
+        return None
+    if not SLACK_USER.fullmatch(value):
+        raise InvalidInput({"owner": "Name the owner as a person in this workspace, like @alice."})
+    return value
+
+
+def set_owner(session: Session, actor: Actor, party_id: int, user_id: str | None) -> Party:
+    """Name (or, with None, clear) the party's relationship owner; audited with the owner before and after."""
+    require(actor, Capability.NAME_RELATIONSHIP_OWNER)
+    owner = clean_owner(user_id)
+    party = get_party(session, actor.team_id, party_id)
+    before = audit.snapshot(party, "owner_user_id")
+    party.owner_user_id = owner
+    session.add(party)
+    audit.record(session, actor, "party.owner", "party", party.id, name=party.name, **audit.change(before, party))
+    return party
+
+
+def tell(session: Session, party: Party | None, key: str, context: dict, now: datetime) -> bool:
+    """Queue the owner's DM about `key` (a complaint, a breach, a renewal), once; False with no owner or when queued
+    before. Call it before queueing anyone else's message about the same thing: that is what makes the owner first."""
+    if party is None or not party.owner_user_id:
+        return False
+    return outbox.enqueue(session, party.team_id, f"{key}:owner:{party.owner_user_id}", party.owner_user_id, TEMPLATE,
+                          {"party": party.name, "party_kind": party.kind, **context}, now)
