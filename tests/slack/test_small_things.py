@@ -185,7 +185,8 @@ def test_help_starts_with_three_steps_and_groups_the_rest_by_the_job(slack, sand
     assert [line[:3] for line in sections[start].splitlines()[1:]] == ["1. ", "2. ", "3. "]
     groups = [s.splitlines()[0] for s in sections[start + 1:]]
     assert groups == ["*The service map*", "*Requirements*", "*Agreements*", "*Cover beneath each SLA*", "*Actions*",
-                      "*Measurements and breach alerts*", "*Service reviews*", "*Roles and settings*"]
+                      "*Measurements and breach alerts*", "*Service reviews*", "*Suppliers' contracts*",
+                      "*Roles and settings*"]
     assert all(len(s) < 3000 for s in sections)
     listed = [s.usage for s in subcommands().values() if s.listed]
     shown = "\n".join(sections[start + 1:])
