@@ -17,6 +17,7 @@ from bot import agreements, delivery, reminders, replays, retention, reviews  # 
 from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from handlers.events import app_home_opened  # noqa: F401  (wiring: it renders the Homes the outbox publishes)
+from bot.breaches import callbacks, ladders  # noqa: F401  (ladders: its reminders' handler registers)
 from bot.breaches import jobs as breach_jobs
 from bot.reviews import sla_review
 
@@ -115,6 +116,11 @@ def deliver(deps) -> None:
     delivery.deliver_pending(deps, deps.client)
 
 
+def deliver_callbacks(deps) -> None:
+    """POST the priority callbacks a ladder's steps queued (bot.breaches.callbacks), once each."""
+    callbacks.deliver_due(deps)
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -148,5 +154,8 @@ JOBS: list[Job] = [
     Job("sla_review.backstop", plan_sla_reviews, CronTrigger(hour=6, minute=20, timezone="UTC")),
     Job("retention.purge", purge_past_retention, CronTrigger(hour=3, minute=40, timezone="UTC")),
     Job("reminders.sweep", sweep_reminders, IntervalTrigger(minutes=1)),
+    # ladders (issue 17): the priority callbacks a ladder's steps queued (after the reminders that run those steps,
+    # before the outbox, which sends what a failed callback says in the alert's thread)
+    Job("ladders.callbacks", deliver_callbacks, IntervalTrigger(seconds=30)),
     Job("outbox.deliver", deliver, IntervalTrigger(seconds=5)),
 ]

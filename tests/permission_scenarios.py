@@ -186,6 +186,10 @@ SCENARIOS: dict[Capability, Scenario] = {
     Capability.VIEW_AUDIT: Scenario(
         "perm_world", BOB, EVE, command("audit Payroll"), done="Payroll", rule=rule(Capability.VIEW_AUDIT, SM_OR_ADMIN),
         changes=False),
+    # ladders (issue 17): a target's own escalation ladder.
+    Capability.SET_LADDER: Scenario(
+        "perm_world", BOB, EVE, command(f"ladder {SLA} T1 50% group; breach; +30m service-managers"), done="T1",
+        rule=rule(Capability.SET_LADDER, SM_OR_ADMIN)),
 }
 
 # The agreement's sides (AGREEMENT_SIDES): a party contact acts for the counterparty.

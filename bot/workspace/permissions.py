@@ -34,6 +34,8 @@ class Capability(StrEnum):
     MAP_ALERTS = "map alert labels to services"
     ARRANGE_REVIEWS = "propose how an SLA is reviewed, keep its risks, and close its reviews"
     VIEW_AUDIT = "see the audit trail"
+    # ladders (issue 17): escalation ladders and the priority-raise callback
+    SET_LADDER = "set an escalation ladder or its priority callback"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -63,6 +65,8 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     # The trail names who did what to every record, commercial terms and people's roles included: those who answer
     # for the agreements (and admins, who grant the roles) read it; an auditor gets the export from an operator.
     Capability.VIEW_AUDIT: frozenset({ADMIN, SERVICE_MANAGER}),
+    # ladders (issue 17): who is told when, and a POST that raises tickets' priority: those who keep the agreements.
+    Capability.SET_LADDER: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

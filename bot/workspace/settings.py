@@ -105,6 +105,12 @@ def retention_months(value: str) -> int:
     return int(count) * 12 if unit.startswith("year") else int(count)
 
 
+def _ladder(text: str) -> str:
+    """The organisation's escalation ladder (bot.breaches.ladders), or `default`: the built-in one."""
+    from bot.breaches import ladders  # it reads the settings: imported when a ladder is typed
+    return ladders.read_setting(text)
+
+
 @dataclass(frozen=True)
 class Choice:
     key: str
@@ -119,6 +125,10 @@ CHOICES = {c.key: c for c in (
     *(Choice(f"escalate_{p.lower()}", f"How long a {p} breach alert may go unacknowledged before it is escalated to "
              "the service managers", default, _clock_time)
       for p, default in (("P1", "15m"), ("P2", "30m"), ("P3", "2h"), ("P4", "4h"))),
+    # bot.breaches.ladders (issue 17): the steps every target's alert climbs unless the target has its own.
+    Choice("ladder", "The escalation ladder every target's alert climbs unless the target has its own (`/slm ladder`), "
+           "e.g. 50% group; 75% group manager; breach; +30m service-managers. default: the alert at the target's "
+           "warning level, escalated to the service managers when unacknowledged (escalate_p1…)", "default", _ladder),
     Choice("financial_year_start", "First month of the financial year (its quarters and years measure period goals)",
            "January", _month),
     # bot.reviews.sla_review (the periodic SLA review): weekly reminders from this long before the review is due.
