@@ -108,13 +108,16 @@ def parse(text: str) -> tuple[Step, ...]:
         raise _fail("No steps given.")
     steps: list[Step] = []
     for part in filter(None, (p.strip() for p in re.split(r"[;,\n]", typed))):
-        words = part.lower().replace("+ ", "+").split()
-        # "50 %" and "service managers" read as people write them
-        if len(words) > 1 and words[1] == "%":
-            words = [words[0] + "%", *words[2:]]
-        joined = " ".join(words[1:]).replace("service managers", "service-managers").replace(
-            "raise priority", "raise-priority")
-        percent, after = _when(words[0])
+        # "50 %", "+ 30m" and "service managers" read as people write them
+        said = re.sub(r"\s+%", "%", re.sub(r"\+\s+", "+", part.lower()))
+        said = said.replace("service managers", "service-managers").replace("raise priority", "raise-priority")
+        words = said.split()
+        upto = 1
+        if words[0].startswith("+"):  # a time after the breach may be words: "+2 hours", "+1h 30m"
+            while upto < len(words) and words[upto] not in _ALIASES:
+                upto += 1
+        percent, after = _when(" ".join(words[:upto]))
+        joined = " ".join(words[upto:])
         actions: list[str] = []
         for word in joined.replace("+", " ").replace("&", " ").replace(" and ", " ").split():
             action = _ALIASES.get(word)
