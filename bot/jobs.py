@@ -17,7 +17,7 @@ from bot import agreements, delivery, reminders, replays, retention, reviews  # 
 from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from handlers.events import app_home_opened  # noqa: F401  (wiring: it renders the Homes the outbox publishes)
-from bot.breaches import callbacks, ladders  # noqa: F401  (ladders: its reminders' handler registers)
+from bot.breaches import callbacks, ladders  # ladders: its reminders' handler registers
 from bot.breaches import jobs as breach_jobs
 from bot.reviews import sla_review
 
@@ -118,7 +118,7 @@ def deliver(deps) -> None:
 
 def deliver_callbacks(deps) -> None:
     """POST the priority callbacks a ladder's steps queued (bot.breaches.callbacks), once each."""
-    callbacks.deliver_due(deps)
+    callbacks.deliver_due(deps, on_failed=ladders.callback_failed)
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import actions, audit, cover, home_refresh, outbox, service_map
+from bot import audit, cover, home_refresh, outbox, service_map
 from bot.breaches import ladders, routing
 from bot.breaches.escalation import NOT_YET, schedule_escalation, stop_escalation
 from bot.errors import DomainError, NotFound, PermissionDenied
 from bot.measurements.states import Level, Subject, TargetState
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
-from models import (Action, ActionKind, ActionOrigin, Agreement, AgreementKind, Breach, BreachState, Party, Target,
-                    Ticket)
+from models import Agreement, AgreementKind, Breach, BreachState, Party, Target, Ticket
 from models.outbox import OutboxKind
 
 log = logging.getLogger(__name__)
@@ -277,23 +275,13 @@ def _keys_with_breaches(session: Session, team_id: str, keys: list[str]) -> set[
     return found
 
 
-def _climbing(state: TargetState, ladder: tuple[ladders.Step, ...] | None) -> TargetState:
-    """A state below its target's warning level but at its ladder's first step warns: the ladder's first step is
-    where the alert opens, when it comes before the warning level."""
-    first = ladders.first_percent(ladder)
-    if (state.level == Level.OK and not state.ended and first is not None and state.percent_used >= first
-            and state.subject.value in ladders.CLIMBS):
-        return replace(state, level=Level.WARNING)
-    return state
-
-
 def sweep(session: Session, team_id: str, states: list[TargetState], now: datetime) -> list[Breach]:
     """Every state that warns or breaches gets its breach; every open breach whose state is back within target,
     or whose clock stopped, is resolved. (Escalation is a reminder row each: bot.breaches.escalation.)"""
     mine = [s for s in states if s.team_id == team_id]
     own, organisation = ladders.ladders_of(session, team_id)
     ladder_of = {s.target_id: own.get(s.target_id, organisation) for s in mine}
-    mine = [_climbing(s, ladder_of[s.target_id]) for s in mine]
+    mine = [ladders.climbing(s, ladder_of[s.target_id]) for s in mine]  # a ladder's first step may warn sooner
     known = _keys_with_breaches(session, team_id, [s.key[:200] for s in mine if s.level == Level.OK])
     # Most states are OK and never breached: those are passed over without a query each.
     goals_breached = {s.target_id for s in mine
@@ -387,41 +375,9 @@ def escalate_by_hand(session: Session, actor: Actor, breach_id: int) -> Breach:
     return breach
 
 
-def improvable_targets(session: Session, breach: Breach) -> list[tuple[int, str]]:
-    """What a remedial action may set out to improve: the breached target, and the legs beneath it."""
-    target = session.get(Target, breach.target_id)
-    agreement = session.get(Agreement, breach.agreement_id)
-    out = [(target.id, f"{target.key} {routing.promise(target)} ({agreement.name})")]
-    if agreement.kind == AgreementKind.SLA.value:
-        for link in cover.links_under(session, target):
-            leg = session.get(Target, link.leg_target_id)
-            leg_agreement = session.get(Agreement, leg.agreement_id)
-            out.append((leg.id, f"{leg.key} {routing.promise(leg)} ({leg_agreement.name})"))
-    return out
-
-
-def add_remedial_action(session: Session, actor: Actor, breach_id: int, *, title: str | None,
-                        owner_party_id: int | None, owner_user_id: str | None, due, target_id: int | None) -> Action:
-    """The same Action entity as an upgrade, of kind remedial, for the target it should improve; said on the alert."""
-    breach = get(session, actor.team_id, breach_id, lock=True)
-    if not may_act_on(session, actor, breach):
-        raise PermissionDenied(REMEDY_REFUSED)
-    allowed = {tid for tid, _label in improvable_targets(session, breach)}
-    target_id = target_id if target_id in allowed else breach.target_id
-    target, site = session.get(Target, target_id), session.get(Agreement, breach.agreement_id).permalink
-    alerts = [outbox.get(session, breach.team_id, post_key(breach, r)) for r in breach.recipients]  # the links back
-    links = [actions.message_link(site, posted.channel, posted.message_ts) for posted in alerts if posted]
-    action = actions.add_action(session, actor, kind=ActionKind.REMEDIAL, title=title, owner_party_id=owner_party_id,
-                              owner_user_id=owner_user_id, due=due, agreement_id=target.agreement_id,
-                              target_id=target_id, detail=f"Remedial, after the alert on {breach.key}", permitted=True,
-                              origin=ActionOrigin.BREACH, origin_id=breach.id,
-                              origin_link=next(filter(None, links), None))
-    _move(session, breach, actor.at(), "remedial action", by=actor.user_id, action=action.number,
-          note=f"#{action.number}, due {action.due.isoformat()}: {action.title}")
-    return action
-
-
 def open_breaches(session: Session, team_id: str) -> list[Breach]:
     return list(session.exec(select(Breach).where(Breach.team_id == team_id, Breach.state.in_(OPEN))
                              .order_by(Breach.opened_at)))
 
+
+ladders.alerts_are(_move, alert_context)  # the ladder's steps move the alert and speak of it as it does

@@ -24,13 +24,12 @@ import secrets
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-import httpx
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit
-from bot.errors import InvalidInput
+from bot.errors import Command, InvalidInput
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
 from models import Breach, CallbackDelivery, DeliveryStatus, LadderCallback, Target
@@ -61,7 +60,7 @@ def set_callback(session: Session, actor: Actor, url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
         raise InvalidInput({"url": f"“{url[:60]}” is not a web address the bot can POST to: give one starting with "
-                                   "https://, e.g. https://itsm.example.com/slm/priority."})
+                                   "https://, e.g. https://itsm.example.com/hooks/priority."})
     row = get(session, actor.team_id)
     before = row.url if row else None
     secret = secrets.token_hex(32)
@@ -87,7 +86,7 @@ def raise_priority(session: Session, breach: Breach, i: int, step, now: datetime
         return f"{breach.ticket_ref} is {breach.priority} already: no higher priority to raise it to"
     callback = get(session, breach.team_id)
     if callback is None:
-        return "no priority callback is set (`/slm ladder callback <url>`): the priority was not raised"
+        return f"no priority callback is set (see {Command('ladder', 'callback')}): the priority was not raised"
     target = session.get(Target, breach.target_id)
     key = f"breach:{breach.id}:step:{i}:priority"
     body = json.dumps({"event": "ladder.raise_priority", "delivery": key, "team_id": breach.team_id,
@@ -127,6 +126,7 @@ def _claim(session: Session, row_id: int, now: datetime) -> tuple[CallbackDelive
 
 def _send(url: str, body: str, key: str, secret: str) -> tuple[bool | None, str]:
     """(True: delivered; None: try again; False: refused for good), with what happened."""
+    import httpx  # here: importing it loads its command line's (pygments, rich), which a start does not need
     raw = body.encode()
     try:
         answer = httpx.post(url, content=raw, timeout=TIMEOUT, follow_redirects=False,
@@ -141,9 +141,10 @@ def _send(url: str, body: str, key: str, secret: str) -> tuple[bool | None, str]
     return False, f"HTTP {answer.status_code}"
 
 
-def deliver_due(deps) -> int:
+def deliver_due(deps, on_failed=None) -> int:
     """The job: POST what is due, each claimed in a transaction of its own and settled in another (no session is
-    held across the POST). Returns how many were delivered."""
+    held across the POST). Returns how many were delivered. `on_failed(session, team_id, breach_id, what, now)`:
+    told of one refused or given up on, in the transaction that settles it (bot.breaches.ladders says so)."""
     now = deps.clock.now()
     delivered = 0
     with deps.db.session() as session:
@@ -170,14 +171,6 @@ def deliver_due(deps) -> int:
                 delivered += 1
             elif gave_up:
                 log.error("priority callback %s failed for good: %s", key, what)
-                _say_failed(session, team_id, breach_id, what, now)
+                if on_failed is not None:
+                    on_failed(session, team_id, breach_id, what, now)
     return delivered
-
-
-def _say_failed(session: Session, team_id: str, breach_id: int | None, what: str, now: datetime) -> None:
-    from bot.breaches import alerts
-    breach = session.exec(select(Breach).where(Breach.team_id == team_id, Breach.id == breach_id)
-                          .with_for_update()).first() if breach_id else None
-    if breach is not None:
-        alerts._move(session, breach, now, "step",
-                     note=f"the priority callback failed ({what}): raise {breach.ticket_ref}'s priority by hand")

@@ -27,134 +27,39 @@ reminder rows (kind `breach.ladder`) due at the breach plus their time, so a bot
 once, saying it is late. A resolved alert climbs no further (its rows are cancelled). An acknowledged one does:
 the ladder is the organisation's clock, not a nag.
 
-Pure parsing (`parse`, `Step`) needs no database; the rest works in the caller's transaction.
+The ladder as typed is read by bot.parsing.ladder (pure); the rest works in the caller's transaction.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlmodel import Session, select
 
 from bot import audit, cover, outbox, parsing, reminders, service_map
-from bot.errors import InvalidInput, NotFound
+from bot.breaches import callbacks
+from bot.errors import Command, InvalidInput, NotFound
+from bot.measurements.states import Level, TargetState
+from bot.parsing.ladder import (ACTIONS, DEFAULT, EXAMPLE, GROUP, MANAGER, PRIORITY, SERVICE_MANAGERS, Step,  # noqa: F401
+                                canonical, first_percent, parse, read_setting)
 from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
 from models import Agreement, AgreementKind, Breach, BreachState, ContactRole, Party, PartyKind, Target, TargetLadder
 
-GROUP, MANAGER, SERVICE_MANAGERS, PRIORITY = "group", "manager", "service-managers", "priority"
-ACTIONS = (GROUP, MANAGER, SERVICE_MANAGERS, PRIORITY)
-_ALIASES = {"group": GROUP, "groups": GROUP, "team": GROUP, "manager": MANAGER, "managers": SERVICE_MANAGERS,
-            "service-managers": SERVICE_MANAGERS, "service-manager": SERVICE_MANAGERS, "sm": SERVICE_MANAGERS,
-            "priority": PRIORITY, "raise-priority": PRIORITY}
-DEFAULT = "default"  # the setting's value: the built-in ladder, today's behaviour
-MAX_STEPS = 10
-EXAMPLE = "50% group; 75% group manager; breach; +30m service-managers"
 LADDER = "breach.ladder"  # the reminders' kind: a step after the breach
 STEP = "breach_step.yml.j2"
 LATE_AFTER = reminders.LATE_AFTER
 CLIMBS = ("ticket", "availability", "metric")  # a burn-rate warning (budget) keeps today's behaviour
 
-
-@dataclass(frozen=True)
-class Step:
-    percent: int | None  # of the clock or error budget (100: the breach); None for a step after the breach
-    after: int | None    # minutes after the breach; None for a percentage step
-    actions: tuple[str, ...]
-
-    @property
-    def when(self) -> str:
-        if self.after is not None:
-            return "+" + parsing.format_duration(parsing.Duration(minutes=self.after))
-        return "breach" if self.percent == 100 else f"{self.percent}%"
-
-    def text(self) -> str:
-        return " ".join((self.when, *self.actions))
+# The alert's move (a timeline line, every copy edited, the line in every thread) and its words, handed over by
+# bot.breaches.alerts as it loads: it calls this module, so this module does not import it.
+_ALERTS: dict[str, Callable] = {}
 
 
-def _fail(reason: str) -> parsing.ParseError:
-    return parsing.ParseError(f"{reason} Write the steps in time order, separated by semicolons, e.g. “{EXAMPLE}”.",
-                              example=EXAMPLE)
-
-
-def _when(word: str) -> tuple[int | None, int | None]:
-    if word == "breach":
-        return 100, None
-    m = re.fullmatch(r"([0-9]{1,3})\s*%", word)
-    if m:
-        percent = int(m.group(1))
-        if not 1 <= percent <= 100:
-            raise _fail(f"“{word}” is not a step: a percentage is between 1% and 100% (after that, a time after "
-                        "the breach such as +30m).")
-        return percent, None
-    if word.startswith("+"):
-        try:
-            duration = parsing.parse_duration(word[1:])
-        except parsing.ParseError:
-            raise _fail(f"“{word}” is not a time after the breach.") from None
-        if duration.business or duration.business_days or not duration.minutes:
-            raise _fail(f"“{word}” is not a time after the breach: give clock minutes or hours.")
-        return None, duration.minutes
-    raise _fail(f"“{word}” is not a step's point: give a percentage (50%), breach, or a time after the breach "
-                "(+30m).")
-
-
-def parse(text: str) -> tuple[Step, ...]:
-    """A ladder as people type it, or ParseError in their words. Commas or semicolons separate the steps."""
-    typed = " ".join((text or "").split())
-    if not typed:
-        raise _fail("No steps given.")
-    steps: list[Step] = []
-    for part in filter(None, (p.strip() for p in re.split(r"[;,\n]", typed))):
-        # "50 %", "+ 30m" and "service managers" read as people write them
-        said = re.sub(r"\s+%", "%", re.sub(r"\+\s+", "+", part.lower()))
-        said = said.replace("service managers", "service-managers").replace("raise priority", "raise-priority")
-        words = said.split()
-        upto = 1
-        if words[0].startswith("+"):  # a time after the breach may be words: "+2 hours", "+1h 30m"
-            while upto < len(words) and words[upto] not in _ALIASES:
-                upto += 1
-        percent, after = _when(" ".join(words[:upto]))
-        joined = " ".join(words[upto:])
-        actions: list[str] = []
-        for word in joined.replace("+", " ").replace("&", " ").replace(" and ", " ").split():
-            action = _ALIASES.get(word)
-            if action is None:
-                raise _fail(f"“{word}” is not something a step does: group, manager, service-managers or priority.")
-            if action not in actions:
-                actions.append(action)
-        if not actions and percent != 100:
-            raise _fail(f"The step “{part}” does nothing: add group, manager, service-managers or priority.")
-        step = Step(percent, after, tuple(actions))
-        if steps and not _later(step, steps[-1]):
-            raise _fail(f"The step “{step.when}” comes after “{steps[-1].when}” in the list but not in time.")
-        steps.append(step)
-    if len(steps) > MAX_STEPS:
-        raise _fail(f"At most {MAX_STEPS} steps.")
-    return tuple(steps)
-
-
-def _later(step: Step, before: Step) -> bool:
-    if before.after is not None:
-        return step.after is not None and step.after > before.after
-    return step.after is not None or step.percent > before.percent
-
-
-def canonical(steps: tuple[Step, ...]) -> str:
-    return "; ".join(step.text() for step in steps)
-
-
-def read_setting(text: str) -> str:
-    """The workspace setting `ladder`: `default` (today's behaviour) or a ladder, canonical."""
-    if (text or "").strip().lower() in (DEFAULT, "none", "today", "built-in"):
-        return DEFAULT
-    return canonical(parse(text))
-
-
-def first_percent(steps: tuple[Step, ...] | None) -> int | None:
-    return next((s.percent for s in steps or () if s.percent is not None), None)
+def alerts_are(move: Callable, context: Callable) -> None:
+    _ALERTS.update(move=move, context=context)
 
 
 # ---- which ladder ------------------------------------------------------------------------------------------------
@@ -191,7 +96,7 @@ def find_target(session: Session, team_id: str, agreement_name: str, target_key:
     agreements = [a for a in session.exec(select(Agreement).where(Agreement.team_id == team_id))
                   if " ".join(a.name.split()).casefold() == wanted]
     if not agreements:
-        raise NotFound(f"No agreement is called “{agreement_name}”. `/slm sla list` shows them.")
+        raise NotFound(f"No agreement is called “{agreement_name}”. {Command('sla', 'list')} shows them.")
     target = session.exec(select(Target).where(Target.agreement_id == agreements[0].id,
                                                Target.key == target_key.strip().upper())).first()
     if target is None or target.retired:
@@ -243,6 +148,16 @@ def listing(session: Session, team_id: str) -> list[dict]:
 
 
 # ---- climbing -----------------------------------------------------------------------------------------------------
+def climbing(state: TargetState, ladder: tuple[Step, ...] | None) -> TargetState:
+    """A state below its target's warning level but at its ladder's first step warns: the alert opens at the
+    ladder's first step when that comes before the warning level."""
+    first = first_percent(ladder)
+    if (state.level == Level.OK and not state.ended and first is not None and state.percent_used >= first
+            and state.subject.value in CLIMBS):
+        return replace(state, level=Level.WARNING)
+    return state
+
+
 def _reopened(breach: Breach) -> int:
     return sum(1 for e in breach.timeline if e.get("what") == "reopened")
 
@@ -254,7 +169,6 @@ def _prefix(breach: Breach) -> str:
 def climb(session: Session, breach: Breach, state, now: datetime, *, opened: bool = False) -> int:
     """Run every percentage step the state has reached and not yet run, earlier ones first; schedule the steps after
     the breach once it has breached. Returns how many steps ran."""
-    from bot.breaches import alerts  # the alert's moves (alerts imports this module)
     steps = of_breach(breach)
     if steps is None or breach.state == BreachState.RESOLVED.value:
         return 0
@@ -263,8 +177,7 @@ def climb(session: Session, breach: Breach, state, now: datetime, *, opened: boo
                and (state.percent_used >= step.percent or (step.percent == 100 and breach.breached_at is not None))]
     for i in reached:
         late = _late_by(steps[i], state)
-        run_step(session, breach, i, steps[i], now, late=late, alert_is_the_notice=opened and i == reached[0],
-                 alerts=alerts)
+        run_step(session, breach, i, steps[i], now, late=late, alert_is_the_notice=opened and i == reached[0])
     if breach.breached_at is not None:
         schedule_after(session, breach, steps, now)
     return len(reached)
@@ -296,7 +209,6 @@ def stop(session: Session, breach: Breach) -> int:
 
 @reminders.handles(LADDER)
 def step_when_due(session: Session, due: reminders.Due) -> bool:
-    from bot.breaches import alerts
     breach = session.exec(select(Breach).where(Breach.team_id == due.reminder.team_id,
                                                Breach.id == due.reminder.subject_id).with_for_update()).first()
     steps = of_breach(breach) if breach is not None else None
@@ -305,22 +217,25 @@ def step_when_due(session: Session, due: reminders.Due) -> bool:
             or i in done(breach):
         return False
     late = due.now - due.reminder.due_at if due.late else None
-    run_step(session, breach, i, steps[i], due.now, late=late, alerts=alerts)
+    run_step(session, breach, i, steps[i], due.now, late=late)
     return True
 
 
+def _hm(delta: timedelta) -> str:
+    return parsing.format_duration(parsing.Duration(minutes=int(delta.total_seconds() // 60))).replace(" ", "")
+
+
 def run_step(session: Session, breach: Breach, i: int, step: Step, now: datetime, *, late: timedelta | None,
-             alerts, alert_is_the_notice: bool = False) -> None:
+             alert_is_the_notice: bool = False) -> None:
     """Do what the step says, each message once (its outbox key names the step), and say so in the alert's thread."""
-    from bot.breaches import callbacks
-    context = alerts.alert_context(session, breach)
+    context = _ALERTS["context"](session, breach)
     owner = session.get(Party, breach.owner_party_id) if breach.owner_party_id else None
     said: list[str] = []
-    late_text = f"late by {alerts._hm(late)}" if late else None
+    late_text = f"late by {_hm(late)}" if late else None
     message = {"ctx": context, "when": step.when, "late": late_text}
 
     def send(recipient: str, why: str) -> None:
-        outbox.enqueue(session, breach.team_id, f"{alerts.key_prefix(breach.id)}step:{i}:{recipient}", recipient,
+        outbox.enqueue(session, breach.team_id, f"breach:{breach.id}:step:{i}:{recipient}", recipient,
                        STEP, {**message, "why": why}, now)
 
     for action in step.actions:
@@ -328,7 +243,7 @@ def run_step(session: Session, breach: Breach, i: int, step: Step, now: datetime
             if owner is None or owner.kind != PartyKind.SUPPORT_GROUP.value:
                 said.append("no support group owns it to notify")
             elif not owner.channel_id:
-                said.append(f"{owner.name} has no notice channel to notify (`/slm party edit`)")
+                said.append(f"{owner.name} has no notice channel to notify (see {Command('party', 'edit')})")
             elif alert_is_the_notice and owner.channel_id in breach.recipients:
                 said.append(f"{owner.name} notified (this alert)")
             else:
@@ -352,4 +267,13 @@ def run_step(session: Session, breach: Breach, i: int, step: Step, now: datetime
     note = f"{step.when}: " + ("; ".join(said) if said else "the target is breached")
     if late_text:
         note += f" ({late_text}: the bot was unavailable when it fell due)"
-    alerts._move(session, breach, now, "step", note=note, extra={"step": i})
+    _ALERTS["move"](session, breach, now, "step", note=note, extra={"step": i})
+
+
+def callback_failed(session: Session, team_id: str, breach_id: int | None, what: str, now: datetime) -> None:
+    """A priority callback refused or given up on: said in its alert's thread, so someone raises it by hand."""
+    breach = session.exec(select(Breach).where(Breach.team_id == team_id, Breach.id == breach_id)
+                          .with_for_update()).first() if breach_id else None
+    if breach is not None:
+        _ALERTS["move"](session, breach, now, "step",
+                        note=f"the priority callback failed ({what}): raise {breach.ticket_ref}'s priority by hand")

@@ -9,6 +9,7 @@ from handlers import registry
 from handlers.commands.router import SlashRequest
 from messages import render_message
 
+SHOWN = 20  # targets with their own ladder listed, in one section (within its 3,000 characters: steps are at most 500)
 _TARGET = re.compile(r"\s(T[0-9]{1,3})(?:\s+|$)", re.IGNORECASE)
 
 
@@ -23,8 +24,9 @@ def ladder(req: SlashRequest) -> None:
             organisation = ladders.organisation_ladder(session, req.actor.team_id)
             own = ladders.listing(session, req.actor.team_id)
             callback = callbacks.get(session, req.actor.team_id)
-        req.respond(**render_message("ladder.yml.j2", organisation=ladders.describe(organisation), own=own,
-                                     callback=callback.url if callback else None, changed=None))
+        req.respond(**render_message("ladder.yml.j2", organisation=ladders.describe(organisation), own=own[:SHOWN],
+                                     more=max(len(own) - SHOWN, 0), callback=callback.url if callback else None,
+                                     changed=None))
         return
     found = _TARGET.search(" " + text)
     if found is None:
@@ -37,7 +39,7 @@ def ladder(req: SlashRequest) -> None:
         target, now_climbs = ladders.set_target_ladder(session, req.actor, name, key, steps)
         shown = {"agreement": name, "target": target.key, "steps": now_climbs}
     req.context["done"] = f"The ladder of {target.key} is set"
-    req.respond(**render_message("ladder.yml.j2", organisation=None, own=[], callback=None, changed=shown))
+    req.respond(**render_message("ladder.yml.j2", organisation=None, own=[], more=0, callback=None, changed=shown))
 
 
 @registry.command("ladder callback", "/slm ladder callback <url>",
