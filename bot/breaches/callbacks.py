@@ -100,7 +100,7 @@ def raise_priority(session: Session, breach: Breach, i: int, step, now: datetime
                                          breach_id=breach.id, next_at=now, created_at=now))
     except IntegrityError:  # queued already (a step runs once; this is the replica that lost the race)
         pass
-    return f"{breach.ticket_ref}'s priority raised from {breach.priority} to {to} (callback queued)"
+    return f"the ticket tool asked to raise {breach.ticket_ref} from {breach.priority} to {to}"
 
 
 def _due(session: Session, now: datetime) -> list[int]:

@@ -101,8 +101,6 @@ def find_target(session: Session, team_id: str, agreement_name: str, target_key:
                                                Target.key == target_key.strip().upper())).first()
     if target is None or target.retired:
         raise NotFound(f"{agreements[0].name} has no target {target_key.strip().upper()}.")
-    if target.kind not in ("response", "resolution", "availability", "metric"):
-        raise InvalidInput({"target": f"{target.key} has no clock or error budget to climb a ladder on."})
     return target
 
 
