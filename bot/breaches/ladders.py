@@ -41,8 +41,9 @@ from bot import audit, cover, outbox, parsing, reminders, service_map
 from bot.breaches import callbacks
 from bot.errors import Command, InvalidInput, NotFound
 from bot.measurements.states import Level, TargetState
-from bot.parsing.ladder import (ACTIONS, DEFAULT, EXAMPLE, GROUP, MANAGER, PRIORITY, SERVICE_MANAGERS, Step,  # noqa: F401
-                                canonical, first_percent, parse, read_setting)
+# The ladder as typed (bot.parsing.ladder), named here too: the breaches' callers need not know where it is read.
+from bot.parsing.ladder import (ACTIONS, DEFAULT, EXAMPLE, GROUP, MANAGER, PRIORITY,  # noqa: F401
+                                SERVICE_MANAGERS, Step, canonical, first_percent, parse, read_setting)
 from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require

@@ -43,7 +43,8 @@ def ladder(req: SlashRequest) -> None:
 
 
 @registry.command("ladder callback", "/slm ladder callback <url>",
-                  "Where a ladder's `priority` step POSTs to raise a ticket's priority; its signing secret is shown once")
+                  "Where a ladder's `priority` step POSTs to raise a ticket's priority; its signing secret is shown "
+                  "once")
 def ladder_callback(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         secret = callbacks.set_callback(session, req.actor, req.args)
