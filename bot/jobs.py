@@ -20,6 +20,7 @@ from bot import suppliers  # noqa: F401  (issue 17, suppliers: the contract revi
 from bot import complaints  # noqa: F401  (issue 17: its reminders' handler registers)
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from handlers.events import app_home_opened  # noqa: F401  (wiring: it renders the Homes the outbox publishes)
+from bot.breaches import callbacks, ladders  # ladders: its reminders' handler registers
 from bot.breaches import jobs as breach_jobs
 from bot.reviews import sla_review
 
@@ -124,6 +125,11 @@ def deliver(deps) -> None:
     delivery.deliver_pending(deps, deps.client)
 
 
+def deliver_callbacks(deps) -> None:
+    """POST the priority callbacks a ladder's steps queued (bot.breaches.callbacks), once each."""
+    callbacks.deliver_due(deps, on_failed=ladders.callback_failed)
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -160,5 +166,8 @@ JOBS: list[Job] = [
     Job("retention.purge", purge_past_retention, CronTrigger(hour=3, minute=40, timezone="UTC")),
     Job("satisfaction.ask", ask_for_ratings, IntervalTrigger(minutes=1)),
     Job("reminders.sweep", sweep_reminders, IntervalTrigger(minutes=1)),
+    # ladders (issue 17): the priority callbacks a ladder's steps queued (after the reminders that run those steps,
+    # before the outbox, which sends what a failed callback says in the alert's thread)
+    Job("ladders.callbacks", deliver_callbacks, IntervalTrigger(seconds=30)),
     Job("outbox.deliver", deliver, IntervalTrigger(seconds=5)),
 ]

@@ -32,6 +32,7 @@ from models.measurements import (  # noqa: F401
     TicketEventKind,
 )
 from models.breaches import Breach, BreachState  # noqa: F401
+from models.ladders import CallbackDelivery, DeliveryStatus, LadderCallback, TargetLadder  # noqa: F401
 from models.alerts import AlertServiceMap  # noqa: F401
 from models.reminders import Reminder, ReminderStatus  # noqa: F401
 from models.reviews import (  # noqa: F401

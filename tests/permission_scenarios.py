@@ -257,6 +257,10 @@ SCENARIOS: dict[Capability, Scenario] = {
     Capability.NAME_RELATIONSHIP_OWNER: Scenario(
         "perm_world", ALICE, EVE, command(f"party owner Acme Retail <@{CAROL}>"),
         done="owns the relationship with Acme Retail", rule=rule(Capability.NAME_RELATIONSHIP_OWNER, SM_OR_ADMIN)),
+    # ladders (issue 17): a target's own escalation ladder.
+    Capability.SET_LADDER: Scenario(
+        "perm_world", BOB, EVE, command(f"ladder {SLA} T1 50% group; breach; +30m service-managers"), done="T1",
+        rule=rule(Capability.SET_LADDER, SM_OR_ADMIN)),
 }
 
 # The agreement's sides (AGREEMENT_SIDES): a party contact acts for the counterparty.

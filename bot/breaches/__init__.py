@@ -30,11 +30,10 @@ from bot.breaches.alerts import (
     acknowledge,
     escalate,
     escalate_by_hand,
-    improvable_targets,
     key_prefix,
-    add_remedial_action,
     open_breaches,
 )
+from bot.breaches.remedies import add_remedial_action, improvable_targets
 
 __all__ = [
     "ALERT",

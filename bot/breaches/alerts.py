@@ -7,15 +7,14 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import actions, audit, cover, home_refresh, outbox, service_map
-from bot.breaches import owner_notice, routing
+from bot import audit, cover, home_refresh, outbox, service_map
+from bot.breaches import ladders, owner_notice, routing
 from bot.breaches.escalation import NOT_YET, schedule_escalation, stop_escalation
 from bot.errors import DomainError, NotFound, PermissionDenied
 from bot.measurements.states import Level, Subject, TargetState
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
-from models import (Action, ActionKind, ActionOrigin, Agreement, AgreementKind, Breach, BreachState, Party, Target,
-                    Ticket)
+from models import Agreement, AgreementKind, Breach, BreachState, Party, Target, Ticket
 from models.outbox import OutboxKind
 
 log = logging.getLogger(__name__)
@@ -137,9 +136,11 @@ def _queue_post(session: Session, breach: Breach, now: datetime) -> None:
 
 
 def _move(session: Session, breach: Breach, now: datetime, what: str, *, by: str | None = None,
-          note: str = "", state: TargetState | None = None, action: int | None = None) -> None:
-    """One step of the breach: a line on its timeline, every copy edited, the line in every copy's thread."""
-    event = {"at": now.isoformat(), "what": what, "by": by, "note": note}
+          note: str = "", state: TargetState | None = None, action: int | None = None,
+          extra: dict | None = None) -> None:
+    """One step of the breach: a line on its timeline, every copy edited, the line in every copy's thread.
+    `extra`: more to keep on the timeline's line (a ladder step's number)."""
+    event = {"at": now.isoformat(), "what": what, "by": by, "note": note, **(extra or {})}
     if action is not None:
         event["action"] = action  # a remedial action's number: the alert lists them
     if state is not None:
@@ -167,7 +168,8 @@ def by_key(session: Session, team_id: str, key: str, *, lock: bool = False) -> B
     return session.exec(q.with_for_update() if lock else q).first()
 
 
-def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
+def _open(session: Session, state: TargetState, now: datetime,
+          ladder: tuple[ladders.Step, ...] | None = None) -> Breach | None:
     target = session.get(Target, state.target_id)
     agreement = session.get(Agreement, state.agreement_id)
     if target is None or agreement is None or target.team_id != state.team_id:
@@ -188,6 +190,8 @@ def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
                     breached_at=(state.breached_at or now) if breached else None, updated_at=now,
                     timeline=[{"at": now.isoformat(), "what": state.level.value, "by": None, "note": "",
                                "summary": state.summary, "left": left_beside(state)}])
+    if ladder and state.subject.value in ladders.CLIMBS:  # copied: a ladder changed later applies to new alerts
+        breach.timeline[0]["ladder"] = ladders.canonical(ladder)
     if state.ended:  # it ended before anyone heard (history imported late): said once, already resolved
         breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
     try:
@@ -196,8 +200,9 @@ def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
     except IntegrityError:  # another replica opened it at the same moment: theirs stands, and its alert
         return None
     owner_notice.first(session, breach, now, _queue_post)  # issue 17: the relationship owner's DM, then the alert
-    schedule_escalation(session, breach, now)  # nothing when it was already over
+    schedule_escalation(session, breach, now)  # nothing when it was already over, or when it climbs a ladder
     home_refresh.refresh_party(session, breach.team_id, breach.owner_party_id, now)
+    ladders.climb(session, breach, state, now, opened=True)
     return breach
 
 
@@ -206,12 +211,13 @@ def _open(session: Session, state: TargetState, now: datetime) -> Breach | None:
 GOAL_BREACHED = "the period's goal is breached: see its own alert"
 
 
-def apply(session: Session, state: TargetState, now: datetime, *, goal_breached: bool = False) -> Breach | None:
+def apply(session: Session, state: TargetState, now: datetime, *, goal_breached: bool = False,
+          ladder: tuple[ladders.Step, ...] | None = None) -> Breach | None:
     """Move the breach of one evaluated state forward; the breach, when there is one. `goal_breached`: the same
     target's period goal is breached in this evaluation (what a burn-rate warning that stops has turned into)."""
     breach = by_key(session, state.team_id, state.key, lock=True)
     if breach is None:
-        return _open(session, state, now) if state.level != Level.OK else None
+        return _open(session, state, now, ladder) if state.level != Level.OK else None
     over = state.ended or state.level == Level.OK
     if breach.state == BreachState.RESOLVED.value:
         if over:
@@ -220,6 +226,7 @@ def apply(session: Session, state: TargetState, now: datetime, *, goal_breached:
         _raise_level(breach, state, now)
         _move(session, breach, now, "reopened", state=state)
         schedule_escalation(session, breach, now)
+        ladders.climb(session, breach, state, now)
         return breach
     if _RANK[state.level.value] > _RANK[breach.level]:
         _raise_level(breach, state, now)
@@ -231,9 +238,12 @@ def apply(session: Session, state: TargetState, now: datetime, *, goal_breached:
             breach.breached_at, breach.level = None, state.level.value
         handed_over = breach.subject == Subject.BUDGET.value and goal_breached and not breach.breached_at
         stop_escalation(session, breach)
+        ladders.stop(session, breach)
         _move(session, breach, now, BreachState.RESOLVED.value,
               note=GOAL_BREACHED if handed_over else "target missed" if breach.breached_at else "within target",
               state=state)
+    else:
+        ladders.climb(session, breach, state, now)
     return breach
 
 
@@ -269,18 +279,23 @@ def sweep(session: Session, team_id: str, states: list[TargetState], now: dateti
     """Every state that warns or breaches gets its breach; every open breach whose state is back within target,
     or whose clock stopped, is resolved. (Escalation is a reminder row each: bot.breaches.escalation.)"""
     mine = [s for s in states if s.team_id == team_id]
+    own, organisation = ladders.ladders_of(session, team_id)
+    ladder_of = {s.target_id: own.get(s.target_id, organisation) for s in mine}
+    mine = [ladders.climbing(s, ladder_of[s.target_id]) for s in mine]  # a ladder's first step may warn sooner
     known = _keys_with_breaches(session, team_id, [s.key[:200] for s in mine if s.level == Level.OK])
     # Most states are OK and never breached: those are passed over without a query each.
     goals_breached = {s.target_id for s in mine
                       if s.subject in (Subject.AVAILABILITY, Subject.METRIC) and s.level == Level.BREACHED}
     moved = [b for s in mine if (s.level != Level.OK or s.key[:200] in known)
-             and (b := apply(session, s, now, goal_breached=s.target_id in goals_breached))]
+             and (b := apply(session, s, now, goal_breached=s.target_id in goals_breached,
+                             ladder=ladder_of[s.target_id]))]
     # A period's goal is evaluated for the current period only: a breach of a period no longer evaluated is over.
     evaluated = {s.key[:200] for s in mine}
     for breach in open_breaches(session, team_id):
         if breach.subject != Subject.TICKET.value and breach.key not in evaluated:
             breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
             stop_escalation(session, breach)
+            ladders.stop(session, breach)
             _move(session, breach, now, BreachState.RESOLVED.value, note="its period is over")
             moved.append(breach)
     return moved
@@ -360,41 +375,9 @@ def escalate_by_hand(session: Session, actor: Actor, breach_id: int) -> Breach:
     return breach
 
 
-def improvable_targets(session: Session, breach: Breach) -> list[tuple[int, str]]:
-    """What a remedial action may set out to improve: the breached target, and the legs beneath it."""
-    target = session.get(Target, breach.target_id)
-    agreement = session.get(Agreement, breach.agreement_id)
-    out = [(target.id, f"{target.key} {routing.promise(target)} ({agreement.name})")]
-    if agreement.kind == AgreementKind.SLA.value:
-        for link in cover.links_under(session, target):
-            leg = session.get(Target, link.leg_target_id)
-            leg_agreement = session.get(Agreement, leg.agreement_id)
-            out.append((leg.id, f"{leg.key} {routing.promise(leg)} ({leg_agreement.name})"))
-    return out
-
-
-def add_remedial_action(session: Session, actor: Actor, breach_id: int, *, title: str | None,
-                        owner_party_id: int | None, owner_user_id: str | None, due, target_id: int | None) -> Action:
-    """The same Action entity as an upgrade, of kind remedial, for the target it should improve; said on the alert."""
-    breach = get(session, actor.team_id, breach_id, lock=True)
-    if not may_act_on(session, actor, breach):
-        raise PermissionDenied(REMEDY_REFUSED)
-    allowed = {tid for tid, _label in improvable_targets(session, breach)}
-    target_id = target_id if target_id in allowed else breach.target_id
-    target, site = session.get(Target, target_id), session.get(Agreement, breach.agreement_id).permalink
-    alerts = [outbox.get(session, breach.team_id, post_key(breach, r)) for r in breach.recipients]  # the links back
-    links = [actions.message_link(site, posted.channel, posted.message_ts) for posted in alerts if posted]
-    action = actions.add_action(session, actor, kind=ActionKind.REMEDIAL, title=title, owner_party_id=owner_party_id,
-                              owner_user_id=owner_user_id, due=due, agreement_id=target.agreement_id,
-                              target_id=target_id, detail=f"Remedial, after the alert on {breach.key}", permitted=True,
-                              origin=ActionOrigin.BREACH, origin_id=breach.id,
-                              origin_link=next(filter(None, links), None))
-    _move(session, breach, actor.at(), "remedial action", by=actor.user_id, action=action.number,
-          note=f"#{action.number}, due {action.due.isoformat()}: {action.title}")
-    return action
-
-
 def open_breaches(session: Session, team_id: str) -> list[Breach]:
     return list(session.exec(select(Breach).where(Breach.team_id == team_id, Breach.state.in_(OPEN))
                              .order_by(Breach.opened_at)))
 
+
+ladders.alerts_are(_move, alert_context)  # the ladder's steps move the alert and speak of it as it does

@@ -45,8 +45,12 @@ def schedule_escalation(session: Session, breach: Breach, now: datetime) -> Remi
     reopened = sum(1 for e in breach.timeline if e.get("what") == "reopened")
     due = max(breach.opened_at + escalate_after(session, breach.team_id, breach.priority), now)
     # Many recipients (the service managers when it falls due): the row names the alert's first copy.
-    return reminders.schedule(session, breach.team_id, f"{_prefix(breach)}{reopened}", ESCALATE, due,
-                              breach.channel[:32], now, subject_id=breach.id)
+    row = reminders.schedule(session, breach.team_id, f"{_prefix(breach)}{reopened}", ESCALATE, due,
+                             breach.channel[:32], now, subject_id=breach.id)
+    if breach.timeline and breach.timeline[0].get("ladder"):  # a set ladder says when the service managers hear:
+        stop_escalation(session, breach)  # the row stays, cancelled, so the backstop does not schedule it again
+        return None
+    return row
 
 
 def stop_escalation(session: Session, breach: Breach) -> int:

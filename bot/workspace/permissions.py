@@ -43,6 +43,8 @@ class Capability(StrEnum):
     RECORD_COMPLAINT = "record a complaint"
     ANSWER_COMPLAINT = "answer or close a complaint"
     NAME_RELATIONSHIP_OWNER = "name a party's relationship owner"
+    # ladders (issue 17): escalation ladders and the priority-raise callback
+    SET_LADDER = "set an escalation ladder or its priority callback"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -84,6 +86,8 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.ANSWER_COMPLAINT: frozenset({SERVICE_MANAGER}),
     # Who answers for a customer or supplier is the map's keepers' call.
     Capability.NAME_RELATIONSHIP_OWNER: frozenset({ADMIN, SERVICE_MANAGER}),
+    # ladders (issue 17): who is told when, and a POST that raises tickets' priority: those who keep the agreements.
+    Capability.SET_LADDER: frozenset({ADMIN, SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

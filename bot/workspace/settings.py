@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit, parsing
+from bot.parsing import ladder
 from bot.parsing.recurrence import read_offset
 from bot.workspace.actor import Actor
 from bot.errors import InvalidInput
@@ -139,6 +140,9 @@ def _min_ratings(text: str) -> str:
     if not m or not 1 <= int(m.group(1)) <= 1000:
         raise parsing.ParseError("Give a whole number of ratings, at least 1.", example="5")
     return str(int(m.group(1)))
+def _ladder(text: str) -> str:
+    """The organisation's escalation ladder (bot.breaches.ladders), or `default`: the built-in one."""
+    return ladder.read_setting(text)
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,10 @@ CHOICES = {c.key: c for c in (
     *(Choice(f"escalate_{p.lower()}", f"How long a {p} breach alert may go unacknowledged before it is escalated to "
              "the service managers", default, _clock_time)
       for p, default in (("P1", "15m"), ("P2", "30m"), ("P3", "2h"), ("P4", "4h"))),
+    # bot.breaches.ladders (issue 17): the steps every target's alert climbs unless the target has its own.
+    Choice("ladder", "The escalation ladder every target's alert climbs unless the target has its own (the ladder command), "
+           "e.g. 50% group; 75% group manager; breach; +30m service-managers. default: the alert at the target's "
+           "warning level, escalated to the service managers when unacknowledged (escalate_p1…)", "default", _ladder),
     Choice("financial_year_start", "First month of the financial year (its quarters and years measure period goals)",
            "January", _month),
     # bot.reviews.sla_review (the periodic SLA review): weekly reminders from this long before the review is due.

@@ -12,7 +12,7 @@ import models.types
 
 
 revision = '0024'
-down_revision = '0020'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

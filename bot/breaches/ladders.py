@@ -1,0 +1,278 @@
+"""Escalation ladders (issue 17, ISO/IEC 20000-1 8.3.3): the steps a target's alert climbs as its clock (or its
+period's error budget) is used up, and after the breach.
+
+A ladder is steps in time order, each a point and what is done there:
+
+    50% group; 75% group manager; breach; +30m service-managers priority
+
+- the point: a percentage of the ticket's clock used (response or resolution) or of the period's error budget
+  burned (availability and metric goals); `breach` (100%); or a time after the breach (`+30m`, `+2h`);
+- what is done: `group` (a post in the owning support group's notice channel), `manager` (a DM to the group's
+  contacts with the managerial role), `service-managers` (a DM to each service manager, or the admins while none is
+  granted; the alert counts as escalated), `priority` (the ticket's priority raised through the organisation's
+  callback: an HTTP POST signed with HMAC-SHA256, bot.breaches.callbacks). `breach` alone does nothing more than
+  the alert's own move to breached.
+
+Which ladder a target climbs: its own (`/slm ladder <sla> <target> <steps>`), else the organisation's
+(`/slm settings ladder <steps>`), else the built-in one, which is today's behaviour unchanged: the alert at the
+target's warning level, its edit at the breach, and the service managers told when nobody acknowledges it in the
+priority's time (`escalate_p1`...). A set ladder replaces that unacknowledged escalation (a `service-managers` step
+is where the service managers hear); the alert still opens at the target's warning level, or at the ladder's
+first step if that comes sooner.
+
+Once-only and in order: the ladder is copied onto the breach when it opens (a ladder changed later applies to new
+alerts), each step that runs is a line of the breach's timeline (`"step": n`), and the breach row is locked while
+it moves. Percentage steps run in the sweep that finds them reached, earlier ones first; steps after the breach are
+reminder rows (kind `breach.ladder`) due at the breach plus their time, so a bot that was down runs each, in order,
+once, saying it is late. A resolved alert climbs no further (its rows are cancelled). An acknowledged one does:
+the ladder is the organisation's clock, not a nag.
+
+The ladder as typed is read by bot.parsing.ladder (pure); the rest works in the caller's transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlmodel import Session, select
+
+from bot import audit, cover, outbox, parsing, reminders, service_map
+from bot.breaches import callbacks
+from bot.errors import Command, InvalidInput, NotFound
+from bot.measurements.states import Level, TargetState
+# The ladder as typed (bot.parsing.ladder), named here too: the breaches' callers need not know where it is read.
+from bot.parsing.ladder import (ACTIONS, DEFAULT, EXAMPLE, GROUP, MANAGER, PRIORITY,  # noqa: F401
+                                SERVICE_MANAGERS, Step, canonical, first_percent, parse, read_setting)
+from bot.workspace import settings as workspace_settings
+from bot.workspace.actor import Actor
+from bot.workspace.permissions import Capability, require
+from models import Agreement, AgreementKind, Breach, BreachState, ContactRole, Party, PartyKind, Target, TargetLadder
+
+LADDER = "breach.ladder"  # the reminders' kind: a step after the breach
+STEP = "breach_step.yml.j2"
+LATE_AFTER = reminders.LATE_AFTER
+CLIMBS = ("ticket", "availability", "metric")  # a burn-rate warning (budget) keeps today's behaviour
+
+# The alert's move (a timeline line, every copy edited, the line in every thread) and its words, handed over by
+# bot.breaches.alerts as it loads: it calls this module, so this module does not import it.
+_ALERTS: dict[str, Callable] = {}
+
+
+def alerts_are(move: Callable, context: Callable) -> None:
+    _ALERTS.update(move=move, context=context)
+
+
+# ---- which ladder ------------------------------------------------------------------------------------------------
+def organisation_ladder(session: Session, team_id: str) -> tuple[Step, ...] | None:
+    value = workspace_settings.get(session, team_id, "ladder")
+    return None if value == DEFAULT else parse(value)
+
+
+def ladders_of(session: Session, team_id: str) -> tuple[dict[int, tuple[Step, ...]], tuple[Step, ...] | None]:
+    """Every target's own ladder of the workspace, and the organisation's (None: the built-in): read once a sweep."""
+    own = {row.target_id: parse(row.steps) for row in session.exec(select(TargetLadder)
+                                                                    .where(TargetLadder.team_id == team_id))}
+    return own, organisation_ladder(session, team_id)
+
+
+def effective(session: Session, team_id: str, target_id: int) -> tuple[Step, ...] | None:
+    own, organisation = ladders_of(session, team_id)
+    return own.get(target_id, organisation)
+
+
+def of_breach(breach: Breach) -> tuple[Step, ...] | None:
+    """The ladder copied onto the breach when it opened (None: the built-in, today's behaviour)."""
+    text = breach.timeline[0].get("ladder") if breach.timeline else None
+    return parse(text) if text else None
+
+
+def done(breach: Breach) -> set[int]:
+    return {e["step"] for e in breach.timeline if e.get("what") == "step" and "step" in e}
+
+
+# ---- setting a target's ladder ------------------------------------------------------------------------------------
+def find_target(session: Session, team_id: str, agreement_name: str, target_key: str) -> Target:
+    wanted = " ".join(agreement_name.split()).casefold()
+    agreements = [a for a in session.exec(select(Agreement).where(Agreement.team_id == team_id))
+                  if " ".join(a.name.split()).casefold() == wanted]
+    if not agreements:
+        raise NotFound(f"No agreement is called “{agreement_name}”. {Command('sla', 'list')} shows them.")
+    target = session.exec(select(Target).where(Target.agreement_id == agreements[0].id,
+                                               Target.key == target_key.strip().upper())).first()
+    if target is None or target.retired:
+        raise NotFound(f"{agreements[0].name} has no target {target_key.strip().upper()}.")
+    return target
+
+
+def set_target_ladder(session: Session, actor: Actor, agreement_name: str, target_key: str,
+                      typed: str) -> tuple[Target, str]:
+    """A target's own ladder (or `default`: the organisation's again); audited before and after. The canonical
+    ladder it now climbs is returned."""
+    require(actor, Capability.SET_LADDER)
+    target = find_target(session, actor.team_id, agreement_name, target_key)
+    clear = (typed or "").strip().lower() in (DEFAULT, "none", "organisation", "organization")
+    try:
+        value = None if clear else canonical(parse(typed))
+    except parsing.ParseError as err:
+        raise InvalidInput({"steps": str(err)}) from None
+    row = session.exec(select(TargetLadder).where(TargetLadder.target_id == target.id)).first()
+    before = row.steps if row else None
+    if value is None:
+        if row is not None:
+            session.delete(row)
+    else:
+        row = row or TargetLadder(team_id=actor.team_id, target_id=target.id, steps=value, set_by=actor.user_id,
+                                  set_at=actor.at())
+        row.steps, row.set_by, row.set_at = value, actor.user_id, actor.at()
+        session.add(row)
+    audit.record(session, actor, "ladder.set", "target", target.id, key=target.key, before=before, after=value)
+    return target, value or describe(organisation_ladder(session, actor.team_id))
+
+
+def describe(steps: tuple[Step, ...] | None) -> str:
+    return canonical(steps) if steps else ("the built-in ladder: the alert at the target's warning level, its edit "
+                                           "at the breach, the service managers when nobody acknowledges it in "
+                                           "the priority's time")
+
+
+def listing(session: Session, team_id: str) -> list[dict]:
+    """The targets with a ladder of their own, for `/slm ladder` (plain data)."""
+    out = []
+    for row in session.exec(select(TargetLadder).where(TargetLadder.team_id == team_id).order_by(TargetLadder.id)):
+        target = session.get(Target, row.target_id)
+        agreement = session.get(Agreement, target.agreement_id)
+        out.append({"agreement": agreement.name, "target": target.key, "steps": row.steps})
+    return out
+
+
+# ---- climbing -----------------------------------------------------------------------------------------------------
+def climbing(state: TargetState, ladder: tuple[Step, ...] | None) -> TargetState:
+    """A state below its target's warning level but at its ladder's first step warns: the alert opens at the
+    ladder's first step when that comes before the warning level."""
+    first = first_percent(ladder)
+    if (state.level == Level.OK and not state.ended and first is not None and state.percent_used >= first
+            and state.subject.value in CLIMBS):
+        return replace(state, level=Level.WARNING)
+    return state
+
+
+def _reopened(breach: Breach) -> int:
+    return sum(1 for e in breach.timeline if e.get("what") == "reopened")
+
+
+def _prefix(breach: Breach) -> str:
+    return f"breach:{breach.id}:ladder:"
+
+
+def climb(session: Session, breach: Breach, state, now: datetime, *, opened: bool = False) -> int:
+    """Run every percentage step the state has reached and not yet run, earlier ones first; schedule the steps after
+    the breach once it has breached. Returns how many steps ran."""
+    steps = of_breach(breach)
+    if steps is None or breach.state == BreachState.RESOLVED.value:
+        return 0
+    ran = done(breach)
+    reached = [i for i, step in enumerate(steps) if step.percent is not None and i not in ran
+               and (state.percent_used >= step.percent or (step.percent == 100 and breach.breached_at is not None))]
+    for i in reached:
+        late = _late_by(steps[i], state)
+        run_step(session, breach, i, steps[i], now, late=late, alert_is_the_notice=opened and i == reached[0])
+    if breach.breached_at is not None:
+        schedule_after(session, breach, steps, now)
+    return len(reached)
+
+
+def _late_by(step: Step, state) -> timedelta | None:
+    """How long ago the clock reached this step, when more than LATE_AFTER (the bot was away): from the clock's
+    business time used, as the ticket's clock counts it; None when on time or not known (period goals)."""
+    if state.used is None or not state.allowed:
+        return None
+    over = state.used - state.allowed * (step.percent / 100)
+    return over if over > LATE_AFTER else None
+
+
+def schedule_after(session: Session, breach: Breach, steps: tuple[Step, ...], now: datetime) -> None:
+    ran, again = done(breach), _reopened(breach)
+    for i, step in enumerate(steps):
+        if step.after is None or i in ran:
+            continue
+        reminders.schedule(session, breach.team_id, f"{_prefix(breach)}{again}:{i}", LADDER,
+                           breach.breached_at + timedelta(minutes=step.after), breach.channel[:32], now,
+                           subject_id=breach.id, context={"step": i})
+
+
+def stop(session: Session, breach: Breach) -> int:
+    """The alert is over: the steps still to come are not run."""
+    return reminders.cancel(session, breach.team_id, _prefix(breach))
+
+
+@reminders.handles(LADDER)
+def step_when_due(session: Session, due: reminders.Due) -> bool:
+    breach = session.exec(select(Breach).where(Breach.team_id == due.reminder.team_id,
+                                               Breach.id == due.reminder.subject_id).with_for_update()).first()
+    steps = of_breach(breach) if breach is not None else None
+    i = (due.reminder.context or {}).get("step")
+    if steps is None or i is None or i >= len(steps) or breach.state == BreachState.RESOLVED.value \
+            or i in done(breach):
+        return False
+    late = due.now - due.reminder.due_at if due.late else None
+    run_step(session, breach, i, steps[i], due.now, late=late)
+    return True
+
+
+def _hm(delta: timedelta) -> str:
+    return parsing.format_duration(parsing.Duration(minutes=int(delta.total_seconds() // 60))).replace(" ", "")
+
+
+def run_step(session: Session, breach: Breach, i: int, step: Step, now: datetime, *, late: timedelta | None,
+             alert_is_the_notice: bool = False) -> None:
+    """Do what the step says, each message once (its outbox key names the step), and say so in the alert's thread."""
+    context = _ALERTS["context"](session, breach)
+    owner = session.get(Party, breach.owner_party_id) if breach.owner_party_id else None
+    said: list[str] = []
+    late_text = f"late by {_hm(late)}" if late else None
+    message = {"ctx": context, "when": step.when, "late": late_text}
+
+    def send(recipient: str, why: str) -> None:
+        outbox.enqueue(session, breach.team_id, f"breach:{breach.id}:step:{i}:{recipient}", recipient,
+                       STEP, {**message, "why": why}, now)
+
+    for action in step.actions:
+        if action == GROUP:
+            if owner is None or owner.kind != PartyKind.SUPPORT_GROUP.value:
+                said.append("no support group owns it to notify")
+            elif not owner.channel_id:
+                said.append(f"{owner.name} has no notice channel to notify (see {Command('party', 'edit')})")
+            elif alert_is_the_notice and owner.channel_id in breach.recipients:
+                said.append(f"{owner.name} notified (this alert)")
+            else:
+                send(owner.channel_id, "group")
+                said.append(f"{owner.name} notified")
+        elif action == MANAGER:
+            managers = (service_map.contacts_of(session, breach.team_id, owner.id)[ContactRole.MANAGERIAL]
+                        if owner is not None else [])
+            for user in managers:
+                send(user, "manager")
+            said.append(f"escalated to {owner.name}'s manager" if managers else
+                        f"{owner.name if owner else 'the owner'} has no manager (a managerial contact) to escalate to")
+        elif action == SERVICE_MANAGERS:
+            for user in cover.recipients(session, breach.team_id):
+                send(user, "service-managers")
+            if breach.escalated_at is None:
+                breach.escalated_at = now
+            said.append("the service managers told")
+        elif action == PRIORITY:
+            said.append(callbacks.raise_priority(session, breach, i, step, now))
+    note = f"{step.when}: " + ("; ".join(said) if said else "the target is breached")
+    if late_text:
+        note += f" ({late_text}: the bot was unavailable when it fell due)"
+    _ALERTS["move"](session, breach, now, "step", note=note, extra={"step": i})
+
+
+def callback_failed(session: Session, team_id: str, breach_id: int | None, what: str, now: datetime) -> None:
+    """A priority callback refused or given up on: said in its alert's thread, so someone raises it by hand."""
+    breach = session.exec(select(Breach).where(Breach.team_id == team_id, Breach.id == breach_id)
+                          .with_for_update()).first() if breach_id else None
+    if breach is not None:
+        _ALERTS["move"](session, breach, now, "step",
+                        note=f"the priority callback failed ({what}): raise {breach.ticket_ref}'s priority by hand")

@@ -1,0 +1,53 @@
+"""`/slm ladder`: the escalation ladders (bot.breaches.ladders) and the priority callback (bot.breaches.callbacks)."""
+from __future__ import annotations
+
+import re
+
+from bot.breaches import callbacks, ladders
+from bot.errors import InvalidInput
+from handlers import registry
+from handlers.commands.router import SlashRequest
+from messages import render_message
+
+SHOWN = 20  # targets with their own ladder listed, in one section (within its 3,000 characters: steps are at most 500)
+_TARGET = re.compile(r"\s(T[0-9]{1,3})(?:\s+|$)", re.IGNORECASE)
+
+
+@registry.command("ladder", "/slm ladder [<sla> <target> <steps>]",
+                  "The escalation ladders: the organisation's and each target's own, e.g. `/slm ladder Acme Payroll T1 "
+                  "50% group; 75% group manager; breach; +30m service-managers priority` (`default`: the "
+                  "organisation's again)")
+def ladder(req: SlashRequest) -> None:
+    text = req.args.strip()
+    if not text:
+        with req.deps.db.read_session() as session:
+            organisation = ladders.organisation_ladder(session, req.actor.team_id)
+            own = ladders.listing(session, req.actor.team_id)
+            callback = callbacks.get(session, req.actor.team_id)
+        req.respond(**render_message("ladder.yml.j2", organisation=ladders.describe(organisation), own=own[:SHOWN],
+                                     more=max(len(own) - SHOWN, 0), callback=callback.url if callback else None,
+                                     changed=None))
+        return
+    found = _TARGET.search(" " + text)
+    if found is None:
+        raise InvalidInput({"target": "Name the SLA, its target and the steps, e.g. `/slm ladder Acme Payroll T1 "
+                                      f"{ladders.EXAMPLE}`."})
+    name, key, steps = (" " + text)[:found.start()].strip(), found.group(1), (" " + text)[found.end():].strip()
+    if not name:
+        raise InvalidInput({"sla": "Name the SLA first, then its target, e.g. `/slm ladder Acme Payroll T1 …`."})
+    with req.deps.db.session() as session:
+        target, now_climbs = ladders.set_target_ladder(session, req.actor, name, key, steps)
+        shown = {"agreement": name, "target": target.key, "steps": now_climbs}
+    req.context["done"] = f"The ladder of {target.key} is set"
+    req.respond(**render_message("ladder.yml.j2", organisation=None, own=[], more=0, callback=None, changed=shown))
+
+
+@registry.command("ladder callback", "/slm ladder callback <url>",
+                  "Where a ladder's `priority` step POSTs to raise a ticket's priority; its signing secret is shown "
+                  "once")
+def ladder_callback(req: SlashRequest) -> None:
+    with req.deps.db.session() as session:
+        secret = callbacks.set_callback(session, req.actor, req.args)
+        url = callbacks.get(session, req.actor.team_id).url
+    req.context["done"] = "The priority callback is set"
+    req.respond(**render_message("ladder_callback.yml.j2", url=url, secret=secret))
