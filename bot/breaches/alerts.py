@@ -11,7 +11,6 @@ from bot import actions, audit, cover, home_refresh, outbox, service_map
 from bot.breaches import routing
 from bot.breaches.escalation import NOT_YET, schedule_escalation, stop_escalation
 from bot.errors import DomainError, NotFound, PermissionDenied
-from bot.measurements import leg_clocks
 from bot.measurements.states import Level, Subject, TargetState
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
@@ -119,7 +118,7 @@ def alert_context(session: Session, breach: Breach) -> dict:
         "legs": [{"kind": leg.kind, "owner": leg.owner, "promise": leg.promise} for leg in legs],
         "owner": owner.name if owner else None,
         "owner_without_channel": bool(owner and owner.kind == "support_group" and not owner.channel_id),
-        "no_leg": agreement.kind == AgreementKind.SLA.value and not legs,
+        "no_leg": agreement.kind == AgreementKind.SLA.value and not legs, "overrun": routing.overrun(session, breach),
         "supplier_involved": any(leg.kind == "UC" for leg in legs) or agreement.kind == AgreementKind.UC.value,
         "acknowledged_by": breach.acknowledged_by, "escalated": breach.escalated_at is not None,
         "escalated_by": breach.escalated_by, "resolved": breach.state == BreachState.RESOLVED.value,
@@ -127,16 +126,7 @@ def alert_context(session: Session, breach: Breach) -> dict:
         "handed_over": breach.state == BreachState.RESOLVED.value
         and any(e.get("note") == GOAL_BREACHED for e in breach.timeline),
         "as_of": int(breach.updated_at.timestamp()), "as_of_text": breach.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
-        "legs_over": _legs_over(session, breach, agreement),  # issue 17, legs: which group's own clock ran over
     }
-
-
-def _legs_over(session: Session, breach: Breach, agreement: Agreement) -> list[str]:
-    """An SLA ticket target's breach (or warning): each group that held the ticket longer than its OLA allows."""
-    if breach.subject != Subject.TICKET.value or agreement.kind != AgreementKind.SLA.value:
-        return []
-    return leg_clocks.ran_over(session, breach.team_id, breach.ticket_id, breach.agreement_id, breach.target_id,
-                               breach.updated_at)
 
 
 # ---- moving a breach ----------------------------------------------------------------------------------------------
