@@ -8,7 +8,8 @@ from models import Service
 
 
 @registry.command("clock", "/slm clock <ticket>",
-            "A ticket's response and resolution clocks: each stretch of time counted or not, and why")
+            "A ticket's response and resolution clocks: each stretch of time counted or not, and why; each support "
+            "group's leg against its OLA")
 def show_clock(req: SlashRequest) -> None:
     ref = one_name(req.args)
     if not ref:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import httpx
 import pytest
+from sqlmodel import select
 
 from bot import agreements, cover, service_map
 from bot.agreements import targets
@@ -14,7 +15,7 @@ from bot.calendars import records as calendar_records
 from bot.scheduler import run_all_once
 from bot.workspace import roles
 from bot.workspace.actor import Actor
-from models import Agreement, ContactRole
+from models import Agreement, ContactRole, TargetLink
 from tests.api.conftest import make_token
 from tests.conftest import START
 from tests.helpers import assert_valid_blocks, text_of
@@ -147,3 +148,31 @@ def test_a_group_that_holds_it_twice_sums_its_stretches_in_the_clock(slack, sand
     assert "within its OLA's 2 business hours (1h30m of 2h)" in shown
     assert "*Network group* held it Mon 2 Mar 10:00 – 11:30: 1h30m counted in UK office" in shown
     assert "3h of 6h used, resolution in time" in shown  # 1h30m + 1h30m: the legs add up to the SLA's clock
+
+
+def test_a_group_handed_it_outside_the_tree_is_held_to_its_own_ola_and_one_without_an_ola_to_nothing(
+        slack, sandbox, db, team, clock, harness_clean, legs_world):
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START, tz="Europe/London")
+    with db.session() as s:  # the Network OLA no longer beneath the SLA target; a Database team with no OLA at all
+        [link] = [ln for ln in s.exec(select(TargetLink)) if ln.stage == 2]
+        s.delete(link)
+        service_map.add_party(s, sm, service_map.PartyInput(kind="support_group", name="Database team"))
+    token = make_token(slack, sandbox)
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+        # Mon 2 Mar: opened 09:00, to Network at 10:00, to the Database team 10:45, paused 11:00-13:00, now 14:00.
+        send(api, event("e1", "opened", START, priority="P1", service="Payroll"),
+             event("e2", "assigned", START + timedelta(hours=1), group="Network group"),
+             event("e3", "assigned", START + timedelta(hours=1.75), group="Database team"),
+             event("e4", "paused", START + timedelta(hours=2), reason="awaiting customer"),
+             event("e5", "resumed", START + timedelta(hours=4)))
+    clock.set(START + timedelta(hours=5))
+    slack.command("clock INC0017001")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    # Network: 10:00-10:45 = 45m of its OLA's 4 business hours, found as the group's OLA for Payroll, not the tree's.
+    assert ("*Network group* held it Mon 2 Mar 10:00 – 10:45: 45m counted in UK office; Network OLA T1, "
+            "4 business hours (the group's OLA for the service); within its OLA's 4 business hours (45m of 4h)") in shown
+    # Database team: 10:45-14:00, less the pause 11:00-13:00: 15m + 1h = 1h15m, in the SLA's calendar, no target.
+    assert ("*Database team* held it Mon 2 Mar 10:45 – 14:00 (holding it now): 1h15m counted in UK office; "
+            "no OLA target for this ticket: 1h15m held") in shown
+    assert "Before its first assignment no group held it" in shown  # 09:00-10:00: nobody's leg
