@@ -49,45 +49,62 @@ def _leg_target(m: Measured, linked: bool) -> leg_math.LegTarget:
                               calendar=m.calendar, label=f"{m.agreement_name} {m.key}", linked=linked)
 
 
-def _targets_for(session: Session, team_id: str, ticket: Ticket, sla_target: Measured,
+class OlaIndex:
+    """The workspace's OLAs in force, read once for many tickets (the scheduled leg warnings read a page of them):
+    which group each OLA is with, their targets as agreed, and which sit beneath each SLA target (read as asked)."""
+
+    def __init__(self, session: Session, team_id: str, groups: set[int] | None = None):
+        self.session = session
+        q = select(Agreement.id, Agreement.counterparty_id).where(Agreement.team_id == team_id,
+                                                                   Agreement.kind == AgreementKind.OLA.value)
+        if groups is not None:  # one ticket's groups only (`/slm clock`), not the workspace's every OLA
+            q = q.where(Agreement.counterparty_id.in_(sorted(groups)))
+        self.group_of: dict[int, int] = dict(session.exec(q).all())
+        self.targets: list[Measured] = measured(session, team_id, kinds=(AgreementKind.OLA.value,),
+                                                agreement_ids=list(self.group_of)) if self.group_of else []
+        self._linked: dict[int, set[int]] = {}
+
+    def linked(self, sla_target_id: int) -> set[int]:
+        if sla_target_id not in self._linked:
+            self._linked[sla_target_id] = set(self.session.exec(select(TargetLink.leg_target_id).where(
+                TargetLink.sla_target_id == sla_target_id)).all())
+        return self._linked[sla_target_id]
+
+
+def _targets_for(index: OlaIndex, ticket: Ticket, sla_target: Measured,
                  group_ids: set[int]) -> dict[int, leg_math.LegTarget]:
     """Each group's OLA target for this SLA target and ticket (rules 1 and 2 above); groups without one left out."""
-    if not group_ids:
-        return {}
-    ola_agreements = dict(session.exec(select(Agreement.id, Agreement.counterparty_id).where(
-        Agreement.team_id == team_id, Agreement.kind == AgreementKind.OLA.value,
-        Agreement.counterparty_id.in_(sorted(group_ids)))).all())
-    if not ola_agreements:
-        return {}
-    linked = set(session.exec(select(TargetLink.leg_target_id).where(
-        TargetLink.sla_target_id == sla_target.target_id)).all())
     opened = ticket.opened_at.date()
-    fits = [m for m in measured(session, team_id, kinds=(AgreementKind.OLA.value,), agreement_ids=ola_agreements)
-            if m.kind == sla_target.kind and m.duration is not None and m.applies_on(opened)]
+    fits = [m for m in index.targets if index.group_of.get(m.agreement_id) in group_ids
+            and m.kind == sla_target.kind and m.duration is not None and m.applies_on(opened)]
+    if not fits:
+        return {}
+    linked = index.linked(sla_target.target_id)
     out: dict[int, leg_math.LegTarget] = {}
     for m in sorted(fits, key=lambda m: m.target_id):  # beneath the SLA target first
         if m.target_id in linked:
-            out.setdefault(ola_agreements[m.agreement_id], _leg_target(m, True))
+            out.setdefault(index.group_of[m.agreement_id], _leg_target(m, True))
     for m in sorted(fits, key=lambda m: (m.agreement_name, m.target_id)):  # else the group's own OLA for the service
         if m.target_id not in linked and applies(m, ticket):
-            out.setdefault(ola_agreements[m.agreement_id], _leg_target(m, False))
+            out.setdefault(index.group_of[m.agreement_id], _leg_target(m, False))
     return out
 
 
-def ticket_legs(session: Session, team_id: str, ticket: Ticket, found: list[TicketClock],
-                now: datetime) -> list[TicketLegs]:
+def ticket_legs(session: Session, team_id: str, ticket: Ticket, found: list[TicketClock], now: datetime, *,
+                index: OlaIndex | None = None, events: list[clocks.ClockEvent] | None = None) -> list[TicketLegs]:
     """The legs of each of the ticket's SLA clocks (in the order given); an empty list of legs where nobody was
-    assigned."""
+    assigned. `index` and `events`: read already (many tickets at once), else read here."""
     assignments = assignments_of(session, ticket.id)
     if not assignments:
         return [TicketLegs(item, [], {}) for item in found]
-    events = events_of(session, [ticket.id]).get(ticket.id, [])
+    events = events if events is not None else events_of(session, [ticket.id]).get(ticket.id, [])
     group_ids = {a.group_id for a in assignments}
+    index = index or OlaIndex(session, team_id, group_ids)
     names = dict(session.exec(select(Party.id, Party.name).where(Party.team_id == team_id,
                                                                  Party.id.in_(sorted(group_ids)))).all())
     out = []
     for item in found:
-        targets = _targets_for(session, team_id, ticket, item.target, group_ids)
+        targets = _targets_for(index, ticket, item.target, group_ids)
         legs = leg_math.measure(item.target.kind, ticket.opened_at, events, assignments, targets.get,
                                 item.target.duration, item.target.calendar, now)
         out.append(TicketLegs(item, legs, names))

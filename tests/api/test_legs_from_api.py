@@ -176,3 +176,38 @@ def test_a_group_handed_it_outside_the_tree_is_held_to_its_own_ola_and_one_witho
     assert ("*Database team* held it Mon 2 Mar 10:45 – 14:00 (holding it now): 1h15m counted in UK office; "
             "no OLA target for this ticket: 1h15m held") in shown
     assert "Before its first assignment no group held it" in shown  # 09:00-10:00: nobody's leg
+
+
+def test_a_group_over_its_ola_while_the_sla_is_within_its_own_is_warned_once_in_its_channel(
+        slack, sandbox, clock, harness_clean, legs_world):
+    token = make_token(slack, sandbox)
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+        clock.set(MON_15)
+        send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll"),
+             event("e2", "assigned", MON_15, group="Service desk"))
+        clock.set(TUE + timedelta(hours=8, minutes=59))
+        run_all_once(harness_clean.deps)  # Mon 15:00-17:00: 2h of the desk's 2h, within (exactly the time allowed)
+        assert sandbox.channel_messages(DESK_CHANNEL, include_ephemeral=False) == []
+
+        clock.set(TUE + timedelta(hours=9, minutes=5))
+        run_all_once(harness_clean.deps)
+        # Desk: 2h + Tue 09:00-09:05 = 2h05m of its 2h; the SLA: the same 2h05m of 6h, due Tue 13:00 (2h + 4h).
+        [warning] = sandbox.channel_messages(DESK_CHANNEL, include_ephemeral=False)
+        shown = text_of(warning)
+        assert ("*Service desk*: ticket INC0017001 (P1) is over your OLA: you held it 2h05m against Service desk OLA "
+                "T1's 2 business hours (over by 5m).") in shown
+        assert ("The SLA's T1 P1 resolution 6 business hours (SLA Acme Payroll) is not breached yet: 2h05m of 6h used, "
+                "due") in shown and "2026-03-03 13:00 UTC" in shown
+        assert sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False) == []
+
+        clock.set(TUE + timedelta(hours=9, minutes=40))
+        run_all_once(harness_clean.deps)  # still over, still held: told once
+        assert len(sandbox.channel_messages(DESK_CHANNEL, include_ephemeral=False)) == 1
+
+        send(api, event("e3", "assigned", TUE + timedelta(hours=9, minutes=45), group="Network group"),
+             event("e4", "assigned", TUE + timedelta(hours=10), group="Service desk"))
+        clock.set(TUE + timedelta(hours=10, minutes=30))
+        run_all_once(harness_clean.deps)  # back with the desk, further over: not told again
+    assert len(sandbox.channel_messages(DESK_CHANNEL, include_ephemeral=False)) == 1
+    assert sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False) == []  # within its 4h: 15m
