@@ -20,7 +20,7 @@ from bot.breaches.jobs import teams_with_agreements
 from bot.measurements import clocks, evaluate, leg_clocks
 from bot.measurements.in_force import IN_FORCE, measured
 from bot.measurements.ticket_events import events_of
-from models import Agreement, AgreementKind, Party, Ticket
+from models import Agreement, AgreementKind, Party, PartyKind, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -58,19 +58,23 @@ def warn_team(session: Session, team_id: str, now: datetime) -> int:
                                 .order_by(Ticket.id)))
     if not tickets:
         return 0
-    channels = dict(session.exec(select(Party.id, Party.channel_id).where(Party.team_id == team_id,
-                                                                          Party.id.in_(sorted(groups)))).all())
+    parties = session.exec(select(Party.id, Party.name, Party.channel_id).where(
+        Party.team_id == team_id, Party.kind == PartyKind.SUPPORT_GROUP.value)).all()
+    channels = {party_id: channel for party_id, _name, channel in parties}
+    names = {party_id: name for party_id, name, _channel in parties}
     sla_targets = [t for t in measured(session, team_id) if t.kind in evaluate.TICKET_KINDS and t.duration is not None]
     index = leg_clocks.OlaIndex(session, team_id)
     events = events_of(session, [t.id for t in tickets])
+    handed = leg_clocks.assignments_of_many(session, [t.id for t in tickets])
     told = 0
-    for ticket in tickets:
+    for ticket in tickets:  # the clocks and legs are computed here; every read above is one (or a few) for all
         channel = channels.get(ticket.assigned_group_id)
         if not channel:
             continue
         found = evaluate.clocks_of(ticket, events.get(ticket.id, []), sla_targets, now)
         for item in leg_clocks.ticket_legs(session, team_id, ticket, found, now, index=index,
-                                           events=events.get(ticket.id, [])):
+                                           events=events.get(ticket.id, []), assignments=handed.get(ticket.id, []),
+                                           names=names):
             sla_clock, sla_target = item.found.clock, item.found.target
             if sla_clock.breached_at is not None or sla_clock.stopped_at is not None:
                 continue
