@@ -140,7 +140,8 @@ def verdict(leg: Leg) -> str:
     allowed = clocks.format_span(leg.allowed)
     if leg.over:
         return f"over its OLA's {leg.target.duration_text} by {clocks.format_span(leg.over_by)} ({used} of {allowed})"
-    return f"within its OLA's {leg.target.duration_text} ({used} of {allowed}{', still holding it' if leg.holding else ''})"
+    still = ", still holding it" if leg.holding else ""
+    return f"within its OLA's {leg.target.duration_text} ({used} of {allowed}{still})"
 
 
 def ran_over(leg: Leg, group: str) -> str:

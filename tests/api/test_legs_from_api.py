@@ -39,7 +39,8 @@ def legs_world(db, team, harness_clean):
     """SLA Acme Payroll: T1 P1 resolution 6 business hours (UK office, Mon-Fri 09:00-17:00 London). Beneath it, at
     stage 1 the Service desk's OLA (P1 resolution 2 business hours), at stage 2 the Network group's (4 business
     hours), all in the UK office's hours and in force."""
-    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START, tz="Europe/London")
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START,
+               tz="Europe/London")
     with db.session() as s:
         roles.grant(s, sm, ALICE, "service_manager")
         payroll = service_map.add_service(s, sm, name="Payroll")
@@ -152,7 +153,8 @@ def test_a_group_that_holds_it_twice_sums_its_stretches_in_the_clock(slack, sand
 
 def test_a_group_handed_it_outside_the_tree_is_held_to_its_own_ola_and_one_without_an_ola_to_nothing(
         slack, sandbox, db, team, clock, harness_clean, legs_world):
-    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START, tz="Europe/London")
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START,
+               tz="Europe/London")
     with db.session() as s:  # the Network OLA no longer beneath the SLA target; a Database team with no OLA at all
         [link] = [ln for ln in s.exec(select(TargetLink)) if ln.stage == 2]
         s.delete(link)
@@ -171,7 +173,8 @@ def test_a_group_handed_it_outside_the_tree_is_held_to_its_own_ola_and_one_witho
     shown = text_of(sandbox.last_ephemeral(ALICE))
     # Network: 10:00-10:45 = 45m of its OLA's 4 business hours, found as the group's OLA for Payroll, not the tree's.
     assert ("*Network group* held it Mon 2 Mar 10:00 – 10:45: 45m counted in UK office; Network OLA T1, "
-            "4 business hours (the group's OLA for the service); within its OLA's 4 business hours (45m of 4h)") in shown
+            "4 business hours (the group's OLA for the service); "
+            "within its OLA's 4 business hours (45m of 4h)") in shown
     # Database team: 10:45-14:00, less the pause 11:00-13:00: 15m + 1h = 1h15m, in the SLA's calendar, no target.
     assert ("*Database team* held it Mon 2 Mar 10:45 – 14:00 (holding it now): 1h15m counted in UK office; "
             "no OLA target for this ticket: 1h15m held") in shown

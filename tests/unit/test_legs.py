@@ -52,7 +52,8 @@ def test_a_group_that_holds_it_twice_sums_its_stretches_and_hours_outside_its_ca
     desk, network = measure("resolution", at(4, 16), events, handed, targets.get, EIGHT_BH, LONDON_9_5, at(8, 9))
     # Desk: Fri 16:00-16:30 (30m) + Mon 10:00-11:00 (1h) = 1h30m of 1h, over by 30m: two stretches, one leg.
     assert desk.used == timedelta(hours=1, minutes=30) and desk.over and len(desk.stretches) == 2
-    assert ran_over(desk, "Desk") == "Desk held it twice, 1h30m in all, against its OLA's 1 business hours (over by 30m)"
+    assert ran_over(desk, "Desk") == ("Desk held it twice, 1h30m in all, against its OLA's 1 business hours "
+                                      "(over by 30m)")
     # Network counts 24x7: Fri 16:30 to Mon 10:00 = 7h30m + 24h + 24h + 10h = 65h30m of 4h.
     assert network.used == timedelta(hours=65, minutes=30) and network.over_by == timedelta(hours=61, minutes=30)
 
