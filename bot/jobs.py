@@ -22,6 +22,7 @@ from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thr
 from handlers.events import app_home_opened  # noqa: F401  (wiring: it renders the Homes the outbox publishes)
 from bot.breaches import callbacks, ladders  # ladders: its reminders' handler registers
 from bot.breaches import jobs as breach_jobs
+from bot.breaches import leg_warnings
 from bot.reviews import sla_review
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,8 @@ class Job:
 #   escalation of an alert nobody acknowledged is now a reminder row, not a scan of the open alerts each minute.
 # - satisfaction.ask: the tickets resolved in the last 7 days with no satisfaction row (an anti-join through the
 #   index on ticket.resolved_at): what was resolved lately and not yet decided, each decided once.
+# - legs.warn: the open tickets held by a group with an OLA in force, their clocks and legs (OLAs read once per
+#   workspace); every 5 minutes, a warning queued once per ticket, SLA target and group.
 # - reminders.sweep: the pending rows due by now, through the index on (status, due_at).
 # - retention.purge: per workspace, the rows past its cut-offs, found through the indexed times, a batch at a time
 #   (nightly, at an hour of little traffic).
@@ -162,6 +165,7 @@ JOBS: list[Job] = [
     Job("replays.purge", purge_replay_claims, IntervalTrigger(minutes=10)),
     Job("agreements.resume_threads", resume_threads, IntervalTrigger(minutes=1)),
     Job("breaches.sweep", breach_jobs.sweep, IntervalTrigger(minutes=1)),
+    Job("legs.warn", leg_warnings.warn, IntervalTrigger(minutes=5)),  # issue 17, legs: a leg over its OLA, once
     Job("sla_review.backstop", plan_sla_reviews, CronTrigger(hour=6, minute=20, timezone="UTC")),
     Job("retention.purge", purge_past_retention, CronTrigger(hour=3, minute=40, timezone="UTC")),
     Job("satisfaction.ask", ask_for_ratings, IntervalTrigger(minutes=1)),

@@ -117,7 +117,7 @@ def alert_context(session: Session, breach: Breach) -> dict:
         "legs": [{"kind": leg.kind, "owner": leg.owner, "promise": leg.promise} for leg in legs],
         "owner": owner.name if owner else None,
         "owner_without_channel": bool(owner and owner.kind == "support_group" and not owner.channel_id),
-        "no_leg": agreement.kind == AgreementKind.SLA.value and not legs,
+        "no_leg": agreement.kind == AgreementKind.SLA.value and not legs, "overrun": routing.overrun(session, breach),
         "supplier_involved": any(leg.kind == "UC" for leg in legs) or agreement.kind == AgreementKind.UC.value,
         "acknowledged_by": breach.acknowledged_by, "escalated": breach.escalated_at is not None,
         "escalated_by": breach.escalated_by, "resolved": breach.state == BreachState.RESOLVED.value,

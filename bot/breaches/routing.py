@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from bot import cover
 from bot.agreements import targets
-from models import Agreement, AgreementKind, Party, PartyKind, Target
+from bot.measurements import leg_clocks
+from models import Agreement, AgreementKind, Breach, Party, PartyKind, Target
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,14 @@ def route(session: Session, team_id: str, target: Target, agreement: Agreement,
     return Route(owner=owner, recipients=recipients, legs=legs, no_leg=no_leg,
                  owner_without_channel=owner is not None and owner.kind == PartyKind.SUPPORT_GROUP.value and not has_channel,
                  supplier_involved=supplier)
+
+
+def overrun(session: Session, breach: Breach) -> list[str]:
+    """A ticket's breach (or warning) of an SLA target: each support group whose own leg of the clock ran over its
+    OLA target, in words ("Service desk held it 3h10m against its OLA's 2 business hours (over by 1h10m)"), as of
+    the alert's last move (issue 17, legs: bot.measurements.leg_clocks)."""
+    agreement = session.get(Agreement, breach.agreement_id)
+    if breach.ticket_id is None or agreement is None or agreement.kind != AgreementKind.SLA.value:
+        return []
+    return leg_clocks.ran_over(session, breach.team_id, breach.ticket_id, breach.agreement_id, breach.target_id,
+                               breach.updated_at)

@@ -1,5 +1,5 @@
 from bot.errors import InvalidInput
-from bot.measurements import evaluate, ticket_events, timeline
+from bot.measurements import evaluate, leg_clocks, ticket_events, timeline
 from handlers import registry
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest
@@ -8,7 +8,8 @@ from models import Service
 
 
 @registry.command("clock", "/slm clock <ticket>",
-            "A ticket's response and resolution clocks: each stretch of time counted or not, and why")
+            "A ticket's response and resolution clocks: each stretch of time counted or not, and why; each support "
+            "group's leg against its OLA")
 def show_clock(req: SlashRequest) -> None:
     ref = one_name(req.args)
     if not ref:
@@ -24,9 +25,11 @@ def show_clock(req: SlashRequest) -> None:
         events = ticket_events.events_of(session, [ticket.id]).get(ticket.id, [])
         agreed_since = timeline.agreed_since(session, found, ticket.opened_at, req.actor.tz)
         service = session.get(Service, ticket.service_id)
+        legs = leg_clocks.views(leg_clocks.ticket_legs(session, team, ticket, found, now), ticket.opened_at,
+                                req.actor.tz)
     message = render_message(
         "ticket_clock.yml.j2", tz=req.actor.tz, clocks=timeline.views(found, req.actor.tz),
-        corrections=timeline.corrections(events, req.actor.tz), agreed_since=agreed_since,
+        corrections=timeline.corrections(events, req.actor.tz), agreed_since=agreed_since, legs=legs,
         outside_term=list(dict.fromkeys(  # each agreement once, with its term
             f"{t.agreement_kind.upper()} {t.agreement_name} ({t.start.isoformat()} to {t.end.isoformat()})"
             for t in outside)),

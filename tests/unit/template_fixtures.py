@@ -16,6 +16,8 @@ from bot.agreements.terms import Decision
 from bot.measurements.alert_labels import Mapping
 from bot.measurements.manual import Recorded
 from bot.measurements.timeline import ClockView, Row
+from bot.measurements.leg_clocks import LegsView
+from bot.measurements.leg_clocks import LegView as OlaLegView
 from bot.service_map import LinkView, PartyView, ServiceView
 from bot.service_map.changes import Removal
 from handlers.commands.router import help_groups
@@ -192,7 +194,9 @@ def _clock(h: str) -> dict:
     rows = tuple(Row(h, "1h", n % 2 == 0, h) for n in range(12))
     views = [ClockView(h, h, level, h, h, rows, 3) for level in ("ok", "warning", "breached")] * 3
     ticket = {"ref": h, "priority": "P1", "service": h, "title": h, "opened": h, "resolved": h}
-    return dict(clocks=views, corrections=[h] * 12, agreed_since=[h] * 7, ticket=ticket, tz="Europe/London")
+    legs = [LegsView(tuple(OlaLegView(h, h, "3h10m", h, h if n % 2 else "", h, n % 2 == 0) for n in range(6)), 4, True)
+            for _view in views]  # issue 17, legs: six groups a clock, and more
+    return dict(clocks=views, corrections=[h] * 12, agreed_since=[h] * 7, ticket=ticket, tz="Europe/London", legs=legs)
 
 
 def _tokens(h: str) -> dict:
@@ -222,6 +226,7 @@ def breach_context(h: str, **over) -> dict:
          "owner_without_channel": True, "no_leg": False, "supplier_involved": True, "acknowledged_by": "U0SAFE",
          "escalated": True, "escalated_by": "U0SAFE", "resolved": False, "missed": True, "handed_over": False, "actions": [1, 2],
          "as_of": 1772443200, "as_of_text": "2026-03-02 09:00 UTC"}
+    c["overrun"] = [h] * 7  # issue 17, legs: the groups whose leg ran over its OLA (five shown, then how many more)
     return {**c, **over}
 
 
@@ -403,6 +408,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
                                       lowered=dict(key="retain_closed", before=h, cut=datetime(2024, 1, 1), at=h,
                                                    counts={"actions": 2})),
     "ticket_clock.yml.j2": _clock,
+    "leg_over.yml.j2": lambda h: dict(group=h, ticket=h, priority="P1", leg=h, sla=h, sla_summary=h, due=1772443200,
+                                      due_text="2026-03-02 09:00 UTC"),
     "token_created.yml.j2": lambda h: dict(name=h, token="slm_" + "A_b-" * 10 + "xyz"),
     "token_revoked.yml.j2": lambda h: dict(name=h),
     "tokens.yml.j2": _tokens,
