@@ -48,3 +48,11 @@ from models.reviews import (  # noqa: F401
     SlaReviewOutcome,
 )
 from models.installs import WorkspaceUninstall, slack_bots, slack_installations, slack_oauth_states  # noqa: F401
+from models.workload import (  # noqa: F401
+    Exclusion,
+    ExclusionKind,
+    MaintenanceStatus,
+    MaintenanceWindow,
+    WorkloadLimit,
+    WorkloadMeasure,
+)

@@ -1,0 +1,112 @@
+"""A span of time as people type it for a maintenance window or an agreed exclusion.
+
+* "2026-12-05 22:00-02:00 Europe/London": a date, a start and an end (an end at or before the start is the next day)
+* "2026-12-05 22:00 for 4h", "Sat 22:00 for 4h UTC": a start and a length (any clock-time duration)
+* "Sat 22:00-02:00": a day of the week is the next such day after now (today, if the start is still to come)
+
+The zone is the last word (an IANA name, any case); without one, ``default_tz`` (the person's Slack zone). Start and
+end are returned zone-aware, in UTC; the local times follow the zone's daylight saving time.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from bot.parsing._common import ParseError, _error, _prepare
+from bot.parsing.durations import parse_duration
+from bot.parsing.hours import _lookup_zone
+
+_KIND = "a window of time"
+EXAMPLE = "`2026-12-05 22:00-02:00 Europe/London` or `Sat 22:00 for 4h`"
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_PATTERN = re.compile(
+    r"^(?P<day>\d{4}-\d{2}-\d{2}|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\s+(?P<start>\d{1,2}:\d{2})"
+    r"(?:\s*-\s*(?P<end>\d{1,2}:\d{2})|\s+for\s+(?P<length>.+?))(?:\s+(?P<zone>[a-z][a-z0-9_+\-]*(?:/[a-z0-9_+\-]+)*))?$")
+MAX_LENGTH = timedelta(days=31)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: datetime  # UTC
+    end: datetime    # UTC
+    tz: str
+
+    @property
+    def length(self) -> timedelta:
+        return self.end - self.start
+
+
+def _clock(text: str, typed: str) -> time:
+    hours, minutes = (int(p) for p in text.split(":"))
+    if hours > 23 or minutes > 59:
+        raise _error(_KIND, typed, f"“{text}” is not a time of day", EXAMPLE)
+    return time(hours, minutes)
+
+
+def parse_window(text: str | None, default_tz: str, now: datetime) -> Span:
+    norm = _prepare(text, _KIND, EXAMPLE)
+    m = _PATTERN.match(norm)
+    if m is None and (parts := norm.rsplit(" ", 1)) and len(parts) == 2 and _lookup_zone(parts[1]):
+        m = _PATTERN.match(parts[0] + " " + parts[1])  # a zone the pattern's last group did not take
+    if m is None:
+        raise _error(_KIND, text or "", "say the day, the start, and the end or how long", EXAMPLE)
+    zone_name = default_tz
+    length_text = m.group("length")
+    if m.group("zone"):
+        found = _lookup_zone(m.group("zone"))
+        if found is None:
+            if length_text is not None:  # "for 4 hours": the last word belonged to the length
+                length_text, found = f"{length_text} {m.group('zone')}", default_tz
+            else:
+                raise _error(_KIND, text or "", f"“{m.group('zone')}” is not a time zone I know", EXAMPLE)
+        zone_name = found
+    zone = ZoneInfo(zone_name)
+    start_time = _clock(m.group("start"), text or "")
+    day_text = m.group("day")
+    if day_text[0].isdigit():
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            raise _error(_KIND, text or "", f"“{day_text}” is not a date", EXAMPLE) from None
+    else:
+        if day_text[:3] not in _DAYS or day_text not in (day_text[:3], _full(day_text[:3])):
+            raise _error(_KIND, text or "", f"“{day_text}” is not a day of the week", EXAMPLE)
+        local_now = now.astimezone(zone)
+        ahead = (_DAYS.index(day_text[:3]) - local_now.weekday()) % 7
+        day = local_now.date() + timedelta(days=ahead)
+        if ahead == 0 and datetime.combine(day, start_time, zone) <= local_now:
+            day += timedelta(days=7)
+    start = datetime.combine(day, start_time, zone)
+    if m.group("end") is not None:
+        end_time = _clock(m.group("end"), text or "")
+        end = datetime.combine(day if end_time > start_time else day + timedelta(days=1), end_time, zone)
+        length = end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
+    else:
+        try:
+            duration = parse_duration(length_text)
+        except ParseError:
+            raise _error(_KIND, text or "", f"“{length_text}” is not a length of time", EXAMPLE) from None
+        if duration.business or duration.business_days or duration.minutes <= 0:
+            raise _error(_KIND, text or "", "give the length in clock time, like `4h`", EXAMPLE)
+        length = timedelta(minutes=duration.minutes)
+    if length > MAX_LENGTH:
+        raise _error(_KIND, text or "", "a window longer than 31 days is not a window", EXAMPLE)
+    start_utc = start.astimezone(timezone.utc)
+    return Span(start_utc, start_utc + length, zone_name)
+
+
+def _full(short: str) -> str:
+    return {"mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
+            "sat": "saturday", "sun": "sunday"}[short]
+
+
+def format_window(span: Span, tz: str | None = None) -> str:
+    """"Sat 5 Dec 22:00–02:00 Europe/London" (the end's date too when it is not the next morning)."""
+    zone_name = tz or span.tz
+    zone = ZoneInfo(zone_name)
+    a, b = span.start.astimezone(zone), span.end.astimezone(zone)
+    head = f"{a:%a} {a.day} {a:%b %Y %H:%M}"
+    tail = f"{b:%H:%M}" if b - a < timedelta(days=1) else f"{b:%a} {b.day} {b:%b %Y %H:%M}"
+    return f"{head}–{tail} {zone_name}"
