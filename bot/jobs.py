@@ -18,7 +18,9 @@ from bot import cover as coverage
 from handlers.flows.agreement_thread import resume_unfinished  # wiring: the thread's order of posts is a Slack flow
 from handlers.events import app_home_opened  # noqa: F401  (wiring: it renders the Homes the outbox publishes)
 from bot.breaches import jobs as breach_jobs
+from bot.measurements import periods
 from bot.reviews import sla_review
+from bot import workload  # its reminders' handlers register (maintenance reminders)
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,15 @@ def plan_sla_reviews(deps) -> None:
             log.exception("could not plan the annual review of SLA %s", agreement_id)
 
 
+def workload_notices(deps) -> None:
+    """At each period's end, each SLA's workload against the limits it states, in its thread (once per period; the
+    outbox key makes a second run, or a second replica, send nothing more)."""
+    now = deps.clock.now()
+    with deps.db.session() as session:
+        workload.limits.queue_period_notices(session, now, deps.settings.timezone,
+                                             lambda team_id: periods.fy_start_month(session, team_id))
+
+
 def purge_past_retention(deps) -> None:
     """Remove, per workspace, the measurements and closed records past its retention settings (bot.retention)."""
     retention.purge(deps.db, deps.clock.now())
@@ -147,6 +158,7 @@ JOBS: list[Job] = [
     Job("breaches.sweep", breach_jobs.sweep, IntervalTrigger(minutes=1)),
     Job("sla_review.backstop", plan_sla_reviews, CronTrigger(hour=6, minute=20, timezone="UTC")),
     Job("retention.purge", purge_past_retention, CronTrigger(hour=3, minute=40, timezone="UTC")),
+    Job("workload.notices", workload_notices, CronTrigger(minute=25, timezone="UTC")),
     Job("reminders.sweep", sweep_reminders, IntervalTrigger(minutes=1)),
     Job("outbox.deliver", deliver, IntervalTrigger(seconds=5)),
 ]

@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.agreements",),
     ("bot.actions",),
     ("bot.measurements",),
+    ("bot.workload",),  # issue 17: workload limits, maintenance windows, exclusions (the pack reads them)
     ("bot.cover",),
     ("bot.breaches",),
     ("bot.reviews",),

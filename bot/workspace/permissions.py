@@ -34,6 +34,9 @@ class Capability(StrEnum):
     MAP_ALERTS = "map alert labels to services"
     ARRANGE_REVIEWS = "propose how an SLA is reviewed, keep its risks, and close its reviews"
     VIEW_AUDIT = "see the audit trail"
+    # issue 17, workload: maintenance windows and agreed exclusions (workload limits are an SLA's terms: DRAFT_AGREEMENT)
+    PLAN_MAINTENANCE = "plan or cancel a service's maintenance windows"
+    RECORD_EXCLUSION = "record an exclusion agreed with the customer"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -63,6 +66,10 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     # The trail names who did what to every record, commercial terms and people's roles included: those who answer
     # for the agreements (and admins, who grant the roles) read it; an auditor gets the export from an operator.
     Capability.VIEW_AUDIT: frozenset({ADMIN, SERVICE_MANAGER}),
+    # issue 17, workload. A window is announced to the service's customers: those who keep the map plan them.
+    Capability.PLAN_MAINTENANCE: frozenset({ADMIN, SERVICE_MANAGER}),
+    # An exclusion takes time out of what an SLA measures: the service manager's call, with the customer's word.
+    Capability.RECORD_EXCLUSION: frozenset({SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

@@ -57,6 +57,8 @@ HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     # issue 11's slices (m1-m4) add their commands' words here: record and tokens; alerts; clock; breaches
     ("Measurements and breach alerts", ("record", "token", "tokens", "alerts", "clock", "breaches")),
     ("Service reviews", ("review", "relationship")),
+    # issue 17, workload: maintenance windows and agreed exclusions (`sla limit` sits with the agreements)
+    ("Maintenance and exclusions", ("maintenance", "exclusion", "exclusions")),
     ("Roles and settings", ("role", "roles", "settings", "audit", "help")),
 ]
 VERB_ORDER = ("add", "new", "grant", "list", "show", "diff", "post", "rename", "remove", "revoke", "retire")

@@ -163,7 +163,9 @@ def _review_pack(h: str) -> dict:
                 waivers=[WaiverLine("T1", "time", h, h, "2026-01-01")] * 12,
                 preview=Preview("Nov 2026", [h] * 10, 2, h, h, [h] * 10, 5, [h] * 10),
                 previous_actions=[act] * 10, previous_review=h, previous_more=3,
-                verified=[PackAction(8, h, h, "U0SAFE", "2026-10-01", "done", "T1", False, h)] * 10, verified_more=2)
+                verified=[PackAction(8, h, h, "U0SAFE", "2026-10-01", "done", "T1", False, h)] * 10, verified_more=2,
+                workload={"limits": [{"words": h, "over": n % 2 == 0} for n in range(20)], "over": 10,
+                          "not_counted": [h] * 10, "not_counted_more": 3})  # issue 17, workload
     return dict(pack=pack.as_context(), review_id=12, late=True, warning=h, chart=True)
 
 
@@ -439,4 +441,9 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         "origin_link": "https://x.slack.com/archives/C1/p1?a=b|c>", "late": True,
         "due_at": {"epoch": 1773136800, "text": "Tue 10 Mar 2026 09:00 GMT"}, "value": "1:1", "done_value": "7",
         "snoozed_until": {"epoch": 1773136800, "text": "Tue 10 Mar 2026 09:00 GMT"}}},
+    # Issue 17, workload
+    "maintenance_notice.yml.j2": lambda h: dict(id=3, service=h, when=h, what="reminder", late=True, hours=4.0),
+    "workload_notice.yml.j2": lambda h: dict(name=h, period=h, lines=[h] * 25, over=True),
+    "workload_reply.yml.j2": lambda h: dict(title=h, lines=[h, [h, {"user": "U0SAFE"}, h]] * 23, more=0, channels_said=h,
+                                           channels=["C0SAFE"] * 3),
 }
