@@ -60,7 +60,8 @@ def parse_window(text: str | None, default_tz: str, now: datetime) -> Span:
             if length_text is not None:  # "for 4 hours": the last word belonged to the length
                 length_text, found = f"{length_text} {m.group('zone')}", default_tz
             else:
-                raise _error(_KIND, text or "", f"“{m.group('zone')}” is not a time zone I know", EXAMPLE)
+                typed = (text or "").split()[-1]  # as the person typed it, not lower-cased
+                raise _error(_KIND, text or "", f"“{typed}” is not a time zone I know", EXAMPLE)
         zone_name = found
     zone = ZoneInfo(zone_name)
     start_time = _clock(m.group("start"), text or "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot import agreements
+from bot import agreements, delivery
 from bot.errors import InvalidInput, NotFound
 from bot.parsing import windows
 from bot.workload import exclusions, limits, maintenance
@@ -94,6 +94,8 @@ def maintenance_add(req: SlashRequest) -> None:
         row, channels = maintenance.add(session, req.actor, service, when)
         shown = (row.id, service.name, windows.format_window(windows.Span(row.starts_at, row.ends_at, row.tz)),
                  windows.format_window(windows.Span(row.starts_at, row.ends_at, row.tz), req.actor.tz))
+    # Told now, not at the next tick (the outbox keeps it once-only; what fails here is retried by the job).
+    delivery.deliver_pending(req.deps, req.client, team_id=req.actor.team_id, key_prefix=maintenance.key_prefix(shown[0]))
     told = ("Announced to its customers' channels now, and again before it starts (the setting maintenance_notice)"
             if channels else "No customer of the service has a notice channel on the map: nobody was told")
     _reply(req, f"Maintenance window #{shown[0]} planned on {shown[1]}",
@@ -130,6 +132,7 @@ def maintenance_cancel(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         row, told = maintenance.cancel(session, req.actor, int(number.group(1)))
         window_id = row.id
+    delivery.deliver_pending(req.deps, req.client, team_id=req.actor.team_id, key_prefix=maintenance.key_prefix(window_id))
     _reply(req, f"Maintenance window #{window_id} cancelled",
            ["Its reminder will not be sent" + ("; the cancel is announced where the window was" if told else
                                                "; it had not been announced yet, so nothing more is sent")],
