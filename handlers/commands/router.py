@@ -55,10 +55,10 @@ HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("Cover beneath each SLA", ("underpin", "tree", "check")),
     ("Actions", ("actions", "action")),
     # issue 11's slices (m1-m4) add their commands' words here: record and tokens; alerts; clock; breaches
-    ("Measurements and breach alerts", ("record", "token", "tokens", "alerts", "clock", "breaches")),
+    # issue 17, workload: maintenance windows and agreed exclusions leave time out of the measurements
+    ("Measurements and breach alerts", ("record", "token", "tokens", "alerts", "clock", "breaches", "maintenance",
+                                        "exclusion", "exclusions")),
     ("Service reviews", ("review", "relationship")),
-    # issue 17, workload: maintenance windows and agreed exclusions (`sla limit` sits with the agreements)
-    ("Maintenance and exclusions", ("maintenance", "exclusion", "exclusions")),
     ("Roles and settings", ("role", "roles", "settings", "audit", "help")),
 ]
 VERB_ORDER = ("add", "new", "grant", "list", "show", "diff", "post", "rename", "remove", "revoke", "retire")

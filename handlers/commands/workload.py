@@ -46,7 +46,7 @@ def _reply(req: SlashRequest, title: str, lines: list[str], more: int = 0, chann
                                  channels_said=channels[0], channels=channels[1]))
 
 
-@registry.command("sla limit", LIMIT_USAGE + ", or `remove N`",
+@registry.command("sla limit", "/slm sla limit <SLA> [<limit> [excusing <targets>] | remove N]",
                   "State a workload limit of an SLA (`up to 400 tickets a month excusing resolution targets`): "
                   "proposed as its next version")
 def sla_limit(req: SlashRequest) -> None:
