@@ -78,7 +78,7 @@ def test_a_weekday_is_the_next_one_still_to_come():
     ("Sat 25:00-26:00", "“25:00” is not a time of day"),
     ("Sat 22:00 for 2 business days", "give the length in clock time"),
     ("2026-03-01 00:00 for 40 days", "longer than 31 days"),
-    ("Funday 10:00-11:00", "“funday” is not a day of the week"),
+    ("Funday 10:00-11:00", "say the day, the start, and the end or how long"),
 ])
 def test_unreadable_windows_say_why(typed, reason):
     with pytest.raises(ParseError) as err:
