@@ -48,6 +48,7 @@ def test_a_month_over_its_limit_is_noticed_once_and_names_the_targets_it_excuses
         ticket(db, team, world["service_id"], f"INC{n}", datetime(2026, 11, 2 + n, 10, 0, tzinfo=UTC))
     ticket(db, team, world["service_id"], "INC-P2", datetime(2026, 11, 3, 10, 0, tzinfo=UTC), priority="P2")
     ticket(db, team, world["service_id"], "INC-DEC", datetime(2026, 12, 1, 0, 10, tzinfo=UTC))  # December's
+    slack.command("maintenance add Payroll 2026-11-25 22:00-23:30 UTC")  # the pack says what was not counted
     for at in (datetime(2026, 11, 30, 23, 30, tzinfo=UTC), datetime(2026, 12, 1, 0, 30, tzinfo=UTC),
                datetime(2026, 12, 1, 1, 30, tzinfo=UTC), datetime(2026, 12, 2, 9, 0, tzinfo=UTC)):
         clock.set(at)
@@ -65,6 +66,7 @@ def test_a_month_over_its_limit_is_noticed_once_and_names_the_targets_it_excuses
     pack = next(text_of(m) for m in reversed(sandbox.messages) if "Review pack: Acme Payroll" in text_of(m))
     assert "Workload against the agreed limits" in pack
     assert ":warning: Nov 2026: 4 tickets against up to 3 P1 tickets a month: over by 1, which excuses T2" in pack
+    assert "Not counted: planned maintenance 25 Nov 22:00–23:30" in pack
 
 
 def test_a_month_within_its_limit_says_so(slack, sandbox, db, team, clock, harness_clean):
