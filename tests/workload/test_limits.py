@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from sqlmodel import select
 
 from bot.scheduler import run_all_once
+from messages.ids import Action, Block
 from models import Agreement, AgreementVersion, AuditEvent, WorkloadLimit
 from tests.evaluation.world import ALICE, sla_in_force, ticket
 from tests.helpers import text_of
@@ -103,3 +104,23 @@ def test_limit_parse_errors_are_answered_in_the_users_words(slack, sandbox, db, 
     assert "Acme Payroll has no target T9 (its targets: T1, T2, T3)" in text_of(sandbox.last_ephemeral(ALICE))
     with db.session() as s:
         assert len(s.exec(select(WorkloadLimit)).all()) == 1  # only the first one, nothing half-written
+
+
+def test_a_limit_is_proposed_from_the_propose_form_too(slack, sandbox, db, team, clock):
+    world = world_with_limit(slack, sandbox, db, team, clock)
+    headline = next(m for m in sandbox.channel_messages(world["channel"]) if m.blocks and m.blocks[0]["type"] == "header")
+
+    def propose(values):
+        slack.click(Action.AGREEMENT_PROPOSE, message=headline, user=ALICE)
+        modal = sandbox.open_modal(team, ALICE)
+        slack.click(Action.INPUT, view=modal, value="limit:new", block_id=Block.PROP_CHANGE, user=ALICE)
+        return slack.submit(sandbox.open_modal(team, ALICE), values)
+
+    refused = propose({Block.PROP_LIMIT: "as many as they like", Block.PROP_REASON: "Sizing"})
+    assert 'I couldn\'t read "as many as they like" as a workload limit' in refused.errors[Block.PROP_LIMIT]
+    assert propose({Block.PROP_LIMIT: "up to 2,000 users", Block.PROP_REASON: "Sizing"}).ok
+    with db.session() as s:
+        agreement = s.get(Agreement, world["agreement_id"])
+        changes = s.exec(select(AgreementVersion.changes).where(
+            AgreementVersion.agreement_id == agreement.id, AgreementVersion.number == agreement.latest_version)).one()
+    assert changes == ["Workload limit added: up to 2,000 users a month (excuses all targets)"]
