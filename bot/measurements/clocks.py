@@ -152,6 +152,8 @@ def compute(kind: ClockKind | str, opened_at: datetime, events: Iterable[ClockEv
     due_at = None
     if stopped_at is None and not paused and breached_at is None:
         due_at = after_counted(calendar, now, allowed - used) if business else now + (allowed - used)
+        if excluded and due_at is not None:
+            due_at = due_past_exclusions(calendar, business, now, allowed - used, excluded)
     return Clock(kind=kind, started_at=opened_at, allowed=allowed, used=used, warning_percent=warning_percent,
                  warned_at=warned_at, breached_at=breached_at, stopped_at=stopped_at, paused=paused, due_at=due_at,
                  segments=tuple(segments))
@@ -182,6 +184,28 @@ def leave_out(segments: list[Segment], excluded: Sequence[tuple[datetime, dateti
         else:
             merged.append(seg)
     return merged
+
+
+def due_past_exclusions(calendar: BusinessCalendar, business: bool, now: datetime, remaining: timedelta,
+                        excluded: Sequence[tuple[datetime, datetime, str]]) -> datetime | None:
+    """When `remaining` counted time has passed after `now`, skipping the excluded spans still to come (a window
+    planned before the due time moves the due time on by the counted time it takes)."""
+    def counted(a: datetime, b: datetime) -> timedelta:
+        return calendar.business_time_between(a, b) if business else b - a
+
+    def after(start: datetime, amount: timedelta) -> datetime | None:
+        return after_counted(calendar, start, amount) if business else start + amount
+
+    cursor = now
+    for a, b, _why in sorted((_aware(a), _aware(b), why) for a, b, why in excluded):
+        if b <= cursor:
+            continue
+        before = counted(cursor, a) if a > cursor else timedelta(0)
+        if before >= remaining:
+            break
+        remaining -= before
+        cursor = b
+    return after(cursor, remaining)
 
 
 # ---- the clock's running and stopped spans ---------------------------------------------------------------------------

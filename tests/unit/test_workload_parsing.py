@@ -121,3 +121,18 @@ def test_a_clock_counts_what_the_exclusions_leave(resolved_after, spans):
     assert clock.used == timedelta(minutes=len(minutes))
     assert sum((s.length for s in clock.segments if s.why == "agreed exclusion"), timedelta()) == \
         timedelta(minutes=resolved_after - len(minutes))
+
+
+def test_a_window_still_to_come_moves_the_due_time_on():
+    # Opened 08:00 on a 4h 24x7 clock, seen at 09:00 (1h used, 3h left): due 12:00, but a window 10:00-11:00 UTC
+    # takes an hour of it, so it is due at 13:00. A window after 13:00 changes nothing.
+    opened = datetime(2026, 9, 1, 8, tzinfo=UTC)
+    window = [(datetime(2026, 9, 1, 10, tzinfo=UTC), datetime(2026, 9, 1, 11, tzinfo=UTC), "planned maintenance"),
+              (datetime(2026, 9, 1, 14, tzinfo=UTC), datetime(2026, 9, 1, 15, tzinfo=UTC), "planned maintenance")]
+    clock = clocks.compute("resolution", opened, [], parse_duration("4h"), CALENDAR_24X7_UTC,
+                           opened + timedelta(hours=1), excluded=window)
+    assert clock.due_at == datetime(2026, 9, 1, 13, tzinfo=UTC)
+    # Inside the window at 10:30 (2h used: 08:00-10:00), the 2h left count from 11:00: due 13:00 still.
+    clock = clocks.compute("resolution", opened, [], parse_duration("4h"), CALENDAR_24X7_UTC,
+                           datetime(2026, 9, 1, 10, 30, tzinfo=UTC), excluded=window)
+    assert (clock.used, clock.due_at) == (timedelta(hours=2), datetime(2026, 9, 1, 13, tzinfo=UTC))
