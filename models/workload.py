@@ -58,6 +58,7 @@ class MaintenanceWindow(Stamped, table=True):
     ends_at: datetime = Field(sa_type=UTCDateTime)
     tz: str = Field(max_length=64)        # the zone it was typed in, for announcing it
     text: str = Field(max_length=200)     # as typed
+    series_id: int | None = Field(default=None)  # a recurring window's occurrences: the first occurrence's id
     status: str = Field(default=MaintenanceStatus.PLANNED.value, max_length=16)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_by: str | None = Field(default=None, max_length=32)

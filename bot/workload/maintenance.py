@@ -83,30 +83,47 @@ def context(window: MaintenanceWindow, service: str, what: str, late: bool = Fal
 
 
 def add(session: Session, actor: Actor, service: Service, when: str) -> tuple[MaintenanceWindow, list[str]]:
-    """Plan a window, announce it now to the service's customers, and schedule the reminder before it."""
+    """Plan a window (or a recurring series of them, one row each), announce it now to the service's customers, and
+    schedule the reminder before each. Returns the (first) window and the channels told."""
     require(actor, Capability.PLAN_MAINTENANCE)
     now = actor.at()
     try:
-        span = windows.parse_window(when, actor.tz, now)
+        if windows.is_series(when):
+            series = windows.parse_series(when, actor.tz, now)
+            spans = [windows.Span(start, start + series.length, series.tz) for start in series.starts]
+        else:
+            series, spans = None, [windows.parse_window(when, actor.tz, now)]
     except parsing.ParseError as err:
         raise InvalidInput({"when": str(err)}) from None
-    if span.end <= now:
-        raise InvalidInput({"when": f"{windows.format_window(span)} is over already: a maintenance window is "
+    if spans[-1].end <= now:
+        raise InvalidInput({"when": f"{windows.format_window(spans[-1])} is over already: a maintenance window is "
                                     "planned ahead."})
-    row = MaintenanceWindow(team_id=actor.team_id, service_id=service.id, starts_at=span.start, ends_at=span.end,
-                            tz=span.tz, text=" ".join(when.split())[:200], created_at=now, created_by=actor.user_id)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "maintenance.add", "maintenance_window", row.id, after=audit.snapshot(row))
+    rows: list[MaintenanceWindow] = []
+    for span in spans:
+        row = MaintenanceWindow(team_id=actor.team_id, service_id=service.id, starts_at=span.start, ends_at=span.end,
+                                tz=span.tz, text=" ".join(when.split())[:200], created_at=now, created_by=actor.user_id,
+                                series_id=rows[0].id if rows else None)
+        session.add(row)
+        session.flush()
+        if series is not None and not rows:
+            row.series_id = row.id
+        rows.append(row)
+        audit.record(session, actor, "maintenance.add", "maintenance_window", row.id, after=audit.snapshot(row))
+    first = rows[0]
     channels = notice_channels(session, actor.team_id, service.id)
+    announced = context(first, service.name, "planned")
+    if series is not None:
+        announced |= {"series": series.description, "count": len(rows),
+                      "last": windows.format_window(windows.Span(rows[-1].starts_at, rows[-1].ends_at, rows[-1].tz))}
     for channel in channels:
-        outbox.enqueue(session, actor.team_id, f"{key_prefix(row.id)}announce:{channel}", channel, TEMPLATE,
-                       context(row, service.name, "planned"), now)
-    remind_at = row.starts_at - notice_before(session, actor.team_id)
-    if remind_at > now:  # a window planned inside its notice time is announced once, now
-        reminders.schedule(session, actor.team_id, f"{key_prefix(row.id)}remind", REMIND, remind_at, "", now,
-                           subject_id=row.id)
-    return row, channels
+        outbox.enqueue(session, actor.team_id, f"{key_prefix(first.id)}announce:{channel}", channel, TEMPLATE,
+                       announced, now)
+    before = notice_before(session, actor.team_id)
+    for row in rows:
+        if row.starts_at - before > now:  # a window planned inside its notice time is announced once, now
+            reminders.schedule(session, actor.team_id, f"{key_prefix(row.id)}remind", REMIND, row.starts_at - before,
+                               "", now, subject_id=row.id)
+    return first, channels
 
 
 @reminders.handles(REMIND)
@@ -140,13 +157,21 @@ def cancel(session: Session, actor: Actor, window_id: int) -> tuple[MaintenanceW
     row.status, row.cancelled_at, row.cancelled_by = MaintenanceStatus.CANCELLED.value, now, actor.user_id
     session.add(row)
     reminders.cancel(session, actor.team_id, key_prefix(row.id))
-    session.exec(update(Outbox).where(  # announcements still waiting: never sent
-        Outbox.team_id == actor.team_id, Outbox.status == OutboxStatus.PENDING.value,
-        Outbox.key.startswith(key_prefix(row.id), autoescape=True)).values(
-        status=OutboxStatus.CANCELLED.value, last_error="the maintenance window was cancelled"))
+    session.flush()
+    head = row.series_id or row.id  # a series is announced once, under its first window
+    still_planned = row.series_id is not None and session.exec(select(MaintenanceWindow.id).where(
+        MaintenanceWindow.series_id == row.series_id,
+        MaintenanceWindow.status == MaintenanceStatus.PLANNED.value)).first() is not None
+    if not still_planned:  # announcements still waiting for nothing planned: never sent
+        session.exec(update(Outbox).where(
+            Outbox.team_id == actor.team_id, Outbox.status == OutboxStatus.PENDING.value,
+            Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)).values(
+            status=OutboxStatus.CANCELLED.value, last_error="the maintenance window was cancelled"))
     announced = list(dict.fromkeys(session.exec(select(Outbox.channel).where(
         Outbox.team_id == actor.team_id, Outbox.status == OutboxStatus.SENT.value,
-        Outbox.key.startswith(key_prefix(row.id), autoescape=True)).order_by(Outbox.id))))
+        Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)
+        | Outbox.key.startswith(f"{key_prefix(row.id)}remind", autoescape=True)
+        | Outbox.key.startswith(f"reminder:{key_prefix(row.id)}", autoescape=True)).order_by(Outbox.id))))
     service = session.get(Service, row.service_id)
     for channel in announced:
         outbox.enqueue(session, actor.team_id, f"{key_prefix(row.id)}cancelled:{channel}", channel, TEMPLATE,

@@ -442,7 +442,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         "due_at": {"epoch": 1773136800, "text": "Tue 10 Mar 2026 09:00 GMT"}, "value": "1:1", "done_value": "7",
         "snoozed_until": {"epoch": 1773136800, "text": "Tue 10 Mar 2026 09:00 GMT"}}},
     # Issue 17, workload
-    "maintenance_notice.yml.j2": lambda h: dict(id=3, service=h, when=h, what="reminder", late=True, hours=4.0),
+    "maintenance_notice.yml.j2": lambda h: dict(id=3, service=h, when=h, what="planned", late=True, hours=4.0,
+                                                series=h, count=13, last=h),
     "workload_notice.yml.j2": lambda h: dict(name=h, period=h, lines=[h] * 25, over=True),
     "workload_reply.yml.j2": lambda h: dict(title=h, lines=[h, [h, {"user": "U0SAFE"}, h]] * 23, more=0, channels_said=h,
                                            channels=["C0SAFE"] * 3),

@@ -126,3 +126,24 @@ def test_downtime_inside_a_window_is_left_out_of_availability_and_the_period(db,
     assert status.open_total == timedelta(hours=718)
     assert status.down_so_far == timedelta(hours=1)
     assert status.achieved == Decimal("99.861")
+
+
+def test_a_recurring_window_is_announced_once_and_each_occurrence_reminded(slack, sandbox, db, team, harness_clean):
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll every Sat 22:00 for 4h until 2026-03-21")
+    assert "planned on Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    with db.session() as s:
+        rows = list(s.exec(select(MaintenanceWindow).order_by(MaintenanceWindow.starts_at)))
+    # Saturdays 7, 14 and 21 March 2026, 22:00 London (GMT: 22:00 UTC), each 4 h, one series.
+    assert [r.starts_at.day for r in rows] == [7, 14, 21] and {r.series_id for r in rows} == {rows[0].id}
+    assert all(r.ends_at - r.starts_at == timedelta(hours=4) for r in rows)
+    said = notices(sandbox, world["channel"])
+    assert len(said) == 1 and "every week on Saturday at 22:00 Europe/London, for 4h: 3 windows" in said[0]
+    slack.command(f"maintenance cancel {rows[1].id}")  # the 14th is off; the 7th and the 21st stand
+    for at in (datetime(2026, 3, 5, 22, 0, tzinfo=UTC), datetime(2026, 3, 12, 22, 0, tzinfo=UTC),
+               datetime(2026, 3, 19, 22, 0, tzinfo=UTC), datetime(2026, 3, 20, 9, 0, tzinfo=UTC)):
+        tick(harness_clean, at)
+    said = notices(sandbox, world["channel"])
+    reminded = [t for t in said if "Reminder" in t]
+    assert len(reminded) == 2 and "Sat 7 Mar" in reminded[0] and "Sat 21 Mar" in reminded[1]
+    assert sum("Maintenance cancelled" in t and "Sat 14 Mar" in t for t in said) == 1

@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column('ends_at', models.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column('tz', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column('text', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column('series_id', sa.Integer(), nullable=True),
         sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column('cancelled_at', models.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column('cancelled_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
