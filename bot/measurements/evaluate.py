@@ -95,10 +95,11 @@ def applies(target: Measured, ticket: Ticket) -> bool:
 
 
 def excluded_for(session: Session, team_id: str, tickets, now: datetime) -> list[exclusions.Excluded]:
-    """The maintenance windows and agreed exclusions since the earliest of these tickets opened."""
+    """The maintenance windows and agreed exclusions since the earliest of these tickets opened, and those planned
+    for the coming month (a clock's due time skips them)."""
     if not tickets:
         return []
-    return exclusions.excluded(session, team_id, min(t.opened_at for t in tickets), now)
+    return exclusions.excluded(session, team_id, min(t.opened_at for t in tickets), now + exclusions.AHEAD)
 
 
 def clocks_of(ticket: Ticket, events: list[clocks.ClockEvent], targets: list[Measured],

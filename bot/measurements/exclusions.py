@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from models import Exclusion, ExclusionKind, MaintenanceStatus, MaintenanceWindow
+
+
+AHEAD = timedelta(days=31)  # how far ahead a running clock's due time looks for windows to skip
 
 
 @dataclass(frozen=True)

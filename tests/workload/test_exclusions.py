@@ -59,3 +59,13 @@ def test_an_exclusion_needs_the_customers_word_and_readable_words(slack, sandbox
     assert "Say when, why (force majeure or customer outage)" in text_of(sandbox.last_ephemeral(ALICE))
     with db.session() as s:
         assert s.exec(select(Exclusion)).all() == []
+
+
+def test_a_window_planned_ahead_moves_a_running_clocks_due_time(slack, sandbox, db, team, clock):
+    world = p1_sla(db, team)
+    ticket(db, team, world["service_id"], "INC0200", FRIDAY)  # opened Fri 10:00, P1 resolution 4h: due 14:00
+    clock.set(FRIDAY + hours(1))
+    slack.command("maintenance add Payroll 2026-12-04 12:00-13:00 UTC")
+    slack.command("clock INC0200")
+    # 1h used at 11:00, 3h left; the window 12:00-13:00 is not counted, so due at 15:00 (times shown in London: GMT)
+    assert "due Fri 4 Dec 15:00, 3h left" in text_of(sandbox.last_ephemeral(ALICE))
