@@ -23,7 +23,9 @@ from handlers.events import app_home_opened  # noqa: F401  (wiring: it renders t
 from bot.breaches import callbacks, ladders  # ladders: its reminders' handler registers
 from bot.breaches import jobs as breach_jobs
 from bot.breaches import leg_warnings
+from bot.measurements import periods
 from bot.reviews import sla_review
+from bot import workload  # its reminders' handlers register (maintenance reminders)
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +118,15 @@ def plan_sla_reviews(deps) -> None:
             log.exception("could not plan the annual review of SLA %s", agreement_id)
 
 
+def workload_notices(deps) -> None:
+    """At each period's end, each SLA's workload against the limits it states, in its thread (once per period; the
+    outbox key makes a second run, or a second replica, send nothing more)."""
+    now = deps.clock.now()
+    with deps.db.session() as session:
+        workload.limits.queue_period_notices(session, now, deps.settings.timezone,
+                                             lambda team_id: periods.fy_start_month(session, team_id))
+
+
 def purge_past_retention(deps) -> None:
     """Remove, per workspace, the measurements and closed records past its retention settings (bot.retention)."""
     retention.purge(deps.db, deps.clock.now())
@@ -169,6 +180,7 @@ JOBS: list[Job] = [
     Job("sla_review.backstop", plan_sla_reviews, CronTrigger(hour=6, minute=20, timezone="UTC")),
     Job("retention.purge", purge_past_retention, CronTrigger(hour=3, minute=40, timezone="UTC")),
     Job("satisfaction.ask", ask_for_ratings, IntervalTrigger(minutes=1)),
+    Job("workload.notices", workload_notices, CronTrigger(minute=25, timezone="UTC")),
     Job("reminders.sweep", sweep_reminders, IntervalTrigger(minutes=1)),
     # ladders (issue 17): the priority callbacks a ladder's steps queued (after the reminders that run those steps,
     # before the outbox, which sends what a failed callback says in the alert's thread)

@@ -134,6 +134,7 @@ class Block(StrEnum):
     PROP_END = "prop_end"
     PROP_REVIEW_MONTH = "prop_review_month"
     PROP_REASON = "prop_reason"
+    PROP_LIMIT = "prop_limit"  # issue 17, workload: a workload limit proposed as the SLA's next version
     # Calendars: "cal_" + the field name in bot.calendar_records.add.
     CAL_NAME = "cal_name"
     CAL_HOURS = "cal_hours"

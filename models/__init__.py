@@ -53,3 +53,11 @@ from models.satisfaction import AskKind, AskOutcome, SatisfactionAsk  # noqa: F4
 # issue 17, suppliers: contract owners and reviews, disputes
 from models.suppliers import ContractCare, ContractReview, DisputeStatus, ReviewOutcome, SupplierDispute  # noqa: F401
 from models.complaints import Complaint, ComplaintStatus  # noqa: F401
+from models.workload import (  # noqa: F401
+    Exclusion,
+    ExclusionKind,
+    MaintenanceStatus,
+    MaintenanceWindow,
+    WorkloadLimit,
+    WorkloadMeasure,
+)

@@ -261,6 +261,14 @@ SCENARIOS: dict[Capability, Scenario] = {
     Capability.SET_LADDER: Scenario(
         "perm_world", BOB, EVE, command(f"ladder {SLA} T1 50% group; breach; +30m service-managers"), done="T1",
         rule=rule(Capability.SET_LADDER, SM_OR_ADMIN)),
+    # issue 17, workload
+    Capability.PLAN_MAINTENANCE: Scenario(
+        "perm_world", BOB, EVE, command("maintenance add Payroll 2027-06-05 22:00-02:00 Europe/London"),
+        done="planned", rule=rule(Capability.PLAN_MAINTENANCE, SM_OR_ADMIN)),
+    Capability.RECORD_EXCLUSION: Scenario(
+        "perm_world", BOB, ALICE,
+        command(f'exclusion add "{SLA}" 2026-12-03 08:00-14:00 UTC force majeure agreed by <@{CAROL}>'),
+        done="recorded", rule=rule(Capability.RECORD_EXCLUSION, "service manager")),
 }
 
 # The agreement's sides (AGREEMENT_SIDES): a party contact acts for the counterparty.

@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.agreements",),
     ("bot.actions",),
     ("bot.measurements",),
+    ("bot.workload",),  # issue 17: workload limits, maintenance windows, exclusions (the pack reads them)
     ("bot.cover",),
     ("bot.breaches", "bot.complaints"),  # issue 17: complaints sit beside breaches (cover below, reviews above)
     ("bot.satisfaction",),  # issue 17: ratings read tickets and SLAs; the pack and the relationship view show them

@@ -16,7 +16,8 @@ from bot.agreements.queries import services_of, targets_of
 from bot.calendars import records as calendar_records
 from bot.errors import InvalidInput
 from bot.workspace.actor import Actor
-from models import Agreement, AgreementKind, AgreementVersion, Member, Party, Requirement
+from bot.parsing.limits import format_excuses
+from models import Agreement, AgreementKind, AgreementVersion, Member, Party, Requirement, WorkloadLimit
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -69,7 +70,18 @@ def snapshot(session: Session, agreement: Agreement) -> dict:
         "clauses": {key: agreement.clauses.get(key, default) for key, (_h, default) in CLAUSES.items()},
         "contract_ref": agreement.contract_ref, "notice_days": agreement.notice_days,
         "renewal_date": agreement.renewal_date.isoformat() if agreement.renewal_date else None,
+        **workload_terms(session, agreement),
     }
+
+
+def workload_terms(session: Session, agreement: Agreement) -> dict:
+    """The workload limits the agreement states (issue 17, bot.workload.limits), as a version keeps them; nothing when
+    it states none, so a version without limits reads as before."""
+    rows = session.exec(select(WorkloadLimit).where(WorkloadLimit.agreement_id == agreement.id,
+                                                    WorkloadLimit.removed_at.is_(None)).order_by(WorkloadLimit.id))
+    limits = [{"id": r.id, "text": r.text, "measure": r.measure, "priority": r.priority, "amount": r.amount,
+               "period": r.period, "excuses": r.excuses, "excuses_text": format_excuses(r.excuses)} for r in rows]
+    return {"workload_limits": limits} if limits else {}
 
 
 def document_context(content: dict, number: int, provider: str) -> dict:
@@ -95,6 +107,11 @@ def diff(before: dict, after: dict) -> list[str]:
             out.append(f"{key} removed: {old[key]['description']}")
         else:
             out.extend(targets.differences(old[key], new[key]))
+    old_limits = {w["text"]: w for w in before.get("workload_limits", [])}
+    new_limits = {w["text"]: w for w in after.get("workload_limits", [])}
+    out += [f"Workload limit added: {w} (excuses {new_limits[w]['excuses_text']})" for w in new_limits
+            if w not in old_limits or old_limits[w]["excuses"] != new_limits[w]["excuses"]]
+    out += [f"Workload limit removed: {w}" for w in old_limits if w not in new_limits]
     for key, (heading, default) in CLAUSES.items():  # a clause added since an older version reads as its default
         if before.get("clauses", {}).get(key, default) != after.get("clauses", {}).get(key, default):
             out.append(f"Clause “{heading}” reworded")

@@ -113,7 +113,8 @@ def allowed_time(calendar: BusinessCalendar, duration: Duration, started_at: dat
 
 
 def compute(kind: ClockKind | str, opened_at: datetime, events: Iterable[ClockEvent], duration: Duration,
-            calendar: BusinessCalendar, now: datetime, *, warning_percent: int = 75) -> Clock:
+            calendar: BusinessCalendar, now: datetime, *, warning_percent: int = 75,
+            excluded: Sequence[tuple[datetime, datetime, str]] = ()) -> Clock:
     """The clock of one ticket against one target, as it stands at ``now``.
 
     Events after ``now`` are not known yet and are left out. Out-of-order nonsense (a resume without a pause,
@@ -130,6 +131,8 @@ def compute(kind: ClockKind | str, opened_at: datetime, events: Iterable[ClockEv
             segments += _split_by_calendar(start, end, calendar) if business else [Segment(start, end, True, "24x7 clock")]
         else:
             segments.append(Segment(start, end, False, counted_why))
+    if excluded:
+        segments = leave_out(segments, excluded)
     allowed = allowed_time(calendar, duration, opened_at)
     warn_at_used = allowed * warning_percent / 100
     used = timedelta(0)
@@ -149,9 +152,60 @@ def compute(kind: ClockKind | str, opened_at: datetime, events: Iterable[ClockEv
     due_at = None
     if stopped_at is None and not paused and breached_at is None:
         due_at = after_counted(calendar, now, allowed - used) if business else now + (allowed - used)
+        if excluded and due_at is not None:
+            due_at = due_past_exclusions(calendar, business, now, allowed - used, excluded)
     return Clock(kind=kind, started_at=opened_at, allowed=allowed, used=used, warning_percent=warning_percent,
                  warned_at=warned_at, breached_at=breached_at, stopped_at=stopped_at, paused=paused, due_at=due_at,
                  segments=tuple(segments))
+
+
+def leave_out(segments: list[Segment], excluded: Sequence[tuple[datetime, datetime, str]]) -> list[Segment]:
+    """Counted segments with the parts inside an excluded span (a maintenance window, an agreed exclusion:
+    bot.measurements.exclusions) made not counted, saying which ("planned maintenance 5 Dec 22:00–02:00")."""
+    out = list(segments)
+    for a, b, why in sorted(excluded):
+        a, b = _aware(a), _aware(b)
+        cut: list[Segment] = []
+        for seg in out:
+            if not seg.counted or seg.end <= a or seg.start >= b:
+                cut.append(seg)
+                continue
+            if seg.start < a:
+                cut.append(Segment(seg.start, a, True, seg.why))
+            cut.append(Segment(max(seg.start, a), min(seg.end, b), False, why))
+            if seg.end > b:
+                cut.append(Segment(b, seg.end, True, seg.why))
+        out = cut
+    merged: list[Segment] = []
+    for seg in out:  # a window across several calendar segments reads as one stretch
+        if merged and not seg.counted and not merged[-1].counted and merged[-1].why == seg.why \
+                and merged[-1].end == seg.start:
+            merged[-1] = Segment(merged[-1].start, seg.end, False, seg.why)
+        else:
+            merged.append(seg)
+    return merged
+
+
+def due_past_exclusions(calendar: BusinessCalendar, business: bool, now: datetime, remaining: timedelta,
+                        excluded: Sequence[tuple[datetime, datetime, str]]) -> datetime | None:
+    """When `remaining` counted time has passed after `now`, skipping the excluded spans still to come (a window
+    planned before the due time moves the due time on by the counted time it takes)."""
+    def counted(a: datetime, b: datetime) -> timedelta:
+        return calendar.business_time_between(a, b) if business else b - a
+
+    def after(start: datetime, amount: timedelta) -> datetime | None:
+        return after_counted(calendar, start, amount) if business else start + amount
+
+    cursor = now
+    for a, b, _why in sorted((_aware(a), _aware(b), why) for a, b, why in excluded):
+        if b <= cursor:
+            continue
+        before = counted(cursor, a) if a > cursor else timedelta(0)
+        if before >= remaining:
+            break
+        remaining -= before
+        cursor = b
+    return after(cursor, remaining)
 
 
 # ---- the clock's running and stopped spans ---------------------------------------------------------------------------

@@ -149,12 +149,35 @@ def downtime(calendar: BusinessCalendar, outages: Iterable[Window], start: datet
 
 
 def availability(calendar: BusinessCalendar, outages: Sequence[Window], goal: Decimal, period: Period,
-                 now: datetime) -> Availability:
+                 now: datetime, excluded: Sequence[tuple[datetime, datetime, str]] = ()) -> Availability:
+    """``excluded``: maintenance windows and agreed exclusions (bot.measurements.exclusions): their downtime is not
+    counted, and their open time is taken out of the period's length too."""
     so_far_end = min(max(now, period.start), period.end)
+    spans = [(s, e) for s, e, _ in excluded]
     return Availability(period=period, goal=goal,
-                        open_so_far=calendar.business_time_between(period.start, so_far_end),
-                        open_total=calendar.business_time_between(period.start, period.end),
-                        down_so_far=downtime(calendar, outages, period.start, so_far_end), ended=now >= period.end)
+                        open_so_far=calendar.business_time_between(period.start, so_far_end)
+                        - downtime(calendar, spans, period.start, so_far_end),
+                        open_total=calendar.business_time_between(period.start, period.end)
+                        - downtime(calendar, spans, period.start, period.end),
+                        down_so_far=downtime(calendar, without(outages, spans), period.start, so_far_end),
+                        ended=now >= period.end)
+
+
+def without(outages: Iterable[Window], spans: Sequence[tuple[datetime, datetime]]) -> list[Window]:
+    """The outages with the parts inside ``spans`` cut out (an open outage stays open after the last span)."""
+    out: list[Window] = list(outages)
+    for a, b in spans:
+        cut: list[Window] = []
+        for s, e in out:
+            if (e is not None and e <= a) or s >= b:
+                cut.append((s, e))
+                continue
+            if s < a:
+                cut.append((s, a))
+            if e is None or e > b:
+                cut.append((b, e))
+        out = cut
+    return out
 
 
 # ---- tickets and metrics -------------------------------------------------------------------------------------------------

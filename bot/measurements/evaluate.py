@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
-from bot.measurements import clocks, periods
+from bot.measurements import clocks, exclusions, periods
 from bot.measurements.in_force import Measured, measured
 from bot.measurements.states import Subject, TargetState
 from bot.measurements.ticket_events import events_of
@@ -58,9 +58,10 @@ def ticket_states(session: Session, team_id: str, now: datetime, targets: list[M
                                 .where(Ticket.team_id == team_id, or_(Ticket.resolved_at.is_(None), changed))
                                 .order_by(Ticket.id)))
     events = events_of(session, [t.id for t in tickets])
+    spans = excluded_for(session, team_id, tickets, now)
     out: list[TargetState] = []
     for ticket in tickets:
-        for measured_clock in clocks_of(ticket, events.get(ticket.id, []), ticket_targets, now):
+        for measured_clock in clocks_of(ticket, events.get(ticket.id, []), ticket_targets, now, spans):
             out.append(ticket_state(team_id, ticket, measured_clock))
     return out
 
@@ -93,13 +94,23 @@ def applies(target: Measured, ticket: Ticket) -> bool:
             and target.applies_on(ticket.opened_at.date()))
 
 
+def excluded_for(session: Session, team_id: str, tickets, now: datetime) -> list[exclusions.Excluded]:
+    """The maintenance windows and agreed exclusions since the earliest of these tickets opened, and those planned
+    for the coming month (a clock's due time skips them)."""
+    if not tickets:
+        return []
+    return exclusions.excluded(session, team_id, min(t.opened_at for t in tickets), now + exclusions.AHEAD)
+
+
 def clocks_of(ticket: Ticket, events: list[clocks.ClockEvent], targets: list[Measured],
-              now: datetime) -> list[TicketClock]:
-    """The ticket's clocks against every target that applies to it (response before resolution)."""
+              now: datetime, excluded: list[exclusions.Excluded] = ()) -> list[TicketClock]:
+    """The ticket's clocks against every target that applies to it (response before resolution); time inside
+    `excluded` spans that apply to the target's agreement and the ticket's service is not counted."""
     out = []
     for target in sorted((t for t in targets if applies(t, ticket)), key=lambda t: (t.kind != "response", t.target_id)):
+        spans = exclusions.applying(excluded, target.agreement_id, {ticket.service_id})
         clock = clocks.compute(target.kind, ticket.opened_at, events, target.duration, target.calendar, now,
-                               warning_percent=target.warning_percent)
+                               warning_percent=target.warning_percent, excluded=spans)
         out.append(TicketClock(target, clock))
     return out
 
@@ -135,5 +146,6 @@ def outside_term(session: Session, team_id: str, ticket: Ticket) -> list[Measure
 
 def explain(session: Session, team_id: str, ticket: Ticket, now: datetime) -> list[TicketClock]:
     """The ticket's clocks against the SLA targets in force, for `/slm clock`."""
-    return clocks_of(ticket, events_of(session, [ticket.id]).get(ticket.id, []), measured(session, team_id), now)
+    return clocks_of(ticket, events_of(session, [ticket.id]).get(ticket.id, []), measured(session, team_id), now,
+                     excluded_for(session, team_id, [ticket], now))
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from bot.measurements import burn, compliance
+from bot.measurements import burn, compliance, exclusions
 from bot.measurements.clocks import compute
 from bot.measurements.in_force import Measured
 from bot.measurements.states import Level, Subject, TargetState
@@ -44,9 +44,13 @@ def outages_of(session: Session, team_id: str, service_ids, start: datetime, end
 def availability(session: Session, team_id: str, target: Measured, period: compliance.Period,
                  now: datetime) -> tuple[compliance.Availability, list[compliance.Window]]:
     # The burn-rate windows reach back up to 3 days, possibly into the previous period.
-    outages = outages_of(session, team_id, target.service_ids, min(period.start, now - burn.WINDOWS[-1].long),
-                         period.end)
-    return compliance.availability(target.calendar, outages, target.goal, period, now), outages
+    since = min(period.start, now - burn.WINDOWS[-1].long)
+    outages = outages_of(session, team_id, target.service_ids, since, period.end)
+    # Maintenance windows and agreed exclusions: left out of the downtime and of the period's length.
+    spans = exclusions.applying(exclusions.excluded(session, team_id, since, period.end), target.agreement_id,
+                                target.service_ids)
+    return (compliance.availability(target.calendar, outages, target.goal, period, now, spans),
+            compliance.without(outages, [(s, e) for s, e, _ in spans]))
 
 
 def metric_share(session: Session, team_id: str, target: Measured, period: compliance.Period,
@@ -67,8 +71,10 @@ def ticket_share(session: Session, team_id: str, target: Measured, period: compl
     tickets = [t for t in loaded.tickets if t.service_id in target.service_ids and t.priority == target.level
                and period.start <= t.opened_at < min(period.end, now)]
     events = loaded.events
+    spans = exclusions.applying(exclusions.excluded(session, team_id, period.start, now), target.agreement_id,
+                                target.service_ids) if tickets else []
     outcomes = [compute(target.kind, t.opened_at, events.get(t.id, []), target.duration, target.calendar, now,
-                        warning_percent=target.warning_percent).met for t in tickets]
+                        warning_percent=target.warning_percent, excluded=spans).met for t in tickets]
     return compliance.ticket_share(outcomes, target.goal)
 
 

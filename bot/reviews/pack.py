@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot.measurements import compliance, periods
+from bot.measurements import compliance, exclusions, periods
 from bot.measurements.clocks import compute
 from bot.measurements.in_force import Measured, from_content
 from bot.measurements.ticket_events import events_of
 from bot.parsing import credits
-from bot.reviews import complaints_section, pack_preview, pack_satisfaction
+from bot.reviews import complaints_section, pack_preview, pack_satisfaction, pack_workload
 from bot.reviews.pack_preview import ActionLine, Preview, WaiverLine, label_of
 from models import Agreement, AgreementService, AgreementVersion, Breach, Party, Target, Ticket
 
@@ -103,6 +103,7 @@ class Pack:
     verified_more: int = 0
     satisfaction: dict | None = None  # issue 17: bot.reviews.pack_satisfaction.section
     complaints: dict = field(default_factory=dict)  # issue 17: received, answered late, open (complaints_section)
+    workload: dict = field(default_factory=dict)  # issue 17: bot.reviews.pack_workload.section
 
     def as_context(self) -> dict:
         return asdict(self)
@@ -163,8 +164,10 @@ def _measure(session: Session, team_id: str, target: Measured, period: complianc
         Ticket.team_id == team_id, Ticket.service_id.in_(list(target.service_ids) or [-1]),
         Ticket.priority == target.level, Ticket.opened_at >= period.start, Ticket.opened_at < min(period.end, now))))
     events = events_of(session, [t.id for t in tickets])
+    left_out = exclusions.excluded(session, team_id, period.start, now) if tickets else []  # issue 17: not counted
     clocks = [compute(target.kind, t.opened_at, events.get(t.id, []), target.duration, target.calendar, now,
-                      warning_percent=target.warning_percent) for t in tickets]
+                      warning_percent=target.warning_percent,
+                      excluded=exclusions.applying(left_out, target.agreement_id, {t.service_id})) for t in tickets]
     share = compliance.ticket_share([c.met for c in clocks], target.goal)
     over = sum((max(c.used - c.allowed, timedelta(0)) for c in clocks if c.met is False), timedelta(0))
     return _Measure(share.achieved, share.counted - share.met, _hours(over))
@@ -290,7 +293,8 @@ def build_pack(session: Session, agreement: Agreement, period_start: date, perio
         preview=pack_preview.preview(session, agreement, [t for t, _c in targets], period_start, period_end, now),
         previous_actions=previous.actions, previous_review=previous.label, previous_more=previous.more,
         period_dates=dates_of(period_start, period_end), verified=verified, verified_more=verified_more,
-        complaints=complaints_section.for_pack(session, agreement, start, end))
+        complaints=complaints_section.for_pack(session, agreement, start, end),
+        workload=pack_workload.section(session, agreement, start, end, tz, fy))
     pack.satisfaction = pack_satisfaction.section(session, agreement, pack, tz)  # issue 17
     return pack
 

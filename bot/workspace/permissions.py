@@ -45,6 +45,9 @@ class Capability(StrEnum):
     NAME_RELATIONSHIP_OWNER = "name a party's relationship owner"
     # ladders (issue 17): escalation ladders and the priority-raise callback
     SET_LADDER = "set an escalation ladder or its priority callback"
+    # issue 17, workload: maintenance windows and agreed exclusions (workload limits are an SLA's terms: DRAFT_AGREEMENT)
+    PLAN_MAINTENANCE = "plan or cancel a service's maintenance windows"
+    RECORD_EXCLUSION = "record an exclusion agreed with the customer"
 
 
 PERMISSIONS: dict[Capability, frozenset[str]] = {
@@ -88,6 +91,10 @@ PERMISSIONS: dict[Capability, frozenset[str]] = {
     Capability.NAME_RELATIONSHIP_OWNER: frozenset({ADMIN, SERVICE_MANAGER}),
     # ladders (issue 17): who is told when, and a POST that raises tickets' priority: those who keep the agreements.
     Capability.SET_LADDER: frozenset({ADMIN, SERVICE_MANAGER}),
+    # issue 17, workload. A window is announced to the service's customers: those who keep the map plan them.
+    Capability.PLAN_MAINTENANCE: frozenset({ADMIN, SERVICE_MANAGER}),
+    # An exclusion takes time out of what an SLA measures: the service manager's call, with the customer's word.
+    Capability.RECORD_EXCLUSION: frozenset({SERVICE_MANAGER}),
 }
 
 # Agreements have two sides. Who acts for each, by workspace role (provider) or by the

@@ -54,6 +54,16 @@ def _review_notice(text: str) -> str:
     return parsing.format_duration(duration)
 
 
+def _maintenance_notice(text: str) -> str:
+    """How long before a maintenance window its reminder goes: clock minutes, hours or days, up to 8 weeks."""
+    duration = parsing.parse_duration(text)
+    if duration.business or duration.business_days or not duration.minutes:
+        raise parsing.ParseError("Give minutes, hours or days before the window, in clock time.", example="2 days")
+    if duration.minutes > 8 * 7 * 24 * 60:
+        raise parsing.ParseError("At most 8 weeks before the window.", example="2 days")
+    return parsing.format_duration(duration)
+
+
 def _nudge_before(text: str) -> str:
     """How long before an action's due date its owner is nudged: working days or days (the nudge goes at 09:00)."""
     offset = read_offset(" ".join((text or "").lower().split()).removesuffix(" before"), text)
@@ -195,6 +205,10 @@ CHOICES = {c.key: c for c in (
            "\"targets met, customer unhappy\"", "5", _min_ratings),
     Choice("retain_closed", "How long closed records (resolved breach alerts, done actions, closed reviews and "
            "complaints, delivered messages) are kept", "7 years", _retention),
+    # issue 17 (workload): bot.workload.maintenance reminds the customers of a planned maintenance window this long
+    # before it starts (it is also announced when it is planned).
+    Choice("maintenance_notice", "Remind the customers of a planned maintenance window this long before it starts",
+           "2 days", _maintenance_notice),
 )}
 
 

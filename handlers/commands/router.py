@@ -55,7 +55,9 @@ HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("Cover beneath each SLA", ("underpin", "tree", "check")),
     ("Actions", ("actions", "action")),
     # issue 11's slices (m1-m4) add their commands' words here: record and tokens; alerts; clock; breaches
-    ("Measurements and breach alerts", ("record", "token", "tokens", "alerts", "clock", "breaches", "ladder")),
+    # issue 17, workload: maintenance windows and agreed exclusions leave time out of the measurements
+    ("Measurements and breach alerts", ("record", "token", "tokens", "alerts", "clock", "breaches", "ladder",
+                                        "maintenance", "exclusion", "exclusions")),
     ("Service reviews", ("review", "relationship", "complaint", "complaints")),  # complaint(s): issue 17
     ("Suppliers' contracts", ("uc", "dispute", "disputes")),  # issue 17, suppliers
     ("Roles and settings", ("role", "roles", "settings", "audit", "help")),

@@ -13,6 +13,7 @@ from bot.calendars import records as calendar_records
 from bot.agreements import targets
 from bot.parsing import credits
 from handlers.flows import contract_change
+from bot.workload import limits
 from handlers.flows import agreement_thread
 from handlers import registry
 from handlers.replies import metadata, read_metadata, tell
@@ -23,7 +24,7 @@ from models import Agreement
 
 FIELDS = {f: Block.for_field("prop", f) for f in (
     "change", "kind", "level", "duration", "goal", "period", "metric_name", "threshold", "calendar",
-    "warning_percent", "service_credit", "clause_text", "start", "end", "review_month", "reason")}
+    "warning_percent", "service_credit", "clause_text", "start", "end", "review_month", "reason", "limit")}
 
 
 def _choices(session, agreement: Agreement) -> list[tuple[str, str]]:
@@ -34,6 +35,10 @@ def _choices(session, agreement: Agreement) -> list[tuple[str, str]]:
     out += [(f"remove:{t.key}", f"Remove {t.key}") for t in rows]
     out += [(f"clause:{key}", f"Clause: {heading}") for key, (heading, _d) in agreements.CLAUSES.items()]
     out.append(("term", "Dates and review month"))
+    if agreement.kind == "sla":  # issue 17: the workload the SLA is sized for (bot.workload.limits)
+        out.append(("limit:new", "Add a workload limit"))
+        out += [(f"limit:remove:{w.id}", f"Remove workload limit: {w.text}")
+                for w in limits.working(session, agreement.team_id, agreement.id)]
     return out[:100]  # a select holds 100 options
 
 
@@ -93,6 +98,9 @@ def _change(values: ViewValues, change: str):
         return targets.TargetChange(key=key, remove=True)
     if what == "clause":
         return targets.ClauseChange(key, values.text(Block.PROP_CLAUSE_TEXT))
+    if what == "limit":
+        return (limits.LimitChange(remove=int(key.partition(":")[2])) if key.startswith("remove:")
+                else limits.LimitChange(text=values.text(Block.PROP_LIMIT)))
     if what == "term":
         return targets.TermChange(values.date(Block.PROP_START), values.date(Block.PROP_END),
                                   values.option_id(Block.PROP_REVIEW_MONTH))

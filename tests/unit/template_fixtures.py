@@ -166,7 +166,9 @@ def _review_pack(h: str) -> dict:
                 preview=Preview("Nov 2026", [h] * 10, 2, h, h, [h] * 10, 5, [h] * 10),
                 previous_actions=[act] * 10, previous_review=h, previous_more=3,
                 verified=[PackAction(8, h, h, "U0SAFE", "2026-10-01", "done", "T1", False, h)] * 10, verified_more=2,
-                complaints={"received": 3, "answered_late": 1, "open": 2})
+                complaints={"received": 3, "answered_late": 1, "open": 2},
+                workload={"limits": [{"words": h, "over": n % 2 == 0} for n in range(20)], "over": 10,
+                          "not_counted": [h] * 10, "not_counted_more": 3})  # issue 17, workload
     return dict(pack=pack.as_context(), review_id=12, late=True, warning=h, chart=True)
 
 
@@ -493,4 +495,10 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         number=n, status=("open", "answered", "closed")[n % 3], customer=h, service=h, complainant="U0SAFE",
         owner="U0OTHER", recorded="2026-03-02", due="2026-03-09 09:00 UTC", overdue=True, text=h, answer=h,
         outcome=h, permalink="https://x.slack.com/archives/C1/p1?a=b|c>") for n in range(10)]),
+    # Issue 17, workload
+    "maintenance_notice.yml.j2": lambda h: dict(id=3, service=h, when=h, what="planned", late=True, hours=4.0,
+                                                series=h, count=13, last=h),
+    "workload_notice.yml.j2": lambda h: dict(name=h, period=h, lines=[h] * 25, over=True),
+    "workload_reply.yml.j2": lambda h: dict(title=h, lines=[h, [h, {"user": "U0SAFE"}, h]] * 23, more=0, channels_said=h,
+                                           channels=["C0SAFE"] * 3),
 }

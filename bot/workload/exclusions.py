@@ -1,0 +1,65 @@
+"""Exclusions agreed with the customer (force majeure, the customer's own outage): a span of time an SLA's
+measurements leave out (bot.measurements.exclusions does the leaving out).
+
+Who agreed it: the service manager who records it names the customer's contact who agreed (`agreed by @carol`);
+that person must be a contact of the SLA's customer, so an exclusion always carries both sides' names. (A button for
+the approver to press was the other way; a named contact keeps it one step, and the audit trail and the pack show
+both names.)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from bot import audit, parsing
+from bot.errors import InvalidInput
+from bot.parsing import windows
+from bot.service_map import contacts_of
+from bot.workspace.actor import Actor
+from bot.workspace.permissions import Capability, require
+from models import Agreement, AgreementService, Exclusion, ExclusionKind, Service
+from models.base import name_key
+
+@dataclass(frozen=True)
+class Typed:
+    when: str
+    kind: ExclusionKind
+    agreed_by: str           # the customer's contact who agreed it (a Slack user id)
+    service: str | None
+    note: str
+
+
+def add(session: Session, actor: Actor, agreement: Agreement, typed: Typed) -> Exclusion:
+    require(actor, Capability.RECORD_EXCLUSION)
+    try:
+        span = windows.parse_window(typed.when, actor.tz, actor.at())
+    except parsing.ParseError as err:
+        raise InvalidInput({"when": str(err)}) from None
+    contacts = {u for users in contacts_of(session, actor.team_id, agreement.counterparty_id).values() for u in users}
+    if typed.agreed_by not in contacts:
+        raise InvalidInput({"agreed_by": f"The person named as agreeing is not a contact of {agreement.name}'s "
+                                         "customer: name the customer's contact who agreed the exclusion."})
+    service_id = None
+    if typed.service:
+        service_id = session.exec(select(Service.id).join(AgreementService, AgreementService.service_id == Service.id)
+                                  .where(AgreementService.agreement_id == agreement.id,
+                                         Service.name_key == name_key(typed.service))).first()
+        if service_id is None:
+            raise InvalidInput({"service": f"{agreement.name} covers no service “{typed.service[:80]}”."})
+    row = Exclusion(team_id=actor.team_id, agreement_id=agreement.id, service_id=service_id, starts_at=span.start,
+                    ends_at=span.end, kind=typed.kind.value, agreed_by=typed.agreed_by, note=typed.note,
+                    created_at=actor.at(), created_by=actor.user_id)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "exclusion.add", "exclusion", row.id, agreement=agreement.id, after=audit.snapshot(row))
+    return row
+
+
+def of_agreement(session: Session, team_id: str, agreement_id: int, start: datetime | None = None,
+                 end: datetime | None = None) -> list[Exclusion]:
+    q = select(Exclusion).where(Exclusion.team_id == team_id, Exclusion.agreement_id == agreement_id)
+    if start is not None and end is not None:
+        q = q.where(Exclusion.starts_at < end, Exclusion.ends_at > start)
+    return list(session.exec(q.order_by(Exclusion.starts_at)))

@@ -1,0 +1,198 @@
+"""Planned maintenance windows of a service, and telling its customers ahead of time.
+
+A window is announced when it is planned, to the notice channel of each customer of the service (the customers
+linked to it on the map, and the customers of the agreements that cover it), and again `maintenance_notice` (a
+setting, default 2 days) before it starts: a reminder row, sent once through the outbox. Cancelling a window cancels
+its reminder, withdraws an announcement not yet sent, and announces the cancel where the window was announced.
+Downtime inside a planned window is not counted against availability (bot.measurements.exclusions).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from bot import audit, outbox, parsing, reminders
+from bot.errors import Command, InvalidInput, NotFound
+from bot.parsing import windows
+from bot.workspace import settings as workspace_settings
+from bot.workspace.actor import Actor
+from bot.workspace.permissions import Capability, require
+from models import (Agreement, AgreementService, MaintenanceStatus, MaintenanceWindow, Outbox, OutboxStatus, Party,
+                    PartyKind, Service, ServiceLink)
+from models.base import name_key
+
+REMIND = "maintenance.remind"
+TEMPLATE = "maintenance_notice.yml.j2"
+LIVE_AGREEMENTS = ("negotiating", "agreed", "active")
+
+
+def key_prefix(window_id: int) -> str:
+    return f"maintenance:{window_id}:"
+
+
+def service_named(session: Session, team_id: str, name: str) -> Service:
+    found = session.exec(select(Service).where(Service.team_id == team_id, Service.name_key == name_key(name))).first()
+    if found is None:
+        known = ", ".join(session.exec(select(Service.name).where(Service.team_id == team_id)
+                                       .order_by(Service.name_key).limit(10)))
+        raise NotFound(f"I know no service “{name[:80]}”." + (f" Services: {known}." if known else ""))
+    return found
+
+
+def split_service(session: Session, team_id: str, text: str) -> tuple[Service, str]:
+    """`<service> <when>`: the longest leading words that name a service (quotes optional), and the rest."""
+    text = " ".join((text or "").split())
+    if text.startswith('"') and '"' in text[1:]:
+        name, rest = text[1:].split('"', 1)
+        return service_named(session, team_id, name), rest.strip()
+    words = text.split(" ")
+    for n in range(len(words) - 1, 0, -1):
+        found = session.exec(select(Service).where(Service.team_id == team_id,
+                                                   Service.name_key == name_key(" ".join(words[:n])))).first()
+        if found is not None:
+            return found, " ".join(words[n:])
+    raise InvalidInput({"service": f"“{text[:80]}” does not start with the name of a service I know: name the "
+                                   "service, then when, like `Payroll 2026-12-05 22:00-02:00 Europe/London` or "
+                                   "`Payroll Sat 22:00 for 4h`."})
+
+
+def notice_channels(session: Session, team_id: str, service_id: int) -> list[str]:
+    """The notice channels of the service's customers: linked on the map, or the counterparty of an SLA covering it."""
+    linked = select(ServiceLink.party_id).where(ServiceLink.team_id == team_id, ServiceLink.service_id == service_id)
+    covering = select(Agreement.counterparty_id).join(
+        AgreementService, AgreementService.agreement_id == Agreement.id).where(
+        Agreement.team_id == team_id, AgreementService.service_id == service_id, Agreement.kind == "sla",
+        Agreement.status.in_(LIVE_AGREEMENTS))
+    rows = session.exec(select(Party.channel_id).where(
+        Party.team_id == team_id, Party.kind == PartyKind.CUSTOMER.value, Party.channel_id.is_not(None),
+        Party.id.in_(linked) | Party.id.in_(covering)).order_by(Party.name_key))
+    return list(dict.fromkeys(c for c in rows if c))
+
+
+def notice_before(session: Session, team_id: str) -> timedelta:
+    return timedelta(minutes=parsing.parse_duration(workspace_settings.get(session, team_id, "maintenance_notice")).minutes)
+
+
+def context(window: MaintenanceWindow, service: str, what: str, late: bool = False) -> dict:
+    span = windows.Span(window.starts_at, window.ends_at, window.tz)
+    return {"id": window.id, "service": service, "when": windows.format_window(span), "what": what, "late": late,
+            "hours": round((window.ends_at - window.starts_at).total_seconds() / 3600, 2)}
+
+
+def add(session: Session, actor: Actor, service: Service, when: str) -> tuple[MaintenanceWindow, list[str]]:
+    """Plan a window (or a recurring series of them, one row each), announce it now to the service's customers, and
+    schedule the reminder before each. Returns the (first) window and the channels told."""
+    require(actor, Capability.PLAN_MAINTENANCE)
+    now = actor.at()
+    try:
+        if windows.is_series(when):
+            series = windows.parse_series(when, actor.tz, now)
+            spans = [windows.Span(start, start + series.length, series.tz) for start in series.starts]
+        else:
+            series, spans = None, [windows.parse_window(when, actor.tz, now)]
+    except parsing.ParseError as err:
+        raise InvalidInput({"when": str(err)}) from None
+    if spans[-1].end <= now:
+        raise InvalidInput({"when": f"{windows.format_window(spans[-1])} is over already: a maintenance window is "
+                                    "planned ahead."})
+    rows: list[MaintenanceWindow] = []
+    for span in spans:
+        row = MaintenanceWindow(team_id=actor.team_id, service_id=service.id, starts_at=span.start, ends_at=span.end,
+                                tz=span.tz, text=" ".join(when.split())[:200], created_at=now, created_by=actor.user_id,
+                                series_id=rows[0].id if rows else None)
+        session.add(row)
+        session.flush()
+        if series is not None and not rows:
+            row.series_id = row.id
+        rows.append(row)
+        audit.record(session, actor, "maintenance.add", "maintenance_window", row.id, after=audit.snapshot(row))
+    first = rows[0]
+    channels = notice_channels(session, actor.team_id, service.id)
+    announced = context(first, service.name, "planned")
+    if series is not None:
+        announced |= {"series": series.description, "count": len(rows),
+                      "last": windows.format_window(windows.Span(rows[-1].starts_at, rows[-1].ends_at, rows[-1].tz))}
+    for channel in channels:
+        outbox.enqueue(session, actor.team_id, f"{key_prefix(first.id)}announce:{channel}", channel, TEMPLATE,
+                       announced, now)
+    before = notice_before(session, actor.team_id)
+    for row in rows:
+        if row.starts_at - before > now:  # a window planned inside its notice time is announced once, now
+            reminders.schedule(session, actor.team_id, f"{key_prefix(row.id)}remind", REMIND, row.starts_at - before,
+                               "", now, subject_id=row.id)
+    return first, channels
+
+
+@reminders.handles(REMIND)
+def remind_when_due(session: Session, due: reminders.Due) -> bool:
+    window = session.get(MaintenanceWindow, due.reminder.subject_id)
+    if window is None or window.status != MaintenanceStatus.PLANNED.value or window.starts_at <= due.now:
+        return False  # cancelled, gone, or begun: nothing to remind anyone of
+    service = session.get(Service, window.service_id)
+    for channel in notice_channels(session, window.team_id, window.service_id):
+        outbox.enqueue(session, window.team_id, f"{reminders.outbox_key(due.reminder)}:{channel}", channel, TEMPLATE,
+                       context(window, service.name if service else "?", "reminder", due.late), due.now)
+    return True
+
+
+def get(session: Session, team_id: str, window_id: int) -> MaintenanceWindow:
+    row = session.get(MaintenanceWindow, window_id)
+    if row is None or row.team_id != team_id:
+        raise NotFound(f"There is no maintenance window #{window_id}: ", Command("maintenance", "list"), " shows them.")
+    return row
+
+
+def cancel(session: Session, actor: Actor, window_id: int) -> tuple[MaintenanceWindow, list[str]]:
+    """Cancel a planned window: its reminder and any announcement not yet sent are withdrawn, and the cancel is
+    announced where the window was announced. A second cancel changes nothing."""
+    require(actor, Capability.PLAN_MAINTENANCE)
+    row = get(session, actor.team_id, window_id)
+    if row.status == MaintenanceStatus.CANCELLED.value:
+        raise InvalidInput({"window": f"Maintenance window #{window_id} was cancelled already."})
+    before = audit.snapshot(row)
+    now = actor.at()
+    row.status, row.cancelled_at, row.cancelled_by = MaintenanceStatus.CANCELLED.value, now, actor.user_id
+    session.add(row)
+    reminders.cancel(session, actor.team_id, key_prefix(row.id))
+    session.flush()
+    head = row.series_id or row.id  # a series is announced once, under its first window
+    still_planned = row.series_id is not None and session.exec(select(MaintenanceWindow.id).where(
+        MaintenanceWindow.series_id == row.series_id,
+        MaintenanceWindow.status == MaintenanceStatus.PLANNED.value)).first() is not None
+    if not still_planned:  # announcements still waiting for nothing planned: never sent
+        session.exec(update(Outbox).where(
+            Outbox.team_id == actor.team_id, Outbox.status == OutboxStatus.PENDING.value,
+            Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)).values(
+            status=OutboxStatus.CANCELLED.value, last_error="the maintenance window was cancelled"))
+    announced = list(dict.fromkeys(session.exec(select(Outbox.channel).where(
+        Outbox.team_id == actor.team_id, Outbox.status == OutboxStatus.SENT.value,
+        Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)
+        | Outbox.key.startswith(f"{key_prefix(row.id)}remind", autoescape=True)
+        | Outbox.key.startswith(f"reminder:{key_prefix(row.id)}", autoescape=True)).order_by(Outbox.id))))
+    service = session.get(Service, row.service_id)
+    for channel in announced:
+        outbox.enqueue(session, actor.team_id, f"{key_prefix(row.id)}cancelled:{channel}", channel, TEMPLATE,
+                       context(row, service.name if service else "?", "cancelled"), now)
+    audit.record(session, actor, "maintenance.cancel", "maintenance_window", row.id, before=before,
+                 after=audit.snapshot(row))
+    return row, announced
+
+
+@dataclass(frozen=True)
+class Listed:
+    id: int
+    service: str
+    when: str
+    status: str
+
+
+def upcoming(session: Session, team_id: str, now: datetime, limit: int = 40) -> tuple[list[Listed], int]:
+    """The windows not yet over, soonest first (cancelled ones too, said so), and how many there are in all."""
+    q = select(MaintenanceWindow, Service.name).join(Service, Service.id == MaintenanceWindow.service_id).where(
+        MaintenanceWindow.team_id == team_id, MaintenanceWindow.ends_at > now)
+    rows = list(session.exec(q.order_by(MaintenanceWindow.starts_at, MaintenanceWindow.id)))
+    return [Listed(w.id, name, windows.format_window(windows.Span(w.starts_at, w.ends_at, w.tz)), w.status)
+            for w, name in rows[:limit]], len(rows)

@@ -1,0 +1,71 @@
+"""Exclusions agreed with the customer through signed `/slm exclusion add` requests: recorded with who recorded and
+who agreed them, audited, and their time left out of the ticket clocks that `/slm clock` shows."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlmodel import select
+
+from models import AuditEvent, Contact, Exclusion
+from tests.evaluation.world import ALICE, hours, sla_in_force, ticket
+from tests.helpers import text_of
+
+UTC = timezone.utc
+FRIDAY = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+CAROL, DAVE = "U0CAROL", "U0DAVE"
+
+
+def p1_sla(db, team) -> dict:
+    world = sla_in_force(db, team, FRIDAY, lambda T, office: [
+        T(key=None, kind="resolution", level="P1", duration="4h")])  # clock time: 24x7
+    with db.session() as s:
+        s.add(Contact(team_id=team, party_id=world["party_id"], user_id=CAROL, role="approver", created_at=FRIDAY,
+                      created_by=ALICE))
+    return world
+
+
+def test_an_exclusion_is_left_out_of_the_ticket_clock_and_shown(slack, sandbox, db, team, clock):
+    world = p1_sla(db, team)
+    # Opened 10:00, resolved 15:30: 5h30m on the clock, over the 4h target by 1h30m...
+    ticket(db, team, world["service_id"], "INC0100", FRIDAY, [("resolved", FRIDAY + hours(5.5), None)])
+    clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    slack.command("clock INC0100")
+    assert "over by 1h30m (5h30m of 4h)" in text_of(sandbox.last_ephemeral(ALICE))
+    # ...until the customer's own outage 12:00-14:00 is agreed as an exclusion: 5h30m - 2h = 3h30m of 4h, in time.
+    slack.command('exclusion add "Acme Payroll" 2026-12-04 12:00-14:00 UTC customer outage agreed by <@U0CAROL>')
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Exclusion #" in said and "recorded on Acme Payroll" in said
+    slack.command("clock INC0100")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "3h30m of 4h used, resolution in time" in shown
+    assert "(2h): not counted, agreed exclusion (the customer's own outage) 4 Dec 12:00–14:00" in shown
+    with db.session() as s:
+        row = s.exec(select(Exclusion)).one()
+        assert (row.kind, row.agreed_by, row.created_by) == ("customer_outage", CAROL, ALICE)
+        assert row.ends_at - row.starts_at == timedelta(hours=2)
+        audited = s.exec(select(AuditEvent).where(AuditEvent.action == "exclusion.add")).one()
+        assert audited.before is None and audited.after["agreed_by"] == CAROL
+    slack.command("exclusions Acme Payroll")
+    assert "customer outage, agreed by" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_an_exclusion_needs_the_customers_word_and_readable_words(slack, sandbox, db, team, clock):
+    p1_sla(db, team)
+    slack.command('exclusion add "Acme Payroll" 2026-12-04 12:00-14:00 UTC force majeure agreed by <@U0DAVE>')
+    assert "not a contact of Acme Payroll's customer" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command('exclusion add "Acme Payroll" yesterday afternoon force majeure agreed by <@U0CAROL>')
+    assert 'I couldn\'t read "yesterday afternoon" as a window of time' in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command('exclusion add "Acme Payroll" 2026-12-04 12:00-14:00 UTC because it rained')
+    assert "Say when, why (force majeure or customer outage)" in text_of(sandbox.last_ephemeral(ALICE))
+    with db.session() as s:
+        assert s.exec(select(Exclusion)).all() == []
+
+
+def test_a_window_planned_ahead_moves_a_running_clocks_due_time(slack, sandbox, db, team, clock):
+    world = p1_sla(db, team)
+    ticket(db, team, world["service_id"], "INC0200", FRIDAY)  # opened Fri 10:00, P1 resolution 4h: due 14:00
+    clock.set(FRIDAY + hours(1))
+    slack.command("maintenance add Payroll 2026-12-04 12:00-13:00 UTC")
+    slack.command("clock INC0200")
+    # 1h used at 11:00, 3h left; the window 12:00-13:00 is not counted, so due at 15:00 (times shown in London: GMT)
+    assert "due Fri 4 Dec 15:00, 3h left" in text_of(sandbox.last_ephemeral(ALICE))

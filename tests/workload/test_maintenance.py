@@ -1,0 +1,149 @@
+"""Maintenance windows through signed `/slm maintenance ...` requests: announced to the customer's notice channel when
+planned, reminded `maintenance_notice` before (once), a cancelled window's reminder never sent and its cancel
+announced; and the window left out of availability (downtime and the period's length)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlmodel import select
+
+from bot import delivery
+from bot.measurements import compliance, in_force, periods
+from bot.scheduler import run_all_once
+from bot.workload import maintenance
+from models import Agreement, MaintenanceWindow, Outbox, Party
+from tests.evaluation.world import ALICE, manager, outage, sla_in_force
+from tests.helpers import text_of
+
+UTC = timezone.utc
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday; British summer time starts on 29 March 2026
+
+
+def availability_sla(db, team, sandbox) -> dict:
+    world = sla_in_force(db, team, START, lambda T, office: [
+        T(key=None, kind="availability", goal="99.5%", period="monthly")])
+    channel = sandbox.channel_by_name("acme-sla")["id"]
+    with db.session() as s:
+        party = s.get(Party, world["party_id"])
+        party.channel_id = channel
+        s.add(party)
+    return {**world, "channel": channel}
+
+
+def notices(sandbox, channel) -> list[str]:
+    return [text_of(m) for m in sandbox.channel_messages(channel, include_ephemeral=False)
+            if "aintenance" in text_of(m)]
+
+
+def tick(harness_clean, at: datetime) -> None:
+    harness_clean.clock.set(at)
+    run_all_once(harness_clean.deps)
+
+
+def test_a_window_is_announced_when_planned_and_reminded_once_ahead(slack, sandbox, db, team, harness_clean):
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll 2026-03-14 22:00-02:00 Europe/London")
+    reply = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Maintenance window #" in reply and "planned on Payroll" in reply
+    assert "Sat 14 Mar 2026 22:00–02:00 Europe/London" in reply
+    said = notices(sandbox, world["channel"])
+    assert len(said) == 1 and "Planned maintenance" in said[0] and "Sat 14 Mar 2026 22:00–02:00" in said[0]
+    # maintenance_notice is 2 days: the reminder is due Thu 12 Mar 22:00 (London is on GMT then, so 22:00 UTC)
+    tick(harness_clean, datetime(2026, 3, 12, 21, 59, tzinfo=UTC))
+    assert len(notices(sandbox, world["channel"])) == 1
+    tick(harness_clean, datetime(2026, 3, 12, 22, 0, tzinfo=UTC))
+    tick(harness_clean, datetime(2026, 3, 12, 22, 30, tzinfo=UTC))
+    tick(harness_clean, datetime(2026, 3, 13, 9, 0, tzinfo=UTC))
+    said = notices(sandbox, world["channel"])
+    assert len(said) == 2 and "Reminder: planned maintenance" in said[1]  # once, however many ticks follow
+
+
+def test_a_cancelled_window_is_not_reminded_and_its_cancel_is_announced(slack, sandbox, db, team, harness_clean):
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll Sat 22:00 for 4h")  # Saturday 7 March, in Alice's zone (Europe/London)
+    reply = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Sat 7 Mar 2026 22:00–02:00 Europe/London" in reply
+    with db.session() as s:
+        window_id = s.exec(select(MaintenanceWindow.id)).one()
+    slack.command("maintenance")
+    assert f"#{window_id} Payroll: Sat 7 Mar 2026 22:00–02:00" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command(f"maintenance cancel {window_id}")
+    assert f"Maintenance window #{window_id} cancelled" in text_of(sandbox.last_ephemeral(ALICE))
+    tick(harness_clean, datetime(2026, 3, 6, 23, 0, tzinfo=UTC))  # past the reminder's time (5 Mar 22:00)
+    said = notices(sandbox, world["channel"])
+    assert len(said) == 2 and "Planned maintenance" in said[0] and "Maintenance cancelled" in said[1]
+    assert not any("Reminder" in t for t in said)
+    slack.command(f"maintenance cancel {window_id}")  # twice: refused, nothing more sent
+    assert "cancelled already" in text_of(sandbox.last_ephemeral(ALICE))
+    assert len(notices(sandbox, world["channel"])) == 2
+
+
+def test_an_announcement_not_yet_sent_is_withdrawn_by_a_cancel(db, team, sandbox, harness_clean):
+    availability_sla(db, team, sandbox)
+    alice = manager(team, START)
+    with db.session() as s:  # planned and cancelled before the outbox ran (Slack was down, say)
+        service = maintenance.service_named(s, team, "Payroll")
+        row, channels = maintenance.add(s, alice, service, "2026-03-20 01:00-03:00 UTC")
+        assert len(channels) == 1
+        maintenance.cancel(s, alice, row.id)
+    delivery.deliver_pending(harness_clean.deps, harness_clean.deps.client)
+    with db.session() as s:
+        statuses = sorted(s.exec(select(Outbox.status).where(Outbox.key.startswith(maintenance.key_prefix(row.id)))))
+    assert statuses == ["cancelled"]  # the announcement never went, and no cancel of what nobody was told
+
+
+def test_parse_errors_are_answered_in_the_users_words(slack, sandbox, db, team):
+    availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll next tuesday at noon")
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert 'I couldn\'t read "next tuesday at noon" as a window of time' in said and "Sat 22:00 for 4h" in said
+    slack.command("maintenance add Payroll 2026-03-14 22:00-02:00 Mars/Olympus")
+    assert "“Mars/Olympus” is not a time zone I know" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("maintenance add Payrol 2026-03-14 22:00-02:00")
+    assert "does not start with the name of a service I know" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("maintenance add Payroll 2026-03-01 22:00-23:00 UTC")
+    assert "is over already" in text_of(sandbox.last_ephemeral(ALICE))
+    with db.session() as s:
+        assert s.exec(select(MaintenanceWindow)).all() == []  # nothing half-written
+
+
+def test_downtime_inside_a_window_is_left_out_of_availability_and_the_period(db, team, sandbox, harness_clean):
+    world = availability_sla(db, team, sandbox)
+    alice = manager(team, START)
+    with db.session() as s:
+        service = maintenance.service_named(s, team, "Payroll")
+        maintenance.add(s, alice, service, "2026-04-10 00:00-02:00 UTC")
+    # A 3 h outage, 9 Apr 23:00 to 10 Apr 02:00 UTC, of which 2 h (00:00-02:00) inside the window.
+    outage(db, team, world["service_id"], "OUT-1", datetime(2026, 4, 9, 23, 0, tzinfo=UTC),
+           datetime(2026, 4, 10, 2, 0, tzinfo=UTC))
+    with db.session() as s:
+        target = next(t for t in in_force.measured(s, team) if t.kind == "availability")
+        april = compliance.period_of("monthly", datetime(2026, 4, 15, tzinfo=UTC), target.calendar.tz)
+        status, _ = periods.availability(s, team, target, april, datetime(2026, 5, 1, tzinfo=UTC))
+    # April has 30 days = 720 h; the 2 h window is taken out of the period: 718 h. Downtime counted: 3 h - 2 h = 1 h.
+    # Availability = 1 - 1 h / 718 h = 0.998607... -> 99.861%
+    assert status.open_total == timedelta(hours=718)
+    assert status.down_so_far == timedelta(hours=1)
+    assert status.achieved == Decimal("99.861")
+
+
+def test_a_recurring_window_is_announced_once_and_each_occurrence_reminded(slack, sandbox, db, team, harness_clean):
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll every Sat 22:00 for 4h until 2026-03-21")
+    assert "planned on Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    with db.session() as s:
+        rows = list(s.exec(select(MaintenanceWindow).order_by(MaintenanceWindow.starts_at)))
+    # Saturdays 7, 14 and 21 March 2026, 22:00 London (GMT: 22:00 UTC), each 4 h, one series.
+    assert [r.starts_at.day for r in rows] == [7, 14, 21] and {r.series_id for r in rows} == {rows[0].id}
+    assert all(r.ends_at - r.starts_at == timedelta(hours=4) for r in rows)
+    said = notices(sandbox, world["channel"])
+    assert len(said) == 1 and "every week on Saturday at 22:00 Europe/London, for 4h: 3 windows" in said[0]
+    slack.command(f"maintenance cancel {rows[1].id}")  # the 14th is off; the 7th and the 21st stand
+    for at in (datetime(2026, 3, 5, 22, 0, tzinfo=UTC), datetime(2026, 3, 12, 22, 0, tzinfo=UTC),
+               datetime(2026, 3, 19, 22, 0, tzinfo=UTC), datetime(2026, 3, 20, 9, 0, tzinfo=UTC)):
+        tick(harness_clean, at)
+    said = notices(sandbox, world["channel"])
+    reminded = [t for t in said if "Reminder" in t]
+    assert len(reminded) == 2 and "Sat 7 Mar" in reminded[0] and "Sat 21 Mar" in reminded[1]
+    assert sum("Maintenance cancelled" in t and "Sat 14 Mar" in t for t in said) == 1
