@@ -245,7 +245,14 @@ class SlackSandbox(FaultInjection, ConnectMethods, ConversationMethods, ViewMeth
         return {"url": self.socket_mode.open_ticket()}
 
     def _team_info(self, args: dict) -> dict:
-        return {"team": self.teams.get(args.get("team") or SANDBOX_TEAM, self.teams[SANDBOX_TEAM])}
+        """The caller's workspace, or one it shares a Slack Connect channel with (team.info's `team`: "will only
+        return team that the authenticated token is allowed to see through external shared channels")."""
+        team = args.get("team") or self._caller_team
+        visible = team == self._caller_team or any(
+            {team, self._caller_team} <= set(c.get("shared_team_ids") or ()) for c in self.channels.values())
+        if team not in self.teams or not visible:
+            raise ApiError("team_not_found")
+        return {"team": copy.deepcopy(self.teams[team])}
 
     def _users_info(self, args: dict) -> dict:
         user = self.users.get(args["user"])
