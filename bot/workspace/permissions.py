@@ -102,8 +102,9 @@ def can(actor: Actor, capability: Capability) -> bool:
     return bool(PERMISSIONS[capability] & (actor.roles | {MEMBER}))
 
 
-EXTERNAL_CAN = ("propose changes to their own party's agreements and agree to them (as its approver), answer the "
-                "questions I send them about their requirements, and answer review reminders")
+# What a person of another organisation may do here, in their words (the refusals say it).
+EXTERNAL_CAN = ("propose changes to your organisation's agreements and agree to them (as its approver), answer the "
+                "questions I send you about your requirements, and answer review reminders")
 
 
 def who_can(capability: Capability) -> str:

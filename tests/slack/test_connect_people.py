@@ -166,7 +166,7 @@ def test_an_external_person_is_refused_any_host_role_and_capability(slack, sandb
         slack.command(typed, user=ANN, channel=CONNECT_CHANNEL)
         said = text_of(sandbox.last_ephemeral(ANN))
         assert said.startswith("You're from Acme Corp's workspace: only this workspace's own people can use /slm"), typed
-        assert "propose changes to their own party's agreements and agree to them" in said
+        assert "you can propose changes to your organisation's agreements and agree to them" in said
         assert sandbox.open_modal(team, ANN) is None
     assert "Payroll" not in "".join(text_of(m) for m in sandbox.ephemerals(ANN))  # nothing of the map shown
     with Session(db.engine) as s:
@@ -179,3 +179,24 @@ def test_an_external_person_is_refused_any_host_role_and_capability(slack, sandb
     assert "You're from Acme Corp's workspace" in text_of(sandbox.last_ephemeral(MAX))
     with Session(db.engine) as s:
         assert s.exec(select(RoleGrant).where(RoleGrant.user_id == MAX)).all() == []
+
+
+def test_an_external_requester_answers_the_requirement_dm(slack, sandbox, db, team, acme):
+    """A requirement Ann asked for is put to her by DM (Slack allows it: she and the bot share #acme-connect), and
+    her Confirm is recorded under this workspace's data, with the workspace she came from."""
+    name(slack, ANN, "managerial")
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START)
+    with db.session() as s:
+        [req] = requirements.record(s, sm, acme["service"], acme["customer"],
+                                    requirements.Said(ANN, ContactRole.MANAGERIAL, Source.FORM),
+                                    requirements.interview_drafts("managerial", ["good"], {"availability": "99.9%"},
+                                                                  default_tz="UTC"))
+    slack.command("requirements Payroll")
+    slack.click(Action.REQ_MENU, message=sandbox.last_ephemeral(ALICE), value=f"ask:{req.number}")
+    assert f"Asked <@U0ACMEANN> to confirm requirement #{req.number}." in text_of(sandbox.last_ephemeral(ALICE))
+    [dm] = sandbox.dms(ANN)
+    assert slack.click(Action.REQ_CONFIRM, message=dm, user=ANN).ok
+    with Session(db.engine) as s:
+        confirmed = s.exec(select(AuditEvent).where(AuditEvent.action == "requirement.confirm")).one()
+    assert (confirmed.actor, confirmed.team_id, confirmed.detail["actor_team"]) == (ANN, team, CUSTOMER_TEAM)
+    assert ":white_check_mark: Confirmed by <@U0ACMEANN>" in text_of(sandbox.dms(ANN)[0])
