@@ -14,7 +14,8 @@ from bot.sandbox.connect import CONNECT_CHANNEL, CUSTOMER_APPROVER, CUSTOMER_MAN
 from bot.workspace import roles as members
 from bot.workspace.actor import Actor
 from messages.ids import Action, Block, Callback
-from models import Agreement, AgreementVersion, AuditEvent, Contact, ContactRole, Member, RoleGrant, Signoff, Source
+from models import (Agreement, AgreementVersion, AuditEvent, Contact, ContactRole, Member, Outbox, RoleGrant, Signoff,
+                    Source)
 from tests.conftest import START
 from tests.helpers import text_of
 
@@ -133,6 +134,9 @@ def test_the_customers_approver_agrees_in_the_shared_channel_from_their_own_work
     assert (agreed.team_id, agreed.detail["actor_team"], agreed.detail["actor_team_name"]) == (team, CUSTOMER_TEAM,
                                                                                                "Acme Corp")
     assert (ann.home_team, ann.home_team_name, ann.is_admin) == (CUSTOMER_TEAM, "Acme Corp", False)
+    with Session(db.engine) as s:  # the app has no Home in Acme Corp's workspace to refresh for Ann; Alice's is
+        homes = {k.split(":")[1] for k in s.exec(select(Outbox.key).where(Outbox.key.startswith("home:")))}
+    assert ALICE in homes and ANN not in homes
     news = [text_of(m) for m in sandbox.channel_messages(CONNECT_CHANNEL, thread_ts=top.ts) if not m.files]
     assert any("*Version 2 is agreed by both sides*" in n and "<@U0ACMEANN>" in n for n in news)
 
