@@ -204,3 +204,17 @@ def test_an_external_requester_answers_the_requirement_dm(slack, sandbox, db, te
         confirmed = s.exec(select(AuditEvent).where(AuditEvent.action == "requirement.confirm")).one()
     assert (confirmed.actor, confirmed.team_id, confirmed.detail["actor_team"]) == (ANN, team, CUSTOMER_TEAM)
     assert ":white_check_mark: Confirmed by <@U0ACMEANN>" in text_of(sandbox.dms(ANN)[0])
+
+
+def test_a_page_button_runs_no_listing_for_an_external_person(slack, sandbox, db, team, acme):
+    """A list's Next button carries the command it runs again: pressed by Ann (or crafted), it shows her nothing."""
+    from handlers.paging import value
+
+    posted = sandbox._chat_postMessage({"channel": CONNECT_CHANNEL, "text": "a list", "blocks": [
+        {"type": "actions", "elements": [{"type": "button", "action_id": Action.LIST_NEXT, "value": value("map", 20),
+                                          "text": {"type": "plain_text", "text": "Next"}}]}]})
+    message = next(m for m in sandbox.messages if m.ts == posted["ts"])
+    slack.click(Action.LIST_NEXT, message=message, user=ANN)
+    assert "You're from Acme Corp's workspace: only this workspace's own people can use /slm map here." in \
+        text_of(sandbox.last_ephemeral(ANN))
+    assert "Payroll" not in "".join(text_of(m) for m in sandbox.messages if m.ephemeral_to == ANN or m.edits)
