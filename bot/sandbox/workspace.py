@@ -258,8 +258,10 @@ class SlackSandbox(FaultInjection, ConnectMethods, ConversationMethods, ViewMeth
         user = self.users.get(args["user"])
         if not user:
             raise ApiError("user_not_found")
-        if user["team_id"] != self._caller_team:
+        if user["team_id"] != self._caller_team and user["team_id"] in self.connect_teams:
             return {"user": self._connect_user(user)}  # seen through a shared channel, or a stranger (connect.py)
+        # One of the caller's workspace, or of another workspace the app is installed in: in single-token mode the
+        # one token stands for every installation's own, which would answer for its own people in full.
         return {"user": copy.deepcopy(user)}
 
     def _resolve_channel(self, channel: str) -> dict:
