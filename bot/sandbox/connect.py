@@ -12,7 +12,8 @@ What Slack does, and where it says so (the stand-in answers the same way):
 - `users.info` answers for a person of another workspace who is in a shared channel with the caller, with their
   own `team_id` (and `is_admin` speaking of their own workspace); for one who shares no channel with the caller it
   answers only `is_stranger: true` and their id (docs.slack.dev/reference/methods/users.info, "Shared channels";
-  the user type's `is_stranger` field).
+  the user type's `is_stranger` field). (People of another workspace the app is installed in are answered in
+  full, as before: in single-token mode the one token stands for that installation's own.)
 - `conversations.open` (and posting to a user id, which opens the DM) with a person of another organisation works
   only when the app and that person are already in a channel together: else `invalid_user_combination`, "All
   external people must already be in at least one channel together" (conversations.open's errors).
