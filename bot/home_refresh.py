@@ -33,7 +33,12 @@ def refresh(session: Session, team_id: str, user_ids: Iterable[str | None], now:
     """Queue a publish of each person's Home (user ids only; channels and empty names are skipped); how many
     were queued (a person with a refresh already pending gets none)."""
     queued = 0
-    for user_id in dict.fromkeys(u for u in user_ids if u and u[:1] in ("U", "W")):
+    wanted = [u for u in dict.fromkeys(user_ids) if u and u[:1] in ("U", "W")]
+    # A person of another organisation (a contact named from a Slack Connect channel) has no App Home of this app:
+    # the app is installed in this workspace, not theirs. They hear of changes in the shared channel and by DM.
+    external = set(session.exec(select(Contact.user_id).where(
+        Contact.team_id == team_id, Contact.user_id.in_(wanted or ["-"]), Contact.user_team.is_not(None))))
+    for user_id in (u for u in wanted if u not in external):
         pending = session.exec(select(Outbox.id).where(
             Outbox.team_id == team_id, Outbox.kind == OutboxKind.HOME.value,
             Outbox.status == OutboxStatus.PENDING.value,

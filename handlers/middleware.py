@@ -27,8 +27,13 @@ class RightsUnconfirmed(DomainError):
     """Slack did not answer when asked who someone is, and what they asked for needs to know."""
 
 
-def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False) -> Actor:
-    """Who is acting. `reread` asks Slack afresh (not the cache), as a role grant or revoke must."""
+def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False, payload_team: str | None = None) -> Actor:
+    """Who is acting. `reread` asks Slack afresh (not the cache), as a role grant or revoke must.
+
+    `payload_team`: the person's own workspace as the signed request says it (an interaction's `user.team_id`, an
+    event's `user_team`). In a Slack Connect channel it is another organisation's; users.info says the same (and is
+    what a slash command, which carries no such field, relies on), but when Slack will not answer users.info for
+    such a person the request's word is used (docs.slack.dev/apis/slack-connect; bot/sandbox/connect.py)."""
     now = deps.clock.now()
     fresh = False
     if not reread:
@@ -41,10 +46,12 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False) -> 
             if client is None:
                 raise OSError(f"workspace {team_id} has no installation")
             user = client.users_info(user=user_id)["user"]
+            home = members.home_team(user, team_id)
+            home_name = team_name(client, home) if home != team_id else ""
             with deps.db.session() as session:
                 members.remember(session, team_id, user_id, name=user.get("real_name") or user.get("name", ""),
                                  tz=user.get("tz") or "UTC", is_admin=members.admin_here(user, team_id), now=now,
-                                 home_team=members.home_team(user, team_id))
+                                 home_team=home, home_team_name=home_name)
         except (SlackApiError, OSError) as err:
             log.warning("users.info failed for %s: %s", user_id, getattr(err, "response", {}) or err)
             if reread:
@@ -53,8 +60,34 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False) -> 
     with deps.db.read_session() as session:
         member = members.get(session, team_id, user_id)
         roles = members.roles_of(session, team_id, user_id)
+    home_team = member.home_team if member else None
+    if home_team is None and member is None and payload_team and payload_team != team_id:
+        home_team = payload_team  # Slack did not say who they are: the signed request says they are from elsewhere
+    if home_team is not None and home_team != team_id:
+        roles = frozenset()  # never a role here, whatever was granted before Slack said where they belong
     return Actor(team_id=team_id, user_id=user_id, roles=roles, tz=member.tz if member else "UTC", now=now,
-                 org_tz=deps.settings.timezone)
+                 org_tz=deps.settings.timezone, home_team=home_team,
+                 home_team_name=member.home_team_name if member and member.home_team else "")
+
+
+def team_name(client, team: str) -> str:
+    """Another workspace's name, for the words of a refusal: team.info answers for a workspace the token can see
+    through a shared channel (docs.slack.dev/reference/methods/team.info, its `team` argument). "" if not."""
+    try:
+        return str((client.team_info(team=team).get("team") or {}).get("name") or "")
+    except SlackApiError:
+        return ""
+
+
+def payload_team_of(body: dict) -> str | None:
+    """The acting person's own workspace, as a signed interaction (`user.team_id`) or event (`event.user_team`) says."""
+    user = body.get("user")
+    if isinstance(user, dict) and user.get("team_id"):
+        return user["team_id"]
+    event = body.get("event")
+    if isinstance(event, dict) and str(event.get("user_team") or "").startswith("T"):
+        return event["user_team"]
+    return None
 
 
 def make_storable(node) -> None:
@@ -74,8 +107,8 @@ def register(app: App, deps) -> None:
         next()
 
     @app.middleware
-    def attach_actor(context: BoltContext, next):
+    def attach_actor(context: BoltContext, body: dict, next):
         context["deps"] = deps
         if context.team_id and context.user_id:
-            context["actor"] = resolve_actor(deps, context.team_id, context.user_id)
+            context["actor"] = resolve_actor(deps, context.team_id, context.user_id, payload_team=payload_team_of(body))
         next()

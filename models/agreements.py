@@ -148,6 +148,8 @@ class Signoff(Stamped, table=True):
     side: str = Field(max_length=16)  # "provider" or "counterparty"
     user_id: str = Field(max_length=32)
     document_sha256: str = Field(max_length=64)
+    # The workspace of the person who agreed when not this one (a customer's approver in a Slack Connect channel).
+    user_team: str | None = Field(default=None, max_length=32)
 
 
 class DocumentTemplate(Stamped, table=True):

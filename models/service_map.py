@@ -68,6 +68,9 @@ class Contact(Stamped, table=True):
     party_id: int = Field(sa_column=Column(Integer, ForeignKey("party.id", ondelete="CASCADE"), nullable=False, index=True))
     user_id: str = Field(max_length=32, index=True)
     role: str = Field(max_length=24)
+    # The workspace the person belongs to when it is not this one: a customer's own person met in a Slack Connect
+    # channel (issue 16). None: one of this workspace's people. A contact is recognised by user id AND this.
+    user_team: str | None = Field(default=None, max_length=32)
 
 
 class Service(Stamped, table=True):

@@ -36,6 +36,10 @@ class Member(TeamScoped, table=True):
     tz: str = Field(default="UTC", max_length=64)
     is_admin: bool = Field(default=False)
     fetched_at: datetime = Field(sa_type=UTCDateTime)
+    # Slack Connect (issue 16): the workspace users.info says the person belongs to when it is not this one, and its
+    # name (team.info), for the words of a refusal. None: one of this workspace's own people.
+    home_team: str | None = Field(default=None, max_length=32)
+    home_team_name: str = Field(default="", max_length=200)
 
 
 class RoleGrant(Stamped, table=True):

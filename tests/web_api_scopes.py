@@ -33,6 +33,8 @@ SCOPES: dict[str, frozenset[str]] = {
     "conversations.replies": HISTORY,
     "conversations.join": frozenset({"channels:join"}),  # a public channel posted in unjoined, to read it back
     "users.info": frozenset({"users:read"}),
+    "team.info": frozenset({"team:read"}),  # the name of a Slack Connect person's own workspace (issue 16)
+    "conversations.members": frozenset({"channels:read", "groups:read", "im:read", "mpim:read"}),
     "views.open": frozenset(),
     "views.push": frozenset(),
     "views.update": frozenset(),

@@ -91,6 +91,9 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int, *, 
         raise DomainError(f"Version {number} of {agreement.name} ends on {ends.isoformat()}, which has passed; "
                           "propose a new term first.")
     mine = sides(actor, "agree", counterparty_roles(session, actor, agreement))
+    if not mine and actor.external:
+        raise PermissionDenied(f"{actor.from_words}: only an approver {party.name} has named can agree to "
+                               f"{agreement.name} for your side. Ask the service manager to name you as one.")
     if not mine:
         raise PermissionDenied(f"Only an approver of {party.name} or the provider's service manager can agree to "
                                f"{agreement.name}.")
@@ -105,7 +108,8 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int, *, 
     side = open_sides[0]
     row = version(session, agreement, number)
     signoff = Signoff(team_id=actor.team_id, agreement_id=agreement.id, version=number, side=side,
-                      user_id=actor.user_id, document_sha256=row.document_sha256, created_at=actor.at(),
+                      user_id=actor.user_id, user_team=actor.contact_team, document_sha256=row.document_sha256,
+                      created_at=actor.at(),
                       created_by=actor.user_id)
     try:
         with session.begin_nested():

@@ -99,8 +99,8 @@ def signoffs(session: Session, agreement: Agreement, number: int | None = None) 
 
 
 def counterparty_roles(session: Session, actor: Actor, agreement: Agreement) -> set[str]:
-    contacts = service_map.contacts_of(session, actor.team_id, agreement.counterparty_id)
-    return {role.value for role, users in contacts.items() if actor.user_id in users}
+    """The contact roles the counterparty gives this person: recognised by user id and workspace (Slack Connect)."""
+    return service_map.contact_roles(session, actor, agreement.counterparty_id)
 
 
 def lock(session: Session, agreement: Agreement) -> Agreement:

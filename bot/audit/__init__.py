@@ -23,6 +23,8 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
            before: Any = None, after: Any = None, **detail: Any) -> AuditEvent:
     """Append who (`actor`) did `action` to `entity` `entity_id`, with the values `before` and `after` the change
     (None where there was nothing: a thing made has no before, a thing removed no after) and any `detail`."""
+    if actor.external:  # Slack Connect: who they are is their user id, and where they came from their workspace
+        detail = {**detail, "actor_team": actor.home_team, "actor_team_name": actor.home_team_name}
     event = AuditEvent(team_id=actor.team_id, at=actor.at(), actor=actor.user_id, action=action,
                        entity=entity, entity_id=entity_id, detail=plain(detail), before=plain(before),
                        after=plain(after))

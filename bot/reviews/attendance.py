@@ -125,6 +125,11 @@ def _pressed(session: Session, team_id: str, user_id: str, value: str) -> tuple[
     return row, int(revision) if revision.isdigit() else row.revision, review
 
 
+# The key suffix of an attendee's reminder posted in the review's channel because Slack refused their DM (a person
+# of another organisation the bot shares no channel with: bot/reviews/reminding.py `_dm_refused`).
+IN_CHANNEL = ":in-channel"
+
+
 def message_key(row: Reminder, revision: int) -> str:
     """The outbox key of the DM a reminder sent at that revision (bot.reminders.outbox_key, as it was then)."""
     return f"reminder:{row.key}:r{revision}"[:200]
@@ -141,6 +146,11 @@ def _edit_dm(session: Session, row: Reminder, revision: int, review: Review, now
     parent = message_key(row, revision)
     outbox.enqueue(session, row.team_id, f"{parent}:edit{edits}", row.recipient, REMINDER_TEMPLATE, {"ctx": shown},
                    now, kind=OutboxKind.UPDATE, parent_key=parent)
+    copy = outbox.get(session, row.team_id, parent + IN_CHANNEL)  # Slack refused the DM: the channel's copy is theirs
+    if copy is not None:
+        outbox.enqueue(session, row.team_id, f"{parent}{IN_CHANNEL}:edit{edits}", copy.channel, REMINDER_TEMPLATE,
+                       {"ctx": {**shown, "for_user": row.recipient}}, now, kind=OutboxKind.UPDATE,
+                       parent_key=parent + IN_CHANNEL)
 
 
 def _edit_notice(session: Session, review: Review, now: datetime) -> None:

@@ -128,3 +128,27 @@ def _notify_channel(session: Session, due: reminders.Due) -> bool:
     outbox.enqueue(session, row.team_id, reminders.outbox_key(row), row.recipient, NOTICE_TEMPLATE,
                    {"ctx": shown}, due.now)
     return True
+
+
+# ---- reaching a person of another organisation (Slack Connect, issue 16) ----------------------------------------
+IN_CHANNEL = attendance.IN_CHANNEL
+
+
+@outbox.on_refused("reminder:review:")
+def _dm_refused(session: Session, held: outbox.Claim, error: str, now: datetime) -> None:
+    """An attendee's DM that Slack refused goes to the review's channel instead, naming them, at once.
+
+    Slack lets an app DM a person of another organisation only while they are in a channel together (conversations.
+    open's `invalid_user_combination`: "All external people must already be in at least one channel together"; a
+    post to their user id is then `channel_not_found`). A customer's own person is met in the Slack Connect channel
+    the review is held in, so the DM is tried first (their reminder stays theirs, and their answer edits it); when
+    Slack refuses it, the reminder is posted in that shared channel with a mention, which reaches them there (its
+    buttons answer for them alone: attendance checks whose reminder it is). Once: the key makes it so."""
+    if not held.channel.startswith(("U", "W")) or held.key.endswith(IN_CHANNEL) or held.kind != "message":
+        return  # a channel's own post (the notice), an edit, or already the channel's copy
+    parts = held.key.split(":")  # reminder:review:<id>:...
+    review = session.get(Review, int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else None
+    if review is None or review.team_id != held.team_id or not review.channel_id:
+        return
+    context = {**held.context, "ctx": {**held.context.get("ctx", {}), "for_user": held.channel}}
+    outbox.enqueue(session, held.team_id, held.key + IN_CHANNEL, review.channel_id, held.template, context, now)

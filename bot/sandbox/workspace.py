@@ -20,6 +20,7 @@ import threading
 import time
 from typing import Callable
 
+from bot.sandbox.connect import ConnectMethods
 from bot.sandbox.conversations import ConversationMethods
 from bot.sandbox.faults import FaultInjection
 from bot.sandbox.files import FileMethods
@@ -32,7 +33,7 @@ from bot.sandbox.socket_mode import SocketModeStandIn
 from bot.sandbox.views import ViewMethods
 
 
-class SlackSandbox(FaultInjection, ConversationMethods, ViewMethods, FileMethods, OAuthMethods):
+class SlackSandbox(FaultInjection, ConnectMethods, ConversationMethods, ViewMethods, FileMethods, OAuthMethods):
     def __init__(self, base_url: str = "http://127.0.0.1:3000") -> None:
         self.base_url = base_url  # where this stand-in is served; upload URLs point here
         self._lock = threading.RLock()
@@ -66,6 +67,7 @@ class SlackSandbox(FaultInjection, ConversationMethods, ViewMethods, FileMethods
             self._outage: tuple[int, dict, dict] | None = None  # go_down(): every call fails until come_back()
             self._last_ts = 0
             self._reset_oauth()
+            self._reset_connect()
             self.add_team(SANDBOX_TEAM, "Sandbox Co")
             self.add_user("U0ALICE", "Alice Admin", is_admin=True, tz="Europe/London")
             self.add_user("U0BOB", "Bob Ops", tz="Europe/Paris")
@@ -73,6 +75,7 @@ class SlackSandbox(FaultInjection, ConversationMethods, ViewMethods, FileMethods
             self.add_user("U0DAVE", "Dave Supplier", tz="Asia/Kolkata")
             for name in ("general", "service-desk", "acme-sla", "network-team"):
                 self.add_channel(name, members=["U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"])
+            self.add_customer_workspace()  # Slack Connect: Acme Corp's own workspace and #acme-connect (connect.py)
 
     def _next_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):08d}"
@@ -242,28 +245,42 @@ class SlackSandbox(FaultInjection, ConversationMethods, ViewMethods, FileMethods
         return {"url": self.socket_mode.open_ticket()}
 
     def _team_info(self, args: dict) -> dict:
-        return {"team": self.teams.get(args.get("team") or SANDBOX_TEAM, self.teams[SANDBOX_TEAM])}
+        """The caller's workspace, or one it shares a Slack Connect channel with (team.info's `team`: "will only
+        return team that the authenticated token is allowed to see through external shared channels")."""
+        team = args.get("team") or self._caller_team
+        visible = team == self._caller_team or any(
+            {team, self._caller_team} <= set(c.get("shared_team_ids") or ()) for c in self.channels.values())
+        if team not in self.teams or not visible:
+            raise ApiError("team_not_found")
+        return {"team": copy.deepcopy(self.teams[team])}
 
     def _users_info(self, args: dict) -> dict:
         user = self.users.get(args["user"])
         if not user:
             raise ApiError("user_not_found")
-        return {"user": copy.deepcopy(user)}  # a person of another workspace is seen in a shared channel
+        if user["team_id"] != self._caller_team and user["team_id"] in self.connect_teams:
+            return {"user": self._connect_user(user)}  # seen through a shared channel, or a stranger (connect.py)
+        # One of the caller's workspace, or of another workspace the app is installed in: in single-token mode the
+        # one token stands for every installation's own, which would answer for its own people in full.
+        return {"user": copy.deepcopy(user)}
 
     def _resolve_channel(self, channel: str) -> dict:
         if channel.startswith("U") or channel.startswith("W"):
             if channel not in self.users:
                 raise ApiError("channel_not_found")
-            return self._own(self.dm_channel(channel), "channel_not_found")
+            try:
+                return self._dm_reachable(channel)  # another organisation's person: Slack Connect's rule (connect.py)
+            except ApiError:
+                raise ApiError("channel_not_found") from None
         if channel.startswith("#"):
             try:
                 return self.channel_by_name(channel)
             except StopIteration:
                 raise ApiError("channel_not_found") from None
         found = self.channels.get(channel)
-        if not found:
+        if not found or not self._sees(self._caller_team, found):
             raise ApiError("channel_not_found")
-        return self._own(found, "channel_not_found")
+        return found
 
     def _blocks(self, args: dict, limit: int = MESSAGE_BLOCK_LIMIT) -> list[dict]:
         blocks = args.get("blocks") or []

@@ -145,6 +145,47 @@ def get_party(session: Session, team_id: str, party_id: int) -> Party:
     return party
 
 
+def name_contact(session: Session, actor: Actor, party_id: int, user_id: str, role: str, *,
+                 user_team: str | None = None, in_shared_channel: bool = False) -> bool:
+    """Name someone a party's contact in `role`; False if they were already. `user_team`: the workspace they belong
+    to when not this one (a customer's own person in a Slack Connect channel): allowed only for the party's own
+    channel, shared with their workspace (`in_shared_channel`, which the caller asked Slack), so a contact from
+    another organisation is always one the party's channel has in it. Audited with where they come from."""
+    require(actor, Capability.EDIT_MAP)
+    party = get_party(session, actor.team_id, party_id)
+    try:
+        role = ContactRole(role).value
+    except ValueError:
+        raise InvalidInput({"role": f"“{role}” is not a contact role. Roles: "
+                                    + ", ".join(r.value.replace("_", "-") for r in ContactRole) + "."}) from None
+    if user_team == actor.team_id:
+        user_team = None
+    if user_team is not None and not in_shared_channel:
+        raise InvalidInput({"user": f"That person is from another organisation's workspace: name them in "
+                                    f"{party.name}'s own channel, shared with their workspace, where they are."})
+    found = session.exec(select(Contact).where(Contact.team_id == actor.team_id, Contact.party_id == party.id,
+                                               Contact.user_id == user_id, Contact.role == role)).first()
+    if found is not None and found.user_team == user_team:
+        return False
+    before = audit.snapshot(found) if found is not None else None
+    if found is None:
+        found = Contact(team_id=actor.team_id, party_id=party.id, user_id=user_id, role=role, created_at=actor.at(),
+                        created_by=actor.user_id)
+    found.user_team = user_team
+    _insert(session, found, {"user": "That person was named at the same moment."})
+    audit.record(session, actor, "party.contact", "party", party.id, user_id=user_id, role=role, user_team=user_team,
+                 before=before, after=audit.snapshot(found))
+    return True
+
+
+def contact_roles(session: Session, actor: Actor, party_id: int) -> set[str]:
+    """The roles the party gives this person, recognised by their user id AND their workspace: a contact named from a
+    Slack Connect channel (`user_team` set) is that workspace's person, and one of this workspace's is not them."""
+    team = Contact.user_team == actor.contact_team if actor.external else Contact.user_team.is_(None)
+    return set(session.exec(select(Contact.role).where(Contact.team_id == actor.team_id, Contact.party_id == party_id,
+                                                       Contact.user_id == actor.user_id, team)))
+
+
 def contacts_of(session: Session, team_id: str, party_id: int) -> dict[ContactRole, list[str]]:
     rows = session.exec(select(Contact).where(Contact.team_id == team_id, Contact.party_id == party_id)
                         .order_by(Contact.id)).all()

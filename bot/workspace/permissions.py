@@ -124,7 +124,19 @@ ROLE_LABELS = {ADMIN: "workspace admin", SERVICE_MANAGER: "service manager", MEM
 
 
 def can(actor: Actor, capability: Capability) -> bool:
+    if actor.external:
+        # Slack Connect (issue 16): a person from another organisation's workspace holds no role in this one, not
+        # even `member`: a member sees the whole map and every customer's records, and they must see only their own
+        # party's. What they may do is what their party's contact role allows, checked by the services against the
+        # contacts (recognised by user id and workspace): propose and agree (AGREEMENT_SIDES), answer a requirement
+        # DM, answer a review reminder.
+        return False
     return bool(PERMISSIONS[capability] & (actor.roles | {MEMBER}))
+
+
+# What a person of another organisation may do here, in their words (the refusals say it).
+EXTERNAL_CAN = ("propose changes to your organisation's agreements and agree to them (as its approver), answer the "
+                "questions I send you about your requirements, and answer review reminders")
 
 
 def who_can(capability: Capability) -> str:
@@ -133,6 +145,9 @@ def who_can(capability: Capability) -> str:
 
 
 def require(actor: Actor, capability: Capability) -> None:
+    if actor.external and not can(actor, capability):
+        raise PermissionDenied(f"{actor.from_words}: only this workspace's own people can {capability.value} here. "
+                               f"As your organisation's contact you can {EXTERNAL_CAN}.")
     if not can(actor, capability):
         allowed = who_can(capability)
         if ADMIN in actor.roles:  # an admin may grant the role, to others and to themselves

@@ -49,13 +49,17 @@ def admin_here(profile: dict, team_id: str) -> bool:
 
 
 def remember(session: Session, team_id: str, user_id: str, *, name: str, tz: str, is_admin: bool, now: datetime,
-             home_team: str | None = None) -> Member:
+             home_team: str | None = None, home_team_name: str | None = None) -> Member:
     """Store what Slack said of a person (users.info). `home_team`: the workspace Slack says they belong to; one
     from another workspace holds no role here, so a grant made to them before that was known ends now."""
     if home_team is not None and home_team != team_id:
         _end_grants(session, team_id, user_id, now)
     member = get(session, team_id, user_id) or Member(team_id=team_id, user_id=user_id, fetched_at=now)
     member.name, member.tz, member.is_admin, member.fetched_at = name, tz or "UTC", is_admin, now
+    if home_team is not None:  # Slack Connect: where they belong, when another workspace (None: here)
+        member.home_team = home_team if home_team != team_id else None
+        if home_team_name is not None:
+            member.home_team_name = home_team_name if member.home_team else ""
     try:
         with session.begin_nested():
             session.add(member)
@@ -85,13 +89,15 @@ def parse_role(text: str) -> str:
     return role
 
 
-def grant(session: Session, actor: Actor, user_id: str, role: str, *, home_team: str | None = None) -> bool:
+def grant(session: Session, actor: Actor, user_id: str, role: str, *, home_team: str | None = None,
+          home_team_name: str = "") -> bool:
     """Grant a role; False if the person had it already. `home_team`: the workspace Slack says the person belongs
     to (users.info's team_id), when the caller asked: a person from another workspace (a shared channel, another
     workspace of a Grid) holds no role here, as they are never an admin here (`admin_here`)."""
     require(actor, Capability.GRANT_ROLES)
     if home_team is not None and home_team != actor.team_id:
-        raise PermissionDenied(Person(user_id), " belongs to another workspace, so cannot hold a role in this one. "
+        whose = f" (they're from {home_team_name}'s workspace)" if home_team_name else ""
+        raise PermissionDenied(Person(user_id), f" belongs to another workspace, so cannot hold a role in this one{whose}. "
                                "Roles are for this workspace's own people.")
     exists = session.exec(select(RoleGrant).where(RoleGrant.team_id == actor.team_id, RoleGrant.user_id == user_id,
                                                   RoleGrant.role == role)).first()

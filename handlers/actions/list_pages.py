@@ -8,7 +8,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from handlers import registry
-from handlers.commands.router import SlashRequest, match
+from handlers.commands.router import SlashRequest, match, refuse_external
 from handlers.paging import read_value
 from messages.ids import Action
 
@@ -24,6 +24,8 @@ def _run_page(body: dict, client: WebClient, respond: Respond, context: BoltCont
         # presser's own workspace, exactly as if they had typed it.
         log.warning("a page button carried no listing command (%d characters): ignored", len(text))
         return
+
+    refuse_external(context["actor"], found)  # a person of another organisation runs no listing (Slack Connect)
 
     def replace(**message) -> None:
         respond(replace_original=True, **message)

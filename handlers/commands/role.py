@@ -7,7 +7,7 @@ from bot.errors import InvalidInput, Person
 from bot.workspace.permissions import Capability, who_can
 from handlers import registry
 from handlers.commands.router import SlashRequest
-from handlers.middleware import RightsUnconfirmed, resolve_actor
+from handlers.middleware import RightsUnconfirmed, resolve_actor, team_name
 from messages import render_message
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -25,10 +25,12 @@ def _as_slack_says_now(req: SlashRequest):
     return resolve_actor(req.deps, req.actor.team_id, req.actor.user_id, reread=True)
 
 
-def _home_team(req: SlashRequest, user_id: str) -> str:
-    """The workspace the person belongs to, as Slack says now: a role is never granted to someone from another."""
+def _home_team(req: SlashRequest, user_id: str) -> tuple[str, str]:
+    """The workspace the person belongs to, as Slack says now, and its name when it is another (Slack Connect): a
+    role is never granted to someone from another."""
     try:
-        return members.home_team(req.client.users_info(user=user_id)["user"], req.actor.team_id)
+        home = members.home_team(req.client.users_info(user=user_id)["user"], req.actor.team_id)
+        return home, (team_name(req.client, home) if home != req.actor.team_id else "")
     except SlackApiError:
         raise RightsUnconfirmed("I could not look that person up in Slack just now, so nothing was changed. "
                                 "Please try again in a minute.") from None
@@ -38,9 +40,9 @@ def _home_team(req: SlashRequest, user_id: str) -> str:
 def grant(req: SlashRequest) -> None:
     user_id, role = _parse(req.args)
     actor = _as_slack_says_now(req)
-    home_team = _home_team(req, user_id)  # asked before the unit of work: no connection held across a Slack call
+    home_team, home_name = _home_team(req, user_id)  # asked before the unit of work: no connection held across Slack
     with req.deps.db.session() as session:
-        changed = members.grant(session, actor, user_id, role, home_team=home_team)
+        changed = members.grant(session, actor, user_id, role, home_team=home_team, home_team_name=home_name)
     req.context["done"] = [Person(user_id), f" holds the {role.replace('_', ' ')} role"]
     req.respond(**render_message("role_changed.yml.j2", user_id=user_id, role=role, granted=True, changed=changed))
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.errors import PermissionDenied
 from bot.workspace.actor import Actor
+from bot.workspace.permissions import EXTERNAL_CAN
 from handlers.registry import Listener, slash_command, subcommands
 from messages import render_message
 from messages.ids import COMMAND
@@ -82,12 +84,27 @@ def help_message(unknown: str | None = None) -> dict:
     return render_message("help.yml.j2", groups=help_groups(), unknown=unknown)
 
 
+EXTERNAL_COMMANDS: frozenset[tuple[str, ...]] = frozenset()  # none: see refuse_external
+
+
+def refuse_external(actor: Actor, found: Listener | None) -> None:
+    """Slack Connect (issue 16): every command reads or changes this workspace's records, which a person of another
+    organisation must not see (other customers, internal terms), typed or run again by a list's page button. They
+    act on their own party's agreements, requirement questions and review reminders through the bot's messages."""
+    if actor.external and (found is None or found.words not in EXTERNAL_COMMANDS):
+        asked = f"/slm {' '.join(found.words)}" if found is not None else "/slm"
+        raise PermissionDenied(f"{actor.from_words}: only this workspace's own people can use {asked} here. "
+                               f"As your organisation's contact you can {EXTERNAL_CAN}, with the buttons on my "
+                               "messages to you and in this channel.")
+
+
 @slash_command(COMMAND)
 def dispatch(ack: Ack, command: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     # Slack escapes &, < and > in what people type (mentions arrive as <@U…>, untouched by this).
     text = (command.get("text") or "").strip().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     found, rest = match(text or "help")
+    refuse_external(context["actor"], found)
     if found is None:
         respond(**help_message(unknown=text))
         return

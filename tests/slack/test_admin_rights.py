@@ -17,15 +17,16 @@ def grants(db) -> list[tuple[str, str]]:
         return [(g.user_id, g.role) for g in s.exec(select(RoleGrant))]
 
 
-def test_an_admin_of_another_workspace_is_a_plain_member_here(slack, sandbox, db, team):
+def test_an_admin_of_another_workspace_holds_no_role_here(slack, sandbox, db, team):
+    """Not even a member's (Slack Connect, issue 16): someone of another organisation sees nothing of this one's."""
     sandbox.add_user(MALLORY, "Mallory Elsewhere", team_id="T0OTHERORG", is_admin=True)
     sandbox.channels["C0GENERAL"]["members"].append(MALLORY)
     slack.command(f"role grant <@{MALLORY}> service-manager", user=MALLORY)
-    assert "Only a service manager or workspace admin can grant or revoke roles" in text_of(sandbox.last_ephemeral(MALLORY))
+    assert "only this workspace's own people can use /slm role grant" in text_of(sandbox.last_ephemeral(MALLORY))
     assert grants(db) == []
     slack.command("service add Payroll", user=MALLORY)
     assert sandbox.open_modal(team, MALLORY) is None
-    assert "can change the service map" in text_of(sandbox.last_ephemeral(MALLORY))
+    assert "only this workspace's own people can use /slm service add" in text_of(sandbox.last_ephemeral(MALLORY))
 
 
 def test_an_owner_of_another_workspace_is_a_plain_member_here(slack, sandbox, db, team):

@@ -401,6 +401,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "review_pack_closed.yml.j2": lambda h: dict(closed_by="U0SAFE", closed_on=h),
     "review_risks.yml.j2": lambda h: dict(agreement=h, can_close=True, pager=pager(h),
                                           risks=[{"id": 1, "text": h, "on": "2026-03-02"}, {"id": 2, "text": h, "on": h}]),
+    "contact_named.yml.j2": lambda h: dict(user_id="U0SAFE", role="approver", party=h, external=True, changed=True),
     "role_changed.yml.j2": lambda h: dict(changed=True, granted=True, role="service_manager", sentence=None,
                                           user_id="U0SAFE"),
     "roles.yml.j2": lambda h: dict(grants=[NS(user_id="U0SAFE", role="service_manager")]),
@@ -450,7 +451,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "review_cadence_sent.yml.j2": lambda h: dict(name=h, revision=2, countered=True, channel_id="C0SAFE",
                                                  people=["U0SAFE", "U0OTHER"], anyone=h),
     # slice H2 (reminding)
-    "review_reminder.yml.j2": lambda h: _review(h, value="1:1", answer="cannot",
+    "review_reminder.yml.j2": lambda h: _review(h, value="1:1", answer="cannot", for_user="U0SAFE",
                                                 snoozed_until={"epoch": 1773136800, "text": "Tue 10 Mar 2026 10:00 GMT"}),
     "review_notice.yml.j2": lambda h: _review(h, coming=["U0SAFE"], cannot=["U0OTHER"], unanswered=["U0SAFE"]),
     # issue 13, slice B (nudges): the title, SLA, target and party are typed; the link is Slack's or typed
