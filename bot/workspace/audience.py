@@ -87,13 +87,14 @@ def shared_with(audience: Audience) -> str:
 
 
 def with_customers_of(session: Session, audience: Audience, team_id: str, channel_id: str | None) -> Audience:
-    """The audience, knowing which customers the channel is with: those of the SLAs negotiated in it. Nothing to
-    read for a channel of the host's own."""
+    """The audience, knowing which customers the channel is with: those whose channel it is (the party's own
+    channel on the map) and those whose SLAs are negotiated in it. Nothing to read for a channel of the host's own."""
     if not audience.shared or not channel_id:
         return audience
-    rows = session.exec(select(Party.id, Party.name).join(Agreement, Agreement.counterparty_id == Party.id)
-                        .where(Agreement.team_id == team_id, Agreement.channel_id == channel_id,
-                               Agreement.kind == AgreementKind.SLA.value,
-                               Party.kind == PartyKind.CUSTOMER.value)
-                        .distinct().order_by(Party.name)).all()
+    negotiated = select(Agreement.counterparty_id).where(
+        Agreement.team_id == team_id, Agreement.channel_id == channel_id, Agreement.kind == AgreementKind.SLA.value)
+    rows = session.exec(select(Party.id, Party.name)
+                        .where(Party.team_id == team_id, Party.kind == PartyKind.CUSTOMER.value,
+                               (Party.channel_id == channel_id) | Party.id.in_(negotiated))
+                        .order_by(Party.name_key)).all()
     return replace(audience, customers=frozenset(r[0] for r in rows), customer_names=tuple(r[1] for r in rows))
