@@ -25,9 +25,7 @@ class ConversationMethods:
                                   "is_im": False, "is_mpim": True, "is_channel": False, "is_private": True,
                                   "members": members + [BOT_USER], "user": None}
             return {"channel": copy.deepcopy(self.channels[cid])}
-        if users[0] not in self.users:
-            raise ApiError("user_not_found")
-        return {"channel": copy.deepcopy(self.dm_channel(users[0]))}
+        return {"channel": copy.deepcopy(self._dm_reachable(users[0]))}  # Slack Connect's rule: connect.py
 
     def _conversations_info(self, args: dict) -> dict:
         """As Slack answers a bot token: a private channel it is not in is not found; a channel's object says
@@ -36,11 +34,12 @@ class ConversationMethods:
         if channel["is_private"] and not channel.get("is_im") and not channel.get("is_mpim") \
                 and BOT_USER not in channel["members"]:
             raise ApiError("channel_not_found")
-        return {"channel": {k: v for k, v in copy.deepcopy(channel).items() if k != "members"}}
+        seen = {k: v for k, v in copy.deepcopy(channel).items() if k not in ("members", "shared_team_ids")}
+        return {"channel": {**seen, **self._connect_fields(channel)}}
 
     def _conversations_list(self, args: dict) -> dict:
         return {"channels": [copy.deepcopy(c) for c in self.channels.values()
-                             if not c["is_im"] and c["team_id"] == self._caller_team],
+                             if not c["is_im"] and self._sees(self._caller_team, c)],
                 "response_metadata": {"next_cursor": ""}}
 
     def _conversations_members(self, args: dict) -> dict:

@@ -82,8 +82,24 @@ class SlackDriver:
         return self._post_form({"payload": json.dumps(payload)}, **kw)
 
     def _user(self, user: str, team: str) -> dict:
+        """The `user` of an interaction payload: `team_id` is the person's own workspace, which for someone of
+        another organisation acting in a Slack Connect channel is not the app's (bot/sandbox/connect.py)."""
         info = self.sandbox.users.get(user, {"name": user})
-        return {"id": user, "username": info["name"], "name": info["name"], "team_id": team}
+        return {"id": user, "username": info["name"], "name": info["name"], "team_id": self._home(user, team)}
+
+    def _home(self, user: str, team: str) -> str:
+        """The person's own workspace: theirs if they belong to one the app is not installed in (Slack Connect),
+        else the workspace the request is for (so a test may act as a person of an installed other workspace)."""
+        own = self.sandbox.users.get(user, {}).get("team_id", team)
+        return own if own in self.sandbox.connect_teams else team
+
+    def _view_payload(self, view: OpenView, state: dict | None, user: str, team: str) -> tuple[dict, dict]:
+        """(`team`, `view`) of a payload about a modal: Slack opened it in the person's own workspace, so for a
+        person of another organisation both name theirs, and `view.app_installed_team_id` the app's."""
+        payload = view.as_payload(state)
+        home = self._home(user, team)
+        payload["team_id"] = home
+        return self._team(home), payload
 
     def _team(self, team: str) -> dict:
         return {"id": team, "domain": self.sandbox.teams.get(team, {"domain": team.lower()})["domain"]}
@@ -198,8 +214,10 @@ class SlackDriver:
                             "response_url": self._response_url(team, user, message.channel, message.ts)})
         elif view:
             # As in Slack, the view arrives with what is entered in it now, the new choice included.
-            payload.update({"container": {"type": "view", "view_id": view.id},
-                            "view": view.as_payload(view_state(view.view, current, self.sandbox.offered_in(view.id)))})
+            team_of_view, view_payload = self._view_payload(
+                view, view_state(view.view, current, self.sandbox.offered_in(view.id)), user, team)
+            payload.update({"container": {"type": "view", "view_id": view.id}, "team": team_of_view,
+                            "view": view_payload})
         return self._post_payload(payload)
 
     def suggest(self, view: OpenView, block_id: str, typed: str = "", *, user: str | None = None,
@@ -217,10 +235,11 @@ class SlackDriver:
         bid, element = find_block(view.view.get("blocks", []), block_id)
         if element["type"] not in SEARCHING:
             raise AssertionError(f"the block {block_id!r} holds a {element['type']}, not a searching select")
+        team_of_view, view_payload = self._view_payload(view, None, user, team)
         payload = {"type": "block_suggestion", "token": "deprecated", "api_app_id": APP_ID,
-                   "team": self._team(team), "user": self._user(user, team), "is_enterprise_install": False,
+                   "team": team_of_view, "user": self._user(user, team), "is_enterprise_install": False,
                    "enterprise": None, "container": {"type": "view", "view_id": view.id},
-                   "action_id": element["action_id"], "block_id": bid, "value": typed, "view": view.as_payload()}
+                   "action_id": element["action_id"], "block_id": bid, "value": typed, "view": view_payload}
         outcome = self._post_payload(payload)
         answer = outcome.json or {}
         if outcome.status != 200 or not ({"options", "option_groups"} & answer.keys()):
@@ -243,9 +262,10 @@ class SlackDriver:
                 raise AssertionError("no modal is open to submit")
         user, team = view.user_id, view.team_id
         state = view_state(view.view, values or {}, self.sandbox.offered_in(view.id))
-        payload = {"type": "view_submission", "token": "deprecated", "api_app_id": APP_ID, "team": self._team(team),
+        team_of_view, view_payload = self._view_payload(view, state, user, team)
+        payload = {"type": "view_submission", "token": "deprecated", "api_app_id": APP_ID, "team": team_of_view,
                    "user": self._user(user, team), "is_enterprise_install": False, "enterprise": None,
-                   "trigger_id": self.sandbox.mint_trigger(team, user), "view": view.as_payload(state),
+                   "trigger_id": self.sandbox.mint_trigger(team, user), "view": view_payload,
                    "response_urls": []}
         outcome = self._post_payload(payload)
         self._apply_response_action(view, outcome)
@@ -256,8 +276,9 @@ class SlackDriver:
         self.sandbox.close_modals(view.team_id, view.user_id, all_views=False)
         if not view.view.get("notify_on_close"):
             return None
-        payload = {"type": "view_closed", "token": "deprecated", "api_app_id": APP_ID, "team": self._team(view.team_id),
-                   "user": self._user(view.user_id, view.team_id), "view": view.as_payload(), "is_cleared": False,
+        team_of_view, view_payload = self._view_payload(view, None, view.user_id, view.team_id)
+        payload = {"type": "view_closed", "token": "deprecated", "api_app_id": APP_ID, "team": team_of_view,
+                   "user": self._user(view.user_id, view.team_id), "view": view_payload, "is_cleared": False,
                    "is_enterprise_install": False, "enterprise": None}
         return self._post_payload(payload)
 
@@ -265,6 +286,12 @@ class SlackDriver:
         body = {"token": "deprecated", "team_id": team, "api_app_id": APP_ID, "event": event, "type": "event_callback",
                 "event_id": f"Ev{time.time_ns()}", "event_time": int(time.time()),
                 "authorizations": [{"team_id": team, "user_id": "U0SLMBOT", "is_bot": True, "is_enterprise_install": False}]}
+        if self.sandbox.is_shared(event.get("channel") or ""):
+            # An event from a Slack Connect channel says so, and whose workspace the person is from (connect.py).
+            body.update(is_ext_shared_channel=True, context_team_id=team, context_enterprise_id=None)
+            if event.get("user") in self.sandbox.users:
+                event = {**event, "user_team": self.sandbox.users[event["user"]]["team_id"]}
+                body["event"] = event
         return self.post(json.dumps(body), "application/json")
 
     def open_home(self, *, user: str = "U0ALICE", team: str = SANDBOX_TEAM) -> Outcome:

@@ -81,7 +81,8 @@ class OpenView:
     def as_payload(self, state_values: dict | None = None) -> dict:
         """The view object as Slack sends it back inside interactive payloads."""
         v = copy.deepcopy(self.view)
-        v.update({"id": self.id, "team_id": self.team_id, "hash": self.hash, "app_id": APP_ID, "bot_id": BOT_ID,
+        v.update({"id": self.id, "team_id": self.team_id, "app_installed_team_id": self.team_id, "hash": self.hash,
+                  "app_id": APP_ID, "bot_id": BOT_ID,
                   "root_view_id": self.root_view_id or self.id, "previous_view_id": self.previous_view_id,
                   "private_metadata": self.view.get("private_metadata", ""), "callback_id": self.callback_id,
                   "state": {"values": state_values or {}}})

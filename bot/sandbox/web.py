@@ -84,12 +84,16 @@ def _message_json(m: Message, user: str) -> dict:
 
 def _channels_for(sandbox: SlackSandbox, user: str) -> list[dict]:
     out = []
+    own_team = sandbox.users.get(user, {}).get("team_id")
     for c in sandbox.channels.values():
         if c["is_im"]:
             continue
+        if not sandbox._sees(own_team, c):  # another organisation's person sees only the channels shared with them
+            continue
         if (c.get("is_private") or c.get("is_mpim")) and user not in c["members"]:
             continue
-        out.append({"id": c["id"], "name": c["name"], "is_im": False, "is_private": bool(c.get("is_private"))})
+        out.append({"id": c["id"], "name": c["name"], "is_im": False, "is_private": bool(c.get("is_private")),
+                    "is_shared": sandbox.is_shared(c["id"])})
     dm = sandbox.dm_channel(user)
     out.append({"id": dm["id"], "name": f"{BOT_NAME} (DM)", "is_im": True, "is_private": True})
     return out
@@ -114,7 +118,7 @@ def read_state(sandbox: SlackSandbox, user: str | None, channel: str | None) -> 
             user = humans[0]["id"]
         if user not in sandbox.users:
             raise BadRequest(f"unknown user {user}", "user")
-        team = sandbox.users[user]["team_id"]
+        team = sandbox.app_team(user)  # whose installation hears them: the host's, for a Slack Connect guest
         channels = _channels_for(sandbox, user)
         visible_ids = {c["id"] for c in channels}
         messages = []
@@ -135,8 +139,11 @@ def read_state(sandbox: SlackSandbox, user: str | None, channel: str | None) -> 
             "user": user,
             "channel": channel,
             "bot": {"id": BOT_USER, "real_name": BOT_NAME},
+            # A person of another organisation (Slack Connect) is named with theirs: `team_name`, `external`.
             "users": [{"id": u["id"], "real_name": u["real_name"], "is_admin": bool(u.get("is_admin")),
-                       "tz": u.get("tz") or "UTC"}
+                       "tz": u.get("tz") or "UTC", "team_id": u["team_id"],
+                       "team_name": sandbox.teams.get(u["team_id"], {}).get("name", u["team_id"]),
+                       "external": u["team_id"] in sandbox.connect_teams}
                       for u in humans],
             "channels": channels,
             "messages": messages,
@@ -197,7 +204,9 @@ def web_routes(sandbox: SlackSandbox, settings, *, wait_idle=None) -> list[Route
         found = sandbox.users.get(user)
         if not found:
             raise BadRequest(f"unknown user {user}", "user")
-        return user, found["team_id"]
+        # The workspace whose installation hears them: for a person of another organisation acting in a Slack
+        # Connect channel, the host's; the driver then sends what Slack sends for them (bot/sandbox/connect.py).
+        return user, sandbox.app_team(user)
 
     def channel_of(body: dict, *, required: bool = True) -> str | None:
         channel = _field(body, "channel", required=required)

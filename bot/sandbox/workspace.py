@@ -20,6 +20,7 @@ import threading
 import time
 from typing import Callable
 
+from bot.sandbox.connect import ConnectMethods
 from bot.sandbox.conversations import ConversationMethods
 from bot.sandbox.faults import FaultInjection
 from bot.sandbox.files import FileMethods
@@ -32,7 +33,7 @@ from bot.sandbox.socket_mode import SocketModeStandIn
 from bot.sandbox.views import ViewMethods
 
 
-class SlackSandbox(FaultInjection, ConversationMethods, ViewMethods, FileMethods, OAuthMethods):
+class SlackSandbox(FaultInjection, ConnectMethods, ConversationMethods, ViewMethods, FileMethods, OAuthMethods):
     def __init__(self, base_url: str = "http://127.0.0.1:3000") -> None:
         self.base_url = base_url  # where this stand-in is served; upload URLs point here
         self._lock = threading.RLock()
@@ -66,6 +67,7 @@ class SlackSandbox(FaultInjection, ConversationMethods, ViewMethods, FileMethods
             self._outage: tuple[int, dict, dict] | None = None  # go_down(): every call fails until come_back()
             self._last_ts = 0
             self._reset_oauth()
+            self._reset_connect()
             self.add_team(SANDBOX_TEAM, "Sandbox Co")
             self.add_user("U0ALICE", "Alice Admin", is_admin=True, tz="Europe/London")
             self.add_user("U0BOB", "Bob Ops", tz="Europe/Paris")
@@ -73,6 +75,7 @@ class SlackSandbox(FaultInjection, ConversationMethods, ViewMethods, FileMethods
             self.add_user("U0DAVE", "Dave Supplier", tz="Asia/Kolkata")
             for name in ("general", "service-desk", "acme-sla", "network-team"):
                 self.add_channel(name, members=["U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"])
+            self.add_customer_workspace()  # Slack Connect: Acme Corp's own workspace and #acme-connect (connect.py)
 
     def _next_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):08d}"
@@ -248,22 +251,27 @@ class SlackSandbox(FaultInjection, ConversationMethods, ViewMethods, FileMethods
         user = self.users.get(args["user"])
         if not user:
             raise ApiError("user_not_found")
-        return {"user": copy.deepcopy(user)}  # a person of another workspace is seen in a shared channel
+        if user["team_id"] != self._caller_team:
+            return {"user": self._connect_user(user)}  # seen through a shared channel, or a stranger (connect.py)
+        return {"user": copy.deepcopy(user)}
 
     def _resolve_channel(self, channel: str) -> dict:
         if channel.startswith("U") or channel.startswith("W"):
             if channel not in self.users:
                 raise ApiError("channel_not_found")
-            return self._own(self.dm_channel(channel), "channel_not_found")
+            try:
+                return self._dm_reachable(channel)  # another organisation's person: Slack Connect's rule (connect.py)
+            except ApiError:
+                raise ApiError("channel_not_found") from None
         if channel.startswith("#"):
             try:
                 return self.channel_by_name(channel)
             except StopIteration:
                 raise ApiError("channel_not_found") from None
         found = self.channels.get(channel)
-        if not found:
+        if not found or not self._sees(self._caller_team, found):
             raise ApiError("channel_not_found")
-        return self._own(found, "channel_not_found")
+        return found
 
     def _blocks(self, args: dict, limit: int = MESSAGE_BLOCK_LIMIT) -> list[dict]:
         blocks = args.get("blocks") or []

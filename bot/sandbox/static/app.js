@@ -601,11 +601,13 @@ function render() {
   if (sideKey !== ui.keys.side) {
     ui.keys.side = sideKey;
     $("user-picker").replaceChildren(...s.users.map((u) =>
-      h("option", { value: u.id, selected: u.id === s.user }, u.real_name + (u.is_admin ? " (admin)" : ""))));
+      h("option", { value: u.id, selected: u.id === s.user },
+        // A person of another organisation (Slack Connect) is named with their workspace, as Slack labels them.
+        u.real_name + (u.external ? ` (${u.team_name}, external)` : u.is_admin ? " (admin)" : ""))));
     $("channel-list").replaceChildren(...s.channels.map((c) => h("li", {}, h("button", {
       type: "button", class: !home && c.id === channel ? "active" : "",
       onclick: () => go(c.is_im ? { kind: "dm" } : { kind: "channel", id: c.id }),
-    }, c.is_im ? c.name : (c.is_private ? "🔒 " : "# ") + c.name))));
+    }, c.is_im ? c.name : (c.is_private ? "🔒 " : "# ") + c.name + (c.is_shared ? " (shared)" : "")))));
     $("home-entry").classList.toggle("active", home);
   }
   const current = s.channels.find((c) => c.id === channel);
