@@ -94,7 +94,7 @@ def _refused_in_a_shared_channel(client: WebClient, deps, actor, respond: Respon
     to them if they are the provider's own; otherwise to the provider's service managers, once each (the outbox,
     keyed by this press)."""
     channel = body["channel"]["id"]
-    if shared_channel.of_the_host(actor):
+    if shared_channel.of_the_host(client, actor):
         shared_channel.send_privately(client, actor.user_id, channel, audience, refusal,
                                       "the gaps in the cover beneath it")
         told = shared_channel.went_by_dm(f"Why version {number} of {agreement.name} can't be agreed", audience)

@@ -52,7 +52,7 @@ def show_tree(req: SlashRequest) -> None:
     # The tree is OLAs, contracts, their owners and waivers: in a channel shared with another organisation it goes
     # by DM to the provider's own person asking, never into the channel (handlers/flows/shared_channel.py).
     audience = shared_channel.audience_here(req.client, req.deps, req.actor.team_id, req.channel_id)
-    if audience.shared and not shared_channel.of_the_host(req.actor):
+    if audience.shared and not shared_channel.of_the_host(req.client, req.actor):
         req.respond(**shared_channel.not_here("The tree under an SLA", audience))
         return
     with req.deps.db.session() as session:
@@ -79,7 +79,7 @@ def check_requirement(req: SlashRequest) -> None:
     if not found:
         raise InvalidInput({"number": "Name the requirement by its number, like `/slm check #12`."})
     audience = shared_channel.audience_here(req.client, req.deps, req.actor.team_id, req.channel_id)
-    if audience.shared and not shared_channel.of_the_host(req.actor):
+    if audience.shared and not shared_channel.of_the_host(req.client, req.actor):
         req.respond(**shared_channel.not_here("What the OLAs and contracts could meet", audience))
         return
     with req.deps.db.session() as session:

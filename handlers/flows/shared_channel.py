@@ -15,6 +15,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot import channel_privacy
+from bot.workspace import roles as members
 from bot.workspace.actor import Actor
 from bot.workspace.audience import INTERNAL, Audience, shared_with, with_customers_of
 from bot.workspace.permissions import Capability, can
@@ -32,9 +33,17 @@ def audience_here(client: WebClient, deps, team_id: str, channel_id: str | None)
         return with_customers_of(session, found, team_id, channel_id)
 
 
-def of_the_host(actor: Actor) -> bool:
-    """A person of the host workspace who may read the map (not someone from the other organisation)."""
-    return can(actor, Capability.VIEW_MAP)
+def of_the_host(client: WebClient, actor: Actor) -> bool:
+    """A person of the host workspace who may read the map, not someone from the other organisation: Slack's
+    users.info gives an external person their own workspace's `team_id` (bot.workspace.roles.home_team). Asked
+    only in a shared channel, after the ack; Slack not answering counts as not of the host (the safe side)."""
+    if not can(actor, Capability.VIEW_MAP):
+        return False
+    try:
+        profile = client.users_info(user=actor.user_id)["user"]
+    except Exception:  # noqa: BLE001 - refused or no answer: not known to be the provider's own
+        return False
+    return members.home_team(profile, actor.team_id) == actor.team_id
 
 
 def with_note(message: dict, note: dict) -> dict:

@@ -1,6 +1,7 @@
 """What the customer sees in a channel shared with their workspace (Slack Connect), through signed Slack requests.
 
-Acme Retail's SLA is negotiated in #acme-sla, shared with Acme's own workspace; the OLA with the Network group and
+Acme Corp's SLA is negotiated in #acme-connect, shared with Acme's own workspace (the sandbox's second workspace,
+bot/sandbox/connect.py), where Ann, their approver, is from; the OLA with the Network group and
 the contract with Carrier X (CX-114) are negotiated in #network-team, the provider's own. In the shared channel the
 bot shows Acme its SLA and nothing beneath it: the tree and the gate's gaps go privately to the provider's people.
 """
@@ -11,33 +12,26 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from bot import agreements, channel_privacy, service_map
+from bot import agreements, service_map
 from bot.agreements import targets
 from bot.calendars import records as calendar_records
 from bot.workspace import roles as members
 from bot.workspace.actor import Actor
 from messages.ids import Action
+from bot.sandbox.connect import CONNECT_CHANNEL, CUSTOMER_APPROVER
 from models import Agreement, ContactRole, Signoff
 from tests.conftest import START
 from tests.helpers import text_of
 
 ALICE, BOB, CAROL, DAVE = "U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"
-SHARED, INTERNAL = "C0ACMESLA", "C0NETWORKTE"
-CUSTOMER_TEAM = "T0CUSTOMER"
+SHARED, INTERNAL = CONNECT_CHANNEL, "C0NETWORKTE"
+ANN = CUSTOMER_APPROVER
 DOCS = agreements.DocSettings(provider_name="IT Services", templates_dir=None)
 TERM = (date(2026, 4, 1), date(2027, 3, 31))
 # What Acme must never read in its channel: the OLA and the contract, their owners, the contract's reference, the
 # other customer, and a waiver's reason.
 INTERNAL_WORDS = ("Network OLA", "Network group", "Carrier X", "CX-114", "Globex", "Underpinning contract", "OLA ",
                   "on-call engineer")
-
-
-def share(sandbox, channel: str = SHARED) -> None:
-    """The channel becomes a Slack Connect channel with Acme's workspace, as conversations.info then says."""
-    found = sandbox.channels[channel]
-    found.update(is_shared=True, is_ext_shared=True, shared_team_ids=[found["team_id"], CUSTOMER_TEAM],
-                 conversation_host_id=found["team_id"])
-    channel_privacy.forget()
 
 
 def make(s, sm, kind, name, party, service, changes, channel, **extra):
@@ -55,8 +49,8 @@ def world(db, team, harness_clean):
     with db.session() as s:
         members.grant(s, sm, ALICE, "service_manager")
         payroll = service_map.add_service(s, sm, name="Payroll")
-        acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Acme Retail", channel_id=SHARED,
-                                                                   contacts={ContactRole.APPROVER: [CAROL]}))
+        acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Acme Corp", channel_id=SHARED,
+                                                                   contacts={ContactRole.APPROVER: [ANN, CAROL]}))
         globex = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Globex"))
         network = service_map.add_party(s, sm, service_map.PartyInput(kind="support_group", name="Network group",
                                                                       contacts={ContactRole.APPROVER: [BOB]}))
@@ -116,16 +110,23 @@ def headline(sandbox, db, name="Acme Payroll"):
 
 
 def test_the_tree_asked_for_in_a_shared_channel_is_answered_privately(slack, sandbox, db, team, world):
-    share(sandbox)
     assert slack.command("tree Acme Payroll", channel=SHARED).ok
     [dm] = sandbox.dms(ALICE)
     private = text_of(dm)
-    assert (":lock: Sent to you here, not in <#C0ACMESLA>: this channel is shared with Acme "
-                              "Retail's workspace, and this shows the OLAs and underpinning contracts beneath it.") in private
+    assert (":lock: Sent to you here, not in <#C0ACMECONN>: this channel is shared with Acme "
+                              "Corp's workspace, and this shows the OLAs and underpinning contracts beneath it.") in private
     assert "What underpins Acme Payroll" in private and "Carrier X contract" in private  # the whole tree, there
     said = text_of(sandbox.last_ephemeral(ALICE))
-    assert (":lock: The tree under Acme Payroll went to you by DM: this channel is shared with Acme Retail's "
+    assert (":lock: The tree under Acme Payroll went to you by DM: this channel is shared with Acme Corp's "
             "workspace.") in said
+    assert_nothing_internal(in_channel(sandbox))
+
+    # Acme's own approver, from their workspace, asking the same: not for her, and nothing of it anywhere she sees.
+    assert slack.command("tree Acme Payroll", user=ANN, channel=SHARED).ok
+    assert text_of(sandbox.last_ephemeral(ANN)).endswith(
+        ":lock: The tree under an SLA is for the provider's service managers, so it is not shown here: this channel "
+        "is shared with Acme Corp's workspace.")
+    assert sandbox.dms(ANN) == [] and len(sandbox.dms(ALICE)) == 1
     assert_nothing_internal(in_channel(sandbox))
 
     # The same question in the provider's own channel is answered there, as before.
@@ -140,11 +141,10 @@ def test_a_check_asked_for_in_a_shared_channel_is_answered_privately(slack, sand
 
     sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START, tz="Europe/London")
     with db.session() as s:
-        payroll, acme = service_map.find(s, team, "Payroll"), service_map.find(s, team, "Acme Retail")
+        payroll, acme = service_map.find(s, team, "Payroll"), service_map.find(s, team, "Acme Corp")
         said = requirements.Said(user_id=CAROL, role=ContactRole.MANAGERIAL, source=Source.FORM)
         requirements.record(s, sm, payroll.id, acme.id, said, requirements.interview_drafts(
             "operational", ["incidents"], {"p1_resolution": "2h"}, default_tz="UTC"))
-    share(sandbox)
     slack.command("check #1", channel=SHARED)
     assert "*Can we meet requirement #1?*" in text_of(sandbox.dms(ALICE)[-1])
     assert "went to you by DM" in text_of(sandbox.last_ephemeral(ALICE))
@@ -152,12 +152,11 @@ def test_a_check_asked_for_in_a_shared_channel_is_answered_privately(slack, sand
 
 
 def test_agree_refused_over_gaps_in_a_shared_channel_explains_privately(slack, sandbox, db, team, world):
-    share(sandbox)
     slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ALICE)
     [dm] = sandbox.dms(ALICE)
     private = text_of(dm)
-    assert (":lock: Sent to you here, not in <#C0ACMESLA>: this channel is shared with Acme "
-                              "Retail's workspace, and this shows the gaps in the cover beneath it.") in private
+    assert (":lock: Sent to you here, not in <#C0ACMECONN>: this channel is shared with Acme "
+                              "Corp's workspace, and this shows the gaps in the cover beneath it.") in private
     assert "Acme Payroll cannot be agreed yet: 2 gaps in what underpins it." in private
     assert "(hours)" in private  # Carrier X's office hours under a 24x7 SLA
     assert any(b["type"] == "actions" for b in dm.blocks)  # her Waive… buttons came with it
@@ -167,3 +166,19 @@ def test_agree_refused_over_gaps_in_a_shared_channel_explains_privately(slack, s
     with Session(db.engine) as s:
         assert s.exec(select(Signoff)).all() == []  # nothing recorded
     assert_nothing_internal(in_channel(sandbox))
+
+
+def test_agree_refused_over_gaps_for_the_customers_approver_tells_the_service_managers(slack, sandbox, db, team, world):
+    slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ANN)
+    said = text_of(sandbox.last_ephemeral(ANN))
+    assert said.endswith(":hourglass: Version 3 of Acme Payroll can't be agreed yet: the provider is arranging cover. "
+                         "Its service managers have the details.")
+    [dm] = sandbox.dms(ALICE)  # Alice, the one service manager, has the gaps and her buttons
+    private = text_of(dm)
+    assert "this channel is shared with Acme Corp's workspace, and this shows the gaps in the cover" in private
+    assert "Acme Payroll cannot be agreed yet: 2 gaps in what underpins it." in private
+    assert any(b["type"] == "actions" for b in dm.blocks)
+    assert sandbox.dms(ANN) == []
+    assert_nothing_internal(in_channel(sandbox))
+    with Session(db.engine) as s:
+        assert s.exec(select(Signoff)).all() == []
