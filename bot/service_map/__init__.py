@@ -12,7 +12,7 @@ the suppliers behind it, and the activities conducted over each link.
 Callers use the public API re-exported here (`service_map.add_service(...)`).
 """
 from bot.service_map import choices, glance
-from bot.service_map.pages import party_links_page, service_links_page, service_page, some_names, view_of
+from bot.service_map.pages import customers_links_page, party_links_page, service_links_page, service_page, some_names, view_of
 from bot.service_map.records import (
     NAME_MAX,
     OTHER_ACTIVITIES,
@@ -41,6 +41,7 @@ from bot.service_map.records import (
 )
 
 __all__ = [
+    "customers_links_page",
     "choices",
     "glance",
     "party_links_page",

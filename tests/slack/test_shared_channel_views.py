@@ -182,3 +182,20 @@ def test_agree_refused_over_gaps_for_the_customers_approver_tells_the_service_ma
     assert_nothing_internal(in_channel(sandbox))
     with Session(db.engine) as s:
         assert s.exec(select(Signoff)).all() == []
+
+
+def test_the_map_in_a_shared_channel_lists_no_other_customer(slack, sandbox, db, team, world):
+    slack.command("map", channel=SHARED)
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert (":lock: The map here shows only the services used by Acme Corp: this channel is shared with Acme Corp's "
+            "workspace.") in shown
+    assert "*Payroll*" in shown and "Acme Corp" in shown
+    for other in ("Globex", "Network group", "Carrier X", "Supported by", "Supplied by"):
+        assert other not in shown, other
+    slack.command("map Globex", channel=SHARED)  # asked by name: still only Acme's
+    assert "Globex" not in text_of(sandbox.last_ephemeral(ALICE))
+    assert_nothing_internal(in_channel(sandbox))
+
+    slack.command("map", channel=INTERNAL)  # the provider's own channel: the whole map
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Globex" in shown and "Carrier X" in shown and "Network group" in shown
