@@ -199,3 +199,19 @@ def test_the_map_in_a_shared_channel_lists_no_other_customer(slack, sandbox, db,
     slack.command("map", channel=INTERNAL)  # the provider's own channel: the whole map
     shown = text_of(sandbox.last_ephemeral(ALICE))
     assert "Globex" in shown and "Carrier X" in shown and "Network group" in shown
+
+
+def test_an_ola_is_never_posted_in_a_shared_channel(slack, sandbox, db, team, world, harness_clean):
+    from handlers.flows.agreement_thread import ThreadIncomplete, start_thread
+
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START, tz="Europe/London")
+    with db.session() as s:
+        network = service_map.find(s, team, "Network group")
+        payroll = service_map.find(s, team, "Payroll")
+        ola = make(s, sm, agreements.AgreementKind.OLA, "Network OLA 2027", network, payroll, [], SHARED)
+        ola_id = ola.id
+    with pytest.raises(ThreadIncomplete) as refused:
+        start_thread(harness_clean.deps.client, harness_clean.deps, sm, ola_id, unanswered=[], warning=None)
+    assert refused.value.progress.reason == ("this channel is shared with Acme Corp's workspace, and an OLA is the "
+                                             "provider's own")
+    assert_nothing_internal(in_channel(sandbox))
