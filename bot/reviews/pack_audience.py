@@ -1,4 +1,4 @@
-"""A review pack as the customer may see it, in a channel shared with their workspace (bot.workspace.audience).
+"""A review pack, and a relationship view, as the customer may see it, in a channel shared with their workspace (bot.workspace.audience).
 
 Their SLA's achievement, credits (as bot.agreements.terms allows), breaches and the actions taken stay. What lies
 beneath the SLA goes: the waivers of gaps in its cover (the OLAs and contracts, and why a gap was accepted), the
@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from bot.reviews.pack import Pack
 from bot.reviews.pack_preview import ActionLine, Actions
+from bot.reviews.relationship import Relationship
 
 PROVIDER = "the provider"
 
@@ -34,3 +35,9 @@ def for_customer(pack: Pack) -> Pack:
         waivers=[],
         preview=replace(pack.preview, renewals=[], renewals_more=0, risks=[], risks_more=0),
     )
+
+
+def relationship_for_customer(view: Relationship) -> Relationship:
+    """A customer's relationship view without what lies beneath their SLAs: waivers of gaps in cover, and the
+    contracts renewing beneath them."""
+    return replace(view, waivers=[], waivers_more=0, renewals=[], renewals_more=0)

@@ -215,3 +215,15 @@ def test_an_ola_is_never_posted_in_a_shared_channel(slack, sandbox, db, team, wo
     assert refused.value.progress.reason == ("this channel is shared with Acme Corp's workspace, and an OLA is the "
                                              "provider's own")
     assert_nothing_internal(in_channel(sandbox))
+
+
+def test_the_relationship_in_a_shared_channel_is_only_the_customers_own(slack, sandbox, db, team, world):
+    slack.command("relationship supplier Carrier X", channel=SHARED)
+    assert ("Only the relationship with the customer here is posted in this channel: this channel is shared with "
+            "Acme Corp's workspace." in text_of(sandbox.last_ephemeral(ALICE)))
+    slack.command("relationship customer Globex", channel=SHARED)
+    assert "Only the relationship with the customer here" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("relationship customer Acme Corp", channel=SHARED)
+    posted = [m for m in sandbox.channel_messages(SHARED, include_ephemeral=False) if "Acme Corp" in text_of(m)]
+    assert posted and "*Waivers in force*" in text_of(posted[-1])
+    assert_nothing_internal(in_channel(sandbox))
