@@ -227,3 +227,31 @@ def test_the_relationship_in_a_shared_channel_is_only_the_customers_own(slack, s
     posted = [m for m in sandbox.channel_messages(SHARED, include_ephemeral=False) if "Acme Corp" in text_of(m)]
     assert posted and "*Waivers in force*" in text_of(posted[-1])
     assert_nothing_internal(in_channel(sandbox))
+
+
+def test_requirements_and_actions_in_a_shared_channel(slack, sandbox, db, team, world):
+    from bot import requirements
+    from models import Source
+
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START, tz="Europe/London")
+    with db.session() as s:
+        payroll = service_map.find(s, team, "Payroll")
+        for name, who in (("Acme Corp", CAROL), ("Globex", BOB)):
+            said = requirements.Said(user_id=who, role=ContactRole.MANAGERIAL, source=Source.FORM)
+            requirements.record(s, sm, payroll.id, service_map.find(s, team, name).id, said,
+                                requirements.interview_drafts("operational", ["incidents"], {"p1_resolution": "2h"},
+                                                              default_tz="UTC"))
+    slack.command("requirements Payroll", channel=SHARED)  # every customer's asks of the service: not here
+    assert ("Only the requirements of the customer here are listed in this channel: this channel is shared with "
+            "Acme Corp's workspace.") in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("requirements Globex", channel=SHARED)
+    assert "Only the requirements of the customer here" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("requirements Acme Corp", channel=SHARED)  # their own: listed
+    assert "#1" in text_of(sandbox.last_ephemeral(ALICE))
+
+    slack.command("actions", channel=SHARED)
+    assert "The list of actions went to you by DM" in text_of(sandbox.last_ephemeral(ALICE))
+    assert "every party's actions" in text_of(sandbox.dms(ALICE)[-1])
+    slack.command("actions", channel=SHARED, user=ANN)
+    assert "The list of actions is for the provider's service managers" in text_of(sandbox.last_ephemeral(ANN))
+    assert_nothing_internal(in_channel(sandbox))
