@@ -255,3 +255,20 @@ def test_requirements_and_actions_in_a_shared_channel(slack, sandbox, db, team, 
     slack.command("actions", channel=SHARED, user=ANN)
     assert "The list of actions is for the provider's service managers" in text_of(sandbox.last_ephemeral(ANN))
     assert_nothing_internal(in_channel(sandbox))
+
+
+def test_sla_show_diff_and_list_in_a_shared_channel_are_the_customers_own(slack, sandbox, db, team, world):
+    slack.command("sla show Acme Payroll", channel=SHARED)
+    assert "Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("sla diff Acme Payroll v1 v2", channel=SHARED)
+    assert "Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    for asked in ("ola show Network OLA", "uc diff Carrier X contract v1 v2"):
+        slack.command(asked, channel=SHARED)
+        assert ("Only the SLAs of the customer here are shown in this channel: this channel is shared with Acme "
+                "Corp's workspace.") in text_of(sandbox.last_ephemeral(ALICE)), asked
+    slack.command("uc list", channel=SHARED)
+    assert "are not listed in this channel: this channel is shared with Acme Corp's workspace" in text_of(
+        sandbox.last_ephemeral(ALICE))
+    slack.command("sla list", channel=SHARED)
+    assert "Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    assert_nothing_internal(in_channel(sandbox))
