@@ -112,15 +112,13 @@ def known_audience(team_id: str, channel_id: str | None, now: datetime) -> Audie
 
 
 def note(team_id: str, channel_id: str, now: datetime, *, ext_shared: bool) -> None:
-    """What an event said of its channel (`is_ext_shared_channel`, or `channel_shared` / `channel_unshared`).
-    Shared: remembered as shared with someone not yet named, unless Slack named them lately. Not shared: forgotten,
-    so the next post asks Slack afresh (an event does not say whether the channel is public)."""
+    """What an event said of its channel (`is_ext_shared_channel`, or `channel_shared` / `channel_unshared`): an
+    answer remembered that disagrees (a channel shared since Slack was asked, or no longer) is forgotten, so the
+    next post asks Slack afresh, with whom. Until then the channel counts as shared (UNKNOWN): the safe side."""
     with _lock:
         known = _known.get((team_id, channel_id))
-        if not ext_shared:
+        if known is not None and (known.audience is None or known.audience.shared != ext_shared):
             _known.pop((team_id, channel_id), None)
-        elif known is None or known.audience is None or not known.audience.shared:
-            _known[(team_id, channel_id)] = _Known(known.public if known else True, UNKNOWN, now)
 
 
 def known_private(team_id: str, channel_id: str, now: datetime) -> bool:

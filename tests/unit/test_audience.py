@@ -78,12 +78,35 @@ def test_slacks_channel_object_says_who_reads_it(answer, teams, shared):
     assert found.external_teams == teams and found.shared is shared
 
 
-def test_an_event_saying_shared_is_remembered_and_unshared_asks_again():
+class _Slack:
+    """A stand-in for Slack's Web API client: conversations.info answers with `channel`."""
+
+    def __init__(self, channel: dict) -> None:
+        self.channel, self.asked = channel, 0
+
+    def conversations_info(self, channel: str) -> dict:
+        self.asked += 1
+        return {"channel": {"id": channel, **self.channel}}
+
+
+def test_an_event_saying_the_channel_became_shared_makes_the_bot_ask_again():
     channel_privacy.forget()
-    assert channel_privacy.known_audience("T0HOST", "C0SHARED", NOW) == UNKNOWN  # never asked: shared
+    assert channel_privacy.known_audience("T0HOST", "C0ROOM", NOW) == UNKNOWN  # never asked: counts as shared
     assert channel_privacy.known_audience("T0HOST", "D0ALICE", NOW) == INTERNAL  # a DM's id says so
-    channel_privacy.note("T0HOST", "C0SHARED", NOW, ext_shared=True)
-    assert channel_privacy.known_audience("T0HOST", "C0SHARED", NOW + timedelta(minutes=1)).shared
-    channel_privacy.note("T0HOST", "C0SHARED", NOW, ext_shared=False)
-    assert channel_privacy.known_audience("T0HOST", "C0SHARED", NOW) == UNKNOWN  # forgotten: Slack is asked next
+    slack = _Slack({"is_channel": True})
+    assert channel_privacy.audience(slack, "T0HOST", "C0ROOM", NOW) == INTERNAL
+    assert channel_privacy.audience(slack, "T0HOST", "C0ROOM", NOW + timedelta(minutes=1)) == INTERNAL
+    assert slack.asked == 1  # remembered
+    channel_privacy.note("T0HOST", "C0ROOM", NOW, ext_shared=False)  # agrees: nothing forgotten
+    assert channel_privacy.known_audience("T0HOST", "C0ROOM", NOW) == INTERNAL
+    # Shared since: the event makes the bot forget, so it counts as shared and Slack is asked with whom.
+    channel_privacy.note("T0HOST", "C0ROOM", NOW, ext_shared=True)
+    assert channel_privacy.known_audience("T0HOST", "C0ROOM", NOW) == UNKNOWN
+    slack.channel = {"is_channel": True, "is_ext_shared": True, "shared_team_ids": ["T0HOST", "T0ACME"]}
+    assert channel_privacy.audience(slack, "T0HOST", "C0ROOM", NOW).external_teams == ("T0ACME",)
+    assert slack.asked == 2
+    # Slack not answering: shared with someone unknown, and asked again next time.
+    channel_privacy.forget()
+    assert channel_privacy.audience(object(), "T0HOST", "C0ROOM", NOW) == UNKNOWN
+    assert channel_privacy.known_audience("T0HOST", "C0ROOM", NOW) == UNKNOWN
     channel_privacy.forget()
