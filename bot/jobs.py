@@ -13,7 +13,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import agreements, delivery, reminders, replays, retention, reviews  # reviews: its reminders' handlers register
+from bot import agreements, channel_privacy, delivery, reminders, replays, retention, reviews  # reviews: its reminders' handlers register
 from bot import satisfaction
 from bot import cover as coverage
 from bot import suppliers  # noqa: F401  (issue 17, suppliers: the contract review reminder's handler registers)
@@ -24,7 +24,7 @@ from bot.breaches import callbacks, ladders  # ladders: its reminders' handler r
 from bot.breaches import jobs as breach_jobs
 from bot.breaches import leg_warnings
 from bot.measurements import periods
-from bot.reviews import sla_review
+from bot.reviews import pack_posting, sla_review
 from bot import workload  # its reminders' handlers register (maintenance reminders)
 
 log = logging.getLogger(__name__)
@@ -94,8 +94,14 @@ def sweep_reminders(deps) -> None:
     """Queue every reminder that has fallen due (a review's, an SLA review's, a lapse
     notice, a breach's escalation, ...): the rows say what is due, so a
     bot that was down sends what it missed, late and once. A review pack due is rendered with the organisation's
-    document settings."""
-    reminders.sweep_due(deps.db, deps.clock.now(), docs=deps.docs)  # handed to each handler in its Due
+    document settings. Slack is asked first, with no session open, who reads the channels the packs due now go
+    to (a channel shared with the customer's workspace gets the customer's view; bot.reviews.pack_audience)."""
+    now = deps.clock.now()
+    with deps.db.read_session() as session:
+        channels = pack_posting.channels_due(session, now)
+    for team_id, channel_id in channels:
+        channel_privacy.audience(deps.client, team_id, channel_id, now)
+    reminders.sweep_due(deps.db, now, docs=deps.docs)  # handed to each handler in its Due
 
 
 def ask_for_ratings(deps) -> None:

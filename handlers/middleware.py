@@ -15,7 +15,7 @@ import logging
 from slack_bolt import App, BoltContext
 from slack_sdk.errors import SlackApiError
 
-from bot import text
+from bot import channel_privacy, text
 from bot.workspace import roles as members
 from bot.workspace.actor import Actor
 from bot.errors import DomainError
@@ -104,6 +104,19 @@ def register(app: App, deps) -> None:
     @app.middleware
     def clean_typed_text(body: dict, next):
         make_storable(body)
+        next()
+
+    @app.middleware
+    def note_shared_channels(body: dict, next):
+        # Slack says so of an event's channel (`is_ext_shared_channel`, the outer payload), and when a channel
+        # becomes shared or stops being (`channel_shared`, `channel_unshared`): bot.channel_privacy remembers it.
+        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        team, channel = body.get("team_id"), event.get("channel")
+        if team and isinstance(channel, str) and channel:
+            if event.get("type") in ("channel_shared", "channel_unshared"):
+                channel_privacy.note(team, channel, deps.clock.now(), ext_shared=event["type"] == "channel_shared")
+            elif body.get("is_ext_shared_channel"):
+                channel_privacy.note(team, channel, deps.clock.now(), ext_shared=True)
         next()
 
     @app.middleware

@@ -16,10 +16,11 @@ from sqlmodel import Session, select
 
 from bot import channel_privacy, outbox, reminders
 from bot.agreements import DocSettings, terms
-from bot.reviews import chart, pack_document, pack_terms
+from bot.reviews import chart, pack_audience, pack_document, pack_terms
 from bot.reviews.pack import Pack, build_pack
 from bot.reviews.reminding import ENDED
-from models import Agreement, OutboxKind, Review, ReviewArrangement, ReviewStatus
+from bot.workspace.audience import INTERNAL, Audience, Item, may_see
+from models import Agreement, OutboxKind, Reminder, ReminderStatus, Review, ReviewArrangement, ReviewStatus
 
 PREFIX = "review-pack:"
 TEMPLATE = "review_pack.yml.j2"
@@ -37,14 +38,18 @@ def on_demand_key(agreement_id: int, start: date, channel: str, request: str) ->
 
 
 def queue_pack(session: Session, team_id: str, channel: str, pack: Pack, key: str, docs: DocSettings, now: datetime,
-               *, review_id: int | None = None, late: bool = False, without_credits: bool = False) -> bool:
+               *, review_id: int | None = None, late: bool = False, without_credits: bool = False,
+               audience: Audience = INTERNAL) -> bool:
     """Queue the pack's parent message and, following it into its thread, the document and the chart. False when
     it was queued before under this key (nothing is queued twice). `without_credits`: a public channel that keeps
-    commercial terms out (bot.reviews.pack_terms)."""
+    commercial terms out (bot.reviews.pack_terms); `audience`: a channel shared with the customer's workspace
+    shows them only their own (bot.reviews.pack_audience)."""
     if outbox.get(session, team_id, key) is not None:
         return False
     if without_credits:
         pack = pack_terms.without_credits(pack)
+    if not may_see(audience, Item.WAIVER_REASON):  # a shared channel, or one nobody knows: the customer's view
+        pack = pack_audience.for_customer(pack)
     document = pack_document.render(session, team_id, pack, docs, now)
     png = chart.render_png(pack)
     stem = pack_document.file_stem(pack)
@@ -80,12 +85,12 @@ def coming_review(session: Session, team_id: str, agreement_id: int, channel: st
 
 
 def queue_review_pack(session: Session, review: Review, agreement: Agreement, docs: DocSettings, now: datetime,
-                      *, late: bool = False, without_credits: bool = False) -> Pack:
+                      *, late: bool = False, without_credits: bool = False, audience: Audience = INTERNAL) -> Pack:
     """Build and queue a review's own pack in its channel, under `pack_key(review.id)`, kept on the review."""
     pack = build_pack(session, agreement, review.period_start, review.period_end, now, tz=_zone(session, agreement.id))
     key = pack_key(review.id)
     queue_pack(session, review.team_id, review.channel_id, pack, key, docs, now, review_id=review.id, late=late,
-               without_credits=without_credits)
+               without_credits=without_credits, audience=audience)
     review.pack_key = key
     session.add(review)
     return pack
@@ -94,6 +99,17 @@ def queue_review_pack(session: Session, review: Review, agreement: Agreement, do
 def _zone(session: Session, agreement_id: int) -> str:
     found = session.exec(select(ReviewArrangement.timezone).where(ReviewArrangement.agreement_id == agreement_id)).first()
     return found or "UTC"
+
+
+def channels_due(session: Session, now: datetime, limit: int = 200) -> list[tuple[str, str]]:
+    """The (workspace, channel) of each review pack due by now: the sweep asks Slack who reads them first, with no
+    session open, so a pack for a channel of the provider's own is not cut down to the customer's view for want
+    of asking (bot.jobs.sweep_reminders)."""
+    rows = session.exec(select(Review.team_id, Review.channel_id).join(Reminder, Reminder.subject_id == Review.id)
+                        .where(Reminder.kind == "review.pack", Reminder.status == ReminderStatus.PENDING.value,
+                               Reminder.due_at <= now, Reminder.team_id == Review.team_id)
+                        .distinct().limit(limit)).all()
+    return [(team, channel) for team, channel in rows if channel]
 
 
 @reminders.handles("review.pack")
@@ -112,8 +128,10 @@ def _pack_due(session: Session, due: reminders.Due) -> bool:
     # said so lately), so its credits go there only with the workspace's say-so.
     public = not channel_privacy.known_private(review.team_id, review.channel_id, due.now)
     hide = terms.decide(agreement.kind, public, terms.setting_of(session, review.team_id)).withhold
+    # Shared with the customer's workspace, or not known lately not to be: the customer's view (the safe side).
+    audience = channel_privacy.known_audience(review.team_id, review.channel_id, due.now)
     queue_review_pack(session, review, agreement, due.docs or DEFAULT_DOCS, due.now, late=due.late,
-                      without_credits=hide)
+                      without_credits=hide, audience=audience)
     return True
 
 

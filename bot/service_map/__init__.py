@@ -13,7 +13,8 @@ the suppliers behind it, and the activities conducted over each link.
 Callers use the public API re-exported here (`service_map.add_service(...)`).
 """
 from bot.service_map import choices, glance, owners
-from bot.service_map.pages import party_links_page, service_links_page, service_page, some_names, view_of
+from bot.service_map.pages import (customers_links_page, party_links_page, service_links_page, service_page, some_names,
+                                   view_of)
 from bot.service_map.records import (
     NAME_MAX,
     OTHER_ACTIVITIES,
@@ -44,6 +45,7 @@ from bot.service_map.records import (
 )
 
 __all__ = [
+    "customers_links_page",
     "choices",
     "glance",
     "owners",

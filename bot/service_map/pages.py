@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from bot import paging
 from bot.paging import Page
 from bot.service_map.records import LinkView, ServiceView, views_of
-from models import Party, Service, ServiceLink
+from models import Party, PartyKind, Service, ServiceLink
 
 LINKS_EACH = 5  # a service's links of each kind listed on the map's page; the rest are counted ("and 3 more")
 
@@ -68,6 +68,20 @@ def view_of(service: Service, links: list[LinkView]) -> ServiceView:
 def party_links_page(session: Session, team_id: str, party_id: int, offset: int, size: int) -> Page:
     """The services one party consumes, supports or supplies, a page at a time (LinkView rows)."""
     return _links_page(session, team_id, offset, size, party_id=party_id)
+
+
+def customers_links_page(session: Session, team_id: str, party_ids: frozenset[int], offset: int, size: int) -> Page:
+    """The services the customers `party_ids` consume, their links only, a page at a time (LinkView rows): the map
+    as a channel shared with those customers may see it (bot.workspace.audience). No customers: an empty page."""
+    q = (select(ServiceLink, Service, Party)
+         .join(Service, Service.id == ServiceLink.service_id)
+         .join(Party, Party.id == ServiceLink.party_id)
+         .where(ServiceLink.team_id == team_id, ServiceLink.party_id.in_(sorted(party_ids) or [-1]),
+                Party.kind == PartyKind.CUSTOMER.value)
+         .order_by(Service.name_key, Party.name_key, ServiceLink.id))
+    page = paging.read(session, q, offset, size)
+    links = [LinkView(party=p, service=s, component=l.component, activities=list(l.activities)) for l, s, p in page.rows]
+    return Page(links, page.total, page.offset, page.size)
 
 
 def some_names(session: Session, team_id: str, limit: int = 30) -> tuple[list[str], int]:

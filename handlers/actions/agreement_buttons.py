@@ -9,9 +9,11 @@ from slack_sdk import WebClient
 from bot import agreements, delivery, outbox
 from bot import cover as coverage
 from bot.reviews import sla_review
+from bot.workspace import roles as members
+from bot.workspace.audience import shared_with
 from handlers import registry
 from models import AgreementKind, AgreementStatus
-from handlers.flows import agreement_thread, terms_posting
+from handlers.flows import agreement_thread, shared_channel, terms_posting
 from handlers.presenters.cover import buttons_for, gaps_view
 from handlers.views import agreement_propose
 from messages import render_message
@@ -40,6 +42,10 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
         except coverage.AgreementRefused as refused:  # nothing was recorded; say every gap, with what can be done
             refusal = render_message("coverage_gaps.yml.j2", headline=str(refused), checks=gaps_view(refused.checks),
                                      name=agreement.name, **buttons_for(actor))
+            # For the service managers, should the person who pressed it not be one of the provider's own
+            managers_refusal = render_message("coverage_gaps.yml.j2", headline=str(refused),
+                                              checks=gaps_view(refused.checks), name=agreement.name,
+                                              can_waive=True, can_upgrade=True)
         else:  # the news for the thread is queued with the sign-off itself: posted once, even after a restart
             who = [s.user_id for s in agreements.signoffs(session, agreement, int(number))]
             news = render_message(
@@ -54,7 +60,12 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
             if result.now_agreed:  # its annual review (and a new term's or review month's) is planned with it
                 sla_review.plan(session, agreement, deps.clock.now(), actor.org_tz)
     if refusal is not None:  # answered once the row lock is let go: nobody waits on Slack for it
-        respond(replace_original=False, response_type="ephemeral", **refusal)
+        audience = shared_channel.audience_here(client, deps, actor.team_id, (body.get("channel") or {}).get("id"))
+        if audience.shared:  # the gaps name OLAs, contracts and their owners: never shown in a shared channel
+            _refused_in_a_shared_channel(client, deps, actor, respond, agreement, int(number), audience,
+                                         refusal, managers_refusal, body)
+        else:
+            respond(replace_original=False, response_type="ephemeral", **refusal)
         return
     context["done"] = f"Your agreement to version {number} of {agreement.name} is recorded"
     delivery.deliver(deps, client, actor.team_id, news_key)  # what does not go now, the scheduler sends later
@@ -74,3 +85,33 @@ def show(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
         document = terms_posting.person_document(session, context["deps"], agreement, row, shown)
     respond(replace_original=False, response_type="ephemeral",
             **agreement_thread.document_message(agreement, row, document=document))
+
+
+def _refused_in_a_shared_channel(client: WebClient, deps, actor, respond: Respond, agreement, number: int, audience,
+                                 refusal: dict, managers_refusal: dict, body: dict) -> None:
+    """*Agree* refused over gaps in a channel shared with another organisation. The person who pressed it sees only
+    what the customer may ("can't be agreed yet: the provider is arranging cover"). The gaps themselves go by DM:
+    to them if they are the provider's own; otherwise to the provider's service managers, once each (the outbox,
+    keyed by this press)."""
+    channel = body["channel"]["id"]
+    if shared_channel.of_the_host(client, actor):
+        shared_channel.send_privately(client, actor.user_id, channel, audience, refusal,
+                                      "the gaps in the cover beneath it")
+        told = shared_channel.went_by_dm(f"Why version {number} of {agreement.name} can't be agreed", audience)
+        waiting = render_message("shared_channel.yml.j2", kind="agree_waiting", name=agreement.name, number=number,
+                                 told=False)
+        respond(replace_original=False, response_type="ephemeral",
+                **shared_channel.with_note(told, waiting))
+        return
+    note = render_message("shared_channel.yml.j2", kind="private_note", channel_id=channel,
+                          why=shared_with(audience), what="the gaps in the cover beneath it")
+    pressed = body["actions"][0].get("action_ts") or body.get("trigger_id") or ""  # this press, not the button
+    prefix = f"shared-gate:{agreement.id}:{number}:{actor.user_id}:{pressed}:"
+    with deps.db.session() as session:
+        for user in members.managers(session, actor.team_id):
+            outbox.enqueue(session, actor.team_id, prefix + user, user, "coverage_gaps.yml.j2", {}, deps.clock.now(),
+                           message=shared_channel.with_note(managers_refusal, note))
+        told = bool(members.managers(session, actor.team_id))
+    delivery.deliver_pending(deps, client, team_id=actor.team_id, key_prefix=prefix)
+    respond(replace_original=False, response_type="ephemeral", **render_message(
+        "shared_channel.yml.j2", kind="agree_waiting", name=agreement.name, number=number, told=told))

@@ -8,6 +8,7 @@ from bot import actions, service_map
 from bot.workspace.permissions import Capability, require
 from handlers import registry
 from handlers.commands.router import SlashRequest
+from handlers.flows import shared_channel
 from handlers.presenters.actions import listing
 from handlers.replies import metadata
 from messages import render, render_message
@@ -21,8 +22,19 @@ DUE_IN = timedelta(days=14)  # the form's suggested due date: a fortnight is a u
                   "Actions still to do (upgrades, remedies, improvements), yours, an SLA's, a party's or overdue, "
                   "with buttons to start and close them; #N shows one action, done or not, with its closing note")
 def list_actions(req: SlashRequest) -> None:
+    # Actions name their owners (suppliers, internal groups) and upgrades of OLAs and contracts: in a channel shared
+    # with another organisation the list goes by DM to the provider's own person (handlers/flows/shared_channel.py).
+    audience = shared_channel.audience_here(req.client, req.deps, req.actor.team_id, req.channel_id)
+    if audience.shared and not shared_channel.of_the_host(req.client, req.actor):
+        req.respond(**shared_channel.not_here("The list of actions", audience))
+        return
     with req.deps.db.session() as session:
         message = render_message("actions_list.yml.j2", **listing(session, req.actor, req.args))
+    if audience.shared:
+        shared_channel.send_privately(req.client, req.actor.user_id, req.channel_id, audience, message,
+                                      "every party's actions, suppliers' and internal groups' included")
+        req.respond(**shared_channel.went_by_dm("The list of actions", audience))
+        return
     req.respond(**message)
 
 

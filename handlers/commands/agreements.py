@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot import agreements
-from bot.errors import InvalidInput
+from bot.errors import DomainError, InvalidInput
+from bot.workspace.audience import Item, may_see, shared_with
 from bot.reviews import sla_review
 from bot.suppliers import changes as supplier_changes
 from bot.workspace.permissions import Capability, require
 from handlers import registry
 from bot.agreements import terms
-from handlers.flows import terms_posting
+from handlers.flows import shared_channel, terms_posting
 from handlers.flows.agreement_thread import (document_message, publish, refresh_headline, review_standing,
                                              underpinning_changed)
 from handlers.commands.arguments import name_and_trailing, one_name
@@ -36,13 +38,24 @@ def new(kind: AgreementKind):
 
 
 AGREEMENTS_A_PAGE = 25  # a line each: a page is two or three sections, however long the names
+SHARED_READ = 1000  # in a shared channel, the SLAs read to find the customer's own among them
 
 
 def listing(kind: AgreementKind):
     def run(req: SlashRequest) -> None:
         today = req.actor.today()
+        audience = _audience(req)
+        if audience.shared and kind != AgreementKind.SLA:
+            raise DomainError(f"OLAs and underpinning contracts are not listed in this channel: "
+                              f"{shared_with(audience)}. Ask in a channel of your own workspace, or in a DM with me.")
         with req.deps.db.session() as session:  # the page's rows, their counterparties and reviews: three queries
-            page = agreements.list_page(session, req.actor.team_id, kind, req.offset, AGREEMENTS_A_PAGE)
+            if audience.shared:  # only the customer here's own SLAs (the first SHARED_READ), no count of the others
+                every = agreements.list_page(session, req.actor.team_id, kind, 0, SHARED_READ)
+                mine = [(a, p) for a, p in every.rows if may_see(audience, Item.AGREEMENT, party_id=a.counterparty_id,
+                                                                  agreement_kind=a.kind)][:AGREEMENTS_A_PAGE]
+                page = replace(every, rows=mine, total=len(mine), size=AGREEMENTS_A_PAGE)
+            else:
+                page = agreements.list_page(session, req.actor.team_id, kind, req.offset, AGREEMENTS_A_PAGE)
             reviews = sla_review.status_lines(session, [a for a, _party in page.rows])
         rows = [{"name": a.name, "status": agreements.status_line(a), "counterparty": party.name,
                  "next_review": agreements.next_review(a, today).isoformat(),
@@ -51,6 +64,19 @@ def listing(kind: AgreementKind):
         req.respond(**render_message("agreement_list.yml.j2", rows=rows, kind=kind.value, kind_label=kind.label,
                                      pager=pager(req, page, f"{kind.label}s")))
     return run
+
+
+def _audience(req: SlashRequest):
+    """Who reads the channel the command was typed in: asked before any session (handlers/flows/shared_channel)."""
+    return shared_channel.audience_here(req.client, req.deps, req.actor.team_id, req.channel_id)
+
+
+def _shown_here(agreement, audience):
+    """The agreement, if this channel may see it: in a channel shared with a customer, only that customer's SLAs."""
+    if not may_see(audience, Item.AGREEMENT, party_id=agreement.counterparty_id, agreement_kind=agreement.kind):
+        raise DomainError(f"Only the SLAs of the customer here are shown in this channel: {shared_with(audience)}. "
+                          "Ask in a channel of your own workspace, or in a DM with me.")
+    return agreement
 
 
 def _name_and_versions(args: str) -> tuple[str, list[int]]:
@@ -63,8 +89,9 @@ def show(kind: AgreementKind):
         name, numbers = _name_and_versions(req.args)
         if not name:
             raise InvalidInput({"name": f"Name the {kind.label}, like `/slm {kind.value} show Acme Payroll v2`."})
+        audience = _audience(req)
         with req.deps.db.session() as session:
-            agreement = agreements.by_name(session, req.actor.team_id, name, kind)
+            agreement = _shown_here(agreements.by_name(session, req.actor.team_id, name, kind), audience)
             row = agreements.version(session, agreement, numbers[-1] if numbers else None)
             review = review_standing(session, agreement)
             shown = terms_posting.for_person(session, req.actor, agreement, row)  # commercial terms: theirs to see?
@@ -79,8 +106,9 @@ def diff(kind: AgreementKind):
         if not name or len(numbers) != 2:
             raise InvalidInput({"versions": f"Name the {kind.label} and two versions, like "
                                             f"`/slm {kind.value} diff Acme Payroll v2 v3`."})
+        audience = _audience(req)
         with req.deps.db.session() as session:
-            agreement = agreements.by_name(session, req.actor.team_id, name, kind)
+            agreement = _shown_here(agreements.by_name(session, req.actor.team_id, name, kind), audience)
             a, b = (agreements.version(session, agreement, n) for n in numbers)
             changes = agreements.diff(a.content, b.content)
             if terms_posting.for_person(session, req.actor, agreement, b).withhold:

@@ -10,6 +10,7 @@ from bot.workspace.permissions import Capability, require
 from handlers import registry
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest
+from handlers.flows import shared_channel
 from handlers.presenters.choices import leg_groups
 from handlers.presenters.cover import buttons_for, capability_view, describe, tree_view
 from handlers.replies import metadata
@@ -48,12 +49,27 @@ def underpin(req: SlashRequest) -> None:
 
 @registry.command("tree", "/slm tree <sla>", "The whole tree under an SLA: each target's legs, owners and cover")
 def show_tree(req: SlashRequest) -> None:
+    # The tree is OLAs, contracts, their owners and waivers: in a channel shared with another organisation it goes
+    # by DM to the provider's own person asking, never into the channel (handlers/flows/shared_channel.py).
+    audience = shared_channel.audience_here(req.client, req.deps, req.actor.team_id, req.channel_id)
+    if audience.shared and not shared_channel.of_the_host(req.client, req.actor):
+        req.respond(**shared_channel.not_here("The tree under an SLA", audience))
+        return
     with req.deps.db.session() as session:
         sla = _sla(req, session, "/slm tree Acme Retail: Payroll")
         message = render_message("coverage_tree.yml.j2", agreement=sla,
                                  nodes=tree_view(coverage.tree(session, sla, req.actor.today(), at=req.actor.at())),
                                  waivers=coverage.waivers_of(session, sla), **buttons_for(req.actor))
-    req.respond(**message)
+    _answer(req, audience, message, f"The tree under {sla.name}", "the OLAs and underpinning contracts beneath it")
+
+
+def _answer(req: SlashRequest, audience, message: dict, subject: str, what: str) -> None:
+    """Answered where asked; in a shared channel by DM instead, with a line in the channel saying so."""
+    if not audience.shared:
+        req.respond(**message)
+        return
+    shared_channel.send_privately(req.client, req.actor.user_id, req.channel_id, audience, message, what)
+    req.respond(**shared_channel.went_by_dm(subject, audience))
 
 
 @registry.command("check", "/slm check <#requirement>",
@@ -62,8 +78,13 @@ def check_requirement(req: SlashRequest) -> None:
     found = NUMBER.match(req.args.strip())
     if not found:
         raise InvalidInput({"number": "Name the requirement by its number, like `/slm check #12`."})
+    audience = shared_channel.audience_here(req.client, req.deps, req.actor.team_id, req.channel_id)
+    if audience.shared and not shared_channel.of_the_host(req.client, req.actor):
+        req.respond(**shared_channel.not_here("What the OLAs and contracts could meet", audience))
+        return
     with req.deps.db.session() as session:
         result = coverage.check_requirement(session, req.actor.team_id, int(found.group(1)), req.actor.today())
         message = render_message("capability_check.yml.j2", result=capability_view(result))
-    req.respond(**message)
+    _answer(req, audience, message, f"The check of requirement #{found.group(1)}",
+            "which OLAs and underpinning contracts could meet it")
 

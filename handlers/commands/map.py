@@ -1,8 +1,10 @@
 from bot import service_map
+from bot.workspace.audience import shared_with
 from bot.workspace.permissions import Capability, require
 from handlers import registry
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest
+from handlers.flows import shared_channel
 from handlers.paging import pager
 from messages import render_message
 from models import Service
@@ -15,10 +17,27 @@ LINKS_A_PAGE = 60     # one service's or party's links: about 4,000 characters, 
                   "Who consumes, supports and supplies what, and over which activities", pages=True)
 def show_map(req: SlashRequest) -> None:
     require(req.actor, Capability.VIEW_MAP)
+    # Who reads the channel, asked first (no session held): shared with a customer's workspace, it sees only them.
+    audience = shared_channel.audience_here(req.client, req.deps, req.actor.team_id, req.channel_id)
     # read, then close, then answer: no connection waits on Slack; a read holds up no ack (no write lock)
     with req.deps.db.read_session() as session:
-        message = _map_message(session, req, one_name(req.args))
+        message = (_customers_map(session, req, audience) if audience.shared
+                   else _map_message(session, req, one_name(req.args)))
     req.respond(**message)
+
+
+def _customers_map(session, req: SlashRequest, audience) -> dict:
+    """In a channel shared with another organisation: the services its customers consume, and only them as their
+    consumers; no other customer, support group or supplier (bot.workspace.audience). Whatever was asked for."""
+    page = service_map.customers_links_page(session, req.actor.team_id, audience.customers, req.offset,
+                                            LINKS_A_PAGE)
+    services = {lv.service.id: lv.service for lv in page.rows}
+    views = [service_map.view_of(s, [lv for lv in page.rows if lv.service.id == s.id]) for s in services.values()]
+    message = render_message("map.yml.j2", services=views, focus=None, pager=pager(req, page, "links"),
+                             customers_only=True)
+    names = " and ".join(audience.customer_names) or "this channel's customers"
+    note = render_message("shared_channel.yml.j2", kind="map_note", subject=names, why=shared_with(audience))
+    return shared_channel.with_note(message, note)
 
 
 def _map_message(session, req: SlashRequest, asked: str) -> dict:

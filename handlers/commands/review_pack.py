@@ -58,6 +58,8 @@ def post_pack(req: SlashRequest) -> None:
     deps, team = req.deps, req.actor.team_id
     # Posted where it was asked: in a public channel, its credits and charge only with the workspace's say-so.
     public = channel_privacy.is_public_here(req.client, team, req.channel_id, req.channel_name, req.actor.at())
+    # In a channel shared with the customer's workspace: only what the customer may see (bot.reviews.pack_audience).
+    audience = channel_privacy.audience(req.client, team, req.channel_id, req.actor.at())
     with deps.db.session() as session:
         sla, words = _sla_and_period(session, team, req.args)
         # Credits only where the workspace lets them be (a public channel) and to those who may see them: a DM or a
@@ -68,7 +70,8 @@ def post_pack(req: SlashRequest) -> None:
             raise DomainError(f"{sla.name} is not in force yet: it has no agreed version to review.")
         coming = None if words else pack_posting.coming_review(session, team, sla.id, req.channel_id, req.actor.at())
         if coming is not None:  # the coming review's own pack, posted now rather than the day before
-            pack = pack_posting.queue_review_pack(session, coming, sla, deps.docs, req.actor.at(), without_credits=hide)
+            pack = pack_posting.queue_review_pack(session, coming, sla, deps.docs, req.actor.at(), without_credits=hide,
+                                                  audience=audience)
             key, review_when = coming.pack_key, _when(coming.scheduled_for, req.actor.tz)
         else:
             kinds = [t.get("period") or "monthly" for t in reviews.agreed_content(session, sla).get("targets", [])]
@@ -79,7 +82,8 @@ def post_pack(req: SlashRequest) -> None:
                 raise InvalidInput({"period": str(problem)}) from None
             pack = reviews.build_pack(session, sla, start, end, req.actor.at(), tz=req.actor.tz)
             key, review_when = reviews.on_demand_key(sla.id, start, req.channel_id, req.trigger_id), None
-            reviews.queue_pack(session, team, req.channel_id, pack, key, deps.docs, req.actor.at(), without_credits=hide)
+            reviews.queue_pack(session, team, req.channel_id, pack, key, deps.docs, req.actor.at(), without_credits=hide,
+                               audience=audience)
     req.context["done"] = f"The review pack of {sla.name} for {pack.period_label} is queued for this channel"
     result = delivery.deliver(deps, req.client, team, key)
     if result.done:  # the document and the chart follow it into its thread

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import agreements, delivery, outbox, reviews, service_map
+from bot import agreements, channel_privacy, delivery, outbox, reviews, service_map
 from bot import cover as coverage
 from bot.agreements.terms import Decision
 from bot.reviews import sla_review
 from bot.workspace.actor import Actor
-from handlers.flows import terms_posting
+from bot.workspace.audience import INTERNAL, Audience, Item, may_see, shared_with
+from handlers.flows import shared_channel, terms_posting
 from handlers.presenters.cover import upgrade_view
 from messages import render_message
 from messages.markdown import chunks
@@ -31,8 +32,11 @@ log = logging.getLogger(__name__)
 BUSY_WAIT_SECONDS = 20  # longer than one send (the Web API client's 15 s timeout)
 
 
-def headline(session, agreement: Agreement) -> dict:
+def headline(session, agreement: Agreement, audience: Audience = INTERNAL) -> dict:
+    """The thread's headline. In a channel shared with the customer's workspace (`audience`), without what lies
+    beneath the SLA: the waivers of gaps in its cover and the upgrades under way (they name OLAs and suppliers)."""
     kind = AgreementKind(agreement.kind)
+    beneath = may_see(audience, Item.GATE_DETAIL)
     party = service_map.get_party(session, agreement.team_id, agreement.counterparty_id)
     signed = {s.side: s.user_id for s in agreements.signoffs(session, agreement, agreement.latest_version)}
     review_line, review_none = review_standing(session, agreement)
@@ -41,8 +45,9 @@ def headline(session, agreement: Agreement) -> dict:
         counterparty_label=agreements.COUNTERPARTY_LABEL[kind], counterparty=party.name,
         services=[s.name for s in agreements.services_of(session, agreement)], status_line=agreements.status_line(agreement),
         review_month=agreements.MONTHS[agreement.review_month - 1], targets=agreements.targets_of(session, agreement),
-        signatures=signed, waived=len(coverage.waivers_of(session, agreement)), pending=agreement.pending_term,
-        upgrades=[upgrade_view(u) for u in coverage.open_upgrades(session, agreement)],
+        signatures=signed, waived=len(coverage.waivers_of(session, agreement)) if beneath else 0,
+        pending=agreement.pending_term,
+        upgrades=[upgrade_view(u) for u in coverage.open_upgrades(session, agreement)] if beneath else [],
         open=agreement.status != AgreementStatus.RETIRED.value,  # an expired one may still be renewed
         review_line=review_line, review_none=review_none,
         sla_review_line=sla_review.status_line(session, agreement))  # "Review due 2027-02-01" (bot.reviews)
@@ -139,11 +144,16 @@ def publish(client: WebClient, deps, team_id: str, agreement_id: int, *, unanswe
         except SlackApiError as err:
             progress.stopped_at, progress.reason = "headline", err.response.get("error") or "no answer"
             return progress
+    audience = shared_channel.audience_here(client, deps, team_id, channel)
+    if audience.shared and progress.kind != AgreementKind.SLA.value:  # an OLA or a UC: never before a customer
+        progress.stopped_at = "headline"
+        progress.reason = f"{shared_with(audience)}, and an {AgreementKind(progress.kind).label} is the provider's own"
+        return progress
     with deps.db.session() as session:
         agreement = agreements.get(session, team_id, agreement_id)
         if not agreement.thread_ts:
             outbox.enqueue(session, team_id, key, channel, "agreement_headline.yml.j2", {}, deps.clock.now(),
-                           message=headline(session, agreement))
+                           message=headline(session, agreement, audience))
     progress.channel_id = channel or progress.channel_id
     with deps.db.session() as session:
         agreement = agreements.get(session, team_id, agreement_id)
@@ -258,7 +268,11 @@ def refresh_headline(client: WebClient, deps, actor: Actor, agreement_id: int) -
         agreement = agreements.get(session, actor.team_id, agreement_id)
         if not agreement.thread_ts:
             return True
-        message = headline(session, agreement)
+        channel = agreement.channel_id
+    audience = channel_privacy.audience(client, actor.team_id, channel, deps.clock.now())  # no session held
+    with deps.db.session() as session:
+        agreement = agreements.get(session, actor.team_id, agreement_id)
+        message = headline(session, agreement, audience)
     try:
         client.chat_update(channel=agreement.channel_id, ts=agreement.thread_ts, **message)
     except SlackApiError as err:

@@ -328,6 +328,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "capability_check.yml.j2": lambda h: dict(result=CapabilityView(1, h, h, "not covered", [h, h],
                                                                     [("time", h), ("hours", h)])),
     "cover_checking.yml.j2": lambda h: dict(message=h, title="Upgrade action"),
+    "shared_channel.yml.j2": lambda h: dict(kind="private_note", channel_id="C0SAFE", why=h, what=h, subject=h,
+                                            name=h, number=2, told=True),
     "coverage_gaps.yml.j2": lambda h: dict(can_upgrade=True, can_waive=True, checks=target_views(h), headline=h, name=h),
     "coverage_tree.yml.j2": lambda h: dict(agreement=NS(name=h), can_upgrade=False, can_waive=False,
                                            nodes=target_views(h), waivers=[1, 2]),

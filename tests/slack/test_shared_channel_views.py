@@ -1,0 +1,274 @@
+"""What the customer sees in a channel shared with their workspace (Slack Connect), through signed Slack requests.
+
+Acme Corp's SLA is negotiated in #acme-connect, shared with Acme's own workspace (the sandbox's second workspace,
+bot/sandbox/connect.py), where Ann, their approver, is from; the OLA with the Network group and
+the contract with Carrier X (CX-114) are negotiated in #network-team, the provider's own. In the shared channel the
+bot shows Acme its SLA and nothing beneath it: the tree and the gate's gaps go privately to the provider's people.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from bot import agreements, service_map
+from bot.agreements import targets
+from bot.calendars import records as calendar_records
+from bot.workspace import roles as members
+from bot.workspace.actor import Actor
+from messages.ids import Action
+from bot.sandbox.connect import CONNECT_CHANNEL, CUSTOMER_APPROVER
+from models import Agreement, ContactRole, Signoff
+from tests.conftest import START
+from tests.helpers import text_of
+
+ALICE, BOB, CAROL, DAVE = "U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"
+SHARED, INTERNAL = CONNECT_CHANNEL, "C0NETWORKTE"
+ANN = CUSTOMER_APPROVER
+DOCS = agreements.DocSettings(provider_name="IT Services", templates_dir=None)
+TERM = (date(2026, 4, 1), date(2027, 3, 31))
+# What Acme must never read in its channel: the OLA and the contract, their owners, the contract's reference, the
+# other customer, and a waiver's reason.
+INTERNAL_WORDS = ("Network OLA", "Network group", "Carrier X", "CX-114", "Globex", "Underpinning contract", "OLA ",
+                  "on-call engineer")
+
+
+def make(s, sm, kind, name, party, service, changes, channel, **extra):
+    drafted = agreements.draft(s, sm, agreements.DraftInput(
+        kind=kind, name=name, counterparty_id=party.id, service_ids=[service.id], start=TERM[0], end=TERM[1],
+        review_month=4, channel_id=channel, **extra), DOCS)
+    for change in changes:
+        agreements.propose(s, sm, drafted.agreement, change, "setup", DOCS)
+    return drafted.agreement
+
+
+@pytest.fixture
+def world(db, team, harness_clean):
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START, tz="Europe/London")
+    with db.session() as s:
+        members.grant(s, sm, ALICE, "service_manager")
+        payroll = service_map.add_service(s, sm, name="Payroll")
+        acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Acme Corp", channel_id=SHARED,
+                                                                   contacts={ContactRole.APPROVER: [ANN, CAROL]}))
+        globex = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Globex"))
+        network = service_map.add_party(s, sm, service_map.PartyInput(kind="support_group", name="Network group",
+                                                                      contacts={ContactRole.APPROVER: [BOB]}))
+        carrier = service_map.add_party(s, sm, service_map.PartyInput(kind="supplier", name="Carrier X",
+                                                                      contacts={ContactRole.APPROVER: [DAVE]}))
+        for party, component in ((acme, ""), (globex, ""), (network, ""), (carrier, "circuits")):
+            service_map.link(s, sm, service_id=payroll.id, party_id=party.id, component=component,
+                             activities=["incident handling"])
+        office = calendar_records.add(s, sm, name="Carrier office", hours="Mon-Fri 09:00-17:00 Europe/London")
+        T = targets.TargetChange
+        sla = make(s, sm, agreements.AgreementKind.SLA, "Acme Payroll", acme, payroll, [
+            T(key=None, kind="resolution", level="P1", duration="4h"), T(key=None, kind="availability", goal="99.9%")],
+            SHARED)
+        ola = make(s, sm, agreements.AgreementKind.OLA, "Network OLA", network, payroll, [
+            T(key=None, kind="resolution", level="P1", duration="1h"), T(key=None, kind="availability", goal="99.95%")],
+            INTERNAL)
+        uc = make(s, sm, agreements.AgreementKind.UC, "Carrier X contract", carrier, payroll, [
+            T(key=None, kind="resolution", level="P1", duration="2h", calendar_id=office.id),
+            T(key=None, kind="availability", goal="99.9%")], INTERNAL, contract_ref="CX-114", notice_days=90)
+        ids = {(a.name, t.key): t.id for a in (sla, ola, uc) for t in agreements.targets_of(s, a)}
+        from bot import cover as coverage
+
+        for (sla_key, leg, key, stage) in (("T1", "Network OLA", "T1", 1), ("T1", "Carrier X contract", "T1", 2),
+                                           ("T2", "Network OLA", "T2", 1), ("T2", "Carrier X contract", "T2", 2)):
+            coverage.link(s, sm, sla_target_id=ids[("Acme Payroll", sla_key)], leg_target_id=ids[(leg, key)],
+                          stage=stage)
+        posted = [a.id for a in (sla, ola, uc)]
+    from handlers.flows.agreement_thread import start_thread
+
+    for agreement_id in posted:
+        start_thread(harness_clean.deps.client, harness_clean.deps, sm, agreement_id, unanswered=[], warning=None)
+    return ids
+
+
+def in_channel(sandbox, channel: str = SHARED) -> list[str]:
+    """Every message and document the stand-in holds in the channel, ephemerals included (each only for one
+    person, but shown inside the shared channel)."""
+    texts = []
+    for m in sandbox.messages:
+        if m.channel == channel:
+            texts.append(text_of(m))
+            texts += [sandbox.file_content(f["id"]).decode() for f in m.files or ()
+                      if not f["name"].endswith(".png") and sandbox.file_content(f["id"]) is not None]
+    return texts
+
+
+def assert_nothing_internal(texts: list[str]) -> None:
+    for text in texts:
+        for word in INTERNAL_WORDS:
+            assert word not in text, f"{word!r} shown in the shared channel: {text[:300]}"
+
+
+def headline(sandbox, db, name="Acme Payroll"):
+    with Session(db.engine) as s:
+        row = s.exec(select(Agreement).where(Agreement.name == name)).one()
+    return next(m for m in sandbox.messages if m.ts == row.thread_ts)
+
+
+def test_the_tree_asked_for_in_a_shared_channel_is_answered_privately(slack, sandbox, db, team, world):
+    assert slack.command("tree Acme Payroll", channel=SHARED).ok
+    [dm] = sandbox.dms(ALICE)
+    private = text_of(dm)
+    assert (":lock: Sent to you here, not in <#C0ACMECONN>: this channel is shared with Acme "
+                              "Corp's workspace, and this shows the OLAs and underpinning contracts beneath it.") in private
+    assert "What underpins Acme Payroll" in private and "Carrier X contract" in private  # the whole tree, there
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert (":lock: The tree under Acme Payroll went to you by DM: this channel is shared with Acme Corp's "
+            "workspace.") in said
+    assert_nothing_internal(in_channel(sandbox))
+
+    # Acme's own approver, from their workspace, asking the same: not for her, and nothing of it anywhere she sees.
+    assert slack.command("tree Acme Payroll", user=ANN, channel=SHARED).ok
+    assert text_of(sandbox.last_ephemeral(ANN)).endswith(
+        ":lock: The tree under an SLA is for the provider's service managers, so it is not shown here: this channel "
+        "is shared with Acme Corp's workspace.")
+    assert sandbox.dms(ANN) == [] and len(sandbox.dms(ALICE)) == 1
+    assert_nothing_internal(in_channel(sandbox))
+
+    # The same question in the provider's own channel is answered there, as before.
+    assert slack.command("tree Acme Payroll", channel=INTERNAL).ok
+    assert "What underpins Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    assert len(sandbox.dms(ALICE)) == 1
+
+
+def test_a_check_asked_for_in_a_shared_channel_is_answered_privately(slack, sandbox, db, team, world):
+    from bot import requirements
+    from models import Source
+
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START, tz="Europe/London")
+    with db.session() as s:
+        payroll, acme = service_map.find(s, team, "Payroll"), service_map.find(s, team, "Acme Corp")
+        said = requirements.Said(user_id=CAROL, role=ContactRole.MANAGERIAL, source=Source.FORM)
+        requirements.record(s, sm, payroll.id, acme.id, said, requirements.interview_drafts(
+            "operational", ["incidents"], {"p1_resolution": "2h"}, default_tz="UTC"))
+    slack.command("check #1", channel=SHARED)
+    assert "*Can we meet requirement #1?*" in text_of(sandbox.dms(ALICE)[-1])
+    assert "went to you by DM" in text_of(sandbox.last_ephemeral(ALICE))
+    assert_nothing_internal(in_channel(sandbox))
+
+
+def test_agree_refused_over_gaps_in_a_shared_channel_explains_privately(slack, sandbox, db, team, world):
+    slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ALICE)
+    [dm] = sandbox.dms(ALICE)
+    private = text_of(dm)
+    assert (":lock: Sent to you here, not in <#C0ACMECONN>: this channel is shared with Acme "
+                              "Corp's workspace, and this shows the gaps in the cover beneath it.") in private
+    assert "Acme Payroll cannot be agreed yet: 2 gaps in what underpins it." in private
+    assert "(hours)" in private  # Carrier X's office hours under a 24x7 SLA
+    assert any(b["type"] == "actions" for b in dm.blocks)  # her Waive… buttons came with it
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Why version 3 of Acme Payroll can't be agreed went to you by DM" in said
+    assert "Version 3 of Acme Payroll can't be agreed yet: the provider is arranging cover." in said
+    with Session(db.engine) as s:
+        assert s.exec(select(Signoff)).all() == []  # nothing recorded
+    assert_nothing_internal(in_channel(sandbox))
+
+
+def test_agree_refused_over_gaps_for_the_customers_approver_tells_the_service_managers(slack, sandbox, db, team, world):
+    slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ANN)
+    said = text_of(sandbox.last_ephemeral(ANN))
+    assert said.endswith(":hourglass: Version 3 of Acme Payroll can't be agreed yet: the provider is arranging cover. "
+                         "Its service managers have the details.")
+    [dm] = sandbox.dms(ALICE)  # Alice, the one service manager, has the gaps and her buttons
+    private = text_of(dm)
+    assert "this channel is shared with Acme Corp's workspace, and this shows the gaps in the cover" in private
+    assert "Acme Payroll cannot be agreed yet: 2 gaps in what underpins it." in private
+    assert any(b["type"] == "actions" for b in dm.blocks)
+    assert sandbox.dms(ANN) == []
+    assert_nothing_internal(in_channel(sandbox))
+    with Session(db.engine) as s:
+        assert s.exec(select(Signoff)).all() == []
+
+
+def test_the_map_in_a_shared_channel_lists_no_other_customer(slack, sandbox, db, team, world):
+    slack.command("map", channel=SHARED)
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert (":lock: The map here shows only the services used by Acme Corp: this channel is shared with Acme Corp's "
+            "workspace.") in shown
+    assert "*Payroll*" in shown and "Acme Corp" in shown
+    for other in ("Globex", "Network group", "Carrier X", "Supported by", "Supplied by"):
+        assert other not in shown, other
+    slack.command("map Globex", channel=SHARED)  # asked by name: still only Acme's
+    assert "Globex" not in text_of(sandbox.last_ephemeral(ALICE))
+    assert_nothing_internal(in_channel(sandbox))
+
+    slack.command("map", channel=INTERNAL)  # the provider's own channel: the whole map
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Globex" in shown and "Carrier X" in shown and "Network group" in shown
+
+
+def test_an_ola_is_never_posted_in_a_shared_channel(slack, sandbox, db, team, world, harness_clean):
+    from handlers.flows.agreement_thread import ThreadIncomplete, start_thread
+
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START, tz="Europe/London")
+    with db.session() as s:
+        network = service_map.find(s, team, "Network group")
+        payroll = service_map.find(s, team, "Payroll")
+        ola = make(s, sm, agreements.AgreementKind.OLA, "Network OLA 2027", network, payroll, [], SHARED)
+        ola_id = ola.id
+    with pytest.raises(ThreadIncomplete) as refused:
+        start_thread(harness_clean.deps.client, harness_clean.deps, sm, ola_id, unanswered=[], warning=None)
+    assert refused.value.progress.reason == ("this channel is shared with Acme Corp's workspace, and an OLA is the "
+                                             "provider's own")
+    assert_nothing_internal(in_channel(sandbox))
+
+
+def test_the_relationship_in_a_shared_channel_is_only_the_customers_own(slack, sandbox, db, team, world):
+    slack.command("relationship supplier Carrier X", channel=SHARED)
+    assert ("Only the relationship with the customer here is posted in this channel: this channel is shared with "
+            "Acme Corp's workspace." in text_of(sandbox.last_ephemeral(ALICE)))
+    slack.command("relationship customer Globex", channel=SHARED)
+    assert "Only the relationship with the customer here" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("relationship customer Acme Corp", channel=SHARED)
+    posted = [m for m in sandbox.channel_messages(SHARED, include_ephemeral=False) if "Acme Corp" in text_of(m)]
+    assert posted and "*Waivers in force*" in text_of(posted[-1])
+    assert_nothing_internal(in_channel(sandbox))
+
+
+def test_requirements_and_actions_in_a_shared_channel(slack, sandbox, db, team, world):
+    from bot import requirements
+    from models import Source
+
+    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"service_manager"}), now=START, tz="Europe/London")
+    with db.session() as s:
+        payroll = service_map.find(s, team, "Payroll")
+        for name, who in (("Acme Corp", CAROL), ("Globex", BOB)):
+            said = requirements.Said(user_id=who, role=ContactRole.MANAGERIAL, source=Source.FORM)
+            requirements.record(s, sm, payroll.id, service_map.find(s, team, name).id, said,
+                                requirements.interview_drafts("operational", ["incidents"], {"p1_resolution": "2h"},
+                                                              default_tz="UTC"))
+    slack.command("requirements Payroll", channel=SHARED)  # every customer's asks of the service: not here
+    assert ("Only the requirements of the customer here are listed in this channel: this channel is shared with "
+            "Acme Corp's workspace.") in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("requirements Globex", channel=SHARED)
+    assert "Only the requirements of the customer here" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("requirements Acme Corp", channel=SHARED)  # their own: listed
+    assert "#1" in text_of(sandbox.last_ephemeral(ALICE))
+
+    slack.command("actions", channel=SHARED)
+    assert "The list of actions went to you by DM" in text_of(sandbox.last_ephemeral(ALICE))
+    assert "every party's actions" in text_of(sandbox.dms(ALICE)[-1])
+    slack.command("actions", channel=SHARED, user=ANN)
+    assert "The list of actions is for the provider's service managers" in text_of(sandbox.last_ephemeral(ANN))
+    assert_nothing_internal(in_channel(sandbox))
+
+
+def test_sla_show_diff_and_list_in_a_shared_channel_are_the_customers_own(slack, sandbox, db, team, world):
+    slack.command("sla show Acme Payroll", channel=SHARED)
+    assert "Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("sla diff Acme Payroll v1 v2", channel=SHARED)
+    assert "Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    for asked in ("ola show Network OLA", "uc diff Carrier X contract v1 v2"):
+        slack.command(asked, channel=SHARED)
+        assert ("Only the SLAs of the customer here are shown in this channel: this channel is shared with Acme "
+                "Corp's workspace.") in text_of(sandbox.last_ephemeral(ALICE)), asked
+    slack.command("uc list", channel=SHARED)
+    assert "are not listed in this channel: this channel is shared with Acme Corp's workspace" in text_of(
+        sandbox.last_ephemeral(ALICE))
+    slack.command("sla list", channel=SHARED)
+    assert "Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    assert_nothing_internal(in_channel(sandbox))
