@@ -46,7 +46,7 @@ const EMOJI = {
   thumbsdown: "👎", "-1": "👎", point_right: "👉", arrow_right: "➡️", arrows_counterclockwise: "🔄",
   hammer_and_wrench: "🛠️", wrench: "🔧", shield: "🛡️", scroll: "📜", bookmark_tabs: "📑", inbox_tray: "📥",
   outbox_tray: "📤", email: "📧", envelope: "✉️", speech_balloon: "💬", bulb: "💡", zap: "⚡", fire: "🔥",
-  stopwatch: "⏱️", alarm_clock: "⏰", date: "📅", spiral_calendar_pad: "🗓️", chart_with_downwards_trend: "📉",
+  stopwatch: "⏱️", alarm_clock: "⏰", ladder: "🪜", watermelon: "🍉", date: "📅", spiral_calendar_pad: "🗓️", chart_with_downwards_trend: "📉",
   bar_chart: "📊", heavy_plus_sign: "➕", heavy_minus_sign: "➖", sparkles: "✨", construction: "🚧",
   sos: "🆘", new: "🆕", ok: "🆗", unlock: "🔓", key: "🔑", moneybag: "💰", scales: "⚖️", package: "📦",
   office: "🏢", factory: "🏭", busts: "👥", bust_in_silhouette: "👤", raised_hand: "✋", ballot_box_with_check: "☑️",
