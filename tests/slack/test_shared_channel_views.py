@@ -311,3 +311,21 @@ def test_sla_show_diff_and_list_in_a_shared_channel_are_the_customers_own(slack,
     slack.command("sla list", channel=SHARED)
     assert "Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
     assert_nothing_internal(in_channel(sandbox))
+
+
+def test_a_dm_with_the_bot_is_the_askers_own_and_the_customers_person_is_refused_in_theirs(slack, sandbox, db, team,
+                                                                                              world):
+    # Alice's DM with the bot is hers alone: the whole map, no note of a shared channel, and nothing asked of Slack.
+    own_dm = sandbox.dm_channel(ALICE)["id"]
+    asked = len(sandbox.calls_of("conversations.info"))
+    slack.command("map", channel=own_dm)
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Globex" in shown and "Carrier X" in shown and ":lock:" not in shown
+    assert len(sandbox.calls_of("conversations.info")) == asked
+    # Ann's DM with the bot (a Slack Connect DM, the bot and she share #acme-connect) is not a door in: she holds
+    # no role here, wherever she types /slm.
+    ann_dm = sandbox.dm_channel(ANN)["id"]
+    slack.command("map", channel=ann_dm, user=ANN)
+    refused = text_of(sandbox.last_ephemeral(ANN))
+    assert refused.startswith("You're from Acme Corp's workspace: only this workspace's own people can use /slm map")
+    assert "Globex" not in refused and "Payroll" not in refused
