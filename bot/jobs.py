@@ -100,7 +100,9 @@ def sweep_reminders(deps) -> None:
     with deps.db.read_session() as session:
         channels = pack_posting.channels_due(session, now)
     for team_id, channel_id in channels:
-        channel_privacy.audience(deps.client, team_id, channel_id, now)
+        client = deps.client_for(team_id)  # that workspace's own token: distributed mode's `client` has none
+        if client is not None:  # not installed: nothing is posted there, and the channel counts as shared
+            channel_privacy.audience(client, team_id, channel_id, now)
     reminders.sweep_due(deps.db, now, docs=deps.docs)  # handed to each handler in its Due
 
 

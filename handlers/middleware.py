@@ -67,7 +67,8 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False, pay
         roles = frozenset()  # never a role here, whatever was granted before Slack said where they belong
     return Actor(team_id=team_id, user_id=user_id, roles=roles, tz=member.tz if member else "UTC", now=now,
                  org_tz=deps.settings.timezone, home_team=home_team,
-                 home_team_name=member.home_team_name if member and member.home_team else "")
+                 home_team_name=member.home_team_name if member and member.home_team else "",
+                 home_known=member is not None or home_team is not None)
 
 
 def team_name(client, team: str) -> str:

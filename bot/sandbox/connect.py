@@ -100,6 +100,17 @@ class ConnectMethods:
     def _sees(self, team_id: str, channel: dict) -> bool:
         return channel.get("team_id") == team_id or team_id in (channel.get("shared_team_ids") or ())
 
+    def _installed_elsewhere(self, team_id: str) -> bool:
+        """In single-token mode the one token stands for every installation's own (as users.info answers): a
+        workspace other than the caller's that is not an organisation met only through Slack Connect."""
+        return self._one_token and team_id != self._caller_team and team_id in self.teams \
+            and team_id not in self.connect_teams
+
+    def _reaches(self, channel: dict) -> bool:
+        """Whether the calling token reaches a channel: its workspace's own, one shared with it, or (single-token
+        mode) one of another workspace the app is installed in, as that installation's own token would."""
+        return self._sees(self._caller_team, channel) or self._installed_elsewhere(channel.get("team_id") or "")
+
     # ---- the Web API's answers ---------------------------------------------------------------
     def _connect_user(self, user: dict) -> dict:
         """users.info for a person of another workspace than the caller's (see the module's docstring)."""
@@ -128,6 +139,8 @@ class ConnectMethods:
         user = self.users.get(user_id)
         if user is None:
             raise ApiError("user_not_found")
+        if self._installed_elsewhere(user["team_id"]):
+            return self.dm_channel(user_id)  # single-token mode: as that installation's own token opens it
         if user["team_id"] != self._caller_team:
             if not self._together(user_id, BOT_USER):
                 raise ApiError("invalid_user_combination",

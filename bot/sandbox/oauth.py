@@ -31,6 +31,7 @@ class OAuthMethods:
         self.revoked: set[str] = set()
         self._installs = itertools.count(1)
         self._caller_team = SANDBOX_TEAM
+        self._one_token = True  # the call's token is not one the stand-in issued (single-token mode)
 
     def enable_oauth(self, client_id: str, client_secret: str) -> None:
         with self._lock:

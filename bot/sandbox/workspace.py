@@ -192,7 +192,7 @@ class SlackSandbox(FaultInjection, ConnectMethods, ConversationMethods, ViewMeth
                 record["response"] = body
                 return status, headers, body
             try:
-                self._caller_team = SANDBOX_TEAM
+                self._caller_team, self._one_token = SANDBOX_TEAM, True
                 result = self._dispatch(method, args, token)
                 record["team"] = self._caller_team  # the workspace the call's token answered for
                 body = {"ok": True, **result}
@@ -218,6 +218,7 @@ class SlackSandbox(FaultInjection, ConnectMethods, ConversationMethods, ViewMeth
         if app_level and token != self.socket_mode.app_token:
             raise ApiError("invalid_auth")
         self._caller_team = self.token_team(token)  # what this call may reach: its token's workspace
+        self._one_token = token not in self.issued  # single-token mode: it stands for every installation's own
         spec = METHODS[method]
         args = {k: v for k, v in args.items() if k not in TRANSPORT_ARGS and k not in CLIENT_ADDED_ARGS}
         unknown = sorted(set(args) - spec.required - spec.optional)
@@ -278,7 +279,7 @@ class SlackSandbox(FaultInjection, ConnectMethods, ConversationMethods, ViewMeth
             except StopIteration:
                 raise ApiError("channel_not_found") from None
         found = self.channels.get(channel)
-        if not found or not self._sees(self._caller_team, found):
+        if not found or not self._reaches(found):
             raise ApiError("channel_not_found")
         return found
 

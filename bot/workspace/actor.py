@@ -18,6 +18,9 @@ class Actor:
     # acting in a channel shared with this workspace), and its name. None: one of this workspace's people.
     home_team: str | None = None
     home_team_name: str = ""
+    # Whether Slack said which workspace they belong to (users.info, now or lately, or the signed request's
+    # `user.team_id`). False only when it never did: `external` is then not known, only assumed False.
+    home_known: bool = True
 
     @property
     def external(self) -> bool:

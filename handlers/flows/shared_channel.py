@@ -34,11 +34,15 @@ def audience_here(client: WebClient, deps, team_id: str, channel_id: str | None)
 
 
 def of_the_host(client: WebClient, actor: Actor) -> bool:
-    """A person of the host workspace who may read the map, not someone from the other organisation: Slack's
-    users.info gives an external person their own workspace's `team_id` (bot.workspace.roles.home_team). Asked
-    only in a shared channel, after the ack; Slack not answering counts as not of the host (the safe side)."""
+    """A person of the host workspace who may read the map, not someone from the other organisation. Who they are
+    is the actor's (connect_people's `Actor.external`, from the users.info the middleware read, or the signed
+    request's `user.team_id`): an external person holds no role, so `can` is False for them. Only when Slack never
+    said which workspace they belong to is users.info asked once more here (after the ack); Slack not answering
+    then counts as not of the host (the safe side)."""
     if not can(actor, Capability.VIEW_MAP):
         return False
+    if actor.home_known:
+        return True
     try:
         profile = client.users_info(user=actor.user_id)["user"]
     except Exception:  # noqa: BLE001 - refused or no answer: not known to be the provider's own

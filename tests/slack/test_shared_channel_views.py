@@ -4,6 +4,9 @@ Acme Corp's SLA is negotiated in #acme-connect, shared with Acme's own workspace
 bot/sandbox/connect.py), where Ann, their approver, is from; the OLA with the Network group and
 the contract with Carrier X (CX-114) are negotiated in #network-team, the provider's own. In the shared channel the
 bot shows Acme its SLA and nothing beneath it: the tree and the gate's gaps go privately to the provider's people.
+
+Ann holds no role in the provider's workspace (tests/slack/test_connect_people.py): every /slm command she types is
+refused with connect_people's words, and she acts only with the buttons on the bot's messages (Agree, here).
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from bot.calendars import records as calendar_records
 from bot.workspace import roles as members
 from bot.workspace.actor import Actor
 from messages.ids import Action
-from bot.sandbox.connect import CONNECT_CHANNEL, CUSTOMER_APPROVER
+from bot.sandbox.connect import CONNECT_CHANNEL, CUSTOMER_APPROVER, CUSTOMER_TEAM
 from models import Agreement, ContactRole, Signoff
 from tests.conftest import START
 from tests.helpers import text_of
@@ -50,7 +53,11 @@ def world(db, team, harness_clean):
         members.grant(s, sm, ALICE, "service_manager")
         payroll = service_map.add_service(s, sm, name="Payroll")
         acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Acme Corp", channel_id=SHARED,
-                                                                   contacts={ContactRole.APPROVER: [ANN, CAROL]}))
+                                                                   contacts={ContactRole.APPROVER: [CAROL]}))
+        # Ann, of Acme Corp's own workspace, named as `/slm party contact @ann approver` names her in the shared
+        # channel: by user id and workspace.
+        service_map.name_contact(s, sm, acme.id, ANN, ContactRole.APPROVER.value, user_team=CUSTOMER_TEAM,
+                                 in_shared_channel=True)
         globex = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Globex"))
         network = service_map.add_party(s, sm, service_map.PartyInput(kind="support_group", name="Network group",
                                                                       contacts={ContactRole.APPROVER: [BOB]}))
@@ -121,11 +128,12 @@ def test_the_tree_asked_for_in_a_shared_channel_is_answered_privately(slack, san
             "workspace.") in said
     assert_nothing_internal(in_channel(sandbox))
 
-    # Acme's own approver, from their workspace, asking the same: not for her, and nothing of it anywhere she sees.
+    # Acme's own approver, from their workspace, asking the same: she holds no role here, so /slm is not hers
+    # (connect_people's refusal), and nothing of it reaches anywhere she sees.
     assert slack.command("tree Acme Payroll", user=ANN, channel=SHARED).ok
-    assert text_of(sandbox.last_ephemeral(ANN)).endswith(
-        ":lock: The tree under an SLA is for the provider's service managers, so it is not shown here: this channel "
-        "is shared with Acme Corp's workspace.")
+    assert text_of(sandbox.last_ephemeral(ANN)).startswith(
+        "You're from Acme Corp's workspace: only this workspace's own people can use /slm tree here. As your "
+        "organisation's contact you can propose changes to your organisation's agreements")
     assert sandbox.dms(ANN) == [] and len(sandbox.dms(ALICE)) == 1
     assert_nothing_internal(in_channel(sandbox))
 
@@ -133,6 +141,34 @@ def test_the_tree_asked_for_in_a_shared_channel_is_answered_privately(slack, san
     assert slack.command("tree Acme Payroll", channel=INTERNAL).ok
     assert "What underpins Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
     assert len(sandbox.dms(ALICE)) == 1
+
+
+def test_whether_the_asker_is_the_providers_own_is_the_actors_word(slack, sandbox, db, team, world):
+    """The middleware's users.info said who Alice is: the tree asks Slack nothing more about her."""
+    slack.command("help", channel=SHARED)  # her profile is read (and kept ten minutes)
+    asked = len(sandbox.calls_of("users.info"))
+    slack.command("tree Acme Payroll", channel=SHARED)
+    assert len(sandbox.calls_of("users.info")) == asked
+    assert "What underpins Acme Payroll" in text_of(sandbox.dms(ALICE)[-1])
+
+
+def test_someone_slack_never_described_is_asked_about_again_and_kept_out_if_slack_still_wont_say(
+        slack, sandbox, db, team, world):
+    refused = {"ok": False, "error": "user_not_visible"}
+    # The middleware's quick read fails; asked again after the ack, Slack says Alice is the provider's own.
+    sandbox.fail_next("users.info", 200, body=refused)
+    slack.command("tree Acme Payroll", channel=SHARED)
+    assert "What underpins Acme Payroll" in text_of(sandbox.dms(ALICE)[-1])
+    # Someone Slack will not describe at all, twice over: not known to be the provider's own, so kept out.
+    sandbox.add_user("U0NOBODY", "Nobody Known")
+    sandbox.channels[SHARED]["members"].append("U0NOBODY")
+    sandbox.fail_next("users.info", 200, body=refused, times=2)
+    slack.command("tree Acme Payroll", channel=SHARED, user="U0NOBODY")
+    assert text_of(sandbox.last_ephemeral("U0NOBODY")).endswith(
+        ":lock: The tree under an SLA is for the provider's service managers, so it is not shown here: this channel "
+        "is shared with Acme Corp's workspace.")
+    assert sandbox.dms("U0NOBODY") == []
+    assert_nothing_internal(in_channel(sandbox))
 
 
 def test_a_check_asked_for_in_a_shared_channel_is_answered_privately(slack, sandbox, db, team, world):
@@ -252,8 +288,11 @@ def test_requirements_and_actions_in_a_shared_channel(slack, sandbox, db, team, 
     slack.command("actions", channel=SHARED)
     assert "The list of actions went to you by DM" in text_of(sandbox.last_ephemeral(ALICE))
     assert "every party's actions" in text_of(sandbox.dms(ALICE)[-1])
-    slack.command("actions", channel=SHARED, user=ANN)
-    assert "The list of actions is for the provider's service managers" in text_of(sandbox.last_ephemeral(ANN))
+    dms_before = len(sandbox.dms(ALICE))
+    slack.command("actions", channel=SHARED, user=ANN)  # Ann holds no role here: refused, as every /slm of hers
+    assert text_of(sandbox.last_ephemeral(ANN)).startswith(
+        "You're from Acme Corp's workspace: only this workspace's own people can use /slm actions here.")
+    assert sandbox.dms(ANN) == [] and len(sandbox.dms(ALICE)) == dms_before
     assert_nothing_internal(in_channel(sandbox))
 
 
@@ -272,3 +311,21 @@ def test_sla_show_diff_and_list_in_a_shared_channel_are_the_customers_own(slack,
     slack.command("sla list", channel=SHARED)
     assert "Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
     assert_nothing_internal(in_channel(sandbox))
+
+
+def test_a_dm_with_the_bot_is_the_askers_own_and_the_customers_person_is_refused_in_theirs(slack, sandbox, db, team,
+                                                                                              world):
+    # Alice's DM with the bot is hers alone: the whole map, no note of a shared channel, and nothing asked of Slack.
+    own_dm = sandbox.dm_channel(ALICE)["id"]
+    asked = len(sandbox.calls_of("conversations.info"))
+    slack.command("map", channel=own_dm)
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Globex" in shown and "Carrier X" in shown and ":lock:" not in shown
+    assert len(sandbox.calls_of("conversations.info")) == asked
+    # Ann's DM with the bot (a Slack Connect DM, the bot and she share #acme-connect) is not a door in: she holds
+    # no role here, wherever she types /slm.
+    ann_dm = sandbox.dm_channel(ANN)["id"]
+    slack.command("map", channel=ann_dm, user=ANN)
+    refused = text_of(sandbox.last_ephemeral(ANN))
+    assert refused.startswith("You're from Acme Corp's workspace: only this workspace's own people can use /slm map")
+    assert "Globex" not in refused and "Payroll" not in refused
