@@ -64,7 +64,7 @@ class SupplierDispute(Stamped, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: int
-    party_id: int = Field(sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=False,
+    party_id: int = Field(sa_column=Column(Integer, ForeignKey("party.id", ondelete="CASCADE"), nullable=False,
                                            index=True))
     agreement_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("agreement.id",
                                                                                         ondelete="SET NULL"),
