@@ -12,7 +12,10 @@ Per table, one of two things, and why:
   person's quoted message (their words, not the requirement's); an open action loses its owner (it needs a new one,
   and its party still owns it); a review keeps that a former contact attended; a breach alert no longer updates a
   copy in their DMs; a reminder to them is cancelled; a satisfaction rating still counts, as a former contact's. A complaint keeps that a former contact made it, without
-  their words; a party they owned the relationship with, and an open complaint they owned, lose their owner.
+  their words; a party they owned the relationship with, and an open complaint they owned, lose their owner. So do a
+  contract they owned and an open supplier dispute they owned (a closed one keeps that a former contact owned it);
+  who agreed an exclusion, closed a dispute, cancelled a maintenance window, removed a workload limit or set a
+  ladder or the priority callback becomes a former contact.
 - not edited: the audit trail (evidence, and hash-chained: an edit would break its proof). Its records keep the
   bare Slack id, which after this no longer leads to a name anywhere in the bot. Agreement documents and review
   minutes are not rewritten either: they are the signed or posted text, kept whole (their hashes are evidence).
@@ -41,6 +44,11 @@ from models import (
     ComplaintStatus,
     Contact,
     ContactRole,
+    ContractCare,
+    DisputeStatus,
+    Exclusion,
+    LadderCallback,
+    MaintenanceWindow,
     Member,
     Outbox,
     OutboxStatus,
@@ -55,7 +63,10 @@ from models import (
     SatisfactionAsk,
     Signoff,
     SlaReview,
+    SupplierDispute,
+    TargetLadder,
     Ticket,
+    WorkloadLimit,
 )
 from models.workspace import FORMER_PERSON
 
@@ -69,7 +80,11 @@ _STAMPS = ("created_by", "updated_by", "revoked_by")
 _ACTORS = ((Signoff, "user_id"), (Requirement, "confirmed_by"), (Action, "plan_accepted_by"),
            (Action, "closed_by"), (ReviewArrangement, "proposed_by"), (ReviewArrangement, "agreed_by"),
            (Review, "closed_by"), (SlaReview, "recorded_by"), (Breach, "acknowledged_by"), (Breach, "escalated_by"),
-           (Complaint, "answered_by"), (Complaint, "closed_by"))
+           (Complaint, "answered_by"), (Complaint, "closed_by"),
+           # issue 17: who agreed an exclusion (the customer's contact), closed a dispute, cancelled a maintenance
+           # window, removed a workload limit, set a target's ladder or the priority callback
+           (Exclusion, "agreed_by"), (SupplierDispute, "closed_by"), (MaintenanceWindow, "cancelled_by"),
+           (WorkloadLimit, "removed_by"), (TargetLadder, "set_by"), (LadderCallback, "set_by"))
 
 
 class Forgetting:
@@ -134,6 +149,11 @@ class Forgetting:
         open_ = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
         self._set(Action, "owner_user_id", None, Action.status.in_(open_))
         self._set(Action, "owner_user_id", FORMER_PERSON, Action.status.not_in(open_))
+        # Issue 17: a contract they owned loses its owner (its supplier's relationship owner, or a new one, is
+        # reminded); an open dispute they owned too, a closed one keeps that a former contact owned it.
+        self._set(ContractCare, "owner_user_id", None)
+        self._set(SupplierDispute, "owner_user_id", None, SupplierDispute.status == DisputeStatus.OPEN.value)
+        self._set(SupplierDispute, "owner_user_id", FORMER_PERSON)
         self._set(Ticket, "requester", None)  # the requester as the sender sent it: nothing measured needs it
         # Issue 17: their ratings still count in an SLA's figures, as a former contact's; their comments go.
         said = (SatisfactionAsk.user_id == self.user, SatisfactionAsk.comment.is_not(None))

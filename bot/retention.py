@@ -31,8 +31,12 @@ from models import (
     ActionStatus,
     Breach,
     BreachState,
+    CallbackDelivery,
     Complaint,
     ComplaintStatus,
+    ContractReview,
+    DeliveryStatus,
+    DisputeStatus,
     MetricSample,
     Outage,
     Outbox,
@@ -41,6 +45,7 @@ from models import (
     SatisfactionAsk,
     ReviewStatus,
     Service,
+    SupplierDispute,
     Ticket,
     TicketEvent,
 )
@@ -132,12 +137,33 @@ def _complaints(team_id, cut):
                            Complaint.closed_at < cut.closed)
 
 
+def _disputes(team_id, cut):
+    """Closed supplier disputes (issue 17); an open one is still followed."""
+    return SupplierDispute, and_(SupplierDispute.team_id == team_id,
+                                 SupplierDispute.status == DisputeStatus.CLOSED.value,
+                                 SupplierDispute.closed_at < cut.closed)
+
+
+def _contract_reviews(team_id, cut):
+    """What a contract's review decided (issue 17), recorded before the cut-off: the next review's due date lives on
+    in contract_care, and the audit trail keeps the decision."""
+    return ContractReview, and_(ContractReview.team_id == team_id, ContractReview.created_at < cut.closed)
+
+
+def _callbacks(team_id, cut):
+    """Priority callbacks delivered (or given up on) long ago (issue 17); a pending one is still to be sent."""
+    done = func.coalesce(CallbackDelivery.sent_at, CallbackDelivery.next_at)
+    return CallbackDelivery, and_(CallbackDelivery.team_id == team_id,
+                                  CallbackDelivery.status != DeliveryStatus.PENDING.value, done < cut.closed)
+
+
 # In this order: a ticket's events before the ticket (counted apart), the rest independent of each other.
 KINDS: dict[str, Callable] = {
     "ticket_events": _events, "tickets": _tickets, "outages": _outages, "metric_samples": _samples,
     "breach_alerts": _breaches, "actions": _actions, "reviews": _reviews, "delivered_messages": _delivered,
     "satisfaction_ratings": _ratings,
-    "complaints": _complaints,
+    "complaints": _complaints, "supplier_disputes": _disputes, "contract_reviews": _contract_reviews,
+    "delivered_callbacks": _callbacks,
 }
 
 
@@ -145,7 +171,9 @@ KINDS: dict[str, Callable] = {
 SETTING_OF = {"ticket_events": "retain_measurements", "tickets": "retain_measurements", "outages": "retain_measurements",
               "metric_samples": "retain_measurements", "breach_alerts": "retain_closed", "actions": "retain_closed",
               "reviews": "retain_closed", "delivered_messages": "retain_closed",
-              "satisfaction_ratings": "retain_closed", "complaints": "retain_closed"}
+              "satisfaction_ratings": "retain_closed", "complaints": "retain_closed",
+              "supplier_disputes": "retain_closed", "contract_reviews": "retain_closed",
+              "delivered_callbacks": "retain_closed"}
 PURGE_TIME = "03:40 UTC"  # when bot.jobs runs the purge, for what we tell a person lowering a setting
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field
 
 from models.base import TeamScoped
@@ -63,7 +63,11 @@ class Ticket(TeamScoped, table=True):
     """A ticket as the sender's system knows it; its events say what happened to it."""
 
     __tablename__ = "ticket"
-    __table_args__ = (UniqueConstraint("team_id", "external_id", name="uq_ticket_team_external"),)
+    # ix_ticket_open_group: the open tickets a group holds (the leg warnings every 5 minutes, bot.breaches.leg_warnings),
+    # partial on both databases, so it holds only open tickets.
+    __table_args__ = (UniqueConstraint("team_id", "external_id", name="uq_ticket_team_external"),
+                      Index("ix_ticket_open_group", "team_id", "assigned_group_id",
+                            sqlite_where=text("resolved_at IS NULL"), postgresql_where=text("resolved_at IS NULL")))
 
     id: int | None = Field(default=None, primary_key=True)
     external_id: str = Field(max_length=120)  # the sender's ticket id ("INC0012345"), as people know it

@@ -64,7 +64,9 @@ class SupplierDispute(Stamped, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: int
-    party_id: int = Field(sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=False,
+    # CASCADE: a supplier party removed (once no agreement names it) takes its disputes with it, as a customer party
+    # takes its complaints; RESTRICT made such a party impossible to remove.
+    party_id: int = Field(sa_column=Column(Integer, ForeignKey("party.id", ondelete="CASCADE"), nullable=False,
                                            index=True))
     agreement_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("agreement.id",
                                                                                         ondelete="SET NULL"),

@@ -100,3 +100,20 @@ def statements_of(db, run) -> int:
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     return len(seen)
+
+
+def sql_of(db, run) -> list[str]:
+    """The SQL statements `run()` sent to the database, as sent (what it read, not only how much)."""
+    from sqlalchemy import event as _sa_event
+
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    _sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        _sa_event.remove(db.engine, "before_cursor_execute", record)
+    return seen

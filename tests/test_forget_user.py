@@ -15,8 +15,13 @@ from models import (
     AuditEvent,
     Breach,
     Contact,
+    ContractCare,
+    Exclusion,
+    LadderCallback,
+    MaintenanceWindow,
     Member,
     Outbox,
+    Party,
     Reminder,
     Requirement,
     Review,
@@ -24,7 +29,10 @@ from models import (
     ReviewRsvp,
     RoleGrant,
     Signoff,
+    SupplierDispute,
+    TargetLadder,
     Ticket,
+    WorkloadLimit,
 )
 from models.workspace import FORMER_PERSON
 from sqlmodel import SQLModel
@@ -164,3 +172,43 @@ def test_forgetting_a_partys_last_approver_warns_and_says_the_trail_grows(slm_bo
     assert "would touch:" in out and "audit_event: 1 appended (a member.forget record" in out
     with db.session() as s:
         assert s.exec(select(Contact.user_id)).scalars().all() == [CAROL]  # the dry run changed nothing
+
+
+def test_the_issue_17_tables_forget_the_person_too(slm_bot, db, team):
+    """Review finding 10: the exclusions they agreed, the contracts and disputes they owned, the disputes they closed,
+    the maintenance windows they cancelled, the workload limits they removed, the ladders and callback they set."""
+    with db.session() as s:
+        w = World(s, team, START)
+        supplier = Party(team_id=team, kind="supplier", name="Carrier X", name_key="carrier x", created_at=START,
+                         created_by="U0ALICE")
+        s.add(supplier)
+        s.flush()
+        stamp = {"team_id": team, "created_at": START, "created_by": "U0ALICE"}
+        s.add(Exclusion(agreement_id=w.sla.id, starts_at=START, ends_at=START + timedelta(hours=1),
+                        kind="force_majeure", agreed_by=BOB, **stamp))
+        s.add(ContractCare(agreement_id=w.sla.id, owner_user_id=BOB, review_months=6, **stamp))
+        s.add(SupplierDispute(number=1, party_id=supplier.id, what="Late repairs", owner_user_id=BOB, **stamp))
+        s.add(SupplierDispute(number=2, party_id=supplier.id, what="Billing", owner_user_id=BOB, status="closed",
+                              outcome="credited", closed_at=START, closed_by=BOB, **stamp))
+        s.add(MaintenanceWindow(service_id=w.service.id, starts_at=START, ends_at=START + timedelta(hours=1), tz="UTC",
+                                text="Sat 02:00-03:00", status="cancelled", cancelled_at=START, cancelled_by=BOB,
+                                **stamp))
+        s.add(WorkloadLimit(agreement_id=w.sla.id, measure="tickets", amount=400, period="monthly",
+                            excuses="resolution", text="up to 400 tickets a month", removed_at=START, removed_by=BOB,
+                            **stamp))
+        s.add(TargetLadder(team_id=team, target_id=w.target.id, steps="50% group; breach", set_by=BOB, set_at=START))
+        s.add(LadderCallback(team_id=team, url="https://ops.example.com/hook", secret="x" * 64, set_by=BOB,
+                             set_at=START))
+
+    code, out, err = slm_bot("forget-user", BOB, "--team", team)
+    assert code == 0, err
+    assert mentions_of(db, BOB) == {}  # nowhere but the audit trail
+    with db.session() as s:
+        assert s.exec(select(Exclusion.agreed_by)).scalars().one() == FORMER_PERSON
+        assert s.exec(select(ContractCare.owner_user_id)).scalars().one() is None  # its supplier's owner is reminded
+        disputes = {d.number: (d.owner_user_id, d.closed_by) for d in s.exec(select(SupplierDispute)).scalars()}
+        assert disputes == {1: (None, None), 2: (FORMER_PERSON, FORMER_PERSON)}  # an open one loses its owner
+        assert s.exec(select(MaintenanceWindow.cancelled_by)).scalars().one() == FORMER_PERSON
+        assert s.exec(select(WorkloadLimit.removed_by)).scalars().one() == FORMER_PERSON
+        assert s.exec(select(TargetLadder.set_by)).scalars().one() == FORMER_PERSON
+        assert s.exec(select(LadderCallback.set_by)).scalars().one() == FORMER_PERSON

@@ -16,10 +16,14 @@ from models import (
     Action,
     AuditEvent,
     Breach,
+    CallbackDelivery,
+    ContractReview,
     MetricSample,
     Outage,
     Outbox,
+    Party,
     Review,
+    SupplierDispute,
     Ticket,
     TicketEvent,
 )
@@ -156,3 +160,68 @@ def test_a_kind_failing_half_way_leaves_what_was_deleted_recorded(harness_clean,
                                                                      AuditEvent.action == "retention.batch"))]
     assert [(b["kind"], b["removed"]) for b in batches] == [("outages", 1)]
     assert batches[0]["measurements_before"].startswith(str(START.year - 2))
+
+
+def test_closed_disputes_decided_contract_reviews_and_sent_callbacks_go_and_a_supplier_with_disputes_can_go(
+        harness_clean, db, team):
+    """Review finding 10: the issue-17 records past `retain_closed` (7 years by default) go; an open dispute and a
+    pending callback stay whatever their age. A supplier party with disputes can be deleted: they go with it."""
+    old, recent = START - 8 * YEAR, START - YEAR
+    with db.session() as s:
+        w = World(s, team, START)
+        supplier = Party(team_id=team, kind="supplier", name="Carrier X", name_key="carrier x", created_at=old,
+                         created_by=ALICE)
+        gone_supplier = Party(team_id=team, kind="supplier", name="Carrier Y", name_key="carrier y",
+                              created_at=old, created_by=ALICE)
+        s.add_all([supplier, gone_supplier])
+        s.flush()
+        stamp = {"team_id": team, "created_by": ALICE}
+
+        def dispute(number, party, closed_at):
+            row = SupplierDispute(number=number, party_id=party.id, what="Late repairs", created_at=old,
+                                  status="closed" if closed_at else "open", closed_at=closed_at,
+                                  closed_by=ALICE if closed_at else None, team_id=team, created_by=ALICE)
+            s.add(row)
+            s.flush()
+            return row.id
+
+        old_dispute, kept_dispute, open_dispute = dispute(1, supplier, old), dispute(2, supplier, recent), \
+            dispute(3, supplier, None)
+        dispute(4, gone_supplier, None)
+
+        def review(due, at):
+            row = ContractReview(agreement_id=w.sla.id, due_on=due, outcome="continue", created_at=at, **stamp)
+            s.add(row)
+            s.flush()
+            return row.id
+
+        review(old.date(), old)
+        kept_review = review(recent.date(), recent)
+
+        def callback(n, status, sent_at, next_at):
+            row = CallbackDelivery(team_id=team, key=f"breach:{n}:step:1:priority", url="https://ops.example.com/h",
+                                   body="{}", status=status, attempts=1, next_at=next_at, created_at=old,
+                                   sent_at=sent_at)
+            s.add(row)
+            s.flush()
+            return row.id
+
+        callback(1, "sent", old, old)
+        callback(2, "failed", None, old)
+        kept_callback = callback(3, "sent", recent, recent)
+        pending_callback = callback(4, "pending", None, old)  # still to be sent: never purged
+        gone_id = gone_supplier.id
+
+    PURGE.func(harness_clean.deps)
+
+    assert ids(db, SupplierDispute) >= {kept_dispute, open_dispute} and old_dispute not in ids(db, SupplierDispute)
+    assert ids(db, ContractReview) == {kept_review}
+    assert ids(db, CallbackDelivery) == {kept_callback, pending_callback}
+    (first,) = purges(db, team)
+    assert {k: first["removed"][k] for k in ("supplier_disputes", "contract_reviews", "delivered_callbacks")} == {
+        "supplier_disputes": 1, "contract_reviews": 1, "delivered_callbacks": 2}
+
+    with db.session() as s:  # ON DELETE CASCADE (it was RESTRICT: the party could not be deleted at all)
+        s.delete(s.get(Party, gone_id))
+    with db.session() as s:
+        assert s.exec(select(SupplierDispute.number).order_by(SupplierDispute.number)).all() == [2, 3]

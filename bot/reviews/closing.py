@@ -156,9 +156,9 @@ def close_review(session: Session, actor: Actor, review_id: int, attended: list[
     session.add(review)
     audit.record(session, actor, "review.close", "review", review.id, attended=people, **audit.change(was, review))
     # Issue 17: the customer's attendees are asked to rate the review and its period (DMs through the outbox).
-    satisfaction.ask_after_review(session, review, agreement.counterparty_id,
-                                  label_of(review.period_start, review.period_end), actor.at())
     zone = _zone(session, review)
+    satisfaction.ask_after_review(session, review, agreement.counterparty_id,
+                                  label_of(review.period_start, review.period_end), actor.at(), zone.key)
     day = review.scheduled_for.astimezone(zone).date().isoformat()
     return Closed(review=review, agreement_name=agreement.name, minutes=text, warning=warning,
                   when=context["date"], closed_on=context["closed_on"],

@@ -31,6 +31,7 @@ import hashlib
 import logging
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import exists
@@ -174,11 +175,13 @@ def customer_attendees(session: Session, review: Review, customer_id: int | None
 
 
 def ask_after_review(session: Session, review: Review, customer_id: int | None, period_label: str,
-                     now: datetime) -> list[SatisfactionAsk]:
-    """Ask the customer's attendees of a review just closed to rate it and its period (once each)."""
+                     now: datetime, tz: str = "UTC") -> list[SatisfactionAsk]:
+    """Ask the customer's attendees of a review just closed to rate it and its period (once each). The rating is
+    for the moment the period starts in `tz`, the review's own zone (the one its pack counts the period in): in
+    America/New_York a November review's rating is for 1 November 04:00 UTC, inside November's figure, not October's."""
     out = []
     start = review.period_start
-    rated_for = datetime(start.year, start.month, start.day, tzinfo=now.tzinfo)
+    rated_for = datetime(start.year, start.month, start.day, tzinfo=ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
     for user_id in customer_attendees(session, review, customer_id):
         key = f"review:{review.id}:{user_id}"
         if session.exec(select(SatisfactionAsk.id).where(SatisfactionAsk.team_id == review.team_id,

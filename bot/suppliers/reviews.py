@@ -176,6 +176,11 @@ def record_outcome(session: Session, actor: Actor, agreement_id: int, due_on: da
         chosen = ReviewOutcome(outcome)
     except ValueError:
         raise InvalidInput({"outcome": "Choose continue, renegotiate or exit."}) from None
+    # Two presses at once: the contract's care row is locked first (on PostgreSQL; SQLite's unit of work holds the
+    # write lock already), so the second press waits for the first to commit and then finds its outcome: "done
+    # already", not an IntegrityError on uq_contract_review_due.
+    session.exec(select(ContractCare).where(ContractCare.agreement_id == agreement.id).with_for_update()
+                 .execution_options(populate_existing=True)).first()
     earlier = decided(session, agreement.id, due_on)
     if earlier is not None:
         raise DomainError(f"The review of {agreement.name} due {due_on.isoformat()} is done already: "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -23,8 +24,8 @@ from bot.errors import InvalidInput, NotFound
 from bot.measurements import compliance
 from bot.parsing import limits as limit_words
 from bot.workspace.actor import Actor
-from models import (Agreement, AgreementKind, AgreementService, AgreementStatus, AgreementVersion, MetricSample, Target,
-                    Ticket, WorkloadLimit)
+from models import (Agreement, AgreementKind, AgreementService, AgreementStatus, AgreementVersion, MetricSample,
+                    ReviewArrangement, Target, Ticket, WorkloadLimit, WorkspaceUninstall)
 from models.base import name_key
 
 USERS_METRIC = "users"
@@ -171,27 +172,36 @@ def notice_key(agreement_id: int, kind: str, period_start: datetime) -> str:
 
 def queue_period_notices(session: Session, now: datetime, tz: str = "UTC", fy_for=lambda team_id: 1) -> int:
     """For each SLA in force stating workload limits, the period of each limit kind that ended last (within a week)
-    measured against them, as one notice in the SLA's thread, once per period (the outbox key). How many queued."""
-    rows = session.exec(select(Agreement, AgreementVersion.content).join(
+    measured against them, as one notice in the SLA's thread, once per period (the outbox key). How many queued.
+
+    Only SLAs that ever had a limit (a `workload_limit` row: an agreed version states none without one) of installed
+    workspaces are read; a period already announced (its outbox key exists) is not measured again. The periods are
+    in the SLA's own zone, the one its review pack counts periods in (its review arrangement's; `tz`, the
+    organisation's, without one), so the notice and the pack speak of the same month."""
+    rows = session.exec(select(Agreement, AgreementVersion.content, ReviewArrangement.timezone).join(
         AgreementVersion, (AgreementVersion.agreement_id == Agreement.id)
-        & (AgreementVersion.number == Agreement.agreed_version)).where(
+        & (AgreementVersion.number == Agreement.agreed_version)).outerjoin(
+        ReviewArrangement, ReviewArrangement.agreement_id == Agreement.id).where(
         Agreement.kind == AgreementKind.SLA.value, Agreement.status.in_(IN_FORCE),
-        Agreement.channel_id.is_not(None)).order_by(Agreement.id))
+        Agreement.channel_id.is_not(None), Agreement.id.in_(select(WorkloadLimit.agreement_id)),
+        Agreement.team_id.not_in(select(WorkspaceUninstall.team_id))).order_by(Agreement.id)).all()
     queued = 0
-    for agreement, content in rows:
+    for agreement, content, zone in rows:
         limits = (content or {}).get("workload_limits") or []
-        fy = fy_for(agreement.team_id)
+        zone = zone or tz
+        fy = fy_for(agreement.team_id) if limits else 1
         for kind in dict.fromkeys(w["period"] for w in limits):
-            ended = compliance.period_of(kind, compliance.period_of(kind, now, tz, fy).start - timedelta(seconds=1),
-                                         tz, fy)
-            if now - ended.end > NOTICE_WITHIN:
-                continue
+            ended = compliance.period_of(kind, compliance.period_of(kind, now, zone, fy).start - timedelta(seconds=1),
+                                         zone, fy)
+            key = notice_key(agreement.id, kind, ended.start.astimezone(ZoneInfo(zone)))
+            if now - ended.end > NOTICE_WITHIN or outbox.get(session, agreement.team_id, key) is not None:
+                continue  # too long ago, or announced already: nothing to measure
             services = services_of(session, agreement.id)
             lines = [PeriodWorkload(w["text"], ended.label,
                                     measured_workload(session, agreement.team_id, services, w, ended), w["amount"],
                                     excused_targets(content, w)) for w in limits if w["period"] == kind]
             queued += outbox.enqueue(
-                session, agreement.team_id, notice_key(agreement.id, kind, ended.start), agreement.channel_id,
+                session, agreement.team_id, key, agreement.channel_id,
                 NOTICE_TEMPLATE, {"name": agreement.name, "period": ended.label, "lines": [p.words for p in lines],
                                   "over": any(p.over for p in lines)}, now, thread_ts=agreement.thread_ts)
     return queued

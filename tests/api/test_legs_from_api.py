@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from bot import agreements, cover, service_map
 from bot.agreements import targets
+from bot.breaches import leg_warnings
 from bot.calendars import records as calendar_records
 from bot.scheduler import run_all_once
 from bot.workspace import roles
@@ -18,7 +19,7 @@ from bot.workspace.actor import Actor
 from models import Agreement, ContactRole, TargetLink
 from tests.api.conftest import make_token
 from tests.conftest import START
-from tests.helpers import assert_valid_blocks, text_of
+from tests.helpers import assert_valid_blocks, sql_of, text_of
 from tests.servers import TLS_CONTEXT
 
 UTC = timezone.utc
@@ -205,6 +206,9 @@ def test_a_group_over_its_ola_while_the_sla_is_within_its_own_is_warned_once_in_
         assert sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False) == []
 
         clock.set(TUE + timedelta(hours=9, minutes=40))
+        # Review finding 8: a ticket whose warning is queued already is not measured again (its events not read).
+        read = sql_of(harness_clean.deps.db, lambda: leg_warnings.warn(harness_clean.deps))
+        assert any("FROM ticket" in q for q in read) and not any("ticket_event" in q for q in read), read
         run_all_once(harness_clean.deps)  # still over, still held: told once
         assert len(sandbox.channel_messages(DESK_CHANNEL, include_ephemeral=False)) == 1
 

@@ -21,7 +21,7 @@ from bot.reviews import build_pack, pack_document, relationship
 from bot.scheduler import run_all_once
 from messages import render
 from messages.ids import Action, Block
-from models import Agreement, Party, SatisfactionAsk
+from models import Agreement, Party, Review, ReviewArrangement, SatisfactionAsk
 from tests.evaluation.world import DOCS, outage, sla_in_force
 from tests.helpers import text_of
 from tests.reviews.thread_world import ALICE, BOB, CAROL, review_world  # noqa: F401  (a fixture)
@@ -131,3 +131,33 @@ def test_the_customers_attendees_are_asked_to_rate_a_closed_review(slack, sandbo
     # The jobs running again send nothing more: one ask per person and review.
     run_all_once(harness_clean.deps)
     assert len([m for m in sandbox.dms(CAROL) if "How was" in text_of(m)]) == 1
+
+
+def test_a_review_west_of_utc_has_its_rating_counted_in_its_own_period(slack, sandbox, db, team, review_world,
+                                                                        harness_clean):
+    """Review finding 7. The review's arrangement is in America/New_York and it looks back on November 2025. New York
+    keeps summer time until 2 November 2025 02:00, so November starts there on 1 November 00:00 EDT (UTC-4) =
+    04:00 UTC; the pack counts the period from then. The rating is for that moment: inside November's figure, not
+    (as UTC midnight, four hours earlier, would be) October's."""
+    with db.session() as s:
+        arrangement = s.exec(select(ReviewArrangement).where(
+            ReviewArrangement.agreement_id == review_world.sla_id)).one()
+        arrangement.timezone = "America/New_York"
+        review = s.get(Review, review_world.review_id)
+        review.period_start, review.period_end = date(2025, 11, 1), date(2025, 12, 1)
+    assert slack.click(Action.REVIEW_CLOSE, message=review_world.pack(sandbox), user=ALICE).status == 200
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.REVIEW_ATTENDED: [CAROL]}).ok
+    run_all_once(harness_clean.deps)
+    [dm] = [m for m in sandbox.dms(CAROL) if "How was" in text_of(m)]
+    assert "and Nov 2025?" in text_of(dm)
+    assert slack.click(f"{Action.SATISFACTION_RATE}_4", message=dm, user=CAROL).status == 200
+    with db.session() as s:
+        assert s.exec(select(SatisfactionAsk.rated_for)).one() == datetime(2025, 11, 1, 4, tzinfo=UTC)
+        agreement = s.get(Agreement, review_world.sla_id)
+        now = datetime(2026, 3, 3, tzinfo=UTC)
+        november = build_pack(s, agreement, date(2025, 11, 1), date(2025, 12, 1), now, tz="America/New_York")
+        october = build_pack(s, agreement, date(2025, 10, 1), date(2025, 11, 1), now, tz="America/New_York")
+    # November: the one rating, 4: mean 4.00, 1 of 1 rated 4 or 5 = 100.0%. October: none.
+    assert (november.satisfaction["count"], november.satisfaction["mean"], november.satisfaction["top_share"]) == (
+        1, "4.00", "100.0")
+    assert october.satisfaction["count"] == 0

@@ -10,11 +10,17 @@ By hand: the cadence is set on Monday 2 March 2026 (START) to every 6 months, so
 from __future__ import annotations
 
 import copy
+import threading
+import time
 from datetime import date, datetime, timezone
 
+from sqlalchemy import text
 from sqlmodel import select
 
+from bot.errors import DomainError
 from bot.scheduler import run_all_once
+from bot.suppliers import reviews
+from bot.workspace.actor import Actor
 from messages.ids import Action
 from models import AuditEvent, ContractCare, ContractReview, Reminder
 from tests.helpers import assert_valid_blocks, text_of
@@ -135,3 +141,43 @@ def test_only_a_service_manager_names_the_owner_and_an_sla_has_none(harness_clea
     assert "Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
     with db.session() as s:
         assert s.exec(select(ContractCare)).all() == []
+
+
+def _lock_waiters(db) -> int:
+    """PostgreSQL: how many sessions of this database wait for a lock another holds."""
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                 "AND wait_event_type = 'Lock'")).scalar()
+
+
+def test_two_presses_at_once_record_one_outcome_and_answer_the_second_done_already(harness_clean, slack, sandbox,
+                                                                                   db, world):
+    """Review finding 16b. The first press has recorded its outcome and not yet committed when the second arrives
+    (two clicks, or a slow client's and its retry, on two replicas). The second waits for the first and answers
+    "done already", naming what the first decided; it must not race to the unique key and fail."""
+    set_up(slack, sandbox)
+    dana = Actor(team_id=world.team, user_id=DANA, now=utc(2026, 9, 3, 10, 0))
+    second: list[object] = []
+
+    def press_again():
+        try:
+            with db.session() as s:
+                second.append(reviews.record_outcome(s, dana, world.uc_id, date(2026, 9, 2), "exit"))
+        except Exception as err:  # noqa: BLE001 - what the second press was answered is the test
+            second.append(err)
+
+    other = threading.Thread(target=press_again)
+    with db.session() as s:
+        reviews.record_outcome(s, dana, world.uc_id, date(2026, 9, 2), "continue")
+        other.start()
+        if not db.is_sqlite:  # the second press is waiting on the first's lock before the first commits
+            deadline = time.monotonic() + 20
+            while _lock_waiters(db) == 0 and other.is_alive() and time.monotonic() < deadline:
+                other.join(0.01)
+            assert other.is_alive(), second  # it did not go ahead on its own
+    # SQLite: the second waits in BEGIN IMMEDIATE for this unit of work to commit, whenever it started
+    other.join(30)
+    [answer] = second
+    assert isinstance(answer, DomainError) and "is done already: decided to continue as it is" in str(answer), answer
+    with db.session() as s:
+        assert [r.outcome for r in s.exec(select(ContractReview))] == ["continue"]

@@ -7,14 +7,16 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import select
 
+from bot.jobs import JOBS
 from bot.scheduler import run_all_once
 from messages.ids import Action, Block
 from models import Agreement, AgreementVersion, AuditEvent, WorkloadLimit
 from tests.evaluation.world import ALICE, sla_in_force, ticket
-from tests.helpers import text_of
+from tests.helpers import sql_of, text_of
 
 UTC = timezone.utc
 NOV = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+NOTICES = next(job for job in JOBS if job.id == "workload.notices")
 
 
 def world_with_limit(slack, sandbox, db, team, clock) -> dict:
@@ -56,6 +58,9 @@ def test_a_month_over_its_limit_is_noticed_once_and_names_the_targets_it_excuses
         run_all_once(harness_clean.deps)
     notices = [text_of(m) for m in sandbox.messages if m.channel == world["channel"] and "Workload in" in text_of(m)]
     assert len(notices) == 1  # once for November, however many ticks
+    # Review finding 9: the hourly job finds November announced already and does not count its tickets again.
+    read = sql_of(db, lambda: NOTICES.func(harness_clean.deps))
+    assert any("workload_limit" in q for q in read) and not any("count(ticket.id)" in q.lower() for q in read), read
     # 4 P1 tickets (the P2 one and December's are not counted): over 3 by 1. The limit excuses the resolution
     # targets of P1 (T2), not P1's response (T1) nor P2's resolution (T3).
     assert "Workload in Nov 2026" in notices[0] and "over a limit" in notices[0]

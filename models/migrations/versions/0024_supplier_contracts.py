@@ -69,7 +69,7 @@ def upgrade() -> None:
         sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
         sa.Column('closed_at', models.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column('closed_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
-        sa.ForeignKeyConstraint(['party_id'], ['party.id'], ondelete='RESTRICT'),
+        sa.ForeignKeyConstraint(['party_id'], ['party.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['agreement_id'], ['agreement.id'], ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('team_id', 'number', name='uq_supplier_dispute_number'),
