@@ -115,7 +115,12 @@ def add_party(session: Session, actor: Actor, data: PartyInput) -> Party:
     owner = None
     if data.owner_user_id:  # issue 17: the relationship owner, named as the party is added
         require(actor, Capability.NAME_RELATIONSHIP_OWNER)
-        owner = data.owner_user_id if data.owner_user_id.strip() else None
+        from bot.service_map.owners import clean_owner  # owners reads parties from here: imported when needed
+
+        try:
+            owner = clean_owner(data.owner_user_id)  # only a Slack user id is stored, whatever the form sent
+        except InvalidInput as err:
+            errors.update(err.errors)
     if errors:
         raise InvalidInput(errors)
     party = Party(team_id=actor.team_id, kind=kind.value, name=clean, name_key=name_key(clean), description=desc,
