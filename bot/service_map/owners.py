@@ -49,7 +49,7 @@ def refuse_elsewhere(session: Session, team_id: str, user_id: str | None, field:
     close them: only this workspace's own people are owners, never someone of the customer's or a supplier's
     workspace in a shared channel (review finding 5)."""
     if user_id and of_elsewhere(session, team_id, user_id):
-        raise InvalidInput({field: f"<@{user_id}> belongs to another organisation's workspace: an owner is one of "
+        raise InvalidInput({field: "That person belongs to another organisation's workspace: an owner is one of "
                                    "this workspace's own people."})
 
 
