@@ -35,7 +35,7 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False, pay
     what a slash command, which carries no such field, relies on), but when Slack will not answer users.info for
     such a person the request's word is used (docs.slack.dev/apis/slack-connect; bot/sandbox/connect.py)."""
     now = deps.clock.now()
-    fresh = False
+    fresh = answered = False
     if not reread:
         with deps.db.read_session() as session:  # before the ack: a read takes no write lock (bot/database.py)
             fresh = members.is_fresh(members.get(session, team_id, user_id), now)
@@ -47,11 +47,12 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False, pay
                 raise OSError(f"workspace {team_id} has no installation")
             user = client.users_info(user=user_id)["user"]
             home = members.home_team(user, team_id)
-            home_name = team_name(client, home) if home != team_id else ""
+            home_name = known_team_name(deps, client, team_id, home) if home != team_id else ""
             with deps.db.session() as session:
                 members.remember(session, team_id, user_id, name=user.get("real_name") or user.get("name", ""),
                                  tz=user.get("tz") or "UTC", is_admin=members.admin_here(user, team_id), now=now,
                                  home_team=home, home_team_name=home_name)
+            answered = True
         except (SlackApiError, OSError) as err:
             log.warning("users.info failed for %s: %s", user_id, getattr(err, "response", {}) or err)
             if reread:
@@ -61,14 +62,28 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False, pay
         member = members.get(session, team_id, user_id)
         roles = members.roles_of(session, team_id, user_id)
     home_team = member.home_team if member else None
-    if home_team is None and member is None and payload_team and payload_team != team_id:
-        home_team = payload_team  # Slack did not say who they are: the signed request says they are from elsewhere
+    if home_team is None and payload_team and payload_team != team_id and not (fresh or answered):
+        # Slack did not say who they are just now, and the signed request says they are from elsewhere: that word
+        # wins over a row that says "here" only because it was written before Slack Connect was known (migration
+        # 0017 made every such row stale) and is kept on the row, so a grant made before ends now.
+        home_team = payload_team
+        if member is not None:
+            with deps.db.session() as session:
+                members.note_elsewhere(session, team_id, user_id, payload_team, now)
     if home_team is not None and home_team != team_id:
         roles = frozenset()  # never a role here, whatever was granted before Slack said where they belong
     return Actor(team_id=team_id, user_id=user_id, roles=roles, tz=member.tz if member else "UTC", now=now,
                  org_tz=deps.settings.timezone, home_team=home_team,
                  home_team_name=member.home_team_name if member and member.home_team else "",
                  home_known=member is not None or home_team is not None)
+
+
+def known_team_name(deps, client, team_id: str, home: str) -> str:
+    """Another workspace's name for the refusals' words (only wording): the name already learnt for a person of that
+    workspace stored here, else team.info; so only the first person of a workspace costs that call before the ack."""
+    with deps.db.read_session() as session:
+        name = members.name_of_team(session, team_id, home)
+    return name or team_name(client, home)
 
 
 def team_name(client, team: str) -> str:

@@ -71,6 +71,9 @@ class Contact(Stamped, table=True):
     # The workspace the person belongs to when it is not this one: a customer's own person met in a Slack Connect
     # channel (issue 16). None: one of this workspace's people. A contact is recognised by user id AND this.
     user_team: str | None = Field(default=None, max_length=32)
+    # Named before workspaces were recorded (migration 0017 sets it on every older row): whose person they are is not
+    # known, so the contact is recognised by user id alone, until named again (review finding 11).
+    workspace_unknown: bool = Field(default=False)
 
 
 class Service(Stamped, table=True):

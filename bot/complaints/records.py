@@ -77,8 +77,9 @@ def record(session: Session, actor: Actor, data: ComplaintInput) -> Complaint:
         errors.update(err.errors)
     try:
         chosen_owner = owners.clean_owner(data.owner_user_id)
-    except InvalidInput:
-        errors["owner"] = "Name the owner as a person in this workspace."
+        owners.refuse_elsewhere(session, actor.team_id, chosen_owner)
+    except InvalidInput as err:
+        errors["owner"] = err.errors.get("owner") or "Name the owner as a person in this workspace."
     if errors:
         raise InvalidInput(errors)
     agreement = sla_for(session, actor.team_id, customer.id, service.id) if service else None
@@ -130,7 +131,7 @@ def get(session: Session, team_id: str, number: int, *, lock: bool = False) -> C
 
 def may_answer(actor: Actor, complaint: Complaint) -> bool:
     """The complaint's owner, or whoever the table lets answer complaints (a service manager)."""
-    return actor.user_id == complaint.owner_user_id or can(actor, Capability.ANSWER_COMPLAINT)
+    return (actor.user_id == complaint.owner_user_id and not actor.external) or can(actor, Capability.ANSWER_COMPLAINT)
 
 
 def require_may_answer(actor: Actor, complaint: Complaint) -> None:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot import audit, outbox
 from bot.errors import InvalidInput
 from bot.service_map.records import get_party
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
-from models import Party
+from models import Contact, Member, Party
 
 SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,31}")
 TEMPLATE = "owner_told.yml.j2"
@@ -34,10 +34,30 @@ def clean_owner(user_id: str | None) -> str | None:
     return value
 
 
+def of_elsewhere(session: Session, team_id: str, user_id: str) -> bool:
+    """Whether this workspace knows `user_id` as a person of another organisation's workspace (Slack Connect): their
+    profile says so (member.home_team, from users.info), or they were named a contact from a shared channel."""
+    member = session.exec(select(Member.home_team).where(Member.team_id == team_id, Member.user_id == user_id)).first()
+    if member is not None:
+        return True
+    return session.exec(select(Contact.id).where(Contact.team_id == team_id, Contact.user_id == user_id,
+                                                 Contact.user_team.is_not(None)).limit(1)).first() is not None
+
+
+def refuse_elsewhere(session: Session, team_id: str, user_id: str | None, field: str = "owner") -> None:
+    """An owner is told the relationship's complaints, breaches, renewals and contract reviews, and may answer or
+    close them: only this workspace's own people are owners, never someone of the customer's or a supplier's
+    workspace in a shared channel (review finding 5)."""
+    if user_id and of_elsewhere(session, team_id, user_id):
+        raise InvalidInput({field: "That person belongs to another organisation's workspace: an owner is one of "
+                                   "this workspace's own people."})
+
+
 def set_owner(session: Session, actor: Actor, party_id: int, user_id: str | None) -> Party:
     """Name (or, with None, clear) the party's relationship owner; audited with the owner before and after."""
     require(actor, Capability.NAME_RELATIONSHIP_OWNER)
     owner = clean_owner(user_id)
+    refuse_elsewhere(session, actor.team_id, owner)
     party = get_party(session, actor.team_id, party_id)
     before = audit.snapshot(party, "owner_user_id")
     party.owner_user_id = owner

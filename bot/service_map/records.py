@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
 from bot import audit, text
 from bot.workspace.actor import Actor
@@ -170,13 +170,13 @@ def name_contact(session: Session, actor: Actor, party_id: int, user_id: str, ro
                                     f"{party.name}'s own channel, shared with their workspace, where they are."})
     found = session.exec(select(Contact).where(Contact.team_id == actor.team_id, Contact.party_id == party.id,
                                                Contact.user_id == user_id, Contact.role == role)).first()
-    if found is not None and found.user_team == user_team:
+    if found is not None and found.user_team == user_team and not found.workspace_unknown:
         return False
     before = audit.snapshot(found) if found is not None else None
     if found is None:
         found = Contact(team_id=actor.team_id, party_id=party.id, user_id=user_id, role=role, created_at=actor.at(),
                         created_by=actor.user_id)
-    found.user_team = user_team
+    found.user_team, found.workspace_unknown = user_team, False
     _insert(session, found, {"user": "That person was named at the same moment."})
     audit.record(session, actor, "party.contact", "party", party.id, user_id=user_id, role=role, user_team=user_team,
                  before=before, after=audit.snapshot(found))
@@ -187,6 +187,9 @@ def contact_roles(session: Session, actor: Actor, party_id: int) -> set[str]:
     """The roles the party gives this person, recognised by their user id AND their workspace: a contact named from a
     Slack Connect channel (`user_team` set) is that workspace's person, and one of this workspace's is not them."""
     team = Contact.user_team == actor.contact_team if actor.external else Contact.user_team.is_(None)
+    # One named before workspaces were recorded (migration 0017) is recognised by user id alone: Slack's user ids do
+    # not repeat across organisations, and their workspace is recorded when they are named again.
+    team = or_(team, Contact.workspace_unknown == True)  # noqa: E712  (SQL comparison)
     return set(session.exec(select(Contact.role).where(Contact.team_id == actor.team_id, Contact.party_id == party_id,
                                                        Contact.user_id == actor.user_id, team)))
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from bot import audit, paging, text
 from bot.errors import DomainError, InvalidInput, NotFound
+from bot.service_map import owners
 from bot.suppliers.care import owner_of
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
@@ -63,6 +64,7 @@ def raise_dispute(session: Session, actor: Actor, party: Party, what: str, agree
         raise InvalidInput({"what": "Say what is disputed, after the supplier's name."})
     if len(words) > MAX_WORDS:
         raise InvalidInput({"what": f"Keep it under {MAX_WORDS} characters (it has {len(words)})."})
+    owners.refuse_elsewhere(session, actor.team_id, owner_user_id)
     owner = owner_user_id or (owner_of(session, agreement) if agreement is not None else None) or actor.user_id
     number = (session.exec(select(func.max(SupplierDispute.number)).where(
         SupplierDispute.team_id == actor.team_id)).one() or 0) + 1
@@ -87,7 +89,7 @@ def get(session: Session, team_id: str, number: int) -> SupplierDispute:
 def close(session: Session, actor: Actor, number: int, outcome: str) -> SupplierDispute:
     """Close a dispute with its outcome: its owner may, or whoever records disputes."""
     row = get(session, actor.team_id, number)
-    if row.owner_user_id != actor.user_id:
+    if row.owner_user_id != actor.user_id or actor.external:
         require(actor, Capability.RECORD_DISPUTE)
     words = text.line(outcome)
     if not words:

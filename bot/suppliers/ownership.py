@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from bot import audit
 from bot.errors import InvalidInput
+from bot.service_map import owners
 from bot.suppliers import reviews
 from bot.suppliers.care import care_of, last_review, months_later
 from bot.workspace.actor import Actor
@@ -38,6 +39,7 @@ def set_owner(session: Session, actor: Actor, agreement: Agreement, user_id: str
     _checked(agreement)
     if not user_id:
         raise InvalidInput({"owner": "Name the owner as a mention, like `@dana`."})
+    owners.refuse_elsewhere(session, actor.team_id, user_id)
     row = _row(session, actor, agreement)
     was = audit.snapshot(row, "owner_user_id")
     row.owner_user_id = user_id

@@ -170,7 +170,7 @@ def record_outcome(session: Session, actor: Actor, agreement_id: int, due_on: da
     agreement = session.get(Agreement, agreement_id)
     if agreement is None or agreement.team_id != actor.team_id:
         raise NotFound("That contract no longer exists.")
-    if owner_of(session, agreement) != actor.user_id:  # the owner decides; else whoever keeps the contracts
+    if owner_of(session, agreement) != actor.user_id or actor.external:  # the owner (one of ours) decides; else whoever keeps the contracts
         require(actor, Capability.MANAGE_CONTRACTS)
     try:
         chosen = ReviewOutcome(outcome)

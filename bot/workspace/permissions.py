@@ -129,14 +129,20 @@ def can(actor: Actor, capability: Capability) -> bool:
         # even `member`: a member sees the whole map and every customer's records, and they must see only their own
         # party's. What they may do is what their party's contact role allows, checked by the services against the
         # contacts (recognised by user id and workspace): propose and agree (AGREEMENT_SIDES), answer a requirement
-        # DM, answer a review reminder.
-        return False
+        # DM, answer a review reminder; and rate the service when the bot asks them after a review (bot.satisfaction
+        # asks the customer's contacts, and answers.py takes a rating only from the person asked).
+        return capability in EXTERNAL_CAPABILITIES
     return bool(PERMISSIONS[capability] & (actor.roles | {MEMBER}))
 
 
+# The capabilities of the table a person of another organisation holds: only those a service further checks is about
+# them (a rating: only the person the bot asked gives it).
+EXTERNAL_CAPABILITIES = frozenset({Capability.RATE_SERVICE})
+
 # What a person of another organisation may do here, in their words (the refusals say it).
 EXTERNAL_CAN = ("propose changes to your organisation's agreements and agree to them (as its approver), answer the "
-                "questions I send you about your requirements, and answer review reminders")
+                "questions I send you about your requirements, answer review reminders, and rate the service when I "
+                "ask you to")
 
 
 def who_can(capability: Capability) -> str:

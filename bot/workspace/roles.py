@@ -68,6 +68,23 @@ def remember(session: Session, team_id: str, user_id: str, *, name: str, tz: str
     return member
 
 
+def note_elsewhere(session: Session, team_id: str, user_id: str, home_team: str, now: datetime) -> None:
+    """What a signed request said when Slack would not answer users.info: this person belongs to `home_team`, another
+    workspace. Kept on their row (not its fetched_at: Slack is asked again next time), and a grant made before ends."""
+    member = get(session, team_id, user_id)
+    if member is None or member.home_team == home_team:
+        return
+    _end_grants(session, team_id, user_id, now)
+    member.home_team = home_team
+    session.add(member)
+
+
+def name_of_team(session: Session, team_id: str, home_team: str) -> str:
+    """Another workspace's name as already learnt for one of its people here; "" if none."""
+    return session.exec(select(Member.home_team_name).where(Member.team_id == team_id, Member.home_team == home_team,
+                                                            Member.home_team_name != "").limit(1)).first() or ""
+
+
 def _end_grants(session: Session, team_id: str, user_id: str, now: datetime) -> None:
     bot = Actor(team_id=team_id, user_id=BOT, now=now)  # the bot's own change, on what Slack said
     for row in session.exec(select(RoleGrant).where(RoleGrant.team_id == team_id, RoleGrant.user_id == user_id)):

@@ -34,7 +34,7 @@ def close(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None
     number = int(body["actions"][0]["value"])
     with deps.db.session() as session:  # refused here (an ephemeral), not after the form is filled
         row = disputes.get(session, actor.team_id, number)
-        if row.owner_user_id != actor.user_id:
+        if row.owner_user_id != actor.user_id or actor.external:
             require(actor, Capability.RECORD_DISPUTE)
         view = render("dispute_close_form.yml.j2", number=row.number, what=row.what,
                       private_metadata=metadata(number=row.number))

@@ -3,6 +3,7 @@ from bot.measurements import evaluate, leg_clocks, ticket_events, timeline
 from handlers import registry
 from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest
+from handlers.flows import shared_channel
 from messages import render_message
 from models import Service
 
@@ -36,4 +37,13 @@ def show_clock(req: SlashRequest) -> None:
         ticket={"ref": ticket.external_id, "priority": ticket.priority, "service": service.name if service else "?",
                 "title": ticket.title, "opened": timeline.moment(ticket.opened_at, req.actor.tz),
                 "resolved": timeline.moment(ticket.resolved_at, req.actor.tz) if ticket.resolved_at else None})
+    if legs:
+        # A support group's leg against its OLA is the provider's own: in a channel shared with another organisation
+        # the clock goes by DM, saying why, as the tree does (handlers/flows/shared_channel.py).
+        audience = shared_channel.audience_here(req.client, req.deps, team, req.channel_id)
+        if audience.shared:
+            shared_channel.send_privately(req.client, req.actor.user_id, req.channel_id, audience, message,
+                                          "each support group's leg against its OLA, which is the provider's own")
+            req.respond(**shared_channel.went_by_dm(f"The clocks of {ticket.external_id}", audience))
+            return
     req.respond(**message)

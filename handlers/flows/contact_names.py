@@ -29,4 +29,4 @@ def learn(deps, client: WebClient, team_id: str, user_ids: list[str]) -> None:
         with deps.db.session() as session:
             members.remember(session, team_id, user_id, name=user.get("real_name") or user.get("name", ""),
                              tz=user.get("tz") or "UTC", is_admin=members.admin_here(user, team_id),
-                             now=deps.clock.now(), home_team=user.get("team_id"))
+                             now=deps.clock.now(), home_team=members.home_team(user, team_id))

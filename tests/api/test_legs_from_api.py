@@ -218,3 +218,28 @@ def test_a_group_over_its_ola_while_the_sla_is_within_its_own_is_warned_once_in_
         run_all_once(harness_clean.deps)  # back with the desk, further over: not told again
     assert len(sandbox.channel_messages(DESK_CHANNEL, include_ephemeral=False)) == 1
     assert sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False) == []  # within its 4h: 15m
+
+
+def test_in_a_channel_shared_with_another_organisation_the_legs_go_by_dm(slack, sandbox, clock, harness_clean,
+                                                                         legs_world):
+    """Review finding 16a: each group's leg against its OLA is the provider's own; asked in #acme-connect (shared
+    with Acme Corp's workspace, Slack Connect) the clock goes to Alice by DM, saying why, and the channel gets only
+    a line saying so."""
+    from bot.sandbox.connect import CONNECT_CHANNEL
+
+    token = make_token(slack, sandbox)
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+        send(api, event("e1", "opened", START, priority="P1", service="Payroll", group="Service desk"),
+             event("e2", "assigned", START + timedelta(hours=1), group="Network group"))
+    clock.set(START + timedelta(hours=2))
+    before = len(sandbox.dms(ALICE))
+    slack.command("clock INC0017001", channel=CONNECT_CHANNEL)
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "The clocks of INC0017001 went to you by DM" in said and "Service desk" not in said and "OLA" not in said
+    [dm] = sandbox.dms(ALICE)[before:]
+    shown = text_of(dm)
+    assert "Sent to you here, not in" in shown and "leg against its OLA" in shown
+    # Desk 09:00-10:00 = 1h of its 2h; Network 10:00-11:00 = 1h so far of its 4h.
+    assert "*Service desk* held it Mon 2 Mar 09:00 – 10:00: 1h counted in UK office" in shown
+    assert_valid_blocks({"blocks": dm.blocks})
