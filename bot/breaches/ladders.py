@@ -37,7 +37,7 @@ from typing import Callable
 
 from sqlmodel import Session, select
 
-from bot import audit, cover, outbox, parsing, reminders, service_map
+from bot import audit, cover, outbox, paging, parsing, reminders, service_map
 from bot.breaches import callbacks
 from bot.errors import Command, InvalidInput, NotFound
 from bot.measurements.states import Level, TargetState
@@ -136,14 +136,14 @@ def describe(steps: tuple[Step, ...] | None) -> str:
                                            "the priority's time")
 
 
-def listing(session: Session, team_id: str) -> list[dict]:
-    """The targets with a ladder of their own, for `/slm ladder` (plain data)."""
-    out = []
-    for row in session.exec(select(TargetLadder).where(TargetLadder.team_id == team_id).order_by(TargetLadder.id)):
-        target = session.get(Target, row.target_id)
-        agreement = session.get(Agreement, target.agreement_id)
-        out.append({"agreement": agreement.name, "target": target.key, "steps": row.steps})
-    return out
+def listing(session: Session, team_id: str, offset: int = 0, size: int = 20) -> paging.Page:
+    """A page of the targets with a ladder of their own, for `/slm ladder` (plain data: agreement, target, steps),
+    reading only that page."""
+    query = (select(Agreement.name, Target.key, TargetLadder.steps)
+             .join(Target, Target.id == TargetLadder.target_id).join(Agreement, Agreement.id == Target.agreement_id)
+             .where(TargetLadder.team_id == team_id).order_by(TargetLadder.id))
+    page = paging.read(session, query, offset, size)
+    return replace(page, rows=[{"agreement": name, "target": key, "steps": steps} for name, key, steps in page.rows])
 
 
 # ---- climbing -----------------------------------------------------------------------------------------------------

@@ -69,8 +69,22 @@ class Receiver:
         self.server.server_close()
 
 
+KEY = "x2b0Xj2mYb3Yh7iQmP1mKZ6D4nK3lF1d0Zr0yq7W1cU="  # a Fernet key for the tests (TOKEN_ENCRYPTION_KEY)
+
+
 @pytest.fixture
-def receiver():
+def local_callbacks(harness_clean):
+    """The settings a test's local receiver needs: LADDER_CALLBACK_ALLOW_PRIVATE (http to 127.0.0.1) and a
+    TOKEN_ENCRYPTION_KEY to seal the secret with; put back after."""
+    settings = harness_clean.deps.settings
+    before = settings.ladder_callback_allow_private, settings.token_encryption_key
+    settings.ladder_callback_allow_private, settings.token_encryption_key = True, KEY
+    yield settings
+    settings.ladder_callback_allow_private, settings.token_encryption_key = before
+
+
+@pytest.fixture
+def receiver(local_callbacks):
     made: list[Receiver] = []
 
     def make(statuses=()):
