@@ -25,7 +25,8 @@ alerts), each step that runs is a line of the breach's timeline (`"step": n`), a
 it moves. Percentage steps run in the sweep that finds them reached, earlier ones first; steps after the breach are
 reminder rows (kind `breach.ladder`) due at the breach plus their time, so a bot that was down runs each, in order,
 once, saying it is late. A resolved alert climbs no further (its rows are cancelled). An acknowledged one does:
-the ladder is the organisation's clock, not a nag.
+the ladder is the organisation's clock, not a nag. A re-opened alert resumes its climb: the steps that ran are not
+run again, those not yet run run when due (at once, if their time passed while it was resolved).
 
 The ladder as typed is read by bot.parsing.ladder (pure); the rest works in the caller's transaction.
 """
@@ -192,6 +193,10 @@ def _late_by(step: Step, state) -> timedelta | None:
 
 
 def schedule_after(session: Session, breach: Breach, steps: tuple[Step, ...], now: datetime) -> None:
+    """A reminder for each step after the breach not run yet. A ladder climbs once per alert: a re-opened alert
+    resumes where it stopped (the steps run already are not run again, their outbox and callback keys name the
+    step alone); the steps its resolution cancelled are scheduled again under a key carrying the re-open count (the
+    cancelled row keeps the old one), and run when due, or at once if that time passed while it was resolved."""
     ran, again = done(breach), _reopened(breach)
     for i, step in enumerate(steps):
         if step.after is None or i in ran:
@@ -215,7 +220,10 @@ def step_when_due(session: Session, due: reminders.Due) -> bool:
     if steps is None or i is None or i >= len(steps) or breach.state == BreachState.RESOLVED.value \
             or i in done(breach):
         return False
-    late = due.now - due.reminder.due_at if due.late else None
+    # Late only from when it could have run: a step scheduled after its time (the alert re-opened after it was due)
+    # runs at once without saying the bot was away.
+    since = max(due.reminder.due_at, due.reminder.created_at)
+    late = due.now - since if due.now - since > LATE_AFTER else None
     run_step(session, breach, i, steps[i], due.now, late=late)
     return True
 
