@@ -32,8 +32,9 @@ from tests.helpers import text_of
 def deliveries(db, team, keys):
     """Rows as a ladder's priority steps queue them (bot.breaches.callbacks.raise_priority), due at START."""
     with db.session() as s:
+        callback = s.exec(select(LadderCallback)).one()
         for key in keys:
-            s.add(CallbackDelivery(team_id=team, key=key, url="redacted", body='{"event":"ladder.raise_priority"}',
+            s.add(CallbackDelivery(team_id=team, key=key, url=callback.url, body='{"event":"ladder.raise_priority"}',
                                    next_at=START, created_at=START))
 
 
