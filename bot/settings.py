@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     listener_backlog: int = Field(default=200, ge=1, le=5000,
                                   description="Listeners alive at once, waiting for a work slot included; past it a "
                                               "request is answered busy (503) rather than queued without end.")
+    ladder_callback_allow_private: bool = Field(
+        default=False, description="Tests and the sandbox only: a ladder's priority callback may be plain http to a "
+                                   "private or local address (a receiver on this machine). Off: https to public "
+                                   "addresses only.")
     scheduler: Literal["child", "off"] = Field(
         default="child", description="child: `slm-bot run` runs the scheduled jobs in a child process of its own; "
                                      "off: it runs none (a separate `slm-bot worker` process does).")

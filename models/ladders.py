@@ -37,7 +37,7 @@ class LadderCallback(TeamScoped, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(max_length=500)
-    secret: str = Field(max_length=128)  # the HMAC-SHA256 key; shown once, when set
+    secret: str = Field(max_length=400)  # the HMAC-SHA256 key, sealed ("enc1:…", bot.installs.cipher); shown once
     set_by: str = Field(max_length=32)
     set_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -46,6 +46,7 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"  # refused (4xx) or out of attempts: logged and said in the alert's thread
+    CANCELLED = "cancelled"  # the workspace uninstalled the bot before it was sent
 
 
 class CallbackDelivery(TeamScoped, table=True):
@@ -54,7 +55,7 @@ class CallbackDelivery(TeamScoped, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200)  # once-only: "breach:<id>:step:<n>:priority"; also the X-SLM-Delivery header
-    url: str = Field(max_length=500)
+    url: str = Field(max_length=500)  # as shown: redacted (no query); it is sent to the callback's URL
     body: str = Field(sa_column=Column(Text, nullable=False))  # the JSON exactly as signed and sent
     breach_id: int | None = Field(default=None)
     status: str = Field(default=DeliveryStatus.PENDING.value, max_length=16, index=True)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot import jobs
 from bot.measurements.states import Level
 from models import AuditEvent, Breach, CallbackDelivery, Reminder, ReminderStatus, TargetLadder, Ticket
-from tests.api.test_ladders import Receiver
+from tests.api.test_ladders import Receiver, local_callbacks  # noqa: F401  (fixture)
 from tests.breach_world import ALICE, NETWORK_CHANNEL, sweep, world  # noqa: F401  (fixtures)
 from tests.helpers import text_of
 
@@ -44,7 +44,7 @@ def test_a_period_goal_climbs_by_its_error_budget_burned(slack, sandbox, db, clo
 
 
 def test_a_callback_refused_for_good_is_said_in_the_thread_and_not_sent_again(slack, sandbox, db, clock, world,
-                                                                             sweep, harness_clean):
+                                                                             sweep, harness_clean, local_callbacks):
     """A 403 is not mended by trying again: given up at once, and the alert's thread says to raise it by hand. (The
     world's ticket is made P2, so there is a priority to raise it to.)"""
     with db.session() as s:

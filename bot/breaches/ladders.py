@@ -25,7 +25,8 @@ alerts), each step that runs is a line of the breach's timeline (`"step": n`), a
 it moves. Percentage steps run in the sweep that finds them reached, earlier ones first; steps after the breach are
 reminder rows (kind `breach.ladder`) due at the breach plus their time, so a bot that was down runs each, in order,
 once, saying it is late. A resolved alert climbs no further (its rows are cancelled). An acknowledged one does:
-the ladder is the organisation's clock, not a nag.
+the ladder is the organisation's clock, not a nag. A re-opened alert resumes its climb: the steps that ran are not
+run again, those not yet run run when due (at once, if their time passed while it was resolved).
 
 The ladder as typed is read by bot.parsing.ladder (pure); the rest works in the caller's transaction.
 """
@@ -37,7 +38,7 @@ from typing import Callable
 
 from sqlmodel import Session, select
 
-from bot import audit, cover, outbox, parsing, reminders, service_map
+from bot import audit, cover, outbox, paging, parsing, reminders, service_map
 from bot.breaches import callbacks
 from bot.errors import Command, InvalidInput, NotFound
 from bot.measurements.states import Level, TargetState
@@ -136,14 +137,14 @@ def describe(steps: tuple[Step, ...] | None) -> str:
                                            "the priority's time")
 
 
-def listing(session: Session, team_id: str) -> list[dict]:
-    """The targets with a ladder of their own, for `/slm ladder` (plain data)."""
-    out = []
-    for row in session.exec(select(TargetLadder).where(TargetLadder.team_id == team_id).order_by(TargetLadder.id)):
-        target = session.get(Target, row.target_id)
-        agreement = session.get(Agreement, target.agreement_id)
-        out.append({"agreement": agreement.name, "target": target.key, "steps": row.steps})
-    return out
+def listing(session: Session, team_id: str, offset: int = 0, size: int = 20) -> paging.Page:
+    """A page of the targets with a ladder of their own, for `/slm ladder` (plain data: agreement, target, steps),
+    reading only that page."""
+    query = (select(Agreement.name, Target.key, TargetLadder.steps)
+             .join(Target, Target.id == TargetLadder.target_id).join(Agreement, Agreement.id == Target.agreement_id)
+             .where(TargetLadder.team_id == team_id).order_by(TargetLadder.id))
+    page = paging.read(session, query, offset, size)
+    return replace(page, rows=[{"agreement": name, "target": key, "steps": steps} for name, key, steps in page.rows])
 
 
 # ---- climbing -----------------------------------------------------------------------------------------------------
@@ -192,6 +193,10 @@ def _late_by(step: Step, state) -> timedelta | None:
 
 
 def schedule_after(session: Session, breach: Breach, steps: tuple[Step, ...], now: datetime) -> None:
+    """A reminder for each step after the breach not run yet. A ladder climbs once per alert: a re-opened alert
+    resumes where it stopped (the steps run already are not run again, their outbox and callback keys name the
+    step alone); the steps its resolution cancelled are scheduled again under a key carrying the re-open count (the
+    cancelled row keeps the old one), and run when due, or at once if that time passed while it was resolved."""
     ran, again = done(breach), _reopened(breach)
     for i, step in enumerate(steps):
         if step.after is None or i in ran:
@@ -215,7 +220,10 @@ def step_when_due(session: Session, due: reminders.Due) -> bool:
     if steps is None or i is None or i >= len(steps) or breach.state == BreachState.RESOLVED.value \
             or i in done(breach):
         return False
-    late = due.now - due.reminder.due_at if due.late else None
+    # Late only from when it could have run: a step scheduled after its time (the alert re-opened after it was due)
+    # runs at once without saying the bot was away.
+    since = max(due.reminder.due_at, due.reminder.created_at)
+    late = due.now - since if due.now - since > LATE_AFTER else None
     run_step(session, breach, i, steps[i], due.now, late=late)
     return True
 

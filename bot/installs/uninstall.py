@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from bot import audit
 from bot.workspace.actor import Actor
-from models import Outbox, OutboxStatus, WorkspaceUninstall
+from models import CallbackDelivery, DeliveryStatus, Outbox, OutboxStatus, WorkspaceUninstall
 
 BOT = "slm-bot"
 UNSENT = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
@@ -27,6 +27,16 @@ def cancel_pending(session: Session, team_id: str, why: str) -> int:
 GONE = "not sent: the workspace uninstalled slm-bot"
 
 
+def _cancel_callbacks(session: Session, which, why: str) -> int:
+    """The ladders' priority callbacks (bot.breaches.callbacks) not yet sent, cancelled like the outbox's rows. A
+    POST in flight settles nothing after: its claim's attempts still match, but the row is no longer pending."""
+    result = session.exec(update(CallbackDelivery)
+                          .where(which, CallbackDelivery.status == DeliveryStatus.PENDING.value)
+                          .values(status=DeliveryStatus.CANCELLED.value, last_error=why[:300])
+                          .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
 def uninstalled(session: Session, team_id: str, now: datetime, *, event: str) -> int:
     """Record the uninstall and cancel what was queued; returns the rows cancelled. Until it installs again, what the
     scheduled jobs queue for it is cancelled too (`cancel_for_the_gone`)."""
@@ -34,6 +44,7 @@ def uninstalled(session: Session, team_id: str, now: datetime, *, event: str) ->
     mark.at, mark.event = now, event
     session.add(mark)
     cancelled = cancel_pending(session, team_id, f"{GONE} ({event})")
+    cancelled += _cancel_callbacks(session, CallbackDelivery.team_id == team_id, f"{GONE} ({event})")
     audit.record(session, Actor(team_id=team_id, user_id=BOT, now=now), "workspace.uninstall", "workspace", None,
                  event=event, outbox_cancelled=cancelled)
     return cancelled
@@ -45,7 +56,7 @@ def cancel_for_the_gone(session: Session) -> int:
     gone = select(WorkspaceUninstall.team_id)
     result = session.exec(update(Outbox).where(Outbox.team_id.in_(gone), Outbox.status == OutboxStatus.PENDING.value)
                           .values(status=OutboxStatus.CANCELLED.value, last_error=GONE, attempt_token=None))
-    return result.rowcount or 0
+    return (result.rowcount or 0) + _cancel_callbacks(session, CallbackDelivery.team_id.in_(gone), GONE)
 
 
 def token_mode_start(session: Session) -> int:

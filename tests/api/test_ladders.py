@@ -40,8 +40,8 @@ class Receiver:
     """A local HTTP server standing in for the ticket tool: answers each POST with the next status given (then
     200), and records what it got. Like a real receiver, it acts once per delivery id (the header)."""
 
-    def __init__(self, statuses: list[int]):
-        self.statuses, self.got, self.acted = list(statuses), [], []
+    def __init__(self, statuses: list[int], on_post=None):
+        self.statuses, self.got, self.acted, self.on_post = list(statuses), [], [], on_post
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -49,6 +49,8 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 receiver.got.append((dict(self.headers), body, status))
+                if receiver.on_post is not None:  # what happens while this POST is answered (a test's doing)
+                    receiver.on_post(receiver)
                 delivery = self.headers["X-SLM-Delivery"]
                 if status == 200 and delivery not in receiver.acted:
                     receiver.acted.append(delivery)
@@ -69,12 +71,26 @@ class Receiver:
         self.server.server_close()
 
 
+KEY = "x2b0Xj2mYb3Yh7iQmP1mKZ6D4nK3lF1d0Zr0yq7W1cU="  # a Fernet key for the tests (TOKEN_ENCRYPTION_KEY)
+
+
 @pytest.fixture
-def receiver():
+def local_callbacks(harness_clean):
+    """The settings a test's local receiver needs: LADDER_CALLBACK_ALLOW_PRIVATE (http to 127.0.0.1) and a
+    TOKEN_ENCRYPTION_KEY to seal the secret with; put back after."""
+    settings = harness_clean.deps.settings
+    before = settings.ladder_callback_allow_private, settings.token_encryption_key
+    settings.ladder_callback_allow_private, settings.token_encryption_key = True, KEY
+    yield settings
+    settings.ladder_callback_allow_private, settings.token_encryption_key = before
+
+
+@pytest.fixture
+def receiver(local_callbacks):
     made: list[Receiver] = []
 
-    def make(statuses=()):
-        made.append(Receiver(list(statuses)))
+    def make(statuses=(), on_post=None):
+        made.append(Receiver(list(statuses), on_post))
         return made[-1]
     yield make
     for r in made:

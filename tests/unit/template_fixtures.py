@@ -316,8 +316,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "breach_note.yml.j2": _breach_note,
     # ladders (issue 17)
     "breach_step.yml.j2": lambda h: dict(ctx=breach_context(h), when=h, why="manager", late=h),
-    "ladder.yml.j2": lambda h: dict(organisation=h, own=[dict(agreement=h, target="T1", steps=h)] * 20, more=3,
-                                    callback=h, changed=None),
+    "ladder.yml.j2": lambda h: dict(organisation=h, own=[dict(agreement=h, target="T1", steps=h)] * 20,
+                                    pager=pager(h), callback=h, callback_set=True, changed=None),
     "ladder_callback.yml.j2": lambda h: dict(url=h, secret="ab" * 32),
     "breach_remedial_form.yml.j2": lambda h: dict(agreement=h, due="2026-03-02", owner_party_id=1,
                                                   parties=[(1, h), (2, h)], private_metadata=h[:500], target_id=1,

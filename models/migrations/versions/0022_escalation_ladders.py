@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('url', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-        sa.Column('secret', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column('secret', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
         sa.Column('set_by', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column('set_at', models.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id'),
