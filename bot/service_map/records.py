@@ -194,6 +194,21 @@ def contact_roles(session: Session, actor: Actor, party_id: int) -> set[str]:
                                                        Contact.user_id == actor.user_id, team)))
 
 
+def place_contacts(session: Session, team_id: str, user_id: str, home_team: str) -> int:
+    """Slack says this person belongs to another workspace (`home_team`, users.info after a people picker named them
+    a contact): their contact rows, stored as this workspace's, become that workspace's, so they are recognised when
+    they act from a shared channel (contact_roles). A fact Slack states, not anyone's choice: not audited. How many
+    rows it placed."""
+    if not home_team or home_team == team_id:
+        return 0
+    rows = session.exec(select(Contact).where(Contact.team_id == team_id, Contact.user_id == user_id,
+                                              Contact.user_team.is_(None))).all()
+    for row in rows:
+        row.user_team, row.workspace_unknown = home_team, False
+        session.add(row)
+    return len(rows)
+
+
 def contacts_of(session: Session, team_id: str, party_id: int) -> dict[ContactRole, list[str]]:
     rows = session.exec(select(Contact).where(Contact.team_id == team_id, Contact.party_id == party_id)
                         .order_by(Contact.id)).all()

@@ -14,7 +14,7 @@ from bot.sandbox.connect import CONNECT_CHANNEL, CUSTOMER_APPROVER, CUSTOMER_MAN
 from bot.workspace import roles as members
 from bot.workspace.actor import Actor
 from messages.ids import Action, Block, Callback
-from models import (Agreement, AgreementVersion, AuditEvent, Contact, ContactRole, Member, Outbox, RoleGrant, Signoff,
+from models import (Agreement, AgreementVersion, AuditEvent, Contact, ContactRole, Member, Outbox, Party, RoleGrant, Signoff,
                     Source)
 from tests.conftest import START
 from tests.helpers import text_of
@@ -218,3 +218,19 @@ def test_a_page_button_runs_no_listing_for_an_external_person(slack, sandbox, db
     assert "You're from Acme Corp's workspace: only this workspace's own people can use /slm map here." in \
         text_of(sandbox.last_ephemeral(ANN))
     assert "Payroll" not in "".join(text_of(m) for m in sandbox.messages if m.ephemeral_to == ANN or m.edits)
+
+
+def test_a_customers_own_person_picked_in_the_party_form_is_recorded_as_of_their_workspace(slack, sandbox, db, team,
+                                                                                           acme):
+    """The new user's walk: Max (Acme Corp's workspace) picked as approver in *Add a party* was stored as one of this
+    workspace's, so his *Agree* was refused. Slack's profile says where he is from: the contact is recorded so."""
+    slack.command("party add customer Globex", channel=CONNECT_CHANNEL)
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.PARTY_CHANNEL: CONNECT_CHANNEL,
+                                                          Block.CONTACTS_APPROVER: [MAX]}).ok
+    assert (MAX, "approver", CUSTOMER_TEAM) in contacts(db)
+    with Session(db.engine) as s:
+        globex = s.exec(select(Party).where(Party.name == "Globex")).one()
+        max_ = Actor(team_id=team, user_id=MAX, roles=frozenset(), now=START, home_team=CUSTOMER_TEAM)
+        host = Actor(team_id=team, user_id=MAX, roles=frozenset(), now=START)
+        assert service_map.contact_roles(s, max_, globex.id) == {"approver"}
+        assert service_map.contact_roles(s, host, globex.id) == set()  # a host person with his id is not him
