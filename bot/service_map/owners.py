@@ -15,23 +15,12 @@ from sqlmodel import Session, select
 
 from bot import audit, outbox
 from bot.errors import InvalidInput
-from bot.service_map.records import get_party
+from bot.service_map.records import SLACK_USER, clean_owner, get_party  # noqa: F401  (kept beside the party form, which checks them too)
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
 from models import Contact, Member, Party
 
-SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,31}")
 TEMPLATE = "owner_told.yml.j2"
-
-
-def clean_owner(user_id: str | None) -> str | None:
-    """A Slack user id, or None for nobody; anything else is refused on the `owner` field."""
-    value = (user_id or "").strip()
-    if not value:
-        return None
-    if not SLACK_USER.fullmatch(value):
-        raise InvalidInput({"owner": "Name the owner as a person in this workspace, like @alice."})
-    return value
 
 
 def of_elsewhere(session: Session, team_id: str, user_id: str) -> bool:

@@ -4,6 +4,7 @@ Names are unique across services and parties of a workspace, compared by their f
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
@@ -115,8 +116,6 @@ def add_party(session: Session, actor: Actor, data: PartyInput) -> Party:
     owner = None
     if data.owner_user_id:  # issue 17: the relationship owner, named as the party is added
         require(actor, Capability.NAME_RELATIONSHIP_OWNER)
-        from bot.service_map.owners import clean_owner  # owners reads parties from here: imported when needed
-
         try:
             owner = clean_owner(data.owner_user_id)  # only a Slack user id is stored, whatever the form sent
         except InvalidInput as err:
@@ -192,6 +191,19 @@ def contact_roles(session: Session, actor: Actor, party_id: int) -> set[str]:
     team = or_(team, Contact.workspace_unknown == True)  # noqa: E712  (SQL comparison)
     return set(session.exec(select(Contact.role).where(Contact.team_id == actor.team_id, Contact.party_id == party_id,
                                                        Contact.user_id == actor.user_id, team)))
+
+
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,31}")  # a Slack user id, as a people picker sends it
+
+
+def clean_owner(user_id: str | None) -> str | None:
+    """A Slack user id, or None for nobody; anything else is refused on the `owner` field."""
+    value = (user_id or "").strip()
+    if not value:
+        return None
+    if not SLACK_USER.fullmatch(value):
+        raise InvalidInput({"owner": "Name the owner as a person in this workspace, like @alice."})
+    return value
 
 
 def place_contacts(session: Session, team_id: str, user_id: str, home_team: str) -> int:
