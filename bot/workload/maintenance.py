@@ -55,8 +55,9 @@ def split_service(session: Session, team_id: str, text: str) -> tuple[Service, s
         if found is not None:
             return found, " ".join(words[n:])
     raise InvalidInput({"service": f"“{text[:80]}” does not start with the name of a service I know: name the "
-                                   "service, then when, like `/slm maintenance add Payroll 2026-12-05 22:00-02:00 "
-                                   "Europe/London` or `/slm maintenance add Payroll Sat 22:00 for 4h`."})
+                                   f"service, then when, like "
+                                   f"{Command('maintenance', 'add', 'Payroll 2026-12-05 22:00-02:00 Europe/London')} "
+                                   f"or {Command('maintenance', 'add', 'Payroll Sat 22:00 for 4h')}."})
 
 
 def notice_channels(session: Session, team_id: str, service_id: int) -> list[str]:
