@@ -26,6 +26,11 @@ class AgreementKind(StrEnum):
     def label(self) -> str:
         return {"sla": "SLA", "ola": "OLA", "uc": "Underpinning contract"}[self.value]
 
+    @property
+    def noun(self) -> str:
+        """The label mid-sentence ("Name an underpinning contract's owner"): acronyms stay capitals."""
+        return {"sla": "SLA", "ola": "OLA", "uc": "underpinning contract"}[self.value]
+
 
 class AgreementStatus(StrEnum):
     DRAFT = "draft"

@@ -22,13 +22,13 @@ def get(session: Session, team_id: str, agreement_id: int) -> Agreement:
 
 def by_name(session: Session, team_id: str, name: str, kind: AgreementKind | None = None) -> Agreement:
     if not name.strip():
-        what = kind.label if kind else "agreement"
+        what = kind.noun if kind else "agreement"
         known = "".join(str(part) for part in known_names(session, team_id, kind))
         raise InvalidInput({"name": f"Name the {what} after the command. Known: {known}."})
     q = select(Agreement).where(Agreement.team_id == team_id, Agreement.name_key == name_key(name))
     row = session.exec(q).first()
     if row is None or (kind and row.kind != kind.value):
-        what = kind.label if kind else "agreement"
+        what = kind.noun if kind else "agreement"
         raise NotFound(f"There is no {what} called “{name}”. Known: ", *known_names(session, team_id, kind), ".")
     return row
 

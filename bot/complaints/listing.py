@@ -33,6 +33,7 @@ class ComplaintLine:
     answer: str
     outcome: str
     permalink: str | None
+    settled: str = ""  # "answered 2026-03-04" or "closed 2026-03-05" (shown instead of when the answer is due); "" open
 
 
 def page(session: Session, team_id: str, now: datetime, *, only_open: bool = False, customer_id: int | None = None,
@@ -41,8 +42,8 @@ def page(session: Session, team_id: str, now: datetime, *, only_open: bool = Fal
     complained in (a complaint's words are personal: the others' are not everyone's to read); None: all."""
     q = (select(Complaint, Party.name, Service.name).join(Party, Party.id == Complaint.customer_id)
          .outerjoin(Service, Service.id == Complaint.service_id).where(Complaint.team_id == team_id))
-    if only_open:
-        q = q.where(Complaint.status == ComplaintStatus.OPEN.value)
+    if only_open:  # not closed: an answered complaint is still open until it is closed
+        q = q.where(Complaint.status != ComplaintStatus.CLOSED.value)
     if customer_id is not None:
         q = q.where(Complaint.customer_id == customer_id)
     if visible_to is not None:
@@ -53,9 +54,17 @@ def page(session: Session, team_id: str, now: datetime, *, only_open: bool = Fal
                            complainant=c.complainant, owner=c.owner_user_id,
                            recorded=c.created_at.strftime("%Y-%m-%d"), due=c.due_at.strftime("%Y-%m-%d %H:%M UTC"),
                            overdue=c.status == ComplaintStatus.OPEN.value and c.due_at < now, text=c.text,
-                           answer=c.answer, outcome=c.outcome, permalink=c.source_permalink)
+                           answer=c.answer, outcome=c.outcome, permalink=c.source_permalink, settled=_settled(c))
              for c, customer, service in found.rows]
     return paging.Page(lines, found.total, found.offset, found.size)
+
+
+def _settled(c: Complaint) -> str:
+    if c.status == ComplaintStatus.CLOSED.value:
+        return f"closed {c.closed_at:%Y-%m-%d}" if c.closed_at else "closed"
+    if c.status == ComplaintStatus.ANSWERED.value:
+        return f"answered {c.answered_at:%Y-%m-%d}" if c.answered_at else "answered"
+    return ""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.parsing._common import _error, _prepare, _to_decimal
 
 _KIND = "a workload limit"
-EXAMPLE = "`up to 400 tickets a month`, `up to 50 P1 a quarter excusing resolution targets` or `up to 2,000 users`"
+EXAMPLE = "“up to 400 tickets a month”, “up to 50 P1 a quarter excusing resolution targets” or “up to 2,000 users”"
 _PERIODS = {"week": "weekly", "month": "monthly", "quarter": "quarterly", "year": "yearly",
             "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "yearly": "yearly"}
 _PERIOD_WORDS = {"weekly": "a week", "monthly": "a month", "quarterly": "a quarter", "yearly": "a year"}

@@ -22,7 +22,7 @@ from bot.parsing.hours import _lookup_zone
 from bot.parsing.recurrence import occurrences, parse_recurrence
 
 _KIND = "a window of time"
-EXAMPLE = "`2026-12-05 22:00-02:00 Europe/London` or `Sat 22:00 for 4h`"
+EXAMPLE = "“2026-12-05 22:00-02:00 Europe/London” or “Sat 22:00 for 4h”"
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PATTERN = re.compile(
     r"^(?P<day>\d{4}-\d{2}-\d{2}|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\s+(?P<start>\d{1,2}:\d{2})"
@@ -93,7 +93,7 @@ def parse_window(text: str | None, default_tz: str, now: datetime) -> Span:
         except ParseError:
             raise _error(_KIND, text or "", f"“{length_text}” is not a length of time", EXAMPLE) from None
         if duration.business or duration.business_days or duration.minutes <= 0:
-            raise _error(_KIND, text or "", "give the length in clock time, like `4h`", EXAMPLE)
+            raise _error(_KIND, text or "", "give the length in clock time, like “4h”", EXAMPLE)
         length = timedelta(minutes=duration.minutes)
     if length > MAX_LENGTH:
         raise _error(_KIND, text or "", "a window longer than 31 days is not a window", EXAMPLE)
@@ -126,7 +126,7 @@ def is_series(text: str | None) -> bool:
 def parse_series(text: str | None, default_tz: str, now: datetime) -> Series:
     """"every Sat 22:00 for 4h", "second Sunday of each month 02:00 Europe/London for 3h until 2027-06-30": the
     occurrences after `now` until the date (inclusive; three months when none is given), at most 53."""
-    example = "`every Sat 22:00 for 4h` or `second Sunday of each month 02:00 Europe/London for 3h until 2027-06-30`"
+    example = "“every Sat 22:00 for 4h” or “second Sunday of each month 02:00 Europe/London for 3h until 2027-06-30”"
     norm = _prepare(text, "a recurring window", example)
     m = _SERIES.match(norm)
     if m is None:
@@ -145,7 +145,7 @@ def parse_series(text: str | None, default_tz: str, now: datetime) -> Series:
     except ParseError:
         raise _error("a recurring window", text or "", f"“{length_text}” is not a length of time", example) from None
     if duration.business or duration.business_days or duration.minutes <= 0:
-        raise _error("a recurring window", text or "", "give the length in clock time, like `4h`", example)
+        raise _error("a recurring window", text or "", "give the length in clock time, like “4h”", example)
     zone = ZoneInfo(recurrence.timezone)
     if m.group("until"):
         try:
@@ -168,10 +168,20 @@ def _full(short: str) -> str:
 
 
 def format_window(span: Span, tz: str | None = None) -> str:
-    """"Sat 5 Dec 22:00–02:00 Europe/London" (the end's date too when it is not the next morning)."""
+    """"Sat 5 Dec 2026 10:00–14:00 Europe/London"; overnight, the end's day: "Sat 5 Dec 2026 22:00 – Sun 02:00 …";
+    a day or longer, the end's date too."""
     zone_name = tz or span.tz
     zone = ZoneInfo(zone_name)
     a, b = span.start.astimezone(zone), span.end.astimezone(zone)
     head = f"{a:%a} {a.day} {a:%b %Y %H:%M}"
-    tail = f"{b:%H:%M}" if b - a < timedelta(days=1) else f"{b:%a} {b.day} {b:%b %Y %H:%M}"
-    return f"{head}–{tail} {zone_name}"
+    if b - a >= timedelta(days=1):
+        return f"{head} – {b:%a} {b.day} {b:%b %Y %H:%M} {zone_name}"
+    if b.date() != a.date():  # past midnight: say the day it ends
+        return f"{head} – {b:%a %H:%M} {zone_name}"
+    return f"{head}–{b:%H:%M} {zone_name}"
+
+
+def format_length(length: timedelta) -> str:
+    """A window's length in whole minutes: "4 h", "1 h 30 m", "45 m"."""
+    hours, minutes = divmod(round(length.total_seconds() / 60), 60)
+    return " ".join(part for part in (f"{hours} h" if hours else "", f"{minutes} m" if minutes else "") if part) or "0 m"

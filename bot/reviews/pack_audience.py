@@ -40,4 +40,4 @@ def for_customer(pack: Pack) -> Pack:
 def relationship_for_customer(view: Relationship) -> Relationship:
     """A customer's relationship view without what lies beneath their SLAs: waivers of gaps in cover, and the
     contracts renewing beneath them."""
-    return replace(view, waivers=[], waivers_more=0, renewals=[], renewals_more=0)
+    return replace(view, waivers=[], waivers_more=0, renewals=[], renewals_more=0, for_customer=True)

@@ -102,6 +102,7 @@ class Relationship:
     satisfaction: list[dict] = field(default_factory=list)  # issue 17: bot.reviews.relationship_satisfaction.rows
     suppliers: dict | None = None  # issue 17, suppliers: a supplier's scorecard (bot.reviews.supplier_scorecard)
     complaints: dict = field(default_factory=dict)  # issue 17: the owner and complaints (bot.reviews.complaints_section)
+    for_customer: bool = False  # posted where the customer reads it: waivers and renewals left out, not "None."
 
     def as_context(self) -> dict:
         return asdict(self)

@@ -38,7 +38,7 @@ def set_owner(session: Session, actor: Actor, agreement: Agreement, user_id: str
     require(actor, Capability.MANAGE_CONTRACTS)
     _checked(agreement)
     if not user_id:
-        raise InvalidInput({"owner": "Name the owner as a mention, like `@dana`."})
+        raise InvalidInput({"owner": "Name the owner as a mention, like “@dana”."})
     owners.refuse_elsewhere(session, actor.team_id, user_id)
     row = _row(session, actor, agreement)
     was = audit.snapshot(row, "owner_user_id")
@@ -55,7 +55,7 @@ def set_cadence(session: Session, actor: Actor, agreement: Agreement, months: in
     require(actor, Capability.MANAGE_CONTRACTS)
     _checked(agreement)
     if months is None or not 1 <= months <= MAX_MONTHS:
-        raise InvalidInput({"cadence": f"Say how often in months, from 1 to {MAX_MONTHS}, like `6 months`."})
+        raise InvalidInput({"cadence": f"Say how often in months, from 1 to {MAX_MONTHS}, like “6 months”."})
     row = _row(session, actor, agreement)
     was = audit.snapshot(row, "review_months", "next_review_on")
     last = last_review(session, agreement)

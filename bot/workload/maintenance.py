@@ -55,8 +55,9 @@ def split_service(session: Session, team_id: str, text: str) -> tuple[Service, s
         if found is not None:
             return found, " ".join(words[n:])
     raise InvalidInput({"service": f"“{text[:80]}” does not start with the name of a service I know: name the "
-                                   "service, then when, like `Payroll 2026-12-05 22:00-02:00 Europe/London` or "
-                                   "`Payroll Sat 22:00 for 4h`."})
+                                   f"service, then when, like "
+                                   f"{Command('maintenance', 'add', 'Payroll 2026-12-05 22:00-02:00 Europe/London')} "
+                                   f"or {Command('maintenance', 'add', 'Payroll Sat 22:00 for 4h')}."})
 
 
 def notice_channels(session: Session, team_id: str, service_id: int) -> list[str]:
@@ -79,7 +80,7 @@ def notice_before(session: Session, team_id: str) -> timedelta:
 def context(window: MaintenanceWindow, service: str, what: str, late: bool = False) -> dict:
     span = windows.Span(window.starts_at, window.ends_at, window.tz)
     return {"id": window.id, "service": service, "when": windows.format_window(span), "what": what, "late": late,
-            "hours": round((window.ends_at - window.starts_at).total_seconds() / 3600, 2)}
+            "length": windows.format_length(window.ends_at - window.starts_at)}
 
 
 def add(session: Session, actor: Actor, service: Service, when: str) -> tuple[MaintenanceWindow, list[str]]:
@@ -190,9 +191,10 @@ class Listed:
 
 
 def upcoming(session: Session, team_id: str, now: datetime, limit: int = 40) -> tuple[list[Listed], int]:
-    """The windows not yet over, soonest first (cancelled ones too, said so), and how many there are in all."""
+    """The windows not yet over and not cancelled, soonest first, and how many there are in all."""
     q = select(MaintenanceWindow, Service.name).join(Service, Service.id == MaintenanceWindow.service_id).where(
-        MaintenanceWindow.team_id == team_id, MaintenanceWindow.ends_at > now)
+        MaintenanceWindow.team_id == team_id, MaintenanceWindow.ends_at > now,
+        MaintenanceWindow.status != MaintenanceStatus.CANCELLED.value)
     rows = list(session.exec(q.order_by(MaintenanceWindow.starts_at, MaintenanceWindow.id)))
     return [Listed(w.id, name, windows.format_window(windows.Span(w.starts_at, w.ends_at, w.tz)), w.status)
             for w, name in rows[:limit]], len(rows)

@@ -36,6 +36,8 @@ def close(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None
         row = disputes.get(session, actor.team_id, number)
         if row.owner_user_id != actor.user_id or actor.external:
             require(actor, Capability.RECORD_DISPUTE)
+        # the channel the list was in: the form's confirmation is an ephemeral there (a DM where it cannot be)
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         view = render("dispute_close_form.yml.j2", number=row.number, what=row.what,
-                      private_metadata=metadata(number=row.number))
+                      private_metadata=metadata(number=row.number, channel_id=channel))
     client.views_open(trigger_id=body["trigger_id"], view=view)

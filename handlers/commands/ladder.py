@@ -17,7 +17,7 @@ _TARGET = re.compile(r"\s(T[0-9]{1,3})(?:\s+|$)", re.IGNORECASE)
 
 @registry.command("ladder", "/slm ladder [<sla> <target> <steps>]",
                   "The escalation ladders: the organisation's and each target's own, e.g. `/slm ladder Acme Payroll T1 "
-                  "50% group; 75% group manager; breach; +30m service-managers priority` (`default`: the "
+                  "50% group; 75% group manager; breach; +30m service-managers priority` (“default”: the "
                   "organisation's again)", pages=True)
 def ladder(req: SlashRequest) -> None:
     text = req.args.strip()
@@ -48,7 +48,7 @@ def ladder(req: SlashRequest) -> None:
 
 
 @registry.command("ladder callback", "/slm ladder callback <url>",
-                  "Where a ladder's `priority` step POSTs to raise a ticket's priority; its signing secret is shown "
+                  "Where a ladder's “priority” step POSTs to raise a ticket's priority; its signing secret is shown "
                   "once")
 def ladder_callback(req: SlashRequest) -> None:
     with req.deps.db.session() as session:

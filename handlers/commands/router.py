@@ -72,9 +72,11 @@ def help_groups() -> list[tuple[str, list[Listener]]]:
     placed = {word: (g, i) for g, (_t, words) in enumerate(HELP_GROUPS) for i, word in enumerate(words)}
     last = len(HELP_GROUPS) - 1
     where = {s.words: placed.get(s.words[0], (last, len(placed))) for s in listed}
-    def order(s: Listener) -> tuple[int, int]:  # by the job's order, then making before changing or removing
+    def order(s: Listener) -> tuple[int, float]:  # by the job's order, then making before changing or removing
         verb = s.words[1] if len(s.words) > 1 else ""
-        return where[s.words][1], VERB_ORDER.index(verb) if verb in VERB_ORDER else -1
+        # the bare command first; a verb of its own (`sla limit`, `party owner`) after making and reading it
+        rank = -1.0 if not verb else VERB_ORDER.index(verb) if verb in VERB_ORDER else VERB_ORDER.index("remove") - 0.5
+        return where[s.words][1], rank
 
     return [(title, sorted((s for s in listed if where[s.words][0] == g), key=order))
             for g, (title, _w) in enumerate(HELP_GROUPS)]

@@ -26,7 +26,7 @@ def owner(kind: AgreementKind):
         found = MENTION.search(req.args.strip())
         name = one_name(req.args.strip()[:found.start()] if found else "")
         if not name or not found:
-            raise InvalidInput({"owner": f"Name the {kind.label} and its owner, like {usage}."})
+            raise InvalidInput({"owner": f"Name the {kind.noun} and its owner, like {usage}."})
         with req.deps.db.session() as session:
             agreement = agreements.by_name(session, req.actor.team_id, name, kind)
             ownership.set_owner(session, req.actor, agreement, found.group(1))
@@ -46,7 +46,7 @@ def review_every(kind: AgreementKind):
         found = EVERY.search(" " + req.args)
         name = one_name((" " + req.args)[:found.start()] if found else "")
         if not name or not found:
-            raise InvalidInput({"cadence": f"Name the {kind.label} and how often, like {usage}."})
+            raise InvalidInput({"cadence": f"Name the {kind.noun} and how often, like {usage}."})
         with req.deps.db.session() as session:
             agreement = agreements.by_name(session, req.actor.team_id, name, kind)
             row = ownership.set_cadence(session, req.actor, agreement, int(found.group(1)))
@@ -101,7 +101,7 @@ def list_disputes(req: SlashRequest) -> None:
                           if p.name.casefold() == asked.casefold()), None)
             if party is None:
                 raise InvalidInput({"supplier": f"There is no supplier called “{asked[:80]}”; "
-                                                "say `open`, or a supplier's name."})
+                                                "say “open”, or a supplier's name."})
         page = disputes.page(session, req.actor.team_id, open_only=asked.lower() == "open", party=party,
                              offset=req.offset, size=DISPUTES_A_PAGE)
         rows = [{"number": d.number, "supplier": supplier, "contract": contract, "what": d.what,
@@ -117,7 +117,7 @@ for _kind in (AgreementKind.UC, AgreementKind.OLA):
     k = _kind.value
     listed = _kind is AgreementKind.UC  # /slm help says once that ola takes the same words
     registry.command(f"{k} owner", f"/slm {k} owner <name> @person",
-                     f"Name an {_kind.label}'s owner, who is reminded of its reviews", listed=listed)(owner(_kind))
+                     f"Name an {_kind.noun}'s owner, who is reminded of its reviews", listed=listed)(owner(_kind))
     registry.command(f"{k} review-every", f"/slm {k} review-every <name> <n> months",
-                     f"How often an {_kind.label} is reviewed (its owner is reminded when one is due)",
+                     f"How often an {_kind.noun} is reviewed (its owner is reminded when one is due)",
                      listed=listed)(review_every(_kind))

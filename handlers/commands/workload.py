@@ -47,7 +47,7 @@ def _reply(req: SlashRequest, title: str, lines: list[str], more: int = 0, chann
 
 
 @registry.command("sla limit", "/slm sla limit <SLA> [<limit> [excusing <targets>] | remove N]",
-                  "State a workload limit of an SLA (`up to 400 tickets a month excusing resolution targets`): "
+                  "State a workload limit of an SLA (like “up to 400 tickets a month excusing resolution targets”): "
                   "proposed as its next version")
 def sla_limit(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
@@ -67,7 +67,7 @@ def sla_limit(req: SlashRequest) -> None:
             shown = None
     if shown is not None:  # the SLA alone: its limits as drafted
         return _reply(req, f"Workload limits of {shown[0]}", shown[1] or [
-            f"None stated. Add one: `{LIMIT_USAGE}`, like `up to 400 tickets a month`."])
+            f"None stated. Add one: `{LIMIT_USAGE}`, like “up to 400 tickets a month”."])
     with req.deps.db.session() as session:
         name, text = two_names(req.args, is_sla, LIMIT_USAGE, "SLA")
         agreement = agreements.by_name(session, req.actor.team_id, name, AgreementKind.SLA)
@@ -85,8 +85,8 @@ def sla_limit(req: SlashRequest) -> None:
 
 
 @registry.command("maintenance add", MAINTENANCE_USAGE,
-                  "Plan a maintenance window (`Payroll 2026-12-05 22:00-02:00 Europe/London`, `Payroll Sat 22:00 for "
-                  "4h`): announced to the service's customers, and not counted against availability")
+                  "Plan a maintenance window (like `/slm maintenance add Payroll 2026-12-05 22:00-02:00 "
+                  "Europe/London` or `/slm maintenance add Payroll Sat 22:00 for 4h`): announced to the service's customers, and not counted against availability")
 def maintenance_add(req: SlashRequest) -> None:
     require(req.actor, Capability.PLAN_MAINTENANCE)
     with req.deps.db.session() as session:
@@ -111,7 +111,7 @@ def maintenance_list(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         rows, total = maintenance.upcoming(session, req.actor.team_id, req.actor.at())
     _reply(req, "Maintenance windows not yet over", [
-        f"#{r.id} {r.service}: {r.when}" + (" — cancelled" if r.status == "cancelled" else "") for r in rows] or [
+        f"#{r.id} {r.service}: {r.when}" for r in rows] or [
         "None planned. Plan one with `/slm maintenance add <service> <when>`."], total - len(rows))
 
 

@@ -30,5 +30,5 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
     ack()
     number, outcome = done
     context["done"] = f"Dispute #{number} is closed"
-    tell(client, actor, None, render_message("req_status.yml.j2", sentence=f"Dispute #{number} is closed:",
+    tell(client, actor, meta.get("channel_id"), render_message("req_status.yml.j2", sentence=f"Dispute #{number} is closed:",
                                              detail=outcome))

@@ -179,6 +179,11 @@ def test_answered_by_its_owner_then_closed_by_a_service_manager_with_the_outcome
     slack.command("complaints Acme Retail", user=BOB)
     listed = sandbox.last_ephemeral(BOB)
     assert "*Answer:* The run now starts a day earlier" in text_of(listed)
+    assert ", answered 2026-03-02" in text_of(listed) and "answer due" not in text_of(listed)  # answered at START
+    slack.command("complaints open", user=BOB)  # answered is not closed: still open, with its Close…
+    still_open = sandbox.last_ephemeral(BOB)
+    assert "*#1*" in text_of(still_open) and [e["action_id"] for b in still_open.blocks if b["type"] == "actions"
+                                              for e in b["elements"]] == [Action.COMPLAINT_CLOSE]
     assert [e["action_id"] for b in listed.blocks if b["type"] == "actions" for e in b["elements"]] == [
         Action.COMPLAINT_CLOSE]  # answered: only Close… is left
     slack.click(Action.COMPLAINT_CLOSE, message=listed, user=BOB)
@@ -190,6 +195,9 @@ def test_answered_by_its_owner_then_closed_by_a_service_manager_with_the_outcome
     slack.command("complaints Acme Retail", user=BOB)
     closed = sandbox.last_ephemeral(BOB)
     assert "*Outcome:* Customer satisfied" in text_of(closed) and not [b for b in closed.blocks if b["type"] == "actions"]
+    assert ", closed 2026-03-02" in text_of(closed) and "answer due" not in text_of(closed)
+    slack.command("complaints open", user=BOB)
+    assert "No open complaints." in text_of(sandbox.last_ephemeral(BOB))
     with db.session() as s:
         moves = [(e.action, (e.before or {}).get("status"), e.after.get("status")) for e in s.exec(
             select(AuditEvent).where(AuditEvent.entity == "complaint").order_by(AuditEvent.seq))]

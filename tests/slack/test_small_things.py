@@ -196,3 +196,15 @@ def test_help_starts_with_three_steps_and_groups_the_rest_by_the_job(slack, sand
     assert all(shown.count(f"`{usage.translate(slack_escaped)}`") == 1 for usage in listed)
     assert "<#requirement>" not in shown and "`/slm check &lt;#requirement&gt;`" in shown
     assert "`/slm underpin &lt;sla&gt;`" in sections[start + 4] and "`/slm actions [mine|" in sections[start + 5]
+
+
+def test_help_shows_examples_as_code_or_quoted_words_and_making_before_changing(slack, sandbox):
+    slack.command("help")
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    # a backtick that is not a `/slm …` command is escaped into a look-alike (ˋ, U+02CB): none is left in help
+    assert "\u02cb" not in shown
+    assert "“up to 400 tickets a month excusing resolution targets”" in shown
+    assert "`/slm maintenance add Payroll Sat 22:00 for 4h`" in shown
+    # within a group, making comes before a verb of its own: sla new before sla limit, party add before owner/contact
+    assert shown.index("`/slm sla new") < shown.index("`/slm sla limit")
+    assert shown.index("`/slm party add") < min(shown.index("`/slm party owner"), shown.index("`/slm party contact"))

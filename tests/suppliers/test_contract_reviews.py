@@ -139,6 +139,8 @@ def test_only_a_service_manager_names_the_owner_and_an_sla_has_none(harness_clea
     assert "from 1 to 60" in text_of(sandbox.last_ephemeral(ALICE))
     slack.command("uc owner Acme Payroll <@U0DANA>", user=ALICE)
     assert "Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    # the label mid-sentence is lower-case
+    assert "There is no underpinning contract called “Acme Payroll”" in text_of(sandbox.last_ephemeral(ALICE))
     with db.session() as s:
         assert s.exec(select(ContractCare)).all() == []
 

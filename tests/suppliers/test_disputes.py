@@ -48,6 +48,9 @@ def test_a_dispute_from_record_to_closure(slack, sandbox, db, team, world):
     assert refused.errors == {Block.DISPUTE_OUTCOME: "Say how it ended: what was agreed, credited or dropped."}
     assert disputes(db)[0][4] == "open"
     assert slack.submit(sandbox.open_modal(team, DANA), {Block.DISPUTE_OUTCOME: "Credit note CN-9 for £900"}).ok
+    # confirmed to her after the form closes, as `/slm dispute close` confirms it
+    told = [text_of(m) for m in sandbox.messages if m.ephemeral_to == DANA or m.channel == sandbox.dms(DANA)[-1].channel]
+    assert "Dispute #1 is closed: “Credit note CN-9 for £900”" in told[-1]  # an ephemeral where she was, else a DM
     assert disputes(db)[0] == (1, True, "Invoice 114 charges the P1 credit twice", DANA, "closed",
                                "Credit note CN-9 for £900", DANA)
 

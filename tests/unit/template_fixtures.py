@@ -499,7 +499,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         owner="U0OTHER", recorded="2026-03-02", due="2026-03-09 09:00 UTC", overdue=True, text=h, answer=h,
         outcome=h, permalink="https://x.slack.com/archives/C1/p1?a=b|c>") for n in range(10)]),
     # Issue 17, workload
-    "maintenance_notice.yml.j2": lambda h: dict(id=3, service=h, when=h, what="planned", late=True, hours=4.0,
+    "maintenance_notice.yml.j2": lambda h: dict(id=3, service=h, when=h, what="planned", late=True, length=h,
                                                 series=h, count=13, last=h),
     "workload_notice.yml.j2": lambda h: dict(name=h, period=h, lines=[h] * 25, over=True),
     "workload_reply.yml.j2": lambda h: dict(title=h, lines=[h, [h, {"user": "U0SAFE"}, h]] * 23, more=0, channels_said=h,

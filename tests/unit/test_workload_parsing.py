@@ -12,7 +12,7 @@ from bot.calendars import CALENDAR_24X7_UTC
 from bot.measurements import clocks, compliance
 from bot.parsing import ParseError, parse_duration
 from bot.parsing.limits import Limit, format_excuses, format_limit, parse_limit
-from bot.parsing.windows import format_window, parse_window
+from bot.parsing.windows import format_length, format_window, parse_window
 
 UTC = timezone.utc
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -60,7 +60,16 @@ def test_a_window_across_the_clocks_going_forward_is_as_long_as_it_really_is():
     # 28 Mar 22:00 GMT = 22:00 UTC; the clocks go forward at 01:00 GMT on 29 Mar, so 04:00 BST = 03:00 UTC: 5 h.
     span = parse_window("2026-03-28 22:00-04:00 Europe/London", "UTC", MONDAY)
     assert span.start == datetime(2026, 3, 28, 22, 0, tzinfo=UTC) and span.length == timedelta(hours=5)
-    assert format_window(span) == "Sat 28 Mar 2026 22:00–04:00 Europe/London"
+    assert format_window(span) == "Sat 28 Mar 2026 22:00 – Sun 04:00 Europe/London"  # overnight: ends on Sunday
+    assert format_length(span.length) == "5 h"
+
+
+def test_a_window_within_a_day_and_its_length_in_hours_and_minutes():
+    # 10:00 to 11:30 the same day: 90 minutes = 1 h 30 m
+    span = parse_window("2026-03-28 10:00-11:30 UTC", "UTC", MONDAY)
+    assert format_window(span) == "Sat 28 Mar 2026 10:00–11:30 UTC"
+    assert format_length(span.length) == "1 h 30 m"
+    assert format_length(timedelta(hours=4)) == "4 h" and format_length(timedelta(minutes=45)) == "45 m"
 
 
 def test_a_weekday_is_the_next_one_still_to_come():

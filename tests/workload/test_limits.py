@@ -104,7 +104,9 @@ def test_limits_are_listed_removed_and_audited(slack, sandbox, db, team, clock):
 def test_limit_parse_errors_are_answered_in_the_users_words(slack, sandbox, db, team, clock):
     world_with_limit(slack, sandbox, db, team, clock)
     slack.command("sla limit Acme Payroll lots of tickets")
-    assert 'I couldn\'t read "lots of tickets" as a workload limit' in text_of(sandbox.last_ephemeral(ALICE))
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert 'I couldn\'t read "lots of tickets" as a workload limit' in said
+    assert "“up to 400 tickets a month”" in said and "\u02cb" not in said  # quoted words, no look-alike backticks
     slack.command("sla limit Acme Payroll up to 10 tickets a month excusing T9")
     assert "Acme Payroll has no target T9 (its targets: T1, T2, T3)" in text_of(sandbox.last_ephemeral(ALICE))
     with db.session() as s:

@@ -46,9 +46,10 @@ def test_a_window_is_announced_when_planned_and_reminded_once_ahead(slack, sandb
     slack.command("maintenance add Payroll 2026-03-14 22:00-02:00 Europe/London")
     reply = text_of(sandbox.last_ephemeral(ALICE))
     assert "Maintenance window #" in reply and "planned on Payroll" in reply
-    assert "Sat 14 Mar 2026 22:00–02:00 Europe/London" in reply
+    assert "Sat 14 Mar 2026 22:00 – Sun 02:00 Europe/London" in reply  # overnight: the day it ends is said
     said = notices(sandbox, world["channel"])
-    assert len(said) == 1 and "Planned maintenance" in said[0] and "Sat 14 Mar 2026 22:00–02:00" in said[0]
+    # 22:00 to 02:00 the next day is 4 hours, said in whole hours
+    assert len(said) == 1 and "Planned maintenance" in said[0] and "Sat 14 Mar 2026 22:00 – Sun 02:00 Europe/London (4 h)" in said[0]
     # maintenance_notice is 2 days: the reminder is due Thu 12 Mar 22:00 (London is on GMT then, so 22:00 UTC)
     tick(harness_clean, datetime(2026, 3, 12, 21, 59, tzinfo=UTC))
     assert len(notices(sandbox, world["channel"])) == 1
@@ -63,11 +64,11 @@ def test_a_cancelled_window_is_not_reminded_and_its_cancel_is_announced(slack, s
     world = availability_sla(db, team, sandbox)
     slack.command("maintenance add Payroll Sat 22:00 for 4h")  # Saturday 7 March, in Alice's zone (Europe/London)
     reply = text_of(sandbox.last_ephemeral(ALICE))
-    assert "Sat 7 Mar 2026 22:00–02:00 Europe/London" in reply
+    assert "Sat 7 Mar 2026 22:00 – Sun 02:00 Europe/London" in reply
     with db.session() as s:
         window_id = s.exec(select(MaintenanceWindow.id)).one()
     slack.command("maintenance")
-    assert f"#{window_id} Payroll: Sat 7 Mar 2026 22:00–02:00" in text_of(sandbox.last_ephemeral(ALICE))
+    assert f"#{window_id} Payroll: Sat 7 Mar 2026 22:00 – Sun 02:00" in text_of(sandbox.last_ephemeral(ALICE))
     slack.command(f"maintenance cancel {window_id}")
     assert f"Maintenance window #{window_id} cancelled" in text_of(sandbox.last_ephemeral(ALICE))
     tick(harness_clean, datetime(2026, 3, 6, 23, 0, tzinfo=UTC))  # past the reminder's time (5 Mar 22:00)
@@ -77,6 +78,9 @@ def test_a_cancelled_window_is_not_reminded_and_its_cancel_is_announced(slack, s
     slack.command(f"maintenance cancel {window_id}")  # twice: refused, nothing more sent
     assert "cancelled already" in text_of(sandbox.last_ephemeral(ALICE))
     assert len(notices(sandbox, world["channel"])) == 2
+    slack.command("maintenance")  # the windows not yet over leave the cancelled one out
+    listed = text_of(sandbox.last_ephemeral(ALICE))
+    assert f"#{window_id} " not in listed and "None planned" in listed
 
 
 def test_an_announcement_not_yet_sent_is_withdrawn_by_a_cancel(db, team, sandbox, harness_clean):
@@ -98,6 +102,10 @@ def test_parse_errors_are_answered_in_the_users_words(slack, sandbox, db, team):
     slack.command("maintenance add Payroll next tuesday at noon")
     said = text_of(sandbox.last_ephemeral(ALICE))
     assert 'I couldn\'t read "next tuesday at noon" as a window of time' in said and "Sat 22:00 for 4h" in said
+    assert "\u02cb" not in said  # its examples are quoted words, never backticks escaped into look-alikes (ˋ)
+    slack.command("maintenance add next tuesday")
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "\u02cb" not in said and "`/slm maintenance add Payroll Sat 22:00 for 4h`" in said
     slack.command("maintenance add Payroll 2026-03-14 22:00-02:00 Mars/Olympus")
     assert "“Mars/Olympus” is not a time zone I know" in text_of(sandbox.last_ephemeral(ALICE))
     slack.command("maintenance add Payrol 2026-03-14 22:00-02:00")
