@@ -35,6 +35,7 @@ from sqlmodel import SQLModel
 
 from bot import audit
 from bot.workspace.actor import Actor
+from bot.service_map.records import SLACK_USER
 from models import (
     Action,
     ActionStatus,
@@ -71,7 +72,6 @@ from models import (
 from models.workspace import FORMER_PERSON
 
 BOT = "slm-bot"
-SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,31}")
 
 _REMOVED = (Member, RoleGrant, Contact, ReviewRsvp)  # each by its user_id
 # Who made or changed a row, on every table that says so (models.base.Stamped and its like): anonymised.

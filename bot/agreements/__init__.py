@@ -50,6 +50,7 @@ from bot.agreements.negotiation import (
 )
 from bot.agreements.queries import (
     by_name,
+    is_named,
     counterparty_roles,
     get,
     known_names,
@@ -79,7 +80,7 @@ from bot.agreements.versions import (
 __all__ = [
     "CLAUSES", "COUNTERPARTY_KIND", "COUNTERPARTY_LABEL", "GROUP_DM_LIMIT", "MONTHS",
     "AgreeResult", "AgreementKind", "DocSettings", "DraftInput", "Drafted", "Gate", "NewVersion",
-    "agree", "by_name", "counterparty_roles", "default_term", "diff", "document_context", "document_key", "draft",
+    "agree", "by_name", "is_named", "counterparty_roles", "default_term", "diff", "document_context", "document_key", "draft",
     "get", "headline_key", "known_names", "list_agreements", "list_page", "names_known", "lock", "mark_posted", "negotiators", "next_review",
     "propose", "proposing_side", "record_version_post", "retire", "roll_statuses", "services_of", "signoffs",
     "snapshot", "status_line", "targets_of", "unfinished_threads", "unfinished_versions", "version", "version_key",

@@ -54,6 +54,15 @@ def known_names(session: Session, team_id: str, kind: AgreementKind | None = Non
     return f"{listed} …and {page.more} more (", Command(kind.value if kind else "sla", "list"), ")"
 
 
+def is_named(session: Session, team_id: str, name: str, kind: AgreementKind) -> bool:
+    """Whether `name` names an agreement of `kind`: how a command tells where an agreement's name ends."""
+    try:
+        by_name(session, team_id, name, kind)
+    except NotFound:
+        return False
+    return True
+
+
 def names_known(session: Session, team_id: str, keys: list[str], kind: AgreementKind) -> set[str]:
     """Which of these name keys name an agreement of `kind` (one query, however many agreements there are)."""
     if not keys:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,6 +40,7 @@ from sqlmodel import Session, select
 from bot import audit, outbox, service_map
 from bot.measurements.in_force import Measured, measured
 from bot.workspace import settings as workspace_settings
+from bot.service_map.records import SLACK_USER
 from models import Agreement, AskKind, AskOutcome, Review, SatisfactionAsk, Ticket, WorkspaceUninstall
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=7)
 SWEEP_BATCH = 500
 TEMPLATE = "satisfaction_ask.yml.j2"
-SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,31}")
 TICKET_KINDS = ("response", "resolution")
 
 

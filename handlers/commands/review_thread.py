@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot import agreements
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput
 from bot.reviews import closing, notes
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
@@ -46,11 +46,7 @@ def risk(req: SlashRequest) -> None:
     require(req.actor, Capability.ARRANGE_REVIEWS)
     with req.deps.db.session() as session:
         def is_sla(name: str) -> bool:
-            try:
-                agreements.by_name(session, req.actor.team_id, name, AgreementKind.SLA)
-            except NotFound:
-                return False
-            return True
+            return agreements.is_named(session, req.actor.team_id, name, AgreementKind.SLA)
 
         if is_sla(one_name(req.args)):  # the SLA and nothing more
             raise InvalidInput({"text": f"Say what the risk is, after the SLA's name: {RISK_USAGE}."})

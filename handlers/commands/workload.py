@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot import agreements, delivery
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput
 from bot.parsing import windows
 from bot.workload import exclusions, limits, maintenance
 from bot.workspace.permissions import Capability, require
@@ -52,11 +52,7 @@ def _reply(req: SlashRequest, title: str, lines: list[str], more: int = 0, chann
 def sla_limit(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         def is_sla(name: str) -> bool:
-            try:
-                agreements.by_name(session, req.actor.team_id, name, AgreementKind.SLA)
-            except NotFound:
-                return False
-            return True
+            return agreements.is_named(session, req.actor.team_id, name, AgreementKind.SLA)
 
         if is_sla(one_name(req.args)):
             agreement = limits.agreement_named(session, req.actor.team_id, one_name(req.args))
@@ -146,11 +142,7 @@ def exclusion_add(req: SlashRequest) -> None:
     require(req.actor, Capability.RECORD_EXCLUSION)
     with req.deps.db.session() as session:
         def is_sla(name: str) -> bool:
-            try:
-                agreements.by_name(session, req.actor.team_id, name, AgreementKind.SLA)
-            except NotFound:
-                return False
-            return True
+            return agreements.is_named(session, req.actor.team_id, name, AgreementKind.SLA)
 
         name, rest = two_names(req.args, is_sla, EXCLUSION_USAGE, "SLA")
         agreement = agreements.by_name(session, req.actor.team_id, name, AgreementKind.SLA)
