@@ -74,7 +74,7 @@ def test_a_callback_refused_for_good_is_said_in_the_thread_and_not_sent_again(sl
 def test_default_puts_a_target_back_on_the_organisations_ladder_audited(slack, sandbox, db, world):
     assert slack.command("ladder Acme Payroll T1 75% group").ok
     assert slack.command("ladder Acme Payroll T1 default").ok
-    assert "now climbs: the built-in ladder" in text_of(sandbox.last_ephemeral(ALICE))
+    assert "now climbs the organisation's ladder again: the built-in ladder" in text_of(sandbox.last_ephemeral(ALICE))
     with db.session() as s:
         assert s.exec(select(TargetLadder)).all() == []
         trail = [(e.before, e.after) for e in s.exec(select(AuditEvent).where(AuditEvent.action == "ladder.set")

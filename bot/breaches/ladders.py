@@ -112,7 +112,7 @@ def set_target_ladder(session: Session, actor: Actor, agreement_name: str, targe
     ladder it now climbs is returned."""
     require(actor, Capability.SET_LADDER)
     target = find_target(session, actor.team_id, agreement_name, target_key)
-    clear = (typed or "").strip().lower() in (DEFAULT, "none", "organisation", "organization")
+    clear = clears(typed)
     try:
         value = None if clear else canonical(parse(typed))
     except parsing.ParseError as err:
@@ -129,6 +129,15 @@ def set_target_ladder(session: Session, actor: Actor, agreement_name: str, targe
         session.add(row)
     audit.record(session, actor, "ladder.set", "target", target.id, key=target.key, before=before, after=value)
     return target, value or describe(organisation_ladder(session, actor.team_id))
+
+
+def clears(typed: str) -> bool:
+    """Whether a target's ladder as typed is `default`: the target climbs the organisation's ladder again."""
+    return (typed or "").strip().lower() in (DEFAULT, "none", "organisation", "organization")
+
+
+def raises_priority(steps: tuple[Step, ...] | None) -> bool:
+    return any(PRIORITY in step.actions for step in steps or ())
 
 
 def describe(steps: tuple[Step, ...] | None) -> str:

@@ -18,7 +18,8 @@ from bot.parsing.durations import Duration, format_duration, parse_duration
 
 GROUP, MANAGER, SERVICE_MANAGERS, PRIORITY = "group", "manager", "service-managers", "priority"
 ACTIONS = (GROUP, MANAGER, SERVICE_MANAGERS, PRIORITY)
-_ALIASES = {"group": GROUP, "groups": GROUP, "team": GROUP, "manager": MANAGER, "managers": SERVICE_MANAGERS,
+# Only these words: a near miss ("groups") is refused, not guessed, as it may have meant another action.
+_ALIASES = {"group": GROUP, "team": GROUP, "manager": MANAGER, "managers": SERVICE_MANAGERS,
             "service-managers": SERVICE_MANAGERS, "service-manager": SERVICE_MANAGERS, "sm": SERVICE_MANAGERS,
             "priority": PRIORITY, "raise-priority": PRIORITY}
 DEFAULT = "default"  # the setting's value: the built-in ladder, today's behaviour
@@ -84,13 +85,17 @@ def parse(text: str) -> tuple[Step, ...]:
         if words[0].startswith("+"):  # a time after the breach may be words: "+2 hours", "+1h 30m"
             while upto < len(words) and words[upto] not in _ALIASES:
                 upto += 1
+            # the longest run of words that reads as a time; an unknown word after it is refused as an action
+            upto = next((k for k in range(upto, 0, -1) if _reads_as_time(" ".join(words[1:k]), words[0][1:])),
+                        upto)
         percent, after = _when(" ".join(words[:upto]))
         joined = " ".join(words[upto:])
         actions: list[str] = []
         for word in joined.replace("+", " ").replace("&", " ").replace(" and ", " ").split():
             action = _ALIASES.get(word)
             if action is None:
-                raise _fail(f"“{word}” is not something a step does: group, manager, service-managers or priority.")
+                raise _fail(f"“{word}” is not something a step does: write group, manager, service-managers (or "
+                            "managers, sm) or priority.")
             if action not in actions:
                 actions.append(action)
         if not actions and percent != 100:
@@ -102,6 +107,14 @@ def parse(text: str) -> tuple[Step, ...]:
     if len(steps) > MAX_STEPS:
         raise _fail(f"At most {MAX_STEPS} steps.")
     return tuple(steps)
+
+
+def _reads_as_time(rest: str, first: str) -> bool:
+    try:
+        parse_duration(" ".join(filter(None, (first, rest))))
+    except ParseError:
+        return False
+    return True
 
 
 def _later(step: Step, before: Step) -> bool:

@@ -41,7 +41,11 @@ def ladder(req: SlashRequest) -> None:
         raise InvalidInput({"sla": "Name the SLA first, then its target, e.g. `/slm ladder Acme Payroll T1 …`."})
     with req.deps.db.session() as session:
         target, now_climbs = ladders.set_target_ladder(session, req.actor, name, key, steps)
-        shown = {"agreement": name, "target": target.key, "steps": now_climbs}
+        # `priority` does nothing without the callback: said now, not found out at a breach
+        unheard = (ladders.raises_priority(ladders.effective(session, req.actor.team_id, target.id))
+                   and callbacks.get(session, req.actor.team_id) is None)
+        shown = {"agreement": name, "target": target.key, "steps": now_climbs,
+                 "organisation": ladders.clears(steps), "no_callback": unheard}
     req.context["done"] = f"The ladder of {target.key} is set"
     req.respond(**render_message("ladder.yml.j2", organisation=None, own=[], pager=None, callback=None,
                                  callback_set=False, changed=shown))

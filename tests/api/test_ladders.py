@@ -283,3 +283,34 @@ def test_bad_ladder_text_is_refused_in_the_users_words_and_nothing_is_saved(slac
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "ladder.set")).all() == []
     slack.command("ladder Acme Payroll T9 50% group")
     assert "Acme Payroll has no target T9" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+@pytest.mark.parametrize("typed", ["50% groups", "breach; +30m groups"])
+def test_a_near_miss_action_word_is_refused_naming_the_words_allowed(slack, sandbox, db, p2, typed):
+    slack.command(f"ladder Acme Payroll T3 {typed}")
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "“groups” is not something a step does" in said
+    assert "group, manager, service-managers (or managers, sm) or priority" in said
+    with db.session() as s:
+        assert s.exec(select(TargetLadder)).all() == []
+
+
+def test_a_priority_step_without_a_callback_is_warned_and_not_once_one_is_set(slack, sandbox, p2, local_callbacks,
+                                                                              receiver):
+    assert slack.command(f"ladder Acme Payroll T3 {LADDER}").ok
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "now climbs its own ladder" in said
+    assert "No priority callback is set" in said and "/slm ladder callback" in said
+    assert slack.command("ladder Acme Payroll T3 50% group").ok  # no priority step: nothing to warn of
+    assert "No priority callback" not in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command(f"ladder callback {receiver().url}")
+    assert slack.command(f"ladder Acme Payroll T3 {LADDER}").ok
+    assert "No priority callback" not in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_default_says_the_target_climbs_the_organisations_ladder_again(slack, sandbox, p2):
+    assert slack.command("settings ladder 50% group; breach; +1h service-managers").ok
+    assert slack.command("ladder Acme Payroll T3 75% group").ok
+    assert slack.command("ladder Acme Payroll T3 default").ok
+    assert ("T3* of *Acme Payroll* now climbs the organisation's ladder again: 50% group; breach; "
+            "+1h service-managers") in text_of(sandbox.last_ephemeral(ALICE))
