@@ -111,6 +111,28 @@ def agreed_content(session: Session, agreement: Agreement) -> dict:
         AgreementVersion.agreement_id == agreement.id, AgreementVersion.number == agreement.agreed_version)).first() or {}
 
 
+def version_limits(session: Session, agreement: Agreement, number: int | None) -> list[dict]:
+    """The workload limits version `number` of the agreement states (none for no version)."""
+    if number is None:
+        return []
+    content = session.exec(select(AgreementVersion.content).where(
+        AgreementVersion.agreement_id == agreement.id, AgreementVersion.number == number)).first() or {}
+    return list(content.get("workload_limits", []))
+
+
+def stated(session: Session, agreement: Agreement) -> tuple[list[dict], int | None, list[dict]]:
+    """The limits in force (the agreed version's), and the number and limits of a later version not yet agreed
+    that states other limits (None, [] when there is none)."""
+    in_force = version_limits(session, agreement, agreement.agreed_version)
+    latest = agreement.latest_version
+    if not latest or latest == agreement.agreed_version:
+        return in_force, None, []
+    proposed = version_limits(session, agreement, latest)
+    if [(w["text"], w["excuses"]) for w in proposed] == [(w["text"], w["excuses"]) for w in in_force]:
+        return in_force, None, []
+    return in_force, latest, proposed
+
+
 def excused_targets(content: dict, limit: dict) -> tuple[str, ...]:
     """The targets of the version in force that a period over this limit excuses, in words."""
     excuses = limit["excuses"].split(",")

@@ -56,12 +56,18 @@ def sla_limit(req: SlashRequest) -> None:
 
         if is_sla(one_name(req.args)):
             agreement = limits.agreement_named(session, req.actor.team_id, one_name(req.args))
-            stated = [f"#{w.id} {w.text}, excusing {limits.limit_words.format_excuses(w.excuses)}"
-                      for w in limits.working(session, req.actor.team_id, agreement.id)]
+            in_force, number, proposed = limits.stated(session, agreement)
+            said = [f"In force: #{w['id']} {w['text']}, excusing {w['excuses_text']}" for w in in_force] or [
+                "In force: none" + ("" if agreement.agreed_version else " (no version is agreed yet)")]
+            if number is not None:  # a later version, not yet agreed, states other limits
+                said += [f"Proposed in version {number}, not yet agreed: #{w['id']} {w['text']}, excusing "
+                         f"{w['excuses_text']}" for w in proposed] or [
+                    f"Proposed in version {number}, not yet agreed: no limit"]
+            stated = said if in_force or number is not None else []
             shown = (agreement.name, stated)
         else:
             shown = None
-    if shown is not None:  # the SLA alone: its limits as drafted
+    if shown is not None:  # the SLA alone: the limits in force, and those of a version not yet agreed
         return _reply(req, f"Workload limits of {shown[0]}", shown[1] or [
             f"None stated. Add one: `{LIMIT_USAGE}`, like “up to 400 tickets a month”."])
     with req.deps.db.session() as session:

@@ -101,6 +101,33 @@ def test_limits_are_listed_removed_and_audited(slack, sandbox, db, team, clock):
     assert actions == ["workload_limit.add", "workload_limit.remove"]
 
 
+def test_the_listing_shows_the_limits_in_force_and_apart_those_proposed_not_yet_agreed(slack, sandbox, db, team,
+                                                                                      clock):
+    world = world_with_limit(slack, sandbox, db, team, clock)  # "up to 3 P1 a month", agreed
+    slack.command("sla limit Acme Payroll up to 400 tickets a month")  # proposed, not agreed
+    with db.session() as s:
+        agreement = s.get(Agreement, world["agreement_id"])
+        agreed, latest = agreement.agreed_version, agreement.latest_version
+        first, second = s.exec(select(WorkloadLimit.id).order_by(WorkloadLimit.id)).all()
+    assert latest == agreed + 1
+    slack.command("sla limit Acme Payroll")
+    lines = text_of(sandbox.last_ephemeral(ALICE)).splitlines()
+    in_force = [line for line in lines if "In force:" in line]
+    proposed = [line for line in lines if f"Proposed in version {latest}, not yet agreed:" in line]
+    assert in_force == [f"• In force: #{first} up to 3 P1 tickets a month, excusing resolution targets"]
+    # the proposed version states both: the one in force and the new one
+    assert [line.split(": ", 1)[1] for line in proposed] == [
+        f"#{first} up to 3 P1 tickets a month, excusing resolution targets",
+        f"#{second} up to 400 tickets a month, excusing response and resolution targets"]  # the default excuses
+    with db.session() as s:  # once agreed, the new one is in force and nothing is pending
+        agreement = s.get(Agreement, world["agreement_id"])
+        agreement.agreed_version = agreement.latest_version
+        s.add(agreement)
+    slack.command("sla limit Acme Payroll")
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert f"In force: #{second} up to 400 tickets a month" in said and "Proposed" not in said
+
+
 def test_limit_parse_errors_are_answered_in_the_users_words(slack, sandbox, db, team, clock):
     world_with_limit(slack, sandbox, db, team, clock)
     slack.command("sla limit Acme Payroll lots of tickets")
