@@ -158,7 +158,7 @@ def exclusion_add(req: SlashRequest) -> None:
                   "Remove an exclusion recorded wrongly (the trail keeps it, with why): its time counts again")
 def exclusion_remove(req: SlashRequest) -> None:
     require(req.actor, Capability.RECORD_EXCLUSION)
-    said = re.fullmatch(r"#?(\d+)(?:\s+(.*))?", req.args.strip(), re.DOTALL)
+    said = re.fullmatch(r"#?(\d{1,9})(?:\s+(.*))?", req.args.strip(), re.DOTALL)
     if said is None:
         raise InvalidInput({"exclusion": "Name the exclusion by its number, like `/slm exclusion remove 2 recorded "
                                          "twice` (`/slm exclusions <SLA>` lists them)."})
