@@ -68,7 +68,7 @@ def record(session: Session, actor: Actor, data: ComplaintInput) -> Complaint:
     try:
         complainant = owners.clean_owner(data.complainant)
         if complainant is None:
-            errors["complainant"] = "Say who complained."
+            errors["complainant"] = "Choose who complained: the customer's person who made the complaint."
     except InvalidInput:
         errors["complainant"] = "Say who complained: a person in this workspace."
     try:

@@ -5,6 +5,10 @@ Who agreed it: the service manager who records it names the customer's contact w
 that person must be a contact of the SLA's customer, so an exclusion always carries both sides' names. (A button for
 the approver to press was the other way; a named contact keeps it one step, and the audit trail and the pack show
 both names.)
+
+Removing one (`remove`, a service manager's, with why): the table has no status column, so the row is deleted and the
+audit trail keeps it (`exclusion.remove`, its whole row as before, with why); the figures follow, since they are
+computed from the rows. An exact duplicate (same SLA, service, window and kind) is refused, naming the one there.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from bot import audit, parsing
-from bot.errors import InvalidInput
+from bot.errors import Command, InvalidInput, NotFound
 from bot.parsing import windows
 from bot.service_map import contacts_of
 from bot.workspace.actor import Actor
@@ -48,6 +52,14 @@ def add(session: Session, actor: Actor, agreement: Agreement, typed: Typed) -> E
                                          Service.name_key == name_key(typed.service))).first()
         if service_id is None:
             raise InvalidInput({"service": f"{agreement.name} covers no service “{typed.service[:80]}”."})
+    same = session.exec(select(Exclusion.id).where(
+        Exclusion.team_id == actor.team_id, Exclusion.agreement_id == agreement.id,
+        Exclusion.service_id == service_id if service_id is not None else Exclusion.service_id.is_(None),
+        Exclusion.starts_at == span.start, Exclusion.ends_at == span.end,
+        Exclusion.kind == typed.kind.value)).first()
+    if same is not None:
+        raise InvalidInput({"when": f"That exclusion is recorded already: #{same} on {agreement.name}, the same "
+                                    "window and reason."})
     row = Exclusion(team_id=actor.team_id, agreement_id=agreement.id, service_id=service_id, starts_at=span.start,
                     ends_at=span.end, kind=typed.kind.value, agreed_by=typed.agreed_by, note=typed.note,
                     created_at=actor.at(), created_by=actor.user_id)
@@ -63,3 +75,18 @@ def of_agreement(session: Session, team_id: str, agreement_id: int, start: datet
     if start is not None and end is not None:
         q = q.where(Exclusion.starts_at < end, Exclusion.ends_at > start)
     return list(session.exec(q.order_by(Exclusion.starts_at)))
+
+
+def remove(session: Session, actor: Actor, exclusion_id: int, why: str = "") -> Exclusion:
+    """Remove an exclusion recorded wrongly: the row goes (no status column to mark it), the trail keeps it whole
+    as `before`, with who removed it and why; the measurements count its time again from now on."""
+    require(actor, Capability.RECORD_EXCLUSION)
+    row = session.get(Exclusion, exclusion_id)
+    if row is None or row.team_id != actor.team_id:
+        raise NotFound(f"There is no exclusion #{exclusion_id}: ", Command("exclusions", "<SLA>"), " lists an SLA's.")
+    before = audit.snapshot(row)
+    session.delete(row)
+    session.flush()
+    audit.record(session, actor, "exclusion.remove", "exclusion", exclusion_id, agreement=row.agreement_id,
+                 before=before, after=None, why=(why or "").strip()[:300])
+    return row

@@ -37,7 +37,7 @@ def record_complaint(req: SlashRequest) -> None:
         with req.deps.db.session() as session:
             customer_id = _customer(session, req.actor.team_id, name).id
     complaint_form.open(req.client, req.trigger_id, req.deps, req.actor.team_id, channel_id=req.channel_id,
-                        customer_id=customer_id, complainant=req.actor.user_id)
+                        customer_id=customer_id, complainant=None)  # chosen, never defaulted to who records
 
 
 @registry.command("complaints", "/slm complaints [open|customer]",

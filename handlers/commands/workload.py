@@ -160,6 +160,28 @@ def exclusion_add(req: SlashRequest) -> None:
             "Its time is left out of the SLA's availability and ticket clocks"])
 
 
+@registry.command("exclusion remove", "/slm exclusion remove N [why]",
+                  "Remove an exclusion recorded wrongly (the trail keeps it, with why): its time counts again")
+def exclusion_remove(req: SlashRequest) -> None:
+    require(req.actor, Capability.RECORD_EXCLUSION)
+    said = re.fullmatch(r"#?(\d{1,9})(?:\s+(.*))?", req.args.strip(), re.DOTALL)
+    if said is None:
+        raise InvalidInput({"exclusion": "Name the exclusion by its number, like `/slm exclusion remove 2 recorded "
+                                         "twice` (`/slm exclusions <SLA>` lists them)."})
+    with req.deps.db.session() as session:
+        row = exclusions.remove(session, req.actor, int(said.group(1)), said.group(2) or "")
+        shown = (row.id, windows.format_window(windows.Span(row.starts_at, row.ends_at, req.actor.tz)),
+                 row.kind.replace("_", " "))
+    _reply(req, f"Exclusion #{shown[0]} removed", [f"{shown[1]}: {shown[2]}",
+                                                    "Its time counts again in the SLA's availability and ticket clocks; "
+                                                    "the audit trail keeps what it was"])
+
+
+@registry.command("exclusion", "/slm exclusion add|remove", "Exclusions: add or remove", listed=False)
+def exclusion_words(req: SlashRequest) -> None:
+    raise InvalidInput({"text": f"Say `{EXCLUSION_USAGE}`, `/slm exclusion remove N [why]` or `/slm exclusions <SLA>`."})
+
+
 @registry.command("exclusions", "/slm exclusions <SLA>", "The exclusions agreed for an SLA", pages=True)
 def exclusion_list(req: SlashRequest) -> None:
     with req.deps.db.session() as session:

@@ -79,9 +79,12 @@ def test_a_complaint_recorded_by_command_tells_the_relationship_owner_first(slac
     form = sandbox.open_modal(team, CAROL)
     assert form.callback_id == Callback.COMPLAINT_FORM
     assert initial(form, Block.COMPLAINT_CUSTOMER) == str(acme.customer)
-    assert initial(form, Block.COMPLAINT_COMPLAINANT) == CAROL
+    # Who complained is chosen, not filled in with whoever opened the form (they may be recording for someone else).
+    assert initial(form, Block.COMPLAINT_COMPLAINANT) is None
     outcome = slack.submit(form, {Block.COMPLAINT_TEXT: "", Block.COMPLAINT_SERVICE: str(acme.service)})
-    assert outcome.errors == {Block.COMPLAINT_TEXT: "Say what the complaint is."} and stored(db) == []
+    assert outcome.errors == {Block.COMPLAINT_TEXT: "Say what the complaint is.", Block.COMPLAINT_COMPLAINANT:
+                              "Choose who complained: the customer's person who made the complaint."}
+    assert stored(db) == []
     assert slack.submit(form, {Block.COMPLAINT_SERVICE: str(acme.service), Block.COMPLAINT_COMPLAINANT: CAROL,
                                Block.COMPLAINT_TEXT: "Payslips were two days late in February"}).ok
 

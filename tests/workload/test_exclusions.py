@@ -69,3 +69,41 @@ def test_a_window_planned_ahead_moves_a_running_clocks_due_time(slack, sandbox, 
     slack.command("clock INC0200")
     # 1h used at 11:00, 3h left; the window 12:00-13:00 is not counted, so due at 15:00 (times shown in London: GMT)
     assert "due Fri 4 Dec 15:00, 3h left" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_an_exclusion_recorded_twice_is_refused_and_one_recorded_wrongly_is_removed(slack, sandbox, db, team, clock):
+    world = p1_sla(db, team)
+    ticket(db, team, world["service_id"], "INC0300", FRIDAY, [("resolved", FRIDAY + hours(5.5), None)])
+    clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    typed = 'exclusion add "Acme Payroll" 2026-12-04 12:00-14:00 UTC customer outage agreed by <@U0CAROL>'
+    slack.command(typed)
+    with db.session() as s:
+        [first] = s.exec(select(Exclusion)).all()
+        number = first.id
+    slack.command(typed)  # the same SLA, window and kind again: refused, naming the one there
+    assert (f"That exclusion is recorded already: #{number} on Acme Payroll, the same window and reason"
+            in text_of(sandbox.last_ephemeral(ALICE)))
+    with db.session() as s:
+        assert len(s.exec(select(Exclusion)).all()) == 1
+    # Someone who is not a service manager may not remove it.
+    slack.command(f"exclusion remove {number}", user=DAVE)
+    assert "service manager" in text_of(sandbox.last_ephemeral(DAVE)).lower()
+    slack.command(f"exclusion remove #{number} the outage was ours, not the customer's")
+    assert f"Exclusion #{number} removed" in text_of(sandbox.last_ephemeral(ALICE))
+    # Its 2h count again: 10:00-15:30 is 5h30m of 4h, over by 5h30m - 4h = 1h30m.
+    slack.command("clock INC0300")
+    assert "over by 1h30m (5h30m of 4h)" in text_of(sandbox.last_ephemeral(ALICE))
+    with db.session() as s:
+        assert s.exec(select(Exclusion)).all() == []
+        gone = s.exec(select(AuditEvent).where(AuditEvent.action == "exclusion.remove")).one()
+        assert (gone.entity_id, gone.after, gone.actor) == (number, None, ALICE)
+        assert gone.before["agreed_by"] == CAROL and gone.before["kind"] == "customer_outage"
+        assert gone.detail["why"] == "the outage was ours, not the customer's"
+    slack.command(f"exclusion remove {number}")
+    assert f"There is no exclusion #{number}" in text_of(sandbox.last_ephemeral(ALICE))
+    # A subcommand it does not know gets a short pointer, not the whole help.
+    slack.command("exclusion cancel 2")
+    pointer = text_of(sandbox.last_ephemeral(ALICE))
+    assert "/slm exclusion remove N [why]" in pointer and "What slm-bot can do" not in pointer
+    slack.command("help")
+    assert "/slm exclusion remove N [why]" in text_of(sandbox.last_ephemeral(ALICE))
