@@ -497,7 +497,8 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "complaint_list.yml.j2": lambda h: dict(label=h, may=[1, 2], pager=pager(h), empty=h, rows=[NS(
         number=n, status=("open", "answered", "closed")[n % 3], customer=h, service=h, complainant="U0SAFE",
         owner="U0OTHER", recorded="2026-03-02", due="2026-03-09 09:00 UTC", overdue=True, text=h, answer=h,
-        outcome=h, permalink="https://x.slack.com/archives/C1/p1?a=b|c>") for n in range(10)]),
+        outcome=h, permalink="https://x.slack.com/archives/C1/p1?a=b|c>",
+        settled=("", "answered 2026-03-04", "closed 2026-03-05")[n % 3]) for n in range(10)]),
     # Issue 17, workload
     "maintenance_notice.yml.j2": lambda h: dict(id=3, service=h, when=h, what="planned", late=True, length=h,
                                                 series=h, count=13, last=h),
