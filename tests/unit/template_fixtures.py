@@ -196,7 +196,7 @@ def _clock(h: str) -> dict:
     rows = tuple(Row(h, "1h", n % 2 == 0, h) for n in range(12))
     views = [ClockView(h, h, level, h, h, rows, 3) for level in ("ok", "warning", "breached")] * 3
     ticket = {"ref": h, "priority": "P1", "service": h, "title": h, "opened": h, "resolved": h}
-    legs = [LegsView(tuple(OlaLegView(h, h, "3h10m", h, h if n % 2 else "", h, n % 2 == 0) for n in range(6)), 4, True)
+    legs = [LegsView(tuple(OlaLegView(h, h, "3h10m", h, h if n % 2 else "", h, n % 2 == 0, h if n % 3 else "") for n in range(6)), 4, True)
             for _view in views]  # issue 17, legs: six groups a clock, and more
     return dict(clocks=views, corrections=[h] * 12, agreed_since=[h] * 7, ticket=ticket, tz="Europe/London", legs=legs)
 
