@@ -500,6 +500,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         outcome=h, permalink="https://x.slack.com/archives/C1/p1?a=b|c>",
         settled=("", "answered 2026-03-04", "closed 2026-03-05")[n % 3]) for n in range(10)]),
     # Issue 17, workload
+    "gate_settled.yml.j2": lambda h: dict(name=h, version=4),
     "maintenance_notice.yml.j2": lambda h: dict(id=3, service=h, when=h, what="planned", late=True, length=h,
                                                 series=h, count=13, last=h),
     "workload_notice.yml.j2": lambda h: dict(name=h, period=h, lines=[h] * 25, over=True),
