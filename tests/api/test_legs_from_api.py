@@ -322,3 +322,44 @@ def test_a_group_is_not_warned_over_its_ola_for_time_an_exclusion_leaves_out(
     # The SLA: 2h + Tue 10:00-10:05 = 2h05m of 6h, due Tue 14:00 (2h + 10:00-14:00).
     assert "you held it 2h05m against Service desk OLA T1's 2 business hours (over by 5m)" in text_of(warning)
     assert "2h05m of 6h used" in text_of(warning) and "2026-03-03 14:00 UTC" in text_of(warning)
+
+
+def test_an_exclusion_recorded_after_the_breach_corrects_the_alert_in_place_and_in_its_thread(
+        slack, sandbox, db, team, clock, harness_clean, legs_world):
+    """The first test's ticket, breached Tue 13:00 and resolved 14:00 (7h of 6h). The customer's outage Tue
+    09:00-10:30 is agreed as an exclusion afterwards: 7h - 1h30m = 5h30m of 6h, met after all; the desk's leg
+    Mon 15:00-17:00 (2h) + nothing of Tue 09:00-10:10 = 2h of its 2h, within, so no leg is named any more."""
+    acme_contact(db, team)
+    assert slack.command("settings escalate_p1 8h").ok
+    token = make_token(slack, sandbox)
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+        clock.set(MON_15)
+        send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll", title="Payroll run fails"),
+             event("e2", "assigned", MON_15, group="Service desk"))
+        clock.set(TUE + timedelta(hours=10, minutes=10))
+        send(api, event("e3", "assigned", TUE + timedelta(hours=10, minutes=10), group="Network group"))
+        clock.set(TUE + timedelta(hours=13, minutes=5))
+        run_all_once(harness_clean.deps)
+        clock.set(TUE + timedelta(hours=14))
+        send(api, event("e4", "resolved", TUE + timedelta(hours=14)))
+        clock.set(TUE + timedelta(hours=14, minutes=1))
+        run_all_once(harness_clean.deps)
+    [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)
+    assert "resolved, the target was missed" in text_of(alert) and "Service desk held it 3h10m" in text_of(alert)
+    thread_before = len(sandbox.channel_messages(NETWORK_CHANNEL, thread_ts=alert.ts, include_ephemeral=False))
+
+    clock.set(TUE + timedelta(hours=16))
+    slack.command('exclusion add "Acme Payroll" 2026-03-03 09:00-10:30 UTC customer outage agreed by <@U0CAROL>')
+    assert "recorded on Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    clock.set(TUE + timedelta(hours=16, minutes=1))
+    run_all_once(harness_clean.deps)
+    [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)  # the same alert, edited
+    shown = text_of(alert)
+    assert "the target was missed" not in shown and "Service desk held it" not in shown
+    thread = sandbox.channel_messages(NETWORK_CHANNEL, thread_ts=alert.ts, include_ephemeral=False)
+    [correction] = thread[thread_before:]
+    assert "corrected: the target was met after all" in text_of(correction)
+    assert "5h30m of 6h" in text_of(correction)
+    run_all_once(harness_clean.deps)  # measured again once: nothing more
+    assert len(sandbox.channel_messages(NETWORK_CHANNEL, thread_ts=alert.ts, include_ephemeral=False)) == len(thread)
