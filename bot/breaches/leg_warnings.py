@@ -101,13 +101,14 @@ def due(session: Session, team_id: str, now: datetime) -> list[tuple[str, str, d
     index = leg_clocks.OlaIndex(session, team_id)
     events = events_of(session, [t.id for t in tickets])
     handed = leg_clocks.assignments_of_many(session, [t.id for t in tickets])
+    excluded = evaluate.excluded_for(session, team_id, tickets, now)  # windows and exclusions count for no clock
     out = []
     for ticket in tickets:  # the clocks and legs are computed here; every read above is one (or a few) for all
         channel = channels[ticket.assigned_group_id]
-        found = evaluate.clocks_of(ticket, events.get(ticket.id, []), sla_targets, now)
+        found = evaluate.clocks_of(ticket, events.get(ticket.id, []), sla_targets, now, excluded)
         for item in leg_clocks.ticket_legs(session, team_id, ticket, found, now, index=index,
                                            events=events.get(ticket.id, []), assignments=handed.get(ticket.id, []),
-                                           names=names):
+                                           names=names, excluded=excluded):
             sla_clock, sla_target = item.found.clock, item.found.target
             if sla_clock.breached_at is not None or sla_clock.stopped_at is not None:
                 continue

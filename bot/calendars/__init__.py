@@ -6,7 +6,9 @@
 - `deadline_arrays`: `deadline` for many starts at once (numpy), for the back-to-back check's simulation;
 - `gaps`: which of one calendar's hours another leaves uncovered (a 9-5 supplier under a 24x7 SLA);
 - `public_holidays`: the public holidays of a country, from the ``holidays`` package;
-- `records`: the workspace's named calendars as stored (``models.Calendar``): add, find, list.
+- `records`: the workspace's named calendars as stored (``models.Calendar``): add, find, list;
+- `working_days`: which days are working days (a calendar's open weekdays less its holidays and closures), and the
+  organisation's working calendar (the `working_calendar` setting).
 
 Callers use the public API re-exported here (`from bot.calendars import BusinessCalendar`); the
 stored calendars are reached through `bot.calendars.records`.

@@ -1,9 +1,11 @@
 """When a complaint's answer is due, and the escalation to the service managers when it is late.
 
 The due time: `complaint_answer_within` (a workspace setting, default 5 working days) after the complaint was
-recorded, at the same time of day in the organisation's zone. Working days are Monday to Friday (the default
-calendar of the bot's nudges): a complaint is about the relationship, not one SLA's service hours, so one calendar
-for every customer keeps the promise the same for all of them.
+recorded, at the same time of day in the organisation's zone. Working days are the organisation's working calendar's
+(the workspace setting `working_calendar`: the days one of its calendars opens, less that calendar's public holidays
+and closures; Monday to Friday while it names none), counted as bot.calendars.working_days counts them: a complaint
+is about the relationship, not one SLA's service hours, so one calendar for every customer keeps the promise the
+same for all of them.
 
 The escalation is a reminder row (bot.reminders, kind `complaint.late`), scheduled when the complaint is recorded,
 due at its due time; answering or closing it cancels the row. When it falls due with the complaint still open, each
@@ -17,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import audit, outbox, reminders
+from bot.calendars import working_days
 from bot.cover import recipients as service_managers
 from bot.parsing.recurrence import read_offset
 from bot.workspace import settings as workspace_settings
@@ -24,22 +27,19 @@ from models import Complaint, ComplaintStatus, Party
 
 LATE = "complaint.late"  # the reminders' kind
 TEMPLATE = "complaint_late.yml.j2"
-MAX_WORKING_DAYS_SCAN = 400
 
 
 def due_at(session: Session, team_id: str, recorded_at: datetime, org_tz: str) -> datetime:
-    """The answer's due time: the setting's working days (Monday to Friday) or days after `recorded_at`."""
+    """The answer's due time: the setting's working days (of the organisation's working calendar) or days after
+    `recorded_at`."""
     offset = read_offset(workspace_settings.get(session, team_id, "complaint_answer_within"))
     local = recorded_at.astimezone(ZoneInfo(org_tz))
     if offset.unit == "day":
         day = local.date() + timedelta(days=offset.amount)
     else:
-        day, counted = local.date(), 0
-        for _ in range(MAX_WORKING_DAYS_SCAN):
-            day += timedelta(days=1)
-            counted += day.weekday() < 5
-            if counted >= offset.amount:
-                break
+        calendar = working_days.organisation_calendar(session, team_id)
+        day = working_days.add_working_days(local.date(), offset.amount,
+                                            lambda d: working_days.is_working_day(d, calendar))
     return datetime.combine(day, local.timetz().replace(tzinfo=None), ZoneInfo(org_tz)).astimezone(ZoneInfo("UTC"))
 
 

@@ -43,7 +43,7 @@ from bot.cover.assessment import (
 from bot.cover import marks as _marks  # noqa: F401  (registers the session listener that marks changed SLAs)
 from bot.cover.capability import CapabilityCheck, check_requirement
 from bot.cover.gap_upgrades import add_upgrade, refuse_second_upgrade, upgrade_suggestion
-from bot.cover.gate import AgreementRefused, gate
+from bot.cover.gate import AgreementRefused, gate, gate_dm_prefix, settle_gate_dms
 from bot.cover.notices import (
     LAPSE,
     LAPSE_WARNING_DAYS,
@@ -60,7 +60,7 @@ from bot.cover.notices import (
     unscheduled_lapses,
 )
 from bot.cover.tree import LegChoice, TreeLeg, TreeNode, agreements_without_targets, leg_choices, leg_target_choices, link, tree
-from bot.cover.waivers import waive, waiver_reason, waivers_of
+from bot.cover.waivers import refuse_if_waived, waive, waiver_reason, waivers_of
 
 __all__ = [
     "IN_FORCE_OR_COMING", "LAPSE", "LAPSE_WARNING_DAYS", "WAIVED",
@@ -69,5 +69,5 @@ __all__ = [
     "LegChoice", "agreements_without_targets", "leg_target_choices", "gate", "lapse_due", "lapse_events", "leg_choices", "leg_state", "link", "links_under", "live_links", "notice_date",
     "open_upgrades", "policy", "recheck", "recheck_sla", "recipients", "refuse_second_upgrade", "sla_target",
     "schedule_lapse", "schedule_missing_lapses", "slas_to_recheck", "spec", "term", "tree", "unscheduled_lapses",
-    "upgrade_suggestion", "waive", "waiver_reason", "waivers_of",
+    "upgrade_suggestion", "refuse_if_waived", "gate_dm_prefix", "settle_gate_dms", "waive", "waiver_reason", "waivers_of",
 ]

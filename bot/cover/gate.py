@@ -2,15 +2,24 @@
 or accepted an upgrade as the plan for it.
 
 bot.agreements.agree takes the gate from its caller (agreements never read cover); the handler passes `gate`.
+
+A refusal in a channel shared with another organisation goes by DM (the gaps name OLAs and contracts), through the
+outbox under `gate_dm_prefix`; once the SLA is agreed, `settle_gate_dms` edits each of those DMs in place to say so,
+without its *Waive…* and *Upgrade action…* buttons, so nobody is left pressing on a settled question.
 """
 from __future__ import annotations
 
-from sqlmodel import Session
+from datetime import datetime
 
+from sqlmodel import Session, select
+
+from bot import outbox
 from bot.cover.assessment import TargetCheck, check_agreement
 from bot.errors import DomainError
 from bot.workspace.actor import Actor
-from models import Agreement, AgreementKind
+from models import Agreement, AgreementKind, Outbox, OutboxKind, OutboxStatus
+
+SETTLED = "gate_settled.yml.j2"
 
 
 class AgreementRefused(DomainError):
@@ -35,3 +44,20 @@ def gate(session: Session, actor: Actor, agreement: Agreement, known: list[Targe
     blocked = [c for c in check_agreement(session, agreement, actor.today(), at=actor.at(), known=known) if c.gaps]
     if blocked:
         raise AgreementRefused(agreement, blocked)
+
+
+def gate_dm_prefix(agreement_id: int) -> str:
+    """The outbox keys of the DMs that carried an SLA's refusal over gaps (and their buttons)."""
+    return f"shared-gate:{agreement_id}:"
+
+
+def settle_gate_dms(session: Session, agreement: Agreement, now: datetime) -> int:
+    """The SLA is agreed: each gate DM sent (or being sent) for it is edited in place to say so, without buttons;
+    one the outbox still holds waits for it (an update follows its message). Returns how many were queued."""
+    rows = session.exec(select(Outbox).where(
+        Outbox.team_id == agreement.team_id, Outbox.kind == OutboxKind.MESSAGE.value,
+        Outbox.key.startswith(gate_dm_prefix(agreement.id), autoescape=True),
+        Outbox.status.in_((OutboxStatus.SENT.value, OutboxStatus.SENDING.value, OutboxStatus.PENDING.value)))).all()
+    context = {"name": agreement.name, "version": agreement.agreed_version}
+    return sum(outbox.enqueue(session, agreement.team_id, f"{row.key}:settled", row.channel, SETTLED, context, now,
+                              kind=OutboxKind.UPDATE, parent_key=row.key) for row in rows)

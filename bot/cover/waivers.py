@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import audit, text
-from bot.cover.assessment import check_one, sla_target
-from bot.errors import Command, DomainError, InvalidInput
+from bot.cover.assessment import Finding, TargetCheck, check_one, sla_target
+from bot.errors import Command, DomainError, InvalidInput, Person
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
 from models import Agreement, Target, Waiver
@@ -25,6 +25,19 @@ def waiver_reason(actor: Actor, reason: str | None) -> str:
     return why
 
 
+def refuse_if_waived(agreement: Agreement, target: Target, found: TargetCheck, gap: Finding) -> None:
+    """A *Waive…* button pressed on a gap already waived (a gate message stays in a DM after the SLA is agreed): say
+    who waived it, when and why, and whether the SLA was agreed since, before any form is opened."""
+    waiver = found.waiver_for(gap)
+    if waiver is None:
+        return
+    since = (f" {agreement.name} was agreed since, at version {agreement.agreed_version}: this gap no longer stops "
+             "it, and nothing is left to do here." if agreement.agreed_version else "")
+    raise DomainError(f"That {gap.rule} gap of {target.key} is already waived, by ", Person(waiver.created_by),
+                      f" on {waiver.created_at:%Y-%m-%d}: “{waiver.reason}”.{since} See ",
+                      Command("tree", agreement.name), ".")
+
+
 def waive(session: Session, actor: Actor, target_id: int, key: str, reason: str | None) -> Waiver:
     """A service manager accepts one gap, with a written reason; the waiver is shown on the SLA and counted."""
     why = waiver_reason(actor, reason)
@@ -34,8 +47,7 @@ def waive(session: Session, actor: Actor, target_id: int, key: str, reason: str 
     if gap is None:
         raise DomainError(f"That gap of {target.key} is not there any more: it changed or closed. See ",
                           Command("tree", agreement.name), ".")
-    if found.waiver_for(gap) is not None:
-        raise DomainError(f"That {gap.rule} gap of {target.key} is already waived.")
+    refuse_if_waived(agreement, target, found, gap)
     row = Waiver(team_id=actor.team_id, target_id=target.id, rule=gap.rule, gap_key=key, gap=gap.reason[:2000],
                  reason=why, created_at=actor.at(), created_by=actor.user_id)
     try:

@@ -7,7 +7,9 @@ Which OLA target a group's leg is held against (README "Evaluation: ticket clock
 2. else the group's own OLA in force for the ticket's service, its target of the same kind and the ticket's
    priority (a group handed a ticket outside the tree's stages is still held to what it promised);
 3. else none: the leg is shown with its time, and nothing to be over.
-Each as its agreed version words it (duration and calendar), as the SLA's clocks are.
+Each as its agreed version words it (duration and calendar), as the SLA's clocks are. A leg leaves out the maintenance
+windows and agreed exclusions the SLA's clock leaves out (those of the SLA and the ticket's service), read as the
+ticket clock reads them (`evaluate.excluded_for`, `exclusions.applying`).
 """
 from __future__ import annotations
 
@@ -17,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot.measurements import clocks
+from bot.measurements import clocks, exclusions
 from bot.measurements import legs as leg_math
-from bot.measurements.evaluate import TicketClock, applies
+from bot.measurements.evaluate import TicketClock, applies, excluded_for
 from bot.measurements.in_force import Measured, measured
 from bot.measurements.ticket_events import events_of
 from models import Agreement, AgreementKind, Party, Ticket, TicketEvent, TargetLink
@@ -103,10 +105,11 @@ def _targets_for(index: OlaIndex, ticket: Ticket, sla_target: Measured,
 def ticket_legs(session: Session, team_id: str, ticket: Ticket, found: list[TicketClock], now: datetime, *,
                 index: OlaIndex | None = None, events: list[clocks.ClockEvent] | None = None,
                 assignments: list[leg_math.Assignment] | None = None,
-                names: dict[int, str] | None = None) -> list[TicketLegs]:
+                names: dict[int, str] | None = None,
+                excluded: list[exclusions.Excluded] | None = None) -> list[TicketLegs]:
     """The legs of each of the ticket's SLA clocks (in the order given); an empty list of legs where nobody was
-    assigned. `index`, `events`, `assignments` and the groups' `names`: read already (many tickets at once), else
-    read here."""
+    assigned. `index`, `events`, `assignments`, the groups' `names` and the `excluded` spans (windows and exclusions,
+    `evaluate.excluded_for`): read already (many tickets at once), else read here."""
     assignments = assignments if assignments is not None else assignments_of(session, ticket.id)
     if not assignments:
         return [TicketLegs(item, [], {}) for item in found]
@@ -116,11 +119,14 @@ def ticket_legs(session: Session, team_id: str, ticket: Ticket, found: list[Tick
     if names is None:
         names = dict(session.exec(select(Party.id, Party.name).where(Party.team_id == team_id,
                                                                      Party.id.in_(sorted(group_ids)))).all())
+    if excluded is None:
+        excluded = excluded_for(session, team_id, [ticket], now)
     out = []
     for item in found:
         targets = _targets_for(index, ticket, item.target, group_ids)
+        spans = exclusions.applying(excluded, item.target.agreement_id, {ticket.service_id})
         legs = leg_math.measure(item.target.kind, ticket.opened_at, events, assignments, targets.get,
-                                item.target.duration, item.target.calendar, now)
+                                item.target.duration, item.target.calendar, now, spans)
         out.append(TicketLegs(item, legs, names))
     return out
 
@@ -137,9 +143,12 @@ def ran_over(session: Session, team_id: str, ticket_id: int | None, agreement_id
     if sla_target is None:
         return []
     events = events_of(session, [ticket.id]).get(ticket.id, [])
+    excluded = excluded_for(session, team_id, [ticket], now)
+    spans = exclusions.applying(excluded, agreement_id, {ticket.service_id})
     found = TicketClock(sla_target, clocks.compute(sla_target.kind, ticket.opened_at, events, sla_target.duration,
-                                                   sla_target.calendar, now))
-    [measured_legs] = ticket_legs(session, team_id, ticket, [found], now)
+                                                   sla_target.calendar, now, warning_percent=sla_target.warning_percent,
+                                                   excluded=spans))
+    [measured_legs] = ticket_legs(session, team_id, ticket, [found], now, events=events, excluded=excluded)
     return [leg_math.ran_over(leg, measured_legs.names.get(leg.group_id, "A group"))
             for leg in measured_legs.legs if leg.over]
 
@@ -158,6 +167,7 @@ class LegView:
     target: str         # "Service desk OLA T1, 2 business hours (beneath the SLA target)" or ""
     verdict: str        # legs.verdict
     over: bool
+    left_out: str = ""  # "agreed exclusion (force majeure) 3 Mar 09:00–09:40 (40m)": within its stretches, not counted
 
 
 @dataclass(frozen=True)
@@ -187,11 +197,18 @@ def views(found: list[TicketLegs], opened_at: datetime, tz: str) -> list[LegsVie
             rows.append(LegView(group=item.names.get(leg.group_id, "a group no longer on the map"), held=held,
                                 business=clocks.format_span(leg.used), calendar=calendar,
                                 target=f"{target.label}, {target.duration_text} ({where})" if target else "",
-                                verdict=leg_math.verdict(leg), over=leg.over))
+                                verdict=leg_math.verdict(leg), over=leg.over,
+                                left_out=_left_out(leg.left_out)))
         first = min((leg.stretches[0][0] for leg in item.legs), default=None)
         out.append(LegsView(legs=tuple(rows), more=max(0, len(item.legs) - MAX_LEGS),
                             unassigned=first is not None and first > opened_at))
     return out
+
+
+def _left_out(spans: tuple[leg_math.Excluded, ...]) -> str:
+    """"agreed exclusion (force majeure) 3 Mar 09:00–09:40 (40m)", the first MAX_STRETCHES, the rest counted."""
+    said = "; ".join(f"{why} ({clocks.format_span(b - a)})" for a, b, why in spans[:MAX_STRETCHES])
+    return said + (f" and {len(spans) - MAX_STRETCHES} more" if len(spans) > MAX_STRETCHES else "")
 
 
 def _span(start: datetime, end: datetime, zone: ZoneInfo) -> str:

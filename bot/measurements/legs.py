@@ -9,6 +9,9 @@ The rules (README "Evaluation: ticket clocks"):
   the open time of the group's OLA target's calendar (all of it for a clock-time target like "2h"), never a
   pause ("awaiting customer"), never after the resolution (or, for a response leg, after the first response), and a
   reopened ticket's time again, to whoever holds it then.
+- Time inside a maintenance window or an agreed exclusion that applies to the SLA and the ticket's service counts for
+  no leg, as it counts nothing on the SLA's clock (`clocks.compute(excluded=...)`, the same spans); the leg keeps
+  what was left out within its stretches (`left_out`), so `/slm clock` can say so.
 - A group that holds the ticket twice (A → B → A) has one leg: its stretches are summed, against one target.
 - A leg is within its target while its time is at most the target's (exactly the time allowed is within, as for the
   SLA clock), over it once more; a group with no OLA target for the ticket is measured in the SLA target's calendar,
@@ -30,6 +33,7 @@ from bot.measurements import clocks
 from bot.parsing import Duration
 
 Span = tuple[datetime, datetime]
+Excluded = tuple[datetime, datetime, str]  # a span the clocks leave out, and why (bot.measurements.exclusions)
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class Leg:
     target: LegTarget | None     # None: the group has no OLA target for this ticket
     allowed: timedelta | None    # the target's duration as time the leg counts
     holding: bool                # the group holds it now and the clock still runs
+    left_out: tuple[Excluded, ...] = ()  # open time within its stretches not counted: a window or an exclusion
 
     @property
     def over(self) -> bool:
@@ -101,14 +106,31 @@ def counted_within(segments: Iterable[clocks.Segment], spans: Sequence[Span]) ->
     return total
 
 
+def left_out_within(segments: Iterable[clocks.Segment], spans: Sequence[Span],
+                    excluded: Sequence[Excluded]) -> tuple[Excluded, ...]:
+    """The parts of the spans the clock did not count because an excluded span covered them, each with its why."""
+    whys = {why for _a, _b, why in excluded}
+    out = []
+    for seg in segments:
+        if seg.counted or seg.why not in whys:
+            continue
+        for a, b in spans:
+            lo, hi = max(a, seg.start), min(b, seg.end)
+            if hi > lo:
+                out.append((lo, hi, seg.why))
+    return tuple(sorted(out))
+
+
 def measure(kind: str, opened_at: datetime, events: Sequence[clocks.ClockEvent], assignments: Iterable[Assignment],
             target_of: Callable[[int], LegTarget | None], sla_duration: Duration, sla_calendar: BusinessCalendar,
-            now: datetime) -> list[Leg]:
+            now: datetime, excluded: Sequence[Excluded] = ()) -> list[Leg]:
     """Each group's leg of the ticket's `kind` clock (response or resolution), in the order it first held the ticket.
 
     ``target_of(group_id)``: the group's OLA target, or None (its leg is then counted in the SLA target's calendar).
+    ``excluded``: the spans the SLA's clock leaves out (the windows and exclusions that apply to it and the ticket's
+    service): each leg's clock leaves them out too.
     """
-    sla_clock = clocks.compute(kind, opened_at, events, sla_duration, sla_calendar, now)
+    sla_clock = clocks.compute(kind, opened_at, events, sla_duration, sla_calendar, now, excluded=excluded)
     end = sla_clock.stopped_at or now  # held until the clock stopped, or until now
     held = holdings(assignments, opened_at, now)
     by_group: dict[int, list[Span]] = {}
@@ -123,11 +145,13 @@ def measure(kind: str, opened_at: datetime, events: Sequence[clocks.ClockEvent],
     for group_id, spans in by_group.items():
         target = target_of(group_id)
         duration, calendar = (target.duration, target.calendar) if target else (sla_duration, sla_calendar)
-        clock = sla_clock if target is None else clocks.compute(kind, opened_at, events, duration, calendar, now)
+        clock = sla_clock if target is None else clocks.compute(kind, opened_at, events, duration, calendar, now,
+                                                                excluded=excluded)
         allowed = clocks.allowed_time(calendar, duration, spans[0][0]) if target is not None else None
         out.append(Leg(group_id=group_id, stretches=tuple(spans), used=counted_within(clock.segments, spans),
                        target=target, allowed=allowed,
-                       holding=group_id == current and sla_clock.stopped_at is None))
+                       holding=group_id == current and sla_clock.stopped_at is None,
+                       left_out=left_out_within(clock.segments, spans, excluded)))
     return out
 
 

@@ -4,7 +4,8 @@ The words are read by bot.parsing.recurrence (`read_offset`, `parse_offsets`: on
 rows). Days and working days keep the review's local time of day, in the arrangement's zone, across a change of
 daylight saving time: "5 working days before Tue 10:00 London" is the Tuesday before, 10:00 London, whatever UTC says
 (a local time the clocks skip reads as the hour after). Working days are the days the SLA's service calendar opens
-(its weekdays, less its public holidays and closures); without a calendar, Monday to Friday. Hours and minutes are
+(its weekdays, less its public holidays and closures: bot.calendars.working_days, the rule complaints' answers
+are counted by too); without a calendar, Monday to Friday. Hours and minutes are
 elapsed time.
 """
 from __future__ import annotations
@@ -15,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot import parsing
 from bot.calendars import BusinessCalendar
+from bot.calendars.working_days import as_business, is_working_day
 from bot.parsing.recurrence import Offset, read_offset
 from models import Agreement, Calendar, Target
 
@@ -28,13 +29,6 @@ def parse_offset(text: str) -> Offset:
     """ "5 working days", "1 day", "2h", "1 week before" -> an Offset; its str() is the canonical spelling."""
     words = " ".join((text or "").lower().split())
     return read_offset(words.removesuffix(" before"), text)
-
-
-def is_working_day(day: date, calendar: BusinessCalendar | None) -> bool:
-    if calendar is None:
-        return day.weekday() < 5
-    open_weekdays = {weekday for weekday, _start, _end in calendar.hours.windows}
-    return day.weekday() in open_weekdays and calendar.closed_reason(day) is None
 
 
 def _wall(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -78,11 +72,7 @@ def sla_calendar(session: Session, agreement: Agreement) -> BusinessCalendar | N
                                       Target.retired == False)  # noqa: E712  (SQL comparison)
                                .order_by(Target.id)).first()
     row = session.get(Calendar, calendar_id) if calendar_id else None
-    if row is None:
-        return None
-    return BusinessCalendar(hours=parsing.parse_service_hours(row.hours), holidays_country=row.holidays_country,
-                            holidays_subdiv=row.holidays_subdiv,
-                            closures=frozenset(date.fromisoformat(d) for d in row.closures), name=row.name)
+    return as_business(row) if row is not None else None
 
 
 def working_days(session: Session, agreement: Agreement) -> Callable[[date], bool]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from bot import audit, text
+from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
 from bot.errors import Command, DomainError, InvalidInput, NotFound
 from bot.workspace.permissions import Capability, require
@@ -105,7 +106,9 @@ def uses(session: Session, team_id: str, kind: str, row_id: int, party_id: int |
         keys: dict[int, tuple[Agreement, list[str]]] = {}
         for agreement, key in rows:
             keys.setdefault(agreement.id, (agreement, []))[1].append(key)
-        return [f"{_agreement_label(a)} ({', '.join(k)})" for a, k in keys.values()]
+        used = [f"{_agreement_label(a)} ({', '.join(k)})" for a, k in keys.values()]
+        working = workspace_settings.working_calendar_row(session, team_id)
+        return used + (["the working_calendar setting"] if working is not None and working.id == row_id else [])
     # A link: what the customer asked of this service, and the agreements between the two.
     reqs = session.exec(select(Requirement.number).where(Requirement.team_id == team_id, Requirement.service_id == row_id,
                                                          Requirement.customer_id == party_id)).all()
@@ -142,6 +145,8 @@ def rename(session: Session, actor: Actor, kind: str, old: str, new: str) -> tup
         if taken:
             raise InvalidInput({"name": f"There is already a {taken} called “{clean}”; nothing was renamed."})
     before = row.name
+    if kind == "calendar":
+        workspace_settings.calendar_renamed(session, actor.team_id, before, clean)
     row.name, row.name_key = clean, key
     session.add(row)
     session.flush()

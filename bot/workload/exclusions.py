@@ -9,12 +9,18 @@ both names.)
 Removing one (`remove`, a service manager's, with why): the table has no status column, so the row is deleted and the
 audit trail keeps it (`exclusion.remove`, its whole row as before, with why); the figures follow, since they are
 computed from the rows. An exact duplicate (same SLA, service, window and kind) is refused, naming the one there.
+
+Recording or removing one changes the clocks of tickets already resolved, which the breach sweep no longer measures
+unless they change: `measure_again` clears the mark of those the exclusion can touch (of its SLA's services, or its
+one service, open at some time during it), so the next sweep measures them again, and an alert whose verdict turns
+is corrected in place, with a line in its thread (bot.breaches.alerts, as for a corrected event).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from bot import audit, parsing
@@ -23,7 +29,7 @@ from bot.parsing import windows
 from bot.service_map import contacts_of
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
-from models import Agreement, AgreementService, Exclusion, ExclusionKind, Service
+from models import Agreement, AgreementService, Exclusion, ExclusionKind, Service, Ticket
 from models.base import name_key
 
 @dataclass(frozen=True)
@@ -66,7 +72,18 @@ def add(session: Session, actor: Actor, agreement: Agreement, typed: Typed) -> E
     session.add(row)
     session.flush()
     audit.record(session, actor, "exclusion.add", "exclusion", row.id, agreement=agreement.id, after=audit.snapshot(row))
+    measure_again(session, row)
     return row
+
+
+def measure_again(session: Session, row: Exclusion) -> None:
+    """The resolved tickets whose clocks this exclusion can change are measured again by the next breach sweep."""
+    services = ([row.service_id] if row.service_id is not None else
+                select(AgreementService.service_id).where(AgreementService.agreement_id == row.agreement_id))
+    session.exec(update(Ticket).where(Ticket.team_id == row.team_id, Ticket.service_id.in_(services),
+                                      Ticket.resolved_at.is_not(None), Ticket.opened_at < row.ends_at,
+                                      Ticket.resolved_at > row.starts_at).values(evaluated_at=None)
+                 .execution_options(synchronize_session=False))
 
 
 def of_agreement(session: Session, team_id: str, agreement_id: int, start: datetime | None = None,
@@ -85,6 +102,7 @@ def remove(session: Session, actor: Actor, exclusion_id: int, why: str = "") -> 
     if row is None or row.team_id != actor.team_id:
         raise NotFound(f"There is no exclusion #{exclusion_id}: ", Command("exclusions", "<SLA>"), " lists an SLA's.")
     before = audit.snapshot(row)
+    measure_again(session, row)
     session.delete(row)
     session.flush()
     audit.record(session, actor, "exclusion.remove", "exclusion", exclusion_id, agreement=row.agreement_id,

@@ -3,7 +3,9 @@
 A window is announced when it is planned, to the notice channel of each customer of the service (the customers
 linked to it on the map, and the customers of the agreements that cover it), and again `maintenance_notice` (a
 setting, default 2 days) before it starts: a reminder row, sent once through the outbox. Cancelling a window cancels
-its reminder, withdraws an announcement not yet sent, and announces the cancel where the window was announced.
+its reminder, withdraws an announcement not yet sent, edits in place (through the outbox, an update of the message)
+each announcement and reminder already sent of it, so the channel's history shows it cancelled, and announces the
+cancel where the window was announced. A series' announcement is edited once none of its windows is planned.
 Downtime inside a planned window is not counted against availability (bot.measurements.exclusions).
 """
 from __future__ import annotations
@@ -20,8 +22,8 @@ from bot.parsing import windows
 from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
-from models import (Agreement, AgreementService, MaintenanceStatus, MaintenanceWindow, Outbox, OutboxStatus, Party,
-                    PartyKind, Service, ServiceLink)
+from models import (Agreement, AgreementService, MaintenanceStatus, MaintenanceWindow, Outbox, OutboxKind,
+                    OutboxStatus, Party, PartyKind, Service, ServiceLink)
 from models.base import name_key
 
 REMIND = "maintenance.remind"
@@ -168,11 +170,20 @@ def cancel(session: Session, actor: Actor, window_id: int) -> tuple[MaintenanceW
             Outbox.team_id == actor.team_id, Outbox.status == OutboxStatus.PENDING.value,
             Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)).values(
             status=OutboxStatus.CANCELLED.value, last_error="the maintenance window was cancelled"))
-    announced = list(dict.fromkeys(session.exec(select(Outbox.channel).where(
-        Outbox.team_id == actor.team_id, Outbox.status == OutboxStatus.SENT.value,
+    told = list(session.exec(select(Outbox).where(
+        Outbox.team_id == actor.team_id, Outbox.status.in_((OutboxStatus.SENT.value, OutboxStatus.SENDING.value)),
+        Outbox.kind == OutboxKind.MESSAGE.value,
         Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)
         | Outbox.key.startswith(f"{key_prefix(row.id)}remind", autoescape=True)
-        | Outbox.key.startswith(f"reminder:{key_prefix(row.id)}", autoescape=True)).order_by(Outbox.id))))
+        | Outbox.key.startswith(f"reminder:{key_prefix(row.id)}", autoescape=True)).order_by(Outbox.id)))
+    for message in told:
+        if message.key.startswith(f"{key_prefix(head)}announce:") and still_planned:
+            continue  # the series' announcement stands for the windows still planned; the cancel below says which
+        # In place: the announcement (or reminder) now says it is cancelled; a message still being sent is edited
+        # once it is (the update follows it).
+        outbox.enqueue(session, actor.team_id, f"{message.key}:cancelled", message.channel, TEMPLATE,
+                       {**message.context, "withdrawn": True}, now, kind=OutboxKind.UPDATE, parent_key=message.key)
+    announced = list(dict.fromkeys(m.channel for m in told if m.status == OutboxStatus.SENT.value))
     service = session.get(Service, row.service_id)
     for channel in announced:
         outbox.enqueue(session, actor.team_id, f"{key_prefix(row.id)}cancelled:{channel}", channel, TEMPLATE,

@@ -14,7 +14,8 @@ from bot.parsing.recurrence import read_offset
 from bot.workspace.actor import Actor
 from bot.errors import InvalidInput
 from bot.workspace.permissions import Capability, require
-from models import WorkspaceSetting
+from models import Calendar, WorkspaceSetting
+from models.base import name_key
 
 
 def _handoff(text: str) -> str:
@@ -73,11 +74,59 @@ def _nudge_before(text: str) -> str:
 
 
 def _answer_within(text: str) -> str:
-    """How long a complaint's answer may take: working days (Monday to Friday) or days (issue 17, complaints)."""
+    """How long a complaint's answer may take: working days (of `working_calendar`) or days (issue 17, complaints)."""
     offset = read_offset(" ".join((text or "").lower().split()), text)
     if offset.unit not in ("working day", "day"):
         raise parsing.ParseError("Give working days or days.", example="5 working days")
     return str(offset)
+
+
+MONDAY_TO_FRIDAY = "Monday to Friday"
+
+
+def _working_calendar(text: str) -> str:
+    """The organisation's working calendar: a calendar's name (checked against the stored calendars when set), or
+    Monday to Friday (`none`, `default`): weekdays only, no public holidays."""
+    words = " ".join((text or "").split())
+    if words.lower() in ("none", "default", "monday to friday", "mon-fri", "monday-friday"):
+        return MONDAY_TO_FRIDAY
+    if not words or len(words) > 120:
+        raise parsing.ParseError("Name one of your calendars (the calendar list command shows them), or none for "
+                                 "Monday to Friday.",
+                                 example="UK office hours")
+    return words
+
+
+def _calendar_named(session: Session, team_id: str, value: str) -> str:
+    """The stored calendar's own name for what was typed; refused, naming the calendars there are, if none."""
+    if value == MONDAY_TO_FRIDAY:
+        return value
+    found = session.exec(select(Calendar).where(Calendar.team_id == team_id,
+                                                Calendar.name_key == name_key(value))).first()
+    if found is None:
+        known = ", ".join(session.exec(select(Calendar.name).where(Calendar.team_id == team_id)
+                                       .order_by(Calendar.name_key).limit(10)))
+        raise parsing.ParseError(f"There is no calendar called “{value}”." + (f" Calendars: {known}." if known else
+                                 " Add one with the calendar add command."), example="UK office hours")
+    return found.name
+
+
+def working_calendar_row(session: Session, team_id: str) -> Calendar | None:
+    """The calendar the `working_calendar` setting names, or None (Monday to Friday)."""
+    value = get(session, team_id, "working_calendar")
+    if value == MONDAY_TO_FRIDAY:
+        return None
+    return session.exec(select(Calendar).where(Calendar.team_id == team_id,
+                                               Calendar.name_key == name_key(value))).first()
+
+
+def calendar_renamed(session: Session, team_id: str, old: str, new: str) -> None:
+    """A renamed calendar stays the working calendar (the setting holds its name)."""
+    row = session.exec(select(WorkspaceSetting).where(WorkspaceSetting.team_id == team_id,
+                                                      WorkspaceSetting.key == "working_calendar")).first()
+    if row is not None and name_key(row.value) == name_key(old):
+        row.value = new
+        session.add(row)
 
 
 def _label_name(text: str) -> str:
@@ -161,6 +210,8 @@ class Choice:
     label: str
     default: str
     read: Callable[[str], str]  # what was typed -> the canonical value; raises parsing.ParseError
+    # The value checked against the workspace's records (session, team_id, value) -> value; raises parsing.ParseError
+    check: Callable[[Session, str, str], str] | None = None
 
 
 CHOICES = {c.key: c for c in (
@@ -181,10 +232,15 @@ CHOICES = {c.key: c for c in (
     # bot.actions.nudges: the owner's first nudge, at 09:00 this long before the due date (then on the day, then daily).
     Choice("action_nudge_before", "Nudge an action's owner by DM this long before its due date (working days are "
            "Monday to Friday), again on the day, and daily once it is overdue", "2 working days", _nudge_before),
-    # bot.complaints: a complaint's answer is due this long after it is recorded (working days are Monday to Friday
-    # in the organisation's zone); late, the service managers are told.
+    # bot.complaints: a complaint's answer is due this long after it is recorded (working days of the
+    # organisation's working calendar, in the organisation's zone); late, the service managers are told.
     Choice("complaint_answer_within", "How long a complaint may wait for its answer before the service managers are "
-           "told it is late (working days are Monday to Friday)", "5 working days", _answer_within),
+           "told it is late (working days: working_calendar)", "5 working days", _answer_within),
+    # bot.calendars.working_days: the organisation's working days (a complaint's answer is counted in them).
+    Choice("working_calendar", "The organisation's working days, for a complaint's answer: the days one of your "
+           "calendars opens, less its public holidays and closures (see the calendar list command), or none: Monday to "
+           "Friday",
+           MONDAY_TO_FRIDAY, _working_calendar, _calendar_named),
     Choice("alert_label", "The Alertmanager alert label that names the service", "service", _label_name),
     # bot.agreements.terms: hide (safe) leaves service credits and charges out of what is posted in a public channel
     # and sends the full version by DM to those entitled; show posts them there (with a warning to whoever posts).
@@ -244,6 +300,8 @@ def set_value(session: Session, actor: Actor, key: str, typed: str) -> str:
     choice = choice_of(key)
     try:
         value = choice.read(typed)
+        if choice.check is not None:
+            value = choice.check(session, actor.team_id, value)
     except parsing.ParseError as err:
         raise InvalidInput({key: str(err)}) from None
     row = session.exec(select(WorkspaceSetting).where(WorkspaceSetting.team_id == actor.team_id,

@@ -31,7 +31,7 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
     ack()
     actor, deps = context["actor"], context["deps"]
     agreement_id, _, number = body["actions"][0]["value"].partition(":")
-    refusal = None
+    refusal, settled = None, 0
     with deps.db.session() as session:  # the cover check, before the row lock: nobody waits on it (see agree)
         agreement = agreements.get(session, actor.team_id, int(agreement_id))
         checked = coverage.check_agreement(session, agreement, actor.today(), at=actor.at()) if agreement.kind == AgreementKind.SLA else None
@@ -59,6 +59,8 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
                            deps.clock.now(), thread_ts=agreement.thread_ts, message=news)
             if result.now_agreed:  # its annual review (and a new term's or review month's) is planned with it
                 sla_review.plan(session, agreement, deps.clock.now(), actor.org_tz)
+                # The DMs that listed its gaps with Waive… buttons now say it is agreed, without them.
+                settled = coverage.settle_gate_dms(session, agreement, deps.clock.now())
     if refusal is not None:  # answered once the row lock is let go: nobody waits on Slack for it
         audience = shared_channel.audience_here(client, deps, actor.team_id, (body.get("channel") or {}).get("id"))
         if audience.shared:  # the gaps name OLAs, contracts and their owners: never shown in a shared channel
@@ -69,6 +71,8 @@ def agree(ack: Ack, body: dict, client: WebClient, respond: Respond, context: Bo
         return
     context["done"] = f"Your agreement to version {number} of {agreement.name} is recorded"
     delivery.deliver(deps, client, actor.team_id, news_key)  # what does not go now, the scheduler sends later
+    if settled:
+        delivery.deliver_pending(deps, client, team_id=actor.team_id, key_prefix=coverage.gate_dm_prefix(agreement.id))
     agreement_thread.refresh_headline(client, deps, actor, agreement.id)
     if result.now_agreed:
         agreement_thread.underpinning_changed(client, deps, actor, agreement.id, f"was agreed at version {number}")
@@ -92,21 +96,24 @@ def _refused_in_a_shared_channel(client: WebClient, deps, actor, respond: Respon
     """*Agree* refused over gaps in a channel shared with another organisation. The person who pressed it sees only
     what the customer may ("can't be agreed yet: the provider is arranging cover"). The gaps themselves go by DM:
     to them if they are the provider's own; otherwise to the provider's service managers, once each (the outbox,
-    keyed by this press)."""
+    keyed by this press, so that agreement edits each DM to say it is settled: coverage.settle_gate_dms)."""
     channel = body["channel"]["id"]
+    pressed = body["actions"][0].get("action_ts") or body.get("trigger_id") or ""  # this press, not the button
+    prefix = f"{coverage.gate_dm_prefix(agreement.id)}{number}:{actor.user_id}:{pressed}:"
+    note = render_message("shared_channel.yml.j2", kind="private_note", channel_id=channel,
+                          why=shared_with(audience), what="the gaps in the cover beneath it")
     if shared_channel.of_the_host(client, actor):
-        shared_channel.send_privately(client, actor.user_id, channel, audience, refusal,
-                                      "the gaps in the cover beneath it")
+        # Through the outbox, as the service managers' copies below: agreement edits it (coverage.settle_gate_dms).
+        with deps.db.session() as session:
+            outbox.enqueue(session, actor.team_id, prefix + actor.user_id, actor.user_id, "coverage_gaps.yml.j2", {},
+                           deps.clock.now(), message=shared_channel.with_note(refusal, note))
+        delivery.deliver_pending(deps, client, team_id=actor.team_id, key_prefix=prefix)
         told = shared_channel.went_by_dm(f"Why version {number} of {agreement.name} can't be agreed", audience)
         waiting = render_message("shared_channel.yml.j2", kind="agree_waiting", name=agreement.name, number=number,
                                  told=False)
         respond(replace_original=False, response_type="ephemeral",
                 **shared_channel.with_note(told, waiting))
         return
-    note = render_message("shared_channel.yml.j2", kind="private_note", channel_id=channel,
-                          why=shared_with(audience), what="the gaps in the cover beneath it")
-    pressed = body["actions"][0].get("action_ts") or body.get("trigger_id") or ""  # this press, not the button
-    prefix = f"shared-gate:{agreement.id}:{number}:{actor.user_id}:{pressed}:"
     with deps.db.session() as session:
         for user in members.managers(session, actor.team_id):
             outbox.enqueue(session, actor.team_id, prefix + user, user, "coverage_gaps.yml.j2", {}, deps.clock.now(),

@@ -243,3 +243,123 @@ def test_in_a_channel_shared_with_another_organisation_the_legs_go_by_dm(slack, 
     # Desk 09:00-10:00 = 1h of its 2h; Network 10:00-11:00 = 1h so far of its 4h.
     assert "*Service desk* held it Mon 2 Mar 09:00 – 10:00: 1h counted in UK office" in shown
     assert_valid_blocks({"blocks": dm.blocks})
+
+
+CAROL = "U0CAROL"  # Acme Retail's approver: the customer's side of an agreed exclusion
+
+
+def acme_contact(db, team) -> None:
+    from models import Contact, Party
+    with db.session() as s:
+        acme = s.exec(select(Party).where(Party.name == "Acme Retail")).one()
+        s.add(Contact(team_id=team, party_id=acme.id, user_id=CAROL, role="approver", created_at=START,
+                      created_by=ALICE))
+
+
+def test_an_agreed_exclusion_is_left_out_of_each_legs_clock_and_of_the_leg_the_breach_alert_names(
+        slack, sandbox, db, team, clock, harness_clean, legs_world):
+    """The hand-off of the first test (desk Mon 15:00 - Tue 10:10, then Network, resolved Tue 14:00), with the
+    customer's own outage Tue 09:00-09:40 agreed as an exclusion of Acme Payroll."""
+    acme_contact(db, team)
+    assert slack.command("settings escalate_p1 8h").ok
+    token = make_token(slack, sandbox)
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+        clock.set(MON_15)
+        send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll", title="Payroll run fails"),
+             event("e2", "assigned", MON_15, group="Service desk"))
+        clock.set(TUE + timedelta(hours=10, minutes=10))
+        send(api, event("e3", "assigned", TUE + timedelta(hours=10, minutes=10), group="Network group"))
+        slack.command('exclusion add "Acme Payroll" 2026-03-03 09:00-09:40 UTC customer outage agreed by <@U0CAROL>')
+        assert "recorded on Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+
+        # The SLA's 6 business hours: Mon 15:00-17:00 (2h) + Tue 09:40-13:40 (4h): breached Tue 13:40, not 13:00.
+        clock.set(TUE + timedelta(hours=13, minutes=5))
+        run_all_once(harness_clean.deps)
+        [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)
+        assert text_of(alert).startswith("Warning: T1 P1 resolution 6 business hours")  # 5h25m of 6h: not breached
+        clock.set(TUE + timedelta(hours=13, minutes=45))
+        run_all_once(harness_clean.deps)
+        [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)
+        assert text_of(alert).startswith("Breached: T1 P1 resolution 6 business hours (Acme Payroll)")
+        # Service desk: Mon 15:00-17:00 (2h) + Tue 09:40-10:10 (30m) = 2h30m of its 2h: over by 30m, not 1h10m.
+        assert "Service desk held it 2h30m against its OLA's 2 business hours (over by 30m)" in text_of(alert)
+
+        clock.set(TUE + timedelta(hours=14))
+        send(api, event("e4", "resolved", TUE + timedelta(hours=14)))
+    clock.set(TUE + timedelta(hours=16))
+    slack.command("clock INC0017001")
+    reply = sandbox.last_ephemeral(ALICE)
+    shown = text_of(reply)
+    assert "over by 20m (6h20m of 6h)" in shown  # 7h less the 40m left out
+    assert ("*Service desk* held it Mon 2 Mar 15:00 – Tue 3 Mar 10:10: 2h30m counted in UK office (not counted: "
+            "agreed exclusion (the customer's own outage) 3 Mar 09:00–09:40 (40m)); "
+            "Service desk OLA T1, 2 business hours (beneath the SLA target); "
+            "over its OLA's 2 business hours by 30m (2h30m of 2h)") in shown
+    # Network group: Tue 10:10-14:00 = 3h50m, after the exclusion: nothing left out of its leg.
+    assert ("*Network group* held it Tue 3 Mar 10:10 – 14:00: 3h50m counted in UK office; Network OLA T1") in shown
+    assert_valid_blocks(reply.as_dict() if hasattr(reply, "as_dict") else reply)
+
+
+def test_a_group_is_not_warned_over_its_ola_for_time_an_exclusion_leaves_out(
+        slack, sandbox, db, team, clock, harness_clean, legs_world):
+    """The desk holds it from Mon 15:00 (2h that day, all its OLA allows); Tue 09:00-10:00 is agreed as excluded:
+    at 09:05 it has used 2h (within), at 10:05 2h05m (over by 5m), and only then is it warned."""
+    acme_contact(db, team)
+    token = make_token(slack, sandbox)
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+        clock.set(MON_15)
+        send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll"),
+             event("e2", "assigned", MON_15, group="Service desk"))
+    slack.command('exclusion add "Acme Payroll" 2026-03-03 09:00-10:00 UTC force majeure agreed by <@U0CAROL>')
+    clock.set(TUE + timedelta(hours=9, minutes=5))
+    run_all_once(harness_clean.deps)
+    assert sandbox.channel_messages(DESK_CHANNEL, include_ephemeral=False) == []
+    clock.set(TUE + timedelta(hours=10, minutes=5))
+    run_all_once(harness_clean.deps)
+    [warning] = sandbox.channel_messages(DESK_CHANNEL, include_ephemeral=False)
+    # The SLA: 2h + Tue 10:00-10:05 = 2h05m of 6h, due Tue 14:00 (2h + 10:00-14:00).
+    assert "you held it 2h05m against Service desk OLA T1's 2 business hours (over by 5m)" in text_of(warning)
+    assert "2h05m of 6h used" in text_of(warning) and "2026-03-03 14:00 UTC" in text_of(warning)
+
+
+def test_an_exclusion_recorded_after_the_breach_corrects_the_alert_in_place_and_in_its_thread(
+        slack, sandbox, db, team, clock, harness_clean, legs_world):
+    """The first test's ticket, breached Tue 13:00 and resolved 14:00 (7h of 6h). The customer's outage Tue
+    09:00-10:30 is agreed as an exclusion afterwards: 7h - 1h30m = 5h30m of 6h, met after all; the desk's leg
+    Mon 15:00-17:00 (2h) + nothing of Tue 09:00-10:10 = 2h of its 2h, within, so no leg is named any more."""
+    acme_contact(db, team)
+    assert slack.command("settings escalate_p1 8h").ok
+    token = make_token(slack, sandbox)
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+        clock.set(MON_15)
+        send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll", title="Payroll run fails"),
+             event("e2", "assigned", MON_15, group="Service desk"))
+        clock.set(TUE + timedelta(hours=10, minutes=10))
+        send(api, event("e3", "assigned", TUE + timedelta(hours=10, minutes=10), group="Network group"))
+        clock.set(TUE + timedelta(hours=13, minutes=5))
+        run_all_once(harness_clean.deps)
+        clock.set(TUE + timedelta(hours=14))
+        send(api, event("e4", "resolved", TUE + timedelta(hours=14)))
+        clock.set(TUE + timedelta(hours=14, minutes=1))
+        run_all_once(harness_clean.deps)
+    [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)
+    assert "resolved, the target was missed" in text_of(alert) and "Service desk held it 3h10m" in text_of(alert)
+    thread_before = len(sandbox.channel_messages(NETWORK_CHANNEL, thread_ts=alert.ts, include_ephemeral=False))
+
+    clock.set(TUE + timedelta(hours=16))
+    slack.command('exclusion add "Acme Payroll" 2026-03-03 09:00-10:30 UTC customer outage agreed by <@U0CAROL>')
+    assert "recorded on Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+    clock.set(TUE + timedelta(hours=16, minutes=1))
+    run_all_once(harness_clean.deps)
+    [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)  # the same alert, edited
+    shown = text_of(alert)
+    assert "the target was missed" not in shown and "Service desk held it" not in shown
+    thread = sandbox.channel_messages(NETWORK_CHANNEL, thread_ts=alert.ts, include_ephemeral=False)
+    [correction] = thread[thread_before:]
+    assert "corrected: the target was met after all" in text_of(correction)
+    assert "5h30m of 6h" in text_of(correction)
+    run_all_once(harness_clean.deps)  # measured again once: nothing more
+    assert len(sandbox.channel_messages(NETWORK_CHANNEL, thread_ts=alert.ts, include_ephemeral=False)) == len(thread)

@@ -232,3 +232,46 @@ def test_complaints_are_listed_a_page_at_a_time(slack, sandbox, db, team, acme):
         e["action_id"] in (Action.COMPLAINT_ANSWER, Action.COMPLAINT_CLOSE) for e in b["elements"])]
     slack.command("complaints Nobody Ltd", user=BOB)
     assert "There is no customer called “Nobody Ltd”" in text_of(sandbox.last_ephemeral(BOB))
+
+
+def test_a_bank_holiday_in_the_organisations_working_calendar_moves_the_answer_due_a_working_day_on(
+        slack, sandbox, db, team, acme, harness_clean):
+    """Recorded Thu 30 Apr 2026 10:00 UTC, 5 working days. Monday to Friday: Fri 1, Mon 4, Tue 5, Wed 6, Thu 7 May:
+    due Thu 7 May 10:00. In "UK office" (GB-ENG holidays), Mon 4 May is the Early May bank holiday: Fri 1, Tue 5,
+    Wed 6, Thu 7, Fri 8 May: due Fri 8 May 10:00, one working day later."""
+    from bot.calendars import records as calendar_records
+    keeper = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START)
+    with db.session() as s:
+        calendar_records.add(s, keeper, name="UK office", hours="Mon-Fri 09:00-17:30 Europe/London",
+                             holidays_country="GB", holidays_subdiv="ENG")
+    recorded_at = START.replace(month=4, day=30, hour=10)
+    harness_clean.deps.clock.set(recorded_at)
+    record(slack, sandbox, team, CAROL, "Payslips were late", acme.service)  # #1: Monday to Friday
+    assert slack.command("settings working_calendar No such calendar", user=ALICE).ok
+    assert "There is no calendar called “No such calendar”. Calendars: UK office." in text_of(
+        sandbox.last_ephemeral(ALICE))
+    assert slack.command("settings working_calendar uk office", user=ALICE).ok
+    record(slack, sandbox, team, CAROL, "The helpdesk hung up on me", acme.service)  # #2: in UK office's days
+    assert "the answer is due by 2026-05-08 10:00 UTC" in text_of(sandbox.last_ephemeral(CAROL))
+
+    thursday, friday = recorded_at + timedelta(days=7), recorded_at + timedelta(days=8)
+    first, second = stored(db)
+    assert (first.due_at, second.due_at) == (thursday, friday)
+
+    def escalated() -> list[str]:
+        return [text_of(m) for m in sandbox.dms(BOB) if "was due an answer" in text_of(m)]
+
+    send(harness_clean, thursday)
+    [told] = escalated()
+    assert "Complaint *#1*" in told
+    send(harness_clean, friday - timedelta(seconds=1))
+    assert len(escalated()) == 1  # #2 is not late yet: the bank holiday was not a working day
+    send(harness_clean, friday)
+    assert "Complaint *#2*" in escalated()[1]
+
+    # The setting names the calendar: renaming it keeps it named; removing it is refused while the setting uses it.
+    assert slack.command('calendar rename "UK office" UK head office', user=ALICE).ok
+    slack.command("settings working_calendar", user=ALICE)
+    assert "UK head office" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("calendar remove UK head office", user=ALICE)
+    assert "the working_calendar setting still uses it" in text_of(sandbox.last_ephemeral(ALICE))

@@ -333,3 +333,35 @@ def test_a_dm_with_the_bot_is_the_askers_own_and_the_customers_person_is_refused
     refused = text_of(sandbox.last_ephemeral(ANN))
     assert refused.startswith("You're from Acme Corp's workspace: only this workspace's own people can use /slm map")
     assert "Globex" not in refused and "Payroll" not in refused
+
+
+def test_once_the_sla_is_agreed_the_gate_dm_says_so_without_buttons_and_a_stale_waive_press_says_what_happened(
+        slack, sandbox, db, team, world):
+    import copy
+
+    from messages.ids import Block
+
+    slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ANN)  # refused: Alice has the gaps by DM
+    [dm] = sandbox.dms(ALICE)
+    stale = copy.deepcopy(dm)  # as a client that has not caught up with the edit still shows it
+    gaps = [b["block_id"] for b in dm.blocks if b["type"] == "actions"]
+    assert len(gaps) == 2  # the hours gap and the availability gap, each with its Waive… button
+    for block_id in gaps:
+        slack.click(Action.COVER_WAIVE, message=dm, block_id=block_id, user=ALICE)
+        assert slack.submit(sandbox.open_modal(team, ALICE), {Block.COV_REASON: "Accepted for the first year"}).ok
+    slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ALICE)
+    slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ANN)
+    with Session(db.engine) as s:
+        assert s.exec(select(Agreement).where(Agreement.name == "Acme Payroll")).one().agreed_version == 3
+
+    [dm] = [m for m in sandbox.dms(ALICE) if m.ts == stale.ts]  # the same message, edited in place
+    assert dm.edits == 1 and not any(b["type"] == "actions" for b in dm.blocks)
+    assert text_of(dm).startswith(":white_check_mark: *Acme Payroll* was agreed at version 3: the gaps this message "
+                                  "listed no longer stop it")
+    assert [c["args"]["ts"] for c in sandbox.calls_of("chat.update")].count(stale.ts) == 1  # edited once
+
+    slack.click(Action.COVER_WAIVE, message=stale, block_id=gaps[0], user=ALICE)  # pressed on the old copy anyway
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "gap of T1 is already waived, by <@U0ALICE> on 2026-03-02: “Accepted for the first year”." in said
+    assert "Acme Payroll was agreed since, at version 3: this gap no longer stops it, and nothing is left to do" in said
+    assert_nothing_internal(in_channel(sandbox))

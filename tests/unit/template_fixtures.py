@@ -196,7 +196,7 @@ def _clock(h: str) -> dict:
     rows = tuple(Row(h, "1h", n % 2 == 0, h) for n in range(12))
     views = [ClockView(h, h, level, h, h, rows, 3) for level in ("ok", "warning", "breached")] * 3
     ticket = {"ref": h, "priority": "P1", "service": h, "title": h, "opened": h, "resolved": h}
-    legs = [LegsView(tuple(OlaLegView(h, h, "3h10m", h, h if n % 2 else "", h, n % 2 == 0) for n in range(6)), 4, True)
+    legs = [LegsView(tuple(OlaLegView(h, h, "3h10m", h, h if n % 2 else "", h, n % 2 == 0, h if n % 3 else "") for n in range(6)), 4, True)
             for _view in views]  # issue 17, legs: six groups a clock, and more
     return dict(clocks=views, corrections=[h] * 12, agreed_since=[h] * 7, ticket=ticket, tz="Europe/London", legs=legs)
 
@@ -500,6 +500,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
         outcome=h, permalink="https://x.slack.com/archives/C1/p1?a=b|c>",
         settled=("", "answered 2026-03-04", "closed 2026-03-05")[n % 3]) for n in range(10)]),
     # Issue 17, workload
+    "gate_settled.yml.j2": lambda h: dict(name=h, version=4),
     "maintenance_notice.yml.j2": lambda h: dict(id=3, service=h, when=h, what="planned", late=True, length=h,
                                                 series=h, count=13, last=h),
     "workload_notice.yml.j2": lambda h: dict(name=h, period=h, lines=[h] * 25, over=True),

@@ -73,14 +73,40 @@ def test_a_cancelled_window_is_not_reminded_and_its_cancel_is_announced(slack, s
     assert f"Maintenance window #{window_id} cancelled" in text_of(sandbox.last_ephemeral(ALICE))
     tick(harness_clean, datetime(2026, 3, 6, 23, 0, tzinfo=UTC))  # past the reminder's time (5 Mar 22:00)
     said = notices(sandbox, world["channel"])
-    assert len(said) == 2 and "Planned maintenance" in said[0] and "Maintenance cancelled" in said[1]
+    # The announcement is edited in place (chat.update, through the outbox), and the cancel is announced after it.
+    assert len(said) == 2 and "Maintenance cancelled" in said[1]
+    assert said[0].startswith(":no_entry_sign: *Cancelled:* ~planned maintenance on *Payroll*, "
+                              "Sat 7 Mar 2026 22:00 – Sun 02:00 Europe/London (4 h)~. The window will not take place")
+    [announcement] = sandbox.channel_messages(world["channel"], include_ephemeral=False)[:1]
+    assert announcement.edits == 1
+    [edit] = sandbox.calls_of("chat.update")
+    assert (edit["args"]["channel"], edit["args"]["ts"]) == (world["channel"], announcement.ts)
     assert not any("Reminder" in t for t in said)
     slack.command(f"maintenance cancel {window_id}")  # twice: refused, nothing more sent
     assert "cancelled already" in text_of(sandbox.last_ephemeral(ALICE))
-    assert len(notices(sandbox, world["channel"])) == 2
+    tick(harness_clean, datetime(2026, 3, 6, 23, 1, tzinfo=UTC))
+    assert len(notices(sandbox, world["channel"])) == 2 and len(sandbox.calls_of("chat.update")) == 1
     slack.command("maintenance")  # the windows not yet over leave the cancelled one out
     listed = text_of(sandbox.last_ephemeral(ALICE))
     assert f"#{window_id} " not in listed and "None planned" in listed
+
+
+def test_a_window_cancelled_after_its_reminder_edits_the_announcement_and_the_reminder_in_place(
+        slack, sandbox, db, team, harness_clean):
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll 2026-03-14 22:00-02:00 Europe/London")
+    tick(harness_clean, datetime(2026, 3, 12, 22, 0, tzinfo=UTC))  # the reminder, 2 days before (GMT: 22:00 UTC)
+    with db.session() as s:
+        window_id = s.exec(select(MaintenanceWindow.id)).one()
+    slack.command(f"maintenance cancel {window_id}")
+    tick(harness_clean, datetime(2026, 3, 12, 22, 1, tzinfo=UTC))
+    announcement, reminder, cancelled = sandbox.channel_messages(world["channel"], include_ephemeral=False)
+    assert (announcement.edits, reminder.edits, cancelled.edits) == (1, 1, 0)
+    assert text_of(announcement).startswith(":no_entry_sign: *Cancelled:* ~planned maintenance on *Payroll*, "
+                                            "Sat 14 Mar 2026 22:00 – Sun 02:00 Europe/London (4 h)~")
+    assert text_of(reminder).startswith(":no_entry_sign: *Cancelled:* ~reminder: planned maintenance on *Payroll*")
+    assert "Maintenance cancelled" in text_of(cancelled)
+    assert sorted(c["args"]["ts"] for c in sandbox.calls_of("chat.update")) == sorted([announcement.ts, reminder.ts])
 
 
 def test_an_announcement_not_yet_sent_is_withdrawn_by_a_cancel(db, team, sandbox, harness_clean):
@@ -155,3 +181,4 @@ def test_a_recurring_window_is_announced_once_and_each_occurrence_reminded(slack
     reminded = [t for t in said if "Reminder" in t]
     assert len(reminded) == 2 and "Sat 7 Mar" in reminded[0] and "Sat 21 Mar" in reminded[1]
     assert sum("Maintenance cancelled" in t and "Sat 14 Mar" in t for t in said) == 1
+    assert sandbox.calls_of("chat.update") == []  # the series' announcement stands for the 7th and the 21st
