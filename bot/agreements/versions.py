@@ -16,6 +16,7 @@ from bot.agreements.queries import services_of, targets_of
 from bot.calendars import records as calendar_records
 from bot.errors import InvalidInput
 from bot.workspace.actor import Actor
+from bot.parsing import ladder as ladder_words
 from bot.parsing.limits import format_excuses
 from models import Agreement, AgreementKind, AgreementVersion, Member, Party, Requirement, WorkloadLimit
 
@@ -86,8 +87,12 @@ def workload_terms(session: Session, agreement: Agreement) -> dict:
 
 def document_context(content: dict, number: int, provider: str) -> dict:
     kind = AgreementKind(content["kind"])
+    # Each target's own escalation ladder, in the customer's words (bot.parsing.ladder); the rest climb the default.
+    own = [{"key": t["key"], "steps": t["ladder"], "words": ladder_words.in_words(ladder_words.parse(t["ladder"]))}
+           for t in content["targets"] if t.get("ladder")]
     return {**content, "version": number, "status": "", "provider": provider, "kind_label": kind.label,
-            "counterparty_role": COUNTERPARTY_LABEL[kind], "answered": any(t["requirement"] for t in content["targets"])}
+            "counterparty_role": COUNTERPARTY_LABEL[kind], "answered": any(t["requirement"] for t in content["targets"]),
+            "ladders": own, "ladders_for_all": len(own) == len(content["targets"])}
 
 
 def diff(before: dict, after: dict) -> list[str]:
