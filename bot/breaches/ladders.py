@@ -78,21 +78,32 @@ def in_force(session: Session, team_id: str, agreement_ids: Collection[int]) -> 
     """Each target's own ladder as its agreement's agreed version states it (a proposed one is not climbed), by
     target id; a target stating none is not in it.
 
+    An agreement whose latest version is the agreed one states what its targets' rows say (every change is a new
+    version): their column is read. Only one with a version proposed since has its agreed version's content read.
     A version made before ladders were terms has no "ladder" in its targets: for those the ladder set by command
     then (a target_ladder row) is still the one climbed, until a version stating ladders is agreed. Migration 0027
     copied those rows into the targets, so the next version states them and the customer sees them."""
     ids = list(agreement_ids)
     if not ids:
         return {}
-    agreed = session.exec(select(Agreement.id, AgreementVersion.content).join(
-        AgreementVersion, (AgreementVersion.agreement_id == Agreement.id)
-        & (AgreementVersion.number == Agreement.agreed_version)).where(Agreement.team_id == team_id,
-                                                                          Agreement.id.in_(ids))).all()
-    target_ids = {(a, k): i for i, a, k in session.exec(select(Target.id, Target.agreement_id, Target.key)
-                                                        .where(Target.agreement_id.in_(ids)))}
+    agreed = session.exec(select(Agreement.id, Agreement.agreed_version, Agreement.latest_version).where(
+        Agreement.team_id == team_id, Agreement.id.in_(ids), Agreement.agreed_version.is_not(None))).all()
+    settled = [a for a, number, latest in agreed if number == latest]
+    pending = [a for a, number, latest in agreed if number != latest]
     own: dict[int, tuple[Step, ...]] = {}
+    if settled:
+        for target_id, steps in session.exec(select(Target.id, Target.ladder).where(
+                Target.agreement_id.in_(settled), Target.ladder.is_not(None), Target.retired == False)):  # noqa: E712
+            own[target_id] = parse(steps)
+    if not pending:
+        return own
+    contents = session.exec(select(AgreementVersion.agreement_id, AgreementVersion.content).join(
+        Agreement, (AgreementVersion.agreement_id == Agreement.id)
+        & (AgreementVersion.number == Agreement.agreed_version)).where(Agreement.id.in_(pending))).all()
+    target_ids = {(a, k): i for i, a, k in session.exec(select(Target.id, Target.agreement_id, Target.key)
+                                                        .where(Target.agreement_id.in_(pending)))}
     before_terms: list[int] = []
-    for agreement_id, content in agreed:
+    for agreement_id, content in contents:
         for t in (content or {}).get("targets", []):
             target_id = target_ids.get((agreement_id, t["key"]))
             if target_id is None:
