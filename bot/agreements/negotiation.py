@@ -8,13 +8,11 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from bot import audit, outbox, parsing, service_map, text
+from bot import audit, outbox, service_map, text
 from bot.agreements import targets
 from bot.agreements.queries import counterparty_roles, lock, version
 from bot.agreements.versions import CLAUSES, DocSettings, NewVersion, new_version
 from bot.errors import Command, DomainError, InvalidInput, NotFound, PermissionDenied
-from bot.parsing import limits as limit_words
-from bot.workload import limits as workload_limits
 from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
@@ -40,7 +38,10 @@ class DraftInput:
     contract_ref: str | None = None
     notice_days: int | None = None
     renewal_date: date | None = None
-    workload_limits: str | None = None  # an SLA's, one a line, as `/slm sla limit` takes them (bot.workload.limits)
+    # Further terms version 1 states, applied once its targets are made: each a change like those proposed (with
+    # `apply`), and `problems()`, what is wrong with it before anything is made (the form's workload limits: their
+    # layer, bot.workload, sits above this one, so the caller brings them).
+    terms: list = field(default_factory=list)
 
 
 @dataclass
@@ -106,10 +107,8 @@ def _check_draft(session: Session, actor: Actor, data: DraftInput) -> tuple[str,
         errors["notice_days"] = "A notice period is a number of days, from 0 to 3650."
     if len(text.line(data.contract_ref)) > 120:
         errors["contract_ref"] = "Keep the contract reference under 120 characters."
-    bad = [_limit_line(n, line, err) for n, line in _limit_lines(data)
-           if (err := _unreadable_limit(line)) is not None]
-    if bad:
-        errors["workload_limits"] = " ".join(bad)
+    for term in data.terms:
+        errors.update(term.problems())
     if errors:
         raise InvalidInput(errors)
     return clean, party, services
@@ -133,39 +132,14 @@ def draft(session: Session, actor: Actor, data: DraftInput, docs: DocSettings) -
     unanswered: list[targets.Unanswered] = []
     if data.kind is AgreementKind.SLA:
         unanswered = targets.from_requirements(session, actor, agreement, [s.id for s in services])
-        session.flush()
-        for n, line in _limit_lines(data):  # read already; what they excuse is checked against the targets made
-            try:
-                workload_limits.LimitChange(text=line).apply(session, actor, agreement, CLAUSES)
-            except InvalidInput as err:
-                raise InvalidInput({"workload_limits": _limit_line(n, line, err.errors["limit"])}) from None
+    session.flush()
+    for term in data.terms:  # read already; what they name (a target a limit excuses) is checked against what is made
+        term.apply(session, actor, agreement, CLAUSES)
     session.flush()
     made = new_version(session, actor, agreement, "First draft", docs, previous=None)
     audit.record(session, actor, "agreement.draft", "agreement", agreement.id, name=clean, kind=data.kind.value,
                  after=audit.snapshot(agreement))
     return Drafted(agreement, made.version, unanswered, made.warning)
-
-
-def _limit_lines(data: DraftInput) -> list[tuple[int, str]]:
-    """An SLA's workload limits as typed in the draft form: (line number, text), blank lines and bullets left out."""
-    if data.kind is not AgreementKind.SLA:
-        return []
-    lines = (data.workload_limits or "").splitlines()
-    return [(n, line.strip().lstrip("-•*").strip()) for n, line in enumerate(lines, 1)
-            if line.strip().lstrip("-•*").strip()]
-
-
-def _unreadable_limit(line: str) -> str | None:
-    try:
-        limit_words.parse_limit(line)
-    except parsing.ParseError as err:
-        return str(err)
-    return None
-
-
-def _limit_line(n: int, line: str, why: str) -> str:
-    """A bad line named first, so the person finds it even when Slack's error is cut short."""
-    return f"Line {n} (“{line[:60]}”): {why}"
 
 
 # ---- where the negotiation happens: a thread ---------------------------------------------------------

@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import agreements, service_map
+from bot.workload import limits
 from bot.workspace import settings as workspace_settings
 from handlers.flows import agreement_thread
 from handlers.presenters.choices import party_search, with_chosen
@@ -71,7 +72,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         end=values.date(Block.AGR_END), review_month=values.option_id(Block.AGR_REVIEW_MONTH),
         channel_id=values.conversation(Block.AGR_CHANNEL), contract_ref=values.text(Block.AGR_CONTRACT_REF),
         notice_days=values.number(Block.AGR_NOTICE_DAYS), renewal_date=values.date(Block.AGR_RENEWAL_DATE),
-        workload_limits=values.text(Block.AGR_WORKLOAD_LIMITS))
+        terms=[limits.DraftLimits(values.text(Block.AGR_WORKLOAD_LIMITS))] if kind is AgreementKind.SLA else [])
     if notice and data.notice_days is None:
         ack(response_action="errors", errors={Block.AGR_NOTICE_DAYS: "A notice period is a number of days, e.g. 90."})
         return
