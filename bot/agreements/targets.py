@@ -50,8 +50,15 @@ def differences(old: dict, new: dict) -> list[str]:
     """One target's changes between two versions, in words: "T1 P1 resolution: 4h → 6h"."""
     name = f"{new['key']} {short(new['kind'], new['level'], new['metric_name'])}"
     out = []
-    # A version made before ladders were terms has no "ladder": it stated none (bot.breaches.ladders).
-    if old.get("ladder") != new.get("ladder"):
+    # A version made before ladders were terms has no "ladder": it stated none, and the target climbed the ladder
+    # set by command then, if any (bot.breaches.ladders), which the next version keeps beside it.
+    set_before = new.get("ladder_before_terms") if "ladder" not in old else None
+    if set_before and set_before == new.get("ladder"):
+        out.append(f"{new['key']}'s escalation ladder, set before ladders were terms, now stated: {set_before}")
+    elif set_before:
+        out.append(f"{new['key']}'s escalation ladder: {set_before} (set before ladders were terms) → "
+                   f"{new.get('ladder') or DEFAULT_LADDER}")
+    elif old.get("ladder") != new.get("ladder"):
         out.append(f"{new['key']}'s escalation ladder: {old.get('ladder') or DEFAULT_LADDER} → "
                    f"{new.get('ladder') or DEFAULT_LADDER}")
     if old["kind"] != new["kind"] or old["level"] != new["level"]:

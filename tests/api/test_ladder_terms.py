@@ -98,10 +98,9 @@ def test_a_refused_ladder_leaves_no_version_and_default_on_a_draft_changes_the_n
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "ladder.set")).all() == []
 
 
-def test_a_ladder_set_before_ladders_were_terms_is_climbed_until_a_version_stating_ladders_is_agreed(
-        slack, sandbox, db, clock, harness_clean, api):
+def set_before_ladders_were_terms(db) -> None:
     """As migration 0027 leaves it: the agreed version, made before, states no ladders (its targets have no
-    "ladder"); the row set by command then is still climbed, and the target carries it into the next version."""
+    "ladder"); T3's ladder set by command then is its row, copied into the target."""
     with db.session() as s:
         agreement = s.exec(select(Agreement).where(Agreement.name == "Acme Payroll")).one()
         version = s.exec(select(AgreementVersion).where(AgreementVersion.agreement_id == agreement.id,
@@ -114,9 +113,18 @@ def test_a_ladder_set_before_ladders_were_terms_is_climbed_until_a_version_stati
         s.add(t3)
         s.add(TargetLadder(team_id=agreement.team_id, target_id=t3.id, steps="50% group", set_by=ALICE,
                            set_at=START))
+
+
+def test_a_ladder_set_before_ladders_were_terms_is_climbed_until_a_version_stating_ladders_is_agreed(
+        slack, sandbox, db, clock, harness_clean, api):
+    """The row set by command before is still climbed; a proposal says what it replaces; once agreed, the version's
+    ladder is climbed."""
+    set_before_ladders_were_terms(db)
     slack.command("ladder")
     assert "Acme Payroll T3: 50% group" in text_of(sandbox.last_ephemeral(ALICE))
     assert slack.command("ladder Acme Payroll T3 75% group").ok
+    assert ("T3's escalation ladder: 50% group (set before ladders were terms) → 75% group"
+            in text_of(sandbox.last_ephemeral(ALICE)))
     number = sla(db).latest_version
     slack.command("ladder")
     assert (f"Acme Payroll T3: 50% group (version {number} proposes 75% group, not yet agreed)"
@@ -131,3 +139,21 @@ def test_a_ladder_set_before_ladders_were_terms_is_climbed_until_a_version_stati
     assert [m for m in alerts_of_t3(sandbox) if SECOND in text_of(m)] == []
     at(clock, harness_clean, 130 + 180)
     assert steps_in(thread(sandbox, alert_of(sandbox, SECOND))) == ["75%"]
+
+
+def test_a_ladder_set_before_can_be_proposed_away_and_is_stated_by_the_next_version_otherwise(slack, sandbox, db,
+                                                                                                api):
+    set_before_ladders_were_terms(db)
+    assert slack.command("ladder Acme Payroll T3 default").ok  # not "changes nothing": the row is still climbed
+    assert ("T3's escalation ladder: 50% group (set before ladders were terms) → the provider's default"
+            in text_of(sandbox.last_ephemeral(ALICE)))
+    assert [t["ladder"] for t in latest(db).content["targets"] if t["key"] == "T3"] == [None]
+
+
+def test_an_unrelated_change_after_the_upgrade_states_the_ladder_set_before(slack, sandbox, db, api):
+    set_before_ladders_were_terms(db)
+    slack.command("sla limit Acme Payroll up to 400 tickets a month")
+    assert ("T3's escalation ladder, set before ladders were terms, now stated: 50% group"
+            in text_of(sandbox.last_ephemeral(ALICE)))
+    assert "- **T3:** at 50% of the time (or error budget) used: the support group handling it is told." \
+        in latest(db).document
