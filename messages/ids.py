@@ -117,6 +117,7 @@ class Block(StrEnum):
     AGR_CONTRACT_REF = "agr_contract_ref"
     AGR_NOTICE_DAYS = "agr_notice_days"
     AGR_RENEWAL_DATE = "agr_renewal_date"
+    AGR_WORKLOAD_LIMITS = "agr_workload_limits"  # issue 17: an SLA's workload limits, one a line, in version 1
     # Proposals: "prop_" + the field name in bot.targets' changes.
     PROP_CHANGE = "prop_change"
     PROP_KIND = "prop_kind"

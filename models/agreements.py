@@ -121,6 +121,9 @@ class Target(Stamped, table=True):
     service_credit: str = Field(default="", max_length=500)
     requirement_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("requirement.id", ondelete="SET NULL"), nullable=True))
     retired: bool = Field(default=False)  # removed in a later version; kept so links and history stay whole
+    # Its own escalation ladder as the next version states it (bot.breaches.ladders, canonical; None: the
+    # organisation's). A term like the rest: alerts climb the one the agreed version states.
+    ladder: str | None = Field(default=None, max_length=500)
 
 
 class AgreementVersion(Stamped, table=True):

@@ -1,8 +1,9 @@
 """Escalation ladders (issue 17): the steps a target's alert climbs before and after its deadline, and the
 priority-raise callback with its once-only deliveries.
 
-- `target_ladder`: a target's own ladder (`/slm ladder <sla> <target> <steps>`), as its canonical text; a target
-  without one takes the organisation's (the workspace setting `ladder`), and without that today's behaviour.
+- `target_ladder`: a target's own ladder as `/slm ladder` set it before ladders were terms of the agreement (now
+  `target.ladder`, stated by the versions); read only for an agreement whose agreed version was made before, until
+  a version stating ladders is agreed (bot.breaches.ladders.in_force). Nothing writes it any more.
 - `ladder_callback`: where the organisation wants "raise the ticket's priority" POSTed, and the secret its body is
   signed with (HMAC-SHA256; shown once when set).
 - `callback_delivery`: the once-only queue of those POSTs (the Slack outbox's sibling: a URL and a body, not a

@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from bot import jobs
 from bot.measurements.states import Level
-from models import AuditEvent, Breach, CallbackDelivery, Reminder, ReminderStatus, TargetLadder, Ticket
-from tests.api.test_ladders import Receiver, local_callbacks  # noqa: F401  (fixture)
+from models import AuditEvent, Breach, CallbackDelivery, Reminder, ReminderStatus, Target, TargetLadder, Ticket
+from tests.api.test_ladders import Receiver, agree, local_callbacks  # noqa: F401  (fixture)
 from tests.breach_world import ALICE, NETWORK_CHANNEL, sweep, world  # noqa: F401  (fixtures)
 from tests.helpers import text_of
 
@@ -54,6 +54,7 @@ def test_a_callback_refused_for_good_is_said_in_the_thread_and_not_sent_again(sl
     hook = Receiver([403])
     try:
         assert slack.command("ladder Acme Payroll T1 breach priority").ok
+        agree(db)  # a term of the SLA: climbed once agreed
         slack.command(f"ladder callback {hook.url}")
         sweep(world.state(Level.BREACHED, 101, "4h2m of 4h used"))
         jobs.deliver_callbacks(harness_clean.deps)
@@ -74,9 +75,9 @@ def test_a_callback_refused_for_good_is_said_in_the_thread_and_not_sent_again(sl
 def test_default_puts_a_target_back_on_the_organisations_ladder_audited(slack, sandbox, db, world):
     assert slack.command("ladder Acme Payroll T1 75% group").ok
     assert slack.command("ladder Acme Payroll T1 default").ok
-    assert "now climbs the organisation's ladder again: the built-in ladder" in text_of(sandbox.last_ephemeral(ALICE))
+    assert "climbs the organisation's ladder again: the built-in ladder" in text_of(sandbox.last_ephemeral(ALICE))
     with db.session() as s:
-        assert s.exec(select(TargetLadder)).all() == []
+        assert s.exec(select(TargetLadder)).all() == [] and s.get(Target, world.resolution).ladder is None
         trail = [(e.before, e.after) for e in s.exec(select(AuditEvent).where(AuditEvent.action == "ladder.set")
                                                        .order_by(AuditEvent.id))]
     assert [(str(b), str(a)) for b, a in trail] == [("None", "75% group"), ("75% group", "None")]
@@ -86,6 +87,7 @@ def test_the_backstop_passes_a_ladder_alert_by(slack, sandbox, db, clock, world,
     """A ladder replaces the unacknowledged escalation: its row is kept cancelled, and the hourly backstop, which
     schedules open alerts without a row, finds none to schedule."""
     assert slack.command("ladder Acme Payroll T1 50% group; +30m service-managers").ok
+    agree(db)
     sweep(world.state(Level.WARNING, 80, "3h12m of 4h used"))
     clock.advance(hours=1)
     jobs.schedule_missing_reminders(harness_clean.deps)

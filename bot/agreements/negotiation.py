@@ -38,6 +38,10 @@ class DraftInput:
     contract_ref: str | None = None
     notice_days: int | None = None
     renewal_date: date | None = None
+    # Further terms version 1 states, applied once its targets are made: each a change like those proposed (with
+    # `apply`), and `problems()`, what is wrong with it before anything is made (the form's workload limits: their
+    # layer, bot.workload, sits above this one, so the caller brings them).
+    terms: list = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +107,8 @@ def _check_draft(session: Session, actor: Actor, data: DraftInput) -> tuple[str,
         errors["notice_days"] = "A notice period is a number of days, from 0 to 3650."
     if len(text.line(data.contract_ref)) > 120:
         errors["contract_ref"] = "Keep the contract reference under 120 characters."
+    for term in data.terms:
+        errors.update(term.problems())
     if errors:
         raise InvalidInput(errors)
     return clean, party, services
@@ -126,6 +132,9 @@ def draft(session: Session, actor: Actor, data: DraftInput, docs: DocSettings) -
     unanswered: list[targets.Unanswered] = []
     if data.kind is AgreementKind.SLA:
         unanswered = targets.from_requirements(session, actor, agreement, [s.id for s in services])
+    session.flush()
+    for term in data.terms:  # read already; what they name (a target a limit excuses) is checked against what is made
+        term.apply(session, actor, agreement, CLAUSES)
     session.flush()
     made = new_version(session, actor, agreement, "First draft", docs, previous=None)
     audit.record(session, actor, "agreement.draft", "agreement", agreement.id, name=clean, kind=data.kind.value,

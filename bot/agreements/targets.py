@@ -17,6 +17,7 @@ from models import Agreement, AgreementKind, Calendar, Requirement, Status, Targ
 PERIODS = ("weekly", "monthly", "quarterly", "yearly")
 LEVELS = ("P1", "P2", "P3", "P4")
 DEFAULT_COMPLIANCE_GOAL = "95%"  # tickets within their clock, unless negotiated otherwise
+DEFAULT_LADDER = "the provider's default"  # a target stating no ladder of its own climbs the organisation's
 
 
 def describe(kind: str, level: str | None, duration: str | None, goal: str | None, metric_name: str | None,
@@ -41,7 +42,7 @@ def as_dict(t: Target, calendar: Calendar | None, requirement_number: int | None
             "metric_name": t.metric_name, "threshold": t.threshold,
             "calendar": calendar.name if calendar else None, "calendar_hours": calendar.hours if calendar else None,
             "warning_percent": t.warning_percent, "service_credit": t.service_credit,
-            "requirement": requirement_number,
+            "requirement": requirement_number, "ladder": t.ladder,
             "description": describe(t.kind, t.level, t.duration, t.goal, t.metric_name, t.threshold)}
 
 
@@ -49,8 +50,19 @@ def differences(old: dict, new: dict) -> list[str]:
     """One target's changes between two versions, in words: "T1 P1 resolution: 4h → 6h"."""
     name = f"{new['key']} {short(new['kind'], new['level'], new['metric_name'])}"
     out = []
+    # A version made before ladders were terms has no "ladder": it stated none, and the target climbed the ladder
+    # set by command then, if any (bot.breaches.ladders), which the next version keeps beside it.
+    set_before = new.get("ladder_before_terms") if "ladder" not in old else None
+    if set_before and set_before == new.get("ladder"):
+        out.append(f"{new['key']}'s escalation ladder, set before ladders were terms, now stated: {set_before}")
+    elif set_before:
+        out.append(f"{new['key']}'s escalation ladder: {set_before} (set before ladders were terms) → "
+                   f"{new.get('ladder') or DEFAULT_LADDER}")
+    elif old.get("ladder") != new.get("ladder"):
+        out.append(f"{new['key']}'s escalation ladder: {old.get('ladder') or DEFAULT_LADDER} → "
+                   f"{new.get('ladder') or DEFAULT_LADDER}")
     if old["kind"] != new["kind"] or old["level"] != new["level"]:
-        out.append(f"{new['key']}: {old['description']} → {new['description']}")
+        out.insert(0, f"{new['key']}: {old['description']} → {new['description']}")
         return out
     for field, label in (("duration", ""), ("threshold", ""), ("goal", " goal"), ("period", " period"),
                          ("calendar", " service hours"), ("warning_percent", " warning"),

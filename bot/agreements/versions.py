@@ -16,8 +16,10 @@ from bot.agreements.queries import services_of, targets_of
 from bot.calendars import records as calendar_records
 from bot.errors import InvalidInput
 from bot.workspace.actor import Actor
+from bot.parsing import ladder as ladder_words
 from bot.parsing.limits import format_excuses
-from models import Agreement, AgreementKind, AgreementVersion, Member, Party, Requirement, WorkloadLimit
+from models import (Agreement, AgreementKind, AgreementVersion, Member, Party, Requirement, TargetLadder,
+                    WorkloadLimit)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -56,6 +58,10 @@ def snapshot(session: Session, agreement: Agreement) -> dict:
     req_numbers = {r.id: r.number for r in session.exec(select(Requirement).where(
         Requirement.id.in_([t.requirement_id for t in rows if t.requirement_id] or [-1])))}
     names = {m.user_id: m.name for m in session.exec(select(Member).where(Member.team_id == agreement.team_id))}
+    # A ladder set by command before ladders were terms (models.ladders): kept beside the target, so the difference
+    # from a version made before says what was climbed until then (bot.agreements.targets.differences).
+    before = dict(session.exec(select(TargetLadder.target_id, TargetLadder.steps).where(
+        TargetLadder.target_id.in_([t.id for t in rows] or [-1]))).all())
     contacts = service_map.contacts_of(session, agreement.team_id, agreement.counterparty_id)
     term = agreement.pending_term or {"start": agreement.start_date.isoformat(), "end": agreement.end_date.isoformat(),
                                       "review_month": agreement.review_month}
@@ -66,7 +72,8 @@ def snapshot(session: Session, agreement: Agreement) -> dict:
         "review_month": MONTHS[term["review_month"] - 1],
         "contacts": {role.label.capitalize(): [names.get(u) or u for u in users] for role, users in contacts.items() if users},
         "calendars": [calendar_records.describe(c) for c in sorted(calendars.values(), key=lambda c: c.name_key)],
-        "targets": [targets.as_dict(t, calendars.get(t.calendar_id), req_numbers.get(t.requirement_id)) for t in rows],
+        "targets": [{**targets.as_dict(t, calendars.get(t.calendar_id), req_numbers.get(t.requirement_id)),
+                     **({"ladder_before_terms": before[t.id]} if t.id in before else {})} for t in rows],
         "clauses": {key: agreement.clauses.get(key, default) for key, (_h, default) in CLAUSES.items()},
         "contract_ref": agreement.contract_ref, "notice_days": agreement.notice_days,
         "renewal_date": agreement.renewal_date.isoformat() if agreement.renewal_date else None,
@@ -86,8 +93,12 @@ def workload_terms(session: Session, agreement: Agreement) -> dict:
 
 def document_context(content: dict, number: int, provider: str) -> dict:
     kind = AgreementKind(content["kind"])
+    # Each target's own escalation ladder, in the customer's words (bot.parsing.ladder); the rest climb the default.
+    own = [{"key": t["key"], "steps": t["ladder"], "words": ladder_words.in_words(ladder_words.parse(t["ladder"]))}
+           for t in content["targets"] if t.get("ladder")]
     return {**content, "version": number, "status": "", "provider": provider, "kind_label": kind.label,
-            "counterparty_role": COUNTERPARTY_LABEL[kind], "answered": any(t["requirement"] for t in content["targets"])}
+            "counterparty_role": COUNTERPARTY_LABEL[kind], "answered": any(t["requirement"] for t in content["targets"]),
+            "ladders": own, "ladders_for_all": len(own) == len(content["targets"])}
 
 
 def diff(before: dict, after: dict) -> list[str]:

@@ -279,7 +279,7 @@ def sweep(session: Session, team_id: str, states: list[TargetState], now: dateti
     """Every state that warns or breaches gets its breach; every open breach whose state is back within target,
     or whose clock stopped, is resolved. (Escalation is a reminder row each: bot.breaches.escalation.)"""
     mine = [s for s in states if s.team_id == team_id]
-    own, organisation = ladders.ladders_of(session, team_id)
+    own, organisation = ladders.ladders_of(session, team_id, {s.agreement_id for s in mine})
     ladder_of = {s.target_id: own.get(s.target_id, organisation) for s in mine}
     mine = [ladders.climbing(s, ladder_of[s.target_id]) for s in mine]  # a ladder's first step may warn sooner
     known = _keys_with_breaches(session, team_id, [s.key[:200] for s in mine if s.level == Level.OK])

@@ -13,8 +13,10 @@ A ladder is steps in time order, each a point and what is done there:
   callback: an HTTP POST signed with HMAC-SHA256, bot.breaches.callbacks). `breach` alone does nothing more than
   the alert's own move to breached.
 
-Which ladder a target climbs: its own (`/slm ladder <sla> <target> <steps>`), else the organisation's
-(`/slm settings ladder <steps>`), else the built-in one, which is today's behaviour unchanged: the alert at the
+Which ladder a target climbs: its own, else the organisation's (`/slm settings ladder <steps>`, a setting), else
+the built-in one. A target's own ladder is one of its agreement's terms (`LadderChange`, proposed as a new version
+by `/slm ladder <sla> <target> <steps>`): stated in the document and the version's difference, and climbed once a
+version stating it is agreed (`in_force`). The built-in ladder is which is today's behaviour unchanged: the alert at the
 target's warning level, its edit at the breach, and the service managers told when nobody acknowledges it in the
 priority's time (`escalate_p1`...). A set ladder replaces that unacknowledged escalation (a `service-managers` step
 is where the service managers hear); the alert still opens at the target's warning level, or at the ladder's
@@ -32,7 +34,8 @@ The ladder as typed is read by bot.parsing.ladder (pure); the rest works in the 
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -48,7 +51,8 @@ from bot.parsing.ladder import (ACTIONS, DEFAULT, EXAMPLE, GROUP, MANAGER, PRIOR
 from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
-from models import Agreement, AgreementKind, Breach, BreachState, ContactRole, Party, PartyKind, Target, TargetLadder
+from models import (Agreement, AgreementVersion, Breach, BreachState, ContactRole, Party, PartyKind, Target,
+                    TargetLadder)
 
 LADDER = "breach.ladder"  # the reminders' kind: a step after the breach
 STEP = "breach_step.yml.j2"
@@ -70,16 +74,61 @@ def organisation_ladder(session: Session, team_id: str) -> tuple[Step, ...] | No
     return None if value == DEFAULT else parse(value)
 
 
-def ladders_of(session: Session, team_id: str) -> tuple[dict[int, tuple[Step, ...]], tuple[Step, ...] | None]:
-    """Every target's own ladder of the workspace, and the organisation's (None: the built-in): read once a sweep."""
-    own = {row.target_id: parse(row.steps) for row in session.exec(select(TargetLadder)
-                                                                    .where(TargetLadder.team_id == team_id))}
-    return own, organisation_ladder(session, team_id)
+def in_force(session: Session, team_id: str, agreement_ids: Collection[int]) -> dict[int, tuple[Step, ...]]:
+    """Each target's own ladder as its agreement's agreed version states it (a proposed one is not climbed), by
+    target id; a target stating none is not in it.
+
+    An agreement whose latest version is the agreed one states what its targets' rows say (every change is a new
+    version): their column is read. Only one with a version proposed since has its agreed version's content read.
+    A version made before ladders were terms has no "ladder" in its targets: for those the ladder set by command
+    then (a target_ladder row) is still the one climbed, until a version stating ladders is agreed. Migration 0027
+    copied those rows into the targets, so the next version states them and the customer sees them."""
+    ids = list(agreement_ids)
+    if not ids:
+        return {}
+    agreed = session.exec(select(Agreement.id, Agreement.agreed_version, Agreement.latest_version).where(
+        Agreement.team_id == team_id, Agreement.id.in_(ids), Agreement.agreed_version.is_not(None))).all()
+    settled = [a for a, number, latest in agreed if number == latest]
+    pending = [a for a, number, latest in agreed if number != latest]
+    own: dict[int, tuple[Step, ...]] = {}
+    if settled:
+        for target_id, steps in session.exec(select(Target.id, Target.ladder).where(
+                Target.agreement_id.in_(settled), Target.ladder.is_not(None), Target.retired == False)):  # noqa: E712
+            own[target_id] = parse(steps)
+    if not pending:
+        return own
+    contents = session.exec(select(AgreementVersion.agreement_id, AgreementVersion.content).join(
+        Agreement, (AgreementVersion.agreement_id == Agreement.id)
+        & (AgreementVersion.number == Agreement.agreed_version)).where(Agreement.id.in_(pending))).all()
+    target_ids = {(a, k): i for i, a, k in session.exec(select(Target.id, Target.agreement_id, Target.key)
+                                                        .where(Target.agreement_id.in_(pending)))}
+    before_terms: list[int] = []
+    for agreement_id, content in contents:
+        for t in (content or {}).get("targets", []):
+            target_id = target_ids.get((agreement_id, t["key"]))
+            if target_id is None:
+                continue
+            if "ladder" not in t:
+                before_terms.append(target_id)
+            elif t["ladder"]:
+                own[target_id] = parse(t["ladder"])
+    if before_terms:
+        for row in session.exec(select(TargetLadder).where(TargetLadder.target_id.in_(before_terms))):
+            own[row.target_id] = parse(row.steps)
+    return own
 
 
-def effective(session: Session, team_id: str, target_id: int) -> tuple[Step, ...] | None:
-    own, organisation = ladders_of(session, team_id)
-    return own.get(target_id, organisation)
+def ladders_of(session: Session, team_id: str, agreement_ids: Collection[int]
+               ) -> tuple[dict[int, tuple[Step, ...]], tuple[Step, ...] | None]:
+    """The own ladders in force of these agreements' targets, and the organisation's (None: the built-in): read once
+    a sweep."""
+    return in_force(session, team_id, agreement_ids), organisation_ladder(session, team_id)
+
+
+def effective(session: Session, target: Target) -> tuple[Step, ...] | None:
+    """The ladder a new alert of the target climbs now: its own as agreed, else the organisation's."""
+    own, organisation = ladders_of(session, target.team_id, [target.agreement_id])
+    return own.get(target.id, organisation)
 
 
 def of_breach(breach: Breach) -> tuple[Step, ...] | None:
@@ -92,43 +141,46 @@ def done(breach: Breach) -> set[int]:
     return {e["step"] for e in breach.timeline if e.get("what") == "step" and "step" in e}
 
 
-# ---- setting a target's ladder ------------------------------------------------------------------------------------
-def find_target(session: Session, team_id: str, agreement_name: str, target_key: str) -> Target:
+# ---- a target's own ladder: one of its agreement's terms ------------------------------------------------------------
+def find_agreement(session: Session, team_id: str, agreement_name: str) -> Agreement:
     wanted = " ".join(agreement_name.split()).casefold()
-    agreements = [a for a in session.exec(select(Agreement).where(Agreement.team_id == team_id))
-                  if " ".join(a.name.split()).casefold() == wanted]
-    if not agreements:
+    found = [a for a in session.exec(select(Agreement).where(Agreement.team_id == team_id))
+             if " ".join(a.name.split()).casefold() == wanted]
+    if not found:
         raise NotFound(f"No agreement is called “{agreement_name}”. {Command('sla', 'list')} shows them.")
-    target = session.exec(select(Target).where(Target.agreement_id == agreements[0].id,
-                                               Target.key == target_key.strip().upper())).first()
-    if target is None or target.retired:
-        raise NotFound(f"{agreements[0].name} has no target {target_key.strip().upper()}.")
-    return target
+    return found[0]
 
 
-def set_target_ladder(session: Session, actor: Actor, agreement_name: str, target_key: str,
-                      typed: str) -> tuple[Target, str]:
-    """A target's own ladder (or `default`: the organisation's again); audited before and after. The canonical
-    ladder it now climbs is returned."""
-    require(actor, Capability.SET_LADDER)
-    target = find_target(session, actor.team_id, agreement_name, target_key)
-    clear = clears(typed)
-    try:
-        value = None if clear else canonical(parse(typed))
-    except parsing.ParseError as err:
-        raise InvalidInput({"steps": str(err)}) from None
-    row = session.exec(select(TargetLadder).where(TargetLadder.target_id == target.id)).first()
-    before = row.steps if row else None
-    if value is None:
-        if row is not None:
-            session.delete(row)
-    else:
-        row = row or TargetLadder(team_id=actor.team_id, target_id=target.id, steps=value, set_by=actor.user_id,
-                                  set_at=actor.at())
-        row.steps, row.set_by, row.set_at = value, actor.user_id, actor.at()
-        session.add(row)
-    audit.record(session, actor, "ladder.set", "target", target.id, key=target.key, before=before, after=value)
-    return target, value or describe(organisation_ladder(session, actor.team_id))
+@dataclass
+class LadderChange:
+    """A target's own ladder, for bot.agreements.propose: the steps as typed, or `default` (the organisation's
+    again). Like any term it is in force once a version stating it is agreed; audited before and after."""
+
+    key: str
+    typed: str
+    target: Target | None = field(default=None, init=False)  # the target changed, once applied
+
+    def apply(self, session: Session, actor: Actor, agreement: Agreement, _clauses) -> None:
+        require(actor, Capability.SET_LADDER)
+        key = self.key.strip().upper()
+        target = session.exec(select(Target).where(Target.agreement_id == agreement.id, Target.key == key,
+                                                   Target.retired == False)).first()  # noqa: E712
+        if target is None:
+            raise NotFound(f"{agreement.name} has no target {key}.")
+        try:
+            value = None if clears(self.typed) else canonical(parse(self.typed))
+        except parsing.ParseError as err:
+            raise InvalidInput({"steps": str(err)}) from None
+        before, target.ladder = target.ladder, value
+        session.add(target)
+        self.target = target
+        audit.record(session, actor, "ladder.set", "target", target.id, key=target.key, agreement=agreement.id,
+                     before=before, after=value)
+
+
+def proposed(session: Session, target: Target) -> tuple[Step, ...] | None:
+    """The ladder a new alert of the target climbs once the latest version is agreed."""
+    return parse(target.ladder) if target.ladder else organisation_ladder(session, target.team_id)
 
 
 def clears(typed: str) -> bool:
@@ -147,13 +199,26 @@ def describe(steps: tuple[Step, ...] | None) -> str:
 
 
 def listing(session: Session, team_id: str, offset: int = 0, size: int = 20) -> paging.Page:
-    """A page of the targets with a ladder of their own, for `/slm ladder` (plain data: agreement, target, steps),
-    reading only that page."""
-    query = (select(Agreement.name, Target.key, TargetLadder.steps)
-             .join(Target, Target.id == TargetLadder.target_id).join(Agreement, Agreement.id == Target.agreement_id)
-             .where(TargetLadder.team_id == team_id).order_by(TargetLadder.id))
-    page = paging.read(session, query, offset, size)
-    return replace(page, rows=[{"agreement": name, "target": key, "steps": steps} for name, key, steps in page.rows])
+    """A page of the targets with a ladder of their own, in force or proposed, for `/slm ladder` (plain data:
+    agreement, target, the steps in force (None: the organisation's), and those a version not yet agreed proposes
+    when they differ, with its number). Every target that may have one is read: a workspace has hundreds, not
+    millions, and what is in force is in the versions' content."""
+    pending = (Agreement.agreed_version.is_not(None)) & (Agreement.latest_version != Agreement.agreed_version)
+    candidates = session.exec(select(Agreement.id, Agreement.name, Agreement.latest_version, Target.id, Target.key,
+                                     Target.ladder).join(Target, Target.agreement_id == Agreement.id).where(
+        Agreement.team_id == team_id, Target.retired == False,  # noqa: E712
+        Target.ladder.is_not(None) | Target.id.in_(select(TargetLadder.target_id)) | pending)
+        .order_by(Agreement.name_key, Target.id)).all()
+    agreed = in_force(session, team_id, {row[0] for row in candidates})
+    rows = []
+    for _agreement_id, name, latest, target_id, key, working in candidates:
+        steps = canonical(agreed[target_id]) if target_id in agreed else None
+        if steps is None and working is None:
+            continue
+        rows.append({"agreement": name, "target": key, "steps": steps,
+                     "proposed": (working or DEFAULT) if working != steps else None, "version": latest})
+    offset = paging.start(offset, len(rows))
+    return paging.Page(rows[offset:offset + size], len(rows), offset, size)
 
 
 # ---- climbing -----------------------------------------------------------------------------------------------------

@@ -136,3 +136,37 @@ def read_setting(text: str) -> str:
 
 def first_percent(steps: tuple[Step, ...] | None) -> int | None:
     return next((s.percent for s in steps or () if s.percent is not None), None)
+
+
+# ---- in the customer's words, as the agreement's document states a target's ladder ---------------------------------
+_TOLD = {GROUP: "the support group handling it", MANAGER: "that group's manager",
+         SERVICE_MANAGERS: "the provider's service managers"}
+
+
+def in_words(steps: tuple[Step, ...]) -> list[str]:
+    """Each step as the customer reads it: "at 75% of the time (or error budget) used: the support group handling it
+    and that group's manager are told"; `priority` is "the ticket's priority is raised"."""
+    out = []
+    for step in steps:
+        if step.after is not None:
+            point = f"{_spelled(step.after)} after the breach"
+        elif step.percent == 100:
+            point = "at the breach"
+        else:
+            point = f"at {step.percent}% of the time (or error budget) used"
+        told = [_TOLD[a] for a in step.actions if a in _TOLD]
+        done = []
+        if told:
+            done.append((", ".join(told[:-1]) + " and " + told[-1] if len(told) > 1 else told[0])
+                        + (" are told" if len(told) > 1 or told[0].endswith("managers") else " is told"))
+        if PRIORITY in step.actions:
+            done.append("the ticket's priority is raised")
+        out.append(f"{point}: {' and '.join(done) if done else 'the alert says the target is breached'}")
+    return out
+
+
+def _spelled(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    parts = ([f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []) + (
+        [f"{rest} minute{'s' if rest != 1 else ''}"] if rest else [])
+    return " ".join(parts)

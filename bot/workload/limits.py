@@ -71,6 +71,42 @@ class LimitChange:
                      after=audit.snapshot(row))
 
 
+@dataclass
+class DraftLimits:
+    """The limits typed in the *Draft an SLA* form, one a line (blank lines and bullets left out), as a term of its
+    version 1 (bot.agreements.draft's `terms`). A bad line is refused naming it first, so the person finds it even
+    when Slack cuts the error short; every bad line at once."""
+
+    typed: str | None
+
+    def lines(self) -> list[tuple[int, str]]:
+        return [(n, clean) for n, line in enumerate((self.typed or "").splitlines(), 1)
+                if (clean := line.strip().lstrip("-•*").strip())]
+
+    def problems(self) -> dict[str, str]:
+        bad = []
+        for n, line in self.lines():
+            try:
+                limit_words.parse_limit(line)
+            except parsing.ParseError as err:
+                bad.append(_named(n, line, str(err)))
+        return {"workload_limits": " ".join(bad)} if bad else {}
+
+    def apply(self, session: Session, actor: Actor, agreement: Agreement, clauses) -> None:
+        bad = []
+        for n, line in self.lines():
+            try:
+                LimitChange(text=line).apply(session, actor, agreement, clauses)
+            except InvalidInput as err:
+                bad.append(_named(n, line, err.errors["limit"]))
+        if bad:
+            raise InvalidInput({"workload_limits": " ".join(bad)})
+
+
+def _named(n: int, line: str, why: str) -> str:
+    return f"Line {n} (“{line[:60]}”): {why}"
+
+
 def working(session: Session, team_id: str, agreement_id: int) -> list[WorkloadLimit]:
     """The limits as drafted now (the next version will state them)."""
     return list(session.exec(select(WorkloadLimit).where(

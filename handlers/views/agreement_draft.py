@@ -5,6 +5,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import agreements, service_map
+from bot.workload import limits
 from bot.workspace import settings as workspace_settings
 from handlers.flows import agreement_thread
 from handlers.presenters.choices import party_search, with_chosen
@@ -16,7 +17,8 @@ from messages.ids import Block, Callback
 from models import AgreementKind
 
 FIELDS = {f: Block.for_field("agr", f) for f in ("name", "counterparty", "services", "start", "end", "review_month",
-                                                  "channel", "contract_ref", "notice_days", "renewal_date")}
+                                                  "channel", "contract_ref", "notice_days", "renewal_date",
+                                                  "workload_limits")}
 
 
 def open(client: WebClient, trigger_id: str, deps, actor, *, kind: AgreementKind, channel_id: str | None,
@@ -69,7 +71,8 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         service_ids=[int(v) for v in values.options(Block.AGR_SERVICES)], start=values.date(Block.AGR_START),
         end=values.date(Block.AGR_END), review_month=values.option_id(Block.AGR_REVIEW_MONTH),
         channel_id=values.conversation(Block.AGR_CHANNEL), contract_ref=values.text(Block.AGR_CONTRACT_REF),
-        notice_days=values.number(Block.AGR_NOTICE_DAYS), renewal_date=values.date(Block.AGR_RENEWAL_DATE))
+        notice_days=values.number(Block.AGR_NOTICE_DAYS), renewal_date=values.date(Block.AGR_RENEWAL_DATE),
+        terms=[limits.DraftLimits(values.text(Block.AGR_WORKLOAD_LIMITS))] if kind is AgreementKind.SLA else [])
     if notice and data.notice_days is None:
         ack(response_action="errors", errors={Block.AGR_NOTICE_DAYS: "A notice period is a number of days, e.g. 90."})
         return

@@ -21,8 +21,8 @@ from sqlmodel import select
 from bot import jobs
 from bot.breaches import callbacks
 from messages.ids import Action
-from models import (AuditEvent, CallbackDelivery, DeliveryStatus, LadderCallback, Target, TargetLadder)
-from tests.api.test_ladders import (KEY, TICKET, api, at, local_callbacks, open_ticket, p2, receiver,  # noqa: F401
+from models import (AuditEvent, CallbackDelivery, DeliveryStatus, LadderCallback, Target)
+from tests.api.test_ladders import (KEY, TICKET, agree, api, at, local_callbacks, open_ticket, p2, receiver,  # noqa: F401
                                     send, step_posts, steps_in, the_alert, thread)
 from tests.breach_world import ALICE, BOB, world  # noqa: F401  (fixtures)
 from tests.conftest import START
@@ -248,7 +248,7 @@ def test_the_ladders_page_twenty_targets_a_section_each_with_next(slack, sandbox
                             level="P3", duration="8 hours", created_at=START, created_by=ALICE)
             s.add(target)
             s.flush()
-            s.add(TargetLadder(team_id=world.team, target_id=target.id, steps=steps, set_by=ALICE, set_at=START))
+            target.ladder = steps  # proposed (the world's SLA is not agreed): listed as proposed
     slack.command("ladder")
     first = sandbox.last_ephemeral(ALICE)
     rows_shown = [b for b in first.blocks if b["type"] == "section" and b["text"]["text"].startswith("• ")]
@@ -261,11 +261,13 @@ def test_the_ladders_page_twenty_targets_a_section_each_with_next(slack, sandbox
 
 
 # ---- 15: a re-opened alert resumes its ladder ---------------------------------------------------------------------
-def test_a_reopened_alert_runs_the_steps_it_missed_once_and_repeats_none(slack, sandbox, clock, harness_clean, api):
+def test_a_reopened_alert_runs_the_steps_it_missed_once_and_repeats_none(slack, sandbox, db, clock, harness_clean,
+                                                                         api):
     """T3 (P2, 4h): 50% at 120, the breach at 240, +30m at 270 minutes. Resolved at 250, before +30m; re-opened at
     300, after +30m's time: +30m runs then, once, without saying the bot was away; 50% and the breach do not run
     again. Resolved and re-opened again: nothing runs again."""
     assert slack.command("ladder Acme Payroll T3 50% group; breach; +30m service-managers").ok
+    agree(db)
     open_ticket(api)
     at(clock, harness_clean, 240)
     assert steps_in(thread(sandbox, the_alert(sandbox))) == ["50%", "breach"]

@@ -285,7 +285,8 @@ class _Agreements:
                          "kind": "resolution", "level": level, "duration": duration, "goal": DEFAULT_COMPLIANCE_GOAL,
                          "period": "monthly", "metric_name": None, "threshold": None, "calendar_id": calendar["id"],
                          "warning_percent": 75, "service_credit": "",
-                         "requirement_id": requirement["id"] if requirement else None, "retired": False})
+                         "requirement_id": requirement["id"] if requirement else None, "retired": False,
+                         "ladder": None})
         self.rows["target"] += made
         content = self._snapshot(kind, name, party, services, term, made, targets, contract_ref, notice_days,
                                  renewal_date)
@@ -338,7 +339,7 @@ def _target_dict(t: dict, calendar: dict, requirement_number: int | None) -> dic
             "period": t["period"], "metric_name": t["metric_name"], "threshold": t["threshold"],
             "calendar": calendar["name"], "calendar_hours": calendar["hours"],
             "warning_percent": t["warning_percent"], "service_credit": t["service_credit"],
-            "requirement": requirement_number,
+            "requirement": requirement_number, "ladder": t["ladder"],
             "description": describe(t["kind"], t["level"], t["duration"], t["goal"], t["metric_name"], t["threshold"])}
 
 

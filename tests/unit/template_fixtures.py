@@ -316,7 +316,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "breach_note.yml.j2": _breach_note,
     # ladders (issue 17)
     "breach_step.yml.j2": lambda h: dict(ctx=breach_context(h), when=h, why="manager", late=h),
-    "ladder.yml.j2": lambda h: dict(organisation=h, own=[dict(agreement=h, target="T1", steps=h)] * 20,
+    "ladder.yml.j2": lambda h: dict(organisation=h, own=[dict(agreement=h, target="T1", steps=h, proposed=h, version=2)] * 20,
                                     pager=pager(h), callback=h, callback_set=True, changed=None),
     "ladder_callback.yml.j2": lambda h: dict(url=h, secret="ab" * 32),
     "breach_remedial_form.yml.j2": lambda h: dict(agreement=h, due="2026-03-02", owner_party_id=1,
