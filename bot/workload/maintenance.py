@@ -165,17 +165,23 @@ def cancel(session: Session, actor: Actor, window_id: int) -> tuple[MaintenanceW
     still_planned = row.series_id is not None and session.exec(select(MaintenanceWindow.id).where(
         MaintenanceWindow.series_id == row.series_id,
         MaintenanceWindow.status == MaintenanceStatus.PLANNED.value)).first() is not None
-    if not still_planned:  # announcements still waiting for nothing planned: never sent
-        session.exec(update(Outbox).where(
-            Outbox.team_id == actor.team_id, Outbox.status == OutboxStatus.PENDING.value,
-            Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)).values(
-            status=OutboxStatus.CANCELLED.value, last_error="the maintenance window was cancelled"))
+    announcement = Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)
+    reminder = (Outbox.key.startswith(f"{key_prefix(row.id)}remind", autoescape=True)
+                | Outbox.key.startswith(f"reminder:{key_prefix(row.id)}", autoescape=True))
+    # What is still waiting in the outbox (a reminder Slack held up, an announcement not yet sent) and surely never
+    # reached Slack is withdrawn: it would otherwise go out after the cancel, saying the window is on. One an earlier
+    # attempt may have posted (`maybe_sent`) is edited like one sent, once its sender has settled whether it was.
+    session.exec(update(Outbox).where(
+        Outbox.team_id == actor.team_id, Outbox.status == OutboxStatus.PENDING.value,
+        Outbox.kind == OutboxKind.MESSAGE.value, Outbox.maybe_sent.is_(False),
+        reminder if still_planned else (announcement | reminder)).values(
+        status=OutboxStatus.CANCELLED.value, last_error="the maintenance window was cancelled")
+        .execution_options(synchronize_session=False))
     told = list(session.exec(select(Outbox).where(
-        Outbox.team_id == actor.team_id, Outbox.status.in_((OutboxStatus.SENT.value, OutboxStatus.SENDING.value)),
-        Outbox.kind == OutboxKind.MESSAGE.value,
-        Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)
-        | Outbox.key.startswith(f"{key_prefix(row.id)}remind", autoescape=True)
-        | Outbox.key.startswith(f"reminder:{key_prefix(row.id)}", autoescape=True)).order_by(Outbox.id)))
+        Outbox.team_id == actor.team_id, Outbox.kind == OutboxKind.MESSAGE.value,
+        Outbox.status.in_((OutboxStatus.SENT.value, OutboxStatus.SENDING.value))
+        | ((Outbox.status == OutboxStatus.PENDING.value) & Outbox.maybe_sent.is_(True)),
+        announcement | reminder).order_by(Outbox.id)))
     for message in told:
         if message.key.startswith(f"{key_prefix(head)}announce:") and still_planned:
             continue  # the series' announcement stands for the windows still planned; the cancel below says which

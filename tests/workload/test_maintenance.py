@@ -182,3 +182,23 @@ def test_a_recurring_window_is_announced_once_and_each_occurrence_reminded(slack
     assert len(reminded) == 2 and "Sat 7 Mar" in reminded[0] and "Sat 21 Mar" in reminded[1]
     assert sum("Maintenance cancelled" in t and "Sat 14 Mar" in t for t in said) == 1
     assert sandbox.calls_of("chat.update") == []  # the series' announcement stands for the 7th and the 21st
+
+
+def test_a_reminder_held_up_by_slack_when_the_window_is_cancelled_is_never_posted(
+        slack, sandbox, db, team, harness_clean):
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll 2026-03-14 22:00-02:00 Europe/London")
+    # The reminder falls due Thu 12 Mar 22:00 UTC, and Slack asks the bot to wait an hour before posting it.
+    sandbox.fail_next("chat.postMessage", 429, retry_after=3600)
+    tick(harness_clean, datetime(2026, 3, 12, 22, 0, tzinfo=UTC))
+    assert len(notices(sandbox, world["channel"])) == 1  # the announcement only: the reminder waits in the outbox
+    with db.session() as s:
+        window_id = s.exec(select(MaintenanceWindow.id)).one()
+    slack.command(f"maintenance cancel {window_id}")
+    tick(harness_clean, datetime(2026, 3, 12, 23, 30, tzinfo=UTC))  # Slack's hour is over
+    said = notices(sandbox, world["channel"])
+    assert not any("Reminder" in t for t in said), said  # a reminder of a cancelled window is never posted
+    assert len(said) == 2 and said[0].startswith(":no_entry_sign: *Cancelled:*") and "Maintenance cancelled" in said[1]
+    with db.session() as s:
+        rows = s.exec(select(Outbox.key, Outbox.status).where(Outbox.key.startswith("reminder:maintenance:"))).all()
+    assert rows == [(f"reminder:maintenance:{window_id}:remind:r1:{world['channel']}", "cancelled")]
