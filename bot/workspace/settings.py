@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from bot import audit, parsing
 from bot.parsing import ladder
@@ -82,6 +82,7 @@ def _answer_within(text: str) -> str:
 
 
 MONDAY_TO_FRIDAY = "Monday to Friday"
+CALENDARS_NAMED = 10  # named in a refusal; the count of the others follows
 
 
 def _working_calendar(text: str) -> str:
@@ -104,8 +105,12 @@ def _calendar_named(session: Session, team_id: str, value: str) -> str:
     found = session.exec(select(Calendar).where(Calendar.team_id == team_id,
                                                 Calendar.name_key == name_key(value))).first()
     if found is None:
-        known = ", ".join(session.exec(select(Calendar.name).where(Calendar.team_id == team_id)
-                                       .order_by(Calendar.name_key).limit(10)))
+        names = list(session.exec(select(Calendar.name).where(Calendar.team_id == team_id)
+                                  .order_by(Calendar.name_key).limit(CALENDARS_NAMED + 1)))
+        known = ", ".join(names[:CALENDARS_NAMED])
+        if len(names) > CALENDARS_NAMED:  # said, not cut silently: the rest are in the calendar list
+            more = session.exec(select(func.count()).select_from(Calendar).where(Calendar.team_id == team_id)).one()
+            known += f" and {more - CALENDARS_NAMED} more (the calendar list command shows them all)"
         raise parsing.ParseError(f"There is no calendar called “{value}”." + (f" Calendars: {known}." if known else
                                  " Add one with the calendar add command."), example="UK office hours")
     return found.name

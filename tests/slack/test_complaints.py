@@ -275,3 +275,16 @@ def test_a_bank_holiday_in_the_organisations_working_calendar_moves_the_answer_d
     assert "UK head office" in text_of(sandbox.last_ephemeral(ALICE))
     slack.command("calendar remove UK head office", user=ALICE)
     assert "the working_calendar setting still uses it" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_a_working_calendar_not_found_names_ten_calendars_and_counts_the_rest(slack, sandbox, db, team, acme):
+    from bot.calendars import records as calendar_records
+    keeper = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START)
+    with db.session() as s:
+        for n in range(1, 14):  # Office 01 .. Office 13
+            calendar_records.add(s, keeper, name=f"Office {n:02d}", hours="Mon-Fri 09:00-17:00 Europe/London")
+    assert slack.command("settings working_calendar Head office", user=ALICE).ok
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert ("There is no calendar called “Head office”. Calendars: Office 01, Office 02, Office 03, Office 04, "
+            "Office 05, Office 06, Office 07, Office 08, Office 09, Office 10 and 3 more (the calendar list command "
+            "shows them all).") in said
