@@ -153,6 +153,13 @@ def cancel(session: Session, actor: Actor, window_id: int) -> tuple[MaintenanceW
     announced where the window was announced. A second cancel changes nothing."""
     require(actor, Capability.PLAN_MAINTENANCE)
     row = get(session, actor.team_id, window_id)
+    # Its series' windows (or it alone) locked, read afresh: two cancels at once, of one window or of the last two
+    # planned of a series, go one after the other, so the second sees the first's cancel (else neither would see
+    # the series' announcement left with nothing planned, and it would never be edited).
+    session.exec(select(MaintenanceWindow).where(
+        MaintenanceWindow.team_id == actor.team_id,
+        (MaintenanceWindow.series_id == row.series_id) if row.series_id is not None else (MaintenanceWindow.id == row.id))
+        .order_by(MaintenanceWindow.id).with_for_update().execution_options(populate_existing=True)).all()
     if row.status == MaintenanceStatus.CANCELLED.value:
         raise InvalidInput({"window": f"Maintenance window #{window_id} was cancelled already."})
     before = audit.snapshot(row)

@@ -3,8 +3,11 @@ planned, reminded `maintenance_notice` before (once), a cancelled window's remin
 announced; and the window left out of availability (downtime and the period's length)."""
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+
+import pytest
 
 from sqlmodel import select
 
@@ -202,3 +205,26 @@ def test_a_reminder_held_up_by_slack_when_the_window_is_cancelled_is_never_poste
     with db.session() as s:
         rows = s.exec(select(Outbox.key, Outbox.status).where(Outbox.key.startswith("reminder:maintenance:"))).all()
     assert rows == [(f"reminder:maintenance:{window_id}:remind:r1:{world['channel']}", "cancelled")]
+
+
+def test_the_last_two_windows_of_a_series_cancelled_at_once_still_edit_its_announcement(
+        slack, sandbox, db, team, harness_clean):
+    if not db.url.startswith("postgresql"):
+        pytest.skip("SQLite lets one writer in at a time: the second cancel waits for the first, so there is no race")
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll every Sat 22:00 for 4h until 2026-03-14")  # Sat 7 and Sat 14 March
+    with db.session() as s:
+        first, second = s.exec(select(MaintenanceWindow.id).order_by(MaintenanceWindow.starts_at)).all()
+    alice = manager(team, START)
+    other = threading.Thread(target=lambda: slack.command(f"maintenance cancel {second}"))
+    with db.session() as s:  # one service manager's cancel, not yet committed, while another cancels the other
+        maintenance.cancel(s, alice, first)
+        other.start()
+        other.join(timeout=2)  # (with the windows locked it waits for this one: it cannot finish before it)
+    other.join(timeout=30)
+    assert not other.is_alive()
+    tick(harness_clean, datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    [announcement] = [m for m in sandbox.channel_messages(world["channel"], include_ephemeral=False)
+                      if "every week on Saturday" in text_of(m)]
+    assert announcement.edits == 1  # none of its windows is planned: it says so
+    assert text_of(announcement).startswith(":no_entry_sign: *Cancelled:* ~planned maintenance on *Payroll*, every week")
