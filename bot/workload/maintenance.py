@@ -162,8 +162,13 @@ def cancel(session: Session, actor: Actor, window_id: int) -> tuple[MaintenanceW
         .order_by(MaintenanceWindow.id).with_for_update().execution_options(populate_existing=True)).all()
     if row.status == MaintenanceStatus.CANCELLED.value:
         raise InvalidInput({"window": f"Maintenance window #{window_id} was cancelled already."})
-    before = audit.snapshot(row)
     now = actor.at()
+    if row.starts_at <= now:  # "will not take place" would be untrue, and its downtime counted again after the fact
+        said = windows.format_window(windows.Span(row.starts_at, row.ends_at, row.tz))
+        raise InvalidInput({"window": f"Maintenance window #{window_id} ({said}) has begun: only a window not yet "
+                                      "begun can be cancelled. Downtime inside it stays left out of the SLA, as "
+                                      "announced; nothing was changed."})
+    before = audit.snapshot(row)
     row.status, row.cancelled_at, row.cancelled_by = MaintenanceStatus.CANCELLED.value, now, actor.user_id
     session.add(row)
     reminders.cancel(session, actor.team_id, key_prefix(row.id))

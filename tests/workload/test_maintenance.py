@@ -228,3 +228,19 @@ def test_the_last_two_windows_of_a_series_cancelled_at_once_still_edit_its_annou
                       if "every week on Saturday" in text_of(m)]
     assert announcement.edits == 1  # none of its windows is planned: it says so
     assert text_of(announcement).startswith(":no_entry_sign: *Cancelled:* ~planned maintenance on *Payroll*, every week")
+
+
+def test_a_window_that_has_begun_is_not_cancelled_and_nothing_is_sent(slack, sandbox, db, team, harness_clean):
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll 2026-03-07 22:00-02:00 Europe/London")
+    with db.session() as s:
+        window_id = s.exec(select(MaintenanceWindow.id)).one()
+    harness_clean.clock.set(datetime(2026, 3, 7, 23, 0, tzinfo=UTC))  # an hour into it
+    slack.command(f"maintenance cancel {window_id}")
+    assert (f"Maintenance window #{window_id} (Sat 7 Mar 2026 22:00 – Sun 02:00 Europe/London) has begun: only a "
+            "window not yet begun can be cancelled") in text_of(sandbox.last_ephemeral(ALICE))
+    tick(harness_clean, datetime(2026, 3, 7, 23, 1, tzinfo=UTC))
+    said = notices(sandbox, world["channel"])
+    assert len(said) == 1 and "Planned maintenance" in said[0] and sandbox.calls_of("chat.update") == []
+    with db.session() as s:
+        assert s.get(MaintenanceWindow, window_id).status == "planned"
