@@ -102,8 +102,10 @@ def _calendar_named(session: Session, team_id: str, value: str) -> str:
     """The stored calendar's own name for what was typed; refused, naming the calendars there are, if none."""
     if value == MONDAY_TO_FRIDAY:
         return value
-    found = session.exec(select(Calendar).where(Calendar.team_id == team_id,
-                                                Calendar.name_key == name_key(value))).first()
+    # Locked: a `/slm calendar remove` of it at the same moment (which locks it too) either sees this setting name it
+    # and is refused, or goes first and this finds it gone; never a setting naming a calendar just removed.
+    found = session.exec(select(Calendar).where(Calendar.team_id == team_id, Calendar.name_key == name_key(value))
+                         .with_for_update()).first()
     if found is None:
         names = list(session.exec(select(Calendar.name).where(Calendar.team_id == team_id)
                                   .order_by(Calendar.name_key).limit(CALENDARS_NAMED + 1)))
