@@ -133,6 +133,8 @@ def rename(session: Session, actor: Actor, kind: str, old: str, new: str) -> tup
     """Rename a service, party or calendar; returns (old name, new name)."""
     require(actor, _CAPABILITY[kind])
     row = _get(session, actor.team_id, kind, old)
+    if kind == "calendar":  # locked, read afresh: a working_calendar setting naming it meanwhile is renamed with it
+        session.refresh(row, with_for_update=True)
     clean = text.line(new)
     if not clean:
         raise DomainError("Give the new name after the old one, like ", Command(f"{kind} rename “{row.name}” New name"), ".")

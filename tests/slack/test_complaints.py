@@ -316,3 +316,25 @@ def test_a_calendar_removed_while_the_working_calendar_is_set_to_it_is_refused_n
     assert "the working_calendar setting still uses it" in text_of(sandbox.last_ephemeral(ALICE))
     with db.session() as s:
         assert s.exec(select(Calendar.name)).all() == ["UK office"]
+
+
+def test_a_calendar_renamed_while_the_working_calendar_is_set_to_it_stays_named(slack, sandbox, db, team, acme):
+    import threading
+
+    from bot.calendars import records as calendar_records
+    from bot.workspace import settings as workspace_settings
+
+    if not db.url.startswith("postgresql"):
+        pytest.skip("SQLite lets one writer in at a time: the rename waits for the setting, so there is no race")
+    keeper = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START)
+    with db.session() as s:
+        calendar_records.add(s, keeper, name="UK office", hours="Mon-Fri 09:00-17:30 Europe/London")
+    rename = threading.Thread(target=lambda: slack.command('calendar rename "UK office" UK head office', user=ALICE))
+    with db.session() as s:  # the setting is being changed to name it, not yet committed, as it is renamed
+        workspace_settings.set_value(s, keeper, "working_calendar", "UK office")
+        rename.start()
+        rename.join(timeout=2)  # (with the calendar locked the rename waits for this: it cannot finish before it)
+    rename.join(timeout=30)
+    assert not rename.is_alive()
+    with db.session() as s:
+        assert workspace_settings.get(s, team, "working_calendar") == "UK head office"
