@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from bot import outbox
@@ -52,12 +53,18 @@ def gate_dm_prefix(agreement_id: int) -> str:
 
 
 def settle_gate_dms(session: Session, agreement: Agreement, now: datetime) -> int:
-    """The SLA is agreed: each gate DM sent (or being sent) for it is edited in place to say so, without buttons;
-    one the outbox still holds waits for it (an update follows its message). Returns how many were queued."""
+    """The SLA is agreed: each gate DM sent (or being sent) for it is edited in place to say so, without buttons
+    (an update follows its message). One still waiting in the outbox that surely never reached Slack (Slack held it
+    up) is withdrawn instead: posting a list of gaps that no longer matter, only to edit it, would ping for nothing.
+    Returns how many edits were queued."""
+    ours = (Outbox.team_id == agreement.team_id, Outbox.kind == OutboxKind.MESSAGE.value,
+            Outbox.key.startswith(gate_dm_prefix(agreement.id), autoescape=True))
+    session.exec(update(Outbox).where(*ours, Outbox.status == OutboxStatus.PENDING.value, Outbox.maybe_sent.is_(False))
+                 .values(status=OutboxStatus.CANCELLED.value, last_error="the SLA was agreed before it was sent")
+                 .execution_options(synchronize_session=False))
     rows = session.exec(select(Outbox).where(
-        Outbox.team_id == agreement.team_id, Outbox.kind == OutboxKind.MESSAGE.value,
-        Outbox.key.startswith(gate_dm_prefix(agreement.id), autoescape=True),
-        Outbox.status.in_((OutboxStatus.SENT.value, OutboxStatus.SENDING.value, OutboxStatus.PENDING.value)))).all()
+        *ours, Outbox.status.in_((OutboxStatus.SENT.value, OutboxStatus.SENDING.value, OutboxStatus.PENDING.value)))
+        .order_by(Outbox.id)).all()
     context = {"name": agreement.name, "version": agreement.agreed_version}
     return sum(outbox.enqueue(session, agreement.team_id, f"{row.key}:settled", row.channel, SETTLED, context, now,
                               kind=OutboxKind.UPDATE, parent_key=row.key) for row in rows)

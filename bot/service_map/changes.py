@@ -133,6 +133,8 @@ def rename(session: Session, actor: Actor, kind: str, old: str, new: str) -> tup
     """Rename a service, party or calendar; returns (old name, new name)."""
     require(actor, _CAPABILITY[kind])
     row = _get(session, actor.team_id, kind, old)
+    if kind == "calendar":  # locked, read afresh: a working_calendar setting naming it meanwhile is renamed with it
+        session.refresh(row, with_for_update=True)
     clean = text.line(new)
     if not clean:
         raise DomainError("Give the new name after the old one, like ", Command(f"{kind} rename “{row.name}” New name"), ".")
@@ -198,7 +200,9 @@ def remove(session: Session, actor: Actor, value: str) -> Removal:
             session.delete(row)
         session.flush()
         return Removal(kind, key, f"{service.name} – {owner.name}")
-    row = session.get(_MODELS[kind], int(key))
+    # Locked before its uses are read: what starts using it meanwhile (a setting naming a calendar, which no
+    # foreign key guards) either commits first and is seen below, or waits and then finds it gone.
+    row = session.get(_MODELS[kind], int(key), with_for_update=True)
     if row is None or row.team_id != actor.team_id:
         raise gone
     _refuse_if_used(f"the {kind} “{row.name}”", uses(session, actor.team_id, kind, row.id))

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlmodel import Session, select
 
 from bot import audit, parsing
@@ -72,17 +72,23 @@ def add(session: Session, actor: Actor, agreement: Agreement, typed: Typed) -> E
     session.add(row)
     session.flush()
     audit.record(session, actor, "exclusion.add", "exclusion", row.id, agreement=agreement.id, after=audit.snapshot(row))
-    measure_again(session, row)
+    measure_again(session, row, actor.at())
     return row
 
 
-def measure_again(session: Session, row: Exclusion) -> None:
-    """The resolved tickets whose clocks this exclusion can change are measured again by the next breach sweep."""
+def measure_again(session: Session, row: Exclusion, now: datetime) -> None:
+    """The resolved tickets whose clocks this exclusion can change are measured again by the next breach sweep.
+
+    `updated_at` moves on to `now` as well: a sweep under way that measured them before this exclusion was there
+    marks them measured only where `updated_at` is still what it read (evaluate.mark_evaluated), so it cannot
+    swallow this call (clearing `evaluated_at` alone, that sweep's mark would set it again)."""
     services = ([row.service_id] if row.service_id is not None else
                 select(AgreementService.service_id).where(AgreementService.agreement_id == row.agreement_id))
     session.exec(update(Ticket).where(Ticket.team_id == row.team_id, Ticket.service_id.in_(services),
                                       Ticket.resolved_at.is_not(None), Ticket.opened_at < row.ends_at,
-                                      Ticket.resolved_at > row.starts_at).values(evaluated_at=None)
+                                      Ticket.resolved_at > row.starts_at)
+                 .values(evaluated_at=None,
+                         updated_at=case((Ticket.updated_at < now, now), else_=Ticket.updated_at))
                  .execution_options(synchronize_session=False))
 
 
@@ -102,7 +108,7 @@ def remove(session: Session, actor: Actor, exclusion_id: int, why: str = "") -> 
     if row is None or row.team_id != actor.team_id:
         raise NotFound(f"There is no exclusion #{exclusion_id}: ", Command("exclusions", "<SLA>"), " lists an SLA's.")
     before = audit.snapshot(row)
-    measure_again(session, row)
+    measure_again(session, row, actor.at())
     session.delete(row)
     session.flush()
     audit.record(session, actor, "exclusion.remove", "exclusion", exclusion_id, agreement=row.agreement_id,

@@ -153,10 +153,22 @@ def cancel(session: Session, actor: Actor, window_id: int) -> tuple[MaintenanceW
     announced where the window was announced. A second cancel changes nothing."""
     require(actor, Capability.PLAN_MAINTENANCE)
     row = get(session, actor.team_id, window_id)
+    # Its series' windows (or it alone) locked, read afresh: two cancels at once, of one window or of the last two
+    # planned of a series, go one after the other, so the second sees the first's cancel (else neither would see
+    # the series' announcement left with nothing planned, and it would never be edited).
+    session.exec(select(MaintenanceWindow).where(
+        MaintenanceWindow.team_id == actor.team_id,
+        (MaintenanceWindow.series_id == row.series_id) if row.series_id is not None else (MaintenanceWindow.id == row.id))
+        .order_by(MaintenanceWindow.id).with_for_update().execution_options(populate_existing=True)).all()
     if row.status == MaintenanceStatus.CANCELLED.value:
         raise InvalidInput({"window": f"Maintenance window #{window_id} was cancelled already."})
-    before = audit.snapshot(row)
     now = actor.at()
+    if row.starts_at <= now:  # "will not take place" would be untrue, and its downtime counted again after the fact
+        said = windows.format_window(windows.Span(row.starts_at, row.ends_at, row.tz))
+        raise InvalidInput({"window": f"Maintenance window #{window_id} ({said}) has begun: only a window not yet "
+                                      "begun can be cancelled. Downtime inside it stays left out of the SLA, as "
+                                      "announced; nothing was changed."})
+    before = audit.snapshot(row)
     row.status, row.cancelled_at, row.cancelled_by = MaintenanceStatus.CANCELLED.value, now, actor.user_id
     session.add(row)
     reminders.cancel(session, actor.team_id, key_prefix(row.id))
@@ -165,17 +177,23 @@ def cancel(session: Session, actor: Actor, window_id: int) -> tuple[MaintenanceW
     still_planned = row.series_id is not None and session.exec(select(MaintenanceWindow.id).where(
         MaintenanceWindow.series_id == row.series_id,
         MaintenanceWindow.status == MaintenanceStatus.PLANNED.value)).first() is not None
-    if not still_planned:  # announcements still waiting for nothing planned: never sent
-        session.exec(update(Outbox).where(
-            Outbox.team_id == actor.team_id, Outbox.status == OutboxStatus.PENDING.value,
-            Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)).values(
-            status=OutboxStatus.CANCELLED.value, last_error="the maintenance window was cancelled"))
+    announcement = Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)
+    reminder = (Outbox.key.startswith(f"{key_prefix(row.id)}remind", autoescape=True)
+                | Outbox.key.startswith(f"reminder:{key_prefix(row.id)}", autoescape=True))
+    # What is still waiting in the outbox (a reminder Slack held up, an announcement not yet sent) and surely never
+    # reached Slack is withdrawn: it would otherwise go out after the cancel, saying the window is on. One an earlier
+    # attempt may have posted (`maybe_sent`) is edited like one sent, once its sender has settled whether it was.
+    session.exec(update(Outbox).where(
+        Outbox.team_id == actor.team_id, Outbox.status == OutboxStatus.PENDING.value,
+        Outbox.kind == OutboxKind.MESSAGE.value, Outbox.maybe_sent.is_(False),
+        reminder if still_planned else (announcement | reminder)).values(
+        status=OutboxStatus.CANCELLED.value, last_error="the maintenance window was cancelled")
+        .execution_options(synchronize_session=False))
     told = list(session.exec(select(Outbox).where(
-        Outbox.team_id == actor.team_id, Outbox.status.in_((OutboxStatus.SENT.value, OutboxStatus.SENDING.value)),
-        Outbox.kind == OutboxKind.MESSAGE.value,
-        Outbox.key.startswith(f"{key_prefix(head)}announce:", autoescape=True)
-        | Outbox.key.startswith(f"{key_prefix(row.id)}remind", autoescape=True)
-        | Outbox.key.startswith(f"reminder:{key_prefix(row.id)}", autoescape=True)).order_by(Outbox.id)))
+        Outbox.team_id == actor.team_id, Outbox.kind == OutboxKind.MESSAGE.value,
+        Outbox.status.in_((OutboxStatus.SENT.value, OutboxStatus.SENDING.value))
+        | ((Outbox.status == OutboxStatus.PENDING.value) & Outbox.maybe_sent.is_(True)),
+        announcement | reminder).order_by(Outbox.id)))
     for message in told:
         if message.key.startswith(f"{key_prefix(head)}announce:") and still_planned:
             continue  # the series' announcement stands for the windows still planned; the cancel below says which

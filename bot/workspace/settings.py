@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from bot import audit, parsing
 from bot.parsing import ladder
@@ -82,6 +82,7 @@ def _answer_within(text: str) -> str:
 
 
 MONDAY_TO_FRIDAY = "Monday to Friday"
+CALENDARS_NAMED = 10  # named in a refusal; the count of the others follows
 
 
 def _working_calendar(text: str) -> str:
@@ -101,11 +102,17 @@ def _calendar_named(session: Session, team_id: str, value: str) -> str:
     """The stored calendar's own name for what was typed; refused, naming the calendars there are, if none."""
     if value == MONDAY_TO_FRIDAY:
         return value
-    found = session.exec(select(Calendar).where(Calendar.team_id == team_id,
-                                                Calendar.name_key == name_key(value))).first()
+    # Locked: a `/slm calendar remove` of it at the same moment (which locks it too) either sees this setting name it
+    # and is refused, or goes first and this finds it gone; never a setting naming a calendar just removed.
+    found = session.exec(select(Calendar).where(Calendar.team_id == team_id, Calendar.name_key == name_key(value))
+                         .with_for_update()).first()
     if found is None:
-        known = ", ".join(session.exec(select(Calendar.name).where(Calendar.team_id == team_id)
-                                       .order_by(Calendar.name_key).limit(10)))
+        names = list(session.exec(select(Calendar.name).where(Calendar.team_id == team_id)
+                                  .order_by(Calendar.name_key).limit(CALENDARS_NAMED + 1)))
+        known = ", ".join(names[:CALENDARS_NAMED])
+        if len(names) > CALENDARS_NAMED:  # said, not cut silently: the rest are in the calendar list
+            more = session.exec(select(func.count()).select_from(Calendar).where(Calendar.team_id == team_id)).one()
+            known += f" and {more - CALENDARS_NAMED} more (the calendar list command shows them all)"
         raise parsing.ParseError(f"There is no calendar called “{value}”." + (f" Calendars: {known}." if known else
                                  " Add one with the calendar add command."), example="UK office hours")
     return found.name

@@ -363,3 +363,45 @@ def test_an_exclusion_recorded_after_the_breach_corrects_the_alert_in_place_and_
     assert "5h30m of 6h" in text_of(correction)
     run_all_once(harness_clean.deps)  # measured again once: nothing more
     assert len(sandbox.channel_messages(NETWORK_CHANNEL, thread_ts=alert.ts, include_ephemeral=False)) == len(thread)
+
+
+def test_an_exclusion_recorded_while_a_breach_sweep_runs_is_not_lost_to_that_sweep(
+        slack, sandbox, db, team, clock, harness_clean, legs_world):
+    """As above, but the exclusion is recorded while the sweep that measures the resolution is under way: after it
+    read the exclusions, before it marked the ticket measured. That sweep's mark must not swallow the exclusion's
+    call to measure the ticket again: the next sweep corrects the alert (7h - 1h30m = 5h30m of 6h, met)."""
+    from bot.breaches import jobs as breach_jobs
+    from bot.measurements import evaluate as evaluation
+
+    if not db.url.startswith("postgresql"):
+        pytest.skip("SQLite lets one writer in at a time: the command waits for the sweep, so there is no race")
+    acme_contact(db, team)
+    assert slack.command("settings escalate_p1 8h").ok
+    token = make_token(slack, sandbox)
+    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+        clock.set(MON_15)
+        send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll", title="Payroll run fails"),
+             event("e2", "assigned", MON_15, group="Service desk"))
+        clock.set(TUE + timedelta(hours=10, minutes=10))
+        send(api, event("e3", "assigned", TUE + timedelta(hours=10, minutes=10), group="Network group"))
+        clock.set(TUE + timedelta(hours=13, minutes=5))
+        run_all_once(harness_clean.deps)
+        clock.set(TUE + timedelta(hours=14))
+        send(api, event("e4", "resolved", TUE + timedelta(hours=14)))
+
+    def measured_while_an_exclusion_is_recorded(session, team_id, now):
+        found = evaluation.states(session, team_id, now)  # the exclusions as they were: none
+        reply = slack.command('exclusion add "Acme Payroll" 2026-03-03 09:00-10:30 UTC customer outage agreed by '
+                              '<@U0CAROL>')
+        assert reply.ok and "recorded on Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
+        return found
+
+    clock.set(TUE + timedelta(hours=14, minutes=1))
+    breach_jobs.sweep(harness_clean.deps, measured_while_an_exclusion_is_recorded)  # measured it without
+    clock.set(TUE + timedelta(hours=14, minutes=2))
+    run_all_once(harness_clean.deps)
+    [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)
+    assert "the target was missed" not in text_of(alert)
+    assert any("corrected: the target was met after all" in text_of(m) and "5h30m of 6h" in text_of(m)
+               for m in sandbox.channel_messages(NETWORK_CHANNEL, thread_ts=alert.ts, include_ephemeral=False))

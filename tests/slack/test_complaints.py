@@ -275,3 +275,66 @@ def test_a_bank_holiday_in_the_organisations_working_calendar_moves_the_answer_d
     assert "UK head office" in text_of(sandbox.last_ephemeral(ALICE))
     slack.command("calendar remove UK head office", user=ALICE)
     assert "the working_calendar setting still uses it" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_a_working_calendar_not_found_names_ten_calendars_and_counts_the_rest(slack, sandbox, db, team, acme):
+    from bot.calendars import records as calendar_records
+    keeper = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START)
+    with db.session() as s:
+        for n in range(1, 14):  # Office 01 .. Office 13
+            calendar_records.add(s, keeper, name=f"Office {n:02d}", hours="Mon-Fri 09:00-17:00 Europe/London")
+    assert slack.command("settings working_calendar Head office", user=ALICE).ok
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert ("There is no calendar called “Head office”. Calendars: Office 01, Office 02, Office 03, Office 04, "
+            "Office 05, Office 06, Office 07, Office 08, Office 09, Office 10 and 3 more (the calendar list command "
+            "shows them all).") in said
+
+
+def test_a_calendar_removed_while_the_working_calendar_is_set_to_it_is_refused_not_left_named(
+        slack, sandbox, db, team, acme):
+    import threading
+
+    from bot.calendars import records as calendar_records
+    from bot.workspace import settings as workspace_settings
+    from models import Calendar
+
+    if not db.url.startswith("postgresql"):
+        pytest.skip("SQLite lets one writer in at a time: the remove waits for the setting, so there is no race")
+    keeper = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START)
+    with db.session() as s:
+        calendar_records.add(s, keeper, name="UK office", hours="Mon-Fri 09:00-17:30 Europe/London")
+    slack.command("calendar remove UK office", user=ALICE)
+    question = sandbox.last_ephemeral(ALICE)
+    assert "Remove the calendar *UK office*?" in text_of(question)
+    remove = threading.Thread(target=lambda: slack.click(Action.REMOVE_CONFIRM, message=question, user=ALICE))
+    with db.session() as s:  # the setting is being changed to name it, not yet committed, as Remove is pressed
+        workspace_settings.set_value(s, keeper, "working_calendar", "UK office")
+        remove.start()
+        remove.join(timeout=2)  # (with the calendar locked the remove waits for this: it cannot finish before it)
+    remove.join(timeout=30)
+    assert not remove.is_alive()
+    assert "the working_calendar setting still uses it" in text_of(sandbox.last_ephemeral(ALICE))
+    with db.session() as s:
+        assert s.exec(select(Calendar.name)).all() == ["UK office"]
+
+
+def test_a_calendar_renamed_while_the_working_calendar_is_set_to_it_stays_named(slack, sandbox, db, team, acme):
+    import threading
+
+    from bot.calendars import records as calendar_records
+    from bot.workspace import settings as workspace_settings
+
+    if not db.url.startswith("postgresql"):
+        pytest.skip("SQLite lets one writer in at a time: the rename waits for the setting, so there is no race")
+    keeper = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START)
+    with db.session() as s:
+        calendar_records.add(s, keeper, name="UK office", hours="Mon-Fri 09:00-17:30 Europe/London")
+    rename = threading.Thread(target=lambda: slack.command('calendar rename "UK office" UK head office', user=ALICE))
+    with db.session() as s:  # the setting is being changed to name it, not yet committed, as it is renamed
+        workspace_settings.set_value(s, keeper, "working_calendar", "UK office")
+        rename.start()
+        rename.join(timeout=2)  # (with the calendar locked the rename waits for this: it cannot finish before it)
+    rename.join(timeout=30)
+    assert not rename.is_alive()
+    with db.session() as s:
+        assert workspace_settings.get(s, team, "working_calendar") == "UK head office"

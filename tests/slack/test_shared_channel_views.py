@@ -10,7 +10,7 @@ refused with connect_people's words, and she acts only with the buttons on the b
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -365,3 +365,25 @@ def test_once_the_sla_is_agreed_the_gate_dm_says_so_without_buttons_and_a_stale_
     assert "gap of T1 is already waived, by <@U0ALICE> on 2026-03-02: “Accepted for the first year”." in said
     assert "Acme Payroll was agreed since, at version 3: this gap no longer stops it, and nothing is left to do" in said
     assert_nothing_internal(in_channel(sandbox))
+
+
+def test_a_gate_dm_still_waiting_for_slack_when_the_sla_is_agreed_is_withdrawn_not_posted(
+        slack, sandbox, db, team, world, harness_clean):
+    from bot.scheduler import run_all_once
+    from messages.ids import Block
+
+    slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ANN)  # refused: Alice has the gaps by DM
+    [dm] = sandbox.dms(ALICE)
+    sandbox.fail_next("chat.postMessage", 429, retry_after=600)  # Slack asks the bot to wait with the next DM
+    slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ANN)  # refused again: its DM waits
+    assert len(sandbox.dms(ALICE)) == 1
+    for block_id in [b["block_id"] for b in dm.blocks if b["type"] == "actions"]:
+        slack.click(Action.COVER_WAIVE, message=dm, block_id=block_id, user=ALICE)
+        assert slack.submit(sandbox.open_modal(team, ALICE), {Block.COV_REASON: "Accepted for the first year"}).ok
+    slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ALICE)
+    slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ANN)
+    harness_clean.clock.set(harness_clean.clock.now() + timedelta(hours=1))  # Slack's wait is long over
+    run_all_once(harness_clean.deps)
+    # The first DM says the SLA is agreed; the one that never reached Slack is never posted, gaps and buttons and all.
+    [settled] = [m for m in sandbox.dms(ALICE) if not text_of(m).startswith("Waived the ")]  # not her waivers' receipts
+    assert settled.ts == dm.ts and text_of(settled).startswith(":white_check_mark: *Acme Payroll* was agreed")

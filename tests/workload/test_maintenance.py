@@ -3,8 +3,11 @@ planned, reminded `maintenance_notice` before (once), a cancelled window's remin
 announced; and the window left out of availability (downtime and the period's length)."""
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+
+import pytest
 
 from sqlmodel import select
 
@@ -182,3 +185,62 @@ def test_a_recurring_window_is_announced_once_and_each_occurrence_reminded(slack
     assert len(reminded) == 2 and "Sat 7 Mar" in reminded[0] and "Sat 21 Mar" in reminded[1]
     assert sum("Maintenance cancelled" in t and "Sat 14 Mar" in t for t in said) == 1
     assert sandbox.calls_of("chat.update") == []  # the series' announcement stands for the 7th and the 21st
+
+
+def test_a_reminder_held_up_by_slack_when_the_window_is_cancelled_is_never_posted(
+        slack, sandbox, db, team, harness_clean):
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll 2026-03-14 22:00-02:00 Europe/London")
+    # The reminder falls due Thu 12 Mar 22:00 UTC, and Slack asks the bot to wait an hour before posting it.
+    sandbox.fail_next("chat.postMessage", 429, retry_after=3600)
+    tick(harness_clean, datetime(2026, 3, 12, 22, 0, tzinfo=UTC))
+    assert len(notices(sandbox, world["channel"])) == 1  # the announcement only: the reminder waits in the outbox
+    with db.session() as s:
+        window_id = s.exec(select(MaintenanceWindow.id)).one()
+    slack.command(f"maintenance cancel {window_id}")
+    tick(harness_clean, datetime(2026, 3, 12, 23, 30, tzinfo=UTC))  # Slack's hour is over
+    said = notices(sandbox, world["channel"])
+    assert not any("Reminder" in t for t in said), said  # a reminder of a cancelled window is never posted
+    assert len(said) == 2 and said[0].startswith(":no_entry_sign: *Cancelled:*") and "Maintenance cancelled" in said[1]
+    with db.session() as s:
+        rows = s.exec(select(Outbox.key, Outbox.status).where(Outbox.key.startswith("reminder:maintenance:"))).all()
+    assert rows == [(f"reminder:maintenance:{window_id}:remind:r1:{world['channel']}", "cancelled")]
+
+
+def test_the_last_two_windows_of_a_series_cancelled_at_once_still_edit_its_announcement(
+        slack, sandbox, db, team, harness_clean):
+    if not db.url.startswith("postgresql"):
+        pytest.skip("SQLite lets one writer in at a time: the second cancel waits for the first, so there is no race")
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll every Sat 22:00 for 4h until 2026-03-14")  # Sat 7 and Sat 14 March
+    with db.session() as s:
+        first, second = s.exec(select(MaintenanceWindow.id).order_by(MaintenanceWindow.starts_at)).all()
+    alice = manager(team, START)
+    other = threading.Thread(target=lambda: slack.command(f"maintenance cancel {second}"))
+    with db.session() as s:  # one service manager's cancel, not yet committed, while another cancels the other
+        maintenance.cancel(s, alice, first)
+        other.start()
+        other.join(timeout=2)  # (with the windows locked it waits for this one: it cannot finish before it)
+    other.join(timeout=30)
+    assert not other.is_alive()
+    tick(harness_clean, datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    [announcement] = [m for m in sandbox.channel_messages(world["channel"], include_ephemeral=False)
+                      if "every week on Saturday" in text_of(m)]
+    assert announcement.edits == 1  # none of its windows is planned: it says so
+    assert text_of(announcement).startswith(":no_entry_sign: *Cancelled:* ~planned maintenance on *Payroll*, every week")
+
+
+def test_a_window_that_has_begun_is_not_cancelled_and_nothing_is_sent(slack, sandbox, db, team, harness_clean):
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll 2026-03-07 22:00-02:00 Europe/London")
+    with db.session() as s:
+        window_id = s.exec(select(MaintenanceWindow.id)).one()
+    harness_clean.clock.set(datetime(2026, 3, 7, 23, 0, tzinfo=UTC))  # an hour into it
+    slack.command(f"maintenance cancel {window_id}")
+    assert (f"Maintenance window #{window_id} (Sat 7 Mar 2026 22:00 – Sun 02:00 Europe/London) has begun: only a "
+            "window not yet begun can be cancelled") in text_of(sandbox.last_ephemeral(ALICE))
+    tick(harness_clean, datetime(2026, 3, 7, 23, 1, tzinfo=UTC))
+    said = notices(sandbox, world["channel"])
+    assert len(said) == 1 and "Planned maintenance" in said[0] and sandbox.calls_of("chat.update") == []
+    with db.session() as s:
+        assert s.get(MaintenanceWindow, window_id).status == "planned"
