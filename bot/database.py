@@ -200,10 +200,15 @@ class Database:
             conn.execute(text("SELECT 1"))
         return True
 
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """Every engine statements go through: `engine`, and on an SQLite file the read sessions' own (what watches
+        the statements sent, such as a test counting them, listens to each)."""
+        return (self.engine,) if self._read_engine is self.engine else (self.engine, self._read_engine)
+
     def dispose(self) -> None:
-        self.engine.dispose()
-        if self._read_engine is not self.engine:
-            self._read_engine.dispose()
+        for engine in self.engines:
+            engine.dispose()
 
 
 def _on_disk(url: str) -> bool:
