@@ -12,6 +12,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 from functools import cached_property
 
+import anyio
+import anyio.to_thread
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_sdk import WebClient
@@ -186,6 +188,24 @@ def _api(deps: Deps):
     return create_api(deps)
 
 
+class DispatchThreads:
+    """The threads Slack's requests are dispatched on (each until its listener acks, at most ACK_WAIT_SECONDS), apart
+    from the server's shared pool. That pool (anyio's, 40 threads) also runs the HTTP API's and, in sandbox mode, the
+    Slack stand-in's work: there, acks queued behind ingestion and behind the bot's own calls to the stand-in, and
+    once an ack took 0.4 s at 100 requests a second all 40 were taken and the queue grew without end (the profile:
+    a wait of 1-3 s for a thread, idle; 7-19 s busy). A thread that waits for an ack costs no CPU, so up to
+    LISTENER_BACKLOG of them may wait, as many as listeners may be alive (bot/listener_threads.py)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._limiter = None  # made on the event loop, on the first request (anyio asks for a running loop)
+
+    async def run(self, fn, *args):
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self.size)
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
+
+
 class BuiltOnFirstRequest:
     """An ASGI app built by the first request that reaches it, not at start: the HTTP API (FastAPI) is needed by
     senders of measurements, never by `/healthz` or Slack, and importing it was a sixth of the CPU a process spent
@@ -213,6 +233,7 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
     unless `sandbox_page` says otherwise (the test harness, a Slack-mode app wired to the stand-in)."""
     bolt = bolt_app or create_bolt_app(deps)
     verifier = SignatureVerifier(deps.settings.signing_secret) if deps.settings.signing_secret else None
+    dispatch_threads = DispatchThreads(deps.settings.listener_backlog)
 
     async def slack_events(request: Request):
         try:
@@ -224,7 +245,7 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
             log.info("refused a request to /slack/events: %s", refused.reason)
             return JSONResponse({"error": refused.reason}, status_code=refused.status)
         # Bolt's listeners are synchronous; run them off the event loop so the server keeps answering.
-        bolt_response = await run_in_threadpool(bolt.dispatch, slack_request)
+        bolt_response = await dispatch_threads.run(bolt.dispatch, slack_request)
         return to_starlette_response(bolt_response)
 
     health = HealthCheck(deps.db.ping)

@@ -81,6 +81,11 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.engine = self._create_engine(url)
+        # On an SQLite file, read sessions have connections of their own. A writer waits for the file's one write
+        # lock (up to SQLITE_BUSY_TIMEOUT) holding a pooled connection; under load (ingestion, the recheck) writers
+        # held every one of them, and the reads before an ack waited POOL_TIMEOUT for one and failed, though under
+        # WAL a read waits for no writer. One pool for the two would lend a reader's connection to a writer.
+        self._read_engine = self._create_engine(url) if self.is_sqlite and _on_disk(url) else self.engine
 
     def _create_engine(self, url: str, *, for_migrations: bool = False) -> Engine:
         # hide_parameters: a failed statement's error (and so the log) never carries the values a person typed.
@@ -89,10 +94,9 @@ class Database:
                                    pool_timeout=POOL_TIMEOUT, connect_args=_postgres_connect_args(url, for_migrations))
             _postgres_deadlines(engine, statements=not for_migrations)
             return engine
-        db_path = make_url(url).database
-        on_disk = bool(db_path) and db_path != ":memory:"
+        on_disk = _on_disk(url)
         if on_disk:
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            Path(make_url(url).database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, hide_parameters=True, **({"pool_timeout": POOL_TIMEOUT} if on_disk else {}),
                                connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT})
         _sqlite_transactions(engine)
@@ -118,7 +122,7 @@ class Database:
         use it, and so do long reads after one (the map), so that no ack waits for the database's one write lock
         while a slow listener reads. Nothing may be written in it. Elsewhere it is a session like any other.
         """
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self._read_engine, expire_on_commit=False) as session:
             session.connection(execution_options={READ_ONLY: True})
             yield session  # closing it ends the transaction; unlike a rollback, it leaves what was read loaded
 
@@ -196,8 +200,21 @@ class Database:
             conn.execute(text("SELECT 1"))
         return True
 
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """Every engine statements go through: `engine`, and on an SQLite file the read sessions' own (what watches
+        the statements sent, such as a test counting them, listens to each)."""
+        return (self.engine,) if self._read_engine is self.engine else (self.engine, self._read_engine)
+
     def dispose(self) -> None:
-        self.engine.dispose()
+        for engine in self.engines:
+            engine.dispose()
+
+
+def _on_disk(url: str) -> bool:
+    """An SQLite URL naming a file (not an in-memory database, which is one per connection pool)."""
+    db_path = make_url(url).database
+    return bool(db_path) and db_path != ":memory:"
 
 
 _REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)

@@ -3,8 +3,10 @@
 Bolt runs each registered function in the request thread (process_before_response, bot/app.py); the
 function registered here starts the listener on a thread of its own (bot/listener_threads.py) and
 returns Slack's answer the moment the listener acks, so no ack waits behind another listener's slow
-work. After its ack the listener goes on in one of a bounded number of work slots. Events are acked by
-Bolt itself, so their listeners take a slot from the start.
+work. After its ack the listener goes on in one of a bounded number of work slots, and first takes its
+request's claim against replays (handlers/replay_guard.py): a copy of a request handled before stops there,
+having done nothing but its ack. Events are acked by Bolt itself, so their listeners take a slot and the claim
+from the start.
 
 Bolt's own error handler cannot answer once the ack has gone, so each listener is wrapped here: on a
 failure it acks if it had not, then tells the person what happened, where they are. Nothing is
@@ -21,6 +23,7 @@ from slack_bolt import App, BoltResponse
 from bot.listener_threads import ListenersBusy
 
 from handlers.errors import report
+from handlers.replay_guard import AFTER_ACK_CLAIM
 
 log = logging.getLogger(__name__)
 # What Bolt can hand a listener; a guarded listener asks for all of it and passes on what the listener wants.
@@ -34,12 +37,18 @@ ACKED_BY_BOLT = ("event",)
 BUSY_TEXT = "The bot is very busy just now, and did not start on that: please try it again in a minute."
 
 
+class AlreadyHandled(BaseException):
+    """Raised out of a listener's ack() when its request is a copy of one handled before: the listener ends there,
+    its ack (all a copy gets) sent. A BaseException, so that a listener's own `except Exception` cannot go on."""
+
+
 class AckThenWork:
     """The `ack` a guarded listener gets: answers Slack (waking the request thread), then waits for a work slot,
-    so that what the listener does after its ack runs with at most `work_slots` others."""
+    so that what the listener does after its ack runs with at most `work_slots` others, and then takes the request's
+    claim against replays (`claim`, handlers/replay_guard.py; None: nothing to claim, or claimed before the ack)."""
 
-    def __init__(self, ack, threads):
-        self._ack, self._threads = ack, threads
+    def __init__(self, ack, threads, claim=None):
+        self._ack, self._threads, self._claim = ack, threads, claim
         self.answered = threading.Event()
         self._holding_slot = False
 
@@ -51,7 +60,19 @@ class AckThenWork:
         result = self._ack(*args, **kwargs)
         self.answered.set()
         self.take_slot()
+        self.take_claim()
         return result
+
+    def take_claim(self) -> None:
+        """Once, after the ack and before any work: a copy of a request handled before goes no further."""
+        claim, self._claim = self._claim, None
+        if claim is not None and not claim.take():
+            raise AlreadyHandled
+
+    def forget_claim(self) -> None:
+        """The listener failed before its ack: the ack its failure gets claims nothing, so the same request sent
+        again is handled in full."""
+        self._claim = None
 
     def take_slot(self) -> None:
         if not self._holding_slot:
@@ -73,7 +94,7 @@ def guarded(fn, threads, *, acked_by_bolt: bool = False):
 
     def listener(ack, body, client, context, logger, respond, say, command, view, action, event, shortcut, payload,
                  options, message):
-        gated = AckThenWork(ack, threads)
+        gated = AckThenWork(ack, threads, context.get(AFTER_ACK_CLAIM))
         given = dict(ack=gated, body=body, client=client, context=context, logger=logger, respond=respond, say=say,
                      command=command, view=view, action=action, event=event, shortcut=shortcut, payload=payload,
                      options=options, message=message)
@@ -82,8 +103,12 @@ def guarded(fn, threads, *, acked_by_bolt: bool = False):
             try:
                 if acked_by_bolt:
                     gated.take_slot()
+                    gated.take_claim()
                 fn(**{name: given[name] for name in wanted})
+            except AlreadyHandled:
+                pass  # a copy of a request handled before: acked, nothing done (logged by the claim)
             except Exception as error:  # noqa: BLE001  (reported to the person and logged, not swallowed)
+                gated.forget_claim()
                 report(error, body, client, context, gated)
             finally:
                 gated.finished()

@@ -37,8 +37,13 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False, pay
     now = deps.clock.now()
     fresh = answered = False
     if not reread:
-        with deps.db.read_session() as session:  # before the ack: a read takes no write lock (bot/database.py)
-            fresh = members.is_fresh(members.get(session, team_id, user_id), now)
+        # Before the ack: a read takes no write lock (bot/database.py). The usual case, a profile read within
+        # PROFILE_TTL, is then settled in this one session: the row and the grants, two statements.
+        with deps.db.read_session() as session:
+            member = members.get(session, team_id, user_id)
+            fresh = members.is_fresh(member, now)
+            if fresh:
+                roles = members.roles_of(session, team_id, user_id, member=member)
     if not fresh:
         # Before the ack: a quick call with no retries; on any trouble act with what we know, try again next time.
         try:
@@ -58,9 +63,9 @@ def resolve_actor(deps, team_id: str, user_id: str, *, reread: bool = False, pay
             if reread:
                 raise RightsUnconfirmed("I could not check your rights with Slack just now, so nothing was changed. "
                                         "Please try again in a minute.") from None
-    with deps.db.read_session() as session:
-        member = members.get(session, team_id, user_id)
-        roles = members.roles_of(session, team_id, user_id)
+        with deps.db.read_session() as session:
+            member = members.get(session, team_id, user_id)
+            roles = members.roles_of(session, team_id, user_id, member=member)
     home_team = member.home_team if member else None
     if home_team is None and payload_team and payload_team != team_id and not (fresh or answered):
         # Slack did not say who they are just now, and the signed request says they are from elsewhere: that word

@@ -3,11 +3,18 @@
 Slack accepts a signature for five minutes, so a copy of a request (a proxy that
 resends, someone who kept one) can be sent again within that window, and would do
 its work again: a second requirement, a second upgrade action, a second DM. This
-middleware runs before any listener; it claims the interaction's identity
-(bot/replays.py, one atomic INSERT) and answers a second claim with an empty 200.
+middleware runs before any listener and finds the interaction's identity; its claim
+(bot/replays.py, one atomic INSERT) is taken where no work can have been done yet:
+
+- A modal's submission (or closing) does its work before its ack, whose answer carries the result (inline errors,
+  the next step): its claim is taken here, before the listener, and a second claim is answered with an empty 200.
+- Everything else (commands, buttons, shortcuts, events) acks first and works after, so the ack needs nothing from
+  the database's one write lock (on SQLite, held in turn by the recheck and by ingestion: acks waited seconds for
+  it). Its claim is handed to the listener (context[AFTER_ACK_CLAIM]) and taken the moment it has acked, before its
+  work (handlers/guard.py): a copy is acked as the first was, with nothing, and stops there.
 
 It runs after the actor is resolved (handlers/middleware.py), so that nothing can
-fail between the claim and the listener: a request that fails before its claim is
+fail between a claim and its listener's work: a request that fails before its claim is
 handled in full when it comes again.
 """
 from __future__ import annotations
@@ -65,6 +72,26 @@ def _digest(value) -> str:
 # fixed elsewhere, or a failure of ours reported on the form), and a next step pushed on top (Slack's Back button
 # returns to this view, its id and hash as they were). Neither has finished anything yet.
 UNFINISHED = frozenset({"errors", "push"})
+# The kinds whose listener works before its ack (a modal's answer carries the work's result): claimed before it runs.
+CLAIMED_BEFORE_ACK = frozenset({"view_submission", "view_closed"})
+AFTER_ACK_CLAIM = "replay_claim"  # the context key of the claim a listener takes right after its ack
+
+
+class Claim:
+    """One interaction's claim, to be taken once: `take()` is True for the first claim of its identity, False (and
+    logged, without the body) for a copy of a request handled before."""
+
+    def __init__(self, deps, team_id: str, kind: str, key: str, user_id: str | None):
+        self._deps, self.team_id, self.kind, self.key, self._user_id = deps, team_id, kind, key, user_id
+
+    def take(self) -> bool:
+        with self._deps.db.session() as session:
+            first = replays.claim(session, self.team_id, self.kind, self.key, self._deps.clock.now())
+        if not first:
+            # Who and what kind only: never the body, which holds what people typed.
+            log.info("%s from %s in %s was handled before: acked, nothing done", self.kind, self._user_id,
+                     self.team_id)
+        return first
 
 
 class _ReleasingAck(Ack):
@@ -93,11 +120,11 @@ def register(app: App, deps) -> None:
             return next()
         kind, parts = found
         key = _digest([kind, parts])
-        with deps.db.session() as session:
-            first = replays.claim(session, team_id, kind, key, deps.clock.now())
-        if not first:
-            # Who and what kind only: never the body, which holds what people typed.
-            log.info("%s from %s in %s was handled before: acked, nothing done", kind, context.user_id, team_id)
+        claim = Claim(deps, team_id, kind, key, context.user_id)
+        if kind not in CLAIMED_BEFORE_ACK:
+            context[AFTER_ACK_CLAIM] = claim  # taken by the listener once it has acked (handlers/guard.py)
+            return next()
+        if not claim.take():
             return BoltResponse(status=200, body="")
         if kind == "view_submission":
             def release() -> None:

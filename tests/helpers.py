@@ -94,11 +94,13 @@ def statements_of(db, run) -> int:
     def count(*_args):
         seen.append(1)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    for engine in db.engines:  # the read sessions' own engine too (bot/database.py)
+        event.listen(engine, "before_cursor_execute", count)
     try:
         run()
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", count)
     return len(seen)
 
 
@@ -111,9 +113,11 @@ def sql_of(db, run) -> list[str]:
     def record(_conn, _cursor, statement, *_args):
         seen.append(statement)
 
-    _sa_event.listen(db.engine, "before_cursor_execute", record)
+    for engine in db.engines:  # the read sessions' own engine too (bot/database.py)
+        _sa_event.listen(engine, "before_cursor_execute", record)
     try:
         run()
     finally:
-        _sa_event.remove(db.engine, "before_cursor_execute", record)
+        for engine in db.engines:
+            _sa_event.remove(engine, "before_cursor_execute", record)
     return seen

@@ -93,9 +93,10 @@ def _end_grants(session: Session, team_id: str, user_id: str, now: datetime) -> 
                      reason="belongs to another workspace")
 
 
-def roles_of(session: Session, team_id: str, user_id: str) -> frozenset[str]:
+def roles_of(session: Session, team_id: str, user_id: str, *, member: Member | None = None) -> frozenset[str]:
+    """`member`: their row when the caller has just read it in this session (not read again)."""
     granted = session.exec(select(RoleGrant.role).where(RoleGrant.team_id == team_id, RoleGrant.user_id == user_id)).all()
-    member = get(session, team_id, user_id)
+    member = member or get(session, team_id, user_id)
     return frozenset(granted) | ({ADMIN} if member and member.is_admin else set())
 
 

@@ -41,14 +41,18 @@ INGEST = {"rate": 2 if SMOKE else 5, "batch_size": 20 if SMOKE else 200}  # 1,00
 TEAM, USER = "T0SANDBOX", "U0ALICE"
 TARGET = "p99 <= 1.3x bare Bolt's p99; none over 1 s; no 404"
 BASELINE = "bare Bolt, same route, same run"
-# What py-spy showed (wall clock, every thread, the bot at 100/s idle on main, 2026-11-30), and what would meet it.
-PROFILE = ("Profile: before any ack, the actor middleware (handlers/middleware.resolve_actor -> bot/workspace/roles.get, "
-           "20% of thread time) waits for one of 10 pooled connections and for SQLite's write lock, which every "
-           "session takes (BEGIN IMMEDIATE, bot/database.py; 17%); requests that fail there report to Slack from the "
-           "request thread (handlers/errors.on_error, 15%) before answering; /slm map's after-ack ORM build and the "
-           "response_url posts share the GIL and the lock. To meet it: ack before any database work or Slack call "
-           "(the actor read after the ack, or kept in memory), and after-ack work and jobs in a bounded queue of "
-           "their own.")
+# What the profile showed (py-spy, every thread and then the GIL's holder, and a timing of each step, the bot at
+# 100/s on branch perf, 2026-12-01, a shared 2-core machine at load 5-10), and what would meet it.
+PROFILE = ("Profile: nothing before an ack waits long now (a thread for the dispatch: p99 0.05-0.07 s; the actor's "
+           "read: 0.05-0.08 s; a command's, a button's and an event's replay claim after the ack). Idle, the after-ack "
+           "work cannot keep up with 75 requests a second: each takes a work slot for 20-45 ms of the GIL (/slm map's "
+           "page render and ORM rows: 42% of the GIL's time; the responses to the Slack stand-in, served by the same "
+           "process), so the listener backlog (LISTENER_BACKLOG, 200) fills and a new request waits "
+           "ROOM_WAIT_SECONDS (1 s) for room, then is answered busy; four slots instead of two did no better (the "
+           "GIL). Busy, on SQLite: the after-ack claims and a modal's claim wait for the write lock the cover recheck "
+           "holds through each SLA's check, and ingestion's writes. To meet it: after-ack work in processes of its "
+           "own (or several web processes, on PostgreSQL), a cheaper map page, and the recheck computing each check in "
+           "a read transaction and writing its result in a short one.")
 
 
 class _Recorder(SlackDriver):

@@ -67,8 +67,9 @@ def logged_errors():
     root.removeHandler(handler)
 
 
-# The replay guard's note of each request it let through (handlers/replay_guard.py): written before any listener
-# runs, for every request, refused or not; it records no change of anything the person asked about.
+# The replay guard's note of each request it let through (handlers/replay_guard.py): written before any of the
+# request's work (a modal's before its listener, the rest right after the ack), refused or not; it records no
+# change of anything the person asked about.
 BOOKKEEPING = {"interaction_seen"}
 
 
