@@ -47,3 +47,33 @@ def test_a_ladder_set_before_is_copied_into_its_target(database):
     assert ladders == {"T1": "50% group; breach", "T2": None}
     assert tuple(kept) == (1,)
     empty_tables(database)
+
+
+def test_going_back_below_0027_keeps_what_hangs_off_the_targets(database):
+    """Undoing 0027 drops target.ladder and nothing else: on SQLite, a batch copy of `target` would DROP the table
+    with foreign keys on, and SQLite deletes its rows first, cascading to every row that references a target (its
+    breaches, its coverage, the ladders set before)."""
+    empty_tables(database)
+    sm = Actor(team_id=TEAM, user_id="U0ALICE", roles=frozenset({"admin", "service_manager"}), now=START)
+    with Session(database.engine) as s:
+        payroll = service_map.add_service(s, sm, name="Payroll")
+        acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Acme Retail"))
+        drafted = agreements.draft(s, sm, agreements.DraftInput(
+            kind=agreements.AgreementKind.SLA, name="Acme Payroll", counterparty_id=acme.id, service_ids=[payroll.id],
+            start=date(2026, 3, 1), end=date(2027, 2, 28), review_month=4, channel_id="C0ACME"), DOCS)
+        agreements.propose(s, sm, drafted.agreement, targets.TargetChange(key=None, kind="resolution", level="P1",
+                                                                          duration="4h"), "setup", DOCS)
+        [target_id] = [t.id for t in agreements.targets_of(s, drafted.agreement)]
+        s.commit()
+    with database.engine.begin() as conn:
+        conn.execute(sa.insert(OLD_ROW), [dict(team_id=TEAM, target_id=target_id, steps="50% group", set_by="U0ALICE",
+                                               set_at=START)])
+    database.downgrade("0025")
+    try:
+        with database.engine.connect() as conn:
+            targets_left = conn.execute(sa.text("SELECT count(*) FROM target")).scalar()
+            rows_left = conn.execute(sa.text("SELECT count(*) FROM target_ladder")).scalar()
+    finally:
+        database.migrate()
+    assert (targets_left, rows_left) == (1, 1)
+    empty_tables(database)

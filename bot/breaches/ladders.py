@@ -92,9 +92,19 @@ def in_force(session: Session, team_id: str, agreement_ids: Collection[int]) -> 
     pending = [a for a, number, latest in agreed if number != latest]
     own: dict[int, tuple[Step, ...]] = {}
     if settled:
-        for target_id, steps in session.exec(select(Target.id, Target.ladder).where(
-                Target.agreement_id.in_(settled), Target.ladder.is_not(None), Target.retired == False)):  # noqa: E712
-            own[target_id] = parse(steps)
+        # The targets' rows are the agreed version's only while it is still the latest: asked in the same statement,
+        # so a proposal committed since the read above (PostgreSQL reads each statement afresh) is not taken for
+        # agreed. An agreement no longer settled then comes back without a row and is read as pending.
+        still = set()
+        for agreement_id, target_id, steps in session.exec(
+                select(Agreement.id, Target.id, Target.ladder).outerjoin(
+                    Target, (Target.agreement_id == Agreement.id) & Target.ladder.is_not(None)
+                    & (Target.retired == False)).where(  # noqa: E712
+                    Agreement.id.in_(settled), Agreement.agreed_version == Agreement.latest_version)):
+            still.add(agreement_id)
+            if target_id is not None:
+                own[target_id] = parse(steps)
+        pending += [a for a in settled if a not in still]
     if not pending:
         return own
     contents = session.exec(select(AgreementVersion.agreement_id, AgreementVersion.content).join(

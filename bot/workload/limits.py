@@ -89,8 +89,8 @@ class DraftLimits:
             try:
                 limit_words.parse_limit(line)
             except parsing.ParseError as err:
-                bad.append(_named(n, line, str(err)))
-        return {"workload_limits": " ".join(bad)} if bad else {}
+                bad.append((n, line, str(err)))
+        return {"workload_limits": _named(bad)} if bad else {}
 
     def apply(self, session: Session, actor: Actor, agreement: Agreement, clauses) -> None:
         bad = []
@@ -98,13 +98,28 @@ class DraftLimits:
             try:
                 LimitChange(text=line).apply(session, actor, agreement, clauses)
             except InvalidInput as err:
-                bad.append(_named(n, line, err.errors["limit"]))
+                bad.append((n, line, err.errors["limit"]))
         if bad:
-            raise InvalidInput({"workload_limits": " ".join(bad)})
+            raise InvalidInput({"workload_limits": _named(bad)})
 
 
-def _named(n: int, line: str, why: str) -> str:
-    return f"Line {n} (“{line[:60]}”): {why}"
+FIELD_ERROR = 300  # a field's error is cut there (handlers.views.values.block_errors): ours must fit, nothing cut unsaid
+
+
+def _named(bad: list[tuple[int, str, str]]) -> str:
+    """The first bad line with why, then the numbers of the others: every bad line named within the field's error,
+    where the parser's reasons for each would run past it (they are much alike)."""
+    numbers = [n for n, _line, _why in bad[1:]]
+    shown = numbers if len(numbers) <= 10 else numbers[:10]
+    others = "" if not numbers else (
+        f" Line {numbers[0]} cannot be read either." if len(numbers) == 1 else
+        f" Lines {', '.join(map(str, shown[:-1]))} and {shown[-1]} cannot be read either." if shown == numbers else
+        f" Lines {', '.join(map(str, shown))} and {len(numbers) - len(shown)} more cannot be read either.")
+    n, line, why = bad[0]
+    quoted = line if len(line) <= 60 else line[:59] + "…"
+    first = f"Line {n} (“{quoted}”): {why.rstrip('.')}."
+    room = FIELD_ERROR - len(others)
+    return (first if len(first) <= room else first[:room - 1] + "…") + others
 
 
 def working(session: Session, team_id: str, agreement_id: int) -> list[WorkloadLimit]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from models import Agreement, AgreementVersion, AuditEvent, Target, TargetLadder
@@ -157,3 +158,33 @@ def test_an_unrelated_change_after_the_upgrade_states_the_ladder_set_before(slac
             in text_of(sandbox.last_ephemeral(ALICE)))
     assert "- **T3:** at 50% of the time (or error budget) used: the support group handling it is told." \
         in latest(db).document
+
+
+def test_a_ladder_proposed_while_the_sweep_reads_the_ladders_in_force_is_not_climbed(
+        slack, sandbox, db, clock, harness_clean, api):
+    """A sweep reads which agreements have their agreed version as their latest, then those agreements' targets: a
+    proposal committed between the two reads (PostgreSQL reads each statement afresh; so does SQLite outside a
+    write) must not make the targets' proposed ladder the one an alert opens with. The proposal is made by a signed
+    request at that very moment, from a hook on the database's statements (SQLAlchemy's cursor events)."""
+    from sqlalchemy import event
+
+    if db.is_sqlite:
+        pytest.skip("SQLite: the sweep holds the database's write lock by then, so no proposal commits in between")
+    open_ticket(api)
+    proposed = []
+
+    def propose_between_the_reads(conn, cursor, statement, parameters, context, executemany):
+        said = " ".join(statement.split()).lower()
+        if not proposed and said.startswith("select agreement.id, agreement.agreed_version, agreement.latest_version "
+                                            "from agreement"):
+            proposed.append("proposing")  # once: the proposal's own reply reads the ladders in force too
+            proposed[0] = slack.command("ladder Acme Payroll T3 50% group").ok
+
+    event.listen(db.engine, "after_cursor_execute", propose_between_the_reads)
+    try:
+        at(clock, harness_clean, 120)  # 50% of T3: the proposed ladder's step, not in force
+    finally:
+        event.remove(db.engine, "after_cursor_execute", propose_between_the_reads)
+    assert proposed == [True]
+    assert sla(db).agreed_version != sla(db).latest_version  # proposed, not agreed
+    assert alerts_of_t3(sandbox) == []  # the built-in ladder, as agreed: nothing before the 80% warning

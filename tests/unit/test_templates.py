@@ -282,3 +282,18 @@ def test_a_long_quote_in_any_script_fits_private_metadata():
                     quote=(letter * 5000)[:QUOTE_LIMIT], statement=letter * 3000, permalink="https://x/" + "p" * 200)
         assert len(flow.dump()) <= METADATA_LIMIT
         assert Flow(**__import__("json").loads(flow.dump())).quote.startswith(letter)
+
+
+def test_a_ladder_proposal_says_every_change_or_how_many_more_and_escapes_what_was_typed():
+    """The first version after ladders became terms states every target's ladder set before: more changes than the
+    reply lists are counted, not dropped; the agreement's and customer's names are escaped."""
+    changed = dict(agreement=EVIL[:120], target="T1", number=5, counterparty=EVIL[:120], agreed=True,
+                   in_force="50% group", steps="75% group", organisation=False, no_callback=False,
+                   changes=[f"T{i}'s escalation ladder, set before ladders were terms, now stated: 50% group"
+                            for i in range(1, 26)])
+    msg = render_message("ladder.yml.j2", organisation=None, own=[], pager=None, callback=None, callback_set=False,
+                         changed=changed)
+    assert_valid_blocks(msg)
+    text = msg["blocks"][0]["text"]["text"]
+    assert "T20's escalation ladder" in text and "T21's" not in text
+    assert "…and 5 more changes, in the version posted in the agreement's thread" in text

@@ -41,3 +41,16 @@ def test_a_bad_line_is_refused_on_the_field_naming_it_and_nothing_is_stored(slac
     with Session(db.engine) as s:
         assert s.exec(select(Agreement)).all() == [] and s.exec(select(Target)).all() == []
         assert s.exec(select(WorkloadLimit)).all() == []
+
+
+def test_every_bad_line_is_named_within_the_fields_error(slack, sandbox, db, team, acme):
+    """Each line's reason is some 230 characters and a field's error is cut at 300: the first is said, the others
+    named by number, so none is lost off the end of the message."""
+    outcome = submit_draft(slack, sandbox, team, acme, "lots of tickets\nup to 400 tickets a month\nup to many\n"
+                                                       "foo bar")
+    said = outcome.errors[Block.AGR_WORKLOAD_LIMITS]
+    assert said.startswith("Line 1 (“lots of tickets”): I couldn't read")
+    assert said.endswith(" Lines 3 and 4 cannot be read either.")
+    assert len(said) <= 300
+    with Session(db.engine) as s:
+        assert s.exec(select(Agreement)).all() == []

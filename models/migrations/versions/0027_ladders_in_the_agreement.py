@@ -26,5 +26,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('target', schema=None) as batch_op:
-        batch_op.drop_column('ladder')
+    # Not a batch copy: on SQLite that DROPs `target` with foreign keys on, and SQLite deletes its rows first,
+    # cascading to every row referencing a target (breaches, coverage, target_ladder). SQLite drops a plain column
+    # in place since 3.35, as PostgreSQL does.
+    op.drop_column('target', 'ladder')
