@@ -62,9 +62,11 @@ def pytest_configure(config):
         os.environ["PYTEST_DEBUG_TEMPROOT"] = IN_MEMORY_TEMP
 
 
-# The files that take longest, run first: in `make test`'s workers the rest of the suite runs beside them, not
-# after them (the SIGKILL test alone is a minute or more of restarts).
-LONGEST_FIRST = ("tests/test_fault_sigkill.py", "tests/browser/")
+# The files that take longest, run first, longest first: in `make test`'s workers the rest of the suite runs beside
+# them, not after them (a file stays on one worker, and a long one dealt out last keeps that worker busy alone).
+# Each is from tens of seconds (the SIGKILL test's restarts, the benchmarks' smoke run) to some seconds.
+LONGEST_FIRST = ("tests/test_fault_sigkill.py", "tests/test_replicas.py", "tests/test_bench_smoke.py",
+                 "tests/browser/", "tests/test_fault_ingestion.py", "tests/test_bench_smoke_acks.py")
 
 
 def pytest_collection_modifyitems(config, items):
