@@ -51,7 +51,13 @@ IN_MEMORY_ROOM = 1 << 30  # bytes free it needs; a container's default 64 MB /de
 def pytest_configure(config):
     """Temporary folders (the test databases, the sandbox's, the bot processes' logs) in memory, unless
     --basetemp, TMPDIR or PYTEST_DEBUG_TEMPROOT says where they go. pytest keeps the last three runs' folders
-    there (pytest-of-<user>/pytest-<n>), as it does in /tmp."""
+    there (pytest-of-<user>/pytest-<n>), as it does in /tmp.
+
+    And pytest-xdist deals out the files in the order of LONGEST_FIRST (below): left to itself, `--dist loadfile`
+    deals out the files with the most tests first (--loadscope-reorder, its default), which put the one-test
+    SIGKILL, benchmark and fault files last, each then run alone on one worker while the other had finished."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
     if config.option.basetemp or os.environ.get("TMPDIR") or os.environ.get("PYTEST_DEBUG_TEMPROOT"):
         return
     try:
