@@ -22,11 +22,12 @@ import handlers
 
 # What `run` and `tick` import only once they start, each child again: every handler module (handlers.register
 # imports them as it registers them), the commands' own modules, the PostgreSQL driver (imported when the engine is
-# made) and uvicorn's protocol modules (imported when it starts serving). About 0.3 s of CPU a child, and a fault test
-# starts ninety children.
+# made) and uvicorn's protocol modules (imported when it starts serving). About 0.3 s of CPU a child, and the SIGKILL
+# test starts about eighty (thirty-one servers, a tick or two a round).
 WARM = ("bot.scheduler", "bot.audit.cli", "bot.forget_user", "bot.measurements.openslo_cli", "bot.measurements.ingest",
         "bot.measurements.tokens", "psycopg", "sqlalchemy.dialects.postgresql.psycopg", "uvicorn.lifespan.on",
-        "uvicorn.loops.asyncio", "uvicorn.protocols.http.h11_impl", "uvicorn.protocols.websockets.websockets_sansio_impl")
+        "uvicorn.loops.asyncio", "uvicorn.protocols.http.h11_impl",
+        "uvicorn.protocols.websockets.websockets_sansio_impl")
 
 
 def _warm() -> None:

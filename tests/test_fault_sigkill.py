@@ -10,7 +10,7 @@ what Slack got by metadata key (documents by file name).
 
 The scheduled jobs run only in the `slm-bot tick`s the test starts and kills (SCHEDULER=off, as in the replica and
 ingestion tests): a worker child (SCHEDULER=child) is a fresh interpreter importing the whole bot, about 1.5 s of
-CPU per start and sixty starts here, and its first job (the outbox's, every 5 s) comes after a round's server is
+CPU per start and thirty-one starts here, and its first job (the outbox's, every 5 s) comes after a round's server is
 long killed, so it added CPU, not senders. That a killed bot's worker dies with it is tests/test_worker_child.py's.
 The test's own looks at the database only read (on SQLite they take no write lock the bot is waiting for).
 """
