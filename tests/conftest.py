@@ -51,7 +51,13 @@ IN_MEMORY_ROOM = 1 << 30  # bytes free it needs; a container's default 64 MB /de
 def pytest_configure(config):
     """Temporary folders (the test databases, the sandbox's, the bot processes' logs) in memory, unless
     --basetemp, TMPDIR or PYTEST_DEBUG_TEMPROOT says where they go. pytest keeps the last three runs' folders
-    there (pytest-of-<user>/pytest-<n>), as it does in /tmp."""
+    there (pytest-of-<user>/pytest-<n>), as it does in /tmp.
+
+    And pytest-xdist deals out the files in the order of LONGEST_FIRST (below): left to itself, `--dist loadfile`
+    deals out the files with the most tests first (--loadscope-reorder, its default), which put the one-test
+    SIGKILL, benchmark and fault files last, each then run alone on one worker while the other had finished."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
     if config.option.basetemp or os.environ.get("TMPDIR") or os.environ.get("PYTEST_DEBUG_TEMPROOT"):
         return
     try:
@@ -62,9 +68,11 @@ def pytest_configure(config):
         os.environ["PYTEST_DEBUG_TEMPROOT"] = IN_MEMORY_TEMP
 
 
-# The files that take longest, run first: in `make test`'s workers the rest of the suite runs beside them, not
-# after them (the SIGKILL test alone is a minute or more of restarts).
-LONGEST_FIRST = ("tests/test_fault_sigkill.py", "tests/browser/")
+# The files that take longest, run first, longest first: in `make test`'s workers the rest of the suite runs beside
+# them, not after them (a file stays on one worker, and a long one dealt out last keeps that worker busy alone).
+# Each is from tens of seconds (the SIGKILL test's restarts, the benchmarks' smoke run) to some seconds.
+LONGEST_FIRST = ("tests/test_fault_sigkill.py", "tests/test_replicas.py", "tests/test_bench_smoke.py",
+                 "tests/browser/", "tests/test_fault_ingestion.py", "tests/test_bench_smoke_acks.py")
 
 
 def pytest_collection_modifyitems(config, items):

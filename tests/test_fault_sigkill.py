@@ -7,6 +7,12 @@ Each round queues an agreement to post (headline, two versions, two documents) a
 arrives ("before Slack took it") or once the stand-in has taken it and before it answers ("after Slack took
 it, before the bot heard"), or on a timer. Then it restarts the bot, runs `post` and `tick` again, and counts
 what Slack got by metadata key (documents by file name).
+
+The scheduled jobs run only in the `slm-bot tick`s the test starts and kills (SCHEDULER=off, as in the replica and
+ingestion tests): a worker child (SCHEDULER=child) is a fresh interpreter importing the whole bot, about 1.5 s of
+CPU per start and thirty-one starts here, and its first job (the outbox's, every 5 s) comes after a round's server is
+long killed, so it added CPU, not senders. That a killed bot's worker dies with it is tests/test_worker_child.py's.
+The test's own looks at the database only read (on SQLite they take no write lock the bot is waiting for).
 """
 from __future__ import annotations
 
@@ -22,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 import httpx
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from bot import agreements, outbox
 from bot.agreements import targets
@@ -130,14 +136,14 @@ def queue_round(db, team, acme, n: int) -> str:  # noqa: F811
 
 
 def thread_finished(db, name: str) -> bool:
-    with Session(db.engine) as s:
+    with db.read_session() as s:
         row = s.exec(select(Agreement).where(Agreement.name == name)).one()
         versions = s.exec(select(AgreementVersion).where(AgreementVersion.agreement_id == row.id)).all()
         return bool(row.thread_ts) and all(v.message_ts and v.document_posted_at for v in versions)
 
 
 def notice_sent(db, n: int) -> bool:
-    with Session(db.engine) as s:
+    with db.read_session() as s:
         return s.exec(select(Outbox.status).where(Outbox.key == f"fault:{n}")).one() == "sent"
 
 
@@ -146,7 +152,7 @@ def finished(db, name: str, n: int) -> bool:
 
 
 def expected_keys(db, name: str, n: int) -> list[str]:
-    with Session(db.engine) as s:
+    with db.read_session() as s:
         row = s.exec(select(Agreement).where(Agreement.name == name)).one()
         versions = s.exec(select(AgreementVersion).where(AgreementVersion.agreement_id == row.id)).all()
         return [agreements.headline_key(row.id), *(agreements.version_key(v.id) for v in versions), f"fault:{n}"]
@@ -188,7 +194,7 @@ def test_killed_at_random_points_and_restarted_every_message_arrives_exactly_onc
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "HOST"))}
     env.update(SLACK_BOT_TOKEN=TEST_BOT_TOKEN, SLACK_SIGNING_SECRET=TEST_SIGNING_SECRET, HOST="127.0.0.1",
                SLACK_API_URL=f"{harness_clean.base_url}/sandbox/api/", DATABASE_URL=db.url, PORT=str(port),
-               LOG_LEVEL="WARNING")
+               LOG_LEVEL="WARNING", SCHEDULER="off")
     slack = SlackDriver(sandbox, f"http://127.0.0.1:{port}/slack/events", TEST_SIGNING_SECRET)
     rng = random.Random(int(os.environ.get("SIGKILL_SEED", "8")))
     bot = Bot(env, tmp_path / "bot.log", port)

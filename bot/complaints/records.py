@@ -140,34 +140,49 @@ def require_may_answer(actor: Actor, complaint: Complaint) -> None:
                                f" can {Capability.ANSWER_COMPLAINT.value}.")
 
 
-def answer(session: Session, actor: Actor, number: int, words: str | None) -> Complaint:
+@dataclass(frozen=True)
+class _Settling:
+    """One of the two moves that settle a complaint: the status it takes, the column (and form field) its words go
+    in, what those words must say, who and when, the audit event, and the statuses that refuse it."""
+    status: ComplaintStatus
+    words: str
+    what: str
+    at: str
+    by: str
+    event: str
+    refused: tuple[str, ...]
+
+
+ANSWERING = _Settling(ComplaintStatus.ANSWERED, "answer", "what the customer was answered", "answered_at",
+                      "answered_by", "complaint.answer",
+                      refused=(ComplaintStatus.ANSWERED.value, ComplaintStatus.CLOSED.value))
+CLOSING = _Settling(ComplaintStatus.CLOSED, "outcome", "how the complaint ended", "closed_at", "closed_by",
+                    "complaint.close", refused=(ComplaintStatus.CLOSED.value,))
+
+
+def _settle(session: Session, actor: Actor, number: int, words: str | None, move: _Settling) -> Complaint:
     complaint = get(session, actor.team_id, number, lock=True)
     require_may_answer(actor, complaint)
-    said = _words(words, "answer", "what the customer was answered")
-    if complaint.status != ComplaintStatus.OPEN.value:
+    said = _words(words, move.words, move.what)
+    if complaint.status in move.refused:
         raise DomainError(f"Complaint #{complaint.number} is {complaint.status} already.")
-    before = audit.snapshot(complaint, "status", "answer", "answered_at", "answered_by")
-    complaint.status, complaint.answer = ComplaintStatus.ANSWERED.value, said
-    complaint.answered_at, complaint.answered_by = actor.at(), actor.user_id
+    before = audit.snapshot(complaint, "status", move.words, move.at, move.by)
+    complaint.status = move.status.value
+    setattr(complaint, move.words, said)
+    setattr(complaint, move.at, actor.at())
+    setattr(complaint, move.by, actor.user_id)
     session.add(complaint)
     late.stop(session, complaint)
-    audit.record(session, actor, "complaint.answer", "complaint", complaint.id, number=complaint.number,
-                 late=complaint.answered_at > complaint.due_at, **audit.change(before, complaint))
+    late_or_not = {"late": complaint.answered_at > complaint.due_at} if move is ANSWERING else {}  # was it late
+    audit.record(session, actor, move.event, "complaint", complaint.id, number=complaint.number, **late_or_not,
+                 **audit.change(before, complaint))
     return complaint
+
+
+def answer(session: Session, actor: Actor, number: int, words: str | None) -> Complaint:
+    return _settle(session, actor, number, words, ANSWERING)
 
 
 def close(session: Session, actor: Actor, number: int, words: str | None) -> Complaint:
     """Closed with the outcome; an open complaint may be closed at once (its answer is then the outcome)."""
-    complaint = get(session, actor.team_id, number, lock=True)
-    require_may_answer(actor, complaint)
-    said = _words(words, "outcome", "how the complaint ended")
-    if complaint.status == ComplaintStatus.CLOSED.value:
-        raise DomainError(f"Complaint #{complaint.number} is closed already.")
-    before = audit.snapshot(complaint, "status", "outcome", "closed_at", "closed_by")
-    complaint.status, complaint.outcome = ComplaintStatus.CLOSED.value, said
-    complaint.closed_at, complaint.closed_by = actor.at(), actor.user_id
-    session.add(complaint)
-    late.stop(session, complaint)
-    audit.record(session, actor, "complaint.close", "complaint", complaint.id, number=complaint.number,
-                 **audit.change(before, complaint))
-    return complaint
+    return _settle(session, actor, number, words, CLOSING)

@@ -12,51 +12,18 @@ from sqlmodel import select
 from messages.ids import Block
 from models import AgreementVersion, Contact
 from tests.browser.person import Person
+from tests.browser.world import payroll_sla
 
 ALICE, ANN = "U0ALICE", "U0ACMEANN"
 SHARED = "C0ACMECONN"
-
-
-def _option(modal: dict, block_id: str, text: str) -> str:
-    block = next(b for b in modal["blocks"] if b.get("block_id") == block_id)
-    el = block["element"]
-    options = (el.get("options") or []) + [o for g in el.get("option_groups") or [] for o in g["options"]]
-    return next(o["value"] for o in options if text in o["text"]["text"])
-
-
-def _submit(app, values_of) -> None:
-    modal = app.state(ALICE)["modal"]
-    assert modal, "no modal is open"
-    data = app.ui("submit", user=ALICE, view_id=modal["id"], values=values_of(modal))
-    assert not data["errors"], data
 
 
 @pytest.fixture(scope="module")
 def world(app):
     """Payroll for Acme Corp, whose channel is #acme-connect; Ann (of Acme Corp's workspace) named its approver there;
     a requirement, and an SLA drafted into the shared channel: through the page's JSON endpoints."""
-    def command(text, channel=SHARED):
-        data = app.ui("command", user=ALICE, channel=channel, text=text)
-        assert data["ok"], data
-
-    command("/slm role grant <@U0ALICE|alice> service-manager")
-    command("/slm service add Payroll")
-    _submit(app, lambda m: {})
-    command("/slm party add customer Acme Corp")
-    _submit(app, lambda m: {Block.PARTY_CHANNEL: SHARED})
-    command("/slm party contact <@U0ACMEANN|ann> approver")
-    command("/slm link Payroll")
-    _submit(app, lambda m: {Block.LINK_PARTY: _option(m, Block.LINK_PARTY, "Acme Corp"),
-                            Block.LINK_ACTIVITIES: [_option(m, Block.LINK_ACTIVITIES, "incident handling")]})
-    command("/slm require Payroll")
-    _submit(app, lambda m: {Block.REQ_CUSTOMER: _option(m, Block.REQ_CUSTOMER, "Acme Corp"), Block.REQ_ROLE: "operational"})
-    _submit(app, lambda m: {})
-    _submit(app, lambda m: {Block.REQ_P1_RESOLUTION: "4h", Block.REQ_P2_RESOLUTION: "8h",
-                            Block.REQ_P3_RESOLUTION: "2 business days"})
-    command("/slm sla new Acme Corp")
-    _submit(app, lambda m: {Block.AGR_NAME: "Acme Payroll", Block.AGR_CHANNEL: SHARED,
-                            Block.AGR_SERVICES: [_option(m, Block.AGR_SERVICES, "Payroll")]})
-    return app
+    return payroll_sla(app, "Acme Corp", SHARED, {Block.PARTY_CHANNEL: SHARED},
+                       commands_after_party=("/slm party contact <@U0ACMEANN|ann> approver",))
 
 
 def test_a_person_acts_as_the_customers_own_person_in_the_shared_channel(page, world):

@@ -16,48 +16,17 @@ from models import Action as ActionRow
 from models import Agreement, AgreementVersion, Requirement, Target
 from models.outbox import Outbox, OutboxKind, OutboxStatus
 from tests.browser.person import Person
+from tests.browser.world import payroll_sla
 
 ALICE = "U0ALICE"
-
-
-def _option(modal: dict, block_id: str, text: str) -> str:
-    block = next(b for b in modal["blocks"] if b.get("block_id") == block_id)
-    el = block["element"]
-    options = (el.get("options") or []) + [o for g in el.get("option_groups") or [] for o in g["options"]]
-    return next(o["value"] for o in options if text in o["text"]["text"])
-
-
-def _submit(app, values_of) -> None:
-    modal = app.state(ALICE)["modal"]
-    assert modal, "no modal is open"
-    data = app.ui("submit", user=ALICE, view_id=modal["id"], values=values_of(modal))
-    assert not data["errors"], data
 
 
 @pytest.fixture(scope="module")
 def world(app):
     """Payroll for Acme Retail (Carol approves), three requirements (P1-P3 resolution) and an SLA drafted from
     them in #acme-sla, with T1-T3: made through the page's JSON endpoints, as the page would post them."""
-    def command(text, channel="C0ACMESLA"):
-        app.ui("command", user=ALICE, channel=channel, text=text)
-
-    command("/slm role grant <@U0ALICE|alice> service-manager")
-    command("/slm service add Payroll")
-    _submit(app, lambda m: {})
-    command("/slm party add customer Acme Retail")
-    _submit(app, lambda m: {Block.CONTACTS_APPROVER: ["U0CAROL"], Block.PARTY_CHANNEL: "C0ACMESLA"})
-    command("/slm link Payroll")
-    _submit(app, lambda m: {Block.LINK_PARTY: _option(m, Block.LINK_PARTY, "Acme Retail"),
-                            Block.LINK_ACTIVITIES: [_option(m, Block.LINK_ACTIVITIES, "incident handling")]})
-    command("/slm require Payroll")
-    _submit(app, lambda m: {Block.REQ_CUSTOMER: _option(m, Block.REQ_CUSTOMER, "Acme Retail"), Block.REQ_ROLE: "operational"})
-    _submit(app, lambda m: {})
-    _submit(app, lambda m: {Block.REQ_P1_RESOLUTION: "4h", Block.REQ_P2_RESOLUTION: "8h",
-                            Block.REQ_P3_RESOLUTION: "2 business days"})
-    command("/slm sla new Acme Retail")
-    _submit(app, lambda m: {Block.AGR_NAME: "Acme Payroll", Block.AGR_CHANNEL: "C0ACMESLA",
-                            Block.AGR_SERVICES: [_option(m, Block.AGR_SERVICES, "Payroll")]})
-    return app
+    return payroll_sla(app, "Acme Retail", "C0ACMESLA", {Block.CONTACTS_APPROVER: ["U0CAROL"],
+                                                          Block.PARTY_CHANNEL: "C0ACMESLA"})
 
 
 def rows(app, model):

@@ -1,6 +1,7 @@
 """Back-to-back (6.2, 6.4) through signed Slack requests: the tree, the gate, waivers, upgrade actions, notices."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 import copy
@@ -24,46 +25,74 @@ DOCS = agreements.DocSettings(provider_name="IT Services", templates_dir=None)
 TERM = (date(2026, 4, 1), date(2027, 3, 31))
 
 
-def make(s, sm, kind, name, party, service, changes, **extra):
+def make(s, sm, kind, name, party, service, changes, channel="C0ACMESLA", **extra):
     drafted = agreements.draft(s, sm, agreements.DraftInput(
         kind=kind, name=name, counterparty_id=party.id, service_ids=[service.id], start=extra.pop("start", TERM[0]),
-        end=extra.pop("end", TERM[1]), review_month=4, channel_id="C0ACMESLA", **extra), DOCS)
+        end=extra.pop("end", TERM[1]), review_month=4, channel_id=channel, **extra), DOCS)
     for change in changes:
         agreements.propose(s, sm, drafted.agreement, change, "setup", DOCS)
     return drafted.agreement
 
 
-@pytest.fixture
-def world(db, team, harness_clean):
-    """An SLA for Acme Retail, an OLA with the Network group and a contract with Carrier X, nothing linked yet."""
+@dataclass
+class Parts:
+    """What build_world has made so far, for a caller's own additions (tests/slack/test_shared_channel_views.py)."""
+    sm: Actor
+    payroll: object
+    acme: object
+    network: object = None
+    carrier: object = None
+
+
+def build_world(db, team, harness_clean, *, customer="Acme Retail", channel="C0ACMESLA", legs_channel="C0ACMESLA",
+                with_customer=None, with_parties=None, with_targets=None) -> dict:
+    """An SLA for the customer (approver Carol) in `channel`, an OLA with the Network group (Bob) and a contract with
+    Carrier X (Dave, CX-114, its P1 target on the carrier's office hours) in `legs_channel`, each with its headline
+    and thread. The hooks add what a caller's world has beyond it, each in the same unit of work, at its point:
+    `with_customer(s, parts)` once the customer is made, `with_parties(s, parts)` once every party is, and
+    `with_targets(s, parts, ids)` once the targets are. The targets' ids by (agreement name, target key)."""
     sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START, tz="Europe/London")
     with db.session() as s:
         members.grant(s, sm, ALICE, "service_manager")
-        payroll = service_map.add_service(s, sm, name="Payroll")
-        acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Acme Retail", channel_id="C0ACMESLA",
-                                                                   contacts={ContactRole.APPROVER: [CAROL]}))
-        network = service_map.add_party(s, sm, service_map.PartyInput(kind="support_group", name="Network group",
-                                                                      contacts={ContactRole.APPROVER: [BOB]}))
-        carrier = service_map.add_party(s, sm, service_map.PartyInput(kind="supplier", name="Carrier X",
-                                                                      contacts={ContactRole.APPROVER: [DAVE]}))
+        parts = Parts(sm, payroll=service_map.add_service(s, sm, name="Payroll"), acme=service_map.add_party(
+            s, sm, service_map.PartyInput(kind="customer", name=customer, channel_id=channel,
+                                          contacts={ContactRole.APPROVER: [CAROL]})))
+        if with_customer:
+            with_customer(s, parts)
+        parts.network = service_map.add_party(s, sm, service_map.PartyInput(kind="support_group", name="Network group",
+                                                                            contacts={ContactRole.APPROVER: [BOB]}))
+        parts.carrier = service_map.add_party(s, sm, service_map.PartyInput(kind="supplier", name="Carrier X",
+                                                                            contacts={ContactRole.APPROVER: [DAVE]}))
+        if with_parties:
+            with_parties(s, parts)
         from bot.calendars import records as calendar_records
 
         office = calendar_records.add(s, sm, name="Carrier office", hours="Mon-Fri 09:00-17:00 Europe/London")
         T = targets.TargetChange
-        sla = make(s, sm, agreements.AgreementKind.SLA, "Acme Payroll", acme, payroll, [
-            T(key=None, kind="resolution", level="P1", duration="4h"), T(key=None, kind="availability", goal="99.9%")])
-        ola = make(s, sm, agreements.AgreementKind.OLA, "Network OLA", network, payroll, [
-            T(key=None, kind="resolution", level="P1", duration="1h"), T(key=None, kind="availability", goal="99.95%")])
-        uc = make(s, sm, agreements.AgreementKind.UC, "Carrier X contract", carrier, payroll, [
+        sla = make(s, sm, agreements.AgreementKind.SLA, "Acme Payroll", parts.acme, parts.payroll, [
+            T(key=None, kind="resolution", level="P1", duration="4h"), T(key=None, kind="availability", goal="99.9%")],
+            channel)
+        ola = make(s, sm, agreements.AgreementKind.OLA, "Network OLA", parts.network, parts.payroll, [
+            T(key=None, kind="resolution", level="P1", duration="1h"), T(key=None, kind="availability", goal="99.95%")],
+            legs_channel)
+        uc = make(s, sm, agreements.AgreementKind.UC, "Carrier X contract", parts.carrier, parts.payroll, [
             T(key=None, kind="resolution", level="P1", duration="2h", calendar_id=office.id),
-            T(key=None, kind="availability", goal="99.9%")], contract_ref="CX-114", notice_days=90)
+            T(key=None, kind="availability", goal="99.9%")], legs_channel, contract_ref="CX-114", notice_days=90)
         ids = {(a.name, t.key): t.id for a in (sla, ola, uc) for t in agreements.targets_of(s, a)}
+        if with_targets:
+            with_targets(s, parts, ids)
         posted = [a.id for a in (sla, ola, uc)]
     from handlers.flows.agreement_thread import start_thread
 
     for agreement_id in posted:  # each with its headline and thread, as a draft made in Slack has
         start_thread(harness_clean.deps.client, harness_clean.deps, sm, agreement_id, unanswered=[], warning=None)
     return ids
+
+
+@pytest.fixture
+def world(db, team, harness_clean):
+    """An SLA for Acme Retail, an OLA with the Network group and a contract with Carrier X, nothing linked yet."""
+    return build_world(db, team, harness_clean)
 
 
 def option_values(view, block_id):

@@ -16,80 +16,52 @@ import pytest
 from sqlmodel import Session, select
 
 from bot import agreements, service_map
-from bot.agreements import targets
-from bot.calendars import records as calendar_records
-from bot.workspace import roles as members
+from bot import cover as coverage
 from bot.workspace.actor import Actor
 from messages.ids import Action
 from bot.sandbox.connect import CONNECT_CHANNEL, CUSTOMER_APPROVER, CUSTOMER_TEAM
 from models import Agreement, ContactRole, Signoff
 from tests.conftest import START
 from tests.helpers import text_of
+from tests.slack.test_coverage import build_world, make
 
 ALICE, BOB, CAROL, DAVE = "U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"
 SHARED, INTERNAL = CONNECT_CHANNEL, "C0NETWORKTE"
 ANN = CUSTOMER_APPROVER
-DOCS = agreements.DocSettings(provider_name="IT Services", templates_dir=None)
-TERM = (date(2026, 4, 1), date(2027, 3, 31))
 # What Acme must never read in its channel: the OLA and the contract, their owners, the contract's reference, the
 # other customer, and a waiver's reason.
 INTERNAL_WORDS = ("Network OLA", "Network group", "Carrier X", "CX-114", "Globex", "Underpinning contract", "OLA ",
                   "on-call engineer")
 
 
-def make(s, sm, kind, name, party, service, changes, channel, **extra):
-    drafted = agreements.draft(s, sm, agreements.DraftInput(
-        kind=kind, name=name, counterparty_id=party.id, service_ids=[service.id], start=TERM[0], end=TERM[1],
-        review_month=4, channel_id=channel, **extra), DOCS)
-    for change in changes:
-        agreements.propose(s, sm, drafted.agreement, change, "setup", DOCS)
-    return drafted.agreement
-
-
 @pytest.fixture
 def world(db, team, harness_clean):
-    sm = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START, tz="Europe/London")
-    with db.session() as s:
-        members.grant(s, sm, ALICE, "service_manager")
-        payroll = service_map.add_service(s, sm, name="Payroll")
-        acme = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Acme Corp", channel_id=SHARED,
-                                                                   contacts={ContactRole.APPROVER: [CAROL]}))
+    """tests/slack/test_coverage.py's world with Acme Corp as the customer, in the shared channel, the OLA and the
+    contract in #network-team; Ann named Acme's approver; another customer, Globex; every party linked to Payroll;
+    the SLA's T1 and T2 underpinned by the OLA (stage 1) and the contract (stage 2)."""
+    others = {}
+
+    def with_customer(s, parts):
         # Ann, of Acme Corp's own workspace, named as `/slm party contact @ann approver` names her in the shared
         # channel: by user id and workspace.
-        service_map.name_contact(s, sm, acme.id, ANN, ContactRole.APPROVER.value, user_team=CUSTOMER_TEAM,
+        service_map.name_contact(s, parts.sm, parts.acme.id, ANN, ContactRole.APPROVER.value, user_team=CUSTOMER_TEAM,
                                  in_shared_channel=True)
-        globex = service_map.add_party(s, sm, service_map.PartyInput(kind="customer", name="Globex"))
-        network = service_map.add_party(s, sm, service_map.PartyInput(kind="support_group", name="Network group",
-                                                                      contacts={ContactRole.APPROVER: [BOB]}))
-        carrier = service_map.add_party(s, sm, service_map.PartyInput(kind="supplier", name="Carrier X",
-                                                                      contacts={ContactRole.APPROVER: [DAVE]}))
-        for party, component in ((acme, ""), (globex, ""), (network, ""), (carrier, "circuits")):
-            service_map.link(s, sm, service_id=payroll.id, party_id=party.id, component=component,
-                             activities=["incident handling"])
-        office = calendar_records.add(s, sm, name="Carrier office", hours="Mon-Fri 09:00-17:00 Europe/London")
-        T = targets.TargetChange
-        sla = make(s, sm, agreements.AgreementKind.SLA, "Acme Payroll", acme, payroll, [
-            T(key=None, kind="resolution", level="P1", duration="4h"), T(key=None, kind="availability", goal="99.9%")],
-            SHARED)
-        ola = make(s, sm, agreements.AgreementKind.OLA, "Network OLA", network, payroll, [
-            T(key=None, kind="resolution", level="P1", duration="1h"), T(key=None, kind="availability", goal="99.95%")],
-            INTERNAL)
-        uc = make(s, sm, agreements.AgreementKind.UC, "Carrier X contract", carrier, payroll, [
-            T(key=None, kind="resolution", level="P1", duration="2h", calendar_id=office.id),
-            T(key=None, kind="availability", goal="99.9%")], INTERNAL, contract_ref="CX-114", notice_days=90)
-        ids = {(a.name, t.key): t.id for a in (sla, ola, uc) for t in agreements.targets_of(s, a)}
-        from bot import cover as coverage
+        others["globex"] = service_map.add_party(s, parts.sm, service_map.PartyInput(kind="customer", name="Globex"))
 
+    def with_parties(s, parts):
+        for party, component in ((parts.acme, ""), (others["globex"], ""), (parts.network, ""),
+                                 (parts.carrier, "circuits")):
+            service_map.link(s, parts.sm, service_id=parts.payroll.id, party_id=party.id, component=component,
+                             activities=["incident handling"])
+
+    def with_targets(s, parts, ids):
         for (sla_key, leg, key, stage) in (("T1", "Network OLA", "T1", 1), ("T1", "Carrier X contract", "T1", 2),
                                            ("T2", "Network OLA", "T2", 1), ("T2", "Carrier X contract", "T2", 2)):
-            coverage.link(s, sm, sla_target_id=ids[("Acme Payroll", sla_key)], leg_target_id=ids[(leg, key)],
+            coverage.link(s, parts.sm, sla_target_id=ids[("Acme Payroll", sla_key)], leg_target_id=ids[(leg, key)],
                           stage=stage)
-        posted = [a.id for a in (sla, ola, uc)]
-    from handlers.flows.agreement_thread import start_thread
 
-    for agreement_id in posted:
-        start_thread(harness_clean.deps.client, harness_clean.deps, sm, agreement_id, unanswered=[], warning=None)
-    return ids
+    return build_world(db, team, harness_clean, customer="Acme Corp", channel=SHARED, legs_channel=INTERNAL,
+                       with_customer=with_customer, with_parties=with_parties, with_targets=with_targets)
 
 
 def in_channel(sandbox, channel: str = SHARED) -> list[str]:
