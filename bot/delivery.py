@@ -237,6 +237,12 @@ def _follow(deps, held: outbox.Claim) -> tuple[outbox.Claim, Result | None]:
             why = f"the message it follows ({held.parent_key}) was never sent"
             outbox.give_up(session, held, why)
             return held, Result(Outcome.GAVE_UP, error=why)
+        if parent.status == OutboxStatus.CANCELLED.value:  # withdrawn, so never sent: nothing to edit or reply to
+            # Given up like a failed one's (else it would wait for ever, claimed every round), but withdrawn with it:
+            # not a failure for a person to look at.
+            why = f"the message it follows ({held.parent_key}) was withdrawn before it was sent"
+            outbox.give_up(session, held, why, status=OutboxStatus.CANCELLED)
+            return held, Result(Outcome.GAVE_UP, error=why)
         if until is not None or parent.status != OutboxStatus.SENT.value:
             why = "waiting for the message it follows"
             outbox.wait(session, held, why, max(until or now, now))

@@ -332,9 +332,10 @@ def wait(session: Session, held: Claim, why: str, until: datetime) -> bool:
                    maybe_sent=held.look_first, next_attempt_at=until)
 
 
-def give_up(session: Session, held: Claim, why: str) -> bool:
-    """It can never be sent (the message it follows was given up): kept, marked failed, for a person to look at."""
-    return _settle(session, held, status=OutboxStatus.FAILED.value, last_error=why[:500], maybe_sent=False)
+def give_up(session: Session, held: Claim, why: str, status: OutboxStatus = OutboxStatus.FAILED) -> bool:
+    """It can never be sent (the message it follows was given up): kept, marked failed, for a person to look at; or
+    `cancelled`, when the message it follows was withdrawn (nothing went wrong)."""
+    return _settle(session, held, status=status.value, last_error=why[:500], maybe_sent=False)
 
 
 def retry_now(session: Session, team_id: str, key: str) -> None:

@@ -63,3 +63,23 @@ def test_what_follows_a_message_given_up_is_given_up_with_it(db, team, sandbox, 
     assert deliver(harness_clean.deps, harness_clean.deps.client, team, "p:r2").outcome == Outcome.GAVE_UP
     assert (row(db, "p:r2").status, row(db, "p:r2").last_error) == ("failed", "the message it follows (p) was never sent")
     assert sandbox.calls == []
+
+
+def test_what_follows_a_message_withdrawn_is_withdrawn_with_it_not_claimed_every_round(
+        db, team, sandbox, harness_clean, clock):
+    queue(db, team, "p", "first")
+    queue(db, team, "p:r2", "second", kind=OutboxKind.UPDATE, parent_key="p")
+    queue(db, team, "p:r2:note", "a line", parent_key="p")
+    with db.session() as s:  # withdrawn before it was sent (a maintenance window cancelled, an SLA agreed meanwhile)
+        parent = outbox.get(s, team, "p")
+        parent.status, parent.last_error = "cancelled", "the maintenance window was cancelled"
+    assert deliver_pending(harness_clean.deps, harness_clean.deps.client) == 0
+    for key in ("p:r2", "p:r2:note"):
+        assert (row(db, key).status, row(db, key).last_error) == (
+            "cancelled", "the message it follows (p) was withdrawn before it was sent")
+    settled = [(row(db, k).status, row(db, k).attempts, row(db, k).attempt_token) for k in ("p:r2", "p:r2:note")]
+    clock.advance(hours=1)
+    assert deliver_pending(harness_clean.deps, harness_clean.deps.client) == 0
+    # Not claimed again: a later round leaves them as they were (a row still pending would be claimed, and put back)
+    assert [(row(db, k).status, row(db, k).attempts, row(db, k).attempt_token) for k in ("p:r2", "p:r2:note")] == settled
+    assert sandbox.calls == []

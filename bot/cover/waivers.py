@@ -4,6 +4,8 @@ A waiver is kept by the gap's fingerprint (bot.cover.assessment.gap_key): a gap 
 """
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -25,16 +27,17 @@ def waiver_reason(actor: Actor, reason: str | None) -> str:
     return why
 
 
-def refuse_if_waived(agreement: Agreement, target: Target, found: TargetCheck, gap: Finding) -> None:
+def refuse_if_waived(agreement: Agreement, target: Target, found: TargetCheck, gap: Finding, tz: str) -> None:
     """A *Waive…* button pressed on a gap already waived (a gate message stays in a DM after the SLA is agreed): say
-    who waived it, when and why, and whether the SLA was agreed since, before any form is opened."""
+    who waived it, when (the day in `tz`, the reader's own zone: UTC's is another day for half the world) and why,
+    and whether the SLA was agreed since, before any form is opened."""
     waiver = found.waiver_for(gap)
     if waiver is None:
         return
     since = (f" {agreement.name} was agreed since, at version {agreement.agreed_version}: this gap no longer stops "
              "it, and nothing is left to do here." if agreement.agreed_version else "")
     raise DomainError(f"That {gap.rule} gap of {target.key} is already waived, by ", Person(waiver.created_by),
-                      f" on {waiver.created_at:%Y-%m-%d}: “{waiver.reason}”.{since} See ",
+                      f" on {waiver.created_at.astimezone(ZoneInfo(tz)):%Y-%m-%d}: “{waiver.reason}”.{since} See ",
                       Command("tree", agreement.name), ".")
 
 
@@ -47,7 +50,7 @@ def waive(session: Session, actor: Actor, target_id: int, key: str, reason: str 
     if gap is None:
         raise DomainError(f"That gap of {target.key} is not there any more: it changed or closed. See ",
                           Command("tree", agreement.name), ".")
-    refuse_if_waived(agreement, target, found, gap)
+    refuse_if_waived(agreement, target, found, gap, actor.tz)
     row = Waiver(team_id=actor.team_id, target_id=target.id, rule=gap.rule, gap_key=key, gap=gap.reason[:2000],
                  reason=why, created_at=actor.at(), created_by=actor.user_id)
     try:

@@ -129,9 +129,24 @@ def add(session: Session, actor: Actor, service: Service, when: str) -> tuple[Ma
     return first, channels
 
 
+def _lock_series(session: Session, window: MaintenanceWindow) -> None:
+    """Lock the window's series (or the window alone), in id order, and read it afresh (PostgreSQL; SQLite lets one
+    writer in at a time anyway): what a cancel and a reminder of it both take first, so one waits for the other."""
+    session.exec(select(MaintenanceWindow).where(
+        MaintenanceWindow.team_id == window.team_id,
+        (MaintenanceWindow.series_id == window.series_id) if window.series_id is not None
+        else (MaintenanceWindow.id == window.id))
+        .order_by(MaintenanceWindow.id).with_for_update().execution_options(populate_existing=True)).all()
+
+
 @reminders.handles(REMIND)
 def remind_when_due(session: Session, due: reminders.Due) -> bool:
     window = session.get(MaintenanceWindow, due.reminder.subject_id)
+    if window is not None:
+        # The lock a cancel takes, before the window is looked at: a cancel not yet committed is waited for and
+        # seen, not read past. (The reminder row's compare-and-set in reminders.send_one also keeps the two apart;
+        # this makes the check below sound on its own, in the same order as the cancel: windows, then reminders.)
+        _lock_series(session, window)
     if window is None or window.status != MaintenanceStatus.PLANNED.value or window.starts_at <= due.now:
         return False  # cancelled, gone, or begun: nothing to remind anyone of
     service = session.get(Service, window.service_id)
@@ -155,11 +170,8 @@ def cancel(session: Session, actor: Actor, window_id: int) -> tuple[MaintenanceW
     row = get(session, actor.team_id, window_id)
     # Its series' windows (or it alone) locked, read afresh: two cancels at once, of one window or of the last two
     # planned of a series, go one after the other, so the second sees the first's cancel (else neither would see
-    # the series' announcement left with nothing planned, and it would never be edited).
-    session.exec(select(MaintenanceWindow).where(
-        MaintenanceWindow.team_id == actor.team_id,
-        (MaintenanceWindow.series_id == row.series_id) if row.series_id is not None else (MaintenanceWindow.id == row.id))
-        .order_by(MaintenanceWindow.id).with_for_update().execution_options(populate_existing=True)).all()
+    # the series' announcement left with nothing planned, and it would never be edited). Its reminder takes the same.
+    _lock_series(session, row)
     if row.status == MaintenanceStatus.CANCELLED.value:
         raise InvalidInput({"window": f"Maintenance window #{window_id} was cancelled already."})
     now = actor.at()

@@ -37,7 +37,7 @@ def waive(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None
         found = coverage.check_one(session, target, agreement, at=actor.at())
         gap = found.finding(key)
         if gap is not None:  # waived already (the SLA perhaps agreed since): said now, not after the form
-            coverage.refuse_if_waived(agreement, target, found, gap)
+            coverage.refuse_if_waived(agreement, target, found, gap, actor.tz)
     if gap is None:
         raise DomainError(f"That gap of {target.key} is not there any more: see `/slm tree {agreement.name}`.")
     waive_form.open(client, body["trigger_id"], target_id=target_id, key=key, rule=gap.rule,

@@ -22,7 +22,7 @@ from handlers.views import agreement_draft
 from messages import render_message
 from models import AgreementKind
 
-VERSION = re.compile(r"^v?(\d+)$", re.IGNORECASE)
+VERSION = re.compile(r"^v?(\d{1,9})$", re.IGNORECASE)  # nine digits at most: longer overflows an INTEGER column
 
 
 def new(kind: AgreementKind):

@@ -17,7 +17,7 @@ from handlers.replies import metadata
 from messages import render, render_message
 from models import AgreementKind
 
-NUMBER = re.compile(r"^#?(\d+)$")
+NUMBER = re.compile(r"^#?(\d{1,9})$")  # nine digits at most: a longer one overflows an INTEGER id on PostgreSQL
 
 
 def _sla(req: SlashRequest, session, usage: str):

@@ -79,7 +79,9 @@ def raise_dispute(req: SlashRequest) -> None:
 @registry.command("dispute close", "/slm dispute close <number> <outcome>", "Close a dispute with how it ended")
 def close_dispute(req: SlashRequest) -> None:
     number, _, outcome = req.args.strip().lstrip("#").partition(" ")
-    if not number.isdigit():
+    # Nine ASCII digits at most: a longer number overflows the INTEGER column on PostgreSQL, and str.isdigit()
+    # takes "²", which is no number to int().
+    if re.fullmatch(r"[0-9]{1,9}", number) is None:
         raise InvalidInput({"number": "Say which dispute and how it ended, like "
                                       "`/slm dispute close 3 Credit of £900 agreed`."})
     with req.deps.db.session() as session:

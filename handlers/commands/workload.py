@@ -74,6 +74,9 @@ def sla_limit(req: SlashRequest) -> None:
         name, text = two_names(req.args, is_sla, LIMIT_USAGE, "SLA")
         agreement = agreements.by_name(session, req.actor.team_id, name, AgreementKind.SLA)
         removing = re.fullmatch(r"remove\s+#?(\d+)", text.strip(), re.IGNORECASE)
+        if removing and len(removing.group(1)) > 9:  # no id of ours, and past an INTEGER column on PostgreSQL
+            raise InvalidInput({"limit": "Name the limit by its number, like `/slm sla limit Acme Payroll remove 2` "
+                                         "(`/slm sla limit Acme Payroll` lists them)."})
         change = limits.LimitChange(remove=int(removing.group(1))) if removing else limits.LimitChange(text=text)
         reason = f"Workload limit removed (#{change.remove})" if removing else f"Workload limit: {text.strip()[:300]}"
         made = agreements.propose(session, req.actor, agreement, change, reason, req.deps.docs)
@@ -127,7 +130,8 @@ def maintenance_list_words(req: SlashRequest) -> None:
                   "Cancel a maintenance window: its reminder is not sent, and the customers told are told it is off")
 def maintenance_cancel(req: SlashRequest) -> None:
     require(req.actor, Capability.PLAN_MAINTENANCE)
-    number = re.fullmatch(r"#?(\d+)", req.args.strip())
+    # Nine digits at most, as for `exclusion remove`: a longer number overflows the INTEGER id on PostgreSQL.
+    number = re.fullmatch(r"#?(\d{1,9})", req.args.strip())
     if number is None:
         raise InvalidInput({"window": "Name the window by its number, like `/slm maintenance cancel 3` "
                                       "(`/slm maintenance list` shows them)."})

@@ -380,3 +380,9 @@ def test_app_home_shows_the_agreements_and_the_open_actions(slack, sandbox, db, 
     shown = text_of(sandbox.home(team, ALICE))
     assert f"• SLA <{sandbox.base_url}/sandbox?channel=C0ACMESLA#p" in shown  # a link to the page itself and "|Acme Payroll>: negotiating" in shown
     assert "• Underpinning contract <" in shown and "*Everyone's open actions*\nNone open." in shown
+
+
+def test_a_requirement_number_too_long_is_a_usage_error(slack, sandbox, db, team, world):
+    # Past an INTEGER column's range (PostgreSQL refuses it in a query): said to be no number, not a server error.
+    assert slack.command("check #99999999999").ok
+    assert "Name the requirement by its number, like `/slm check #12`." in text_of(sandbox.last_ephemeral(ALICE))

@@ -339,6 +339,24 @@ def test_once_the_sla_is_agreed_the_gate_dm_says_so_without_buttons_and_a_stale_
     assert_nothing_internal(in_channel(sandbox))
 
 
+
+def test_a_waive_press_on_a_gap_already_waived_dates_the_waiver_in_the_readers_own_zone(
+        slack, sandbox, db, team, world, clock):
+    from datetime import datetime, timezone
+
+    from messages.ids import Block
+
+    # 23:30 UTC on 1 April is 00:30 on 2 April in London (British summer time), Alice's zone (users.info).
+    clock.set(datetime(2026, 4, 1, 23, 30, tzinfo=timezone.utc))
+    slack.click(Action.AGREEMENT_AGREE, message=headline(sandbox, db), user=ANN)  # refused: Alice has the gaps by DM
+    [dm] = sandbox.dms(ALICE)
+    gap = next(b["block_id"] for b in dm.blocks if b["type"] == "actions")
+    slack.click(Action.COVER_WAIVE, message=dm, block_id=gap, user=ALICE)
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.COV_REASON: "Accepted for the first year"}).ok
+    slack.click(Action.COVER_WAIVE, message=dm, block_id=gap, user=ALICE)  # pressed again on the same DM
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "is already waived, by <@U0ALICE> on 2026-04-02: “Accepted for the first year”." in said, said
+
 def test_a_gate_dm_still_waiting_for_slack_when_the_sla_is_agreed_is_withdrawn_not_posted(
         slack, sandbox, db, team, world, harness_clean):
     from bot.scheduler import run_all_once

@@ -208,3 +208,11 @@ def test_help_shows_examples_as_code_or_quoted_words_and_making_before_changing(
     # within a group, making comes before a verb of its own: sla new before sla limit, party add before owner/contact
     assert shown.index("`/slm sla new") < shown.index("`/slm sla limit")
     assert shown.index("`/slm party add") < min(shown.index("`/slm party owner"), shown.index("`/slm party contact"))
+
+
+def test_a_version_number_too_long_is_no_version(slack, sandbox, team, world):  # noqa: F811
+    # Past an INTEGER column's range (PostgreSQL refuses it in a query): not read as a version, so not a server error.
+    slack.command("sla show Acme Payroll v99999999999")
+    assert "There is no SLA called “Acme Payroll v99999999999”" in text_of(sandbox.last_ephemeral(ALICE))
+    slack.command("sla diff Acme Payroll v1 v99999999999")
+    assert "Name the SLA and two versions" in text_of(sandbox.last_ephemeral(ALICE))

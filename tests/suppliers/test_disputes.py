@@ -88,3 +88,12 @@ def test_a_dispute_names_a_supplier(slack, sandbox, db, world):
     slack.command("dispute Carrier X overcharged", user=EVE)
     assert "Only a service manager or workspace admin can record a dispute" in text_of(sandbox.last_ephemeral(EVE))
     assert disputes(db) == []
+
+
+def test_a_number_too_long_to_be_a_dispute_is_a_usage_error(slack, sandbox, db, team, world):
+    # Past an INTEGER column's range (PostgreSQL refuses it in a query), and "²", a digit to str.isdigit() but no
+    # number to int(): both are said to be no dispute number, not a server error.
+    for number in ("99999999999", "²"):
+        assert slack.command(f"dispute close {number} settled", user=ALICE).ok
+        assert "Say which dispute and how it ended" in text_of(sandbox.last_ephemeral(ALICE))
+    assert disputes(db) == []

@@ -158,3 +158,14 @@ def test_a_limit_is_proposed_from_the_propose_form_too(slack, sandbox, db, team,
         changes = s.exec(select(AgreementVersion.changes).where(
             AgreementVersion.agreement_id == agreement.id, AgreementVersion.number == agreement.latest_version)).one()
     assert changes == ["Workload limit added: up to 2,000 users a month (excuses all targets)"]
+
+
+def test_a_limit_number_too_long_is_a_usage_error(slack, sandbox, db, team, clock):
+    # Past an INTEGER column's range (PostgreSQL refuses it in a query): said to be no limit number, no server error.
+    world_with_limit(slack, sandbox, db, team, clock)
+    with db.session() as s:
+        versions = len(s.exec(select(AgreementVersion.id)).all())
+    slack.command("sla limit Acme Payroll remove 99999999999")
+    assert "Name the limit by its number" in text_of(sandbox.last_ephemeral(ALICE))
+    with db.session() as s:  # nothing half-written: no version proposed
+        assert len(s.exec(select(AgreementVersion.id)).all()) == versions

@@ -244,3 +244,14 @@ def test_a_window_that_has_begun_is_not_cancelled_and_nothing_is_sent(slack, san
     assert len(said) == 1 and "Planned maintenance" in said[0] and sandbox.calls_of("chat.update") == []
     with db.session() as s:
         assert s.get(MaintenanceWindow, window_id).status == "planned"
+
+
+def test_a_number_too_long_to_be_a_window_is_a_usage_error(slack, sandbox, db, team):
+    # Past an INTEGER column's range (PostgreSQL refuses 99999999999 in a query on one): said to be no number, not a
+    # database error.
+    availability_sla(db, team, sandbox)
+    assert slack.command("maintenance cancel 99999999999").ok
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Name the window by its number, like `/slm maintenance cancel 3`" in said
+    slack.command("maintenance cancel 999999999")  # nine digits is still a number: there is no such window
+    assert "Name the window by its number" not in text_of(sandbox.last_ephemeral(ALICE))
