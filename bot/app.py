@@ -31,11 +31,13 @@ from bot.clock import Clock
 from bot.courier import Courier
 from bot.database import Database
 from bot.health import HealthCheck
+from bot import listener_threads
 from bot.listener_threads import ListenerThreads
 from bot.pacing import ChannelPacer
 from bot.settings import Settings
 from bot.slack_retries import retry_handlers
 from bot.slack_requests import Refused, bolt_request, is_ssl_check, read_body, verified_text
+from handlers.guard import busy_answer
 import handlers  # the Slack listeners: handlers.register walks their table into the Bolt app
 
 log = logging.getLogger(__name__)
@@ -194,16 +196,32 @@ class DispatchThreads:
     Slack stand-in's work: there, acks queued behind ingestion and behind the bot's own calls to the stand-in, and
     once an ack took 0.4 s at 100 requests a second all 40 were taken and the queue grew without end (the profile:
     a wait of 1-3 s for a thread, idle; 7-19 s busy). A thread that waits for an ack costs no CPU, so up to
-    LISTENER_BACKLOG of them may wait, as many as listeners may be alive (bot/listener_threads.py)."""
+    LISTENER_BACKLOG of them may wait, as many as listeners may be alive (bot/listener_threads.py).
+
+    A request that finds them all taken waits ROOM_WAIT_SECONDS for one, as a listener waits for room in the
+    backlog, and is then answered busy (`run` returns None): an unbounded queue of requests here would be dispatched
+    long after Slack had given up on them (3 s), their work done while the person was shown a failure."""
 
     def __init__(self, size: int):
         self.size = size
-        self._limiter = None  # made on the event loop, on the first request (anyio asks for a running loop)
+        self._room = None  # made on the event loop, on the first request (anyio asks for a running loop)
+        self._threads = None
 
     async def run(self, fn, *args):
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self.size)
-        return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
+        """`fn(*args)` on a dispatch thread; None when none was free within ROOM_WAIT_SECONDS."""
+        if self._room is None:
+            self._room, self._threads = anyio.Semaphore(self.size), anyio.CapacityLimiter(self.size)
+        try:
+            self._room.acquire_nowait()
+        except anyio.WouldBlock:
+            with anyio.move_on_after(listener_threads.ROOM_WAIT_SECONDS) as waited:
+                await self._room.acquire()
+            if waited.cancelled_caught:
+                return None
+        try:
+            return await anyio.to_thread.run_sync(fn, *args, limiter=self._threads)
+        finally:
+            self._room.release()
 
 
 class BuiltOnFirstRequest:
@@ -246,6 +264,9 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
             return JSONResponse({"error": refused.reason}, status_code=refused.status)
         # Bolt's listeners are synchronous; run them off the event loop so the server keeps answering.
         bolt_response = await dispatch_threads.run(bolt.dispatch, slack_request)
+        if bolt_response is None:  # every dispatch thread taken: refused now rather than queued without end
+            log.warning("refused a request to /slack/events: all %d dispatch threads are taken", dispatch_threads.size)
+            bolt_response = busy_answer(slack_request.body)
         return to_starlette_response(bolt_response)
 
     health = HealthCheck(deps.db.ping)

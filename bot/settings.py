@@ -81,8 +81,10 @@ class Settings(BaseSettings):
     after_ack_workers: int = Field(default=2, ge=1, le=64,
                                    description="Listeners doing their work after the ack at once (the rest wait).")
     listener_backlog: int = Field(default=200, ge=1, le=5000,
-                                  description="Listeners alive at once, waiting for a work slot included; past it a "
-                                              "request is answered busy (503) rather than queued without end.")
+                                  description="Listeners alive at once, waiting for a work slot included, and requests "
+                                              "waiting for their ack on a dispatch thread; past it a request is "
+                                              "answered busy (a command in its answer, anything else 503) rather "
+                                              "than queued without end.")
     ladder_callback_allow_private: bool = Field(
         default=False, description="Tests and the sandbox only: a ladder's priority callback may be plain http to a "
                                    "private or local address (a receiver on this machine). Off: https to public "

@@ -37,6 +37,15 @@ ACKED_BY_BOLT = ("event",)
 BUSY_TEXT = "The bot is very busy just now, and did not start on that: please try it again in a minute."
 
 
+def busy_answer(body: dict) -> BoltResponse:
+    """The answer to a request refused because the bot is flooded. A slash command is told in its answer (Slack
+    shows any other status as a bare failure, and never sends a command again); anything else gets 503: Slack
+    sends an event again, and a modal stays open to be submitted again."""
+    if body.get("command"):
+        return BoltResponse(status=200, body={"text": BUSY_TEXT})
+    return BoltResponse(status=503, body="")
+
+
 class AlreadyHandled(BaseException):
     """Raised out of a listener's ack() when its request is a copy of one handled before: the listener ends there,
     its ack (all a copy gets) sent. A BaseException, so that a listener's own `except Exception` cannot go on."""
@@ -119,10 +128,7 @@ def guarded(fn, threads, *, acked_by_bolt: bool = False):
             # A flood the work slots cannot keep up with: refused at once rather than queued without end. A command
             # is told in its answer; anything else gets 503 (Slack retries an event; a modal stays open).
             log.warning("refused a request: %s", busy)
-            if command:
-                ack(text=BUSY_TEXT)
-                return ack.response
-            return BoltResponse(status=503, body="")
+            return busy_answer(body)
         if acked_by_bolt:
             return None  # Bolt acks as soon as this returns
         gated.answered.wait(ACK_WAIT_SECONDS)

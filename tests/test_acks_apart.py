@@ -137,3 +137,109 @@ def test_acks_are_answered_while_a_home_tab_is_being_drawn(one_work_slot, sandbo
     assert threads.wait_idle()
     assert any("/slm service add" in str(response) for response in sandbox.responses)  # help was answered
     assert sandbox.home(SANDBOX_TEAM, "U0ALICE") is not None
+
+
+def test_requests_past_the_dispatch_threads_are_answered_busy_not_queued(harness_clean, sandbox, monkeypatch):
+    """Slack's requests are dispatched on at most LISTENER_BACKLOG threads of their own (bot/app.py); one that finds
+    them all taken (here: the one waits for Slack to say who its sender is, before the ack) is answered busy at
+    once, not queued until Slack has given up on it and then done anyway. (It waited, unbounded, for a thread.)"""
+    from bot import listener_threads
+    from handlers.guard import BUSY_TEXT
+
+    monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
+    asking, release = threading.Event(), threading.Event()
+    answer = sandbox.call
+
+    def call(method, args, token):
+        if method == "users.info" and args.get("user") == "U0ALICE":
+            asking.set()
+            release.wait(1.5)  # below the bot's 2 s timeout for the call
+        return answer(method, args, token)
+
+    monkeypatch.setattr(sandbox, "call", call)
+    settings = harness_clean.deps.settings.model_copy(update={"listener_backlog": 1})
+    deps = Deps(settings=settings, db=harness_clean.deps.db, clock=harness_clean.clock,
+                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
+    threads = ListenerThreads(work_slots=1, backlog=4)
+    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    with serving(app) as base_url:
+        driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)
+        first: list = []
+        sender = threading.Thread(target=lambda: first.append(driver.command("help", user="U0ALICE")))
+        try:
+            sender.start()
+            assert asking.wait(10), "the first request did not ask Slack who its sender is"
+            refused = driver.command("help", user="U0BOB")
+            assert refused.status == 200 and BUSY_TEXT in refused.body
+            home = driver.open_home(user="U0BOB")  # anything else: 503, as past the backlog (Slack sends an event again)
+            assert home.status == 503
+        finally:
+            release.set()
+            sender.join(10)
+        assert first and first[0].status == 200 and BUSY_TEXT not in first[0].body
+        assert threads.wait_idle()
+        again = driver.command("help", user="U0BOB")
+        assert again.status == 200 and BUSY_TEXT not in again.body
+        assert threads.wait_idle()
+        driver.http.close()
+
+
+def resend_last(driver: SlackDriver):
+    """What resends the last request the driver sent, byte for byte with its signature, as Slack retries it or a
+    proxy copies it; `headers` adds to it (X-Slack-Retry-Num)."""
+    sent = []
+    driver.http.event_hooks = {"request": [sent.append], "response": []}
+
+    def again(headers: dict | None = None):
+        original = sent[-1]
+        kept = {name: original.headers[name] for name in ("Content-Type", "X-Slack-Request-Timestamp",
+                                                           "X-Slack-Signature")}
+        return driver.http.post(driver.events_url, content=original.content, headers={**kept, **(headers or {})})
+    return again
+
+
+def test_an_event_refused_busy_is_handled_when_slack_sends_it_again(harness_clean, map_held, sandbox, monkeypatch):
+    """A 503 claims nothing: Slack's retry of the event (the same event_id, X-Slack-Retry-Num: 1) does its work once.
+    (Claimed before the listener was started, the refused event's retry was taken for a replay and dropped.)"""
+    from bot import listener_threads
+
+    monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
+    threads = ListenerThreads(work_slots=1, backlog=1)
+    deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
+                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
+    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    started, release = map_held
+    with serving(app) as base_url:
+        driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)
+        again = resend_last(driver)
+        try:
+            assert driver.command("map").status == 200
+            assert started.wait(10)
+            assert driver.open_home(user="U0BOB").status == 503  # the backlog is the map's
+            release.set()
+            assert threads.wait_idle()
+            assert sandbox.calls_of("views.publish") == []
+            assert again({"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}).status_code == 200
+            assert threads.wait_idle()
+            assert len(sandbox.calls_of("views.publish")) == 1
+            assert again({"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "http_error"}).status_code == 200
+            assert threads.wait_idle()
+            assert len(sandbox.calls_of("views.publish")) == 1  # handled once
+        finally:
+            driver.http.close()
+
+
+def test_copies_of_a_command_in_flight_at_once_open_one_modal(one_work_slot, map_held, sandbox):
+    """Both copies are acked and wait for the work slot the map holds, neither claimed yet (the claim is taken after
+    the ack): the first to claim opens the form, the other stops there."""
+    driver, threads = one_work_slot
+    again = resend_last(driver)
+    started, release = map_held
+    assert driver.command("map").status == 200
+    assert started.wait(10)
+    assert driver.command("service add Payroll").status == 200
+    assert again().status_code == 200
+    assert not threads.wait_idle(timeout=0.2)  # both copies asleep, waiting for the slot
+    release.set()
+    assert threads.wait_idle()
+    assert len(sandbox.calls_of("views.open")) == 1
