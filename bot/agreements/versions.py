@@ -91,10 +91,15 @@ def workload_terms(session: Session, agreement: Agreement) -> dict:
     return {"workload_limits": limits} if limits else {}
 
 
+# A period goal's ladder climbs its error budget; a ticket clock's (response, resolution) the ticket's time.
+PERIOD_GOALS = ("availability", "metric")
+
+
 def document_context(content: dict, number: int, provider: str) -> dict:
     kind = AgreementKind(content["kind"])
     # Each target's own escalation ladder, in the customer's words (bot.parsing.ladder); the rest climb the default.
-    own = [{"key": t["key"], "steps": t["ladder"], "words": ladder_words.in_words(ladder_words.parse(t["ladder"]))}
+    own = [{"key": t["key"], "steps": t["ladder"],
+            "words": ladder_words.in_words(ladder_words.parse(t["ladder"]), budget=t["kind"] in PERIOD_GOALS)}
            for t in content["targets"] if t.get("ladder")]
     return {**content, "version": number, "status": "", "provider": provider, "kind_label": kind.label,
             "counterparty_role": COUNTERPARTY_LABEL[kind], "answered": any(t["requirement"] for t in content["targets"]),

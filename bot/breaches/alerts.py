@@ -124,6 +124,9 @@ def alert_context(session: Session, breach: Breach) -> dict:
         "missed": breach.breached_at is not None, "actions": actions,
         "handed_over": breach.state == BreachState.RESOLVED.value
         and any(e.get("note") == GOAL_BREACHED for e in breach.timeline),
+        "cleared": breach.state == BreachState.RESOLVED.value and next(
+            (e["what"] for e in reversed(breach.timeline) if e["what"] in (BreachState.RESOLVED.value, CLEARED)),
+            None) == CLEARED,
         "as_of": int(breach.updated_at.timestamp()), "as_of_text": breach.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -209,6 +212,10 @@ def _open(session: Session, state: TargetState, now: datetime,
 # A burn-rate warning ends when its period's goal breaches (the burn no longer warns: the budget is spent). It did
 # not end "within target": it ends handed over to the goal's own alert.
 GOAL_BREACHED = "the period's goal is breached: see its own alert"
+# A ticket's alert ends too when its clock falls back within target while the ticket is still open (an exclusion or
+# a maintenance window recorded after it opened, or a corrected event): it is "back within target", never
+# "resolved", which a reader takes for the ticket's own resolution. It opens again if the clock breaches later.
+CLEARED = "cleared"
 
 
 def apply(session: Session, state: TargetState, now: datetime, *, goal_breached: bool = False,
@@ -239,9 +246,12 @@ def apply(session: Session, state: TargetState, now: datetime, *, goal_breached:
         handed_over = breach.subject == Subject.BUDGET.value and goal_breached and not breach.breached_at
         stop_escalation(session, breach)
         ladders.stop(session, breach)
-        _move(session, breach, now, BreachState.RESOLVED.value,
-              note=GOAL_BREACHED if handed_over else "target missed" if breach.breached_at else "within target",
-              state=state)
+        if breach.subject == Subject.TICKET.value and not state.ended and not breach.breached_at:
+            _move(session, breach, now, CLEARED, note="the ticket is still open", state=state)
+        else:
+            _move(session, breach, now, BreachState.RESOLVED.value,
+                  note=GOAL_BREACHED if handed_over else "target missed" if breach.breached_at else "within target",
+                  state=state)
     else:
         ladders.climb(session, breach, state, now)
     return breach

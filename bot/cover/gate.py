@@ -29,9 +29,11 @@ class AgreementRefused(DomainError):
     def __init__(self, agreement: Agreement, checks: list[TargetCheck]):
         self.agreement, self.checks = agreement, checks
         count = sum(len(c.gaps) for c in checks)
-        super().__init__(f"{agreement.name} cannot be agreed yet: {count} gap{'s' if count != 1 else ''} in what "
-                         "underpins it. Close them (upgrade the OLAs and contracts), or a service manager can waive "
-                         "each with a reason, or accept an upgrade action as the plan for it.")
+        one = count == 1
+        super().__init__(f"{agreement.name} cannot be agreed yet: {count} gap{'' if one else 's'} in what underpins "
+                         f"it. Close {'it' if one else 'them'} (upgrade the OLAs and contracts), or a service manager "
+                         f"can waive {'it' if one else 'each'} with a reason, or accept an upgrade action as the plan "
+                         f"for it.")
 
 
 def gate(session: Session, actor: Actor, agreement: Agreement, known: list[TargetCheck] | None = None) -> None:

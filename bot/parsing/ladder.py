@@ -143,9 +143,10 @@ _TOLD = {GROUP: "the support group handling it", MANAGER: "that group's manager"
          SERVICE_MANAGERS: "the provider's service managers"}
 
 
-def in_words(steps: tuple[Step, ...]) -> list[str]:
-    """Each step as the customer reads it: "at 75% of the time (or error budget) used: the support group handling it
-    and that group's manager are told"; `priority` is "the ticket's priority is raised"."""
+def in_words(steps: tuple[Step, ...], *, budget: bool = False) -> list[str]:
+    """Each step as the customer reads it: "at 75% of the time used: the support group handling it and that group's
+    manager are told"; `priority` is "the ticket's priority is raised". `budget`: the target is a period goal
+    (availability, a metric), whose steps are of its error budget, not of a ticket's time."""
     out = []
     for step in steps:
         if step.after is not None:
@@ -153,7 +154,7 @@ def in_words(steps: tuple[Step, ...]) -> list[str]:
         elif step.percent == 100:
             point = "at the breach"
         else:
-            point = f"at {step.percent}% of the time (or error budget) used"
+            point = f"at {step.percent}% of the {'error budget' if budget else 'time'} used"
         told = [_TOLD[a] for a in step.actions if a in _TOLD]
         done = []
         if told:

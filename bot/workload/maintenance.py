@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from bot import audit, outbox, parsing, reminders
-from bot.errors import Command, InvalidInput, NotFound
+from bot.errors import SLASH_COMMAND, Command, InvalidInput, NotFound
 from bot.parsing import windows
 from bot.workspace import settings as workspace_settings
 from bot.workspace.actor import Actor
@@ -79,6 +79,13 @@ def notice_before(session: Session, team_id: str) -> timedelta:
     return timedelta(minutes=parsing.parse_duration(workspace_settings.get(session, team_id, "maintenance_notice")).minutes)
 
 
+def reminded(session: Session, window: MaintenanceWindow, before: timedelta | None = None) -> bool:
+    """Whether the window is reminded `maintenance_notice` before it starts: one planned inside its notice time is
+    announced once, when planned, and neither the announcement nor the reply may promise a reminder."""
+    before = notice_before(session, window.team_id) if before is None else before
+    return window.starts_at - before > window.created_at
+
+
 def context(window: MaintenanceWindow, service: str, what: str, late: bool = False) -> dict:
     span = windows.Span(window.starts_at, window.ends_at, window.tz)
     return {"id": window.id, "service": service, "when": windows.format_window(span), "what": what, "late": late,
@@ -101,6 +108,10 @@ def add(session: Session, actor: Actor, service: Service, when: str) -> tuple[Ma
     if spans[-1].end <= now:
         raise InvalidInput({"when": f"{windows.format_window(spans[-1])} is over already: a maintenance window is "
                                     "planned ahead."})
+    if spans[0].start <= now:  # (a series lists only occurrences to come) its downtime would be left out after the fact
+        raise InvalidInput({"when": f"{windows.format_window(spans[0])} has begun: a maintenance window is planned "
+                                    "ahead, so the customers are told before it starts. Time already lost that both "
+                                    f"sides agree to leave out is an exclusion ({SLASH_COMMAND} exclusion add)."})
     rows: list[MaintenanceWindow] = []
     for span in spans:
         row = MaintenanceWindow(team_id=actor.team_id, service_id=service.id, starts_at=span.start, ends_at=span.end,
@@ -114,16 +125,16 @@ def add(session: Session, actor: Actor, service: Service, when: str) -> tuple[Ma
         audit.record(session, actor, "maintenance.add", "maintenance_window", row.id, after=audit.snapshot(row))
     first = rows[0]
     channels = notice_channels(session, actor.team_id, service.id)
-    announced = context(first, service.name, "planned")
+    before = notice_before(session, actor.team_id)
+    announced = context(first, service.name, "planned") | {"reminded": reminded(session, first)}
     if series is not None:
         announced |= {"series": series.description, "count": len(rows),
                       "last": windows.format_window(windows.Span(rows[-1].starts_at, rows[-1].ends_at, rows[-1].tz))}
     for channel in channels:
         outbox.enqueue(session, actor.team_id, f"{key_prefix(first.id)}announce:{channel}", channel, TEMPLATE,
                        announced, now)
-    before = notice_before(session, actor.team_id)
     for row in rows:
-        if row.starts_at - before > now:  # a window planned inside its notice time is announced once, now
+        if reminded(session, row, before):
             reminders.schedule(session, actor.team_id, f"{key_prefix(row.id)}remind", REMIND, row.starts_at - before,
                                "", now, subject_id=row.id)
     return first, channels

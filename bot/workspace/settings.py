@@ -12,7 +12,7 @@ from bot import audit, parsing
 from bot.parsing import ladder
 from bot.parsing.recurrence import read_offset
 from bot.workspace.actor import Actor
-from bot.errors import InvalidInput
+from bot.errors import SLASH_COMMAND, InvalidInput
 from bot.workspace.permissions import Capability, require
 from models import Calendar, WorkspaceSetting
 from models.base import name_key
@@ -92,8 +92,8 @@ def _working_calendar(text: str) -> str:
     if words.lower() in ("none", "default", "monday to friday", "mon-fri", "monday-friday"):
         return MONDAY_TO_FRIDAY
     if not words or len(words) > 120:
-        raise parsing.ParseError("Name one of your calendars (the calendar list command shows them), or none for "
-                                 "Monday to Friday.",
+        raise parsing.ParseError(f"Name one of your calendars ({SLASH_COMMAND} calendar list shows them), or none "
+                                 "for Monday to Friday.",
                                  example="UK office hours")
     return words
 
@@ -112,9 +112,9 @@ def _calendar_named(session: Session, team_id: str, value: str) -> str:
         known = ", ".join(names[:CALENDARS_NAMED])
         if len(names) > CALENDARS_NAMED:  # said, not cut silently: the rest are in the calendar list
             more = session.exec(select(func.count()).select_from(Calendar).where(Calendar.team_id == team_id)).one()
-            known += f" and {more - CALENDARS_NAMED} more (the calendar list command shows them all)"
+            known += f" and {more - CALENDARS_NAMED} more ({SLASH_COMMAND} calendar list shows them all)"
         raise parsing.ParseError(f"There is no calendar called “{value}”." + (f" Calendars: {known}." if known else
-                                 " Add one with the calendar add command."), example="UK office hours")
+                                 f" Add one with {SLASH_COMMAND} calendar add."), example="UK office hours")
     return found.name
 
 
@@ -228,9 +228,10 @@ CHOICES = {c.key: c for c in (
              "the service managers", default, _clock_time)
       for p, default in (("P1", "15m"), ("P2", "30m"), ("P3", "2h"), ("P4", "4h"))),
     # bot.breaches.ladders (issue 17): the steps every target's alert climbs unless the target has its own.
-    Choice("ladder", "The escalation ladder every target's alert climbs unless the target has its own (the ladder command), "
-           "e.g. 50% group; 75% group manager; breach; +30m service-managers. default: the alert at the target's "
-           "warning level, escalated to the service managers when unacknowledged (escalate_p1…)", "default", _ladder),
+    Choice("ladder", "The escalation ladder every target's alert climbs unless the target has its own "
+           f"({SLASH_COMMAND} ladder), e.g. 50% group; 75% group manager; breach; +30m service-managers. default: the "
+           "alert at the target's warning level, escalated to the service managers when unacknowledged (escalate_p1…)",
+           "default", _ladder),
     Choice("financial_year_start", "First month of the financial year (its quarters and years measure period goals)",
            "January", _month),
     # bot.reviews.sla_review (the periodic SLA review): weekly reminders from this long before the review is due.
@@ -245,8 +246,8 @@ CHOICES = {c.key: c for c in (
            "told it is late (working days: working_calendar)", "5 working days", _answer_within),
     # bot.calendars.working_days: the organisation's working days (a complaint's answer is counted in them).
     Choice("working_calendar", "The organisation's working days, for a complaint's answer: the days one of your "
-           "calendars opens, less its public holidays and closures (see the calendar list command), or none: Monday to "
-           "Friday",
+           f"calendars opens, less its public holidays and closures (see {SLASH_COMMAND} calendar list), or none: "
+           "Monday to Friday",
            MONDAY_TO_FRIDAY, _working_calendar, _calendar_named),
     Choice("alert_label", "The Alertmanager alert label that names the service", "service", _label_name),
     # bot.agreements.terms: hide (safe) leaves service credits and charges out of what is posted in a public channel

@@ -66,8 +66,8 @@ def test_a_ladder_is_proposed_stated_in_the_document_and_difference_and_climbed_
     # The version states it: in its content, its difference in words and its document, in the customer's words.
     assert proposed.changes == [f"T3's escalation ladder: the provider's default → {LADDER}"]
     assert [t.get("ladder") for t in proposed.content["targets"] if t["key"] == "T3"] == [LADDER]
-    assert ("- **T3:** at 50% of the time (or error budget) used: the support group handling it is told; at 75% of "
-            "the time (or error budget) used: the support group handling it and that group's manager are told; at "
+    assert ("- **T3:** at 50% of the time used: the support group handling it is told; at 75% of "
+            "the time used: the support group handling it and that group's manager are told; at "
             "the breach: the alert says the target is breached; 30 minutes after the breach: the provider's service "
             "managers are told and the ticket's priority is raised.") in proposed.document
     assert "the other targets follow the provider's default escalation" in proposed.document
@@ -156,7 +156,7 @@ def test_an_unrelated_change_after_the_upgrade_states_the_ladder_set_before(slac
     slack.command("sla limit Acme Payroll up to 400 tickets a month")
     assert ("T3's escalation ladder, set before ladders were terms, now stated: 50% group"
             in text_of(sandbox.last_ephemeral(ALICE)))
-    assert "- **T3:** at 50% of the time (or error budget) used: the support group handling it is told." \
+    assert "- **T3:** at 50% of the time used: the support group handling it is told." \
         in latest(db).document
 
 
@@ -188,3 +188,14 @@ def test_a_ladder_proposed_while_the_sweep_reads_the_ladders_in_force_is_not_cli
     assert proposed == [True]
     assert sla(db).agreed_version != sla(db).latest_version  # proposed, not agreed
     assert alerts_of_t3(sandbox) == []  # the built-in ladder, as agreed: nothing before the 80% warning
+
+
+def test_a_period_goals_ladder_is_stated_in_its_error_budget_and_a_tickets_in_its_time(slack, sandbox, db, p2):
+    """The document names what a step's percentage is of: T2 (availability 99.9%) climbs its error budget; T3 (P2
+    resolution 4h) a ticket's time. Neither reads "of the time (or error budget)", which the customer must decode."""
+    assert slack.command("ladder Acme Payroll T2 50% group; breach; +1h service-managers").ok
+    assert slack.command("ladder Acme Payroll T3 75% group").ok
+    document = latest(db).document
+    assert "- **T2:** at 50% of the error budget used: the support group handling it is told; at the breach" in document
+    assert "- **T3:** at 75% of the time used: the support group handling it is told." in document
+    assert "(or error budget) used" not in document

@@ -66,6 +66,17 @@ def test_a_ticket_recorded_by_hand_is_its_events(slack, sandbox, db, team, servi
     assert ticket.external_id in text_of(sandbox.last_ephemeral(ALICE))
 
 
+def test_a_ticket_recorded_while_open_is_said_to_be_open_not_going_on(slack, sandbox, db, team, services):
+    slack.command("record ticket")
+    view = sandbox.open_modal(team, ALICE)
+    outcome = slack.submit(values={Block.REC_SERVICE: options(view, Block.REC_SERVICE)["Payroll"],
+                                   Block.REC_PRIORITY: "P1", Block.REC_START_DATE: "2026-03-02",
+                                   Block.REC_START_TIME: "08:00", Block.REC_REFERENCE: "INC100"})
+    assert outcome.ok, outcome.errors
+    told = text_of(sandbox.last_ephemeral(ALICE))
+    assert "the P1 ticket *INC100* on *Payroll*" in told and "and still open." in told and "going on" not in told
+
+
 def test_bad_input_is_shown_on_its_field_and_nothing_is_stored(slack, sandbox, db, team, services):
     slack.command("record")
     view = sandbox.open_modal(team, ALICE)

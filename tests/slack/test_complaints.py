@@ -240,6 +240,9 @@ def test_a_bank_holiday_in_the_organisations_working_calendar_moves_the_answer_d
     due Thu 7 May 10:00. In "UK office" (GB-ENG holidays), Mon 4 May is the Early May bank holiday: Fri 1, Tue 5,
     Wed 6, Thu 7, Fri 8 May: due Fri 8 May 10:00, one working day later."""
     from bot.calendars import records as calendar_records
+    slack.command("settings working_calendar UK office", user=ALICE)  # no calendar yet: says which command adds one
+    assert "There is no calendar called “UK office”. Add one with /slm calendar add." in text_of(
+        sandbox.last_ephemeral(ALICE))
     keeper = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START)
     with db.session() as s:
         calendar_records.add(s, keeper, name="UK office", hours="Mon-Fri 09:00-17:30 Europe/London",
@@ -286,8 +289,8 @@ def test_a_working_calendar_not_found_names_ten_calendars_and_counts_the_rest(sl
     assert slack.command("settings working_calendar Head office", user=ALICE).ok
     said = text_of(sandbox.last_ephemeral(ALICE))
     assert ("There is no calendar called “Head office”. Calendars: Office 01, Office 02, Office 03, Office 04, "
-            "Office 05, Office 06, Office 07, Office 08, Office 09, Office 10 and 3 more (the calendar list command "
-            "shows them all).") in said
+            "Office 05, Office 06, Office 07, Office 08, Office 09, Office 10 and 3 more (/slm calendar list shows "
+            "them all).") in said
 
 
 def test_a_calendar_removed_while_the_working_calendar_is_set_to_it_is_refused_not_left_named(

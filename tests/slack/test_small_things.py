@@ -117,6 +117,10 @@ def test_the_forms_say_which_time_zone_hours_are_read_in(slack, sandbox, team, a
     slack.command("calendar add")  # Alice: Europe/London
     calendar = sandbox.open_modal(team, ALICE)
     assert "Times are in Europe/London, your Slack time zone" in hint_of(calendar, Block.CAL_HOURS)
+    # Slack adds "(optional)" to an optional field's label itself: a label saying it too reads "(optional) (optional)"
+    labels = {b["block_id"]: b["label"]["text"] for b in calendar.view["blocks"] if b["type"] == "input"}
+    assert labels[Block.CAL_HOLIDAYS_SUBDIV] == "Region"
+    assert not [label for label in labels.values() if "optional" in label.lower()]
 
 
 def buttons(message) -> list[str]:

@@ -94,3 +94,4 @@ def test_an_upgrade_marks_its_gap_and_accepted_as_the_plan_lets_the_sla_be_agree
     agree_button(sandbox, db, slack, ALICE)
     refusal = text_of(sandbox.last_ephemeral(ALICE))
     assert "cannot be agreed yet: 1 gap" in refusal and "its due date passed, so the gap is open again" in refusal
+    assert "Close it (upgrade the OLAs and contracts), or a service manager can waive it with a reason" in refusal

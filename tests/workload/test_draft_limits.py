@@ -28,6 +28,12 @@ def test_limits_typed_in_the_draft_are_stated_by_version_1(slack, sandbox, db, t
     assert version.number == 1
     assert "| up to 400 tickets a month | resolution targets |" in version.document
     assert "| up to 50 P1 tickets a quarter |" in version.document
+    # The negotiation thread's first line states them beside the targets, as a later version's difference would
+    [drafted] = [c["args"] for c in sandbox.calls_of("chat.postMessage")
+                 if c["args"].get("text") == f"Version 1 of {NAME}"]
+    said = str(drafted["blocks"])
+    assert "• Workload limit: up to 400 tickets a month (excuses resolution targets)" in said
+    assert "• Workload limit: up to 50 P1 tickets a quarter (excuses response and resolution targets)" in said
 
 
 def test_a_bad_line_is_refused_on_the_field_naming_it_and_nothing_is_stored(slack, sandbox, db, team, acme):

@@ -107,3 +107,29 @@ def test_an_exclusion_recorded_twice_is_refused_and_one_recorded_wrongly_is_remo
     assert "/slm exclusion remove N [why]" in pointer and "What slm-bot can do" not in pointer
     slack.command("help")
     assert "/slm exclusion remove N [why]" in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_an_open_tickets_alert_an_exclusion_brings_back_within_target_says_so_not_resolved(
+        slack, sandbox, db, team, harness_clean):
+    from bot.scheduler import run_all_once
+
+    world = p1_sla(db, team)
+    ticket(db, team, world["service_id"], "INC0400", FRIDAY, [])  # opened 10:00, still open
+    harness_clean.clock.set(FRIDAY + hours(5))  # 15:00: 5h of 4h, breached
+    run_all_once(harness_clean.deps)
+
+    def alert():
+        return [m for m in sandbox.dms(ALICE) if "INC0400" in text_of(m)][-1]
+    assert "Breached" in text_of(alert())
+    # The customer's own outage 11:00-14:00 is agreed: 2h of 4h, within target, and the ticket is still open.
+    slack.command('exclusion add "Acme Payroll" 2026-12-04 11:00-14:00 UTC customer outage agreed by <@U0CAROL>')
+    harness_clean.clock.set(FRIDAY + hours(5) + timedelta(minutes=1))  # the next minute's sweep
+    run_all_once(harness_clean.deps)
+
+    shown = text_of(alert())
+    assert "Back within target" in shown and "back within target, the ticket still open" in shown
+    assert "Resolved" not in shown and "resolved" not in shown
+    thread = [text_of(m) for m in sandbox.channel_messages(alert().channel, thread_ts=alert().ts,
+                                                           include_ephemeral=False)]
+    assert "back within target: the ticket is still open (2h01m of 4h used" in thread[-1]
+    assert "resolved" not in thread[-1]

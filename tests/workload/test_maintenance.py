@@ -53,6 +53,7 @@ def test_a_window_is_announced_when_planned_and_reminded_once_ahead(slack, sandb
     said = notices(sandbox, world["channel"])
     # 22:00 to 02:00 the next day is 4 hours, said in whole hours
     assert len(said) == 1 and "Planned maintenance" in said[0] and "Sat 14 Mar 2026 22:00 – Sun 02:00 Europe/London (4 h)" in said[0]
+    assert "A reminder follows before it starts." in said[0] and "again before it starts" in reply
     # maintenance_notice is 2 days: the reminder is due Thu 12 Mar 22:00 (London is on GMT then, so 22:00 UTC)
     tick(harness_clean, datetime(2026, 3, 12, 21, 59, tzinfo=UTC))
     assert len(notices(sandbox, world["channel"])) == 1
@@ -141,6 +142,11 @@ def test_parse_errors_are_answered_in_the_users_words(slack, sandbox, db, team):
     assert "does not start with the name of a service I know" in text_of(sandbox.last_ephemeral(ALICE))
     slack.command("maintenance add Payroll 2026-03-01 22:00-23:00 UTC")
     assert "is over already" in text_of(sandbox.last_ephemeral(ALICE))
+    # Begun (it is 09:00): planned now, its downtime so far would be left out of the SLA after the fact
+    slack.command("maintenance add Payroll 2026-03-02 08:00-10:00 UTC")
+    assert ("Mon 2 Mar 2026 08:00–10:00 UTC has begun: a maintenance window is planned ahead, so the customers are "
+            "told before it starts. Time already lost that both sides agree to leave out is an exclusion "
+            "(/slm exclusion add).") in text_of(sandbox.last_ephemeral(ALICE))
     with db.session() as s:
         assert s.exec(select(MaintenanceWindow)).all() == []  # nothing half-written
 
@@ -255,3 +261,16 @@ def test_a_number_too_long_to_be_a_window_is_a_usage_error(slack, sandbox, db, t
     assert "Name the window by its number, like `/slm maintenance cancel 3`" in said
     slack.command("maintenance cancel 999999999")  # nine digits is still a number: there is no such window
     assert "Name the window by its number" not in text_of(sandbox.last_ephemeral(ALICE))
+
+
+def test_a_window_inside_its_notice_time_is_announced_once_without_promising_a_reminder(
+        slack, sandbox, db, team, harness_clean):
+    world = availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll 2026-03-03 08:00-10:00 UTC")  # in 23 h; maintenance_notice is 2 days
+    reply = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Announced to its customers' channels now; it starts sooner than maintenance_notice, so this is its only " \
+           "notice" in reply and "again before it starts" not in reply
+    [said] = notices(sandbox, world["channel"])
+    assert "Planned maintenance" in said and "reminder" not in said.lower()
+    tick(harness_clean, datetime(2026, 3, 3, 7, 59, tzinfo=UTC))
+    assert len(notices(sandbox, world["channel"])) == 1  # and none follows
