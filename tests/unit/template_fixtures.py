@@ -123,9 +123,9 @@ def _benchmark(h: str) -> dict:
 
 
 def _version(h: str) -> dict:
-    content = {"targets": [{"key": "T1", "description": h, "period": "monthly", "calendar": h, "requirement": 7}]}
-    version = NS(number=1, created_by="U0SAFE", reason=h, changes=[h], content=NS(targets=[NS(**t) for t in content["targets"]]),
-                 document_sha256=SHA)
+    content = {"targets": [{"key": "T1", "description": h, "period": "monthly", "calendar": h, "requirement": 7}],
+               "workload_limits": [{"text": h, "excuses_text": h}]}  # the JSON the version stores, as stored
+    version = NS(number=1, created_by="U0SAFE", reason=h, changes=[h], content=content, document_sha256=SHA)
     return dict(version=version, name=h, unanswered=[NS(number=2, statement=h, note=h)], warning=h, left=None)
 
 
