@@ -17,7 +17,7 @@ from models import Agreement, AgreementKind, Calendar, Requirement, Status, Targ
 PERIODS = ("weekly", "monthly", "quarterly", "yearly")
 LEVELS = ("P1", "P2", "P3", "P4")
 DEFAULT_COMPLIANCE_GOAL = "95%"  # tickets within their clock, unless negotiated otherwise
-DEFAULT_LADDER = "the provider's default"  # a target stating no ladder of its own climbs the organisation's
+DEFAULT_LADDER = "the organisation's ladder"  # a target stating no ladder of its own climbs it (or the built-in one)
 
 
 def describe(kind: str, level: str | None, duration: str | None, goal: str | None, metric_name: str | None,

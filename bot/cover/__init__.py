@@ -42,7 +42,7 @@ from bot.cover.assessment import (
 )
 from bot.cover import marks as _marks  # noqa: F401  (registers the session listener that marks changed SLAs)
 from bot.cover.capability import CapabilityCheck, check_requirement
-from bot.cover.gap_upgrades import add_upgrade, refuse_second_upgrade, upgrade_suggestion
+from bot.cover.gap_upgrades import add_upgrade, refuse_after_waived_and_agreed, refuse_second_upgrade, upgrade_suggestion
 from bot.cover.gate import AgreementRefused, gate, gate_dm_prefix, settle_gate_dms
 from bot.cover.notices import (
     LAPSE,
@@ -67,7 +67,7 @@ __all__ = [
     "AgreementRefused", "CapabilityCheck", "LegState", "LostCover", "TargetCheck", "TreeLeg", "TreeNode", "Upgrade",
     "add_upgrade", "after_underpinning_change", "check_agreement", "check_one", "check_requirement", "gap_key",
     "LegChoice", "agreements_without_targets", "leg_target_choices", "gate", "lapse_due", "lapse_events", "leg_choices", "leg_state", "link", "links_under", "live_links", "notice_date",
-    "open_upgrades", "policy", "recheck", "recheck_sla", "recipients", "refuse_second_upgrade", "sla_target",
+    "open_upgrades", "policy", "recheck", "recheck_sla", "recipients", "refuse_second_upgrade", "refuse_after_waived_and_agreed", "sla_target",
     "schedule_lapse", "schedule_missing_lapses", "slas_to_recheck", "spec", "term", "tree", "unscheduled_lapses",
     "upgrade_suggestion", "refuse_if_waived", "gate_dm_prefix", "settle_gate_dms", "waive", "waiver_reason", "waivers_of",
 ]

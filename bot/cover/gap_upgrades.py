@@ -11,10 +11,11 @@ from sqlmodel import Session, select
 from bot import actions
 from bot.agreements import targets
 from bot.cover.assessment import check_one, live_links, sla_target
+from bot.cover.waivers import refuse_if_waived
 from bot.errors import Command, DomainError
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, require
-from models import Action, ActionKind, ActionOrigin, Agreement, Party, Target
+from models import Action, ActionKind, ActionOrigin, Agreement, Party, Target, Waiver
 
 
 def upgrade_suggestion(session: Session, team_id: str, target_id: int, key: str,
@@ -44,6 +45,22 @@ def refuse_second_upgrade(session: Session, actor: Actor, target_id: int, key: s
     if gap is not None and (existing := found.upgrade_for(gap)) is not None:
         raise DomainError(f"Upgrade #{existing.action.number} is already open for the {gap.rule} gap of {target.key} "
                           f"(due {existing.action.due.isoformat()}); see ", Command("actions"), ".")
+
+
+def refuse_after_waived_and_agreed(session: Session, actor: Actor, target_id: int, key: str) -> None:
+    """*Upgrade action…* pressed on a gap that was waived and whose SLA was agreed since (a gate DM's copy not yet
+    edited, or pressed on an old one): the form's "Accept this as the plan" would settle what is settled. Say so, and
+    that cover can still be planned as an action of its own, before any form opens."""
+    target, agreement = sla_target(session, actor.team_id, target_id)
+    if not agreement.agreed_version or session.exec(select(Waiver.id).where(
+            Waiver.target_id == target.id, Waiver.gap_key == key)).first() is None:
+        return  # no waiver of this gap (or nothing agreed): no need to run the check
+    found = check_one(session, target, agreement, today=actor.today(), at=actor.at())  # stored if unchanged
+    gap = found.finding(key)
+    if gap is not None:
+        refuse_if_waived(agreement, target, found, gap, actor.tz, remains=(
+            "to plan cover for it all the same, record an action with ", Command("action new"),
+            f" naming {target.key} as the target it improves."))
 
 
 def add_upgrade(session: Session, actor: Actor, *, target_id: int, key: str, title: str | None,

@@ -27,18 +27,20 @@ def waiver_reason(actor: Actor, reason: str | None) -> str:
     return why
 
 
-def refuse_if_waived(agreement: Agreement, target: Target, found: TargetCheck, gap: Finding, tz: str) -> None:
+def refuse_if_waived(agreement: Agreement, target: Target, found: TargetCheck, gap: Finding, tz: str,
+                     remains: tuple = ()) -> None:
     """A *Waive…* button pressed on a gap already waived (a gate message stays in a DM after the SLA is agreed): say
     who waived it, when (the day in `tz`, the reader's own zone: UTC's is another day for half the world) and why,
-    and whether the SLA was agreed since, before any form is opened."""
+    and whether the SLA was agreed since, before any form is opened. `remains`: what is still there to do once it
+    was agreed (the parts of a sentence), when not nothing."""
     waiver = found.waiver_for(gap)
     if waiver is None:
         return
     since = (f" {agreement.name} was agreed since, at version {agreement.agreed_version}: this gap no longer stops "
-             "it, and nothing is left to do here." if agreement.agreed_version else "")
+             "it" + ("; " if remains else ", and nothing is left to do here.") if agreement.agreed_version else "")
     raise DomainError(f"That {gap.rule} gap of {target.key} is already waived, by ", Person(waiver.created_by),
-                      f" on {waiver.created_at.astimezone(ZoneInfo(tz)):%Y-%m-%d}: “{waiver.reason}”.{since} See ",
-                      Command("tree", agreement.name), ".")
+                      f" on {waiver.created_at.astimezone(ZoneInfo(tz)):%Y-%m-%d}: “{waiver.reason}”.{since}",
+                      *(remains if agreement.agreed_version else ()), " See ", Command("tree", agreement.name), ".")
 
 
 def waive(session: Session, actor: Actor, target_id: int, key: str, reason: str | None) -> Waiver:

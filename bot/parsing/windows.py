@@ -181,6 +181,14 @@ def format_window(span: Span, tz: str | None = None) -> str:
     return f"{head}–{b:%H:%M} {zone_name}"
 
 
+def reads_the_same(span: Span, tz: str) -> bool:
+    """Whether the span shows the same days and clock times in zone `tz` as in its own (UTC and Europe/London in
+    winter): then saying it again "in your time" only repeats it under another zone's name."""
+    def clock(zone: str) -> tuple:
+        return tuple(t.astimezone(ZoneInfo(zone)).replace(tzinfo=None) for t in (span.start, span.end))
+    return clock(tz) == clock(span.tz)
+
+
 def format_length(length: timedelta) -> str:
     """A window's length in whole minutes: "4 h", "1 h 30 m", "45 m"."""
     hours, minutes = divmod(round(length.total_seconds() / 60), 60)

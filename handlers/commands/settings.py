@@ -26,7 +26,8 @@ def settings(req: SlashRequest) -> None:
                     workspace_settings.retention_months(after) < workspace_settings.retention_months(before):
                 cut, counts = retention.would_remove(session, req.actor.team_id, req.actor.at(), key)
                 lowered = {"key": key, "before": before, "cut": cut, "counts": counts, "at": retention.PURGE_TIME}
-        rows = workspace_settings.all_of(session, req.actor.team_id)
+        # A change says the one setting changed; the list alone, all of them
+        rows = [(workspace_settings.choice_of(key), after)] if key else workspace_settings.all_of(session, req.actor.team_id)
     if key:
         req.context["done"] = f"The setting {key} is changed"
     req.respond(**render_message("settings.yml.j2", rows=rows, changed=key or None, lowered=lowered, one=False,

@@ -97,8 +97,9 @@ def maintenance_add(req: SlashRequest) -> None:
     with req.deps.db.session() as session:
         service, when = maintenance.split_service(session, req.actor.team_id, req.args)
         row, channels = maintenance.add(session, req.actor, service, when)
-        shown = (row.id, service.name, windows.format_window(windows.Span(row.starts_at, row.ends_at, row.tz)),
-                 windows.format_window(windows.Span(row.starts_at, row.ends_at, row.tz), req.actor.tz))
+        span = windows.Span(row.starts_at, row.ends_at, row.tz)
+        shown = (row.id, service.name, windows.format_window(span),
+                 None if windows.reads_the_same(span, req.actor.tz) else windows.format_window(span, req.actor.tz))
         reminded = maintenance.reminded(session, row)
     # Told now, not at the next tick (the outbox keeps it once-only; what fails here is retried by the job).
     delivery.deliver_pending(req.deps, req.client, team_id=req.actor.team_id, key_prefix=maintenance.key_prefix(shown[0]))
@@ -107,7 +108,7 @@ def maintenance_add(req: SlashRequest) -> None:
             if reminded else "Announced to its customers' channels now; it starts sooner than maintenance_notice, so "
             "this is its only notice")
     _reply(req, f"Maintenance window #{shown[0]} planned on {shown[1]}",
-           [shown[2] + (f" (your time: {shown[3]})" if shown[3] != shown[2] else ""), told,
+           [shown[2] + (f" (your time: {shown[3]})" if shown[3] else ""), told,
             f"Cancel it with `/slm maintenance cancel {shown[0]}`"], channels=("Announced to", channels))
 
 

@@ -25,6 +25,7 @@ def open(client: WebClient, trigger_id: str, deps, actor, *, target_id: int, key
     """Open the modal at once (its trigger lasts three seconds), then check the gap and put the form in it."""
     with deps.db.session() as session:  # a quick read, closed before Slack is called
         coverage.refuse_second_upgrade(session, actor, target_id, key)  # before the form opens: one upgrade per gap
+        coverage.refuse_after_waived_and_agreed(session, actor, target_id, key)  # nothing left to accept as a plan
     view = client.views_open(trigger_id=trigger_id, view=render("cover_checking.yml.j2", title=TITLE, message=None))["view"]
     try:
         with deps.db.session() as session:  # closed before Slack is called

@@ -60,17 +60,17 @@ def test_a_ladder_is_proposed_stated_in_the_document_and_difference_and_climbed_
     said = text_of(sandbox.last_ephemeral(ALICE))
     proposed = latest(db)
     assert f"Version {proposed.number} of Acme Payroll proposed" in said
-    assert f"T3's escalation ladder: the provider's default → {LADDER}" in said
+    assert f"T3's escalation ladder: the organisation's ladder → {LADDER}" in said
     assert "an approver for Acme Retail" in said  # who must agree, besides a service manager
     assert "Until then its new alerts climb the ladder in force: the built-in ladder" in said
     # The version states it: in its content, its difference in words and its document, in the customer's words.
-    assert proposed.changes == [f"T3's escalation ladder: the provider's default → {LADDER}"]
+    assert proposed.changes == [f"T3's escalation ladder: the organisation's ladder → {LADDER}"]
     assert [t.get("ladder") for t in proposed.content["targets"] if t["key"] == "T3"] == [LADDER]
     assert ("- **T3:** at 50% of the time used: the support group handling it is told; at 75% of "
             "the time used: the support group handling it and that group's manager are told; at "
             "the breach: the alert says the target is breached; 30 minutes after the breach: the provider's service "
             "managers are told and the ticket's priority is raised.") in proposed.document
-    assert "the other targets follow the provider's default escalation" in proposed.document
+    assert "the other targets follow the organisation's ladder" in proposed.document
     assert sla(db).agreed_version == in_force_before  # proposed, not agreed
 
     open_ticket(api)
@@ -146,7 +146,7 @@ def test_a_ladder_set_before_can_be_proposed_away_and_is_stated_by_the_next_vers
                                                                                                 api):
     set_before_ladders_were_terms(db)
     assert slack.command("ladder Acme Payroll T3 default").ok  # not "changes nothing": the row is still climbed
-    assert ("T3's escalation ladder: 50% group (set before ladders were terms) → the provider's default"
+    assert ("T3's escalation ladder: 50% group (set before ladders were terms) → the organisation's ladder"
             in text_of(sandbox.last_ephemeral(ALICE)))
     assert [t["ladder"] for t in latest(db).content["targets"] if t["key"] == "T3"] == [None]
 

@@ -336,6 +336,15 @@ def test_once_the_sla_is_agreed_the_gate_dm_says_so_without_buttons_and_a_stale_
     said = text_of(sandbox.last_ephemeral(ALICE))
     assert "gap of T1 is already waived, by <@U0ALICE> on 2026-03-02: “Accepted for the first year”." in said
     assert "Acme Payroll was agreed since, at version 3: this gap no longer stops it, and nothing is left to do" in said
+
+    # Upgrade action… on the old copy: no form offering to accept a plan the SLA may be agreed on; what remains
+    modals = len(sandbox.calls_of("views.open"))
+    slack.click(Action.COVER_UPGRADE, message=stale, block_id=gaps[0], user=ALICE)
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "gap of T1 is already waived, by <@U0ALICE> on 2026-03-02: “Accepted for the first year”." in said
+    assert ("Acme Payroll was agreed since, at version 3: this gap no longer stops it; to plan cover for it all the "
+            "same, record an action with `/slm action new` naming T1 as the target it improves.") in said
+    assert len(sandbox.calls_of("views.open")) == modals  # no form opened
     assert_nothing_internal(in_channel(sandbox))
 
 

@@ -409,7 +409,7 @@ FIXTURES: dict[str, Callable[[str], dict]] = {
     "roles.yml.j2": lambda h: dict(grants=[NS(user_id="U0SAFE", role="service_manager")]),
     "service_added.yml.j2": lambda h: dict(service=service(h)),
     "service_form.yml.j2": lambda h: dict(name=h, private_metadata=h[:500]),
-    "settings.yml.j2": lambda h: dict(changed="week_start", rows=[(NS(key="week_start", label=h), h)], one=False,
+    "settings.yml.j2": lambda h: dict(changed="week_start", rows=[(NS(key="week_start", label=h), h)], one=False, before=h, after="monday",
                                       lowered=dict(key="retain_closed", before=h, cut=datetime(2024, 1, 1), at=h,
                                                    counts={"actions": 2})),
     "ticket_clock.yml.j2": _clock,

@@ -268,9 +268,21 @@ def test_a_window_inside_its_notice_time_is_announced_once_without_promising_a_r
     world = availability_sla(db, team, sandbox)
     slack.command("maintenance add Payroll 2026-03-03 08:00-10:00 UTC")  # in 23 h; maintenance_notice is 2 days
     reply = text_of(sandbox.last_ephemeral(ALICE))
+    # Alice's zone, Europe/London, is on GMT in March: the same times, so not said again as hers
+    assert "Tue 3 Mar 2026 08:00–10:00 UTC" in reply and "your time" not in reply
     assert "Announced to its customers' channels now; it starts sooner than maintenance_notice, so this is its only " \
            "notice" in reply and "again before it starts" not in reply
     [said] = notices(sandbox, world["channel"])
     assert "Planned maintenance" in said and "reminder" not in said.lower()
     tick(harness_clean, datetime(2026, 3, 3, 7, 59, tzinfo=UTC))
     assert len(notices(sandbox, world["channel"])) == 1  # and none follows
+
+
+def test_a_window_in_another_zone_is_said_in_the_planners_time_only_when_the_times_differ(slack, sandbox, db, team):
+    availability_sla(db, team, sandbox)
+    slack.command("maintenance add Payroll 2026-04-04 10:00-11:00 UTC")  # London is on summer time by then
+    reply = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Sat 4 Apr 2026 10:00–11:00 UTC (your time: Sat 4 Apr 2026 11:00–12:00 Europe/London)" in reply
+    slack.command("maintenance add Payroll 2026-03-14 10:00-11:00 UTC")  # GMT: the same clock times
+    reply = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Sat 14 Mar 2026 10:00–11:00 UTC" in reply and "your time" not in reply
