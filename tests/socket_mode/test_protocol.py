@@ -5,6 +5,7 @@ the bot's own client would hide what is on the wire."""
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -123,3 +124,15 @@ def test_a_button_press_is_an_interactive_envelope_that_takes_no_answer(slack, s
     assert press["payload"]["type"] == "block_actions"
     assert press["payload"]["actions"][0]["action_id"] == Action.REQ_ASK_REQUESTER
     assert len(sandbox.dms("U0CAROL")) == 1  # the press was acted on
+
+
+def test_a_command_that_says_no_user_is_answered_with_nothing_and_logged(slack, sandbox, caplog):
+    # Slack always sends the user; an envelope without one (as a stray test's once reached the bot) ends at the
+    # middleware, logged, instead of failing in the listener.
+    envelope = sandbox.socket_mode.deliver("slash_commands", {"command": "/slm", "text": "help"})
+    assert sandbox.socket_mode.wait_ack(envelope) == {}
+    assert sandbox.socket_mode.wait_answered() and slack.wait_idle()  # whatever the bot did, done
+    said = [r for r in caplog.records if r.name == "handlers.middleware"]
+    assert [r.levelno for r in said] == [logging.WARNING] and "no user" in said[0].getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not sandbox.responses
