@@ -104,6 +104,7 @@ class SocketModeStandIn:
         self._linked = threading.Condition(self._lock)
         self._tickets: set[str] = set()
         self._links: list[_Link] = []
+        self._leaving: list[_Link] = []  # asked to reconnect: closed once the app holds a new connection
         self._ids = 0
         self.reset()
 
@@ -185,6 +186,7 @@ class SocketModeStandIn:
         connection goes in about ten seconds)."""
         with self._lock:
             links = list(self._links)
+            self._leaving.extend(links)
         for link in links:
             self._send(link, json.dumps({"type": "disconnect", "reason": reason,
                                          "debug_info": {"host": "sandbox-link"}}))
@@ -239,10 +241,15 @@ class SocketModeStandIn:
                     self._links.append(link)
                     self.connections_opened += 1
                     again = [self._sent(e, link) for e in self._pending.values() if e.link is None or not e.link.open]
+                    # Slack closes a connection it asked the app to leave once the app has another (the client
+                    # keeps it open meanwhile); left open here, the app would hold two connections for good.
+                    leaving, self._leaving = [old for old in self._leaving if old.open], []
                     self._linked.notify_all()
                 await websocket.send_text(json.dumps(hello))
                 for text in again:
                     await websocket.send_text(text)
+            for old in leaving:
+                await old.websocket.close(code=1001)
             while True:
                 if self._take_ack(await websocket.receive_text()):
                     await websocket.close(code=1011)
