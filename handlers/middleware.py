@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk.errors import SlackApiError
 
 from bot import channel_privacy, text
@@ -21,6 +21,8 @@ from bot.workspace.actor import Actor
 from bot.errors import DomainError
 
 log = logging.getLogger(__name__)
+# The interactions a person makes: each is acted on as someone, so each must say who.
+PERSON_ACTS = ("block_actions", "block_suggestion", "view_submission", "view_closed", "shortcut", "message_action")
 
 
 class RightsUnconfirmed(DomainError):
@@ -145,4 +147,10 @@ def register(app: App, deps) -> None:
         context["deps"] = deps
         if context.team_id and context.user_id:
             context["actor"] = resolve_actor(deps, context.team_id, context.user_id, payload_team=payload_team_of(body))
+        elif body.get("command") or body.get("type") in PERSON_ACTS:
+            # Slack always says who typed a command or pressed a button; a request that does not came from
+            # something else (a stand-in, a hand-made request). Its listener would fail on the missing actor.
+            log.warning("A %s with no user or team: answered with nothing and not acted on",
+                        "slash command" if body.get("command") else body.get("type"))
+            return BoltResponse(status=200, body="")
         next()

@@ -76,10 +76,17 @@ class _Link:
     websocket: WebSocket
     loop: asyncio.AbstractEventLoop
     open: bool = True
+    # Held while the greeting goes out: a link is chosen for envelopes from the moment it is registered, and what
+    # is sent to it then must still follow its hello.
+    sending: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def send_text(self, text: str) -> None:
+        async with self.sending:
+            await self.websocket.send_text(text)
 
     def send(self, text: str) -> None:
         """From any thread but the event loop's."""
-        asyncio.run_coroutine_threadsafe(self.websocket.send_text(text), self.loop).result(timeout=10)
+        asyncio.run_coroutine_threadsafe(self.send_text(text), self.loop).result(timeout=10)
 
     def close(self) -> None:
         asyncio.run_coroutine_threadsafe(self.websocket.close(code=1001), self.loop).result(timeout=10)
@@ -97,6 +104,7 @@ class SocketModeStandIn:
         self._linked = threading.Condition(self._lock)
         self._tickets: set[str] = set()
         self._links: list[_Link] = []
+        self._leaving: list[_Link] = []  # asked to reconnect: closed once the app holds a new connection
         self._ids = 0
         self.reset()
 
@@ -178,6 +186,7 @@ class SocketModeStandIn:
         connection goes in about ten seconds)."""
         with self._lock:
             links = list(self._links)
+            self._leaving.extend(links)
         for link in links:
             self._send(link, json.dumps({"type": "disconnect", "reason": reason,
                                          "debug_info": {"host": "sandbox-link"}}))
@@ -221,19 +230,26 @@ class SocketModeStandIn:
             return
         await websocket.accept()
         link = _Link(websocket, asyncio.get_running_loop())
-        with self._lock:
-            hello = {"type": "hello", "num_connections": len(self._links) + 1,
-                     "debug_info": {"host": "sandbox-link", "approximate_connection_time": 3600},
-                     "connection_info": {"app_id": APP_ID}}
-        await websocket.send_text(json.dumps(hello))
-        with self._linked:
-            self._links.append(link)
-            self.connections_opened += 1
-            again = [self._sent(e, link) for e in self._pending.values() if e.link is None or not e.link.open]
-            self._linked.notify_all()
-        for text in again:
-            await websocket.send_text(text)
         try:
+            # Registered before the hello goes: an app that has its hello holds a connection that envelopes go to
+            # (registered after, an envelope sent just after the hello went to another connection of the app's).
+            async with link.sending:
+                with self._linked:
+                    hello = {"type": "hello", "num_connections": len(self._links) + 1,
+                             "debug_info": {"host": "sandbox-link", "approximate_connection_time": 3600},
+                             "connection_info": {"app_id": APP_ID}}
+                    self._links.append(link)
+                    self.connections_opened += 1
+                    again = [self._sent(e, link) for e in self._pending.values() if e.link is None or not e.link.open]
+                    # Slack closes a connection it asked the app to leave once the app has another (the client
+                    # keeps it open meanwhile); left open here, the app would hold two connections for good.
+                    leaving, self._leaving = [old for old in self._leaving if old.open], []
+                    self._linked.notify_all()
+                await websocket.send_text(json.dumps(hello))
+                for text in again:
+                    await websocket.send_text(text)
+            for old in leaving:
+                await old.websocket.close(code=1001)
             while True:
                 if self._take_ack(await websocket.receive_text()):
                     await websocket.close(code=1011)
@@ -252,7 +268,7 @@ class SocketModeStandIn:
                 self._send_soon(others, text)
 
     def _send_soon(self, link: _Link, text: str) -> None:
-        link.loop.create_task(link.websocket.send_text(text))
+        link.loop.create_task(link.send_text(text))
 
     def _take_ack(self, text: str) -> bool:
         """Record an ack; True when it is to be lost (the connection then closes)."""

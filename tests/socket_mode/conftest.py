@@ -45,4 +45,6 @@ def slack(harness_clean, socket_bot) -> SocketModeDriver:
     assert driver.stand_in.deliveries, "nothing went over Socket Mode"
     assert not driver.stand_in.unacked, "envelopes were left unacked"
     assert driver.stand_in.wait_answered(), "a delivery was left unacked: its work would land in the next test"
+    # A connection the bot was asked to leave is gone (tests that count connections count from here).
+    assert driver.stand_in.wait_connections(1), "the bot holds other connections than its one"
 

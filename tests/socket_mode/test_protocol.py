@@ -5,18 +5,21 @@ the bot's own client would hide what is on the wire."""
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from starlette.applications import Starlette
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from bot.sandbox.objects import APP_ID
-from bot.sandbox.socket_mode import SANDBOX_APP_TOKEN
+from bot.sandbox.socket_mode import SANDBOX_APP_TOKEN, SocketModeStandIn, socket_mode_routes
 from messages.ids import Action, Block
 from tests.conftest import TEST_BOT_TOKEN
+from tests.servers import base_url_of, free_socket, serving
 from tests.slack.test_requirements import acme, quote_and_open  # noqa: F401  (acme: a fixture used below)
 
 
@@ -62,16 +65,29 @@ def test_a_link_is_refused_without_a_ticket_or_from_a_browser(harness_clean, how
             connect(url, origin="http://evil.example")
 
 
-def test_a_request_left_unacked_goes_to_the_next_connection_and_its_ack_payload_is_taken(harness_clean):
-    stand_in = harness_clean.sandbox.socket_mode
-    with connect(link_url(harness_clean)) as first:
+@pytest.fixture
+def own_stand_in() -> SocketModeStandIn:
+    """A stand-in of the test's own, served on its own port: the harness's holds the in-process bot's connection
+    (tests/socket_mode/conftest.py), which may reconnect at any moment and become the newest, the one envelopes
+    go to; here only the test's connections are ever there."""
+    sock = free_socket()
+    stand_in = SocketModeStandIn(base_url_of(sock))
+    with serving(Starlette(routes=socket_mode_routes(stand_in)), sock):
+        yield stand_in
+
+
+def test_a_request_left_unacked_goes_to_the_next_connection_and_its_ack_payload_is_taken(own_stand_in):
+    stand_in = own_stand_in
+    with connect(stand_in.open_ticket()) as first:
         first.recv(timeout=5)  # hello
+        assert stand_in.connections == 1  # greeted: envelopes go here from now on
         envelope = stand_in.deliver("slash_commands", {"command": "/slm", "text": "help"})
         sent = json.loads(first.recv(timeout=5))
         assert sent == {"envelope_id": envelope.id, "type": "slash_commands", "accepts_response_payload": True,
                         "payload": {"command": "/slm", "text": "help"}}
-        with connect(link_url(harness_clean)) as second:
+        with connect(stand_in.open_ticket()) as second:
             second.recv(timeout=5)  # hello
+            assert stand_in.connections == 2
             first.close()  # gone without an ack: the envelope goes to the connection the app still holds
             again = json.loads(second.recv(timeout=5))
             assert again["envelope_id"] != sent["envelope_id"]  # each delivery in an envelope of its own
@@ -108,3 +124,15 @@ def test_a_button_press_is_an_interactive_envelope_that_takes_no_answer(slack, s
     assert press["payload"]["type"] == "block_actions"
     assert press["payload"]["actions"][0]["action_id"] == Action.REQ_ASK_REQUESTER
     assert len(sandbox.dms("U0CAROL")) == 1  # the press was acted on
+
+
+def test_a_command_that_says_no_user_is_answered_with_nothing_and_logged(slack, sandbox, caplog):
+    # Slack always sends the user; an envelope without one (as a stray test's once reached the bot) ends at the
+    # middleware, logged, instead of failing in the listener.
+    envelope = sandbox.socket_mode.deliver("slash_commands", {"command": "/slm", "text": "help"})
+    assert sandbox.socket_mode.wait_ack(envelope) == {}
+    assert sandbox.socket_mode.wait_answered() and slack.wait_idle()  # whatever the bot did, done
+    said = [r for r in caplog.records if r.name == "handlers.middleware"]
+    assert [r.levelno for r in said] == [logging.WARNING] and "no user" in said[0].getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not sandbox.responses
