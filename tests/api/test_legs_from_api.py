@@ -3,6 +3,7 @@ Service desk, assigned to the Network group, resolved), in the business hours of
 the leg that ran over, and `/slm clock` shows each leg. Scheduled work with the frozen clock."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
 import httpx
@@ -83,17 +84,30 @@ def event(event_id: str, kind: str, moment: datetime, **extra) -> dict:
     return {"id": event_id, "ticket": "INC0017001", "kind": kind, "at": at(moment), **extra}
 
 
-def test_a_hand_off_measures_each_group_against_its_own_ola_and_the_breach_names_the_leg_that_ran_over(
-        slack, sandbox, clock, harness_clean, legs_world):
-    assert slack.command("settings escalate_p1 8h").ok
+@contextmanager
+def ticket_api(slack, sandbox, harness_clean):
+    """The HTTP API as the ticketing tool calls it, with a token made through Slack as an admin makes one."""
     token = make_token(slack, sandbox)
     with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
                       headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
-        clock.set(MON_15)
-        send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll", title="Payroll run fails"),
-             event("e2", "assigned", MON_15, group="Service desk"))
-        clock.set(TUE + timedelta(hours=10, minutes=10))
-        send(api, event("e3", "assigned", TUE + timedelta(hours=10, minutes=10), group="Network group"))
+        yield api
+
+
+def hand_off(api, clock) -> None:
+    """The P1 ticket of these tests: opened and held by the Service desk from Mon 15:00, handed to the Network
+    group Tue 10:10."""
+    clock.set(MON_15)
+    send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll", title="Payroll run fails"),
+         event("e2", "assigned", MON_15, group="Service desk"))
+    clock.set(TUE + timedelta(hours=10, minutes=10))
+    send(api, event("e3", "assigned", TUE + timedelta(hours=10, minutes=10), group="Network group"))
+
+
+def test_a_hand_off_measures_each_group_against_its_own_ola_and_the_breach_names_the_leg_that_ran_over(
+        slack, sandbox, clock, harness_clean, legs_world):
+    assert slack.command("settings escalate_p1 8h").ok
+    with ticket_api(slack, sandbox, harness_clean) as api:
+        hand_off(api, clock)
 
         # The SLA's 6 business hours: Mon 15:00-17:00 (2h) + Tue 09:00-13:00 (4h): breached Tue 13:00.
         clock.set(TUE + timedelta(hours=13, minutes=5))
@@ -133,9 +147,7 @@ def test_a_hand_off_measures_each_group_against_its_own_ola_and_the_breach_names
 
 def test_a_group_that_holds_it_twice_sums_its_stretches_in_the_clock(slack, sandbox, clock, harness_clean,
                                                                      legs_world):
-    token = make_token(slack, sandbox)
-    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+    with ticket_api(slack, sandbox, harness_clean) as api:
         # Mon 2 Mar: opened for the desk 09:00, to Network 10:00, back to the desk 11:30, resolved 12:00.
         send(api, event("e1", "opened", START, priority="P1", service="Payroll", group="Service desk"),
              event("e2", "assigned", START + timedelta(hours=1), group="Network group"),
@@ -160,9 +172,7 @@ def test_a_group_handed_it_outside_the_tree_is_held_to_its_own_ola_and_one_witho
         [link] = [ln for ln in s.exec(select(TargetLink)) if ln.stage == 2]
         s.delete(link)
         service_map.add_party(s, sm, service_map.PartyInput(kind="support_group", name="Database team"))
-    token = make_token(slack, sandbox)
-    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+    with ticket_api(slack, sandbox, harness_clean) as api:
         # Mon 2 Mar: opened 09:00, to Network at 10:00, to the Database team 10:45, paused 11:00-13:00, now 14:00.
         send(api, event("e1", "opened", START, priority="P1", service="Payroll"),
              event("e2", "assigned", START + timedelta(hours=1), group="Network group"),
@@ -184,9 +194,7 @@ def test_a_group_handed_it_outside_the_tree_is_held_to_its_own_ola_and_one_witho
 
 def test_a_group_over_its_ola_while_the_sla_is_within_its_own_is_warned_once_in_its_channel(
         slack, sandbox, clock, harness_clean, legs_world):
-    token = make_token(slack, sandbox)
-    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+    with ticket_api(slack, sandbox, harness_clean) as api:
         clock.set(MON_15)
         send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll"),
              event("e2", "assigned", MON_15, group="Service desk"))
@@ -227,9 +235,7 @@ def test_in_a_channel_shared_with_another_organisation_the_legs_go_by_dm(slack, 
     a line saying so."""
     from bot.sandbox.connect import CONNECT_CHANNEL
 
-    token = make_token(slack, sandbox)
-    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+    with ticket_api(slack, sandbox, harness_clean) as api:
         send(api, event("e1", "opened", START, priority="P1", service="Payroll", group="Service desk"),
              event("e2", "assigned", START + timedelta(hours=1), group="Network group"))
     clock.set(START + timedelta(hours=2))
@@ -262,14 +268,8 @@ def test_an_agreed_exclusion_is_left_out_of_each_legs_clock_and_of_the_leg_the_b
     customer's own outage Tue 09:00-09:40 agreed as an exclusion of Acme Payroll."""
     acme_contact(db, team)
     assert slack.command("settings escalate_p1 8h").ok
-    token = make_token(slack, sandbox)
-    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
-        clock.set(MON_15)
-        send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll", title="Payroll run fails"),
-             event("e2", "assigned", MON_15, group="Service desk"))
-        clock.set(TUE + timedelta(hours=10, minutes=10))
-        send(api, event("e3", "assigned", TUE + timedelta(hours=10, minutes=10), group="Network group"))
+    with ticket_api(slack, sandbox, harness_clean) as api:
+        hand_off(api, clock)
         slack.command('exclusion add "Acme Payroll" 2026-03-03 09:00-09:40 UTC customer outage agreed by <@U0CAROL>')
         assert "recorded on Acme Payroll" in text_of(sandbox.last_ephemeral(ALICE))
 
@@ -306,9 +306,7 @@ def test_a_group_is_not_warned_over_its_ola_for_time_an_exclusion_leaves_out(
     """The desk holds it from Mon 15:00 (2h that day, all its OLA allows); Tue 09:00-10:00 is agreed as excluded:
     at 09:05 it has used 2h (within), at 10:05 2h05m (over by 5m), and only then is it warned."""
     acme_contact(db, team)
-    token = make_token(slack, sandbox)
-    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+    with ticket_api(slack, sandbox, harness_clean) as api:
         clock.set(MON_15)
         send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll"),
              event("e2", "assigned", MON_15, group="Service desk"))
@@ -331,14 +329,8 @@ def test_an_exclusion_recorded_after_the_breach_corrects_the_alert_in_place_and_
     Mon 15:00-17:00 (2h) + nothing of Tue 09:00-10:10 = 2h of its 2h, within, so no leg is named any more."""
     acme_contact(db, team)
     assert slack.command("settings escalate_p1 8h").ok
-    token = make_token(slack, sandbox)
-    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
-        clock.set(MON_15)
-        send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll", title="Payroll run fails"),
-             event("e2", "assigned", MON_15, group="Service desk"))
-        clock.set(TUE + timedelta(hours=10, minutes=10))
-        send(api, event("e3", "assigned", TUE + timedelta(hours=10, minutes=10), group="Network group"))
+    with ticket_api(slack, sandbox, harness_clean) as api:
+        hand_off(api, clock)
         clock.set(TUE + timedelta(hours=13, minutes=5))
         run_all_once(harness_clean.deps)
         clock.set(TUE + timedelta(hours=14))
@@ -377,14 +369,8 @@ def test_an_exclusion_recorded_while_a_breach_sweep_runs_is_not_lost_to_that_swe
         pytest.skip("SQLite lets one writer in at a time: the command waits for the sweep, so there is no race")
     acme_contact(db, team)
     assert slack.command("settings escalate_p1 8h").ok
-    token = make_token(slack, sandbox)
-    with httpx.Client(verify=TLS_CONTEXT, base_url=f"{harness_clean.base_url}/api",
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
-        clock.set(MON_15)
-        send(api, event("e1", "opened", MON_15, priority="P1", service="Payroll", title="Payroll run fails"),
-             event("e2", "assigned", MON_15, group="Service desk"))
-        clock.set(TUE + timedelta(hours=10, minutes=10))
-        send(api, event("e3", "assigned", TUE + timedelta(hours=10, minutes=10), group="Network group"))
+    with ticket_api(slack, sandbox, harness_clean) as api:
+        hand_off(api, clock)
         clock.set(TUE + timedelta(hours=13, minutes=5))
         run_all_once(harness_clean.deps)
         clock.set(TUE + timedelta(hours=14))
