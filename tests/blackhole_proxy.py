@@ -79,7 +79,7 @@ class BlackholeProxy:
                     if not data:
                         return
                     peers[sock].sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: select() on a socket the proxy closed under it (fd -1)
             return
         finally:
             client.close()
