@@ -102,7 +102,7 @@ def test_a_person_is_forgotten_across_the_tables_and_no_one_else(slm_bot, db, te
     people(db, team)
     others_before = mentions_of(db, CAROL)
     with db.session() as s:
-        trail_before = [(e.id, e.actor, e.detail) for e in s.exec(select(AuditEvent)).scalars()]
+        trail_before = [(e.id, e.actor, e.detail) for e in s.exec(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
 
     code, out, err = slm_bot("forget-user", BOB, "--team", team)
     assert code == 0, err

@@ -28,7 +28,7 @@ def queue(db, team, key="k", template="req_status.yml.j2", context=None):
 
 def rows(db):
     with Session(db.engine) as s:
-        return list(s.exec(select(Outbox)))
+        return list(s.exec(select(Outbox).order_by(Outbox.id)))
 
 
 def tagged(sandbox, key="k"):

@@ -31,7 +31,7 @@ def world(app):
 
 def rows(app, model):
     with app.db.session() as s:
-        return list(s.exec(select(model)))
+        return list(s.exec(select(model).order_by(model.id)))
 
 
 def test_a_select_that_redraws_asks_what_fits_and_carries_no_value_across(page, world):

@@ -19,7 +19,7 @@ RAW = re.compile(r"\bU0[A-Z]+\b|\bC0[A-Z]+\b|<@|<#|<!")
 
 def rows(app, model):
     with app.db.session() as s:
-        return list(s.exec(select(model)))
+        return list(s.exec(select(model).order_by(model.id)))
 
 
 def no_raw_ids(where) -> None:

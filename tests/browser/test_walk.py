@@ -11,7 +11,7 @@ from tests.browser.person import Person
 
 def rows(app, model):
     with app.db.session() as s:
-        return list(s.exec(select(model)))
+        return list(s.exec(select(model).order_by(model.id)))
 
 
 def test_the_whole_job_through_the_page(page, app):

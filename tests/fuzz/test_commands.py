@@ -27,8 +27,9 @@ COMMANDS = sorted(" ".join(words) for words in subcommands())
 def _seeded_names(db, team) -> list[str]:
     seed(db, team, SCALES["smoke"])
     with db.session() as s:
-        return [*s.exec(select(Service.name)).all()[:4], *s.exec(select(Party.name)).all()[:4],
-                *s.exec(select(Agreement.name)).all()[:3]]
+        return [*s.exec(select(Service.name).order_by(Service.id)).all()[:4],
+                *s.exec(select(Party.name).order_by(Party.id)).all()[:4],
+                *s.exec(select(Agreement.name).order_by(Agreement.id)).all()[:3]]
 
 
 def _answers(sandbox, before_messages: int, before_calls: int) -> list[tuple[str, bool]]:

@@ -86,7 +86,8 @@ def reviews(db) -> list[SlaReview]:
 
 def pending_reminders(db) -> list[Reminder]:
     with Session(db.engine) as s:
-        return list(s.exec(select(Reminder).where(Reminder.kind == "sla_review", Reminder.status == "pending")))
+        return list(s.exec(select(Reminder).where(Reminder.kind == "sla_review", Reminder.status == "pending")
+                           .order_by(Reminder.due_at, Reminder.key)))
 
 
 def sla(db) -> Agreement:

@@ -120,7 +120,8 @@ def test_proposed_then_accepted_by_the_approver_plans_the_first_review(slack, sa
     assert "agreed already" in text_of(sandbox.last_ephemeral(CAROL))
     assert len([m for m in thread(sandbox) if "accepted revision" in text_of(m)]) == 1 and len(reviews(db)) == 1
     with Session(db.engine) as s:
-        assert [e.action for e in s.exec(select(AuditEvent).where(AuditEvent.action.startswith("review.")))] == [
+        assert [e.action for e in s.exec(select(AuditEvent).where(AuditEvent.action.startswith("review."))
+                                                     .order_by(AuditEvent.id))] == [
             "review.cadence.propose", "review.cadence.accept"]
 
 

@@ -14,7 +14,7 @@ MALLORY = "U0MALLORY"  # an admin of another organisation, in a channel shared w
 
 def grants(db) -> list[tuple[str, str]]:
     with Session(db.engine) as s:
-        return [(g.user_id, g.role) for g in s.exec(select(RoleGrant))]
+        return [(g.user_id, g.role) for g in s.exec(select(RoleGrant).order_by(RoleGrant.id))]
 
 
 def test_an_admin_of_another_workspace_holds_no_role_here(slack, sandbox, db, team):

@@ -25,7 +25,7 @@ def first_ask(listing) -> str:
 
 def asks(db) -> list[AuditEvent]:
     with Session(db.engine) as s:
-        return list(s.exec(select(AuditEvent).where(AuditEvent.action == "requirement.ask")))
+        return list(s.exec(select(AuditEvent).where(AuditEvent.action == "requirement.ask").order_by(AuditEvent.id)))
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ def count(db, model) -> int:
 
 def services(db) -> list[Service]:
     with Session(db.engine) as s:
-        return list(s.exec(select(Service)))
+        return list(s.exec(select(Service).order_by(Service.id)))
 
 
 def no_trouble_told(sandbox, user) -> bool:

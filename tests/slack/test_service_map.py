@@ -17,7 +17,7 @@ BOB = "U0BOB"      # an ordinary member
 
 def rows(db, model):
     with Session(db.engine) as s:
-        return list(s.exec(select(model)))
+        return list(s.exec(select(model).order_by(model.id)))
 
 
 def add_service(slack, name="Payroll", description="Pays everyone", user=ALICE):

@@ -43,7 +43,7 @@ def acme(db, team):
 
 def rows(db, model) -> list:
     with Session(db.engine) as s:
-        return list(s.exec(select(model)))
+        return list(s.exec(select(model).order_by(model.id)))
 
 
 def fail_every_reply(sandbox) -> None:

@@ -25,7 +25,8 @@ def test_the_first_check_is_where_cover_starts_and_the_same_inputs_are_not_check
     link_tree(world)
     with world.db.session() as s:
         assert coverage.recheck(s, world.get(s, world.sla), START) == []
-        states = {st.target_id: dict(st.rules) for st in s.exec(select(CoverageState))}
+        states = {st.target_id: dict(st.rules)
+                  for st in s.exec(select(CoverageState).order_by(CoverageState.target_id))}  # T1, then T2
         assert [r["hours"] for r in states.values()] == ["not covered", "covered"]
         assert coverage.recheck(s, world.get(s, world.sla), START + timedelta(minutes=15)) == []
     assert queued(world) == []
