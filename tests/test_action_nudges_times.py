@@ -95,3 +95,22 @@ def test_working_days_skip_the_weekend(db, team, due, n_working, expected):
                            "action_nudge_before", f"{n_working} working days")
         row = s.exec(select(Action)).one()
         assert nudges.before_day(s, row) == expected
+
+
+def test_a_bank_holiday_in_the_organisations_working_calendar_moves_the_first_nudge_a_working_day_earlier(
+        slack, sandbox, db, team):
+    """Due Tue 5 May 2026, 2 working days before. Monday to Friday: Mon 4, Fri 1 May: nudged Fri 1 May. In "UK office"
+    (GB-ENG holidays), Mon 4 May is the Early May bank holiday: Fri 1, Thu 30 Apr: nudged Thu 30 Apr, 09:00 BST."""
+    from bot.calendars import records as calendar_records
+    due = date(2026, 5, 5)
+    with db.session() as s:
+        roles.remember(s, team, BOB, name="Bob", tz="Europe/London", is_admin=False, now=START)
+    assert planned(db, team, due, tz="Europe/London")["before"] == utc(2026, 5, 1, 8)
+    keeper = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START)
+    with db.session() as s:
+        calendar_records.add(s, keeper, name="UK office", hours="Mon-Fri 09:00-17:30 Europe/London",
+                             holidays_country="GB", holidays_subdiv="ENG")
+    assert slack.command("settings working_calendar UK office", user=ALICE).ok
+    said = text_of(sandbox.last_ephemeral(ALICE))
+    assert "an action's first nudge" in said
+    assert planned(db, team, due, tz="Europe/London")["before"] == utc(2026, 4, 30, 8)

@@ -3,8 +3,10 @@ weekly to the service managers, each snoozable. Each is a bot.reminders row keye
 closing the action cancels them by the prefix "action:<id>:", and a moved date leaves the old date's rows moot.
 
 When (all at 09:00, the start of a working day):
-- "action.before": the workspace setting `action_nudge_before` (default 2 working days, Monday to Friday) before the
-  due date; "action.due": on the due date; "action.overdue": each day after it, `:overdue:<n>` being n days late
+- "action.before": the workspace setting `action_nudge_before` (default 2 working days) before the due date, its
+  working days those of the organisation's working calendar (the `working_calendar` setting: its open weekdays less
+  its public holidays and closure days; Monday to Friday while it names none), counted as
+  bot.calendars.working_days counts them for a complaint's answer; "action.due": on the due date; "action.overdue": each day after it, `:overdue:<n>` being n days late
   (sending one schedules the next day's, so one such row is pending at a time);
 - "action.overdue_manager": to each service manager (the workspace admins while none is granted), on the first day
   overdue and each week after, `:overdue_manager:<n>:<user>` being week n.
@@ -28,6 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from bot import reminders
+from bot.calendars import working_days
 from bot.parsing.recurrence import read_offset
 from bot.workspace import roles, settings as workspace_settings
 from models import Action, ActionStatus, Member, Reminder, ReminderStatus
@@ -66,14 +69,16 @@ def nine_on(day: date, zone: str) -> datetime:
 
 
 def before_day(session: Session, action: Action) -> date:
-    """The day of the first nudge: the setting's working days (Monday to Friday) or days before the due date."""
+    """The day of the first nudge: the setting's days, or working days of the organisation's working calendar,
+    before the due date."""
     offset = read_offset(workspace_settings.get(session, action.team_id, "action_nudge_before"))
     if offset.unit == "day":
         return action.due - timedelta(days=offset.amount)
+    calendar = working_days.organisation_calendar(session, action.team_id)
     day, counted = action.due, 0
     for _ in range(MAX_DAYS_BACK):
         day -= timedelta(days=1)
-        counted += day.weekday() < 5
+        counted += working_days.is_working_day(day, calendar)
         if counted >= offset.amount:
             break
     return day

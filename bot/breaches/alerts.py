@@ -239,6 +239,8 @@ def apply(session: Session, state: TargetState, now: datetime, *, goal_breached:
         _raise_level(breach, state, now)
         breach.state = BreachState.BREACHED.value
         _move(session, breach, now, BreachState.BREACHED.value, state=state)
+    elif not over and breach.subject == Subject.TICKET.value and _RANK[state.level.value] < _RANK[breach.level]:
+        _lower_level(session, breach, state, now)
     if over:
         breach.state, breach.resolved_at = BreachState.RESOLVED.value, now
         if breach.breached_at is not None and state.level != Level.BREACHED:  # a corrected event: in time after all
@@ -268,6 +270,18 @@ def _correct(session: Session, breach: Breach, state: TargetState, now: datetime
     _move(session, breach, now, "corrected",
           note="the target was missed after all" if missed else "the target was met after all", state=state)
     return breach
+
+
+# An open ticket's clock breached, then fell back to its warning level (an exclusion or a maintenance window recorded
+# after it breached, or a corrected event): the alert says "Warning" again, not a breach the clock no longer shows.
+BACK_TO_WARNING = "no longer breached, the ticket still open and at its warning level"
+
+
+def _lower_level(session: Session, breach: Breach, state: TargetState, now: datetime) -> None:
+    breach.level, breach.breached_at = state.level.value, None
+    if breach.state == BreachState.BREACHED.value:  # one acknowledged stays acknowledged
+        breach.state = BreachState.WARNING.value
+    _move(session, breach, now, "corrected", note=BACK_TO_WARNING, state=state)
 
 
 def _raise_level(breach: Breach, state: TargetState, now: datetime) -> None:

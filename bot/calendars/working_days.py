@@ -1,7 +1,8 @@
 """Working days: the days a calendar opens (its weekdays, less its public holidays and closure days).
 
 One rule for every "n working days" the bot counts: a review's reminders count them in the SLA's own calendar
-(bot.reviews.offsets), a complaint's answer in the organisation's working calendar (the workspace setting
+(bot.reviews.offsets), a complaint's answer and an action's first nudge (bot.actions.nudges) in the organisation's
+working calendar (the workspace setting
 `working_calendar`, one of the calendars of `/slm calendar add`). Without a calendar, Monday to Friday.
 """
 from __future__ import annotations

@@ -238,14 +238,16 @@ CHOICES = {c.key: c for c in (
     Choice("sla_review_notice", "Remind the service managers and the customer's approver of an SLA's annual review "
            "weekly, starting this long before it is due", "4 weeks", _review_notice),
     # bot.actions.nudges: the owner's first nudge, at 09:00 this long before the due date (then on the day, then daily).
-    Choice("action_nudge_before", "Nudge an action's owner by DM this long before its due date (working days are "
-           "Monday to Friday), again on the day, and daily once it is overdue", "2 working days", _nudge_before),
+    Choice("action_nudge_before", "Nudge an action's owner by DM this long before its due date (working days: "
+           "working_calendar), again on the day, and daily once it is overdue", "2 working days", _nudge_before),
     # bot.complaints: a complaint's answer is due this long after it is recorded (working days of the
     # organisation's working calendar, in the organisation's zone); late, the service managers are told.
     Choice("complaint_answer_within", "How long a complaint may wait for its answer before the service managers are "
            "told it is late (working days: working_calendar)", "5 working days", _answer_within),
-    # bot.calendars.working_days: the organisation's working days (a complaint's answer is counted in them).
-    Choice("working_calendar", "The organisation's working days, for a complaint's answer: the days one of your "
+    # bot.calendars.working_days: the organisation's working days (a complaint's answer and an action's first nudge
+    # are counted in them).
+    Choice("working_calendar", "The organisation's working days, for a complaint's answer and an action's first "
+           "nudge: the days one of your "
            f"calendars opens, less its public holidays and closures (see {SLASH_COMMAND} calendar list), or none: "
            "Monday to Friday",
            MONDAY_TO_FRIDAY, _working_calendar, _calendar_named),

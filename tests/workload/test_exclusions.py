@@ -133,3 +133,37 @@ def test_an_open_tickets_alert_an_exclusion_brings_back_within_target_says_so_no
                                                            include_ephemeral=False)]
     assert "back within target: the ticket is still open (2h01m of 4h used" in thread[-1]
     assert "resolved" not in thread[-1]
+
+
+def test_an_open_tickets_breach_an_exclusion_takes_back_to_its_warning_level_reads_warning_until_it_breaches_again(
+        slack, sandbox, db, team, harness_clean):
+    from bot.scheduler import run_all_once
+
+    world = p1_sla(db, team)
+    ticket(db, team, world["service_id"], "INC0410", FRIDAY, [])  # opened 10:00, still open
+    harness_clean.clock.set(FRIDAY + hours(5))  # 15:00: 5h of 4h, breached
+    run_all_once(harness_clean.deps)
+
+    def alert():  # the alert, not the escalation DM beside it
+        return [m for m in sandbox.dms(ALICE) if "INC0410" in text_of(m)
+                and "escalated" not in m.metadata["event_payload"]["key"]][-1]
+
+    def thread():
+        return [text_of(m) for m in sandbox.channel_messages(alert().channel, thread_ts=alert().ts,
+                                                             include_ephemeral=False)]
+    assert text_of(alert()).startswith("Breached")
+    # The customer's own outage 11:00-12:30 is agreed: 15:01 is 3h31m of 4h, past the warning level, not breached.
+    slack.command('exclusion add "Acme Payroll" 2026-12-04 11:00-12:30 UTC customer outage agreed by <@U0CAROL>')
+    harness_clean.clock.set(FRIDAY + hours(5) + timedelta(minutes=1))
+    run_all_once(harness_clean.deps)
+    shown = text_of(alert())
+    assert shown.startswith("Warning") and "Breached" not in shown and "3h31m of 4h" in shown
+    assert "corrected: no longer breached, the ticket still open and at its warning level (3h31m of 4h" in thread()[-1]
+    # Still open at 16:31: 6h31m less the 1h30m left out, 5h01m of 4h (breached again at 15:30), said once.
+    harness_clean.clock.set(FRIDAY + hours(6.5) + timedelta(minutes=1))
+    run_all_once(harness_clean.deps)
+    assert text_of(alert()).startswith("Breached")
+    lines = thread()
+    assert "no longer breached" in lines[0]
+    [again] = [line for line in lines if "*breached*" in line]
+    assert "16:31 UTC> :rotating_light: *breached* (over by 1h01m (5h01m of 4h))" in again
