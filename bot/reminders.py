@@ -240,4 +240,4 @@ def pending(session: Session, team_id: str, key_prefix: str) -> Iterable[Reminde
     return session.exec(select(Reminder)
                         .where(Reminder.team_id == team_id, Reminder.status == ReminderStatus.PENDING.value,
                                Reminder.key.startswith(key_prefix, autoescape=True))
-                        .order_by(Reminder.due_at))
+                        .order_by(Reminder.due_at, Reminder.id))

@@ -218,7 +218,8 @@ def _response_before_resolution(session: Session, agreement: Agreement, target: 
     """A response time is no longer than the resolution time of the same priority in the same agreement."""
     other_kind = TargetKind.RESOLUTION if kind == TargetKind.RESPONSE else TargetKind.RESPONSE
     other = session.exec(select(Target).where(Target.agreement_id == agreement.id, Target.kind == other_kind.value,
-                                              Target.level == level, Target.retired == False)).first()  # noqa: E712
+                                              Target.level == level, Target.retired == False)  # noqa: E712
+                          .order_by(Target.id)).first()
     if other is None or (target is not None and other.id == target.id):
         return
     response, resolution = (duration, other.duration) if kind == TargetKind.RESPONSE else (other.duration, duration)

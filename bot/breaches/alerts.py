@@ -401,7 +401,7 @@ def escalate_by_hand(session: Session, actor: Actor, breach_id: int) -> Breach:
 
 def open_breaches(session: Session, team_id: str) -> list[Breach]:
     return list(session.exec(select(Breach).where(Breach.team_id == team_id, Breach.state.in_(OPEN))
-                             .order_by(Breach.opened_at)))
+                             .order_by(Breach.opened_at, Breach.id)))
 
 
 ladders.alerts_are(_move, alert_context)  # the ladder's steps move the alert and speak of it as it does

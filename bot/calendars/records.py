@@ -80,7 +80,7 @@ def add(session: Session, actor: Actor, *, name: str | None, hours: str | None, 
 def for_hours(session: Session, actor: Actor, hours: str) -> Calendar:
     """The calendar with exactly these hours and no holidays, made on first use (drafting from requirements)."""
     found = session.exec(select(Calendar).where(Calendar.team_id == actor.team_id, Calendar.hours == hours,
-                                                Calendar.holidays_country.is_(None))).first()
+                                                Calendar.holidays_country.is_(None)).order_by(Calendar.id)).first()
     if found:
         return found
     name = hours[:100] if not by_name(session, actor.team_id, hours[:100]) else f"{hours[:90]} (from requirements)"

@@ -51,12 +51,14 @@ def excluded(session: Session, team_id: str, start: datetime, end: datetime, tz:
                     w.service_id, None)
            for w in session.exec(select(MaintenanceWindow).where(
                MaintenanceWindow.team_id == team_id, MaintenanceWindow.status == MaintenanceStatus.PLANNED.value,
-               MaintenanceWindow.starts_at < end, MaintenanceWindow.ends_at > start))]
+               MaintenanceWindow.starts_at < end, MaintenanceWindow.ends_at > start)
+               .order_by(MaintenanceWindow.starts_at, MaintenanceWindow.id))]
     out += [Excluded(x.starts_at, x.ends_at,
                      f"agreed exclusion ({ExclusionKind(x.kind).label}) {_when(x.starts_at, x.ends_at, tz)}",
                      x.service_id, x.agreement_id)
             for x in session.exec(select(Exclusion).where(Exclusion.team_id == team_id, Exclusion.starts_at < end,
-                                                          Exclusion.ends_at > start))]
+                                                          Exclusion.ends_at > start)
+                            .order_by(Exclusion.starts_at, Exclusion.id))]
     return sorted(out, key=lambda x: x.start)
 
 

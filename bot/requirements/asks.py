@@ -46,7 +46,8 @@ def record_ask(session: Session, actor: Actor, numbers: list[int]) -> list[int]:
     until the unit of work ends, so two asks at the same moment do not both go out.
     """
     reqs = list(session.exec(select(Requirement).where(
-        Requirement.team_id == actor.team_id, col(Requirement.number).in_(numbers or [-1])).with_for_update()))
+        Requirement.team_id == actor.team_id, col(Requirement.number).in_(numbers or [-1]))
+        .order_by(Requirement.number).with_for_update()))
     if not reqs or len(reqs) != len(set(numbers)):
         raise NotFound("That requirement is not there any more: see ", Command("requirements"), ".")
     label = ", ".join(f"#{r.number}" for r in sorted(reqs, key=lambda r: r.number))
@@ -69,6 +70,7 @@ def withdraw_ask(session: Session, actor: Actor, audit_ids: list[int]) -> None:
     """The DM could not be sent: the ask did not happen, so it does not count against the next one. The trail is
     append-only: the ask stays in it, and a withdrawal naming it (by seq) follows."""
     for row in session.exec(select(AuditEvent).where(AuditEvent.team_id == actor.team_id,
-                                                     col(AuditEvent.id).in_(audit_ids or [-1]))):
+                                                     col(AuditEvent.id).in_(audit_ids or [-1]))
+                           .order_by(AuditEvent.seq)):
         audit.record(session, actor, WITHDRAWN, "requirement", row.entity_id, ask=row.seq,
                      number=row.detail.get("number"))

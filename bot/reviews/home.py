@@ -145,7 +145,8 @@ def my_reviews(session: Session, team_id: str, user_id: str, now: datetime, limi
     """Reviews still to come that they are an attendee of (named, or a contact of a party named): soonest first."""
     coming = list(session.exec(select(Review).where(Review.team_id == team_id,
                                                     Review.status == ReviewStatus.SCHEDULED.value,
-                                                    Review.scheduled_for > now).order_by(Review.scheduled_for)))
+                                                    Review.scheduled_for > now)
+                          .order_by(Review.scheduled_for, Review.id)))
     arrangements = {a.agreement_id: a for a in session.exec(select(ReviewArrangement).where(
         ReviewArrangement.team_id == team_id, ReviewArrangement.agreement_id.in_({r.agreement_id for r in coming})))}
     # Who attends (bot.reviews.attendance.attendees: those named, and every contact of the parties named), decided

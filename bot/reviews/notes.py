@@ -112,7 +112,8 @@ def owner_parties(session: Session, team_id: str) -> list[tuple[int, str]]:
 def existing(session: Session, review: Review, message_ts: str) -> list[ReviewNote]:
     return list(session.exec(select(ReviewNote).where(ReviewNote.team_id == review.team_id,
                                                       ReviewNote.agreement_id == review.agreement_id,
-                                                      ReviewNote.message_ts == message_ts)))
+                                                      ReviewNote.message_ts == message_ts)
+                             .order_by(ReviewNote.id)))
 
 
 # ---- recording ---------------------------------------------------------------------------------------------------

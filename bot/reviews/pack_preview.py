@@ -160,7 +160,8 @@ def _renewals(session: Session, agreement: Agreement, start: date, end: date) ->
     legs = (select(Target.agreement_id).join(TargetLink, TargetLink.leg_target_id == Target.id)
             .where(TargetLink.sla_target_id.in_(select(Target.id).where(Target.agreement_id == agreement.id))))
     rows = list(session.exec(select(Agreement).where(Agreement.id.in_(legs), Agreement.kind == AgreementKind.UC.value,
-                                                     Agreement.renewal_date.is_not(None)).order_by(Agreement.renewal_date)))
+                                                     Agreement.renewal_date.is_not(None))
+                       .order_by(Agreement.renewal_date, Agreement.name_key)))
     out = []
     for uc in rows:  # by name, never its contract reference: the pack goes to the customer (bot.agreements.terms)
         notice = uc.renewal_date - timedelta(days=uc.notice_days) if uc.notice_days else None

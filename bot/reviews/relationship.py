@@ -214,7 +214,7 @@ def _reviews(session: Session, party: Party, ids: list[int], start: datetime, en
     held = list(session.exec(select(Review).where(
         Review.team_id == party.team_id, Review.agreement_id.in_(ids or [-1]),
         Review.status == ReviewStatus.CLOSED.value, Review.scheduled_for >= start, Review.scheduled_for < end)
-        .limit(200)))
+        .order_by(Review.scheduled_for, Review.id).limit(200)))
     cancelled = session.exec(select(func.count()).select_from(Review).where(
         Review.team_id == party.team_id, Review.agreement_id.in_(ids or [-1]),
         Review.status == ReviewStatus.CANCELLED.value, Review.scheduled_for >= start,

@@ -208,7 +208,7 @@ def remove(session: Session, actor: Actor, value: str) -> Removal:
     _refuse_if_used(f"the {kind} “{row.name}”", uses(session, actor.team_id, kind, row.id))
     before = audit.snapshot(row)
     if kind == "party":
-        contacts = list(session.exec(select(Contact).where(Contact.party_id == row.id)))
+        contacts = list(session.exec(select(Contact).where(Contact.party_id == row.id).order_by(Contact.id)))
         before["contacts"] = [audit.snapshot(c, "user_id", "role") for c in contacts]
         for contact in contacts:
             session.delete(contact)

@@ -97,7 +97,7 @@ def of_agreement(session: Session, team_id: str, agreement_id: int, start: datet
     q = select(Exclusion).where(Exclusion.team_id == team_id, Exclusion.agreement_id == agreement_id)
     if start is not None and end is not None:
         q = q.where(Exclusion.starts_at < end, Exclusion.ends_at > start)
-    return list(session.exec(q.order_by(Exclusion.starts_at)))
+    return list(session.exec(q.order_by(Exclusion.starts_at, Exclusion.id)))
 
 
 def remove(session: Session, actor: Actor, exclusion_id: int, why: str = "") -> Exclusion:

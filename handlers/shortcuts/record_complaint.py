@@ -37,7 +37,8 @@ def from_message(ack: Ack, body: dict, client: WebClient, context: BoltContext) 
         log.info("no permalink for %s/%s: %s", channel, body.get("message_ts"), err.response.get("error"))
     with deps.db.session() as session:  # whose channel it is: that customer, chosen already
         customer_id = session.exec(select(Party.id).where(Party.team_id == actor.team_id, Party.channel_id == channel,
-                                                         Party.kind == PartyKind.CUSTOMER.value)).first()
+                                                         Party.kind == PartyKind.CUSTOMER.value)
+                                   .order_by(Party.id)).first()
         view = complaint_form.view(session, actor.team_id, channel_id=channel, customer_id=customer_id,
                                    complainant=message["user"], text=text, permalink=permalink, quoted=True)
     client.views_open(trigger_id=body["trigger_id"], view=view)
