@@ -12,14 +12,13 @@ the context `alert_context` builds.
 """
 from __future__ import annotations
 
+from bot.breaches.words import left_beside, left_text
 from bot.breaches.alerts import (
     ALERT,
     NOTE,
     ESCALATED,
     OPEN,
     post_key,
-    left_beside,
-    left_text,
     alert_context,
     by_key,
     apply,

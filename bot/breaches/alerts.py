@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from bot import audit, cover, home_refresh, outbox, service_map
 from bot.breaches import ladders, owner_notice, routing
 from bot.breaches.escalation import NOT_YET, schedule_escalation, stop_escalation
+from bot.breaches.words import left_beside
 from bot.errors import DomainError, NotFound, PermissionDenied
 from bot.measurements.states import Level, Subject, TargetState
 from bot.workspace.actor import Actor
@@ -77,27 +78,6 @@ def _alert_sent(session: Session, held: outbox.Claim, message_ts: str | None, no
 
 
 # ---- what the alert says ----------------------------------------------------------------------------------------
-def _hm(delta: timedelta) -> str:
-    minutes = int(abs(delta).total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{minutes}m" if minutes or not (days or hours) else ""]
-    return "".join(parts)
-
-
-def left_text(remaining: timedelta | None) -> str:
-    """"48m left", "over by 1h5m", or "" when the evaluation gave no clock."""
-    if remaining is None:
-        return ""
-    return f"{_hm(remaining)} left" if remaining > timedelta(0) else f"over by {_hm(remaining)}"
-
-
-def left_beside(state: TargetState) -> str:
-    """The time left or over, unless the clock's summary already says how far over it is."""
-    said = left_text(state.remaining)
-    return "" if said.startswith("over by") and "over by" in state.summary else said
-
-
 def alert_context(session: Session, breach: Breach) -> dict:
     """Everything the alert and its edits show, as plain data (the template escapes and formats it)."""
     target = session.get(Target, breach.target_id)
