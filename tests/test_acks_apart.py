@@ -14,7 +14,7 @@ import pytest
 
 from bot import service_map
 from bot.app import Deps, create_bolt_app, create_http_app
-from bot.listener_threads import ListenerThreads
+from bot.listener_threads import ListenerThreads, ListenersBusy
 from bot.sandbox.driver import SlackDriver
 from bot.sandbox.objects import Message
 from bot.sandbox.workspace import BOT_USER, SANDBOX_TEAM
@@ -241,6 +241,22 @@ def test_a_button_is_answered_at_once_while_every_dispatch_thread_is_taken(harne
         driver.http.close()
 
 
+class RefusalsSeen(ListenerThreads):
+    """ListenerThreads that count the listeners they refuse (`refused`): a press answered before its dispatch is
+    refused some time after its answer."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.refused = threading.Semaphore(0)
+
+    def submit(self, fn, /, *args, **kwargs):
+        try:
+            return super().submit(fn, *args, **kwargs)
+        except ListenersBusy:
+            self.refused.release()
+            raise
+
+
 def test_a_button_past_the_backlog_is_answered_and_its_presser_told_busy(harness_clean, map_held, sandbox,
                                                                         monkeypatch):
     """A press the bot is too busy to start is still answered 200 (it was, before its dispatch), and its presser is
@@ -249,7 +265,7 @@ def test_a_button_past_the_backlog_is_answered_and_its_presser_told_busy(harness
     from bot import listener_threads
 
     monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
-    threads = ListenerThreads(work_slots=1, backlog=1)
+    threads = RefusalsSeen(work_slots=1, backlog=1)
     deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
                 slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
     app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
@@ -268,6 +284,8 @@ def test_a_button_past_the_backlog_is_answered_and_its_presser_told_busy(harness
             assert pressed.status == 200 and pressed.body == ""
             from_home = driver.click(Action.HOME_ADD_SERVICE, view=home)
             assert from_home.status == 200 and from_home.body == ""
+            for _press in (pressed, from_home):  # answered already: their dispatch meets the full backlog later
+                assert threads.refused.acquire(timeout=10), "a press was not refused while the map held the backlog"
             release.set()
             assert threads.wait_idle()  # the busy notice counted too
 
