@@ -5,6 +5,7 @@ One HTTP app serves `POST /slack/events` (commands, interactivity and events),
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from starlette.routing import Mount, Route
 
 from bot.agreements import DocSettings
 from bot.benchmarks import BenchmarkLibrary, load_benchmarks
+from bot.busy_notices import BusyNotices
 from bot.clock import Clock
 from bot.courier import Courier
 from bot.database import Database
@@ -37,7 +39,7 @@ from bot.pacing import ChannelPacer
 from bot.settings import Settings
 from bot.slack_retries import retry_handlers
 from bot.slack_requests import Refused, bolt_request, is_ssl_check, read_body, verified_text
-from handlers.guard import busy_answer
+from handlers.guard import busy_answer, refused_busy
 import handlers  # the Slack listeners: handlers.register walks their table into the Bolt app
 
 log = logging.getLogger(__name__)
@@ -252,6 +254,9 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
     bolt = bolt_app or create_bolt_app(deps)
     verifier = SignatureVerifier(deps.settings.signing_secret) if deps.settings.signing_secret else None
     dispatch_threads = DispatchThreads(deps.settings.listener_backlog)
+    listeners: ListenerThreads = bolt.listener_runner.listener_executor  # create_bolt_app's
+    busy_notices = BusyNotices(retry_handlers() if deps.slack_retry_handlers is None else deps.slack_retry_handlers)
+    in_background: set[asyncio.Task] = set()
 
     async def slack_events(request: Request):
         try:
@@ -262,12 +267,36 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
         except Refused as refused:
             log.info("refused a request to /slack/events: %s", refused.reason)
             return JSONResponse({"error": refused.reason}, status_code=refused.status)
+        if slack_request.body.get("type") == "block_actions":
+            # A button press: Slack reads nothing of the answer but its 200, so it is answered now, signed and read,
+            # and dispatched in the background (its listener's own ack then goes nowhere). Counted by wait_idle
+            # from here until its listener's work is done.
+            listeners.hold()
+            task = asyncio.get_running_loop().create_task(dispatch_apart(slack_request))
+            in_background.add(task)  # the loop keeps only a weak reference to a task
+            task.add_done_callback(in_background.discard)
+            return Response(status_code=200)
         # Bolt's listeners are synchronous; run them off the event loop so the server keeps answering.
         bolt_response = await dispatch_threads.run(bolt.dispatch, slack_request)
         if bolt_response is None:  # every dispatch thread taken: refused now rather than queued without end
             log.warning("refused a request to /slack/events: all %d dispatch threads are taken", dispatch_threads.size)
             bolt_response = busy_answer(slack_request.body)
         return to_starlette_response(bolt_response)
+
+    async def dispatch_apart(slack_request) -> None:
+        """A button press already answered: dispatched when a dispatch thread is free (within ROOM_WAIT_SECONDS, as
+        any request), and the person told through its response_url when the bot is too busy to start it."""
+        try:
+            bolt_response = await dispatch_threads.run(bolt.dispatch, slack_request)
+            if bolt_response is None:
+                log.warning("did not start a button press: all %d dispatch threads are taken", dispatch_threads.size)
+            if bolt_response is None or refused_busy(bolt_response):
+                listeners.hold()  # until the notice is sent: what the person is told is part of the press
+                busy_notices.tell(slack_request.body, done=listeners.release)
+        except Exception:  # noqa: BLE001 - nobody else would hear of it: the answer has gone
+            log.exception("a button press failed in its dispatch")
+        finally:
+            listeners.release()
 
     health = HealthCheck(deps.db.ping)
 

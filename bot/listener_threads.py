@@ -19,7 +19,9 @@ Slack. A request that finds the backlog full waits a moment (`ROOM_WAIT_SECONDS`
 (ListenersBusy; handlers/guard.py answers it "busy", and Slack retries an event).
 
 `wait_idle` says when every listener has finished, its after-ack work included, so the
-sandbox page and the tests read what a request led to only once it is all done.
+sandbox page and the tests read what a request led to only once it is all done. Work that leads to a listener but
+runs before it is submitted (a button press answered at once and dispatched in the background, bot/app.py) is
+counted from the moment it is taken on: `hold()` ... `release()`.
 """
 from __future__ import annotations
 
@@ -48,8 +50,7 @@ class ListenerThreads(Executor):
         if not self._room.acquire(timeout=ROOM_WAIT_SECONDS):
             raise ListenersBusy(f"{self.backlog} listeners are still at work")
         future: Future = Future()
-        with self._idle:
-            self._pending += 1
+        self.hold()
 
         def run() -> None:
             try:
@@ -60,19 +61,26 @@ class ListenerThreads(Executor):
                         future.set_exception(error)
             finally:
                 self._room.release()
-                with self._idle:
-                    self._pending -= 1
-                    self._idle.notify_all()
+                self.release()
 
         try:
             threading.Thread(target=run, name="listener", daemon=True).start()
         except RuntimeError:  # "can't start new thread": the process's limit, below the backlog
             self._room.release()
-            with self._idle:
-                self._pending -= 1
-                self._idle.notify_all()
+            self.release()
             raise ListenersBusy("no thread could be started") from None
         return future
+
+    def hold(self) -> None:
+        """Count work not yet submitted (a dispatch in the background) as pending, so `wait_idle` waits for it; each
+        hold is released once, by `release`."""
+        with self._idle:
+            self._pending += 1
+
+    def release(self) -> None:
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
 
     def acquire_slot(self) -> None:
         """Before a listener's work after its ack: at most `work_slots` hold one at once; the rest sleep here."""

@@ -40,10 +40,17 @@ BUSY_TEXT = "The bot is very busy just now, and did not start on that: please tr
 def busy_answer(body: dict) -> BoltResponse:
     """The answer to a request refused because the bot is flooded. A slash command is told in its answer (Slack
     shows any other status as a bare failure, and never sends a command again); anything else gets 503: Slack
-    sends an event again, and a modal stays open to be submitted again."""
+    sends an event again, and a modal stays open to be submitted again. (A button press over HTTP was answered 200
+    before its dispatch; its 503 goes nowhere, and bot/app.py tells the person through its response_url.)"""
     if body.get("command"):
         return BoltResponse(status=200, body={"text": BUSY_TEXT})
     return BoltResponse(status=503, body="")
+
+
+def refused_busy(response: BoltResponse) -> bool:
+    """Whether a dispatch's answer is `busy_answer`'s refusal of a request that is no command (no listener answers
+    with a 503): bot/app.py tells a button's presser through its response_url, as Slack reads no answer to it."""
+    return response.status == 503
 
 
 class AlreadyHandled(BaseException):

@@ -14,10 +14,12 @@ import pytest
 
 from bot import service_map
 from bot.app import Deps, create_bolt_app, create_http_app
-from bot.listener_threads import ListenerThreads
+from bot.listener_threads import ListenerThreads, ListenersBusy
 from bot.sandbox.driver import SlackDriver
-from bot.sandbox.workspace import SANDBOX_TEAM
-from messages.ids import Block
+from bot.sandbox.objects import Message
+from bot.sandbox.workspace import BOT_USER, SANDBOX_TEAM
+from handlers.guard import BUSY_TEXT
+from messages.ids import Action, Block
 from tests.conftest import TEST_SIGNING_SECRET
 from tests.servers import serving
 
@@ -92,7 +94,6 @@ def test_a_flood_past_the_backlog_is_answered_busy_not_queued_without_end(harnes
     """At most `backlog` listeners are alive at once (each a thread); a request past that is told the bot is busy
     in its answer, and the bot takes requests again once the backlog has room."""
     from bot import listener_threads
-    from handlers.guard import BUSY_TEXT
 
     monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
     threads = ListenerThreads(work_slots=1, backlog=2)
@@ -144,7 +145,6 @@ def test_requests_past_the_dispatch_threads_are_answered_busy_not_queued(harness
     them all taken (here: the one waits for Slack to say who its sender is, before the ack) is answered busy at
     once, not queued until Slack has given up on it and then done anyway. (It waited, unbounded, for a thread.)"""
     from bot import listener_threads
-    from handlers.guard import BUSY_TEXT
 
     monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
     asking, release = threading.Event(), threading.Event()
@@ -182,6 +182,128 @@ def test_requests_past_the_dispatch_threads_are_answered_busy_not_queued(harness
         assert again.status == 200 and BUSY_TEXT not in again.body
         assert threads.wait_idle()
         driver.http.close()
+
+
+def a_message_with_a_button(sandbox, action_id: str, *, channel: str = "C0GENERAL") -> Message:
+    """A message of the bot's in `channel` with one button: pressing it sends a block_actions with a response_url."""
+    message = Message(channel=channel, ts=sandbox._new_ts(), user=BOT_USER, text="Add a service?", blocks=[
+        {"type": "actions", "block_id": "buttons", "elements": [
+            {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": "Add a service"}}]}])
+    with sandbox._lock:
+        sandbox.messages.append(message)
+    return message
+
+
+def test_a_button_is_answered_at_once_while_every_dispatch_thread_is_taken(harness_clean, sandbox, monkeypatch):
+    """A button press is answered 200 the moment its signature is checked, not after a dispatch thread, Bolt's
+    middleware and its listener's ack (Slack reads nothing of that answer but its status); its dispatch waits in the
+    background for room, and wait_idle counts it from the answer until its work is done. (It waited for the one
+    dispatch thread, and then its listener's ack, before Slack heard anything.)"""
+    from bot import listener_threads
+
+    monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 10.0)  # the press waits for room, in the background
+    asking, release = threading.Event(), threading.Event()
+    answer = sandbox.call
+
+    def call(method, args, token):
+        if method == "users.info" and args.get("user") == "U0BOB":
+            asking.set()
+            release.wait(1.5)  # below the bot's 2 s timeout for the call
+        return answer(method, args, token)
+
+    monkeypatch.setattr(sandbox, "call", call)
+    settings = harness_clean.deps.settings.model_copy(update={"listener_backlog": 1})  # one dispatch thread
+    deps = Deps(settings=settings, db=harness_clean.deps.db, clock=harness_clean.clock,
+                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
+    threads = ListenerThreads(work_slots=1, backlog=4)
+    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    message = a_message_with_a_button(sandbox, Action.HOME_ADD_SERVICE)
+    with serving(app) as base_url:
+        driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)
+        first: list = []
+        sender = threading.Thread(target=lambda: first.append(driver.command("help", user="U0BOB")))
+        try:
+            sender.start()
+            assert asking.wait(10), "the first request did not ask Slack who its sender is"
+            pressed = driver.click(Action.HOME_ADD_SERVICE, message=message)
+            assert pressed.status == 200 and pressed.body == ""
+            assert not first, "the dispatch thread was free: the press did not wait behind anything"
+            assert not threads.wait_idle(timeout=0.2)  # the press is still to be dispatched, and counted
+            assert sandbox.calls_of("views.open") == []
+        finally:
+            release.set()
+            sender.join(10)
+        assert first and first[0].status == 200
+        assert threads.wait_idle()
+        assert len(sandbox.calls_of("views.open")) == 1  # once the thread was free, the press opened its form
+        assert sandbox.open_modal(SANDBOX_TEAM, "U0ALICE") is not None
+        assert not [m for m in sandbox.ephemerals("U0ALICE") if BUSY_TEXT in m.text]
+        driver.http.close()
+
+
+class RefusalsSeen(ListenerThreads):
+    """ListenerThreads that count the listeners they refuse (`refused`): a press answered before its dispatch is
+    refused some time after its answer."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.refused = threading.Semaphore(0)
+
+    def submit(self, fn, /, *args, **kwargs):
+        try:
+            return super().submit(fn, *args, **kwargs)
+        except ListenersBusy:
+            self.refused.release()
+            raise
+
+
+def test_a_button_past_the_backlog_is_answered_and_its_presser_told_busy(harness_clean, map_held, sandbox,
+                                                                        monkeypatch):
+    """A press the bot is too busy to start is still answered 200 (it was, before its dispatch), and its presser is
+    told so through the payload's response_url, as an ephemeral that leaves the message alone; nothing is done. A
+    press with no response_url (the App Home's) tells nobody, as the 503 it got before told nobody."""
+    from bot import listener_threads
+
+    monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
+    threads = RefusalsSeen(work_slots=1, backlog=1)
+    deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
+                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
+    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    started, release = map_held
+    message = a_message_with_a_button(sandbox, Action.HOME_ADD_SERVICE)
+    with serving(app) as base_url:
+        driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)
+        try:
+            assert driver.open_home().status == 200
+            assert threads.wait_idle()
+            home = sandbox.home(SANDBOX_TEAM, "U0ALICE")
+            assert driver.command("map").status == 200
+            assert started.wait(10)  # the backlog's one listener is the map's
+
+            pressed = driver.click(Action.HOME_ADD_SERVICE, message=message)
+            assert pressed.status == 200 and pressed.body == ""
+            from_home = driver.click(Action.HOME_ADD_SERVICE, view=home)
+            assert from_home.status == 200 and from_home.body == ""
+            for _press in (pressed, from_home):  # answered already: their dispatch meets the full backlog later
+                assert threads.refused.acquire(timeout=10), "a press was not refused while the map held the backlog"
+            release.set()
+            assert threads.wait_idle()  # the busy notice counted too
+
+            told = [r for r in sandbox.responses if r.get("text") == BUSY_TEXT]
+            assert len(told) == 1  # the message's press; the home's has nowhere to be told
+            assert told[0]["response_type"] == "ephemeral" and told[0]["replace_original"] is False
+            assert told[0]["token"].endswith(f".C0GENERAL.{message.ts}")
+            busy = [m for m in sandbox.ephemerals("U0ALICE") if m.text == BUSY_TEXT]
+            assert len(busy) == 1 and busy[0].via == "response_url"
+            assert message.text == "Add a service?" and message.edits == 0
+            assert sandbox.calls_of("views.open") == []  # nothing done for either press
+
+            again = driver.click(Action.HOME_ADD_SERVICE, message=message)  # room again: done
+            assert again.status == 200
+            assert threads.wait_idle()
+            assert len(sandbox.calls_of("views.open")) == 1
+        finally:
+            driver.http.close()
 
 
 def resend_last(driver: SlackDriver):
