@@ -254,6 +254,8 @@ def _correct(session: Session, breach: Breach, state: TargetState, now: datetime
 
 # An open ticket's clock breached, then fell back to its warning level (an exclusion or a maintenance window recorded
 # after it breached, or a corrected event): the alert says "Warning" again, not a breach the clock no longer shows.
+# Its ladder's steps after the breach ("+30m ...") are not run for a breach that is not there; they are scheduled
+# again from the new breach, should the clock run past the target again (ladders.schedule_after).
 BACK_TO_WARNING = "no longer breached, the ticket still open and at its warning level"
 
 
@@ -261,7 +263,8 @@ def _lower_level(session: Session, breach: Breach, state: TargetState, now: date
     breach.level, breach.breached_at = state.level.value, None
     if breach.state == BreachState.BREACHED.value:  # one acknowledged stays acknowledged
         breach.state = BreachState.WARNING.value
-    _move(session, breach, now, "corrected", note=BACK_TO_WARNING, state=state)
+    ladders.stop(session, breach)
+    _move(session, breach, now, "corrected", note=BACK_TO_WARNING, state=state, extra={ladders.LOWERED: True})
 
 
 def _raise_level(breach: Breach, state: TargetState, now: datetime) -> None:

@@ -242,8 +242,13 @@ def climbing(state: TargetState, ladder: tuple[Step, ...] | None) -> TargetState
     return state
 
 
+LOWERED = "lowered"  # a timeline line's mark: the breach was taken back to its warning level (alerts._lower_level)
+
+
 def _reopened(breach: Breach) -> int:
-    return sum(1 for e in breach.timeline if e.get("what") == "reopened")
+    """How many times the alert's steps after the breach were called off and may be scheduled again: each re-open of
+    a resolved alert, and each breach taken back to the warning level."""
+    return sum(1 for e in breach.timeline if e.get("what") == "reopened" or e.get(LOWERED))
 
 
 def _prefix(breach: Breach) -> str:
@@ -280,7 +285,9 @@ def schedule_after(session: Session, breach: Breach, steps: tuple[Step, ...], no
     """A reminder for each step after the breach not run yet. A ladder climbs once per alert: a re-opened alert
     resumes where it stopped (the steps run already are not run again, their outbox and callback keys name the
     step alone); the steps its resolution cancelled are scheduled again under a key carrying the re-open count (the
-    cancelled row keeps the old one), and run when due, or at once if that time passed while it was resolved."""
+    cancelled row keeps the old one), and run when due, or at once if that time passed while it was resolved. So
+    too for a breach taken back to its warning level and breached again: its steps still to run count from the new
+    breach."""
     ran, again = done(breach), _reopened(breach)
     for i, step in enumerate(steps):
         if step.after is None or i in ran:

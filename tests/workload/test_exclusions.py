@@ -167,3 +167,40 @@ def test_an_open_tickets_breach_an_exclusion_takes_back_to_its_warning_level_rea
     assert "no longer breached" in lines[0]
     [again] = [line for line in lines if "*breached*" in line]
     assert "16:31 UTC> :rotating_light: *breached* (over by 1h01m (5h01m of 4h))" in again
+
+
+def test_a_breach_taken_back_to_warning_runs_no_step_after_the_breach_until_it_breaches_again(
+        slack, sandbox, db, team, harness_clean):
+    """The ladder "breach; +30m service-managers". Opened 10:00, 4h: breached 14:00, the +30m step due 14:30. At 14:05
+    the customer's outage 11:00-11:45 is agreed: 14:06 is 3h21m of 4h, a warning, so 14:30's step is called off. The
+    clock breaches again at 14:45: the step runs 30 minutes after that, at 15:15, once."""
+    from bot.scheduler import run_all_once
+
+    assert slack.command("settings ladder breach; +30m service-managers", user=ALICE).ok
+    world = p1_sla(db, team)
+    ticket(db, team, world["service_id"], "INC0420", FRIDAY, [])
+
+    def at(h: int, m: int) -> None:
+        harness_clean.clock.set(FRIDAY.replace(hour=h, minute=m))
+        run_all_once(harness_clean.deps)
+
+    def alert():
+        return [m for m in sandbox.dms(ALICE) if "INC0420" in text_of(m)
+                and "escalated" not in m.metadata["event_payload"]["key"]][0]
+
+    def steps_run() -> list[str]:
+        return [text_of(m) for m in sandbox.channel_messages(alert().channel, thread_ts=alert().ts,
+                                                             include_ephemeral=False) if "service managers" in text_of(m)]
+    at(14, 1)
+    assert text_of(alert()).startswith("Breached") and steps_run() == []
+    slack.command('exclusion add "Acme Payroll" 2026-12-04 11:00-11:45 UTC customer outage agreed by <@U0CAROL>')
+    at(14, 6)
+    assert text_of(alert()).startswith("Warning")
+    at(14, 31)  # the old step's time: nothing runs for a breach that is not there
+    assert steps_run() == [] and text_of(alert()).startswith("Warning")
+    at(15, 1)  # breached again at 14:45; its step is due at 15:15
+    assert text_of(alert()).startswith("Breached") and steps_run() == []
+    at(15, 16)
+    [step] = steps_run()
+    at(15, 47)
+    assert steps_run() == [step]
