@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -28,7 +29,6 @@ from starlette.routing import Mount, Route
 
 from bot.agreements import DocSettings
 from bot.benchmarks import BenchmarkLibrary, load_benchmarks
-from bot.busy_notices import BusyNotices
 from bot.clock import Clock
 from bot.courier import Courier
 from bot.database import Database
@@ -39,7 +39,7 @@ from bot.pacing import ChannelPacer
 from bot.settings import Settings
 from bot.slack_retries import retry_handlers
 from bot.slack_requests import Refused, bolt_request, is_ssl_check, read_body, verified_text
-from handlers.guard import busy_answer, refused_busy
+from handlers.guard import busy_answer
 import handlers  # the Slack listeners: handlers.register walks their table into the Bolt app
 
 log = logging.getLogger(__name__)
@@ -209,17 +209,27 @@ class DispatchThreads:
         self._room = None  # made on the event loop, on the first request (anyio asks for a running loop)
         self._threads = None
 
-    async def run(self, fn, *args):
-        """`fn(*args)` on a dispatch thread; None when none was free within ROOM_WAIT_SECONDS."""
+    def reserve_now(self) -> bool:
+        """Take a dispatch thread's room now, without waiting: whether one was free (then `run_reserved` uses it)."""
         if self._room is None:
             self._room, self._threads = anyio.Semaphore(self.size), anyio.CapacityLimiter(self.size)
         try:
             self._room.acquire_nowait()
         except anyio.WouldBlock:
+            return False
+        return True
+
+    async def run(self, fn, *args):
+        """`fn(*args)` on a dispatch thread; None when none was free within ROOM_WAIT_SECONDS."""
+        if not self.reserve_now():
             with anyio.move_on_after(listener_threads.ROOM_WAIT_SECONDS) as waited:
                 await self._room.acquire()
             if waited.cancelled_caught:
                 return None
+        return await self.run_reserved(fn, *args)
+
+    async def run_reserved(self, fn, *args):
+        """`fn(*args)` on a dispatch thread whose room `reserve_now` took; the room is given back after."""
         try:
             return await anyio.to_thread.run_sync(fn, *args, limiter=self._threads)
         finally:
@@ -254,9 +264,7 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
     bolt = bolt_app or create_bolt_app(deps)
     verifier = SignatureVerifier(deps.settings.signing_secret) if deps.settings.signing_secret else None
     dispatch_threads = DispatchThreads(deps.settings.listener_backlog)
-    listeners: ListenerThreads = bolt.listener_runner.listener_executor  # create_bolt_app's
-    busy_notices = BusyNotices(retry_handlers() if deps.slack_retry_handlers is None else deps.slack_retry_handlers)
-    in_background: set[asyncio.Task] = set()
+    listeners: ListenerThreads = bolt.listener_runner.listener_executor  # create_bolt_app's: wait_idle counts on it
 
     async def slack_events(request: Request):
         try:
@@ -267,15 +275,14 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
         except Refused as refused:
             log.info("refused a request to /slack/events: %s", refused.reason)
             return JSONResponse({"error": refused.reason}, status_code=refused.status)
-        if slack_request.body.get("type") == "block_actions":
-            # A button press: Slack reads nothing of the answer but its 200, so it is answered now, signed and read,
-            # and dispatched in the background (its listener's own ack then goes nowhere). Counted by wait_idle
-            # from here until its listener's work is done.
+        if slack_request.body.get("type") == "block_actions" and dispatch_threads.reserve_now():
+            # A button press, with a dispatch thread free for it: Slack reads nothing of the answer but its 200, so it
+            # is answered now, signed and read, and dispatched after the answer has gone (its listener's own ack then
+            # goes nowhere; refused by a full backlog there, the person is told: handlers/guard.py). Counted by
+            # wait_idle from here until its listener's work is done. With no thread free it takes the common path:
+            # a moment's wait for one, then 503, which Slack shows the person as its own error.
             listeners.hold()
-            task = asyncio.get_running_loop().create_task(dispatch_apart(slack_request))
-            in_background.add(task)  # the loop keeps only a weak reference to a task
-            task.add_done_callback(in_background.discard)
-            return Response(status_code=200)
+            return Response(status_code=200, background=BackgroundTask(dispatch_apart, slack_request))
         # Bolt's listeners are synchronous; run them off the event loop so the server keeps answering.
         bolt_response = await dispatch_threads.run(bolt.dispatch, slack_request)
         if bolt_response is None:  # every dispatch thread taken: refused now rather than queued without end
@@ -284,15 +291,13 @@ def create_http_app(deps: Deps, *, bolt_app: App | None = None, sandbox=None, sa
         return to_starlette_response(bolt_response)
 
     async def dispatch_apart(slack_request) -> None:
-        """A button press already answered: dispatched when a dispatch thread is free (within ROOM_WAIT_SECONDS, as
-        any request), and the person told through its response_url when the bot is too busy to start it."""
+        """A button press already answered, on the dispatch thread reserved for it. A background task of the
+        response, so a server stopping gracefully waits for it."""
         try:
-            bolt_response = await dispatch_threads.run(bolt.dispatch, slack_request)
-            if bolt_response is None:
-                log.warning("did not start a button press: all %d dispatch threads are taken", dispatch_threads.size)
-            if bolt_response is None or refused_busy(bolt_response):
-                listeners.hold()  # until the notice is sent: what the person is told is part of the press
-                busy_notices.tell(slack_request.body, done=listeners.release)
+            await dispatch_threads.run_reserved(bolt.dispatch, slack_request)
+        except asyncio.CancelledError:
+            log.warning("a button press answered was not dispatched: the server is stopping")
+            raise
         except Exception:  # noqa: BLE001 - nobody else would hear of it: the answer has gone
             log.exception("a button press failed in its dispatch")
         finally:

@@ -20,6 +20,8 @@ import threading
 
 from slack_bolt import App, BoltResponse
 
+from bot import busy_notices
+from bot.busy_notices import BUSY_TEXT
 from bot.listener_threads import ListenersBusy
 
 from handlers.errors import report
@@ -34,23 +36,16 @@ AVAILABLE = ("ack", "body", "client", "context", "logger", "respond", "say", "co
 ACK_WAIT_SECONDS = 3.0
 # The surfaces whose requests Bolt acks itself (Events API), before the listener's work.
 ACKED_BY_BOLT = ("event",)
-BUSY_TEXT = "The bot is very busy just now, and did not start on that: please try it again in a minute."
 
 
 def busy_answer(body: dict) -> BoltResponse:
     """The answer to a request refused because the bot is flooded. A slash command is told in its answer (Slack
     shows any other status as a bare failure, and never sends a command again); anything else gets 503: Slack
     sends an event again, and a modal stays open to be submitted again. (A button press over HTTP was answered 200
-    before its dispatch; its 503 goes nowhere, and bot/app.py tells the person through its response_url.)"""
+    before its dispatch, so its 503 goes nowhere: the person is told by bot.busy_notices, see `guarded`.)"""
     if body.get("command"):
         return BoltResponse(status=200, body={"text": BUSY_TEXT})
     return BoltResponse(status=503, body="")
-
-
-def refused_busy(response: BoltResponse) -> bool:
-    """Whether a dispatch's answer is `busy_answer`'s refusal of a request that is no command (no listener answers
-    with a 503): bot/app.py tells a button's presser through its response_url, as Slack reads no answer to it."""
-    return response.status == 503
 
 
 class AlreadyHandled(BaseException):
@@ -135,6 +130,9 @@ def guarded(fn, threads, *, acked_by_bolt: bool = False):
             # A flood the work slots cannot keep up with: refused at once rather than queued without end. A command
             # is told in its answer; anything else gets 503 (Slack retries an event; a modal stays open).
             log.warning("refused a request: %s", busy)
+            if body.get("type") == "block_actions":  # Slack reads no answer to a press: the person is told apart
+                threads.hold()  # until the notice is sent: what the person is told is part of the press
+                busy_notices.notices().tell(body, client, done=threads.release)
             return busy_answer(body)
         if acked_by_bolt:
             return None  # Bolt acks as soon as this returns
