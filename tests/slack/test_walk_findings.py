@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from messages.ids import Action
 from tests.helpers import text_of
-from tests.slack.test_coverage import ALICE, agree_button, build_tree, world  # noqa: F401  (world: fixture)
+from tests.slack.test_coverage import ALICE, BOB, agree_button, build_tree, world  # noqa: F401  (world: fixture)
 
 
 def test_a_command_we_suggest_in_an_error_reads_as_code_not_look_alikes(slack, sandbox, team, world):  # noqa: F811
@@ -42,3 +42,19 @@ def test_a_party_with_no_channel_is_said_to_have_none(slack, sandbox, team):
     assert add_party(slack, "supplier", "Carrier X", channel=None).ok
     shown = text_of(sandbox.last_ephemeral(ALICE))
     assert "It has no channel for notices yet." in shown and "no channel." not in shown, shown
+
+
+def test_an_admin_named_a_service_manager_contact_is_told_how_to_agree(slack, sandbox, db, team, world):  # noqa: F811
+    slack.command("role revoke <@U0ALICE> service-manager")  # still a workspace admin
+    assert slack.command("party contact <@U0ALICE> service-manager Acme Retail").ok
+    agree_button(sandbox, db, slack, ALICE)
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Only an approver of Acme Retail or the provider's service manager can agree to Acme Payroll" in shown, shown
+    assert "being named a party's service manager contact is not the role" in shown
+    assert ("As a workspace admin you can grant the service manager role, yourself included: "
+            "`/slm role grant @you service-manager`") in shown
+    assert "An approver of Acme Retail is named with `/slm party contact @person approver Acme Retail`." in shown
+    agree_button(sandbox, db, slack, BOB)  # no admin: told who grants the role
+    shown = text_of(sandbox.last_ephemeral(BOB))
+    assert ("A service manager or workspace admin grants the service manager role: "
+            "`/slm role grant @person service-manager`") in shown, shown
