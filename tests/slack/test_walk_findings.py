@@ -1,7 +1,7 @@
 """What a new user met on a walk through the sandbox page, after the first fixes: each a sentence they read."""
 from __future__ import annotations
 
-from messages.ids import Action
+from messages.ids import Action, Block
 from tests.helpers import text_of
 from tests.slack.test_coverage import ALICE, BOB, agree_button, build_tree, world  # noqa: F401  (world: fixture)
 
@@ -58,3 +58,13 @@ def test_an_admin_named_a_service_manager_contact_is_told_how_to_agree(slack, sa
     shown = text_of(sandbox.last_ephemeral(BOB))
     assert ("A service manager or workspace admin grants the service manager role: "
             "`/slm role grant @person service-manager`") in shown, shown
+
+
+def test_a_waiver_is_confirmed_naming_the_target_it_waived(slack, sandbox, db, team, world):  # noqa: F811
+    build_tree(slack, sandbox, team)
+    agree_button(sandbox, db, slack, ALICE)  # refused over the gaps, each with its Waive…
+    slack.click(Action.COVER_WAIVE, message=sandbox.last_ephemeral(ALICE), user=ALICE)
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.COV_REASON: "Weekend P1s go to the on-call"}).ok
+    told = [text_of(m) for m in sandbox.messages if "Weekend P1s go to the on-call" in text_of(m)]
+    assert any("Waived T1's hours gap (P1 resolution within 4h, 95% of tickets) in Acme Payroll. The reason:" in t
+               for t in told), told
