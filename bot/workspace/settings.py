@@ -219,6 +219,8 @@ class Choice:
     read: Callable[[str], str]  # what was typed -> the canonical value; raises parsing.ParseError
     # The value checked against the workspace's records (session, team_id, value) -> value; raises parsing.ParseError
     check: Callable[[Session, str, str], str] | None = None
+    # The value is a name, which may be typed in quotes like any other (the command drops one pair around it)
+    named: bool = False
 
 
 CHOICES = {c.key: c for c in (
@@ -250,7 +252,7 @@ CHOICES = {c.key: c for c in (
            "nudge: the days one of your "
            f"calendars opens, less its public holidays and closures (see {SLASH_COMMAND} calendar list), or none: "
            "Monday to Friday",
-           MONDAY_TO_FRIDAY, _working_calendar, _calendar_named),
+           MONDAY_TO_FRIDAY, _working_calendar, _calendar_named, named=True),
     Choice("alert_label", "The Alertmanager alert label that names the service", "service", _label_name),
     # bot.agreements.terms: hide (safe) leaves service credits and charges out of what is posted in a public channel
     # and sends the full version by DM to those entitled; show posts them there (with a warning to whoever posts).

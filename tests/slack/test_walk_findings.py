@@ -68,3 +68,21 @@ def test_a_waiver_is_confirmed_naming_the_target_it_waived(slack, sandbox, db, t
     told = [text_of(m) for m in sandbox.messages if "Weekend P1s go to the on-call" in text_of(m)]
     assert any("Waived T1's hours gap (P1 resolution within 4h, 95% of tickets) in Acme Payroll. The reason:" in t
                for t in told), told
+
+
+def test_a_calendar_named_in_quotes_is_the_working_calendar(slack, sandbox, db, team, world):  # noqa: F811
+    from bot.calendars import records as calendar_records
+    from bot.workspace import settings as workspace_settings
+    from bot.workspace.actor import Actor
+    from tests.conftest import START
+
+    keeper = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START)
+    with db.session() as s:
+        calendar_records.add(s, keeper, name="UK office", hours="Mon-Fri 09:00-17:30 Europe/London")
+    for typed in ('"UK office"', "“UK office”"):
+        assert slack.command("settings working_calendar Carrier office").ok  # another, so each change shows
+        assert slack.command(f"settings working_calendar {typed}").ok
+        shown = text_of(sandbox.last_ephemeral(ALICE))
+        assert "There is no calendar" not in shown, shown
+        with db.session() as s:
+            assert workspace_settings.get(s, team, "working_calendar") == "UK office"
