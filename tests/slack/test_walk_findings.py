@@ -86,3 +86,12 @@ def test_a_calendar_named_in_quotes_is_the_working_calendar(slack, sandbox, db, 
         assert "There is no calendar" not in shown, shown
         with db.session() as s:
             assert workspace_settings.get(s, team, "working_calendar") == "UK office"
+
+
+def test_a_setting_of_days_gives_an_example_of_days_only(slack, sandbox, team, world):  # noqa: F811
+    for key, typed in (("action_nudge_before", "0"), ("action_nudge_before", "0 days"), ("complaint_answer_within", "0")):
+        slack.command(f"settings {key} {typed}")
+        shown = text_of(sandbox.last_ephemeral(ALICE))
+        assert "For example: " in shown and "hour" not in shown and "minute" not in shown, shown
+    assert ('I couldn\'t read "0" as how long before the due date: say a number and working days or days. '
+            "For example: 2 working days, 1 day") in text_of(sandbox.ephemerals(ALICE)[-3])
