@@ -210,7 +210,7 @@ SCENARIOS: dict[Capability, Scenario] = {
         rule=rule(Capability.CHANGE_SETTINGS, SM_OR_ADMIN)),
     # A workspace admin is refused: accepting a gap is the service manager's judgement.
     Capability.WAIVE_GAP: Scenario(
-        "perm_world", BOB, ALICE, waive_the_gap, done="Waived the ownership gap", rule=rule(Capability.WAIVE_GAP, "service manager")),
+        "perm_world", BOB, ALICE, waive_the_gap, done="Waived T1's ownership gap", rule=rule(Capability.WAIVE_GAP, "service manager")),
     # The owning support group's contact may (Bob speaks for the Network group); the customer's approver may not.
     Capability.ACKNOWLEDGE_BREACH: Scenario(
         "breach_world", BOB, CAROL, press(Action.BREACH_ACKNOWLEDGE), done="Acknowledged by <@U0BOB>",

@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 from bot import audit, dates, home_refresh
 from bot.agreements import answers
 from bot.agreements.queries import counterparty_roles, lock, signoffs, targets_of, version
-from bot.errors import DomainError, PermissionDenied, Person
+from bot.errors import Command, DomainError, PermissionDenied, Person
 from bot.workspace.actor import Actor
-from bot.workspace.permissions import COUNTERPARTY, PROVIDER, Capability, require, sides
+from bot.workspace.permissions import ADMIN, COUNTERPARTY, PROVIDER, Capability, require, sides, who_can
 from models import Agreement, AgreementStatus, Party, Signoff
 
 
@@ -70,6 +70,21 @@ class AgreeResult:
     waiting_for: str | None  # the side still to agree, in words
 
 
+def _who_may_agree(actor: Actor, party: Party, agreement: Agreement) -> PermissionDenied:
+    """The refusal of someone who may not agree, with the way there: the role, or being named the party's approver.
+    A party's "service manager" contact is not the role: only a grant is (bot.workspace.permissions)."""
+    if ADMIN in actor.roles:  # an admin may grant the role, to others and to themselves
+        grant = ("As a workspace admin you can grant the service manager role, yourself included: ",
+                 Command("role", "grant", "@you", "service-manager"))
+    else:
+        grant = (f"A {who_can(Capability.GRANT_ROLES)} grants the service manager role: ",
+                 Command("role", "grant", "@person", "service-manager"))
+    return PermissionDenied(f"Only an approver of {party.name} or the provider's service manager can agree to "
+                            f"{agreement.name}; being named a party's service manager contact is not the role. ",
+                            *grant, f" An approver of {party.name} is named with ",
+                            Command("party", "contact", "@person", "approver", party.name), ".")
+
+
 def agree(session: Session, actor: Actor, agreement: Agreement, number: int, *, gate: Gate) -> AgreeResult:
     """Record one side's agreement to version `number`; both sides on the same version make it the one in force.
 
@@ -95,8 +110,7 @@ def agree(session: Session, actor: Actor, agreement: Agreement, number: int, *, 
         raise PermissionDenied(f"{actor.from_words}: only an approver {party.name} has named can agree to "
                                f"{agreement.name} for your side. Ask the service manager to name you as one.")
     if not mine:
-        raise PermissionDenied(f"Only an approver of {party.name} or the provider's service manager can agree to "
-                               f"{agreement.name}.")
+        raise _who_may_agree(actor, party, agreement)
     done = {s.side: s for s in signoffs(session, agreement, number)}
     if any(s.user_id == actor.user_id for s in done.values()):
         raise DomainError(f"You have already agreed to version {number}; the other side must be agreed by someone else.")

@@ -11,7 +11,7 @@ from bot import audit, cover, home_refresh, outbox, service_map
 from bot.breaches import ladders, owner_notice, routing
 from bot.breaches.escalation import NOT_YET, schedule_escalation, stop_escalation
 from bot.breaches.words import left_beside
-from bot.errors import DomainError, NotFound, PermissionDenied
+from bot.errors import Command, DomainError, NotFound, PermissionDenied, Person
 from bot.measurements.states import Level, Subject, TargetState
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
@@ -374,8 +374,13 @@ def escalate_by_hand(session: Session, actor: Actor, breach_id: int) -> Breach:
     if breach.escalated_at is not None:
         raise DomainError("This alert was escalated already.")
     if not [user for user in cover.recipients(session, breach.team_id) if user != actor.user_id]:
-        raise DomainError("You are the only service manager, so there is nobody to escalate to. Acknowledge the "
-                          "alert to say you have it, or grant a colleague the role first.")
+        grant = ("grant a colleague the role first: ", Command("role", "grant", "@person", "service-manager"), ".")
+        if breach.acknowledged_at is None:
+            raise DomainError("You are the only service manager, so there is nobody to escalate to. Acknowledge the "
+                              "alert to say you have it, or ", *grant)
+        by = (" by ", Person(breach.acknowledged_by), ". ") if breach.acknowledged_by else (". ",)
+        raise DomainError("You are the only service manager, so there is nobody to escalate to. The alert is "
+                          "acknowledged already", *by, "For someone else to take it, ", *grant)
     stop_escalation(session, breach)
     escalate(session, breach, actor.at(), by=actor.user_id)
     audit.record(session, actor, "breach.escalate", "breach", breach.id, key=breach.key, **audit.change(NOT_YET, breach))

@@ -168,6 +168,8 @@ def parse_duration(text: str) -> Duration:
         fragment = norm[pos:].split(" ", 1)[0]
         if fragment.startswith("-"):
             raise fail("a duration can't be negative")
+        if fragment == norm:  # the whole of it: the sentence has quoted it already
+            raise fail("start with a number followed by a unit")
         raise fail(f'I don\'t understand "{fragment}"; start with a number followed by a unit')
 
     if not saw_component:

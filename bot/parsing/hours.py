@@ -405,6 +405,8 @@ def _scan_schedule(schedule: str, fail) -> list[tuple[int, int, int]]:
             raise fail(f'the time zone "{fragment.strip(",;")}" must come last')
         if _24X7_RE.match(fragment):
             raise fail("24x7 can't be combined with other hours", "24x7 Europe/London")
+        if fragment == schedule:  # the whole of it: the sentence has quoted it already
+            raise fail("give days and times")
         raise fail(f'I don\'t understand "{fragment}"')
     if days and not ranges:
         raise fail("the last days listed have no hours; add a time range such as 09:00-17:00")

@@ -261,6 +261,7 @@ def occurrences(recurrence: Recurrence, after: datetime, count: int) -> list[dat
 
 _OFFSETS = "when reminders go out"
 _OFFSETS_EXAMPLE = "5 working days, 1 day, 2 hours"
+_OFFSET_UNITS = "working days, days, hours or minutes"
 _OFFSET = re.compile(r"(?P<n>[0-9]+)\s*(?P<unit>working days?|business days?|days?|d|weeks?|w|hours?|hrs?|h|minutes?|mins?)")
 _OFFSET_LIMITS = {"working day": 60, "day": 90, "hour": 24 * 14, "minute": 24 * 60}
 MAX_OFFSETS = 5
@@ -291,19 +292,21 @@ def parse_offsets(text: str | None) -> list[str]:
             continue
         m = _OFFSET.fullmatch(piece)
         if not m:
-            raise _error(_OFFSETS, text or "", f"I couldn't read “{piece}” (say a number and working days, days, "
-                         "hours or minutes)", _OFFSETS_EXAMPLE)
+            raise _error(_OFFSETS, text or "", f"I couldn't read “{piece}” (say a number and {_OFFSET_UNITS})",
+                         _OFFSETS_EXAMPLE)
         out.append(read_offset(f"{m.group('n')} {m.group('unit')}", text or ""))
     if len(set(out)) > MAX_OFFSETS:
         raise _error(_OFFSETS, text or "", f"at most {MAX_OFFSETS} reminders", _OFFSETS_EXAMPLE)
     return [str(o) for o in sorted(set(out), key=Offset.approx_minutes, reverse=True)]
 
 
-def read_offset(words: str, typed: str | None = None) -> Offset:
-    """One offset from its words ("5 working days"); canonical words read back to the same Offset."""
+def read_offset(words: str, typed: str | None = None, *, kind: str = _OFFSETS, units: str = _OFFSET_UNITS,
+                example: str = _OFFSETS_EXAMPLE) -> Offset:
+    """One offset from its words ("5 working days"); canonical words read back to the same Offset. A caller that
+    takes only some units says which (`units`, in words) and gives an example of those, for the refusal."""
     m = _OFFSET.fullmatch(" ".join(words.lower().split()))
     if not m:
-        raise _error(_OFFSETS, typed or words, "say a number and working days, days, hours or minutes", _OFFSETS_EXAMPLE)
+        raise _error(kind, typed or words, f"say a number and {units}", example)
     n, unit = int(m.group("n")), m.group("unit").rstrip("s")
     if unit in ("working day", "business day"):
         unit = "working day"
@@ -316,6 +319,5 @@ def read_offset(words: str, typed: str | None = None) -> Offset:
     else:
         unit = "minute"
     if not 1 <= n <= _OFFSET_LIMITS[unit]:
-        raise _error(_OFFSETS, typed or words, f"a reminder goes 1 to {_OFFSET_LIMITS[unit]} {unit}s before",
-                     _OFFSETS_EXAMPLE)
+        raise _error(kind, typed or words, f"from 1 to {_OFFSET_LIMITS[unit]} {unit}s", example)
     return Offset(n, unit)

@@ -65,9 +65,13 @@ def _maintenance_notice(text: str) -> str:
     return parsing.format_duration(duration)
 
 
+_DAY_UNITS = "working days or days"  # what the two settings below take of an offset's units
+
+
 def _nudge_before(text: str) -> str:
     """How long before an action's due date its owner is nudged: working days or days (the nudge goes at 09:00)."""
-    offset = read_offset(" ".join((text or "").lower().split()).removesuffix(" before"), text)
+    offset = read_offset(" ".join((text or "").lower().split()).removesuffix(" before"), text, units=_DAY_UNITS,
+                         kind="how long before the due date", example="2 working days, 1 day")
     if offset.unit not in ("working day", "day"):
         raise parsing.ParseError("Give working days or days before the due date.", example="2 working days")
     return str(offset)
@@ -75,7 +79,8 @@ def _nudge_before(text: str) -> str:
 
 def _answer_within(text: str) -> str:
     """How long a complaint's answer may take: working days (of `working_calendar`) or days (issue 17, complaints)."""
-    offset = read_offset(" ".join((text or "").lower().split()), text)
+    offset = read_offset(" ".join((text or "").lower().split()), text, units=_DAY_UNITS,
+                         kind="how long an answer may take", example="5 working days, 10 days")
     if offset.unit not in ("working day", "day"):
         raise parsing.ParseError("Give working days or days.", example="5 working days")
     return str(offset)
@@ -219,6 +224,8 @@ class Choice:
     read: Callable[[str], str]  # what was typed -> the canonical value; raises parsing.ParseError
     # The value checked against the workspace's records (session, team_id, value) -> value; raises parsing.ParseError
     check: Callable[[Session, str, str], str] | None = None
+    # The value is a name, which may be typed in quotes like any other (the command drops one pair around it)
+    named: bool = False
 
 
 CHOICES = {c.key: c for c in (
@@ -250,7 +257,7 @@ CHOICES = {c.key: c for c in (
            "nudge: the days one of your "
            f"calendars opens, less its public holidays and closures (see {SLASH_COMMAND} calendar list), or none: "
            "Monday to Friday",
-           MONDAY_TO_FRIDAY, _working_calendar, _calendar_named),
+           MONDAY_TO_FRIDAY, _working_calendar, _calendar_named, named=True),
     Choice("alert_label", "The Alertmanager alert label that names the service", "service", _label_name),
     # bot.agreements.terms: hide (safe) leaves service credits and charges out of what is posted in a public channel
     # and sends the full version by DM to those entitled; show posts them there (with a warning to whoever posts).

@@ -1,6 +1,7 @@
 from bot import delivery, jobs, retention
 from bot.workspace import settings as workspace_settings
 from handlers import registry
+from handlers.commands.arguments import one_name
 from handlers.commands.router import SlashRequest
 from messages import render_message
 
@@ -17,6 +18,8 @@ def settings(req: SlashRequest) -> None:
             rows = [(choice, workspace_settings.get(session, req.actor.team_id, key))]
         req.respond(**render_message("settings.yml.j2", rows=rows, changed=None, one=True, lowered=None))
         return
+    if key in workspace_settings.CHOICES and workspace_settings.CHOICES[key].named:
+        value = one_name(value)  # `"UK office"` as `UK office`, as every command takes a name
     with req.deps.db.session() as session:
         if key:
             if key in workspace_settings.CHOICES:  # to say what the change means (retention, commercial terms)

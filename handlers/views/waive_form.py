@@ -8,6 +8,7 @@ from bot import cover as coverage
 from bot.errors import DomainError
 from handlers import registry
 from handlers.flows.agreement_thread import refresh_headline
+from handlers.presenters.cover import describe
 from handlers.replies import metadata, read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render, render_message
@@ -39,7 +40,8 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
         return
     context["done"] = f"The {waiver.rule} gap is waived"
     with deps.db.session() as session:
-        agreement_id = coverage.sla_target(session, actor.team_id, waiver.target_id)[1].id
-    refresh_headline(client, deps, actor, agreement_id)  # the headline counts the gaps waived
+        target, agreement = coverage.sla_target(session, actor.team_id, waiver.target_id)
+    refresh_headline(client, deps, actor, agreement.id)  # the headline counts the gaps waived
     tell(client, actor, meta.get("channel_id"), render_message(
-        "req_status.yml.j2", sentence=f"Waived the {waiver.rule} gap. The reason:", detail=waiver.reason))
+        "req_status.yml.j2", sentence=f"Waived {target.key}'s {waiver.rule} gap ({describe(target)}) in "
+                                      f"{agreement.name}. The reason:", detail=waiver.reason))

@@ -142,6 +142,17 @@ def test_escalate_is_the_service_managers_button(slack, sandbox, db, world, swee
     assert not any("Escalated to you" in text_of(m) for m in sandbox.dms(ALICE))  # she pressed it: no DM to herself
 
 
+def test_escalate_on_an_acknowledged_alert_with_nobody_above_says_it_is_acknowledged(slack, sandbox, db, world, sweep):
+    sweep(world.state(Level.BREACHED, 101, "4h2m of 4h used"))
+    assert slack.click(Action.BREACH_ACKNOWLEDGE, message=alert_in(sandbox, NETWORK_CHANNEL), user=BOB).ok
+    slack.click(Action.BREACH_ESCALATE, message=alert_in(sandbox, NETWORK_CHANNEL), user=ALICE)  # the only one
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Acknowledge the alert" not in shown, shown  # it is: the advice would be wrong
+    assert ("You are the only service manager, so there is nobody to escalate to. The alert is acknowledged already "
+            "by <@U0BOB>. For someone else to take it, grant a colleague the role first: "
+            "`/slm role grant @person service-manager`.") in shown, shown
+
+
 def test_a_remedial_action_from_the_alert(slack, sandbox, db, world, sweep, team):
     sweep(world.state(Level.BREACHED, 101, "4h2m of 4h used"))
     alert = alert_in(sandbox, NETWORK_CHANNEL)

@@ -75,6 +75,15 @@ def test_errors_say_what_is_wrong_with_what_was_typed(slack, sandbox, db, team, 
     assert stored(db) == []
 
 
+@pytest.mark.parametrize("field,said", [
+    (Block.REQ_P1_RESPONSE, 'I couldn\'t read "banana" as a duration: start with a number followed by a unit.'),
+    (Block.REQ_SUPPORT_HOURS, 'I couldn\'t read "banana" as service hours: give days and times.'),
+])
+def test_what_was_typed_is_quoted_once(slack, sandbox, db, team, acme, field, said):
+    error = slack.submit(questions(slack, sandbox, team, BOB), {field: "banana"}).errors[field]
+    assert error.startswith(said) and error.count("banana") == 1, error
+
+
 def test_the_cost_of_an_outage_is_money_in_a_currency(slack, sandbox, db, team, acme):
     details = questions(slack, sandbox, team, CAROL, ["outage_cost"])
     error = slack.submit(details, {Block.REQ_OUTAGE_COST: "lots"}).errors[Block.REQ_OUTAGE_COST]

@@ -30,6 +30,11 @@ def test_page_is_html_with_a_composer_and_its_assets(client):
     assert client.get("/sandbox/static/nope.js").status_code == 404
 
 
+def test_page_names_its_own_icon_so_the_browser_asks_for_no_favicon(client):
+    head = client.get("/sandbox").text.split("</head>", 1)[0]
+    assert '<link rel="icon" href="data:,">' in head  # else the browser asks for /favicon.ico: a 404 in its console
+
+
 def test_state_lists_users_channels_and_what_the_user_may_see(client, sandbox):
     with sandbox._lock:
         parent = Message(channel="C0GENERAL", ts=sandbox._new_ts(), user="U0BOB", text="hello *all*", blocks=[])

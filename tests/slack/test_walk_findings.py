@@ -1,9 +1,9 @@
 """What a new user met on a walk through the sandbox page, after the first fixes: each a sentence they read."""
 from __future__ import annotations
 
-from messages.ids import Action
+from messages.ids import Action, Block
 from tests.helpers import text_of
-from tests.slack.test_coverage import ALICE, agree_button, build_tree, world  # noqa: F401  (world: fixture)
+from tests.slack.test_coverage import ALICE, BOB, agree_button, build_tree, world  # noqa: F401  (world: fixture)
 
 
 def test_a_command_we_suggest_in_an_error_reads_as_code_not_look_alikes(slack, sandbox, team, world):  # noqa: F811
@@ -42,3 +42,56 @@ def test_a_party_with_no_channel_is_said_to_have_none(slack, sandbox, team):
     assert add_party(slack, "supplier", "Carrier X", channel=None).ok
     shown = text_of(sandbox.last_ephemeral(ALICE))
     assert "It has no channel for notices yet." in shown and "no channel." not in shown, shown
+
+
+def test_an_admin_named_a_service_manager_contact_is_told_how_to_agree(slack, sandbox, db, team, world):  # noqa: F811
+    slack.command("role revoke <@U0ALICE> service-manager")  # still a workspace admin
+    assert slack.command("party contact <@U0ALICE> service-manager Acme Retail").ok
+    agree_button(sandbox, db, slack, ALICE)
+    shown = text_of(sandbox.last_ephemeral(ALICE))
+    assert "Only an approver of Acme Retail or the provider's service manager can agree to Acme Payroll" in shown, shown
+    assert "being named a party's service manager contact is not the role" in shown
+    assert ("As a workspace admin you can grant the service manager role, yourself included: "
+            "`/slm role grant @you service-manager`") in shown
+    assert "An approver of Acme Retail is named with `/slm party contact @person approver Acme Retail`." in shown
+    agree_button(sandbox, db, slack, BOB)  # no admin: told who grants the role
+    shown = text_of(sandbox.last_ephemeral(BOB))
+    assert ("A service manager or workspace admin grants the service manager role: "
+            "`/slm role grant @person service-manager`") in shown, shown
+
+
+def test_a_waiver_is_confirmed_naming_the_target_it_waived(slack, sandbox, db, team, world):  # noqa: F811
+    build_tree(slack, sandbox, team)
+    agree_button(sandbox, db, slack, ALICE)  # refused over the gaps, each with its Waive…
+    slack.click(Action.COVER_WAIVE, message=sandbox.last_ephemeral(ALICE), user=ALICE)
+    assert slack.submit(sandbox.open_modal(team, ALICE), {Block.COV_REASON: "Weekend P1s go to the on-call"}).ok
+    told = [text_of(m) for m in sandbox.messages if "Weekend P1s go to the on-call" in text_of(m)]
+    assert any("Waived T1's hours gap (P1 resolution within 4h, 95% of tickets) in Acme Payroll. The reason:" in t
+               for t in told), told
+
+
+def test_a_calendar_named_in_quotes_is_the_working_calendar(slack, sandbox, db, team, world):  # noqa: F811
+    from bot.calendars import records as calendar_records
+    from bot.workspace import settings as workspace_settings
+    from bot.workspace.actor import Actor
+    from tests.conftest import START
+
+    keeper = Actor(team_id=team, user_id=ALICE, roles=frozenset({"admin", "service_manager"}), now=START)
+    with db.session() as s:
+        calendar_records.add(s, keeper, name="UK office", hours="Mon-Fri 09:00-17:30 Europe/London")
+    for typed in ('"UK office"', "“UK office”"):
+        assert slack.command("settings working_calendar Carrier office").ok  # another, so each change shows
+        assert slack.command(f"settings working_calendar {typed}").ok
+        shown = text_of(sandbox.last_ephemeral(ALICE))
+        assert "There is no calendar" not in shown, shown
+        with db.session() as s:
+            assert workspace_settings.get(s, team, "working_calendar") == "UK office"
+
+
+def test_a_setting_of_days_gives_an_example_of_days_only(slack, sandbox, team, world):  # noqa: F811
+    for key, typed in (("action_nudge_before", "0"), ("action_nudge_before", "0 days"), ("complaint_answer_within", "0")):
+        slack.command(f"settings {key} {typed}")
+        shown = text_of(sandbox.last_ephemeral(ALICE))
+        assert "For example: " in shown and "hour" not in shown and "minute" not in shown, shown
+    assert ('I couldn\'t read "0" as how long before the due date: say a number and working days or days. '
+            "For example: 2 working days, 1 day") in text_of(sandbox.ephemerals(ALICE)[-3])
