@@ -8,7 +8,8 @@ the top layer of the domain, so this module may read actions, breaches, agreemen
 
 A service manager also gets `sla_overview`: every SLA with its status, its compliance so far this period (computed
 for the SLAs shown only, `limit` of them), its back-to-back cover as the stored results of the last check with its
-waivers counted as waived (not a fresh check: the Home is drawn on every change) and its next review.
+waivers counted as waived (not a fresh check: the Home is drawn on every change), its next service review (a
+meeting), and its own yearly review as its message says it ("Review due 2027-03-01", bot.reviews.sla_review).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from bot import cover
 from bot.agreements.lifecycle import status_line
 from bot.measurements import periods
 from bot.measurements.in_force import measured
+from bot.reviews import sla_review
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import sides
 from models import (
@@ -92,8 +94,9 @@ class SlaRow:
     status: str
     compliance: str | None  # "2 of 3 targets on goal so far this period"; None: nothing in force or measured
     cover: str | None       # the stored verdicts: "covered", "1 at risk", "4 waived", ...; None: never checked
-    next_review: datetime | None
+    next_review: datetime | None  # the next service review (a meeting of the agreed cadence)
     link: str | None
+    sla_review: str | None = None  # the SLA's own yearly review, as its message says it: "Review due 2027-03-01"
 
 
 def my_actions(session: Session, team_id: str, user_id: str, today: date, limit: int) -> Listed:
@@ -201,7 +204,8 @@ def my_snoozed(session: Session, team_id: str, user_id: str, limit: int) -> List
 
 
 def sla_overview(session: Session, team_id: str, now: datetime, limit: int) -> Listed:
-    """Every SLA not retired (the live ones first, then by name): status, compliance, cover and next review."""
+    """Every SLA not retired (the live ones first, then by name): status, compliance, cover, next service review
+    and the SLA's own review."""
     where = (Agreement.team_id == team_id, Agreement.kind == AgreementKind.SLA.value,
              Agreement.status != AgreementStatus.RETIRED.value)
     live = (AgreementStatus.ACTIVE.value, AgreementStatus.AGREED.value, AgreementStatus.NEGOTIATING.value)
@@ -217,8 +221,9 @@ def sla_overview(session: Session, team_id: str, now: datetime, limit: int) -> L
                                                      for t in ts if t.kind not in ("availability", "metric")], now)
     ids = [a.id for a in shown]
     covers, reviews = _covers(session, ids), _next_reviews(session, ids, now)
+    own_reviews = sla_review.status_lines(session, shown)
     rows = [SlaRow(a.name, status_line(a), _compliance(session, team_id, targets[a.id], now, fy, loaded),
-                   covers.get(a.id), reviews.get(a.id), a.permalink) for a in shown]
+                   covers.get(a.id), reviews.get(a.id), a.permalink, own_reviews.get(a.id)) for a in shown]
     return Listed(rows, total)
 
 

@@ -89,3 +89,14 @@ def test_the_home_counts_waived_gaps_as_waived_as_the_slas_message_does(slack, s
     slack.open_home(user=ALICE)
     shown = text_of(sandbox.home(team, ALICE))
     assert "· cover: 2 waived ·" in shown and "not covered" not in shown, shown
+
+
+def test_the_home_says_the_slas_own_review_its_message_says_beside_the_service_reviews(slack, sandbox, db, team,
+                                                                                        world):  # noqa: F811
+    """Walk finding: the Home said "next review: none planned" while the SLA's message said "Review due …": the one
+    counts service review meetings (none agreed here), the other the SLA's own yearly review. Both, named."""
+    agreed_with_every_gap_waived(slack, sandbox, db, team)
+    assert ":calendar: Review due 2027-03-01" in text_of(headline_of(sandbox, db, "Acme Payroll"))
+    slack.open_home(user=ALICE)
+    shown = text_of(sandbox.home(team, ALICE))
+    assert "· next service review: none planned · SLA review due 2027-03-01" in shown, shown
