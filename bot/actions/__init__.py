@@ -17,7 +17,7 @@ from bot.actions.listing import Filter, Page, page, read_filter
 from bot.actions.moves import Moved, close_action, move, move_due, require_may_move
 from bot.actions.origins import message_link
 from bot.actions.records import (OPEN_STATUSES, add_action, add_by_command, by_number, improvable_targets,
-                                 list_actions, may_close, may_move, party_contacts)
+                                 list_actions, may_close, may_move, party_contacts, tell_owner)
 from bot.actions.upgrades import Upgrade, accept_plan, any_open_on, open_upgrades_on
 # issue 13, slice B (nudges): importing `nudging` registers the nudges' reminder handlers
 from bot.actions import nudges, nudging
@@ -25,4 +25,4 @@ from bot.actions import nudges, nudging
 __all__ = ["nudges", "nudging", "Filter", "Moved", "OPEN_STATUSES", "Page", "Upgrade", "accept_plan", "add_action", "add_by_command",
            "any_open_on", "by_number", "close_action", "improvable_targets", "list_actions", "may_close", "may_move",
            "message_link", "move", "move_due", "open_upgrades_on", "page", "party_contacts", "read_filter",
-           "require_may_move"]
+           "require_may_move", "tell_owner"]

@@ -16,15 +16,16 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import audit, home_refresh, service_map
+from bot import audit, home_refresh, outbox, service_map
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.service_map.choices import contains
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import Capability, can, require
 from bot.actions import nudges
-from models import Action, ActionKind, ActionOrigin, ActionStatus, Agreement, AgreementKind, Contact, Target
+from models import Action, ActionKind, ActionOrigin, ActionStatus, Agreement, AgreementKind, Contact, Party, Target
 
 OPEN_STATUSES = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)  # still to be done: listed, nudged
+ASSIGNED = "action_assigned.yml.j2"  # the owner's DM about a new action
 
 
 def _next_action_number(session: Session, team_id: str) -> int:
@@ -161,3 +162,18 @@ def add_by_command(session: Session, actor: Actor, *, title: str | None, descrip
                       owner_user_id=owner_user_id, due=due, agreement_id=agreement.id if agreement else None,
                       target_id=target.id if target else None, detail=(description or "").strip(),
                       permitted=True, origin=ActionOrigin.COMMAND)
+
+
+def tell_owner(session: Session, actor: Actor, row: Action, key: str) -> bool:
+    """A DM to the person who owns a new action (what, who recorded it, by when, with whom), queued once under `key`
+    (the caller delivers it); True if this call queued it, False when queued before or nobody in person owns it.
+    The DM's context keeps the action's number, due date and title, for a caller that finds it queued already."""
+    if not row.owner_user_id:
+        return False
+    party = session.get(Party, row.owner_party_id) if row.owner_party_id else None
+    target = session.get(Target, row.target_id) if row.target_id else None
+    agreement = session.get(Agreement, target.agreement_id) if target else None
+    context = {"by": actor.user_id, "number": row.number, "due": row.due.isoformat(), "title": row.title,
+               "party": party.name if party else None, "description": row.detail,
+               "target": f"{target.key} ({agreement.name})" if target and agreement else None}
+    return outbox.enqueue(session, actor.team_id, key, row.owner_user_id, ASSIGNED, context, actor.at())

@@ -1,12 +1,13 @@
 """A remedial action recorded from a breach alert (competency 6.4): what it may set out to improve (the breached
-target, or a leg beneath it), and the action itself, said on the alert's thread."""
+target, or a leg beneath it), and the action itself, said on the alert's thread and by DM to its owner (as
+`/slm action new` tells its owner)."""
 from __future__ import annotations
 
 from sqlmodel import Session
 
 from bot import actions, cover, outbox
 from bot.breaches import routing
-from bot.breaches.alerts import REMEDY_REFUSED, _move, get, may_act_on, post_key
+from bot.breaches.alerts import REMEDY_REFUSED, _move, get, key_prefix, may_act_on, post_key
 from bot.errors import PermissionDenied
 from bot.workspace.actor import Actor
 from models import Action, ActionKind, ActionOrigin, Agreement, AgreementKind, Breach, Target
@@ -27,7 +28,8 @@ def improvable_targets(session: Session, breach: Breach) -> list[tuple[int, str]
 
 def add_remedial_action(session: Session, actor: Actor, breach_id: int, *, title: str | None,
                         owner_party_id: int | None, owner_user_id: str | None, due, target_id: int | None) -> Action:
-    """The same Action entity as an upgrade, of kind remedial, for the target it should improve; said on the alert."""
+    """The same Action entity as an upgrade, of kind remedial, for the target it should improve; said on the alert,
+    and its owner (a person, when one is named) told by DM, under the breach's outbox keys."""
     breach = get(session, actor.team_id, breach_id, lock=True)
     if not may_act_on(session, actor, breach):
         raise PermissionDenied(REMEDY_REFUSED)
@@ -43,4 +45,5 @@ def add_remedial_action(session: Session, actor: Actor, breach_id: int, *, title
                               origin_link=next(filter(None, links), None))
     _move(session, breach, actor.at(), "remedial action", by=actor.user_id, action=action.number,
           note=f"#{action.number}, due {action.due.isoformat()}: {action.title}")
+    actions.tell_owner(session, actor, action, f"{key_prefix(breach.id)}remedial:{action.number}:owner")
     return action

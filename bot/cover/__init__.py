@@ -38,6 +38,8 @@ from bot.cover.assessment import (
     policy,
     sla_target,
     spec,
+    standing,
+    stored_standings,
     term,
 )
 from bot.cover import marks as _marks  # noqa: F401  (registers the session listener that marks changed SLAs)
@@ -68,6 +70,6 @@ __all__ = [
     "add_upgrade", "after_underpinning_change", "check_agreement", "check_one", "check_requirement", "gap_key",
     "LegChoice", "agreements_without_targets", "leg_target_choices", "gate", "lapse_due", "lapse_events", "leg_choices", "leg_state", "link", "links_under", "live_links", "notice_date",
     "open_upgrades", "policy", "recheck", "recheck_sla", "recipients", "refuse_second_upgrade", "refuse_after_waived_and_agreed", "sla_target",
-    "schedule_lapse", "schedule_missing_lapses", "slas_to_recheck", "spec", "term", "tree", "unscheduled_lapses",
+    "schedule_lapse", "schedule_missing_lapses", "standing", "stored_standings", "slas_to_recheck", "spec", "term", "tree", "unscheduled_lapses",
     "upgrade_suggestion", "refuse_if_waived", "gate_dm_prefix", "settle_gate_dms", "waive", "waiver_reason", "waivers_of",
 ]

@@ -207,11 +207,36 @@ class TargetCheck:
     def standing(self) -> str:
         """The target as people read it: the worst finding nobody waived, or "waived" when only waived gaps
         stand between it and "covered"."""
-        problems = self.check.problems()
-        unwaived = [f.verdict for f in problems if self.waiver_for(f) is None]
-        if unwaived:
-            return worst(unwaived).value
-        return WAIVED if problems else Verdict.COVERED.value
+        return standing(self.check.problems(), {w.gap_key for w in self.waived})
+
+
+def standing(problems: list[Finding], waived: set[str]) -> str:
+    """A target as people read it, from its problems and the keys of the gaps waived on it (`TargetCheck.standing`)."""
+    unwaived = [f.verdict for f in problems if gap_key(f) not in waived]
+    if unwaived:
+        return worst(unwaived).value
+    return WAIVED if problems else Verdict.COVERED.value
+
+
+def stored_standings(session: Session, agreement_ids: list[int]) -> dict[int, list[str]]:
+    """Each SLA's targets as people read them from the stored results of the last check, without checking again: a
+    gap waived is "waived" (as in the tree and the SLA's message), not "not covered"; two queries for them all. A
+    target never checked is left out; one stored before findings were kept, its stored verdict."""
+    ids = agreement_ids or [-1]
+    waived: dict[int, set[str]] = {}
+    for target_id, key in session.exec(select(Waiver.target_id, Waiver.gap_key)
+                                       .join(Target, Target.id == Waiver.target_id)
+                                       .where(Target.agreement_id.in_(ids))):
+        waived.setdefault(target_id, set()).add(key)
+    out: dict[int, list[str]] = {}
+    for agreement_id, state in session.exec(
+            select(Target.agreement_id, CoverageState).join(Target, Target.id == CoverageState.target_id)
+            .where(Target.agreement_id.in_(ids), Target.retired == False)):  # noqa: E712
+        found = coverage_cache.findings(state)
+        problems = [f for f in found if f.verdict != Verdict.COVERED] if found is not None else None
+        out.setdefault(agreement_id, []).append(
+            state.verdict if problems is None else standing(problems, waived.get(state.target_id, set())))
+    return out
 
 
 def policy(session: Session, team_id: str) -> Policy:

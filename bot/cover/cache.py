@@ -44,6 +44,14 @@ def stored(state: CoverageState | None, key: str, sla: TargetSpec) -> Check | No
     return Check(sla, worst(f.verdict for f in findings), findings)
 
 
+def findings(state: CoverageState) -> list[Finding] | None:
+    """What the last check found, whatever its inputs (what the Home shows); None in rows from before the key."""
+    kept = state.reasons
+    if not isinstance(kept, dict) or "findings" not in kept:
+        return None
+    return [Finding(rule, Verdict(verdict), reason) for rule, verdict, reason in kept["findings"]]
+
+
 def remember(state: CoverageState, key: str, check: Check) -> None:
     state.reasons = {"inputs": key, "findings": [[f.rule, f.verdict.value, f.reason] for f in check.findings]}
 

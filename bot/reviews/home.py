@@ -7,8 +7,9 @@ the top layer of the domain, so this module may read actions, breaches, agreemen
 `agreements_glance` is the first agreements of every kind, and their count.
 
 A service manager also gets `sla_overview`: every SLA with its status, its compliance so far this period (computed
-for the SLAs shown only, `limit` of them), its back-to-back cover as the stored verdicts of the last check (not a
-fresh check: the Home is drawn on every change) and its next review.
+for the SLAs shown only, `limit` of them), its back-to-back cover as the stored results of the last check with its
+waivers counted as waived (not a fresh check: the Home is drawn on every change), its next service review (a
+meeting), and its own yearly review as its message says it ("Review due 2027-03-01", bot.reviews.sla_review).
 """
 from __future__ import annotations
 
@@ -18,15 +19,16 @@ from datetime import date, datetime
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
+from bot import cover
 from bot.agreements.lifecycle import status_line
 from bot.measurements import periods
 from bot.measurements.in_force import measured
+from bot.reviews import sla_review
 from bot.workspace.actor import Actor
 from bot.workspace.permissions import sides
 from models import (
     Action, ActionStatus, Agreement, AgreementKind, AgreementStatus, Breach, BreachState, Contact, ContactRole,
-    CoverageState,
-    Reminder, ReminderStatus, Review, ReviewArrangement, ReviewStatus, Signoff, Target,
+    Reminder, ReminderStatus, Review, ReviewArrangement, ReviewStatus, Signoff,
 )
 
 OPEN_ACTIONS = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
@@ -91,9 +93,10 @@ class SlaRow:
     name: str
     status: str
     compliance: str | None  # "2 of 3 targets on goal so far this period"; None: nothing in force or measured
-    cover: str | None       # the stored verdicts: "covered", "1 at risk", ...; None: never checked
-    next_review: datetime | None
+    cover: str | None       # the stored verdicts: "covered", "1 at risk", "4 waived", ...; None: never checked
+    next_review: datetime | None  # the next service review (a meeting of the agreed cadence)
     link: str | None
+    sla_review: str | None = None  # the SLA's own yearly review, as its message says it: "Review due 2027-03-01"
 
 
 def my_actions(session: Session, team_id: str, user_id: str, today: date, limit: int) -> Listed:
@@ -201,7 +204,8 @@ def my_snoozed(session: Session, team_id: str, user_id: str, limit: int) -> List
 
 
 def sla_overview(session: Session, team_id: str, now: datetime, limit: int) -> Listed:
-    """Every SLA not retired (the live ones first, then by name): status, compliance, cover and next review."""
+    """Every SLA not retired (the live ones first, then by name): status, compliance, cover, next service review
+    and the SLA's own review."""
     where = (Agreement.team_id == team_id, Agreement.kind == AgreementKind.SLA.value,
              Agreement.status != AgreementStatus.RETIRED.value)
     live = (AgreementStatus.ACTIVE.value, AgreementStatus.AGREED.value, AgreementStatus.NEGOTIATING.value)
@@ -217,8 +221,9 @@ def sla_overview(session: Session, team_id: str, now: datetime, limit: int) -> L
                                                      for t in ts if t.kind not in ("availability", "metric")], now)
     ids = [a.id for a in shown]
     covers, reviews = _covers(session, ids), _next_reviews(session, ids, now)
+    own_reviews = sla_review.status_lines(session, shown)
     rows = [SlaRow(a.name, status_line(a), _compliance(session, team_id, targets[a.id], now, fy, loaded),
-                   covers.get(a.id), reviews.get(a.id), a.permalink) for a in shown]
+                   covers.get(a.id), reviews.get(a.id), a.permalink, own_reviews.get(a.id)) for a in shown]
     return Listed(rows, total)
 
 
@@ -244,15 +249,11 @@ def _compliance(session: Session, team_id: str, targets: list, now: datetime, fy
 
 
 def _covers(session: Session, agreement_ids: list[int]) -> dict[int, str]:
-    """Each agreement's cover as the stored verdicts of the last check say it ("covered", "1 at risk"), one query."""
-    verdicts: dict[int, list[str]] = {}
-    for agreement_id, verdict in session.exec(
-            select(Target.agreement_id, CoverageState.verdict).join(Target, Target.id == CoverageState.target_id)
-            .where(Target.agreement_id.in_(agreement_ids or [-1]), Target.retired == False)):  # noqa: E712
-        verdicts.setdefault(agreement_id, []).append(verdict)
+    """Each agreement's cover as the stored results of the last check say it, its waivers counted as waived, as the
+    SLA's own message counts them ("covered", "1 at risk", "4 waived")."""
     out = {}
-    for agreement_id, seen in verdicts.items():
-        worse = {v: seen.count(v) for v in ("not covered", "at risk") if v in seen}
+    for agreement_id, seen in cover.stored_standings(session, agreement_ids).items():
+        worse = {v: seen.count(v) for v in ("not covered", "at risk", cover.WAIVED) if v in seen}
         out[agreement_id] = ", ".join(f"{n} {v}" for v, n in worse.items()) if worse else "covered"
     return out
 

@@ -77,4 +77,5 @@ def reminder_words(kind: str) -> str:
 
 def sla_rows(listed, tz: str) -> list[dict]:
     return [{"name": x.name, "status": x.status, "compliance": x.compliance, "cover": x.cover, "link": x.link,
-             "next_review": _when(x.next_review, tz) if x.next_review else None} for x in listed.items]
+             "next_review": _when(x.next_review, tz) if x.next_review else None, "sla_review": x.sla_review}
+            for x in listed.items]

@@ -10,17 +10,10 @@ from handlers.replies import read_metadata, tell
 from handlers.views.values import ViewValues, run_form
 from messages import render_message
 from messages.ids import Block, Callback
-from models import Agreement, Party, Target
 
 FIELDS = {"title": Block.COV_TITLE, "owner_user": Block.COV_OWNER_USER, "owner_party": Block.COV_OWNER_PARTY,
           "due": Block.COV_DUE, "target": Block.BREACH_TARGET, "description": Block.ACTION_DESCRIPTION}
 KEY = "action-new:"  # the owner's DM, once per modal
-
-
-def _target_label(session, target_id: int | None) -> str | None:
-    target = session.get(Target, target_id) if target_id else None
-    agreement = session.get(Agreement, target.agreement_id) if target else None
-    return f"{target.key} ({agreement.name})" if target and agreement else None
 
 
 @registry.view(Callback.ACTION_NEW_FORM)
@@ -43,14 +36,7 @@ def submit(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> Non
                                          owner_party_id=values.option_id(Block.COV_OWNER_PARTY),
                                          due=values.date(Block.COV_DUE),
                                          target_id=values.option_id(Block.BREACH_TARGET))
-            party = session.get(Party, row.owner_party_id) if row.owner_party_id else None
-            recorded = {"number": row.number, "due": row.due.isoformat(), "title": row.title}
-            queued = outbox.enqueue(
-                session, actor.team_id, dm_key, row.owner_user_id, "", recorded, actor.at(),
-                message=render_message("action_assigned.yml.j2", by=actor.user_id, number=row.number,
-                                       due=row.due.isoformat(), party=party.name if party else None,
-                                       target=_target_label(session, row.target_id), title=row.title,
-                                       description=row.detail))
+            queued = actions.tell_owner(session, actor, row, dm_key)
             if not queued:  # the same form, submitted at the same moment: that submission's action stands
                 session.delete(row)
                 earlier = outbox.get(session, actor.team_id, dm_key)

@@ -1,6 +1,6 @@
 """Actions created where they arise, each confirmed there with a way back to its entry: the breach alert's
-*Create remedial action* (its thread), and `/slm action new` (an ephemeral confirmation and a DM to the owner),
-with its inline errors and its refusal."""
+*Create remedial action* (its thread, an ephemeral confirmation naming the owner and a DM to them), and
+`/slm action new` (an ephemeral confirmation and a DM to the owner), with its inline errors and its refusal."""
 from __future__ import annotations
 
 from sqlmodel import select
@@ -9,7 +9,7 @@ from bot.measurements.states import Level
 from messages.ids import Action, Block, Callback
 from models import Action as ActionRow
 from models import Agreement, Breach
-from tests.breach_world import ALICE, BOB, CAROL, NETWORK_CHANNEL, sweep, world  # noqa: F401  (fixtures)
+from tests.breach_world import ALICE, BOB, CAROL, DAVE, NETWORK_CHANNEL, sweep, world  # noqa: F401  (fixtures)
 from tests.helpers import assert_valid_blocks, text_of
 
 SITE = "https://acme-it.slack.com"
@@ -43,6 +43,25 @@ def test_a_breachs_remedial_action_is_confirmed_in_the_alerts_thread_and_links_b
     entry = text_of(sandbox.last_ephemeral(BOB))
     assert "*#1* Second on-call for payroll nights" in entry
     assert f"_remedial_ <{row.origin_link}|from a breach alert>" in entry
+
+
+def test_a_breachs_remedial_action_tells_its_owner_by_dm_and_its_confirmation_names_them(slack, sandbox, db, world,
+                                                                                         sweep, team):
+    """Walk finding: the remedial action's owner heard nothing, while `/slm action new` DMs its owner."""
+    sweep(world.state(Level.BREACHED, 101, "4h2m of 4h used"))
+    [alert] = sandbox.channel_messages(NETWORK_CHANNEL, include_ephemeral=False)
+    assert slack.click(Action.BREACH_REMEDIAL, message=alert, user=BOB).ok
+    modal = sandbox.open_modal(team, BOB)
+    assert slack.submit(modal, {Block.COV_TITLE: "Second on-call for payroll nights", Block.COV_DUE: "2026-03-20",
+                                Block.COV_OWNER_USER: DAVE, Block.COV_OWNER_PARTY: str(world.network_id)}).ok
+    said = text_of(sandbox.last_ephemeral(BOB))
+    assert ("Recorded remedial action #1 for <@U0DAVE> (Network group), due 2026-03-20; they have a DM about it "
+            "(`/slm actions #1` shows it):") in said, said
+    [dm] = [m for m in sandbox.dms(DAVE) if "recorded action" in text_of(m)]
+    assert_valid_blocks({"blocks": dm.blocks})
+    assert ("<@U0BOB> recorded action *#1* for you, due 2026-03-20, agreed with Network group, to improve T1 "
+            "(Acme Payroll): “Second on-call for payroll nights”") in text_of(dm), text_of(dm)
+    assert "Remedial, after the alert on" in text_of(dm)
 
 
 def test_action_new_asks_again_in_the_persons_words_then_confirms_and_tells_the_owner(slack, sandbox, db, world,

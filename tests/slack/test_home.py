@@ -93,9 +93,10 @@ def test_the_approver_sees_the_sla_awaiting_her_agreement(slack, sandbox, team, 
 def test_a_service_manager_also_sees_every_sla(slack, sandbox, team, world):
     slack.open_home(user=ALICE)
     shown = text_of(sandbox.home(team, ALICE))
-    assert "*Every SLA* (status, compliance so far this period, back-to-back cover, next review)" in shown
+    assert ("*Every SLA* (status, compliance so far this period, back-to-back cover, next service review, the SLA's "
+            "own review)") in shown
     assert ("*Acme Payroll*: negotiating (v2)\nnothing measured yet this period · cover: not checked yet · "
-            "next review: Mon 09 Mar 2026 09:00") in shown
+            "next service review: Mon 09 Mar 2026 09:00\n") in shown  # not agreed yet: no review of its own due
     assert "*SLAs awaiting your agreement*\n• *Acme Payroll* v2: for the provider side" in shown
     assert "*Everyone's open actions*: :warning: 1 overdue" in shown  # everyone's, as before
 

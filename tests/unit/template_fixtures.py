@@ -100,8 +100,9 @@ def _home(h: str) -> dict:
                 overdue=1, can_edit=True, mine=action_lines(h), mine_more=250, mine_overdue=1,
                 lists=sections(_theirs(h), "Europe/London"), slas_more=4,
                 slas=[{"name": h, "status": h, "compliance": h, "cover": h, "link": "https://x.slack.com/archives/C1/p1",
-                       "next_review": h}, {"name": h, "status": h, "compliance": None, "cover": None, "link": None,
-                                           "next_review": None}])
+                       "next_review": h, "sla_review": "Review due 2027-03-01"},
+                      {"name": h, "status": h, "compliance": None, "cover": None, "link": None, "next_review": None,
+                       "sla_review": None}])
 
 
 def _theirs(h: str) -> dict:
