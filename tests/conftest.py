@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from bot import channel_privacy
 from bot.app import Deps, create_bolt_app, create_http_app
 from bot.clock import FrozenClock
+from bot import database as database_module
 from bot.database import Database
 from bot.sandbox.driver import SlackDriver
 from bot.pacing import ChannelPacer
@@ -43,6 +44,13 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday morning
 # (A rate-limited form waits through bot/slack_retries._sleep, which test_told_the_truth records instead.)
 NO_WAIT_RETRIES = retry_handlers(FixedValueRetryIntervalCalculator(0))
 
+
+# The bot's own deadline on a PostgreSQL call (bot.database.STATEMENT_TIMEOUT, 5 s, then 1 s more of ours) is for a
+# server that stops answering; on a test machine whose two cores run two workers and a browser, a call can wait
+# longer than that for a CPU, and a test failed on it ("the database did not answer in time") with nothing wrong.
+# The engines the tests make here get 30 s; the deadline itself is tested with 0.5 s (tests/test_database_faults.py),
+# and the bots the fault tests start as processes keep 5 s.
+database_module.STATEMENT_TIMEOUT = 30.0
 
 IN_MEMORY_TEMP = "/dev/shm"
 IN_MEMORY_ROOM = 1 << 30  # bytes free it needs; a container's default 64 MB /dev/shm is left to Chromium
