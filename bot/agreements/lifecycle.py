@@ -15,7 +15,7 @@ from bot.agreements import answers
 from bot.agreements.queries import counterparty_roles, lock, signoffs, targets_of, version
 from bot.errors import Command, DomainError, PermissionDenied, Person
 from bot.workspace.actor import Actor
-from bot.workspace.permissions import ADMIN, COUNTERPARTY, PROVIDER, Capability, require, sides, who_can
+from bot.workspace.permissions import COUNTERPARTY, PROVIDER, Capability, can, require, sides, who_can
 from models import Agreement, AgreementStatus, Party, Signoff
 
 
@@ -73,7 +73,7 @@ class AgreeResult:
 def _who_may_agree(actor: Actor, party: Party, agreement: Agreement) -> PermissionDenied:
     """The refusal of someone who may not agree, with the way there: the role, or being named the party's approver.
     A party's "service manager" contact is not the role: only a grant is (bot.workspace.permissions)."""
-    if ADMIN in actor.roles:  # an admin may grant the role, to others and to themselves
+    if can(actor, Capability.GRANT_ROLES):  # a workspace admin: may grant the role, to others and to themselves
         grant = ("As a workspace admin you can grant the service manager role, yourself included: ",
                  Command("role", "grant", "@you", "service-manager"))
     else:
