@@ -24,13 +24,34 @@ from tests.conftest import TEST_SIGNING_SECRET
 from tests.servers import serving
 
 
+def app_of(harness, threads: ListenerThreads, **settings):
+    """The bot's HTTP app on the harness's database, clock and retries, its listeners on `threads`; `settings` changed."""
+    deps = Deps(settings=harness.deps.settings.model_copy(update=settings), db=harness.deps.db, clock=harness.clock,
+                slack_retry_handlers=harness.deps.slack_retry_handlers)
+    return create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+
+
+def slow_to_describe(sandbox, monkeypatch, user: str) -> tuple[threading.Event, threading.Event]:
+    """Slack is slow to say who `user` is (users.info) until `release` is set, below the bot's 2 s timeout for the
+    call; `asking` is set once the bot asks. Returns (asking, release)."""
+    asking, release = threading.Event(), threading.Event()
+    answer = sandbox.call
+
+    def call(method, args, token):
+        if method == "users.info" and args.get("user") == user:
+            asking.set()
+            release.wait(1.5)
+        return answer(method, args, token)
+
+    monkeypatch.setattr(sandbox, "call", call)
+    return asking, release
+
+
 @pytest.fixture
 def one_work_slot(harness_clean):
     """The bot on its own port with one work slot; yields (driver, threads)."""
     threads = ListenerThreads(work_slots=1)
-    deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
-                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
-    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    app = app_of(harness_clean, threads)
     with serving(app) as base_url:
         driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)  # no waiting
         yield driver, threads
@@ -97,9 +118,7 @@ def test_a_flood_past_the_backlog_is_answered_busy_not_queued_without_end(harnes
 
     monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
     threads = ListenerThreads(work_slots=1, backlog=2)
-    deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
-                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
-    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    app = app_of(harness_clean, threads)
     started, release = map_held
     with serving(app) as base_url:
         driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)
@@ -147,21 +166,9 @@ def test_requests_past_the_dispatch_threads_are_answered_busy_not_queued(harness
     from bot import listener_threads
 
     monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
-    asking, release = threading.Event(), threading.Event()
-    answer = sandbox.call
-
-    def call(method, args, token):
-        if method == "users.info" and args.get("user") == "U0ALICE":
-            asking.set()
-            release.wait(1.5)  # below the bot's 2 s timeout for the call
-        return answer(method, args, token)
-
-    monkeypatch.setattr(sandbox, "call", call)
-    settings = harness_clean.deps.settings.model_copy(update={"listener_backlog": 1})
-    deps = Deps(settings=settings, db=harness_clean.deps.db, clock=harness_clean.clock,
-                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
+    asking, release = slow_to_describe(sandbox, monkeypatch, "U0ALICE")
     threads = ListenerThreads(work_slots=1, backlog=4)
-    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    app = app_of(harness_clean, threads, listener_backlog=1)  # one dispatch thread
     with serving(app) as base_url:
         driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)
         first: list = []
@@ -200,20 +207,9 @@ def test_a_button_is_answered_at_once_while_its_presser_is_still_being_looked_up
     after Bolt's middleware (who pressed it: here Slack is slow to say) and its listener's ack: Slack reads nothing
     of that answer but its status. Its dispatch goes on after the answer, and wait_idle counts it from the answer
     until its work is done. (Slack heard nothing until the presser was known and the listener had acked.)"""
-    asking, release = threading.Event(), threading.Event()
-    answer = sandbox.call
-
-    def call(method, args, token):
-        if method == "users.info" and args.get("user") == "U0BOB":
-            asking.set()
-            release.wait(1.5)  # below the bot's 2 s timeout for the call
-        return answer(method, args, token)
-
-    monkeypatch.setattr(sandbox, "call", call)
-    deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
-                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
+    asking, release = slow_to_describe(sandbox, monkeypatch, "U0BOB")
     threads = ListenerThreads(work_slots=1, backlog=4)
-    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    app = app_of(harness_clean, threads)
     message = a_message_with_a_button(sandbox, Action.HOME_ADD_SERVICE)
     with serving(app) as base_url:
         driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)
@@ -258,9 +254,7 @@ def test_a_button_past_the_backlog_is_answered_and_its_presser_told_busy(harness
 
     monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
     threads = RefusalsSeen(work_slots=1, backlog=1)
-    deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
-                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
-    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    app = app_of(harness_clean, threads)
     started, release = map_held
     message = a_message_with_a_button(sandbox, Action.HOME_ADD_SERVICE)
     with serving(app) as base_url:
@@ -320,9 +314,7 @@ def test_an_event_refused_busy_is_handled_when_slack_sends_it_again(harness_clea
 
     monkeypatch.setattr(listener_threads, "ROOM_WAIT_SECONDS", 0.0)  # refuse at once: no real wait in a test
     threads = ListenerThreads(work_slots=1, backlog=1)
-    deps = Deps(settings=harness_clean.deps.settings, db=harness_clean.deps.db, clock=harness_clean.clock,
-                slack_retry_handlers=harness_clean.deps.slack_retry_handlers)
-    app = create_http_app(deps, bolt_app=create_bolt_app(deps, listener_executor=threads))
+    app = app_of(harness_clean, threads)
     started, release = map_held
     with serving(app) as base_url:
         driver = SlackDriver(harness_clean.sandbox, f"{base_url}/slack/events", TEST_SIGNING_SECRET)

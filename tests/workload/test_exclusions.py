@@ -109,17 +109,27 @@ def test_an_exclusion_recorded_twice_is_refused_and_one_recorded_wrongly_is_remo
     assert "/slm exclusion remove N [why]" in text_of(sandbox.last_ephemeral(ALICE))
 
 
+def breached_open_ticket(sandbox, db, team, harness, number: str):
+    """Acme Payroll's ticket `number` (P1, 4h of clock time), opened Friday 10:00 and still open, breached at 15:00's
+    sweep (5h of 4h); returns what reads its alert to Alice now (its latest copy, not the escalation DM beside it)."""
+    from bot.scheduler import run_all_once
+
+    world = p1_sla(db, team)
+    ticket(db, team, world["service_id"], number, FRIDAY, [])
+    harness.clock.set(FRIDAY + hours(5))
+    run_all_once(harness.deps)
+
+    def alert():
+        return [m for m in sandbox.dms(ALICE) if number in text_of(m)
+                and "escalated" not in m.metadata["event_payload"]["key"]][-1]
+    return alert
+
+
 def test_an_open_tickets_alert_an_exclusion_brings_back_within_target_says_so_not_resolved(
         slack, sandbox, db, team, harness_clean):
     from bot.scheduler import run_all_once
 
-    world = p1_sla(db, team)
-    ticket(db, team, world["service_id"], "INC0400", FRIDAY, [])  # opened 10:00, still open
-    harness_clean.clock.set(FRIDAY + hours(5))  # 15:00: 5h of 4h, breached
-    run_all_once(harness_clean.deps)
-
-    def alert():
-        return [m for m in sandbox.dms(ALICE) if "INC0400" in text_of(m)][-1]
+    alert = breached_open_ticket(sandbox, db, team, harness_clean, "INC0400")
     assert "Breached" in text_of(alert())
     # The customer's own outage 11:00-14:00 is agreed: 2h of 4h, within target, and the ticket is still open.
     slack.command('exclusion add "Acme Payroll" 2026-12-04 11:00-14:00 UTC customer outage agreed by <@U0CAROL>')
@@ -139,14 +149,7 @@ def test_an_open_tickets_breach_an_exclusion_takes_back_to_its_warning_level_rea
         slack, sandbox, db, team, harness_clean):
     from bot.scheduler import run_all_once
 
-    world = p1_sla(db, team)
-    ticket(db, team, world["service_id"], "INC0410", FRIDAY, [])  # opened 10:00, still open
-    harness_clean.clock.set(FRIDAY + hours(5))  # 15:00: 5h of 4h, breached
-    run_all_once(harness_clean.deps)
-
-    def alert():  # the alert, not the escalation DM beside it
-        return [m for m in sandbox.dms(ALICE) if "INC0410" in text_of(m)
-                and "escalated" not in m.metadata["event_payload"]["key"]][-1]
+    alert = breached_open_ticket(sandbox, db, team, harness_clean, "INC0410")
 
     def thread():
         return [text_of(m) for m in sandbox.channel_messages(alert().channel, thread_ts=alert().ts,
