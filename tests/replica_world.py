@@ -100,6 +100,13 @@ def sent_keys(db) -> list[str]:
         return sorted(s.exec(select(Outbox.key).where(Outbox.status == "sent", Outbox.kind == "message")))
 
 
+def left_unsent(db) -> list[tuple]:
+    """What the outbox has not sent, as a failure shows it: key, status, attempts, claimant, next attempt, error."""
+    with db.session() as s:
+        return [(o.key, o.status, o.attempts, o.claimed_by, o.next_attempt_at, o.maybe_sent, o.last_error[:80])
+                for o in s.exec(select(Outbox).where(Outbox.status != "sent").order_by(Outbox.id))]
+
+
 def unsent(db) -> int:
     with db.session() as s:
         return len(s.exec(select(Outbox.id).where(Outbox.status != "sent")).all())
